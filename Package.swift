@@ -1,0 +1,185 @@
+// swift-tools-version: 6.2
+// Pioneer: monitoring the sites of a national integrated care programme.
+// The targets follow the data: config → plugins → feeds → store → collect → CLI.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Indicator plugins live under Plugins/<Folder>/; SwiftPM would read a bare
+/// Plugins/ folder as package plugins, so each is declared with an explicit path.
+let indicatorPlugins: [(target: String, folder: String)] = [
+    ("JSONPlugin", "JSON"),
+    ("CSVPlugin", "CSV"),
+    ("RatePlugin", "Rate"),
+    ("SurveyPlugin", "Survey"),
+    ("CareHomeDeathsPlugin", "CambridgeCareHomeDeaths"),
+]
+
+let package = Package(
+    name: "Pioneer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pioneer", targets: ["pioneer"]),
+        .library(name: "PioneerKit", targets: ["PioneerKit"]),
+        .library(name: "PioneerTesting", targets: ["PioneerTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        // MARK: Plugin API: the one module plugin authors import.
+        .target(
+            name: "PioneerKit",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftCSV", package: "SwiftCSV"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Indicator plugins, one folder each.
+        ] + indicatorPlugins.map { plugin in
+            .target(
+                name: plugin.target,
+                dependencies: ["PioneerKit"],
+                path: "Plugins/\(plugin.folder)",
+                exclude: ["README.md", "sample.yaml"],
+                swiftSettings: swiftSettings
+            )
+        } + [
+        .target(
+            name: "PioneerPlugins",
+            dependencies: ["PioneerKit"] + indicatorPlugins.map { .target(name: $0.target) },
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Stages of the pipeline.
+        .target(
+            name: "PioneerCore",
+            dependencies: ["PioneerKit"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PioneerConfig",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerPlugins",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "CCurlShim",
+            dependencies: ["CCurl"],
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "PioneerFeeds",
+            dependencies: [
+                "PioneerKit", "CCurl", "CCurlShim",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PioneerStore",
+            dependencies: [
+                "PioneerKit",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PioneerCollect",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
+                "PioneerFeeds", "PioneerStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PioneerDemo",
+            dependencies: [
+                "PioneerKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PioneerTesting",
+            dependencies: [
+                "PioneerKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The command-line tool, a thin layer over the modules.
+        .executableTarget(
+            name: "pioneer",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "PioneerKitTests",
+            dependencies: ["PioneerKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PluginTests",
+            dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting"] + indicatorPlugins.map { .target(name: $0.target) },
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerConfigTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerFeedsTests",
+            dependencies: [
+                "PioneerKit", "PioneerFeeds", "PioneerTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerStoreTests",
+            dependencies: ["PioneerKit", "PioneerStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerCollectTests",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerCollect", "PioneerStore",
+                "PioneerFeeds", "PioneerDemo", "PioneerTesting",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["PioneerKit", "PioneerDemo"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,1 @@
+#include "pioneer_curl.h"

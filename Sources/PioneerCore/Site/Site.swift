@@ -1,0 +1,71 @@
+// A site of the programme as its YAML declares it: identity, populations,
+// feeds, indicators and goals. Built by PioneerConfig, read by every later stage.
+public import PioneerKit
+
+/// One Integrated Care Pioneer or Pilot site.
+public struct Site: Sendable {
+    /// Short stable id, the folder name under `sites/`: `torbay`.
+    public var id: String
+    public var name: String
+    /// NHS region: "South West".
+    public var region: String
+    /// Programme and wave: "Pioneer wave 1 (2013)", "Integrated Care Pilot (2009)".
+    public var wave: String
+    /// What the site set out to improve: "older people", "end of life care".
+    public var focus: [String]
+    /// Population denominators by name: `total`, `aged_65_plus`.
+    public var population: [String: Double]
+    public var feeds: [FeedDefinition]
+    public var indicators: [IndicatorSpec]
+    public var goals: [Goal]
+    /// The site's directory and its YAML file, for messages and the default store path.
+    public var directory: String
+    public var file: String
+
+    public init(id: String, name: String, region: String, wave: String, focus: [String],
+                population: [String: Double], feeds: [FeedDefinition], indicators: [IndicatorSpec],
+                goals: [Goal], directory: String, file: String) {
+        self.id = id
+        self.name = name
+        self.region = region
+        self.wave = wave
+        self.focus = focus
+        self.population = population
+        self.feeds = feeds
+        self.indicators = indicators
+        self.goals = goals
+        self.directory = directory
+        self.file = file
+    }
+
+    /// What plugins may know of the site.
+    public var info: SiteInfo {
+        SiteInfo(id: id, name: name, population: population)
+    }
+
+    public func feed(named name: String) -> FeedDefinition? {
+        feeds.first { $0.name == name }
+    }
+
+    public func indicator(id: String) -> IndicatorSpec? {
+        indicators.first { $0.definition.id == id }
+    }
+}
+
+/// An indicator with the plugin that computes it and that plugin's configuration.
+public struct IndicatorSpec: Sendable {
+    public var definition: IndicatorDefinition
+    /// The plugin name from `plugin:`.
+    public var plugin: String
+    /// The plugin's `config:` section, as written.
+    public var config: ConfigNode
+    /// Where the indicator is declared, for messages.
+    public var location: SourceLocation
+
+    public init(definition: IndicatorDefinition, plugin: String, config: ConfigNode, location: SourceLocation) {
+        self.definition = definition
+        self.plugin = plugin
+        self.config = config
+        self.location = location
+    }
+}

@@ -1,0 +1,1 @@
+// PioneerFeeds: see Package.swift; contents arrive with the module's first issue.

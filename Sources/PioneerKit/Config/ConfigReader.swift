@@ -1,0 +1,221 @@
+// Typed, located reading of a configuration mapping, used by the host for the
+import Foundation
+// site schema and by plugins for their own `config:` sections.
+
+/// Reads typed values out of one mapping node and reports every problem it finds.
+///
+/// Read each key you accept, then call ``finish()``: any key that was never read
+/// is reported as unknown, with a "did you mean" suggestion among the keys that were.
+///
+/// ```swift
+/// let reader = ConfigReader(config, issues: issues)
+/// let path = reader.string("path", required: true)
+/// let aggregate = reader.choice("aggregate", default: Aggregate.value)
+/// reader.finish()
+/// ```
+public final class ConfigReader {
+    public let node: ConfigNode
+    public let issues: IssueCollector
+    private var knownKeys: [String] = []
+    private let isMapping: Bool
+
+    /// - Parameters:
+    ///   - node: The node to read; anything but a mapping is reported once.
+    ///   - issues: Where problems go.
+    public init(_ node: ConfigNode, issues: IssueCollector) {
+        self.node = node
+        self.issues = issues
+        switch node.content {
+        case .mapping:
+            isMapping = true
+        case .null:
+            isMapping = false
+        default:
+            isMapping = false
+            issues.error("expected a mapping of keys to values, found \(node.kindDescription)", at: node)
+        }
+    }
+
+    /// Declares keys as accepted without reading them (read elsewhere, or ignored on purpose).
+    public func declare(_ keys: String...) {
+        knownKeys.append(contentsOf: keys)
+    }
+
+    /// The raw node at `key`, or nil when absent. Reports a missing required key.
+    public func node(_ key: String, required: Bool = false) -> ConfigNode? {
+        knownKeys.append(key)
+        guard isMapping else { return nil }
+        if let value = node[key], !value.isNull {
+            return value
+        }
+        if required {
+            missing(key)
+        }
+        return nil
+    }
+
+    /// Reports that a required key is absent, at the mapping's own location.
+    public func missing(_ key: String) {
+        issues.add(ConfigIssue(.error, at: node.location, path: join(key), "missing required key `\(key)`"))
+    }
+
+    public func string(_ key: String, required: Bool = false) -> String? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar else {
+            typeError(value, expected: "a string")
+            return nil
+        }
+        if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
+            issues.error("must not be empty", at: value)
+            return nil
+        }
+        return text
+    }
+
+    public func double(_ key: String, required: Bool = false) -> Double? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar, let number = Self.number(text), number.isFinite else {
+            typeError(value, expected: "a number")
+            return nil
+        }
+        return number
+    }
+
+    public func int(_ key: String, required: Bool = false) -> Int? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar, let number = Int(text.replacingOccurrences(of: "_", with: "")) else {
+            typeError(value, expected: "a whole number")
+            return nil
+        }
+        return number
+    }
+
+    public func bool(_ key: String, required: Bool = false) -> Bool? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar, let flag = ConfigNode.parseBool(text) else {
+            typeError(value, expected: "true or false")
+            return nil
+        }
+        return flag
+    }
+
+    /// A value that must be one of an enumeration's raw values.
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, required: Bool = false) -> T?
+    where T.RawValue == String {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar else {
+            typeError(value, expected: "one of \(Self.list(T.allCases.map(\.rawValue)))")
+            return nil
+        }
+        if let result = T(rawValue: text) { return result }
+        let names = T.allCases.map(\.rawValue)
+        issues.error("`\(text)` is not one of \(Self.list(names))\(didYouMean(text, among: names))", at: value)
+        return nil
+    }
+
+    /// A period label such as `2026-06`, `2026Q3`, `FY2026-27 Q1`.
+    public func period(_ key: String, required: Bool = false, type: PeriodType? = nil) -> Period? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let text = value.scalar else {
+            typeError(value, expected: "a period such as `2026-06` or `FY2026-27 Q1`")
+            return nil
+        }
+        do {
+            let period = try Period(parsing: text)
+            if let type, period.type != type {
+                issues.error("`\(text)` is \(period.type.article) \(period.type.displayName), but this indicator is reported by \(type.displayName)", at: value)
+                return nil
+            }
+            return period
+        } catch {
+            issues.error(error.description, at: value)
+            return nil
+        }
+    }
+
+    /// A list of scalars.
+    public func stringList(_ key: String, required: Bool = false) -> [String]? {
+        guard let items = list(key, required: required) else { return nil }
+        var result: [String] = []
+        for item in items {
+            guard let text = item.scalar else {
+                typeError(item, expected: "a string")
+                continue
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    /// A mapping of scalar keys to scalar values (headers, filters).
+    public func stringMap(_ key: String, required: Bool = false) -> [String: String]? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let entries = value.entries else {
+            typeError(value, expected: "a mapping")
+            return nil
+        }
+        var result: [String: String] = [:]
+        for entry in entries {
+            guard let text = entry.value.scalar else {
+                typeError(entry.value, expected: "a string")
+                continue
+            }
+            result[entry.key] = text
+        }
+        return result
+    }
+
+    /// The list at `key`.
+    public func list(_ key: String, required: Bool = false) -> [ConfigNode]? {
+        guard let value = node(key, required: required) else { return nil }
+        guard let items = value.items else {
+            typeError(value, expected: "a list")
+            return nil
+        }
+        return items
+    }
+
+    /// A reader for the nested mapping at `key`.
+    public func section(_ key: String, required: Bool = false) -> ConfigReader? {
+        guard let value = node(key, required: required) else { return nil }
+        guard value.entries != nil else {
+            typeError(value, expected: "a mapping")
+            return nil
+        }
+        return ConfigReader(value, issues: issues)
+    }
+
+    /// Reports every key that was neither read nor declared, suggesting the nearest known key.
+    public func finish() {
+        guard let entries = node.entries else { return }
+        let known = Set(knownKeys)
+        for entry in entries where !known.contains(entry.key) {
+            let hint = didYouMean(entry.key, among: knownKeys)
+            issues.add(ConfigIssue(
+                .error, at: entry.keyLocation, path: join(entry.key),
+                "unknown key `\(entry.key)`\(hint)"))
+        }
+    }
+
+    public func typeError(_ value: ConfigNode, expected: String) {
+        issues.error("expected \(expected), found \(value.kindDescription)\(Self.quoteScalar(value))", at: value)
+    }
+
+    private func join(_ key: String) -> String {
+        node.path.isEmpty ? key : "\(node.path).\(key)"
+    }
+
+    private static func quoteScalar(_ value: ConfigNode) -> String {
+        guard let text = value.scalar else { return "" }
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return " `\(shown)`"
+    }
+
+    static func number(_ text: String) -> Double? {
+        Double(text.replacingOccurrences(of: "_", with: ""))
+    }
+
+    static func list(_ names: [String]) -> String {
+        names.map { "`\($0)`" }.joined(separator: ", ")
+    }
+}

@@ -1,0 +1,73 @@
+// What the host hands back to a plugin: the body and the facts about its fetch.
+import Foundation
+
+/// A successful response to a ``FeedRequest``.
+public struct FeedResponse: Sendable, Hashable {
+    /// The request's key.
+    public var key: String
+    public var feed: String
+    /// The URL fetched, with any credentials removed.
+    public var url: String
+    public var status: Int
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: Data
+    public var fetchedAt: Date
+    /// `sha256:` and the hex digest of the body.
+    public var contentHash: String
+
+    public init(key: String, feed: String, url: String, status: Int = 200, headers: [String: String] = [:],
+                body: Data, fetchedAt: Date = Date(), contentHash: String? = nil) {
+        self.key = key
+        self.feed = feed
+        self.url = url
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.fetchedAt = fetchedAt
+        self.contentHash = contentHash ?? "sha256:" + SHA256.hex(of: body)
+    }
+
+    /// The body as UTF-8 text, without a byte-order mark.
+    public func text() throws(PluginError) -> String {
+        var bytes = body
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(data: bytes, encoding: .utf8) else {
+            throw PluginError("the body of \(url) is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The body parsed as JSON.
+    public func json() throws(PluginError) -> JSONValue {
+        do {
+            return try JSONValue(parsing: body)
+        } catch {
+            throw PluginError("the body of \(url) is not valid JSON: \(error.description)")
+        }
+    }
+
+    /// The provenance record for this response.
+    public var source: FeedSource {
+        FeedSource(feed: feed, url: url, fetchedAt: fetchedAt, contentHash: contentHash, status: status)
+    }
+}
+
+/// The responses to all of a plugin's requests for one period, by key.
+public struct FeedResponses: Sendable {
+    public var byKey: [String: FeedResponse]
+
+    public init(_ responses: [FeedResponse]) {
+        byKey = Dictionary(responses.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    public subscript(key: String) -> FeedResponse? { byKey[key] }
+
+    /// The response for `key`, or an error naming the missing key.
+    public func require(_ key: String) throws(PluginError) -> FeedResponse {
+        guard let response = byKey[key] else {
+            throw PluginError("no response for request `\(key)`; the plugin did not ask for it")
+        }
+        return response
+    }
+}

@@ -1,0 +1,20 @@
+// The one list of indicator plugins the host knows, by the name a site YAML uses.
+// Adding a plugin is one folder under Plugins/ plus one line here (and its target
+// in Package.swift's `indicatorPlugins`); PluginTests' convention test checks both.
+public import PioneerKit
+
+public enum PluginCatalogue {
+    /// Every registered plugin. Keep sorted by name.
+    public static let all: [any IndicatorPlugin.Type] = [
+    ]
+
+    /// The plugin registered under `name`, or nil.
+    public static func plugin(named name: String) -> (any IndicatorPlugin.Type)? {
+        all.first { $0.name == name }
+    }
+
+    /// Registered names, sorted, for messages and `pioneer plugins`.
+    public static var names: [String] {
+        all.map { $0.name }.sorted()
+    }
+}

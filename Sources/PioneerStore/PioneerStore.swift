@@ -1,0 +1,1 @@
+// PioneerStore: see Package.swift; contents arrive with the module's first issue.
