@@ -146,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting"] + indicatorPlugins.map { .target(name: $0.target) },
+            dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
             swiftSettings: swiftSettings
         ),
         .testTarget(
