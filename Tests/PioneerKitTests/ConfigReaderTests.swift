@@ -1,0 +1,92 @@
+// ConfigReader: typed reads, located errors, and unknown keys with suggestions.
+import Testing
+@testable import PioneerKit
+
+private let file = "sites/test/site.yaml"
+
+private func node(_ text: String, line: Int, column: Int = 3, path: String) -> ConfigNode {
+    ConfigNode(.scalar(text, quoted: false), location: SourceLocation(file: file, line: line, column: column), path: path)
+}
+
+private func mapping(_ entries: [(String, ConfigNode)], line: Int = 1, path: String = "") -> ConfigNode {
+    ConfigNode(
+        .mapping(entries.map { ConfigNode.Entry(key: $0.0, keyLocation: SourceLocation(file: file, line: $0.1.location.line, column: 1), value: $0.1) }),
+        location: SourceLocation(file: file, line: line, column: 1), path: path)
+}
+
+@Suite("ConfigReader")
+struct ConfigReaderTests {
+    @Test func readsTypedValues() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([
+            ("name", node("Torbay", line: 2, path: "name")),
+            ("decimals", node("2", line: 3, path: "decimals")),
+            ("rate", node("1_000.5", line: 4, path: "rate")),
+            ("verify", node("yes", line: 5, path: "verify")),
+            ("kind", node("outcome", line: 6, path: "kind")),
+        ]), issues: issues)
+        #expect(reader.string("name") == "Torbay")
+        #expect(reader.int("decimals") == 2)
+        #expect(reader.double("rate") == 1000.5)
+        #expect(reader.bool("verify") == true)
+        #expect(reader.choice("kind") == IndicatorKind.outcome)
+        reader.finish()
+        #expect(issues.issues.isEmpty)
+    }
+
+    @Test func reportsAMissingRequiredKeyAtTheMapping() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([], line: 7, path: "site"), issues: issues)
+        _ = reader.string("name", required: true)
+        #expect(issues.issues.map(\.description) == ["\(file):7:1: error: site.name: missing required key `name`"])
+    }
+
+    @Test func reportsAWrongTypeWithTheValueFound() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([("decimals", node("two", line: 9, column: 15, path: "decimals"))]), issues: issues)
+        #expect(reader.int("decimals") == nil)
+        #expect(issues.issues.first?.description == "\(file):9:15: error: decimals: expected a whole number, found a string `two`")
+    }
+
+    @Test func suggestsTheNearestKeyForAnUnknownOne() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([
+            ("indicatr", node("x", line: 4, path: "indicatr")),
+        ], path: "goals[0]"), issues: issues)
+        _ = reader.string("indicator")
+        _ = reader.string("title")
+        reader.finish()
+        #expect(issues.issues.first?.description == "\(file):4:1: error: goals[0].indicatr: unknown key `indicatr` (did you mean `indicator`?)")
+    }
+
+    @Test func rejectsAnEnumValueAndListsTheChoices() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([("kind", node("outcom", line: 3, path: "kind"))]), issues: issues)
+        let kind: IndicatorKind? = reader.choice("kind")
+        #expect(kind == nil)
+        #expect(issues.issues.first?.message == "`outcom` is not one of `process`, `outcome`, `experience`, `cost` (did you mean `outcome`?)")
+    }
+
+    @Test func readsAPeriodAndChecksItsType() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([
+            ("period", node("2026Q1", line: 5, path: "baseline.period")),
+        ]), issues: issues)
+        #expect(reader.period("period", type: .month) == nil)
+        #expect(issues.issues.first?.message.contains("calendar quarter") == true)
+    }
+
+    @Test func aScalarWhereAMappingBelongsIsReportedOnce() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(node("oops", line: 2, path: "site"), issues: issues)
+        _ = reader.string("id", required: true)
+        reader.finish()
+        #expect(issues.issues.count == 1)
+        #expect(issues.issues.first?.message == "expected a mapping of keys to values, found a string")
+    }
+
+    @Test func editDistanceSuggestsOnlyCloseWords() {
+        #expect(Suggestions.closest(to: "retires", in: ["retries", "timeout"]) == "retries")
+        #expect(Suggestions.closest(to: "zzzzzz", in: ["retries", "timeout"]) == nil)
+    }
+}
