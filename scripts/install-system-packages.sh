@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Pioneer builds against, when they are missing.
+# Safe to run repeatedly: it asks apt only for what is not installed yet.
+set -euo pipefail
+
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl)
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "system packages: all present (${packages[*]})"
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null; then
+    echo "error: missing ${missing[*]} and this is not a Debian-like system (no apt-get); install them by hand" >&2
+    exit 1
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then sudo="sudo"; else
+        echo "error: missing ${missing[*]}; run as root or install sudo" >&2
+        exit 1
+    fi
+fi
+
+echo "system packages: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
