@@ -87,7 +87,7 @@ let package = Package(
         .target(
             name: "PioneerFeeds",
             dependencies: [
-                "PioneerKit", "CCurl", "CCurlShim",
+                "PioneerKit", "PioneerCore", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -157,7 +157,7 @@ let package = Package(
         .testTarget(
             name: "PioneerFeedsTests",
             dependencies: [
-                "PioneerKit", "PioneerFeeds", "PioneerTesting",
+                "PioneerKit", "PioneerCore", "PioneerFeeds", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
