@@ -13,7 +13,7 @@ build: deps
 	$(SWIFT) build
 
 demo: build
-	$(PIONEER) validate sites
+	$(PIONEER) validate
 	$(PIONEER) demo
 
 validate: build
