@@ -1,0 +1,210 @@
+// Writing observations with history, and reading current and past measures.
+internal import GRDB
+public import PioneerKit
+public import Foundation
+
+extension MeasureStore {
+    /// Records `measure` for `site` as collected by run `runID`, in one transaction.
+    ///
+    /// When the observation equals the current one for its indicator-period, no row
+    /// is added: the current row is marked as confirmed by this run. Otherwise the
+    /// new row becomes current and the previous one stays in the history with
+    /// `superseded_by` pointing at the new row. The run's outcome row is written in
+    /// the same transaction, so the two never disagree.
+    @discardableResult
+    public func record(_ measure: Measure, site: String, runID: Int64, at now: Date = Date()) throws(StoreError) -> RecordOutcome {
+        let provenance = try encodeProvenance(measure.provenance)
+        return try write { db in
+            let period = measure.period
+            let current = try Row.fetchOne(db, sql: """
+                SELECT * FROM measure
+                WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
+                """, arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
+            let outcome: RecordOutcome
+            if let current, try Self.observation(from: current) == measure.observation {
+                let id: Int64 = current["id"]
+                try db.execute(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?",
+                               arguments: [runID, now, id])
+                outcome = .unchanged(measureID: id)
+            } else {
+                if let current {
+                    // Clear the flag first: the unique index allows one current row.
+                    try db.execute(sql: "UPDATE measure SET is_current = 0 WHERE id = ?", arguments: [current["id"] as Int64])
+                }
+                let id = try Self.insert(measure, site: site, runID: runID, provenance: provenance, now: now, db: db)
+                if let current {
+                    let previousID: Int64 = current["id"]
+                    try db.execute(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
+                    outcome = .superseded(measureID: id, previousID: previousID)
+                } else {
+                    outcome = .inserted(measureID: id)
+                }
+            }
+            let kind: RunOutcomeKind = measure.observation.notAvailable != nil
+                ? .notAvailable : (outcome.isUnchanged ? .unchanged : .collected)
+            try Self.insertOutcome(runID: runID, indicator: measure.indicatorID, period: period.label, kind: kind,
+                                   reason: measure.observation.notAvailable?.description, measureID: outcome.measureID, db: db)
+            return outcome
+        }
+    }
+
+    /// The current measure of one indicator-period, or nil.
+    public func currentMeasure(site: String, indicator: String, period: Period) throws(StoreError) -> StoredMeasure? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM measure
+                WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
+                """, arguments: [site, indicator, period.type.rawValue, period.index])
+                .map(Self.storedMeasure)
+        }
+    }
+
+    /// Every observation recorded for one indicator-period, oldest first; the last is current.
+    public func history(site: String, indicator: String, period: Period) throws(StoreError) -> [StoredMeasure] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM measure
+                WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ?
+                ORDER BY id
+                """, arguments: [site, indicator, period.type.rawValue, period.index])
+                .map(Self.storedMeasure)
+        }
+    }
+
+    /// Measures matching `query`, by indicator, then period, then the order they were recorded.
+    public func measures(_ query: MeasureQuery) throws(StoreError) -> [StoredMeasure] {
+        var conditions = ["site = ?"]
+        var arguments: StatementArguments = [query.site]
+        if let indicator = query.indicator {
+            conditions.append("indicator = ?")
+            _ = arguments.append(contentsOf: [indicator])
+        }
+        if let range = query.overlapping {
+            // Dates are stored as YYYY-MM-DD, so text order is date order.
+            conditions.append("period_end >= ? AND period_start <= ?")
+            _ = arguments.append(contentsOf: [range.lowerBound.description, range.upperBound.description])
+        }
+        if !query.includeHistory {
+            conditions.append("is_current")
+        }
+        let sql = "SELECT * FROM measure WHERE \(conditions.joined(separator: " AND ")) "
+            + "ORDER BY indicator, period_start, period_type, id"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.storedMeasure)
+        }
+    }
+
+    /// Number of measure rows, current and superseded, for all sites.
+    public func measureCount(currentOnly: Bool = false) throws(StoreError) -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM measure" + (currentOnly ? " WHERE is_current" : "")) ?? 0
+        }
+    }
+
+    // MARK: Rows
+
+    private static func insert(_ measure: Measure, site: String, runID: Int64, provenance: String, now: Date, db: Database) throws -> Int64 {
+        let observation = measure.observation
+        let period = measure.period
+        try db.execute(sql: """
+            INSERT INTO measure (
+                site, indicator, period_type, period_index, period_label, period_start, period_end,
+                value, numerator, denominator, sample_size,
+                interval_lower, interval_upper, interval_level, interval_method,
+                na_reason, na_detail, plugin, provenance,
+                run_id, confirmed_run_id, confirmed_at, is_current, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+            """, arguments: [
+                site, measure.indicatorID, period.type.rawValue, period.index, period.label,
+                period.start.description, period.end.description,
+                observation.value, observation.numerator, observation.denominator, observation.sampleSize,
+                observation.interval?.lower, observation.interval?.upper, observation.interval?.level, observation.interval?.method,
+                observation.notAvailable?.reason.rawValue, observation.notAvailable?.detail,
+                measure.provenance.plugin, provenance,
+                runID, runID, now, now,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    static func insertOutcome(runID: Int64, indicator: String, period: String, kind: RunOutcomeKind,
+                              reason: String?, measureID: Int64?, db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO run_outcome (run_id, indicator, period_label, outcome, reason, measure_id)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [runID, indicator, period, kind.rawValue, reason, measureID])
+    }
+
+    static func observation(from row: Row) throws -> Observation {
+        var interval: ConfidenceInterval?
+        if let lower = row["interval_lower"] as Double?, let upper = row["interval_upper"] as Double? {
+            interval = ConfidenceInterval(lower: lower, upper: upper, level: row["interval_level"] ?? 0.95,
+                                          method: row["interval_method"] ?? "")
+        }
+        var notAvailable: NotAvailable?
+        if let reasonText = row["na_reason"] as String? {
+            guard let reason = NotAvailableReason(rawValue: reasonText) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown not-available reason `\(reasonText)` in measure \(row["id"] as Int64? ?? 0)")
+            }
+            notAvailable = NotAvailable(reason, row["na_detail"] ?? "")
+        }
+        return Observation(value: row["value"], numerator: row["numerator"], denominator: row["denominator"],
+                           sampleSize: row["sample_size"], interval: interval, notAvailable: notAvailable)
+    }
+
+    static func storedMeasure(_ row: Row) throws -> StoredMeasure {
+        let id: Int64 = row["id"]
+        guard let type = PeriodType(rawValue: row["period_type"] ?? "") else {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown period type in measure \(id)")
+        }
+        let provenanceText: String = row["provenance"] ?? ""
+        let provenance: Provenance
+        do {
+            provenance = try ProvenanceCoding.decoder.decode(Provenance.self, from: Data(provenanceText.utf8))
+        } catch {
+            throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable provenance in measure \(id)")
+        }
+        let measure = Measure(indicatorID: row["indicator"], period: Period(type: type, index: row["period_index"]),
+                              observation: try observation(from: row), provenance: provenance)
+        return StoredMeasure(id: id, site: row["site"], measure: measure, runID: row["run_id"],
+                             confirmedRunID: row["confirmed_run_id"], confirmedAt: row["confirmed_at"],
+                             recordedAt: row["recorded_at"], isCurrent: row["is_current"], supersededBy: row["superseded_by"])
+    }
+
+    private func encodeProvenance(_ provenance: Provenance) throws(StoreError) -> String {
+        do {
+            return String(decoding: try ProvenanceCoding.encoder.encode(provenance), as: UTF8.self)
+        } catch {
+            throw StoreError(.other, path: path, "cannot encode the provenance of a measure: \(error)")
+        }
+    }
+}
+
+/// JSON for the provenance column: sorted keys, dates in ISO 8601 with milliseconds.
+enum ProvenanceCoding {
+    /// `2026-07-03T09:14:07.512Z`
+    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(style.format(date))
+        }
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            if let date = try? style.parse(text) { return date }
+            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "`\(text)` is not an ISO 8601 date")
+        }
+        return decoder
+    }
+}

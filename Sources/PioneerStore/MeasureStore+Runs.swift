@@ -1,0 +1,92 @@
+// Collection runs: opened when a collection starts, closed with its counts when it ends.
+internal import GRDB
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension MeasureStore {
+    /// Starts a run for `site` and returns its id.
+    ///
+    /// Runs of this store still marked `running` whose process no longer exists
+    /// on this machine are marked `interrupted` first: they were killed or crashed.
+    public func beginRun(site: String, command: String, periods: String, at now: Date = Date()) throws(StoreError) -> Int64 {
+        try write { db in
+            let stale = try Row.fetchAll(db, sql: "SELECT id, pid FROM collection_run WHERE status = 'running'")
+            for row in stale {
+                let pid: Int32? = row["pid"]
+                if pid.map(Self.processIsGone) ?? true {
+                    try db.execute(sql: "UPDATE collection_run SET status = 'interrupted' WHERE id = ?", arguments: [row["id"] as Int64])
+                }
+            }
+            try db.execute(sql: """
+                INSERT INTO collection_run (site, started_at, status, command, periods, pid)
+                VALUES (?, ?, 'running', ?, ?, ?)
+                """, arguments: [site, now, command, periods, Int64(getpid())])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records the outcome of an indicator-period that stored no measure (failed, skipped).
+    public func recordOutcome(runID: Int64, indicator: String, period: String, kind: RunOutcomeKind, reason: String?) throws(StoreError) {
+        try write { db in
+            try Self.insertOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
+                                   reason: reason, measureID: nil, db: db)
+        }
+    }
+
+    /// Closes a run with its counts.
+    public func finishRun(_ id: Int64, counts: RunCounts, at now: Date = Date()) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE collection_run
+                SET status = 'finished', finished_at = ?, collected = ?, unchanged = ?, not_available = ?, failed = ?, skipped = ?
+                WHERE id = ?
+                """, arguments: [now, counts.collected, counts.unchanged, counts.notAvailable, counts.failed, counts.skipped, id])
+        }
+    }
+
+    /// Runs, newest first; of one site when `site` is given.
+    public func runs(site: String? = nil, limit: Int = 100) throws(StoreError) -> [CollectionRun] {
+        try read { db in
+            let filter = site == nil ? "" : "WHERE site = ?"
+            let arguments: StatementArguments = site.map { [$0] } ?? []
+            return try Row.fetchAll(db, sql: "SELECT * FROM collection_run \(filter) ORDER BY id DESC LIMIT \(max(0, limit))",
+                                    arguments: arguments).map(Self.run)
+        }
+    }
+
+    /// One run, or nil.
+    public func run(id: Int64) throws(StoreError) -> CollectionRun? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM collection_run WHERE id = ?", arguments: [id]).map(Self.run)
+        }
+    }
+
+    /// The outcomes a run recorded, by indicator then period.
+    public func outcomes(runID: Int64) throws(StoreError) -> [RunOutcome] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run_outcome WHERE run_id = ? ORDER BY indicator, rowid", arguments: [runID]).map { row in
+                RunOutcome(runID: row["run_id"], indicator: row["indicator"], period: row["period_label"],
+                           kind: RunOutcomeKind(rawValue: row["outcome"] ?? "") ?? .failed,
+                           reason: row["reason"], measureID: row["measure_id"])
+            }
+        }
+    }
+
+    private static func run(_ row: Row) -> CollectionRun {
+        CollectionRun(
+            id: row["id"], site: row["site"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+            status: CollectionRun.Status(rawValue: row["status"] ?? "") ?? .interrupted,
+            command: row["command"], periods: row["periods"],
+            counts: RunCounts(collected: row["collected"], unchanged: row["unchanged"], notAvailable: row["not_available"],
+                              failed: row["failed"], skipped: row["skipped"]))
+    }
+
+    /// True when no process `pid` exists here (signal 0 only checks).
+    private static func processIsGone(_ pid: Int32) -> Bool {
+        kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    }
+}

@@ -1,0 +1,107 @@
+// The SQLite file that keeps every measure a site has collected, with its history,
+// the collection runs that produced them, and the cached feed bodies.
+internal import GRDB
+import Foundation
+
+/// A site's measures on disk: one SQLite file, by default `<site dir>/.pioneer/store.sqlite`.
+///
+/// The file is opened in WAL mode, so `pioneer measures` can read while a
+/// collection writes. Each indicator-period is written in one transaction, so a
+/// run that is killed leaves every measure it committed intact and nothing half-written.
+///
+/// Re-collecting never overwrites silently: an equal observation only marks the
+/// current row as confirmed by the new run; a different one becomes current and
+/// the old row stays in the history, pointing at its successor.
+///
+/// ```swift
+/// let store = try MeasureStore(path: MeasureStore.defaultPath(siteDirectory: "sites/torbay"))
+/// let run = try store.beginRun(site: "torbay", command: "pioneer collect", periods: "2026-06")
+/// let outcome = try store.record(measure, site: "torbay", runID: run)
+/// ```
+public final class MeasureStore: Sendable {
+    /// The store file.
+    public let path: String
+    let pool: DatabasePool
+
+    /// The conventional store of a site: `<site dir>/.pioneer/store.sqlite`.
+    public static func defaultPath(siteDirectory: String) -> String {
+        URL(fileURLWithPath: siteDirectory).appendingPathComponent(".pioneer").appendingPathComponent("store.sqlite").path
+    }
+
+    /// Opens the store at `path`, creating the file and its folder when absent and
+    /// bringing its schema up to date.
+    ///
+    /// - Throws: ``StoreError`` naming the path when the folder cannot be created, the
+    ///   file is not a SQLite database, is locked, is read-only, or was written by a newer pioneer.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw StoreError(.cannotOpen, path: path, "\(folder.path) is a file, not a folder")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.cannotOpen, path: path, "cannot create the folder \(folder.path): \(Self.reason(error))")
+            }
+        }
+
+        var configuration = Configuration()
+        // Another collection may hold the write lock for one short transaction at a time.
+        configuration.busyMode = .timeout(10)
+        configuration.label = "pioneer.store"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = StoreSchema.migrator
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+            }
+            guard unknown.isEmpty else {
+                throw StoreError(.newerVersion, path: path,
+                    "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
+            }
+            try migrator.migrate(pool)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    public func integrityCheck() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The applied schema migrations, oldest first.
+    public func schemaVersions() throws(StoreError) -> [String] {
+        try read { db in try StoreSchema.migrator.appliedMigrations(db) }
+    }
+
+    // MARK: Error translation
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return nsError.localizedDescription
+    }
+}

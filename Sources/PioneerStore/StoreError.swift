@@ -1,0 +1,68 @@
+// Why the measure store could not be opened, read or written, in words that name the file.
+internal import GRDB
+import Foundation
+
+/// A problem with the measure store file.
+///
+/// The message always names the path, because a user with several sites and a
+/// `--store` flag needs to know which file is at fault:
+/// `cannot open the measure store sites/torbay/.pioneer/store.sqlite: the file is not a SQLite database`.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of problem it is, for callers that react differently.
+    public enum Kind: String, Sendable, Hashable {
+        case notADatabase
+        case corrupt
+        case locked
+        case readOnly
+        case cannotOpen
+        case newerVersion
+        case other
+    }
+
+    public var kind: Kind
+    /// The store file.
+    public var path: String
+    /// What went wrong, in plain English, without the path.
+    public var message: String
+
+    public init(_ kind: Kind, path: String, _ message: String) {
+        self.kind = kind
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String {
+        "measure store \(path): \(message)"
+    }
+
+    /// Translates an error thrown by SQLite into a message a user can act on.
+    static func from(_ error: any Error, path: String) -> StoreError {
+        if let storeError = error as? StoreError { return storeError }
+        guard let databaseError = error as? DatabaseError else {
+            return StoreError(.other, path: path, String(describing: error))
+        }
+        switch databaseError.resultCode {
+        case .SQLITE_NOTADB:
+            return StoreError(.notADatabase, path: path,
+                "the file is not a SQLite database; move it aside or pass another file with --store")
+        case .SQLITE_CORRUPT:
+            return StoreError(.corrupt, path: path,
+                "the database is corrupt (\(databaseError.message ?? "malformed")); restore it from a backup or move it aside")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return StoreError(.locked, path: path,
+                "the file is locked by another process (is another `pioneer collect` running?); try again when it has finished")
+        case .SQLITE_READONLY:
+            return StoreError(.readOnly, path: path,
+                "the file is read-only; check the permissions of the file and of its folder")
+        case .SQLITE_CANTOPEN:
+            return StoreError(.cannotOpen, path: path,
+                "the file cannot be opened; check that its folder exists and is writable")
+        case .SQLITE_FULL:
+            return StoreError(.other, path: path, "the disk is full")
+        case .SQLITE_IOERR:
+            return StoreError(.other, path: path, "a disk read or write failed (\(databaseError.message ?? "I/O error"))")
+        default:
+            return StoreError(.other, path: path, "SQLite reported: \(databaseError.message ?? databaseError.resultCode.description)")
+        }
+    }
+}

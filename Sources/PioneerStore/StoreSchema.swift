@@ -1,0 +1,89 @@
+// The store's schema, as named migrations: a store written by any earlier
+// version of pioneer is brought up to date when it is opened.
+internal import GRDB
+
+enum StoreSchema {
+    /// Every migration, in order. Never edit a released migration; add a new one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE collection_run (
+                    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                    site          TEXT NOT NULL,
+                    started_at    DATETIME NOT NULL,
+                    finished_at   DATETIME,
+                    -- running | finished | interrupted
+                    status        TEXT NOT NULL,
+                    command       TEXT NOT NULL,
+                    periods       TEXT NOT NULL,
+                    pid           INTEGER,
+                    collected     INTEGER NOT NULL DEFAULT 0,
+                    unchanged     INTEGER NOT NULL DEFAULT 0,
+                    failed        INTEGER NOT NULL DEFAULT 0,
+                    not_available INTEGER NOT NULL DEFAULT 0,
+                    skipped       INTEGER NOT NULL DEFAULT 0
+                );
+
+                CREATE TABLE measure (
+                    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+                    site             TEXT NOT NULL,
+                    indicator        TEXT NOT NULL,
+                    period_type      TEXT NOT NULL,
+                    period_index     INTEGER NOT NULL,
+                    period_label     TEXT NOT NULL,
+                    period_start     TEXT NOT NULL,
+                    period_end       TEXT NOT NULL,
+                    value            REAL,
+                    numerator        REAL,
+                    denominator      REAL,
+                    sample_size      INTEGER,
+                    interval_lower   REAL,
+                    interval_upper   REAL,
+                    interval_level   REAL,
+                    interval_method  TEXT,
+                    na_reason        TEXT,
+                    na_detail        TEXT,
+                    plugin           TEXT NOT NULL,
+                    provenance       TEXT NOT NULL,
+                    run_id           INTEGER NOT NULL REFERENCES collection_run(id),
+                    confirmed_run_id INTEGER NOT NULL REFERENCES collection_run(id),
+                    confirmed_at     DATETIME NOT NULL,
+                    is_current       BOOLEAN NOT NULL,
+                    superseded_by    INTEGER REFERENCES measure(id),
+                    recorded_at      DATETIME NOT NULL,
+                    CHECK ((value IS NULL) <> (na_reason IS NULL))
+                );
+                -- At most one current row per indicator and period.
+                CREATE UNIQUE INDEX measure_current
+                    ON measure(site, indicator, period_type, period_index) WHERE is_current;
+                CREATE INDEX measure_history
+                    ON measure(site, indicator, period_type, period_index, id);
+
+                CREATE TABLE run_outcome (
+                    run_id       INTEGER NOT NULL REFERENCES collection_run(id),
+                    indicator    TEXT NOT NULL,
+                    period_label TEXT NOT NULL,
+                    -- collected | unchanged | not-available | failed | skipped
+                    outcome      TEXT NOT NULL,
+                    reason       TEXT,
+                    measure_id   INTEGER REFERENCES measure(id),
+                    PRIMARY KEY (run_id, indicator, period_label)
+                );
+
+                CREATE TABLE feed_cache (
+                    feed          TEXT NOT NULL,
+                    url           TEXT NOT NULL,
+                    etag          TEXT,
+                    last_modified TEXT,
+                    status        INTEGER NOT NULL,
+                    content_hash  TEXT NOT NULL,
+                    body          BLOB NOT NULL,
+                    fetched_at    DATETIME NOT NULL,
+                    PRIMARY KEY (feed, url)
+                );
+                """)
+        }
+        return migrator
+    }
+}
