@@ -1,0 +1,147 @@
+// The feed client: fetches feed URLs with the feed's auth, limits and retry policy.
+public import Foundation
+public import Logging
+
+/// Fetches URLs from a site's feeds, concurrently, retrying what is worth retrying.
+///
+/// Every failure comes back as a ``FeedError`` value; one failing feed never stops
+/// the others. Credentials are read from `environment` at request time and never
+/// appear in errors or logs.
+///
+/// ```swift
+/// let client = FeedClient()
+/// let url = try FeedURL.resolve(request, feed: bi, period: period)
+/// switch await client.fetch(FeedFetchRequest(feed: bi, url: url)) {
+/// case .success(let result): store(result.body)
+/// case .failure(let error): print(error)   // feed "bi": GET https://… failed: HTTP 503 … after 3 attempts
+/// }
+/// ```
+public final class FeedClient: Sendable {
+    private let transport: any FeedTransport
+    private let environment: [String: String]
+    private let logger: Logger
+
+    /// - Parameters:
+    ///   - transport: how requests go on the wire; nil for a ``CurlTransport`` bounded by `limits`.
+    ///   - environment: where `${VAR}` credentials and header values are read.
+    ///   - limits: parallel transfers overall and per host (used by the default transport).
+    ///   - logger: receives a line per attempt and retry; never secrets.
+    public init(transport: (any FeedTransport)? = nil,
+                environment: [String: String] = ProcessInfo.processInfo.environment,
+                limits: FeedClientLimits = .init(),
+                logger: Logger = Logger(label: "pioneer.feeds")) {
+        self.transport = transport ?? CurlTransport(limits: limits)
+        self.environment = environment
+        self.logger = logger
+    }
+
+    /// Fetches one URL, retrying per the feed's ``RetryPolicy``.
+    public func fetch(_ request: FeedFetchRequest) async -> Result<FeedFetchResult, FeedError> {
+        await fetch(request, index: 0, onEvent: nil)
+    }
+
+    /// Fetches all `requests` concurrently (within the limits) and returns their results
+    /// in the same order. `onEvent` hears of each start, retry and finish.
+    public func fetchAll(_ requests: [FeedFetchRequest],
+                         onEvent: (@Sendable (FeedEvent) -> Void)? = nil) async -> [Result<FeedFetchResult, FeedError>] {
+        await withTaskGroup(of: (Int, Result<FeedFetchResult, FeedError>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask { (index, await self.fetch(request, index: index, onEvent: onEvent)) }
+            }
+            var results = [Result<FeedFetchResult, FeedError>?](repeating: nil, count: requests.count)
+            for await (index, result) in group {
+                results[index] = result
+            }
+            return zip(requests, results).map { request, result in
+                result ?? .failure(FeedError(feed: request.feed.name, url: request.url, attempts: 0, cause: .cancelled))
+            }
+        }
+    }
+
+    // MARK: The retry loop
+
+    private func fetch(_ request: FeedFetchRequest, index: Int,
+                       onEvent: (@Sendable (FeedEvent) -> Void)?) async -> Result<FeedFetchResult, FeedError> {
+        let feed = request.feed
+        let shownURL = FeedURL.redact(request.url)
+        var log = logger
+        log[metadataKey: "feed"] = "\(feed.name)"
+        log[metadataKey: "url"] = "\(shownURL)"
+
+        func finish(_ result: Result<FeedFetchResult, FeedError>) -> Result<FeedFetchResult, FeedError> {
+            switch result {
+            case .success(let fetched):
+                log.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.body.count)",
+                                                "attempts": "\(fetched.attempts)"])
+                onEvent?(.finished(index: index, feed: feed.name, url: shownURL, error: nil))
+            case .failure(let error):
+                log.debug("fetch failed", metadata: ["error": "\(error)"])
+                onEvent?(.finished(index: index, feed: feed.name, url: shownURL, error: error))
+            }
+            return result
+        }
+
+        let wire: TransportRequest
+        do {
+            wire = try TransportRequest(request, environment: environment)
+        } catch {
+            return finish(.failure(FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: error.cause)))
+        }
+
+        onEvent?(.started(index: index, feed: feed.name, url: shownURL))
+        let clock = ContinuousClock()
+        let start = clock.now
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 0
+        while true {
+            attempt += 1
+            log.debug("GET", metadata: ["attempt": "\(attempt)"])
+            let cause: FeedError.Cause
+            var retryAfter: Double?
+            switch await transport.perform(wire) {
+            case .success(let response):
+                if let result = Self.success(response, request: request, attempts: attempt,
+                                             elapsed: start.duration(to: clock.now)) {
+                    return finish(.success(result))
+                }
+                cause = .http(status: response.status)
+                retryAfter = RetryTiming.retryAfter(response.headers["retry-after"], now: Date())
+            case .failure(let error):
+                cause = error.cause
+            }
+
+            let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause)
+            guard cause.isRetryable, attempt <= feed.retry.retries, !Task.isCancelled else {
+                return finish(.failure(failure))
+            }
+            let delay = RetryTiming.delay(beforeRetry: attempt, policy: feed.retry, retryAfter: retryAfter,
+                                          using: &generator)
+            log.info("retrying", metadata: ["cause": "\(cause)", "attempt": "\(attempt)",
+                                            "delay": "\(FeedError.Cause.seconds(delay))"])
+            onEvent?(.retrying(index: index, feed: feed.name, url: shownURL, attempt: attempt, delay: delay, cause: cause))
+            do {
+                try await Task.sleep(for: .seconds(delay))
+            } catch {
+                return finish(.failure(failure))
+            }
+        }
+    }
+
+    /// The result for a 2xx or 304 response; nil for any other status.
+    private static func success(_ response: TransportResponse, request: FeedFetchRequest, attempts: Int,
+                                elapsed: Duration) -> FeedFetchResult? {
+        let notModified = response.status == 304
+        guard (200...299).contains(response.status) || notModified else { return nil }
+        var validators = CacheValidators(etag: response.headers["etag"], lastModified: response.headers["last-modified"])
+        if notModified, let previous = request.validators {
+            validators.etag = validators.etag ?? previous.etag
+            validators.lastModified = validators.lastModified ?? previous.lastModified
+        }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return FeedFetchResult(
+            url: FeedURL.redact(request.url), status: response.status, headers: response.headers,
+            body: notModified ? Data() : response.body, notModified: notModified, validators: validators,
+            attempts: attempts, fetchedAt: Date(), elapsed: seconds
+        )
+    }
+}

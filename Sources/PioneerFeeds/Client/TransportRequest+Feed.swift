@@ -1,0 +1,111 @@
+// Turning a feed definition into a wire request: credentials, headers and validators resolved.
+import PioneerCore
+
+extension TransportRequest {
+    /// The wire request for `request`, reading secrets from `environment`.
+    ///
+    /// Nothing is sent when this fails: a missing credential names its variable, and a
+    /// header value that would break the request (a line break) is refused.
+    init(_ request: FeedFetchRequest, environment: [String: String]) throws(TransportError) {
+        let feed = request.feed
+        var headers: [Header] = []
+        var credentials = TransportCredentials.none
+
+        switch feed.auth {
+        case .none:
+            break
+        case .bearer(let token):
+            let value = try Self.secrets([token], usage: "bearer token", environment: environment)[0]
+            headers.append(Header("Authorization", "Bearer " + value))
+        case .basic(let username, let password):
+            let values = try Self.secrets([username, password], usage: "basic auth", environment: environment)
+            credentials = .basic(username: values[0], password: values[1])
+        case .ntlm(let username, let password):
+            let values = try Self.secrets([username, password], usage: "NTLM auth", environment: environment)
+            credentials = .ntlm(username: values[0], password: values[1])
+        case .negotiate(let username, let password):
+            let present = [username, password].compactMap { $0 }
+            let values = try Self.secrets(present, usage: "Negotiate auth", environment: environment)
+            let user = username == nil ? "" : values[0]
+            let pass = password == nil ? "" : values[values.count - 1]
+            credentials = .negotiate(username: user, password: pass)
+        }
+
+        for (name, template) in feed.headers.sorted(by: { $0.key < $1.key }) {
+            guard Self.isToken(name) else {
+                throw TransportError(.invalidHeader(name: name, reason: "is not a valid header name"))
+            }
+            let value = try Self.expandVariables(in: template, header: name, environment: environment)
+            headers.append(Header(name, value))
+        }
+        if let etag = request.validators?.etag { headers.append(Header("If-None-Match", etag)) }
+        if let lastModified = request.validators?.lastModified {
+            headers.append(Header("If-Modified-Since", lastModified))
+        }
+        for header in headers where header.value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+            throw TransportError(.invalidHeader(name: header.name, reason: "has a line break in its value"))
+        }
+
+        self.init(
+            url: request.url, headers: headers, credentials: credentials, tls: feed.tls, proxy: feed.proxy,
+            connectTimeout: feed.connectTimeout, timeout: feed.timeout,
+            maxBodyBytes: feed.maxBodyBytes, maxRedirects: feed.maxRedirects
+        )
+    }
+
+    /// The values of `references`, or an error naming every unset one.
+    private static func secrets(_ references: [SecretReference], usage: String,
+                                environment: [String: String]) throws(TransportError) -> [String] {
+        var values: [String] = []
+        var missing: [String] = []
+        for reference in references {
+            if let value = reference.resolve(in: environment) {
+                values.append(value)
+            } else if !missing.contains(reference.variable) {
+                missing.append(reference.variable)
+            }
+        }
+        guard missing.isEmpty else { throw TransportError(.missingCredential(variables: missing, usage: usage)) }
+        return values
+    }
+
+    /// `template` with each `${NAME}` replaced by the variable's value; a `$` not followed
+    /// by `{` is kept as it is.
+    static func expandVariables(in template: String, header: String,
+                                environment: [String: String]) throws(TransportError) -> String {
+        var output = ""
+        var missing: [String] = []
+        var rest = Substring(template)
+        while let dollar = rest.range(of: "${") {
+            output += rest[..<dollar.lowerBound]
+            guard let close = rest[dollar.upperBound...].firstIndex(of: "}") else {
+                throw TransportError(.invalidHeader(name: header, reason: "has an unclosed ${ in its value"))
+            }
+            let name = String(rest[dollar.upperBound..<close])
+            if let value = environment[name], !value.isEmpty {
+                output += value
+            } else if !missing.contains(name) {
+                missing.append(name)
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        output += rest
+        guard missing.isEmpty else {
+            throw TransportError(.missingCredential(variables: missing, usage: "header \(header)"))
+        }
+        return output
+    }
+
+    /// RFC 9110 token characters, the only ones allowed in a header name.
+    private static func isToken(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"):
+                return true
+            default:
+                return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
+        }
+    }
+}

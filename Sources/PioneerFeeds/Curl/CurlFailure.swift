@@ -1,0 +1,97 @@
+// Translating libcurl's error codes into the plain-English causes users read.
+
+/// Maps a failed libcurl transfer to a ``FeedError/Cause``.
+enum CurlFailure {
+    /// What the transfer knew when it failed.
+    struct Context {
+        /// libcurl's own message from the error buffer; may be empty.
+        var detail: String
+        var request: TransportRequest
+        /// True once a connection to the server (or proxy) was made.
+        var connected: Bool
+        /// Body bytes received, and the length the server announced (nil when unknown).
+        var received: Int
+        var expected: Int?
+        /// True when the write callback stopped the transfer at `max_body`.
+        var bodyTooLarge: Bool
+        /// `Location` headers seen, in order.
+        var locations: [String]
+    }
+
+    /// The cause for libcurl error `code` (a `CURLcode`).
+    static func cause(code: Int, context: Context) -> FeedError.Cause {
+        let detail = context.detail
+        switch code {
+        case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
+            return .invalidURL(detail.isEmpty ? "libcurl cannot use this URL" : detail)
+        case 5:  // CURLE_COULDNT_RESOLVE_PROXY
+            return .proxy("could not resolve the proxy host" + (context.request.proxy.map { " of \(FeedURL.redact($0))" } ?? ""))
+        case 6:  // CURLE_COULDNT_RESOLVE_HOST
+            return .couldNotResolveHost(host(of: context.request.url))
+        case 7:  // CURLE_COULDNT_CONNECT
+            if detail.lowercased().contains("refused") { return .connectionRefused }
+            return .couldNotConnect(detail.isEmpty ? "no route to the server" : detail)
+        case 16, 92:  // CURLE_HTTP2, CURLE_HTTP2_STREAM
+            return .connectionLost("the HTTP/2 connection failed (\(detail))")
+        case 18:  // CURLE_PARTIAL_FILE
+            return .truncatedBody(received: context.received, expected: context.expected)
+        case 23, 63:  // CURLE_WRITE_ERROR (stopped by the write callback), CURLE_FILESIZE_EXCEEDED
+            if context.bodyTooLarge || code == 63 { return .bodyTooLarge(limit: context.request.maxBodyBytes) }
+            return .transport(code: code, detail: detail.isEmpty ? "could not store the body" : detail)
+        case 28:  // CURLE_OPERATION_TIMEDOUT
+            if context.connected { return .timedOut(seconds: context.request.timeout) }
+            return .connectTimedOut(seconds: min(context.request.connectTimeout, context.request.timeout))
+        case 35:  // CURLE_SSL_CONNECT_ERROR
+            return .tls("handshake failed (\(detail))")
+        case 42:  // CURLE_ABORTED_BY_CALLBACK
+            return .cancelled
+        case 47:  // CURLE_TOO_MANY_REDIRECTS
+            return .tooManyRedirects(limit: context.request.maxRedirects, loop: loop(in: context.locations))
+        case 52:  // CURLE_GOT_NOTHING
+            return .connectionLost("the server closed the connection without replying")
+        case 55:  // CURLE_SEND_ERROR
+            return .connectionLost("the connection broke while sending the request (\(detail))")
+        case 56:  // CURLE_RECV_ERROR
+            return .connectionLost("the connection broke while receiving the response (\(detail))")
+        case 58:  // CURLE_SSL_CERTPROBLEM
+            let certificate = context.request.tls.clientCertificate ?? "the client certificate"
+            return .tls("cannot use client certificate \(certificate) (\(detail))")
+        case 60:  // CURLE_PEER_FAILED_VERIFICATION
+            return .tls("certificate not trusted" + reason(detail))
+        case 61:  // CURLE_BAD_CONTENT_ENCODING
+            return .badContentEncoding(detail)
+        case 77:  // CURLE_SSL_CACERT_BADFILE
+            let bundle = context.request.tls.caBundle ?? "the system CA bundle"
+            return .tls("cannot read CA bundle \(bundle)")
+        case 53, 54, 59, 64, 66, 80, 82, 83, 90, 91, 98:  // other CURLE_SSL_* and CURLE_USE_SSL_FAILED
+            return .tls(detail.isEmpty ? "error \(code)" : detail)
+        case 97:  // CURLE_PROXY
+            return .proxy(detail.isEmpty ? "the proxy refused the request" : detail)
+        default:
+            return .transport(code: code, detail: detail.isEmpty ? "transfer failed" : detail)
+        }
+    }
+
+    /// " (self-signed certificate)" from libcurl's "SSL certificate problem: self-signed certificate".
+    private static func reason(_ detail: String) -> String {
+        let prefix = "SSL certificate problem: "
+        if detail.hasPrefix(prefix) { return " (\(detail.dropFirst(prefix.count)))" }
+        return detail.isEmpty ? "" : " (\(detail))"
+    }
+
+    /// The repeating part of a redirect chain, or nil when no URL repeats.
+    static func loop(in locations: [String]) -> [String]? {
+        for (index, location) in locations.enumerated() {
+            if let again = locations[(index + 1)...].firstIndex(of: location) {
+                return locations[index...again].map(FeedURL.redact)
+            }
+        }
+        return nil
+    }
+
+    private static func host(of url: String) -> String {
+        let key = FeedURL.hostKey(of: url)
+        guard let range = key.range(of: "://") else { return key }
+        return String(key[range.upperBound...])
+    }
+}

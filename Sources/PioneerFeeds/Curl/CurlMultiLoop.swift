@@ -1,0 +1,217 @@
+// The one libcurl multi handle and the thread that drives it: queueing, limits, completion.
+import CCurlShim
+import Foundation
+
+/// Runs every transfer of a ``CurlTransport`` on one libcurl multi handle.
+///
+/// Callers' tasks queue transfers and suspend on a continuation. One driver thread
+/// admits queued transfers within the limits, calls `curl_multi_perform`, completes
+/// finished transfers and sleeps in `curl_multi_poll` until libcurl or a new request
+/// needs it. The thread exits when nothing is queued or running, and a new one starts
+/// on the next request; idle connections stay in the multi handle's cache for reuse.
+final class CurlMultiLoop: @unchecked Sendable {
+    // @unchecked Sendable, because libcurl handles are not thread-safe and Swift cannot
+    // check C pointers. The discipline that makes it safe:
+    // - `state` (queue, counts, flags) is only touched under its lock.
+    // - `multi`, the easy handles and `running` are only touched by the driver thread,
+    //   and at most one driver runs at a time: `state.driverRunning` is set under the lock
+    //   before a driver starts and cleared under the lock as its last act, so one driver's
+    //   work happens-before the next one's.
+    // - The only call made on `multi` from other threads is `curl_multi_wakeup`, which
+    //   libcurl documents as safe from any thread.
+
+    private let multi: UnsafeMutableRawPointer?
+    private let limits: FeedClientLimits
+    private let state = Locked(State())
+    /// Transfers added to the multi handle, by easy handle. Driver thread only.
+    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+
+    private struct State {
+        var nextID: UInt64 = 0
+        var pending: [CurlTransfer] = []
+        var activeIDs: Set<UInt64> = []
+        var activeByHost: [String: Int] = [:]
+        var cancelRequests: Set<UInt64> = []
+        var driverRunning = false
+    }
+
+    /// What the driver does next, taken from the shared state in one locked step.
+    private struct Work {
+        var admitted: [CurlTransfer]
+        var cancelled: Set<UInt64>
+    }
+
+    init(limits: FeedClientLimits) {
+        self.limits = limits
+        multi = pc_global_init() == CURLE_OK ? curl_multi_init() : nil
+        if let multi {
+            _ = pc_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.maxParallel)
+            _ = pc_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, limits.maxPerHost)
+            _ = pc_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(limits.maxParallel, 4))
+        }
+    }
+
+    deinit {
+        // Runs only when no driver holds `self`, so no transfer is in flight.
+        if let multi { curl_multi_cleanup(multi) }
+    }
+
+    /// Runs `request` once and returns its response or failure; cancelling the task aborts it.
+    func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError> {
+        guard multi != nil else {
+            return .failure(TransportError(.transport(code: 2, detail: "libcurl could not be initialised")))
+        }
+        let id = state.withLock { state in
+            state.nextID += 1
+            return state.nextID
+        }
+        let transfer = CurlTransfer(id: id, request: request)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                transfer.continuation = continuation
+                submit(transfer)
+            }
+        } onCancel: {
+            cancel(transfer)
+        }
+    }
+
+    // MARK: Caller side
+
+    private func submit(_ transfer: CurlTransfer) {
+        enum Next { case alreadyCancelled, wakeDriver, startDriver }
+        let next = state.withLock { state -> Next in
+            if transfer.cancelRequested { return .alreadyCancelled }
+            state.pending.append(transfer)
+            if state.driverRunning { return .wakeDriver }
+            state.driverRunning = true
+            return .startDriver
+        }
+        switch next {
+        case .alreadyCancelled:
+            transfer.finish(.failure(TransportError(.cancelled)))
+        case .wakeDriver:
+            wakeDriver()
+        case .startDriver:
+            let thread = Thread { self.drive() }
+            thread.name = "pioneer.curl"
+            thread.start()
+        }
+    }
+
+    private func cancel(_ transfer: CurlTransfer) {
+        enum Next { case finishQueued, wakeDriver, nothing }
+        let next = state.withLock { state -> Next in
+            transfer.cancelRequested = true
+            if let index = state.pending.firstIndex(where: { $0 === transfer }) {
+                state.pending.remove(at: index)
+                return .finishQueued
+            }
+            guard state.activeIDs.contains(transfer.id) else { return .nothing }
+            state.cancelRequests.insert(transfer.id)
+            return .wakeDriver
+        }
+        switch next {
+        case .finishQueued: transfer.finish(.failure(TransportError(.cancelled)))
+        case .wakeDriver: wakeDriver()
+        case .nothing: break
+        }
+    }
+
+    private func wakeDriver() {
+        if let multi { _ = curl_multi_wakeup(multi) }
+    }
+
+    // MARK: Driver thread
+
+    private func drive() {
+        guard let multi else { return }
+        while let work = state.withLock({ takeWork(&$0) }) {
+            for id in work.cancelled {
+                if let (handle, transfer) = running.first(where: { $0.value.id == id }) {
+                    remove(handle, transfer, from: multi, result: .failure(TransportError(.cancelled)))
+                }
+            }
+            for transfer in work.admitted {
+                start(transfer, on: multi)
+            }
+            var stillRunning: Int32 = 0
+            _ = curl_multi_perform(multi, &stillRunning)
+            var handle: UnsafeMutableRawPointer?
+            var code = CURLE_OK
+            while pc_multi_next_done(multi, &handle, &code) != 0 {
+                guard let handle, let transfer = running[handle] else { continue }
+                remove(handle, transfer, from: multi, result: transfer.outcome(handle, code: code))
+            }
+            if !running.isEmpty {
+                // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup.
+                _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            }
+        }
+    }
+
+    /// Admits queued transfers within the limits and collects cancellations; nil (and the
+    /// driver stops) when nothing is queued or running. Called under the lock.
+    private func takeWork(_ state: inout State) -> Work? {
+        var admitted: [CurlTransfer] = []
+        var index = 0
+        while index < state.pending.count, state.activeIDs.count < limits.maxParallel {
+            let transfer = state.pending[index]
+            if state.activeByHost[transfer.hostKey, default: 0] < limits.maxPerHost {
+                state.pending.remove(at: index)
+                state.activeIDs.insert(transfer.id)
+                state.activeByHost[transfer.hostKey, default: 0] += 1
+                admitted.append(transfer)
+            } else {
+                index += 1
+            }
+        }
+        if state.activeIDs.isEmpty {
+            state.driverRunning = false
+            return nil
+        }
+        let cancelled = state.cancelRequests
+        state.cancelRequests.removeAll()
+        return Work(admitted: admitted, cancelled: cancelled)
+    }
+
+    private func start(_ transfer: CurlTransfer, on multi: UnsafeMutableRawPointer) {
+        guard let handle = curl_easy_init() else {
+            release(transfer)
+            transfer.finish(.failure(TransportError(.transport(code: 2, detail: "libcurl could not create a handle"))))
+            return
+        }
+        do throws(TransportError) {
+            try transfer.configure(handle)
+            let added = curl_multi_add_handle(multi, handle)
+            guard added == CURLM_OK else {
+                let reason = String(cString: curl_multi_strerror(added))
+                throw TransportError(.transport(code: Int(added.rawValue), detail: "libcurl could not start the transfer: \(reason)"))
+            }
+            running[handle] = transfer
+        } catch {
+            curl_easy_cleanup(handle)
+            release(transfer)
+            transfer.finish(.failure(error))
+        }
+    }
+
+    private func remove(_ handle: UnsafeMutableRawPointer, _ transfer: CurlTransfer, from multi: UnsafeMutableRawPointer,
+                        result: Result<TransportResponse, TransportError>) {
+        running[handle] = nil
+        _ = curl_multi_remove_handle(multi, handle)
+        curl_easy_cleanup(handle)
+        release(transfer)
+        transfer.finish(result)
+    }
+
+    /// Frees the transfer's slot so a queued one can start.
+    private func release(_ transfer: CurlTransfer) {
+        state.withLock { state in
+            state.activeIDs.remove(transfer.id)
+            state.cancelRequests.remove(transfer.id)
+            let count = state.activeByHost[transfer.hostKey, default: 1] - 1
+            state.activeByHost[transfer.hostKey] = count > 0 ? count : nil
+        }
+    }
+}

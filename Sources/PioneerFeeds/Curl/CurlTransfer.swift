@@ -1,0 +1,231 @@
+// One transfer on the libcurl multi handle: its easy handle, options, callbacks and outcome.
+import CCurlShim
+import Foundation
+
+/// The state of one GET while libcurl runs it.
+///
+/// Created by the caller's task, then owned by whoever holds it: the loop's pending
+/// queue (under its lock), then the single driver thread, which alone touches the
+/// easy handle, the callbacks' buffers and the continuation.
+final class CurlTransfer: @unchecked Sendable {
+    // @unchecked: ownership passes from the submitting task to the driver thread through
+    // the loop's locked queue, so no two threads ever use the mutable fields at once.
+    // `cancelRequested` is only read or written under the loop's lock.
+
+    typealias Completion = CheckedContinuation<Result<TransportResponse, TransportError>, Never>
+
+    let id: UInt64
+    let request: TransportRequest
+    /// `scheme://host:port`, for the per-host limit.
+    let hostKey: String
+    /// Set by task cancellation; guarded by the loop's lock.
+    var cancelRequested = false
+    var continuation: Completion?
+
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var body = Data()
+    private var headers: [(name: String, value: String)] = []
+    private var locations: [String] = []
+    private var bodyTooLarge = false
+
+    /// libcurl's CURL_ERROR_SIZE.
+    private static let errorBufferSize = 256
+
+    init(id: UInt64, request: TransportRequest) {
+        self.id = id
+        self.request = request
+        self.hostKey = FeedURL.hostKey(of: request.url)
+        errorBuffer = .allocate(capacity: Self.errorBufferSize)
+        errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// Resumes the waiting task; called exactly once by the transfer's current owner.
+    func finish(_ result: Result<TransportResponse, TransportError>) {
+        continuation?.resume(returning: result)
+        continuation = nil
+    }
+
+    // MARK: Setting up the easy handle
+
+    /// Applies every option of the request to `handle`.
+    func configure(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
+        let request = request
+        try set(handle, CURLOPT_URL, request.url, "URL")
+        try set(handle, CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
+        try set(handle, CURLOPT_HTTPGET, 1, "HTTPGET")
+        try set(handle, CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
+        try set(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "REDIR_PROTOCOLS_STR")
+        try set(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0, "FOLLOWLOCATION")
+        try set(handle, CURLOPT_MAXREDIRS, max(0, request.maxRedirects), "MAXREDIRS")
+        // An empty string asks for every encoding this libcurl can decode (gzip, deflate, br…).
+        try set(handle, CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING")
+        try set(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout), "CONNECTTIMEOUT_MS")
+        try set(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout), "TIMEOUT_MS")
+        try check(pc_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, request.maxBodyBytes))),
+                  "MAXFILESIZE_LARGE")
+        try set(handle, CURLOPT_USERAGENT, "Pioneer (libcurl \(String(cString: pc_version())))", "USERAGENT")
+        try set(handle, CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
+        try check(pc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
+        try installCallbacks(handle)
+        try applyHeaders(handle)
+        try applyTLS(handle)
+        if let proxy = request.proxy {
+            try set(handle, CURLOPT_PROXY, proxy, "PROXY")
+        }
+        try applyCredentials(handle)
+    }
+
+    private func installCallbacks(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(pc_easy_setopt_write_callback(handle, { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+        }, context), "WRITEFUNCTION")
+        try check(pc_easy_setopt_header_callback(handle, { data, size, count, context in
+            guard let data, let context else { return 0 }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            return size * count
+        }, context), "HEADERFUNCTION")
+    }
+
+    private func applyHeaders(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
+        for header in request.headers {
+            // "Name;" is libcurl's way to send a header with an empty value.
+            let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            guard let list = curl_slist_append(headerList, line) else {
+                throw TransportError(.transport(code: 27, detail: "out of memory building the request headers"))
+            }
+            headerList = list
+        }
+        if let headerList {
+            try check(pc_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "HTTPHEADER")
+        }
+    }
+
+    private func applyTLS(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
+        let tls = request.tls
+        try set(handle, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1 : 0, "SSL_VERIFYPEER")
+        try set(handle, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2 : 0, "SSL_VERIFYHOST")
+        if let bundle = tls.caBundle { try set(handle, CURLOPT_CAINFO, bundle, "CAINFO") }
+        if let certificate = tls.clientCertificate { try set(handle, CURLOPT_SSLCERT, certificate, "SSLCERT") }
+        if let key = tls.clientKey { try set(handle, CURLOPT_SSLKEY, key, "SSLKEY") }
+    }
+
+    private func applyCredentials(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
+        let scheme: UInt
+        let username: String
+        let password: String
+        switch request.credentials {
+        case .none:
+            return
+        case .basic(let user, let pass):
+            (scheme, username, password) = (pc_auth_basic(), user, pass)
+        case .ntlm(let user, let pass):
+            guard pc_supports_ntlm() != 0 else { throw TransportError(.unsupportedAuth(scheme: "NTLM")) }
+            (scheme, username, password) = (pc_auth_ntlm(), user, pass)
+        case .negotiate(let user, let pass):
+            guard pc_supports_negotiate() != 0 else { throw TransportError(.unsupportedAuth(scheme: "Negotiate")) }
+            // libcurl only answers a challenge when a user name is set; an empty one
+            // lets GSS-API use the Kerberos ticket cache.
+            (scheme, username, password) = (pc_auth_negotiate(), user, pass)
+        }
+        try set(handle, CURLOPT_HTTPAUTH, Int(bitPattern: scheme), "HTTPAUTH")
+        try set(handle, CURLOPT_USERNAME, username, "USERNAME")
+        try set(handle, CURLOPT_PASSWORD, password, "PASSWORD")
+    }
+
+    private func set(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int,
+                     _ name: String) throws(TransportError) {
+        try check(pc_easy_setopt_long(handle, option, value), name)
+    }
+
+    private func set(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String,
+                     _ name: String) throws(TransportError) {
+        try check(pc_easy_setopt_string(handle, option, value), name)
+    }
+
+    private func check(_ code: CURLcode, _ option: String) throws(TransportError) {
+        guard code != CURLE_OK else { return }
+        let reason = String(cString: curl_easy_strerror(code))
+        throw TransportError(.transport(code: Int(code.rawValue), detail: "libcurl rejected option \(option): \(reason)"))
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return max(1, Int((seconds * 1000).rounded()))
+    }
+
+    // MARK: Callbacks (driver thread)
+
+    /// Appends body bytes; returns fewer bytes than given to make libcurl stop at `max_body`.
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard body.count + bytes.count <= request.maxBodyBytes else {
+            bodyTooLarge = true
+            return 0
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    /// Records a header line. A status line starts a new response (after a redirect, an
+    /// auth challenge or a proxy CONNECT), so the earlier headers and body are dropped.
+    private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            body.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingWhitespace().lowercased()
+        let value = line[line.index(after: colon)...].trimmingWhitespace()
+        headers.append((name, value))
+        if name == "location" { locations.append(value) }
+    }
+
+    // MARK: Outcome (driver thread)
+
+    /// The response, or the cause of failure, once libcurl reports the transfer done.
+    func outcome(_ handle: UnsafeMutableRawPointer, code: CURLcode) -> Result<TransportResponse, TransportError> {
+        guard code == CURLE_OK else {
+            var connectTime: curl_off_t = 0
+            var received: curl_off_t = 0
+            var expected: curl_off_t = -1
+            _ = pc_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime)
+            _ = pc_easy_getinfo_off_t(handle, CURLINFO_SIZE_DOWNLOAD_T, &received)
+            _ = pc_easy_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected)
+            var detail = String(cString: errorBuffer).trimmingWhitespace()
+            if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
+            let context = CurlFailure.Context(
+                detail: detail, request: request, connected: connectTime > 0, received: Int(received),
+                expected: expected >= 0 ? Int(expected) : nil, bodyTooLarge: bodyTooLarge, locations: locations
+            )
+            return .failure(TransportError(CurlFailure.cause(code: Int(code.rawValue), context: context)))
+        }
+        var status = 0
+        var redirects = 0
+        var connections = 0
+        var effective: UnsafePointer<CChar>?
+        _ = pc_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        _ = pc_easy_getinfo_long(handle, CURLINFO_REDIRECT_COUNT, &redirects)
+        _ = pc_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
+        _ = pc_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
+        var joined: [String: String] = [:]
+        for (name, value) in headers {
+            joined[name] = joined[name].map { $0 + ", " + value } ?? value
+        }
+        return .success(TransportResponse(
+            status: status, headers: joined, body: body,
+            effectiveURL: effective.map { String(cString: $0) } ?? request.url,
+            redirects: redirects, connectionsOpened: connections
+        ))
+    }
+}

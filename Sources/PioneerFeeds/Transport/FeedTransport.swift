@@ -1,0 +1,121 @@
+// The seam between the feed client's policy (retries, messages) and the wire (libcurl).
+public import Foundation
+public import PioneerCore
+
+/// Performs single HTTP GETs; the ``FeedClient`` adds retries, credentials and messages.
+///
+/// The default is ``CurlTransport``. Tests and tools may supply their own: a transport
+/// sees requests with credentials already resolved, and answers with a response (any
+/// status) or a ``TransportError``. It must not retry by itself.
+public protocol FeedTransport: Sendable {
+    /// Makes one attempt at `request`.
+    func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError>
+}
+
+/// One GET as the wire sees it: a full URL, headers and resolved credentials.
+public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
+    public var url: String
+    /// Headers in the order they are sent; includes `Authorization` for bearer auth
+    /// and the conditional-request headers.
+    public var headers: [Header]
+    /// Credentials for schemes the transport negotiates itself (basic, NTLM, Negotiate).
+    public var credentials: TransportCredentials
+    public var tls: FeedTLS
+    /// Proxy URL; nil leaves it to the `http_proxy`, `https_proxy` and `no_proxy` variables.
+    public var proxy: String?
+    /// Seconds allowed to connect.
+    public var connectTimeout: Double
+    /// Seconds allowed for the whole transfer.
+    public var timeout: Double
+    public var maxBodyBytes: Int
+    public var maxRedirects: Int
+
+    public init(url: String, headers: [Header] = [], credentials: TransportCredentials = .none, tls: FeedTLS = FeedTLS(),
+                proxy: String? = nil, connectTimeout: Double = 10, timeout: Double = 60,
+                maxBodyBytes: Int = 20 * 1024 * 1024, maxRedirects: Int = 5) {
+        self.url = url
+        self.headers = headers
+        self.credentials = credentials
+        self.tls = tls
+        self.proxy = proxy
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
+        self.maxBodyBytes = maxBodyBytes
+        self.maxRedirects = maxRedirects
+    }
+
+    /// The value of the first header called `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
+    }
+
+    /// "GET <url>" with credentials removed; never shows secrets.
+    public var description: String { "GET \(FeedURL.redact(url))" }
+
+    /// One request header.
+    public struct Header: Sendable, Hashable {
+        public var name: String
+        public var value: String
+
+        public init(_ name: String, _ value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+}
+
+/// Credentials the transport hands to the server's authentication challenge.
+///
+/// Its description names the scheme and hides the values, so it is safe to log.
+public enum TransportCredentials: Sendable, Hashable, CustomStringConvertible {
+    case none
+    case basic(username: String, password: String)
+    case ntlm(username: String, password: String)
+    /// Kerberos/SPNEGO; empty strings mean "use the ticket cache".
+    case negotiate(username: String, password: String)
+
+    public var description: String {
+        switch self {
+        case .none: return "none"
+        case .basic: return "basic (credentials hidden)"
+        case .ntlm: return "ntlm (credentials hidden)"
+        case .negotiate: return "negotiate (credentials hidden)"
+        }
+    }
+}
+
+/// What came back from one attempt, whatever its status.
+public struct TransportResponse: Sendable {
+    public var status: Int
+    /// Header names in lower case; repeated headers joined with ", ".
+    public var headers: [String: String]
+    /// The decoded body of the final response (after redirects).
+    public var body: Data
+    /// The URL of the final response, after redirects.
+    public var effectiveURL: String
+    public var redirects: Int
+    /// Connections opened for this transfer; 0 when an idle one was reused.
+    public var connectionsOpened: Int
+
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), effectiveURL: String,
+                redirects: Int = 0, connectionsOpened: Int = 1) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.effectiveURL = effectiveURL
+        self.redirects = redirects
+        self.connectionsOpened = connectionsOpened
+    }
+}
+
+/// An attempt that got no usable HTTP response.
+public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var cause: FeedError.Cause
+
+    public init(_ cause: FeedError.Cause) {
+        self.cause = cause
+    }
+
+    public var description: String { cause.description }
+}

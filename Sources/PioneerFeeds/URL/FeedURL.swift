@@ -1,0 +1,218 @@
+// Building a feed's URLs from a plugin's templates, and stripping secrets from URLs for messages.
+public import PioneerCore
+public import PioneerKit
+
+/// URL building and redaction for feeds.
+///
+/// ```swift
+/// let request = FeedRequest(key: "admissions", feed: "bi", path: "/admissions/{period.start}",
+///                           query: ["label": "{period}"])
+/// try FeedURL.resolve(request, feed: bi, period: .financialQuarter(2026, 1))
+/// // https://bi.torbay.nhs.uk/api/admissions/2026-04-01?label=FY2026-27%20Q1
+/// ```
+public enum FeedURL {
+    /// The placeholders a template may use, without braces.
+    public static let placeholderNames = [
+        "period", "period.start", "period.end", "period.year", "period.month", "period.adx",
+    ]
+
+    /// The full URL for `request` on `feed`: templates filled in for the request's own
+    /// period, or `period` when it has none, then joined to the feed's `base_url`.
+    ///
+    /// Placeholder values are percent-encoded (only `A–Z a–z 0–9 - . _ ~` stay as they
+    /// are), so `{period}` of `FY2026-27 Q1` becomes `FY2026-27%20Q1` and `{period.adx}`
+    /// becomes `2026-04-01%2FP3M`. Query parameters are appended sorted by name.
+    /// - Throws: a ``FeedError`` (0 attempts) naming unknown placeholders, an unclosed
+    ///   brace, or a base URL that is not http or https.
+    public static func resolve(_ request: FeedRequest, feed: FeedDefinition, period: Period) throws(FeedError) -> String {
+        let period = request.period ?? period
+        let shownURL = join(feed.baseURL, request.path)
+        func failure(_ cause: FeedError.Cause) -> FeedError {
+            FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: cause)
+        }
+        let base = feed.baseURL.trimmingWhitespace()
+        let lowerBase = base.lowercased()
+        guard lowerBase.hasPrefix("http://") || lowerBase.hasPrefix("https://") else {
+            throw failure(.invalidURL("base_url `\(redact(base))` must start with http:// or https://"))
+        }
+        let values = placeholderValues(for: period)
+        var unknown: [String] = []
+        let path: String
+        var query: [String] = []
+        do {
+            path = try expand(request.path, values: values, unknown: &unknown)
+            for (key, value) in request.query.sorted(by: { $0.key < $1.key }) {
+                let expanded = try expand(value, values: values, unknown: &unknown)
+                query.append(percentEncode(key) + "=" + expanded)
+            }
+        } catch {
+            throw failure(.invalidURL(error.message))
+        }
+        guard unknown.isEmpty else { throw failure(.unknownPlaceholders(unknown)) }
+        var url = join(base, path)
+        if !query.isEmpty {
+            url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
+        }
+        return url
+    }
+
+    /// `url` without credentials: `user:password@` is removed from the authority, and the
+    /// values of query parameters that usually carry secrets (`token`, `access_token`,
+    /// `api_key`, `apikey`, `password`, `secret`, `client_secret`, `sig`, `signature`)
+    /// become `REDACTED`.
+    public static func redact(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = url[authorityStart...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
+        let authority = url[authorityStart..<authorityEnd]
+        var result = String(url[..<authorityStart])
+        if let at = authority.lastIndex(of: "@") {
+            result += authority[authority.index(after: at)...]
+        } else {
+            result += authority
+        }
+        result += redactQuery(url[authorityEnd...])
+        return result
+    }
+
+    // MARK: Internals
+
+    /// `scheme://host:port` in lower case, without credentials: the key for per-host limits.
+    static func hostKey(of url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url.lowercased() }
+        let authorityEnd = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
+        var authority = url[schemeEnd.upperBound..<authorityEnd]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        return (url[..<schemeEnd.upperBound] + authority).lowercased()
+    }
+
+    /// `base` and `path` with exactly one slash between them.
+    static func join(_ base: String, _ path: String) -> String {
+        var base = Substring(base.trimmingWhitespace())
+        while base.hasSuffix("/") { base = base.dropLast() }
+        var path = Substring(path.trimmingWhitespace())
+        while path.hasPrefix("/") { path = path.dropFirst() }
+        if path.isEmpty { return String(base) }
+        if path.hasPrefix("?") || path.hasPrefix("#") { return String(base + path) }
+        return String(base + "/" + path)
+    }
+
+    static func placeholderValues(for period: Period) -> [String: String] {
+        let start = period.start
+        return [
+            "period": period.label,
+            "period.start": start.description,
+            "period.end": period.end.description,
+            "period.year": format4(start.year),
+            "period.month": start.month < 10 ? "0\(start.month)" : "\(start.month)",
+            "period.adx": period.adxLabel,
+        ]
+    }
+
+    private static func format4(_ year: Int) -> String {
+        let text = String(year)
+        return text.count >= 4 ? text : String(repeating: "0", count: 4 - text.count) + text
+    }
+
+    struct TemplateError: Error {
+        var message: String
+    }
+
+    /// Fills `{name}` placeholders with percent-encoded values; literal text keeps URL
+    /// punctuation but has spaces and non-ASCII characters encoded. Unknown names are
+    /// collected in `unknown`; an unclosed or empty brace throws.
+    static func expand(_ template: String, values: [String: String], unknown: inout [String]) throws(TemplateError) -> String {
+        var output = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            output += encodeLiteral(rest[..<open])
+            let afterOpen = rest.index(after: open)
+            guard let close = rest[afterOpen...].firstIndex(of: "}") else {
+                throw TemplateError(message: "unclosed { in `\(redact(template))`")
+            }
+            let name = rest[afterOpen..<close].trimmingWhitespace()
+            guard !name.isEmpty else { throw TemplateError(message: "empty {} in `\(redact(template))`") }
+            if let value = values[name] {
+                output += percentEncode(value)
+            } else if !unknown.contains(name) {
+                unknown.append(name)
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        output += encodeLiteral(rest)
+        return output
+    }
+
+    /// Percent-encodes everything but RFC 3986 unreserved characters.
+    static func percentEncode(_ text: some StringProtocol) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            if isUnreserved(byte) {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                output += hex(byte)
+            }
+        }
+        return output
+    }
+
+    /// Encodes only what may never appear raw in a URL (space, controls, quotes, non-ASCII),
+    /// keeping `/ ? & = % :` and the other delimiters the template author wrote.
+    private static func encodeLiteral(_ text: Substring) -> String {
+        var output = ""
+        for byte in text.utf8 {
+            if isUnreserved(byte) || allowedLiteral.contains(byte) {
+                output.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                output += hex(byte)
+            }
+        }
+        return output
+    }
+
+    private static let allowedLiteral = Set(":/?#[]@!$&'()*+,;=%".utf8)
+
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "_"), UInt8(ascii: "~"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    private static func hex(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
+    }
+
+    private static let secretParameters: Set<String> = [
+        "token", "access_token", "api_key", "apikey", "password", "secret", "client_secret", "sig", "signature",
+    ]
+
+    /// Replaces secret-looking query values in `tail` (path, query and fragment).
+    private static func redactQuery(_ tail: Substring) -> String {
+        guard let questionMark = tail.firstIndex(of: "?") else { return String(tail) }
+        let queryEnd = tail[questionMark...].firstIndex(of: "#") ?? tail.endIndex
+        let query = tail[tail.index(after: questionMark)..<queryEnd]
+        let parameters = query.split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
+            guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
+            let name = parameter[..<equals].lowercased()
+            return secretParameters.contains(name) ? parameter[...equals] + "REDACTED" : String(parameter)
+        }
+        return tail[...questionMark] + parameters.joined(separator: "&") + tail[queryEnd...]
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and line breaks.
+    func trimmingWhitespace() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}
