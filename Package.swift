@@ -172,12 +172,16 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerCollect", "PioneerStore",
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["PioneerKit", "PioneerDemo"],
+            dependencies: [
+                "PioneerKit", "PioneerDemo", "PioneerStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ],
