@@ -16,6 +16,8 @@ struct Pioneer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             PluginsCommand.self,
+            CollectCommand.self,
+            MeasuresCommand.self,
         ]
     )
 }

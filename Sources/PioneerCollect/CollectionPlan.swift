@@ -1,0 +1,123 @@
+// Planning a run: which indicator-periods to compute, which requests each needs,
+// and the distinct URLs to fetch, before any network traffic.
+import PioneerCore
+import PioneerFeeds
+import PioneerKit
+import PioneerStore
+import Logging
+
+/// A URL to fetch once per run, however many indicators need it.
+struct FetchKey: Hashable, Sendable {
+    var feed: String
+    /// The resolved URL as sent (it may hold credentials in its authority).
+    var url: String
+}
+
+/// One indicator-period that needs computing, and the fetches it waits for.
+struct WorkItem {
+    /// Position in the plan, which orders the summary.
+    var sequence: Int
+    var spec: IndicatorSpec
+    var plugin: any IndicatorPlugin
+    var period: Period
+    var requests: [(request: FeedRequest, key: FetchKey)]
+
+    var keys: Set<FetchKey> { Set(requests.map(\.key)) }
+}
+
+/// One distinct fetch.
+struct FetchJob {
+    var key: FetchKey
+    var request: FeedFetchRequest
+    /// The cached body whose validators make the request conditional.
+    var cached: CachedFeedBody?
+}
+
+/// The whole run, planned.
+struct CollectionPlan {
+    /// Indicator-periods, in plan order, with their result when planning settled them
+    /// (skipped, or failed before fetching).
+    var settled: [(sequence: Int, result: PeriodResult)] = []
+    var items: [WorkItem] = []
+    var jobs: [FetchJob] = []
+    var total = 0
+
+    /// Plans `site` for `periods`: asks each plugin for its requests and resolves their URLs.
+    init(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection, today: CalendarDate,
+         store: MeasureStore, logger: Logger) {
+        var jobIndex: [FetchKey: Int] = [:]
+        for spec in site.indicators {
+            let definition = spec.definition
+            for period in periods.periods(of: definition.periodType) {
+                let sequence = total
+                total += 1
+                func settle(_ outcome: RunOutcomeKind, _ reason: String) {
+                    settled.append((sequence, PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason)))
+                }
+                guard period.end < today else {
+                    settle(.skipped, "not yet due: the period ends on \(period.end)")
+                    continue
+                }
+                guard let plugin = plugins[definition.id] else {
+                    settle(.failed, "plugin `\(spec.plugin)` is not available for this indicator (is its `config:` valid?)")
+                    continue
+                }
+                let context = PluginContext(site: site.info, indicator: definition, logger: logger)
+                let requests: [FeedRequest]
+                do {
+                    requests = try plugin.requests(for: period, context: context)
+                } catch {
+                    settle(.failed, Self.pluginMessage(error, plugin: spec.plugin))
+                    continue
+                }
+                var resolved: [(FeedRequest, FetchKey)] = []
+                var failure: String?
+                for request in requests {
+                    guard let feed = site.feed(named: request.feed) else {
+                        failure = "plugin `\(spec.plugin)` asked for feed `\(request.feed)`, which the site does not declare"
+                        break
+                    }
+                    do {
+                        let url = try FeedURL.resolve(request, feed: feed, period: period)
+                        let key = FetchKey(feed: feed.name, url: url)
+                        if jobIndex[key] == nil {
+                            jobIndex[key] = jobs.count
+                            jobs.append(FetchJob(key: key, request: FeedFetchRequest(feed: feed, url: url), cached: nil))
+                        }
+                        resolved.append((request, key))
+                    } catch {
+                        failure = error.description
+                        break
+                    }
+                }
+                if let failure {
+                    settle(.failed, failure)
+                    continue
+                }
+                items.append(WorkItem(sequence: sequence, spec: spec, plugin: plugin, period: period, requests: resolved))
+            }
+        }
+        // Jobs still wanted after failures, each made conditional when a cached body has validators.
+        let wanted = Set(items.flatMap(\.keys))
+        jobs = jobs.filter { wanted.contains($0.key) }.map { job in
+            var job = job
+            do {
+                if let cached = try store.cachedFeedBody(feed: job.key.feed, url: FeedURL.redact(job.key.url)), cached.hasValidators {
+                    job.cached = cached
+                    job.request.validators = CacheValidators(etag: cached.etag, lastModified: cached.lastModified)
+                }
+            } catch {
+                logger.warning("cannot read the feed cache; fetching without validators", metadata: ["error": "\(error)"])
+            }
+            return job
+        }
+    }
+
+    /// A plugin's error as a sentence naming the plugin.
+    static func pluginMessage(_ error: any Error, plugin: String) -> String {
+        if let pluginError = error as? PluginError {
+            return "plugin `\(plugin)`: \(pluginError.message)"
+        }
+        return "plugin `\(plugin)` failed: \(error)"
+    }
+}

@@ -1,0 +1,89 @@
+// What a collection run did, per indicator and period: the summary printed as a
+// table by `pioneer collect` and written as JSON by `--json`.
+public import PioneerStore
+public import Foundation
+
+/// What happened to one indicator for one period.
+public struct PeriodResult: Sendable, Hashable, Codable {
+    public var indicator: String
+    public var period: String
+    public var outcome: RunOutcomeKind
+    /// Why it failed, was skipped or is not available; nil when collected or unchanged.
+    public var reason: String?
+    /// The stored value, when there is one.
+    public var value: Double?
+    /// The value printed with the indicator's format: `41.3%`.
+    public var formatted: String?
+
+    public init(indicator: String, period: String, outcome: RunOutcomeKind, reason: String? = nil,
+                value: Double? = nil, formatted: String? = nil) {
+        self.indicator = indicator
+        self.period = period
+        self.outcome = outcome
+        self.reason = reason
+        self.value = value
+        self.formatted = formatted
+    }
+}
+
+/// The results of one indicator in a run.
+public struct IndicatorSummary: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var counts: RunCounts
+    public var results: [PeriodResult]
+
+    public init(id: String, name: String, counts: RunCounts = RunCounts(), results: [PeriodResult] = []) {
+        self.id = id
+        self.name = name
+        self.counts = counts
+        self.results = results
+    }
+}
+
+/// The fetching a run did.
+public struct FetchCounts: Sendable, Hashable, Codable {
+    /// Distinct URLs fetched (each at most once per run).
+    public var distinctURLs = 0
+    /// Answered with a body.
+    public var fetched = 0
+    /// Answered `304 Not Modified`; the cached body was reused.
+    public var notModified = 0
+    public var failed = 0
+
+    public init() {}
+}
+
+/// The outcome of collecting one site.
+public struct CollectionSummary: Sendable, Hashable, Codable {
+    public var site: String
+    public var runID: Int64
+    public var store: String
+    /// `2026-01…2026-06`.
+    public var periods: String
+    public var startedAt: Date
+    /// Seconds the run took.
+    public var elapsed: Double
+    public var counts: RunCounts
+    public var fetches: FetchCounts
+    public var indicators: [IndicatorSummary]
+
+    public init(site: String, runID: Int64, store: String, periods: String, startedAt: Date, elapsed: Double,
+                counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary]) {
+        self.site = site
+        self.runID = runID
+        self.store = store
+        self.periods = periods
+        self.startedAt = startedAt
+        self.elapsed = elapsed
+        self.counts = counts
+        self.fetches = fetches
+        self.indicators = indicators
+    }
+
+    /// True when nothing failed: collected, unchanged, not available and skipped all count as success.
+    public var succeeded: Bool { counts.failed == 0 }
+
+    /// `pioneer collect`'s exit status for this run: 0, or 3 when anything failed.
+    public var exitStatus: Int32 { succeeded ? 0 : 3 }
+}

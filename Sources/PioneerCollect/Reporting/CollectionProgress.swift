@@ -1,0 +1,95 @@
+// Progress of `pioneer collect` on stderr: one redrawn line on a terminal,
+// plain log lines otherwise.
+import Foundation
+import PioneerStore
+
+/// Turns ``CollectionEvent``s into progress output.
+///
+/// On a terminal it redraws a single line,
+/// `torbay: indicators 12/40 · feeds in flight 4 · failed 1`, where "indicators"
+/// counts indicator-periods. Elsewhere (a log file, CI) it writes one line per
+/// finished indicator-period: `torbay emergency-admissions-65 2026-05: collected 23.1`.
+public final class CollectionProgress: @unchecked Sendable {
+    /// How progress is shown.
+    public enum Style: Sendable {
+        /// One line redrawn in place.
+        case terminal
+        /// A line per finished indicator-period.
+        case lines
+        /// Nothing.
+        case silent
+    }
+
+    private let style: Style
+    private let write: @Sendable (String) -> Void
+    // Events arrive from the collecting task; the lock keeps the counters and the line whole.
+    private let lock = NSLock()
+    private var site = ""
+    private var done = 0
+    private var total = 0
+    private var inFlight = 0
+    private var failed = 0
+    private var lineShown = false
+
+    /// - Parameter write: where text goes (stderr in the CLI); it is given whole lines or control sequences.
+    public init(style: Style, write: @escaping @Sendable (String) -> Void) {
+        self.style = style
+        self.write = write
+    }
+
+    /// Records `event` and shows the new state.
+    public func handle(_ event: CollectionEvent) {
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .planned(let site, let total, _):
+            self.site = site
+            self.total = total
+            done = 0
+            inFlight = 0
+            failed = 0
+        case .fetchStarted:
+            inFlight += 1
+        case .fetchFinished:
+            inFlight = max(0, inFlight - 1)
+        case .completed(let site, let result):
+            done += 1
+            if result.outcome == .failed { failed += 1 }
+            if style == .lines { write(Self.logLine(site: site, result: result) + "\n") }
+        }
+        if style == .terminal {
+            write("\r\u{1B}[2K" + currentLine())
+            lineShown = true
+        }
+    }
+
+    /// Clears the progress line, before the summary is printed.
+    public func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if lineShown {
+            write("\r\u{1B}[2K")
+            lineShown = false
+        }
+    }
+
+    /// `torbay: indicators 12/40 · feeds in flight 4 · failed 1`
+    public var statusLine: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return currentLine()
+    }
+
+    private func currentLine() -> String {
+        "\(site): indicators \(done)/\(total) · feeds in flight \(inFlight) · failed \(failed)"
+    }
+
+    /// `torbay emergency-admissions-65 2026-05: collected 23.1`
+    public static func logLine(site: String, result: PeriodResult) -> String {
+        let outcome = result.outcome == .notAvailable ? "not available" : result.outcome.rawValue
+        var line = "\(site) \(result.indicator) \(result.period): \(outcome)"
+        if let formatted = result.formatted { line += " \(formatted)" }
+        if let reason = result.reason { line += " (\(reason))" }
+        return line
+    }
+}

@@ -1,0 +1,76 @@
+// The running tally of a collection: results in plan order, counts, fetches in
+// flight, and the events that report them.
+import Logging
+import PioneerCore
+import PioneerStore
+import PioneerFeeds
+
+/// What a run has done so far.
+struct RunState {
+    let site: Site
+    let runID: Int64
+    let store: MeasureStore
+    let logger: Logger
+    let onEvent: (@Sendable (CollectionEvent) -> Void)?
+    private(set) var results: [PeriodResult?]
+    private(set) var counts = RunCounts()
+    var fetches = FetchCounts()
+
+    init(site: Site, runID: Int64, total: Int, store: MeasureStore, logger: Logger,
+         onEvent: (@Sendable (CollectionEvent) -> Void)?) {
+        self.site = site
+        self.runID = runID
+        self.store = store
+        self.logger = logger
+        self.onEvent = onEvent
+        results = Array(repeating: nil, count: total)
+    }
+
+    /// Records a finished indicator-period. Outcomes that stored no measure are
+    /// written to the run's record here; stored ones were written with their measure.
+    mutating func finish(sequence: Int, result: PeriodResult) {
+        results[sequence] = result
+        counts.add(result.outcome)
+        if result.outcome == .failed || result.outcome == .skipped {
+            do {
+                try store.recordOutcome(runID: runID, indicator: result.indicator, period: result.period,
+                                        kind: result.outcome, reason: result.reason)
+            } catch {
+                logger.warning("cannot record the outcome in the store", metadata: ["error": "\(error)"])
+            }
+        }
+        if result.outcome == .failed {
+            logger.debug("failed", metadata: ["indicator": "\(result.indicator)", "period": "\(result.period)",
+                                              "reason": "\(result.reason ?? "")"])
+        }
+        onEvent?(.completed(site: site.id, result: result))
+    }
+
+    func fetchStarted(_ key: FetchKey) {
+        onEvent?(.fetchStarted(feed: key.feed, url: FeedURL.redact(key.url)))
+    }
+
+    mutating func fetchFinished(_ key: FetchKey, notModified: Bool, error: String?) {
+        if error != nil {
+            fetches.failed += 1
+        } else if notModified {
+            fetches.notModified += 1
+        } else {
+            fetches.fetched += 1
+        }
+        onEvent?(.fetchFinished(feed: key.feed, url: FeedURL.redact(key.url), notModified: notModified, error: error))
+    }
+
+    /// Per-indicator summaries in the site's order, results in period order.
+    func indicatorSummaries() -> [IndicatorSummary] {
+        var summaries = site.indicators.map { IndicatorSummary(id: $0.definition.id, name: $0.definition.name) }
+        var position: [String: Int] = [:]
+        for (index, summary) in summaries.enumerated() { position[summary.id] = index }
+        for result in results.compactMap({ $0 }) {
+            guard let index = position[result.indicator] else { continue }
+            summaries[index].results.append(result)
+            summaries[index].counts.add(result.outcome)
+        }
+        return summaries
+    }
+}

@@ -1,0 +1,104 @@
+// `pioneer measures`: list the measures a site's store holds, current or with their history.
+import ArgumentParser
+import Foundation
+import PioneerCollect
+import PioneerConfig
+import PioneerKit
+import PioneerStore
+
+struct MeasuresCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "measures",
+        abstract: "List the measures collected for a site.",
+        discussion: """
+        Shows each indicator-period's current value with its numerator and denominator, sample size, \
+        confidence interval, status, the run that recorded it and when its feeds were fetched. \
+        --history adds the values that later runs replaced.
+
+        --from and --to select periods that overlap the range, whatever the indicator's period type.
+
+        Examples:
+          pioneer measures sites/torbay
+          pioneer measures sites/torbay --indicator emergency-admissions-65 --from 2026-01 --to 2026-06
+          pioneer measures sites/torbay --format csv > torbay.csv
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json
+    }
+
+    @Argument(help: "The site directory.")
+    var siteDirectory: String
+
+    @Option(help: ArgumentHelp("Only this indicator.", valueName: "id"))
+    var indicator: String?
+
+    @Option(help: ArgumentHelp("First period of a range.", valueName: "period"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Last period of a range (inclusive).", valueName: "period"))
+    var to: String?
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: Format = .table
+
+    @Flag(help: "Include values replaced by later runs.")
+    var history = false
+
+    @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
+    var store: String?
+
+    func run() throws {
+        let selection: PeriodSelection?
+        do {
+            selection = try PeriodSelection.parse(period: nil, from: from, to: to)
+        } catch {
+            throw usageError(error.description)
+        }
+        let loaded: LoadedSite
+        do {
+            loaded = try SiteLoader().load(directory: siteDirectory)
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(1)
+        }
+        let site = loaded.site
+        if let indicator, site.indicator(id: indicator) == nil {
+            let known = site.indicators.map(\.definition.id)
+            throw usageError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
+        }
+        let path = store ?? MeasureStore.defaultPath(siteDirectory: site.directory)
+        guard FileManager.default.fileExists(atPath: path) else {
+            StandardError.write("measure store \(path): no measures collected yet (the file does not exist); run `pioneer collect \(siteDirectory) --period …` first\n")
+            throw ExitCode(1)
+        }
+        let rows: [StoredMeasure]
+        do {
+            let measureStore = try MeasureStore(path: path)
+            rows = try measureStore.measures(MeasureQuery(site: site.id, indicator: indicator,
+                                                          overlapping: selection?.dates, includeHistory: history))
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(1)
+        }
+        let listing = MeasureListing(site: site, rows: rows)
+        switch format {
+        case .table:
+            if rows.isEmpty {
+                StandardError.write("no measures match\n")
+            } else {
+                print(listing.table())
+            }
+        case .csv:
+            print(listing.csv(), terminator: "")
+        case .json:
+            print(try listing.json())
+        }
+    }
+
+    private func usageError(_ message: String) -> ExitCode {
+        StandardError.write("error: \(message)\nSee 'pioneer measures --help'.\n")
+        return ExitCode(2)
+    }
+}

@@ -1,0 +1,41 @@
+// The checks every observation passes before it is stored.
+import PioneerCollect
+import PioneerKit
+import Testing
+
+@Suite struct ObservationCheckTests {
+    private func definition(_ valueType: ValueType) -> IndicatorDefinition {
+        IndicatorDefinition(id: "x", name: "X", kind: .outcome, valueType: valueType, unit: "u",
+                            periodType: .month, better: .lower, factor: valueType == .rate ? .per1000 : nil)
+    }
+
+    @Test func soundObservationsPass() {
+        #expect(ObservationCheck.problems(.value(0.4, numerator: 4, denominator: 10, sampleSize: 10,
+                                                 interval: ConfidenceInterval(lower: 0.17, upper: 0.69, method: "wilson")),
+                                          for: definition(.proportion)).isEmpty)
+        #expect(ObservationCheck.problems(.value(-1250.5), for: definition(.amount)).isEmpty)
+        #expect(ObservationCheck.problems(.notAvailable(.suppressed, "n = 7", sampleSize: 7), for: definition(.proportion)).isEmpty)
+    }
+
+    @Test func eachProblemHasItsMessage() {
+        let cases: [(Observation, ValueType, [String])] = [
+            (.value(1.4), .proportion, ["proportion 1.4 is outside 0 to 1 (a proportion is a share: 0.25 for 25%)"]),
+            (.value(.nan), .mean, ["value NaN is not a finite number"]),
+            (.value(.infinity), .rate, ["value infinity is not a finite number"]),
+            (.value(-3), .count, ["count -3 is negative"]),
+            (.value(2, numerator: -2, denominator: 1000), .rate, ["numerator -2 is negative"]),
+            (.value(0.5, numerator: 12, denominator: 10), .proportion, ["numerator 12 is larger than denominator 10 in a proportion"]),
+            (Observation(value: 3, sampleSize: -1), .count, ["sample size -1 is negative"]),
+            (.value(0.5, interval: ConfidenceInterval(lower: 0.6, upper: 0.4, method: "wilson")), .proportion,
+             ["the confidence interval's lower bound 0.6 is above its upper bound 0.4"]),
+            (.value(0.5, interval: ConfidenceInterval(lower: 0.4, upper: 0.6, level: 95, method: "wilson")), .proportion,
+             ["the confidence level 95 is not between 0 and 1 (0.95 for 95%)"]),
+            (Observation(value: nil), .count, ["the plugin returned neither a value nor a reason it is not available"]),
+            (Observation(value: 4, notAvailable: NotAvailable(.suppressed)), .count,
+             ["the plugin returned both a value and \"not available\" (suppressed small number)"]),
+        ]
+        for (observation, valueType, expected) in cases {
+            #expect(ObservationCheck.problems(observation, for: definition(valueType)) == expected)
+        }
+    }
+}
