@@ -1,0 +1,275 @@
+// The feed client against a real local HTTP server that misbehaves on purpose: one test per fault.
+import Foundation
+import Hummingbird
+import PioneerCore
+import Testing
+@testable import PioneerFeeds
+
+@Suite("Feed client faults")
+struct FeedClientFaultTests {
+    let client = FeedClient(environment: [:])
+
+    private func fetch(_ feed: FeedDefinition, _ path: String,
+                       validators: CacheValidators? = nil) async -> Result<FeedFetchResult, FeedError> {
+        await client.fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + path, validators: validators))
+    }
+
+    @Test("a refused connection is retried, then reported")
+    func refusedConnection() async throws {
+        let port = try await TestServer.closedPort()
+        let feed = testFeed("http://127.0.0.1:\(port)", retries: 1)
+        let error = try #require(await fetch(feed, "/x").failure)
+        #expect(error.cause == .connectionRefused)
+        #expect(error.attempts == 2)
+        #expect(error.description == "feed \"bi\": GET http://127.0.0.1:\(port)/x failed: connection refused after 2 attempts")
+    }
+
+    @Test("a server that does not answer in time is a timeout")
+    func timeout() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/slow") { _, _ in
+                try await Task.sleep(for: .seconds(1.5))
+                return "late"
+            }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL, timeout: 0.3), "/slow").failure)
+            #expect(error.cause == .timedOut(seconds: 0.3))
+            #expect(error.description.hasSuffix("failed: timed out after 0.3 s"))
+        }
+    }
+
+    @Test("a body that drips in slowly is stopped at the total timeout")
+    func slowDrip() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/drip") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    for _ in 0..<30 {
+                        try await writer.write(ByteBuffer(string: "."))
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                    try await writer.finish(nil)
+                })
+            }
+        }) { server in
+            var result: Result<FeedFetchResult, FeedError>?
+            let elapsed = await measure { result = await fetch(testFeed(server.baseURL, timeout: 0.5), "/drip") }
+            let error = try #require(result?.failure)
+            #expect(error.description.contains("timed out after 0.5 s"))
+            #expect(elapsed < 2.5)
+        }
+    }
+
+    @Test("a 500 is retried and the second attempt succeeds")
+    func serverErrorThenSuccess() async throws {
+        let counter = RequestCounter()
+        try await TestServer.run(routes: { router in
+            router.get("/flaky") { _, _ in
+                counter.arrive() == 1 ? Response(status: .internalServerError) : Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
+            }
+        }) { server in
+            let result = try #require(await fetch(testFeed(server.baseURL, retries: 2), "/flaky").success)
+            #expect(result.attempts == 2)
+            #expect(result.status == 200)
+            #expect(String(decoding: result.body, as: UTF8.self) == "ok")
+        }
+    }
+
+    @Test("a 503 that persists fails after every attempt")
+    func persistentServerError() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/down") { _, _ in Response(status: .serviceUnavailable) }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL, retries: 2), "/down").failure)
+            #expect(error.attempts == 3)
+            #expect(error.status == 503)
+            #expect(error.description.hasSuffix("failed: HTTP 503 Service Unavailable after 3 attempts"))
+        }
+    }
+
+    @Test("a 404 is not retried")
+    func notFound() async throws {
+        let counter = RequestCounter()
+        try await TestServer.run(routes: { router in
+            router.get("/gone") { _, _ in
+                counter.arrive()
+                return Response(status: .notFound)
+            }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL, retries: 3), "/gone").failure)
+            #expect(error.attempts == 1)
+            #expect(counter.total == 1)
+            #expect(error.description == "feed \"bi\": GET \(server.baseURL)/gone failed: HTTP 404 Not Found")
+        }
+    }
+
+    @Test("a 429 is retried after the Retry-After delay")
+    func tooManyRequests() async throws {
+        let counter = RequestCounter()
+        try await TestServer.run(routes: { router in
+            router.get("/busy") { _, _ in
+                counter.arrive() == 1
+                    ? Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+                    : Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "done")))
+            }
+        }) { server in
+            var result: Result<FeedFetchResult, FeedError>?
+            let elapsed = await measure { result = await fetch(testFeed(server.baseURL, retries: 1), "/busy") }
+            let fetched = try #require(result?.success)
+            #expect(fetched.attempts == 2)
+            #expect(elapsed >= 0.95)
+            #expect(elapsed < 3)
+        }
+    }
+
+    @Test("a Retry-After longer than max_backoff is capped")
+    func retryAfterCapped() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/busy") { _, _ in Response(status: .tooManyRequests, headers: [.retryAfter: "60"]) }
+        }) { server in
+            var result: Result<FeedFetchResult, FeedError>?
+            let feed = testFeed(server.baseURL, retries: 1, maxBackoff: 0.2)
+            let elapsed = await measure { result = await fetch(feed, "/busy") }
+            let error = try #require(result?.failure)
+            #expect(error.description.hasSuffix("failed: HTTP 429 Too Many Requests after 2 attempts"))
+            #expect(elapsed < 2)
+        }
+    }
+
+    @Test("garbage content is passed through untouched: parsing is the plugin's job")
+    func garbageBody() async throws {
+        let garbage: [UInt8] = [0xFF, 0x00, 0xFE] + Array("{not json,,".utf8)
+        try await TestServer.run(routes: { router in
+            router.get("/junk") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: garbage)))
+            }
+        }) { server in
+            let result = try #require(await fetch(testFeed(server.baseURL), "/junk").success)
+            #expect(Array(result.body) == garbage)
+            #expect(result.headers["content-type"] == "application/json")
+        }
+    }
+
+    @Test("a body cut short of its Content-Length is an error")
+    func truncatedBody() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/cut") { _, _ in
+                Response(status: .ok, body: ResponseBody(contentLength: 100) { writer in
+                    try await writer.write(ByteBuffer(string: "0123456789"))
+                    throw TestServerError(message: "hanging up mid-body")
+                })
+            }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL), "/cut").failure)
+            #expect(error.cause == .truncatedBody(received: 10, expected: 100))
+            #expect(error.description.hasSuffix("failed: connection closed after 10 of 100 bytes of the body"))
+        }
+    }
+
+    @Test("a body over max_body is refused, whether its length is announced or not")
+    func oversizedBody() async throws {
+        let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4096)
+        try await TestServer.run(routes: { router in
+            router.get("/big") { _, _ in Response(status: .ok, body: .init(byteBuffer: big)) }
+            router.get("/big-stream") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    for _ in 0..<8 { try await writer.write(ByteBuffer(repeating: UInt8(ascii: "y"), count: 512)) }
+                    try await writer.finish(nil)
+                })
+            }
+        }) { server in
+            let feed = testFeed(server.baseURL, retries: 2, maxBody: 1024)
+            for path in ["/big", "/big-stream"] {
+                let error = try #require(await fetch(feed, path).failure)
+                #expect(error.attempts == 1)
+                #expect(error.description.hasSuffix("failed: body larger than 1 KB"))
+            }
+        }
+    }
+
+    @Test("a redirect loop stops at max_redirects with a clear message")
+    func redirectLoop() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/loop/a") { _, _ in Response(status: .found, headers: [.location: "/loop/b"]) }
+            router.get("/loop/b") { _, _ in Response(status: .found, headers: [.location: "/loop/a"]) }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL, maxRedirects: 4), "/loop/a").failure)
+            #expect(error.description.hasSuffix(
+                "failed: too many redirects (4): the server redirects in a loop: /loop/b -> /loop/a -> /loop/b"))
+        }
+    }
+
+    @Test("a redirect is followed to the final response")
+    func followedRedirect() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/old") { _, _ in Response(status: .movedPermanently, headers: [.location: "/new"]) }
+            router.get("/new") { _, _ in "moved here" }
+        }) { server in
+            let result = try #require(await fetch(testFeed(server.baseURL), "/old").success)
+            #expect(result.status == 200)
+            #expect(String(decoding: result.body, as: UTF8.self) == "moved here")
+            #expect(result.url == server.url("/old"))
+        }
+    }
+
+    @Test("a conditional request answered 304 is a success marked not modified")
+    func notModified() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/cached") { request, _ in
+                if TestServer.header("If-None-Match", of: request) == "\"v1\"" {
+                    return Response(status: .notModified, headers: [.eTag: "\"v1\""])
+                }
+                return Response(status: .ok, headers: [.eTag: "\"v1\"", .lastModified: "Mon, 01 Jun 2026 00:00:00 GMT"],
+                                body: .init(byteBuffer: ByteBuffer(string: "fresh")))
+            }
+        }) { server in
+            let feed = testFeed(server.baseURL)
+            let first = try #require(await fetch(feed, "/cached").success)
+            #expect(!first.notModified)
+            #expect(first.validators == CacheValidators(etag: "\"v1\"", lastModified: "Mon, 01 Jun 2026 00:00:00 GMT"))
+            let second = try #require(await fetch(feed, "/cached", validators: first.validators).success)
+            #expect(second.notModified)
+            #expect(second.status == 304)
+            #expect(second.body.isEmpty)
+            #expect(second.validators == first.validators)
+        }
+    }
+
+    @Test("a gzip body is decoded")
+    func gzipBody() async throws {
+        // "measure,value\n" and 40 lines of "admissions,23.5\n", gzip-compressed.
+        let compressed = try #require(Data(base64Encoded:
+            "H4sIAAAAAAACA8tNTSwuLUrVKUvMKU3lSkzJzSwuzszPK9YxMtYzHeWP8unKBwCHKiRijgIAAA=="))
+        try await TestServer.run(routes: { router in
+            router.get("/zipped") { request, _ in
+                guard TestServer.header("Accept-Encoding", of: request).contains("gzip") else {
+                    return Response(status: .notAcceptable)
+                }
+                return Response(status: .ok, headers: [.contentEncoding: "gzip", .contentType: "text/csv"],
+                                body: .init(byteBuffer: ByteBuffer(bytes: compressed)))
+            }
+        }) { server in
+            let result = try #require(await fetch(testFeed(server.baseURL), "/zipped").success)
+            let text = "measure,value\n" + String(repeating: "admissions,23.5\n", count: 40)
+            #expect(String(decoding: result.body, as: UTF8.self) == text)
+        }
+    }
+
+    @Test("cancelling the task stops the transfer")
+    func cancellation() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/slow") { _, _ in
+                try await Task.sleep(for: .seconds(1.5))
+                return "late"
+            }
+        }) { server in
+            let feed = testFeed(server.baseURL, timeout: 5, retries: 3)
+            let task = Task { await fetch(feed, "/slow") }
+            try await Task.sleep(for: .milliseconds(200))
+            task.cancel()
+            let error = try #require(await task.value.failure)
+            #expect(error.cause == .cancelled)
+            #expect(error.attempts == 1)
+        }
+    }
+}
