@@ -1,1 +1,0 @@
-// PioneerConfig: see Package.swift; contents arrive with the module's first issue.

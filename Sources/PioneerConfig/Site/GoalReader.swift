@@ -1,0 +1,130 @@
+// Reads a site's `goals:` list: which indicator each goal is on, where it starts and
+// aims to be (in that indicator's kind of period), the path between, and the site's
+// own assessment.
+import PioneerCore
+import PioneerKit
+
+/// Reads `goals:` into ``Goal``s, reporting every problem.
+struct GoalReader {
+    /// Valid indicators, for their period types.
+    let indicators: [IndicatorSpec]
+    /// Every indicator id declared, valid or not.
+    let declaredIDs: [String]
+    let issues: IssueCollector
+
+    func read(_ items: [ConfigNode]) -> [Goal] {
+        var goals: [Goal] = []
+        var firstLine: [String: Int] = [:]
+        for item in items {
+            let errorsBefore = errorCount
+            let goal = readGoal(item)
+            if let idNode = item["id"], let id = idNode.scalar, SiteIdentifier.isIdentifier(id) {
+                if let line = firstLine[id] {
+                    issues.error("duplicate goal id `\(id)` (first at line \(line)); ids must be unique in a site", at: idNode)
+                    continue
+                }
+                firstLine[id] = idNode.location.line
+            }
+            if let goal, errorCount == errorsBefore {
+                goals.append(goal)
+            }
+        }
+        return goals
+    }
+
+    private func readGoal(_ item: ConfigNode) -> Goal? {
+        let reader = ConfigReader(item, issues: issues)
+        let id = identifier(reader)
+        let indicatorID = readIndicatorID(reader)
+        let title = reader.string("title", required: true)
+        let periodType = indicatorID.flatMap { id in indicators.first { $0.definition.id == id } }?.definition.periodType
+        let baseline = reader.section("baseline", required: true).flatMap { periodValue($0, type: periodType) }
+        let target = reader.section("target", required: true).flatMap { periodValue($0, type: periodType) }
+        if let baseline, let target, target.period <= baseline.period, let node = item["target"]?["period"] {
+            issues.error("the target period `\(target.period.label)` must be after the baseline `\(baseline.period.label)`", at: node)
+        }
+        let trajectory = reader.node("trajectory").flatMap { readTrajectory($0, type: periodType, baseline: baseline, target: target) }
+        let assessment = reader.section("self_assessment").map(readAssessment) ?? SelfAssessment()
+        reader.finish()
+        guard let id, let indicatorID, let title, let baseline, let target else { return nil }
+        return Goal(id: id, indicatorID: indicatorID, title: title, baseline: baseline, target: target,
+                    trajectory: trajectory ?? .linear, assessment: assessment, location: item.location)
+    }
+
+    private var errorCount: Int { issues.issues.count(where: { $0.severity == .error }) }
+
+    private func identifier(_ reader: ConfigReader) -> String? {
+        guard let text = reader.string("id", required: true), let node = reader.node["id"] else { return nil }
+        guard SiteIdentifier.isIdentifier(text) else {
+            issues.error("goal id `\(text)` \(SiteIdentifier.rule(for: text))", at: node)
+            return nil
+        }
+        return text
+    }
+
+    private func readIndicatorID(_ reader: ConfigReader) -> String? {
+        guard let text = reader.string("indicator", required: true), let node = reader.node["indicator"] else { return nil }
+        guard declaredIDs.contains(text) else {
+            let declared = declaredIDs.isEmpty
+                ? "the site declares no indicators"
+                : "the site declares " + declaredIDs.map { "`\($0)`" }.joined(separator: ", ")
+            issues.error("unknown indicator `\(text)`\(didYouMean(text, among: declaredIDs)); \(declared)", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// `{ period: …, value: … }`, the period of the indicator's type when known.
+    private func periodValue(_ reader: ConfigReader, type: PeriodType?) -> PeriodValue? {
+        let period = reader.period("period", required: true, type: type)
+        let value = reader.double("value", required: true)
+        reader.finish()
+        guard let period, let value else { return nil }
+        return PeriodValue(period: period, value: value)
+    }
+
+    private func readTrajectory(_ node: ConfigNode, type: PeriodType?, baseline: PeriodValue?, target: PeriodValue?) -> Trajectory? {
+        if let text = node.scalar {
+            guard text == "linear" else {
+                issues.error("`\(text)` is not a trajectory; write `linear` or a list of milestones such as `- { period: \(type?.exampleLabel ?? "2026-06"), value: 22.8 }`", at: node)
+                return nil
+            }
+            return .linear
+        }
+        guard let items = node.items else {
+            issues.error("expected `linear` or a list of milestones, found \(node.kindDescription)", at: node)
+            return nil
+        }
+        var milestones: [PeriodValue] = []
+        for item in items {
+            let reader = ConfigReader(item, issues: issues)
+            guard let milestone = periodValue(reader, type: type), let periodNode = item["period"] else { continue }
+            if let baseline, let target, milestone.period < baseline.period || milestone.period > target.period {
+                issues.error("milestone `\(milestone.period.label)` is outside the goal's span, from the baseline `\(baseline.period.label)` to the target `\(target.period.label)`", at: periodNode)
+                continue
+            }
+            if let previous = milestones.last, milestone.period <= previous.period {
+                issues.error("milestones must be in time order, each after the one before: `\(milestone.period.label)` follows `\(previous.period.label)`", at: periodNode)
+                continue
+            }
+            milestones.append(milestone)
+        }
+        return .milestones(milestones)
+    }
+
+    private func readAssessment(_ reader: ConfigReader) -> SelfAssessment {
+        let confidence: Confidence? = reader.choice("confidence")
+        let rag: RAG? = reader.choice("rag")
+        let narrative = reader.string("narrative")
+        var asOf: CalendarDate?
+        if let node = reader.node("as_of") {
+            if let text = node.scalar, let date = CalendarDate(iso: text.trimmingWhitespace()) {
+                asOf = date
+            } else {
+                issues.error("`\(node.scalar ?? node.kindDescription)` is not a date; write YYYY-MM-DD, e.g. `2026-10-31`", at: node)
+            }
+        }
+        reader.finish()
+        return SelfAssessment(confidence: confidence, rag: rag, narrative: narrative, asOf: asOf)
+    }
+}

@@ -1,0 +1,154 @@
+// Reads a site's `indicators:` list: each indicator's definition, then its plugin,
+// which checks its own `config:` section against the site's feeds and populations.
+import Foundation
+import PioneerCore
+import PioneerKit
+import PioneerPlugins
+
+/// Reads `indicators:` into ``IndicatorSpec``s and configured plugins, reporting every problem.
+struct IndicatorReader {
+    let site: SiteInfo
+    let feeds: Set<String>
+    let issues: IssueCollector
+    /// The plugins to look names up in; the catalogue unless a test supplies others.
+    let plugins: [any IndicatorPlugin.Type]
+
+    /// What was read: valid indicators, their configured plugins, and every id
+    /// declared (valid or not), so goals are not told an indicator is unknown when it
+    /// is only broken.
+    struct Result {
+        var specs: [IndicatorSpec] = []
+        var plugins: [String: any IndicatorPlugin] = [:]
+        var declaredIDs: [String] = []
+    }
+
+    func read(_ items: [ConfigNode]) -> Result {
+        var result = Result()
+        var firstLine: [String: Int] = [:]
+        for (index, item) in items.enumerated() {
+            let (spec, plugin, id) = readIndicator(item, index: index)
+            if let id, let idNode = item["id"] {
+                if let line = firstLine[id] {
+                    issues.error("duplicate indicator id `\(id)` (first at line \(line)); ids must be unique in a site", at: idNode)
+                    continue
+                }
+                firstLine[id] = idNode.location.line
+                result.declaredIDs.append(id)
+            }
+            if let spec {
+                result.specs.append(spec)
+                if let plugin { result.plugins[spec.definition.id] = plugin }
+            }
+        }
+        return result
+    }
+
+    /// One indicator: its spec when valid, its configured plugin, and its id when readable.
+    private func readIndicator(_ item: ConfigNode, index: Int) -> (IndicatorSpec?, (any IndicatorPlugin)?, String?) {
+        let errorsBefore = errorCount
+        let reader = ConfigReader(item, issues: issues)
+        let id = identifier(reader, "id", what: "indicator id")
+        let name = reader.string("name", required: true)
+        let kind: IndicatorKind? = reader.choice("kind", required: true)
+        let valueType: ValueType? = reader.choice("value_type", required: true)
+        let unit = reader.string("unit", required: true)
+        let periodType: PeriodType? = reader.choice("period", required: true)
+        let better: Direction? = reader.choice("better", required: true)
+        let decimals = readDecimals(reader)
+        let factor = readFactor(reader, valueType: valueType)
+        let description = reader.string("description")
+        let pluginType = readPlugin(reader)
+        let config = reader.node("config")
+            ?? ConfigNode(.null, location: item["plugin"]?.location ?? item.location,
+                          path: item.path.isEmpty ? "config" : "\(item.path).config")
+        reader.finish()
+
+        // A plugin can check its configuration once the fields it depends on are known;
+        // the rest may still be broken, and are reported above, so use stand-ins for them.
+        guard let valueType, let periodType, valueType != .rate || factor != nil else {
+            return (nil, nil, id)
+        }
+        let definition = IndicatorDefinition(
+            id: id ?? "indicators[\(index)]", name: name ?? "", kind: kind ?? .process, valueType: valueType,
+            unit: unit ?? "", periodType: periodType, better: better ?? .neutral, decimals: decimals ?? 1,
+            factor: factor, description: description)
+        guard let pluginType, let pluginName = reader.node["plugin"]?.scalar else { return (nil, nil, id) }
+        let pluginErrorsBefore = errorCount
+        let plugin = configure(pluginType, config: config, definition: definition)
+        if plugin == nil, errorCount == pluginErrorsBefore {
+            issues.error("plugin `\(pluginName)` did not accept this configuration", at: config)
+        }
+        guard let id, name != nil, kind != nil, unit != nil, better != nil, decimals != nil,
+              errorCount == errorsBefore, let plugin else {
+            return (nil, nil, id)
+        }
+        let spec = IndicatorSpec(definition: definition, plugin: pluginName, config: config, location: item.location)
+        return (spec, plugin, id)
+    }
+
+    private func configure<Plugin: IndicatorPlugin>(
+        _ type: Plugin.Type, config: ConfigNode, definition: IndicatorDefinition
+    ) -> (any IndicatorPlugin)? {
+        let setup = PluginSetup(site: site, indicator: definition, feeds: feeds)
+        return type.configure(config, setup: setup, issues: issues)
+    }
+
+    private var errorCount: Int { issues.issues.count(where: { $0.severity == .error }) }
+
+    /// A required id in `[a-z0-9-]+`.
+    func identifier(_ reader: ConfigReader, _ key: String, what: String) -> String? {
+        guard let text = reader.string(key, required: true), let node = reader.node[key] else { return nil }
+        guard SiteIdentifier.isIdentifier(text) else {
+            issues.error("\(what) `\(text)` \(SiteIdentifier.rule(for: text))", at: node)
+            return nil
+        }
+        return text
+    }
+
+    /// `decimals:`, 1 when absent; nil when present but unusable.
+    private func readDecimals(_ reader: ConfigReader) -> Int? {
+        let present = reader.node["decimals"].map { !$0.isNull } ?? false
+        guard let decimals = reader.int("decimals") else { return present ? nil : 1 }
+        guard (0...6).contains(decimals) else {
+            if let node = reader.node["decimals"] {
+                issues.error("must be between 0 and 6, found `\(decimals)`", at: node)
+            }
+            return nil
+        }
+        return decimals
+    }
+
+    /// `per:` is required for rates and forbidden otherwise.
+    private func readFactor(_ reader: ConfigReader, valueType: ValueType?) -> PopulationFactor? {
+        let allowed = PopulationFactor.allCases.map { String($0.rawValue) }.joined(separator: ", ")
+        guard let node = reader.node("per") else {
+            if valueType == .rate {
+                let path = reader.node.path.isEmpty ? "per" : "\(reader.node.path).per"
+                issues.add(ConfigIssue(.error, at: reader.node.location, path: path,
+                                       "missing required key `per`; a rate needs its multiplier, one of \(allowed)"))
+            }
+            return nil
+        }
+        if let valueType, valueType != .rate {
+            issues.error("`per` applies only to `value_type: rate`; remove it, this indicator's value_type is `\(valueType.rawValue)`", at: node)
+            return nil
+        }
+        guard let text = node.scalar, let number = Int(text.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")),
+              let factor = PopulationFactor(rawValue: number) else {
+            issues.error("must be one of \(allowed), found \(node.kindDescription) `\(node.scalar ?? "")`", at: node)
+            return nil
+        }
+        return factor
+    }
+
+    private func readPlugin(_ reader: ConfigReader) -> (any IndicatorPlugin.Type)? {
+        guard let name = reader.string("plugin", required: true), let node = reader.node["plugin"] else { return nil }
+        if let plugin = plugins.first(where: { $0.name == name }) { return plugin }
+        let names = plugins.map { $0.name }.sorted()
+        let known = names.isEmpty
+            ? "no plugins are registered in this build"
+            : "registered plugins: " + names.map { "`\($0)`" }.joined(separator: ", ")
+        issues.error("unknown plugin `\(name)`\(didYouMean(name, among: names)); \(known) (see `pioneer plugins`)", at: node)
+        return nil
+    }
+}

@@ -1,0 +1,107 @@
+// Reads the whole of a site's YAML tree into a Site: identity, populations, feeds,
+// indicators (with their plugins) and goals, collecting every problem on the way.
+import PioneerCore
+import PioneerKit
+import PioneerPlugins
+
+/// Reads a site file's ``ConfigNode`` tree into a ``Site``.
+struct SiteReader {
+    /// The site's directory as given, and the folder name its id must equal.
+    let directory: String
+    let folderName: String
+    let file: String
+    let references: EnvironmentReferences
+    let plugins: [any IndicatorPlugin.Type]
+    let issues: IssueCollector
+
+    /// The site and its configured plugins, or nil when errors leave no usable site.
+    func read(_ root: ConfigNode) -> (Site, [String: any IndicatorPlugin])? {
+        let reader = ConfigReader(root, issues: issues)
+        let identity = reader.section("site", required: true).flatMap(readIdentity)
+        let population = reader.node("population").map(readPopulation) ?? [:]
+        let feeds = reader.node("feeds").map { FeedReader(directory: directory, references: references, issues: issues).read($0) } ?? []
+        let indicatorItems = reader.list("indicators", required: true)
+        let goalItems = reader.list("goals") ?? []
+        reader.finish()
+
+        if let items = indicatorItems, items.isEmpty, let node = root["indicators"] {
+            issues.error("list at least one indicator", at: node)
+        }
+        let declaredFeeds = Set(root["feeds"]?.entries?.map(\.key) ?? [])
+        let info = SiteInfo(id: identity?.id ?? folderName, name: identity?.name ?? folderName, population: population)
+        let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues, plugins: plugins)
+            .read(indicatorItems ?? [])
+        let goals = GoalReader(indicators: indicators.specs, declaredIDs: indicators.declaredIDs, issues: issues)
+            .read(goalItems)
+
+        guard let identity, !issues.hasErrors else { return nil }
+        let site = Site(
+            id: identity.id, name: identity.name, region: identity.region, wave: identity.wave, focus: identity.focus,
+            population: population, feeds: feeds, indicators: indicators.specs, goals: goals,
+            directory: directory, file: file)
+        return (site, indicators.plugins)
+    }
+
+    private struct Identity {
+        var id: String, name: String, region: String, wave: String, focus: [String]
+    }
+
+    private func readIdentity(_ reader: ConfigReader) -> Identity? {
+        let id = reader.string("id", required: true)
+        let name = reader.string("name", required: true)
+        let region = reader.string("region", required: true)
+        let wave = reader.string("wave", required: true)
+        let focus = readFocus(reader)
+        reader.finish()
+        if let id, let node = reader.node["id"] {
+            if !SiteIdentifier.isIdentifier(id) {
+                issues.error("site id `\(id)` \(SiteIdentifier.rule(for: id))", at: node)
+            } else if id != folderName {
+                issues.error("site id `\(id)` must equal the name of its folder, `\(folderName)`; rename one of them", at: node)
+            }
+        }
+        guard let id, let name, let region, let wave, let focus else { return nil }
+        return Identity(id: id, name: name, region: region, wave: wave, focus: focus)
+    }
+
+    /// `focus:` as one string or a list of strings.
+    private func readFocus(_ reader: ConfigReader) -> [String]? {
+        guard let node = reader.node("focus", required: true) else { return nil }
+        if let text = node.scalar { return [text] }
+        guard let items = reader.stringList("focus") else { return nil }
+        if items.isEmpty {
+            issues.error("name at least one focus, e.g. `[older people, intermediate care]`", at: node)
+            return nil
+        }
+        return items
+    }
+
+    private func readPopulation(_ node: ConfigNode) -> [String: Double] {
+        guard let entries = node.entries else {
+            if !node.isNull {
+                issues.error("expected a mapping of population names to numbers, e.g. `aged_65_plus: 35400`, found \(node.kindDescription)", at: node)
+            }
+            return [:]
+        }
+        var population: [String: Double] = [:]
+        for entry in entries {
+            guard let text = entry.value.scalar, let number = Double(text.replacingUnderscores()), number.isFinite else {
+                issues.error("expected a number of people, found \(entry.value.kindDescription)\(entry.value.scalar.map { " `\($0)`" } ?? "")", at: entry.value)
+                continue
+            }
+            guard number > 0 else {
+                issues.error("a population must be more than 0, found `\(text)`", at: entry.value)
+                continue
+            }
+            population[entry.key] = number
+        }
+        return population
+    }
+}
+
+extension String {
+    /// `136_000` -> `136000`, as YAML allows digit separators.
+    func replacingUnderscores() -> String {
+        String(filter { $0 != "_" })
+    }
+}

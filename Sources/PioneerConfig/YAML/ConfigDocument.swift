@@ -1,0 +1,90 @@
+// Reading a configuration file's YAML text into a located ConfigNode tree, safely:
+// size, binary data, nesting depth and alias expansion are all bounded, and every
+// problem comes back as a ConfigIssue naming the file, line and column.
+public import PioneerKit
+
+/// Parses YAML configuration text into a ``ConfigNode`` tree.
+///
+/// Every node carries its `file:line:column` and key path. Anything that is not a
+/// sensible configuration file is refused with a plain-English message rather than a
+/// crash or a hang: empty text, binary data, text over ``maximumBytes``, nesting over
+/// ``maximumDepth`` levels, and alias "bombs" that would expand past ``maximumNodes``.
+///
+/// ```swift
+/// let tree = try ConfigDocument.parse(text, file: "sites/torbay/site.yaml")
+/// let reader = ConfigReader(tree, issues: IssueCollector())
+/// ```
+public enum ConfigDocument {
+    /// Largest text accepted: 2 MB. Site files are a few kilobytes.
+    public static let maximumBytes = 2 * 1024 * 1024
+    /// Deepest nesting accepted.
+    public static let maximumDepth = 64
+    /// Most values accepted, after expanding aliases.
+    public static let maximumNodes = 100_000
+
+    /// Parses `text`, throwing every problem found when any is an error.
+    ///
+    /// - Parameters:
+    ///   - text: The YAML text.
+    ///   - file: The path shown in messages.
+    /// - Throws: ``ConfigError`` with the problems, each at its line and column.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
+        let (tree, issues) = read(text, file: file)
+        guard let tree, !issues.contains(where: { $0.severity == .error }) else {
+            throw ConfigError(issues)
+        }
+        return tree
+    }
+
+    /// Parses `text`, returning the tree when one could be built, and the problems found.
+    ///
+    /// Repeated keys, tags and non-string keys are reported while the rest of the tree
+    /// is still returned (the offending entries left out), so a caller can go on to
+    /// check the schema and report everything in one run.
+    static func read(_ text: String, file: String) -> (ConfigNode?, [ConfigIssue]) {
+        func refuse(_ message: String, line: Int = 0, column: Int = 0) -> (ConfigNode?, [ConfigIssue]) {
+            (nil, [ConfigIssue(.error, at: SourceLocation(file: file, line: line, column: column), path: "", message)])
+        }
+        let size = text.utf8.count
+        if size > maximumBytes {
+            return refuse("the file is \(ByteCount.describe(size)); configuration files are limited to \(ByteCount.describe(maximumBytes))")
+        }
+        if let nul = text.unicodeScalars.firstIndex(of: "\0") {
+            let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: nul)
+            let position = TextPosition(text).position(ofScalar: offset)
+            return refuse("the file contains binary data (a NUL byte); a configuration file must be YAML text",
+                          line: position.line, column: position.column)
+        }
+        if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace || $0 == "\u{FEFF}" }) {
+            return refuse("the file is empty")
+        }
+        switch YAMLPrescan(depthLimit: maximumDepth).firstFinding(in: text) {
+        case .tooDeep(let line, let column):
+            return refuse("the YAML nests more than \(maximumDepth) levels deep; configuration is far shallower, so this is probably not a configuration file",
+                          line: line, column: column)
+        case .complexKey(let line, let column, let what):
+            return refuse("\(what) is not supported; keys are plain strings, written `key: value`", line: line, column: column)
+        case nil:
+            break
+        }
+
+        let document: ComposedDocument
+        do {
+            document = try YAMLComposer.compose(text, file: file)
+        } catch {
+            return (nil, error.issues)
+        }
+        guard let root = document.root else {
+            return refuse("the file is empty (it holds only comments)")
+        }
+        return withExtendedLifetime(document) {
+            var builder = ConfigTreeBuilder(file: file, maximumDepth: maximumDepth, maximumNodes: maximumNodes,
+                                            maskedKeys: document.maskedKeys)
+            let tree = builder.build(root, path: "", depth: 0, fallback: SourceLocation(file: file, line: 1, column: 1))
+            if let fatal = builder.fatal {
+                return (nil, builder.issues + [fatal])
+            }
+            return (tree, builder.issues)
+        }
+    }
+}
