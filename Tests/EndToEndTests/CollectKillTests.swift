@@ -1,0 +1,182 @@
+// Killing `pioneer collect` mid-run must leave a sound store: it opens, passes
+// SQLite's integrity check, and keeps every measure committed before the kill.
+import Foundation
+import Hummingbird
+import Logging
+import PioneerKit
+import PioneerStore
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@Suite(.timeLimit(.minutes(2)))
+struct CollectKillTests {
+    @Test func storeSurvivesSIGKILLWithEveryCommittedMeasureIntact() async throws {
+        let binary = try #require(Self.pioneerBinary(), "build the pioneer executable first: swift build --product pioneer")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-kill-\(UUID().uuidString)")
+        let siteFolder = folder.appendingPathComponent("killshire")
+        try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let storePath = folder.appendingPathComponent("store.sqlite").path
+
+        try await SlowFeed.run(delay: .milliseconds(60)) { port in
+            try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let log = folder.appendingPathComponent("collect.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: log)
+            defer { try? logHandle.close() }
+
+            // 26 years of months for two indicators: far longer than the test waits.
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["collect", siteFolder.path, "--from", "2000-01", "--to", "2025-12",
+                                 "--store", storePath, "--max-parallel", "2"]
+            process.standardOutput = logHandle
+            process.standardError = logHandle
+            try process.run()
+
+            // Wait until a few measures are committed, then take what the store holds and kill at once.
+            var snapshot: [StoredMeasure] = []
+            let deadline = Date().addingTimeInterval(45)
+            while Date() < deadline, process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                guard FileManager.default.fileExists(atPath: storePath),
+                      let store = try? MeasureStore(path: storePath),
+                      let count = try? store.measureCount(), count >= 6 else { continue }
+                snapshot = try Self.allMeasures(store)
+                break
+            }
+            let wasRunning = process.isRunning
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
+            #expect(process.terminationReason == .uncaughtSignal)
+            try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
+
+            let store = try MeasureStore(path: storePath)
+            #expect(try store.integrityCheck() == ["ok"])
+            let after = try Self.allMeasures(store)
+            let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
+            for measure in snapshot {
+                #expect(afterByID[measure.id] == measure, "measure \(measure.id) changed or vanished after the kill")
+            }
+            #expect(after.count >= snapshot.count)
+            // Every stored value is the one the feed served for its month.
+            for measure in after {
+                #expect(measure.measure.observation.value == Double(measure.measure.period.index % 1000))
+            }
+
+            // The killed run stays on record; the next run marks it interrupted.
+            let killedRun = try #require(try store.runs(site: "killshire").first)
+            #expect(killedRun.status == .running)
+            _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
+            #expect(try store.run(id: killedRun.id)?.status == .interrupted)
+        }
+    }
+
+    private static func allMeasures(_ store: MeasureStore) throws -> [StoredMeasure] {
+        try store.measures(MeasureQuery(site: "killshire", includeHistory: true))
+    }
+
+    private static func siteYAML(port: Int) -> String {
+        """
+        site:
+          id: killshire
+          name: Killshire
+          region: Test
+          wave: Kill test
+          focus: [robustness]
+        feeds:
+          bi:
+            base_url: http://127.0.0.1:\(port)
+            retries: 0
+            timeout: 10
+        indicators:
+          - id: admissions
+            name: Admissions
+            kind: outcome
+            value_type: count
+            unit: admissions
+            period: month
+            better: lower
+            plugin: json
+            config:
+              feed: bi
+              path: /admissions?month={period}
+              select: $.value
+          - id: discharges
+            name: Discharges
+            kind: process
+            value_type: count
+            unit: discharges
+            period: month
+            better: higher
+            plugin: json
+            config:
+              feed: bi
+              path: /discharges?month={period}
+              select: $.value
+        """
+    }
+
+    /// The `pioneer` executable in the build products folder: beside the test bundle, or `.build/debug`.
+    private static func pioneerBinary() -> URL? {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("pioneer"))
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("pioneer"))
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/pioneer"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+}
+
+/// A loopback feed that answers `{"value": <month index mod 1000>}` after a delay, so a
+/// long collection is still running when the test kills it.
+enum SlowFeed {
+    static func run(delay: Duration, _ body: (Int) async throws -> Void) async throws {
+        let router = Router()
+        router.get("**") { request, _ -> Response in
+            try await Task.sleep(for: delay)
+            let month = request.uri.queryParameters.get("month") ?? ""
+            guard let period = try? Period(parsing: month, as: .month) else {
+                return Response(status: .badRequest)
+            }
+            let body = #"{"value": \#(period.index % 1000)}"#
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        }
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "pioneer.kill-test.feed")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? 0)
+                portSink.finish()
+            },
+            logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next(), port > 0 else {
+                group.cancelAll()
+                Issue.record("the slow loopback feed did not start")
+                return
+            }
+            do {
+                try await body(port)
+            } catch {
+                group.cancelAll()
+                throw error
+            }
+            group.cancelAll()
+        }
+    }
+}
