@@ -1,1 +1,0 @@
-// PioneerDemo: see Package.swift; contents arrive with the module's first issue.
