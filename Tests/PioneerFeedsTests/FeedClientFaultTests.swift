@@ -255,6 +255,30 @@ struct FeedClientFaultTests {
         }
     }
 
+    @Test("speaking TLS to a plain HTTP server is a TLS error, not retried")
+    func tlsHandshakeFailure() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/x") { _, _ in "plain" }
+        }) { server in
+            let feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
+            let error = try #require(await fetch(feed, "/x").failure)
+            #expect(error.attempts == 1)
+            #expect(error.description.contains("failed: TLS: handshake failed"))
+        }
+    }
+
+    @Test("a CA bundle that cannot be read is named")
+    func unreadableCABundle() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/x") { _, _ in "plain" }
+        }) { server in
+            var feed = testFeed("https://127.0.0.1:\(server.port)")
+            feed.tls = FeedTLS(caBundle: "/nonexistent/internal-ca.pem")
+            let error = try #require(await fetch(feed, "/x").failure)
+            #expect(error.description.hasSuffix("failed: TLS: cannot read CA bundle /nonexistent/internal-ca.pem"))
+        }
+    }
+
     @Test("cancelling the task stops the transfer")
     func cancellation() async throws {
         try await TestServer.run(routes: { router in

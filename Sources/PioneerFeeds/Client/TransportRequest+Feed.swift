@@ -42,7 +42,7 @@ extension TransportRequest {
         if let lastModified = request.validators?.lastModified {
             headers.append(Header("If-Modified-Since", lastModified))
         }
-        for header in headers where header.value.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+        for header in headers where header.value.unicodeScalars.contains(where: { "\r\n\0".unicodeScalars.contains($0) }) {
             throw TransportError(.invalidHeader(name: header.name, reason: "has a line break in its value"))
         }
 

@@ -1,4 +1,5 @@
 // Translating libcurl's error codes into the plain-English causes users read.
+import Foundation
 
 /// Maps a failed libcurl transfer to a ``FeedError/Cause``.
 enum CurlFailure {
@@ -9,6 +10,8 @@ enum CurlFailure {
         var request: TransportRequest
         /// True once a connection to the server (or proxy) was made.
         var connected: Bool
+        /// The system error behind a failed connect (`ECONNREFUSED`…), 0 when none.
+        var osError: Int32 = 0
         /// Body bytes received, and the length the server announced (nil when unknown).
         var received: Int
         var expected: Int?
@@ -29,7 +32,9 @@ enum CurlFailure {
         case 6:  // CURLE_COULDNT_RESOLVE_HOST
             return .couldNotResolveHost(host(of: context.request.url))
         case 7:  // CURLE_COULDNT_CONNECT
-            if detail.lowercased().contains("refused") { return .connectionRefused }
+            // libcurl 7.88's message says only "Couldn't connect to server"; errno says why.
+            if context.osError == ECONNREFUSED || detail.lowercased().contains("refused") { return .connectionRefused }
+            if context.osError != 0 { return .couldNotConnect(String(cString: strerror(context.osError))) }
             return .couldNotConnect(detail.isEmpty ? "no route to the server" : detail)
         case 16, 92:  // CURLE_HTTP2, CURLE_HTTP2_STREAM
             return .connectionLost("the HTTP/2 connection failed (\(detail))")

@@ -202,10 +202,13 @@ final class CurlTransfer: @unchecked Sendable {
             _ = pc_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime)
             _ = pc_easy_getinfo_off_t(handle, CURLINFO_SIZE_DOWNLOAD_T, &received)
             _ = pc_easy_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected)
+            var osError = 0
+            _ = pc_easy_getinfo_long(handle, CURLINFO_OS_ERRNO, &osError)
             var detail = String(cString: errorBuffer).trimmingWhitespace()
             if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
             let context = CurlFailure.Context(
-                detail: detail, request: request, connected: connectTime > 0, received: Int(received),
+                detail: detail, request: request, connected: connectTime > 0, osError: Int32(truncatingIfNeeded: osError),
+                received: Int(received),
                 expected: expected >= 0 ? Int(expected) : nil, bodyTooLarge: bodyTooLarge, locations: locations
             )
             return .failure(TransportError(CurlFailure.cause(code: Int(code.rawValue), context: context)))

@@ -40,10 +40,10 @@ public enum FeedURL {
         let path: String
         var query: [String] = []
         do {
-            path = try expand(request.path, values: values, unknown: &unknown)
+            path = try expand(request.path, values: values, unknown: &unknown, literal: encodeLiteral)
             for (key, value) in request.query.sorted(by: { $0.key < $1.key }) {
-                let expanded = try expand(value, values: values, unknown: &unknown)
-                query.append(percentEncode(key) + "=" + expanded)
+                let expanded = try expand(value, values: values, unknown: &unknown, literal: percentEncode)
+                query.append(percentEncode(Substring(key)) + "=" + expanded)
             }
         } catch {
             throw failure(.invalidURL(error.message))
@@ -118,14 +118,15 @@ public enum FeedURL {
         var message: String
     }
 
-    /// Fills `{name}` placeholders with percent-encoded values; literal text keeps URL
-    /// punctuation but has spaces and non-ASCII characters encoded. Unknown names are
-    /// collected in `unknown`; an unclosed or empty brace throws.
-    static func expand(_ template: String, values: [String: String], unknown: inout [String]) throws(TemplateError) -> String {
+    /// Fills `{name}` placeholders with percent-encoded values and passes the text between
+    /// them through `literal`. Unknown names are collected in `unknown`; an unclosed or
+    /// empty brace throws.
+    static func expand(_ template: String, values: [String: String], unknown: inout [String],
+                       literal: (Substring) -> String) throws(TemplateError) -> String {
         var output = ""
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
-            output += encodeLiteral(rest[..<open])
+            output += literal(rest[..<open])
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(of: "}") else {
                 throw TemplateError(message: "unclosed { in `\(redact(template))`")
@@ -133,18 +134,18 @@ public enum FeedURL {
             let name = rest[afterOpen..<close].trimmingWhitespace()
             guard !name.isEmpty else { throw TemplateError(message: "empty {} in `\(redact(template))`") }
             if let value = values[name] {
-                output += percentEncode(value)
+                output += percentEncode(Substring(value))
             } else if !unknown.contains(name) {
                 unknown.append(name)
             }
             rest = rest[rest.index(after: close)...]
         }
-        output += encodeLiteral(rest)
+        output += literal(rest)
         return output
     }
 
     /// Percent-encodes everything but RFC 3986 unreserved characters.
-    static func percentEncode(_ text: some StringProtocol) -> String {
+    static func percentEncode(_ text: Substring) -> String {
         var output = ""
         for byte in text.utf8 {
             if isUnreserved(byte) {
@@ -157,8 +158,8 @@ public enum FeedURL {
     }
 
     /// Encodes only what may never appear raw in a URL (space, controls, quotes, non-ASCII),
-    /// keeping `/ ? & = % :` and the other delimiters the template author wrote.
-    private static func encodeLiteral(_ text: Substring) -> String {
+    /// keeping `/ ? & = % :` and the other delimiters the template author wrote in a path.
+    static func encodeLiteral(_ text: Substring) -> String {
         var output = ""
         for byte in text.utf8 {
             if isUnreserved(byte) || allowedLiteral.contains(byte) {
@@ -209,8 +210,8 @@ public enum FeedURL {
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks.
     func trimmingWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+        // `Character.isWhitespace`, because "\r\n" is one Character and would not equal "\r".
+        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
             return ""
         }
         return String(self[first...last])
