@@ -45,6 +45,7 @@ struct EnvironmentReferences {
             return nil
         }
         let trimmed = text.trimmingWhitespace()
+        if trimmed.contains("${"), variables(in: trimmed, at: node) == nil { return nil }
         guard trimmed.hasPrefix("${"), trimmed.hasSuffix("}") else {
             var message = "the \(what) must come from an environment variable, written `${VARIABLE}`; a literal secret in site.yaml would end up in version control"
             if trimmed.hasPrefix("$"), Self.isVariableName(String(trimmed.dropFirst())) {

@@ -46,7 +46,11 @@ public struct SiteLoader: Sendable {
         let directory = Self.trimmingTrailingSlashes(directory)
         let file = directory == "." ? Self.fileName : "\(directory)/\(Self.fileName)"
         let text = try Self.readText(directory: directory, file: file)
+        return try load(text: text, directory: directory, file: file)
+    }
 
+    /// Checks site YAML `text` as if read from `file` in `directory`.
+    func load(text: String, directory: String, file: String) throws(ConfigError) -> LoadedSite {
         let issues = IssueCollector()
         let (tree, documentIssues) = ConfigDocument.read(text, file: file)
         issues.append(contentsOf: documentIssues)

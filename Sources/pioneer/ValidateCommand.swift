@@ -1,0 +1,220 @@
+// `pioneer validate`: check site files and report every problem, each at its
+// file:line:column, before anything is collected.
+import ArgumentParser
+import Foundation
+import PioneerConfig
+import PioneerCore
+import PioneerKit
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check site files and report every problem with its file, line and column.",
+        discussion: """
+        Reads each site's site.yaml, checks it against the site schema, and asks each \
+        indicator's plugin to check its `config:` section. Every problem in a file is \
+        reported in one run, on stderr, in the form editors and CI understand:
+
+          sites/torbay/site.yaml:14:5: error: goals[1].indicatr: unknown key `indicatr` (did you mean `indicator`?)
+
+        Warnings (an environment variable that is not set, a certificate file that is \
+        missing, TLS verification turned off) do not make a site invalid. When every \
+        site is valid, a table of the sites' indicators is printed on stdout.
+
+        Examples:
+          pioneer validate                          every site under ./sites
+          pioneer validate sites/torbay sites/cambridge
+          pioneer validate --root /srv/pioneer/sites --quiet
+          pioneer validate --format json > issues.json
+
+        Exit status: 0 every site valid (warnings allowed), 1 some site invalid or no \
+        sites found, 2 usage error.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Site directories, each holding a site.yaml; every site under --root when none is given.", valueName: "site-dir"))
+    var siteDirectories: [String] = []
+
+    @Option(help: ArgumentHelp("The folder of site directories, used when no site directory is given.", valueName: "dir"))
+    var root: String = "sites"
+
+    @Flag(help: "Print only problems: no OK lines and no table.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("`text` (problems on stderr, table on stdout) or `json` (everything on stdout).", valueName: "format"))
+    var format: String = "text"
+
+    func run() throws {
+        guard let outputFormat = OutputFormat(rawValue: format) else {
+            Self.writeError("error: --format must be `text` or `json`, not `\(format)`\nSee 'pioneer validate --help'.\n")
+            throw ExitCode(2)
+        }
+        let directories: [String]
+        do {
+            directories = siteDirectories.isEmpty ? try SiteLoader.discover(root: root) : siteDirectories
+        } catch {
+            report(failure: error.issues, format: outputFormat)
+            throw ExitCode(1)
+        }
+        guard !directories.isEmpty else {
+            let issue = ConfigIssue(.error, at: .unknown(root), path: "",
+                                    "no sites found; each site is a folder holding \(SiteLoader.fileName)")
+            report(failure: [issue], format: outputFormat)
+            throw ExitCode(1)
+        }
+
+        let loader = SiteLoader()
+        var results: [SiteResult] = []
+        for directory in directories {
+            do {
+                results.append(SiteResult(directory: directory, loaded: try loader.load(directory: directory), issues: []))
+            } catch {
+                results.append(SiteResult(directory: directory, loaded: nil, issues: error.issues))
+            }
+        }
+        let valid = results.allSatisfy { $0.loaded != nil }
+        switch outputFormat {
+        case .text: printText(results, valid: valid)
+        case .json: printJSON(results, valid: valid)
+        }
+        if !valid { throw ExitCode(1) }
+    }
+
+    enum OutputFormat: String {
+        case text, json
+    }
+
+    struct SiteResult {
+        var directory: String
+        var loaded: LoadedSite?
+        /// Errors and warnings when the site is invalid; warnings are in `loaded` otherwise.
+        var issues: [ConfigIssue]
+
+        var allIssues: [ConfigIssue] { loaded?.warnings ?? issues }
+        var file: String { directory.hasSuffix("/") ? "\(directory)\(SiteLoader.fileName)" : "\(directory)/\(SiteLoader.fileName)" }
+    }
+
+    // MARK: Text
+
+    private func printText(_ results: [SiteResult], valid: Bool) {
+        for result in results {
+            var lines = result.allIssues.map(\.description)
+            let errors = result.allIssues.count { $0.severity == .error }
+            let warnings = result.allIssues.count - errors
+            if let loaded = result.loaded {
+                if !quiet {
+                    let site = loaded.site
+                    var counts = [Self.count(site.indicators.count, "indicator"), Self.count(site.goals.count, "goal")]
+                    if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
+                    lines.append("\(site.file): OK (\(counts.joined(separator: ", ")))")
+                }
+            } else {
+                var counts = [Self.count(errors, "error")]
+                if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
+                lines.append("\(result.file): invalid (\(counts.joined(separator: ", ")))")
+            }
+            if !lines.isEmpty { Self.writeError(lines.joined(separator: "\n") + "\n") }
+        }
+        if valid, !quiet {
+            print(Self.table(results.compactMap { $0.loaded?.site }), terminator: "")
+        }
+    }
+
+    /// One row per indicator: site, indicator, kind, period, plugin, goals.
+    static func table(_ sites: [Site]) -> String {
+        var rows = [["SITE", "INDICATOR", "KIND", "PERIOD", "PLUGIN", "GOALS"]]
+        for site in sites {
+            for indicator in site.indicators {
+                let definition = indicator.definition
+                let goals = site.goals.count { $0.indicatorID == definition.id }
+                rows.append([site.id, definition.id, definition.kind.rawValue, definition.periodType.rawValue,
+                             indicator.plugin, String(goals)])
+            }
+        }
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
+        return rows.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: JSON
+
+    private struct JSONReport: Encodable {
+        struct Issue: Encodable {
+            var severity: String
+            var file: String
+            var line: Int
+            var column: Int
+            var path: String
+            var message: String
+        }
+        struct Indicator: Encodable {
+            var id: String
+            var kind: String
+            var period: String
+            var plugin: String
+            var goals: Int
+        }
+        struct SiteEntry: Encodable {
+            var directory: String
+            var file: String
+            var valid: Bool
+            var site: String?
+            var issues: [Issue]
+            var indicators: [Indicator]
+        }
+        var valid: Bool
+        var sites: [SiteEntry]
+        var issues: [Issue]
+    }
+
+    private func printJSON(_ results: [SiteResult], valid: Bool) {
+        let sites = results.map { result in
+            JSONReport.SiteEntry(
+                directory: result.directory, file: result.file, valid: result.loaded != nil,
+                site: result.loaded?.site.id, issues: result.allIssues.map(Self.jsonIssue),
+                indicators: result.loaded.map { loaded in
+                    loaded.site.indicators.map { indicator in
+                        JSONReport.Indicator(
+                            id: indicator.definition.id, kind: indicator.definition.kind.rawValue,
+                            period: indicator.definition.periodType.rawValue, plugin: indicator.plugin,
+                            goals: loaded.site.goals.count { $0.indicatorID == indicator.definition.id })
+                    }
+                } ?? [])
+        }
+        Self.writeJSON(JSONReport(valid: valid, sites: sites, issues: []))
+    }
+
+    private static func jsonIssue(_ issue: ConfigIssue) -> JSONReport.Issue {
+        JSONReport.Issue(severity: issue.severity.rawValue, file: issue.location.file, line: issue.location.line,
+                         column: issue.location.column, path: issue.path, message: issue.message)
+    }
+
+    private static func writeJSON(_ report: JSONReport) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if let data = try? encoder.encode(report), let text = String(data: data, encoding: .utf8) {
+            print(text)
+        }
+    }
+
+    // MARK: Output
+
+    /// Problems that stop validation before any site is read (no sites folder, no sites).
+    private func report(failure issues: [ConfigIssue], format: OutputFormat) {
+        switch format {
+        case .text: Self.writeError(issues.map(\.description).joined(separator: "\n") + "\n")
+        case .json: Self.writeJSON(JSONReport(valid: false, sites: [], issues: issues.map(Self.jsonIssue)))
+        }
+    }
+
+    private static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
+    }
+
+    private static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

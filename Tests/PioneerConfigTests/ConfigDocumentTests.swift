@@ -1,0 +1,270 @@
+// YAML to ConfigNode: locations and key paths, repeated keys, syntax errors, and
+// input that must be refused quickly instead of crashing or hanging.
+import Foundation
+import PioneerKit
+import Testing
+@testable import PioneerConfig
+
+@Suite("YAML documents", .timeLimit(.minutes(1)))
+struct ConfigDocumentTests {
+    let file = "sites/x/site.yaml"
+
+    /// The issues parsing `text` throws; empty when it parses.
+    func issues(_ text: String) -> [ConfigIssue] {
+        do {
+            _ = try ConfigDocument.parse(text, file: file)
+            return []
+        } catch {
+            return error.issues
+        }
+    }
+
+    /// The single issue parsing `text` throws.
+    func onlyIssue(_ text: String) throws -> ConfigIssue {
+        let found = issues(text)
+        #expect(found.count == 1, "\(found.listing)")
+        return try #require(found.first)
+    }
+
+    // MARK: Locations and paths
+
+    @Test("every node carries its line, column and key path")
+    func nodesCarryLocationsAndPaths() throws {
+        let text = """
+        indicators:
+          - id: a
+          - id: b
+            config:
+              path: "/x"
+              tags: [one, two]
+        """
+        let tree = try ConfigDocument.parse(text, file: file)
+        let second = try #require(tree["indicators"]?.items?[1])
+        #expect(second.path == "indicators[1]")
+        let path = try #require(second["config"]?["path"])
+        #expect(path.path == "indicators[1].config.path")
+        #expect(path.location == SourceLocation(file: file, line: 5, column: 13))
+        #expect(path.content == .scalar("/x", quoted: true))
+        let tag = try #require(second["config"]?["tags"]?.items?[1])
+        #expect(tag.path == "indicators[1].config.tags[1]")
+        #expect(tag.location.line == 6 && tag.location.column == 19)
+        let entry = try #require(second["config"]?.entries?.first)
+        #expect(entry.keyLocation == SourceLocation(file: file, line: 5, column: 7))
+    }
+
+    @Test("nulls, quoted strings and block scalars are told apart")
+    func scalarsKeepTheirKind() throws {
+        let tree = try ConfigDocument.parse("a: ~\nb:\nc: '12'\nd: 12\ne: |\n  text\nf: !!str 3\n", file: file)
+        #expect(tree["a"]?.isNull == true)
+        #expect(tree["b"]?.isNull == true)
+        #expect(tree["c"]?.content == .scalar("12", quoted: true))
+        #expect(tree["d"]?.content == .scalar("12", quoted: false))
+        #expect(tree["e"]?.content == .scalar("text\n", quoted: true))
+        #expect(tree["f"]?.content == .scalar("3", quoted: true))
+    }
+
+    @Test("an alias expands to a copy of its anchor, with the alias's key path")
+    func aliasesExpand() throws {
+        let tree = try ConfigDocument.parse("base: &shared { timeout: 5 }\nother: *shared\n", file: file)
+        let timeout = try #require(tree["other"]?["timeout"])
+        #expect(timeout.scalar == "5")
+        #expect(timeout.path == "other.timeout")
+    }
+
+    // MARK: Repeated keys
+
+    @Test("a repeated key is reported at the repeat, naming the first")
+    func repeatedKeyAtTheRepeat() throws {
+        let issue = try onlyIssue("site:\n  id: a\n  name: b\n  id: c\n")
+        #expect(issue.message == "duplicate key `id` (first at line 2); a key may appear once in a mapping")
+        #expect(issue.location.line == 4 && issue.location.column == 3)
+        #expect(issue.path == "site.id")
+    }
+
+    @Test("every repeat of a key is reported, in nested and flow mappings too")
+    func everyRepeatIsReported() {
+        let found = issues("a: 1\nb: { x: 1, y: 2, x: 3 }\na: 2\nc:\n  - k: 1\n    k: 2\na: 3\n")
+        #expect(found.map { "\($0.location.line):\($0.location.column) \($0.path)" }
+                == ["2:18 b.x", "3:1 a", "6:5 c[0].k", "7:1 a"], "\(found.listing)")
+        #expect(found.allSatisfy { $0.message.hasPrefix("duplicate key") })
+        #expect(found.last?.message.contains("(first at line 1)") == true)
+    }
+
+    @Test("a quoted repeat of a plain key is still a repeat")
+    func quotedRepeat() throws {
+        let issue = try onlyIssue("name: a\n\"name\": b\n")
+        #expect(issue.message.hasPrefix("duplicate key `name` (first at line 1)"))
+        #expect(issue.location.line == 2 && issue.location.column == 1)
+    }
+
+    // MARK: Syntax errors
+
+    @Test("a syntax error gives libyaml's line and column in plain English")
+    func syntaxErrorIsLocated() throws {
+        let issue = try onlyIssue("site:\n  id: a\n  name: [unclosed\nindicators: []\n")
+        #expect(issue.message.hasPrefix("YAML syntax error: "))
+        #expect(issue.location.line == 4)
+        #expect(!issue.message.contains("YamlError"))
+        #expect(!issue.message.contains("scanner("))
+    }
+
+    @Test("a value with a colon explains the quoting rule")
+    func colonInValueHint() throws {
+        let issue = try onlyIssue("title: Goal: fewer admissions\n")
+        #expect(issue.message == "YAML syntax error: mapping values are not allowed in this context; a value that contains `: ` must be quoted, or a key is indented wrongly")
+        #expect(issue.location.line == 1 && issue.location.column == 12)
+    }
+
+    @Test("tab indentation is named as the cause")
+    func tabIndentation() throws {
+        let issue = try onlyIssue("site:\n\tid: a\n")
+        #expect(issue.message.contains("YAML does not allow tabs for indentation; indent with spaces"))
+        #expect(issue.location.line == 2 && issue.location.column == 1)
+    }
+
+    @Test("an alias to no anchor is named")
+    func undefinedAlias() throws {
+        let issue = try onlyIssue("a: 1\nb: *missing\n")
+        #expect(issue.message == "alias `*missing` refers to no anchor defined above it (define `&name` before using `*name`)")
+        #expect(issue.location.line == 2 && issue.location.column == 4)
+    }
+
+    @Test("a second document is refused")
+    func secondDocument() throws {
+        let issue = try onlyIssue("a: 1\n---\nb: 2\n")
+        #expect(issue.message.hasPrefix("the file holds more than one YAML document"))
+        #expect(issue.location.line == 2)
+    }
+
+    // MARK: Keys and tags
+
+    @Test("a null key is refused")
+    func nullKey() throws {
+        let issue = try onlyIssue("~: 1\nb: 2\n")
+        #expect(issue.message == "a key must be a string, found null `~`")
+        #expect(issue.location.line == 1 && issue.location.column == 1)
+    }
+
+    @Test("a list used as a key is refused before Yams hashes it")
+    func listKey() throws {
+        let issue = try onlyIssue("a: 1\n[x, y]: 2\n")
+        #expect(issue.message == "a list or mapping used as a key is not supported; keys are plain strings, written `key: value`")
+        #expect(issue.location.line == 2 && issue.location.column == 6)
+    }
+
+    @Test("an explicit key is refused")
+    func explicitKey() throws {
+        let issue = try onlyIssue("? a\n: 1\n")
+        #expect(issue.message.hasPrefix("an explicit `? ` key is not supported"))
+        #expect(issue.location.line == 1 && issue.location.column == 1)
+    }
+
+    @Test("an alias used as a key is refused")
+    func aliasKey() throws {
+        let issue = try onlyIssue("a: &k name\n*k : 2\n")
+        #expect(issue.message.hasPrefix("an alias used as a key is not supported"))
+        #expect(issue.location.line == 2 && issue.location.column == 1)
+    }
+
+    @Test("a custom tag is refused at the tagged value")
+    func customTag() throws {
+        let issue = try onlyIssue("a: 1\nb: !secret abc\n")
+        #expect(issue.message == "the YAML tag `!secret` is not supported here; remove it and write a plain value")
+        #expect(issue.location.line == 2 && issue.location.column == 4)
+        #expect(issue.path == "b")
+    }
+
+    @Test("a merge key is refused")
+    func mergeKey() throws {
+        let issue = try onlyIssue("base: &b { x: 1 }\nfeed:\n  <<: *b\n  y: 2\n")
+        #expect(issue.message == "merge keys (`<<`) are not supported; write the keys out in full")
+        #expect(issue.location.line == 3 && issue.location.column == 3)
+    }
+
+    // MARK: Robustness
+
+    @Test("an empty file is refused")
+    func emptyFile() throws {
+        #expect(try onlyIssue("").message == "the file is empty")
+        #expect(try onlyIssue("  \n\n").message == "the file is empty")
+        #expect(try onlyIssue("# just a comment\n").message == "the file is empty (it holds only comments)")
+        #expect(try onlyIssue("").description == "sites/x/site.yaml: error: the file is empty")
+    }
+
+    @Test("binary data is refused at the first NUL byte")
+    func binaryData() throws {
+        let issue = try onlyIssue("a: 1\nb: \u{0}\u{1}\u{2}\n")
+        #expect(issue.message == "the file contains binary data (a NUL byte); a configuration file must be YAML text")
+        #expect(issue.location.line == 2 && issue.location.column == 4)
+    }
+
+    @Test("a control character is refused with its code")
+    func controlCharacter() throws {
+        let issue = try onlyIssue("a: 1\nb: x\u{7}y\n")
+        #expect(issue.message == "the file contains a control character (U+0007) that YAML does not allow; is it really a YAML text file?")
+        #expect(issue.location.line == 2 && issue.location.column == 5)
+    }
+
+    @Test("invalid UTF-8 is refused at the bad byte")
+    func invalidUTF8() throws {
+        var bytes = Array("a: 1\nb: caf".utf8)
+        bytes += [0xFF, 0xFE, 0x00, 0x41]
+        do {
+            _ = try SiteLoader.decode(Data(bytes), file: file)
+            Issue.record("invalid UTF-8 was accepted")
+        } catch {
+            let issue = try #require(error.issues.first)
+            #expect(issue.message == "the file is not UTF-8 text (byte 0xFF); is it a binary file, or saved in another encoding? Save it as UTF-8")
+            #expect(issue.location.line == 2 && issue.location.column == 7)
+        }
+    }
+
+    @Test("text over 2 MB is refused without parsing")
+    func hugeText() throws {
+        let text = String(repeating: "key: value with some length\n", count: 80_000)
+        let issue = try onlyIssue(text)
+        #expect(issue.message == "the file is 2.1 MB; configuration files are limited to 2 MB")
+    }
+
+    @Test("ten thousand nested brackets are refused, not a stack overflow")
+    func deepFlowNesting() throws {
+        let issue = try onlyIssue("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+        #expect(issue.location.line == 1 && issue.location.column == 67)
+    }
+
+    @Test("deep block nesting by indentation is refused")
+    func deepBlockNesting() throws {
+        let text = (0..<200).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n"
+        let issue = try onlyIssue(text)
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+        #expect(issue.location.line == 65)
+    }
+
+    @Test("deep nesting of compact sequences on one line is refused")
+    func deepCompactSequences() throws {
+        let issue = try onlyIssue(String(repeating: "- ", count: 5_000) + "x\n")
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+    }
+
+    @Test("an alias bomb stops at the node budget and names the anchor")
+    func aliasBomb() throws {
+        var lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i"]
+        var previous = "a"
+        for name in names {
+            lines.append("\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]")
+            previous = name
+        }
+        let issue = try onlyIssue(lines.joined(separator: "\n") + "\n")
+        #expect(issue.message.hasPrefix("too many nodes after expanding aliases (anchor `"))
+        #expect(issue.message.contains("would exceed 100000 values"))
+    }
+
+    @Test("many repeated keys stop at a limit")
+    func manyRepeats() throws {
+        let text = (0...150).map { _ in "a: 1" }.joined(separator: "\n") + "\n"
+        let found = issues(text)
+        #expect(found.contains { $0.message.hasPrefix("more than 100 repeated keys") }, "\(found.count) issues")
+    }
+}
