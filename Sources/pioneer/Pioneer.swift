@@ -16,6 +16,7 @@ struct Pioneer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             PluginsCommand.self,
+            ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,
         ]
