@@ -212,6 +212,17 @@ struct FeedClientFaultTests {
         }
     }
 
+    @Test("a redirect to a file: URL is refused")
+    func redirectToFile() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/sneaky") { _, _ in Response(status: .found, headers: [.location: "file:///etc/passwd"]) }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL), "/sneaky").failure)
+            #expect(error.description.hasSuffix(
+                "failed: invalid URL: redirected to file:///etc/passwd, which is not an http or https URL"))
+        }
+    }
+
     @Test("a conditional request answered 304 is a success marked not modified")
     func notModified() async throws {
         try await TestServer.run(routes: { router in

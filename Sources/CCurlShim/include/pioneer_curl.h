@@ -21,6 +21,10 @@ CURLcode pc_easy_setopt_string(CURL *handle, CURLoption option, const char *valu
 CURLcode pc_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode pc_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *list);
 
+/// Allows only http and https, for the request and for redirects. Uses the string form
+/// on libcurl 7.85 and later and the deprecated bitmask before it.
+CURLcode pc_easy_allow_http_only(CURL *handle);
+
 /// Sets CURLOPT_WRITEFUNCTION and CURLOPT_WRITEDATA together.
 CURLcode pc_easy_setopt_write_callback(CURL *handle, curl_write_callback callback, void *userdata);
 /// Sets CURLOPT_HEADERFUNCTION and CURLOPT_HEADERDATA together.

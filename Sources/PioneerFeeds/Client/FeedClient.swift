@@ -81,14 +81,13 @@ public final class FeedClient: Sendable {
             return result
         }
 
+        onEvent?(.started(index: index, feed: feed.name, url: shownURL))
         let wire: TransportRequest
         do {
             wire = try TransportRequest(request, environment: environment)
         } catch {
             return finish(.failure(FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: error.cause)))
         }
-
-        onEvent?(.started(index: index, feed: feed.name, url: shownURL))
         let clock = ContinuousClock()
         let start = clock.now
         var generator = SystemRandomNumberGenerator()

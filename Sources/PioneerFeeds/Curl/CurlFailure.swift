@@ -26,6 +26,9 @@ enum CurlFailure {
         let detail = context.detail
         switch code {
         case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
+            if code == 1, let target = context.locations.last {
+                return .invalidURL("redirected to \(FeedURL.redact(target)), which is not an http or https URL")
+            }
             return .invalidURL(detail.isEmpty ? "libcurl cannot use this URL" : detail)
         case 5:  // CURLE_COULDNT_RESOLVE_PROXY
             return .proxy("could not resolve the proxy host" + (context.request.proxy.map { " of \(FeedURL.redact($0))" } ?? ""))

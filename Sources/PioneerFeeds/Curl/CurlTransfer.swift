@@ -59,8 +59,7 @@ final class CurlTransfer: @unchecked Sendable {
         try set(handle, CURLOPT_URL, request.url, "URL")
         try set(handle, CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
         try set(handle, CURLOPT_HTTPGET, 1, "HTTPGET")
-        try set(handle, CURLOPT_PROTOCOLS_STR, "http,https", "PROTOCOLS_STR")
-        try set(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https", "REDIR_PROTOCOLS_STR")
+        try check(pc_easy_allow_http_only(handle), "PROTOCOLS")
         try set(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0, "FOLLOWLOCATION")
         try set(handle, CURLOPT_MAXREDIRS, max(0, request.maxRedirects), "MAXREDIRS")
         // An empty string asks for every encoding this libcurl can decode (gzip, deflate, br…).
