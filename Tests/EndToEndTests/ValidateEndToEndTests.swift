@@ -1,0 +1,209 @@
+// `pioneer validate` run as users run it: the built binary on folders of sites,
+// checking exit status, the file:line:column lines on stderr and the table on stdout.
+import Foundation
+import Testing
+
+/// The output of one run of the `pioneer` binary.
+struct PioneerRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Finds the built `pioneer` executable: beside the test bundle (the products
+/// directory), else in the package's `.build/debug`.
+func pioneerExecutable() -> URL? {
+    let manager = FileManager.default
+    var directories: [URL] = []
+    if let runner = CommandLine.arguments.first {
+        directories.append(URL(fileURLWithPath: runner).deletingLastPathComponent())
+    }
+    directories.append(Bundle.main.bundleURL)
+    directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        directories.append(bundle.bundleURL.deletingLastPathComponent())
+    }
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    directories.append(packageRoot.appendingPathComponent(".build/debug"))
+    return directories.map { $0.appendingPathComponent("pioneer") }.first { manager.isExecutableFile(atPath: $0.path) }
+}
+
+/// Runs `pioneer` with `arguments` in `directory`, with a clean environment apart from `environment`.
+func runPioneer(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> PioneerRun {
+    let executable = try #require(pioneerExecutable(), "build the pioneer executable first (swift build)")
+    let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-" + UUID().uuidString)
+    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: outputs) }
+    let stdoutURL = outputs.appendingPathComponent("stdout"), stderrURL = outputs.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine }
+    let stdout = try FileHandle(forWritingTo: stdoutURL), stderr = try FileHandle(forWritingTo: stderrURL)
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    process.waitUntilExit()
+    try stdout.close()
+    try stderr.close()
+    return PioneerRun(status: process.terminationStatus,
+                      stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+}
+
+@Suite("pioneer validate", .timeLimit(.minutes(2)))
+struct ValidateEndToEndTests {
+    static let validSite = """
+    site:
+      id: torbay
+      name: Torbay and South Devon
+      region: South West
+      wave: Integrated Care Pilot (2009)
+      focus: older people
+    feeds:
+      bi:
+        base_url: http://127.0.0.1:9/api
+    indicators:
+      - id: emergency-admissions
+        name: Emergency admissions
+        kind: outcome
+        value_type: count
+        unit: admissions
+        period: month
+        better: lower
+        decimals: 0
+        plugin: json
+        config:
+          feed: bi
+          path: /admissions?month={period}
+          select: $.total
+    goals:
+      - id: fewer-admissions
+        indicator: emergency-admissions
+        title: Fewer emergency admissions
+        baseline: { period: 2024-04, value: 900 }
+        target: { period: 2027-03, value: 800 }
+
+    """
+
+    /// A site with several errors of different kinds; line numbers below refer to it.
+    static let brokenSite = """
+    site:
+      id: cambridge
+      name: Cambridge
+      region: East of England
+      wave: Integrated Care Pilot (2009)
+      focus: [end of life care]
+      colour: blue
+    feeds:
+      council:
+        base_url: https://council.example.gov.uk
+        auth:
+          type: bearer
+          token: literal-token-value
+    indicators:
+      - id: deaths-in-hospital
+        name: Care home residents dying in hospital
+        kind: outcome
+        value_type: proportion
+        unit: "%"
+        period: monthly
+        better: lower
+        plugin: json
+    goals:
+      - id: fewer-deaths-in-hospital
+        indicatr: deaths-in-hospital
+        title: Fewer deaths in hospital
+
+    """
+
+    func makeSites(_ sites: [String: String]) throws -> String {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-validate-" + UUID().uuidString).path
+        for (name, text) in sites {
+            let directory = "\(root)/sites/\(name)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/site.yaml"))
+        }
+        return root
+    }
+
+    @Test("broken sites exit 1 and print every error with file:line:column")
+    func brokenSitesPrintEveryError() throws {
+        let root = try makeSites(["cambridge": Self.brokenSite, "sunderland": "site:\n  id: sunderland\n  name: [Sunderland\n"])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try runPioneer(["validate"], in: root)
+        #expect(run.status == 1, "\(run.stderr)")
+        let expected = [
+            "sites/cambridge/site.yaml:7:3: error: site.colour: unknown key `colour`",
+            "sites/cambridge/site.yaml:13:14: error: feeds.council.auth.token: the token must come from an environment variable, written `${VARIABLE}`",
+            "sites/cambridge/site.yaml:20:13: error: indicators[0].period: `monthly` is not one of `month`, `quarter`, `fy-quarter`, `fy-year`, `iso-week`",
+            "sites/cambridge/site.yaml:24:5: error: goals[0].indicator: missing required key `indicator`",
+            "sites/cambridge/site.yaml:25:5: error: goals[0].indicatr: unknown key `indicatr` (did you mean `indicator`?)",
+            "sites/cambridge/site.yaml: invalid (",
+            "sites/sunderland/site.yaml:4:1: error: YAML syntax error: ",
+            "sites/sunderland/site.yaml: invalid (1 error)",
+        ]
+        for line in expected {
+            #expect(run.stderr.contains(line), "missing “\(line)” in:\n\(run.stderr)")
+        }
+        #expect(!run.stderr.contains("literal-token-value"), "a literal secret must not be echoed")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("a valid site exits 0, prints its OK line and the indicator table")
+    func validSitePasses() throws {
+        let root = try makeSites(["torbay": Self.validSite])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try runPioneer(["validate", "sites/torbay"], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "sites/torbay/site.yaml: OK (1 indicator, 1 goal)\n")
+        #expect(run.stdout == """
+        SITE    INDICATOR             KIND     PERIOD  PLUGIN  GOALS
+        torbay  emergency-admissions  outcome  month   json    1
+
+        """)
+
+        let quiet = try runPioneer(["validate", "--quiet", "--root", "\(root)/sites"], in: "/")
+        #expect(quiet.status == 0, "\(quiet.stderr)")
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+    }
+
+    @Test("JSON output lists the issues with their locations")
+    func jsonOutput() throws {
+        let root = try makeSites(["cambridge": Self.brokenSite])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let run = try runPioneer(["validate", "--format", "json"], in: root)
+        #expect(run.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["valid"] as? Bool == false)
+        let sites = try #require(object["sites"] as? [[String: Any]])
+        let issues = try #require(sites.first?["issues"] as? [[String: Any]])
+        let colour = try #require(issues.first { ($0["path"] as? String) == "site.colour" })
+        #expect(colour["line"] as? Int == 7)
+        #expect(colour["column"] as? Int == 3)
+        #expect(colour["severity"] as? String == "error")
+        #expect(colour["file"] as? String == "sites/cambridge/site.yaml")
+    }
+
+    @Test("no sites and usage errors have their own exit statuses")
+    func exitStatuses() throws {
+        let root = try makeSites([:])
+        try FileManager.default.createDirectory(atPath: "\(root)/sites", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let empty = try runPioneer(["validate"], in: root)
+        #expect(empty.status == 1)
+        #expect(empty.stderr == "sites: error: no sites found; each site is a folder holding site.yaml\n")
+
+        let missing = try runPioneer(["validate", "sites/nowhere"], in: root)
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("sites/nowhere: error: the site directory does not exist"))
+
+        let usage = try runPioneer(["validate", "--format", "xml"], in: root)
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--format must be `text` or `json`, not `xml`"))
+    }
+}
