@@ -60,7 +60,7 @@ struct CollectCommand: AsyncParsableCommand {
 
     func run() async throws {
         let selection: PeriodSelection
-        do {
+        do throws(PeriodSelectionError) {
             guard let parsed = try PeriodSelection.parse(period: period, from: from, to: to) else {
                 throw PeriodSelectionError("say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06")
             }

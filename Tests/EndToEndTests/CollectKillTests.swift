@@ -82,7 +82,7 @@ struct CollectKillTests {
         try store.measures(MeasureQuery(site: "killshire", includeHistory: true))
     }
 
-    private static func siteYAML(port: Int) -> String {
+    static func siteYAML(port: Int) -> String {
         """
         site:
           id: killshire
@@ -124,7 +124,7 @@ struct CollectKillTests {
     }
 
     /// The `pioneer` executable in the build products folder: beside the test bundle, or `.build/debug`.
-    private static func pioneerBinary() -> URL? {
+    static func pioneerBinary() -> URL? {
         var candidates: [URL] = []
         if let executable = Bundle.main.executableURL {
             candidates.append(executable.deletingLastPathComponent().appendingPathComponent("pioneer"))
@@ -178,5 +178,81 @@ enum SlowFeed {
             }
             group.cancelAll()
         }
+    }
+}
+
+/// `pioneer collect`'s exit status and `--json` output, from the real binary.
+@Suite(.timeLimit(.minutes(1)))
+struct CollectExitStatusTests {
+    /// Runs `pioneer` with `arguments`; returns its exit status, stdout and stderr.
+    private func pioneer(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let binary = try #require(CollectKillTests.pioneerBinary(), "build the pioneer executable first: swift build --product pioneer")
+        let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
+        let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.standardOutput = outHandle
+        process.standardError = errHandle
+        try process.run()
+        process.waitUntilExit()
+        try outHandle.close()
+        try errHandle.close()
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    }
+
+    private func siteFolder() throws -> (root: URL, site: URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-exit-\(UUID().uuidString)")
+        let site = root.appendingPathComponent("killshire")
+        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+        return (root, site)
+    }
+
+    @Test func missingPeriodIsAUsageError() throws {
+        let (root, site) = try siteFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try pioneer(["collect", site.path], in: root)
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
+    }
+
+    @Test func invalidSiteIsAConfigurationErrorWithItsLocation() throws {
+        let (root, site) = try siteFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
+        try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+        let result = try pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
+    }
+
+    @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
+        let (root, site) = try siteFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = root.appendingPathComponent("s.sqlite").path
+        try await SlowFeed.run(delay: .zero) { port in
+            try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let good = try pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
+            #expect(good.status == 0, "\(good.stderr)")
+            let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
+            let runs = summary?["runs"] as? [[String: Any]]
+            #expect(summary?["exit_status"] as? Int == 0)
+            #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
+
+            // Collected again: the same values are unchanged, and that is still success.
+            let again = try pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("total                 0          6              0       0        0"), "\(again.stdout)")
+        }
+        // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
+        let failed = try pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
+        #expect(failed.status == 3, "\(failed.stderr)")
+        #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
+        let stored = try MeasureStore(path: store)
+        #expect(try stored.measureCount() == 6)
     }
 }
