@@ -115,6 +115,13 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 1 && issue.location.column == 12)
     }
 
+    @Test("an unquoted environment reference in a flow mapping is explained")
+    func unquotedReferenceInFlowMapping() throws {
+        let issue = try onlyIssue("auth: { type: bearer, token: ${BI_TOKEN} }\n")
+        #expect(issue.message.hasSuffix("inside `{ }` or `[ ]`, quote environment references: write \"${VARIABLE}\""))
+        #expect(issue.location.line == 1)
+    }
+
     @Test("tab indentation is named as the cause")
     func tabIndentation() throws {
         let issue = try onlyIssue("site:\n\tid: a\n")

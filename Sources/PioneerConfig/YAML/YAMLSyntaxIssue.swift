@@ -64,6 +64,9 @@ enum YAMLSyntaxIssue {
         if character == "\t" {
             return "YAML does not allow tabs for indentation; indent with spaces"
         }
+        if problem.hasPrefix("did not find expected ','"), lineText(mark.line, in: position).contains("${") {
+            return "inside `{ }` or `[ ]`, quote environment references: write \"${VARIABLE}\""
+        }
         switch problem {
         case "mapping values are not allowed in this context":
             return "a value that contains `: ` must be quoted, or a key is indented wrongly"
@@ -81,6 +84,14 @@ enum YAMLSyntaxIssue {
         default:
             return nil
         }
+    }
+
+    private static func lineText(_ line: Int, in position: TextPosition) -> String {
+        guard line >= 1, line <= position.lineStarts.count else { return "" }
+        let end = line < position.lineStarts.count ? position.lineStarts[line] : position.scalars.count
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: position.scalars[position.lineStarts[line - 1]..<end])
+        return String(view)
     }
 
     private static func aliasName(at mark: Mark, in text: String) -> String {
