@@ -3,6 +3,7 @@
 import HTTPTypes
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// An HTTP server for the example sites' simulated local systems.
 ///
@@ -46,12 +47,13 @@ public struct DemoFeedSimulator: Sendable {
     public func start() async throws -> RunningDemoFeedSimulator {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let application = makeApplication { port in continuation.yield(port) }
+        let group = ServiceGroup(services: [application], logger: logger)
         let task = Task {
             defer { continuation.finish() }
-            try await application.run()
+            try await group.run()
         }
         for await boundPort in ports {
-            return RunningDemoFeedSimulator(host: host, port: boundPort, task: task)
+            return RunningDemoFeedSimulator(host: host, port: boundPort, group: group, task: task)
         }
         do {
             try await task.value
@@ -94,20 +96,22 @@ public struct RunningDemoFeedSimulator: Sendable {
     public let host: String
     /// The port actually bound (the system's choice when 0 was asked for).
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(host: String, port: Int, task: Task<Void, any Error>) {
+    init(host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.host = host
         self.port = port
+        self.group = group
         self.task = task
     }
 
     /// `http://127.0.0.1:<port>`, to replace ``DemoFeedSimulator/defaultBaseURL`` in feed URLs.
     public var baseURL: String { Self.baseURL(host: host, port: port) }
 
-    /// Stops the server and waits until it has closed.
+    /// Stops the server gracefully (requests in flight finish) and waits until it has closed.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 

@@ -1,0 +1,205 @@
+// `pioneer demo`: collect every example site's full history from the simulated feeds, in one go.
+import ArgumentParser
+import Foundation
+import Logging
+import PioneerCollect
+import PioneerConfig
+import PioneerCore
+import PioneerDemo
+import PioneerFeeds
+import PioneerKit
+import PioneerStore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Collect the example sites' three years of history from simulated local systems.",
+        discussion: """
+        Starts the demo feed simulator in this process on a free port, loads every site under \
+        --root, points the feeds that name http://127.0.0.1:8470 at the simulator, and collects \
+        every indicator for April 2023 to March 2026 with the collection engine. Then prints, \
+        per site, how many indicator-periods were collected, not available (suppressed small \
+        numbers, no data) or failed, and each indicator's latest value beside its goal's target \
+        and the site's own rating.
+
+        Measures go to a temporary folder that is deleted afterwards, unless --store-dir names \
+        a folder to keep them in (one <site-id>.sqlite per site); the demo never writes into the \
+        site folders. Torbay's bearer token is supplied in-process.
+
+        Examples:
+          pioneer demo
+          pioneer demo --store-dir /tmp/pioneer-demo && pioneer measures --store /tmp/pioneer-demo/torbay.sqlite
+        """
+    )
+
+    @Option(help: ArgumentHelp("The folder of example sites.", valueName: "dir"))
+    var root: String = "sites"
+
+    @Option(help: ArgumentHelp("Keep the stores in this folder instead of a temporary one.", valueName: "dir"))
+    var storeDir: String?
+
+    func run() async throws {
+        let directories: [String]
+        do {
+            directories = try SiteLoader.discover(root: root)
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(1)
+        }
+        guard !directories.isEmpty else {
+            StandardError.write("\(root): no site directories (folders holding site.yaml) found\n")
+            throw ExitCode(1)
+        }
+        let storeFolder = try chooseStoreFolder()
+
+        let catalogue = DemoFeedCatalogue()
+        let simulator: RunningDemoFeedSimulator
+        do {
+            simulator = try await DemoFeedSimulator(port: 0, catalogue: catalogue).start()
+        } catch {
+            StandardError.write("\(error)\n")
+            throw ExitCode(1)
+        }
+        print("Demo feeds at \(simulator.baseURL), simulating \(DemoHistory.firstMonth) to \(DemoHistory.lastMonth).\n")
+
+        var environment = ProcessInfo.processInfo.environment
+        environment["TORBAY_BI_TOKEN"] = catalogue.torbayBIToken
+        let outcome = await collect(directories, from: simulator, environment: environment, storeFolder: storeFolder.path)
+        await simulator.stop()
+
+        if storeFolder.isTemporary {
+            try? FileManager.default.removeItem(atPath: storeFolder.path)
+            print("The measures were stored in a temporary folder, now deleted; keep them with --store-dir.")
+        } else {
+            print("Measures stored in \(storeFolder.path)/<site-id>.sqlite.")
+        }
+        if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// Runs the collection engine over every site, printing each site's report.
+    private func collect(_ directories: [String], from simulator: RunningDemoFeedSimulator,
+                         environment: [String: String], storeFolder: String) async -> DemoTotals {
+        let logger = CollectCommand.logger(level: .error)
+        let loader = SiteLoader(environment: environment, requireSecrets: true)
+        let client = FeedClient(environment: environment, limits: FeedClientLimits(maxParallel: 8, maxPerHost: 8), logger: logger)
+        var totals = DemoTotals()
+        for directory in directories {
+            var loaded: LoadedSite
+            do {
+                loaded = try loader.load(directory: directory)
+            } catch {
+                StandardError.write(error.description + "\n")
+                totals.exitStatus = 1
+                continue
+            }
+            let rewritten = Self.pointFeeds(of: &loaded.site, at: simulator.baseURL)
+            guard rewritten > 0 else {
+                print("\(loaded.site.name) (\(loaded.site.id)): skipped, none of its feeds name \(DemoFeedSimulator.defaultBaseURL)\n")
+                continue
+            }
+            do {
+                let store = try MeasureStore(path: "\(storeFolder)/\(loaded.site.id).sqlite")
+                let engine = CollectionEngine(
+                    store: store, fetcher: client,
+                    options: .init(maxParallel: 8, command: "pioneer demo"), logger: logger)
+                let selection = try PeriodSelection(from: DemoHistory.firstMonth, to: DemoHistory.lastMonth)
+                let summary = try await engine.collect(loaded, periods: selection)
+                print(DemoSiteReport(site: loaded.site, summary: summary).render() + "\n")
+                totals.add(summary)
+            } catch {
+                StandardError.write("\(loaded.site.id): \(error)\n")
+                totals.exitStatus = 1
+            }
+        }
+        print(totals.render() + "\n")
+        return totals
+    }
+
+    /// Replaces the simulator's default address in the site's feed URLs with `baseURL`;
+    /// returns how many feeds were changed.
+    static func pointFeeds(of site: inout Site, at baseURL: String) -> Int {
+        let prefix = DemoFeedSimulator.defaultBaseURL
+        var changed = 0
+        for index in site.feeds.indices {
+            let url = site.feeds[index].baseURL
+            guard url == prefix || url.hasPrefix(prefix + "/") else { continue }
+            site.feeds[index].baseURL = baseURL + url.dropFirst(prefix.count)
+            changed += 1
+        }
+        return changed
+    }
+
+    /// The folder for the stores: --store-dir, which must lie outside the sites folder, or a new temporary one.
+    private func chooseStoreFolder() throws -> (path: String, isTemporary: Bool) {
+        guard let storeDir else {
+            let folder = FileManager.default.temporaryDirectory
+                .appendingPathComponent("pioneer-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+            return (folder.path, true)
+        }
+        let store = URL(fileURLWithPath: storeDir).standardizedFileURL.resolvingSymlinksInPath().path
+        let sites = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+        if store == sites || store.hasPrefix(sites + "/") {
+            StandardError.write("error: --store-dir \(storeDir) is inside the sites folder \(root); the demo never writes into the sites, so choose a folder elsewhere\n")
+            throw ExitCode(2)
+        }
+        return (storeDir, false)
+    }
+}
+
+/// The totals over every site of a demo run.
+struct DemoTotals {
+    var sites = 0
+    var counts = RunCounts()
+    var exitStatus: Int32 = 0
+
+    mutating func add(_ summary: CollectionSummary) {
+        sites += 1
+        counts.collected += summary.counts.collected + summary.counts.unchanged
+        counts.notAvailable += summary.counts.notAvailable
+        counts.failed += summary.counts.failed
+        if exitStatus == 0 { exitStatus = summary.exitStatus }
+    }
+
+    func render() -> String {
+        "Demo: \(sites) site\(sites == 1 ? "" : "s"), \(counts.collected) indicator-periods collected, "
+            + "\(counts.notAvailable) not available, \(counts.failed) failed."
+    }
+}
+
+/// One site's part of the demo output: counts, then each indicator's latest value beside its goal.
+struct DemoSiteReport {
+    var site: Site
+    var summary: CollectionSummary
+
+    func render() -> String {
+        let counts = summary.counts
+        var lines = [
+            "\(site.name) (\(site.id)), \(site.wave): \(site.indicators.count) indicators, \(site.goals.count) goals",
+            "  indicator-periods: \(counts.collected + counts.unchanged) collected, \(counts.notAvailable) not available, "
+                + "\(counts.failed) failed (\(summary.fetches.distinctURLs) URLs in \(formatNumber(summary.elapsed, decimals: 1)) s)",
+        ]
+        let width = site.indicators.map(\.definition.id.count).max() ?? 0
+        for spec in site.indicators {
+            let definition = spec.definition
+            let results = summary.indicators.first { $0.id == definition.id }?.results ?? []
+            let latest = results.last { $0.value != nil }
+            var line = "  " + definition.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                + "  " + definition.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+            if let latest, let value = latest.value {
+                line += "  \(latest.period.padding(toLength: 12, withPad: " ", startingAt: 0))  "
+                    + definition.format(value).padding(toLength: 10, withPad: " ", startingAt: 0)
+            } else {
+                line += "  no value".padding(toLength: 26, withPad: " ", startingAt: 0)
+            }
+            if let goal = site.goals.first(where: { $0.indicatorID == definition.id }) {
+                line += "  goal \(definition.format(goal.target.value)) by \(goal.target.period.label)"
+                if let rag = goal.assessment.rag { line += ", site says \(rag.rawValue)" }
+            }
+            lines.append(line)
+            for failure in results.filter({ $0.outcome == .failed }).prefix(2) {
+                lines.append("      failed \(failure.period): \(failure.reason ?? "no reason given")")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
