@@ -166,6 +166,12 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 1 && issue.location.column == 1)
     }
 
+    @Test("a question mark inside a value is text, not a key")
+    func questionMarkInValue() throws {
+        let tree = try ConfigDocument.parse("narrative: Is it working ? Yes\nlist: [a, b]\n", file: file)
+        #expect(tree["narrative"]?.scalar == "Is it working ? Yes")
+    }
+
     @Test("an alias used as a key is refused")
     func aliasKey() throws {
         let issue = try onlyIssue("a: &k name\n*k : 2\n")

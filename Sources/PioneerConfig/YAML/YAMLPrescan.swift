@@ -86,7 +86,8 @@ struct YAMLPrescan {
             case "-" where flowDepth == 0 && (at(index) == " " || at(index) == nil):
                 // A compact nested sequence (`- - x`) nests once more on the same line.
                 blockDepth += 1
-            case "?" where startsToken && (at(index).map { $0 == " " || $0 == "\t" || TextPosition.isBreak($0) } ?? true):
+            case "?" where Self.startsKey(scalars, at: index - 1, lineStart: lineStart)
+                && (at(index).map { $0 == " " || $0 == "\t" || TextPosition.isBreak($0) } ?? true):
                 return .complexKey(line: line, column: column(index - 1), what: "an explicit `? ` key")
             case "*" where startsToken:
                 var end = index
@@ -109,6 +110,19 @@ struct YAMLPrescan {
     private static func startsToken(after previous: Unicode.Scalar) -> Bool {
         switch previous {
         case " ", "\t", "\n", "\r", "[", "{", ",", ":", "-", "?": return true
+        default: return false
+        }
+    }
+
+    /// Whether `offset` is where a key may begin: first on its line (after indentation
+    /// or `- `), or just after `{`, `[` or `,`. A `?` elsewhere is text (`Is it? Yes`).
+    private static func startsKey(_ scalars: [Unicode.Scalar], at offset: Int, lineStart: Int) -> Bool {
+        var index = offset - 1
+        while index >= lineStart, scalars[index] == " " || scalars[index] == "\t" { index -= 1 }
+        guard index >= lineStart else { return true }
+        switch scalars[index] {
+        case "{", "[", ",": return true
+        case "-": return index == lineStart || scalars[index - 1] == " "
         default: return false
         }
     }
