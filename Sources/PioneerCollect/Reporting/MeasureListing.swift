@@ -30,7 +30,7 @@ public struct MeasureListing: Sendable {
                 observation.value.map { format($0, definition) } ?? "–",
                 observation.numerator.map(Self.part) ?? "",
                 observation.denominator.map(Self.part) ?? "",
-                observation.sampleSize.map(String.init) ?? "",
+                observation.sampleSize.map { formatNumber(Double($0), decimals: 0) } ?? "",
                 observation.interval.map { "\(format($0.lower, definition))–\(format($0.upper, definition))" } ?? "",
                 status(row),
                 row.confirmedRunID == row.runID ? "\(row.runID)" : "\(row.runID) (confirmed \(row.confirmedRunID))",
