@@ -1,0 +1,120 @@
+// The real `pioneer` binary on the example sites: `validate` accepts them, and `demo` collects
+// their whole simulated history without a failure and without writing into sites/.
+import Foundation
+import Testing
+
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct DemoEndToEndTests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let sites = packageRoot.appendingPathComponent("sites").path
+
+    @Test func validateAcceptsEveryExampleSite() throws {
+        let run = try PioneerRun(["validate", "--root", Self.sites], environment: ["TORBAY_BI_TOKEN": "any"])
+        #expect(run.status == 0, "pioneer validate failed:\n\(run.output)\n\(run.errors)")
+        for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {
+            #expect(run.output.contains(site), "validate's table does not mention \(site):\n\(run.output)")
+        }
+    }
+
+    @Test func demoCollectsEverySiteWithoutFailures() throws {
+        let storeDir = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-demo-test-\(UUID().uuidString)")
+        let siteStores = ["torbay", "tower-hamlets", "cambridge", "northumbria"].map {
+            URL(fileURLWithPath: Self.sites).appendingPathComponent($0).appendingPathComponent(".pioneer").path
+        }
+        let storesBefore = Set(siteStores.filter { FileManager.default.fileExists(atPath: $0) })
+        defer { try? FileManager.default.removeItem(at: storeDir) }
+        let started = Date()
+        let run = try PioneerRun(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
+        let elapsed = Date().timeIntervalSince(started)
+        #expect(run.status == 0, "pioneer demo exited \(run.status):\n\(run.output)\n\(run.errors)")
+        #expect(elapsed < 60, "pioneer demo took \(Int(elapsed)) s")
+
+        #expect(run.output.hasPrefix("Demo feeds at http://127.0.0.1:"))
+        #expect(run.output.contains("simulating 2023-04 to 2026-03"))
+        for header in ["Torbay and South Devon (torbay)", "Tower Hamlets (tower-hamlets)",
+                       "Cambridge and South Cambridgeshire (cambridge)", "Northumbria (northumbria)"] {
+            #expect(run.output.contains(header), "no section for \(header)")
+        }
+        let total = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Demo: ") }, "no totals line:\n\(run.output)")
+        #expect(total.hasPrefix("Demo: 4 sites, "))
+        #expect(total.hasSuffix(" not available, 0 failed."), "\(total)")
+        let collected = Int(total.split(separator: " ")[3]) ?? 0
+        #expect(collected > 600, "\(total)")
+        // A goal's target and the site's own rating sit beside the latest value.
+        #expect(run.output.contains("emergency-admissions-65"))
+        #expect(run.output.contains("goal 18.7 by 2027-03, site says green"))
+        #expect(run.output.contains("goal 24.0% by 2026-03, site says green"))
+        #expect(run.output.contains("Measures stored in \(storeDir.path)/<site-id>.sqlite."))
+
+        for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {
+            #expect(FileManager.default.fileExists(atPath: storeDir.appendingPathComponent("\(site).sqlite").path))
+        }
+        for siteStore in siteStores where !storesBefore.contains(siteStore) {
+            #expect(!FileManager.default.fileExists(atPath: siteStore), "the demo wrote into \(siteStore)")
+        }
+    }
+
+    @Test func demoRefusesAStoreInsideTheSites() throws {
+        let run = try PioneerRun(["demo", "--root", Self.sites, "--store-dir", Self.sites + "/torbay/stores"])
+        #expect(run.status == 2)
+        #expect(run.errors.contains("is inside the sites folder"))
+        #expect(run.errors.contains("the demo never writes into the sites, so choose a folder elsewhere"))
+        #expect(!FileManager.default.fileExists(atPath: Self.sites + "/torbay/stores"))
+    }
+
+    @Test func demoWithoutASitesFolderSaysSo() throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-sites-\(UUID().uuidString)").path
+        let run = try PioneerRun(["demo", "--root", missing])
+        #expect(run.status == 1)
+        #expect(run.errors.contains("the sites folder does not exist"))
+    }
+
+    @Test func demoFeedsRejectsAnImpossiblePort() throws {
+        let run = try PioneerRun(["demo-feeds", "--port", "70000"])
+        #expect(run.status == 2)
+        #expect(run.errors.contains("--port must be between 0 and 65535, got 70000"))
+    }
+}
+
+/// One run of the built `pioneer` binary, with its exit status and output.
+struct PioneerRun {
+    var status: Int32
+    var output: String
+    var errors: String
+
+    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
+        let binary = try #require(Self.binary(), "build the pioneer executable first: swift build --product pioneer")
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Files, not pipes: a full pipe would block the child while we wait for it.
+        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try? out.close()
+        try? err.close()
+        status = process.terminationStatus
+        output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+    }
+
+    /// The `pioneer` executable beside the test bundle, or in .build/debug.
+    static func binary() -> URL? {
+        var candidates: [URL] = []
+        if let executable = Bundle.main.executableURL {
+            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("pioneer"))
+        }
+        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("pioneer"))
+        candidates.append(DemoEndToEndTests.packageRoot.appendingPathComponent(".build/debug/pioneer"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+}
