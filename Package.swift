@@ -39,7 +39,6 @@ let package = Package(
             name: "PioneerKit",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "SwiftCSV", package: "SwiftCSV"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -147,6 +146,7 @@ let package = Package(
         .testTarget(
             name: "PluginTests",
             dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
+            resources: [.copy("Payloads")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,10 +2,20 @@
 // Adding a plugin is one folder under Plugins/ plus one line here (and its target
 // in Package.swift's `indicatorPlugins`); PluginTests' convention test checks both.
 public import PioneerKit
+import CareHomeDeathsPlugin
+import CSVPlugin
+import JSONPlugin
+import RatePlugin
+import SurveyPlugin
 
 public enum PluginCatalogue {
     /// Every registered plugin. Keep sorted by name.
     public static let all: [any IndicatorPlugin.Type] = [
+        CareHomeDeathsIndicatorPlugin.self,
+        CSVIndicatorPlugin.self,
+        JSONIndicatorPlugin.self,
+        RateIndicatorPlugin.self,
+        SurveyIndicatorPlugin.self,
     ]
 
     /// The plugin registered under `name`, or nil.

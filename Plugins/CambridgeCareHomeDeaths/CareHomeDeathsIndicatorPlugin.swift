@@ -1,0 +1,113 @@
+// The `care-home-deaths` plugin (Cambridge's end of life care pilot): care home residents
+// who died in hospital, as a share of care home residents' deaths.
+import Foundation
+public import PioneerKit
+
+/// Joins the council's register of care home residents (JSON) to the hospital's deaths
+/// extract (CSV) by NHS number, and reports the share of residents' deaths that happened in hospital.
+///
+/// NHS numbers are compared with spaces removed; a person listed twice among the deaths
+/// counts once (their first row). Deaths with a blank NHS number cannot be matched and are
+/// left out. See `Plugins/CambridgeCareHomeDeaths/README.md`.
+public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
+    public static let name = "care-home-deaths"
+    public static let summary = "Care home residents who died in hospital, as a share of care home residents' deaths (joins a JSON register to a CSV of deaths)."
+
+    static let residentsKey = "residents"
+    static let deathsKey = "deaths"
+
+    public var residents: ResidentsSource
+    public var deaths: DeathsSource
+    /// Place-of-death values, trimmed, that count as "in hospital".
+    public var hospitalPlaces: Set<String>
+    /// Fewer residents' deaths than this are suppressed.
+    public var minimumDeaths: Int
+
+    public init(residents: ResidentsSource, deaths: DeathsSource, hospitalPlaces: [String], minimumDeaths: Int = 5) {
+        self.residents = residents
+        self.deaths = deaths
+        self.hospitalPlaces = Set(hospitalPlaces.map { $0.trimmingCharacters(in: .whitespaces) })
+        self.minimumDeaths = minimumDeaths
+    }
+
+    public func requests(for period: Period, context: PluginContext) throws -> [FeedRequest] {
+        [
+            FeedRequest(key: Self.residentsKey, feed: residents.feed, path: residents.path),
+            FeedRequest(key: Self.deathsKey, feed: deaths.feed, path: deaths.path),
+        ]
+    }
+
+    public func observe(period: Period, responses: FeedResponses, context: PluginContext) throws -> Observation {
+        let register = try responses.require(Self.residentsKey)
+        let residentIDs = try residentNumbers(register)
+        guard !residentIDs.isEmpty else {
+            return .notAvailable(.noData, "the register at \(register.url) lists no care home residents for \(period)")
+        }
+        let extract = try responses.require(Self.deathsKey)
+        let (residentDeaths, inHospital) = try countDeaths(extract, residents: residentIDs, period: period)
+        guard residentDeaths > 0 else {
+            return .notAvailable(.noData, "no death in \(extract.url) matched a care home resident for \(period)")
+        }
+        guard residentDeaths >= minimumDeaths else {
+            return .notAvailable(.suppressed, "\(residentDeaths) death\(residentDeaths == 1 ? "" : "s") of care home residents, below the minimum of \(minimumDeaths)")
+        }
+        return .value(
+            Double(inHospital) / Double(residentDeaths), numerator: Double(inHospital),
+            denominator: Double(residentDeaths),
+            interval: .wilson(successes: inHospital, trials: residentDeaths))
+    }
+
+    /// The NHS numbers in the register, spaces removed.
+    private func residentNumbers(_ response: FeedResponse) throws(PluginError) -> Set<String> {
+        var numbers: Set<String> = []
+        for (offset, record) in residents.records.evaluate(try response.json()).enumerated() {
+            let which = "resident \(offset + 1) selected by `\(residents.records)` in \(response.url)"
+            guard let object = record.objectValue else {
+                throw PluginError("\(which) is \(record.kindDescription), expected an object with `\(residents.idField)`")
+            }
+            let id: String
+            switch object[residents.idField] {
+            case .string(let text)?:
+                id = Self.normalise(text)
+            case .number(let number)? where number == number.rounded() && number >= 0 && number < 1e15:
+                id = String(Int(number))
+            case let other:
+                let found = other.map { $0.kindDescription } ?? "nothing"
+                throw PluginError("\(which) should have an NHS number in `\(residents.idField)`, found \(found)")
+            }
+            guard !id.isEmpty else {
+                throw PluginError("\(which) has a blank `\(residents.idField)`")
+            }
+            numbers.insert(id)
+        }
+        return numbers
+    }
+
+    /// Residents' deaths in the period, and how many of them were in hospital.
+    private func countDeaths(_ response: FeedResponse, residents: Set<String>, period: Period) throws(PluginError) -> (Int, Int) {
+        let table = try response.csv()
+        let idColumn = try table.requireColumn(deaths.idColumn, in: response.url)
+        let placeColumn = try table.requireColumn(deaths.placeColumn, in: response.url)
+        let dateColumn: Int? = if let column = deaths.dateColumn { try table.requireColumn(column, in: response.url) } else { nil }
+        var seen: Set<String> = []
+        var inHospital = 0
+        for index in table.rows.indices {
+            let row = table.rows[index]
+            let id = Self.normalise(row[idColumn])
+            guard !id.isEmpty, residents.contains(id), !seen.contains(id) else { continue }
+            if let dateColumn, try !table.row(index, column: dateColumn, isIn: period, format: .iso, url: response.url) {
+                continue
+            }
+            seen.insert(id)
+            if hospitalPlaces.contains(row[placeColumn].trimmingCharacters(in: .whitespaces)) {
+                inHospital += 1
+            }
+        }
+        return (seen.count, inHospital)
+    }
+
+    /// An NHS number without spaces: "943 476 5919" → "9434765919".
+    static func normalise(_ text: String) -> String {
+        String(text.unicodeScalars.filter { !CharacterSet.whitespaces.contains($0) }.map(Character.init))
+    }
+}

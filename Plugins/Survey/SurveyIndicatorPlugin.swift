@@ -1,0 +1,159 @@
+// The `survey` plugin: the share of respondents agreeing with an "I statement", with n and a Wilson interval.
+import Foundation
+public import PioneerKit
+
+/// Computes the share of survey responses that agree, from a JSON or CSV feed of responses.
+///
+/// Blank and missing answers, and answers listed in `exclude`, are left out of n.
+/// Below `minimum_n` the value is suppressed but n is kept, because small samples
+/// mislead. See `Plugins/Survey/README.md`.
+public struct SurveyIndicatorPlugin: IndicatorPlugin {
+    public static let name = "survey"
+    public static let summary = "Share of survey responses agreeing with an \"I statement\", with n and a Wilson 95% interval."
+
+    public enum Format: String, Sendable, Hashable, CaseIterable {
+        case json
+        case csv
+    }
+
+    static let requestKey = "responses"
+
+    public var feed: String
+    public var path: String
+    public var format: Format
+    /// JSON only: where the response objects are.
+    public var records: JSONPath
+    public var field: String
+    public var agree: Set<String>
+    public var exclude: Set<String>
+    public var minimumN: Int
+    public var dateField: String?
+
+    public init(feed: String, path: String, format: Format = .json, records: JSONPath, field: String,
+                agree: [String], exclude: [String] = [], minimumN: Int = 30, dateField: String? = nil) {
+        self.feed = feed
+        self.path = path
+        self.format = format
+        self.records = records
+        self.field = field
+        self.agree = Set(agree.map { $0.trimmingCharacters(in: .whitespaces) })
+        self.exclude = Set(exclude.map { $0.trimmingCharacters(in: .whitespaces) })
+        self.minimumN = minimumN
+        self.dateField = dateField
+    }
+
+    public static func configure(_ config: ConfigNode, setup: PluginSetup, issues: IssueCollector) -> SurveyIndicatorPlugin? {
+        guard !config.isNull else {
+            issues.error("the `survey` plugin needs a `config:` mapping with at least `feed`, `path`, `field` and `agree`", at: config)
+            return nil
+        }
+        var valid = setup.indicator.valueType == .proportion
+        if !valid {
+            issues.error("the `survey` plugin computes a share agreeing, but indicator `\(setup.indicator.id)` has value_type `\(setup.indicator.valueType.rawValue)`; set value_type to `proportion`", at: config)
+        }
+        let reader = ConfigReader(config, issues: issues)
+        let feed = reader.feed(setup: setup)
+        let path = reader.pathTemplate("path", required: true)
+        let format: Format? = reader.choice("format")
+        let records = reader.jsonPath("records")
+        let field = reader.string("field", required: true)
+        let agree = reader.scalarOrList("agree", required: true)
+        let exclude = reader.scalarOrList("exclude")
+        let minimumN = reader.count("minimum_n")
+        let dateField = reader.string("date_field")
+        reader.finish()
+        if format == .csv, let node = config["records"] {
+            valid = false
+            issues.error("`records` picks response objects out of JSON; a CSV has one response per row, so remove it", at: node)
+        }
+        if let agree, agree.isEmpty, let node = config["agree"] {
+            valid = false
+            issues.error("list at least one answer that counts as agreeing, such as `[Strongly agree, Agree]`", at: node)
+        }
+        // A key given but unreadable has been reported; don't fall back to its default.
+        let unreadable = (reader.contains("format") && format == nil)
+            || (reader.contains("records") && records == nil)
+            || (reader.contains("exclude") && exclude == nil)
+            || (reader.contains("minimum_n") && minimumN == nil)
+        guard valid, !unreadable, let feed, let path, let field, let agree else { return nil }
+        return SurveyIndicatorPlugin(
+            feed: feed, path: path, format: format ?? .json, records: records ?? .everyElement, field: field,
+            agree: agree, exclude: exclude ?? [], minimumN: minimumN ?? 30, dateField: dateField)
+    }
+
+    public func requests(for period: Period, context: PluginContext) throws -> [FeedRequest] {
+        [FeedRequest(key: Self.requestKey, feed: feed, path: path)]
+    }
+
+    public func observe(period: Period, responses: FeedResponses, context: PluginContext) throws -> Observation {
+        let response = try responses.require(Self.requestKey)
+        let answers = switch format {
+        case .json: try jsonAnswers(response, period: period)
+        case .csv: try csvAnswers(response, period: period)
+        }
+        var n = 0, agreeing = 0
+        for answer in answers {
+            let trimmed = answer.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !exclude.contains(trimmed) else { continue }
+            n += 1
+            if agree.contains(trimmed) { agreeing += 1 }
+        }
+        guard n > 0 else {
+            return .notAvailable(.noData, "no answers to `\(field)` in \(response.url) for \(period)", sampleSize: 0)
+        }
+        guard n >= minimumN else {
+            return .notAvailable(.suppressed, "n = \(n), below the minimum of \(minimumN)", sampleSize: n)
+        }
+        return .value(
+            Double(agreeing) / Double(n), numerator: Double(agreeing), denominator: Double(n),
+            sampleSize: n, interval: .wilson(successes: agreeing, trials: n))
+    }
+
+    // MARK: Reading answers
+
+    /// The answers of the responses dated in `period` (all responses without `date_field`).
+    private func jsonAnswers(_ response: FeedResponse, period: Period) throws(PluginError) -> [String] {
+        var answers: [String] = []
+        for (offset, record) in records.evaluate(try response.json()).enumerated() {
+            let which = "response \(offset + 1) selected by `\(records)` in \(response.url)"
+            guard let object = record.objectValue else {
+                throw PluginError("\(which) is \(record.kindDescription), expected an object with a `\(field)` field")
+            }
+            if let dateField {
+                guard let text = object[dateField]?.stringValue, let date = DateFieldFormat.iso.parse(text) else {
+                    let found = object[dateField].map { $0.stringValue.map { "`\($0)`" } ?? $0.kindDescription } ?? "nothing"
+                    throw PluginError("\(which): `\(dateField)` should be a date like 2026-06-30, found \(found)")
+                }
+                guard period.contains(date) else { continue }
+            }
+            switch object[field] {
+            case nil, .null?:
+                continue
+            case .string(let text)?:
+                answers.append(text)
+            case .number(let number)?:
+                answers.append(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number))
+            case .bool(let flag)?:
+                answers.append(flag ? "true" : "false")
+            case let other?:
+                throw PluginError("\(which): `\(field)` should be an answer, found \(other.kindDescription)")
+            }
+        }
+        return answers
+    }
+
+    private func csvAnswers(_ response: FeedResponse, period: Period) throws(PluginError) -> [String] {
+        let table = try response.csv()
+        let column = try table.requireColumn(field, in: response.url)
+        let dateColumn: Int? = if let dateField { try table.requireColumn(dateField, in: response.url) } else { nil }
+        var answers: [String] = []
+        for index in table.rows.indices {
+            if let dateColumn,
+               try !table.row(index, column: dateColumn, isIn: period, format: .iso, url: response.url) {
+                continue
+            }
+            answers.append(table.rows[index][column])
+        }
+        return answers
+    }
+}

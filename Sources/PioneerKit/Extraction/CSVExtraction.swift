@@ -1,0 +1,230 @@
+// The `csv` config block: fetch a CSV export, keep the rows that match, count, sum or average them.
+
+/// One number read from a CSV feed, as configured by a `csv` block.
+///
+/// ```yaml
+/// feed: council
+/// path: /exports/reablement.csv?from={period.start}&to={period.end}
+/// delimiter: auto                 # auto (default) | "," | ";" | tab
+/// date_column: discharge_date     # only rows dated in the period count
+/// date_format: iso                # iso (default) | dd/mm/yyyy | yyyy-mm
+/// where:                          # column -> accepted value or list of values
+///   age_band: ["65-74", "75-84", "85+"]
+///   outcome: at home
+/// aggregate: count                # count | sum | mean
+/// column: cost_gbp                # for sum and mean
+/// if_empty: no-data               # no-data (default) | zero | error
+/// ```
+///
+/// `where` values match cells exactly after trimming spaces from both. For `sum`
+/// and `mean`, blank cells are left out; any other cell must be a plain number
+/// (`1234.5`, `-3`; no thousands separators), optionally after a `£`.
+public struct CSVExtraction: Sendable, Hashable {
+    public enum Aggregate: String, Sendable, Hashable, CaseIterable {
+        case count
+        case sum
+        case mean
+    }
+
+    /// Keeps rows whose `column` holds one of `accepted`.
+    public struct RowFilter: Sendable, Hashable {
+        public var column: String
+        public var accepted: [String]
+
+        public init(column: String, accepted: [String]) {
+            self.column = column
+            self.accepted = accepted.map { $0.trimmingWhitespace() }
+        }
+    }
+
+    public var feed: String
+    public var path: String
+    /// nil: detect from the header line.
+    public var delimiter: CSVTable.Delimiter?
+    public var dateColumn: String?
+    public var dateFormat: DateFieldFormat
+    public var filters: [RowFilter]
+    public var aggregate: Aggregate
+    /// The column summed or averaged.
+    public var column: String?
+    public var ifEmpty: EmptyResultPolicy
+
+    public init(feed: String, path: String, delimiter: CSVTable.Delimiter? = nil, dateColumn: String? = nil,
+                dateFormat: DateFieldFormat = .iso, filters: [RowFilter] = [], aggregate: Aggregate,
+                column: String? = nil, ifEmpty: EmptyResultPolicy = .noData) {
+        self.feed = feed
+        self.path = path
+        self.delimiter = delimiter
+        self.dateColumn = dateColumn
+        self.dateFormat = dateFormat
+        self.filters = filters
+        self.aggregate = aggregate
+        self.column = column
+        self.ifEmpty = ifEmpty
+    }
+
+    /// Reads the block's keys from `reader`, reporting problems to its collector.
+    ///
+    /// Does not call ``ConfigReader/finish()``; call it once everything is read.
+    public static func configure(_ reader: ConfigReader, setup: PluginSetup) -> CSVExtraction? {
+        var valid = true
+        let feed = reader.feed(setup: setup)
+        let path = reader.pathTemplate("path", required: true)
+        let delimiter = readDelimiter(reader, valid: &valid)
+        let dateColumn = reader.string("date_column")
+        let dateFormat: DateFieldFormat? = reader.choice("date_format")
+        let filters = readFilters(reader, valid: &valid)
+        let aggregate: Aggregate? = reader.choice("aggregate", required: true)
+        let column = reader.string("column")
+        let ifEmpty: EmptyResultPolicy? = reader.choice("if_empty")
+        if reader.contains("date_format") && dateFormat == nil { valid = false }
+        if reader.contains("if_empty") && ifEmpty == nil { valid = false }
+        if dateFormat != nil && dateColumn == nil, let node = reader.node["date_format"] {
+            reader.issues.error("`date_format` needs `date_column`, the column holding the date", at: node)
+            valid = false
+        }
+        switch aggregate {
+        case .sum?, .mean?:
+            if column == nil && !reader.contains("column") {
+                reader.issues.add(ConfigIssue(
+                    .error, at: reader.node.location, path: reader.node.path.isEmpty ? "column" : "\(reader.node.path).column",
+                    "missing required key `column`: `aggregate: \(aggregate?.rawValue ?? "")` needs the column to add up"))
+                valid = false
+            }
+        case .count?:
+            if let node = reader.node["column"] {
+                reader.issues.error("`column` is only used by `aggregate: sum` and `mean`; `count` counts rows", at: node)
+                valid = false
+            }
+        case nil:
+            valid = false
+        }
+        guard valid, let feed, let path, let aggregate else { return nil }
+        return CSVExtraction(feed: feed, path: path, delimiter: delimiter, dateColumn: dateColumn,
+                             dateFormat: dateFormat ?? .iso, filters: filters, aggregate: aggregate,
+                             column: column, ifEmpty: ifEmpty ?? .noData)
+    }
+
+    /// The request for this block's export, under the plugin's `key`.
+    public func request(key: String) -> FeedRequest {
+        FeedRequest(key: key, feed: feed, path: path)
+    }
+
+    /// Filters and aggregates the rows of `response`.
+    ///
+    /// Throws when the body is not CSV, a named column is missing, a date or number
+    /// cannot be read (naming the row), or no row matches and `if_empty` is `error`.
+    public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
+        let url = response.url
+        let table = try response.csv(delimiter: delimiter)
+        var resolved: [(index: Int, accepted: Set<String>)] = []
+        for filter in filters {
+            resolved.append((try table.requireColumn(filter.column, in: url), Set(filter.accepted)))
+        }
+        var dateIndex: Int?
+        if let dateColumn { dateIndex = try table.requireColumn(dateColumn, in: url) }
+        var valueIndex: Int?
+        if let column { valueIndex = try table.requireColumn(column, in: url) }
+
+        var matching: [Int] = []
+        for index in table.rows.indices {
+            let row = table.rows[index]
+            guard resolved.allSatisfy({ $0.accepted.contains(row[$0.index].trimmingWhitespace()) }) else { continue }
+            if let dateIndex, try !table.row(index, column: dateIndex, isIn: period, format: dateFormat, url: url) {
+                continue
+            }
+            matching.append(index)
+        }
+
+        var numbers: [Double] = []
+        if let valueIndex, aggregate != .count {
+            for index in matching {
+                let cell = table.rows[index][valueIndex]
+                if cell.trimmingWhitespace().isEmpty { continue }
+                guard let number = Self.number(cell) else {
+                    throw PluginError("row \(table.rowNumbers[index]) of \(url): column `\(table.header[valueIndex])` should hold a number, but found `\(cell)`")
+                }
+                numbers.append(number)
+            }
+        }
+        let contributors = aggregate == .count ? matching.count : numbers.count
+        guard contributors > 0 else {
+            let what = matching.isEmpty
+                ? "no row of \(url) matched\(describeFilters(period: period))"
+                : "the \(matching.count) matching row\(matching.count == 1 ? "" : "s") of \(url) have no value in column `\(column ?? "")`"
+            switch ifEmpty {
+            case .noData: return ExtractedValue(value: nil, count: 0, detail: what)
+            case .zero: return ExtractedValue(value: 0, count: 0, detail: what)
+            case .error: throw PluginError("\(what); expected at least one row")
+            }
+        }
+        let detail = "\(contributors) row\(contributors == 1 ? "" : "s") of \(url)"
+        switch aggregate {
+        case .count:
+            return ExtractedValue(value: Double(matching.count), count: contributors, detail: detail)
+        case .sum:
+            return ExtractedValue(value: numbers.reduce(0, +), count: contributors, detail: detail)
+        case .mean:
+            return ExtractedValue(value: numbers.reduce(0, +) / Double(numbers.count), count: contributors, detail: detail)
+        }
+    }
+
+    /// A cell as a number: trimmed, an optional leading `£`, then a finite decimal.
+    static func number(_ cell: String) -> Double? {
+        var text = Substring(cell.trimmingWhitespace())
+        if text.first == "£" { text = text.dropFirst() }
+        guard let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
+    private func describeFilters(period: Period) -> String {
+        var parts = filters.map { filter in
+            "`\(filter.column)` " + (filter.accepted.count == 1
+                ? "= `\(filter.accepted[0])`"
+                : "in " + filter.accepted.map { "`\($0)`" }.joined(separator: ", "))
+        }
+        if let dateColumn { parts.append("`\(dateColumn)` in \(period)") }
+        return parts.isEmpty ? "" : " " + parts.joined(separator: " and ")
+    }
+
+    private static func readDelimiter(_ reader: ConfigReader, valid: inout Bool) -> CSVTable.Delimiter? {
+        guard let text = reader.string("delimiter"), let node = reader.node["delimiter"] else { return nil }
+        if text == "auto" { return nil }
+        guard let delimiter = CSVTable.Delimiter(setting: text) else {
+            reader.issues.error("`\(text)` is not a delimiter; use `auto`, `\",\"`, `\";\"` or `tab`", at: node)
+            valid = false
+            return nil
+        }
+        return delimiter
+    }
+
+    private static func readFilters(_ reader: ConfigReader, valid: inout Bool) -> [RowFilter] {
+        guard let node = reader.node("where") else { return [] }
+        guard let entries = node.entries else {
+            reader.typeError(node, expected: "a mapping of column names to accepted values")
+            valid = false
+            return []
+        }
+        var filters: [RowFilter] = []
+        for entry in entries {
+            if let value = entry.value.scalar {
+                filters.append(RowFilter(column: entry.key, accepted: [value]))
+            } else if let items = entry.value.items, !items.isEmpty {
+                var accepted: [String] = []
+                for item in items {
+                    guard let value = item.scalar else {
+                        reader.typeError(item, expected: "a value to match")
+                        valid = false
+                        continue
+                    }
+                    accepted.append(value)
+                }
+                filters.append(RowFilter(column: entry.key, accepted: accepted))
+            } else {
+                reader.typeError(entry.value, expected: "a value or a non-empty list of values")
+                valid = false
+            }
+        }
+        return filters
+    }
+}

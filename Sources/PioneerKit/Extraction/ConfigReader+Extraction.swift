@@ -1,0 +1,73 @@
+// Reading the settings every feed-reading plugin shares: a feed, a path template, a JSONPath.
+
+extension ConfigReader {
+    /// The feed name at `key`, reported unless the site declares it.
+    public func feed(_ key: String = "feed", setup: PluginSetup) -> String? {
+        guard let name = string(key, required: true), let node = node[key] else { return nil }
+        return setup.checkFeed(name, at: node, issues: issues) ? name : nil
+    }
+
+    /// A path or query template at `key`; a placeholder other than the ``FeedPathTemplate/placeholders`` is reported.
+    public func pathTemplate(_ key: String, required: Bool = false) -> String? {
+        guard let template = string(key, required: required), let node = node[key] else { return nil }
+        return checkPlaceholders(template, at: node) ? template : nil
+    }
+
+    /// Query parameters at `key` (a mapping of names to templated values), each checked like ``pathTemplate(_:required:)``.
+    public func queryTemplates(_ key: String = "query") -> [String: String]? {
+        guard let query = stringMap(key) else { return nil }
+        var valid = true
+        for entry in node[key]?.entries ?? [] {
+            if let value = entry.value.scalar, !checkPlaceholders(value, at: entry.value) {
+                valid = false
+            }
+        }
+        return valid ? query : nil
+    }
+
+    /// The JSONPath at `key`, parsed; a parse error is reported at the value with its character position.
+    public func jsonPath(_ key: String, required: Bool = false) -> JSONPath? {
+        guard let text = string(key, required: required), let node = node[key] else { return nil }
+        do {
+            return try JSONPath(parsing: text)
+        } catch {
+            issues.error(error.description, at: node)
+            return nil
+        }
+    }
+
+    /// A whole number at `key` that must not be negative.
+    public func count(_ key: String) -> Int? {
+        guard let value = int(key), let node = node[key] else { return nil }
+        guard value >= 0 else {
+            issues.error("must be 0 or more, found \(value)", at: node)
+            return nil
+        }
+        return value
+    }
+
+    /// A list at `key` that may also be written as a single scalar (`agree: Agree`).
+    public func scalarOrList(_ key: String, required: Bool = false) -> [String]? {
+        guard let value = node(key, required: required) else { return nil }
+        if let text = value.scalar { return [text] }
+        guard value.items != nil else {
+            typeError(value, expected: "a string or a list of strings")
+            return nil
+        }
+        return stringList(key)
+    }
+
+    /// Whether `key` is present with a non-empty value (to tell "absent" from "given but invalid").
+    public func contains(_ key: String) -> Bool {
+        node[key].map { !$0.isNull } ?? false
+    }
+
+    private func checkPlaceholders(_ template: String, at node: ConfigNode) -> Bool {
+        let unknown = FeedPathTemplate.unknownPlaceholders(in: template)
+        for name in unknown {
+            let known = FeedPathTemplate.placeholders.map { "{\($0)}" }.joined(separator: ", ")
+            issues.error("unknown placeholder `{\(name)}`\(didYouMean(name, among: FeedPathTemplate.placeholders)); the placeholders are \(known)", at: node)
+        }
+        return unknown.isEmpty
+    }
+}

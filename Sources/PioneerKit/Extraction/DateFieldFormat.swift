@@ -1,0 +1,46 @@
+// How dates are written in feed rows and records, for keeping only those in a period.
+
+/// The spelling of a date in a CSV column or JSON field: the `date_format:` setting.
+public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {
+    /// `2026-06-30`, optionally followed by a time (`2026-06-30T14:05:00Z`, `2026-06-30 14:05`).
+    case iso
+    /// `30/06/2026` (one-digit day and month allowed), as UK spreadsheets write it.
+    case dayMonthYear = "dd/mm/yyyy"
+    /// `2026-06`: a whole month, dated by its first day.
+    case yearMonth = "yyyy-mm"
+
+    /// An example for messages.
+    public var example: String {
+        switch self {
+        case .iso: return "2026-06-30"
+        case .dayMonthYear: return "30/06/2026"
+        case .yearMonth: return "2026-06"
+        }
+    }
+
+    /// The date in `text` (trimmed), or nil when it is not written this way.
+    public func parse(_ text: String) -> CalendarDate? {
+        let trimmed = text.trimmingWhitespace()
+        switch self {
+        case .iso:
+            var datePart = Substring(trimmed)
+            if datePart.count > 10 {
+                let separator = datePart[datePart.index(datePart.startIndex, offsetBy: 10)]
+                guard separator == "T" || separator == " " else { return nil }
+                datePart = datePart.prefix(10)
+            }
+            return CalendarDate(iso: datePart)
+        case .dayMonthYear:
+            let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+                  parts[2].count == 4, let day = Int(parts[0]), let month = Int(parts[1]),
+                  let year = Int(parts[2]) else { return nil }
+            return CalendarDate(year: year, month: month, day: day)
+        case .yearMonth:
+            let parts = trimmed.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+                  let year = Int(parts[0]), let month = Int(parts[1]) else { return nil }
+            return CalendarDate(year: year, month: month, day: 1)
+        }
+    }
+}
