@@ -3,8 +3,8 @@
 import Foundation
 import Testing
 
-/// The output of one run of the `pioneer` binary.
-struct PioneerRun {
+/// The output of one run of the `pioneer` binary (private: other end-to-end files have their own runner).
+private struct ValidateRun {
     var status: Int32
     var stdout: String
     var stderr: String
@@ -12,7 +12,7 @@ struct PioneerRun {
 
 /// Finds the built `pioneer` executable: beside the test bundle (the products
 /// directory), else in the package's `.build/debug`.
-func pioneerExecutable() -> URL? {
+private func validateExecutable() -> URL? {
     let manager = FileManager.default
     var directories: [URL] = []
     if let runner = CommandLine.arguments.first {
@@ -29,8 +29,8 @@ func pioneerExecutable() -> URL? {
 }
 
 /// Runs `pioneer` with `arguments` in `directory`, with a clean environment apart from `environment`.
-func runPioneer(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> PioneerRun {
-    let executable = try #require(pioneerExecutable(), "build the pioneer executable first (swift build)")
+private func runValidate(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ValidateRun {
+    let executable = try #require(validateExecutable(), "build the pioneer executable first (swift build)")
     let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-" + UUID().uuidString)
     try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: outputs) }
@@ -50,7 +50,7 @@ func runPioneer(_ arguments: [String], in directory: String, environment: [Strin
     process.waitUntilExit()
     try stdout.close()
     try stderr.close()
-    return PioneerRun(status: process.terminationStatus,
+    return ValidateRun(status: process.terminationStatus,
                       stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
 }
@@ -135,7 +135,7 @@ struct ValidateEndToEndTests {
     func brokenSitesPrintEveryError() throws {
         let root = try makeSites(["cambridge": Self.brokenSite, "sunderland": "site:\n  id: sunderland\n  name: [Sunderland\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runPioneer(["validate"], in: root)
+        let run = try runValidate(["validate"], in: root)
         #expect(run.status == 1, "\(run.stderr)")
         let expected = [
             "sites/cambridge/site.yaml:7:3: error: site.colour: unknown key `colour`",
@@ -158,7 +158,7 @@ struct ValidateEndToEndTests {
     func validSitePasses() throws {
         let root = try makeSites(["torbay": Self.validSite])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runPioneer(["validate", "sites/torbay"], in: root)
+        let run = try runValidate(["validate", "sites/torbay"], in: root)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr == "sites/torbay/site.yaml: OK (1 indicator, 1 goal)\n")
         #expect(run.stdout == """
@@ -167,7 +167,7 @@ struct ValidateEndToEndTests {
 
         """)
 
-        let quiet = try runPioneer(["validate", "--quiet", "--root", "\(root)/sites"], in: "/")
+        let quiet = try runValidate(["validate", "--quiet", "--root", "\(root)/sites"], in: "/")
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
     }
@@ -176,7 +176,7 @@ struct ValidateEndToEndTests {
     func jsonOutput() throws {
         let root = try makeSites(["cambridge": Self.brokenSite])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runPioneer(["validate", "--format", "json"], in: root)
+        let run = try runValidate(["validate", "--format", "json"], in: root)
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
@@ -194,15 +194,15 @@ struct ValidateEndToEndTests {
         let root = try makeSites([:])
         try FileManager.default.createDirectory(atPath: "\(root)/sites", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let empty = try runPioneer(["validate"], in: root)
+        let empty = try runValidate(["validate"], in: root)
         #expect(empty.status == 1)
         #expect(empty.stderr == "sites: error: no sites found; each site is a folder holding site.yaml\n")
 
-        let missing = try runPioneer(["validate", "sites/nowhere"], in: root)
+        let missing = try runValidate(["validate", "sites/nowhere"], in: root)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("sites/nowhere: error: the site directory does not exist"))
 
-        let usage = try runPioneer(["validate", "--format", "xml"], in: root)
+        let usage = try runValidate(["validate", "--format", "xml"], in: root)
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format must be `text` or `json`, not `xml`"))
     }
