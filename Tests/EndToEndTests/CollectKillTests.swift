@@ -246,7 +246,7 @@ struct CollectExitStatusTests {
             // Collected again: the same values are unchanged, and that is still success.
             let again = try pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
             #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.contains("total                 0          6              0       0        0"), "\(again.stdout)")
+            #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
         }
         // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
         let failed = try pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
