@@ -52,6 +52,12 @@ public struct FetchCounts: Sendable, Hashable, Codable {
     public var failed = 0
 
     public init() {}
+
+    // Spelled out so JSON says `distinct_urls`, not `distinct_ur_ls`, under snake-case key conversion.
+    private enum CodingKeys: String, CodingKey {
+        case distinctURLs = "distinct_urls"
+        case fetched, notModified, failed
+    }
 }
 
 /// The outcome of collecting one site.

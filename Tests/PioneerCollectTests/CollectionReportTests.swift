@@ -61,6 +61,7 @@ import Testing
         #expect(json.contains(#""outcome":"not-available""#))
         #expect(json.contains(#""not_available":1"#))
         #expect(json.contains(#""run_id":12"#))
+        #expect(json.contains(#""distinct_urls":3"#))
     }
 
     @Test func textTableAlignsColumnsAndTrimsTrailingSpace() {
