@@ -25,7 +25,7 @@ struct CollectKillTests {
         try await SlowFeed.run(delay: .milliseconds(60)) { port in
             try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
             let log = folder.appendingPathComponent("collect.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let logHandle = try FileHandle(forWritingTo: log)
             defer { try? logHandle.close() }
 
@@ -189,8 +189,8 @@ struct CollectExitStatusTests {
         let binary = try #require(CollectKillTests.pioneerBinary(), "build the pioneer executable first: swift build --product pioneer")
         let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
         let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
         let process = Process()
         process.executableURL = binary
