@@ -62,7 +62,7 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         let minimumN = reader.count("minimum_n")
         let dateField = reader.string("date_field")
         reader.finish()
-        if format == .csv, let node = config["records"] {
+        if format == .csv, reader.contains("records"), let node = config["records"] {
             valid = false
             issues.error("`records` picks response objects out of JSON; a CSV has one response per row, so remove it", at: node)
         }

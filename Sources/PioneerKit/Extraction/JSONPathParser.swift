@@ -120,10 +120,10 @@ struct JSONPathParser {
                 try expect("]", after: "the field name")
             }
         }
+        skipSpaces()
         guard !field.isEmpty else {
             throw failure("expected `.field` after `@`, found \(found())")
         }
-        skipSpaces()
         let op = try comparisonOperator()
         skipSpaces()
         let literal: JSONPath.Comparison.Literal

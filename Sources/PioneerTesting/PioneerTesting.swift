@@ -1,1 +1,0 @@
-// PioneerTesting: see Package.swift; contents arrive with the module's first issue.

@@ -1,0 +1,111 @@
+// The `csv` plugin on a council reablement export: filters, dates, aggregates and error messages.
+import CSVPlugin
+import PioneerKit
+import PioneerTesting
+import Testing
+
+@Suite("csv plugin")
+struct CSVPluginTests {
+    let quarter = Period.financialQuarter(2026, 1)
+    let url = "http://council.test/exports/reablement.csv?from=2026-04-01&to=2026-06-30"
+
+    func harness(_ extra: [(String, ConfigLiteral)] = []) throws -> PluginHarness<CSVIndicatorPlugin> {
+        var pairs: [(key: String, value: ConfigLiteral)] = [
+            ("feed", "council"), ("path", "/exports/reablement.csv?from={period.start}&to={period.end}"),
+            ("date_column", "discharge_date"),
+            ("where", ["age_band": ["65-74", "75-84", "85+"], "outcome": "at home"]),
+            ("aggregate", "count"),
+        ]
+        for (key, value) in extra {
+            pairs.removeAll { $0.key == key }
+            pairs.append((key, value))
+        }
+        return try PluginHarness(CSVIndicatorPlugin.self, config: .mapping(pairs),
+                                 indicator: .example(.count, period: .financialQuarter))
+    }
+
+    func run(_ extra: [(String, ConfigLiteral)] = [], body: FeedBody? = nil, period: Period? = nil) throws -> Observation {
+        try harness(extra).run(period ?? quarter, bodies: ["export": body ?? Payload.body("council-reablement.csv")])
+    }
+
+    @Test func countsRowsMatchingEveryFilterInThePeriod() throws {
+        // P001, P002, P004 (quoted note with a line break), P006 (`at home ` trimmed), P008 (May).
+        #expect(try run().value == 5)
+        #expect(try run(period: .month(2026, 6)).value == 4)
+    }
+
+    @Test func sumsAndAveragesAColumnSkippingBlankCells() throws {
+        #expect(try run([("aggregate", "sum"), ("column", "cost_gbp")]).value == 1187.5)
+        #expect(try run([("aggregate", "mean"), ("column", "cost_gbp")]).value == 296.875)
+    }
+
+    @Test func readsSemicolonFilesAndDayMonthYearDates() throws {
+        let body: FeedBody = "ref;discharged;outcome\r\nA;30/06/2026;at home\r\nB;1/4/2026;at home\r\nC;31/03/2026;at home\r\n"
+        let observation = try run([("date_column", "discharged"), ("date_format", "dd/mm/yyyy"), ("where", ["outcome": "at home"])], body: body)
+        #expect(observation.value == 2)
+    }
+
+    @Test func readsYearMonthDates() throws {
+        let body: FeedBody = "month,outcome\n2026-04,at home\n2026-07,at home\n"
+        let observation = try run([("date_column", "month"), ("date_format", "yyyy-mm"), ("where", ["outcome": "at home"])], body: body)
+        #expect(observation.value == 1)
+    }
+
+    @Test func noMatchingRowIsNoDataNamingTheFilters() throws {
+        let observation = try run([("where", ["outcome": "moved away"])])
+        #expect(observation.notAvailable == NotAvailable(.noData, "no row of \(url) matched `outcome` = `moved away` and `discharge_date` in FY2026-27 Q1"))
+    }
+
+    @Test func noMatchingRowIsZeroWhenConfigured() throws {
+        #expect(try run([("where", ["outcome": "moved away"]), ("if_empty", "zero")]).value == 0)
+    }
+
+    @Test func anUnknownColumnIsAnErrorListingTheHeader() throws {
+        #expect {
+            try run([("where", ["outcom": "at home"])])
+        } throws: { error in
+            (error as? PluginError)?.message == "column `outcom` is not in the CSV from \(url) (did you mean `outcome`?); its header is `person_id`, `discharge_date`, `age_band`, `outcome`, `cost_gbp`, `notes`"
+        }
+    }
+
+    @Test func anUnreadableDateIsAnErrorNamingTheRow() throws {
+        #expect {
+            try run(body: "person_id,discharge_date,age_band,outcome\nP1,2026-06-01,85+,at home\nP2,31/06/2026,85+,at home\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "row 3 of \(url): column `discharge_date` should hold a date like 2026-06-30 (iso), but found `31/06/2026`"
+        }
+    }
+
+    @Test func anUnreadableNumberIsAnErrorNamingTheRow() throws {
+        #expect {
+            try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil)],
+                    body: "age_band,outcome,cost_gbp\n85+,at home,12.5\n85+,at home,\"1,200\"\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` should hold a number, but found `1,200`"
+        }
+    }
+
+    @Test func aRaggedRowIsAnErrorNamingTheRowAndURL() throws {
+        #expect {
+            try run(body: "person_id,discharge_date,age_band,outcome\nP1,2026-06-01,85+\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "the CSV from \(url) could not be read: row 2: has 3 fields but the header has 4 columns (separator `,`)"
+        }
+    }
+
+    @Test func configErrorsPointAtTheirKeys() {
+        let issues = PluginHarness<CSVIndicatorPlugin>.issues(configuring: [
+            "feed": "council", "path": "/x.csv", "delimiter": "|", "date_format": "iso",
+            "where": ["outcome": [["nested"]]], "aggregate": "sum",
+        ])
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.delimiter: `|` is not a delimiter; use `auto`, `\",\"`, `\";\"` or `tab`",
+            "<test>: error: config.where.outcome[0]: expected a value to match, found a list",
+            "<test>: error: config.date_format: `date_format` needs `date_column`, the column holding the date",
+            "<test>: error: config.column: missing required key `column`: `aggregate: sum` needs the column to add up",
+        ])
+        #expect(PluginHarness<CSVIndicatorPlugin>.issues(configuring: [
+            "feed": "council", "path": "/x.csv", "aggregate": "count", "column": "cost",
+        ]).map(\.message) == ["`column` is only used by `aggregate: sum` and `mean`; `count` counts rows"])
+    }
+}

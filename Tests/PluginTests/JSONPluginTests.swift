@@ -1,0 +1,109 @@
+// The `json` plugin on a BI server's admissions report: aggregates, no-data, and error messages.
+import JSONPlugin
+import PioneerKit
+import PioneerTesting
+import Testing
+
+@Suite("json plugin")
+struct JSONPluginTests {
+    let june = Period.month(2026, 6)
+
+    func harness(_ extra: [(String, ConfigLiteral)] = []) throws -> PluginHarness<JSONIndicatorPlugin> {
+        var pairs: [(key: String, value: ConfigLiteral)] = [
+            ("feed", "bi"), ("path", "/admissions?month={period}"),
+            ("select", "$.data[?(@.age_band == '65+')].admissions"), ("aggregate", "sum"),
+        ]
+        for (key, value) in extra {
+            pairs.removeAll { $0.key == key }
+            pairs.append((key, value))
+        }
+        return try PluginHarness(JSONIndicatorPlugin.self, config: .mapping(pairs))
+    }
+
+    @Test func sumsTheSelectedValuesIncludingNumbersWrittenAsStrings() throws {
+        let observation = try harness().run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        #expect(observation.value == 789)
+        #expect(observation.isAvailable)
+    }
+
+    @Test func requestsTheConfiguredPathAndQuery() throws {
+        let requests = try harness([("query", ["age_band": "65+"])]).requests(for: june)
+        #expect(requests == [FeedRequest(key: "document", feed: "bi", path: "/admissions?month={period}", query: ["age_band": "65+"])])
+    }
+
+    @Test(arguments: [
+        ("value", "$.total", 2044.0),
+        ("count", "$.data[*]", 4),
+        ("mean", "$.data[*].beds.days", 2728.25),
+        ("min", "$..admissions", 58),
+        ("max", "$..admissions", 1043),
+    ])
+    func aggregates(aggregate: String, select: String, expected: Double) throws {
+        let harness = try harness([("select", .scalar(select, quoted: true)), ("aggregate", .scalar(aggregate, quoted: false))])
+        #expect(try harness.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == expected)
+    }
+
+    @Test func nothingMatchedIsNoDataByDefault() throws {
+        let observation = try harness([("select", "$.data[?(@.age_band == '90+')].admissions")])
+            .run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        #expect(observation.notAvailable == NotAvailable(.noData, "`$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06"))
+    }
+
+    @Test func nothingMatchedIsZeroOrAnErrorWhenConfigured() throws {
+        let zero = try harness([("select", "$.nothing"), ("if_empty", "zero")])
+            .run(june, bodies: ["document": "{}"])
+        #expect(zero.value == 0)
+        #expect {
+            try harness([("select", "$.nothing"), ("if_empty", "error")]).run(june, bodies: ["document": "{}"])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.nothing` matched nothing in http://bi.test/admissions?month=2026-06 for 2026-06; expected at least one value"
+        }
+    }
+
+    @Test func aNonNumericMatchIsAnErrorNamingThePathAndWhatWasFound() throws {
+        #expect {
+            try harness([("select", "$.data[*].age_band")]).run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.data[*].age_band` in http://bi.test/admissions?month=2026-06 should select numbers, but match 1 of 4 is a string `0-17`"
+        }
+    }
+
+    @Test func valueWithSeveralMatchesIsAnError() throws {
+        #expect {
+            try harness([("aggregate", "value")]).run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.data[?(@.age_band == '65+')].admissions` matched 2 values in http://bi.test/admissions?month=2026-06, but `aggregate: value` expects exactly one; use `aggregate: sum`, `mean`, `min` or `max` to combine them, or narrow the path"
+        }
+    }
+
+    @Test func aBodyThatIsNotJSONIsAnErrorNamingTheURL() throws {
+        #expect {
+            try harness().run(june, bodies: ["document": "<html>Service unavailable</html>"])
+        } throws: { error in
+            (error as? PluginError)?.message.hasPrefix("the body of http://bi.test/admissions?month=2026-06 is not valid JSON: ") == true
+        }
+    }
+
+    @Test func configErrorsPointAtTheirKeys() {
+        let issues = PluginHarness<JSONIndicatorPlugin>.issues(configuring: [
+            "feed": "bl", "path": "/x?month={period.mnth}", "select": "$.data[0", "aggregate": "total", "iff_empty": "zero",
+        ])
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.feed: unknown feed `bl` (did you mean `bi`?); the site declares `bi`, `council`, `mortality`, `survey`",
+            "<test>: error: config.path: unknown placeholder `{period.mnth}` (did you mean `period.month`?); the placeholders are {period}, {period.start}, {period.end}, {period.year}, {period.month}, {period.adx}",
+            "<test>: error: config.select: invalid JSONPath `$.data[0` at character 9: expected `]` after the selector, found the end of the path",
+            "<test>: error: config.aggregate: `total` is not one of `value`, `count`, `sum`, `mean`, `min`, `max`",
+            "<test>: error: config.iff_empty: unknown key `iff_empty` (did you mean `if_empty`?)",
+        ])
+    }
+
+    @Test func missingKeysAndAMissingConfigAreReported() {
+        #expect(PluginHarness<JSONIndicatorPlugin>.issues(configuring: ["feed": "bi"]).map(\.description) == [
+            "<test>: error: config.path: missing required key `path`",
+            "<test>: error: config.select: missing required key `select`",
+        ])
+        #expect(PluginHarness<JSONIndicatorPlugin>.issues(configuring: nil).map(\.message) == [
+            "the `json` plugin needs a `config:` mapping with at least `feed`, `path` and `select`",
+        ])
+    }
+}

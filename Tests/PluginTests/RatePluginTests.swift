@@ -1,0 +1,139 @@
+// The `rate` plugin: factor, kept parts, suppression, no-data, and configuration errors.
+import PioneerKit
+import PioneerTesting
+import RatePlugin
+import Testing
+
+@Suite("rate plugin")
+struct RatePluginTests {
+    let june = Period.month(2026, 6)
+    let admissions: ConfigLiteral = [
+        "json": [
+            "feed": "bi", "path": "/admissions?month={period}",
+            "select": "$.data[?(@.age_band == '65+')].admissions", "aggregate": "sum",
+        ],
+    ]
+
+    @Test func multipliesByTheIndicatorsFactorAndKeepsBothParts() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": admissions, "denominator": ["population": "aged_65_plus"],
+        ], indicator: .example(.rate, factor: .per1000))
+        let observation = try harness.run(june, bodies: ["numerator": Payload.body("bi-admissions.json")])
+        #expect(observation.numerator == 789)
+        #expect(observation.denominator == 35_400)
+        #expect(observation.value == 789.0 / 35_400 * 1000)
+    }
+
+    @Test func aProportionHasNoFactor() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": admissions,
+            "denominator": ["json": ["feed": "bi", "path": "/admissions?month={period}", "select": "$.total"]],
+        ], indicator: .example(.proportion))
+        let body = try Payload.body("bi-admissions.json")
+        let observation = try harness.run(june, bodies: ["numerator": body, "denominator": body])
+        #expect(observation.value == 789.0 / 2044)
+        #expect(observation.numerator == 789)
+        #expect(observation.denominator == 2044)
+    }
+
+    @Test func readsAPartFromCSVAndAConstant() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["csv": [
+                "feed": "council", "path": "/exports/reablement.csv", "date_column": "discharge_date",
+                "where": ["outcome": "at home"], "aggregate": "count",
+            ]],
+            "denominator": ["value": 1000],
+        ], indicator: .example(.rate, factor: .per100000))
+        let observation = try harness.run(june, bodies: ["numerator": Payload.body("council-reablement.csv")])
+        #expect(observation.value == 5.0 / 1000 * 100_000)
+        #expect(try harness.requests(for: june).map(\.key) == ["numerator"])
+    }
+
+    func constant(numerator: Double, denominator: Double, extra: [(String, ConfigLiteral)] = []) throws -> Observation {
+        var pairs: [(key: String, value: ConfigLiteral)] = [
+            ("numerator", ["value": .scalar(String(numerator), quoted: false)]),
+            ("denominator", ["value": .scalar(String(denominator), quoted: false)]),
+        ]
+        pairs += extra.map { (key: $0.0, value: $0.1) }
+        return try PluginHarness(RateIndicatorPlugin.self, config: .mapping(pairs), indicator: .example(.rate, factor: .per1000))
+            .run(june, bodies: [:])
+    }
+
+    @Test func smallNumeratorsAreSuppressedButZeroIsPublished() throws {
+        let suppressed = try constant(numerator: 3, denominator: 35_400, extra: [("suppress_below", 5)])
+        #expect(suppressed.notAvailable == NotAvailable(.suppressed, "numerator 3 is below the small-number threshold of 5"))
+        #expect(suppressed.numerator == nil)
+        #expect(suppressed.denominator == 35_400)
+        #expect(try constant(numerator: 0, denominator: 35_400, extra: [("suppress_below", 5)]).value == 0)
+        #expect(try constant(numerator: 5, denominator: 35_400, extra: [("suppress_below", 5)]).isAvailable)
+    }
+
+    @Test func smallDenominatorsAreSuppressed() throws {
+        let observation = try constant(numerator: 4, denominator: 12, extra: [("minimum_denominator", 30)])
+        #expect(observation.notAvailable == NotAvailable(.suppressed, "denominator 12 is below the minimum of 30"))
+    }
+
+    @Test func aZeroDenominatorFromAFeedIsNoData() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["value": 3],
+            "denominator": ["json": ["feed": "bi", "path": "/population", "select": "$.people"]],
+        ], indicator: .example(.proportion))
+        let observation = try harness.run(june, bodies: ["denominator": #"{"people": 0}"#])
+        #expect(observation.notAvailable == NotAvailable(.noData, "the denominator is 0, so there is no rate for 2026-06"))
+    }
+
+    @Test func aPartWithNoDataMakesTheRateNoData() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["json": ["feed": "bi", "path": "/admissions?month={period}", "select": "$.data[?(@.age_band == '90+')].admissions", "aggregate": "sum"]],
+            "denominator": ["population": "aged_65_plus"],
+        ], indicator: .example(.rate))
+        let observation = try harness.run(june, bodies: ["numerator": Payload.body("bi-admissions.json")])
+        #expect(observation.notAvailable == NotAvailable(.noData, "numerator: `$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06"))
+    }
+
+    @Test func aNegativePartIsAnError() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["json": ["feed": "bi", "path": "/x", "select": "$.n"]],
+            "denominator": ["population": "aged_65_plus"],
+        ], indicator: .example(.rate))
+        #expect {
+            try harness.run(june, bodies: ["numerator": #"{"n": -3}"#])
+        } throws: { error in
+            (error as? PluginError)?.message == "a rate needs counts of 0 or more, but the numerator is -3.00 and the denominator 35,400.00"
+        }
+    }
+
+    @Test func otherValueTypesAreRejectedAtThePluginNode() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(
+            configuring: ["numerator": ["value": 1], "denominator": ["value": 2]], indicator: .example(.count))
+        #expect(issues.map(\.description) == [
+            "<test>: error: config: the `rate` plugin computes a rate or a proportion, but indicator `test-indicator` has value_type `count`; set value_type to `rate` (with `per:`) or `proportion`, or use the `json` or `csv` plugin",
+        ])
+    }
+
+    @Test func eachPartNeedsExactlyOneForm() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
+            "numerator": ["value": 1, "population": "total"],
+            "denominator": ["populaton": "total"],
+        ], indicator: .example(.proportion))
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.numerator: give exactly one of `json`, `csv`, `population` or `value` for the numerator; found `population` and `value`",
+            "<test>: error: config.denominator: give exactly one of `json`, `csv`, `population` or `value` for the denominator; found none",
+            "<test>: error: config.denominator.populaton: unknown key `populaton` (did you mean `population`?)",
+        ])
+    }
+
+    @Test func nestedBlockErrorsAndUnknownPopulationsPointAtTheirKeys() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
+            "numerator": ["json": ["feed": "bi", "path": "/x", "select": "$.a[?(@.b = 1)]"]],
+            "denominator": ["population": "aged_65_plu"],
+            "minimum_denominator": 0,
+            "suppress_below": -1,
+        ], indicator: .example(.rate))
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.numerator.json.select: invalid JSONPath `$.a[?(@.b = 1)]` at character 11: `=` is not a comparison; write `==`",
+            "<test>: error: config.denominator.population: unknown population `aged_65_plu` (did you mean `aged_65_plus`?); the site's `population:` declares `aged_65_plus`, `total`",
+            "<test>: error: config.suppress_below: must be 0 or more, found -1",
+        ])
+    }
+}
