@@ -70,7 +70,7 @@ enum TestSite {
     /// A site with one feed `bi` at `baseURL` (no retries) and the given indicators.
     static func site(baseURL: String, _ indicators: [(IndicatorSpec, any IndicatorPlugin)],
                      directory: String = "/tmp/unused") -> (Site, [String: any IndicatorPlugin]) {
-        let feed = FeedDefinition(name: "bi", baseURL: baseURL, connectTimeout: 2, timeout: 5,
+        let feed = FeedDefinition(name: "bi", baseURL: baseURL, connectTimeout: 10, timeout: 30,
                                   retry: RetryPolicy(retries: 0, backoff: 0.01))
         let site = Site(id: "testshire", name: "Testshire", region: "Nowhere", wave: "Test wave", focus: ["tests"],
                         population: ["total": 1000], feeds: [feed], indicators: indicators.map(\.0), goals: [],
