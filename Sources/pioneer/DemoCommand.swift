@@ -28,7 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         Examples:
           pioneer demo
-          pioneer demo --store-dir /tmp/pioneer-demo && pioneer measures --store /tmp/pioneer-demo/torbay.sqlite
+          pioneer demo --store-dir /tmp/pioneer-demo && pioneer measures sites/torbay --store /tmp/pioneer-demo/torbay.sqlite
         """
     )
 
@@ -195,6 +195,7 @@ struct DemoSiteReport {
                 line += "  goal \(definition.format(goal.target.value)) by \(goal.target.period.label)"
                 if let rag = goal.assessment.rag { line += ", site says \(rag.rawValue)" }
             }
+            while line.hasSuffix(" ") { line.removeLast() }
             lines.append(line)
             for failure in results.filter({ $0.outcome == .failed }).prefix(2) {
                 lines.append("      failed \(failure.period): \(failure.reason ?? "no reason given")")

@@ -73,11 +73,14 @@ struct DemoEndToEndTests {
         let run = try PioneerRun(["demo-feeds", "--port", "70000"])
         #expect(run.status == 2)
         #expect(run.errors.contains("--port must be between 0 and 65535, got 70000"))
+        let token = try PioneerRun(["demo-feeds", "--torbay-token", "two words"])
+        #expect(token.status == 2)
+        #expect(token.errors.contains("--torbay-token must be non-empty and without spaces"))
     }
 }
 
 /// One run of the built `pioneer` binary, with its exit status and output.
-struct PioneerRun {
+private struct PioneerRun {
     var status: Int32
     var output: String
     var errors: String
