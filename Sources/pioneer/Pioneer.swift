@@ -19,6 +19,8 @@ struct Pioneer: AsyncParsableCommand {
             ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,
+            DemoFeedsCommand.self,
+            DemoCommand.self,
         ]
     )
 }
