@@ -52,6 +52,13 @@ struct PluginConventionTests {
     }
 
     @Test(arguments: folders)
+    func pluginsGuideCarriesTheSample(folder: String) throws {
+        let sample = try text(folder, "sample.yaml").trimmingCharacters(in: .whitespacesAndNewlines)
+        let guide = try String(contentsOf: Self.root.appending(path: "docs/plugins.md"), encoding: .utf8)
+        #expect(guide.contains("```yaml\n\(sample)\n```"), "docs/plugins.md should carry Plugins/\(folder)/sample.yaml unchanged in a ```yaml block")
+    }
+
+    @Test(arguments: folders)
     func sampleParsesAndConfiguresCleanlyWithARegisteredPluginFromThisFolder(folder: String) throws {
         let file = "Plugins/\(folder)/sample.yaml"
         let document = try ConfigDocument.parse(try text(folder, "sample.yaml"), file: file)
