@@ -1,5 +1,6 @@
 // `pioneer demo-feeds`: serve the example sites' simulated local systems until Ctrl-C.
 import ArgumentParser
+import Foundation
 import PioneerDemo
 
 struct DemoFeedsCommand: AsyncParsableCommand {
@@ -69,6 +70,7 @@ struct DemoFeedsCommand: AsyncParsableCommand {
         if baseURL != DemoFeedSimulator.defaultBaseURL {
             lines.append("The example sites name \(DemoFeedSimulator.defaultBaseURL); `pioneer demo` rewrites that for you.")
         }
-        print(lines.joined(separator: "\n"))
+        // Written unbuffered, so the listing shows at once even when stdout is a file or a pipe.
+        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
 }

@@ -1,6 +1,9 @@
 // The demo feed simulator: repeatable answers, realistic shape (winter peaks, each site's step
 // change), the bearer token, conditional requests, errors, and every example site's feed paths.
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import PioneerConfig
 import PioneerCore
 import PioneerDemo
@@ -189,6 +192,26 @@ import Testing
             return
         }
         #expect(error.status == 401)
+        await server.stop()
+    }
+
+    @Test func serverAnswersHeadWithoutBodyAndRefusesOtherMethods() async throws {
+        let server = try await DemoFeedSimulator(port: 0).start()
+        let url = try #require(URL(string: server.baseURL + "/northumbria/bi/respiratory/copd?month=2025-01"))
+        var head = URLRequest(url: url)
+        head.httpMethod = "HEAD"
+        let (headBody, headResponse) = try await URLSession.shared.data(for: head)
+        #expect((headResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(headBody.isEmpty)
+
+        var post = URLRequest(url: url)
+        post.httpMethod = "POST"
+        post.httpBody = Data("{}".utf8)
+        let (postBody, postResponse) = try await URLSession.shared.data(for: post)
+        let http = try #require(postResponse as? HTTPURLResponse)
+        #expect(http.statusCode == 405)
+        #expect(http.value(forHTTPHeaderField: "Allow") == "GET, HEAD")
+        #expect(String(decoding: postBody, as: UTF8.self).contains("the demo feeds answer GET and HEAD only"))
         await server.stop()
     }
 
