@@ -49,7 +49,7 @@ extension CareHomeDeathsIndicatorPlugin {
         let residents = reader.section("residents", required: true).flatMap { readResidents(from: $0, setup: setup) }
         let deaths = reader.section("deaths", required: true).flatMap { readDeaths(from: $0, setup: setup) }
         let places = reader.scalarOrList("hospital_places", required: true)
-        let minimum = reader.count("minimum_deaths")
+        let minimum = reader.nonNegativeInt("minimum_deaths")
         reader.finish()
         if let places, places.isEmpty, let node = config["hospital_places"] {
             valid = false

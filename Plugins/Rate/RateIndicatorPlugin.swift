@@ -46,7 +46,7 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
         let numerator = operand("numerator", reader: reader, setup: setup)
         let denominator = operand("denominator", reader: reader, setup: setup)
         let minimum = reader.double("minimum_denominator")
-        let suppressBelow = reader.count("suppress_below")
+        let suppressBelow = reader.nonNegativeInt("suppress_below")
         reader.finish()
         if let minimum, minimum < 0, let node = config["minimum_denominator"] {
             issues.error("must be 0 or more, found \(minimum)", at: node)

@@ -59,7 +59,7 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         let field = reader.string("field", required: true)
         let agree = reader.scalarOrList("agree", required: true)
         let exclude = reader.scalarOrList("exclude")
-        let minimumN = reader.count("minimum_n")
+        let minimumN = reader.nonNegativeInt("minimum_n")
         let dateField = reader.string("date_field")
         reader.finish()
         if format == .csv, reader.contains("records"), let node = config["records"] {

@@ -77,8 +77,12 @@ public struct CSVExtraction: Sendable, Hashable {
         let aggregate: Aggregate? = reader.choice("aggregate", required: true)
         let column = reader.string("column")
         let ifEmpty: EmptyResultPolicy? = reader.choice("if_empty")
-        if reader.contains("date_format") && dateFormat == nil { valid = false }
-        if reader.contains("if_empty") && ifEmpty == nil { valid = false }
+        // A key given but unreadable has been reported; don't fall back to its default.
+        for (key, read) in [("date_column", dateColumn != nil), ("date_format", dateFormat != nil),
+                            ("column", column != nil), ("if_empty", ifEmpty != nil)]
+        where reader.contains(key) && !read {
+            valid = false
+        }
         if dateFormat != nil && dateColumn == nil, let node = reader.node["date_format"] {
             reader.issues.error("`date_format` needs `date_column`, the column holding the date", at: node)
             valid = false

@@ -37,7 +37,7 @@ extension ConfigReader {
     }
 
     /// A whole number at `key` that must not be negative.
-    public func count(_ key: String) -> Int? {
+    public func nonNegativeInt(_ key: String) -> Int? {
         guard let value = int(key), let node = node[key] else { return nil }
         guard value >= 0 else {
             issues.error("must be 0 or more, found \(value)", at: node)
