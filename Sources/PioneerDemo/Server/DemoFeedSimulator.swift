@@ -1,6 +1,5 @@
 // The demo feed simulator: serves every example site's simulated local systems over HTTP on
 // 127.0.0.1, with Hummingbird.
-import HTTPTypes
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -88,92 +87,5 @@ public struct DemoFeedSimulator: Sendable {
             },
             logger: logger
         )
-    }
-}
-
-/// A simulator serving in the background.
-public struct RunningDemoFeedSimulator: Sendable {
-    public let host: String
-    /// The port actually bound (the system's choice when 0 was asked for).
-    public let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
-
-    init(host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.host = host
-        self.port = port
-        self.group = group
-        self.task = task
-    }
-
-    /// `http://127.0.0.1:<port>`, to replace ``DemoFeedSimulator/defaultBaseURL`` in feed URLs.
-    public var baseURL: String { Self.baseURL(host: host, port: port) }
-
-    /// Stops the server gracefully (requests in flight finish) and waits until it has closed.
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = try? await task.value
-    }
-
-    static func baseURL(host: String, port: Int) -> String {
-        "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-    }
-}
-
-/// The simulator could not listen.
-public struct DemoFeedSimulatorError: Error, Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    /// What the system said: "Address already in use".
-    public var cause: String
-
-    public var description: String {
-        "could not serve the demo feeds on \(host):\(port): \(cause)"
-            + (port != 0 ? "; is another `pioneer demo-feeds` running? Try another --port" : "")
-    }
-}
-
-/// Turns HTTP requests into ``SimulatedRequest``s and the catalogue's answers into responses.
-struct SimulatorResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
-    let catalogue: DemoFeedCatalogue
-
-    func respond(to request: Request, context: Context) async throws -> Response {
-        guard request.method == .get || request.method == .head else {
-            let answer = SimulatedResponse.error(405, "the demo feeds answer GET and HEAD only", headers: ["Allow": "GET, HEAD"])
-            return response(answer, includeBody: true)
-        }
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            headers[field.name.canonicalName] = field.value
-        }
-        let simulated = SimulatedRequest(
-            path: request.uri.path,
-            query: request.uri.query.map { SimulatedRequest.parseQuery($0) } ?? [:],
-            headers: headers
-        )
-        return response(catalogue.respond(to: simulated), includeBody: request.method == .get)
-    }
-
-    private func response(_ answer: SimulatedResponse, includeBody: Bool) -> Response {
-        var fields = HTTPFields()
-        for (name, value) in answer.headers.sorted(by: { $0.key < $1.key }) {
-            if let fieldName = HTTPField.Name(name) { fields[fieldName] = value }
-        }
-        let body = includeBody && !answer.body.isEmpty ? ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)) : ResponseBody()
-        return Response(status: HTTPResponse.Status(code: answer.status, reasonPhrase: Self.reason(answer.status)),
-                        headers: fields, body: body)
-    }
-
-    private static func reason(_ status: Int) -> String {
-        switch status {
-        case 200: return "OK"
-        case 304: return "Not Modified"
-        case 400: return "Bad Request"
-        case 401: return "Unauthorized"
-        case 404: return "Not Found"
-        case 405: return "Method Not Allowed"
-        default: return ""
-        }
     }
 }
