@@ -171,11 +171,3 @@ struct CollectOutput: Encodable {
     var exitStatus: Int32
 }
 
-/// Writing to stderr, and whether it is a terminal.
-enum StandardError {
-    static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
-
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
-    }
-}

@@ -71,6 +71,6 @@ struct DemoFeedsCommand: AsyncParsableCommand {
             lines.append("The example sites name \(DemoFeedSimulator.defaultBaseURL); `pioneer demo` rewrites that for you.")
         }
         // Written unbuffered, so the listing shows at once even when stdout is a file or a pipe.
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardOutput.write(lines.joined(separator: "\n") + "\n")
     }
 }

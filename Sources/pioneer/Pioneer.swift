@@ -1,5 +1,6 @@
 // The `pioneer` command: a thin layer over the Pioneer modules.
 import ArgumentParser
+import Foundation
 
 @main
 struct Pioneer: AsyncParsableCommand {
@@ -21,6 +22,27 @@ struct Pioneer: AsyncParsableCommand {
             MeasuresCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
+            BenchFeedsCommand.self,
         ]
     )
+
+    /// Runs the command, with usage errors exiting 2 rather than argument-parser's 64,
+    /// and a closed output pipe ending the run quietly rather than with a signal.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                StandardError.write(fullMessage(for: error) + "\n")
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }

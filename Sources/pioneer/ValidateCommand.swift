@@ -215,6 +215,6 @@ struct ValidateCommand: ParsableCommand {
     }
 
     private static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardError.write(text)
     }
 }

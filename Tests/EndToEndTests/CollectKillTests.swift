@@ -15,7 +15,7 @@ import Darwin
 @Suite(.timeLimit(.minutes(2)))
 struct CollectKillTests {
     @Test func storeSurvivesSIGKILLWithEveryCommittedMeasureIntact() async throws {
-        let binary = try #require(Self.pioneerBinary(), "build the pioneer executable first: swift build --product pioneer")
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-kill-\(UUID().uuidString)")
         let siteFolder = folder.appendingPathComponent("killshire")
         try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
@@ -122,18 +122,6 @@ struct CollectKillTests {
               select: $.value
         """
     }
-
-    /// The `pioneer` executable in the build products folder: beside the test bundle, or `.build/debug`.
-    static func pioneerBinary() -> URL? {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("pioneer"))
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("pioneer"))
-        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(packageRoot.appendingPathComponent(".build/debug/pioneer"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
 }
 
 /// A loopback feed that answers `{"value": <month index mod 1000>}` after a delay, so a
@@ -185,23 +173,9 @@ enum SlowFeed {
 @Suite(.timeLimit(.minutes(1)))
 struct CollectExitStatusTests {
     /// Runs `pioneer` with `arguments`; returns its exit status, stdout and stderr.
-    private func pioneer(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = try #require(CollectKillTests.pioneerBinary(), "build the pioneer executable first: swift build --product pioneer")
-        let out = folder.appendingPathComponent("stdout-\(UUID().uuidString)")
-        let err = folder.appendingPathComponent("stderr-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.standardOutput = outHandle
-        process.standardError = errHandle
-        try process.run()
-        process.waitUntilExit()
-        try outHandle.close()
-        try errHandle.close()
-        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    private func pioneer(_ arguments: [String], in folder: URL) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let run = try await PioneerBinary.run(arguments, in: folder.path)
+        return (run.status, run.stdout, run.stderr)
     }
 
     private func siteFolder() throws -> (root: URL, site: URL) {
@@ -211,20 +185,20 @@ struct CollectExitStatusTests {
         return (root, site)
     }
 
-    @Test func missingPeriodIsAUsageError() throws {
+    @Test func missingPeriodIsAUsageError() async throws {
         let (root, site) = try siteFolder()
         defer { try? FileManager.default.removeItem(at: root) }
-        let result = try pioneer(["collect", site.path], in: root)
+        let result = try await pioneer(["collect", site.path], in: root)
         #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
     }
 
-    @Test func invalidSiteIsAConfigurationErrorWithItsLocation() throws {
+    @Test func invalidSiteIsAConfigurationErrorWithItsLocation() async throws {
         let (root, site) = try siteFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
         try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        let result = try pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
+        let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
         #expect(result.status == 1)
         #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
@@ -236,7 +210,7 @@ struct CollectExitStatusTests {
         let store = root.appendingPathComponent("s.sqlite").path
         try await SlowFeed.run(delay: .zero) { port in
             try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let good = try pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
+            let good = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
             #expect(good.status == 0, "\(good.stderr)")
             let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
             let runs = summary?["runs"] as? [[String: Any]]
@@ -244,12 +218,12 @@ struct CollectExitStatusTests {
             #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
 
             // Collected again: the same values are unchanged, and that is still success.
-            let again = try pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
+            let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
         }
         // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
-        let failed = try pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
+        let failed = try await pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
         let stored = try MeasureStore(path: store)

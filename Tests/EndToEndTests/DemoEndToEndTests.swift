@@ -8,15 +8,15 @@ struct DemoEndToEndTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let sites = packageRoot.appendingPathComponent("sites").path
 
-    @Test func validateAcceptsEveryExampleSite() throws {
-        let run = try PioneerRun(["validate", "--root", Self.sites], environment: ["TORBAY_BI_TOKEN": "any"])
+    @Test func validateAcceptsEveryExampleSite() async throws {
+        let run = try await PioneerRun.run(["validate", "--root", Self.sites], environment: ["TORBAY_BI_TOKEN": "any"])
         #expect(run.status == 0, "pioneer validate failed:\n\(run.output)\n\(run.errors)")
         for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {
             #expect(run.output.contains(site), "validate's table does not mention \(site):\n\(run.output)")
         }
     }
 
-    @Test func demoCollectsEverySiteWithoutFailures() throws {
+    @Test func demoCollectsEverySiteWithoutFailures() async throws {
         let storeDir = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-demo-test-\(UUID().uuidString)")
         let siteStores = ["torbay", "tower-hamlets", "cambridge", "northumbria"].map {
             URL(fileURLWithPath: Self.sites).appendingPathComponent($0).appendingPathComponent(".pioneer").path
@@ -24,7 +24,7 @@ struct DemoEndToEndTests {
         let storesBefore = Set(siteStores.filter { FileManager.default.fileExists(atPath: $0) })
         defer { try? FileManager.default.removeItem(at: storeDir) }
         let started = Date()
-        let run = try PioneerRun(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
+        let run = try await PioneerRun.run(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
         let elapsed = Date().timeIntervalSince(started)
         #expect(run.status == 0, "pioneer demo exited \(run.status):\n\(run.output)\n\(run.errors)")
         #expect(elapsed < 60, "pioneer demo took \(Int(elapsed)) s")
@@ -54,26 +54,26 @@ struct DemoEndToEndTests {
         }
     }
 
-    @Test func demoRefusesAStoreInsideTheSites() throws {
-        let run = try PioneerRun(["demo", "--root", Self.sites, "--store-dir", Self.sites + "/torbay/stores"])
+    @Test func demoRefusesAStoreInsideTheSites() async throws {
+        let run = try await PioneerRun.run(["demo", "--root", Self.sites, "--store-dir", Self.sites + "/torbay/stores"])
         #expect(run.status == 2)
         #expect(run.errors.contains("is inside the sites folder"))
         #expect(run.errors.contains("the demo never writes into the sites, so choose a folder elsewhere"))
         #expect(!FileManager.default.fileExists(atPath: Self.sites + "/torbay/stores"))
     }
 
-    @Test func demoWithoutASitesFolderSaysSo() throws {
+    @Test func demoWithoutASitesFolderSaysSo() async throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-sites-\(UUID().uuidString)").path
-        let run = try PioneerRun(["demo", "--root", missing])
+        let run = try await PioneerRun.run(["demo", "--root", missing])
         #expect(run.status == 1)
         #expect(run.errors.contains("the sites folder does not exist"))
     }
 
-    @Test func demoFeedsRejectsAnImpossiblePort() throws {
-        let run = try PioneerRun(["demo-feeds", "--port", "70000"])
+    @Test func demoFeedsRejectsAnImpossiblePort() async throws {
+        let run = try await PioneerRun.run(["demo-feeds", "--port", "70000"])
         #expect(run.status == 2)
         #expect(run.errors.contains("--port must be between 0 and 65535, got 70000"))
-        let token = try PioneerRun(["demo-feeds", "--torbay-token", "two words"])
+        let token = try await PioneerRun.run(["demo-feeds", "--torbay-token", "two words"])
         #expect(token.status == 2)
         #expect(token.errors.contains("--torbay-token must be non-empty and without spaces"))
     }
@@ -85,39 +85,10 @@ private struct PioneerRun {
     var output: String
     var errors: String
 
-    init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
-        let binary = try #require(Self.binary(), "build the pioneer executable first: swift build --product pioneer")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Files, not pipes: a full pipe would block the child while we wait for it.
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try? out.close()
-        try? err.close()
-        status = process.terminationStatus
-        output = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        errors = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-    }
-
-    /// The `pioneer` executable beside the test bundle, or in .build/debug.
-    static func binary() -> URL? {
-        var candidates: [URL] = []
-        if let executable = Bundle.main.executableURL {
-            candidates.append(executable.deletingLastPathComponent().appendingPathComponent("pioneer"))
-        }
-        candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("pioneer"))
-        candidates.append(DemoEndToEndTests.packageRoot.appendingPathComponent(".build/debug/pioneer"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    /// Runs `pioneer arguments` with this process's environment plus `extra`.
+    static func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> PioneerRun {
+        let run = try await PioneerBinary.run(
+            arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new })
+        return PioneerRun(status: run.status, output: run.stdout, errors: run.stderr)
     }
 }

@@ -10,49 +10,11 @@ private struct ValidateRun {
     var stderr: String
 }
 
-/// Finds the built `pioneer` executable: beside the test bundle (the products
-/// directory), else in the package's `.build/debug`.
-private func validateExecutable() -> URL? {
-    let manager = FileManager.default
-    var directories: [URL] = []
-    if let runner = CommandLine.arguments.first {
-        directories.append(URL(fileURLWithPath: runner).deletingLastPathComponent())
-    }
-    directories.append(Bundle.main.bundleURL)
-    directories.append(Bundle.main.bundleURL.deletingLastPathComponent())
-    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        directories.append(bundle.bundleURL.deletingLastPathComponent())
-    }
-    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    directories.append(packageRoot.appendingPathComponent(".build/debug"))
-    return directories.map { $0.appendingPathComponent("pioneer") }.first { manager.isExecutableFile(atPath: $0.path) }
-}
-
 /// Runs `pioneer` with `arguments` in `directory`, with a clean environment apart from `environment`.
-private func runValidate(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> ValidateRun {
-    let executable = try #require(validateExecutable(), "build the pioneer executable first (swift build)")
-    let outputs = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-" + UUID().uuidString)
-    try FileManager.default.createDirectory(at: outputs, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: outputs) }
-    let stdoutURL = outputs.appendingPathComponent("stdout"), stderrURL = outputs.appendingPathComponent("stderr")
-    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine }
-    let stdout = try FileHandle(forWritingTo: stdoutURL), stderr = try FileHandle(forWritingTo: stderrURL)
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    process.waitUntilExit()
-    try stdout.close()
-    try stderr.close()
-    return ValidateRun(status: process.terminationStatus,
-                      stdout: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
-                      stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+private func runValidate(_ arguments: [String], in directory: String, environment: [String: String] = [:]) async throws -> ValidateRun {
+    let run = try await PioneerBinary.run(arguments, in: directory,
+                                          environment: environment.merging(["PATH": "/usr/bin:/bin"]) { mine, _ in mine })
+    return ValidateRun(status: run.status, stdout: run.stdout, stderr: run.stderr)
 }
 
 @Suite("pioneer validate", .timeLimit(.minutes(2)))
@@ -132,10 +94,10 @@ struct ValidateEndToEndTests {
     }
 
     @Test("broken sites exit 1 and print every error with file:line:column")
-    func brokenSitesPrintEveryError() throws {
+    func brokenSitesPrintEveryError() async throws {
         let root = try makeSites(["cambridge": Self.brokenSite, "sunderland": "site:\n  id: sunderland\n  name: [Sunderland\n"])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runValidate(["validate"], in: root)
+        let run = try await runValidate(["validate"], in: root)
         #expect(run.status == 1, "\(run.stderr)")
         let expected = [
             "sites/cambridge/site.yaml:7:3: error: site.colour: unknown key `colour`",
@@ -155,10 +117,10 @@ struct ValidateEndToEndTests {
     }
 
     @Test("a valid site exits 0, prints its OK line and the indicator table")
-    func validSitePasses() throws {
+    func validSitePasses() async throws {
         let root = try makeSites(["torbay": Self.validSite])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runValidate(["validate", "sites/torbay"], in: root)
+        let run = try await runValidate(["validate", "sites/torbay"], in: root)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr == "sites/torbay/site.yaml: OK (1 indicator, 1 goal)\n")
         #expect(run.stdout == """
@@ -167,16 +129,16 @@ struct ValidateEndToEndTests {
 
         """)
 
-        let quiet = try runValidate(["validate", "--quiet", "--root", "\(root)/sites"], in: "/")
+        let quiet = try await runValidate(["validate", "--quiet", "--root", "\(root)/sites"], in: "/")
         #expect(quiet.status == 0, "\(quiet.stderr)")
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
     }
 
     @Test("JSON output lists the issues with their locations")
-    func jsonOutput() throws {
+    func jsonOutput() async throws {
         let root = try makeSites(["cambridge": Self.brokenSite])
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let run = try runValidate(["validate", "--format", "json"], in: root)
+        let run = try await runValidate(["validate", "--format", "json"], in: root)
         #expect(run.status == 1)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["valid"] as? Bool == false)
@@ -190,19 +152,19 @@ struct ValidateEndToEndTests {
     }
 
     @Test("no sites and usage errors have their own exit statuses")
-    func exitStatuses() throws {
+    func exitStatuses() async throws {
         let root = try makeSites([:])
         try FileManager.default.createDirectory(atPath: "\(root)/sites", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let empty = try runValidate(["validate"], in: root)
+        let empty = try await runValidate(["validate"], in: root)
         #expect(empty.status == 1)
         #expect(empty.stderr == "sites: error: no sites found; each site is a folder holding site.yaml\n")
 
-        let missing = try runValidate(["validate", "sites/nowhere"], in: root)
+        let missing = try await runValidate(["validate", "sites/nowhere"], in: root)
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("sites/nowhere: error: the site directory does not exist"))
 
-        let usage = try runValidate(["validate", "--format", "xml"], in: root)
+        let usage = try await runValidate(["validate", "--format", "xml"], in: root)
         #expect(usage.status == 2)
         #expect(usage.stderr.contains("--format must be `text` or `json`, not `xml`"))
     }
