@@ -24,7 +24,7 @@ struct CollectCommand: AsyncParsableCommand {
 
         Examples:
           pioneer collect sites/torbay --period 2026-06
-          pioneer collect --from FY2025-26 Q1 --to FY2025-26 Q4 --json > run.json
+          pioneer collect --from "FY2025-26 Q1" --to "FY2025-26 Q4" --json > run.json
 
         Exit status: 0 everything collected (unchanged and not-available values count as success), \
         3 some indicator-periods failed, 1 invalid configuration or an unusable store, 2 usage error.

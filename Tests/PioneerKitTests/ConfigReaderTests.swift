@@ -88,5 +88,8 @@ struct ConfigReaderTests {
     @Test func editDistanceSuggestsOnlyCloseWords() {
         #expect(Suggestions.closest(to: "retires", in: ["retries", "timeout"]) == "retries")
         #expect(Suggestions.closest(to: "zzzzzz", in: ["retries", "timeout"]) == nil)
+        #expect(Suggestions.closest(to: "gaols", in: ["goals", "feeds", "site"]) == "goals")
+        #expect(Suggestions.editDistance("gaols", "goals") == 1)
+        #expect(Suggestions.editDistance("kitten", "sitting") == 3)
     }
 }

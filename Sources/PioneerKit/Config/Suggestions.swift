@@ -15,11 +15,13 @@ enum Suggestions {
         return best?.0
     }
 
-    /// Levenshtein distance, bounded to short words (keys and names).
+    /// Edit distance counting a swap of neighbouring letters as one edit
+    /// (optimal string alignment), so `gaols` suggests `goals`. Bounded to short words.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.prefix(64)), b = Array(b.prefix(64))
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var before = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -27,8 +29,11 @@ enum Suggestions {
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], before[j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
+            (before, previous, current) = (previous, current, before)
         }
         return previous[b.count]
     }
