@@ -67,10 +67,10 @@ public final class LocalFeedServer: Sendable {
 
     /// Starts the server, runs `body` with its base URL (`http://127.0.0.1:PORT`), then stops it.
     public func run<T>(_ body: (_ baseURL: String) async throws -> T) async throws -> T {
-        let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         let routes = self.routes
         let log = self.log
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+        let router = Router()
+        router.get("**") { request, _ -> Response in
             let path = request.uri.path
             let full = request.uri.query.map { "\(path)?\($0)" } ?? path
             await log.append(full)
@@ -83,29 +83,8 @@ public final class LocalFeedServer: Sendable {
                             headers: [.contentType: route.contentType],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: route.body)))
         }
-        var logger = Logger(label: "pioneer.local-feed-server")
-        logger.logLevel = .warning
-        let app = Application(
-            responder: responder,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-            },
-            logger: logger)
-
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                defer { portContinuation.finish() }
-                try await app.run()
-            }
-            defer { group.cancelAll() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                try await group.waitForAll()
-                throw HarnessError("the local feed server did not start on 127.0.0.1")
-            }
-            return try await body("http://127.0.0.1:\(port)")
+        return try await withLoopbackServer(router, label: "pioneer.local-feed-server") { port in
+            try await body("http://127.0.0.1:\(port)")
         }
     }
 }

@@ -2,6 +2,7 @@
 // SQLite's integrity check, and keeps every measure committed before the kill.
 import Foundation
 import Hummingbird
+import PioneerTesting
 import Logging
 import PioneerKit
 import PioneerStore
@@ -139,33 +140,7 @@ enum SlowFeed {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "pioneer.kill-test.feed")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-                portSink.finish()
-            },
-            logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                Issue.record("the slow loopback feed did not start")
-                return
-            }
-            do {
-                try await body(port)
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
-        }
+        try await withLoopbackServer(router, label: "pioneer.kill-test.feed", body)
     }
 }
 

@@ -2,6 +2,7 @@
 // every request so tests can check what the engine fetched.
 import Foundation
 import Hummingbird
+import PioneerTesting
 import Logging
 
 /// What the loopback feed serves at one path.
@@ -63,36 +64,9 @@ final class LoopbackFeed: @unchecked Sendable {
             return Response(status: .init(code: status), headers: headers,
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "pioneer.collect.test-feed")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-                portSink.finish()
-            },
-            logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw LoopbackFeedError()
-            }
+        try await withLoopbackServer(router, label: "pioneer.collect.test-feed") { port in
             self.port = port
-            do {
-                try await body()
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+            try await body()
         }
     }
-}
-
-struct LoopbackFeedError: Error, CustomStringConvertible {
-    var description: String { "the loopback feed did not start" }
 }

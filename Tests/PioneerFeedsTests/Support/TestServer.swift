@@ -1,6 +1,7 @@
 // A real Hummingbird HTTP server on 127.0.0.1, started inside one test and stopped at its end.
 import Foundation
 import Hummingbird
+import PioneerTesting
 import Logging
 
 /// A local HTTP server with routes a test controls, on an ephemeral port.
@@ -24,32 +25,8 @@ struct TestServer: Sendable {
                     _ body: (TestServer) async throws -> Void) async throws {
         let router = Router()
         routes(router)
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "pioneer.feeds.test-server")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                portSink.yield(channel.localAddress?.port ?? 0)
-                portSink.finish()
-            },
-            logger: logger
-        )
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next(), port > 0 else {
-                group.cancelAll()
-                throw TestServerError(message: "the test server did not start")
-            }
-            do {
-                try await body(TestServer(port: port))
-            } catch {
-                group.cancelAll()
-                throw error
-            }
-            group.cancelAll()
+        try await withLoopbackServer(router, label: "pioneer.feeds.test-server") { port in
+            try await body(TestServer(port: port))
         }
     }
 
