@@ -147,6 +147,13 @@ struct ISOWeekTests {
         #expect(Period(containing: date("2024-12-30"), type: .isoWeek).label == "2025-W01")
     }
 
+    @Test func theLastRepresentableYearHasAnEndWithoutTrapping() throws {
+        let december = try period("9999-12")
+        #expect(december.end == date("9999-12-31"))
+        #expect(december.next.label == "10000-01")
+        #expect(try period("FY9999-00 Q4").end.year == 10000)
+    }
+
     @Test func weeksBeforeNineteenSeventyWork() throws {
         let week = try period("1969-W52")
         #expect(week.start == date("1969-12-22"))

@@ -19,6 +19,13 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         self.day = day
     }
 
+    /// A date from parts already known to be valid (period arithmetic); no range check on the year.
+    init(validYear year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// The date `dayNumber` days after 1970-01-01 (negative before it).
     public init(dayNumber: Int) {
         // Howard Hinnant's civil_from_days.
@@ -64,7 +71,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// Day of the year, 1-based.
     public var ordinal: Int {
-        dayNumber - CalendarDate(year: year, month: 1, day: 1)!.dayNumber + 1
+        dayNumber - CalendarDate(validYear: year, month: 1, day: 1).dayNumber + 1
     }
 
     public func adding(days: Int) -> CalendarDate {

@@ -72,15 +72,15 @@ public struct Period: Hashable, Comparable, Sendable, Codable, CustomStringConve
     public var start: CalendarDate {
         switch type {
         case .month:
-            return CalendarDate(year: Period.floorDiv(index, 12), month: Period.mod(index, 12) + 1, day: 1)!
+            return CalendarDate(validYear: Period.floorDiv(index, 12), month: Period.mod(index, 12) + 1, day: 1)
         case .quarter:
-            return CalendarDate(year: Period.floorDiv(index, 4), month: Period.mod(index, 4) * 3 + 1, day: 1)!
+            return CalendarDate(validYear: Period.floorDiv(index, 4), month: Period.mod(index, 4) * 3 + 1, day: 1)
         case .financialQuarter:
             let startYear = Period.floorDiv(index, 4), q = Period.mod(index, 4)
             let month = (q * 3 + 3) % 12 + 1
-            return CalendarDate(year: q == 3 ? startYear + 1 : startYear, month: month, day: 1)!
+            return CalendarDate(validYear: q == 3 ? startYear + 1 : startYear, month: month, day: 1)
         case .financialYear:
-            return CalendarDate(year: index, month: 4, day: 1)!
+            return CalendarDate(validYear: index, month: 4, day: 1)
         case .isoWeek:
             return CalendarDate(dayNumber: index * 7 - 3)
         }
