@@ -7,7 +7,7 @@ extension MeasureStore {
     /// The cached body of `url` from `feed`, or nil.
     public func cachedFeedBody(feed: String, url: String) throws(StoreError) -> CachedFeedBody? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM feed_cache WHERE feed = ? AND url = ?", arguments: [feed, url]).map { row in
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM feed_cache WHERE feed = ? AND url = ?"), arguments: [feed, url]).map { row in
                 CachedFeedBody(feed: row["feed"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
                                status: row["status"], contentHash: row["content_hash"], body: row["body"] ?? Data(),
                                fetchedAt: row["fetched_at"])
@@ -18,10 +18,10 @@ extension MeasureStore {
     /// Keeps `entry` as the cached body of its URL, replacing any earlier one.
     public func saveFeedBody(_ entry: CachedFeedBody) throws(StoreError) {
         try write { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO feed_cache (feed, url, etag, last_modified, status, content_hash, body, fetched_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [entry.feed, entry.url, entry.etag, entry.lastModified, entry.status,
+                """).execute(arguments: [entry.feed, entry.url, entry.etag, entry.lastModified, entry.status,
                                  entry.contentHash, entry.body, entry.fetchedAt])
         }
     }
@@ -29,7 +29,7 @@ extension MeasureStore {
     /// Forgets the cached body of `url`, so the next fetch is unconditional.
     public func removeFeedBody(feed: String, url: String) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "DELETE FROM feed_cache WHERE feed = ? AND url = ?", arguments: [feed, url])
+            try db.cachedStatement(sql: "DELETE FROM feed_cache WHERE feed = ? AND url = ?").execute(arguments: [feed, url])
         }
     }
 }

@@ -16,25 +16,29 @@ extension MeasureStore {
         let provenance = try encodeProvenance(measure.provenance)
         return try write { db in
             let period = measure.period
-            let current = try Row.fetchOne(db, sql: """
+            // Cached statements: a run records one measure per indicator-period, and compiling
+            // the same SQL each time cost more than executing it (scripts/bench-collect.sh).
+            let current = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM measure
                 WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
-                """, arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
+                """), arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
             let outcome: RecordOutcome
             if let current, try Self.observation(from: current) == measure.observation {
                 let id: Int64 = current["id"]
-                try db.execute(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?",
-                               arguments: [runID, now, id])
+                try db.cachedStatement(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?")
+                    .execute(arguments: [runID, now, id])
                 outcome = .unchanged(measureID: id)
             } else {
                 if let current {
                     // Clear the flag first: the unique index allows one current row.
-                    try db.execute(sql: "UPDATE measure SET is_current = 0 WHERE id = ?", arguments: [current["id"] as Int64])
+                    try db.cachedStatement(sql: "UPDATE measure SET is_current = 0 WHERE id = ?")
+                        .execute(arguments: [current["id"] as Int64])
                 }
                 let id = try Self.insert(measure, site: site, runID: runID, provenance: provenance, now: now, db: db)
                 if let current {
                     let previousID: Int64 = current["id"]
-                    try db.execute(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?", arguments: [id, previousID])
+                    try db.cachedStatement(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?")
+                        .execute(arguments: [id, previousID])
                     outcome = .superseded(measureID: id, previousID: previousID)
                 } else {
                     outcome = .inserted(measureID: id)
@@ -106,7 +110,7 @@ extension MeasureStore {
     private static func insert(_ measure: Measure, site: String, runID: Int64, provenance: String, now: Date, db: Database) throws -> Int64 {
         let observation = measure.observation
         let period = measure.period
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO measure (
                 site, indicator, period_type, period_index, period_label, period_start, period_end,
                 value, numerator, denominator, sample_size,
@@ -114,7 +118,7 @@ extension MeasureStore {
                 na_reason, na_detail, plugin, provenance,
                 run_id, confirmed_run_id, confirmed_at, is_current, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """, arguments: [
+            """).execute(arguments: [
                 site, measure.indicatorID, period.type.rawValue, period.index, period.label,
                 period.start.description, period.end.description,
                 observation.value, observation.numerator, observation.denominator, observation.sampleSize,
@@ -128,10 +132,10 @@ extension MeasureStore {
 
     static func insertOutcome(runID: Int64, indicator: String, period: String, kind: RunOutcomeKind,
                               reason: String?, measureID: Int64?, db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR REPLACE INTO run_outcome (run_id, indicator, period_label, outcome, reason, measure_id)
             VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [runID, indicator, period, kind.rawValue, reason, measureID])
+            """).execute(arguments: [runID, indicator, period, kind.rawValue, reason, measureID])
     }
 
     static func observation(from row: Row) throws -> Observation {

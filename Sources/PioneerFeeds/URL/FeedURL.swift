@@ -61,6 +61,8 @@ public enum FeedURL {
     /// `api_key`, `apikey`, `password`, `secret`, `client_secret`, `sig`, `signature`)
     /// become `REDACTED`.
     public static func redact(_ url: String) -> String {
+        // A collection redacts every URL several times, and most carry nothing to hide.
+        guard mayCarrySecrets(url) else { return url }
         guard let schemeEnd = url.range(of: "://") else { return url }
         let authorityStart = schemeEnd.upperBound
         let authorityEnd = url[authorityStart...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
@@ -192,6 +194,37 @@ public enum FeedURL {
     private static let secretParameters: Set<String> = [
         "token", "access_token", "api_key", "apikey", "password", "secret", "client_secret", "sig", "signature",
     ]
+
+    /// Whether `url` might need redacting: false only when it has no `@` and no
+    /// `name=` after a `?`, `&` or `#` whose name is one of ``secretParameters``.
+    ///
+    /// A quick scan of the bytes that errs towards true: any non-ASCII byte in a name
+    /// (whose lower case could be ASCII) counts as a possible secret.
+    private static func mayCarrySecrets(_ url: String) -> Bool {
+        var name: [UInt8] = []
+        var inName = false
+        for byte in url.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"):
+                return true
+            case UInt8(ascii: "?"), UInt8(ascii: "&"), UInt8(ascii: "#"):
+                name.removeAll(keepingCapacity: true)
+                inName = true
+            case UInt8(ascii: "=") where inName:
+                if secretParameterBytes.contains(name) { return true }
+                inName = false
+            case 0x80...:
+                if inName { return true }
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                if inName { name.append(byte | 0x20) }
+            default:
+                if inName { name.append(byte) }
+            }
+        }
+        return false
+    }
+
+    private static let secretParameterBytes: Set<[UInt8]> = Set(secretParameters.map { Array($0.utf8) })
 
     /// Replaces secret-looking query values in `tail` (path, query and fragment).
     private static func redactQuery(_ tail: Substring) -> String {
