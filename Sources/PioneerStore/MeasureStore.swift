@@ -53,6 +53,12 @@ public final class MeasureStore: Sendable {
         // Another collection may hold the write lock for one short transaction at a time.
         configuration.busyMode = .timeout(10)
         configuration.label = "pioneer.store"
+        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed
+        // process loses nothing and the file stays consistent; a power cut may lose the
+        // last commits, never corrupt the store. Each indicator-period stays one transaction.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = StoreSchema.migrator
