@@ -27,6 +27,11 @@ final class ComposedDocument {
 /// parses again; the tree walker restores the name and reports the repeat where it
 /// is written.
 enum YAMLComposer {
+    /// Only the tags Pioneer acts on (null and merge keys). Values are typed by ConfigReader,
+    /// so resolving every scalar against Yams' full set of regular expressions (bool, int,
+    /// float, timestamp) would cost time and decide nothing.
+    static let keyResolver = Resolver.basic.appending(Resolver.Rule.merge).appending(Resolver.Rule.null)
+
     /// More repeated keys than this in one file stop the reading.
     static let maximumRepeats = 100
 
@@ -35,7 +40,7 @@ enum YAMLComposer {
         var masked: [String: String] = [:]
         while true {
             do {
-                let parser = try Parser(yaml: working, resolver: .default, constructor: .default, encoding: .utf8)
+                let parser = try Parser(yaml: working, resolver: keyResolver, constructor: .default, encoding: .utf8)
                 let root = try parser.singleRoot()
                 return ComposedDocument(parser: parser, root: root, maskedKeys: masked)
             } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
