@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerStoreTests",
-            dependencies: ["PioneerKit", "PioneerStore"],
+            dependencies: ["PioneerKit", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -76,11 +76,8 @@ public final class CollectionEngine: Sendable {
 
         let plan = CollectionPlan(site: site, plugins: plugins, periods: periods, today: options.today, store: store, logger: log)
         onEvent?(.planned(site: site.id, total: plan.total, urls: plan.jobs.count))
-        var run = RunState(site: site, runID: runID, total: plan.total, store: store, logger: log, onEvent: onEvent)
+        var run = RunState(site: site, runID: runID, total: plan.total, logger: log, onEvent: onEvent)
         run.fetches.distinctURLs = plan.jobs.count
-        for (sequence, result) in plan.settled {
-            run.finish(sequence: sequence, result: result)
-        }
         await fetchAndObserve(plan, run: &run)
 
         let counts = run.counts
@@ -92,8 +89,25 @@ public final class CollectionEngine: Sendable {
             counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries())
     }
 
-    /// Runs the fetches in a sliding window and completes each item when its last response arrives.
+    /// Indicator-periods waiting in memory for their batch to be committed: at most this many...
+    static let batchLimit = 256
+    /// ...or for this long after the first of them was computed.
+    static let commitInterval = Duration.milliseconds(25)
+
+    /// What wakes the run loop: a fetch that ended, or the commit timer.
+    private enum Arrival: Sendable {
+        case fetched(Int, Result<FeedFetchResult, FeedError>)
+        case commitDue
+    }
+
+    /// Runs the fetches in a sliding window, completes each item when its last response
+    /// arrives, and commits completed items in batches (see ``WriteBatch``).
     private func fetchAndObserve(_ plan: CollectionPlan, run: inout RunState) async {
+        var batch = WriteBatch()
+        for (sequence, result) in plan.settled {
+            batch.add(result, sequence: sequence)
+        }
+
         var waiting: [FetchKey: [Int]] = [:]
         var remaining: [Int] = []
         for (index, item) in plan.items.enumerated() {
@@ -101,41 +115,122 @@ public final class CollectionEngine: Sendable {
             remaining.append(keys.count)
             for key in keys { waiting[key, default: []].append(index) }
         }
+        // Items still to complete per URL, so a body is dropped as soon as no item needs it.
+        var usersLeft = waiting.mapValues(\.count)
         var responses: [FetchKey: Result<FetchedBody, FetchFailure>] = [:]
         for (index, item) in plan.items.enumerated() where remaining[index] == 0 {
-            run.finish(sequence: item.sequence, result: complete(item, responses: responses, run: run))
+            batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
         }
+        flush(&batch, run: &run)
 
         let jobs = plan.jobs
         let fetcher = self.fetcher
-        await withTaskGroup(of: (Int, Result<FeedFetchResult, FeedError>).self) { group in
+        await withTaskGroup(of: Arrival.self) { group in
             var next = 0
+            var finished = 0
+            var commitTimerSet = false
             func startNext() {
                 guard next < jobs.count else { return }
                 let index = next, request = jobs[index].request
                 next += 1
                 run.fetchStarted(jobs[index].key)
-                group.addTask { (index, await fetcher.fetch(request)) }
+                group.addTask { .fetched(index, await fetcher.fetch(request)) }
             }
             for _ in 0..<min(options.maxParallel, jobs.count) { startNext() }
-            for await (index, result) in group {
-                let job = jobs[index]
-                let body = received(result, job: job, run: &run)
-                responses[job.key] = body
-                for itemIndex in waiting[job.key] ?? [] {
-                    remaining[itemIndex] -= 1
-                    if remaining[itemIndex] == 0 {
+            for await arrival in group {
+                switch arrival {
+                case .commitDue:
+                    commitTimerSet = false
+                    flush(&batch, run: &run)
+                case .fetched(let index, let result):
+                    finished += 1
+                    let job = jobs[index]
+                    let body = received(result, job: job, batch: &batch, run: &run)
+                    responses[job.key] = body
+                    for itemIndex in waiting[job.key] ?? [] {
+                        remaining[itemIndex] -= 1
+                        guard remaining[itemIndex] == 0 else { continue }
                         let item = plan.items[itemIndex]
-                        run.finish(sequence: item.sequence, result: complete(item, responses: responses, run: run))
+                        batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
+                        for key in item.keys {
+                            usersLeft[key, default: 1] -= 1
+                            if usersLeft[key] == 0 { responses[key] = nil }
+                        }
+                    }
+                    startNext()
+                    if batch.count >= Self.batchLimit {
+                        flush(&batch, run: &run)
+                    } else if !batch.isEmpty, !commitTimerSet {
+                        commitTimerSet = true
+                        group.addTask {
+                            try? await Task.sleep(for: Self.commitInterval)
+                            return .commitDue
+                        }
+                    }
+                    if finished == jobs.count {
+                        // Every fetch is in: wake the commit timer rather than wait for it.
+                        group.cancelAll()
                     }
                 }
-                startNext()
+            }
+        }
+        flush(&batch, run: &run)
+    }
+
+    /// Commits `batch` in one transaction (each entry in its own savepoint), then reports
+    /// its indicator-periods, so nothing is reported done before it is on disk.
+    private func flush(_ batch: inout WriteBatch, run: inout RunState) {
+        guard !batch.isEmpty else { return }
+        let pending = batch
+        batch = WriteBatch()
+        let written: [Result<RecordOutcome?, StoreError>]
+        do {
+            written = try store.record(pending.writes, site: run.site.id, runID: run.runID)
+        } catch {
+            written = Array(repeating: .failure(error), count: pending.writes.count)
+        }
+        var unrecorded: [StoreWrite] = []
+        for (index, write) in pending.writes.enumerated() {
+            guard case .failure(let error) = written[index] else { continue }
+            switch write {
+            case .cacheFeedBody(let entry):
+                run.logger.warning("cannot update the feed cache", metadata: ["url": "\(entry.url)", "error": "\(error)"])
+            case .forgetFeedBody(_, let url):
+                run.logger.warning("cannot update the feed cache", metadata: ["url": "\(url)", "error": "\(error)"])
+            case .outcome, .measure:
+                break
+            }
+        }
+        for entry in pending.entries {
+            var result = entry.result
+            if let writeIndex = entry.writeIndex {
+                switch written[writeIndex] {
+                case .success(let outcome):
+                    if let outcome, outcome.isUnchanged, result.outcome == .collected { result.outcome = .unchanged }
+                case .failure(let error):
+                    if case .measure = pending.writes[writeIndex] {
+                        result = PeriodResult(indicator: result.indicator, period: result.period, outcome: .failed,
+                                              reason: "could not store the measure: \(error)")
+                        unrecorded.append(.outcome(indicator: result.indicator, period: result.period,
+                                                   kind: .failed, reason: result.reason))
+                    } else {
+                        run.logger.warning("cannot record the outcome in the store", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            run.finish(sequence: entry.sequence, result: result)
+        }
+        // Measures the store refused still get their failure on the run's record, if it can take it.
+        if !unrecorded.isEmpty {
+            let results = (try? store.record(unrecorded, site: run.site.id, runID: run.runID)) ?? []
+            if results.count != unrecorded.count || results.contains(where: { if case .failure = $0 { true } else { false } }) {
+                run.logger.warning("cannot record the outcome in the store", metadata: ["count": "\(unrecorded.count)"])
             }
         }
     }
 
     /// Turns a fetch result into a body for the plugins, using and updating the feed cache.
-    private func received(_ result: Result<FeedFetchResult, FeedError>, job: FetchJob,
+    private func received(_ result: Result<FeedFetchResult, FeedError>, job: FetchJob, batch: inout WriteBatch,
                           run: inout RunState) -> Result<FetchedBody, FetchFailure> {
         let shownURL = FeedURL.redact(job.key.url)
         switch result {
@@ -157,29 +252,29 @@ public final class CollectionEngine: Sendable {
             let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
                                    headers: fetched.headers, body: fetched.body,
                                    contentHash: "sha256:" + SHA256.hex(of: fetched.body), fetchedAt: fetched.fetchedAt)
-            do {
-                if !fetched.validators.isEmpty {
-                    try store.saveFeedBody(CachedFeedBody(
-                        feed: job.key.feed, url: shownURL, etag: fetched.validators.etag,
-                        lastModified: fetched.validators.lastModified, status: fetched.status,
-                        contentHash: body.contentHash, body: fetched.body, fetchedAt: fetched.fetchedAt))
-                } else if job.cached != nil {
-                    try store.removeFeedBody(feed: job.key.feed, url: shownURL)
-                }
-            } catch {
-                run.logger.warning("cannot update the feed cache", metadata: ["url": "\(shownURL)", "error": "\(error)"])
+            if !fetched.validators.isEmpty {
+                batch.add(.cacheFeedBody(CachedFeedBody(
+                    feed: job.key.feed, url: shownURL, etag: fetched.validators.etag,
+                    lastModified: fetched.validators.lastModified, status: fetched.status,
+                    contentHash: body.contentHash, body: fetched.body, fetchedAt: fetched.fetchedAt)))
+            } else if job.cached != nil {
+                batch.add(.forgetFeedBody(feed: job.key.feed, url: shownURL))
             }
             return .success(body)
         }
     }
 
-    /// Computes, checks and stores one indicator-period whose responses have all arrived.
+    /// Computes and checks one indicator-period whose responses have all arrived: a
+    /// measure to store, or the reason it failed.
     private func complete(_ item: WorkItem, responses: [FetchKey: Result<FetchedBody, FetchFailure>],
-                          run: RunState) -> PeriodResult {
+                          run: RunState) -> Completion {
         let definition = item.spec.definition
         func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil) -> PeriodResult {
             PeriodResult(indicator: definition.id, period: item.period.label, outcome: outcome, reason: reason,
                          value: value, formatted: value.map(definition.format))
+        }
+        func failed(_ reason: String) -> Completion {
+            .settled(result(.failed, reason))
         }
 
         var feedResponses: [FeedResponse] = []
@@ -202,7 +297,7 @@ public final class CollectionEngine: Sendable {
             }
         }
         guard failures.isEmpty else {
-            return result(.failed, failures.joined(separator: "; "))
+            return failed(failures.joined(separator: "; "))
         }
 
         let context = PluginContext(site: run.site.info, indicator: definition, logger: run.logger)
@@ -210,24 +305,66 @@ public final class CollectionEngine: Sendable {
         do {
             observation = try item.plugin.observe(period: item.period, responses: FeedResponses(feedResponses), context: context)
         } catch {
-            return result(.failed, CollectionPlan.pluginMessage(error, plugin: item.spec.plugin))
+            return failed(CollectionPlan.pluginMessage(error, plugin: item.spec.plugin))
         }
         let problems = ObservationCheck.problems(observation, for: definition)
         guard problems.isEmpty else {
-            return result(.failed, "plugin `\(item.spec.plugin)` returned an invalid observation: " + problems.joined(separator: "; "))
+            return failed("plugin `\(item.spec.plugin)` returned an invalid observation: " + problems.joined(separator: "; "))
         }
 
         let measure = Measure(indicatorID: definition.id, period: item.period, observation: observation,
                               provenance: Provenance(plugin: item.spec.plugin, sources: sources, collectedAt: Date()))
-        do {
-            let outcome = try store.record(measure, site: run.site.id, runID: run.runID)
-            if let missing = observation.notAvailable {
-                return result(.notAvailable, missing.description)
-            }
-            return result(outcome.isUnchanged ? .unchanged : .collected, nil, value: observation.value)
-        } catch {
-            return result(.failed, "could not store the measure: \(error)")
+        if let missing = observation.notAvailable {
+            return .store(measure, result(.notAvailable, missing.description))
         }
+        // Collected, or unchanged once the store has compared it with the current value.
+        return .store(measure, result(.collected, nil, value: observation.value))
+    }
+}
+
+/// What computing an indicator-period came to.
+enum Completion {
+    /// Nothing to store: failed or skipped, with the reason (written to the run's record).
+    case settled(PeriodResult)
+    /// A measure to store, and the result to report once it is.
+    case store(Measure, PeriodResult)
+}
+
+/// Indicator-periods computed since the last commit, and the writes that record them.
+struct WriteBatch {
+    struct Entry {
+        var sequence: Int
+        var result: PeriodResult
+        /// Its write in ``writes``; nil when there is nothing to record (never, today).
+        var writeIndex: Int?
+    }
+
+    private(set) var writes: [StoreWrite] = []
+    private(set) var entries: [Entry] = []
+
+    /// Indicator-periods waiting.
+    var count: Int { entries.count }
+    var isEmpty: Bool { writes.isEmpty }
+
+    mutating func add(_ completion: Completion, sequence: Int) {
+        switch completion {
+        case .settled(let result):
+            add(result, sequence: sequence)
+        case .store(let measure, let result):
+            entries.append(Entry(sequence: sequence, result: result, writeIndex: writes.count))
+            writes.append(.measure(measure))
+        }
+    }
+
+    /// A result that stores no measure; failed and skipped ones are written to the run's record.
+    mutating func add(_ result: PeriodResult, sequence: Int) {
+        entries.append(Entry(sequence: sequence, result: result, writeIndex: writes.count))
+        writes.append(.outcome(indicator: result.indicator, period: result.period, kind: result.outcome, reason: result.reason))
+    }
+
+    /// A feed cache update, committed with the batch.
+    mutating func add(_ write: StoreWrite) {
+        writes.append(write)
     }
 }
 

@@ -97,19 +97,18 @@ struct CollectionPlan {
                 items.append(WorkItem(sequence: sequence, spec: spec, plugin: plugin, period: period, requests: resolved))
             }
         }
-        // Jobs still wanted after failures, each made conditional when a cached body has validators.
+        // Jobs still wanted after failures, each made conditional when a cached body has
+        // validators (the cache read in one go: a read per URL cost more than the fetch).
         let wanted = Set(items.flatMap(\.keys))
-        jobs = jobs.filter { wanted.contains($0.key) }.map { job in
-            var job = job
-            do {
-                if let cached = try store.cachedFeedBody(feed: job.key.feed, url: FeedURL.redact(job.key.url)), cached.hasValidators {
-                    job.cached = cached
-                    job.request.validators = CacheValidators(etag: cached.etag, lastModified: cached.lastModified)
-                }
-            } catch {
-                logger.warning("cannot read the feed cache; fetching without validators", metadata: ["error": "\(error)"])
+        jobs = jobs.filter { wanted.contains($0.key) }
+        do {
+            let cached = try store.cachedFeedBodies(jobs.map { ($0.key.feed, FeedURL.redact($0.key.url)) })
+            for (index, body) in cached where body.hasValidators {
+                jobs[index].cached = body
+                jobs[index].request.validators = CacheValidators(etag: body.etag, lastModified: body.lastModified)
             }
-            return job
+        } catch {
+            logger.warning("cannot read the feed cache; fetching without validators", metadata: ["error": "\(error)"])
         }
     }
 

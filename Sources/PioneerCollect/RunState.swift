@@ -9,36 +9,24 @@ import PioneerFeeds
 struct RunState {
     let site: Site
     let runID: Int64
-    let store: MeasureStore
     let logger: Logger
     let onEvent: (@Sendable (CollectionEvent) -> Void)?
     private(set) var results: [PeriodResult?]
     private(set) var counts = RunCounts()
     var fetches = FetchCounts()
 
-    init(site: Site, runID: Int64, total: Int, store: MeasureStore, logger: Logger,
-         onEvent: (@Sendable (CollectionEvent) -> Void)?) {
+    init(site: Site, runID: Int64, total: Int, logger: Logger, onEvent: (@Sendable (CollectionEvent) -> Void)?) {
         self.site = site
         self.runID = runID
-        self.store = store
         self.logger = logger
         self.onEvent = onEvent
         results = Array(repeating: nil, count: total)
     }
 
-    /// Records a finished indicator-period. Outcomes that stored no measure are
-    /// written to the run's record here; stored ones were written with their measure.
+    /// Tallies and reports a finished indicator-period, once its batch is committed.
     mutating func finish(sequence: Int, result: PeriodResult) {
         results[sequence] = result
         counts.add(result.outcome)
-        if result.outcome == .failed || result.outcome == .skipped {
-            do {
-                try store.recordOutcome(runID: runID, indicator: result.indicator, period: result.period,
-                                        kind: result.outcome, reason: result.reason)
-            } catch {
-                logger.warning("cannot record the outcome in the store", metadata: ["error": "\(error)"])
-            }
-        }
         if result.outcome == .failed {
             logger.debug("failed", metadata: ["indicator": "\(result.indicator)", "period": "\(result.period)",
                                               "reason": "\(result.reason ?? "")"])

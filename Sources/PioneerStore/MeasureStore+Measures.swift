@@ -13,43 +13,102 @@ extension MeasureStore {
     /// the same transaction, so the two never disagree.
     @discardableResult
     public func record(_ measure: Measure, site: String, runID: Int64, at now: Date = Date()) throws(StoreError) -> RecordOutcome {
-        let provenance = try encodeProvenance(measure.provenance)
+        let results = try record([.measure(measure)], site: site, runID: runID, at: now)
+        switch results.first {
+        case .success(let outcome?)?:
+            return outcome
+        case .failure(let error)?:
+            throw error
+        case .success(nil)?, nil:
+            throw StoreError(.other, path: path, "the measure of \(measure.indicatorID) \(measure.period.label) was not written")
+        }
+    }
+
+    /// Records a batch of indicator-periods for `site` and run `runID` in one transaction.
+    ///
+    /// Each entry is written inside its own savepoint, so it is all-or-nothing on its
+    /// own: an entry that fails (say, a constraint) is rolled back and reported in its
+    /// slot of the result while the others are kept. The batch is committed once, which
+    /// is what makes a collection fast; a process killed before the commit loses the
+    /// whole batch and nothing else, and the file stays consistent.
+    ///
+    /// - Returns: one result per entry, in order: the ``RecordOutcome`` of a measure,
+    ///   `nil` for an outcome-only entry, or the error that rolled the entry back.
+    /// - Throws: ``StoreError`` when the batch as a whole could not be written (the
+    ///   transaction could not start or commit); then nothing of it was stored.
+    public func record(_ writes: [StoreWrite], site: String, runID: Int64,
+                       at now: Date = Date()) throws(StoreError) -> [Result<RecordOutcome?, StoreError>] {
+        guard !writes.isEmpty else { return [] }
+        let path = self.path
         return try write { db in
-            let period = measure.period
-            // Cached statements: a run records one measure per indicator-period, and compiling
-            // the same SQL each time cost more than executing it (scripts/bench-collect.sh).
-            let current = try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM measure
-                WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
-                """), arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
-            let outcome: RecordOutcome
-            if let current, try Self.observation(from: current) == measure.observation {
-                let id: Int64 = current["id"]
-                try db.cachedStatement(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?")
-                    .execute(arguments: [runID, now, id])
-                outcome = .unchanged(measureID: id)
-            } else {
-                if let current {
-                    // Clear the flag first: the unique index allows one current row.
-                    try db.cachedStatement(sql: "UPDATE measure SET is_current = 0 WHERE id = ?")
-                        .execute(arguments: [current["id"] as Int64])
-                }
-                let id = try Self.insert(measure, site: site, runID: runID, provenance: provenance, now: now, db: db)
-                if let current {
-                    let previousID: Int64 = current["id"]
-                    try db.cachedStatement(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?")
-                        .execute(arguments: [id, previousID])
-                    outcome = .superseded(measureID: id, previousID: previousID)
-                } else {
-                    outcome = .inserted(measureID: id)
+            let timestamp = now.databaseValue
+            var results: [Result<RecordOutcome?, StoreError>] = []
+            results.reserveCapacity(writes.count)
+            for entry in writes {
+                var outcome: RecordOutcome?
+                do {
+                    try db.inSavepoint {
+                        switch entry {
+                        case .measure(let measure):
+                            outcome = try Self.write(measure, site: site, runID: runID, timestamp: timestamp, db: db)
+                        case .outcome(let indicator, let period, let kind, let reason):
+                            try Self.insertOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
+                                                   reason: reason, measureID: nil, db: db)
+                        case .cacheFeedBody(let entry):
+                            try Self.saveFeedBody(entry, db: db)
+                        case .forgetFeedBody(let feed, let url):
+                            try Self.removeFeedBody(feed: feed, url: url, db: db)
+                        }
+                        return .commit
+                    }
+                    results.append(.success(outcome))
+                } catch {
+                    // A failure that aborted the whole transaction surfaces again at the commit.
+                    results.append(.failure(StoreError.from(error, path: path)))
                 }
             }
-            let kind: RunOutcomeKind = measure.observation.notAvailable != nil
-                ? .notAvailable : (outcome.isUnchanged ? .unchanged : .collected)
-            try Self.insertOutcome(runID: runID, indicator: measure.indicatorID, period: period.label, kind: kind,
-                                   reason: measure.observation.notAvailable?.description, measureID: outcome.measureID, db: db)
-            return outcome
+            return results
         }
+    }
+
+    /// Writes one measure and its run outcome row (inside the caller's savepoint).
+    private static func write(_ measure: Measure, site: String, runID: Int64, timestamp: DatabaseValue,
+                              db: Database) throws -> RecordOutcome {
+        let period = measure.period
+        // Cached statements: a run records one measure per indicator-period, and compiling
+        // the same SQL each time cost more than executing it (scripts/bench-collect.sh).
+        let current = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM measure
+            WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
+            """), arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
+        let outcome: RecordOutcome
+        if let current, try Self.observation(from: current) == measure.observation {
+            let id: Int64 = current["id"]
+            try db.cachedStatement(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?")
+                .execute(arguments: [runID, timestamp, id])
+            outcome = .unchanged(measureID: id)
+        } else {
+            if let current {
+                // Clear the flag first: the unique index allows one current row.
+                try db.cachedStatement(sql: "UPDATE measure SET is_current = 0 WHERE id = ?")
+                    .execute(arguments: [current["id"] as Int64])
+            }
+            let id = try Self.insert(measure, site: site, runID: runID, provenance: ProvenanceCoding.json(measure.provenance),
+                                     timestamp: timestamp, db: db)
+            if let current {
+                let previousID: Int64 = current["id"]
+                try db.cachedStatement(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?")
+                    .execute(arguments: [id, previousID])
+                outcome = .superseded(measureID: id, previousID: previousID)
+            } else {
+                outcome = .inserted(measureID: id)
+            }
+        }
+        let kind: RunOutcomeKind = measure.observation.notAvailable != nil
+            ? .notAvailable : (outcome.isUnchanged ? .unchanged : .collected)
+        try Self.insertOutcome(runID: runID, indicator: measure.indicatorID, period: period.label, kind: kind,
+                               reason: measure.observation.notAvailable?.description, measureID: outcome.measureID, db: db)
+        return outcome
     }
 
     /// The current measure of one indicator-period, or nil.
@@ -107,7 +166,8 @@ extension MeasureStore {
 
     // MARK: Rows
 
-    private static func insert(_ measure: Measure, site: String, runID: Int64, provenance: String, now: Date, db: Database) throws -> Int64 {
+    private static func insert(_ measure: Measure, site: String, runID: Int64, provenance: String, timestamp: DatabaseValue,
+                               db: Database) throws -> Int64 {
         let observation = measure.observation
         let period = measure.period
         try db.cachedStatement(sql: """
@@ -125,7 +185,7 @@ extension MeasureStore {
                 observation.interval?.lower, observation.interval?.upper, observation.interval?.level, observation.interval?.method,
                 observation.notAvailable?.reason.rawValue, observation.notAvailable?.detail,
                 measure.provenance.plugin, provenance,
-                runID, runID, now, now,
+                runID, runID, timestamp, timestamp,
             ])
         return db.lastInsertedRowID
     }
@@ -174,41 +234,4 @@ extension MeasureStore {
                              recordedAt: row["recorded_at"], isCurrent: row["is_current"], supersededBy: row["superseded_by"])
     }
 
-    private func encodeProvenance(_ provenance: Provenance) throws(StoreError) -> String {
-        do {
-            return String(decoding: try ProvenanceCoding.encoder.encode(provenance), as: UTF8.self)
-        } catch {
-            throw StoreError(.other, path: path, "cannot encode the provenance of a measure: \(error)")
-        }
-    }
-}
-
-/// JSON for the provenance column: sorted keys, dates in ISO 8601 with milliseconds.
-enum ProvenanceCoding {
-    /// `2026-07-03T09:14:07.512Z`
-    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
-
-    static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(style.format(date))
-        }
-        return encoder
-    }
-
-    static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let container = try decoder.singleValueContainer()
-            let text = try container.decode(String.self)
-            if let date = try? style.parse(text) { return date }
-            if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "`\(text)` is not an ISO 8601 date")
-        }
-        return decoder
-    }
 }

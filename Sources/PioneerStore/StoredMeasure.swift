@@ -73,3 +73,15 @@ public struct MeasureQuery: Sendable, Hashable {
         self.includeHistory = includeHistory
     }
 }
+
+/// One indicator-period's entry in a batch written by `MeasureStore.record(_:site:runID:at:)`.
+public enum StoreWrite: Sendable, Hashable {
+    /// A measure, with its run outcome (collected, unchanged or not available).
+    case measure(Measure)
+    /// An outcome that stored no measure: failed or skipped, with the reason.
+    case outcome(indicator: String, period: String, kind: RunOutcomeKind, reason: String?)
+    /// A response body to keep for conditional requests (replacing the URL's earlier one).
+    case cacheFeedBody(CachedFeedBody)
+    /// Forget the cached body of a URL, so its next fetch is unconditional.
+    case forgetFeedBody(feed: String, url: String)
+}

@@ -109,7 +109,24 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        // Written out by hand: `String(format:)` goes through Foundation, and a collection
+        // prints several dates for every measure it stores.
+        var text = ""
+        text.reserveCapacity(10)
+        Self.appendPadded(year, width: 4, to: &text)
+        text.append("-")
+        Self.appendPadded(month, width: 2, to: &text)
+        text.append("-")
+        Self.appendPadded(day, width: 2, to: &text)
+        return text
+    }
+
+    /// Appends `value` in decimal, zero-padded to `width` digits (a minus sign first when negative).
+    static func appendPadded(_ value: Int, width: Int, to text: inout String) {
+        if value < 0 { text.append("-") }
+        let digits = String(value.magnitude)
+        if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
+        text.append(digits)
     }
 
     public init(from decoder: any Decoder) throws {
