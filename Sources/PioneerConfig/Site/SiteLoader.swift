@@ -129,6 +129,12 @@ public struct SiteLoader: Sendable {
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             throw ConfigError([ConfigIssue(.error, at: .unknown(file), path: "", "the file is saved as UTF-16; save it as UTF-8")])
         }
+        // The fast path: valid UTF-8 is checked and copied in one pass. Only invalid
+        // text is decoded scalar by scalar, to say where it goes wrong.
+        if var text = String(validating: bytes, as: UTF8.self) {
+            if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            return text
+        }
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         var consumed = 0

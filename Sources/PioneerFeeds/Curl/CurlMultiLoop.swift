@@ -7,8 +7,10 @@ import Foundation
 /// Callers' tasks queue transfers and suspend on a continuation. One driver thread
 /// admits queued transfers within the limits, calls `curl_multi_perform`, completes
 /// finished transfers and sleeps in `curl_multi_poll` until libcurl or a new request
-/// needs it. The thread exits when nothing is queued or running, and a new one starts
-/// on the next request; idle connections stay in the multi handle's cache for reuse.
+/// needs it. When nothing is queued or running the thread lingers for ``idleLinger``
+/// (a caller usually submits its next request a moment after the last one finished,
+/// and starting a thread each time cost more than the transfer), then exits; a new
+/// one starts on the next request. Idle connections stay in the multi handle's cache.
 final class CurlMultiLoop: @unchecked Sendable {
     // @unchecked Sendable, because libcurl handles are not thread-safe and Swift cannot
     // check C pointers. The discipline that makes it safe:
@@ -19,6 +21,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     //   work happens-before the next one's.
     // - The only call made on `multi` from other threads is `curl_multi_wakeup`, which
     //   libcurl documents as safe from any thread.
+
+    /// How long an idle driver thread waits for new work before it exits.
+    static let idleLinger: Duration = .milliseconds(200)
 
     private let multi: UnsafeMutableRawPointer?
     private let limits: FeedClientLimits
@@ -126,7 +131,24 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private func drive() {
         guard let multi else { return }
-        while let work = state.withLock({ takeWork(&$0) }) {
+        let clock = ContinuousClock()
+        var idleSince: ContinuousClock.Instant?
+        while true {
+            guard let work = state.withLock({ takeWork(&$0) }) else {
+                // Nothing queued or running: wait for a wakeup, or stop after the linger.
+                let now = clock.now
+                let since = idleSince ?? now
+                idleSince = since
+                let left = Self.idleLinger - since.duration(to: now)
+                if left <= .zero {
+                    if state.withLock({ stopIfIdle(&$0) }) { return }
+                    continue
+                }
+                let milliseconds = max(1, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+                _ = curl_multi_poll(multi, nil, 0, milliseconds, nil)
+                continue
+            }
+            idleSince = nil
             for id in work.cancelled {
                 if let (handle, transfer) = running.first(where: { $0.value.id == id }) {
                     remove(handle, transfer, from: multi, result: .failure(TransportError(.cancelled)))
@@ -150,8 +172,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// Admits queued transfers within the limits and collects cancellations; nil (and the
-    /// driver stops) when nothing is queued or running. Called under the lock.
+    /// Admits queued transfers within the limits and collects cancellations; nil when
+    /// nothing is queued or running. Called under the lock.
     private func takeWork(_ state: inout State) -> Work? {
         var admitted: [CurlTransfer] = []
         var index = 0
@@ -167,12 +189,19 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
         }
         if state.activeIDs.isEmpty {
-            state.driverRunning = false
             return nil
         }
         let cancelled = state.cancelRequests
         state.cancelRequests.removeAll()
         return Work(admitted: admitted, cancelled: cancelled)
+    }
+
+    /// Marks the driver stopped when there is still no work; the next submit starts a new one.
+    /// Called under the lock, as the driver's last act when it returns true.
+    private func stopIfIdle(_ state: inout State) -> Bool {
+        guard state.pending.isEmpty, state.activeIDs.isEmpty else { return false }
+        state.driverRunning = false
+        return true
     }
 
     private func start(_ transfer: CurlTransfer, on multi: UnsafeMutableRawPointer) {

@@ -15,19 +15,23 @@ public enum JSONValue: Sendable, Hashable, Codable {
         public var description: String
     }
 
-    /// Parses UTF-8 JSON (a byte-order mark is skipped).
+    /// Parses UTF-8 JSON (a byte-order mark is skipped), strictly as RFC 8259 says.
+    ///
+    /// Errors say what was found and where: `expected `,` or `}` in an object, found
+    /// the end of the body (line 1, column 9)`. Nesting deeper than 512 levels is refused.
     public init(parsing data: Data) throws(ParseError) {
         var bytes = data
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard !bytes.isEmpty else { throw ParseError(description: "the body is empty") }
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw ParseError(description: underlying ?? context.debugDescription)
-        } catch {
-            throw ParseError(description: "it could not be read as JSON")
+        let result: Result<JSONValue, ParseError> = bytes.withUnsafeBytes { raw in
+            let buffer = raw.bindMemory(to: UInt8.self)
+            do throws(ParseError) {
+                return .success(try JSONParser.parse(buffer))
+            } catch {
+                return .failure(error)
+            }
         }
+        self = try result.get()
     }
 
     public init(from decoder: any Decoder) throws {

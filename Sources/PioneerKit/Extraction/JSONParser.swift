@@ -1,0 +1,312 @@
+// A strict RFC 8259 JSON parser straight into JSONValue: one pass over the bytes, no
+// Foundation, errors that say what was found where (line, column). Feeds are parsed
+// once per response, and decoding through JSONDecoder's Codable machinery cost more
+// than fetching a small body (scripts/bench-collect.sh).
+
+/// Parses UTF-8 JSON text into a ``JSONValue``.
+struct JSONParser {
+    /// Deepest nesting accepted; deeper input is refused rather than risk the stack.
+    static let maximumDepth = 512
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    /// The one JSON value `bytes` hold, with only whitespace around it.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.ParseError) -> JSONValue {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count else { throw parser.error("the body holds only whitespace") }
+        let value = try parser.value()
+        parser.skipWhitespace()
+        if parser.index < bytes.count {
+            throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
+        }
+        return value
+    }
+
+    // MARK: Values
+
+    private mutating func value() throws(JSONValue.ParseError) -> JSONValue {
+        guard index < bytes.count else { throw unexpected(where: "a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object()
+        case UInt8(ascii: "["): return try array()
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default: throw unexpected(where: "a value")
+        }
+    }
+
+    private mutating func object() throws(JSONValue.ParseError) -> JSONValue {
+        try enter()
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else {
+                throw unexpected(where: "an object key (a quoted string)")
+            }
+            let key = try string()
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after the key \"\(key)\", found \(describeCurrent())") }
+            index += 1
+            skipWhitespace()
+            // A repeated key keeps its last value, as JSONSerialization and most readers do.
+            members[key] = try value()
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                depth -= 1
+                return .object(members)
+            default:
+                throw error("expected `,` or `}` in an object, found \(describeCurrent())")
+            }
+        }
+    }
+
+    private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
+        try enter()
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try value())
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                depth -= 1
+                return .array(elements)
+            default:
+                throw error("expected `,` or `]` in an array, found \(describeCurrent())")
+            }
+        }
+    }
+
+    private mutating func enter() throws(JSONValue.ParseError) {
+        depth += 1
+        if depth > Self.maximumDepth {
+            throw error("the JSON nests more than \(Self.maximumDepth) levels deep")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONValue.ParseError) {
+        let count = word.utf8CodeUnitCount
+        let matches = index + count <= bytes.count && (0..<count).allSatisfy { bytes[index + $0] == word.utf8Start[$0] }
+        guard matches else { throw unexpected(where: "a value") }
+        index += count
+    }
+
+    // MARK: Numbers
+
+    private mutating func number() throws(JSONValue.ParseError) -> Double {
+        let start = index
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek(), isDigit(first) else { throw error("a number needs digits after `-`") }
+        if first == UInt8(ascii: "0") {
+            index += 1
+            if let next = peek(), isDigit(next) { throw error("a number may not start with 0 followed by digits") }
+        } else {
+            skipDigits()
+        }
+        if peek() == UInt8(ascii: ".") {
+            index += 1
+            guard let next = peek(), isDigit(next) else { throw error("a number needs digits after its decimal point") }
+            skipDigits()
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard let next = peek(), isDigit(next) else { throw error("a number needs digits in its exponent") }
+            skipDigits()
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let number = Double(text), number.isFinite else {
+            throw error("the number \(text) is too large", at: start)
+        }
+        return number
+    }
+
+    private func isDigit(_ byte: UInt8) -> Bool {
+        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+    }
+
+    private mutating func skipDigits() {
+        while let byte = peek(), isDigit(byte) { index += 1 }
+    }
+
+    // MARK: Strings
+
+    private mutating func string() throws(JSONValue.ParseError) -> String {
+        let open = index
+        index += 1
+        let start = index
+        // The common case: no escapes, so the bytes between the quotes are the string.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let text = String(validating: slice, as: UTF8.self) else {
+                    throw error("a string is not valid UTF-8", at: open)
+                }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("a string holds a raw control character; it must be escaped") }
+            index += 1
+        }
+        guard index < bytes.count else { throw error("a string is not closed with `\"`", at: open) }
+
+        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                guard let text = String(validating: utf8, as: UTF8.self) else {
+                    throw error("a string is not valid UTF-8", at: open)
+                }
+                return text
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard let escape = peek() else { break }
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
+                case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
+                case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
+                case UInt8(ascii: "u"):
+                    let scalar = try unicodeEscape()
+                    utf8.append(contentsOf: String(Character(scalar)).utf8)
+                default:
+                    index -= 1
+                    throw error("`\\\(String(UnicodeScalar(escape)))` is not a JSON escape")
+                }
+            default:
+                if byte < 0x20 { throw error("a string holds a raw control character; it must be escaped") }
+                utf8.append(byte)
+                index += 1
+            }
+        }
+        throw error("a string is not closed with `\"`", at: open)
+    }
+
+    /// The scalar of a `\uXXXX` escape (the `\u` already read), joining a surrogate pair.
+    private mutating func unicodeEscape() throws(JSONValue.ParseError) -> Unicode.Scalar {
+        let high = try hex4()
+        if (0xD800...0xDBFF).contains(high) {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                throw error("a \\u escape of a high surrogate must be followed by its low surrogate")
+            }
+            index += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low),
+                  let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)) else {
+                throw error("a \\u escape of a high surrogate must be followed by its low surrogate")
+            }
+            return scalar
+        }
+        guard let scalar = Unicode.Scalar(high) else {
+            throw error("a \\u escape holds a lone low surrogate")
+        }
+        return scalar
+    }
+
+    private mutating func hex4() throws(JSONValue.ParseError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("a \\u escape needs four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("a \\u escape needs four hex digits")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    // MARK: Positions and messages
+
+    private func peek() -> UInt8? {
+        index < bytes.count ? bytes[index] : nil
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    /// The current byte for a message: `the end of the body`, `` `x` ``, or a code point.
+    private func describeCurrent() -> String {
+        guard index < bytes.count else { return "the end of the body" }
+        let byte = bytes[index]
+        if byte >= 0x21 && byte < 0x7F { return "`\(String(UnicodeScalar(byte)))`" }
+        if byte == 0x20 { return "a space" }
+        return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+
+    /// "unexpected `x` where <what> was expected", or "the JSON ends where…" at the end.
+    private func unexpected(where what: String) -> JSONValue.ParseError {
+        guard index < bytes.count else { return error("the JSON ends where \(what) was expected") }
+        return error("unexpected \(describeCurrent()) where \(what) was expected")
+    }
+
+    /// An error at `offset` (the current position by default), with its line and column.
+    private func error(_ message: String, at offset: Int? = nil) -> JSONValue.ParseError {
+        let offset = min(offset ?? index, bytes.count)
+        var line = 1, column = 1
+        var position = 0
+        while position < offset {
+            let byte = bytes[position]
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                // Columns count characters: UTF-8 continuation bytes do not start one.
+                column += 1
+            }
+            position += 1
+        }
+        return JSONValue.ParseError(description: "\(message) (line \(line), column \(column))")
+    }
+}
