@@ -46,6 +46,8 @@ struct CollectionPlan {
     init(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection, today: CalendarDate,
          store: MeasureStore, logger: Logger) {
         var jobIndex: [FetchKey: Int] = [:]
+        // Placeholder values by period: many indicators share each period.
+        var placeholders: [Period: [String: String]] = [:]
         for spec in site.indicators {
             let definition = spec.definition
             for period in periods.periods(of: definition.periodType) {
@@ -78,7 +80,10 @@ struct CollectionPlan {
                         break
                     }
                     do {
-                        let url = try FeedURL.resolve(request, feed: feed, period: period)
+                        let requestPeriod = request.period ?? period
+                        let values = placeholders[requestPeriod] ?? FeedURL.placeholderValues(for: requestPeriod)
+                        placeholders[requestPeriod] = values
+                        let url = try FeedURL.resolve(request, feed: feed, placeholders: values)
                         let key = FetchKey(feed: feed.name, url: url)
                         if jobIndex[key] == nil {
                             jobIndex[key] = jobs.count

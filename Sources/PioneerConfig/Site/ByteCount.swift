@@ -47,9 +47,6 @@ enum ByteCount {
 extension StringProtocol {
     /// The text without leading or trailing whitespace.
     func trimmingWhitespace() -> String {
-        var text = Substring(self)
-        while let first = text.first, first.isWhitespace { text = text.dropFirst() }
-        while let last = text.last, last.isWhitespace { text = text.dropLast() }
-        return String(text)
+        trimmingWhitespaceFast()
     }
 }

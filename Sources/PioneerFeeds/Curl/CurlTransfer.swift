@@ -184,7 +184,7 @@ final class CurlTransfer: @unchecked Sendable {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingWhitespace().lowercased()
+        let name = line[..<colon].trimmingWhitespace().lowercasedFast()
         let value = line[line.index(after: colon)...].trimmingWhitespace()
         headers.append((name, value))
         if name == "location" { locations.append(value) }

@@ -46,8 +46,8 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// The value of the first header called `name` (case-insensitive).
     public func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.name.lowercased() == wanted }?.value
+        let wanted = name.lowercasedFast()
+        return headers.first { $0.name.lowercasedFast() == wanted }?.value
     }
 
     /// "GET <url>" with credentials removed; never shows secrets.

@@ -26,16 +26,21 @@ public enum FeedURL {
     ///   brace, or a base URL that is not http or https.
     public static func resolve(_ request: FeedRequest, feed: FeedDefinition, period: Period) throws(FeedError) -> String {
         let period = request.period ?? period
-        let shownURL = join(feed.baseURL, request.path)
+        return try resolve(request, feed: feed, placeholders: placeholderValues(for: period))
+    }
+
+    /// ``resolve(_:feed:period:)`` with the placeholder values already worked out (see
+    /// ``placeholderValues(for:)``), for a caller resolving many requests of one period.
+    /// The values must be those of the request's own period when it has one.
+    public static func resolve(_ request: FeedRequest, feed: FeedDefinition,
+                               placeholders values: [String: String]) throws(FeedError) -> String {
         func failure(_ cause: FeedError.Cause) -> FeedError {
-            FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: cause)
+            FeedError(feed: feed.name, url: join(feed.baseURL, request.path), attempts: 0, cause: cause)
         }
         let base = feed.baseURL.trimmingWhitespace()
-        let lowerBase = base.lowercased()
-        guard lowerBase.hasPrefix("http://") || lowerBase.hasPrefix("https://") else {
+        guard hasHTTPScheme(base) else {
             throw failure(.invalidURL("base_url `\(redact(base))` must start with http:// or https://"))
         }
-        let values = placeholderValues(for: period)
         var unknown: [String] = []
         let path: String
         var query: [String] = []
@@ -54,6 +59,12 @@ public enum FeedURL {
             url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
         }
         return url
+    }
+
+    /// Whether `url` starts with `http://` or `https://`, in any case.
+    static func hasHTTPScheme(_ url: String) -> Bool {
+        let lower = url.utf8.prefix(8).map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        return lower.starts(with: "http://".utf8) || lower.starts(with: "https://".utf8)
     }
 
     /// `url` without credentials: `user:password@` is removed from the authority, and the
@@ -85,7 +96,7 @@ public enum FeedURL {
         let authorityEnd = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
         var authority = url[schemeEnd.upperBound..<authorityEnd]
         if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        return (url[..<schemeEnd.upperBound] + authority).lowercased()
+        return (url[..<schemeEnd.upperBound] + authority).lowercasedFast()
     }
 
     /// `base` and `path` with exactly one slash between them.
@@ -99,7 +110,8 @@ public enum FeedURL {
         return String(base + "/" + path)
     }
 
-    static func placeholderValues(for period: Period) -> [String: String] {
+    /// The value of every placeholder for `period`, by name without braces.
+    public static func placeholderValues(for period: Period) -> [String: String] {
         let start = period.start
         return [
             "period": period.label,
@@ -148,30 +160,33 @@ public enum FeedURL {
 
     /// Percent-encodes everything but RFC 3986 unreserved characters.
     static func percentEncode(_ text: Substring) -> String {
-        var output = ""
-        for byte in text.utf8 {
-            if isUnreserved(byte) {
-                output.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                output += hex(byte)
-            }
-        }
-        return output
+        encode(text) { isUnreserved($0) }
     }
 
     /// Encodes only what may never appear raw in a URL (space, controls, quotes, non-ASCII),
     /// keeping `/ ? & = % :` and the other delimiters the template author wrote in a path.
     static func encodeLiteral(_ text: Substring) -> String {
-        var output = ""
+        encode(text) { isUnreserved($0) || allowedLiteral.contains($0) }
+    }
+
+    /// `text` with every byte that `keep` refuses written as `%XX`.
+    private static func encode(_ text: Substring, keep: (UInt8) -> Bool) -> String {
+        if text.utf8.allSatisfy(keep) { return String(text) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count * 3)
         for byte in text.utf8 {
-            if isUnreserved(byte) || allowedLiteral.contains(byte) {
-                output.unicodeScalars.append(Unicode.Scalar(byte))
+            if keep(byte) {
+                bytes.append(byte)
             } else {
-                output += hex(byte)
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hexDigits[Int(byte >> 4)])
+                bytes.append(hexDigits[Int(byte & 0x0F)])
             }
         }
-        return output
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     private static let allowedLiteral = Set(":/?#[]@!$&'()*+,;=%".utf8)
 
@@ -184,11 +199,6 @@ public enum FeedURL {
         default:
             return false
         }
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return "%" + String(digits[Int(byte >> 4)]) + String(digits[Int(byte & 0x0F)])
     }
 
     private static let secretParameters: Set<String> = [
@@ -233,7 +243,7 @@ public enum FeedURL {
         let query = tail[tail.index(after: questionMark)..<queryEnd]
         let parameters = query.split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
             guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
-            let name = parameter[..<equals].lowercased()
+            let name = parameter[..<equals].lowercasedFast()
             return secretParameters.contains(name) ? parameter[...equals] + "REDACTED" : String(parameter)
         }
         return tail[...questionMark] + parameters.joined(separator: "&") + tail[queryEnd...]
@@ -244,9 +254,6 @@ extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and line breaks.
     func trimmingWhitespace() -> String {
         // `Character.isWhitespace`, because "\r\n" is one Character and would not equal "\r".
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else {
-            return ""
-        }
-        return String(self[first...last])
+        trimmingWhitespaceFast()
     }
 }

@@ -65,7 +65,7 @@ public final class ConfigReader {
             typeError(value, expected: "a string")
             return nil
         }
-        if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if required && text.isBlankOnOneLine {
             issues.error("must not be empty", at: value)
             return nil
         }

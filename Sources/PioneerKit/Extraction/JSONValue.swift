@@ -82,7 +82,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var numberValue: Double? {
         switch self {
         case .number(let number): return number
-        case .string(let text): return Double(text.trimmingCharacters(in: .whitespaces))
+        case .string(let text): return Double(text.trimmingSpacesAndTabs())
         default: return nil
         }
     }

@@ -114,9 +114,6 @@ extension Period {
 
 extension StringProtocol {
     func trimmingWhitespace() -> String {
-        var s = Substring(self)
-        while let first = s.first, first.isWhitespace { s = s.dropFirst() }
-        while let last = s.last, last.isWhitespace { s = s.dropLast() }
-        return String(s)
+        trimmingWhitespaceFast()
     }
 }
