@@ -68,23 +68,10 @@ public enum ConfigDocument {
             break
         }
 
-        let document: ComposedDocument
-        do {
-            document = try YAMLComposer.compose(text, file: file)
-        } catch {
-            return (nil, error.issues)
-        }
-        guard let root = document.root else {
+        let composition = YAMLComposer.compose(text, file: file, maximumDepth: maximumDepth, maximumNodes: maximumNodes)
+        if composition.isEmpty {
             return refuse("the file is empty (it holds only comments)")
         }
-        return withExtendedLifetime(document) {
-            var builder = ConfigTreeBuilder(file: file, maximumDepth: maximumDepth, maximumNodes: maximumNodes,
-                                            maskedKeys: document.maskedKeys)
-            let tree = builder.build(root, path: "", depth: 0, fallback: SourceLocation(file: file, line: 1, column: 1))
-            if let fatal = builder.fatal {
-                return (nil, builder.issues + [fatal])
-            }
-            return (tree, builder.issues)
-        }
+        return (composition.root, composition.issues)
     }
 }

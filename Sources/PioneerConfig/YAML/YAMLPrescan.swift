@@ -1,9 +1,10 @@
-// A cheap pass over YAML text before Yams sees it, refusing the two shapes Yams
-// cannot survive: nesting thousands of levels deep (its composer recurses and would
-// exhaust the stack) and lists, mappings or aliases used as keys (Yams hashes keys,
-// and an alias bomb as a key takes exponential time to hash).
+// A cheap pass over YAML text before libyaml parses it, refusing two shapes early and
+// with a plain message: nesting far deeper than any configuration (libyaml would keep
+// a state per level, and the composer a frame per level, for thousands of levels) and
+// lists, mappings or aliases used as keys (refused here at the key, before any of it
+// is composed).
 
-/// Finds input that must not reach Yams, without parsing it.
+/// Finds input that must not reach the parser, without parsing it.
 ///
 /// The depth estimate errs on the high side: flow brackets (`[`, `{`) outside quotes
 /// and comments, plus one level per increase of block indentation, plus one per
