@@ -257,6 +257,13 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 2 && issue.location.column == 6)
     }
 
+    @Test("a key after non-ASCII text is located in characters, not bytes")
+    func complexKeyColumnAfterAccents() throws {
+        let issue = try onlyIssue("é: 1\nñ: [x, y]: 2\n")
+        #expect(issue.message.hasPrefix("a list or mapping used as a key is not supported"))
+        #expect(issue.location.line == 2 && issue.location.column == 9)
+    }
+
     @Test("an explicit key is refused")
     func explicitKey() throws {
         let issue = try onlyIssue("? a\n: 1\n")
@@ -342,6 +349,13 @@ struct ConfigDocumentTests {
         let issue = try onlyIssue("a: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000))
         #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
         #expect(issue.location.line == 1 && issue.location.column == 67)
+    }
+
+    @Test("line breaks outside ASCII count as lines when nesting is measured")
+    func deepNestingAfterUnicodeLineBreaks() throws {
+        let issue = try onlyIssue("a: 1\u{85}b: 2\u{2028}c: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n")
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+        #expect(issue.location.line == 3 && issue.location.column == 67)
     }
 
     @Test("deep block nesting by indentation is refused")
