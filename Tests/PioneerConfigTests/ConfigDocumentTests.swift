@@ -423,6 +423,65 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 2 && issue.location.column == 8)
     }
 
+    @Test("damaged YAML never crashes: thousands of seeded random edits of a full example")
+    func randomEditsNeverCrash() {
+        let original = Array("""
+        site: &site
+          id: torbay
+          name: "Torbay \\"and\\" South Devon"
+          focus: [frailty, 'care homes', { a: 1, b: [x, y] }]
+        feeds:
+          bi: { base_url: "https://bi.example", auth: { type: bearer, token: "${TOKEN}" } }
+        defaults: &defaults
+          period: month
+          better: !!str higher
+        indicators:
+          - id: a
+            <<: *defaults
+            config: *site
+            notes: |
+              literal text
+              over lines
+          - id: b
+            tags: !!seq [*defaults, *site, ~, null, '']
+            folded: >
+              folded text
+
+        """.unicodeScalars)
+        let pieces: [String] = ["[", "]", "{", "}", ":", ": ", "- ", "&a ", "*a", "*site", "!!map ", "!x ", "\"", "'",
+                                "\n", "\n  ", "\t", "#", ",", "? ", "<<: ", "~", "---\n", "...\n", "|\n", ">-\n", "%YAML 1.1\n", "é", "\u{85}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        var parsed = 0
+        for _ in 0..<3_000 {
+            var scalars = original
+            for _ in 0...random(4) {
+                let at = random(scalars.count + 1)
+                switch random(3) {
+                case 0 where at < scalars.count:
+                    scalars.removeSubrange(at..<min(scalars.count, at + 1 + random(6)))
+                case 1:
+                    let start = random(scalars.count)
+                    scalars.insert(contentsOf: scalars[start..<min(scalars.count, start + random(40))], at: at)
+                default:
+                    scalars.insert(contentsOf: pieces[random(pieces.count)].unicodeScalars, at: at)
+                }
+            }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars)
+            let (tree, found) = ConfigDocument.read(String(text), file: file)
+            #expect(tree != nil || !found.isEmpty)
+            if tree != nil { parsed += 1 }
+        }
+        // Many edits still leave valid YAML, so the composer's own checks were reached too.
+        #expect(parsed > 300, "\(parsed) of 3000 parsed")
+    }
+
     @Test("many repeated keys stop at a limit")
     func manyRepeats() throws {
         let text = (0...150).map { _ in "a: 1" }.joined(separator: "\n") + "\n"

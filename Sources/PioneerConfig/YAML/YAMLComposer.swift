@@ -153,7 +153,8 @@ struct YAMLComposer {
             return failure(YAMLSyntaxIssue.fileIssue(file, "ran out of memory while reading the YAML"))
         }
         defer { yaml_parser_delete(parser) }
-        // As Yams did: a byte order mark is then skipped by the scanner and counted in columns.
+        // The text is UTF-8. Naming the encoding skips libyaml's detection, so a byte order
+        // mark is skipped by the scanner and counted as a column, as Pioneer has always counted it.
         yaml_parser_set_encoding(parser, YAML_UTF8_ENCODING)
         yaml_parser_set_input_string(parser, input, bytes.count)
 
