@@ -27,7 +27,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -67,10 +66,15 @@ let package = Package(
         .target(
             name: "PioneerConfig",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerPlugins",
-                .product(name: "Yams", package: "Yams"),
+                "PioneerKit", "PioneerCore", "PioneerPlugins", "CYAML",
             ],
             swiftSettings: swiftSettings
+        ),
+        // The system libyaml: PioneerConfig composes configuration from its parse events.
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
         ),
         .systemLibrary(
             name: "CCurl",

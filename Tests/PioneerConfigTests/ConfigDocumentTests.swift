@@ -71,6 +71,52 @@ struct ConfigDocumentTests {
         #expect(timeout.path == "other.timeout")
     }
 
+    @Test("an alias to a scalar is a copy of the scalar, at the alias's path")
+    func aliasToScalar() throws {
+        let tree = try ConfigDocument.parse("a: &n 5\nb: *n\nc: [*n, *n]\n", file: file)
+        let b = try #require(tree["b"])
+        #expect(b.content == .scalar("5", quoted: false))
+        #expect(b.path == "b")
+        #expect(b.location == SourceLocation(file: file, line: 1, column: 4))
+        #expect(tree["c"]?.items?.map(\.path) == ["c[0]", "c[1]"])
+    }
+
+    @Test("aliases inside an anchored node get the paths of each place they are copied to")
+    func nestedAliasPaths() throws {
+        let tree = try ConfigDocument.parse("base: &b { inner: &i [1, 2] }\nother: *b\nlist: [*i]\n", file: file)
+        #expect(tree["other"]?["inner"]?.items?[1].path == "other.inner[1]")
+        #expect(tree["list"]?.items?[0].items?[1].path == "list[0][1]")
+        #expect(tree["list"]?.items?[0].items?[1].scalar == "2")
+    }
+
+    @Test("a redefined anchor is the one an alias below it refers to")
+    func redefinedAnchor() throws {
+        let tree = try ConfigDocument.parse("a: &x 1\nb: &x 2\nc: *x\n", file: file)
+        #expect(tree["c"]?.scalar == "2")
+    }
+
+    @Test("an anchor cannot refer to itself")
+    func selfReferentialAlias() throws {
+        let issue = try onlyIssue("a: &x [1, *x]\n")
+        #expect(issue.message == "alias `*x` refers to no anchor defined above it (define `&name` before using `*name`)")
+        #expect(issue.location.line == 1 && issue.location.column == 11)
+    }
+
+    @Test("a document of only `---` is an empty value")
+    func onlyDocumentMarker() throws {
+        #expect(try ConfigDocument.parse("---\n", file: file).isNull)
+    }
+
+    @Test("a long list of mappings keeps every path")
+    func longList() throws {
+        let text = "indicators:\n" + (0..<5_000).map { "  - id: i\($0)\n    config: { path: /\($0) }\n" }.joined()
+        let tree = try ConfigDocument.parse(text, file: file)
+        let last = try #require(tree["indicators"]?.items?.last?["config"]?["path"])
+        #expect(last.path == "indicators[4999].config.path")
+        #expect(last.scalar == "/4999")
+        #expect(last.location.line == 10_001)
+    }
+
     // MARK: Repeated keys
 
     @Test("a repeated key is reported at the repeat, naming the first")
@@ -95,6 +141,33 @@ struct ConfigDocumentTests {
         let issue = try onlyIssue("name: a\n\"name\": b\n")
         #expect(issue.message.hasPrefix("duplicate key `name` (first at line 1)"))
         #expect(issue.location.line == 2 && issue.location.column == 1)
+    }
+
+    @Test("a repeat inside a flow mapping in a list is reported at the repeat, with its path")
+    func repeatInFlowMappingInList() throws {
+        let issue = try onlyIssue("items:\n  - {id: a, name: b, id: c}\n")
+        #expect(issue.message == "duplicate key `id` (first at line 2); a key may appear once in a mapping")
+        #expect(issue.location.line == 2 && issue.location.column == 22)
+        #expect(issue.path == "items[0].id")
+    }
+
+    @Test("a repeat in a mapping with many keys is found")
+    func repeatInLargeMapping() throws {
+        let lines = (0..<40).map { "key\($0): \($0)" } + ["key7: again", "key39: again"]
+        let found = issues(lines.joined(separator: "\n") + "\n")
+        #expect(found.map { "\($0.location.line) \($0.path)" } == ["41 key7", "42 key39"], "\(found.listing)")
+        #expect(found.first?.message.contains("(first at line 8)") == true)
+    }
+
+    @Test("the value of a repeated key is dropped without reports, but its anchors stay usable")
+    func repeatedValueKeepsItsAnchors() throws {
+        let (tree, found) = ConfigDocument.read("a: 1\na: &x { k: !secret 1, k: 2 }\nb: *x\n", file: file)
+        #expect(found.map(\.message) == ["duplicate key `a` (first at line 1); a key may appear once in a mapping"])
+        #expect(tree?["a"]?.scalar == "1")
+        let k = try #require(tree?["b"]?["k"])
+        #expect(k.scalar == "1")
+        #expect(k.path == "b.k")
+        #expect(tree?["b"]?.entries?.count == 1)
     }
 
     // MARK: Syntax errors
@@ -152,11 +225,43 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 1 && issue.location.column == 1)
     }
 
-    @Test("a list used as a key is refused before Yams hashes it")
+    @Test("keys spelled as null in plain text are refused, each with its message")
+    func nullKeySpellings() throws {
+        #expect(try onlyIssue("null: 1\n").message == "a key must be a string, found null `null`")
+        #expect(try onlyIssue("a: 1\nNULL: 2\n").message == "a key must be a string, found null `NULL`")
+        #expect(try onlyIssue("!!null x: 1\n").message == "a key must be a string, found null `x`")
+        let empty = try onlyIssue("{a: 1, : 2}\n")
+        #expect(empty.message.hasPrefix("YAML syntax error"))
+    }
+
+    @Test("a quoted key is a string, even when it reads like null or a merge")
+    func quotedKeysAreStrings() throws {
+        let tree = try ConfigDocument.parse("\"~\": 1\n'null': 2\n\"<<\": 3\n", file: file)
+        #expect(tree.entries?.map(\.key) == ["~", "null", "<<"])
+        #expect(tree["~"]?.path == "~")
+    }
+
+    @Test("a key with a standard tag is read as text; another tag is reported")
+    func taggedKeys() throws {
+        let tree = try ConfigDocument.parse("!!str 1: a\n!!int 2: b\n", file: file)
+        #expect(tree.entries?.map(\.key) == ["1", "2"])
+        let issue = try onlyIssue("!!binary x: 1\n")
+        #expect(issue.message == "the YAML tag `!!binary` is not supported here; remove it and write a plain value")
+        #expect(issue.location.line == 1 && issue.location.column == 1)
+    }
+
+    @Test("a list used as a key is refused before it is composed")
     func listKey() throws {
         let issue = try onlyIssue("a: 1\n[x, y]: 2\n")
         #expect(issue.message == "a list or mapping used as a key is not supported; keys are plain strings, written `key: value`")
         #expect(issue.location.line == 2 && issue.location.column == 6)
+    }
+
+    @Test("a key after non-ASCII text is located in characters, not bytes")
+    func complexKeyColumnAfterAccents() throws {
+        let issue = try onlyIssue("é: 1\nñ: [x, y]: 2\n")
+        #expect(issue.message.hasPrefix("a list or mapping used as a key is not supported"))
+        #expect(issue.location.line == 2 && issue.location.column == 9)
     }
 
     @Test("an explicit key is refused")
@@ -246,6 +351,13 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 1 && issue.location.column == 67)
     }
 
+    @Test("line breaks outside ASCII count as lines when nesting is measured")
+    func deepNestingAfterUnicodeLineBreaks() throws {
+        let issue = try onlyIssue("a: 1\u{85}b: 2\u{2028}c: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n")
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+        #expect(issue.location.line == 3 && issue.location.column == 67)
+    }
+
     @Test("deep block nesting by indentation is refused")
     func deepBlockNesting() throws {
         let text = (0..<200).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " 1\n"
@@ -272,6 +384,102 @@ struct ConfigDocumentTests {
         let issue = try onlyIssue(lines.joined(separator: "\n") + "\n")
         #expect(issue.message.hasPrefix("too many nodes after expanding aliases (anchor `"))
         #expect(issue.message.contains("would exceed 100000 values"))
+    }
+
+    @Test("an alias that nests too deep where it is copied is refused")
+    func aliasNestsTooDeep() throws {
+        let text = "a: &x " + String(repeating: "[", count: 40) + "1" + String(repeating: "]", count: 40) + "\n"
+            + "b: " + String(repeating: "{k: ", count: 30) + "*x" + String(repeating: "}", count: 30) + "\n"
+        let issue = try onlyIssue(text)
+        #expect(issue.message.hasPrefix("the YAML nests more than 64 levels deep"))
+        #expect(issue.path.hasPrefix("b.k.k."))
+    }
+
+    @Test("a syntax error is reported alone, even after other problems")
+    func syntaxErrorWins() throws {
+        let issue = try onlyIssue("a: 1\na: 2\nb: !secret x\nc: [\n")
+        #expect(issue.message.hasPrefix("YAML syntax error"))
+    }
+
+    @Test("after an alias bomb, an undefined alias further on is still the error reported")
+    func undefinedAliasAfterBomb() throws {
+        var lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f"] {
+            lines.append("\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 10).joined(separator: ", ") + "]")
+            previous = name
+        }
+        lines.append("g: &g [1]")
+        lines.append("h: [*g, *missing]")
+        let issue = try onlyIssue(lines.joined(separator: "\n") + "\n")
+        #expect(issue.message.hasPrefix("alias `*missing` refers to no anchor"))
+        #expect(issue.location.line == 8)
+    }
+
+    @Test("a control character after multi-byte text is located in characters, not bytes")
+    func controlCharacterAfterAccents() throws {
+        let issue = try onlyIssue("a: 1\nb: café\u{7}\n")
+        #expect(issue.message.hasPrefix("the file contains a control character (U+0007)"))
+        #expect(issue.location.line == 2 && issue.location.column == 8)
+    }
+
+    @Test("damaged YAML never crashes: thousands of seeded random edits of a full example")
+    func randomEditsNeverCrash() {
+        let original = Array("""
+        site: &site
+          id: torbay
+          name: "Torbay \\"and\\" South Devon"
+          focus: [frailty, 'care homes', { a: 1, b: [x, y] }]
+        feeds:
+          bi: { base_url: "https://bi.example", auth: { type: bearer, token: "${TOKEN}" } }
+        defaults: &defaults
+          period: month
+          better: !!str higher
+        indicators:
+          - id: a
+            <<: *defaults
+            config: *site
+            notes: |
+              literal text
+              over lines
+          - id: b
+            tags: !!seq [*defaults, *site, ~, null, '']
+            folded: >
+              folded text
+
+        """.unicodeScalars)
+        let pieces: [String] = ["[", "]", "{", "}", ":", ": ", "- ", "&a ", "*a", "*site", "!!map ", "!x ", "\"", "'",
+                                "\n", "\n  ", "\t", "#", ",", "? ", "<<: ", "~", "---\n", "...\n", "|\n", ">-\n", "%YAML 1.1\n", "é", "\u{85}"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        var parsed = 0
+        for _ in 0..<3_000 {
+            var scalars = original
+            for _ in 0...random(4) {
+                let at = random(scalars.count + 1)
+                switch random(3) {
+                case 0 where at < scalars.count:
+                    scalars.removeSubrange(at..<min(scalars.count, at + 1 + random(6)))
+                case 1:
+                    let start = random(scalars.count)
+                    scalars.insert(contentsOf: scalars[start..<min(scalars.count, start + random(40))], at: at)
+                default:
+                    scalars.insert(contentsOf: pieces[random(pieces.count)].unicodeScalars, at: at)
+                }
+            }
+            var text = String.UnicodeScalarView()
+            text.append(contentsOf: scalars)
+            let (tree, found) = ConfigDocument.read(String(text), file: file)
+            #expect(tree != nil || !found.isEmpty)
+            if tree != nil { parsed += 1 }
+        }
+        // Many edits still leave valid YAML, so the composer's own checks were reached too.
+        #expect(parsed > 300, "\(parsed) of 3000 parsed")
     }
 
     @Test("many repeated keys stop at a limit")

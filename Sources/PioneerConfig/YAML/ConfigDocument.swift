@@ -49,9 +49,9 @@ public enum ConfigDocument {
         if size > maximumBytes {
             return refuse("the file is \(ByteCount.describe(size)); configuration files are limited to \(ByteCount.describe(maximumBytes))")
         }
-        if let nul = text.unicodeScalars.firstIndex(of: "\0") {
-            let offset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: nul)
-            let position = TextPosition(text).position(ofScalar: offset)
+        // In UTF-8 a 0 byte is always the NUL character itself.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let position = TextPosition.position(ofUTF8Offset: text.utf8.distance(from: text.utf8.startIndex, to: nul), in: text)
             return refuse("the file contains binary data (a NUL byte); a configuration file must be YAML text",
                           line: position.line, column: position.column)
         }
@@ -68,23 +68,10 @@ public enum ConfigDocument {
             break
         }
 
-        let document: ComposedDocument
-        do {
-            document = try YAMLComposer.compose(text, file: file)
-        } catch {
-            return (nil, error.issues)
-        }
-        guard let root = document.root else {
+        let composition = YAMLComposer.compose(text, file: file, maximumDepth: maximumDepth, maximumNodes: maximumNodes)
+        if composition.isEmpty {
             return refuse("the file is empty (it holds only comments)")
         }
-        return withExtendedLifetime(document) {
-            var builder = ConfigTreeBuilder(file: file, maximumDepth: maximumDepth, maximumNodes: maximumNodes,
-                                            maskedKeys: document.maskedKeys)
-            let tree = builder.build(root, path: "", depth: 0, fallback: SourceLocation(file: file, line: 1, column: 1))
-            if let fatal = builder.fatal {
-                return (nil, builder.issues + [fatal])
-            }
-            return (tree, builder.issues)
-        }
+        return (composition.root, composition.issues)
     }
 }

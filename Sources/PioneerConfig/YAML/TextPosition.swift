@@ -1,5 +1,5 @@
 // Line and column arithmetic over YAML text, counted the way libyaml counts them,
-// so positions computed here agree with the marks Yams reports.
+// so positions computed here agree with the marks libyaml reports.
 
 /// Converts between offsets in a text and 1-based line:column positions.
 ///
@@ -53,10 +53,12 @@ struct TextPosition {
         return (low + 1, offset - lineStarts[low] + 1)
     }
 
-    /// The 1-based line and column of a `Character` offset, as Yams reports reader errors.
-    static func position(ofCharacter offset: Int, in text: String) -> (line: Int, column: Int) {
-        let end = text.index(text.startIndex, offsetBy: offset, limitedBy: text.endIndex) ?? text.endIndex
-        let scalarOffset = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: end)
+    /// The 1-based line and column of a UTF-8 byte offset, as libyaml reports reader errors.
+    static func position(ofUTF8Offset offset: Int, in text: String) -> (line: Int, column: Int) {
+        var scalarOffset = 0
+        for byte in text.utf8.prefix(max(0, offset)) where byte & 0xC0 != 0x80 {
+            scalarOffset += 1
+        }
         return TextPosition(text).position(ofScalar: scalarOffset)
     }
 }

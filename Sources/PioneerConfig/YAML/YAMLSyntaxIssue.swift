@@ -1,23 +1,56 @@
-// Turns the errors Yams (libyaml) throws into one plain-English issue at the line and
-// column libyaml reports, with a hint for the mistakes people make most.
+// Turns the errors libyaml reports into one plain-English issue at the line and column
+// libyaml gives, with a hint for the mistakes people make most.
+import CYAML
 import PioneerKit
-import Yams
 
-/// Plain-English versions of Yams' syntax errors.
-enum YAMLSyntaxIssue {
-    /// The issue for a Yams error thrown while parsing `text`.
-    static func issue(for error: any Error, text: String, file: String) -> ConfigIssue {
-        guard let yamlError = error as? YamlError else {
-            return fileIssue(file, "could not read the file as YAML")
+/// Why libyaml stopped, copied out of the parser: its problem, context and marks.
+struct LibYAMLError {
+    enum Stage {
+        case memory, reader, scanner, parser, other
+    }
+
+    var stage: Stage
+    var problem: String
+    /// What libyaml was reading when it met the problem, and where that began.
+    var context: (text: String, line: Int, column: Int)?
+    /// Where the problem is: 1-based line and column (columns in Unicode scalars).
+    var line: Int
+    var column: Int
+    /// For reader errors: the byte offset of the problem and the offending value (-1 for none).
+    var offset: Int
+    var value: Int32
+
+    init(_ parser: UnsafePointer<yaml_parser_t>) {
+        let state = parser.pointee
+        switch state.error {
+        case YAML_MEMORY_ERROR: stage = .memory
+        case YAML_READER_ERROR: stage = .reader
+        case YAML_SCANNER_ERROR: stage = .scanner
+        case YAML_PARSER_ERROR: stage = .parser
+        default: stage = .other
         }
-        switch yamlError {
-        case let .scanner(context, problem, mark, _),
-             let .parser(context, problem, mark, _),
-             let .composer(context, problem, mark, _):
-            return located(problem: problem, context: context, mark: mark, text: text, file: file)
-        case let .reader(problem, offset, value, _):
-            let position = offset.map { TextPosition.position(ofCharacter: $0, in: text) } ?? (line: 0, column: 0)
-            let character = value >= 0 ? " (\(codePoint(UInt32(value))))" : ""
+        problem = state.problem.map { String(cString: $0) } ?? ""
+        context = state.context.map {
+            (String(cString: $0), state.context_mark.line + 1, state.context_mark.column + 1)
+        }
+        line = state.problem_mark.line + 1
+        column = state.problem_mark.column + 1
+        offset = state.problem_offset
+        value = state.problem_value
+    }
+}
+
+/// Plain-English versions of libyaml's syntax errors, and of the two the composer finds.
+enum YAMLSyntaxIssue {
+    /// The issue for libyaml stopping with `error` while parsing `text`.
+    static func issue(for error: LibYAMLError, text: String, file: String) -> ConfigIssue {
+        switch error.stage {
+        case .scanner, .parser:
+            return located(error, text: text, file: file)
+        case .reader:
+            let position = TextPosition.position(ofUTF8Offset: error.offset, in: text)
+            let character = error.value >= 0 ? " (\(codePoint(UInt32(error.value))))" : ""
+            let problem = error.problem
             let message: String
             if problem.contains("control characters") {
                 message = "the file contains a control character\(character) that YAML does not allow; is it really a YAML text file?"
@@ -29,42 +62,43 @@ enum YAMLSyntaxIssue {
             return ConfigIssue(.error, at: SourceLocation(file: file, line: position.line, column: position.column), path: "", message)
         case .memory:
             return fileIssue(file, "ran out of memory while reading the YAML")
-        case let .duplicatedKeysInMapping(duplicates, context):
-            let keys = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-            return ConfigIssue(.error, at: location(context.mark, file), path: "", "duplicate key \(keys) in the same mapping")
-        default:
+        case .other:
             return fileIssue(file, "could not read the file as YAML")
         }
     }
 
-    private static func located(problem: String, context: YamlError.Context?, mark: Mark, text: String, file: String) -> ConfigIssue {
-        var message: String
-        switch problem {
-        case "found undefined alias":
-            message = "alias \(aliasName(at: mark, in: text)) refers to no anchor defined above it (define `&name` before using `*name`)"
-        case "but found another document":
-            message = "the file holds more than one YAML document; a configuration file holds exactly one (remove this `---` and what follows, or merge the documents)"
-        default:
-            message = "YAML syntax error: \(problem)"
-            if let context, !context.text.isEmpty {
-                message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
-            }
-            if let hint = hint(for: problem, at: mark, in: text) {
-                message += "; \(hint)"
-            }
+    /// An alias (`*name`) with no anchor (`&name`) defined before it.
+    static func undefinedAlias(_ name: String, at location: SourceLocation) -> ConfigIssue {
+        ConfigIssue(.error, at: location, path: "",
+                    "alias `*\(name)` refers to no anchor defined above it (define `&name` before using `*name`)")
+    }
+
+    /// A second document in the stream, starting at `location`.
+    static func anotherDocument(at location: SourceLocation) -> ConfigIssue {
+        ConfigIssue(.error, at: location, path: "",
+                    "the file holds more than one YAML document; a configuration file holds exactly one (remove this `---` and what follows, or merge the documents)")
+    }
+
+    private static func located(_ error: LibYAMLError, text: String, file: String) -> ConfigIssue {
+        var message = "YAML syntax error: \(error.problem)"
+        if let context = error.context, !context.text.isEmpty {
+            message += " (\(context.text) at line \(context.line), column \(context.column))"
         }
-        return ConfigIssue(.error, at: location(mark, file), path: "", message)
+        if let hint = hint(for: error.problem, line: error.line, column: error.column, in: text) {
+            message += "; \(hint)"
+        }
+        return ConfigIssue(.error, at: SourceLocation(file: file, line: error.line, column: error.column), path: "", message)
     }
 
     /// Advice for the libyaml problems that usually have one cause.
-    private static func hint(for problem: String, at mark: Mark, in text: String) -> String? {
+    private static func hint(for problem: String, line: Int, column: Int, in text: String) -> String? {
         let position = TextPosition(text)
-        let character = position.offset(line: mark.line, column: mark.column)
+        let character = position.offset(line: line, column: column)
             .flatMap { $0 < position.scalars.count ? position.scalars[$0] : nil }
         if character == "\t" {
             return "YAML does not allow tabs for indentation; indent with spaces"
         }
-        if problem.hasPrefix("did not find expected ','"), lineText(mark.line, in: position).contains("${") {
+        if problem.hasPrefix("did not find expected ','"), lineText(line, in: position).contains("${") {
             return "inside `{ }` or `[ ]`, quote environment references: write \"${VARIABLE}\""
         }
         switch problem {
@@ -94,28 +128,9 @@ enum YAMLSyntaxIssue {
         return String(view)
     }
 
-    private static func aliasName(at mark: Mark, in text: String) -> String {
-        let position = TextPosition(text)
-        guard var index = position.offset(line: mark.line, column: mark.column),
-              index < position.scalars.count, position.scalars[index] == "*" else { return "here" }
-        var name = "*"
-        index += 1
-        while index < position.scalars.count {
-            let scalar = position.scalars[index]
-            guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "-" || scalar == "_" else { break }
-            name.unicodeScalars.append(scalar)
-            index += 1
-        }
-        return "`\(name)`"
-    }
-
     static func codePoint(_ value: UInt32) -> String {
         let hex = String(value, radix: 16, uppercase: true)
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
-    private static func location(_ mark: Mark, _ file: String) -> SourceLocation {
-        SourceLocation(file: file, line: mark.line, column: mark.column)
     }
 
     static func fileIssue(_ file: String, _ message: String) -> ConfigIssue {
