@@ -133,7 +133,7 @@ public final class CollectionEngine: Sendable {
                 guard next < jobs.count else { return }
                 let index = next, request = jobs[index].request
                 next += 1
-                run.fetchStarted(jobs[index].key)
+                run.fetchStarted(jobs[index])
                 group.addTask { .fetched(index, await fetcher.fetch(request)) }
             }
             for _ in 0..<min(options.maxParallel, jobs.count) { startNext() }
@@ -232,23 +232,23 @@ public final class CollectionEngine: Sendable {
     /// Turns a fetch result into a body for the plugins, using and updating the feed cache.
     private func received(_ result: Result<FeedFetchResult, FeedError>, job: FetchJob, batch: inout WriteBatch,
                           run: inout RunState) -> Result<FetchedBody, FetchFailure> {
-        let shownURL = FeedURL.redact(job.key.url)
+        let shownURL = job.shownURL
         switch result {
         case .failure(let error):
-            run.fetchFinished(job.key, notModified: false, error: error.description)
+            run.fetchFinished(job, notModified: false, error: error.description)
             return .failure(FetchFailure(message: error.description))
         case .success(let fetched) where fetched.notModified:
             guard let cached = job.cached else {
                 let message = "feed \"\(job.key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"
-                run.fetchFinished(job.key, notModified: true, error: message)
+                run.fetchFinished(job, notModified: true, error: message)
                 return .failure(FetchFailure(message: message))
             }
-            run.fetchFinished(job.key, notModified: true, error: nil)
+            run.fetchFinished(job, notModified: true, error: nil)
             return .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
                                         headers: fetched.headers, body: cached.body,
                                         contentHash: cached.contentHash, fetchedAt: fetched.fetchedAt))
         case .success(let fetched):
-            run.fetchFinished(job.key, notModified: false, error: nil)
+            run.fetchFinished(job, notModified: false, error: nil)
             let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
                                    headers: fetched.headers, body: fetched.body,
                                    contentHash: "sha256:" + SHA256.hex(of: fetched.body), fetchedAt: fetched.fetchedAt)

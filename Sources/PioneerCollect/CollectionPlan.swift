@@ -28,6 +28,8 @@ struct WorkItem {
 /// One distinct fetch.
 struct FetchJob {
     var key: FetchKey
+    /// The URL with credentials removed, for messages, events and the feed cache.
+    var shownURL: String
     var request: FeedFetchRequest
     /// The cached body whose validators make the request conditional.
     var cached: CachedFeedBody?
@@ -87,7 +89,8 @@ struct CollectionPlan {
                         let key = FetchKey(feed: feed.name, url: url)
                         if jobIndex[key] == nil {
                             jobIndex[key] = jobs.count
-                            jobs.append(FetchJob(key: key, request: FeedFetchRequest(feed: feed, url: url), cached: nil))
+                            jobs.append(FetchJob(key: key, shownURL: FeedURL.redact(url), request: FeedFetchRequest(feed: feed, url: url),
+                                             cached: nil))
                         }
                         resolved.append((request, key))
                     } catch {
@@ -107,7 +110,7 @@ struct CollectionPlan {
         let wanted = Set(items.flatMap(\.keys))
         jobs = jobs.filter { wanted.contains($0.key) }
         do {
-            let cached = try store.cachedFeedBodies(jobs.map { ($0.key.feed, FeedURL.redact($0.key.url)) })
+            let cached = try store.cachedFeedBodies(jobs.map { ($0.key.feed, $0.shownURL) })
             for (index, body) in cached where body.hasValidators {
                 jobs[index].cached = body
                 jobs[index].request.validators = CacheValidators(etag: body.etag, lastModified: body.lastModified)

@@ -34,11 +34,11 @@ struct RunState {
         onEvent?(.completed(site: site.id, result: result))
     }
 
-    func fetchStarted(_ key: FetchKey) {
-        onEvent?(.fetchStarted(feed: key.feed, url: FeedURL.redact(key.url)))
+    func fetchStarted(_ job: FetchJob) {
+        onEvent?(.fetchStarted(feed: job.key.feed, url: job.shownURL))
     }
 
-    mutating func fetchFinished(_ key: FetchKey, notModified: Bool, error: String?) {
+    mutating func fetchFinished(_ job: FetchJob, notModified: Bool, error: String?) {
         if error != nil {
             fetches.failed += 1
         } else if notModified {
@@ -46,7 +46,7 @@ struct RunState {
         } else {
             fetches.fetched += 1
         }
-        onEvent?(.fetchFinished(feed: key.feed, url: FeedURL.redact(key.url), notModified: notModified, error: error))
+        onEvent?(.fetchFinished(feed: job.key.feed, url: job.shownURL, notModified: notModified, error: error))
     }
 
     /// Per-indicator summaries in the site's order, results in period order.

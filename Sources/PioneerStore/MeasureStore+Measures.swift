@@ -77,8 +77,11 @@ extension MeasureStore {
         let period = measure.period
         // Cached statements: a run records one measure per indicator-period, and compiling
         // the same SQL each time cost more than executing it (scripts/bench-collect.sh).
+        // Only what comparing observations needs: the provenance text is the bulk of a row.
         let current = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM measure
+            SELECT id, value, numerator, denominator, sample_size, interval_lower, interval_upper,
+                   interval_level, interval_method, na_reason, na_detail
+            FROM measure
             WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
             """), arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
         let outcome: RecordOutcome

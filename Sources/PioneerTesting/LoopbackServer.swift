@@ -2,6 +2,7 @@
 // system picks, stopped when the test's body returns or throws.
 public import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Runs `router` on 127.0.0.1 at an ephemeral port, calls `body` with the port, then stops the server.
 ///
@@ -27,18 +28,45 @@ public func withLoopbackServer<T>(
             portSink.finish()
         },
         logger: logger)
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { portSink.finish() }
-            try await app.run()
+    // A service group rather than a cancelled task: cancelling a Hummingbird server while
+    // it still holds accepted connections can trap inside swift-nio ("Deinited
+    // NIOAsyncWriter without calling finish()"); a graceful shutdown closes them first.
+    let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    let server = Task {
+        defer { portSink.finish() }
+        try await group.run()
+    }
+    var iterator = ports.makeAsyncIterator()
+    guard let port = await iterator.next(), port > 0 else {
+        await stop(group, server)
+        throw HarnessError("the loopback server did not start on 127.0.0.1")
+    }
+    do {
+        let result = try await body(port)
+        await stop(group, server)
+        return result
+    } catch {
+        await stop(group, server)
+        throw error
+    }
+}
+
+/// Shuts the server down gracefully, and cancels it if a handler still runs after a few seconds
+/// (a test's deliberately slow endpoint must not hold the test up).
+private func stop(_ group: ServiceGroup, _ server: Task<Void, any Error>) async {
+    await group.triggerGracefulShutdown()
+    await withTaskGroup(of: Bool.self) { waiting in
+        waiting.addTask {
+            _ = try? await server.value
+            return true
         }
-        defer { group.cancelAll() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else {
-            group.cancelAll()
-            try await group.waitForAll()
-            throw HarnessError("the loopback server did not start on 127.0.0.1")
+        waiting.addTask {
+            try? await Task.sleep(for: .seconds(3))
+            return false
         }
-        return try await body(port)
+        if await waiting.next() == false {
+            server.cancel()
+        }
+        waiting.cancelAll()
     }
 }

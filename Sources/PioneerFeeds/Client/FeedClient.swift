@@ -99,7 +99,7 @@ public final class FeedClient: Sendable {
             var retryAfter: Double?
             switch await transport.perform(wire) {
             case .success(let response):
-                if let result = Self.success(response, request: request, attempts: attempt,
+                if let result = Self.success(response, request: request, shownURL: shownURL, attempts: attempt,
                                              elapsed: start.duration(to: clock.now)) {
                     return finish(.success(result))
                 }
@@ -127,7 +127,7 @@ public final class FeedClient: Sendable {
     }
 
     /// The result for a 2xx or 304 response; nil for any other status.
-    private static func success(_ response: TransportResponse, request: FeedFetchRequest, attempts: Int,
+    private static func success(_ response: TransportResponse, request: FeedFetchRequest, shownURL: String, attempts: Int,
                                 elapsed: Duration) -> FeedFetchResult? {
         let notModified = response.status == 304
         guard (200...299).contains(response.status) || notModified else { return nil }
@@ -138,7 +138,7 @@ public final class FeedClient: Sendable {
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return FeedFetchResult(
-            url: FeedURL.redact(request.url), status: response.status, headers: response.headers,
+            url: shownURL, status: response.status, headers: response.headers,
             body: notModified ? Data() : response.body, notModified: notModified, validators: validators,
             attempts: attempts, fetchedAt: Date(), elapsed: seconds
         )

@@ -177,15 +177,17 @@ final class CurlTransfer: @unchecked Sendable {
     /// Records a header line. A status line starts a new response (after a redirect, an
     /// auth challenge or a proxy CONNECT), so the earlier headers and body are dropped.
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
-        let line = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
-        if line.hasPrefix("HTTP/") {
+        if bytes.starts(with: "HTTP/".utf8) {
             headers.removeAll()
             body.removeAll(keepingCapacity: true)
             return
         }
-        guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingWhitespace().lowercasedFast()
-        let value = line[line.index(after: colon)...].trimmingWhitespace()
+        // Header names are ASCII tokens: split at the first colon on the bytes.
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
+            .trimmingWhitespace().lowercasedFast()
+        let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(colon + 1)...]), as: UTF8.self)
+            .trimmingWhitespace()
         headers.append((name, value))
         if name == "location" { locations.append(value) }
     }

@@ -92,11 +92,25 @@ public enum FeedURL {
 
     /// `scheme://host:port` in lower case, without credentials: the key for per-host limits.
     static func hostKey(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url.lowercased() }
-        let authorityEnd = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
-        var authority = url[schemeEnd.upperBound..<authorityEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        return (url[..<schemeEnd.upperBound] + authority).lowercasedFast()
+        let bytes = Array(url.utf8)
+        guard let schemeEnd = firstSchemeSeparator(in: bytes) else { return url.lowercasedFast() }
+        let authorityStart = schemeEnd + 3
+        var authorityEnd = authorityStart
+        while authorityEnd < bytes.count, !"/?#".utf8.contains(bytes[authorityEnd]) { authorityEnd += 1 }
+        var hostStart = authorityStart
+        if let at = bytes[authorityStart..<authorityEnd].lastIndex(of: UInt8(ascii: "@")) { hostStart = at + 1 }
+        let key = bytes[..<authorityStart] + bytes[hostStart..<authorityEnd]
+        return String(decoding: key, as: UTF8.self).lowercasedFast()
+    }
+
+    /// The offset of the first `://` in `bytes`.
+    private static func firstSchemeSeparator(in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 3 else { return nil }
+        for index in 0...(bytes.count - 3)
+        where bytes[index] == UInt8(ascii: ":") && bytes[index + 1] == UInt8(ascii: "/") && bytes[index + 2] == UInt8(ascii: "/") {
+            return index
+        }
+        return nil
     }
 
     /// `base` and `path` with exactly one slash between them.

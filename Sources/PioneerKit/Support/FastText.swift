@@ -9,24 +9,51 @@ extension StringProtocol {
     /// so "\r\n" counts as one). Returns the text as it is when both ends are printable ASCII.
     package func trimmingWhitespaceFast() -> String {
         var text = Substring(self)
-        if let first = text.utf8.first, let last = text.utf8.last,
-           (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
-            return String(text)
+        // ASCII spaces, tabs and line breaks come off byte by byte; only text that still
+        // ends in something other than printable ASCII needs the Character-level check.
+        let utf8 = text.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, Self.isASCIISpace(utf8[start]) { start = utf8.index(after: start) }
+        while start < end, Self.isASCIISpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        if start == end { return "" }
+        if (0x21...0x7E).contains(utf8[start]), (0x21...0x7E).contains(utf8[utf8.index(before: end)]) {
+            return String(text[start..<end])
         }
         while let head = text.first, head.isWhitespace { text = text.dropFirst() }
         while let tail = text.last, tail.isWhitespace { text = text.dropLast() }
         return String(text)
     }
 
+    private static func isASCIISpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
+    }
+
     /// `lowercased()`, without the Unicode machinery when the text is ASCII.
     package func lowercasedFast() -> String {
-        var hasUpper = false
-        for byte in utf8 {
-            if byte >= 0x80 { return lowercased() }
-            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { hasUpper = true }
+        var text = String(self)
+        let found = text.withUTF8 { bytes -> LetterCase in
+            var found = LetterCase.lower
+            for byte in bytes {
+                if byte >= 0x80 { return .unicode }
+                if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { found = .upperASCII }
+            }
+            return found
         }
-        guard hasUpper else { return String(self) }
-        return String(decoding: utf8.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }, as: UTF8.self)
+        switch found {
+        case .lower:
+            return text
+        case .unicode:
+            return text.lowercased()
+        case .upperASCII:
+            return text.withUTF8 { bytes in
+                String(unsafeUninitializedCapacity: bytes.count) { output in
+                    for (index, byte) in bytes.enumerated() {
+                        output[index] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                    }
+                    return bytes.count
+                }
+            }
+        }
     }
 
     /// Whether the text is empty or only spaces and tabs: Foundation's
@@ -43,6 +70,11 @@ extension StringProtocol {
               let end = scalars.lastIndex(where: { !$0.isSpaceOrTab }) else { return "" }
         return String(Substring.UnicodeScalarView(scalars[start...end]))
     }
+}
+
+/// What ``StringProtocol/lowercasedFast()`` found in the bytes.
+private enum LetterCase {
+    case lower, upperASCII, unicode
 }
 
 extension Unicode.Scalar {
