@@ -13,10 +13,15 @@ public import PioneerConfig
 /// For every indicator and every period of its type in the range, the engine asks
 /// the plugin which feed requests it needs, resolves their URLs, and fetches each
 /// distinct URL once per run even when several indicators share it. Fetches run
-/// concurrently (at most ``Options/maxParallel`` at a time, earlier periods first);
+/// concurrently (earlier periods first): the engine keeps ``Options/queueDepth``
+/// requests with the fetcher, whose own limit (for a ``FeedClient``, its
+/// ``FeedClientLimits``, which `pioneer collect` sets to `--max-parallel`) bounds the
+/// transfers actually on the wire, so the next one starts without waiting for the engine;
 /// as soon as an indicator-period has all its responses the plugin computes the
-/// observation, which is checked (``ObservationCheck``) and stored in its own
-/// transaction. A run that is killed keeps everything committed until then.
+/// observation, which is checked (``ObservationCheck``) and stored: each
+/// indicator-period in its own savepoint, committed in batches (every 25 ms or 256
+/// indicator-periods) and reported only once committed. A run that is killed keeps
+/// everything committed until then and nothing half-written.
 ///
 /// Failures stay local: a feed that is down, a plugin that throws or an invalid
 /// observation fails that indicator-period only, is reported in the summary with
@@ -30,8 +35,11 @@ public import PioneerConfig
 public final class CollectionEngine: Sendable {
     /// How a run behaves.
     public struct Options: Sendable {
-        /// Fetches in flight at once.
+        /// Fetches in flight at once; give the fetcher the same limit.
         public var maxParallel: Int
+        /// Requests handed to the fetcher ahead of time: four per parallel fetch, so the
+        /// fetcher always has the next one queued while the engine computes and stores.
+        public var queueDepth: Int { maxParallel * 4 }
         /// Periods ending on or after this date are not yet due.
         public var today: CalendarDate
         /// The command line recorded with the run.
@@ -136,7 +144,7 @@ public final class CollectionEngine: Sendable {
                 run.fetchStarted(jobs[index])
                 group.addTask { .fetched(index, await fetcher.fetch(request)) }
             }
-            for _ in 0..<min(options.maxParallel, jobs.count) { startNext() }
+            for _ in 0..<min(options.queueDepth, jobs.count) { startNext() }
             for await arrival in group {
                 switch arrival {
                 case .commitDue:

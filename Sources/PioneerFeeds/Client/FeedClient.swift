@@ -65,8 +65,12 @@ public final class FeedClient: Sendable {
         let feed = request.feed
         let shownURL = FeedURL.redact(request.url)
         var log = logger
-        log[metadataKey: "feed"] = "\(feed.name)"
-        log[metadataKey: "url"] = "\(shownURL)"
+        // Every line this function logs is debug or info; below that level the metadata
+        // would only be built and thrown away, once per request.
+        if log.logLevel <= .info {
+            log[metadataKey: "feed"] = "\(feed.name)"
+            log[metadataKey: "url"] = "\(shownURL)"
+        }
 
         func finish(_ result: Result<FeedFetchResult, FeedError>) -> Result<FeedFetchResult, FeedError> {
             switch result {

@@ -29,6 +29,9 @@ final class CurlTransfer: @unchecked Sendable {
     private var locations: [String] = []
     private var bodyTooLarge = false
 
+    /// `Pioneer (libcurl 7.88.1)`, worked out once.
+    static let userAgent = "Pioneer (libcurl \(String(cString: pc_version())))"
+
     /// libcurl's CURL_ERROR_SIZE.
     private static let errorBufferSize = 256
 
@@ -68,7 +71,7 @@ final class CurlTransfer: @unchecked Sendable {
         try set(handle, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.timeout), "TIMEOUT_MS")
         try check(pc_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max(0, request.maxBodyBytes))),
                   "MAXFILESIZE_LARGE")
-        try set(handle, CURLOPT_USERAGENT, "Pioneer (libcurl \(String(cString: pc_version())))", "USERAGENT")
+        try set(handle, CURLOPT_USERAGENT, Self.userAgent, "USERAGENT")
         try set(handle, CURLOPT_TCP_KEEPALIVE, 1, "TCP_KEEPALIVE")
         try check(pc_easy_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "ERRORBUFFER")
         try installCallbacks(handle)
