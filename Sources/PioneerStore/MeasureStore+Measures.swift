@@ -44,10 +44,16 @@ extension MeasureStore {
             let timestamp = now.databaseValue
             var results: [Result<RecordOutcome?, StoreError>] = []
             results.reserveCapacity(writes.count)
+            // Plain SQL savepoints, prepared once per batch: GRDB's inSavepoint does
+            // bookkeeping for transaction observers, which the store has none of.
+            let savepoint = try db.cachedStatement(sql: "SAVEPOINT pioneer_entry")
+            let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT pioneer_entry")
+            let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT pioneer_entry")
             for entry in writes {
                 var outcome: RecordOutcome?
                 do {
-                    try db.inSavepoint {
+                    try savepoint.execute()
+                    do {
                         switch entry {
                         case .measure(let measure):
                             outcome = try Self.write(measure, site: site, runID: runID, timestamp: timestamp, db: db)
@@ -59,11 +65,17 @@ extension MeasureStore {
                         case .forgetFeedBody(let feed, let url):
                             try Self.removeFeedBody(feed: feed, url: url, db: db)
                         }
-                        return .commit
+                    } catch {
+                        try rollback.execute()
+                        try release.execute()
+                        throw error
                     }
+                    try release.execute()
                     results.append(.success(outcome))
                 } catch {
-                    // A failure that aborted the whole transaction surfaces again at the commit.
+                    // Some failures (disk full, I/O) make SQLite roll back the whole
+                    // transaction: then nothing of the batch is stored, and it fails as one.
+                    guard db.isInsideTransaction else { throw error }
                     results.append(.failure(StoreError.from(error, path: path)))
                 }
             }
