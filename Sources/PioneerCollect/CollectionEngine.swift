@@ -106,9 +106,11 @@ public final class CollectionEngine: Sendable {
     private enum Arrival: Sendable {
         case fetched(Int, Result<FeedFetchResult, FeedError>)
         case commitDue
+        /// The batch being written in the background is committed (or has failed).
+        case committed(Result<[Result<RecordOutcome?, StoreError>], StoreError>)
     }
 
-    /// Runs the fetches in a sliding window, completes each item when its last response
+    /// Runs the fetches through a window of ``Options/queueDepth``, completes each item when its last response
     /// arrives, and commits completed items in batches (see ``WriteBatch``).
     private func fetchAndObserve(_ plan: CollectionPlan, run: inout RunState) async {
         var batch = WriteBatch()
@@ -132,26 +134,64 @@ public final class CollectionEngine: Sendable {
         flush(&batch, run: &run)
 
         let jobs = plan.jobs
+        guard !jobs.isEmpty else { return }
         let fetcher = self.fetcher
-        await withTaskGroup(of: Arrival.self) { group in
-            var next = 0
-            var finished = 0
-            var commitTimerSet = false
-            func startNext() {
-                guard next < jobs.count else { return }
-                let index = next, request = jobs[index].request
-                next += 1
-                run.fetchStarted(jobs[index])
-                group.addTask { .fetched(index, await fetcher.fetch(request)) }
+        // Fetch results arrive from the fetcher's own thread into one stream, with the
+        // commit timer's ticks: no task per request, and results that arrive while this
+        // loop is busy are taken in one go rather than one wake-up each.
+        let (arrivals, sink) = AsyncStream.makeStream(of: Arrival.self)
+        let cancels = Locked<[Int: @Sendable () -> Void]>([:])
+        var next = 0
+        var finished = 0
+        var commitTimer: Task<Void, Never>?
+        // One batch at a time is written on the store's own queue while this loop goes on
+        // computing the next; results are reported once their batch is committed.
+        var committing: WriteBatch?
+        let store = self.store
+        let site = run.site.id, runID = run.runID
+        func startCommit() {
+            guard committing == nil, !batch.isEmpty else { return }
+            let pending = batch
+            batch = WriteBatch()
+            committing = pending
+            commitTimer?.cancel()
+            commitTimer = nil
+            store.recordInBackground(pending.writes, site: site, runID: runID) { written in
+                sink.yield(.committed(written))
             }
+        }
+        func startNext() {
+            guard next < jobs.count else { return }
+            let index = next, request = jobs[index].request
+            next += 1
+            run.fetchStarted(jobs[index])
+            if Task.isCancelled {
+                sink.yield(.fetched(index, .failure(FeedError(feed: request.feed.name, url: jobs[index].shownURL,
+                                                              attempts: 0, cause: .cancelled))))
+                return
+            }
+            let cancel = fetcher.start(request) { result in
+                sink.yield(.fetched(index, result))
+            }
+            cancels.withLock { $0[index] = cancel }
+        }
+        await withTaskCancellationHandler {
             for _ in 0..<min(options.queueDepth, jobs.count) { startNext() }
-            for await arrival in group {
+            for await arrival in arrivals {
                 switch arrival {
                 case .commitDue:
-                    commitTimerSet = false
-                    flush(&batch, run: &run)
+                    commitTimer = nil
+                    startCommit()
+                case .committed(let written):
+                    if let pending = committing {
+                        committing = nil
+                        report(pending, written: written.mapError { $0 }, run: &run)
+                    }
+                    // Group commit: what gathered meanwhile goes next.
+                    startCommit()
                 case .fetched(let index, let result):
                     finished += 1
+                    cancels.withLock { $0[index] = nil }
                     let job = jobs[index]
                     let body = received(result, job: job, batch: &batch, run: &run)
                     responses[job.key] = body
@@ -166,22 +206,26 @@ public final class CollectionEngine: Sendable {
                         }
                     }
                     startNext()
-                    if batch.count >= Self.batchLimit {
-                        flush(&batch, run: &run)
-                    } else if !batch.isEmpty, !commitTimerSet {
-                        commitTimerSet = true
-                        group.addTask {
+                    if batch.count >= Self.batchLimit || finished == jobs.count {
+                        startCommit()
+                    } else if !batch.isEmpty, commitTimer == nil, committing == nil {
+                        commitTimer = Task {
                             try? await Task.sleep(for: Self.commitInterval)
-                            return .commitDue
+                            sink.yield(.commitDue)
                         }
                     }
-                    if finished == jobs.count {
-                        // Every fetch is in: wake the commit timer rather than wait for it.
-                        group.cancelAll()
-                    }
+                }
+                if finished == jobs.count, committing == nil {
+                    if batch.isEmpty { break }
+                    startCommit()
                 }
             }
+        } onCancel: {
+            // Each cancelled fetch still reports (as a failure), so the loop ends normally.
+            for cancel in cancels.withLock({ Array($0.values) }) { cancel() }
         }
+        commitTimer?.cancel()
+        sink.finish()
         flush(&batch, run: &run)
     }
 
@@ -191,10 +235,26 @@ public final class CollectionEngine: Sendable {
         guard !batch.isEmpty else { return }
         let pending = batch
         batch = WriteBatch()
-        let written: [Result<RecordOutcome?, StoreError>]
+        let written: Result<[Result<RecordOutcome?, StoreError>], StoreError>
         do {
-            written = try store.record(pending.writes, site: run.site.id, runID: run.runID)
+            written = .success(try store.record(pending.writes, site: run.site.id, runID: run.runID))
         } catch {
+            written = .failure(error)
+        }
+        report(pending, written: written, run: &run)
+    }
+
+    /// Reports a written batch's indicator-periods: a measure the store refused becomes a failure.
+    private func report(_ pending: WriteBatch, written result: Result<[Result<RecordOutcome?, StoreError>], StoreError>,
+                        run: inout RunState) {
+        let written: [Result<RecordOutcome?, StoreError>]
+        switch result {
+        case .success(let results) where results.count == pending.writes.count:
+            written = results
+        case .success:
+            written = Array(repeating: .failure(StoreError(.other, path: store.path, "the batch was not written")),
+                            count: pending.writes.count)
+        case .failure(let error):
             written = Array(repeating: .failure(error), count: pending.writes.count)
         }
         var unrecorded: [StoreWrite] = []
@@ -339,8 +399,8 @@ enum Completion {
 }
 
 /// Indicator-periods computed since the last commit, and the writes that record them.
-struct WriteBatch {
-    struct Entry {
+struct WriteBatch: Sendable {
+    struct Entry: Sendable {
         var sequence: Int
         var result: PeriodResult
         /// Its write in ``writes``; nil when there is nothing to record (never, today).

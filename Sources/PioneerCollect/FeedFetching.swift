@@ -9,6 +9,26 @@ public import PioneerFeeds
 public protocol FeedFetching: Sendable {
     /// Fetches `request`; failures are values, never thrown.
     func fetch(_ request: FeedFetchRequest) async -> Result<FeedFetchResult, FeedError>
+
+    /// Starts fetching `request` and returns at once with a function that cancels it;
+    /// `completion` runs exactly once with the result, on any thread. The default runs
+    /// ``fetch(_:)`` in a task; ``FeedClient`` needs no task per request.
+    func start(_ request: FeedFetchRequest,
+               completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> @Sendable () -> Void
 }
 
-extension FeedClient: FeedFetching {}
+extension FeedFetching {
+    public func start(_ request: FeedFetchRequest,
+                      completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> @Sendable () -> Void {
+        let task = Task { completion(await fetch(request)) }
+        return { task.cancel() }
+    }
+}
+
+extension FeedClient: FeedFetching {
+    public func start(_ request: FeedFetchRequest,
+                      completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> @Sendable () -> Void {
+        let handle: FeedFetchHandle = start(request, completion: completion)
+        return { handle.cancel() }
+    }
+}

@@ -41,46 +41,70 @@ extension MeasureStore {
         guard !writes.isEmpty else { return [] }
         let path = self.path
         return try write { db in
-            let timestamp = now.databaseValue
-            var results: [Result<RecordOutcome?, StoreError>] = []
-            results.reserveCapacity(writes.count)
-            // Plain SQL savepoints, prepared once per batch: GRDB's inSavepoint does
-            // bookkeeping for transaction observers, which the store has none of.
-            let savepoint = try db.cachedStatement(sql: "SAVEPOINT pioneer_entry")
-            let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT pioneer_entry")
-            let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT pioneer_entry")
-            for entry in writes {
-                var outcome: RecordOutcome?
-                do {
-                    try savepoint.execute()
-                    do {
-                        switch entry {
-                        case .measure(let measure):
-                            outcome = try Self.write(measure, site: site, runID: runID, timestamp: timestamp, db: db)
-                        case .outcome(let indicator, let period, let kind, let reason):
-                            try Self.insertOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
-                                                   reason: reason, measureID: nil, db: db)
-                        case .cacheFeedBody(let entry):
-                            try Self.saveFeedBody(entry, db: db)
-                        case .forgetFeedBody(let feed, let url):
-                            try Self.removeFeedBody(feed: feed, url: url, db: db)
-                        }
-                    } catch {
-                        try rollback.execute()
-                        try release.execute()
-                        throw error
-                    }
-                    try release.execute()
-                    results.append(.success(outcome))
-                } catch {
-                    // Some failures (disk full, I/O) make SQLite roll back the whole
-                    // transaction: then nothing of the batch is stored, and it fails as one.
-                    guard db.isInsideTransaction else { throw error }
-                    results.append(.failure(StoreError.from(error, path: path)))
-                }
-            }
-            return results
+            try Self.write(writes, site: site, runID: runID, timestamp: now.databaseValue, path: path, db: db)
         }
+    }
+
+    /// ``record(_:site:runID:at:)`` without waiting: the batch is written on the store's
+    /// writer queue, and `completion` runs there once it is committed (or has failed),
+    /// so the caller can compute the next batch meanwhile. Batches are written in the
+    /// order they are handed in.
+    public func recordInBackground(_ writes: [StoreWrite], site: String, runID: Int64, at now: Date = Date(),
+                                   completion: @escaping @Sendable (Result<[Result<RecordOutcome?, StoreError>], StoreError>) -> Void) {
+        let path = self.path
+        guard !writes.isEmpty else {
+            completion(.success([]))
+            return
+        }
+        let timestamp = now.databaseValue
+        pool.asyncWrite({ db in
+            try Self.write(writes, site: site, runID: runID, timestamp: timestamp, path: path, db: db)
+        }, completion: { _, result in
+            completion(result.mapError { StoreError.from($0, path: path) })
+        })
+    }
+
+    /// Writes a batch inside the caller's transaction, each entry in its own savepoint.
+    private static func write(_ writes: [StoreWrite], site: String, runID: Int64, timestamp: DatabaseValue,
+                              path: String, db: Database) throws -> [Result<RecordOutcome?, StoreError>] {
+        var results: [Result<RecordOutcome?, StoreError>] = []
+        results.reserveCapacity(writes.count)
+        // Plain SQL savepoints, prepared once per batch: GRDB's inSavepoint does
+        // bookkeeping for transaction observers, which the store has none of.
+        let savepoint = try db.cachedStatement(sql: "SAVEPOINT pioneer_entry")
+        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT pioneer_entry")
+        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT pioneer_entry")
+        for entry in writes {
+            var outcome: RecordOutcome?
+            do {
+                try savepoint.execute()
+                do {
+                    switch entry {
+                    case .measure(let measure):
+                        outcome = try Self.write(measure, site: site, runID: runID, timestamp: timestamp, db: db)
+                    case .outcome(let indicator, let period, let kind, let reason):
+                        try Self.insertOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
+                                               reason: reason, measureID: nil, db: db)
+                    case .cacheFeedBody(let entry):
+                        try Self.saveFeedBody(entry, db: db)
+                    case .forgetFeedBody(let feed, let url):
+                        try Self.removeFeedBody(feed: feed, url: url, db: db)
+                    }
+                } catch {
+                    try rollback.execute()
+                    try release.execute()
+                    throw error
+                }
+                try release.execute()
+                results.append(.success(outcome))
+            } catch {
+                // Some failures (disk full, I/O) make SQLite roll back the whole
+                // transaction: then nothing of the batch is stored, and it fails as one.
+                guard db.isInsideTransaction else { throw error }
+                results.append(.failure(StoreError.from(error, path: path)))
+            }
+        }
+        return results
     }
 
     /// Writes one measure and its run outcome row (inside the caller's savepoint).

@@ -58,80 +58,65 @@ public final class FeedClient: Sendable {
         }
     }
 
+    /// Starts fetching `request`, with the feed's retries, and returns at once;
+    /// `completion` runs exactly once with the result, on any thread (usually the
+    /// transport's). ``FeedFetchHandle/cancel()`` stops it.
+    ///
+    /// This is what ``fetch(_:)`` runs on; a caller with many requests (the collection
+    /// engine) uses it directly and so needs no task per request.
+    @discardableResult
+    public func start(_ request: FeedFetchRequest,
+                      completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> FeedFetchHandle {
+        start(request, index: 0, onEvent: nil, completion: completion)
+    }
+
     // MARK: The retry loop
 
     private func fetch(_ request: FeedFetchRequest, index: Int,
                        onEvent: (@Sendable (FeedEvent) -> Void)?) async -> Result<FeedFetchResult, FeedError> {
+        let handle = Locked<(fetch: FeedFetchHandle?, cancelled: Bool)>((nil, false))
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let started = start(request, index: index, onEvent: onEvent) { continuation.resume(returning: $0) }
+                let cancelled = handle.withLock { state in
+                    state.fetch = started
+                    return state.cancelled
+                }
+                if cancelled { started.cancel() }
+            }
+        } onCancel: {
+            let started = handle.withLock { state in
+                state.cancelled = true
+                return state.fetch
+            }
+            started?.cancel()
+        }
+    }
+
+    private func start(_ request: FeedFetchRequest, index: Int, onEvent: (@Sendable (FeedEvent) -> Void)?,
+                       completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> FeedFetchHandle {
         let feed = request.feed
         let shownURL = FeedURL.redact(request.url)
         var log = logger
-        // Every line this function logs is debug or info; below that level the metadata
+        // Every line this client logs is debug or info; below that level the metadata
         // would only be built and thrown away, once per request.
         if log.logLevel <= .info {
             log[metadataKey: "feed"] = "\(feed.name)"
             log[metadataKey: "url"] = "\(shownURL)"
         }
-
-        func finish(_ result: Result<FeedFetchResult, FeedError>) -> Result<FeedFetchResult, FeedError> {
-            switch result {
-            case .success(let fetched):
-                log.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.body.count)",
-                                                "attempts": "\(fetched.attempts)"])
-                onEvent?(.finished(index: index, feed: feed.name, url: shownURL, error: nil))
-            case .failure(let error):
-                log.debug("fetch failed", metadata: ["error": "\(error)"])
-                onEvent?(.finished(index: index, feed: feed.name, url: shownURL, error: error))
-            }
-            return result
-        }
-
+        let fetch = FeedFetchHandle(request: request, shownURL: shownURL, index: index, transport: transport,
+                                    logger: log, onEvent: onEvent, completion: completion)
         onEvent?(.started(index: index, feed: feed.name, url: shownURL))
-        let wire: TransportRequest
         do {
-            wire = try TransportRequest(request, environment: environment)
+            fetch.begin(try TransportRequest(request, environment: environment))
         } catch {
-            return finish(.failure(FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: error.cause)))
+            fetch.finish(.failure(FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: error.cause)))
         }
-        let clock = ContinuousClock()
-        let start = clock.now
-        var generator = SystemRandomNumberGenerator()
-        var attempt = 0
-        while true {
-            attempt += 1
-            log.debug("GET", metadata: ["attempt": "\(attempt)"])
-            let cause: FeedError.Cause
-            var retryAfter: Double?
-            switch await transport.perform(wire) {
-            case .success(let response):
-                if let result = Self.success(response, request: request, shownURL: shownURL, attempts: attempt,
-                                             elapsed: start.duration(to: clock.now)) {
-                    return finish(.success(result))
-                }
-                cause = .http(status: response.status)
-                retryAfter = RetryTiming.retryAfter(response.headers["retry-after"], now: Date())
-            case .failure(let error):
-                cause = error.cause
-            }
-
-            let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause)
-            guard cause.isRetryable, attempt <= feed.retry.retries, !Task.isCancelled else {
-                return finish(.failure(failure))
-            }
-            let delay = RetryTiming.delay(beforeRetry: attempt, policy: feed.retry, retryAfter: retryAfter,
-                                          using: &generator)
-            log.info("retrying", metadata: ["cause": "\(cause)", "attempt": "\(attempt)",
-                                            "delay": "\(FeedError.Cause.seconds(delay))"])
-            onEvent?(.retrying(index: index, feed: feed.name, url: shownURL, attempt: attempt, delay: delay, cause: cause))
-            do {
-                try await Task.sleep(for: .seconds(delay))
-            } catch {
-                return finish(.failure(failure))
-            }
-        }
+        return fetch
     }
 
     /// The result for a 2xx or 304 response; nil for any other status.
-    private static func success(_ response: TransportResponse, request: FeedFetchRequest, shownURL: String, attempts: Int,
+    static func success(_ response: TransportResponse, request: FeedFetchRequest, shownURL: String, attempts: Int,
                                 elapsed: Duration) -> FeedFetchResult? {
         let notModified = response.status == 304
         guard (200...299).contains(response.status) || notModified else { return nil }

@@ -41,6 +41,10 @@ final class CurlMultiLoop: @unchecked Sendable {
         var activeByHost: [String: Int] = [:]
         var cancelRequests: Set<UInt64> = []
         var driverRunning = false
+        /// The driver is (about to be) asleep in `curl_multi_poll`, so new work must wake it.
+        /// While it is awake it looks at the queue before sleeping again, so no wakeup
+        /// (a write to libcurl's socket pair) is needed.
+        var polling = false
     }
 
     /// What the driver does next, taken from the shared state in one locked step.
@@ -67,38 +71,50 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Runs `request` once and returns its response or failure; cancelling the task aborts it.
     func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError> {
+        let attempt = CancellableAttempt()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                attempt.started(start(request) { continuation.resume(returning: $0) })
+            }
+        } onCancel: {
+            attempt.cancel()
+        }
+    }
+
+    /// Queues `request` and returns at once; `completion` runs exactly once with the outcome,
+    /// on the driver thread (or the caller's, when the request never starts).
+    func start(_ request: TransportRequest,
+               completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt {
         guard multi != nil else {
-            return .failure(TransportError(.transport(code: 2, detail: "libcurl could not be initialised")))
+            completion(.failure(TransportError(.transport(code: 2, detail: "libcurl could not be initialised"))))
+            return TransportAttempt {}
         }
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
         }
         let transfer = CurlTransfer(id: id, request: request)
-        return await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                transfer.continuation = continuation
-                submit(transfer)
-            }
-        } onCancel: {
-            cancel(transfer)
-        }
+        transfer.completion = completion
+        submit(transfer)
+        return TransportAttempt { [weak self] in self?.cancel(transfer) }
     }
 
     // MARK: Caller side
 
     private func submit(_ transfer: CurlTransfer) {
-        enum Next { case alreadyCancelled, wakeDriver, startDriver }
+        enum Next { case alreadyCancelled, queued, wakeDriver, startDriver }
         let next = state.withLock { state -> Next in
             if transfer.cancelRequested { return .alreadyCancelled }
             state.pending.append(transfer)
-            if state.driverRunning { return .wakeDriver }
+            if state.driverRunning { return state.polling ? .wakeDriver : .queued }
             state.driverRunning = true
             return .startDriver
         }
         switch next {
         case .alreadyCancelled:
             transfer.finish(.failure(TransportError(.cancelled)))
+        case .queued:
+            break
         case .wakeDriver:
             wakeDriver()
         case .startDriver:
@@ -118,7 +134,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             guard state.activeIDs.contains(transfer.id) else { return .nothing }
             state.cancelRequests.insert(transfer.id)
-            return .wakeDriver
+            return state.polling ? .wakeDriver : .nothing
         }
         switch next {
         case .finishQueued: transfer.finish(.failure(TransportError(.cancelled)))
@@ -149,7 +165,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                     continue
                 }
                 let milliseconds = max(1, Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
-                _ = curl_multi_poll(multi, nil, 0, milliseconds, nil)
+                poll(multi, milliseconds: milliseconds)
                 continue
             }
             idleSince = nil
@@ -171,9 +187,25 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             if !running.isEmpty {
                 // Sleeps until a socket is ready, libcurl's next timeout, or a wakeup.
-                _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+                poll(multi, milliseconds: 1000)
             }
         }
+    }
+
+    /// Sleeps in `curl_multi_poll` unless work arrived since the queue was last read.
+    private func poll(_ multi: UnsafeMutableRawPointer, milliseconds: Int32) {
+        let sleep = state.withLock { state -> Bool in
+            let admissible = state.pending.first.map { first in
+                state.activeIDs.count < limits.maxParallel
+                    && state.activeByHost[first.hostKey, default: 0] < limits.maxPerHost
+            } ?? false
+            guard state.cancelRequests.isEmpty, !admissible else { return false }
+            state.polling = true
+            return true
+        }
+        guard sleep else { return }
+        _ = curl_multi_poll(multi, nil, 0, milliseconds, nil)
+        state.withLock { $0.polling = false }
     }
 
     /// Admits queued transfers within the limits and collects cancellations; nil when

@@ -6,13 +6,13 @@ import Foundation
 ///
 /// Created by the caller's task, then owned by whoever holds it: the loop's pending
 /// queue (under its lock), then the single driver thread, which alone touches the
-/// easy handle, the callbacks' buffers and the continuation.
+/// easy handle, the callbacks' buffers and the completion.
 final class CurlTransfer: @unchecked Sendable {
     // @unchecked: ownership passes from the submitting task to the driver thread through
     // the loop's locked queue, so no two threads ever use the mutable fields at once.
     // `cancelRequested` is only read or written under the loop's lock.
 
-    typealias Completion = CheckedContinuation<Result<TransportResponse, TransportError>, Never>
+    typealias Completion = @Sendable (Result<TransportResponse, TransportError>) -> Void
 
     let id: UInt64
     let request: TransportRequest
@@ -20,7 +20,7 @@ final class CurlTransfer: @unchecked Sendable {
     let hostKey: String
     /// Set by task cancellation; guarded by the loop's lock.
     var cancelRequested = false
-    var continuation: Completion?
+    var completion: Completion?
 
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -50,8 +50,9 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// Resumes the waiting task; called exactly once by the transfer's current owner.
     func finish(_ result: Result<TransportResponse, TransportError>) {
-        continuation?.resume(returning: result)
-        continuation = nil
+        let completion = self.completion
+        self.completion = nil
+        completion?(result)
     }
 
     // MARK: Setting up the easy handle

@@ -17,4 +17,9 @@ public final class CurlTransport: FeedTransport {
     public func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError> {
         await loop.perform(request)
     }
+
+    public func start(_ request: TransportRequest,
+                      completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt {
+        loop.start(request, completion: completion)
+    }
 }

@@ -10,6 +10,34 @@ public import PioneerCore
 public protocol FeedTransport: Sendable {
     /// Makes one attempt at `request`.
     func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError>
+
+    /// Starts one attempt at `request` and returns at once; `completion` runs exactly once
+    /// with the outcome, on any thread. The default runs ``perform(_:)`` in a task;
+    /// ``CurlTransport`` queues the transfer directly, without a task per request.
+    func start(_ request: TransportRequest,
+               completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt
+}
+
+extension FeedTransport {
+    public func start(_ request: TransportRequest,
+                      completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt {
+        let task = Task { completion(await perform(request)) }
+        return TransportAttempt { task.cancel() }
+    }
+}
+
+/// An attempt started with ``FeedTransport/start(_:completion:)``; ``cancel()`` aborts it
+/// (its completion then reports ``TransportError/Cause/cancelled``, or whatever it had already).
+public final class TransportAttempt: Sendable {
+    private let onCancel: @Sendable () -> Void
+
+    public init(onCancel: @escaping @Sendable () -> Void) {
+        self.onCancel = onCancel
+    }
+
+    public func cancel() {
+        onCancel()
+    }
 }
 
 /// One GET as the wire sees it: a full URL, headers and resolved credentials.
@@ -118,4 +146,28 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String { cause.description }
+}
+
+/// Bridges task cancellation to an attempt that may not have started yet: a cancel that
+/// comes first is remembered and applied as soon as the attempt exists.
+package final class CancellableAttempt: Sendable {
+    private let state = Locked<(attempt: TransportAttempt?, cancelled: Bool)>((nil, false))
+
+    package init() {}
+
+    package func started(_ attempt: TransportAttempt) {
+        let cancelled = state.withLock { state in
+            state.attempt = attempt
+            return state.cancelled
+        }
+        if cancelled { attempt.cancel() }
+    }
+
+    package func cancel() {
+        let attempt = state.withLock { state in
+            state.cancelled = true
+            return state.attempt
+        }
+        attempt?.cancel()
+    }
 }

@@ -1,0 +1,159 @@
+// One fetch in progress: its attempts, the wait between them, and cancellation.
+// Driven by the transport's completions rather than by a task, so a run with
+// thousands of requests needs no task (and no thread hop) per request.
+import Foundation
+import Logging
+
+/// A fetch started with ``FeedClient/start(_:completion:)``.
+///
+/// It makes an attempt, and on a retryable failure (connection error, timeout, 429,
+/// 5xx) waits as the feed's ``RetryPolicy`` says (honouring `Retry-After`) and tries
+/// again, until success, a failure that is not worth retrying, or the retries run out.
+/// The completion runs exactly once.
+public final class FeedFetchHandle: @unchecked Sendable {
+    // @unchecked: the mutable state lives in `state`, behind its lock; everything else is
+    // immutable after init.
+
+    private let request: FeedFetchRequest
+    private let shownURL: String
+    private let index: Int
+    private let transport: any FeedTransport
+    private let logger: Logger
+    private let onEvent: (@Sendable (FeedEvent) -> Void)?
+    private let completion: @Sendable (Result<FeedFetchResult, FeedError>) -> Void
+    private let clock = ContinuousClock()
+    private let startedAt: ContinuousClock.Instant
+    private var wire: TransportRequest?
+
+    private struct State {
+        var attempts = 0
+        var current: TransportAttempt?
+        /// The failure that led to the retry being waited for, if one is.
+        var waitingAfter: FeedError?
+        var cancelled = false
+        var finished = false
+    }
+
+    private let state = Locked(State())
+
+    init(request: FeedFetchRequest, shownURL: String, index: Int, transport: any FeedTransport, logger: Logger,
+         onEvent: (@Sendable (FeedEvent) -> Void)?, completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) {
+        self.request = request
+        self.shownURL = shownURL
+        self.index = index
+        self.transport = transport
+        self.logger = logger
+        self.onEvent = onEvent
+        self.completion = completion
+        startedAt = clock.now
+    }
+
+    /// Stops the fetch: an attempt on the wire is aborted, a wait for a retry ends with
+    /// the failure that caused it. Does nothing once the fetch has finished.
+    public func cancel() {
+        enum Next { case abort(TransportAttempt?), finish(FeedError), nothing }
+        let next = state.withLock { state -> Next in
+            guard !state.finished, !state.cancelled else { return .nothing }
+            state.cancelled = true
+            if let failure = state.waitingAfter { return .finish(failure) }
+            return .abort(state.current)
+        }
+        switch next {
+        case .abort(let attempt): attempt?.cancel()
+        case .finish(let failure): finish(.failure(failure))
+        case .nothing: break
+        }
+    }
+
+    // MARK: Attempts
+
+    /// Makes the first attempt; `wire` is the request with credentials resolved.
+    func begin(_ wire: TransportRequest) {
+        self.wire = wire
+        makeAttempt()
+    }
+
+    private func makeAttempt() {
+        guard let wire else { return }
+        let number: Int? = state.withLock { state in
+            guard !state.cancelled, !state.finished else { return nil }
+            state.waitingAfter = nil
+            state.attempts += 1
+            return state.attempts
+        }
+        guard let number else {
+            finish(.failure(FeedError(feed: request.feed.name, url: shownURL, attempts: state.withLock { $0.attempts },
+                                      cause: .cancelled)))
+            return
+        }
+        logger.debug("GET", metadata: ["attempt": "\(number)"])
+        let started = transport.start(wire) { [self] result in
+            received(result, attempt: number)
+        }
+        let cancelled = state.withLock { state -> Bool in
+            state.current = started
+            return state.cancelled
+        }
+        if cancelled { started.cancel() }
+    }
+
+    private func received(_ result: Result<TransportResponse, TransportError>, attempt: Int) {
+        let cause: FeedError.Cause
+        var retryAfter: Double?
+        switch result {
+        case .success(let response):
+            if let fetched = FeedClient.success(response, request: request, shownURL: shownURL, attempts: attempt,
+                                                elapsed: startedAt.duration(to: clock.now)) {
+                finish(.success(fetched))
+                return
+            }
+            cause = .http(status: response.status)
+            retryAfter = RetryTiming.retryAfter(response.headers["retry-after"], now: Date())
+        case .failure(let error):
+            cause = error.cause
+        }
+
+        let feed = request.feed
+        let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause)
+        var generator = SystemRandomNumberGenerator()
+        let delay = RetryTiming.delay(beforeRetry: attempt, policy: feed.retry, retryAfter: retryAfter, using: &generator)
+        let retrying = cause.isRetryable && attempt <= feed.retry.retries && state.withLock { state -> Bool in
+            state.current = nil
+            guard !state.cancelled else { return false }
+            state.waitingAfter = failure
+            return true
+        }
+        guard retrying else {
+            finish(.failure(failure))
+            return
+        }
+        logger.info("retrying", metadata: ["cause": "\(cause)", "attempt": "\(attempt)",
+                                           "delay": "\(FeedError.Cause.seconds(delay))"])
+        onEvent?(.retrying(index: index, feed: feed.name, url: shownURL, attempt: attempt, delay: delay, cause: cause))
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+            makeAttempt()
+        }
+    }
+
+    /// Reports the result, once; later calls do nothing.
+    func finish(_ result: Result<FeedFetchResult, FeedError>) {
+        let first = state.withLock { state -> Bool in
+            guard !state.finished else { return false }
+            state.finished = true
+            state.current = nil
+            state.waitingAfter = nil
+            return true
+        }
+        guard first else { return }
+        switch result {
+        case .success(let fetched):
+            logger.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.body.count)",
+                                               "attempts": "\(fetched.attempts)"])
+            onEvent?(.finished(index: index, feed: request.feed.name, url: shownURL, error: nil))
+        case .failure(let error):
+            logger.debug("fetch failed", metadata: ["error": "\(error)"])
+            onEvent?(.finished(index: index, feed: request.feed.name, url: shownURL, error: error))
+        }
+        completion(result)
+    }
+}
