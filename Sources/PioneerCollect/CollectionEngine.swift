@@ -118,16 +118,16 @@ public final class CollectionEngine: Sendable {
             batch.add(result, sequence: sequence)
         }
 
-        var waiting: [FetchKey: [Int]] = [:]
+        // By job index: the items waiting for it, and how many have yet to complete (so a
+        // body is dropped as soon as no item needs it); by item index: fetches still awaited.
+        var waiting = Array(repeating: [Int](), count: plan.jobs.count)
         var remaining: [Int] = []
         for (index, item) in plan.items.enumerated() {
-            let keys = item.keys
-            remaining.append(keys.count)
-            for key in keys { waiting[key, default: []].append(index) }
+            remaining.append(item.jobs.count)
+            for job in item.jobs { waiting[job].append(index) }
         }
-        // Items still to complete per URL, so a body is dropped as soon as no item needs it.
-        var usersLeft = waiting.mapValues(\.count)
-        var responses: [FetchKey: Result<FetchedBody, FetchFailure>] = [:]
+        var usersLeft = waiting.map(\.count)
+        var responses = [Result<FetchedBody, FetchFailure>?](repeating: nil, count: plan.jobs.count)
         for (index, item) in plan.items.enumerated() where remaining[index] == 0 {
             batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
         }
@@ -194,15 +194,15 @@ public final class CollectionEngine: Sendable {
                     cancels.withLock { $0[index] = nil }
                     let job = jobs[index]
                     let body = received(result, job: job, batch: &batch, run: &run)
-                    responses[job.key] = body
-                    for itemIndex in waiting[job.key] ?? [] {
+                    responses[index] = body
+                    for itemIndex in waiting[index] {
                         remaining[itemIndex] -= 1
                         guard remaining[itemIndex] == 0 else { continue }
                         let item = plan.items[itemIndex]
                         batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
-                        for key in item.keys {
-                            usersLeft[key, default: 1] -= 1
-                            if usersLeft[key] == 0 { responses[key] = nil }
+                        for job in item.jobs {
+                            usersLeft[job] -= 1
+                            if usersLeft[job] == 0 { responses[job] = nil }
                         }
                     }
                     startNext()
@@ -334,7 +334,7 @@ public final class CollectionEngine: Sendable {
 
     /// Computes and checks one indicator-period whose responses have all arrived: a
     /// measure to store, or the reason it failed.
-    private func complete(_ item: WorkItem, responses: [FetchKey: Result<FetchedBody, FetchFailure>],
+    private func complete(_ item: WorkItem, responses: [Result<FetchedBody, FetchFailure>?],
                           run: RunState) -> Completion {
         let definition = item.spec.definition
         func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil) -> PeriodResult {
@@ -348,8 +348,8 @@ public final class CollectionEngine: Sendable {
         var feedResponses: [FeedResponse] = []
         var sources: [FeedSource] = []
         var failures: [String] = []
-        for (request, key) in item.requests {
-            switch responses[key] {
+        for (request, key, job) in item.requests {
+            switch responses[job] {
             case .success(let body):
                 feedResponses.append(FeedResponse(key: request.key, feed: key.feed, url: body.url, status: body.status,
                                                   headers: body.headers, body: body.body, fetchedAt: body.fetchedAt,

@@ -20,9 +20,10 @@ struct WorkItem {
     var spec: IndicatorSpec
     var plugin: any IndicatorPlugin
     var period: Period
-    var requests: [(request: FeedRequest, key: FetchKey)]
-
-    var keys: Set<FetchKey> { Set(requests.map(\.key)) }
+    /// Each request with its URL and the index of its fetch in ``CollectionPlan/jobs``.
+    var requests: [(request: FeedRequest, key: FetchKey, job: Int)]
+    /// The distinct fetches this item waits for, as indices into ``CollectionPlan/jobs``.
+    var jobs: [Int] = []
 }
 
 /// One distinct fetch.
@@ -74,7 +75,7 @@ struct CollectionPlan {
                     settle(.failed, Self.pluginMessage(error, plugin: spec.plugin))
                     continue
                 }
-                var resolved: [(FeedRequest, FetchKey)] = []
+                var resolved: [(FeedRequest, FetchKey, Int)] = []
                 var failure: String?
                 for request in requests {
                     guard let feed = site.feed(named: request.feed) else {
@@ -92,7 +93,7 @@ struct CollectionPlan {
                             jobs.append(FetchJob(key: key, shownURL: FeedURL.redact(url), request: FeedFetchRequest(feed: feed, url: url),
                                              cached: nil))
                         }
-                        resolved.append((request, key))
+                        resolved.append((request, key, jobIndex[key] ?? 0))
                     } catch {
                         failure = error.description
                         break
@@ -107,8 +108,25 @@ struct CollectionPlan {
         }
         // Jobs still wanted after failures, each made conditional when a cached body has
         // validators (the cache read in one go: a read per URL cost more than the fetch).
-        let wanted = Set(items.flatMap(\.keys))
-        jobs = jobs.filter { wanted.contains($0.key) }
+        // (Items refer to jobs by index, so the indices are renumbered after the filter.)
+        var wanted = Array(repeating: false, count: jobs.count)
+        for item in items { for request in item.requests { wanted[request.job] = true } }
+        var renumbered = Array(repeating: 0, count: jobs.count)
+        var kept: [FetchJob] = []
+        for (index, job) in jobs.enumerated() where wanted[index] {
+            renumbered[index] = kept.count
+            kept.append(job)
+        }
+        jobs = kept
+        for itemIndex in items.indices {
+            var seen: [Int] = []
+            for requestIndex in items[itemIndex].requests.indices {
+                let job = renumbered[items[itemIndex].requests[requestIndex].job]
+                items[itemIndex].requests[requestIndex].job = job
+                if !seen.contains(job) { seen.append(job) }
+            }
+            items[itemIndex].jobs = seen
+        }
         do {
             let cached = try store.cachedFeedBodies(jobs.map { ($0.key.feed, $0.shownURL) })
             for (index, body) in cached where body.hasValidators {
