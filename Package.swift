@@ -99,6 +99,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -69,33 +69,30 @@ extension MeasureStore {
                               path: String, db: Database) throws -> [Result<RecordOutcome?, StoreError>] {
         var results: [Result<RecordOutcome?, StoreError>] = []
         results.reserveCapacity(writes.count)
-        // Plain SQL savepoints, prepared once per batch: GRDB's inSavepoint does
-        // bookkeeping for transaction observers, which the store has none of.
-        let savepoint = try db.cachedStatement(sql: "SAVEPOINT pioneer_entry")
-        let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT pioneer_entry")
-        let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT pioneer_entry")
+        // Plain SQL savepoints (GRDB's inSavepoint does bookkeeping for transaction
+        // observers, which the store has none of) and statements prepared once per batch.
+        let statements = try BatchStatements(db: db, timestamp: timestamp)
         for entry in writes {
             var outcome: RecordOutcome?
             do {
-                try savepoint.execute()
+                try statements.beginEntry()
                 do {
                     switch entry {
                     case .measure(let measure):
-                        outcome = try Self.write(measure, site: site, runID: runID, timestamp: timestamp, db: db)
+                        outcome = try statements.write(measure, site: site, runID: runID)
                     case .outcome(let indicator, let period, let kind, let reason):
-                        try Self.insertOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
-                                               reason: reason, measureID: nil, db: db)
+                        try statements.writeOutcome(runID: runID, indicator: indicator, period: period, kind: kind,
+                                                    reason: reason, measureID: nil)
                     case .cacheFeedBody(let entry):
                         try Self.saveFeedBody(entry, db: db)
                     case .forgetFeedBody(let feed, let url):
                         try Self.removeFeedBody(feed: feed, url: url, db: db)
                     }
                 } catch {
-                    try rollback.execute()
-                    try release.execute()
+                    try statements.rollbackEntry()
                     throw error
                 }
-                try release.execute()
+                try statements.commitEntry()
                 results.append(.success(outcome))
             } catch {
                 // Some failures (disk full, I/O) make SQLite roll back the whole
@@ -105,49 +102,6 @@ extension MeasureStore {
             }
         }
         return results
-    }
-
-    /// Writes one measure and its run outcome row (inside the caller's savepoint).
-    private static func write(_ measure: Measure, site: String, runID: Int64, timestamp: DatabaseValue,
-                              db: Database) throws -> RecordOutcome {
-        let period = measure.period
-        // Cached statements: a run records one measure per indicator-period, and compiling
-        // the same SQL each time cost more than executing it (scripts/bench-collect.sh).
-        // Only what comparing observations needs: the provenance text is the bulk of a row.
-        let current = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT id, value, numerator, denominator, sample_size, interval_lower, interval_upper,
-                   interval_level, interval_method, na_reason, na_detail
-            FROM measure
-            WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
-            """), arguments: [site, measure.indicatorID, period.type.rawValue, period.index])
-        let outcome: RecordOutcome
-        if let current, try Self.observation(from: current) == measure.observation {
-            let id: Int64 = current["id"]
-            try db.cachedStatement(sql: "UPDATE measure SET confirmed_run_id = ?, confirmed_at = ? WHERE id = ?")
-                .execute(arguments: [runID, timestamp, id])
-            outcome = .unchanged(measureID: id)
-        } else {
-            if let current {
-                // Clear the flag first: the unique index allows one current row.
-                try db.cachedStatement(sql: "UPDATE measure SET is_current = 0 WHERE id = ?")
-                    .execute(arguments: [current["id"] as Int64])
-            }
-            let id = try Self.insert(measure, site: site, runID: runID, provenance: ProvenanceCoding.json(measure.provenance),
-                                     timestamp: timestamp, db: db)
-            if let current {
-                let previousID: Int64 = current["id"]
-                try db.cachedStatement(sql: "UPDATE measure SET superseded_by = ? WHERE id = ?")
-                    .execute(arguments: [id, previousID])
-                outcome = .superseded(measureID: id, previousID: previousID)
-            } else {
-                outcome = .inserted(measureID: id)
-            }
-        }
-        let kind: RunOutcomeKind = measure.observation.notAvailable != nil
-            ? .notAvailable : (outcome.isUnchanged ? .unchanged : .collected)
-        try Self.insertOutcome(runID: runID, indicator: measure.indicatorID, period: period.label, kind: kind,
-                               reason: measure.observation.notAvailable?.description, measureID: outcome.measureID, db: db)
-        return outcome
     }
 
     /// The current measure of one indicator-period, or nil.
@@ -204,30 +158,6 @@ extension MeasureStore {
     }
 
     // MARK: Rows
-
-    private static func insert(_ measure: Measure, site: String, runID: Int64, provenance: String, timestamp: DatabaseValue,
-                               db: Database) throws -> Int64 {
-        let observation = measure.observation
-        let period = measure.period
-        try db.cachedStatement(sql: """
-            INSERT INTO measure (
-                site, indicator, period_type, period_index, period_label, period_start, period_end,
-                value, numerator, denominator, sample_size,
-                interval_lower, interval_upper, interval_level, interval_method,
-                na_reason, na_detail, plugin, provenance,
-                run_id, confirmed_run_id, confirmed_at, is_current, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-            """).execute(arguments: [
-                site, measure.indicatorID, period.type.rawValue, period.index, period.label,
-                period.start.description, period.end.description,
-                observation.value, observation.numerator, observation.denominator, observation.sampleSize,
-                observation.interval?.lower, observation.interval?.upper, observation.interval?.level, observation.interval?.method,
-                observation.notAvailable?.reason.rawValue, observation.notAvailable?.detail,
-                measure.provenance.plugin, provenance,
-                runID, runID, timestamp, timestamp,
-            ])
-        return db.lastInsertedRowID
-    }
 
     static func insertOutcome(runID: Int64, indicator: String, period: String, kind: RunOutcomeKind,
                               reason: String?, measureID: Int64?, db: Database) throws {
