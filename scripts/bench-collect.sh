@@ -30,11 +30,15 @@ die() { echo "bench-collect: $*" >&2; exit 2; }
 command -v curl >/dev/null || die "needs curl on the PATH"
 curl --help all 2>/dev/null | grep -q -- '--parallel-max' || die "needs a curl with --parallel (7.66 or later)"
 
+# Release builds link the Swift runtime and Foundation statically, as a shipped Linux
+# binary would be: it saves about 10 ms of dynamic linking at every start.
+STATIC=()
 if [[ $CONFIG == release ]]; then
-    echo "Building pioneer (release)..." >&2
-    swift build -c release --product pioneer >&2 || die "the release build failed"
+    STATIC=(--static-swift-stdlib)
+    echo "Building pioneer (release, static Swift runtime)..." >&2
+    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
 fi
-PIONEER=$(swift build -c "$CONFIG" --show-bin-path)/pioneer
+PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
 [[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench.XXXXXX")

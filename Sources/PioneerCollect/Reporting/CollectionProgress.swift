@@ -30,6 +30,10 @@ public final class CollectionProgress: @unchecked Sendable {
     private var inFlight = 0
     private var failed = 0
     private var lineShown = false
+    /// When the terminal line was last drawn: it is redrawn at most every 50 ms, since a
+    /// run with thousands of fetches would otherwise spend its time writing to the terminal.
+    private var lastDrawn: ContinuousClock.Instant?
+    private static let redrawInterval = Duration.milliseconds(50)
 
     /// - Parameter write: where text goes (stderr in the CLI); it is given whole lines or control sequences.
     public init(style: Style, write: @escaping @Sendable (String) -> Void) {
@@ -58,8 +62,13 @@ public final class CollectionProgress: @unchecked Sendable {
             if style == .lines { write(Self.logLine(site: site, result: result) + "\n") }
         }
         if style == .terminal {
-            write("\r\u{1B}[2K" + currentLine())
-            lineShown = true
+            let now = ContinuousClock.now
+            let finishedAll = done == total && inFlight == 0
+            if finishedAll || lastDrawn.map({ $0.duration(to: now) >= Self.redrawInterval }) ?? true {
+                write("\r\u{1B}[2K" + currentLine())
+                lineShown = true
+                lastDrawn = now
+            }
         }
     }
 
