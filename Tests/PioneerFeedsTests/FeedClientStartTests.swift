@@ -1,0 +1,87 @@
+// FeedClient.start: the completion-driven entry the collection engine uses (fetch runs on it too).
+import Foundation
+import Hummingbird
+import PioneerCore
+import Testing
+@testable import PioneerFeeds
+
+@Suite("Feed client start and cancel")
+struct FeedClientStartTests {
+    let client = FeedClient(environment: [:])
+
+    /// Starts `path` and returns the results the completion received, once it has run, and the handle.
+    private func start(_ feed: FeedDefinition, _ path: String,
+                       whileRunning: (FeedFetchHandle) async throws -> Void = { _ in }) async throws -> [Result<FeedFetchResult, FeedError>] {
+        let (results, sink) = AsyncStream.makeStream(of: Result<FeedFetchResult, FeedError>.self)
+        let handle: FeedFetchHandle = client.start(FeedFetchRequest(feed: feed, url: feed.baseURL + path)) { result in
+            sink.yield(result)
+        }
+        try await whileRunning(handle)
+        var received: [Result<FeedFetchResult, FeedError>] = []
+        for await result in results {
+            received.append(result)
+            // Any second completion would arrive within this grace period.
+            try await Task.sleep(for: .milliseconds(100))
+            handle.cancel()
+            sink.finish()
+        }
+        return received
+    }
+
+    @Test("the completion runs exactly once, and cancelling afterwards changes nothing")
+    func completionRunsOnce() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/ok") { _, _ in "fine" }
+        }) { server in
+            let results = try await start(testFeed(server.baseURL), "/ok")
+            #expect(results.count == 1)
+            let fetched = try #require(results.first?.success)
+            #expect(fetched.status == 200)
+            #expect(String(decoding: fetched.body, as: UTF8.self) == "fine")
+        }
+    }
+
+    @Test("cancelling while waiting to retry ends at once with the failure that caused the wait")
+    func cancelDuringRetryWait() async throws {
+        let counter = RequestCounter()
+        try await TestServer.run(routes: { router in
+            router.get("/busy") { _, _ in
+                _ = counter.arrive()
+                return Response(status: .serviceUnavailable, headers: [.retryAfter: "30"])
+            }
+        }) { server in
+            let feed = testFeed(server.baseURL, retries: 3, maxBackoff: 30)
+            let begun = ContinuousClock.now
+            let results = try await start(feed, "/busy") { handle in
+                try await Task.sleep(for: .milliseconds(400))
+                handle.cancel()
+            }
+            let elapsed = begun.duration(to: .now)
+            #expect(results.count == 1)
+            let error = try #require(results.first?.failure)
+            #expect(error.cause == .http(status: 503))
+            #expect(error.attempts == 1)
+            #expect(counter.total == 1)
+            #expect(elapsed < .seconds(5))
+        }
+    }
+
+    @Test("cancelling an attempt on the wire reports it cancelled")
+    func cancelInFlight() async throws {
+        try await TestServer.run(routes: { router in
+            router.get("/slow") { _, _ in
+                try await Task.sleep(for: .seconds(1.5))
+                return "late"
+            }
+        }) { server in
+            let results = try await start(testFeed(server.baseURL, timeout: 5, retries: 3), "/slow") { handle in
+                try await Task.sleep(for: .milliseconds(200))
+                handle.cancel()
+            }
+            #expect(results.count == 1)
+            let error = try #require(results.first?.failure)
+            #expect(error.cause == .cancelled)
+            #expect(error.attempts == 1)
+        }
+    }
+}
