@@ -52,9 +52,9 @@ public final class CollectionEngine: Sendable {
         }
     }
 
-    private let store: MeasureStore
-    private let fetcher: any FeedFetching
-    private let options: Options
+    fileprivate let store: MeasureStore
+    fileprivate let fetcher: any FeedFetching
+    fileprivate let options: Options
     private let logger: Logger
 
     public init(store: MeasureStore, fetcher: any FeedFetching, options: Options = Options(),
@@ -102,151 +102,22 @@ public final class CollectionEngine: Sendable {
     /// ...or for this long after the first of them was computed.
     static let commitInterval = Duration.milliseconds(25)
 
-    /// What wakes the run loop: a fetch that ended, or the commit timer.
-    private enum Arrival: Sendable {
-        case fetched(Int, Result<FeedFetchResult, FeedError>)
-        case commitDue
-        /// The batch being written in the background is committed (or has failed).
-        case committed(Result<[Result<RecordOutcome?, StoreError>], StoreError>)
-    }
-
-    /// Runs the fetches through a window of ``Options/queueDepth``, completes each item when its last response
-    /// arrives, and commits completed items in batches (see ``WriteBatch``).
+    /// Runs the plan's fetches and computes, checks and commits its indicator-periods (see ``ActiveRun``).
     private func fetchAndObserve(_ plan: CollectionPlan, run: inout RunState) async {
-        var batch = WriteBatch()
-        for (sequence, result) in plan.settled {
-            batch.add(result, sequence: sequence)
-        }
-
-        // By job index: the items waiting for it, and how many have yet to complete (so a
-        // body is dropped as soon as no item needs it); by item index: fetches still awaited.
-        var waiting = Array(repeating: [Int](), count: plan.jobs.count)
-        var remaining: [Int] = []
-        for (index, item) in plan.items.enumerated() {
-            remaining.append(item.jobs.count)
-            for job in item.jobs { waiting[job].append(index) }
-        }
-        var usersLeft = waiting.map(\.count)
-        var responses = [Result<FetchedBody, FetchFailure>?](repeating: nil, count: plan.jobs.count)
-        for (index, item) in plan.items.enumerated() where remaining[index] == 0 {
-            batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
-        }
-        flush(&batch, run: &run)
-
-        let jobs = plan.jobs
-        guard !jobs.isEmpty else { return }
-        let fetcher = self.fetcher
-        // Fetch results arrive from the fetcher's own thread into one stream, with the
-        // commit timer's ticks: no task per request, and results that arrive while this
-        // loop is busy are taken in one go rather than one wake-up each.
-        let (arrivals, sink) = AsyncStream.makeStream(of: Arrival.self)
-        let cancels = Locked<[Int: @Sendable () -> Void]>([:])
-        var next = 0
-        var finished = 0
-        var commitTimer: Task<Void, Never>?
-        // One batch at a time is written on the store's own queue while this loop goes on
-        // computing the next; results are reported once their batch is committed.
-        var committing: WriteBatch?
-        let store = self.store
-        let site = run.site.id, runID = run.runID
-        func startCommit() {
-            guard committing == nil, !batch.isEmpty else { return }
-            let pending = batch
-            batch = WriteBatch()
-            committing = pending
-            commitTimer?.cancel()
-            commitTimer = nil
-            store.recordInBackground(pending.writes, site: site, runID: runID) { written in
-                sink.yield(.committed(written))
-            }
-        }
-        func startNext() {
-            guard next < jobs.count else { return }
-            let index = next, request = jobs[index].request
-            next += 1
-            run.fetchStarted(jobs[index])
-            if Task.isCancelled {
-                sink.yield(.fetched(index, .failure(FeedError(feed: request.feed.name, url: jobs[index].shownURL,
-                                                              attempts: 0, cause: .cancelled))))
-                return
-            }
-            let cancel = fetcher.start(request) { result in
-                sink.yield(.fetched(index, result))
-            }
-            cancels.withLock { $0[index] = cancel }
-        }
-        await withTaskCancellationHandler {
-            for _ in 0..<min(options.queueDepth, jobs.count) { startNext() }
-            for await arrival in arrivals {
-                switch arrival {
-                case .commitDue:
-                    commitTimer = nil
-                    startCommit()
-                case .committed(let written):
-                    if let pending = committing {
-                        committing = nil
-                        report(pending, written: written.mapError { $0 }, run: &run)
-                    }
-                    // Group commit: what gathered meanwhile goes next.
-                    startCommit()
-                case .fetched(let index, let result):
-                    finished += 1
-                    cancels.withLock { $0[index] = nil }
-                    let job = jobs[index]
-                    let body = received(result, job: job, batch: &batch, run: &run)
-                    responses[index] = body
-                    for itemIndex in waiting[index] {
-                        remaining[itemIndex] -= 1
-                        guard remaining[itemIndex] == 0 else { continue }
-                        let item = plan.items[itemIndex]
-                        batch.add(complete(item, responses: responses, run: run), sequence: item.sequence)
-                        for job in item.jobs {
-                            usersLeft[job] -= 1
-                            if usersLeft[job] == 0 { responses[job] = nil }
-                        }
-                    }
-                    startNext()
-                    if batch.count >= Self.batchLimit || finished == jobs.count {
-                        startCommit()
-                    } else if !batch.isEmpty, commitTimer == nil, committing == nil {
-                        commitTimer = Task {
-                            try? await Task.sleep(for: Self.commitInterval)
-                            sink.yield(.commitDue)
-                        }
-                    }
-                }
-                if finished == jobs.count, committing == nil {
-                    if batch.isEmpty { break }
-                    startCommit()
-                }
+        let active = ActiveRun(engine: self, plan: plan, run: run)
+        run = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                active.start(continuation)
             }
         } onCancel: {
-            // Each cancelled fetch still reports (as a failure), so the loop ends normally.
-            for cancel in cancels.withLock({ Array($0.values) }) { cancel() }
+            active.cancel()
         }
-        commitTimer?.cancel()
-        sink.finish()
-        flush(&batch, run: &run)
     }
 
-    /// Commits `batch` in one transaction (each entry in its own savepoint), then reports
-    /// its indicator-periods, so nothing is reported done before it is on disk.
-    private func flush(_ batch: inout WriteBatch, run: inout RunState) {
-        guard !batch.isEmpty else { return }
-        let pending = batch
-        batch = WriteBatch()
-        let written: Result<[Result<RecordOutcome?, StoreError>], StoreError>
-        do {
-            written = .success(try store.record(pending.writes, site: run.site.id, runID: run.runID))
-        } catch {
-            written = .failure(error)
-        }
-        report(pending, written: written, run: &run)
-    }
-
-    /// Reports a written batch's indicator-periods: a measure the store refused becomes a failure.
-    private func report(_ pending: WriteBatch, written result: Result<[Result<RecordOutcome?, StoreError>], StoreError>,
-                        run: inout RunState) {
+    /// Reports a written batch's indicator-periods: a measure the store refused becomes a
+    /// failure. Returns the outcome rows those failures still need (for the next batch).
+    fileprivate func report(_ pending: WriteBatch, written result: Result<[Result<RecordOutcome?, StoreError>], StoreError>,
+                            run: inout RunState) -> [StoreWrite] {
         let written: [Result<RecordOutcome?, StoreError>]
         switch result {
         case .success(let results) where results.count == pending.writes.count:
@@ -265,6 +136,9 @@ public final class CollectionEngine: Sendable {
                 run.logger.warning("cannot update the feed cache", metadata: ["url": "\(entry.url)", "error": "\(error)"])
             case .forgetFeedBody(_, let url):
                 run.logger.warning("cannot update the feed cache", metadata: ["url": "\(url)", "error": "\(error)"])
+            case .outcome(let indicator, let period, _, _) where !pending.hasEntry(writeIndex: index):
+                run.logger.warning("cannot record the outcome in the store",
+                                   metadata: ["indicator": "\(indicator)", "period": "\(period)", "error": "\(error)"])
             case .outcome, .measure:
                 break
             }
@@ -279,6 +153,7 @@ public final class CollectionEngine: Sendable {
                     if case .measure = pending.writes[writeIndex] {
                         result = PeriodResult(indicator: result.indicator, period: result.period, outcome: .failed,
                                               reason: "could not store the measure: \(error)")
+                        // Its outcome row was rolled back with it; the failure still goes on record.
                         unrecorded.append(.outcome(indicator: result.indicator, period: result.period,
                                                    kind: .failed, reason: result.reason))
                     } else {
@@ -288,17 +163,11 @@ public final class CollectionEngine: Sendable {
             }
             run.finish(sequence: entry.sequence, result: result)
         }
-        // Measures the store refused still get their failure on the run's record, if it can take it.
-        if !unrecorded.isEmpty {
-            let results = (try? store.record(unrecorded, site: run.site.id, runID: run.runID)) ?? []
-            if results.count != unrecorded.count || results.contains(where: { if case .failure = $0 { true } else { false } }) {
-                run.logger.warning("cannot record the outcome in the store", metadata: ["count": "\(unrecorded.count)"])
-            }
-        }
+        return unrecorded
     }
 
     /// Turns a fetch result into a body for the plugins, using and updating the feed cache.
-    private func received(_ result: Result<FeedFetchResult, FeedError>, job: FetchJob, batch: inout WriteBatch,
+    fileprivate func received(_ result: Result<FeedFetchResult, FeedError>, job: FetchJob, batch: inout WriteBatch,
                           run: inout RunState) -> Result<FetchedBody, FetchFailure> {
         let shownURL = job.shownURL
         switch result {
@@ -334,7 +203,7 @@ public final class CollectionEngine: Sendable {
 
     /// Computes and checks one indicator-period whose responses have all arrived: a
     /// measure to store, or the reason it failed.
-    private func complete(_ item: WorkItem, responses: [Result<FetchedBody, FetchFailure>?],
+    fileprivate func complete(_ item: WorkItem, responses: [Result<FetchedBody, FetchFailure>?],
                           run: RunState) -> Completion {
         let definition = item.spec.definition
         func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil) -> PeriodResult {
@@ -412,6 +281,11 @@ struct WriteBatch: Sendable {
 
     /// Indicator-periods waiting.
     var count: Int { entries.count }
+
+    /// Whether some indicator-period is recorded by the write at `writeIndex`.
+    func hasEntry(writeIndex: Int) -> Bool {
+        entries.contains { $0.writeIndex == writeIndex }
+    }
     var isEmpty: Bool { writes.isEmpty }
 
     mutating func add(_ completion: Completion, sequence: Int) {
@@ -459,5 +333,239 @@ extension CollectionEngine {
     public func collect(_ loaded: LoadedSite, periods: PeriodSelection,
                         onEvent: (@Sendable (CollectionEvent) -> Void)? = nil) async throws(StoreError) -> CollectionSummary {
         try await collect(site: loaded.site, plugins: loaded.plugins, periods: periods, onEvent: onEvent)
+    }
+}
+
+/// One collection run in progress: fetching, computing, checking and committing.
+///
+/// Driven by completions rather than by a task: each fetch result is processed on the
+/// thread that delivers it (libcurl's, for a ``FeedClient``) under this object's lock,
+/// so a result costs no hop to another thread, and the next fetch is queued from there.
+/// Batches are committed on the store's writer queue (one at a time; what gathers
+/// meanwhile goes next, every ``CollectionEngine/commitInterval`` at the latest), and an
+/// indicator-period is reported only once its batch is committed. The run ends, and its
+/// continuation resumes, when every fetch has reported and every batch is committed.
+///
+/// Nothing is called out of the lock's scope while it is held except the progress
+/// callback and logging: fetches, commits and the continuation are started after unlocking.
+private final class ActiveRun: @unchecked Sendable {
+    // @unchecked: every mutable property below is only touched with `lock` held.
+    private let engine: CollectionEngine
+    private let plan: CollectionPlan
+    private let site: String
+    private let runID: Int64
+    private let lock = NSLock()
+
+    private var run: RunState
+    private var batch = WriteBatch()
+    private var committing = false
+    /// Bumped at each commit, so a timer set for an earlier batch does nothing.
+    private var commitGeneration = 0
+    private var timerSet = false
+    /// By job index: the items waiting for it, how many have yet to complete (a body is
+    /// dropped when none does), and its response once in; by item index: fetches awaited.
+    private var waiting: [[Int]]
+    private var usersLeft: [Int]
+    private var responses: [Result<FetchedBody, FetchFailure>?]
+    private var remaining: [Int]
+    /// By job index: how to cancel it while it runs.
+    private var cancels: [Int: @Sendable () -> Void] = [:]
+    private var reported: [Bool]
+    private var next = 0
+    private var finished = 0
+    private var cancelled = false
+    private var continuation: CheckedContinuation<RunState, Never>?
+
+    /// What to do once the lock is released.
+    private struct Actions {
+        var fetches: [Int] = []
+        var commit: WriteBatch?
+        var timer: Int?
+        var done: (CheckedContinuation<RunState, Never>, RunState)?
+    }
+
+    init(engine: CollectionEngine, plan: CollectionPlan, run: RunState) {
+        self.engine = engine
+        self.plan = plan
+        self.run = run
+        site = run.site.id
+        runID = run.runID
+        waiting = Array(repeating: [], count: plan.jobs.count)
+        remaining = []
+        for (index, item) in plan.items.enumerated() {
+            remaining.append(item.jobs.count)
+            for job in item.jobs { waiting[job].append(index) }
+        }
+        usersLeft = waiting.map(\.count)
+        responses = Array(repeating: nil, count: plan.jobs.count)
+        reported = Array(repeating: false, count: plan.jobs.count)
+    }
+
+    func start(_ continuation: CheckedContinuation<RunState, Never>) {
+        let actions = decide { actions in
+            self.continuation = continuation
+            for (sequence, result) in plan.settled {
+                batch.add(result, sequence: sequence)
+            }
+            for (index, item) in plan.items.enumerated() where remaining[index] == 0 {
+                batch.add(engine.complete(item, responses: responses, run: run), sequence: item.sequence)
+            }
+            takeNextFetches(count: engine.options.queueDepth, into: &actions)
+            settle(&actions)
+        }
+        perform(actions)
+    }
+
+    func cancel() {
+        let running = withLock {
+            cancelled = true
+            return Array(cancels.values)
+        }
+        for cancel in running { cancel() }
+    }
+
+    // MARK: Events
+
+    private func received(_ index: Int, _ result: Result<FeedFetchResult, FeedError>) {
+        let actions = decide { actions in
+            guard process(index, result) else { return }
+            takeNextFetches(count: 1, into: &actions)
+            settle(&actions)
+        }
+        perform(actions)
+    }
+
+    /// Takes in a fetch's result and completes the items it was the last for; false
+    /// when the fetch had already reported.
+    private func process(_ index: Int, _ result: Result<FeedFetchResult, FeedError>) -> Bool {
+        guard !reported[index] else { return false }
+        reported[index] = true
+        cancels[index] = nil
+        finished += 1
+        let job = plan.jobs[index]
+        responses[index] = engine.received(result, job: job, batch: &batch, run: &run)
+        for itemIndex in waiting[index] {
+            remaining[itemIndex] -= 1
+            guard remaining[itemIndex] == 0 else { continue }
+            let item = plan.items[itemIndex]
+            batch.add(engine.complete(item, responses: responses, run: run), sequence: item.sequence)
+            for job in item.jobs {
+                usersLeft[job] -= 1
+                if usersLeft[job] == 0 { responses[job] = nil }
+            }
+        }
+        return true
+    }
+
+    private func committed(_ pending: WriteBatch, _ written: Result<[Result<RecordOutcome?, StoreError>], StoreError>) {
+        let actions = decide { actions in
+            committing = false
+            for write in engine.report(pending, written: written, run: &run) { batch.add(write) }
+            settle(&actions)
+        }
+        perform(actions)
+    }
+
+    private func commitDue(_ generation: Int) {
+        let actions = decide { actions in
+            guard generation == commitGeneration else { return }
+            timerSet = false
+            startCommit(into: &actions)
+            settle(&actions)
+        }
+        perform(actions)
+    }
+
+    // MARK: Decisions (lock held)
+
+    /// Runs `body` with the lock held and returns what it decided to do.
+    private func decide(_ body: (inout Actions) -> Void) -> Actions {
+        lock.lock()
+        defer { lock.unlock() }
+        var actions = Actions()
+        body(&actions)
+        return actions
+    }
+
+    private func withLock<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    /// Queues up to `count` more fetches; once the run is cancelled, every fetch not yet
+    /// started fails as cancelled instead (here, so no recursion builds up).
+    private func takeNextFetches(count: Int, into actions: inout Actions) {
+        if cancelled {
+            while next < plan.jobs.count {
+                let job = plan.jobs[next]
+                run.fetchStarted(job)
+                _ = process(next, .failure(FeedError(feed: job.key.feed, url: job.shownURL, attempts: 0, cause: .cancelled)))
+                next += 1
+            }
+            return
+        }
+        for _ in 0..<count where next < plan.jobs.count {
+            actions.fetches.append(next)
+            run.fetchStarted(plan.jobs[next])
+            next += 1
+        }
+    }
+
+    private func startCommit(into actions: inout Actions) {
+        guard !committing, !batch.isEmpty else { return }
+        committing = true
+        commitGeneration += 1
+        timerSet = false
+        actions.commit = batch
+        batch = WriteBatch()
+    }
+
+    /// Commits when a batch is full or the fetching is over, sets the commit timer
+    /// otherwise, and ends the run once nothing is left to fetch or commit.
+    private func settle(_ actions: inout Actions) {
+        let allFetched = finished == plan.jobs.count
+        if batch.count >= CollectionEngine.batchLimit || allFetched {
+            startCommit(into: &actions)
+        } else if !batch.isEmpty, !committing, !timerSet {
+            timerSet = true
+            actions.timer = commitGeneration
+        }
+        if allFetched, !committing, batch.isEmpty, let continuation {
+            self.continuation = nil
+            actions.done = (continuation, run)
+        }
+    }
+
+    // MARK: Actions (lock released)
+
+    private func perform(_ actions: Actions) {
+        if let pending = actions.commit {
+            engine.store.recordInBackground(pending.writes, site: site, runID: runID) { [self] written in
+                committed(pending, written)
+            }
+        }
+        if let generation = actions.timer {
+            let delay = CollectionEngine.commitInterval
+            DispatchQueue.global().asyncAfter(deadline: .now() + Double(delay.components.attoseconds) / 1e18
+                                              + Double(delay.components.seconds)) { [self] in
+                commitDue(generation)
+            }
+        }
+        for index in actions.fetches {
+            let cancel = engine.fetcher.start(plan.jobs[index].request) { [self] result in
+                received(index, result)
+            }
+            let cancelNow = withLock { () -> Bool in
+                guard !reported[index] else { return false }
+                cancels[index] = cancel
+                return cancelled
+            }
+            // Cancelled while it was being started: cancel's sweep may have missed it.
+            if cancelNow { cancel() }
+        }
+        if let (continuation, run) = actions.done {
+            continuation.resume(returning: run)
+        }
     }
 }
