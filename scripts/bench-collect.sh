@@ -102,17 +102,36 @@ done >"$WORK/curl.config"
 
 "$PIONEER" validate "$SITE" >/dev/null 2>"$WORK/validate.err" || die "the generated site is invalid: $(cat "$WORK/validate.err")"
 
-# Runs a command under GNU time and prints "<wall seconds> <max RSS kB>"; fails when the command does.
+# Runs a command and prints "<wall seconds> <max RSS kB>"; fails when the command does.
+# The wall time is taken with nanosecond clock readings around the command (GNU time
+# reports hundredths of a second, too coarse for runs of a few hundredths); GNU time
+# gives the peak memory.
 timed() {
     local report=$1
     shift
-    /usr/bin/time -f '%e %M' -o "$report" "$@" >"$WORK/command.out" 2>"$WORK/command.err" || {
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$report" "$@" >"$WORK/command.out" 2>"$WORK/command.err" || {
         echo "bench-collect: '$*' failed:" >&2
         tail -n 20 "$WORK/command.err" >&2
         return 1
     }
-    tail -n 1 "$report"
+    end=$(date +%s%N)
+    echo "$(( (end - start) / 1000 - ${OVERHEAD_US:-0} )) $(tail -n 1 "$report")" | awk '{ printf "%.3f %d\n", ($1 < 1000 ? 1000 : $1) / 1000000, $2 }'
 }
+
+# What the measuring itself costs (starting GNU time and a command that does nothing),
+# the median of five, taken off every sample so it favours neither tool.
+OVERHEAD_US=0
+overheads=()
+for _ in 1 2 3 4 5; do
+    start=$(date +%s%N)
+    /usr/bin/time -f '%M' -o "$WORK/time.noop" true
+    end=$(date +%s%N)
+    overheads+=($(( (end - start) / 1000 )))
+done
+OVERHEAD_US=$(printf '%s\n' "${overheads[@]}" | sort -n | sed -n 3p)
+echo "measuring overhead: ${OVERHEAD_US} µs per run, taken off every sample" >&2
 
 PIONEER_SAMPLES=()
 CURL_SAMPLES=()
@@ -145,13 +164,13 @@ awk -v n="$N" -v runs="$RUNS" -v par="$PARALLEL" -v config="$CONFIG" \
     -v pw="$PIONEER_WALL" -v pm="$PIONEER_MB" -v cw="$CURL_WALL" -v cm="$CURL_MB" \
     -v tr="$TIME_RATIO_TARGET" -v mt="$MEMORY_TARGET_MB" '
     BEGIN {
-        # GNU time reports hundredths of a second; a curl run that rounds to 0 counts as 0.01 s.
-        base = (cw > 0) ? cw : 0.01
+        # Milliseconds are the resolution; a curl run that rounds to 0 counts as 1 ms.
+        base = (cw > 0) ? cw : 0.001
         ratio = pw / base
         printf "Collection benchmark: %d feeds on 127.0.0.1, %d in flight, median of %d runs (%s build)\n\n", n, par, runs, config
         printf "%-8s %9s %8s %14s %14s\n", "tool", "requests", "wall s", "peak RSS MB", "ratio to curl"
-        printf "%-8s %9d %8.2f %14.1f %14.2f\n", "curl", n, cw, cm, 1
-        printf "%-8s %9d %8.2f %14.1f %14.2f\n", "pioneer", n, pw, pm, ratio
+        printf "%-8s %9d %8.3f %14.1f %14.2f\n", "curl", n, cw, cm, 1
+        printf "%-8s %9d %8.3f %14.1f %14.2f\n", "pioneer", n, pw, pm, ratio
         printf "\n"
         timeOK = ratio <= tr
         memoryOK = pm < mt

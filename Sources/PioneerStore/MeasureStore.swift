@@ -6,8 +6,9 @@ import Foundation
 /// A site's measures on disk: one SQLite file, by default `<site dir>/.pioneer/store.sqlite`.
 ///
 /// The file is opened in WAL mode, so `pioneer measures` can read while a
-/// collection writes. Each indicator-period is written in one transaction, so a
-/// run that is killed leaves every measure it committed intact and nothing half-written.
+/// collection writes. Each indicator-period is written all-or-nothing (a savepoint),
+/// and a collection commits them in batches, so a run that is killed leaves every
+/// measure it committed intact and nothing half-written.
 ///
 /// Re-collecting never overwrites silently: an equal observation only marks the
 /// current row as confirmed by the new run; a different one becomes current and
@@ -55,7 +56,7 @@ public final class MeasureStore: Sendable {
         configuration.label = "pioneer.store"
         // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed
         // process loses nothing and the file stays consistent; a power cut may lose the
-        // last commits, never corrupt the store. Each indicator-period stays one transaction.
+        // last commits, never corrupt the store.
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

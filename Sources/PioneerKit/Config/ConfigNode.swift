@@ -79,7 +79,11 @@ public struct ConfigNode: Sendable, Hashable {
 
     /// The value at `key` in a mapping, or nil.
     public subscript(key: String) -> ConfigNode? {
-        entries?.first { $0.key == key }?.value
+        guard case .mapping(let entries) = content else { return nil }
+        for entry in entries where entry.key == key {
+            return entry.value
+        }
+        return nil
     }
 
     /// YAML 1.1 and 1.2 spellings of booleans that Pioneer accepts.

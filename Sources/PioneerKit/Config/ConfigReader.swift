@@ -188,8 +188,9 @@ public final class ConfigReader {
     /// Reports every key that was neither read nor declared, suggesting the nearest known key.
     public func finish() {
         guard let entries = node.entries else { return }
-        let known = Set(knownKeys)
-        for entry in entries where !known.contains(entry.key) {
+        // A linear scan: a mapping in configuration has a handful of keys, and hashing
+        // them into a set for every mapping read showed in the profile of a large site.
+        for entry in entries where !knownKeys.contains(entry.key) {
             let hint = didYouMean(entry.key, among: knownKeys)
             issues.add(ConfigIssue(
                 .error, at: entry.keyLocation, path: join(entry.key),
