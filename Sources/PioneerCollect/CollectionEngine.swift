@@ -375,6 +375,8 @@ private final class ActiveRun: @unchecked Sendable {
     private var finished = 0
     private var cancelled = false
     private var continuation: CheckedContinuation<RunState, Never>?
+    /// Results reported synchronously from inside a `start` on a thread in the fetch loop.
+    private var setAside: [(Int, Result<FeedFetchResult, FeedError>)] = []
 
     /// What to do once the lock is released.
     private struct Actions {
@@ -427,6 +429,11 @@ private final class ActiveRun: @unchecked Sendable {
     // MARK: Events
 
     private func received(_ index: Int, _ result: Result<FeedFetchResult, FeedError>) {
+        if isStartingHere {
+            // Reported from inside `start`, on this thread: the fetch loop takes it next.
+            withLock { setAside.append((index, result)) }
+            return
+        }
         let actions = decide { actions in
             guard process(index, result) else { return }
             takeNextFetches(count: 1, into: &actions)
@@ -539,7 +546,50 @@ private final class ActiveRun: @unchecked Sendable {
 
     // MARK: Actions (lock released)
 
+    /// Starts what `actions` asks for. Fetches go last, in a loop: a fetcher may report a
+    /// result before `start` returns (a credential that is not set fails at once), and
+    /// handling it there would start the next fetch from inside this one, nesting a level
+    /// per fetch; such results are set aside and handled by this loop instead.
     private func perform(_ actions: Actions) {
+        performSideEffects(actions)
+        var queue = actions.fetches[...]
+        guard !queue.isEmpty else { return }
+        let marker = Unmanaged.passUnretained(self).toOpaque()
+        let outer = pthread_getspecific(startingKey)
+        pthread_setspecific(startingKey, marker)
+        defer { pthread_setspecific(startingKey, outer) }
+        while let index = queue.popFirst() {
+            let cancel = engine.fetcher.start(plan.jobs[index].request) { [self] result in
+                received(index, result)
+            }
+            let cancelNow = withLock { () -> Bool in
+                guard !reported[index] else { return false }
+                cancels[index] = cancel
+                return cancelled
+            }
+            // Cancelled while it was being started: cancel's sweep may have missed it.
+            if cancelNow { cancel() }
+            for (index, result) in withLock({ () -> [(Int, Result<FeedFetchResult, FeedError>)] in
+                defer { setAside.removeAll() }
+                return setAside
+            }) {
+                let more = decide { actions in
+                    guard process(index, result) else { return }
+                    takeNextFetches(count: 1, into: &actions)
+                    settle(&actions)
+                }
+                performSideEffects(more)
+                queue.append(contentsOf: more.fetches)
+            }
+        }
+    }
+
+    /// Whether this thread is inside ``perform(_:)``'s fetch loop for this run.
+    private var isStartingHere: Bool {
+        pthread_getspecific(startingKey) == Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    private func performSideEffects(_ actions: Actions) {
         if let pending = actions.commit {
             engine.store.recordInBackground(pending.writes, site: site, runID: runID) { [self] written in
                 committed(pending, written)
@@ -552,20 +602,15 @@ private final class ActiveRun: @unchecked Sendable {
                 commitDue(generation)
             }
         }
-        for index in actions.fetches {
-            let cancel = engine.fetcher.start(plan.jobs[index].request) { [self] result in
-                received(index, result)
-            }
-            let cancelNow = withLock { () -> Bool in
-                guard !reported[index] else { return false }
-                cancels[index] = cancel
-                return cancelled
-            }
-            // Cancelled while it was being started: cancel's sweep may have missed it.
-            if cancelNow { cancel() }
-        }
         if let (continuation, run) = actions.done {
             continuation.resume(returning: run)
         }
     }
 }
+
+/// The thread-specific slot that marks a thread inside an ``ActiveRun``'s fetch loop.
+private let startingKey: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key, nil)
+    return key
+}()

@@ -2,6 +2,7 @@
 // when the run is cancelled part-way: every indicator-period is accounted for exactly once.
 import Foundation
 import PioneerCollect
+import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
@@ -102,5 +103,25 @@ struct EngineConcurrencyTests {
         #expect(reasons.allSatisfy { $0.contains("cancelled") }, "\(reasons)")
         #expect(try store.outcomes(runID: summary.runID).count == count)
         #expect(try store.measureCount() == 0)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct EngineSynchronousFailureTests {
+    @Test func thousandsOfFetchesFailingBeforeTheyStartEndTheRunWithoutDeepRecursion() async throws {
+        let (store, folder) = try TestSite.store()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let count = 3_000
+        var (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:9",
+                                            (1...count).map { TestSite.indicator("i\($0)", path: "/v?n=\($0)") })
+        // A credential that is not set fails every request before anything is sent.
+        site.feeds[0].auth = .bearer(token: SecretReference(variable: "PIONEER_TEST_UNSET_TOKEN", location: .unknown("site.yaml")))
+        let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
+                                      options: .init(maxParallel: 1, today: TestSite.julyFirst, command: "test"))
+        let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+        #expect(summary.counts == RunCounts(failed: count))
+        let reason = summary.indicators.first?.results.first?.reason ?? ""
+        #expect(reason.contains("PIONEER_TEST_UNSET_TOKEN"), "\(reason)")
+        #expect(try store.outcomes(runID: summary.runID).count == count)
     }
 }
