@@ -69,7 +69,8 @@ public final class CollectionEngine: Sendable {
     ///
     /// - Parameters:
     ///   - plugins: configured plugins by indicator id, as the site loader returns them.
-    ///   - onEvent: progress, called from the collecting task.
+    ///   - onEvent: progress, called from whichever thread finished the work (libcurl's
+    ///     for fetches, the store's for completed indicator-periods), one call at a time.
     /// - Returns: what happened to every indicator-period.
     /// - Throws: ``StoreError`` only when the run cannot be started or closed in the store.
     public func collect(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection,
@@ -346,8 +347,9 @@ extension CollectionEngine {
 /// indicator-period is reported only once its batch is committed. The run ends, and its
 /// continuation resumes, when every fetch has reported and every batch is committed.
 ///
-/// Nothing is called out of the lock's scope while it is held except the progress
-/// callback and logging: fetches, commits and the continuation are started after unlocking.
+/// While the lock is held only the run's own work is done (plugins, checks, provenance,
+/// the progress callback, logging); fetches, commits, timers and the continuation are
+/// started after it is released, so none of them can call back into a held lock.
 private final class ActiveRun: @unchecked Sendable {
     // @unchecked: every mutable property below is only touched with `lock` held.
     private let engine: CollectionEngine
