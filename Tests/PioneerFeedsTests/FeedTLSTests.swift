@@ -10,11 +10,15 @@ import Testing
 private struct TLSServer {
     let folder: URL
     let certificate: String
+    /// A client certificate and key the server accepts, when it requires one.
+    let clientCertificate: String
+    let clientKey: String
     let port: Int
     let process: Process
 
-    /// Starts the server; `host` is the name the certificate is made out to.
-    static func start(host: String) async throws -> TLSServer {
+    /// Starts the server; `host` is the name the certificate is made out to. With
+    /// `requireClientCertificate`, the server refuses clients without ``clientCertificate``.
+    static func start(host: String, requireClientCertificate: Bool = false) async throws -> TLSServer {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let certificate = folder.appendingPathComponent("cert.pem").path
@@ -23,10 +27,20 @@ private struct TLSServer {
         try await run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
                  "-subj", "/CN=\(host)", "-addext", "subjectAltName=\(subjectAltName)"])
 
+        let clientCertificate = folder.appendingPathComponent("client-cert.pem").path
+        let clientKey = folder.appendingPathComponent("client-key.pem").path
+        var clientArguments: [String] = []
+        if requireClientCertificate {
+            try await run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", clientKey, "-out", clientCertificate,
+                           "-days", "1", "-subj", "/CN=pioneer-client"])
+            clientArguments = ["-Verify", "1", "-verify_return_error", "-CAfile", clientCertificate]
+        }
+
         let port = try await TestServer.closedPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet"]
+            + clientArguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -35,7 +49,8 @@ private struct TLSServer {
             if canConnect(port: port) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return TLSServer(folder: folder, certificate: certificate, port: port, process: process)
+        return TLSServer(folder: folder, certificate: certificate, clientCertificate: clientCertificate, clientKey: clientKey,
+                         port: port, process: process)
     }
 
     /// Stops the server and waits for it without blocking a thread (a blocking wait would
@@ -104,8 +119,9 @@ struct FeedTLSTests {
     }
 
     /// Runs `body` against a fresh server for `host`, stopping it afterwards whatever happens.
-    private func withServer(host: String, _ body: (TLSServer) async throws -> Void) async throws {
-        let server = try await TLSServer.start(host: host)
+    private func withServer(host: String, requireClientCertificate: Bool = false,
+                            _ body: (TLSServer) async throws -> Void) async throws {
+        let server = try await TLSServer.start(host: host, requireClientCertificate: requireClientCertificate)
         do {
             try await body(server)
         } catch {
@@ -154,6 +170,34 @@ struct FeedTLSTests {
             feed.tls = FeedTLS(verify: false)
             let fetched = try #require(await fetch(feed).success)
             #expect(fetched.status == 200)
+        }
+    }
+
+    @Test("a server that requires a client certificate refuses the feed without one and accepts it with one")
+    func clientCertificate() async throws {
+        try await withServer(host: "127.0.0.1", requireClientCertificate: true) { server in
+            var feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
+            feed.tls = FeedTLS(caBundle: server.certificate)
+            let error = try #require(await fetch(feed).failure)
+            #expect(error.description.contains("failed: TLS: the server requires a client certificate; set tls.client_certificate and tls.client_key ("),
+                    "\(error)")
+            #expect(error.attempts == 1, "not retried")
+
+            feed.tls = FeedTLS(caBundle: server.certificate, clientCertificate: server.clientCertificate,
+                               clientKey: server.clientKey)
+            let fetched = try #require(await fetch(feed).success)
+            #expect(fetched.status == 200)
+        }
+    }
+
+    @Test("a client certificate file that cannot be read is reported by name")
+    func unreadableClientCertificate() async throws {
+        try await withServer(host: "127.0.0.1", requireClientCertificate: true) { server in
+            var feed = testFeed("https://127.0.0.1:\(server.port)")
+            feed.tls = FeedTLS(caBundle: server.certificate, clientCertificate: "/nonexistent/client.pem",
+                               clientKey: server.clientKey)
+            let error = try #require(await fetch(feed).failure)
+            #expect(error.description.contains("TLS: cannot use client certificate /nonexistent/client.pem"), "\(error)")
         }
     }
 }

@@ -24,6 +24,15 @@ enum CurlFailure {
     /// The cause for libcurl error `code` (a `CURLcode`).
     static func cause(code: Int, context: Context) -> FeedError.Cause {
         let detail = context.detail
+        // A server that wants a client certificate says so with a TLS alert, which libcurl
+        // reports as a handshake, send or receive error (TLS 1.3 sends it after the
+        // handshake). It will not fix itself, so it is a TLS problem, never retried.
+        if [35, 55, 56].contains(code), detail.contains("certificate required") {
+            let advice = context.request.tls.clientCertificate == nil
+                ? "set tls.client_certificate and tls.client_key"
+                : "it did not accept \(context.request.tls.clientCertificate ?? "")"
+            return .tls("the server requires a client certificate; \(advice) (\(detail))")
+        }
         switch code {
         case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
             if code == 1, let target = context.locations.last {
