@@ -60,61 +60,19 @@ enum ProvenanceCoding {
         let seconds = Int(whole) + 978_307_200
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSince1970: days)
-        pad(year, 4, &out); out += "-"; pad(month, 2, &out); out += "-"; pad(day, 2, &out)
+        out += CalendarDate(dayNumber: days).description
         out += "T"
         pad(secondOfDay / 3600, 2, &out); out += ":"; pad(secondOfDay / 60 % 60, 2, &out); out += ":"
         pad(secondOfDay % 60, 2, &out); out += "."; pad(milliseconds, 3, &out)
         out += "Z"
     }
 
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (year, month, day)
-    }
-
     private static func pad(_ value: Int, _ width: Int, _ out: inout String) {
-        let digits = String(value)
-        if digits.utf8.count < width { out += String(repeating: "0", count: width - digits.utf8.count) }
-        out += digits
+        CalendarDate.appendPadded(value, width: width, to: &out)
     }
 
-    /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`-style
-    /// escapes or `\u00XX`, everything else (including `/` and non-ASCII) as it is.
     static func appendString(_ text: String, to out: inout String) {
-        out += "\""
-        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
-        guard needsEscaping else {
-            out += text
-            out += "\""
-            return
-        }
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        JSONText.appendString(text, to: &out)
     }
 
     /// The decoder for the provenance column (also reads dates without milliseconds).

@@ -1,4 +1,5 @@
 // A JSON document with its keys in a fixed order, so the same request always gets the same bytes.
+import PioneerKit
 
 /// A JSON value whose objects keep their keys in the order written.
 ///
@@ -53,24 +54,7 @@ enum DemoJSON: Sendable {
     }
 
     private static func writeString(_ value: String, into output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output += "\""
+        JSONText.appendString(value, to: &output)
     }
 
     /// `value` rounded to `decimals` places, with a `.` separator whatever the locale.

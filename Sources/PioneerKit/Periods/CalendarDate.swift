@@ -122,7 +122,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     }
 
     /// Appends `value` in decimal, zero-padded to `width` digits (a minus sign first when negative).
-    static func appendPadded(_ value: Int, width: Int, to text: inout String) {
+    package static func appendPadded(_ value: Int, width: Int, to text: inout String) {
         if value < 0 { text.append("-") }
         let digits = String(value.magnitude)
         if digits.count < width { text.append(String(repeating: "0", count: width - digits.count)) }
