@@ -49,11 +49,11 @@ struct FeedErrorTests {
 
     // MARK: libcurl codes
 
-    private func context(_ detail: String, locations: [String] = []) -> CurlFailure.Context {
+    private func context(_ detail: String) -> CurlFailure.Context {
         CurlFailure.Context(
             detail: detail,
-            request: TransportRequest(url: "https://bi.nhs.uk/x", tls: FeedTLS(caBundle: "certs/ca.pem"), maxRedirects: 3),
-            connected: true, received: 0, expected: nil, bodyTooLarge: false, locations: locations
+            request: TransportRequest(url: "https://bi.nhs.uk/x", tls: FeedTLS(caBundle: "certs/ca.pem")),
+            connected: true, received: 0, expected: nil, bodyTooLarge: false
         )
     }
 
@@ -71,9 +71,10 @@ struct FeedErrorTests {
 
     @Test("a redirect chain that repeats is reported as a loop")
     func loopDetection() {
-        let cause = CurlFailure.cause(code: 47, context: context("Maximum (3) redirects followed",
-                                                                 locations: ["/a", "/b", "/a", "/b"]))
-        #expect(cause.description == "too many redirects (3): the server redirects in a loop: /a -> /b -> /a")
+        let loop = RedirectChain.loop(in: ["/a", "/b", "/a", "/b"])
+        #expect(FeedError.Cause.tooManyRedirects(limit: 3, loop: loop).description
+            == "too many redirects (3): the server redirects in a loop: /a -> /b -> /a")
+        #expect(RedirectChain.loop(in: ["/a", "/b", "/c"]) == nil)
     }
 
     @Test("a refused connection is recognised from libcurl's message")

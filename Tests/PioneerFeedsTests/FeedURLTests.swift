@@ -116,4 +116,42 @@ struct FeedURLTests {
         #expect(!error.description.contains("s3cret"))
         #expect(error.description == "feed \"bi\": GET https://bi.nhs.uk/x failed: connection refused")
     }
+
+    // MARK: Paths that climb
+
+    @Test("a path that climbs out of base_url is refused before sending, showing the URL it would request")
+    func climbingPathRefused() {
+        let request = FeedRequest(key: "k", feed: "bi", path: "/../../../../etc/passwd")
+        #expect {
+            try FeedURL.resolve(request, feed: bi, period: q1)
+        } throws: { error in
+            "\(error)" == "feed \"bi\": https://bi.torbay.nhs.uk/api/../../../../etc/passwd: invalid URL: the path climbs out of base_url `https://bi.torbay.nhs.uk/api` with `..` (it would request https://bi.torbay.nhs.uk/etc/passwd); nothing was sent"
+        }
+    }
+
+    @Test("a climb hidden in percent-encoding is refused at request time too")
+    func encodedClimbRefused() {
+        for path in ["/%2e%2e/%2E%2E/etc/passwd", "/x/..%2F..%2F..%2Fetc"] {
+            let request = FeedRequest(key: "k", feed: "bi", path: path)
+            #expect(throws: FeedError.self) { try FeedURL.resolve(request, feed: bi, period: q1) }
+        }
+    }
+
+    @Test("a .. that stays under base_url is resolved, so the URL shown is the URL the server receives")
+    func innerDotSegmentsResolved() throws {
+        let request = FeedRequest(key: "k", feed: "bi", path: "/reports/./old/../admissions/{period.year}", query: ["m": "../x"])
+        #expect(try FeedURL.resolve(request, feed: bi, period: q1)
+            == "https://bi.torbay.nhs.uk/api/reports/admissions/2026?m=..%2Fx")
+    }
+
+    @Test("removing dot segments follows RFC 3986", arguments: [
+        ("http://h/a/b/c/./../../g", "http://h/a/g"),
+        ("http://h/a/..", "http://h/"),
+        ("http://h/a/b/.", "http://h/a/b/"),
+        ("http://h/.well-known/x?q=/../", "http://h/.well-known/x?q=/../"),
+        ("http://h", "http://h"),
+    ])
+    func dotSegments(url: String, expected: String) {
+        #expect(FeedURL.removingDotSegments(url) == expected)
+    }
 }

@@ -6,9 +6,10 @@ import Logging
 
 /// A fetch started with ``FeedClient/start(_:completion:)``.
 ///
-/// It makes an attempt, and on a retryable failure (connection error, timeout, 429,
-/// 5xx) waits as the feed's ``RetryPolicy`` says (honouring `Retry-After`) and tries
-/// again, until success, a failure that is not worth retrying, or the retries run out.
+/// It makes an attempt, following redirects hop by hop (see ``RedirectChain``), and on a
+/// retryable failure (connection error, timeout, 429, 5xx) waits as the feed's
+/// ``RetryPolicy`` says (honouring `Retry-After`) and tries again from the first URL,
+/// until success, a failure that is not worth retrying, or the retries run out.
 /// The completion runs exactly once.
 public final class FeedFetchHandle: @unchecked Sendable {
     // @unchecked: the mutable state lives in `state`, behind its lock; everything else is
@@ -27,6 +28,8 @@ public final class FeedFetchHandle: @unchecked Sendable {
 
     private struct State {
         var attempts = 0
+        /// Transfers started, redirect hops included: tells the latest transfer from a stale one.
+        var transfers = 0
         var current: TransportAttempt?
         /// The failure that led to the retry being waited for, if one is.
         var waitingAfter: FeedError?
@@ -82,26 +85,60 @@ public final class FeedFetchHandle: @unchecked Sendable {
             return state.attempts
         }
         guard let number else {
-            finish(.failure(FeedError(feed: request.feed.name, url: shownURL, attempts: state.withLock { $0.attempts },
-                                      cause: .cancelled)))
+            finishCancelled()
             return
         }
         logger.debug("GET", metadata: ["attempt": "\(number)"])
-        let started = transport.start(wire) { [self] result in
-            received(result, attempt: number)
+        send(RedirectChain(wire, limit: request.feed.maxRedirects), attempt: number)
+    }
+
+    /// Starts the transfer for the chain's current hop.
+    private func send(_ chain: RedirectChain, attempt: Int) {
+        let transfer: Int? = state.withLock { state in
+            guard !state.cancelled, !state.finished else { return nil }
+            state.transfers += 1
+            return state.transfers
         }
+        guard let transfer else {
+            finishCancelled()
+            return
+        }
+        let started = transport.start(chain.request) { [self] result in
+            received(result, chain: chain, attempt: attempt)
+        }
+        // The completion may already have run and started the next hop: only the latest
+        // transfer is the one `cancel()` must reach.
         let cancelled = state.withLock { state -> Bool in
-            state.current = started
+            if state.transfers == transfer { state.current = started }
             return state.cancelled
         }
         if cancelled { started.cancel() }
     }
 
-    private func received(_ result: Result<TransportResponse, TransportError>, attempt: Int) {
+    private func finishCancelled() {
+        finish(.failure(FeedError(feed: request.feed.name, url: shownURL, attempts: state.withLock { $0.attempts },
+                                  cause: .cancelled)))
+    }
+
+    private func received(_ result: Result<TransportResponse, TransportError>, chain: RedirectChain, attempt: Int) {
         let cause: FeedError.Cause
         var retryAfter: Double?
         switch result {
         case .success(let response):
+            var chain = chain
+            switch chain.next(after: response) {
+            case .follow(let dropped):
+                var metadata: Logger.Metadata = ["to": "\(FeedURL.redact(chain.request.url))"]
+                if !dropped.isEmpty { metadata["not sent to another origin"] = "\(dropped.joined(separator: ", "))" }
+                logger.debug("redirected", metadata: metadata)
+                send(chain, attempt: attempt)
+                return
+            case .fail(let redirectFailure):
+                finish(.failure(FeedError(feed: request.feed.name, url: shownURL, attempts: attempt, cause: redirectFailure)))
+                return
+            case .final:
+                break
+            }
             if let fetched = FeedClient.success(response, request: request, shownURL: shownURL, attempts: attempt,
                                                 elapsed: startedAt.duration(to: clock.now)) {
                 finish(.success(fetched))

@@ -16,7 +16,7 @@ extension TransportRequest {
             break
         case .bearer(let token):
             let value = try Self.secrets([token], usage: "bearer token", environment: environment)[0]
-            headers.append(Header("Authorization", "Bearer " + value))
+            headers.append(Header("Authorization", "Bearer " + value, isSecret: true))
         case .basic(let username, let password):
             let values = try Self.secrets([username, password], usage: "basic auth", environment: environment)
             credentials = .basic(username: values[0], password: values[1])
@@ -35,8 +35,11 @@ extension TransportRequest {
             guard Self.isToken(name) else {
                 throw TransportError(.invalidHeader(name: name, reason: "is not a valid header name"))
             }
-            let value = try Self.expandVariables(in: template, header: name, environment: environment)
-            headers.append(Header(name, value))
+            let value = try Self.expandVariables(
+                in: template, usage: "header \(name)", environment: environment,
+                unclosed: .invalidHeader(name: name, reason: "has an unclosed ${ in its value"))
+            // A value filled in from the environment is treated as a secret, whatever its name.
+            headers.append(Header(name, value, isSecret: template.contains("${")))
         }
         if let etag = request.validators?.etag { headers.append(Header("If-None-Match", etag)) }
         if let lastModified = request.validators?.lastModified {
@@ -46,10 +49,15 @@ extension TransportRequest {
             throw TransportError(.invalidHeader(name: header.name, reason: "has a line break in its value"))
         }
 
+        // A proxy URL may carry `user:${PASSWORD}@`; it goes to the proxy on every hop.
+        let proxy = try feed.proxy.map { proxy throws(TransportError) in
+            try Self.expandVariables(in: proxy, usage: "proxy", environment: environment,
+                                     unclosed: .invalidURL("the proxy URL has an unclosed ${"))
+        }
+
         self.init(
-            url: request.url, headers: headers, credentials: credentials, tls: feed.tls, proxy: feed.proxy,
-            connectTimeout: feed.connectTimeout, timeout: feed.timeout,
-            maxBodyBytes: feed.maxBodyBytes, maxRedirects: feed.maxRedirects
+            url: request.url, headers: headers, credentials: credentials, tls: feed.tls, proxy: proxy,
+            connectTimeout: feed.connectTimeout, timeout: feed.timeout, maxBodyBytes: feed.maxBodyBytes
         )
     }
 
@@ -70,16 +78,17 @@ extension TransportRequest {
     }
 
     /// `template` with each `${NAME}` replaced by the variable's value; a `$` not followed
-    /// by `{` is kept as it is.
-    static func expandVariables(in template: String, header: String,
-                                environment: [String: String]) throws(TransportError) -> String {
+    /// by `{` is kept as it is. `usage` (`header X-Api-Key`, `proxy`) names the setting when
+    /// a variable is unset; `unclosed` is the error for a `${` without its `}`.
+    static func expandVariables(in template: String, usage: String, environment: [String: String],
+                                unclosed: FeedError.Cause) throws(TransportError) -> String {
         var output = ""
         var missing: [String] = []
         var rest = Substring(template)
         while let dollar = rest.range(of: "${") {
             output += rest[..<dollar.lowerBound]
             guard let close = rest[dollar.upperBound...].firstIndex(of: "}") else {
-                throw TransportError(.invalidHeader(name: header, reason: "has an unclosed ${ in its value"))
+                throw TransportError(unclosed)
             }
             let name = String(rest[dollar.upperBound..<close])
             if let value = environment[name], !value.isEmpty {
@@ -91,7 +100,7 @@ extension TransportRequest {
         }
         output += rest
         guard missing.isEmpty else {
-            throw TransportError(.missingCredential(variables: missing, usage: "header \(header)"))
+            throw TransportError(.missingCredential(variables: missing, usage: usage))
         }
         return output
     }

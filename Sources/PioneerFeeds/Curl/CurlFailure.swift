@@ -17,8 +17,6 @@ enum CurlFailure {
         var expected: Int?
         /// True when the write callback stopped the transfer at `max_body`.
         var bodyTooLarge: Bool
-        /// `Location` headers seen, in order.
-        var locations: [String]
     }
 
     /// The cause for libcurl error `code` (a `CURLcode`).
@@ -35,9 +33,6 @@ enum CurlFailure {
         }
         switch code {
         case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
-            if code == 1, let target = context.locations.last {
-                return .invalidURL("redirected to \(FeedURL.redact(target)), which is not an http or https URL")
-            }
             return .invalidURL(detail.isEmpty ? "libcurl cannot use this URL" : detail)
         case 5:  // CURLE_COULDNT_RESOLVE_PROXY
             return .proxy("could not resolve the proxy host" + (context.request.proxy.map { " of \(FeedURL.redact($0))" } ?? ""))
@@ -62,8 +57,6 @@ enum CurlFailure {
             return .tls("handshake failed (\(detail))")
         case 42:  // CURLE_ABORTED_BY_CALLBACK
             return .cancelled
-        case 47:  // CURLE_TOO_MANY_REDIRECTS
-            return .tooManyRedirects(limit: context.request.maxRedirects, loop: loop(in: context.locations))
         case 52:  // CURLE_GOT_NOTHING
             return .connectionLost("the server closed the connection without replying")
         case 55:  // CURLE_SEND_ERROR
@@ -94,16 +87,6 @@ enum CurlFailure {
         let prefix = "SSL certificate problem: "
         if detail.hasPrefix(prefix) { return " (\(detail.dropFirst(prefix.count)))" }
         return detail.isEmpty ? "" : " (\(detail))"
-    }
-
-    /// The repeating part of a redirect chain, or nil when no URL repeats.
-    static func loop(in locations: [String]) -> [String]? {
-        for (index, location) in locations.enumerated() {
-            if let again = locations[(index + 1)...].firstIndex(of: location) {
-                return locations[index...again].map(FeedURL.redact)
-            }
-        }
-        return nil
     }
 
     private static func host(of url: String) -> String {

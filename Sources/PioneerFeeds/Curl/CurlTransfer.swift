@@ -26,7 +26,6 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body = Data()
     private var headers: [(name: String, value: String)] = []
-    private var locations: [String] = []
     private var bodyTooLarge = false
 
     /// `Pioneer (libcurl 7.88.1)`, worked out once.
@@ -64,8 +63,9 @@ final class CurlTransfer: @unchecked Sendable {
         try set(handle, CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
         try set(handle, CURLOPT_HTTPGET, 1, "HTTPGET")
         try check(pc_easy_allow_http_only(handle), "PROTOCOLS")
-        try set(handle, CURLOPT_FOLLOWLOCATION, request.maxRedirects > 0 ? 1 : 0, "FOLLOWLOCATION")
-        try set(handle, CURLOPT_MAXREDIRS, max(0, request.maxRedirects), "MAXREDIRS")
+        // The feed client follows redirects itself, one transfer per hop, because libcurl
+        // would carry custom headers (an `X-Api-Key: ${KEY}`) on to another host.
+        try set(handle, CURLOPT_FOLLOWLOCATION, 0, "FOLLOWLOCATION")
         // An empty string asks for every encoding this libcurl can decode (gzip, deflate, br…).
         try set(handle, CURLOPT_ACCEPT_ENCODING, "", "ACCEPT_ENCODING")
         try set(handle, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout), "CONNECTTIMEOUT_MS")
@@ -178,8 +178,8 @@ final class CurlTransfer: @unchecked Sendable {
         return bytes.count
     }
 
-    /// Records a header line. A status line starts a new response (after a redirect, an
-    /// auth challenge or a proxy CONNECT), so the earlier headers and body are dropped.
+    /// Records a header line. A status line starts a new response (after an auth
+    /// challenge or a proxy CONNECT), so the earlier headers and body are dropped.
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         if bytes.starts(with: "HTTP/".utf8) {
             headers.removeAll()
@@ -193,7 +193,6 @@ final class CurlTransfer: @unchecked Sendable {
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(colon + 1)...]), as: UTF8.self)
             .trimmingWhitespace()
         headers.append((name, value))
-        if name == "location" { locations.append(value) }
     }
 
     // MARK: Outcome (driver thread)
@@ -214,16 +213,14 @@ final class CurlTransfer: @unchecked Sendable {
             let context = CurlFailure.Context(
                 detail: detail, request: request, connected: connectTime > 0, osError: Int32(truncatingIfNeeded: osError),
                 received: Int(received),
-                expected: expected >= 0 ? Int(expected) : nil, bodyTooLarge: bodyTooLarge, locations: locations
+                expected: expected >= 0 ? Int(expected) : nil, bodyTooLarge: bodyTooLarge
             )
             return .failure(TransportError(CurlFailure.cause(code: Int(code.rawValue), context: context)))
         }
         var status = 0
-        var redirects = 0
         var connections = 0
         var effective: UnsafePointer<CChar>?
         _ = pc_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        _ = pc_easy_getinfo_long(handle, CURLINFO_REDIRECT_COUNT, &redirects)
         _ = pc_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connections)
         _ = pc_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective)
         var joined: [String: String] = [:]
@@ -233,7 +230,7 @@ final class CurlTransfer: @unchecked Sendable {
         return .success(TransportResponse(
             status: status, headers: joined, body: body,
             effectiveURL: effective.map { String(cString: $0) } ?? request.url,
-            redirects: redirects, connectionsOpened: connections
+            connectionsOpened: connections
         ))
     }
 }

@@ -2,11 +2,13 @@
 public import Foundation
 public import PioneerCore
 
-/// Performs single HTTP GETs; the ``FeedClient`` adds retries, credentials and messages.
+/// Performs single HTTP GETs; the ``FeedClient`` adds retries, redirects, credentials and messages.
 ///
 /// The default is ``CurlTransport``. Tests and tools may supply their own: a transport
 /// sees requests with credentials already resolved, and answers with a response (any
-/// status) or a ``TransportError``. It must not retry by itself.
+/// status, a redirect included) or a ``TransportError``. It must not retry or follow
+/// redirects by itself: the client follows them, deciding at each hop which headers and
+/// credentials may go to the next URL.
 public protocol FeedTransport: Sendable {
     /// Makes one attempt at `request`.
     func perform(_ request: TransportRequest) async -> Result<TransportResponse, TransportError>
@@ -56,11 +58,10 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
     /// Seconds allowed for the whole transfer.
     public var timeout: Double
     public var maxBodyBytes: Int
-    public var maxRedirects: Int
 
     public init(url: String, headers: [Header] = [], credentials: TransportCredentials = .none, tls: FeedTLS = FeedTLS(),
                 proxy: String? = nil, connectTimeout: Double = 10, timeout: Double = 60,
-                maxBodyBytes: Int = 20 * 1024 * 1024, maxRedirects: Int = 5) {
+                maxBodyBytes: Int = 20 * 1024 * 1024) {
         self.url = url
         self.headers = headers
         self.credentials = credentials
@@ -69,7 +70,6 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxBodyBytes = maxBodyBytes
-        self.maxRedirects = maxRedirects
     }
 
     /// The value of the first header called `name` (case-insensitive).
@@ -81,14 +81,35 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
     /// "GET <url>" with credentials removed; never shows secrets.
     public var description: String { "GET \(FeedURL.redact(url))" }
 
+    /// The request for `url` on another origin: every secret header and the credentials removed.
+    ///
+    /// What stays is what the configuration says openly (an `Accept` or a version header)
+    /// and the conditional-request validators.
+    func withoutSecrets(url: String) -> TransportRequest {
+        var next = self
+        next.url = url
+        next.headers.removeAll { $0.isSecret }
+        next.credentials = .none
+        return next
+    }
+
     /// One request header.
     public struct Header: Sendable, Hashable {
+        /// Names whose value is a credential whoever set them.
+        static let credentialNames: Set<String> = ["authorization", "proxy-authorization", "cookie"]
+
         public var name: String
         public var value: String
+        /// True when the value is a secret (it was filled in from a `${VAR}`, or the name is
+        /// `Authorization`, `Proxy-Authorization` or `Cookie`): such a header is never
+        /// sent to an origin other than the feed's own.
+        public var isSecret: Bool
 
-        public init(_ name: String, _ value: String) {
+        /// A header; `isSecret` defaults to whether `name` is one that carries credentials.
+        public init(_ name: String, _ value: String, isSecret: Bool = false) {
             self.name = name
             self.value = value
+            self.isSecret = isSecret || Self.credentialNames.contains(name.lowercasedFast())
         }
     }
 }
@@ -118,21 +139,19 @@ public struct TransportResponse: Sendable {
     public var status: Int
     /// Header names in lower case; repeated headers joined with ", ".
     public var headers: [String: String]
-    /// The decoded body of the final response (after redirects).
+    /// The decoded body.
     public var body: Data
-    /// The URL of the final response, after redirects.
+    /// The URL that answered.
     public var effectiveURL: String
-    public var redirects: Int
     /// Connections opened for this transfer; 0 when an idle one was reused.
     public var connectionsOpened: Int
 
     public init(status: Int, headers: [String: String] = [:], body: Data = Data(), effectiveURL: String,
-                redirects: Int = 0, connectionsOpened: Int = 1) {
+                connectionsOpened: Int = 1) {
         self.status = status
         self.headers = headers
         self.body = body
         self.effectiveURL = effectiveURL
-        self.redirects = redirects
         self.connectionsOpened = connectionsOpened
     }
 }

@@ -1,6 +1,7 @@
 // Building a feed's URLs from a plugin's templates, and stripping secrets from URLs for messages.
 public import PioneerCore
 public import PioneerKit
+import Foundation
 
 /// URL building and redaction for feeds.
 ///
@@ -21,9 +22,12 @@ public enum FeedURL {
     ///
     /// Placeholder values are percent-encoded (only `A–Z a–z 0–9 - . _ ~` stay as they
     /// are), so `{period}` of `FY2026-27 Q1` becomes `FY2026-27%20Q1` and `{period.adx}`
-    /// becomes `2026-04-01%2FP3M`. Query parameters are appended sorted by name.
+    /// becomes `2026-04-01%2FP3M`. Query parameters are appended sorted by name. `.` and
+    /// `..` segments are resolved (as libcurl would before sending), so the URL returned,
+    /// and shown in messages and provenance, is the one the server receives.
     /// - Throws: a ``FeedError`` (0 attempts) naming unknown placeholders, an unclosed
-    ///   brace, or a base URL that is not http or https.
+    ///   brace, a base URL that is not http or https, or a path whose `..` climbs out
+    ///   of the base URL.
     public static func resolve(_ request: FeedRequest, feed: FeedDefinition, period: Period) throws(FeedError) -> String {
         let period = request.period ?? period
         return try resolve(request, feed: feed, placeholders: placeholderValues(for: period))
@@ -58,7 +62,38 @@ public enum FeedURL {
         if !query.isEmpty {
             url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
         }
-        return url
+        // Checked after the placeholders are filled in: the template passed `validate`,
+        // but a plugin may build its path from anything.
+        guard !FeedPathTemplate.climbsOutOfBase(path) else {
+            throw FeedError(feed: feed.name, url: url, attempts: 0, cause: .invalidURL(
+                "the path climbs out of base_url `\(redact(base))` with `..` (it would request \(redact(removingDotSegments(url))))"))
+        }
+        return removingDotSegments(url)
+    }
+
+    /// `url` with its path's `.` and `..` segments resolved as RFC 3986 (section 5.2.4) says,
+    /// which is what libcurl does before sending. Encoded dots (`%2e`) are left alone.
+    static func removingDotSegments(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return url }
+        let afterAuthority = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
+        let pathEnd = url[afterAuthority...].firstIndex(where: { "?#".contains($0) }) ?? url.endIndex
+        let path = url[afterAuthority..<pathEnd]
+        guard path.contains("/.") else { return url }
+        var output: [Substring] = []
+        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            let last = index == segments.count - 1
+            switch segment {
+            case ".":
+                if last { output.append("") }
+            case "..":
+                if !output.isEmpty { output.removeLast() }
+                if last { output.append("") }
+            default:
+                output.append(segment)
+            }
+        }
+        return url[..<afterAuthority] + "/" + output.joined(separator: "/") + url[pathEnd...]
     }
 
     /// Whether `url` starts with `http://` or `https://`, in any case.
@@ -86,6 +121,23 @@ public enum FeedURL {
         }
         result += redactQuery(url[authorityEnd...])
         return result
+    }
+
+    /// The scheme, host and port of a URL: two URLs with the same origin reach the same server.
+    struct Origin: Hashable, Sendable {
+        var scheme: String
+        var host: String
+        var port: Int
+    }
+
+    /// The origin of `url`, with the scheme's default port filled in and the host in
+    /// lower case; nil when `url` has no scheme or host.
+    static func origin(of url: String) -> Origin? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              let host = components.host, !host.isEmpty else { return nil }
+        let defaultPort = scheme == "https" ? 443 : (scheme == "http" ? 80 : nil)
+        guard let port = components.port ?? defaultPort else { return nil }
+        return Origin(scheme: scheme, host: host.lowercased(), port: port)
     }
 
     // MARK: Internals
