@@ -6,7 +6,8 @@ import Foundation
 /// A site's measures on disk: one SQLite file, by default `<site dir>/.pioneer/store.sqlite`.
 ///
 /// The file is opened in WAL mode, so `pioneer measures` can read while a
-/// collection writes. Each indicator-period is written all-or-nothing (a savepoint),
+/// collection writes: a reader opens it with ``init(readingAt:)``, which takes no lock,
+/// runs no migration and never waits for the writer. Each indicator-period is written all-or-nothing (a savepoint),
 /// and a collection commits them in batches, so a run that is killed leaves every
 /// measure it committed intact and nothing half-written.
 ///
@@ -36,6 +37,7 @@ public final class MeasureStore: Sendable {
     ///   file is not a SQLite database, is locked, is read-only, or was written by a newer pioneer.
     public init(path: String) throws(StoreError) {
         self.path = path
+        guard !path.isEmpty else { throw StoreError.emptyPath }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
@@ -74,6 +76,70 @@ public final class MeasureStore: Sendable {
         } catch {
             throw StoreError.from(error, path: path)
         }
+    }
+
+    /// Opens the store at `path` for reading only.
+    ///
+    /// Nothing is created, migrated or locked: in WAL mode a reader sees the last committed
+    /// state while a collection holds its write transaction, and does not wait for it.
+    /// A store whose schema is not exactly this pioneer's is refused, because only a
+    /// writer may bring it up to date.
+    ///
+    /// - Throws: ``StoreError`` naming the path when the file does not exist, is not a
+    ///   SQLite database, holds no measure store, or has a schema older or newer than this pioneer's.
+    public init(readingAt path: String) throws(StoreError) {
+        self.path = path
+        guard !path.isEmpty else { throw StoreError.emptyPath }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError(.notFound, path: path,
+                "the file does not exist, so nothing has been collected into it yet; run `pioneer collect` first")
+        }
+        guard !isDirectory.boolValue else {
+            throw StoreError(.cannotOpen, path: path, "is a folder; give the store file (usually <site dir>/.pioneer/store.sqlite)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "pioneer.store.reader"
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try pool.read { db in try Self.checkCurrentSchema(db, path: path) }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Refuses a schema that differs from this pioneer's: none, older or newer.
+    private static func checkCurrentSchema(_ db: Database, path: String) throws(StoreError) {
+        let migrator = StoreSchema.migrator
+        let applied: Set<String>
+        do {
+            applied = try migrator.appliedIdentifiers(db)
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        if let problem = schemaProblem(applied: applied, known: migrator.migrations, path: path) { throw problem }
+    }
+
+    /// Why a reader cannot use a store whose applied migrations are `applied`, when this
+    /// pioneer knows `known` (in order); nil when they match.
+    static func schemaProblem(applied: Set<String>, known: [String], path: String) -> StoreError? {
+        let unknown = applied.subtracting(known)
+        guard unknown.isEmpty else {
+            return StoreError(.newerVersion, path: path,
+                "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
+        }
+        guard !applied.isEmpty else {
+            return StoreError(.notAStore, path: path,
+                "the file is a SQLite database but holds no pioneer measure store (no schema); was it written by `pioneer collect`?")
+        }
+        let missing = known.filter { !applied.contains($0) }
+        guard missing.isEmpty else {
+            let has = known.filter(applied.contains).joined(separator: ", ")
+            return StoreError(.olderVersion, path: path,
+                "the store's schema is older than this pioneer's (it has \(has); this pioneer needs \(known.joined(separator: ", "))); run `pioneer collect` once to bring it up to date, then read it")
+        }
+        return nil
     }
 
     /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.

@@ -15,7 +15,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case locked
         case readOnly
         case cannotOpen
+        /// No file at the path (when reading; a writer creates it).
+        case notFound
+        /// A SQLite file without the measure store's schema.
+        case notAStore
         case newerVersion
+        /// A schema that only a writer (`pioneer collect`) can bring up to date.
+        case olderVersion
         case other
     }
 
@@ -32,8 +38,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        "measure store \(path): \(message)"
+        path.isEmpty ? "measure store: \(message)" : "measure store \(path): \(message)"
     }
+
+    /// An empty store path: SQLite would quietly open a temporary database instead.
+    static let emptyPath = StoreError(.cannotOpen, path: "", "no file given; --store needs a path")
 
     /// Translates an error thrown by SQLite into a message a user can act on.
     static func from(_ error: any Error, path: String) -> StoreError {

@@ -56,6 +56,7 @@ struct MeasuresCommand: ParsableCommand {
         } catch {
             throw usageError(error.description)
         }
+        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw usageError("--store needs a path") }
         let loaded: LoadedSite
         do {
             loaded = try SiteLoader().load(directory: siteDirectory)
@@ -75,7 +76,7 @@ struct MeasuresCommand: ParsableCommand {
         }
         let rows: [StoredMeasure]
         do {
-            let measureStore = try MeasureStore(path: path)
+            let measureStore = try MeasureStore(readingAt: path)
             rows = try measureStore.measures(MeasureQuery(site: site.id, indicator: indicator,
                                                           overlapping: selection?.dates, includeHistory: history))
         } catch {

@@ -86,9 +86,10 @@ public struct SiteLoader: Sendable {
         } catch {
             throw ConfigError([ConfigIssue(.error, at: .unknown(root), path: "", "cannot list the sites folder: permission denied or unreadable")])
         }
+        // A site.yaml that is a broken link, a link loop or a FIFO still marks a site, so
+        // loading it says what is wrong rather than the site being skipped in silence.
         return names.sorted().filter { !$0.hasPrefix(".") }.map { "\(root)/\($0)" }.filter { directory in
-            FileManager.default.fileExists(atPath: "\(directory)/\(fileName)")
-                || FileManager.default.fileExists(atPath: "\(directory)/site.yml")
+            SiteFileReader.exists("\(directory)/\(fileName)") || SiteFileReader.exists("\(directory)/site.yml")
         }
     }
 
@@ -98,29 +99,29 @@ public struct SiteLoader: Sendable {
         func fail(_ path: String, _ message: String) -> ConfigError {
             ConfigError([ConfigIssue(.error, at: .unknown(path), path: "", message)])
         }
-        let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory) else {
-            throw fail(directory, "the site directory does not exist")
-        }
-        guard isDirectory.boolValue else {
+        switch SiteFileReader.entry(at: directory) {
+        case .directory:
+            break
+        case .file:
             throw fail(directory, "is a file; give the site's directory (the folder that holds \(fileName))")
+        case .failure(.missing):
+            throw fail(directory, "the site directory does not exist")
+        case .failure(let failure):
+            throw fail(directory, failure.message)
         }
-        guard manager.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            if manager.fileExists(atPath: "\(directory)/site.yml") {
+        switch SiteFileReader.read(file, limit: ConfigDocument.maximumBytes) {
+        case .success(let data):
+            return try decode(data, file: file)
+        case .failure(.missing):
+            if SiteFileReader.exists("\(directory)/site.yml") {
                 throw fail(file, "no \(fileName) here, but there is a site.yml; rename it to \(fileName)")
             }
             throw fail(file, "the site directory has no \(fileName); every site directory needs one")
-        }
-        guard !isDirectory.boolValue else { throw fail(file, "is a directory, not a file") }
-        let size = (try? manager.attributesOfItem(atPath: file)[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= ConfigDocument.maximumBytes else {
+        case .failure(.tooLarge(let size)):
             throw fail(file, "the file is \(ByteCount.describe(size)); configuration files are limited to \(ByteCount.describe(ConfigDocument.maximumBytes))")
+        case .failure(let failure):
+            throw fail(file, failure.message)
         }
-        guard manager.isReadableFile(atPath: file), let data = manager.contents(atPath: file) else {
-            throw fail(file, "cannot read the file: permission denied")
-        }
-        return try decode(data, file: file)
     }
 
     /// The file's text, refusing anything that is not UTF-8.

@@ -7,13 +7,18 @@ extension ConfigReader {
         return setup.checkFeed(name, at: node, issues: issues) ? name : nil
     }
 
-    /// A path or query template at `key`; a placeholder other than the ``FeedPathTemplate/placeholders`` is reported.
+    /// A path template at `key`; a placeholder other than the ``FeedPathTemplate/placeholders`` is reported,
+    /// and so is a `..` that climbs out of the feed's `base_url` (``FeedPathTemplate/climbsOutOfBase(_:)``).
     public func pathTemplate(_ key: String, required: Bool = false) -> String? {
         guard let template = string(key, required: required), let node = node[key] else { return nil }
+        guard !FeedPathTemplate.climbsOutOfBase(template) else {
+            issues.error("path `\(template)` climbs out of the feed's base_url with `..` (or an encoded `%2e%2e`); a path must stay under base_url", at: node)
+            return nil
+        }
         return checkPlaceholders(template, at: node) ? template : nil
     }
 
-    /// Query parameters at `key` (a mapping of names to templated values), each checked like ``pathTemplate(_:required:)``.
+    /// Query parameters at `key` (a mapping of names to templated values), each checked for unknown placeholders.
     public func queryTemplates(_ key: String = "query") -> [String: String]? {
         guard let query = stringMap(key) else { return nil }
         var valid = true

@@ -1,7 +1,8 @@
-// The placeholders a feed path or query value may hold, checked when a site is loaded.
+// The placeholders a feed path or query value may hold, and the `..` rule for paths, checked when a site is loaded.
 import Foundation
 
-/// The `{period...}` placeholders of ``FeedRequest`` paths and query values.
+/// The `{period...}` placeholders of ``FeedRequest`` paths and query values, and the
+/// rule that a path stays under its feed's `base_url`.
 ///
 /// The host fills them in before fetching; plugins use this to reject a misspelt
 /// placeholder at configure time rather than on the first collection.
@@ -31,6 +32,57 @@ public enum FeedPathTemplate {
             text = text.replacingOccurrences(of: "{\(name)}", with: value)
         }
         return text
+    }
+
+    /// Whether the path part of `template` (before any `?` or `#`) climbs above its start
+    /// with `..` segments, and so out of the feed's `base_url`.
+    ///
+    /// Percent escapes are decoded first and `\` counts as a `/`, because servers differ
+    /// in what they decode and normalise: `%2e%2e`, `.%2E` and `..%2f` all climb. A `..`
+    /// that stays inside (`reports/../admissions`) is allowed; an empty segment never
+    /// counts as a level, so `a//../..` climbs.
+    public static func climbsOutOfBase(_ template: String) -> Bool {
+        let path = template.utf8.prefix { $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#") }
+        var depth = 0
+        for segment in percentDecoded(path).split(omittingEmptySubsequences: false, whereSeparator: {
+            $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\")
+        }) {
+            if segment.elementsEqual("..".utf8) {
+                depth -= 1
+                if depth < 0 { return true }
+            } else if !segment.isEmpty, !segment.elementsEqual(".".utf8) {
+                depth += 1
+            }
+        }
+        return false
+    }
+
+    /// `bytes` with every `%XX` escape decoded; a `%` not followed by two hex digits stays.
+    private static func percentDecoded<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
+        let bytes = Array(bytes)
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%"), index + 2 < bytes.count,
+               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
+                output.append(high << 4 | low)
+                index += 3
+            } else {
+                output.append(bytes[index])
+                index += 1
+            }
+        }
+        return output
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+        default: return nil
+        }
     }
 
     private static func names(in template: String) -> [String] {
