@@ -7,7 +7,7 @@ import PioneerKit
 /// Reads and checks `${VAR}` environment references.
 struct EnvironmentReferences {
     let environment: [String: String]
-    /// Whether an unset variable is an error (collect) rather than a warning (validate).
+    /// Whether an unset variable is an error rather than a warning (see ``SiteLoader/requireSecrets``).
     let requireSecrets: Bool
     let issues: IssueCollector
 
@@ -64,7 +64,7 @@ struct EnvironmentReferences {
         return reference
     }
 
-    /// Reports variables that are unset or empty: a warning when validating, an error when collecting.
+    /// Reports variables that are unset or empty: a warning, or an error when secrets are required.
     func checkSet(_ names: [String], at node: ConfigNode) {
         for name in names where (environment[name] ?? "").isEmpty {
             let state = environment[name] == nil ? "is not set" : "is empty"

@@ -9,8 +9,10 @@ import PioneerPlugins
 ///
 /// Every problem in a file is reported in one run, each at its `file:line:column`
 /// and key path. Unset environment variables are warnings by default, so
-/// `pioneer validate` works on a machine without the secrets; collect turns
-/// them into errors with `requireSecrets`.
+/// `pioneer validate` works on a machine without the secrets and `pioneer collect`
+/// still collects the feeds that have theirs (a request that needs an unset secret
+/// fails, sending nothing). `requireSecrets` makes them errors, for a caller that
+/// wants all or nothing.
 ///
 /// ```swift
 /// let loader = SiteLoader()
@@ -30,7 +32,7 @@ public struct SiteLoader: Sendable {
 
     /// - Parameters:
     ///   - environment: Where `${VAR}` references are looked up.
-    ///   - requireSecrets: Whether an unset variable is an error (collect) rather than a warning (validate).
+    ///   - requireSecrets: Whether an unset variable is an error rather than a warning.
     ///   - plugins: The plugins `plugin:` may name; the built-in catalogue unless given.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, requireSecrets: Bool = false,
                 plugins: [any IndicatorPlugin.Type] = PluginCatalogue.all) {
