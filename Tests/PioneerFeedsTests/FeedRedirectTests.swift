@@ -107,6 +107,18 @@ struct FeedRedirectTests {
         }
     }
 
+    @Test("a failure after a redirect names the URL it was redirected to")
+    func failureAfterRedirect() async throws {
+        let closed = try await TestServer.closedPort()
+        try await TestServer.run(routes: routes) { server in
+            let start = server.url(redirect(to: "http://127.0.0.1:\(closed)/landing"))
+            let error = try #require(await FeedClient(environment: environment)
+                .fetch(FeedFetchRequest(feed: testFeed(server.baseURL), url: start)).failure)
+            #expect(error.description
+                == "feed \"bi\": GET \(start) (redirected to http://127.0.0.1:\(closed)/landing) failed: connection refused")
+        }
+    }
+
     // MARK: The rule itself
 
     @Test("origins compare scheme, host (any case) and port, with the scheme's default port")

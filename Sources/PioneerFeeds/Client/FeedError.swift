@@ -18,12 +18,15 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Attempts made; 0 when the request was never sent.
     public var attempts: Int
     public var cause: Cause
+    /// The URL a redirect led to when the failure happened there (credentials removed); nil otherwise.
+    public var redirectedTo: String?
 
-    public init(feed: String, url: String, attempts: Int, cause: Cause) {
+    public init(feed: String, url: String, attempts: Int, cause: Cause, redirectedTo: String? = nil) {
         self.feed = feed
         self.url = FeedURL.redact(url)
         self.attempts = attempts
         self.cause = cause
+        self.redirectedTo = redirectedTo.map(FeedURL.redact)
     }
 
     /// The HTTP status, when the server answered with an error status.
@@ -37,7 +40,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
             return "feed \"\(feed)\": \(url): \(cause); nothing was sent"
         }
         let suffix = attempts > 1 ? " after \(attempts) attempts" : ""
-        return "feed \"\(feed)\": GET \(url) failed: \(cause)\(suffix)"
+        let redirect = redirectedTo.map { " (redirected to \($0))" } ?? ""
+        return "feed \"\(feed)\": GET \(url)\(redirect) failed: \(cause)\(suffix)"
     }
 
     /// What went wrong, without the feed and URL.

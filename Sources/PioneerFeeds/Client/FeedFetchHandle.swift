@@ -151,7 +151,8 @@ public final class FeedFetchHandle: @unchecked Sendable {
         }
 
         let feed = request.feed
-        let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause)
+        let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause,
+                                redirectedTo: chain.hops > 0 ? chain.request.url : nil)
         var generator = SystemRandomNumberGenerator()
         let delay = RetryTiming.delay(beforeRetry: attempt, policy: feed.retry, retryAfter: retryAfter, using: &generator)
         let retrying = cause.isRetryable && attempt <= feed.retry.retries && state.withLock { state -> Bool in
