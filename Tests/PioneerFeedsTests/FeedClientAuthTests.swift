@@ -114,6 +114,34 @@ struct FeedClientAuthTests {
         #expect(transport.requests.isEmpty)
     }
 
+    @Test("a ${VAR} in the proxy URL is filled in, and an unset one is named before sending")
+    func proxyVariables() async {
+        var feed = testFeed("https://bi.nhs.uk")
+        feed.proxy = "http://pioneer:${PROXY_PASS}@proxy.nhs.local:3128"
+        let transport = RecordingTransport()
+        _ = await FeedClient(transport: transport, environment: ["PROXY_PASS": "pw"])
+            .fetch(FeedFetchRequest(feed: feed, url: "https://bi.nhs.uk/a"))
+        #expect(transport.requests.first?.proxy == "http://pioneer:pw@proxy.nhs.local:3128")
+
+        let unset = RecordingTransport()
+        let error = await FeedClient(transport: unset, environment: [:])
+            .fetch(FeedFetchRequest(feed: feed, url: "https://bi.nhs.uk/a")).failure
+        #expect(error?.description == "feed \"bi\": https://bi.nhs.uk/a: credential ${PROXY_PASS} is not set (proxy); nothing was sent")
+        #expect(unset.requests.isEmpty)
+    }
+
+    @Test("headers filled in from ${VAR} and bearer tokens are marked secret; plain headers are not")
+    func secretMarks() async {
+        let transport = RecordingTransport()
+        let feed = testFeed("https://bi.nhs.uk", auth: .bearer(token: secret("T")),
+                            headers: ["X-Api-Key": "${K}", "X-Api-Version": "2", "X-Site": "torbay-${SITE}"])
+        _ = await FeedClient(transport: transport, environment: ["T": "t", "K": "k", "SITE": "s"])
+            .fetch(FeedFetchRequest(feed: feed, url: "https://bi.nhs.uk/a"))
+        let headers = transport.requests.first?.headers ?? []
+        #expect(headers.filter(\.isSecret).map(\.name) == ["Authorization", "X-Api-Key", "X-Site"])
+        #expect(headers.filter { !$0.isSecret }.map(\.name) == ["X-Api-Version"])
+    }
+
     @Test("validators become If-None-Match and If-Modified-Since")
     func conditionalHeaders() async {
         let transport = RecordingTransport()
