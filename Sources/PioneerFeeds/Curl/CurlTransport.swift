@@ -6,7 +6,8 @@ import Foundation
 /// All transfers share one multi handle driven by one thread, so connections are
 /// reused and the limits hold across every feed: at most `maxParallel` transfers at
 /// once and `maxPerHost` to any one host, the rest waiting in a queue. libcurl
-/// handles gzip, redirects, TLS, proxies and the authentication schemes.
+/// handles gzip, TLS, proxies and the authentication schemes; a redirect comes back as
+/// a response, for the ``FeedClient`` to follow.
 public final class CurlTransport: FeedTransport {
     private let loop: CurlMultiLoop
 
