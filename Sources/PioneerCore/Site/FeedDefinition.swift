@@ -94,22 +94,25 @@ public struct RetryPolicy: Sendable, Hashable {
 public struct FeedDefinition: Sendable, Hashable {
     /// Name used by indicator configs: `bi`, `council`, `survey`.
     public var name: String
-    /// Base URL; request paths are appended to it.
+    /// Base URL; request paths are appended to it, and may not climb out of it with `..`.
     public var baseURL: String
     public var auth: FeedAuth
     public var tls: FeedTLS
-    /// Proxy URL; nil means the usual environment variables (`https_proxy`, `no_proxy`).
+    /// Proxy URL, which may hold `${VAR}` references; nil means the usual environment
+    /// variables (`https_proxy`, `no_proxy`).
     public var proxy: String?
     /// Seconds allowed to connect.
     public var connectTimeout: Double
-    /// Seconds allowed for the whole transfer.
+    /// Seconds allowed for the whole transfer (for each hop of a redirect).
     public var timeout: Double
     public var retry: RetryPolicy
-    /// Extra headers; values may hold `${VAR}` references, resolved at request time.
+    /// Extra headers; values may hold `${VAR}` references, resolved at request time. A
+    /// header with a reference is a secret: it is not sent after a redirect to another origin.
     public var headers: [String: String]
     /// Largest body accepted, in bytes.
     public var maxBodyBytes: Int
-    /// Redirects followed before giving up.
+    /// Redirects followed before giving up; a redirect to another origin drops the auth
+    /// and secret headers.
     public var maxRedirects: Int
     public var location: SourceLocation
 
