@@ -2,6 +2,7 @@
 // every indicator's extraction, so that what only the data can show (a number written
 // "3,945,237.88", answers in another case, a renamed column) is found before a scheduled run.
 import Foundation
+import Logging
 import PioneerCollect
 import PioneerConfig
 import PioneerFeeds
@@ -27,6 +28,7 @@ struct FeedSampleCheck {
     }
 
     struct Report: Sendable {
+        var period: Period
         var read = 0
         var findings: [Finding] = []
         /// Why the sample could not run at all (the temporary store could not be made).
@@ -40,11 +42,13 @@ struct FeedSampleCheck {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("pioneer-validate-sample-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var report = Report()
+        var report = Report(period: period)
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let store = try MeasureStore(path: folder.appendingPathComponent("sample.sqlite").path)
-            let logger = CollectCommand.logger(level: .critical)
+            // The sample reports through its findings; log lines would only repeat them.
+            var logger = Logger(label: "pioneer.validate.sample")
+            logger.logLevel = .critical
             let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
             let engine = CollectionEngine(store: store, fetcher: client,
                                           options: .init(maxParallel: maxParallel, command: "pioneer validate --sample"),
@@ -68,7 +72,8 @@ struct FeedSampleCheck {
     }
 
     /// Lines for stderr, each starting with the site file: failures as errors, the rest as notes.
-    static func lines(_ report: Report, file: String, period: Period) -> [String] {
+    static func lines(_ report: Report, file: String) -> [String] {
+        let period = report.period
         if let failure = report.failure { return ["\(file): error: sample \(period.label): \(failure)"] }
         var lines = report.findings.map { finding in
             let severity = finding.outcome == .failed ? "error" : "note"

@@ -141,8 +141,8 @@ struct ValidateCommand: AsyncParsableCommand {
                 if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
                 lines.append("\(result.file): invalid (\(counts.joined(separator: ", ")))")
             }
-            if let sample = result.sample, let samplePeriod = try? Period(parsing: self.sample ?? "") {
-                lines += FeedSampleCheck.lines(sample, file: result.file, period: samplePeriod)
+            if let sample = result.sample {
+                lines += FeedSampleCheck.lines(sample, file: result.file)
             }
             if !lines.isEmpty { Self.writeError(lines.joined(separator: "\n") + "\n") }
         }
@@ -230,7 +230,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 } ?? [],
                 sample: result.sample.map { report in
                     JSONReport.Sample(
-                        period: sample ?? "", read: report.read, failed: report.failed,
+                        period: report.period.label, read: report.read, failed: report.failed,
                         findings: report.findings.map {
                             JSONReport.SampleFinding(indicator: $0.indicator, period: $0.period,
                                                      outcome: $0.outcome.rawValue, message: $0.message)
