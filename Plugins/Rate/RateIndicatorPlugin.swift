@@ -62,7 +62,7 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
             return nil
         }
         if case .value(let constant)? = denominator, constant == 0, let node = config["denominator"] {
-            issues.error("a denominator of 0 gives no rate", at: node)
+            issues.error("a denominator of 0 gives no value; divide by a number above 0", at: node)
             return nil
         }
         let valueType = setup.indicator.valueType
@@ -136,7 +136,7 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
 
     // MARK: Observing
 
-    /// A part of the rate that has no value for the period, with the observation to report instead.
+    /// A part of the ratio that has no value for the period, with the observation to report instead.
     private struct MissingPart: Error {
         var observation: Observation
     }

@@ -170,6 +170,15 @@ struct RatePluginTests {
         #expect(try constant(numerator: 81, denominator: 263).interval == nil)
     }
 
+    @Test func aConstantDenominatorOfZeroIsAConfigError() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
+            "numerator": ["value": 1], "denominator": ["value": 0],
+        ], indicator: .example(.amount))
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.denominator: a denominator of 0 gives no value; divide by a number above 0",
+        ])
+    }
+
     @Test func suppressBelowIsRefusedWhereTheNumeratorIsNotACount() {
         let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
             "numerator": ["value": 1], "denominator": ["value": 2], "suppress_below": 5,
