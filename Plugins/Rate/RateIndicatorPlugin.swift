@@ -1,13 +1,18 @@
-// The `rate` plugin: numerator ÷ denominator, times the indicator's `per:` factor for a rate.
+// The `rate` plugin: numerator ÷ denominator for any value type, times the indicator's `per:` for a rate.
 public import PioneerKit
 
-/// Computes a rate or proportion from two parts, each read from a feed or given as a constant.
+/// Computes a ratio of two parts, each read from a feed or given as a constant: a rate
+/// (× the indicator's `per:`), a proportion (a share 0 to 1, with a Wilson interval),
+/// or an amount, count or mean (× 1: a cost per patient, beds per ward).
 ///
-/// Keeps both parts in the observation so that rates can be pooled nationally
-/// (sum of numerators over sum of denominators). See `Plugins/Rate/README.md`.
+/// One plugin for every ratio rather than a second `ratio` plugin: site files that
+/// say `plugin: rate` keep working, and the parts, suppression and pooling rules are
+/// the same whatever the value type. Keeps both parts in the observation so that
+/// ratios can be pooled nationally (sum of numerators over sum of denominators),
+/// also when the value is suppressed. See `Plugins/Rate/README.md`.
 public struct RateIndicatorPlugin: IndicatorPlugin {
     public static let name = "rate"
-    public static let summary = "Numerator ÷ denominator (× per 1,000 etc. for a rate), each part from a JSON or CSV feed, a population or a constant."
+    public static let summary = "Numerator ÷ denominator for any value type (× per 1,000 etc. for a rate), each part from a JSON or CSV feed, a population or a constant."
 
     /// Where one part of the rate comes from.
     public enum Operand: Sendable, Hashable {
@@ -24,16 +29,20 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
     public var minimumDenominator: Double?
     /// Numerators from 1 up to (not including) this are suppressed; 0 for no small-number rule.
     public var suppressBelow: Double
-    /// The multiplier: the indicator's `per:` for a rate, 1 for a proportion.
+    /// The multiplier: the indicator's `per:` for a rate, 1 for every other value type.
     public var factor: Double
+    /// The indicator's value type, which decides whether a negative numerator is allowed
+    /// (an amount or mean: a net refund) and whether a proportion gets an interval.
+    public var valueType: ValueType
 
     public init(numerator: Operand, denominator: Operand, minimumDenominator: Double? = nil,
-                suppressBelow: Double = 0, factor: Double) {
+                suppressBelow: Double = 0, factor: Double, valueType: ValueType = .rate) {
         self.numerator = numerator
         self.denominator = denominator
         self.minimumDenominator = minimumDenominator
         self.suppressBelow = suppressBelow
         self.factor = factor
+        self.valueType = valueType
     }
 
     public static func configure(_ config: ConfigNode, setup: PluginSetup, issues: IssueCollector) -> RateIndicatorPlugin? {
@@ -53,14 +62,19 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
             return nil
         }
         if case .value(let constant)? = denominator, constant == 0, let node = config["denominator"] {
-            issues.error("a denominator of 0 gives no rate", at: node)
+            issues.error("a denominator of 0 gives no value; divide by a number above 0", at: node)
+            return nil
+        }
+        let valueType = setup.indicator.valueType
+        if let suppressBelow, suppressBelow > 0, !Self.countsNumerator(valueType), let node = config["suppress_below"] {
+            issues.error("`suppress_below` hides small counts, but the numerator of a `value_type: \(valueType.rawValue)` is not a count; remove it, or use `minimum_denominator` to hide values resting on few people", at: node)
             return nil
         }
         guard let factor, let numerator, let denominator,
               reader.contains("suppress_below") == (suppressBelow != nil),
               reader.contains("minimum_denominator") == (minimum != nil) else { return nil }
         return RateIndicatorPlugin(numerator: numerator, denominator: denominator, minimumDenominator: minimum,
-                                   suppressBelow: Double(suppressBelow ?? 0), factor: factor)
+                                   suppressBelow: Double(suppressBelow ?? 0), factor: factor, valueType: valueType)
     }
 
     public func requests(for period: Period, context: PluginContext) throws -> [FeedRequest] {
@@ -83,26 +97,46 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
         case .success(let value): bottom = value
         case .failure(let missing): return missing.observation
         }
-        guard top >= 0, bottom >= 0 else {
-            throw PluginError("a rate needs counts of 0 or more, but the numerator is \(formatNumber(top, decimals: 2)) and the denominator \(formatNumber(bottom, decimals: 2))")
+        guard bottom >= 0, top >= 0 || !Self.countsNumerator(valueType) else {
+            let needs = Self.countsNumerator(valueType) ? "a numerator and a denominator" : "a denominator"
+            throw PluginError("a `value_type: \(valueType.rawValue)` ratio needs \(needs) of 0 or more, but the numerator is \(formatNumber(top, decimals: 2)) and the denominator \(formatNumber(bottom, decimals: 2))")
         }
         guard bottom > 0 else {
-            return .notAvailable(.noData, "the denominator is 0, so there is no rate for \(period)")
+            return .notAvailable(.noData, "the denominator is 0, so there is no value for \(period)")
         }
+        // Suppressed values keep both parts in the store (for pooling and re-checks);
+        // the details name the threshold, never the hidden number.
         if let minimumDenominator, bottom < minimumDenominator {
-            return Observation(value: nil, denominator: bottom, notAvailable: NotAvailable(
-                .suppressed, "denominator \(Self.show(bottom)) is below the minimum of \(Self.show(minimumDenominator))"))
+            return Observation(value: nil, numerator: top, denominator: bottom, notAvailable: NotAvailable(
+                .suppressed, "the denominator is below the minimum of \(Self.show(minimumDenominator))"))
         }
         if top > 0, top < suppressBelow {
-            return Observation(value: nil, denominator: bottom, notAvailable: NotAvailable(
-                .suppressed, "numerator \(Self.show(top)) is below the small-number threshold of \(Self.show(suppressBelow))"))
+            return Observation(value: nil, numerator: top, denominator: bottom, notAvailable: NotAvailable(
+                .suppressed, "the numerator is below the small-number threshold of \(Self.show(suppressBelow))"))
         }
-        return .value(top / bottom * factor, numerator: top, denominator: bottom)
+        return .value(top / bottom * factor, numerator: top, denominator: bottom, interval: interval(top, bottom))
+    }
+
+    /// The Wilson 95% interval of a proportion of whole counts; nil for other value types
+    /// and for parts that are not whole numbers (a share of a sum of weights has no n).
+    private func interval(_ top: Double, _ bottom: Double) -> ConfidenceInterval? {
+        guard valueType == .proportion, top == top.rounded(), bottom == bottom.rounded(),
+              top <= bottom, bottom < Double(Int32.max) else { return nil }
+        return .wilson(successes: Int(top), trials: Int(bottom))
+    }
+
+    /// Whether the numerator of `valueType` is a count, which can be small enough to
+    /// suppress and cannot be negative; an amount or a mean is neither.
+    static func countsNumerator(_ valueType: ValueType) -> Bool {
+        switch valueType {
+        case .rate, .proportion, .count: return true
+        case .amount, .mean: return false
+        }
     }
 
     // MARK: Observing
 
-    /// A part of the rate that has no value for the period, with the observation to report instead.
+    /// A part of the ratio that has no value for the period, with the observation to report instead.
     private struct MissingPart: Error {
         var observation: Observation
     }
@@ -135,10 +169,11 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
 
     // MARK: Configuring
 
-    /// The multiplier the indicator's value type calls for, or nil (reported) when it is not a rate or proportion.
+    /// The multiplier the indicator's value type calls for: its `per:` for a rate, else 1;
+    /// nil (reported) for a rate without `per:`.
     private static func factor(for indicator: IndicatorDefinition, at node: ConfigNode, issues: IssueCollector) -> Double? {
         switch indicator.valueType {
-        case .proportion:
+        case .proportion, .count, .mean, .amount:
             return 1
         case .rate:
             guard let factor = indicator.factor else {
@@ -146,9 +181,6 @@ public struct RateIndicatorPlugin: IndicatorPlugin {
                 return nil
             }
             return Double(factor.rawValue)
-        case .count, .mean, .amount:
-            issues.error("the `rate` plugin computes a rate or a proportion, but indicator `\(indicator.id)` has value_type `\(indicator.valueType.rawValue)`; set value_type to `rate` (with `per:`) or `proportion`, or use the `json` or `csv` plugin", at: node)
-            return nil
         }
     }
 

@@ -4,9 +4,11 @@ public import PioneerKit
 
 /// Computes the share of survey responses that agree, from a JSON or CSV feed of responses.
 ///
-/// Blank and missing answers, and answers listed in `exclude`, are left out of n.
-/// Below `minimum_n` the value is suppressed but n is kept, because small samples
-/// mislead. See `Plugins/Survey/README.md`.
+/// Answers compare case-blind and trimmed (``AnswerMatching``). Blank and missing
+/// answers, and answers listed in `exclude`, are left out of n. When responses
+/// arrive but none of them is an answer the config lists, the period fails with the
+/// answers seen, rather than storing 0%. Below `minimum_n` the value is suppressed;
+/// n, and (in the store only) the count agreeing, are kept. See `Plugins/Survey/README.md`.
 public struct SurveyIndicatorPlugin: IndicatorPlugin {
     public static let name = "survey"
     public static let summary = "Share of survey responses agreeing with an \"I statement\", with n and a Wilson 95% interval."
@@ -24,20 +26,26 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
     /// JSON only: where the response objects are.
     public var records: JSONPath
     public var field: String
-    public var agree: Set<String>
-    public var exclude: Set<String>
+    /// The answers as configured, for messages.
+    public var agree: [String]
+    /// Answers that count in n but not as agreeing; listed so that an all-disagreeing
+    /// period is told from a misspelt `agree`.
+    public var disagree: [String]
+    public var exclude: [String]
     public var minimumN: Int
     public var dateField: String?
 
     public init(feed: String, path: String, format: Format = .json, records: JSONPath, field: String,
-                agree: [String], exclude: [String] = [], minimumN: Int = 30, dateField: String? = nil) {
+                agree: [String], disagree: [String] = [], exclude: [String] = [], minimumN: Int = 30,
+                dateField: String? = nil) {
         self.feed = feed
         self.path = path
         self.format = format
         self.records = records
         self.field = field
-        self.agree = Set(agree.map { $0.trimmingCharacters(in: .whitespaces) })
-        self.exclude = Set(exclude.map { $0.trimmingCharacters(in: .whitespaces) })
+        self.agree = agree.map { $0.trimmingCharacters(in: .whitespaces) }
+        self.disagree = disagree.map { $0.trimmingCharacters(in: .whitespaces) }
+        self.exclude = exclude.map { $0.trimmingCharacters(in: .whitespaces) }
         self.minimumN = minimumN
         self.dateField = dateField
     }
@@ -58,6 +66,7 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         let records = reader.jsonPath("records")
         let field = reader.string("field", required: true)
         let agree = reader.scalarOrList("agree", required: true)
+        let disagree = reader.scalarOrList("disagree")
         let exclude = reader.scalarOrList("exclude")
         let minimumN = reader.nonNegativeInt("minimum_n")
         let dateField = reader.string("date_field")
@@ -73,12 +82,13 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         // A key given but unreadable has been reported; don't fall back to its default.
         let unreadable = (reader.contains("format") && format == nil)
             || (reader.contains("records") && records == nil)
+            || (reader.contains("disagree") && disagree == nil)
             || (reader.contains("exclude") && exclude == nil)
             || (reader.contains("minimum_n") && minimumN == nil)
         guard valid, !unreadable, let feed, let path, let field, let agree else { return nil }
         return SurveyIndicatorPlugin(
             feed: feed, path: path, format: format ?? .json, records: records ?? .everyElement, field: field,
-            agree: agree, exclude: exclude ?? [], minimumN: minimumN ?? 30, dateField: dateField)
+            agree: agree, disagree: disagree ?? [], exclude: exclude ?? [], minimumN: minimumN ?? 30, dateField: dateField)
     }
 
     public func requests(for period: Period, context: PluginContext) throws -> [FeedRequest] {
@@ -91,22 +101,41 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         case .json: try jsonAnswers(response, period: period)
         case .csv: try csvAnswers(response, period: period)
         }
-        var n = 0, agreeing = 0
+        let agreeKeys = Set(agree.map(AnswerMatching.key))
+        let listedKeys = agreeKeys.union(disagree.map(AnswerMatching.key)).union(exclude.map(AnswerMatching.key))
+        let excludeKeys = Set(exclude.map(AnswerMatching.key))
+        var n = 0, agreeing = 0, listed = 0
+        var given: [String] = []
         for answer in answers {
-            let trimmed = answer.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, !exclude.contains(trimmed) else { continue }
+            let key = AnswerMatching.key(answer)
+            guard !key.isEmpty else { continue }
+            given.append(answer)
+            if listedKeys.contains(key) { listed += 1 }
+            guard !excludeKeys.contains(key) else { continue }
             n += 1
-            if agree.contains(trimmed) { agreeing += 1 }
+            if agreeKeys.contains(key) { agreeing += 1 }
+        }
+        guard listed > 0 || given.isEmpty else {
+            throw PluginError("no response to `\(field)` in \(response.url) for \(period) matched an answer listed in \(listedKeysDescription); answers seen: \(AnswerMatching.tally(given)) (answers compare ignoring case and surrounding spaces)")
         }
         guard n > 0 else {
             return .notAvailable(.noData, "no answers to `\(field)` in \(response.url) for \(period)", sampleSize: 0)
         }
         guard n >= minimumN else {
-            return .notAvailable(.suppressed, "n = \(n), below the minimum of \(minimumN)", sampleSize: n)
+            // The parts stay in the store, marked suppressed, for pooling; nothing shows them.
+            return Observation(value: nil, numerator: Double(agreeing), denominator: Double(n), sampleSize: n,
+                               notAvailable: NotAvailable(.suppressed, "n = \(n), below the minimum of \(minimumN)"))
         }
         return .value(
             Double(agreeing) / Double(n), numerator: Double(agreeing), denominator: Double(n),
             sampleSize: n, interval: .wilson(successes: agreeing, trials: n))
+    }
+
+    /// "`agree`", "`agree` or `exclude`", "`agree`, `disagree` or `exclude`": the keys that list answers.
+    private var listedKeysDescription: String {
+        let keys = ["agree"] + (disagree.isEmpty ? [] : ["disagree"]) + (exclude.isEmpty ? [] : ["exclude"])
+        let named = keys.map { "`\($0)`" }
+        return named.count == 1 ? named[0] : named.dropLast().joined(separator: ", ") + " or " + named[named.count - 1]
     }
 
     // MARK: Reading answers

@@ -33,11 +33,13 @@ public enum ObservationCheck {
                 }
             }
         }
+        // The numerator of an amount or a mean may be negative (a net refund); a count's may not.
+        let signed: Set<ValueType> = [.amount, .mean]
         for (name, part) in [("numerator", observation.numerator), ("denominator", observation.denominator)] {
             guard let part else { continue }
             if !part.isFinite {
                 problems.append("\(name) \(show(part)) is not a finite number")
-            } else if part < 0 {
+            } else if part < 0, name == "denominator" || !signed.contains(indicator.valueType) {
                 problems.append("\(name) \(show(part)) is negative")
             }
         }

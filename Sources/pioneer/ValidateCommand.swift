@@ -6,7 +6,7 @@ import PioneerConfig
 import PioneerCore
 import PioneerKit
 
-struct ValidateCommand: ParsableCommand {
+struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check site files and report every problem with its file, line and column.",
@@ -21,14 +21,22 @@ struct ValidateCommand: ParsableCommand {
         missing, TLS verification turned off) do not make a site invalid. When every \
         site is valid, a table of the sites' indicators is printed on stdout.
 
+        With --sample PERIOD, each valid site's feeds are also fetched once for that \
+        period and every indicator's extraction is run, through the same engine as \
+        `collect` but into a temporary store that is deleted: what only the data can \
+        show is reported at the site file, such as a number the feed writes for people:
+
+          sites/torbay/site.yaml: error: sample 2026-03: cost-per-patient 2026-03: plugin `rate`: `$.spend_gbp` in http://... should select numbers, but it is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block
+
         Examples:
           pioneer validate                          every site under ./sites
           pioneer validate sites/torbay sites/cambridge
           pioneer validate --root /srv/pioneer/sites --quiet
           pioneer validate --format json > issues.json
+          pioneer validate sites/torbay --sample 2026-03
 
         Exit status: 0 every site valid (warnings allowed), 1 some site invalid or no \
-        sites found, 2 usage error.
+        sites found, or an indicator of the --sample failed, 2 usage error.
         """
     )
 
@@ -44,10 +52,22 @@ struct ValidateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("`text` (problems on stderr, table on stdout) or `json` (everything on stdout).", valueName: "format"))
     var format: String = "text"
 
-    func run() throws {
+    @Option(help: ArgumentHelp("Also fetch each valid site's feeds for this period (`2026-03`, `2026Q1`, `FY2025-26`) and run every indicator's extraction, storing nothing.", valueName: "period"))
+    var sample: String?
+
+    func run() async throws {
         guard let outputFormat = OutputFormat(rawValue: format) else {
             Self.writeError("error: --format must be `text` or `json`, not `\(format)`\nSee 'pioneer validate --help'.\n")
             throw ExitCode(2)
+        }
+        var samplePeriod: Period?
+        if let sample {
+            do {
+                samplePeriod = try Period(parsing: sample)
+            } catch {
+                Self.writeError("error: --sample: \(error)\nSee 'pioneer validate --help'.\n")
+                throw ExitCode(2)
+            }
         }
         let directories: [String]
         do {
@@ -73,11 +93,17 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         let valid = results.allSatisfy { $0.loaded != nil }
+        if let samplePeriod {
+            for index in results.indices {
+                guard let loaded = results[index].loaded else { continue }
+                results[index].sample = await FeedSampleCheck(period: samplePeriod).run(loaded)
+            }
+        }
         switch outputFormat {
         case .text: printText(results, valid: valid)
         case .json: printJSON(results, valid: valid)
         }
-        if !valid { throw ExitCode(1) }
+        if !valid || results.contains(where: { $0.sample?.failed ?? false }) { throw ExitCode(1) }
     }
 
     enum OutputFormat: String {
@@ -89,6 +115,8 @@ struct ValidateCommand: ParsableCommand {
         var loaded: LoadedSite?
         /// Errors and warnings when the site is invalid; warnings are in `loaded` otherwise.
         var issues: [ConfigIssue]
+        /// What `--sample` found, for a valid site.
+        var sample: FeedSampleCheck.Report? = nil
 
         var allIssues: [ConfigIssue] { loaded?.warnings ?? issues }
         var file: String { directory.hasSuffix("/") ? "\(directory)\(SiteLoader.fileName)" : "\(directory)/\(SiteLoader.fileName)" }
@@ -112,6 +140,9 @@ struct ValidateCommand: ParsableCommand {
                 var counts = [Self.count(errors, "error")]
                 if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
                 lines.append("\(result.file): invalid (\(counts.joined(separator: ", ")))")
+            }
+            if let sample = result.sample {
+                lines += FeedSampleCheck.lines(sample, file: result.file)
             }
             if !lines.isEmpty { Self.writeError(lines.joined(separator: "\n") + "\n") }
         }
@@ -157,6 +188,19 @@ struct ValidateCommand: ParsableCommand {
             var plugin: String
             var goals: Int
         }
+        struct SampleFinding: Encodable {
+            var indicator: String
+            var period: String
+            var outcome: String
+            var message: String
+        }
+        struct Sample: Encodable {
+            var period: String
+            var read: Int
+            var failed: Bool
+            var findings: [SampleFinding]
+            var error: String?
+        }
         struct SiteEntry: Encodable {
             var directory: String
             var file: String
@@ -164,6 +208,7 @@ struct ValidateCommand: ParsableCommand {
             var site: String?
             var issues: [Issue]
             var indicators: [Indicator]
+            var sample: Sample?
         }
         var valid: Bool
         var sites: [SiteEntry]
@@ -182,7 +227,16 @@ struct ValidateCommand: ParsableCommand {
                             period: indicator.definition.periodType.rawValue, plugin: indicator.plugin,
                             goals: loaded.site.goals.count { $0.indicatorID == indicator.definition.id })
                     }
-                } ?? [])
+                } ?? [],
+                sample: result.sample.map { report in
+                    JSONReport.Sample(
+                        period: report.period.label, read: report.read, failed: report.failed,
+                        findings: report.findings.map {
+                            JSONReport.SampleFinding(indicator: $0.indicator, period: $0.period,
+                                                     outcome: $0.outcome.rawValue, message: $0.message)
+                        },
+                        error: report.failure)
+                })
         }
         Self.writeJSON(JSONReport(valid: valid, sites: sites, issues: []))
     }

@@ -44,6 +44,8 @@ struct DemoEndToEndTests {
         #expect(run.output.contains("emergency-admissions-65"))
         #expect(run.output.contains("goal 18.7 by 2027-03, site says green"))
         #expect(run.output.contains("goal 24.0% by 2026-03, site says green"))
+        // Torbay's cost per patient, from a finance feed whose amounts are text ("4,644,924.12").
+        #expect(run.output.contains("  cost-per-patient         cost        2026-03       £340.99"), "\(run.output)")
         #expect(run.output.contains("Measures stored in \(storeDir.path)/<site-id>.sqlite."))
 
         for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {

@@ -51,9 +51,47 @@ struct CSVPluginTests {
         #expect(observation.value == 1)
     }
 
-    @Test func noMatchingRowIsNoDataNamingTheFilters() throws {
+    @Test func noMatchingRowIsNoDataNamingTheFiltersAndTheValuesTheColumnHolds() throws {
         let observation = try run([("where", ["outcome": "moved away"])])
-        #expect(observation.notAvailable == NotAvailable(.noData, "no row of \(url) matched `outcome` = `moved away` and `discharge_date` in FY2026-27 Q1"))
+        #expect(observation.notAvailable == NotAvailable(.noData, "no row of \(url) matched `outcome` = `moved away` and `discharge_date` in FY2026-27 Q1; no row has `outcome` = `moved away`: the column holds `at home` ×7, `care home` ×1, `died` ×1"))
+    }
+
+    @Test func aFilterThatMatchesSomeRowsButNoneInThePeriodListsNothing() throws {
+        let observation = try run([("where", ["outcome": "died"])], period: .month(2026, 5))
+        #expect(observation.notAvailable == NotAvailable(.noData, "no row of http://council.test/exports/reablement.csv?from=2026-05-01&to=2026-05-31 matched `outcome` = `died` and `discharge_date` in 2026-05"))
+    }
+
+    @Test func filtersCompareIgnoringCaseAndSurroundingSpaces() throws {
+        #expect(try run([("where", ["age_band": ["65-74", "75-84", "85+"], "outcome": "  AT Home "])]).value == 5)
+        let body: FeedBody = "ward,count\nÉTÉ,1\nété,2\nhiver,4\n"
+        #expect(try run([("date_column", nil), ("where", ["ward": "Été"]), ("aggregate", "sum"), ("column", "count")], body: body).value == 3)
+    }
+
+    @Test func aReadableNumberFormatReadsSeparatorsCurrenciesPercentsAndBrackets() throws {
+        let body: FeedBody = "item,amount\na,\"3,945,237.88\"\nb,£1 204.50\nc,(1\u{2009}234.00)\nd,$10\ne,\n"
+        let observation = try run([("date_column", nil), ("where", nil), ("aggregate", "sum"), ("column", "amount"),
+                                   ("number_format", "readable")], body: body)
+        let sum = try #require(observation.value)
+        #expect(abs(sum - (3_945_237.88 + 1204.5 - 1234 + 10)) < 1e-6)
+        let comma: FeedBody = "item;amount\na;3.945.237,88 €\nb;-12,5%\n"
+        let european = try run([("date_column", nil), ("where", nil), ("aggregate", "sum"), ("column", "amount"),
+                                ("number_format", "readable-decimal-comma")], body: comma)
+        #expect(abs((european.value ?? 0) - (3_945_237.88 - 0.125)) < 1e-6)
+    }
+
+    @Test func aStrictNumberNamesTheNumberFormatThatWouldReadIt() throws {
+        #expect {
+            try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil)],
+                    body: "cost_gbp\n\"3,945,237.88\"\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` should hold a number, but found `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
+        }
+        #expect {
+            try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil), ("number_format", "readable")],
+                    body: "cost_gbp\n\"3.945.237,88\"\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` should hold a number, but found `3.945.237,88`; it reads as a number with `number_format: readable-decimal-comma`, not `readable`"
+        }
     }
 
     @Test func noMatchingRowIsZeroWhenConfigured() throws {
@@ -81,7 +119,7 @@ struct CSVPluginTests {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil)],
                     body: "age_band,outcome,cost_gbp\n85+,at home,12.5\n85+,at home,\"1,200\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` should hold a number, but found `1,200`"
+            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` should hold a number, but found `1,200`; to read numbers written like this, add `number_format: readable` to the block"
         }
     }
 
@@ -107,5 +145,16 @@ struct CSVPluginTests {
         #expect(PluginHarness<CSVIndicatorPlugin>.issues(configuring: [
             "feed": "council", "path": "/x.csv", "aggregate": "count", "column": "cost",
         ]).map(\.message) == ["`column` is only used by `aggregate: sum` and `mean`; `count` counts rows"])
+    }
+
+    @Test func aNumberFormatMustBeKnownAndReadSomething() {
+        #expect(PluginHarness<CSVIndicatorPlugin>.issues(configuring: [
+            "feed": "council", "path": "/x.csv", "aggregate": "sum", "column": "cost", "number_format": "readible",
+        ]).map(\.description) == [
+            "<test>: error: config.number_format: `readible` is not one of `strict`, `readable`, `readable-decimal-comma` (did you mean `readable`?)",
+        ])
+        #expect(PluginHarness<CSVIndicatorPlugin>.issues(configuring: [
+            "feed": "council", "path": "/x.csv", "aggregate": "count", "number_format": "readable",
+        ]).map(\.message) == ["`number_format` reads the `column` of `aggregate: sum` and `mean`; `count` reads no numbers"])
     }
 }

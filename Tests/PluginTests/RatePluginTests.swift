@@ -1,4 +1,5 @@
-// The `rate` plugin: factor, kept parts, suppression, no-data, and configuration errors.
+// The `rate` plugin: factor, kept parts, ratios of every value type, Wilson intervals,
+// suppression that keeps the parts, no-data, and configuration errors.
 import PioneerKit
 import PioneerTesting
 import RatePlugin
@@ -59,18 +60,22 @@ struct RatePluginTests {
             .run(june, bodies: [:])
     }
 
-    @Test func smallNumeratorsAreSuppressedButZeroIsPublished() throws {
+    @Test func smallNumeratorsAreSuppressedKeepingBothPartsButZeroIsPublished() throws {
         let suppressed = try constant(numerator: 3, denominator: 35_400, extra: [("suppress_below", 5)])
-        #expect(suppressed.notAvailable == NotAvailable(.suppressed, "numerator 3 is below the small-number threshold of 5"))
-        #expect(suppressed.numerator == nil)
+        #expect(suppressed.notAvailable == NotAvailable(.suppressed, "the numerator is below the small-number threshold of 5"))
+        #expect(suppressed.value == nil)
+        #expect(suppressed.numerator == 3)
         #expect(suppressed.denominator == 35_400)
+        #expect(suppressed.published == Observation(value: nil, notAvailable: suppressed.notAvailable))
         #expect(try constant(numerator: 0, denominator: 35_400, extra: [("suppress_below", 5)]).value == 0)
         #expect(try constant(numerator: 5, denominator: 35_400, extra: [("suppress_below", 5)]).isAvailable)
     }
 
     @Test func smallDenominatorsAreSuppressed() throws {
         let observation = try constant(numerator: 4, denominator: 12, extra: [("minimum_denominator", 30)])
-        #expect(observation.notAvailable == NotAvailable(.suppressed, "denominator 12 is below the minimum of 30"))
+        #expect(observation.notAvailable == NotAvailable(.suppressed, "the denominator is below the minimum of 30"))
+        #expect(observation.numerator == 4)
+        #expect(observation.denominator == 12)
     }
 
     @Test func aZeroDenominatorFromAFeedIsNoData() throws {
@@ -79,7 +84,7 @@ struct RatePluginTests {
             "denominator": ["json": ["feed": "bi", "path": "/population", "select": "$.people"]],
         ], indicator: .example(.proportion))
         let observation = try harness.run(june, bodies: ["denominator": #"{"people": 0}"#])
-        #expect(observation.notAvailable == NotAvailable(.noData, "the denominator is 0, so there is no rate for 2026-06"))
+        #expect(observation.notAvailable == NotAvailable(.noData, "the denominator is 0, so there is no value for 2026-06"))
     }
 
     @Test func aPartWithNoDataMakesTheRateNoData() throws {
@@ -99,15 +104,87 @@ struct RatePluginTests {
         #expect {
             try harness.run(june, bodies: ["numerator": #"{"n": -3}"#])
         } throws: { error in
-            (error as? PluginError)?.message == "a rate needs counts of 0 or more, but the numerator is -3.00 and the denominator 35,400.00"
+            (error as? PluginError)?.message == "a `value_type: rate` ratio needs a numerator and a denominator of 0 or more, but the numerator is -3.00 and the denominator 35,400.00"
         }
     }
 
-    @Test func otherValueTypesAreRejectedAtThePluginNode() {
-        let issues = PluginHarness<RateIndicatorPlugin>.issues(
-            configuring: ["numerator": ["value": 1], "denominator": ["value": 2]], indicator: .example(.count))
+    @Test func aCostPerPatientDividesAFormattedSpendByACountWithNoFactor() throws {
+        let harness = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["json": ["feed": "bi", "path": "/finance/{period}", "select": "$.spend_gbp", "number_format": "readable"]],
+            "denominator": ["json": ["feed": "bi", "path": "/finance/{period}", "select": "$.patients", "number_format": "readable"]],
+        ], indicator: .example(.amount))
+        let body: FeedBody = #"{"spend_gbp": "£3,945,237.88", "patients": "1,204"}"#
+        let observation = try harness.run(june, bodies: ["numerator": body, "denominator": body])
+        #expect(observation.numerator == 3_945_237.88)
+        #expect(observation.denominator == 1204)
+        #expect(observation.value == 3_945_237.88 / 1204)
+        #expect(observation.interval == nil)
+    }
+
+    @Test func everyValueTypeIsARatioWithFactorOneExceptARate() throws {
+        for valueType in [ValueType.amount, .count, .mean] {
+            let observation = try PluginHarness(RateIndicatorPlugin.self, config: [
+                "numerator": ["value": 90], "denominator": ["value": 4],
+            ], indicator: .example(valueType)).run(june, bodies: [:])
+            #expect(observation.value == 22.5, "value_type \(valueType.rawValue)")
+            #expect(observation.numerator == 90)
+            #expect(observation.denominator == 4)
+        }
+    }
+
+    @Test func anAmountMayHaveANegativeNumeratorButACountMayNot() throws {
+        let config: ConfigLiteral = [
+            "numerator": ["json": ["feed": "bi", "path": "/x", "select": "$.spend", "number_format": "readable"]],
+            "denominator": ["value": 4],
+        ]
+        let refund = try PluginHarness(RateIndicatorPlugin.self, config: config, indicator: .example(.amount))
+            .run(june, bodies: ["numerator": #"{"spend": "(1,234.00)"}"#])
+        #expect(refund.value == -308.5)
+        #expect(refund.numerator == -1234)
+        #expect {
+            try PluginHarness(RateIndicatorPlugin.self, config: config, indicator: .example(.count))
+                .run(june, bodies: ["numerator": #"{"spend": "(1,234.00)"}"#])
+        } throws: { error in
+            (error as? PluginError)?.message == "a `value_type: count` ratio needs a numerator and a denominator of 0 or more, but the numerator is -1,234.00 and the denominator 4.00"
+        }
+    }
+
+    @Test func aProportionOfWholeCountsHasAWilsonInterval() throws {
+        let observation = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["value": 81], "denominator": ["value": 263],
+        ], indicator: .example(.proportion)).run(june, bodies: [:])
+        let interval = try #require(observation.interval)
+        #expect(interval.method == "wilson")
+        #expect(interval.level == 0.95)
+        #expect(abs(interval.lower - 0.2553) < 0.0001)
+        #expect(abs(interval.upper - 0.3662) < 0.0001)
+        #expect(interval == .wilson(successes: 81, trials: 263))
+    }
+
+    @Test func onlyAProportionOfWholeCountsHasAnInterval() throws {
+        let fractional = try PluginHarness(RateIndicatorPlugin.self, config: [
+            "numerator": ["value": 81.5], "denominator": ["value": 263],
+        ], indicator: .example(.proportion)).run(june, bodies: [:])
+        #expect(fractional.value == 81.5 / 263)
+        #expect(fractional.interval == nil)
+        #expect(try constant(numerator: 81, denominator: 263).interval == nil)
+    }
+
+    @Test func aConstantDenominatorOfZeroIsAConfigError() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
+            "numerator": ["value": 1], "denominator": ["value": 0],
+        ], indicator: .example(.amount))
         #expect(issues.map(\.description) == [
-            "<test>: error: config: the `rate` plugin computes a rate or a proportion, but indicator `test-indicator` has value_type `count`; set value_type to `rate` (with `per:`) or `proportion`, or use the `json` or `csv` plugin",
+            "<test>: error: config.denominator: a denominator of 0 gives no value; divide by a number above 0",
+        ])
+    }
+
+    @Test func suppressBelowIsRefusedWhereTheNumeratorIsNotACount() {
+        let issues = PluginHarness<RateIndicatorPlugin>.issues(configuring: [
+            "numerator": ["value": 1], "denominator": ["value": 2], "suppress_below": 5,
+        ], indicator: .example(.amount))
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.suppress_below: `suppress_below` hides small counts, but the numerator of a `value_type: amount` is not a count; remove it, or use `minimum_denominator` to hide values resting on few people",
         ])
     }
 

@@ -78,6 +78,44 @@ struct SurveyPluginTests {
         #expect(observation.notAvailable == NotAvailable(.suppressed, "n = 2, below the minimum of 30"))
         #expect(observation.sampleSize == 2)
         #expect(observation.value == nil)
+        // The parts stay for the store (pooling, re-checks); what is shown hides them.
+        #expect(observation.numerator == 1)
+        #expect(observation.denominator == 2)
+        #expect(observation.published == Observation(value: nil, sampleSize: 2, notAvailable: observation.notAvailable))
+    }
+
+    @Test func answersCompareIgnoringCaseAndSurroundingSpaces() throws {
+        let body: FeedBody = #"[{"q": "strongly agree"}, {"q": " AGREE "}, {"q": "disagree"}, {"q": "don't KNOW"}]"#
+        let observation = try harness([("records", nil), ("field", "q"), ("minimum_n", 1), ("date_field", nil)])
+            .run(quarter, bodies: ["responses": body])
+        #expect(observation.numerator == 2)
+        #expect(observation.sampleSize == 3)
+    }
+
+    @Test func responsesWithNoListedAnswerFailNamingTheAnswersSeen() throws {
+        let answers = Array(repeating: #"{"q": "Tout à fait d'accord"}"#, count: 12) + Array(repeating: #"{"q": "neither"}"#, count: 4)
+            + [#"{"q": ""}"#]
+        #expect {
+            try harness([("records", nil), ("field", "q"), ("date_field", nil)])
+                .run(quarter, bodies: ["responses": FeedBody("[" + answers.joined(separator: ",") + "]")])
+        } throws: { error in
+            (error as? PluginError)?.message == "no response to `q` in http://survey.test/responses?from=2026-04-01&to=2026-06-30 for FY2026-27 Q1 matched an answer listed in `agree` or `exclude`; answers seen: `Tout à fait d'accord` ×12, `neither` ×4 (answers compare ignoring case and surrounding spaces)"
+        }
+    }
+
+    @Test func aPeriodOfListedDisagreementIsZeroPercentNotAnError() throws {
+        let body: FeedBody = #"[{"q": "Disagree"}, {"q": "strongly disagree"}]"#
+        let observation = try harness([("records", nil), ("field", "q"), ("minimum_n", 1), ("date_field", nil),
+                                       ("disagree", ["Disagree", "Strongly disagree"])])
+            .run(quarter, bodies: ["responses": body])
+        #expect(observation.value == 0)
+        #expect(observation.sampleSize == 2)
+        #expect {
+            try harness([("records", nil), ("field", "q"), ("minimum_n", 1), ("date_field", nil), ("exclude", nil)])
+                .run(quarter, bodies: ["responses": body])
+        } throws: { error in
+            (error as? PluginError)?.message.hasPrefix("no response to `q` in http://survey.test/responses?from=2026-04-01&to=2026-06-30 for FY2026-27 Q1 matched an answer listed in `agree`; answers seen: `Disagree` ×1, `strongly disagree` ×1") == true
+        }
     }
 
     @Test func aSmallMinimumPublishesSmallSamples() throws {

@@ -22,7 +22,7 @@ public struct MeasureListing: Sendable {
         var table = TextTable(["INDICATOR", "PERIOD", "VALUE", "NUMERATOR", "DENOMINATOR", "N", "INTERVAL", "STATUS", "RUN", "FETCHED"],
                               rightAligned: [2, 3, 4, 5])
         for row in rows {
-            let observation = row.measure.observation
+            let observation = row.measure.observation.published
             let definition = site.indicator(id: row.measure.indicatorID)?.definition
             table.add([
                 row.measure.indicatorID,
@@ -48,7 +48,7 @@ public struct MeasureListing: Sendable {
                       "recorded_at", "fetched_at", "plugin", "sources"]
         var lines = [header.joined(separator: ",")]
         for row in rows {
-            let observation = row.measure.observation
+            let observation = row.measure.observation.published
             let definition = site.indicator(id: row.measure.indicatorID)?.definition
             let period = row.measure.period
             let fields: [String] = [
@@ -78,7 +78,7 @@ public struct MeasureListing: Sendable {
                          periodType: row.measure.period.type.rawValue,
                          periodStart: row.measure.period.start.description, periodEnd: row.measure.period.end.description,
                          formatted: row.measure.observation.value.map { format($0, definition) },
-                         observation: row.measure.observation, provenance: row.measure.provenance,
+                         observation: row.measure.observation.published, provenance: row.measure.provenance,
                          current: row.isCurrent, supersededBy: row.supersededBy, measureId: row.id,
                          run: row.runID, confirmedRun: row.confirmedRunID, recordedAt: row.recordedAt)
         }

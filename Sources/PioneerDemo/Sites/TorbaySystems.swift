@@ -1,10 +1,12 @@
 // Torbay and South Devon's simulated systems: the trust's BI server (JSON, bearer token), the
-// council's adult social care exports (CSV, Windows line endings, UK dates) and a survey tool.
+// council's adult social care exports (CSV, Windows line endings, UK dates), a survey tool and
+// the finance team's monthly summary (JSON whose numbers are strings written for people).
 //
 // Story: integrated health and social care teams with a single assessment started in the five
 // localities in October 2024. Care plans spread fast (process); emergency admissions barely
 // move and keep their winter peaks (outcome); fewer older people go permanently into care homes;
-// patients tell their story once a little more often but feel less involved in decisions.
+// patients tell their story once a little more often but feel less involved in decisions; the
+// integrated teams see more people for a slowly rising spend, so the cost per patient eases.
 import PioneerKit
 
 enum TorbaySystems {
@@ -51,6 +53,16 @@ enum TorbaySystems {
                     SimulatedEndpoint(path: "/responses", parameters: "from=YYYY-MM-DD&to=YYYY-MM-DD",
                                       summary: "individual survey responses with Likert answers", format: .json,
                                       render: surveyResponses),
+                ]
+            ),
+            SimulatedSystem(
+                site: "torbay", name: "finance",
+                title: "Torbay and South Devon NHS FT finance summaries (JSON, amounts as formatted text)",
+                bearerToken: nil,
+                endpoints: [
+                    SimulatedEndpoint(path: "/community-services/spend", parameters: "month=YYYY-MM",
+                                      summary: "the month's spend on integrated community services and the patients seen, as \"3,945,237.88\"",
+                                      format: .json, render: communityServicesSpend),
                 ]
             ),
         ]
@@ -195,6 +207,31 @@ enum TorbaySystems {
             for row in rows.sorted(by: { $0[1] < $1[1] }) { csv.append(row) }
         }
         return csv.text
+    }
+
+    // MARK: Finance summaries
+
+    static let patientsSeen = MonthlySeries(level: 11_600, trend: 0.02, winter: 0.05, effect: 0.08, rampMonths: 12)
+    static let costPerPatientSeen = MonthlySeries(level: 318, trend: 0.04, effect: -0.06, rampMonths: 12)
+
+    /// One month's spend and patients, written the way the finance team's report prints them:
+    /// `"spend_gbp": "3,945,237.88"`, which a strict number reader refuses.
+    @Sendable static func communityServicesSpend(_ query: EndpointQuery) -> String {
+        var fields: [(String, DemoJSON)] = [
+            ("organisation", .string("Torbay and South Devon NHS Foundation Trust")),
+            ("service", .string("Integrated community health and social care teams")),
+        ] + query.echo
+        guard let month = query.months.last else {
+            fields.append(("note", .string("no summary for this period")))
+            return DemoJSON.object(fields).text
+        }
+        var random = site.random("finance", month)
+        let patients = random.count(mean: site.mean(patientsSeen, month))
+        let spend = (Double(patients) * random.jitter(site.mean(costPerPatientSeen, month), spread: 0.03) * 100).rounded() / 100
+        fields.append(("currency", .string("GBP")))
+        fields.append(("spend_gbp", .string(formatNumber(spend, decimals: 2))))
+        fields.append(("patients_seen", .string(formatNumber(Double(patients), decimals: 0))))
+        return DemoJSON.object(fields).text
     }
 
     // MARK: Survey tool

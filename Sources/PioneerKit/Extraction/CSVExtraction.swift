@@ -14,11 +14,14 @@
 /// aggregate: count                # count | sum | mean
 /// column: cost_gbp                # for sum and mean
 /// if_empty: no-data               # no-data (default) | zero | error
+/// number_format: strict           # strict (default) | readable | readable-decimal-comma
 /// ```
 ///
-/// `where` values match cells exactly after trimming spaces from both. For `sum`
-/// and `mean`, blank cells are left out; any other cell must be a plain number
-/// (`1234.5`, `-3`; no thousands separators), optionally after a `£`.
+/// `where` values match cells after trimming spaces from both, ignoring case
+/// (Unicode case folding: `At Home` matches `at home`). For `sum` and `mean`, blank
+/// cells are left out; with the default `number_format: strict` any other cell must
+/// be a plain number (`1234.5`, `-3`; no thousands separators), optionally after a `£`;
+/// ``NumberFormat`` lists what the readable formats accept.
 public struct CSVExtraction: Sendable, Hashable {
     public enum Aggregate: String, Sendable, Hashable, CaseIterable {
         case count
@@ -26,7 +29,7 @@ public struct CSVExtraction: Sendable, Hashable {
         case mean
     }
 
-    /// Keeps rows whose `column` holds one of `accepted`.
+    /// Keeps rows whose `column` holds one of `accepted`, compared as ``AnswerMatching`` does.
     public struct RowFilter: Sendable, Hashable {
         public var column: String
         public var accepted: [String]
@@ -48,10 +51,12 @@ public struct CSVExtraction: Sendable, Hashable {
     /// The column summed or averaged.
     public var column: String?
     public var ifEmpty: EmptyResultPolicy
+    /// How the cells summed or averaged are read.
+    public var numberFormat: NumberFormat
 
     public init(feed: String, path: String, delimiter: CSVTable.Delimiter? = nil, dateColumn: String? = nil,
                 dateFormat: DateFieldFormat = .iso, filters: [RowFilter] = [], aggregate: Aggregate,
-                column: String? = nil, ifEmpty: EmptyResultPolicy = .noData) {
+                column: String? = nil, ifEmpty: EmptyResultPolicy = .noData, numberFormat: NumberFormat = .strict) {
         self.feed = feed
         self.path = path
         self.delimiter = delimiter
@@ -61,6 +66,7 @@ public struct CSVExtraction: Sendable, Hashable {
         self.aggregate = aggregate
         self.column = column
         self.ifEmpty = ifEmpty
+        self.numberFormat = numberFormat
     }
 
     /// Reads the block's keys from `reader`, reporting problems to its collector.
@@ -77,9 +83,11 @@ public struct CSVExtraction: Sendable, Hashable {
         let aggregate: Aggregate? = reader.choice("aggregate", required: true)
         let column = reader.string("column")
         let ifEmpty: EmptyResultPolicy? = reader.choice("if_empty")
+        let numberFormat: NumberFormat? = reader.choice("number_format")
         // A key given but unreadable has been reported; don't fall back to its default.
         for (key, read) in [("date_column", dateColumn != nil), ("date_format", dateFormat != nil),
-                            ("column", column != nil), ("if_empty", ifEmpty != nil)]
+                            ("column", column != nil), ("if_empty", ifEmpty != nil),
+                            ("number_format", numberFormat != nil)]
         where reader.contains(key) && !read {
             valid = false
         }
@@ -100,13 +108,17 @@ public struct CSVExtraction: Sendable, Hashable {
                 reader.issues.error("`column` is only used by `aggregate: sum` and `mean`; `count` counts rows", at: node)
                 valid = false
             }
+            if let node = reader.node["number_format"], numberFormat != nil {
+                reader.issues.error("`number_format` reads the `column` of `aggregate: sum` and `mean`; `count` reads no numbers", at: node)
+                valid = false
+            }
         case nil:
             valid = false
         }
         guard valid, let feed, let path, let aggregate else { return nil }
         return CSVExtraction(feed: feed, path: path, delimiter: delimiter, dateColumn: dateColumn,
                              dateFormat: dateFormat ?? .iso, filters: filters, aggregate: aggregate,
-                             column: column, ifEmpty: ifEmpty ?? .noData)
+                             column: column, ifEmpty: ifEmpty ?? .noData, numberFormat: numberFormat ?? .strict)
     }
 
     /// The request for this block's export, under the plugin's `key`.
@@ -123,7 +135,7 @@ public struct CSVExtraction: Sendable, Hashable {
         let table = try response.csv(delimiter: delimiter)
         var resolved: [(index: Int, accepted: Set<String>)] = []
         for filter in filters {
-            resolved.append((try table.requireColumn(filter.column, in: url), Set(filter.accepted)))
+            resolved.append((try table.requireColumn(filter.column, in: url), Set(filter.accepted.map(AnswerMatching.key))))
         }
         var dateIndex: Int?
         if let dateColumn { dateIndex = try table.requireColumn(dateColumn, in: url) }
@@ -133,7 +145,7 @@ public struct CSVExtraction: Sendable, Hashable {
         var matching: [Int] = []
         for index in table.rows.indices {
             let row = table.rows[index]
-            guard resolved.allSatisfy({ $0.accepted.contains(row[$0.index].trimmingWhitespace()) }) else { continue }
+            guard resolved.allSatisfy({ $0.accepted.contains(AnswerMatching.key(row[$0.index])) }) else { continue }
             if let dateIndex, try !table.row(index, column: dateIndex, isIn: period, format: dateFormat, url: url) {
                 continue
             }
@@ -145,8 +157,9 @@ public struct CSVExtraction: Sendable, Hashable {
             for index in matching {
                 let cell = table.rows[index][valueIndex]
                 if cell.trimmingWhitespace().isEmpty { continue }
-                guard let number = Self.number(cell) else {
-                    throw PluginError("row \(table.rowNumbers[index]) of \(url): column `\(table.header[valueIndex])` should hold a number, but found `\(cell)`")
+                guard let number = number(cell) else {
+                    throw PluginError("row \(table.rowNumbers[index]) of \(url): column `\(table.header[valueIndex])` should hold a number, but found `\(cell)`"
+                        + NumberFormat.hint(for: cell, configured: numberFormat))
                 }
                 numbers.append(number)
             }
@@ -154,7 +167,7 @@ public struct CSVExtraction: Sendable, Hashable {
         let contributors = aggregate == .count ? matching.count : numbers.count
         guard contributors > 0 else {
             let what = matching.isEmpty
-                ? "no row of \(url) matched\(describeFilters(period: period))"
+                ? "no row of \(url) matched\(describeFilters(period: period))" + unmatchedFilters(table, resolved: resolved)
                 : "the \(matching.count) matching row\(matching.count == 1 ? "" : "s") of \(url) have no value in column `\(column ?? "")`"
             switch ifEmpty {
             case .noData: return ExtractedValue(value: nil, count: 0, detail: what)
@@ -171,6 +184,27 @@ public struct CSVExtraction: Sendable, Hashable {
         case .mean:
             return ExtractedValue(value: numbers.reduce(0, +) / Double(numbers.count), count: contributors, detail: detail)
         }
+    }
+
+    /// A cell as a number in ``numberFormat``.
+    func number(_ cell: String) -> Double? {
+        numberFormat == .strict ? Self.number(cell) : numberFormat.parse(cell)
+    }
+
+    /// For each filter that no row of a non-empty table passes, the values its column does
+    /// hold: "; no row has `outcome` = `home`: the column holds `at home` ×12, `died` ×2".
+    private func unmatchedFilters(_ table: CSVTable, resolved: [(index: Int, accepted: Set<String>)]) -> String {
+        guard !table.rows.isEmpty else { return "" }
+        var notes: [String] = []
+        for (filter, check) in zip(filters, resolved)
+        where !table.rows.contains(where: { check.accepted.contains(AnswerMatching.key($0[check.index])) }) {
+            let seen = AnswerMatching.tally(table.rows.map { $0[check.index] })
+            let wanted = filter.accepted.count == 1
+                ? "= `\(filter.accepted[0])`"
+                : "in " + filter.accepted.map { "`\($0)`" }.joined(separator: ", ")
+            notes.append("no row has `\(filter.column)` \(wanted): the column holds \(seen)")
+        }
+        return notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")
     }
 
     /// A cell as a number: trimmed, an optional leading `£`, then a finite decimal.

@@ -10,6 +10,7 @@ import Foundation
 /// select: "$.data[?(@.age_band == '65+')].admissions"
 /// aggregate: sum        # value (default) | count | sum | mean | min | max
 /// if_empty: no-data     # no-data (default) | zero | error
+/// number_format: strict # strict (default) | readable | readable-decimal-comma
 /// ```
 ///
 /// Used by the `json` plugin for its whole `config:` and by `rate` for a numerator
@@ -33,15 +34,19 @@ public struct JSONExtraction: Sendable, Hashable {
     public var select: JSONPath
     public var aggregate: Aggregate
     public var ifEmpty: EmptyResultPolicy
+    /// How a number written as a string (`"3,945,237.88"`) is read.
+    public var numberFormat: NumberFormat
 
     public init(feed: String, path: String, query: [String: String] = [:], select: JSONPath,
-                aggregate: Aggregate = .value, ifEmpty: EmptyResultPolicy = .noData) {
+                aggregate: Aggregate = .value, ifEmpty: EmptyResultPolicy = .noData,
+                numberFormat: NumberFormat = .strict) {
         self.feed = feed
         self.path = path
         self.query = query
         self.select = select
         self.aggregate = aggregate
         self.ifEmpty = ifEmpty
+        self.numberFormat = numberFormat
     }
 
     /// Reads the block's keys from `reader`, reporting problems to its collector.
@@ -55,12 +60,15 @@ public struct JSONExtraction: Sendable, Hashable {
         let select = reader.jsonPath("select", required: true)
         let aggregate: Aggregate? = reader.choice("aggregate")
         let ifEmpty: EmptyResultPolicy? = reader.choice("if_empty")
+        let numberFormat: NumberFormat? = reader.choice("number_format")
         let invalid = (reader.contains("aggregate") && aggregate == nil)
+            || (reader.contains("number_format") && numberFormat == nil)
             || (reader.contains("if_empty") && ifEmpty == nil)
             || (reader.contains("query") && query == nil)
         guard let feed, let path, let select, !invalid else { return nil }
         return JSONExtraction(feed: feed, path: path, query: query ?? [:], select: select,
-                              aggregate: aggregate ?? .value, ifEmpty: ifEmpty ?? .noData)
+                              aggregate: aggregate ?? .value, ifEmpty: ifEmpty ?? .noData,
+                              numberFormat: numberFormat ?? .strict)
     }
 
     /// The request for this block's document, under the plugin's `key`.
@@ -89,9 +97,10 @@ public struct JSONExtraction: Sendable, Hashable {
         }
         var numbers: [Double] = []
         for (offset, match) in matches.enumerated() {
-            guard let number = match.numberValue, number.isFinite else {
+            guard let number = number(match), number.isFinite else {
                 let position = matches.count == 1 ? "it" : "match \(offset + 1) of \(matches.count)"
-                throw PluginError("`\(select)` in \(response.url) should select numbers, but \(position) is \(Self.describe(match))")
+                throw PluginError("`\(select)` in \(response.url) should select numbers, but \(position) is \(Self.describe(match))"
+                    + numberFormatHint(match))
             }
             numbers.append(number)
         }
@@ -114,6 +123,18 @@ public struct JSONExtraction: Sendable, Hashable {
             value = numbers.max() ?? 0
         }
         return ExtractedValue(value: value, count: numbers.count, detail: detail)
+    }
+
+    /// A selected value as a number: a JSON number, or a string read with ``numberFormat``.
+    func number(_ value: JSONValue) -> Double? {
+        guard numberFormat != .strict, case .string(let text) = value else { return value.numberValue }
+        return numberFormat.parse(text)
+    }
+
+    /// The rest of a "should select numbers" message for a string a number format could read.
+    func numberFormatHint(_ value: JSONValue) -> String {
+        guard case .string(let text) = value else { return "" }
+        return NumberFormat.hint(for: text, configured: numberFormat)
     }
 
     /// A found value for a message: "a string `n/a`", "an object", "null".

@@ -60,7 +60,8 @@ public struct ConfidenceInterval: Sendable, Hashable, Codable {
 public struct Observation: Sendable, Hashable, Codable {
     /// The value; nil exactly when ``notAvailable`` is set.
     public var value: Double?
-    /// The parts of a rate or proportion, kept so rates can be pooled nationally.
+    /// The parts of a ratio, kept so ratios can be pooled nationally; kept also when
+    /// the value is suppressed, and then hidden by ``published``.
     public var numerator: Double?
     public var denominator: Double?
     /// Respondents, for survey measures.
@@ -97,4 +98,16 @@ public struct Observation: Sendable, Hashable, Codable {
     }
 
     public var isAvailable: Bool { notAvailable == nil && value != nil }
+
+    /// Whether the value is hidden as a small number, though its parts may be kept.
+    public var isSuppressed: Bool { notAvailable?.reason == .suppressed }
+
+    /// The observation as it may be shown or returned: a suppressed one without its
+    /// numerator, denominator and interval, which the store keeps (marked suppressed)
+    /// for pooled figures and re-checks. The sample size stays, as it always has: it
+    /// is what the reader is told the value rests on.
+    public var published: Observation {
+        guard isSuppressed else { return self }
+        return Observation(value: nil, sampleSize: sampleSize, notAvailable: notAvailable)
+    }
 }

@@ -1,0 +1,97 @@
+// `pioneer validate --sample PERIOD` against a real loopback feed: a finance summary whose
+// amounts are written for people is named with the `number_format:` that reads it, and the
+// same site with the option reads the sample; nothing is stored.
+import Foundation
+import PioneerTesting
+import Testing
+
+@Suite("pioneer validate --sample", .serialized, .timeLimit(.minutes(2)))
+struct ValidateSampleEndToEndTests {
+    static let finance = #"{"month": "2026-03", "spend_gbp": "3,945,237.88", "patients_seen": "12,408"}"#
+
+    static func site(baseURL: String, numberFormat: String?) -> String {
+        let option = numberFormat.map { ", number_format: \($0)" } ?? ""
+        return """
+        site:
+          id: testshire
+          name: Testshire
+          region: South West
+          wave: Pioneer wave 1 (2013)
+          focus: older people
+        feeds:
+          finance:
+            base_url: \(baseURL)/finance
+        indicators:
+          - id: cost-per-patient
+            name: Community services spend per patient seen
+            kind: cost
+            value_type: amount
+            unit: £
+            period: month
+            better: lower
+            decimals: 2
+            plugin: rate
+            config:
+              numerator:
+                json: { feed: finance, path: "/spend?month={period}", select: $.spend_gbp\(option) }
+              denominator:
+                json: { feed: finance, path: "/spend?month={period}", select: $.patients_seen\(option) }
+
+        """
+    }
+
+    func validate(_ siteText: String, _ arguments: [String]) async throws -> PioneerBinary.Run {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-sample-" + UUID().uuidString).path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: "\(root)/sites/testshire", withIntermediateDirectories: true)
+        try Data(siteText.utf8).write(to: URL(fileURLWithPath: "\(root)/sites/testshire/site.yaml"))
+        let run = try await PioneerBinary.run(["validate"] + arguments, in: root, environment: ["PATH": "/usr/bin:/bin"])
+        #expect(!FileManager.default.fileExists(atPath: "\(root)/sites/testshire/.pioneer"), "validate --sample wrote a store into the site")
+        return run
+    }
+
+    @Test func aFormattedAmountWithoutTheOptionIsNamedWithTheOption() async throws {
+        let server = LocalFeedServer(routes: ["/finance/spend": .json(Self.finance)])
+        let run = try await server.run { baseURL in
+            try await validate(Self.site(baseURL: baseURL, numberFormat: nil), ["sites/testshire", "--sample", "2026-03"])
+        }
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("sites/testshire/site.yaml: error: sample 2026-03: cost-per-patient 2026-03: "), "\(run.stderr)")
+        #expect(run.stderr.contains("`$.spend_gbp` in http://127.0.0.1:"), "\(run.stderr)")
+        #expect(run.stderr.contains("/finance/spend?month=2026-03 should select numbers, but it is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"), "\(run.stderr)")
+        #expect(run.stderr.contains("sites/testshire/site.yaml: sample 2026-03: 0 read, 1 failed"), "\(run.stderr)")
+        // The feed was fetched once for the two parts.
+        #expect(await server.requests == ["/finance/spend?month=2026-03"])
+    }
+
+    @Test func withTheOptionTheSampleReads() async throws {
+        let run = try await withLocalFeedServer(["/finance/spend": .json(Self.finance)]) { baseURL in
+            try await validate(Self.site(baseURL: baseURL, numberFormat: "readable"), ["sites/testshire", "--sample", "2026-03"])
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("sites/testshire/site.yaml: OK (1 indicator, 0 goals)"), "\(run.stderr)")
+        #expect(run.stderr.contains("sites/testshire/site.yaml: sample 2026-03: 1 read"), "\(run.stderr)")
+        #expect(!run.stderr.contains("error"), "\(run.stderr)")
+    }
+
+    @Test func theSampleIsInTheJSONReport() async throws {
+        let run = try await withLocalFeedServer(["/finance/spend": .json(Self.finance)]) { baseURL in
+            try await validate(Self.site(baseURL: baseURL, numberFormat: nil), ["sites/testshire", "--sample", "2026-03", "--format", "json"])
+        }
+        #expect(run.status == 1)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let site = try #require((report["sites"] as? [[String: Any]])?.first)
+        let sample = try #require(site["sample"] as? [String: Any])
+        #expect(sample["period"] as? String == "2026-03")
+        #expect(sample["failed"] as? Bool == true)
+        let finding = try #require((sample["findings"] as? [[String: Any]])?.first)
+        #expect(finding["outcome"] as? String == "failed")
+        #expect((finding["message"] as? String)?.contains("add `number_format: readable` to the block") == true)
+    }
+
+    @Test func anUnreadableSamplePeriodIsAUsageError() async throws {
+        let run = try await validate(Self.site(baseURL: "http://127.0.0.1:9", numberFormat: nil), ["sites/testshire", "--sample", "March"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("error: --sample: "), "\(run.stderr)")
+    }
+}
