@@ -74,7 +74,7 @@ struct CollectCommand: AsyncParsableCommand {
 
     // `.unconditional` so that `-1` reaches the range check instead of being read as a flag.
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Fetches in flight at once, 1 to \(parallelRange.upperBound).", valueName: "n"),
+            help: ArgumentHelp("Fetches in flight at once, 1 to \(CollectCommand.parallelRange.upperBound).", valueName: "n"),
             transform: CollectCommand.parallelLimit)
     var maxParallel: Int = 8
 
@@ -125,10 +125,12 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let chosen = try chosenIndicators(sites)
 
+        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel)
+        let loadedSites = sites
         let outcome = await Interruption.cancellingOnSignal(
             notice: "interrupted: stopping the fetches, keeping what was collected (Ctrl-C again to stop at once)"
-        ) { [self] in
-            await collect(sites, selection: selection, indicators: chosen)
+        ) {
+            await Self.collect(loadedSites, selection: selection, indicators: chosen, settings: settings)
         }
         let summaries = outcome.result.summaries
         problems += outcome.result.problems
@@ -147,6 +149,14 @@ struct CollectCommand: AsyncParsableCommand {
         if exitStatus != 0 { throw ExitCode(exitStatus) }
     }
 
+    /// The options the collection itself needs, apart from the command (which is not Sendable).
+    struct Settings: Sendable {
+        var quiet: Bool
+        var json: Bool
+        var store: String?
+        var maxParallel: Int
+    }
+
     /// What collecting the sites came to.
     struct Collected: Sendable {
         var summaries: [CollectionSummary] = []
@@ -156,7 +166,9 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     /// Collects each site in turn; stops after a site whose run was interrupted.
-    private func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?) async -> Collected {
+    private static func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?,
+                                settings: Settings) async -> Collected {
+        let quiet = settings.quiet, maxParallel = settings.maxParallel
         let style: CollectionProgress.Style = quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
         let logger = Self.logger(level: style == .lines ? .info : .warning)
         let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
@@ -166,7 +178,7 @@ struct CollectCommand: AsyncParsableCommand {
             if !quiet {
                 for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
             }
-            let path = store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
+            let path = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
             let progress = CollectionProgress(style: style) { StandardError.write($0) }
             do {
                 let measureStore = try MeasureStore(path: path)
@@ -179,7 +191,7 @@ struct CollectCommand: AsyncParsableCommand {
                                                        onEvent: progress.handle)
                 progress.finish()
                 collected.summaries.append(summary)
-                report(summary)
+                report(summary, settings: settings)
                 if summary.interrupted { break }
             } catch {
                 progress.finish()
@@ -208,11 +220,11 @@ struct CollectCommand: AsyncParsableCommand {
         return Set(indicators)
     }
 
-    private func report(_ summary: CollectionSummary) {
-        if quiet {
+    private static func report(_ summary: CollectionSummary, settings: Settings) {
+        if settings.quiet {
             let failures = CollectionReport.renderFailures(summary)
             if !failures.isEmpty { StandardError.write(failures + "\n") }
-        } else if json {
+        } else if settings.json {
             StandardError.write(CollectionReport.render(summary) + "\n\n")
         } else {
             print(CollectionReport.render(summary) + "\n")
