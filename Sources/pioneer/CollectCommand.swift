@@ -74,7 +74,7 @@ struct CollectCommand: AsyncParsableCommand {
 
     // `.unconditional` so that `-1` reaches the range check instead of being read as a flag.
     @Option(parsing: .unconditional,
-            help: ArgumentHelp("Fetches in flight at once, 1 to \(CollectCommand.parallelRange.upperBound).", valueName: "n"),
+            help: ArgumentHelp("Fetches in flight at once, 1 to \(CollectCommand.parallelRange.upperBound) (default 8).", valueName: "n"),
             transform: CollectCommand.parallelLimit)
     var maxParallel: Int = 8
 
@@ -82,7 +82,7 @@ struct CollectCommand: AsyncParsableCommand {
     static func parallelLimit(_ text: String) throws -> Int {
         let range = parallelRange
         guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
-            throw ValidationError("--max-parallel must be a whole number from \(range.lowerBound) to \(range.upperBound), not `\(text)`")
+            throw ValidationError("give a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
     }

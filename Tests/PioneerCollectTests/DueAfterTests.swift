@@ -57,7 +57,7 @@ import Testing
 }
 
 @Suite struct DueAfterConfigTests {
-    private func load(dueAfter: String) throws(ConfigError) -> LoadedSite {
+    static func load(dueAfter: String) throws(ConfigError) -> LoadedSite {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-due-\(UUID().uuidString)")
         let site = folder.appendingPathComponent("dueshire")
         try? FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
@@ -91,19 +91,19 @@ import Testing
     }
 
     @Test func dueAfterIsReadIntoTheDefinition() throws {
-        let loaded = try load(dueAfter: "30 days")
+        let loaded = try Self.load(dueAfter: "30 days")
         #expect(loaded.site.indicators.first?.definition.dueAfter == DueLag(count: 30, unit: .days))
     }
 
     @Test func anUnusableDueAfterIsAnErrorAtItsLineAndColumn() {
-        let error = #expect(throws: ConfigError.self) { try load(dueAfter: "30 dayz") }
+        let error = #expect(throws: ConfigError.self) { try Self.load(dueAfter: "30 dayz") }
         let messages = error?.issues.map(\.description) ?? []
         #expect(messages.contains { $0.hasSuffix("site.yaml:18:16: error: indicators[0].due_after: unknown unit `dayz`; use days, weeks or months, as in `30 days`") },
                 "\(messages)")
     }
 
     @Test func aDueAfterThatIsNotTextIsAnErrorAtItsLineAndColumn() {
-        let error = #expect(throws: ConfigError.self) { try load(dueAfter: "[30, days]") }
+        let error = #expect(throws: ConfigError.self) { try Self.load(dueAfter: "[30, days]") }
         let messages = error?.issues.map(\.description) ?? []
         #expect(messages.contains { $0.contains("site.yaml:18:16: error: indicators[0].due_after: expected a wait such as `30 days`, `6 weeks` or `2 months`, found a list") },
                 "\(messages)")
