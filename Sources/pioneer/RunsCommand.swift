@@ -34,13 +34,14 @@ struct RunsCommand: ParsableCommand {
     @Argument(help: "The site directory.")
     var siteDirectory: String
 
-    @Option(name: .customLong("run"), help: ArgumentHelp("Show this run in full, with every failure and its reason.", valueName: "id"))
+    @Option(name: .customLong("run"), parsing: .unconditional, help: ArgumentHelp("Show this run in full, with every failure and its reason.", valueName: "id"))
     var runID: Int64?
 
     @Flag(help: "Under the table, list each run's failures and values not available.")
     var failures = false
 
-    @Option(help: ArgumentHelp("How many runs to list, newest first (1 to 10000).", valueName: "n"))
+    // `.unconditional` so that `-1` reaches the range check instead of being read as a flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("How many runs to list, newest first (1 to 10000).", valueName: "n"))
     var limit: Int = 20
 
     @Option(help: "Output format: table or json.")
@@ -51,7 +52,7 @@ struct RunsCommand: ParsableCommand {
 
     func run() throws {
         guard (1...10_000).contains(limit) else {
-            throw usageError("--limit must be from 1 to 10000, not \(limit)")
+            throw usageError("--limit must be a whole number from 1 to 10000, not \(limit)")
         }
         if runID != nil, failures {
             throw usageError("--run already shows that run's failures; give --run or --failures, not both")

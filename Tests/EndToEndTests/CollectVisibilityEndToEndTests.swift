@@ -30,6 +30,23 @@ struct CollectVisibilityEndToEndTests {
                 "\(run.stderr)")
     }
 
+    @Test(arguments: ["-1", "0", "10001"])
+    func runsLimitOutsideOneToTenThousandIsAUsageError(value: String) async throws {
+        let (root, site, store) = try siteFolder(port: 9)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try await PioneerBinary.run(["runs", site.path, "--store", store, "--limit", value])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("error: --limit must be a whole number from 1 to 10000, not \(value)"), "\(run.stderr)")
+    }
+
+    @Test func runsBeforeAnyCollectionSaysSo() async throws {
+        let (root, site, store) = try siteFolder(port: 9)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try await PioneerBinary.run(["runs", site.path, "--store", store])
+        #expect(run.status == 1)
+        #expect(run.stderr.hasPrefix("measure store \(store): no runs recorded yet (the file does not exist)"), "\(run.stderr)")
+    }
+
     @Test func anUnknownIndicatorIsAUsageErrorWithASuggestion() async throws {
         let (root, site, store) = try siteFolder(port: 9)
         defer { try? FileManager.default.removeItem(at: root) }
@@ -117,10 +134,13 @@ struct CollectVisibilityEndToEndTests {
             process.terminationHandler = { _ in exited.continuation.finish() }
             try process.run()
 
+            // Wait for four committed values in the progress log (stderr is not a terminal, so
+            // a line per indicator-period); opening the store meanwhile would race its creation.
             let deadline = Date().addingTimeInterval(30)
             while Date() < deadline, process.isRunning {
                 try await Task.sleep(for: .milliseconds(50))
-                if let measures = try? MeasureStore(path: store), let count = try? measures.measureCount(), count >= 4 { break }
+                let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                if log.components(separatedBy: ": collected ").count > 4 { break }
             }
             let wasRunning = process.isRunning
             let signalled = Date()
