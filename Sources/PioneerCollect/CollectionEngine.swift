@@ -184,6 +184,7 @@ public final class CollectionEngine: Sendable {
         switch result {
         case .failure(let error):
             run.fetchFinished(job, notModified: false, error: error.description)
+            if case .cancelled = error.cause { return .failure(FetchFailure(message: error.description, cancelled: true)) }
             return .failure(FetchFailure(message: error.description))
         case .success(let fetched) where fetched.notModified:
             guard let cached = job.cached else {
@@ -231,6 +232,7 @@ public final class CollectionEngine: Sendable {
         var feedResponses: [FeedResponse] = []
         var sources: [FeedSource] = []
         var failures: [String] = []
+        var interrupted = false
         for (request, key, job) in item.requests {
             switch responses[job] {
             case .success(let body):
@@ -242,13 +244,16 @@ public final class CollectionEngine: Sendable {
                                               contentHash: body.contentHash, status: body.wireStatus))
                 }
             case .failure(let failure):
+                interrupted = interrupted || failure.cancelled
                 if !failures.contains(failure.message) { failures.append(failure.message) }
             case nil:
                 failures.append("feed \"\(key.feed)\": \(FeedURL.redact(key.url)) was never fetched")
             }
         }
         guard failures.isEmpty else {
-            return failed(failures.joined(separator: "; "))
+            // Fetches are cancelled only when the run is interrupted: say that, not "cancelled" per URL.
+            return failed(interrupted ? "not collected: the run was interrupted before its feeds answered"
+                                      : failures.joined(separator: "; "))
         }
 
         let context = PluginContext(site: run.site.info, indicator: definition, logger: run.logger)
@@ -340,6 +345,8 @@ struct FetchedBody: Sendable {
 /// Why a URL gave no body.
 struct FetchFailure: Error, Sendable {
     var message: String
+    /// The fetch was cancelled because the run was interrupted.
+    var cancelled = false
 }
 
 extension CollectionEngine {

@@ -107,6 +107,9 @@ struct CollectionVisibilityTests {
             #expect(summary.counts.total == 120)
             #expect(summary.counts.collected >= 2)
             #expect(summary.counts.collected < 120)
+            let notCollected = summary.indicators.flatMap(\.results).filter { $0.outcome == .failed }
+            #expect(!notCollected.isEmpty)
+            #expect(notCollected.allSatisfy { $0.reason == "not collected: the run was interrupted before its feeds answered" })
             let run = try #require(try store.run(id: summary.runID))
             #expect(run.status == .interrupted)
             #expect(run.finishedAt != nil)
