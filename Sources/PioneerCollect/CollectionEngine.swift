@@ -183,9 +183,9 @@ public final class CollectionEngine: Sendable {
         let shownURL = job.shownURL
         switch result {
         case .failure(let error):
-            run.fetchFinished(job, notModified: false, error: error.description)
-            if case .cancelled = error.cause { return .failure(FetchFailure(message: error.description, cancelled: true)) }
-            return .failure(FetchFailure(message: error.description))
+            let cancelled = error.cause == .cancelled
+            run.fetchFinished(job, notModified: false, error: error.description, cancelled: cancelled)
+            return .failure(FetchFailure(message: error.description, cancelled: cancelled))
         case .success(let fetched) where fetched.notModified:
             guard let cached = job.cached else {
                 let message = "feed \"\(job.key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"

@@ -69,13 +69,15 @@ public struct FetchCounts: Sendable, Hashable, Codable {
     /// Answered `304 Not Modified`; the cached body was reused.
     public var notModified = 0
     public var failed = 0
+    /// Not fetched, or stopped on the wire, because the run was interrupted.
+    public var cancelled = 0
 
     public init() {}
 
     // Spelled out so JSON says `distinct_urls`, not `distinct_ur_ls`, under snake-case key conversion.
     private enum CodingKeys: String, CodingKey {
         case distinctURLs = "distinct_urls"
-        case fetched, notModified, failed
+        case fetched, notModified, failed, cancelled
     }
 }
 

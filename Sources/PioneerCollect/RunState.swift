@@ -43,8 +43,11 @@ struct RunState {
         onEvent?(.fetchStarted(feed: job.key.feed, url: job.shownURL))
     }
 
-    mutating func fetchFinished(_ job: FetchJob, notModified: Bool, error: String?) {
-        if error != nil {
+    /// - Parameter cancelled: the fetch failed only because the run was interrupted.
+    mutating func fetchFinished(_ job: FetchJob, notModified: Bool, error: String?, cancelled: Bool = false) {
+        if cancelled {
+            fetches.cancelled += 1
+        } else if error != nil {
             fetches.failed += 1
         } else if notModified {
             fetches.notModified += 1

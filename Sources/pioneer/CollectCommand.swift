@@ -175,6 +175,11 @@ struct CollectCommand: AsyncParsableCommand {
         var collected = Collected()
         for loaded in sites {
             if Task.isCancelled { break }
+            let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
+            if let siteIndicators, siteIndicators.isEmpty {
+                if !quiet { StandardError.write("\(loaded.site.id): declares none of the --indicator ids; not collected\n") }
+                continue
+            }
             if !quiet {
                 for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
             }
@@ -186,7 +191,6 @@ struct CollectCommand: AsyncParsableCommand {
                     store: measureStore, fetcher: client,
                     options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " ")),
                     logger: logger)
-                let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
                 let summary = try await engine.collect(loaded, periods: selection, indicators: siteIndicators,
                                                        onEvent: progress.handle)
                 progress.finish()

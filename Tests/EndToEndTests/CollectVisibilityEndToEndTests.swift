@@ -58,6 +58,27 @@ struct CollectVisibilityEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: store))
     }
 
+    @Test func aSiteThatDeclaresNoneOfTheChosenIndicatorsIsLeftOutAndSaysSo() async throws {
+        let (root, site, store) = try siteFolder(port: 9)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try await SlowFeed.run(delay: .zero) { port in
+            try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let other = root.appendingPathComponent("othershire")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+            let yaml = CollectKillTests.siteYAML(port: port)
+                .replacingOccurrences(of: "id: killshire", with: "id: othershire")
+                .replacingOccurrences(of: "id: admissions", with: "id: arrivals")
+            try yaml.write(to: other.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let run = try await PioneerBinary.run(["collect", "--root", root.path, "--period", "2025-01",
+                                                   "--indicator", "admissions", "--store", store, "--json"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("othershire: declares none of the --indicator ids; not collected"), "\(run.stderr)")
+            let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let runs = try #require(document["runs"] as? [[String: Any]])
+            #expect(runs.map { $0["site"] as? String } == ["killshire"])
+        }
+    }
+
     @Test func measuresFromWithoutToSaysWhatMeasuresAccepts() async throws {
         let (root, site, _) = try siteFolder(port: 9)
         defer { try? FileManager.default.removeItem(at: root) }

@@ -107,6 +107,8 @@ struct CollectionVisibilityTests {
             #expect(summary.counts.total == 120)
             #expect(summary.counts.collected >= 2)
             #expect(summary.counts.collected < 120)
+            #expect(summary.fetches.cancelled > 0)
+            #expect(CollectionReport.render(summary).contains(" cancelled)"))
             let notCollected = summary.indicators.flatMap(\.results).filter { $0.outcome == .failed }
             #expect(!notCollected.isEmpty)
             #expect(notCollected.allSatisfy { $0.reason == "not collected: the run was interrupted before its feeds answered" })

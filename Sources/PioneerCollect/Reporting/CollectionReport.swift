@@ -83,7 +83,8 @@ public enum CollectionReport {
         let fetches = summary.fetches
         var urls = "\(fetches.distinctURLs) URL\(fetches.distinctURLs == 1 ? "" : "s")"
         let notes = [fetches.notModified > 0 ? "\(fetches.notModified) not modified" : nil,
-                     fetches.failed > 0 ? "\(fetches.failed) failed" : nil].compactMap { $0 }
+                     fetches.failed > 0 ? "\(fetches.failed) failed" : nil,
+                     fetches.cancelled > 0 ? "\(fetches.cancelled) cancelled" : nil].compactMap { $0 }
         if !notes.isEmpty { urls += " (\(notes.joined(separator: ", ")))" }
         let seconds = String(format: "%.1f s", summary.elapsed)
         return "\(summary.site): run \(summary.runID), periods \(summary.periods), \(seconds), \(urls), store \(summary.store)"
