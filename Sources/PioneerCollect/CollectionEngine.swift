@@ -27,7 +27,8 @@ public import PioneerConfig
 /// observation fails that indicator-period only, is reported in the summary with
 /// the reason, and stores nothing, so an earlier good value is never replaced by
 /// "feed down". Only "not available" observations that a plugin returns
-/// (suppressed, no data) are stored. Periods that have not ended are skipped.
+/// (suppressed, no data) are stored. Periods that are not yet due (not ended, or
+/// within the indicator's `due_after` lag) are skipped.
 ///
 /// A body whose response carried an `ETag` or `Last-Modified` is cached in the
 /// store; the next run asks "changed since?" and, on `304 Not Modified`, hands the
@@ -40,7 +41,8 @@ public final class CollectionEngine: Sendable {
         /// Requests handed to the fetcher ahead of time: four per parallel fetch, so the
         /// fetcher always has the next one queued while the engine computes and stores.
         public var queueDepth: Int { maxParallel * 4 }
-        /// Periods ending on or after this date are not yet due.
+        /// The day the run counts as: a period is due once today reaches its due date
+        /// (``IndicatorDefinition/dueDate(of:)``); tests fix it.
         public var today: CalendarDate
         /// The command line recorded with the run.
         public var command: String
@@ -67,13 +69,19 @@ public final class CollectionEngine: Sendable {
 
     /// Collects `site`'s indicators for `periods`.
     ///
+    /// Cancelling the calling task interrupts the run: fetches in flight are cancelled,
+    /// no new one starts, what was computed is committed, and the run is recorded as
+    /// interrupted (``CollectionSummary/interrupted``).
+    ///
     /// - Parameters:
     ///   - plugins: configured plugins by indicator id, as the site loader returns them.
+    ///   - indicators: only these indicator ids; every indicator of the site when nil.
     ///   - onEvent: progress, called from whichever thread finished the work (libcurl's
     ///     for fetches, the store's for completed indicator-periods), one call at a time.
     /// - Returns: what happened to every indicator-period.
     /// - Throws: ``StoreError`` only when the run cannot be started or closed in the store.
     public func collect(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection,
+                        indicators: Set<String>? = nil,
                         onEvent: (@Sendable (CollectionEvent) -> Void)? = nil) async throws(StoreError) -> CollectionSummary {
         let startedAt = Date()
         let clock = ContinuousClock()
@@ -83,19 +91,21 @@ public final class CollectionEngine: Sendable {
         log[metadataKey: "site"] = "\(site.id)"
         log[metadataKey: "run"] = "\(runID)"
 
-        let plan = CollectionPlan(site: site, plugins: plugins, periods: periods, today: options.today, store: store, logger: log)
+        let plan = CollectionPlan(site: site, plugins: plugins, periods: periods, indicators: indicators,
+                                  today: options.today, store: store, logger: log)
         onEvent?(.planned(site: site.id, total: plan.total, urls: plan.jobs.count))
-        var run = RunState(site: site, runID: runID, total: plan.total, logger: log, onEvent: onEvent)
+        var run = RunState(site: site, runID: runID, total: plan.total, indicators: indicators, logger: log, onEvent: onEvent)
         run.fetches.distinctURLs = plan.jobs.count
         await fetchAndObserve(plan, run: &run)
 
         let counts = run.counts
-        try store.finishRun(runID, counts: counts)
+        let interrupted = Task.isCancelled
+        try store.finishRun(runID, counts: counts, interrupted: interrupted)
         let elapsed = start.duration(to: clock.now)
         return CollectionSummary(
             site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries())
+            counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted)
     }
 
     /// Indicator-periods waiting in memory for their batch to be committed: at most this many...
@@ -173,8 +183,9 @@ public final class CollectionEngine: Sendable {
         let shownURL = job.shownURL
         switch result {
         case .failure(let error):
-            run.fetchFinished(job, notModified: false, error: error.description)
-            return .failure(FetchFailure(message: error.description))
+            let cancelled = error.cause == .cancelled
+            run.fetchFinished(job, notModified: false, error: error.description, cancelled: cancelled)
+            return .failure(FetchFailure(message: error.description, cancelled: cancelled))
         case .success(let fetched) where fetched.notModified:
             guard let cached = job.cached else {
                 let message = "feed \"\(job.key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"
@@ -207,9 +218,12 @@ public final class CollectionEngine: Sendable {
     fileprivate func complete(_ item: WorkItem, responses: [Result<FetchedBody, FetchFailure>?],
                           run: RunState) -> Completion {
         let definition = item.spec.definition
-        func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil) -> PeriodResult {
-            PeriodResult(indicator: definition.id, period: item.period.label, outcome: outcome, reason: reason,
-                         value: value, formatted: value.map(definition.format))
+        func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil,
+                    observation: Observation? = nil) -> PeriodResult {
+            var result = PeriodResult(indicator: definition.id, period: item.period.label, outcome: outcome, reason: reason,
+                                      value: value, formatted: value.map(definition.format))
+            if let observation { result.describe(observation) }
+            return result
         }
         func failed(_ reason: String) -> Completion {
             .settled(result(.failed, reason))
@@ -218,6 +232,7 @@ public final class CollectionEngine: Sendable {
         var feedResponses: [FeedResponse] = []
         var sources: [FeedSource] = []
         var failures: [String] = []
+        var interrupted = false
         for (request, key, job) in item.requests {
             switch responses[job] {
             case .success(let body):
@@ -229,13 +244,16 @@ public final class CollectionEngine: Sendable {
                                               contentHash: body.contentHash, status: body.wireStatus))
                 }
             case .failure(let failure):
+                interrupted = interrupted || failure.cancelled
                 if !failures.contains(failure.message) { failures.append(failure.message) }
             case nil:
                 failures.append("feed \"\(key.feed)\": \(FeedURL.redact(key.url)) was never fetched")
             }
         }
         guard failures.isEmpty else {
-            return failed(failures.joined(separator: "; "))
+            // Fetches are cancelled only when the run is interrupted: say that, not "cancelled" per URL.
+            return failed(interrupted ? "not collected: the run was interrupted before its feeds answered"
+                                      : failures.joined(separator: "; "))
         }
 
         let context = PluginContext(site: run.site.info, indicator: definition, logger: run.logger)
@@ -253,10 +271,10 @@ public final class CollectionEngine: Sendable {
         let measure = Measure(indicatorID: definition.id, period: item.period, observation: observation,
                               provenance: Provenance(plugin: item.spec.plugin, sources: sources, collectedAt: Date()))
         if let missing = observation.notAvailable {
-            return .store(measure, result(.notAvailable, missing.description))
+            return .store(measure, result(.notAvailable, missing.description, observation: observation))
         }
         // Collected, or unchanged once the store has compared it with the current value.
-        return .store(measure, result(.collected, nil, value: observation.value))
+        return .store(measure, result(.collected, nil, value: observation.value, observation: observation))
     }
 }
 
@@ -327,13 +345,15 @@ struct FetchedBody: Sendable {
 /// Why a URL gave no body.
 struct FetchFailure: Error, Sendable {
     var message: String
+    /// The fetch was cancelled because the run was interrupted.
+    var cancelled = false
 }
 
 extension CollectionEngine {
     /// Collects a loaded site: its site and configured plugins.
-    public func collect(_ loaded: LoadedSite, periods: PeriodSelection,
+    public func collect(_ loaded: LoadedSite, periods: PeriodSelection, indicators: Set<String>? = nil,
                         onEvent: (@Sendable (CollectionEvent) -> Void)? = nil) async throws(StoreError) -> CollectionSummary {
-        try await collect(site: loaded.site, plugins: loaded.plugins, periods: periods, onEvent: onEvent)
+        try await collect(site: loaded.site, plugins: loaded.plugins, periods: periods, indicators: indicators, onEvent: onEvent)
     }
 }
 

@@ -46,12 +46,12 @@ struct CollectionPlan {
     var total = 0
 
     /// Plans `site` for `periods`: asks each plugin for its requests and resolves their URLs.
-    init(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection, today: CalendarDate,
-         store: MeasureStore, logger: Logger) {
+    init(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection, indicators: Set<String>? = nil,
+         today: CalendarDate, store: MeasureStore, logger: Logger) {
         var jobIndex: [FetchKey: Int] = [:]
         // Placeholder values by period: many indicators share each period.
         var placeholders: [Period: [String: String]] = [:]
-        for spec in site.indicators {
+        for spec in site.indicators where indicators?.contains(spec.definition.id) ?? true {
             let definition = spec.definition
             for period in periods.periods(of: definition.periodType) {
                 let sequence = total
@@ -59,8 +59,14 @@ struct CollectionPlan {
                 func settle(_ outcome: RunOutcomeKind, _ reason: String) {
                     settled.append((sequence, PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason)))
                 }
-                guard period.end < today else {
-                    settle(.skipped, "not yet due: the period ends on \(period.end)")
+                let due = definition.dueDate(of: period)
+                guard today >= due else {
+                    let why = definition.dueAfter.map { "\($0) after the period ends on \(period.end)" }
+                        ?? "the day after the period ends"
+                    var result = PeriodResult(indicator: definition.id, period: period.label, outcome: .skipped,
+                                              reason: "not yet due: \(period.label) is due on \(due) (\(why))")
+                    result.dueOn = due.description
+                    settled.append((sequence, result))
                     continue
                 }
                 guard let plugin = plugins[definition.id] else {

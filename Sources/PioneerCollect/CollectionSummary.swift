@@ -1,6 +1,7 @@
 // What a collection run did, per indicator and period: the summary printed as a
 // table by `pioneer collect` and written as JSON by `--json`.
 public import PioneerStore
+public import PioneerKit
 public import Foundation
 
 /// What happened to one indicator for one period.
@@ -14,6 +15,14 @@ public struct PeriodResult: Sendable, Hashable, Codable {
     public var value: Double?
     /// The value printed with the indicator's format: `41.3%`.
     public var formatted: String?
+    /// The parts of the stored value, when the plugin gave them (never for a value not available).
+    public var numerator: Double?
+    public var denominator: Double?
+    /// The sample size, for a survey or a suppressed count.
+    public var sampleSize: Int?
+    public var interval: ConfidenceInterval?
+    /// For a period not yet due: the first day it may be collected, `2026-05-01`.
+    public var dueOn: String?
 
     public init(indicator: String, period: String, outcome: RunOutcomeKind, reason: String? = nil,
                 value: Double? = nil, formatted: String? = nil) {
@@ -23,6 +32,16 @@ public struct PeriodResult: Sendable, Hashable, Codable {
         self.reason = reason
         self.value = value
         self.formatted = formatted
+    }
+
+    /// Takes the numbers behind `observation`: its parts and interval only when it has a value,
+    /// so a suppressed observation shows no more than its reason and sample size.
+    public mutating func describe(_ observation: Observation) {
+        sampleSize = observation.sampleSize
+        guard observation.notAvailable == nil else { return }
+        numerator = observation.numerator
+        denominator = observation.denominator
+        interval = observation.interval
     }
 }
 
@@ -50,13 +69,15 @@ public struct FetchCounts: Sendable, Hashable, Codable {
     /// Answered `304 Not Modified`; the cached body was reused.
     public var notModified = 0
     public var failed = 0
+    /// Not fetched, or stopped on the wire, because the run was interrupted.
+    public var cancelled = 0
 
     public init() {}
 
     // Spelled out so JSON says `distinct_urls`, not `distinct_ur_ls`, under snake-case key conversion.
     private enum CodingKeys: String, CodingKey {
         case distinctURLs = "distinct_urls"
-        case fetched, notModified, failed
+        case fetched, notModified, failed, cancelled
     }
 }
 
@@ -73,9 +94,12 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
     public var counts: RunCounts
     public var fetches: FetchCounts
     public var indicators: [IndicatorSummary]
+    /// True when the run was stopped (Ctrl-C, SIGTERM) before it had done everything; what it
+    /// committed is kept and the run is marked interrupted in the store.
+    public var interrupted: Bool
 
     public init(site: String, runID: Int64, store: String, periods: String, startedAt: Date, elapsed: Double,
-                counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary]) {
+                counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary], interrupted: Bool = false) {
         self.site = site
         self.runID = runID
         self.store = store
@@ -85,11 +109,12 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
         self.counts = counts
         self.fetches = fetches
         self.indicators = indicators
+        self.interrupted = interrupted
     }
 
     /// True when nothing failed: collected, unchanged, not available and skipped all count as success.
     public var succeeded: Bool { counts.failed == 0 }
 
-    /// `pioneer collect`'s exit status for this run: 0, or 3 when anything failed.
-    public var exitStatus: Int32 { succeeded ? 0 : 3 }
+    /// `pioneer collect`'s exit status for this run: 0, 3 when anything failed, 130 when interrupted.
+    public var exitStatus: Int32 { interrupted ? 130 : (succeeded ? 0 : 3) }
 }

@@ -60,9 +60,12 @@ public struct PeriodSelectionError: Error, Sendable, Hashable, CustomStringConve
 extension PeriodSelection {
     /// The selection given on a command line: `--period P`, or `--from P --to P`; nil when none is given.
     ///
+    /// - Parameter offersPeriod: whether the command has `--period`; a command without it
+    ///   (`measures`) is told to give both ends of the range instead.
     /// - Throws: ``PeriodSelectionError`` naming the option, for a label that is not a
     ///   period, a half-given range, or both forms at once.
-    public static func parse(period: String?, from: String?, to: String?) throws(PeriodSelectionError) -> PeriodSelection? {
+    public static func parse(period: String?, from: String?, to: String?,
+                             offersPeriod: Bool = true) throws(PeriodSelectionError) -> PeriodSelection? {
         func parse(_ text: String, option: String) throws(PeriodSelectionError) -> Period {
             do {
                 return try Period(parsing: text)
@@ -79,10 +82,14 @@ extension PeriodSelection {
             return try PeriodSelection(from: try parse(from, option: "--from"), to: try parse(to, option: "--to"))
         case (.some, _, _):
             throw PeriodSelectionError("give either --period or --from and --to, not both")
-        case (nil, .some, nil):
-            throw PeriodSelectionError("--from needs --to; for one period use --period")
-        case (nil, nil, .some):
-            throw PeriodSelectionError("--to needs --from; for one period use --period")
+        case (nil, let from?, nil):
+            throw PeriodSelectionError("--from needs --to; " + (offersPeriod
+                ? "for one period use --period"
+                : "for one period give it to both: --from \(from) --to \(from)"))
+        case (nil, nil, let to?):
+            throw PeriodSelectionError("--to needs --from; " + (offersPeriod
+                ? "for one period use --period"
+                : "for one period give it to both: --from \(to) --to \(to)"))
         }
     }
 }

@@ -15,8 +15,13 @@ struct RunState {
     private(set) var counts = RunCounts()
     var fetches = FetchCounts()
 
-    init(site: Site, runID: Int64, total: Int, logger: Logger, onEvent: (@Sendable (CollectionEvent) -> Void)?) {
+    /// The indicators collected; every one of the site's when nil.
+    let indicators: Set<String>?
+
+    init(site: Site, runID: Int64, total: Int, indicators: Set<String>? = nil, logger: Logger,
+         onEvent: (@Sendable (CollectionEvent) -> Void)?) {
         self.site = site
+        self.indicators = indicators
         self.runID = runID
         self.logger = logger
         self.onEvent = onEvent
@@ -38,8 +43,11 @@ struct RunState {
         onEvent?(.fetchStarted(feed: job.key.feed, url: job.shownURL))
     }
 
-    mutating func fetchFinished(_ job: FetchJob, notModified: Bool, error: String?) {
-        if error != nil {
+    /// - Parameter cancelled: the fetch failed only because the run was interrupted.
+    mutating func fetchFinished(_ job: FetchJob, notModified: Bool, error: String?, cancelled: Bool = false) {
+        if cancelled {
+            fetches.cancelled += 1
+        } else if error != nil {
             fetches.failed += 1
         } else if notModified {
             fetches.notModified += 1
@@ -51,7 +59,7 @@ struct RunState {
 
     /// Per-indicator summaries in the site's order, results in period order.
     func indicatorSummaries() -> [IndicatorSummary] {
-        var summaries = site.indicators.map { IndicatorSummary(id: $0.definition.id, name: $0.definition.name) }
+        var summaries = site.indicators.filter { indicators?.contains($0.definition.id) ?? true }.map { IndicatorSummary(id: $0.definition.id, name: $0.definition.name) }
         var position: [String: Int] = [:]
         for (index, summary) in summaries.enumerated() { position[summary.id] = index }
         for result in results.compactMap({ $0 }) {

@@ -37,14 +37,17 @@ extension MeasureStore {
         }
     }
 
-    /// Closes a run with its counts.
-    public func finishRun(_ id: Int64, counts: RunCounts, at now: Date = Date()) throws(StoreError) {
+    /// Closes a run with its counts: finished, or interrupted when it was stopped before
+    /// it had done everything (Ctrl-C).
+    public func finishRun(_ id: Int64, counts: RunCounts, interrupted: Bool = false, at now: Date = Date()) throws(StoreError) {
+        let status: CollectionRun.Status = interrupted ? .interrupted : .finished
         try write { db in
             try db.execute(sql: """
                 UPDATE collection_run
-                SET status = 'finished', finished_at = ?, collected = ?, unchanged = ?, not_available = ?, failed = ?, skipped = ?
+                SET status = ?, finished_at = ?, collected = ?, unchanged = ?, not_available = ?, failed = ?, skipped = ?
                 WHERE id = ?
-                """, arguments: [now, counts.collected, counts.unchanged, counts.notAvailable, counts.failed, counts.skipped, id])
+                """, arguments: [status.rawValue, now, counts.collected, counts.unchanged, counts.notAvailable,
+                                 counts.failed, counts.skipped, id])
         }
     }
 
@@ -68,12 +71,32 @@ extension MeasureStore {
     /// The outcomes a run recorded, by indicator then period.
     public func outcomes(runID: Int64) throws(StoreError) -> [RunOutcome] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_outcome WHERE run_id = ? ORDER BY indicator, rowid", arguments: [runID]).map { row in
-                RunOutcome(runID: row["run_id"], indicator: row["indicator"], period: row["period_label"],
-                           kind: RunOutcomeKind(rawValue: row["outcome"] ?? "") ?? .failed,
-                           reason: row["reason"], measureID: row["measure_id"])
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM run_outcome WHERE run_id = ? ORDER BY indicator, rowid", arguments: [runID])
+                .map(Self.outcome)
         }
+    }
+
+    /// Every outcome the runs of `site` recorded, oldest run first; of one indicator when given.
+    /// These are the attempts behind each indicator-period's history, failures included.
+    public func outcomes(site: String, indicator: String? = nil) throws(StoreError) -> [RunOutcome] {
+        try read { db in
+            var sql = """
+                SELECT o.* FROM run_outcome o JOIN collection_run r ON r.id = o.run_id WHERE r.site = ?
+                """
+            var arguments: StatementArguments = [site]
+            if let indicator {
+                sql += " AND o.indicator = ?"
+                _ = arguments.append(contentsOf: [indicator])
+            }
+            return try Row.fetchAll(db, sql: sql + " ORDER BY o.run_id, o.indicator, o.rowid", arguments: arguments)
+                .map(Self.outcome)
+        }
+    }
+
+    private static func outcome(_ row: Row) -> RunOutcome {
+        RunOutcome(runID: row["run_id"], indicator: row["indicator"], period: row["period_label"],
+                   kind: RunOutcomeKind(rawValue: row["outcome"] ?? "") ?? .failed,
+                   reason: row["reason"], measureID: row["measure_id"])
     }
 
     private static func run(_ row: Row) -> CollectionRun {

@@ -16,18 +16,27 @@ struct CollectCommand: AsyncParsableCommand {
         For every indicator, collects the periods of its own type that overlap the range: \
         `--from 2026-01 --to 2026-06` gives a monthly indicator January to June, a calendar-quarter \
         indicator 2026Q1 and 2026Q2, and an NHS financial-year-quarter indicator FY2025-26 Q4 and \
-        FY2026-27 Q1. Periods that have not ended are skipped as not yet due.
+        FY2026-27 Q1. A period that is not yet due is skipped, and the report says when it will be: \
+        a period is due the day after it ends, or later by the indicator's `due_after` (a 30-day \
+        readmission rate for March is due on May 1st).
 
         Each distinct URL is fetched once per run. Values are stored with their provenance in \
         <site dir>/.pioneer/store.sqlite (or --store); a value that changed replaces the old one, \
-        which stays in the history. A feed that fails never overwrites a stored value.
+        which stays in the history. A feed that fails never overwrites a stored value. \
+        `pioneer runs` lists the runs and what failed in each.
+
+        Ctrl-C (or SIGTERM) stops the run cleanly: fetches in flight are cancelled, what was \
+        collected is kept, the run is recorded as interrupted, and the exit status is 130. \
+        A second Ctrl-C stops at once.
 
         Examples:
           pioneer collect sites/torbay --period 2026-06
+          pioneer collect sites/torbay --period 2026-06 --indicator emergency-admissions-65
           pioneer collect --from "FY2025-26 Q1" --to "FY2025-26 Q4" --json > run.json
 
-        Exit status: 0 everything collected (unchanged and not-available values count as success), \
-        3 some indicator-periods failed, 1 invalid configuration or an unusable store, 2 usage error.
+        Exit status: 0 everything collected (unchanged, not-available and not-yet-due count as success), \
+        3 some indicator-periods failed, 1 invalid configuration or an unusable store, 2 usage error, \
+        130 interrupted.
         """
     )
 
@@ -55,8 +64,28 @@ struct CollectCommand: AsyncParsableCommand {
     @Flag(help: "Write the run summary as JSON on stdout.")
     var json = false
 
-    @Option(help: ArgumentHelp("Fetches in flight at once.", valueName: "n"))
+    @Option(name: .customLong("indicator"),
+            help: ArgumentHelp("Only this indicator; repeat the option for several.", valueName: "id"))
+    var indicators: [String] = []
+
+    /// The largest `--max-parallel`: far above what a feed server or libcurl's connection
+    /// pool serves usefully, and small enough that the engine's queue stays bounded.
+    static let parallelRange = 1...1024
+
+    // `.unconditional` so that `-1` reaches the range check instead of being read as a flag.
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("Fetches in flight at once, 1 to \(CollectCommand.parallelRange.upperBound) (default 8).", valueName: "n"),
+            transform: CollectCommand.parallelLimit)
     var maxParallel: Int = 8
+
+    /// Reads `--max-parallel`: a whole number within ``parallelRange``.
+    static func parallelLimit(_ text: String) throws -> Int {
+        let range = parallelRange
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)), range.contains(number) else {
+            throw ValidationError("give a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return number
+    }
 
     func run() async throws {
         let selection: PeriodSelection
@@ -68,7 +97,6 @@ struct CollectCommand: AsyncParsableCommand {
         } catch {
             throw usageError(error.description)
         }
-        guard maxParallel >= 1 else { throw usageError("--max-parallel must be 1 or more, not \(maxParallel)") }
         if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw usageError("--store needs a path") }
 
         let directories: [String]
@@ -83,30 +111,82 @@ struct CollectCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        let style: CollectionProgress.Style = quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
-        let logger = Self.logger(level: style == .lines ? .info : .warning)
-        let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
         // An unset secret is a warning here as in validate: the requests that need it fail
         // (nothing is sent), and the indicators on other feeds are still collected.
         let loader = SiteLoader()
         var exitStatus: Int32 = 0
-        var summaries: [CollectionSummary] = []
         var problems: [String] = []
-
+        var sites: [LoadedSite] = []
         for directory in directories {
-            let loaded: LoadedSite
             do {
-                loaded = try loader.load(directory: directory)
+                sites.append(try loader.load(directory: directory))
             } catch {
                 StandardError.write(error.description + "\n")
                 problems.append(contentsOf: error.issues.map(\.description))
                 exitStatus = 1
+            }
+        }
+        let chosen = try chosenIndicators(sites)
+
+        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel)
+        let loadedSites = sites
+        let outcome = await Interruption.cancellingOnSignal(
+            notice: "interrupted: stopping the fetches, keeping what was collected (Ctrl-C again to stop at once)"
+        ) {
+            await Self.collect(loadedSites, selection: selection, indicators: chosen, settings: settings)
+        }
+        let summaries = outcome.result.summaries
+        problems += outcome.result.problems
+        if outcome.result.failedToRun { exitStatus = 1 }
+        if exitStatus == 0 { exitStatus = summaries.map(\.exitStatus).first { $0 != 0 } ?? 0 }
+        let interrupted = outcome.signal != nil || summaries.contains(where: \.interrupted)
+        if interrupted { exitStatus = 130 }
+
+        if json {
+            try printJSON(CollectOutput(runs: summaries, errors: problems, exitStatus: exitStatus))
+        }
+        if interrupted {
+            let runs = summaries.filter(\.interrupted).map { "run \($0.runID) of \($0.site)" }
+            StandardError.write("interrupted" + (runs.isEmpty ? "" : ": \(runs.joined(separator: ", ")) recorded as interrupted") + "\n")
+        }
+        if exitStatus != 0 { throw ExitCode(exitStatus) }
+    }
+
+    /// The options the collection itself needs, apart from the command (which is not Sendable).
+    struct Settings: Sendable {
+        var quiet: Bool
+        var json: Bool
+        var store: String?
+        var maxParallel: Int
+    }
+
+    /// What collecting the sites came to.
+    struct Collected: Sendable {
+        var summaries: [CollectionSummary] = []
+        var problems: [String] = []
+        /// A store could not be opened or a run not recorded.
+        var failedToRun = false
+    }
+
+    /// Collects each site in turn; stops after a site whose run was interrupted.
+    private static func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?,
+                                settings: Settings) async -> Collected {
+        let quiet = settings.quiet, maxParallel = settings.maxParallel
+        let style: CollectionProgress.Style = quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
+        let logger = Self.logger(level: style == .lines ? .info : .warning)
+        let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
+        var collected = Collected()
+        for loaded in sites {
+            if Task.isCancelled { break }
+            let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
+            if let siteIndicators, siteIndicators.isEmpty {
+                if !quiet { StandardError.write("\(loaded.site.id): declares none of the --indicator ids; not collected\n") }
                 continue
             }
             if !quiet {
                 for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
             }
-            let path = store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
+            let path = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
             let progress = CollectionProgress(style: style) { StandardError.write($0) }
             do {
                 let measureStore = try MeasureStore(path: path)
@@ -114,30 +194,44 @@ struct CollectCommand: AsyncParsableCommand {
                     store: measureStore, fetcher: client,
                     options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " ")),
                     logger: logger)
-                let summary = try await engine.collect(loaded, periods: selection, onEvent: progress.handle)
+                let summary = try await engine.collect(loaded, periods: selection, indicators: siteIndicators,
+                                                       onEvent: progress.handle)
                 progress.finish()
-                summaries.append(summary)
-                if exitStatus == 0 { exitStatus = summary.exitStatus }
-                report(summary)
+                collected.summaries.append(summary)
+                report(summary, settings: settings)
+                if summary.interrupted { break }
             } catch {
                 progress.finish()
                 StandardError.write(error.description + "\n")
-                problems.append(error.description)
-                exitStatus = 1
+                collected.problems.append(error.description)
+                collected.failedToRun = true
             }
         }
-
-        if json {
-            try printJSON(CollectOutput(runs: summaries, errors: problems, exitStatus: exitStatus))
-        }
-        if exitStatus != 0 { throw ExitCode(exitStatus) }
+        return collected
     }
 
-    private func report(_ summary: CollectionSummary) {
-        if quiet {
+    /// The `--indicator` ids, nil when none was given; an id that no site declares is a usage error.
+    private func chosenIndicators(_ sites: [LoadedSite]) throws -> Set<String>? {
+        guard !indicators.isEmpty else { return nil }
+        var known: [String] = []
+        for loaded in sites {
+            for spec in loaded.site.indicators where !known.contains(spec.definition.id) { known.append(spec.definition.id) }
+        }
+        // With no site loaded there is nothing to check against; the load errors are already reported.
+        guard !sites.isEmpty else { return Set(indicators) }
+        for id in indicators where !known.contains(id) {
+            let declared = known.map { "`\($0)`" }.joined(separator: ", ")
+            let owner = sites.count == 1 ? "the site declares" : "the sites declare"
+            throw usageError("--indicator: no indicator `\(id)`\(didYouMean(id, among: known)); \(owner) \(declared)")
+        }
+        return Set(indicators)
+    }
+
+    private static func report(_ summary: CollectionSummary, settings: Settings) {
+        if settings.quiet {
             let failures = CollectionReport.renderFailures(summary)
             if !failures.isEmpty { StandardError.write(failures + "\n") }
-        } else if json {
+        } else if settings.json {
             StandardError.write(CollectionReport.render(summary) + "\n\n")
         } else {
             print(CollectionReport.render(summary) + "\n")
@@ -153,7 +247,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func usageError(_ message: String) -> ExitCode {
-        StandardError.write("error: \(message)\nUsage: pioneer collect [SITE_DIR ...] (--period P | --from P --to P) [--store PATH] [--json]\nSee 'pioneer collect --help'.\n")
+        StandardError.write("error: \(message)\nUsage: pioneer collect [SITE_DIR ...] (--period P | --from P --to P) [--indicator ID ...] [--store PATH] [--json]\nSee 'pioneer collect --help'.\n")
         return ExitCode(2)
     }
 

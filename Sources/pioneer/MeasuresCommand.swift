@@ -13,13 +13,17 @@ struct MeasuresCommand: ParsableCommand {
         discussion: """
         Shows each indicator-period's current value with its numerator and denominator, sample size, \
         confidence interval, status, the run that recorded it and when its feeds were fetched. \
-        --history adds the values that later runs replaced.
+        --history adds the values that later runs replaced and, below them, every run's attempt \
+        at each indicator-period with its outcome and reason: failures and values not available \
+        too, which store no new value (with --format json: an object of `measures` and `attempts`).
 
-        --from and --to select periods that overlap the range, whatever the indicator's period type.
+        --from and --to, given together, select periods that overlap the range, whatever the \
+        indicator's period type; for one period give it to both.
 
         Examples:
           pioneer measures sites/torbay
           pioneer measures sites/torbay --indicator emergency-admissions-65 --from 2026-01 --to 2026-06
+          pioneer measures sites/torbay --indicator emergency-admissions-65 --history
           pioneer measures sites/torbay --format csv > torbay.csv
         """
     )
@@ -43,7 +47,7 @@ struct MeasuresCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: Format = .table
 
-    @Flag(help: "Include values replaced by later runs.")
+    @Flag(help: "Include values replaced by later runs, and every run's attempt (failed ones too).")
     var history = false
 
     @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
@@ -52,7 +56,7 @@ struct MeasuresCommand: ParsableCommand {
     func run() throws {
         let selection: PeriodSelection?
         do {
-            selection = try PeriodSelection.parse(period: nil, from: from, to: to)
+            selection = try PeriodSelection.parse(period: nil, from: from, to: to, offersPeriod: false)
         } catch {
             throw usageError(error.description)
         }
@@ -75,10 +79,16 @@ struct MeasuresCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let rows: [StoredMeasure]
+        var attempts: AttemptListing?
         do {
             let measureStore = try MeasureStore(readingAt: path)
             rows = try measureStore.measures(MeasureQuery(site: site.id, indicator: indicator,
                                                           overlapping: selection?.dates, includeHistory: history))
+            if history {
+                attempts = AttemptListing(outcomes: try measureStore.outcomes(site: site.id, indicator: indicator),
+                                          runs: try measureStore.runs(site: site.id, limit: .max),
+                                          overlapping: selection?.dates)
+            }
         } catch {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)
@@ -91,10 +101,17 @@ struct MeasuresCommand: ParsableCommand {
             } else {
                 print(listing.table())
             }
+            if let attempts, !attempts.attempts.isEmpty {
+                print((rows.isEmpty ? "" : "\n") + "Attempts, by run:\n" + attempts.table())
+            }
         case .csv:
             print(listing.csv(), terminator: "")
         case .json:
-            print(try listing.json())
+            if let attempts {
+                print(try attempts.json(measures: try listing.json()))
+            } else {
+                print(try listing.json())
+            }
         }
     }
 

@@ -12,7 +12,7 @@ struct Pioneer: AsyncParsableCommand {
         arguments use every site under ./sites when none are given.
 
         Exit status: 0 success, 1 invalid configuration or input, 2 usage error, \
-        3 some feeds or indicators failed (collect).
+        3 some feeds or indicators failed (collect), 130 interrupted by Ctrl-C or SIGTERM (collect).
         """,
         version: "0.1.0",
         subcommands: [
@@ -20,6 +20,7 @@ struct Pioneer: AsyncParsableCommand {
             ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,
+            RunsCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

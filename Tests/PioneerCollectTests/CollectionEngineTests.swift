@@ -156,7 +156,7 @@ struct CollectionEngineTests {
             let summary = try await engine(store, today: today)
                 .collect(site: site, plugins: plugins, periods: try PeriodSelection(from: .month(2026, 5), to: .month(2026, 6)))
             #expect(summary.indicators.map { $0.results.map(\.period) } == [["2026-05", "2026-06"], ["2026Q2"]])
-            #expect(result(summary, "monthly", "2026-06")?.reason == "not yet due: the period ends on 2026-06-30")
+            #expect(result(summary, "monthly", "2026-06")?.reason == "not yet due: 2026-06 is due on 2026-07-01 (the day after the period ends)")
             #expect(result(summary, "quarterly", "2026Q2")?.outcome == .skipped)
             #expect(summary.counts == RunCounts(collected: 1, skipped: 2))
             #expect(summary.exitStatus == 0)

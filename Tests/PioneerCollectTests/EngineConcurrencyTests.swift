@@ -82,7 +82,7 @@ struct EngineConcurrencyTests {
         #expect(try store.integrityCheck() == ["ok"])
     }
 
-    @Test func cancellingTheRunFailsEveryUnfinishedIndicatorPeriodAsCancelledAndReturns() async throws {
+    @Test func cancellingTheRunFailsEveryUnfinishedIndicatorPeriodAsInterruptedAndReturns() async throws {
         let (store, folder) = try TestSite.store()
         defer { try? FileManager.default.removeItem(at: folder) }
         let count = 50
@@ -100,7 +100,9 @@ struct EngineConcurrencyTests {
         #expect(summary.counts == RunCounts(failed: count))
         #expect(fetcher.started == 8, "only the first queue's worth (4 per parallel fetch) was started")
         let reasons = Set(summary.indicators.flatMap(\.results).compactMap(\.reason))
-        #expect(reasons.allSatisfy { $0.contains("cancelled") }, "\(reasons)")
+        #expect(reasons == ["not collected: the run was interrupted before its feeds answered"], "\(reasons)")
+        #expect(summary.interrupted)
+        #expect(try store.run(id: summary.runID)?.status == .interrupted)
         #expect(try store.outcomes(runID: summary.runID).count == count)
         #expect(try store.measureCount() == 0)
     }

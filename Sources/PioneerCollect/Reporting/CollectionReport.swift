@@ -13,6 +13,8 @@ import PioneerStore
 ///   emergency-admissions-65 2026-03: feed "bi": GET http://… failed: HTTP 503 Service Unavailable after 3 attempts
 /// Not available:
 ///   tell-story-once 2026Q1: suppressed small number: n = 12, below the minimum of 30
+/// Not yet due (skipped):
+///   readmissions-30d 2026-06: 2026-06 is due on 2026-07-31 (30 days after the period ends on 2026-06-30)
 /// ```
 public enum CollectionReport {
     /// The full report: heading, per-indicator counts, then failures and missing values with reasons.
@@ -29,6 +31,13 @@ public enum CollectionReport {
         table.add(["total", "\(total.collected)", "\(total.unchanged)", "\(total.notAvailable)",
                    "\(total.failed)", "\(total.skipped)"])
         lines.append(table.render())
+        if summary.interrupted {
+            // The failures of an interrupted run are mostly fetches it cancelled: the count says enough.
+            let done = total.total - total.failed
+            lines.append("\nInterrupted: \(done) indicator-period\(done == 1 ? "" : "s") done and kept; "
+                         + "the rest were not collected. Run the same command again to finish.")
+            return lines.joined(separator: "\n")
+        }
         let failed = results(summary, .failed)
         if !failed.isEmpty {
             lines.append("\nFailed:")
@@ -39,10 +48,27 @@ public enum CollectionReport {
             lines.append("\nNot available:")
             lines += missing
         }
-        if total.skipped > 0 {
-            lines.append("\nSkipped \(total.skipped) indicator-period\(total.skipped == 1 ? "" : "s") not yet due (the period has not ended).")
+        let notDue = notYetDue(summary)
+        if !notDue.isEmpty {
+            lines.append("\nNot yet due (skipped):")
+            lines += notDue
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Per indicator, its periods not yet due and when the first of them will be:
+    /// `  readmissions-30d 2026-03: due on 2026-05-01 (30 days after the period ends on 2026-03-31)`,
+    /// with `and 2 later periods` when more are waiting.
+    static func notYetDue(_ summary: CollectionSummary) -> [String] {
+        summary.indicators.compactMap { indicator in
+            let skipped = indicator.results.filter { $0.outcome == .skipped }
+            guard let first = skipped.first else { return nil }
+            let reason = first.reason.map { $0.hasPrefix("not yet due: ") ? String($0.dropFirst("not yet due: ".count)) : $0 }
+            var line = "  \(indicator.id) \(first.period): \(reason ?? "not yet due")"
+            let later = skipped.count - 1
+            if later > 0 { line += "; and \(later) later period\(later == 1 ? "" : "s")" }
+            return line
+        }
     }
 
     /// Only the failures, for `--quiet`; empty when nothing failed.
@@ -57,7 +83,8 @@ public enum CollectionReport {
         let fetches = summary.fetches
         var urls = "\(fetches.distinctURLs) URL\(fetches.distinctURLs == 1 ? "" : "s")"
         let notes = [fetches.notModified > 0 ? "\(fetches.notModified) not modified" : nil,
-                     fetches.failed > 0 ? "\(fetches.failed) failed" : nil].compactMap { $0 }
+                     fetches.failed > 0 ? "\(fetches.failed) failed" : nil,
+                     fetches.cancelled > 0 ? "\(fetches.cancelled) cancelled" : nil].compactMap { $0 }
         if !notes.isEmpty { urls += " (\(notes.joined(separator: ", ")))" }
         let seconds = String(format: "%.1f s", summary.elapsed)
         return "\(summary.site): run \(summary.runID), periods \(summary.periods), \(seconds), \(urls), store \(summary.store)"

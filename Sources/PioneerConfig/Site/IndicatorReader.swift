@@ -54,7 +54,8 @@ struct IndicatorReader {
         let unit = reader.string("unit", required: true)
         let periodType: PeriodType? = reader.choice("period", required: true)
         let better: Direction? = reader.choice("better", required: true)
-        let decimals = readDecimals(reader)
+        let decimals = readDecimals(reader, valueType: valueType)
+        let dueAfter = readDueAfter(reader)
         let factor = readFactor(reader, valueType: valueType)
         let description = reader.string("description")
         let pluginType = readPlugin(reader)
@@ -70,15 +71,15 @@ struct IndicatorReader {
         }
         let definition = IndicatorDefinition(
             id: id ?? "indicators[\(index)]", name: name ?? "", kind: kind ?? .process, valueType: valueType,
-            unit: unit ?? "", periodType: periodType, better: better ?? .neutral, decimals: decimals ?? 1,
-            factor: factor, description: description)
+            unit: unit ?? "", periodType: periodType, better: better ?? .neutral, decimals: decimals,
+            factor: factor, description: description, dueAfter: dueAfter.lag)
         guard let pluginType, let pluginName = reader.node["plugin"]?.scalar else { return (nil, nil, id) }
         let pluginErrorsBefore = errorCount
         let plugin = configure(pluginType, config: config, definition: definition)
         if plugin == nil, errorCount == pluginErrorsBefore {
             issues.error("plugin `\(pluginName)` did not accept this configuration", at: config)
         }
-        guard let id, name != nil, kind != nil, unit != nil, better != nil, decimals != nil,
+        guard let id, name != nil, kind != nil, unit != nil, better != nil, decimals != nil, dueAfter.valid,
               errorCount == errorsBefore, let plugin else {
             return (nil, nil, id)
         }
@@ -105,10 +106,26 @@ struct IndicatorReader {
         return text
     }
 
-    /// `decimals:`, 1 when absent; nil when present but unusable.
-    private func readDecimals(_ reader: ConfigReader) -> Int? {
+    /// `due_after:`, such as `30 days`: the lag when given, and false when it is unusable.
+    private func readDueAfter(_ reader: ConfigReader) -> (lag: DueLag?, valid: Bool) {
+        guard let node = reader.node("due_after") else { return (nil, true) }
+        guard let text = node.scalar else {
+            issues.error("expected a wait such as `30 days`, `6 weeks` or `2 months`, found \(node.kindDescription)", at: node)
+            return (nil, false)
+        }
+        do {
+            return (try DueLag(parsing: text), true)
+        } catch {
+            issues.error(error.message, at: node)
+            return (nil, false)
+        }
+    }
+
+    /// `decimals:`, the value type's default when absent; nil when present but unusable.
+    private func readDecimals(_ reader: ConfigReader, valueType: ValueType?) -> Int? {
         let present = reader.node["decimals"].map { !$0.isNull } ?? false
-        guard let decimals = reader.int("decimals") else { return present ? nil : 1 }
+        let fallback = IndicatorDefinition.defaultDecimals(for: valueType ?? .mean)
+        guard let decimals = reader.int("decimals") else { return present ? nil : fallback }
         guard (0...6).contains(decimals) else {
             if let node = reader.node["decimals"] {
                 issues.error("must be between 0 and 6, found `\(decimals)`", at: node)

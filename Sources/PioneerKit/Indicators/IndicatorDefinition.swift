@@ -62,16 +62,18 @@ public struct IndicatorDefinition: Sendable, Hashable, Codable {
     public var unit: String
     public var periodType: PeriodType
     public var better: Direction
-    /// Decimal places when printed.
+    /// Decimal places when printed: 0 for a count, 1 otherwise, unless the site says.
     public var decimals: Int
     /// Multiplier of a rate; nil for anything that is not a rate.
     public var factor: PopulationFactor?
     public var description: String?
+    /// How long after a period ends it may be collected; nil for the day after it ends.
+    public var dueAfter: DueLag?
 
     public init(
         id: String, name: String, kind: IndicatorKind, valueType: ValueType, unit: String,
-        periodType: PeriodType, better: Direction, decimals: Int = 1,
-        factor: PopulationFactor? = nil, description: String? = nil
+        periodType: PeriodType, better: Direction, decimals: Int? = nil,
+        factor: PopulationFactor? = nil, description: String? = nil, dueAfter: DueLag? = nil
     ) {
         self.id = id
         self.name = name
@@ -80,9 +82,20 @@ public struct IndicatorDefinition: Sendable, Hashable, Codable {
         self.unit = unit
         self.periodType = periodType
         self.better = better
-        self.decimals = decimals
+        self.decimals = decimals ?? Self.defaultDecimals(for: valueType)
         self.factor = factor
         self.description = description
+        self.dueAfter = dueAfter
+    }
+
+    /// Decimal places when a site gives none: a count is whole (`1,201,981`), anything else has one.
+    public static func defaultDecimals(for valueType: ValueType) -> Int {
+        valueType == .count ? 0 : 1
+    }
+
+    /// The first day `period` may be collected: the day after it ends, later by ``dueAfter``.
+    public func dueDate(of period: Period) -> CalendarDate {
+        dueAfter?.dueDate(of: period) ?? period.end.adding(days: 1)
     }
 
     /// A value printed with the indicator's decimals and unit style: `41.3%`, `£1,204.50`, `23.1`.
