@@ -20,6 +20,14 @@ struct IndicatorReader {
         var specs: [IndicatorSpec] = []
         var plugins: [String: any IndicatorPlugin] = [:]
         var declaredIDs: [String] = []
+        /// The period and value types each declared indicator states, where readable, so a
+        /// goal on a broken indicator still has its own periods and values checked.
+        var declaredTypes: [String: DeclaredTypes] = [:]
+    }
+
+    struct DeclaredTypes {
+        var period: PeriodType?
+        var value: ValueType?
     }
 
     func read(_ items: [ConfigNode]) -> Result {
@@ -34,6 +42,9 @@ struct IndicatorReader {
                 }
                 firstLine[id] = idNode.location.line
                 result.declaredIDs.append(id)
+                result.declaredTypes[id] = DeclaredTypes(
+                    period: item["period"]?.scalar.flatMap(PeriodType.init(rawValue:)),
+                    value: item["value_type"]?.scalar.flatMap(ValueType.init(rawValue:)))
             }
             if let spec {
                 result.specs.append(spec)
