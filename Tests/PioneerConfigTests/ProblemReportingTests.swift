@@ -49,6 +49,17 @@ struct ProblemReportingTests {
         #expect(goal?.path == "goals[0].baseline.period")
     }
 
+    @Test("a goal naming an indicator by an id that breaks the rules is not told it is unknown")
+    func goalOnMisspeltIDIsReportedOnce() {
+        let text = SiteFixture.valid
+            .replacingOccurrences(of: "  - id: emergency-admissions-65", with: "  - id: Emergency-Admissions-65")
+            .replacingOccurrences(of: "    indicator: emergency-admissions-65", with: "    indicator: Emergency-Admissions-65")
+        let errors = SiteFixture.issues(text).filter { $0.severity == .error }
+        #expect(errors.count == 1, "\(errors.listing)")
+        #expect(errors.first?.path == "indicators[0].id")
+        #expect(errors.first?.message.hasPrefix("indicator id `Emergency-Admissions-65` may use only lowercase letters") == true, "\(errors.listing)")
+    }
+
     @Test("a proportion's goal written in percent is told to write a fraction")
     func proportionGoalInPercent() throws {
         let text = SiteFixture.replacing("      as_of: 2026-10-31\n", with: [

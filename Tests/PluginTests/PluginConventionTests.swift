@@ -29,6 +29,8 @@ struct PluginConventionTests {
 
     @Test(arguments: folders)
     func folderIsDeclaredInPackageSwift(folder: String) throws {
+        // Compared into a Bool first: a failed #expect prints its operands, and the manifest
+        // would bury the one line that says what to add.
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
         let declared = manifest.contains(#", "\#(folder)"),"#) || manifest.contains(#", "\#(folder)")"#)
         #expect(declared, "Plugins/\(folder) has no line in Package.swift's `indicatorPlugins`: add (\"<Target>\", \"\(folder)\")")
@@ -38,7 +40,8 @@ struct PluginConventionTests {
     func folderHasAReadmeWithTheRequiredSections(folder: String) throws {
         let readme = try text(folder, "README.md")
         for section in Self.requiredSections {
-            #expect(readme.components(separatedBy: "\n").contains(section), "Plugins/\(folder)/README.md has no `\(section)` section")
+            let present = readme.components(separatedBy: "\n").contains(section)
+            #expect(present, "Plugins/\(folder)/README.md has no `\(section)` section")
         }
     }
 
@@ -92,10 +95,10 @@ struct PluginConventionTests {
         let config = reader.node("config", required: true)
         reader.finish()
         let plugin = try #require(PluginCatalogue.plugin(named: pluginName),
-                                  "\(file) names plugin `\(pluginName)`, which PluginCatalogue.all does not register")
+                                  "\(file) names plugin `\(pluginName)`, which PluginCatalogue.all does not register; add the target's import and the type to `all` in Sources/PioneerPlugins/PluginCatalogue.swift")
         let typeName = String(describing: plugin)
-        #expect(try sources(folder).contains("struct \(typeName)"),
-                "the plugin `\(pluginName)` (\(typeName)) registered for \(file) is not defined in Plugins/\(folder)")
+        let definedHere = try sources(folder).contains("struct \(typeName)")
+        #expect(definedHere, "the plugin `\(pluginName)` (\(typeName)) registered for \(file) is not defined in Plugins/\(folder)")
         let definition = try #require(indicator, "\(file): \(issues.issues.map(\.description))")
         let setup = PluginSetup(site: .testSite, indicator: definition, feeds: SiteInfo.testFeeds)
         let configured = plugin.configure(config ?? ConfigLiteral.null.node(), setup: setup, issues: issues)
@@ -113,14 +116,16 @@ struct PluginConventionTests {
             .filter { $0.hasSuffix(".swift") && $0 != "PluginConventionTests.swift" }
         let tests = try testFiles.map { try String(contentsOf: Self.testsFolder.appending(path: $0), encoding: .utf8) }
         for type in types {
-            #expect(tests.contains { $0.contains(type) }, "no test file in Tests/PluginTests mentions \(type) from Plugins/\(folder)")
+            let mentioned = tests.contains { $0.contains(type) }
+            #expect(mentioned, "no test file in Tests/PluginTests mentions \(type) from Plugins/\(folder)")
         }
     }
 
     @Test func everyRegisteredPluginHasAFolder() throws {
         let allSources = try Self.folders.map { try sources($0) }.joined()
         for plugin in PluginCatalogue.all {
-            #expect(allSources.contains("struct \(String(describing: plugin))"), "\(plugin.name) is registered but defined in no folder under Plugins/")
+            let defined = allSources.contains("struct \(String(describing: plugin))")
+            #expect(defined, "\(plugin.name) is registered but defined in no folder under Plugins/")
         }
     }
 
