@@ -158,7 +158,7 @@ struct PluginConventionTests {
 
     /// Where `copy` first differs from `sample`, line by line, ignoring blank lines at
     /// either end; nil when they agree.
-    static func firstDifference(_ copy: String, _ sample: String) -> String? {
+    static func firstDifference(_ copy: String, _ sample: String, original: String = "the sample") -> String? {
         let copyLines = copy.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
         let sampleLines = sample.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
         for index in 0..<max(copyLines.count, sampleLines.count) {
@@ -167,7 +167,7 @@ struct PluginConventionTests {
             guard copyLine != sampleLine else { continue }
             let found = copyLine.map { "`\($0)`" } ?? "nothing"
             let wanted = sampleLine.map { "`\($0)`" } ?? "nothing"
-            return "line \(index + 1): \(found) where the sample has \(wanted)"
+            return "line \(index + 1): \(found) where \(original) has \(wanted)"
         }
         return nil
     }
