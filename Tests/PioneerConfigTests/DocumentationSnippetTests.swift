@@ -66,7 +66,7 @@ struct DocumentationSnippetTests {
         switch snippet.marker {
         case .none, .fragment:
             if let first = errors.first {
-                Issue.record(Comment(rawValue: "\(snippet.file):\(first.line): \(first.message)"
+                Issue.record(Comment(rawValue: "\(snippet.file):\(first.line) (the block at line \(snippet.line)): \(first.message)"
                                      + (errors.count > 1 ? " (and \(errors.count - 1) more)" : "")))
             }
         case .invalid(let expected):
