@@ -175,6 +175,10 @@ struct ProblemReportingTests {
                     says: ["this line starts at column 5, deeper than `id:` on line 2 (column 3), which already has its value; keys of one mapping start at the same column"]),
         Misindented(name: "a list entry without its dash", text: "focus:\n  - older people\n  intermediate care\n", line: 3,
                     says: ["could not find expected ':'", "a key is missing its `:`"]),
+        Misindented(name: "a dash without its space", text: "focus:\n  - older people\n  -intermediate care\n", line: 3,
+                    says: ["could not find expected ':'; a list item's `-` must be followed by a space, as in `- value`"]),
+        Misindented(name: "a bracket left open", text: "site:\n  focus: [older people, intermediate care\n  name: Torbay\n", line: 3,
+                    says: ["the `[` opened at line 2, column 10 is not closed with `]` before this, or a `,` is missing between two of its items"]),
     ]
 
     @Test("a misplaced line is explained at its own line", arguments: misindented)
