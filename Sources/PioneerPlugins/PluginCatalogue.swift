@@ -1,6 +1,7 @@
 // The one list of indicator plugins the host knows, by the name a site YAML uses.
-// Adding a plugin is one folder under Plugins/ plus one line here (and its target
-// in Package.swift's `indicatorPlugins`); PluginTests' convention test checks both.
+// Adding a plugin touches its folder under Plugins/, an import and a line here, its target
+// in Package.swift's `indicatorPlugins` and a test file (docs/plugins.md, "Writing a
+// plugin"); PluginTests' convention test checks each.
 public import PioneerKit
 import CareHomeDeathsPlugin
 import CSVPlugin

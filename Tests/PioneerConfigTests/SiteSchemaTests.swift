@@ -72,7 +72,7 @@ struct SiteSchemaTests {
         BrokenSite("misspelt kind", replace: "    kind: outcome\n    value_type: rate", with: "    kind: outcom\n    value_type: rate",
                    at: 26, 11, path: "indicators[0].kind", "`outcom` is not one of `process`, `outcome`, `experience`, `cost` (did you mean `outcome`?)"),
         BrokenSite("unknown period type", replace: "    period: month", with: "    period: monthly",
-                   at: 29, 13, path: "indicators[0].period", "`monthly` is not one of `month`, `quarter`, `fy-quarter`, `fy-year`, `iso-week`"),
+                   at: 29, 13, path: "indicators[0].period", "`monthly` is not one of `month`, `quarter`, `fy-quarter`, `fy-year`, `iso-week` (did you mean `month`?)"),
         BrokenSite("rate without per", replace: "    per: 1000\n", with: "",
                    at: 24, 5, path: "indicators[0].per", "missing required key `per`; a rate needs its multiplier, one of 100, 1000, 10000, 100000"),
         BrokenSite("per on a proportion", replace: "    decimals: 1\n", with: "    decimals: 1\n    per: 100\n",

@@ -29,6 +29,8 @@ struct PluginConventionTests {
 
     @Test(arguments: folders)
     func folderIsDeclaredInPackageSwift(folder: String) throws {
+        // Compared into a Bool first: a failed #expect prints its operands, and the manifest
+        // would bury the one line that says what to add.
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
         let declared = manifest.contains(#", "\#(folder)"),"#) || manifest.contains(#", "\#(folder)")"#)
         #expect(declared, "Plugins/\(folder) has no line in Package.swift's `indicatorPlugins`: add (\"<Target>\", \"\(folder)\")")
@@ -38,7 +40,8 @@ struct PluginConventionTests {
     func folderHasAReadmeWithTheRequiredSections(folder: String) throws {
         let readme = try text(folder, "README.md")
         for section in Self.requiredSections {
-            #expect(readme.components(separatedBy: "\n").contains(section), "Plugins/\(folder)/README.md has no `\(section)` section")
+            let present = readme.components(separatedBy: "\n").contains(section)
+            #expect(present, "Plugins/\(folder)/README.md has no `\(section)` section")
         }
     }
 
@@ -46,16 +49,36 @@ struct PluginConventionTests {
     func readmeConfigurationBlockIsACopyOfTheSample(folder: String) throws {
         let sample = try text(folder, "sample.yaml")
         let readme = try text(folder, "README.md")
-        let block = try #require(Self.configurationBlock(in: readme), "Plugins/\(folder)/README.md has no ```yaml block under `## Configuration`")
-        #expect(block.trimmingCharacters(in: .whitespacesAndNewlines) == sample.trimmingCharacters(in: .whitespacesAndNewlines),
-                "the yaml block under `## Configuration` in Plugins/\(folder)/README.md differs from sample.yaml; copy sample.yaml into it")
+        guard let block = Self.configurationBlock(in: readme) else {
+            Issue.record("Plugins/\(folder)/README.md has no ```yaml block under `## Configuration`; copy sample.yaml into one")
+            return
+        }
+        // The comparison is reported as one line, not as the two texts, which would bury it.
+        if let difference = Self.firstDifference(block, sample) {
+            Issue.record("Plugins/\(folder)/README.md's `## Configuration` block differs from sample.yaml at \(difference); copy sample.yaml into it")
+        }
     }
 
+    /// docs/plugins.md describes the built-in plugins; a copy of a sample there must be
+    /// exact, but a new (site-local) plugin need not appear there at all.
     @Test(arguments: folders)
-    func pluginsGuideCarriesTheSample(folder: String) throws {
-        let sample = try text(folder, "sample.yaml").trimmingCharacters(in: .whitespacesAndNewlines)
+    func pluginsGuideCopyOfTheSampleIsExact(folder: String) throws {
+        let sample = try text(folder, "sample.yaml")
+        let pluginName = try #require(Self.pluginName(in: sample), "Plugins/\(folder)/sample.yaml has no `plugin:` line")
         let guide = try String(contentsOf: Self.root.appending(path: "docs/plugins.md"), encoding: .utf8)
-        #expect(guide.contains("```yaml\n\(sample)\n```"), "docs/plugins.md should carry Plugins/\(folder)/sample.yaml unchanged in a ```yaml block")
+        for (line, block) in Self.yamlBlocks(in: guide) where Self.pluginName(in: block) == pluginName {
+            if let difference = Self.firstDifference(block, sample) {
+                Issue.record("docs/plugins.md:\(line): the `\(pluginName)` block differs from Plugins/\(folder)/sample.yaml at \(difference); copy the sample into it")
+            }
+        }
+    }
+
+    @Test("a copy that differs is reported by its first differing line")
+    func firstDifferenceNamesTheLine() {
+        #expect(Self.firstDifference("a: 1\nb: 2\n", "a: 1\nb: 2") == nil)
+        #expect(Self.firstDifference("a: 1\nb: 2", "a: 1\nb: 3") == "line 2: `b: 2` where the sample has `b: 3`")
+        #expect(Self.firstDifference("a: 1", "a: 1\nb: 2") == "line 2: nothing where the sample has `b: 2`")
+        #expect(Self.yamlBlocks(in: "x\n```yaml\n- id: a\n  plugin: json\n```\n").map { $0.line } == [2])
     }
 
     @Test(arguments: folders)
@@ -72,14 +95,16 @@ struct PluginConventionTests {
         let config = reader.node("config", required: true)
         reader.finish()
         let plugin = try #require(PluginCatalogue.plugin(named: pluginName),
-                                  "\(file) names plugin `\(pluginName)`, which PluginCatalogue.all does not register")
+                                  "\(file) names plugin `\(pluginName)`, which PluginCatalogue.all does not register; add the target's import and the type to `all` in Sources/PioneerPlugins/PluginCatalogue.swift")
         let typeName = String(describing: plugin)
-        #expect(try sources(folder).contains("struct \(typeName)"),
-                "the plugin `\(pluginName)` (\(typeName)) registered for \(file) is not defined in Plugins/\(folder)")
+        let definedHere = try sources(folder).contains("struct \(typeName)")
+        #expect(definedHere, "the plugin `\(pluginName)` (\(typeName)) registered for \(file) is not defined in Plugins/\(folder)")
         let definition = try #require(indicator, "\(file): \(issues.issues.map(\.description))")
         let setup = PluginSetup(site: .testSite, indicator: definition, feeds: SiteInfo.testFeeds)
         let configured = plugin.configure(config ?? ConfigLiteral.null.node(), setup: setup, issues: issues)
-        #expect(issues.issues.isEmpty, "\(issues.issues.map(\.description).joined(separator: "\n"))")
+        if let first = issues.issues.first {
+            Issue.record("\(first)\(issues.issues.count > 1 ? " (and \(issues.issues.count - 1) more)" : "")")
+        }
         #expect(configured != nil)
     }
 
@@ -91,14 +116,16 @@ struct PluginConventionTests {
             .filter { $0.hasSuffix(".swift") && $0 != "PluginConventionTests.swift" }
         let tests = try testFiles.map { try String(contentsOf: Self.testsFolder.appending(path: $0), encoding: .utf8) }
         for type in types {
-            #expect(tests.contains { $0.contains(type) }, "no test file in Tests/PluginTests mentions \(type) from Plugins/\(folder)")
+            let mentioned = tests.contains { $0.contains(type) }
+            #expect(mentioned, "no test file in Tests/PluginTests mentions \(type) from Plugins/\(folder)")
         }
     }
 
     @Test func everyRegisteredPluginHasAFolder() throws {
         let allSources = try Self.folders.map { try sources($0) }.joined()
         for plugin in PluginCatalogue.all {
-            #expect(allSources.contains("struct \(String(describing: plugin))"), "\(plugin.name) is registered but defined in no folder under Plugins/")
+            let defined = allSources.contains("struct \(String(describing: plugin))")
+            #expect(defined, "\(plugin.name) is registered but defined in no folder under Plugins/")
         }
     }
 
@@ -127,6 +154,52 @@ struct PluginConventionTests {
             guard line.contains(": IndicatorPlugin"), let range = line.range(of: "struct ") else { return nil }
             return line[range.upperBound...].split(separator: ":").first.map { $0.trimmingCharacters(in: .whitespaces) }
         }
+    }
+
+    /// Where `copy` first differs from `sample`, line by line, ignoring blank lines at
+    /// either end; nil when they agree.
+    static func firstDifference(_ copy: String, _ sample: String, original: String = "the sample") -> String? {
+        let copyLines = copy.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
+        let sampleLines = sample.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n")
+        for index in 0..<max(copyLines.count, sampleLines.count) {
+            let copyLine = index < copyLines.count ? copyLines[index] : nil
+            let sampleLine = index < sampleLines.count ? sampleLines[index] : nil
+            guard copyLine != sampleLine else { continue }
+            let found = copyLine.map { "`\($0)`" } ?? "nothing"
+            let wanted = sampleLine.map { "`\($0)`" } ?? "nothing"
+            return "line \(index + 1): \(found) where \(original) has \(wanted)"
+        }
+        return nil
+    }
+
+    /// The ```yaml blocks of a Markdown text, each with the line of its opening fence.
+    static func yamlBlocks(in markdown: String) -> [(line: Int, text: String)] {
+        var blocks: [(line: Int, text: String)] = []
+        var open: (line: Int, lines: [String])?
+        for (index, line) in markdown.components(separatedBy: "\n").enumerated() {
+            if var current = open {
+                if line == "```" {
+                    blocks.append((current.line, current.lines.joined(separator: "\n")))
+                    open = nil
+                } else {
+                    current.lines.append(line)
+                    open = current
+                }
+            } else if line == "```yaml" {
+                open = (index + 1, [])
+            }
+        }
+        return blocks
+    }
+
+    /// The value of an indicator entry's top-level `plugin:` line.
+    static func pluginName(in yaml: String) -> String? {
+        yaml.components(separatedBy: "\n").lazy
+            .compactMap { line -> String? in
+                guard line.hasPrefix("  plugin:") else { return nil }
+                let value = line.dropFirst("  plugin:".count).split(separator: "#").first ?? ""
+                return value.trimmingCharacters(in: .whitespaces)
+            }.first
     }
 
     /// The first ```yaml block after `## Configuration`.

@@ -1,15 +1,17 @@
 // Reads a site's `goals:` list: which indicator each goal is on, where it starts and
 // aims to be (in that indicator's kind of period), the path between, and the site's
 // own assessment.
+import Foundation
 import PioneerCore
 import PioneerKit
 
 /// Reads `goals:` into ``Goal``s, reporting every problem.
 struct GoalReader {
-    /// Valid indicators, for their period types.
-    let indicators: [IndicatorSpec]
     /// Every indicator id declared, valid or not.
     let declaredIDs: [String]
+    /// The period and value types each declared indicator states, valid or not: a goal's
+    /// own mistakes are reported even when its indicator has others.
+    let declaredTypes: [String: IndicatorReader.DeclaredTypes]
     let issues: IssueCollector
 
     func read(_ items: [ConfigNode]) -> [Goal] {
@@ -37,13 +39,17 @@ struct GoalReader {
         let id = identifier(reader)
         let indicatorID = readIndicatorID(reader)
         let title = reader.string("title", required: true)
-        let periodType = indicatorID.flatMap { id in indicators.first { $0.definition.id == id } }?.definition.periodType
-        let baseline = reader.section("baseline", required: true).flatMap { periodValue($0, type: periodType) }
-        let target = reader.section("target", required: true).flatMap { periodValue($0, type: periodType) }
+        let types = indicatorID.flatMap { declaredTypes[$0] }
+        let periodType = types?.period
+        let valueType = types?.value
+        let baseline = reader.section("baseline", required: true).flatMap { periodValue($0, type: periodType, valueType: valueType) }
+        let target = reader.section("target", required: true).flatMap { periodValue($0, type: periodType, valueType: valueType) }
         if let baseline, let target, target.period <= baseline.period, let node = item["target"]?["period"] {
             issues.error("the target period `\(target.period.label)` must be after the baseline `\(baseline.period.label)`", at: node)
         }
-        let trajectory = reader.node("trajectory").flatMap { readTrajectory($0, type: periodType, baseline: baseline, target: target) }
+        let trajectory = reader.node("trajectory").flatMap {
+            readTrajectory($0, type: periodType, valueType: valueType, baseline: baseline, target: target)
+        }
         let assessment = reader.section("self_assessment").map(readAssessment) ?? SelfAssessment()
         reader.finish()
         guard let id, let indicatorID, let title, let baseline, let target else { return nil }
@@ -74,16 +80,32 @@ struct GoalReader {
         return text
     }
 
-    /// `{ period: …, value: … }`, the period of the indicator's type when known.
-    private func periodValue(_ reader: ConfigReader, type: PeriodType?) -> PeriodValue? {
+    /// `{ period: …, value: … }`, the period of the indicator's type and the value in its
+    /// range when they are known.
+    private func periodValue(_ reader: ConfigReader, type: PeriodType?, valueType: ValueType?) -> PeriodValue? {
         let period = reader.period("period", required: true, type: type)
-        let value = reader.double("value", required: true)
+        var value = reader.double("value", required: true)
         reader.finish()
+        if let number = value, valueType == .proportion, !(0...1).contains(number), let node = reader.node["value"] {
+            issues.error(Self.proportionAdvice(number), at: node)
+            value = nil
+        }
         guard let period, let value else { return nil }
         return PeriodValue(period: period, value: value)
     }
 
-    private func readTrajectory(_ node: ConfigNode, type: PeriodType?, baseline: PeriodValue?, target: PeriodValue?) -> Trajectory? {
+    /// Proportions are stored and compared as fractions, as the plugins compute them; a
+    /// goal written in percent would sit a hundred times above every measure.
+    static func proportionAdvice(_ number: Double) -> String {
+        let written = String(format: "%g", number)
+        if number > 1, number <= 100 {
+            return "a proportion's goal values are fractions between 0 and 1, found `\(written)`; for \(written)% write `\(String(format: "%g", number / 100))`"
+        }
+        return "a proportion's goal values are fractions between 0 and 1 (0.37 for 37%), found `\(written)`"
+    }
+
+    private func readTrajectory(_ node: ConfigNode, type: PeriodType?, valueType: ValueType?,
+                                baseline: PeriodValue?, target: PeriodValue?) -> Trajectory? {
         if let text = node.scalar {
             guard text == "linear" else {
                 issues.error("`\(text)` is not a trajectory; write `linear` or a list of milestones such as `- { period: \(type?.exampleLabel ?? "2026-06"), value: 22.8 }`", at: node)
@@ -98,7 +120,7 @@ struct GoalReader {
         var milestones: [PeriodValue] = []
         for item in items {
             let reader = ConfigReader(item, issues: issues)
-            guard let milestone = periodValue(reader, type: type), let periodNode = item["period"] else { continue }
+            guard let milestone = periodValue(reader, type: type, valueType: valueType), let periodNode = item["period"] else { continue }
             if let baseline, let target, milestone.period < baseline.period || milestone.period > target.period {
                 issues.error("milestone `\(milestone.period.label)` is outside the goal's span, from the baseline `\(baseline.period.label)` to the target `\(target.period.label)`", at: periodNode)
                 continue

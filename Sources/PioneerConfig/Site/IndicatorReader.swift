@@ -20,6 +20,21 @@ struct IndicatorReader {
         var specs: [IndicatorSpec] = []
         var plugins: [String: any IndicatorPlugin] = [:]
         var declaredIDs: [String] = []
+        /// The period and value types each declared indicator states, where readable, so a
+        /// goal on a broken indicator still has its own periods and values checked.
+        var declaredTypes: [String: DeclaredTypes] = [:]
+
+        mutating func declare(_ id: String, _ item: ConfigNode) {
+            declaredIDs.append(id)
+            declaredTypes[id] = DeclaredTypes(
+                period: item["period"]?.scalar.flatMap(PeriodType.init(rawValue:)),
+                value: item["value_type"]?.scalar.flatMap(ValueType.init(rawValue:)))
+        }
+    }
+
+    struct DeclaredTypes {
+        var period: PeriodType?
+        var value: ValueType?
     }
 
     func read(_ items: [ConfigNode]) -> Result {
@@ -33,7 +48,11 @@ struct IndicatorReader {
                     continue
                 }
                 firstLine[id] = idNode.location.line
-                result.declaredIDs.append(id)
+                result.declare(id, item)
+            } else if let written = item["id"]?.scalar, !written.isEmpty, !result.declaredIDs.contains(written) {
+                // An id that breaks the rules is reported above; a goal naming it as written
+                // is not told again that the indicator is unknown.
+                result.declare(written, item)
             }
             if let spec {
                 result.specs.append(spec)

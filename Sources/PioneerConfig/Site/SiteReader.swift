@@ -18,7 +18,7 @@ struct SiteReader {
     func read(_ root: ConfigNode) -> (Site, [String: any IndicatorPlugin])? {
         let reader = ConfigReader(root, issues: issues)
         let identity = reader.section("site", required: true).flatMap(readIdentity)
-        let population = reader.node("population").map(readPopulation) ?? [:]
+        let (population, declaredPopulation) = reader.node("population").map(readPopulation) ?? ([:], [:])
         let feeds = reader.node("feeds").map { FeedReader(directory: directory, references: references, issues: issues).read($0) } ?? []
         let indicatorItems = reader.list("indicators", required: true)
         let goalItems = reader.list("goals") ?? []
@@ -28,10 +28,12 @@ struct SiteReader {
             issues.error("list at least one indicator", at: node)
         }
         let declaredFeeds = Set(root["feeds"]?.entries?.map(\.key) ?? [])
-        let info = SiteInfo(id: identity?.id ?? folderName, name: identity?.name ?? folderName, population: population)
+        // Plugins check names against every declared population, broken numbers included:
+        // the number is reported once at its line, not again by every rate that uses it.
+        let info = SiteInfo(id: identity?.id ?? folderName, name: identity?.name ?? folderName, population: declaredPopulation)
         let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues, plugins: plugins)
             .read(indicatorItems ?? [])
-        let goals = GoalReader(indicators: indicators.specs, declaredIDs: indicators.declaredIDs, issues: issues)
+        let goals = GoalReader(declaredIDs: indicators.declaredIDs, declaredTypes: indicators.declaredTypes, issues: issues)
             .read(goalItems)
 
         guard let identity, !issues.hasErrors else { return nil }
@@ -76,17 +78,21 @@ struct SiteReader {
         return items
     }
 
-    private func readPopulation(_ node: ConfigNode) -> [String: Double] {
+    /// `population:` as two maps: the valid numbers, and every name declared, a broken
+    /// number standing in as 1 (the site is refused anyway, so it is never used).
+    private func readPopulation(_ node: ConfigNode) -> (valid: [String: Double], declared: [String: Double]) {
         guard let entries = node.entries else {
             if !node.isNull {
                 issues.error("expected a mapping of population names to numbers, e.g. `aged_65_plus: 35400`, found \(node.kindDescription)", at: node)
             }
-            return [:]
+            return ([:], [:])
         }
         var population: [String: Double] = [:]
+        var declared: [String: Double] = [:]
         for entry in entries {
+            declared[entry.key] = 1
             guard let text = entry.value.scalar, let number = Double(text.replacingUnderscores()), number.isFinite else {
-                issues.error("expected a number of people, found \(entry.value.kindDescription)\(entry.value.scalar.map { " `\($0)`" } ?? "")", at: entry.value)
+                issues.error(Self.populationAdvice(entry.value), at: entry.value)
                 continue
             }
             guard number > 0 else {
@@ -94,8 +100,20 @@ struct SiteReader {
                 continue
             }
             population[entry.key] = number
+            declared[entry.key] = number
         }
-        return population
+        return (population, declared)
+    }
+
+    /// What to say about a population that is not a number, with the number meant when
+    /// it was written for people (`118,400`, `118 400`).
+    private static func populationAdvice(_ value: ConfigNode) -> String {
+        let found = "expected a number of people, found \(value.kindDescription)\(value.scalar.map { " `\($0)`" } ?? "")"
+        guard let text = value.scalar else { return found }
+        let separators: Set<Character> = [",", " ", "\u{2009}", "\u{202F}", "\u{00A0}", "'", "_"]
+        let digits = String(text.trimmingWhitespace().filter { !separators.contains($0) })
+        guard digits != text, let number = Double(digits), number.isFinite, number > 0 else { return found }
+        return "\(found); write whole numbers without thousands separators: `\(digits)`"
     }
 }
 

@@ -1,6 +1,7 @@
 // Turns the errors libyaml reports into one plain-English issue at the line and column
 // libyaml gives, with a hint for the mistakes people make most.
 import CYAML
+import Foundation
 import PioneerKit
 
 /// Why libyaml stopped, copied out of the parser: its problem, context and marks.
@@ -80,18 +81,44 @@ enum YAMLSyntaxIssue {
     }
 
     private static func located(_ error: LibYAMLError, text: String, file: String) -> ConfigIssue {
+        var (line, column) = (error.line, error.column)
+        // A key without its `:` is noticed only at the next token, often at the end of the
+        // file; the key itself is where libyaml began scanning it.
+        if error.problem == "could not find expected ':'", let context = error.context,
+           context.text == "while scanning a simple key", context.line < line {
+            (line, column) = (context.line, context.column)
+        }
+        if let hint = indentationHint(for: error, text: text) {
+            let message = "YAML syntax error: \(hint) (libyaml: \(error.problem))"
+            return ConfigIssue(.error, at: SourceLocation(file: file, line: line, column: column), path: "", message)
+        }
         var message = "YAML syntax error: \(error.problem)"
-        if let context = error.context, !context.text.isEmpty {
+        if let context = error.context, !context.text.isEmpty, (context.line, context.column) != (line, column) {
             message += " (\(context.text) at line \(context.line), column \(context.column))"
         }
-        if let hint = hint(for: error.problem, line: error.line, column: error.column, in: text) {
+        if let hint = hint(for: error.problem, line: line, column: column, context: error.context, in: text) {
             message += "; \(hint)"
         }
-        return ConfigIssue(.error, at: SourceLocation(file: file, line: error.line, column: error.column), path: "", message)
+        return ConfigIssue(.error, at: SourceLocation(file: file, line: line, column: column), path: "", message)
+    }
+
+    /// Plain advice for the errors a misplaced line causes, when the line is what libyaml
+    /// stopped at.
+    private static func indentationHint(for error: LibYAMLError, text: String) -> String? {
+        let lines = YAMLIndentationHint(text)
+        switch error.problem {
+        case "did not find expected key", "did not find expected '-' indicator":
+            return lines.hint(line: error.line, problemColumn: error.column)
+        case "mapping values are not allowed in this context":
+            return lines.overIndentedKeyHint(line: error.line)
+        default:
+            return nil
+        }
     }
 
     /// Advice for the libyaml problems that usually have one cause.
-    private static func hint(for problem: String, line: Int, column: Int, in text: String) -> String? {
+    private static func hint(for problem: String, line: Int, column: Int,
+                             context: (text: String, line: Int, column: Int)?, in text: String) -> String? {
         let position = TextPosition(text)
         let character = position.offset(line: line, column: column)
             .flatMap { $0 < position.scalars.count ? position.scalars[$0] : nil }
@@ -100,6 +127,13 @@ enum YAMLSyntaxIssue {
         }
         if problem.hasPrefix("did not find expected ','"), lineText(line, in: position).contains("${") {
             return "inside `{ }` or `[ ]`, quote environment references: write \"${VARIABLE}\""
+        }
+        if problem.hasPrefix("did not find expected ','"), let context, context.line < line {
+            let bracket = problem.hasSuffix("']'") ? ("[", "]") : ("{", "}")
+            return "the `\(bracket.0)` opened at line \(context.line), column \(context.column) is not closed with `\(bracket.1)` before this, or a `,` is missing between two of its items"
+        }
+        if problem == "could not find expected ':'", lineText(line, in: position).trimmingCharacters(in: .whitespacesAndNewlines).range(of: #"^-[^\s-]"#, options: .regularExpression) != nil {
+            return "a list item's `-` must be followed by a space, as in `- value`"
         }
         switch problem {
         case "mapping values are not allowed in this context":

@@ -75,7 +75,29 @@ public final class IssueCollector {
         issues.append(contentsOf: other)
     }
 
+    /// Whether any error was collected, anywhere in the file.
+    ///
+    /// A plugin deciding whether its own `config:` is usable should ask
+    /// ``hasErrors(under:)`` (or ``ConfigReader/hasErrors``) instead: this counts
+    /// errors elsewhere in the site file too.
     public var hasErrors: Bool { issues.contains { $0.severity == .error } }
+
+    /// Whether an error was collected about `node` or anything inside it.
+    ///
+    /// Decided by key path: an error at `indicators[2].config.feed` is under the node
+    /// `indicators[2].config`; one at `indicators[3].config` or `feeds.bi` is not. A node
+    /// with an empty path (a whole document) has every error under it.
+    public func hasErrors(under node: ConfigNode) -> Bool {
+        issues.contains { $0.severity == .error && Self.isPath($0.path, under: node.path) }
+    }
+
+    /// Whether key path `path` is `ancestor` itself or inside it (`a.b` and `a[0]` are inside `a`; `ab` is not).
+    static func isPath(_ path: String, under ancestor: String) -> Bool {
+        guard !ancestor.isEmpty else { return true }
+        guard path.hasPrefix(ancestor) else { return false }
+        let rest = path.dropFirst(ancestor.count)
+        return rest.isEmpty || rest.hasPrefix(".") || rest.hasPrefix("[")
+    }
 
     /// Throws a ``ConfigError`` when any error (not warning) was collected.
     public func throwIfErrors() throws(ConfigError) {

@@ -1,6 +1,6 @@
 // Typed, located reading of a configuration mapping, used by the host for the
-import Foundation
 // site schema and by plugins for their own `config:` sections.
+import Foundation
 
 /// Reads typed values out of one mapping node and reports every problem it finds.
 ///
@@ -12,6 +12,7 @@ import Foundation
 /// let path = reader.string("path", required: true)
 /// let aggregate = reader.choice("aggregate", default: Aggregate.value)
 /// reader.finish()
+/// guard let path, !reader.hasErrors else { return nil }   // this section's errors only
 /// ```
 public final class ConfigReader {
     public let node: ConfigNode
@@ -35,6 +36,13 @@ public final class ConfigReader {
             issues.error("expected a mapping of keys to values, found \(node.kindDescription)", at: node)
         }
     }
+
+    /// Whether an error has been reported about this reader's mapping or anything inside it.
+    ///
+    /// Errors elsewhere in the site file do not count, so a plugin can decide whether its
+    /// own section is usable: `guard let feed, !reader.hasErrors else { return nil }`.
+    /// Call it after ``finish()`` to count unknown keys as well.
+    public var hasErrors: Bool { issues.hasErrors(under: node) }
 
     /// Declares keys as accepted without reading them (read elsewhere, or ignored on purpose).
     public func declare(_ keys: String...) {

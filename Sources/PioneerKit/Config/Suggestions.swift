@@ -6,13 +6,26 @@ enum Suggestions {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {
-            let distance = editDistance(lowered, candidate.lowercased())
+            let distance = min(editDistance(lowered, candidate.lowercased()), inflection(lowered, of: candidate.lowercased()))
             let limit = max(1, min(3, candidate.count / 3))
             if distance <= limit, distance < (best?.1 ?? Int.max) {
                 best = (candidate, distance)
             }
         }
         return best?.0
+    }
+
+    /// A distance for words that are a name with an ending added: `monthly` for `month`,
+    /// `quarterly` for `quarter`, `weekly` for `iso-week`, `yearly` for `fy-year`. Plain edit
+    /// distance finds these too far for short names. Counted as 1 (the ending's letters
+    /// are one mistake) when the name, or its last `-`/`_` part, has 4 letters or more and
+    /// the ending at most 3; otherwise as no match.
+    static func inflection(_ word: String, of candidate: String) -> Int {
+        let last = candidate.split(whereSeparator: { $0 == "-" || $0 == "_" }).last.map(String.init) ?? candidate
+        for stem in Set([candidate, last]) where stem.count >= 4 && word.hasPrefix(stem) {
+            if (1...3).contains(word.count - stem.count) { return 1 }
+        }
+        return Int.max
     }
 
     /// Edit distance counting a swap of neighbouring letters as one edit
