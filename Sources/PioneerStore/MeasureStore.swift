@@ -72,7 +72,14 @@ public final class MeasureStore: Sendable {
                 throw StoreError(.newerVersion, path: path,
                     "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
             }
-            try migrator.migrate(pool)
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                // Two processes opening a new store at once both see it unmigrated; the one
+                // that loses fails its CREATE TABLE after the other commits. Each migration
+                // commits with its record, so if the schema is now complete, all is well.
+                guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
+            }
         } catch {
             throw StoreError.from(error, path: path)
         }

@@ -45,7 +45,7 @@ struct CollectKillTests {
             while Date() < deadline, process.isRunning {
                 try await Task.sleep(for: .milliseconds(50))
                 guard FileManager.default.fileExists(atPath: storePath),
-                      let store = try? MeasureStore(path: storePath),
+                      let store = try? MeasureStore(readingAt: storePath),
                       let count = try? store.measureCount(), count >= 6 else { continue }
                 snapshot = try Self.allMeasures(store)
                 break

@@ -94,7 +94,13 @@ struct EngineConcurrencyTests {
         let task = Task {
             try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
         }
-        try await Task.sleep(for: .milliseconds(200))
+        // Cancel once the first queue is with the fetcher, not after a guessed delay that a
+        // loaded machine can overrun; then wait a little so any over-eager start would show.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while fetcher.started < 8, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         let summary = try await task.value
         #expect(summary.counts == RunCounts(failed: count))

@@ -51,12 +51,23 @@ struct FeedClientStartTests {
             }
         }) { server in
             let feed = testFeed(server.baseURL, retries: 3, maxBackoff: 30)
+            // Cancel when the client says it is waiting to retry, not after a guessed delay:
+            // on a loaded machine the first attempt can take longer than any fixed sleep.
+            let (retries, retrySink) = AsyncStream.makeStream(of: Void.self)
+            let (results, sink) = AsyncStream.makeStream(of: Result<FeedFetchResult, FeedError>.self)
+            let handle = client.start(FeedFetchRequest(feed: feed, url: feed.baseURL + "/busy"), index: 0, onEvent: { event in
+                if case .retrying = event { retrySink.yield() }
+            }, completion: { result in
+                sink.yield(result)
+                sink.finish()
+            })
+            for await _ in retries { break }
             let begun = ContinuousClock.now
-            let results = try await start(feed, "/busy") { handle in
-                try await Task.sleep(for: .milliseconds(400))
-                handle.cancel()
-            }
+            handle.cancel()
+            var received: [Result<FeedFetchResult, FeedError>] = []
+            for await result in results { received.append(result) }
             let elapsed = begun.duration(to: .now)
+            let results = received
             #expect(results.count == 1)
             let error = try #require(results.first?.failure)
             #expect(error.cause == .http(status: 503))

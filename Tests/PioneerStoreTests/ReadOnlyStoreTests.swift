@@ -145,3 +145,31 @@ private final class FailureBox: @unchecked Sendable {
     func set(_ text: String) { lock.withLock { message = text } }
     var value: String? { lock.withLock { message } }
 }
+
+@Suite struct ConcurrentOpeningTests {
+    /// Two collections started at the same moment on a new store (cron, or two terminals)
+    /// both find it unmigrated; the one that loses the race must open it, not fail.
+    @Test func twoProcessesCreatingTheSameStoreAtOnceBothOpenIt() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-open-race-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for attempt in 0..<20 {
+            let path = folder.appendingPathComponent("store-\(attempt).sqlite").path
+            let failures = FailureBox()
+            let group = DispatchGroup()
+            for _ in 0..<2 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    do {
+                        let store = try MeasureStore(path: path)
+                        _ = try store.measureCount()
+                    } catch {
+                        failures.set("\(error)")
+                    }
+                }.start()
+            }
+            group.wait()
+            #expect(failures.value == nil, "attempt \(attempt): \(failures.value ?? "")")
+        }
+    }
+}

@@ -93,7 +93,7 @@ public final class FeedClient: Sendable {
         }
     }
 
-    private func start(_ request: FeedFetchRequest, index: Int, onEvent: (@Sendable (FeedEvent) -> Void)?,
+    func start(_ request: FeedFetchRequest, index: Int, onEvent: (@Sendable (FeedEvent) -> Void)?,
                        completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> FeedFetchHandle {
         let feed = request.feed
         let shownURL = FeedURL.redact(request.url)
