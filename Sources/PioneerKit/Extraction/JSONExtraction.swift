@@ -74,9 +74,12 @@ public struct JSONExtraction: Sendable, Hashable {
     /// but `count`), `value` matches more than one item, or nothing matches and
     /// `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
-        let matches = select.evaluate(try response.json())
+        let document = try response.json()
+        let nodes = select.nodes(in: document)
+        let matches = nodes.map(\.value)
         guard !matches.isEmpty else {
-            let detail = "`\(select)` matched nothing in \(response.url)"
+            var detail = "`\(select)` matched nothing in \(response.url)"
+            if let hint = select.emptyResultHint(in: document) { detail += "; \(hint)" }
             switch ifEmpty {
             case .noData: return ExtractedValue(value: nil, count: 0, detail: detail)
             case .zero: return ExtractedValue(value: 0, count: 0, detail: detail)
@@ -88,10 +91,10 @@ public struct JSONExtraction: Sendable, Hashable {
             return ExtractedValue(value: Double(matches.count), count: matches.count, detail: detail)
         }
         var numbers: [Double] = []
-        for (offset, match) in matches.enumerated() {
-            guard let number = match.numberValue, number.isFinite else {
-                let position = matches.count == 1 ? "it" : "match \(offset + 1) of \(matches.count)"
-                throw PluginError("`\(select)` in \(response.url) should select numbers, but \(position) is \(Self.describe(match))")
+        for (offset, node) in nodes.enumerated() {
+            guard let number = node.value.numberValue, number.isFinite else {
+                let position = matches.count == 1 ? "" : " (match \(offset + 1) of \(matches.count))"
+                throw PluginError("`\(select)` in \(response.url) should select numbers, but `\(node.path)`\(position) is \(Self.describe(node.value))")
             }
             numbers.append(number)
         }
