@@ -240,3 +240,29 @@ struct JSONPathTests {
         #expect(throws: JSONPath.ParseError.self) { try JSONPath(parsing: path) }
     }
 }
+
+@Suite("JSONPath on a large feed")
+struct JSONPathScaleTests {
+    /// 20,000 rows of five members, about 140,000 nodes.
+    static let rows = 20_000
+    static let document: JSONValue = .object([
+        "limit": .number(5),
+        "data": .array((0..<rows).map { row in
+            .object(["id": .number(Double(row)), "band": .string(row % 2 == 0 ? "65-74" : "75+"),
+                     "admissions": .number(Double(row % 10)), "beds": .object(["days": .number(1)])])
+        }),
+    ])
+
+    @Test func descendantsAndFiltersWithRootQueriesVisitEachNodeOnce() throws {
+        let document = Self.document
+        let clock = ContinuousClock()
+        var counts: [Int] = []
+        let elapsed = try clock.measure {
+            counts.append(try JSONPath(parsing: "$..days").evaluate(document).count)
+            counts.append(try JSONPath(parsing: "$.data[?@.admissions < $.limit && @.band == '75+']").nodes(in: document).count)
+            counts.append(try JSONPath(parsing: "$..[?@.days == 1]").evaluate(document).count)
+        }
+        print("JSONPath over \(Self.rows) rows: 3 queries in \(elapsed)")
+        #expect(counts == [Self.rows, Self.rows / 5, Self.rows])
+    }
+}

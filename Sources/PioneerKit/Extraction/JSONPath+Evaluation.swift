@@ -26,10 +26,19 @@ extension JSONPath {
             return current
         }
 
+        let absoluteResults = AbsoluteQueryCache()
+
         /// The values a filter's query selects, `@` being `current`.
         func select(_ query: Query, current: JSONValue) -> [JSONValue] {
+            if let slot = query.cacheSlot, let known = absoluteResults.values[slot] {
+                return known
+            }
             let start = Node(value: query.isRelative ? current : root, location: nil)
-            return nodes(query, start: start, locate: false).map(\.value)
+            let values = nodes(query, start: start, locate: false).map(\.value)
+            if let slot = query.cacheSlot {
+                absoluteResults.values[slot] = values
+            }
+            return values
         }
 
         /// `..`: the selectors applied to `node` and then to each descendant, parents before children.
@@ -181,4 +190,9 @@ extension JSONPath {
             }
         }
     }
+}
+
+/// What each `$` query inside a filter selected, keyed by its slot; one per evaluation.
+final class AbsoluteQueryCache {
+    var values: [Int: [JSONValue]] = [:]
 }

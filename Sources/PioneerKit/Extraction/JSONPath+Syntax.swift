@@ -7,6 +7,9 @@ extension JSONPath {
         /// Whether the query starts at `@` (the filter's current node) rather than `$`.
         var isRelative: Bool
         var segments: [Segment]
+        /// For a `$` query inside a filter: its slot in the evaluation's cache, since its
+        /// nodes are the same for every candidate (no quadratic `$..` inside a filter).
+        var cacheSlot: Int?
 
         /// A query that selects at most one node: only name and index selectors, one per child segment.
         var isSingular: Bool {

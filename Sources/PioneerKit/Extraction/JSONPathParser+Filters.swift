@@ -153,7 +153,12 @@ extension JSONPathParser {
             let isRelative = peek() == "@"
             position += 1
             let segments = try segments()
-            return Term(kind: .query(JSONPath.Query(isRelative: isRelative, segments: segments)), start: start)
+            var query = JSONPath.Query(isRelative: isRelative, segments: segments)
+            if !isRelative {
+                query.cacheSlot = absoluteQueries
+                absoluteQueries += 1
+            }
+            return Term(kind: .query(query), start: start)
         case "'", "\"":
             return Term(kind: .literal(.string(try stringLiteral())), start: start)
         case let c? where c == "-" || ("0"..."9").contains(c):

@@ -17,6 +17,8 @@ struct JSONPathParser {
     var position = 0
     /// How deeply filters, parentheses and function calls nest here; bounded to protect the stack.
     var depth = 0
+    /// How many `$` queries the filters so far hold (see ``JSONPath/Query/cacheSlot``).
+    var absoluteQueries = 0
 
     static let maximumDepth = 64
     /// I-JSON's exact integers (RFC 7493): indices and slice bounds must lie within ±(2^53 - 1).
