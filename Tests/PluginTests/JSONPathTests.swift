@@ -243,7 +243,7 @@ struct JSONPathTests {
 
 @Suite("JSONPath on a large feed")
 struct JSONPathScaleTests {
-    /// 20,000 rows of five members, about 140,000 nodes.
+    /// 20,000 rows of four members, one an object: 120,000 nodes.
     static let rows = 20_000
     static let document: JSONValue = .object([
         "limit": .number(5),
@@ -264,5 +264,35 @@ struct JSONPathScaleTests {
         }
         print("JSONPath over \(Self.rows) rows: 3 queries in \(elapsed)")
         #expect(counts == [Self.rows, Self.rows / 5, Self.rows])
+    }
+}
+
+@Suite("JSONPath examples in the docs")
+struct JSONPathDocumentationTests {
+    /// The repository's root, from this file's place in Tests/PluginTests/.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Each line of a ```text block that starts with `$`, up to the first run of two spaces.
+    static func examples(in relativePath: String) throws -> [String] {
+        let text = try String(contentsOf: root.appendingPathComponent(relativePath), encoding: .utf8)
+        var examples: [String] = []
+        var inText = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") {
+                inText = line == "```text"
+            } else if inText, line.hasPrefix("$") {
+                examples.append(String(line.split(separator: "  ", maxSplits: 1)[0]))
+            }
+        }
+        return examples
+    }
+
+    @Test(arguments: ["docs/plugins.md", "Plugins/JSON/README.md"])
+    func everyExamplePathParses(file: String) throws {
+        let examples = try Self.examples(in: file)
+        #expect(examples.count >= 9, "\(file) should list its JSONPath examples in a ```text block")
+        for example in examples {
+            #expect(throws: Never.self, "\(file): `\(example)`") { try JSONPath(parsing: example) }
+        }
     }
 }
