@@ -191,6 +191,8 @@ struct JSONPathTests {
         #expect(try JSONPath(parsing: "$.nothing[?@.a == 1]").emptyResultHint(in: document) == nil)
         #expect(try JSONPath(parsing: "$.data[?@.age_band == '75+'].missing").emptyResultHint(in: document) == nil)
         #expect(try JSONPath(parsing: "$.data[?@.ward == 'A']").emptyResultHint(in: document) == "none of the 3 items has `ward`")
+        #expect(try JSONPath(parsing: "$.data[*].age_band[?@ == 'x']").emptyResultHint(in: document) == nil)
+        #expect(try JSONPath(parsing: "$.data[0].tags[?@ == 'adult']").emptyResultHint(in: document) == "the items are `child` ×1")
     }
 
     // MARK: Parse errors

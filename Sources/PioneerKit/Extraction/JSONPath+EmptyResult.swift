@@ -96,7 +96,7 @@ extension JSONPath {
             parts.append("and \(others) other value\(others == 1 ? "" : "s")")
         }
         if missing > 0 { parts.append("missing ×\(missing)") }
-        return "`\(name)` holds " + parts.joined(separator: ", ")
+        return (name == "@" ? "the items are " : "`\(name)` holds ") + parts.joined(separator: ", ")
     }
 
     /// A relative singular query as a reader names the member: `age_band`, `beds.days`, `items[0]`.

@@ -68,6 +68,7 @@ extension JSONPath.Evaluation {
             let nodes = argumentNodes(call.arguments[0], current: current)
             return nodes.count == 1 ? nodes[0] : nil
         case .match, .search:
+            // Logical functions are never compared: the parser refuses `match(...) == true`.
             return nil
         }
     }
@@ -81,6 +82,7 @@ extension JSONPath.Evaluation {
                   let regexp = regexps.compiled(pattern) else { return false }
             return call.function == .match ? regexp.matchesWhole(text) : regexp.matchesPart(text)
         case .length, .count, .value:
+            // Value functions are never tests on their own: the parser refuses `?length(@)`.
             return false
         }
     }
