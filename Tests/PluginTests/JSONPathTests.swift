@@ -46,6 +46,12 @@ struct JSONPathTests {
         #expect(try select("$.missing").isEmpty)
     }
 
+    @Test func namesCompareCodePointByCodePoint() throws {
+        let composed = JSONValue.object(["caf\u{E9}": .number(1)])
+        #expect(try JSONPath(parsing: "$['caf\u{E9}']").evaluate(composed) == [.number(1)])
+        #expect(try JSONPath(parsing: "$['cafe\u{301}']").evaluate(composed).isEmpty)
+    }
+
     @Test func indexSelectsAnElementCountingFromEitherEnd() throws {
         #expect(try select("$.data[0].admissions") == [.number(212)])
         #expect(try select("$.data[-1].admissions") == [.number(58)])

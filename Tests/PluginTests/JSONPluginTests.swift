@@ -106,6 +106,15 @@ struct JSONPluginTests {
         ])
     }
 
+    @Test func aMisusedFunctionIsAConfigErrorNamingTheCharacter() {
+        let issues = PluginHarness<JSONIndicatorPlugin>.issues(configuring: [
+            "feed": "bi", "path": "/x", "select": "$.data[?length(@.band)].admissions",
+        ])
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.select: invalid JSONPath `$.data[?length(@.band)].admissions` at character 9: `length()` gives a value, which is not a test on its own; compare it, as in `length(...) > 0`",
+        ])
+    }
+
     @Test func missingKeysAndAMissingConfigAreReported() {
         #expect(PluginHarness<JSONIndicatorPlugin>.issues(configuring: ["feed": "bi"]).map(\.description) == [
             "<test>: error: config.path: missing required key `path`",

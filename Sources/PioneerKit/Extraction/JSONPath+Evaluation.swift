@@ -54,8 +54,11 @@ extension JSONPath {
         private func apply(_ selector: Selector, to node: Node, locate: Bool, into found: inout [Node]) {
             switch selector {
             case .name(let name):
-                guard case .object(let object) = node.value, let value = object[name] else { return }
-                found.append(node.child(value, .name(name), locate: locate))
+                // Swift's dictionary finds canonically equivalent keys too ("é" written two ways);
+                // the standard compares names code point by code point.
+                guard case .object(let object) = node.value, let index = object.index(forKey: name),
+                      object[index].key.unicodeScalars.elementsEqual(name.unicodeScalars) else { return }
+                found.append(node.child(object[index].value, .name(name), locate: locate))
             case .wildcard:
                 found += Self.children(of: node, locate: locate)
             case .index(let index):
