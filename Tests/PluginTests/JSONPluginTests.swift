@@ -67,6 +67,12 @@ struct JSONPluginTests {
         } throws: { error in
             (error as? PluginError)?.message == "`$.nothing` matched nothing in http://bi.test/admissions?month=2026-06 for 2026-06; expected at least one value"
         }
+        #expect {
+            try harness([("select", "$.data[?@.age_band == '90+'].admissions"), ("if_empty", "error")])
+                .run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.data[?@.age_band == '90+'].admissions` matched nothing in http://bi.test/admissions?month=2026-06 for 2026-06; expected at least one value; `age_band` holds `0-17` ×1, `18-64` ×1, `65+` ×2"
+        }
     }
 
     @Test func aNonNumericMatchIsAnErrorNamingThePathAndWhatWasFound() throws {

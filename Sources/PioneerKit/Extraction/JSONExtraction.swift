@@ -78,12 +78,13 @@ public struct JSONExtraction: Sendable, Hashable {
         let nodes = select.nodes(in: document)
         let matches = nodes.map(\.value)
         guard !matches.isEmpty else {
-            var detail = "`\(select)` matched nothing in \(response.url)"
-            if let hint = select.emptyResultHint(in: document) { detail += "; \(hint)" }
+            let nothing = "`\(select)` matched nothing in \(response.url)"
+            let hint = select.emptyResultHint(in: document).map { "; \($0)" } ?? ""
+            let detail = nothing + hint
             switch ifEmpty {
             case .noData: return ExtractedValue(value: nil, count: 0, detail: detail)
             case .zero: return ExtractedValue(value: 0, count: 0, detail: detail)
-            case .error: throw PluginError("\(detail) for \(period); expected at least one value")
+            case .error: throw PluginError("\(nothing) for \(period); expected at least one value\(hint)")
             }
         }
         let detail = "\(matches.count) value\(matches.count == 1 ? "" : "s") matched `\(select)` in \(response.url)"
