@@ -150,7 +150,7 @@ let package = Package(
         .testTarget(
             name: "PluginTests",
             dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
-            resources: [.copy("Payloads")],
+            resources: [.copy("Payloads"), .copy("Conformance/jsonpath-cts")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

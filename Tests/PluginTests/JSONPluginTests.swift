@@ -43,10 +43,19 @@ struct JSONPluginTests {
         #expect(try harness.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == expected)
     }
 
-    @Test func nothingMatchedIsNoDataByDefault() throws {
+    @Test func nothingMatchedIsNoDataByDefaultAndSaysWhatTheFilteredMemberHolds() throws {
         let observation = try harness([("select", "$.data[?(@.age_band == '90+')].admissions")])
             .run(june, bodies: ["document": Payload.body("bi-admissions.json")])
-        #expect(observation.notAvailable == NotAvailable(.noData, "`$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06"))
+        #expect(observation.notAvailable == NotAvailable(.noData, "`$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06; `age_band` holds `0-17` ×1, `18-64` ×1, `65+` ×2"))
+    }
+
+    @Test func theStandardGrammarSelectsWithOrAndFunctions() throws {
+        let either = try harness([("select", "$.data[?@.age_band == '0-17' || @.age_band == '18-64'].admissions")])
+        #expect(try either.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == 1255)
+        let named = try harness([("select", "$.data[?search(@.site, '^P') && !(@.beds.days > 1000)].admissions")])
+        #expect(try named.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == 58)
+        let lastTwo = try harness([("select", "$.data[-2:].beds.days")])
+        #expect(try lastTwo.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == 6513)
     }
 
     @Test func nothingMatchedIsZeroOrAnErrorWhenConfigured() throws {
@@ -58,13 +67,19 @@ struct JSONPluginTests {
         } throws: { error in
             (error as? PluginError)?.message == "`$.nothing` matched nothing in http://bi.test/admissions?month=2026-06 for 2026-06; expected at least one value"
         }
+        #expect {
+            try harness([("select", "$.data[?@.age_band == '90+'].admissions"), ("if_empty", "error")])
+                .run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.data[?@.age_band == '90+'].admissions` matched nothing in http://bi.test/admissions?month=2026-06 for 2026-06; expected at least one value; `age_band` holds `0-17` ×1, `18-64` ×1, `65+` ×2"
+        }
     }
 
     @Test func aNonNumericMatchIsAnErrorNamingThePathAndWhatWasFound() throws {
         #expect {
             try harness([("select", "$.data[*].age_band")]).run(june, bodies: ["document": Payload.body("bi-admissions.json")])
         } throws: { error in
-            (error as? PluginError)?.message == "`$.data[*].age_band` in http://bi.test/admissions?month=2026-06 should select numbers, but match 1 of 4 is a string `0-17`"
+            (error as? PluginError)?.message == "`$.data[*].age_band` in http://bi.test/admissions?month=2026-06 should select numbers, but `$['data'][0]['age_band']` (match 1 of 4) is a string `0-17`"
         }
     }
 
@@ -91,9 +106,18 @@ struct JSONPluginTests {
         #expect(issues.map(\.description) == [
             "<test>: error: config.feed: unknown feed `bl` (did you mean `bi`?); the site declares `bi`, `council`, `mortality`, `survey`",
             "<test>: error: config.path: unknown placeholder `{period.mnth}` (did you mean `period.month`?); the placeholders are {period}, {period.start}, {period.end}, {period.year}, {period.month}, {period.adx}",
-            "<test>: error: config.select: invalid JSONPath `$.data[0` at character 9: expected `]` after the selector, found the end of the path",
+            "<test>: error: config.select: invalid JSONPath `$.data[0` at character 9: expected `,` or `]` after a selector, found the end of the path",
             "<test>: error: config.aggregate: `total` is not one of `value`, `count`, `sum`, `mean`, `min`, `max`",
             "<test>: error: config.iff_empty: unknown key `iff_empty` (did you mean `if_empty`?)",
+        ])
+    }
+
+    @Test func aMisusedFunctionIsAConfigErrorNamingTheCharacter() {
+        let issues = PluginHarness<JSONIndicatorPlugin>.issues(configuring: [
+            "feed": "bi", "path": "/x", "select": "$.data[?length(@.band)].admissions",
+        ])
+        #expect(issues.map(\.description) == [
+            "<test>: error: config.select: invalid JSONPath `$.data[?length(@.band)].admissions` at character 9: `length()` gives a value, which is not a test on its own; compare it, as in `length(...) > 0`",
         ])
     }
 

@@ -93,7 +93,7 @@ struct RatePluginTests {
             "denominator": ["population": "aged_65_plus"],
         ], indicator: .example(.rate))
         let observation = try harness.run(june, bodies: ["numerator": Payload.body("bi-admissions.json")])
-        #expect(observation.notAvailable == NotAvailable(.noData, "numerator: `$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06"))
+        #expect(observation.notAvailable == NotAvailable(.noData, "numerator: `$.data[?(@.age_band == '90+')].admissions` matched nothing in http://bi.test/admissions?month=2026-06; `age_band` holds `0-17` ×1, `18-64` ×1, `65+` ×2"))
     }
 
     @Test func aNegativePartIsAnError() throws {

@@ -82,13 +82,17 @@ public struct JSONExtraction: Sendable, Hashable {
     /// but `count`), `value` matches more than one item, or nothing matches and
     /// `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
-        let matches = select.evaluate(try response.json())
+        let document = try response.json()
+        let nodes = select.nodes(in: document)
+        let matches = nodes.map(\.value)
         guard !matches.isEmpty else {
-            let detail = "`\(select)` matched nothing in \(response.url)"
+            let nothing = "`\(select)` matched nothing in \(response.url)"
+            let hint = select.emptyResultHint(in: document).map { "; \($0)" } ?? ""
+            let detail = nothing + hint
             switch ifEmpty {
             case .noData: return ExtractedValue(value: nil, count: 0, detail: detail)
             case .zero: return ExtractedValue(value: 0, count: 0, detail: detail)
-            case .error: throw PluginError("\(detail) for \(period); expected at least one value")
+            case .error: throw PluginError("\(nothing) for \(period); expected at least one value\(hint)")
             }
         }
         let detail = "\(matches.count) value\(matches.count == 1 ? "" : "s") matched `\(select)` in \(response.url)"
@@ -96,11 +100,11 @@ public struct JSONExtraction: Sendable, Hashable {
             return ExtractedValue(value: Double(matches.count), count: matches.count, detail: detail)
         }
         var numbers: [Double] = []
-        for (offset, match) in matches.enumerated() {
-            guard let number = number(match), number.isFinite else {
-                let position = matches.count == 1 ? "it" : "match \(offset + 1) of \(matches.count)"
-                throw PluginError("`\(select)` in \(response.url) should select numbers, but \(position) is \(Self.describe(match))"
-                    + numberFormatHint(match))
+        for (offset, node) in nodes.enumerated() {
+            guard let number = number(node.value), number.isFinite else {
+                let position = matches.count == 1 ? "" : " (match \(offset + 1) of \(matches.count))"
+                throw PluginError("`\(select)` in \(response.url) should select numbers, but `\(node.path)`\(position) is \(Self.describe(node.value))"
+                    + numberFormatHint(node.value))
             }
             numbers.append(number)
         }

@@ -1,0 +1,80 @@
+// A selected node and where it sits in the document, written as an RFC 9535 §2.7 normalized path.
+
+extension JSONPath {
+    /// A value a query selected, with its normalized path: `$['data'][3]['admissions']`.
+    public struct Node: Sendable {
+        public let value: JSONValue
+        let location: Location?
+
+        init(value: JSONValue, location: Location?) {
+            self.value = value
+            self.location = location
+        }
+
+        /// The normalized path of the node, the one way RFC 9535 writes its place in the document.
+        public var path: String {
+            location?.normalizedPath ?? "$"
+        }
+
+        func child(_ value: JSONValue, _ step: Location.Step, locate: Bool) -> Node {
+            Node(value: value, location: locate ? Location(parent: location, step: step) : nil)
+        }
+    }
+
+    /// A node's place as a chain to its parent: each step costs one small allocation, and the
+    /// path is only written out when a message needs it.
+    final class Location: Sendable {
+        enum Step: Sendable {
+            case name(String)
+            case index(Int)
+        }
+
+        let parent: Location?
+        let step: Step?
+
+        init(parent: Location?, step: Step?) {
+            self.parent = parent
+            self.step = step
+        }
+
+        static let root = Location(parent: nil, step: nil)
+
+        var normalizedPath: String {
+            var steps: [Step] = []
+            var location: Location? = self
+            while let current = location {
+                if let step = current.step { steps.append(step) }
+                location = current.parent
+            }
+            var path = "$"
+            for step in steps.reversed() {
+                switch step {
+                case .index(let index): path += "[\(index)]"
+                case .name(let name): path += "['" + Self.escaped(name) + "']"
+                }
+            }
+            return path
+        }
+
+        /// §2.7: `\b \f \n \r \t \' \\`, other control characters as lowercase `\u00XX`, the rest as is.
+        static func escaped(_ name: String) -> String {
+            var text = ""
+            for scalar in name.unicodeScalars {
+                switch scalar {
+                case "\u{08}": text += "\\b"
+                case "\u{0C}": text += "\\f"
+                case "\n": text += "\\n"
+                case "\r": text += "\\r"
+                case "\t": text += "\\t"
+                case "'": text += "\\'"
+                case "\\": text += "\\\\"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+            return text
+        }
+    }
+}
