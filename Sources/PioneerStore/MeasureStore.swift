@@ -62,27 +62,41 @@ public final class MeasureStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            let migrator = StoreSchema.migrator
-            let unknown = try pool.read { db in
-                try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
-            }
-            guard unknown.isEmpty else {
-                throw StoreError(.newerVersion, path: path,
-                    "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
-            }
+        // Two processes opening a new store at once (two scheduled collections, say) race to
+        // create it: the loser may get SQLITE_BUSY where SQLite cannot wait (switching to WAL,
+        // or upgrading a read to a write), or fail its CREATE TABLE after the winner commits.
+        // Each migration commits with its record, so opening again finds the schema complete.
+        // A plain SQL error is retried once only: a file with a schema of its own fails the same way again.
+        let deadline = ContinuousClock.now + .seconds(10)
+        var sqlErrorRetried = false
+        while true {
             do {
-                try migrator.migrate(pool)
+                pool = try Self.openAndMigrate(path: path, configuration: configuration)
+                return
+            } catch let error as DatabaseError where ContinuousClock.now < deadline
+                && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+                    || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
+                sqlErrorRetried = sqlErrorRetried || error.resultCode == .SQLITE_ERROR
+                Thread.sleep(forTimeInterval: 0.02)
             } catch {
-                // Two processes opening a new store at once both see it unmigrated; the one
-                // that loses fails its CREATE TABLE after the other commits. Each migration
-                // commits with its record, so if the schema is now complete, all is well.
-                guard try pool.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
+                throw StoreError.from(error, path: path)
             }
-        } catch {
-            throw StoreError.from(error, path: path)
         }
+    }
+
+    /// Opens the pool and brings the schema up to date, refusing a schema from a newer pioneer.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = StoreSchema.migrator
+        let unknown = try pool.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        guard unknown.isEmpty else {
+            throw StoreError(.newerVersion, path: path,
+                "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
+        }
+        try migrator.migrate(pool)
+        return pool
     }
 
     /// Opens the store at `path` for reading only.

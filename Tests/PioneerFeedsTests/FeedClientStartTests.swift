@@ -54,7 +54,7 @@ struct FeedClientStartTests {
             // Cancel when the client says it is waiting to retry, not after a guessed delay:
             // on a loaded machine the first attempt can take longer than any fixed sleep.
             let (retries, retrySink) = AsyncStream.makeStream(of: Void.self)
-            let (results, sink) = AsyncStream.makeStream(of: Result<FeedFetchResult, FeedError>.self)
+            let (stream, sink) = AsyncStream.makeStream(of: Result<FeedFetchResult, FeedError>.self)
             let handle = client.start(FeedFetchRequest(feed: feed, url: feed.baseURL + "/busy"), index: 0, onEvent: { event in
                 if case .retrying = event { retrySink.yield() }
             }, completion: { result in
@@ -65,7 +65,7 @@ struct FeedClientStartTests {
             let begun = ContinuousClock.now
             handle.cancel()
             var received: [Result<FeedFetchResult, FeedError>] = []
-            for await result in results { received.append(result) }
+            for await result in stream { received.append(result) }
             let elapsed = begun.duration(to: .now)
             let results = received
             #expect(results.count == 1)
