@@ -26,7 +26,7 @@ struct ValidateCommand: AsyncParsableCommand {
         `collect` but into a temporary store that is deleted: what only the data can \
         show is reported at the site file, such as a number the feed writes for people:
 
-          sites/torbay/site.yaml: error: sample 2026-03: cost-per-patient 2026-03: plugin `rate`: `$.spend_gbp` in http://... should select numbers, but it is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block
+          sites/torbay/site.yaml: error: sample 2026-03: cost-per-patient 2026-03: plugin `rate`: `$.spend_gbp` in http://... should select numbers, but `$['spend_gbp']` is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block
 
         Examples:
           pioneer validate                          every site under ./sites

@@ -58,7 +58,7 @@ struct ValidateSampleEndToEndTests {
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("sites/testshire/site.yaml: error: sample 2026-03: cost-per-patient 2026-03: "), "\(run.stderr)")
         #expect(run.stderr.contains("`$.spend_gbp` in http://127.0.0.1:"), "\(run.stderr)")
-        #expect(run.stderr.contains("/finance/spend?month=2026-03 should select numbers, but it is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"), "\(run.stderr)")
+        #expect(run.stderr.contains("/finance/spend?month=2026-03 should select numbers, but `$['spend_gbp']` is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"), "\(run.stderr)")
         #expect(run.stderr.contains("sites/testshire/site.yaml: sample 2026-03: 0 read, 1 failed"), "\(run.stderr)")
         // The feed was fetched once for the two parts.
         #expect(await server.requests == ["/finance/spend?month=2026-03"])

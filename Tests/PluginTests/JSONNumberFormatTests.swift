@@ -26,7 +26,7 @@ struct JSONNumberFormatTests {
         #expect {
             try harness(select: "$.spend_gbp").run(june, bodies: ["document": finance])
         } throws: { error in
-            (error as? PluginError)?.message == "`$.spend_gbp` in http://bi.test/finance/2026-06 should select numbers, but it is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
+            (error as? PluginError)?.message == "`$.spend_gbp` in http://bi.test/finance/2026-06 should select numbers, but `$['spend_gbp']` is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
         }
     }
 
@@ -34,7 +34,7 @@ struct JSONNumberFormatTests {
         #expect {
             try harness(select: "$.month", format: "readable").run(june, bodies: ["document": finance])
         } throws: { error in
-            (error as? PluginError)?.message == "`$.month` in http://bi.test/finance/2026-06 should select numbers, but it is a string `2026-06` (read with `number_format: readable`)"
+            (error as? PluginError)?.message == "`$.month` in http://bi.test/finance/2026-06 should select numbers, but `$['month']` is a string `2026-06` (read with `number_format: readable`)"
         }
     }
 
