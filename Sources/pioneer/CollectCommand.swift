@@ -239,11 +239,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     private func printJSON(_ output: CollectOutput) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(output), as: UTF8.self))
+        print(try ReportJSON.encode(output))
     }
 
     private func usageError(_ message: String) -> ExitCode {

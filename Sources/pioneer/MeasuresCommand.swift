@@ -108,7 +108,7 @@ struct MeasuresCommand: ParsableCommand {
             print(listing.csv(), terminator: "")
         case .json:
             if let attempts {
-                print(try attempts.json(measures: try listing.json()))
+                print(try attempts.json(measures: listing))
             } else {
                 print(try listing.json())
             }

@@ -141,7 +141,7 @@ struct CollectionVisibilityTests {
             #expect(table.hasPrefix("INDICATOR  PERIOD   RUN  STARTED"))
             #expect(table.contains("failed     feed \"bi\": GET \(feed.baseURL)/x failed: HTTP 500 Internal Server Error"), "\(table)")
 
-            let json = try listing.json(measures: "[]")
+            let json = try listing.json(measures: MeasureListing(site: site, rows: []))
             let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
             #expect((document["measures"] as? [Any])?.isEmpty == true)
             let attempts = try #require(document["attempts"] as? [[String: Any]])

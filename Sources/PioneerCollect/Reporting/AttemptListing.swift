@@ -50,17 +50,15 @@ public struct AttemptListing: Sendable {
         return table.render()
     }
 
-    /// `{"measures": [...], "attempts": [...]}`: `measures` is ``MeasureListing/json()``'s
-    /// array, for `measures --history --format json`.
-    public func json(measures: String) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        let attempts = try JSONSerialization.jsonObject(with: encoder.encode(entries()))
-        let measures = try JSONSerialization.jsonObject(with: Data(measures.utf8))
-        let document = try JSONSerialization.data(withJSONObject: ["measures": measures, "attempts": attempts],
-                                                  options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: document, as: UTF8.self)
+    /// `{"attempts": [...], "measures": [...]}`: `measures` as ``MeasureListing/json()``
+    /// writes them, for `measures --history --format json`.
+    public func json(measures: MeasureListing) throws -> String {
+        try ReportJSON.encode(Document(attempts: entries(), measures: measures.entries()))
+    }
+
+    private struct Document: Encodable {
+        var attempts: [Entry]
+        var measures: [MeasureListing.Entry]
     }
 
     func entries() -> [Entry] {

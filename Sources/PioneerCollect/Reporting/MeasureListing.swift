@@ -72,7 +72,11 @@ public struct MeasureListing: Sendable {
 
     /// A JSON array, one object per measure, with its provenance.
     public func json() throws -> String {
-        let entries = rows.map { row in
+        try ReportJSON.encode(entries())
+    }
+
+    func entries() -> [Entry] {
+        rows.map { row in
             let definition = site.indicator(id: row.measure.indicatorID)?.definition
             return Entry(site: row.site, indicator: row.measure.indicatorID, period: row.measure.period.label,
                          periodType: row.measure.period.type.rawValue,
@@ -82,14 +86,9 @@ public struct MeasureListing: Sendable {
                          current: row.isCurrent, supersededBy: row.supersededBy, measureId: row.id,
                          run: row.runID, confirmedRun: row.confirmedRunID, recordedAt: row.recordedAt)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(entries), as: UTF8.self)
     }
 
-    private struct Entry: Encodable {
+    struct Entry: Encodable {
         var site, indicator, period, periodType, periodStart, periodEnd: String
         var formatted: String?
         var observation: Observation

@@ -1,6 +1,6 @@
 // Collection runs as `pioneer runs` prints them: a table of runs, one run's detail
 // with what failed and why, or JSON.
-public import Foundation
+import Foundation
 public import PioneerStore
 
 /// A site's recorded collection runs, and the outcomes of the ones asked about.
@@ -80,11 +80,7 @@ public struct RunListing: Sendable {
                   startedAt: run.startedAt, finishedAt: run.finishedAt, counts: run.counts,
                   outcomes: outcomes[run.id].map { $0.map(OutcomeEntry.init) })
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return String(decoding: try encoder.encode(entries), as: UTF8.self)
+        return try ReportJSON.encode(entries)
     }
 
     private struct Entry: Encodable {

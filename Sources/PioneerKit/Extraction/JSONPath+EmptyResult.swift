@@ -90,7 +90,7 @@ extension JSONPath {
         guard !order.isEmpty else {
             return candidates.count == 1 ? "the one item has no `\(name)`" : "none of the \(candidates.count) items has `\(name)`"
         }
-        var parts = order.prefix(hintValueLimit).map { "\($0) ×\(counts[$0]!)" }
+        var parts = order.prefix(hintValueLimit).map { "\($0) ×\(counts[$0, default: 0])" }
         if order.count > hintValueLimit {
             let others = order.count - hintValueLimit
             parts.append("and \(others) other value\(others == 1 ? "" : "s")")

@@ -84,7 +84,7 @@ extension JSONPath {
             case .array(let array):
                 return array.enumerated().map { node.child($1, .index($0), locate: locate) }
             case .object(let object):
-                return object.keys.sorted().map { node.child(object[$0]!, .name($0), locate: locate) }
+                return object.sorted { $0.key < $1.key }.map { node.child($0.value, .name($0.key), locate: locate) }
             default:
                 return []
             }

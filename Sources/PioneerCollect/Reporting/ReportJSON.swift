@@ -1,0 +1,14 @@
+// The one JSON style of everything the CLI prints as JSON (collect --json, measures, runs):
+// pretty, keys sorted and in snake_case, dates in ISO 8601, so the outputs read alike.
+import Foundation
+
+/// Encodes a listing or summary the way every `--json` / `--format json` output is written.
+public enum ReportJSON {
+    public static func encode<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}
