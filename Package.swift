@@ -1,21 +1,20 @@
 // swift-tools-version: 6.2
 // Pioneer: monitoring the sites of a national integrated care programme.
-// The targets follow the data: config → plugins → feeds → store → collect → CLI.
+// The targets follow the data: config → plugins → feeds → store → collect → CLI, each
+// depending only on earlier ones (docs/architecture.md draws the graph).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
-/// Indicator plugins live under Plugins/<Folder>/; SwiftPM would read a bare
-/// Plugins/ folder as package plugins, so each is declared with an explicit path.
-let indicatorPlugins: [(target: String, folder: String)] = [
-    ("JSONPlugin", "JSON"),
-    ("CSVPlugin", "CSV"),
-    ("RatePlugin", "Rate"),
-    ("SurveyPlugin", "Survey"),
-    ("CareHomeDeathsPlugin", "CambridgeCareHomeDeaths"),
-]
+/// Indicator plugins, one folder each under Plugins/<Name>/. One name per plugin: the
+/// folder `CareHomeDeaths` holds target `CareHomeDeathsPlugin`, type
+/// `CareHomeDeathsIndicatorPlugin` and YAML name `care-home-deaths` (PluginConventionTests
+/// checks). SwiftPM would read a bare Plugins/ folder as package plugins, so each target
+/// is declared with an explicit path.
+let indicatorPluginNames = ["CareHomeDeaths", "CSV", "JSON", "Rate", "Survey"]
+let indicatorPlugins = indicatorPluginNames.map { (target: "\($0)Plugin", folder: $0) }
 
 let package = Package(
     name: "Pioneer",
@@ -53,7 +52,7 @@ let package = Package(
         } + [
         .target(
             name: "PioneerPlugins",
-            dependencies: ["PioneerKit"] + indicatorPlugins.map { .target(name: $0.target) },
+            dependencies: ["PioneerKit", "PioneerCore"] + indicatorPlugins.map { .target(name: $0.target) },
             swiftSettings: swiftSettings
         ),
 
@@ -66,7 +65,7 @@ let package = Package(
         .target(
             name: "PioneerConfig",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerPlugins", "CYAML",
+                "PioneerKit", "PioneerCore", "CYAML",
             ],
             swiftSettings: swiftSettings
         ),
@@ -106,8 +105,7 @@ let package = Package(
         .target(
             name: "PioneerCollect",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore",
+                "PioneerKit", "PioneerCore", "PioneerFeeds", "PioneerStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -149,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PluginTests",
-            dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
             resources: [.copy("Payloads"), .copy("Conformance/jsonpath-cts")],
             swiftSettings: swiftSettings
         ),
@@ -174,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "PioneerCollectTests",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerCollect", "PioneerStore",
+                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

@@ -6,7 +6,6 @@ public import PioneerCore
 public import PioneerKit
 public import PioneerStore
 import PioneerFeeds
-public import PioneerConfig
 
 /// Collects a site's measures for a range of periods into a ``MeasureStore``.
 ///

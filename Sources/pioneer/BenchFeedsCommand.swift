@@ -23,11 +23,13 @@ struct BenchFeedsCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on, on 127.0.0.1 (0 picks a free one).")
     var port: Int = 0
 
-    func run() async throws {
+    func validate() throws {
         guard (0...65_535).contains(port) else {
-            StandardError.write("error: --port must be between 0 and 65535, got \(port)\nUsage: pioneer bench-feeds [--port <port>]\nSee 'pioneer bench-feeds --help'.\n")
-            throw ExitCode(2)
+            throw ValidationError("--port must be between 0 and 65535, got \(port)")
         }
+    }
+
+    func run() async throws {
         do {
             try await BenchmarkFeedServer(port: port).serveUntilInterrupted { baseURL in
                 // Unbuffered, so a script reading the first line sees it at once.

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PioneerCollect
 import PioneerConfig
+import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
@@ -87,17 +88,25 @@ struct CollectCommand: AsyncParsableCommand {
         return number
     }
 
-    func run() async throws {
-        let selection: PeriodSelection
+    func validate() throws {
+        _ = try periods()
+        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
+    }
+
+    /// The periods --period, or --from and --to, select.
+    private func periods() throws(ValidationError) -> PeriodSelection {
         do throws(PeriodSelectionError) {
             guard let parsed = try PeriodSelection.parse(period: period, from: from, to: to) else {
                 throw PeriodSelectionError("say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06")
             }
-            selection = parsed
+            return parsed
         } catch {
-            throw usageError(error.description)
+            throw ValidationError(error.description)
         }
-        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw usageError("--store needs a path") }
+    }
+
+    func run() async throws {
+        let selection = try periods()
 
         let directories: [String]
         do {
@@ -113,7 +122,7 @@ struct CollectCommand: AsyncParsableCommand {
 
         // An unset secret is a warning here as in validate: the requests that need it fail
         // (nothing is sent), and the indicators on other feeds are still collected.
-        let loader = SiteLoader()
+        let loader = SiteLoader(plugins: try Plugins.catalogue())
         var exitStatus: Int32 = 0
         var problems: [String] = []
         var sites: [LoadedSite] = []
@@ -222,7 +231,7 @@ struct CollectCommand: AsyncParsableCommand {
         for id in indicators where !known.contains(id) {
             let declared = known.map { "`\($0)`" }.joined(separator: ", ")
             let owner = sites.count == 1 ? "the site declares" : "the sites declare"
-            throw usageError("--indicator: no indicator `\(id)`\(didYouMean(id, among: known)); \(owner) \(declared)")
+            throw ValidationError("--indicator: no indicator `\(id)`\(didYouMean(id, among: known)); \(owner) \(declared)")
         }
         return Set(indicators)
     }
@@ -240,11 +249,6 @@ struct CollectCommand: AsyncParsableCommand {
 
     private func printJSON(_ output: CollectOutput) throws {
         print(try ReportJSON.encode(output))
-    }
-
-    private func usageError(_ message: String) -> ExitCode {
-        StandardError.write("error: \(message)\nUsage: pioneer collect [SITE_DIR ...] (--period P | --from P --to P) [--indicator ID ...] [--store PATH] [--json]\nSee 'pioneer collect --help'.\n")
-        return ExitCode(2)
     }
 
     /// Logs go to stderr, so stdout carries only the report or the JSON.

@@ -50,7 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
             StandardError.write("\(root): no site directories (folders holding site.yaml) found\n")
             throw ExitCode(1)
         }
-        let storeFolder = try chooseStoreFolder()
+        let storeFolder = chooseStoreFolder()
+        let plugins = try Plugins.catalogue()
 
         let catalogue = DemoFeedCatalogue()
         let simulator: RunningDemoFeedSimulator
@@ -64,7 +65,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var environment = ProcessInfo.processInfo.environment
         environment["TORBAY_BI_TOKEN"] = catalogue.torbayBIToken
-        let outcome = await collect(directories, from: simulator, environment: environment, storeFolder: storeFolder.path)
+        let outcome = await collect(directories, from: simulator, catalogue: plugins, environment: environment, storeFolder: storeFolder.path)
         await simulator.stop()
 
         if storeFolder.isTemporary {
@@ -77,10 +78,10 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Runs the collection engine over every site, printing each site's report.
-    private func collect(_ directories: [String], from simulator: RunningDemoFeedSimulator,
+    private func collect(_ directories: [String], from simulator: RunningDemoFeedSimulator, catalogue: PluginCatalogue,
                          environment: [String: String], storeFolder: String) async -> DemoTotals {
         let logger = CollectCommand.logger(level: .error)
-        let loader = SiteLoader(environment: environment, requireSecrets: true)
+        let loader = SiteLoader(plugins: catalogue, environment: environment, requireSecrets: true)
         let client = FeedClient(environment: environment, limits: FeedClientLimits(maxParallel: 8, maxPerHost: 8), logger: logger)
         var totals = DemoTotals()
         for directory in directories {
@@ -129,18 +130,22 @@ struct DemoCommand: AsyncParsableCommand {
         return changed
     }
 
-    /// The folder for the stores: --store-dir, which must lie outside the sites folder, or a new temporary one.
-    private func chooseStoreFolder() throws -> (path: String, isTemporary: Bool) {
+    func validate() throws {
+        if let storeDir {
+            let store = URL(fileURLWithPath: storeDir).standardizedFileURL.resolvingSymlinksInPath().path
+            let sites = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
+            if store == sites || store.hasPrefix(sites + "/") {
+                throw ValidationError("--store-dir \(storeDir) is inside the sites folder \(root); the demo never writes into the sites, so choose a folder elsewhere")
+            }
+        }
+    }
+
+    /// The folder for the stores: --store-dir (outside the sites folder, as `validate` checks), or a new temporary one.
+    private func chooseStoreFolder() -> (path: String, isTemporary: Bool) {
         guard let storeDir else {
             let folder = FileManager.default.temporaryDirectory
                 .appendingPathComponent("pioneer-demo-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
             return (folder.path, true)
-        }
-        let store = URL(fileURLWithPath: storeDir).standardizedFileURL.resolvingSymlinksInPath().path
-        let sites = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath().path
-        if store == sites || store.hasPrefix(sites + "/") {
-            StandardError.write("error: --store-dir \(storeDir) is inside the sites folder \(root); the demo never writes into the sites, so choose a folder elsewhere\n")
-            throw ExitCode(2)
         }
         return (storeDir, false)
     }
@@ -178,28 +183,33 @@ struct DemoSiteReport {
             "  indicator-periods: \(counts.collected + counts.unchanged) collected, \(counts.notAvailable) not available, "
                 + "\(counts.failed) failed (\(summary.fetches.distinctURLs) URLs in \(formatNumber(summary.elapsed, decimals: 1)) s)",
         ]
-        let width = site.indicators.map(\.definition.id.count).max() ?? 0
+        // Fixed narrowest widths keep the sites' tables lined up with one another.
+        var table = TextTable()
+        table.indent = "  "
+        table.minimumWidths = [1: 10, 2: 12, 3: 10]
+        var failures: [[String]] = []
         for spec in site.indicators {
             let definition = spec.definition
             let results = summary.indicators.first { $0.id == definition.id }?.results ?? []
-            let latest = results.last { $0.value != nil }
-            var line = "  " + definition.id.padding(toLength: width, withPad: " ", startingAt: 0)
-                + "  " + definition.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-            if let latest, let value = latest.value {
-                line += "  \(latest.period.padding(toLength: 12, withPad: " ", startingAt: 0))  "
-                    + definition.format(value).padding(toLength: 10, withPad: " ", startingAt: 0)
+            var row = [definition.id, definition.kind.rawValue]
+            if let latest = results.last(where: { $0.value != nil }), let value = latest.value {
+                row += [latest.period, definition.format(value)]
             } else {
-                line += "  no value".padding(toLength: 26, withPad: " ", startingAt: 0)
+                row += ["no value", ""]
             }
             if let goal = site.goals.first(where: { $0.indicatorID == definition.id }) {
-                line += "  goal \(definition.format(goal.target.value)) by \(goal.target.period.label)"
-                if let rag = goal.assessment.rag { line += ", site says \(rag.rawValue)" }
+                var text = "goal \(definition.format(goal.target.value)) by \(goal.target.period.label)"
+                if let rag = goal.assessment.rag { text += ", site says \(rag.rawValue)" }
+                row.append(text)
             }
-            while line.hasSuffix(" ") { line.removeLast() }
+            table.add(row)
+            failures.append(results.filter { $0.outcome == .failed }.prefix(2).map { failure in
+                "      failed \(failure.period): \(failure.reason ?? "no reason given")"
+            })
+        }
+        for (line, failed) in zip(table.lines(), failures) {
             lines.append(line)
-            for failure in results.filter({ $0.outcome == .failed }).prefix(2) {
-                lines.append("      failed \(failure.period): \(failure.reason ?? "no reason given")")
-            }
+            lines += failed
         }
         return lines.joined(separator: "\n")
     }

@@ -26,13 +26,16 @@ struct DemoFeedsCommand: AsyncParsableCommand {
     @Option(help: "Bearer token Torbay's BI server accepts.")
     var torbayToken: String = DemoFeedCatalogue.defaultTorbayBIToken
 
-    func run() async throws {
+    func validate() throws {
         guard (0...65_535).contains(port) else {
-            throw usageError("--port must be between 0 and 65535, got \(port)")
+            throw ValidationError("--port must be between 0 and 65535, got \(port)")
         }
         guard !torbayToken.isEmpty, !torbayToken.contains(where: \.isWhitespace) else {
-            throw usageError("--torbay-token must be non-empty and without spaces")
+            throw ValidationError("--torbay-token must be non-empty and without spaces")
         }
+    }
+
+    func run() async throws {
         let catalogue = DemoFeedCatalogue(torbayBIToken: torbayToken)
         let simulator = DemoFeedSimulator(port: port, catalogue: catalogue)
         do {
@@ -43,12 +46,6 @@ struct DemoFeedsCommand: AsyncParsableCommand {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)
         }
-    }
-
-    /// Exit status 2, as for every pioneer command's usage errors.
-    private func usageError(_ message: String) -> ExitCode {
-        StandardError.write("error: \(message)\nUsage: pioneer demo-feeds [--port <port>] [--torbay-token <token>]\nSee 'pioneer demo-feeds --help'.\n")
-        return ExitCode(2)
     }
 
     private func printListing(baseURL: String, catalogue: DemoFeedCatalogue) {

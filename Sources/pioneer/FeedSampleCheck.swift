@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import PioneerCollect
 import PioneerConfig
+import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore

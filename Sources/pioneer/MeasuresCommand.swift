@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import PioneerCollect
 import PioneerConfig
+import PioneerCore
 import PioneerKit
 import PioneerStore
 
@@ -53,17 +54,25 @@ struct MeasuresCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
     var store: String?
 
-    func run() throws {
-        let selection: PeriodSelection?
+    func validate() throws {
+        _ = try periods()
+        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
+    }
+
+    /// The periods --from and --to select, nil for every period.
+    private func periods() throws(ValidationError) -> PeriodSelection? {
         do {
-            selection = try PeriodSelection.parse(period: nil, from: from, to: to, offersPeriod: false)
+            return try PeriodSelection.parse(period: nil, from: from, to: to, offersPeriod: false)
         } catch {
-            throw usageError(error.description)
+            throw ValidationError(error.description)
         }
-        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw usageError("--store needs a path") }
+    }
+
+    func run() throws {
+        let selection = try periods()
         let loaded: LoadedSite
         do {
-            loaded = try SiteLoader().load(directory: siteDirectory)
+            loaded = try SiteLoader(plugins: try Plugins.catalogue()).load(directory: siteDirectory)
         } catch {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)
@@ -71,7 +80,7 @@ struct MeasuresCommand: ParsableCommand {
         let site = loaded.site
         if let indicator, site.indicator(id: indicator) == nil {
             let known = site.indicators.map(\.definition.id)
-            throw usageError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            throw ValidationError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
         }
         let path = store ?? MeasureStore.defaultPath(siteDirectory: site.directory)
         guard FileManager.default.fileExists(atPath: path) else {
@@ -113,10 +122,5 @@ struct MeasuresCommand: ParsableCommand {
                 print(try listing.json())
             }
         }
-    }
-
-    private func usageError(_ message: String) -> ExitCode {
-        StandardError.write("error: \(message)\nSee 'pioneer measures --help'.\n")
-        return ExitCode(2)
     }
 }

@@ -27,23 +27,45 @@ struct Pioneer: AsyncParsableCommand {
         ]
     )
 
+    /// "error: …", as every other message pioneer writes, rather than argument-parser's "Error: …".
+    static var _errorPrefix: String { "error: " }
+
     /// Runs the command, with usage errors exiting 2 rather than argument-parser's 64,
     /// and a closed output pipe ending the run quietly rather than with a signal.
+    ///
+    /// A usage error is a ``ValidationError``: thrown by a subcommand's `validate()` when the
+    /// options alone show it, or by its `run()` when only the sites do (an `--indicator`
+    /// no site declares). Either way it is printed with the subcommand's usage.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        let command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exitOnUsageError(fullMessage(for: error), code: exitCode(for: error))
+            exit(withError: error)
+        }
+        do {
+            var command = command
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as ValidationError {
+            let subcommand = type(of: command)
+            let name = ([Pioneer._commandName] + (subcommand == Pioneer.self ? [] : [subcommand._commandName])).joined(separator: " ")
+            exitOnUsageError("\(_errorPrefix)\(error.message)\nUsage: \(usageString(for: subcommand))\n  See '\(name) --help' for more information.",
+                             code: .validationFailure)
         } catch {
-            if exitCode(for: error) == .validationFailure {
-                StandardError.write(fullMessage(for: error) + "\n")
-                Foundation.exit(2)
-            }
             exit(withError: error)
         }
+    }
+
+    /// Writes `message` and exits 2 when `code` is argument-parser's usage error.
+    private static func exitOnUsageError(_ message: String, code: ExitCode) {
+        guard code == .validationFailure else { return }
+        StandardError.write(message + "\n")
+        Foundation.exit(2)
     }
 }

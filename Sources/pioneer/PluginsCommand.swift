@@ -1,6 +1,6 @@
 // `pioneer plugins`: the indicator plugins this build knows.
 import ArgumentParser
-import PioneerPlugins
+import PioneerCollect
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,10 +9,10 @@ struct PluginsCommand: ParsableCommand {
     )
 
     func run() throws {
-        let width = PluginCatalogue.names.map(\.count).max() ?? 0
-        for plugin in PluginCatalogue.all.sorted(by: { $0.name < $1.name }) {
-            let pad = String(repeating: " ", count: width - plugin.name.count)
-            print("\(plugin.name)\(pad)  \(plugin.summary)")
+        var table = TextTable()
+        for factory in try Plugins.catalogue().factories {
+            table.add([factory.name, factory.summary])
         }
+        print(table.render())
     }
 }

@@ -50,18 +50,21 @@ struct RunsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
     var store: String?
 
-    func run() throws {
+    func validate() throws {
         guard (1...10_000).contains(limit) else {
-            throw usageError("--limit must be a whole number from 1 to 10000, not \(limit)")
+            throw ValidationError("--limit must be a whole number from 1 to 10000, not \(limit)")
         }
-        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw usageError("--store needs a path") }
+        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
         if runID != nil, failures {
-            throw usageError("--run already shows that run's failures; give --run or --failures, not both")
+            throw ValidationError("--run already shows that run's failures; give --run or --failures, not both")
         }
+    }
+
+    func run() throws {
         let site: String
         let directory: String
         do {
-            let loaded = try SiteLoader().load(directory: siteDirectory)
+            let loaded = try SiteLoader(plugins: try Plugins.catalogue()).load(directory: siteDirectory)
             site = loaded.site.id
             directory = loaded.site.directory
         } catch {
@@ -116,10 +119,5 @@ struct RunsCommand: ParsableCommand {
         case .table: print(RunListing.detail(run, outcomes: outcomes))
         case .json: print(try RunListing(runs: [run], outcomes: [id: outcomes]).json())
         }
-    }
-
-    private func usageError(_ message: String) -> ExitCode {
-        StandardError.write("error: \(message)\nSee 'pioneer runs --help'.\n")
-        return ExitCode(2)
     }
 }

@@ -2,6 +2,7 @@
 // file:line:column, before anything is collected.
 import ArgumentParser
 import Foundation
+import PioneerCollect
 import PioneerConfig
 import PioneerCore
 import PioneerKit
@@ -50,25 +51,15 @@ struct ValidateCommand: AsyncParsableCommand {
     var quiet = false
 
     @Option(help: ArgumentHelp("`text` (problems on stderr, table on stdout) or `json` (everything on stdout).", valueName: "format"))
-    var format: String = "text"
+    var format: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("Also fetch each valid site's feeds for this period (`2026-03`, `2026Q1`, `FY2025-26`) and run every indicator's extraction, storing nothing.", valueName: "period"))
-    var sample: String?
+    @Option(help: ArgumentHelp("Also fetch each valid site's feeds for this period (`2026-03`, `2026Q1`, `FY2025-26`) and run every indicator's extraction, storing nothing.", valueName: "period"),
+            transform: PeriodArgument.parse)
+    var sample: Period?
 
     func run() async throws {
-        guard let outputFormat = OutputFormat(rawValue: format) else {
-            Self.writeError("error: --format must be `text` or `json`, not `\(format)`\nSee 'pioneer validate --help'.\n")
-            throw ExitCode(2)
-        }
-        var samplePeriod: Period?
-        if let sample {
-            do {
-                samplePeriod = try Period(parsing: sample)
-            } catch {
-                Self.writeError("error: --sample: \(error)\nSee 'pioneer validate --help'.\n")
-                throw ExitCode(2)
-            }
-        }
+        let outputFormat = format
+        let samplePeriod = sample
         let directories: [String]
         do {
             directories = siteDirectories.isEmpty ? try SiteLoader.discover(root: root) : siteDirectories
@@ -83,7 +74,7 @@ struct ValidateCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
 
-        let loader = SiteLoader()
+        let loader = SiteLoader(plugins: try Plugins.catalogue())
         var results: [SiteResult] = []
         for directory in directories {
             do {
@@ -106,7 +97,7 @@ struct ValidateCommand: AsyncParsableCommand {
         if !valid || results.contains(where: { $0.sample?.failed ?? false }) { throw ExitCode(1) }
     }
 
-    enum OutputFormat: String {
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
 
@@ -153,21 +144,16 @@ struct ValidateCommand: AsyncParsableCommand {
 
     /// One row per indicator: site, indicator, kind, period, plugin, goals.
     static func table(_ sites: [Site]) -> String {
-        var rows = [["SITE", "INDICATOR", "KIND", "PERIOD", "PLUGIN", "GOALS"]]
+        var table = TextTable(["SITE", "INDICATOR", "KIND", "PERIOD", "PLUGIN", "GOALS"])
         for site in sites {
             for indicator in site.indicators {
                 let definition = indicator.definition
                 let goals = site.goals.count { $0.indicatorID == definition.id }
-                rows.append([site.id, definition.id, definition.kind.rawValue, definition.periodType.rawValue,
-                             indicator.plugin, String(goals)])
+                table.add([site.id, definition.id, definition.kind.rawValue, definition.periodType.rawValue,
+                           indicator.plugin, String(goals)])
             }
         }
-        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
+        return table.render() + "\n"
     }
 
     // MARK: JSON

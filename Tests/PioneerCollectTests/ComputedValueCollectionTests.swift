@@ -74,7 +74,7 @@ struct ComputedValueCollectionTests {
             defer { try? FileManager.default.removeItem(at: folder) }
             try yaml(baseURL).write(to: directory.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
 
-            let loaded = try SiteLoader(environment: [:]).load(directory: directory.path)
+            let loaded = try SiteLoader(plugins: .builtIn(adding: []), environment: [:]).load(directory: directory.path)
             let store = try MeasureStore(path: folder.appendingPathComponent("store.sqlite").path)
             let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
                                           options: .init(today: TestSite.julyFirst))

@@ -87,7 +87,7 @@ import Testing
                   path: /readmissions
             """
         try? yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        return try SiteLoader(environment: [:], plugins: [FieldsPlugin.self]).load(directory: site.path)
+        return try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:]).load(directory: site.path)
     }
 
     @Test func dueAfterIsReadIntoTheDefinition() throws {

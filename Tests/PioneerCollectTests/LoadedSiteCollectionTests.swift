@@ -5,6 +5,7 @@ import PioneerConfig
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerCore
 import Testing
 
 @Suite(.timeLimit(.minutes(1)))
@@ -55,7 +56,7 @@ struct LoadedSiteCollectionTests {
             let directory = try writeSite(port: feed.port)
             defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
             let environment = ["YAMLSHIRE_TOKEN": "s3cret"]
-            let loaded = try SiteLoader(environment: environment, requireSecrets: true, plugins: [FieldsPlugin.self])
+            let loaded = try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: environment, requireSecrets: true)
                 .load(directory: directory.path)
             let store = try MeasureStore(path: MeasureStore.defaultPath(siteDirectory: loaded.site.directory))
             #expect(store.path.hasPrefix(directory.path))
@@ -75,7 +76,7 @@ struct LoadedSiteCollectionTests {
         let directory = try writeSite(port: 1)
         defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
         let error = #expect(throws: ConfigError.self) {
-            try SiteLoader(environment: [:], requireSecrets: true, plugins: [FieldsPlugin.self]).load(directory: directory.path)
+            try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:], requireSecrets: true).load(directory: directory.path)
         }
         #expect(error?.description.contains("YAMLSHIRE_TOKEN") == true)
         #expect(error?.description.contains("site.yaml:") == true)

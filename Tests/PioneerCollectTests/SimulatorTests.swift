@@ -235,7 +235,7 @@ import Testing
     @Test func everyFeedPathOfEveryExampleSiteAnswers() throws {
         let directories = try SiteLoader.discover(root: Self.sitesFolder)
         #expect(directories.count >= 4)
-        let loader = SiteLoader(environment: ["TORBAY_BI_TOKEN": DemoFeedCatalogue.defaultTorbayBIToken])
+        let loader = SiteLoader(plugins: .builtIn(adding: []), environment: ["TORBAY_BI_TOKEN": DemoFeedCatalogue.defaultTorbayBIToken])
         var checked = 0
         for directory in directories {
             let loaded = try loader.load(directory: directory)
@@ -261,7 +261,7 @@ import Testing
     }
 
     @Test func everyExampleSiteCoversTheFourKindsWithGoals() throws {
-        let loader = SiteLoader(environment: ["TORBAY_BI_TOKEN": DemoFeedCatalogue.defaultTorbayBIToken])
+        let loader = SiteLoader(plugins: .builtIn(adding: []), environment: ["TORBAY_BI_TOKEN": DemoFeedCatalogue.defaultTorbayBIToken])
         var periodTypes: Set<PeriodType> = []
         for directory in try SiteLoader.discover(root: Self.sitesFolder) {
             let site = try loader.load(directory: directory).site

@@ -6,6 +6,7 @@
 // of a file carries `<!-- snippet: fragment -->` and is only parsed.
 import Foundation
 import PioneerKit
+import PioneerCore
 import Testing
 @testable import PioneerConfig
 
@@ -384,7 +385,7 @@ enum SnippetCheck {
         try folder.write("\(name)/\(SiteLoader.fileName)", site)
         let environment = Dictionary(variables(in: site).map { ($0, "snippet-test-value") }, uniquingKeysWith: { first, _ in first })
         do {
-            _ = try SiteLoader(environment: environment).load(directory: "\(folder.path)/\(name)")
+            _ = try SiteLoader(plugins: .builtIn(adding: []), environment: environment).load(directory: "\(folder.path)/\(name)")
             return []
         } catch {
             return error.errors.map { issue in

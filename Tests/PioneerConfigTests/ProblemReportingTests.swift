@@ -4,6 +4,7 @@
 // that asks only about its own section.
 import PioneerKit
 import PioneerPlugins
+import PioneerCore
 import Testing
 @testable import PioneerConfig
 
@@ -92,7 +93,7 @@ struct ProblemReportingTests {
         with: "    plugin: rate\n    config:\n      numerator: { value: 12 }\n      denominator: { population: aged_65_plus }")
 
     static func catalogueLoader() -> SiteLoader {
-        SiteLoader(environment: SiteFixture.environment, plugins: PluginCatalogue.all + [FeedCountPlugin.self])
+        SiteLoader(plugins: .builtIn(adding: [PluginFactory(FeedCountPlugin.self)]), environment: SiteFixture.environment)
     }
 
     @Test("a population written with thousands separators is reported once, with the number meant")
@@ -207,7 +208,7 @@ struct ProblemReportingTests {
 
     @Test("an error elsewhere in the file does not make a correct plugin config fail")
     func unrelatedErrorDoesNotFailAPlugin() throws {
-        let loader = SiteLoader(environment: SiteFixture.environment, plugins: [FeedCountPlugin.self, SectionOnlyPlugin.self])
+        let loader = SiteLoader(plugins: .testing([PluginFactory(FeedCountPlugin.self), PluginFactory(SectionOnlyPlugin.self)]), environment: SiteFixture.environment)
         let correct = SiteFixture.replacing("      feed: bi\n      path: /reablement", with: "      feed: bi\n      weeks: 18")
             .replacingOccurrences(of: "    decimals: 1\n    plugin: feed-count", with: "    decimals: 1\n    plugin: section-only")
         #expect(try SiteFixture.load(correct, loader: loader).plugins["still-at-home-91"] is SectionOnlyPlugin)

@@ -2,6 +2,7 @@
 // load YAML text and find the issue a test expects.
 import Foundation
 import PioneerKit
+import PioneerCore
 import Testing
 @testable import PioneerConfig
 
@@ -110,7 +111,7 @@ enum SiteFixture {
     }
 
     static func loader(environment: [String: String] = environment, requireSecrets: Bool = false) -> SiteLoader {
-        SiteLoader(environment: environment, requireSecrets: requireSecrets, plugins: [FeedCountPlugin.self])
+        SiteLoader(plugins: .testing([PluginFactory(FeedCountPlugin.self)]), environment: environment, requireSecrets: requireSecrets)
     }
 
     /// Loads `text` as sites/torbay/site.yaml.

@@ -3,6 +3,7 @@
 import Foundation
 import PioneerKit
 import PioneerPlugins
+import PioneerCore
 import Testing
 @testable import PioneerConfig
 
@@ -25,8 +26,8 @@ struct SiteSafetyTests {
     }
 
     private func issues(path: String) -> [ConfigIssue] {
-        SiteFixture.issues(site(path: path), loader: SiteLoader(environment: SiteFixture.environment,
-                                                                plugins: PluginCatalogue.all + [FeedCountPlugin.self]))
+        SiteFixture.issues(site(path: path), loader: SiteLoader(plugins: .builtIn(adding: [PluginFactory(FeedCountPlugin.self)]),
+                                                                environment: SiteFixture.environment))
     }
 
     @Test("a path whose .. climbs out of base_url is an error at the path's line and column")

@@ -1,7 +1,9 @@
-// Walks Plugins/ and fails when a plugin folder is not registered, declared, documented or tested
-// (after Telegraf's plugins/all_test.go and README linter).
+// Walks Plugins/ and fails when a plugin folder is not registered, declared, documented or tested,
+// or when its folder, target, type and YAML name disagree (after Telegraf's plugins/all_test.go
+// and README linter).
 import Foundation
 import PioneerConfig
+import PioneerCore
 import PioneerKit
 import PioneerPlugins
 import PioneerTesting
@@ -24,7 +26,12 @@ struct PluginConventionTests {
     }
 
     @Test func thePluginsFolderIsFound() {
-        #expect(Self.folders.count >= PluginCatalogue.all.count, "found \(Self.folders) under \(Self.pluginsFolder.path)")
+        #expect(Self.folders.count >= PluginCatalogue.builtInFactories.count, "found \(Self.folders) under \(Self.pluginsFolder.path)")
+    }
+
+    @Test func builtInPluginsHaveNamesOfTheirOwn() throws {
+        let catalogue = try PluginCatalogue.builtIn()
+        #expect(catalogue.names.count == PluginCatalogue.builtInFactories.count)
     }
 
     @Test(arguments: folders)
@@ -32,8 +39,35 @@ struct PluginConventionTests {
         // Compared into a Bool first: a failed #expect prints its operands, and the manifest
         // would bury the one line that says what to add.
         let manifest = try String(contentsOf: Self.root.appending(path: "Package.swift"), encoding: .utf8)
-        let declared = manifest.contains(#", "\#(folder)"),"#) || manifest.contains(#", "\#(folder)")"#)
-        #expect(declared, "Plugins/\(folder) has no line in Package.swift's `indicatorPlugins`: add (\"<Target>\", \"\(folder)\")")
+        let line = manifest.components(separatedBy: "\n").first { $0.hasPrefix("let indicatorPluginNames = [") } ?? ""
+        let declared = line.contains("\"\(folder)\"")
+        #expect(declared, "Plugins/\(folder) is not named in Package.swift's `indicatorPluginNames`: add \"\(folder)\"")
+    }
+
+    /// One name per plugin: folder `CareHomeDeaths`, type `CareHomeDeathsIndicatorPlugin` (the
+    /// target, `CareHomeDeathsPlugin`, is made from the folder's name in Package.swift), YAML
+    /// name `care-home-deaths` in the type, the sample and the built-in catalogue.
+    @Test(arguments: folders)
+    func folderTypeAndYAMLNameAgree(folder: String) throws {
+        let type = "\(folder)IndicatorPlugin"
+        let name = Self.yamlName(folder: folder)
+        let types = try Self.pluginTypes(in: sources(folder))
+        #expect(types == [type], "Plugins/\(folder) should define one plugin type, `\(type)`; it defines \(types)")
+        let namesItself = try sources(folder).contains("static let name = \"\(name)\"")
+        #expect(namesItself, "\(type) in Plugins/\(folder) should say `static let name = \"\(name)\"`")
+        let sampleName = Self.pluginName(in: try text(folder, "sample.yaml"))
+        #expect(sampleName == name, "Plugins/\(folder)/sample.yaml should say `plugin: \(name)`")
+        let registered = PluginCatalogue.builtInFactories.contains { $0.name == name }
+        #expect(registered, "no built-in plugin is named `\(name)`; add `PluginFactory(\(type).self)` and the import of \(folder)Plugin to Sources/PioneerPlugins/PluginCatalogue+BuiltIn.swift")
+    }
+
+    @Test("a folder's YAML name is its name in lowercase words joined by hyphens")
+    func yamlNamesFollowTheFolder() {
+        #expect(Self.yamlName(folder: "CareHomeDeaths") == "care-home-deaths")
+        #expect(Self.yamlName(folder: "JSON") == "json")
+        #expect(Self.yamlName(folder: "CSV") == "csv")
+        #expect(Self.yamlName(folder: "ADXReturn") == "adx-return")
+        #expect(Self.yamlName(folder: "Falls2") == "falls2")
     }
 
     @Test(arguments: folders)
@@ -94,14 +128,11 @@ struct PluginConventionTests {
         let pluginName = reader.string("plugin", required: true) ?? ""
         let config = reader.node("config", required: true)
         reader.finish()
-        let plugin = try #require(PluginCatalogue.plugin(named: pluginName),
-                                  "\(file) names plugin `\(pluginName)`, which PluginCatalogue.all does not register; add the target's import and the type to `all` in Sources/PioneerPlugins/PluginCatalogue.swift")
-        let typeName = String(describing: plugin)
-        let definedHere = try sources(folder).contains("struct \(typeName)")
-        #expect(definedHere, "the plugin `\(pluginName)` (\(typeName)) registered for \(file) is not defined in Plugins/\(folder)")
+        let factory = try #require(try PluginCatalogue.builtIn().factory(named: pluginName),
+                                   "\(file) names plugin `\(pluginName)`, which no built-in factory registers; add `PluginFactory(\(folder)IndicatorPlugin.self)` to Sources/PioneerPlugins/PluginCatalogue+BuiltIn.swift")
         let definition = try #require(indicator, "\(file): \(issues.issues.map(\.description))")
         let setup = PluginSetup(site: .testSite, indicator: definition, feeds: SiteInfo.testFeeds)
-        let configured = plugin.configure(config ?? ConfigLiteral.null.node(), setup: setup, issues: issues)
+        let configured = factory.configure(config ?? ConfigLiteral.null.node(), setup: setup, issues: issues)
         if let first = issues.issues.first {
             Issue.record("\(first)\(issues.issues.count > 1 ? " (and \(issues.issues.count - 1) more)" : "")")
         }
@@ -122,10 +153,9 @@ struct PluginConventionTests {
     }
 
     @Test func everyRegisteredPluginHasAFolder() throws {
-        let allSources = try Self.folders.map { try sources($0) }.joined()
-        for plugin in PluginCatalogue.all {
-            let defined = allSources.contains("struct \(String(describing: plugin))")
-            #expect(defined, "\(plugin.name) is registered but defined in no folder under Plugins/")
+        let names = Self.folders.map { Self.yamlName(folder: $0) }
+        for factory in PluginCatalogue.builtInFactories {
+            #expect(names.contains(factory.name), "`\(factory.name)` is registered but no folder under Plugins/ has that name")
         }
     }
 
@@ -146,6 +176,25 @@ struct PluginConventionTests {
             .filter { $0.hasSuffix(".swift") }.sorted()
             .map { try String(contentsOf: url.appending(path: $0), encoding: .utf8) }
             .joined(separator: "\n")
+    }
+
+    /// The YAML name a folder's plugin takes: `CareHomeDeaths` → `care-home-deaths`, `JSON` → `json`.
+    static func yamlName(folder: String) -> String {
+        let letters = Array(folder)
+        var name = ""
+        for (index, letter) in letters.enumerated() {
+            if letter.isUppercase, index > 0 {
+                let previous = letters[index - 1]
+                let next = index + 1 < letters.count ? letters[index + 1] : nil
+                // A word starts at a capital after a small letter or digit (`HomeDeaths`), or at
+                // the last capital of an acronym followed by a small letter (`ADXReturn`).
+                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) {
+                    name += "-"
+                }
+            }
+            name += letter.lowercased()
+        }
+        return name
     }
 
     /// Names of `struct X: IndicatorPlugin` declarations.

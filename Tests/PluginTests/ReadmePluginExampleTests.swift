@@ -5,6 +5,7 @@ import Foundation
 import PioneerConfig
 import PioneerKit
 import PioneerTesting
+import PioneerCore
 import Testing
 
 @Suite("README plugin example")
@@ -54,7 +55,7 @@ struct ReadmePluginExampleTests {
             config: { feed: bi, weeks: 18 }
 
         """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-        let loader = SiteLoader(environment: [:], plugins: [WaitingListIndicatorPlugin.self])
+        let loader = SiteLoader(plugins: try PluginCatalogue([PluginFactory(WaitingListIndicatorPlugin.self)]), environment: [:])
         let error = try #require(throws: ConfigError.self) { try loader.load(directory: site.path) }
         #expect(error.errors.count == 1, "\(error)")
         #expect(error.errors.first?.path == "feeds.bi.timeout", "\(error)")

@@ -1,4 +1,5 @@
 // Plain-text tables with aligned columns, for summaries a person reads in a terminal.
+// Every command's table goes through this one renderer.
 
 /// Columns of text, padded to line up; numbers right-aligned.
 ///
@@ -7,13 +8,20 @@
 /// table.add(["emergency-admissions-65", "6"])
 /// print(table.render())
 /// ```
+///
+/// A table without a header (an empty one) renders only its rows.
 public struct TextTable: Sendable {
     public var header: [String]
     public var rows: [[String]] = []
     /// Indices of columns aligned to the right.
     public var rightAligned: Set<Int>
+    /// The narrowest each column may be, by index, so that tables printed one after
+    /// another line up; a longer cell still widens its column.
+    public var minimumWidths: [Int: Int] = [:]
+    /// Put before every line.
+    public var indent = ""
 
-    public init(_ header: [String], rightAligned: Set<Int> = []) {
+    public init(_ header: [String] = [], rightAligned: Set<Int> = []) {
         self.header = header
         self.rightAligned = rightAligned
     }
@@ -24,9 +32,14 @@ public struct TextTable: Sendable {
 
     /// The table as lines joined by newlines, without a trailing newline; columns two spaces apart.
     public func render() -> String {
-        let all = [header] + rows
+        lines().joined(separator: "\n")
+    }
+
+    /// The table's lines, the header's first when there is one; trailing spaces removed.
+    public func lines() -> [String] {
+        let all = (header.isEmpty ? [] : [header]) + rows
         let columns = all.map(\.count).max() ?? 0
-        var widths = [Int](repeating: 0, count: columns)
+        var widths = (0..<columns).map { minimumWidths[$0] ?? 0 }
         for row in all {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
         }
@@ -37,7 +50,7 @@ public struct TextTable: Sendable {
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
                 cells.append(rightAligned.contains(index) ? pad + cell : cell + pad)
             }
-            return String(cells.joined(separator: "  ").reversed().drop(while: { $0 == " " }).reversed())
-        }.joined(separator: "\n")
+            return String((indent + cells.joined(separator: "  ")).reversed().drop(while: { $0 == " " }).reversed())
+        }
     }
 }

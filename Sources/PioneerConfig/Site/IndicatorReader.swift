@@ -3,15 +3,14 @@
 import Foundation
 import PioneerCore
 import PioneerKit
-import PioneerPlugins
 
 /// Reads `indicators:` into ``IndicatorSpec``s and configured plugins, reporting every problem.
 struct IndicatorReader {
     let site: SiteInfo
     let feeds: Set<String>
     let issues: IssueCollector
-    /// The plugins to look names up in; the catalogue unless a test supplies others.
-    let plugins: [any IndicatorPlugin.Type]
+    /// The plugins `plugin:` may name.
+    let plugins: PluginCatalogue
 
     /// What was read: valid indicators, their configured plugins, and every id
     /// declared (valid or not), so goals are not told an indicator is unknown when it
@@ -77,7 +76,7 @@ struct IndicatorReader {
         let dueAfter = readDueAfter(reader)
         let factor = readFactor(reader, valueType: valueType)
         let description = reader.string("description")
-        let pluginType = readPlugin(reader)
+        let factory = readPlugin(reader)
         let config = reader.node("config")
             ?? ConfigNode(.null, location: item["plugin"]?.location ?? item.location,
                           path: item.path.isEmpty ? "config" : "\(item.path).config")
@@ -92,9 +91,10 @@ struct IndicatorReader {
             id: id ?? "indicators[\(index)]", name: name ?? "", kind: kind ?? .process, valueType: valueType,
             unit: unit ?? "", periodType: periodType, better: better ?? .neutral, decimals: decimals,
             factor: factor, description: description, dueAfter: dueAfter.lag)
-        guard let pluginType, let pluginName = reader.node["plugin"]?.scalar else { return (nil, nil, id) }
+        guard let factory, let pluginName = reader.node["plugin"]?.scalar else { return (nil, nil, id) }
         let pluginErrorsBefore = errorCount
-        let plugin = configure(pluginType, config: config, definition: definition)
+        let setup = PluginSetup(site: site, indicator: definition, feeds: feeds)
+        let plugin = factory.configure(config, setup: setup, issues: issues)
         if plugin == nil, errorCount == pluginErrorsBefore {
             issues.error("plugin `\(pluginName)` did not accept this configuration", at: config)
         }
@@ -104,13 +104,6 @@ struct IndicatorReader {
         }
         let spec = IndicatorSpec(definition: definition, plugin: pluginName, config: config, location: item.location)
         return (spec, plugin, id)
-    }
-
-    private func configure<Plugin: IndicatorPlugin>(
-        _ type: Plugin.Type, config: ConfigNode, definition: IndicatorDefinition
-    ) -> (any IndicatorPlugin)? {
-        let setup = PluginSetup(site: site, indicator: definition, feeds: feeds)
-        return type.configure(config, setup: setup, issues: issues)
     }
 
     private var errorCount: Int { issues.issues.count(where: { $0.severity == .error }) }
@@ -177,14 +170,10 @@ struct IndicatorReader {
         return factor
     }
 
-    private func readPlugin(_ reader: ConfigReader) -> (any IndicatorPlugin.Type)? {
+    private func readPlugin(_ reader: ConfigReader) -> PluginFactory? {
         guard let name = reader.string("plugin", required: true), let node = reader.node["plugin"] else { return nil }
-        if let plugin = plugins.first(where: { $0.name == name }) { return plugin }
-        let names = plugins.map { $0.name }.sorted()
-        let known = names.isEmpty
-            ? "no plugins are registered in this build"
-            : "registered plugins: " + names.map { "`\($0)`" }.joined(separator: ", ")
-        issues.error("unknown plugin `\(name)`\(didYouMean(name, among: names)); \(known) (see `pioneer plugins`)", at: node)
+        if let factory = plugins.factory(named: name) { return factory }
+        issues.error(plugins.unknownNameMessage(name), at: node)
         return nil
     }
 }

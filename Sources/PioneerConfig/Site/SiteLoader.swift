@@ -2,8 +2,7 @@
 // (missing folders, unreadable or oversized files, encodings) and the whole check.
 public import Foundation
 public import PioneerKit
-import PioneerCore
-import PioneerPlugins
+public import PioneerCore
 
 /// Loads and checks sites from `sites/<site-id>/site.yaml`.
 ///
@@ -15,7 +14,7 @@ import PioneerPlugins
 /// wants all or nothing.
 ///
 /// ```swift
-/// let loader = SiteLoader()
+/// let loader = SiteLoader(plugins: try PluginCatalogue.builtIn())
 /// for directory in try SiteLoader.discover() {
 ///     let loaded = try loader.load(directory: directory)
 ///     print(loaded.site.name, loaded.warnings.count)
@@ -28,14 +27,15 @@ public struct SiteLoader: Sendable {
     public var environment: [String: String]
     public var requireSecrets: Bool
     /// The plugins `plugin:` may name.
-    public var plugins: [any IndicatorPlugin.Type]
+    public var plugins: PluginCatalogue
 
     /// - Parameters:
+    ///   - plugins: The plugins `plugin:` may name; the caller builds the catalogue
+    ///     (`pioneer` starts from the built-in plugins), so this stage knows no plugin itself.
     ///   - environment: Where `${VAR}` references are looked up.
     ///   - requireSecrets: Whether an unset variable is an error rather than a warning.
-    ///   - plugins: The plugins `plugin:` may name; the built-in catalogue unless given.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment, requireSecrets: Bool = false,
-                plugins: [any IndicatorPlugin.Type] = PluginCatalogue.all) {
+    public init(plugins: PluginCatalogue, environment: [String: String] = ProcessInfo.processInfo.environment,
+                requireSecrets: Bool = false) {
         self.environment = environment
         self.requireSecrets = requireSecrets
         self.plugins = plugins

@@ -2,7 +2,6 @@
 // indicators (with their plugins) and goals, collecting every problem on the way.
 import PioneerCore
 import PioneerKit
-import PioneerPlugins
 
 /// Reads a site file's ``ConfigNode`` tree into a ``Site``.
 struct SiteReader {
@@ -11,7 +10,7 @@ struct SiteReader {
     let folderName: String
     let file: String
     let references: EnvironmentReferences
-    let plugins: [any IndicatorPlugin.Type]
+    let plugins: PluginCatalogue
     let issues: IssueCollector
 
     /// The site and its configured plugins, or nil when errors leave no usable site.

@@ -1,6 +1,5 @@
 // What loading a site gives the later stages: the site, each indicator's configured
 // plugin, and the warnings worth showing even though the site is valid.
-public import PioneerCore
 public import PioneerKit
 
 /// A site read and checked from its `site.yaml`, ready to collect.

@@ -8,7 +8,7 @@ public import PioneerKit
 ///
 /// NHS numbers are compared with spaces removed; a person listed twice among the deaths
 /// counts once (their first row). Deaths with a blank NHS number cannot be matched and are
-/// left out. See `Plugins/CambridgeCareHomeDeaths/README.md`.
+/// left out. See `Plugins/CareHomeDeaths/README.md`.
 public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
     public static let name = "care-home-deaths"
     public static let summary = "Care home residents who died in hospital, as a share of care home residents' deaths (joins a JSON register to a CSV of deaths)."
