@@ -70,9 +70,10 @@ struct MeasuresCommand: ParsableCommand {
 
     func run() throws {
         let selection = try periods()
+        let loader = SiteLoader(plugins: try Plugins.catalogue())
         let loaded: LoadedSite
         do {
-            loaded = try SiteLoader(plugins: try Plugins.catalogue()).load(directory: siteDirectory)
+            loaded = try loader.load(directory: siteDirectory)
         } catch {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)

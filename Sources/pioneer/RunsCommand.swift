@@ -63,8 +63,9 @@ struct RunsCommand: ParsableCommand {
     func run() throws {
         let site: String
         let directory: String
+        let loader = SiteLoader(plugins: try Plugins.catalogue())
         do {
-            let loaded = try SiteLoader(plugins: try Plugins.catalogue()).load(directory: siteDirectory)
+            let loaded = try loader.load(directory: siteDirectory)
             site = loaded.site.id
             directory = loaded.site.directory
         } catch {

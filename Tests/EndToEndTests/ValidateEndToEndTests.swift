@@ -166,6 +166,7 @@ struct ValidateEndToEndTests {
 
         let usage = try await runValidate(["validate", "--format", "xml"], in: root)
         #expect(usage.status == 2)
-        #expect(usage.stderr.contains("--format must be `text` or `json`, not `xml`"))
+        #expect(usage.stderr.contains("error: The value 'xml' is invalid for '--format <format>'. Please provide one of 'text' and 'json'."), "\(usage.stderr)")
+        #expect(usage.stderr.contains("Usage: pioneer validate"), "\(usage.stderr)")
     }
 }

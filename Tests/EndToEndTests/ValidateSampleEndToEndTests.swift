@@ -92,6 +92,6 @@ struct ValidateSampleEndToEndTests {
     @Test func anUnreadableSamplePeriodIsAUsageError() async throws {
         let run = try await validate(Self.site(baseURL: "http://127.0.0.1:9", numberFormat: nil), ["sites/testshire", "--sample", "March"])
         #expect(run.status == 2)
-        #expect(run.stderr.contains("error: --sample: "), "\(run.stderr)")
+        #expect(run.stderr.contains("error: The value 'March' is invalid for '--sample <period>': "), "\(run.stderr)")
     }
 }
