@@ -89,7 +89,8 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        _ = try periods()
+        // Which periods is checked in `run`: argument-parser validates before it reports
+        // unknown options, and `pioneer collect --bogus` should hear about `--bogus`.
         if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
     }
 
