@@ -47,3 +47,37 @@ struct CLIEndToEndTests {
         #expect(process.terminationStatus == 0)
     }
 }
+
+@Suite("pioneer plugins and usage errors", .timeLimit(.minutes(1)))
+struct PluginsAndUsageEndToEndTests {
+    @Test func pluginsListsEveryBuiltInPluginByNameInOneAlignedColumn() async throws {
+        let run = try await PioneerBinary.run(["plugins"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.map { $0.split(separator: " ").first.map(String.init) ?? "" } == ["care-home-deaths", "csv", "json", "rate", "survey"])
+        // Every summary starts in the same column, two spaces after the longest name.
+        let column = "care-home-deaths".count + 2
+        for line in lines {
+            let summaryStart = line.index(line.startIndex, offsetBy: column)
+            #expect(line[line.index(before: summaryStart)] == " " && line[summaryStart] != " ", "\(line)")
+        }
+    }
+
+    @Test func aUsageErrorFoundWhileRunningShowsTheSubcommandsUsage() async throws {
+        let run = try await PioneerBinary.run(["collect"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("error: say which periods to collect"), "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: pioneer collect [<site-directories> ...] [--period <period>]"), "\(run.stderr)")
+        #expect(run.stderr.contains("See 'pioneer collect --help' for more information."), "\(run.stderr)")
+    }
+
+    @Test func everyUsageErrorNamesItsSubcommandsUsage() async throws {
+        for arguments in [["runs", "sites/torbay", "--limit", "0"], ["demo-feeds", "--port", "70000"],
+                          ["bench-feeds", "--port", "-5"], ["validate", "--sample", "March"]] {
+            let run = try await PioneerBinary.run(arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.hasPrefix("error: "), "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("Usage: pioneer \(arguments[0])"), "\(arguments): \(run.stderr)")
+        }
+    }
+}
