@@ -1,7 +1,8 @@
 // swift-tools-version: 6.2
 // Pioneer: monitoring the sites of a national integrated care programme.
-// The targets follow the data: config → plugins → feeds → store → collect → CLI, each
-// depending only on earlier ones (docs/architecture.md draws the graph).
+// The targets follow the data: config, plugins, feeds, store, collect, with the CLI on top.
+// No stage depends on a later one; the CLI builds the plugin catalogue and joins them
+// (docs/architecture.md draws the graph).
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
