@@ -66,30 +66,42 @@ extension PeriodSelection {
     ///   period, a half-given range, or both forms at once.
     public static func parse(period: String?, from: String?, to: String?,
                              offersPeriod: Bool = true) throws(PeriodSelectionError) -> PeriodSelection? {
-        func parse(_ text: String, option: String) throws(PeriodSelectionError) -> Period {
+        func parse(_ text: String?, option: String) throws(PeriodSelectionError) -> Period? {
+            guard let text else { return nil }
             do {
                 return try Period(parsing: text)
             } catch {
                 throw PeriodSelectionError("\(option): \(error.description)")
             }
         }
+        return try choose(period: try parse(period, option: "--period"), from: try parse(from, option: "--from"),
+                          to: try parse(to, option: "--to"), offersPeriod: offersPeriod)
+    }
+
+    /// The selection of periods already read (a command's options read by argument-parser):
+    /// `--period P`, or `--from P --to P`; nil when none is given.
+    ///
+    /// - Throws: ``PeriodSelectionError`` for a half-given range, both forms at once, or a
+    ///   range that ends before it starts.
+    public static func choose(period: Period?, from: Period?, to: Period?,
+                              offersPeriod: Bool = true) throws(PeriodSelectionError) -> PeriodSelection? {
         switch (period, from, to) {
         case (nil, nil, nil):
             return nil
         case (let period?, nil, nil):
-            return PeriodSelection(try parse(period, option: "--period"))
+            return PeriodSelection(period)
         case (nil, let from?, let to?):
-            return try PeriodSelection(from: try parse(from, option: "--from"), to: try parse(to, option: "--to"))
+            return try PeriodSelection(from: from, to: to)
         case (.some, _, _):
             throw PeriodSelectionError("give either --period or --from and --to, not both")
         case (nil, let from?, nil):
             throw PeriodSelectionError("--from needs --to; " + (offersPeriod
                 ? "for one period use --period"
-                : "for one period give it to both: --from \(from) --to \(from)"))
+                : "for one period give it to both: --from \(from.label) --to \(from.label)"))
         case (nil, nil, let to?):
             throw PeriodSelectionError("--to needs --from; " + (offersPeriod
                 ? "for one period use --period"
-                : "for one period give it to both: --from \(to) --to \(to)"))
+                : "for one period give it to both: --from \(to.label) --to \(to.label)"))
         }
     }
 }

@@ -44,14 +44,15 @@ struct CollectCommand: AsyncParsableCommand {
     @Argument(help: "Site directories; every site under --root when none is given.")
     var siteDirectories: [String] = []
 
-    @Option(help: ArgumentHelp("One period: 2026-06, 2026Q3, 'FY2026-27 Q1', FY2026-27 or 2026-W12.", valueName: "period"))
-    var period: String?
+    @Option(help: ArgumentHelp("One period: 2026-06, 2026Q3, 'FY2026-27 Q1', FY2026-27 or 2026-W12.", valueName: "period"),
+            transform: PeriodArgument.parse)
+    var period: Period?
 
-    @Option(help: ArgumentHelp("First period of a range.", valueName: "period"))
-    var from: String?
+    @Option(help: ArgumentHelp("First period of a range.", valueName: "period"), transform: PeriodArgument.parse)
+    var from: Period?
 
-    @Option(help: ArgumentHelp("Last period of a range (inclusive).", valueName: "period"))
-    var to: String?
+    @Option(help: ArgumentHelp("Last period of a range (inclusive).", valueName: "period"), transform: PeriodArgument.parse)
+    var to: Period?
 
     @Option(help: ArgumentHelp("The store file, instead of each site's <site dir>/.pioneer/store.sqlite.", valueName: "path"))
     var store: String?
@@ -97,7 +98,7 @@ struct CollectCommand: AsyncParsableCommand {
     /// The periods --period, or --from and --to, select.
     private func periods() throws(ValidationError) -> PeriodSelection {
         do throws(PeriodSelectionError) {
-            guard let parsed = try PeriodSelection.parse(period: period, from: from, to: to) else {
+            guard let parsed = try PeriodSelection.choose(period: period, from: from, to: to) else {
                 throw PeriodSelectionError("say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06")
             }
             return parsed

@@ -39,11 +39,11 @@ struct MeasuresCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only this indicator.", valueName: "id"))
     var indicator: String?
 
-    @Option(help: ArgumentHelp("First period of a range.", valueName: "period"))
-    var from: String?
+    @Option(help: ArgumentHelp("First period of a range.", valueName: "period"), transform: PeriodArgument.parse)
+    var from: Period?
 
-    @Option(help: ArgumentHelp("Last period of a range (inclusive).", valueName: "period"))
-    var to: String?
+    @Option(help: ArgumentHelp("Last period of a range (inclusive).", valueName: "period"), transform: PeriodArgument.parse)
+    var to: Period?
 
     @Option(help: "Output format: table, csv or json.")
     var format: Format = .table
@@ -62,7 +62,7 @@ struct MeasuresCommand: ParsableCommand {
     /// The periods --from and --to select, nil for every period.
     private func periods() throws(ValidationError) -> PeriodSelection? {
         do {
-            return try PeriodSelection.parse(period: nil, from: from, to: to, offersPeriod: false)
+            return try PeriodSelection.choose(period: nil, from: from, to: to, offersPeriod: false)
         } catch {
             throw ValidationError(error.description)
         }

@@ -80,4 +80,14 @@ struct PluginsAndUsageEndToEndTests {
             #expect(run.stderr.contains("Usage: pioneer \(arguments[0])"), "\(arguments): \(run.stderr)")
         }
     }
+
+    @Test(arguments: [["collect", "--period", "2026-13"], ["measures", "sites/torbay", "--from", "2026-13", "--to", "2026-14"]])
+    func aPeriodThatIsNotOneIsAUsageErrorNamingTheOption(arguments: [String]) async throws {
+        let run = try await PioneerBinary.run(arguments)
+        #expect(run.status == 2, "\(run.stderr)")
+        let option = arguments[try #require(arguments.firstIndex(of: "2026-13")) - 1]
+        #expect(run.stderr.hasPrefix("error: The value '2026-13' is invalid for '\(option) <period>': `2026-13` is not a period: a month is 01 to 12"),
+                "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: pioneer \(arguments[0])"), "\(run.stderr)")
+    }
 }
