@@ -58,19 +58,17 @@ struct ValidateCommand: AsyncParsableCommand {
     var sample: Period?
 
     func run() async throws {
-        let outputFormat = format
-        let samplePeriod = sample
         let directories: [String]
         do {
             directories = siteDirectories.isEmpty ? try SiteLoader.discover(root: root) : siteDirectories
         } catch {
-            report(failure: error.issues, format: outputFormat)
+            report(failure: error.issues, format: format)
             throw ExitCode(1)
         }
         guard !directories.isEmpty else {
             let issue = ConfigIssue(.error, at: .unknown(root), path: "",
                                     "no sites found; each site is a folder holding \(SiteLoader.fileName)")
-            report(failure: [issue], format: outputFormat)
+            report(failure: [issue], format: format)
             throw ExitCode(1)
         }
 
@@ -84,13 +82,13 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         let valid = results.allSatisfy { $0.loaded != nil }
-        if let samplePeriod {
+        if let sample {
             for index in results.indices {
                 guard let loaded = results[index].loaded else { continue }
-                results[index].sample = await FeedSampleCheck(period: samplePeriod).run(loaded)
+                results[index].sample = await FeedSampleCheck(period: sample).run(loaded)
             }
         }
-        switch outputFormat {
+        switch format {
         case .text: printText(results, valid: valid)
         case .json: printJSON(results, valid: valid)
         }
