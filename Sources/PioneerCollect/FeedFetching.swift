@@ -11,8 +11,10 @@ public protocol FeedFetching: Sendable {
     func fetch(_ request: FeedFetchRequest) async -> Result<FeedFetchResult, FeedError>
 
     /// Starts fetching `request` and returns at once with a function that cancels it;
-    /// `completion` runs exactly once with the result, on any thread. The default runs
-    /// ``fetch(_:)`` in a task; ``FeedClient`` needs no task per request.
+    /// `completion` runs exactly once with the result, on any thread, but never before
+    /// `start` has returned (the engine starts the next fetch from a completion, and a
+    /// completion inside `start` would nest one fetch inside another, a level per fetch).
+    /// The default runs ``fetch(_:)`` in a task; ``FeedClient`` needs no task per request.
     func start(_ request: FeedFetchRequest,
                completion: @escaping @Sendable (Result<FeedFetchResult, FeedError>) -> Void) -> @Sendable () -> Void
 }

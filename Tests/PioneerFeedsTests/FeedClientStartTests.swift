@@ -95,4 +95,26 @@ struct FeedClientStartTests {
             #expect(error.attempts == 1)
         }
     }
+
+    @Test("a request that fails before it is sent (a credential not set) completes after start has returned, never inside it")
+    func failureBeforeSendingCompletesAfterStartReturns() async throws {
+        let feed = testFeed("http://127.0.0.1:9", auth: .bearer(token: secret("PIONEER_TEST_UNSET_START_TOKEN")))
+        let startReturned = DispatchSemaphore(value: 0)
+        let (completions, sink) = AsyncStream.makeStream(of: (afterStart: Bool, result: Result<FeedFetchResult, FeedError>).self)
+        _ = client.start(FeedFetchRequest(feed: feed, url: feed.baseURL + "/data")) { result in
+            // Run inside `start`, this would wait for a signal only sent once `start` has returned.
+            let afterStart = startReturned.wait(timeout: .now() + 5) == .success
+            sink.yield((afterStart, result))
+            sink.finish()
+        }
+        startReturned.signal()
+        var received: [(afterStart: Bool, result: Result<FeedFetchResult, FeedError>)] = []
+        for await completion in completions { received.append(completion) }
+        #expect(received.count == 1)
+        let completion = try #require(received.first)
+        #expect(completion.afterStart, "the completion ran before start returned")
+        let error = try #require(completion.result.failure)
+        #expect(error.attempts == 0)
+        #expect(error.description.contains("PIONEER_TEST_UNSET_START_TOKEN"), "\(error)")
+    }
 }

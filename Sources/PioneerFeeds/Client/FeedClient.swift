@@ -60,7 +60,9 @@ public final class FeedClient: Sendable {
 
     /// Starts fetching `request`, with the feed's retries, and returns at once;
     /// `completion` runs exactly once with the result, on any thread (usually the
-    /// transport's). ``FeedFetchHandle/cancel()`` stops it.
+    /// transport's), and never before `start` has returned: a request that fails before
+    /// it is sent (a credential not set, a refused path) is reported on a global queue.
+    /// ``FeedFetchHandle/cancel()`` stops it.
     ///
     /// This is what ``fetch(_:)`` runs on; a caller with many requests (the collection
     /// engine) uses it directly and so needs no task per request.
@@ -112,6 +114,7 @@ public final class FeedClient: Sendable {
         } catch {
             fetch.finish(.failure(FeedError(feed: feed.name, url: shownURL, attempts: 0, cause: error.cause)))
         }
+        fetch.started()
         return fetch
     }
 

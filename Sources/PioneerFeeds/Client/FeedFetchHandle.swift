@@ -10,7 +10,7 @@ import Logging
 /// retryable failure (connection error, timeout, 429, 5xx) waits as the feed's
 /// ``RetryPolicy`` says (honouring `Retry-After`) and tries again from the first URL,
 /// until success, a failure that is not worth retrying, or the retries run out.
-/// The completion runs exactly once.
+/// The completion runs exactly once, and never before `start` has returned.
 public final class FeedFetchHandle: @unchecked Sendable {
     // @unchecked: the mutable state lives in `state`, behind its lock; everything else is
     // immutable after init.
@@ -35,6 +35,10 @@ public final class FeedFetchHandle: @unchecked Sendable {
         var waitingAfter: FeedError?
         var cancelled = false
         var finished = false
+        /// ``FeedClient`` has not yet returned this handle from `start`.
+        var starting = true
+        /// A result that came while `starting`, delivered once `start` has returned.
+        var early: Result<FeedFetchResult, FeedError>?
     }
 
     private let state = Locked(State())
@@ -173,16 +177,39 @@ public final class FeedFetchHandle: @unchecked Sendable {
         }
     }
 
+    /// Called by ``FeedClient`` as the last thing `start` does: a result that came before
+    /// (a credential not set, a transport that failed at once) is delivered now, on a global
+    /// queue, so the completion never runs inside `start`. A caller may then start its next
+    /// request from a completion without nesting one call inside another.
+    func started() {
+        let early = state.withLock { state -> Result<FeedFetchResult, FeedError>? in
+            state.starting = false
+            defer { state.early = nil }
+            return state.early
+        }
+        guard let early else { return }
+        DispatchQueue.global().async { [self] in
+            deliver(early)
+        }
+    }
+
     /// Reports the result, once; later calls do nothing.
     func finish(_ result: Result<FeedFetchResult, FeedError>) {
-        let first = state.withLock { state -> Bool in
+        let deliverNow = state.withLock { state -> Bool in
             guard !state.finished else { return false }
             state.finished = true
             state.current = nil
             state.waitingAfter = nil
+            guard !state.starting else {
+                state.early = result
+                return false
+            }
             return true
         }
-        guard first else { return }
+        if deliverNow { deliver(result) }
+    }
+
+    private func deliver(_ result: Result<FeedFetchResult, FeedError>) {
         switch result {
         case .success(let fetched):
             logger.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.body.count)",

@@ -1,0 +1,114 @@
+// The work a run does off the transfer thread, on its worker threads and outside its
+// lock: taking in a fetch's response (hashing the body, the feed cache) and computing an
+// indicator-period from its responses (plugin, checks, provenance).
+import Foundation
+import Logging
+import PioneerCore
+import PioneerFeeds
+import PioneerKit
+import PioneerStore
+
+extension FetchJob {
+    /// Turns a fetch result into a body for the plugins, using the feed cache on
+    /// `304 Not Modified` and saying how to update it otherwise.
+    func take(_ result: Result<FeedFetchResult, FeedError>) -> ReceivedResponse {
+        switch result {
+        case .failure(let error):
+            return ReceivedResponse(body: .failure(FetchFailure(message: error.description,
+                                                                cancelled: error.cause == .cancelled)),
+                                    notModified: false)
+        case .success(let fetched) where fetched.notModified:
+            guard let cached else {
+                let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"
+                return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true)
+            }
+            return ReceivedResponse(body: .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
+                                                               headers: fetched.headers, body: cached.body,
+                                                               contentHash: cached.contentHash, fetchedAt: fetched.fetchedAt)),
+                                    notModified: true)
+        case .success(let fetched):
+            // The hash is the costliest step per body (a large share of a collect's CPU),
+            // which is why this runs on a worker rather than the transfer thread.
+            let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
+                                   headers: fetched.headers, body: fetched.body,
+                                   contentHash: "sha256:" + SHA256.hex(of: fetched.body), fetchedAt: fetched.fetchedAt)
+            var cacheUpdate: StoreWrite?
+            if !fetched.validators.isEmpty {
+                cacheUpdate = .cacheFeedBody(CachedFeedBody(
+                    feed: key.feed, url: shownURL, etag: fetched.validators.etag,
+                    lastModified: fetched.validators.lastModified, status: fetched.status,
+                    contentHash: body.contentHash, body: fetched.body, fetchedAt: fetched.fetchedAt))
+            } else if cached != nil {
+                cacheUpdate = .forgetFeedBody(feed: key.feed, url: shownURL)
+            }
+            return ReceivedResponse(body: .success(body), notModified: false, cacheUpdate: cacheUpdate)
+        }
+    }
+}
+
+extension WorkItem {
+    /// Computes and checks this indicator-period once its responses have all arrived: a
+    /// measure to store, or the reason it failed.
+    ///
+    /// - Parameter responses: the body (or failure) for each of ``requests``, in order.
+    func compute(responses: [Result<FetchedBody, FetchFailure>?], site: SiteInfo, logger: Logger) -> Completion {
+        let definition = spec.definition
+        func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil,
+                    observation: Observation? = nil) -> PeriodResult {
+            var result = PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason,
+                                      value: value, formatted: value.map(definition.format))
+            if let observation { result.describe(observation) }
+            return result
+        }
+        func failed(_ reason: String) -> Completion {
+            .settled(result(.failed, reason))
+        }
+
+        var feedResponses: [FeedResponse] = []
+        var sources: [FeedSource] = []
+        var failures: [String] = []
+        var interrupted = false
+        for ((request, key, _), response) in zip(requests, responses) {
+            switch response {
+            case .success(let body):
+                feedResponses.append(FeedResponse(key: request.key, feed: key.feed, url: body.url, status: body.status,
+                                                  headers: body.headers, body: body.body, fetchedAt: body.fetchedAt,
+                                                  contentHash: body.contentHash))
+                if !sources.contains(where: { $0.feed == key.feed && $0.url == body.url }) {
+                    sources.append(FeedSource(feed: key.feed, url: body.url, fetchedAt: body.fetchedAt,
+                                              contentHash: body.contentHash, status: body.wireStatus))
+                }
+            case .failure(let failure):
+                interrupted = interrupted || failure.cancelled
+                if !failures.contains(failure.message) { failures.append(failure.message) }
+            case nil:
+                failures.append("feed \"\(key.feed)\": \(FeedURL.redact(key.url)) was never fetched")
+            }
+        }
+        guard failures.isEmpty else {
+            // Fetches are cancelled only when the run is interrupted: say that, not "cancelled" per URL.
+            return failed(interrupted ? "not collected: the run was interrupted before its feeds answered"
+                                      : failures.joined(separator: "; "))
+        }
+
+        let context = PluginContext(site: site, indicator: definition, logger: logger)
+        let observation: Observation
+        do {
+            observation = try plugin.observe(period: period, responses: FeedResponses(feedResponses), context: context)
+        } catch {
+            return failed(CollectionPlan.pluginMessage(error, plugin: spec.plugin))
+        }
+        let problems = ObservationCheck.problems(observation, for: definition)
+        guard problems.isEmpty else {
+            return failed("plugin `\(spec.plugin)` returned an invalid observation: " + problems.joined(separator: "; "))
+        }
+
+        let measure = Measure(indicatorID: definition.id, period: period, observation: observation,
+                              provenance: Provenance(plugin: spec.plugin, sources: sources, collectedAt: Date()))
+        if let missing = observation.notAvailable {
+            return .store(measure, result(.notAvailable, missing.description, observation: observation))
+        }
+        // Collected, or unchanged once the store has compared it with the current value.
+        return .store(measure, result(.collected, nil, value: observation.value, observation: observation))
+    }
+}

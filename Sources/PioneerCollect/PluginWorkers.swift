@@ -1,0 +1,81 @@
+// The threads a collection run computes on: hashing response bodies and running plugins,
+// so that libcurl's driver thread only moves bytes.
+import Foundation
+
+/// A fixed set of threads that run submitted work in the order it was submitted.
+///
+/// Plugins are synchronous code that may block (a slow computation today, an external
+/// process tomorrow), so they get threads of their own rather than Swift concurrency's
+/// cooperative pool, which a blocked task would starve, or Dispatch's global queues,
+/// which answer blocking with ever more threads. With a fixed number of threads a plugin
+/// that takes seconds holds one of them and delays only its own indicator-period; the
+/// others keep computing, and the transfers keep going on libcurl's thread meanwhile.
+///
+/// The queue is not bounded: what waits in it are response bodies the run has already
+/// received, which it would hold in memory anyway until their indicator-periods are done.
+final class PluginWorkers: @unchecked Sendable {
+    // @unchecked: `queue`, `head` and `closing` are only touched with `condition` locked;
+    // `threads` is immutable after init.
+
+    /// One per processor, and at least two, so a single slow plugin never holds them all.
+    static var defaultCount: Int { max(2, ProcessInfo.processInfo.activeProcessorCount) }
+
+    private let condition = NSCondition()
+    /// Work not yet taken, from `head` on. A taken slot is cleared at once (its closure holds
+    /// a response body) and the cleared prefix dropped once it is half the array.
+    private var queue: [(@Sendable () -> Void)?] = []
+    private var head = 0
+    private var closing = false
+
+    /// Starts `count` threads named `name`.
+    init(count: Int, name: String) {
+        for _ in 0..<max(1, count) {
+            let thread = Thread { [self] in work() }
+            thread.name = name
+            thread.start()
+        }
+    }
+
+    /// Queues `work` for the next free thread.
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        condition.lock()
+        queue.append(work)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Lets the threads finish what is queued, then exit. Nothing may be submitted afterwards.
+    func close() {
+        condition.lock()
+        closing = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func work() {
+        while let next = take() {
+            next()
+        }
+    }
+
+    /// The next piece of work, waiting for one; nil once closed and empty.
+    private func take() -> (@Sendable () -> Void)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == queue.count {
+            if closing { return nil }
+            condition.wait()
+        }
+        let next = queue[head]
+        queue[head] = nil
+        head += 1
+        if head == queue.count {
+            queue.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 1024, head * 2 >= queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+        return next
+    }
+}
