@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .executable(name: "pioneer", targets: ["pioneer"]),
         .library(name: "PioneerKit", targets: ["PioneerKit"]),
+        .library(name: "PioneerExtraction", targets: ["PioneerExtraction"]),
         .library(name: "PioneerTesting", targets: ["PioneerTesting"]),
     ],
     dependencies: [
@@ -40,12 +41,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Reading feed bodies: JSON, JSONPath, CSV, numbers as people write them. Plugins may use it.
+        .target(
+            name: "PioneerExtraction",
+            dependencies: ["PioneerKit"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Indicator plugins, one folder each.
         ] + indicatorPlugins.map { plugin in
             .target(
                 name: plugin.target,
-                dependencies: ["PioneerKit"],
+                dependencies: ["PioneerKit", "PioneerExtraction"],
                 path: "Plugins/\(plugin.folder)",
                 exclude: ["README.md", "sample.yaml"],
                 swiftSettings: swiftSettings
@@ -148,8 +155,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerExtractionTests",
+            dependencies: ["PioneerKit", "PioneerExtraction"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PluginTests",
-            dependencies: ["PioneerKit", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
             resources: [.copy("Payloads"), .copy("Conformance/jsonpath-cts")],
             swiftSettings: swiftSettings
         ),
@@ -168,13 +180,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerStoreTests",
-            dependencies: ["PioneerKit", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PioneerCollectTests",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerCollect", "PioneerStore",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerCollect", "PioneerStore",
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

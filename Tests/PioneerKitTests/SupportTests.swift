@@ -38,27 +38,6 @@ struct SupportTests {
         #expect(!observation.isAvailable)
         #expect(observation.notAvailable?.description == "suppressed small number: n = 7, below the minimum of 30")
     }
-
-    @Test func jsonKeepsNumbersAndBooleansApart() throws {
-        let value = try JSONValue(parsing: Data(#"{"a": 1, "b": true, "c": "2.5", "d": null}"#.utf8))
-        #expect(value.objectValue?["a"] == .number(1))
-        #expect(value.objectValue?["b"] == .bool(true))
-        #expect(value.objectValue?["c"]?.numberValue == 2.5)
-        #expect(value.objectValue?["d"] == .null)
-    }
-
-    @Test func malformedJSONGivesAReadableError() {
-        #expect {
-            try JSONValue(parsing: Data(#"{"a": 1,"#.utf8))
-        } throws: { error in
-            !String(describing: error).isEmpty && !(error is DecodingError)
-        }
-        #expect {
-            try JSONValue(parsing: Data())
-        } throws: { error in
-            (error as? JSONValue.ParseError)?.description == "the body is empty"
-        }
-    }
 }
 
 extension PeriodType {

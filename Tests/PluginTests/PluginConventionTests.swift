@@ -3,6 +3,7 @@
 import Foundation
 import PioneerConfig
 import PioneerKit
+import PioneerExtraction
 import PioneerPlugins
 import PioneerTesting
 import Testing

@@ -38,15 +38,6 @@ public struct FeedResponse: Sendable, Hashable {
         return text
     }
 
-    /// The body parsed as JSON.
-    public func json() throws(PluginError) -> JSONValue {
-        do {
-            return try JSONValue(parsing: body)
-        } catch {
-            throw PluginError("the body of \(url) is not valid JSON: \(error.description)")
-        }
-    }
-
     /// The provenance record for this response.
     public var source: FeedSource {
         FeedSource(feed: feed, url: url, fetchedAt: fetchedAt, contentHash: contentHash, status: status)
