@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // SHA-256 for content hashes; already in the build through Hummingbird's dependencies.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -73,7 +75,7 @@ let package = Package(
         .target(
             name: "PioneerConfig",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerPlugins", "CYAML",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerPlugins", "CYAML",
             ],
             swiftSettings: swiftSettings
         ),
@@ -105,6 +107,7 @@ let package = Package(
             name: "PioneerStore",
             dependencies: [
                 "PioneerKit",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -113,7 +116,7 @@ let package = Package(
         .target(
             name: "PioneerCollect",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
                 "PioneerFeeds", "PioneerStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,7 +125,8 @@ let package = Package(
         .target(
             name: "PioneerDemo",
             dependencies: [
-                "PioneerKit",
+                "PioneerKit", "PioneerExtraction",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -140,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "pioneer",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
                 "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

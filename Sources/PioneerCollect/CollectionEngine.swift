@@ -6,6 +6,7 @@ public import PioneerCore
 public import PioneerKit
 public import PioneerStore
 import PioneerFeeds
+import PioneerExtraction
 public import PioneerConfig
 
 /// Collects a site's measures for a range of periods into a ``MeasureStore``.
@@ -200,7 +201,7 @@ public final class CollectionEngine: Sendable {
             run.fetchFinished(job, notModified: false, error: nil)
             let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
                                    headers: fetched.headers, body: fetched.body,
-                                   contentHash: "sha256:" + SHA256.hex(of: fetched.body), fetchedAt: fetched.fetchedAt)
+                                   contentHash: ContentHash.of(fetched.body), fetchedAt: fetched.fetchedAt)
             if !fetched.validators.isEmpty {
                 batch.add(.cacheFeedBody(CachedFeedBody(
                     feed: job.key.feed, url: shownURL, etag: fetched.validators.etag,
@@ -237,8 +238,7 @@ public final class CollectionEngine: Sendable {
             switch responses[job] {
             case .success(let body):
                 feedResponses.append(FeedResponse(key: request.key, feed: key.feed, url: body.url, status: body.status,
-                                                  headers: body.headers, body: body.body, fetchedAt: body.fetchedAt,
-                                                  contentHash: body.contentHash))
+                                                  headers: body.headers, body: body.body, fetchedAt: body.fetchedAt))
                 if !sources.contains(where: { $0.feed == key.feed && $0.url == body.url }) {
                     sources.append(FeedSource(feed: key.feed, url: body.url, fetchedAt: body.fetchedAt,
                                               contentHash: body.contentHash, status: body.wireStatus))

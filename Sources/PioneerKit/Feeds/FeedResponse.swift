@@ -13,11 +13,9 @@ public struct FeedResponse: Sendable, Hashable {
     public var headers: [String: String]
     public var body: Data
     public var fetchedAt: Date
-    /// `sha256:` and the hex digest of the body.
-    public var contentHash: String
 
     public init(key: String, feed: String, url: String, status: Int = 200, headers: [String: String] = [:],
-                body: Data, fetchedAt: Date = Date(), contentHash: String? = nil) {
+                body: Data, fetchedAt: Date = Date()) {
         self.key = key
         self.feed = feed
         self.url = url
@@ -25,7 +23,6 @@ public struct FeedResponse: Sendable, Hashable {
         self.headers = headers
         self.body = body
         self.fetchedAt = fetchedAt
-        self.contentHash = contentHash ?? "sha256:" + SHA256.hex(of: body)
     }
 
     /// The body as UTF-8 text, without a byte-order mark.
@@ -36,11 +33,6 @@ public struct FeedResponse: Sendable, Hashable {
             throw PluginError("the body of \(url) is not UTF-8 text")
         }
         return text
-    }
-
-    /// The provenance record for this response.
-    public var source: FeedSource {
-        FeedSource(feed: feed, url: url, fetchedAt: fetchedAt, contentHash: contentHash, status: status)
     }
 }
 
