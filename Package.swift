@@ -5,6 +5,10 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // The compiler checks what each module exposes: an import is internal unless it says
+    // `public import`, and a member is visible only where its module is imported.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 /// Indicator plugins live under Plugins/<Folder>/; SwiftPM would read a bare

@@ -1,5 +1,5 @@
 // How dates are written in feed rows and records, for keeping only those in a period.
-import PioneerKit
+public import PioneerKit
 
 /// The spelling of a date in a CSV column or JSON field: the `date_format:` setting.
 public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {

@@ -7,6 +7,7 @@ import PioneerConfig
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerCore
 
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import PioneerCollect
 import PioneerConfig
 import PioneerKit
 import PioneerStore
+import PioneerCore
 
 struct MeasuresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

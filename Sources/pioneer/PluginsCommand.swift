@@ -1,6 +1,7 @@
 // `pioneer plugins`: the indicator plugins this build knows.
 import ArgumentParser
 import PioneerPlugins
+import PioneerKit
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import Foundation
 import PioneerConfig
 import PioneerCore
 import PioneerKit
+import PioneerStore
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

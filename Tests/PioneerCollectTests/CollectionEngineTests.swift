@@ -5,6 +5,7 @@ import PioneerFeeds
 import PioneerKit
 import PioneerStore
 import Testing
+import PioneerCore
 
 @Suite(.timeLimit(.minutes(1)))
 struct CollectionEngineTests {

@@ -6,6 +6,7 @@ import PioneerFeeds
 import PioneerKit
 import PioneerStore
 import Testing
+import PioneerCore
 
 @Suite(.timeLimit(.minutes(1)))
 struct LoadedSiteCollectionTests {

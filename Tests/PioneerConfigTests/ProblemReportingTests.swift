@@ -6,6 +6,8 @@ import PioneerKit
 import PioneerPlugins
 import Testing
 @testable import PioneerConfig
+import Foundation
+import PioneerCore
 
 /// A plugin written as the README shows: it decides from its own section's errors only.
 struct SectionOnlyPlugin: IndicatorPlugin {

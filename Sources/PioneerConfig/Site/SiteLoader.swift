@@ -3,7 +3,7 @@
 public import Foundation
 public import PioneerKit
 import PioneerCore
-import PioneerPlugins
+public import PioneerPlugins
 
 /// Loads and checks sites from `sites/<site-id>/site.yaml`.
 ///

@@ -9,6 +9,7 @@
 // integrated teams see more people for a slowly rising spend, so the cost per patient eases.
 import PioneerKit
 import PioneerExtraction
+import Foundation
 
 enum TorbaySystems {
     static let site = SiteSimulation(site: "torbay", interventionStart: .month(2024, 10))

@@ -1,5 +1,5 @@
 // The `csv` config block: fetch a CSV export, keep the rows that match, count, sum or average them.
-import PioneerKit
+public import PioneerKit
 
 /// One number read from a CSV feed, as configured by a `csv` block.
 ///

@@ -1,5 +1,5 @@
 // Reading a response as CSV, with errors that name the URL, the row and the column.
-import PioneerKit
+public import PioneerKit
 
 extension FeedResponse {
     /// The body parsed as CSV; `delimiter` nil means detect it from the header line.

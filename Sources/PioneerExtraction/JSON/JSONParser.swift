@@ -2,7 +2,6 @@
 // Foundation, errors that say what was found where (line, column). Feeds are parsed
 // once per response, and decoding through JSONDecoder's Codable machinery cost more
 // than fetching a small body (scripts/bench-collect.sh).
-import PioneerKit
 
 /// Parses UTF-8 JSON text into a ``JSONValue``.
 struct JSONParser {

@@ -1,5 +1,5 @@
 // A parsed JSON document that keeps numbers, booleans and nulls apart.
-import Foundation
+public import Foundation
 import PioneerKit
 
 /// A JSON value.

@@ -4,7 +4,6 @@
 // machine never backtracks, so a pattern cannot take exponential time whatever the feed holds.
 // `^` and `$` anchor at the start and end of the string, as RFC 9485 §5's mappings to
 // ECMAScript and PCRE make them and as the JSONPath compliance suite expects.
-import PioneerKit
 
 /// A compiled I-Regexp, matched against the Unicode scalars of a string.
 struct IRegexp: Sendable {

@@ -1,6 +1,5 @@
 // Saying why a query matched nothing when a filter is the reason: the values the filtered
 // members actually hold, so `== '65+'` against a feed of `65-74` and `75+` explains itself.
-import PioneerKit
 
 extension JSONPath {
     /// At most this many distinct values are listed for each member.

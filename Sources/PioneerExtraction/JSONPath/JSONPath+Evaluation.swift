@@ -1,6 +1,5 @@
 // Running a parsed query over a document as RFC 9535 §2.3-§2.5 define: segments in turn,
 // each selector on each input node, filters with the standard's comparison rules.
-import PioneerKit
 
 extension JSONPath {
     /// One evaluation of a query against one document.

@@ -1,6 +1,5 @@
 // The function extensions RFC 9535 §2.4 defines (length, count, match, search, value) and
 // the type system that decides, while parsing, where each may be used.
-import PioneerKit
 
 extension JSONPath {
     /// The three types of §2.4.1: what an expression yields, and so where it may stand.

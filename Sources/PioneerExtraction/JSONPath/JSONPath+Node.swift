@@ -1,5 +1,4 @@
 // A selected node and where it sits in the document, written as an RFC 9535 §2.7 normalized path.
-import PioneerKit
 
 extension JSONPath {
     /// A value a query selected, with its normalized path: `$['data'][3]['admissions']`.

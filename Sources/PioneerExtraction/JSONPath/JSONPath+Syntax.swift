@@ -1,6 +1,5 @@
 // The parsed form of a JSONPath query (RFC 9535 §2): segments of selectors, and the
 // well-typed filter expressions the parser has already checked.
-import PioneerKit
 
 extension JSONPath {
     /// `$...` or, inside a filter, `@...`.

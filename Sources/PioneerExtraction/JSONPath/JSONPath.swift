@@ -1,6 +1,5 @@
 // JSONPath as RFC 9535 defines it, for picking numbers and records out of feed bodies.
 // The standard's compliance suite runs in the tests (JSONPathComplianceTests), every case.
-import PioneerKit
 
 /// A parsed RFC 9535 JSONPath query.
 ///

@@ -8,7 +8,6 @@
 // comparable = literal | singular query | function
 // function   = name "(" S [argument *(S "," S argument)] S ")"
 // ```
-import PioneerKit
 
 extension JSONPathParser {
     /// A piece of filter text before type checking, with where it starts for messages.

@@ -1,6 +1,5 @@
 // Reads RFC 9535 JSONPath text into a query, one Unicode scalar at a time, naming the
 // position of any mistake. Filters are read here and type-checked in JSONPathParser+Filters.
-import PioneerKit
 
 /// A recursive-descent reader for RFC 9535's grammar (§2.1-§2.5, ABNF in its appendix A):
 ///
