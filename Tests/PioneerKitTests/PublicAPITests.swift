@@ -1,6 +1,7 @@
 // PioneerKit's public surface, listed from the compiled module and compared with the
 // checked-in docs/api/PioneerKit.txt, so a change to the plugin contract shows as a diff
-// in review instead of slipping through with an unrelated change.
+// in review instead of slipping through with an unrelated change; and its DocC catalogue,
+// built against the same symbols, so the implementer's guide cannot name one that is gone.
 import Foundation
 import Testing
 
@@ -40,8 +41,40 @@ struct PublicAPITests {
         }
     }
 
+    @Test("the DocC catalogue builds without warnings, so every symbol it names exists")
+    func documentationCatalogueBuilds() throws {
+        let docc = try #require(Self.toolURL("docc"), "docc is not beside swift on PATH; the Swift toolchain ships it")
+        let archive = FileManager.default.temporaryDirectory.appending(path: "pioneer-docc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: archive) }
+        try Self.withSymbolGraph { graphs in
+            try Self.run(docc, [
+                "convert", Self.packageRoot.appending(path: "Sources/PioneerKit/PioneerKit.docc").path,
+                "--additional-symbol-graph-dir", graphs.path, "--output-path", archive.path,
+                "--fallback-display-name", "PioneerKit", "--fallback-bundle-identifier", "org.pioneer.PioneerKit",
+                "--warnings-as-errors",
+            ])
+        }
+    }
+
     /// One line per public symbol, `Path.To.symbol  declaration`, sorted, from the compiled module's symbol graph.
     static func listing() throws -> String {
+        try withSymbolGraph { output in
+            var lines: [String] = []
+            for file in try FileManager.default.contentsOfDirectory(at: output, includingPropertiesForKeys: nil)
+            where file.pathExtension == "json" {
+                let graph = try JSONDecoder().decode(SymbolGraph.self, from: Data(contentsOf: file))
+                for symbol in graph.symbols {
+                    let declaration = symbol.declarationFragments.map(\.spelling).joined()
+                        .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                    lines.append(symbol.pathComponents.joined(separator: ".") + "  " + declaration)
+                }
+            }
+            return lines.sorted().joined(separator: "\n") + "\n"
+        }
+    }
+
+    /// Calls `body` with a folder holding PioneerKit's public symbol graph, extracted from the built module.
+    static func withSymbolGraph<Result>(_ body: (URL) throws -> Result) throws -> Result {
         let modules = try #require(modulesFolder(), "no PioneerKit.swiftmodule under .build: build first (swift build --build-tests)")
         let tool = try #require(toolURL("swift-symbolgraph-extract"),
                                 "swift-symbolgraph-extract is not beside swift on PATH; the Swift toolchain ships it")
@@ -49,32 +82,27 @@ struct PublicAPITests {
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: output) }
 
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = [
+        try run(tool, [
             "-module-name", "PioneerKit", "-I", modules.path, "-target", targetTriple(of: modules),
             "-minimum-access-level", "public", "-skip-synthesized-members", "-output-dir", output.path,
-        ]
+        ])
+        return try body(output)
+    }
+
+    /// Runs `tool` with `arguments`, throwing what it printed when it fails.
+    static func run(_ tool: URL, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = tool
+        process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
+        process.standardOutput = errors
         try process.run()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw ListingError(message: "swift-symbolgraph-extract failed: " + String(decoding: message, as: UTF8.self))
+            throw ListingError(message: "\(tool.lastPathComponent) failed:\n" + String(decoding: message, as: UTF8.self))
         }
-
-        var lines: [String] = []
-        for file in try FileManager.default.contentsOfDirectory(at: output, includingPropertiesForKeys: nil)
-        where file.pathExtension == "json" {
-            let graph = try JSONDecoder().decode(SymbolGraph.self, from: Data(contentsOf: file))
-            for symbol in graph.symbols {
-                let declaration = symbol.declarationFragments.map(\.spelling).joined()
-                    .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
-                lines.append(symbol.pathComponents.joined(separator: ".") + "  " + declaration)
-            }
-        }
-        return lines.sorted().joined(separator: "\n") + "\n"
     }
 
     /// Lines only in `old` and lines only in `new`.
