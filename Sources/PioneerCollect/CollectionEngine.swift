@@ -1,6 +1,6 @@
 // The collection engine: plan a site's indicator-periods, fetch each distinct URL
 // once, hand the responses to the plugins, check and store what they observe.
-public import Foundation
+import Foundation
 public import Logging
 public import PioneerCore
 public import PioneerKit

@@ -1,7 +1,7 @@
 // Building a feed's URLs from a plugin's templates, and stripping secrets from URLs for messages.
 public import PioneerCore
 public import PioneerKit
-public import Foundation
+import Foundation
 
 /// URL building and redaction for feeds.
 ///
