@@ -7,6 +7,10 @@ import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    // The compiler checks what each module exposes: an import is internal unless it says
+    // `public import`, and a member is visible only where its module is imported.
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 /// Indicator plugins, one folder each under Plugins/<Name>/. One name per plugin: the
@@ -23,6 +27,7 @@ let package = Package(
     products: [
         .executable(name: "pioneer", targets: ["pioneer"]),
         .library(name: "PioneerKit", targets: ["PioneerKit"]),
+        .library(name: "PioneerExtraction", targets: ["PioneerExtraction"]),
         .library(name: "PioneerTesting", targets: ["PioneerTesting"]),
     ],
     dependencies: [
@@ -30,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // SHA-256 for content hashes; already in the build through Hummingbird's dependencies.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -40,12 +47,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Reading feed bodies: JSON, JSONPath, CSV, numbers as people write them. Plugins may use it.
+        .target(
+            name: "PioneerExtraction",
+            dependencies: ["PioneerKit"],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Indicator plugins, one folder each.
         ] + indicatorPlugins.map { plugin in
             .target(
                 name: plugin.target,
-                dependencies: ["PioneerKit"],
+                dependencies: ["PioneerKit", "PioneerExtraction"],
                 path: "Plugins/\(plugin.folder)",
                 exclude: ["README.md", "sample.yaml"],
                 swiftSettings: swiftSettings
@@ -66,7 +79,7 @@ let package = Package(
         .target(
             name: "PioneerConfig",
             dependencies: [
-                "PioneerKit", "PioneerCore", "CYAML",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "CYAML",
             ],
             swiftSettings: swiftSettings
         ),
@@ -98,6 +111,7 @@ let package = Package(
             name: "PioneerStore",
             dependencies: [
                 "PioneerKit",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -106,7 +120,7 @@ let package = Package(
         .target(
             name: "PioneerCollect",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerFeeds", "PioneerStore",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerFeeds", "PioneerStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -114,7 +128,8 @@ let package = Package(
         .target(
             name: "PioneerDemo",
             dependencies: [
-                "PioneerKit",
+                "PioneerKit", "PioneerExtraction",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -132,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "pioneer",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
                 "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,8 +162,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerExtractionTests",
+            dependencies: ["PioneerKit", "PioneerExtraction"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PluginTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerPlugins", "PioneerTesting", "PioneerConfig"] + indicatorPlugins.map { .target(name: $0.target) },
             resources: [.copy("Payloads"), .copy("Conformance/jsonpath-cts")],
             swiftSettings: swiftSettings
         ),
@@ -167,13 +187,13 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerStoreTests",
-            dependencies: ["PioneerKit", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PioneerCollectTests",
             dependencies: [
-                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

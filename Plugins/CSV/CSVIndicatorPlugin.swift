@@ -1,5 +1,6 @@
 // The `csv` plugin: an indicator's value counts, sums or averages the matching rows of a CSV export.
 public import PioneerKit
+public import PioneerExtraction
 
 /// Reads an indicator's value from a CSV feed: filter rows, then count, sum or average.
 ///

@@ -1,5 +1,6 @@
 // Reading the `care-home-deaths` plugin's `config:`: the residents register, the deaths extract, the places.
 public import PioneerKit
+public import PioneerExtraction
 
 extension CareHomeDeathsIndicatorPlugin {
     /// Where the register of care home residents comes from (JSON).

@@ -2,6 +2,7 @@
 // who died in hospital, as a share of care home residents' deaths.
 import Foundation
 public import PioneerKit
+import PioneerExtraction
 
 /// Joins the council's register of care home residents (JSON) to the hospital's deaths
 /// extract (CSV) by NHS number, and reports the share of residents' deaths that happened in hospital.

@@ -1,5 +1,6 @@
 // The `json` plugin: an indicator's value is one number read from a JSON feed.
 public import PioneerKit
+public import PioneerExtraction
 
 /// Reads an indicator's value from a JSON feed with a JSONPath and an aggregate.
 ///

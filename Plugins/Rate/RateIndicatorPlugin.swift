@@ -1,5 +1,6 @@
 // The `rate` plugin: numerator ÷ denominator for any value type, times the indicator's `per:` for a rate.
 public import PioneerKit
+public import PioneerExtraction
 
 /// Computes a ratio of two parts, each read from a feed or given as a constant: a rate
 /// (× the indicator's `per:`), a proportion (a share 0 to 1, with a Wilson interval),

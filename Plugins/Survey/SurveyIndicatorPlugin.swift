@@ -1,6 +1,7 @@
 // The `survey` plugin: the share of respondents agreeing with an "I statement", with n and a Wilson interval.
 import Foundation
 public import PioneerKit
+public import PioneerExtraction
 
 /// Computes the share of survey responses that agree, from a JSON or CSV feed of responses.
 ///

@@ -6,6 +6,7 @@ import Logging
 import PioneerCore
 import PioneerFeeds
 import PioneerKit
+import PioneerExtraction
 import PioneerStore
 
 extension FetchJob {
@@ -31,7 +32,7 @@ extension FetchJob {
             // which is why this runs on a worker rather than the transfer thread.
             let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
                                    headers: fetched.headers, body: fetched.body,
-                                   contentHash: "sha256:" + SHA256.hex(of: fetched.body), fetchedAt: fetched.fetchedAt)
+                                   contentHash: ContentHash.of(fetched.body), fetchedAt: fetched.fetchedAt)
             var cacheUpdate: StoreWrite?
             if !fetched.validators.isEmpty {
                 cacheUpdate = .cacheFeedBody(CachedFeedBody(
@@ -72,8 +73,7 @@ extension WorkItem {
             switch response {
             case .success(let body):
                 feedResponses.append(FeedResponse(key: request.key, feed: key.feed, url: body.url, status: body.status,
-                                                  headers: body.headers, body: body.body, fetchedAt: body.fetchedAt,
-                                                  contentHash: body.contentHash))
+                                                  headers: body.headers, body: body.body, fetchedAt: body.fetchedAt))
                 if !sources.contains(where: { $0.feed == key.feed && $0.url == body.url }) {
                     sources.append(FeedSource(feed: key.feed, url: body.url, fetchedAt: body.fetchedAt,
                                               contentHash: body.contentHash, status: body.wireStatus))

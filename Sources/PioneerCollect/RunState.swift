@@ -4,6 +4,7 @@ import Logging
 import PioneerCore
 import PioneerStore
 import PioneerFeeds
+import PioneerKit
 
 /// What a run has done so far.
 struct RunState {

@@ -1,5 +1,6 @@
 // The indicator-periods a run has computed since its last commit, the store writes that
 // record them, and how their results are reported once the store has written them.
+import Logging
 import PioneerStore
 
 /// Indicator-periods computed since the last commit, and the writes that record them.

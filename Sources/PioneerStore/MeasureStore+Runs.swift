@@ -1,6 +1,6 @@
 // Collection runs: opened when a collection starts, closed with its counts when it ends.
 internal import GRDB
-import Foundation
+public import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

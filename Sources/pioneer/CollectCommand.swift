@@ -8,6 +8,7 @@ import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerCore
 
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

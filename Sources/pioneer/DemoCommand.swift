@@ -8,6 +8,7 @@ import PioneerCore
 import PioneerDemo
 import PioneerFeeds
 import PioneerKit
+import PioneerExtraction
 import PioneerStore
 
 struct DemoCommand: AsyncParsableCommand {

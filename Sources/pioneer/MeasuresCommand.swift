@@ -6,6 +6,7 @@ import PioneerConfig
 import PioneerCore
 import PioneerKit
 import PioneerStore
+import PioneerCore
 
 struct MeasuresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 // `pioneer plugins`: the indicator plugins this build knows.
 import ArgumentParser
 import PioneerCollect
+import PioneerPlugins
+import PioneerKit
+import PioneerCore
 
 struct PluginsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

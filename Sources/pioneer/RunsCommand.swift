@@ -5,6 +5,8 @@ import Foundation
 import PioneerCollect
 import PioneerConfig
 import PioneerStore
+import PioneerCore
+import PioneerKit
 
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

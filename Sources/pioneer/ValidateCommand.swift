@@ -6,6 +6,7 @@ import PioneerCollect
 import PioneerConfig
 import PioneerCore
 import PioneerKit
+import PioneerStore
 
 struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -5,6 +5,7 @@ import PioneerFeeds
 import PioneerKit
 import PioneerStore
 import Testing
+import PioneerCore
 
 @Suite(.timeLimit(.minutes(1)))
 struct CollectionEngineTests {
@@ -41,7 +42,7 @@ struct CollectionEngineTests {
             #expect(stored.measure.provenance.plugin == "fields")
             #expect(stored.measure.provenance.sources.map(\.url) == [feed.baseURL + "/shared"])
             #expect(stored.measure.provenance.sources.first?.contentHash
-                    == "sha256:" + SHA256.hex(of: Data(#"{"value": 12, "numerator": 12, "denominator": 40}"#.utf8)))
+                    == ContentHash.of(Data(#"{"value": 12, "numerator": 12, "denominator": 40}"#.utf8)))
         }
     }
 

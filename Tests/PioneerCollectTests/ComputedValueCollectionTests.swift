@@ -9,6 +9,7 @@ import PioneerKit
 import PioneerStore
 import PioneerTesting
 import Testing
+import PioneerExtraction
 
 @Suite(.timeLimit(.minutes(1)))
 struct ComputedValueCollectionTests {

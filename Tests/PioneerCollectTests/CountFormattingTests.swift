@@ -3,6 +3,9 @@
 import PioneerCollect
 import PioneerKit
 import Testing
+import PioneerConfig
+import PioneerCore
+import PioneerExtraction
 
 @Suite struct CountFormattingTests {
     private func definition(_ valueType: ValueType, decimals: Int? = nil) -> IndicatorDefinition {

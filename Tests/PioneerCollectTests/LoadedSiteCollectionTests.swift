@@ -7,6 +7,7 @@ import PioneerKit
 import PioneerStore
 import PioneerCore
 import Testing
+import PioneerCore
 
 @Suite(.timeLimit(.minutes(1)))
 struct LoadedSiteCollectionTests {

@@ -9,6 +9,7 @@ import PioneerCore
 import PioneerDemo
 import PioneerFeeds
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite struct SimulatorTests {

@@ -3,6 +3,7 @@
 import Foundation
 import PioneerDemo
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite struct TorbayFinanceSimulatorTests {

@@ -7,6 +7,8 @@ import PioneerPlugins
 import PioneerCore
 import Testing
 @testable import PioneerConfig
+import Foundation
+import PioneerCore
 
 /// A plugin written as the README shows: it decides from its own section's errors only.
 struct SectionOnlyPlugin: IndicatorPlugin {

@@ -4,6 +4,7 @@ import Foundation
 import PioneerKit
 import Testing
 @testable import PioneerConfig
+import PioneerCore
 
 @Suite("Site loader")
 struct SiteLoaderTests {

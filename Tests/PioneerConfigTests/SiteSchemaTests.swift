@@ -4,6 +4,7 @@ import PioneerCore
 import PioneerKit
 import Testing
 @testable import PioneerConfig
+import Foundation
 
 /// One broken site file and the issue it must produce.
 struct BrokenSite: CustomTestStringConvertible, Sendable {

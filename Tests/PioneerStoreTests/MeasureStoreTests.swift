@@ -171,7 +171,7 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
         let body = Data(#"{"total": 412}"#.utf8)
         let entry = CachedFeedBody(feed: "bi", url: "http://127.0.0.1:8080/api?month=2026-05", etag: "\"v1\"",
                                    lastModified: "Mon, 01 Jun 2026 09:00:00 GMT", status: 200,
-                                   contentHash: "sha256:" + SHA256.hex(of: body), body: body,
+                                   contentHash: ContentHash.of(body), body: body,
                                    fetchedAt: Date(timeIntervalSince1970: 1_780_000_000))
         #expect(try store.cachedFeedBody(feed: "bi", url: entry.url) == nil)
         try store.saveFeedBody(entry)

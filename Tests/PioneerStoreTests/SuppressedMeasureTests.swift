@@ -2,6 +2,7 @@
 // figures and later re-checks, while what is shown of it hides them.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 import PioneerStore
 import Testing
 

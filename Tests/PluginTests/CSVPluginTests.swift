@@ -1,6 +1,7 @@
 // The `csv` plugin on a council reablement export: filters, dates, aggregates and error messages.
 import CSVPlugin
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import Testing
 

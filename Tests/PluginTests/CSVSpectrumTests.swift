@@ -2,6 +2,7 @@
 // parsed by CSVTable must equal its JSON rendering, field for field.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite("csv-spectrum")

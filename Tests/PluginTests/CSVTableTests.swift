@@ -1,5 +1,6 @@
 // The CSV reader: byte-order marks, quotes, separators, line ends, and errors naming the row.
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite("CSVTable")

@@ -1,6 +1,7 @@
 // The site-local `care-home-deaths` plugin: the join by NHS number, suppression, and error messages.
 import CareHomeDeathsPlugin
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import Testing
 

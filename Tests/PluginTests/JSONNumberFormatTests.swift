@@ -1,6 +1,7 @@
 // `number_format:` on the `json` block: formatted strings read when asked for, and named when not.
 import JSONPlugin
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import Testing
 

@@ -2,6 +2,7 @@
 // Conformance/jsonpath-cts/): every case runs, and the pass count is printed with the results.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite("JSONPath compliance")

@@ -3,6 +3,7 @@
 // The standard's own suite runs in JSONPathComplianceTests.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite("JSONPath")

@@ -1,6 +1,7 @@
 // The `json` plugin on a BI server's admissions report: aggregates, no-data, and error messages.
 import JSONPlugin
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import Testing
 

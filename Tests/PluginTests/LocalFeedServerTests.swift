@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import JSONPlugin
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import Testing
 

@@ -5,6 +5,7 @@ import Foundation
 import PioneerConfig
 import PioneerCore
 import PioneerKit
+import PioneerExtraction
 import PioneerPlugins
 import PioneerTesting
 import Testing

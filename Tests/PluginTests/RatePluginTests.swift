@@ -1,6 +1,7 @@
 // The `rate` plugin: factor, kept parts, ratios of every value type, Wilson intervals,
 // suppression that keeps the parts, no-data, and configuration errors.
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import RatePlugin
 import Testing

@@ -4,6 +4,7 @@
 import Foundation
 import PioneerConfig
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import PioneerCore
 import Testing

@@ -1,5 +1,6 @@
 // The `waiting-list` plugin: patients waiting longer than a threshold, from the PAS JSON API.
 public import PioneerKit
+import PioneerExtraction
 
 /// Counts the patients on the PAS waiting list who have waited longer than `weeks` weeks.
 public struct WaitingListIndicatorPlugin: IndicatorPlugin {

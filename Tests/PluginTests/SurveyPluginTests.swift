@@ -1,5 +1,6 @@
 // The `survey` plugin and the Wilson interval: shares agreeing, n, suppression, and error messages.
 import PioneerKit
+import PioneerExtraction
 import PioneerTesting
 import SurveyPlugin
 import Testing

@@ -2,6 +2,7 @@
 import Foundation
 public import PioneerCore
 import PioneerKit
+import PioneerExtraction
 public import PioneerStore
 
 /// Stored measures of a site, formatted with each indicator's own format.

@@ -2,6 +2,7 @@
 // and as messages print them.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 
 /// Reading and printing byte counts. Units are binary: 1KB is 1,024 bytes.
 enum ByteCount {

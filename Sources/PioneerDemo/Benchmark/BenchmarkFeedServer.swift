@@ -1,7 +1,7 @@
 // The benchmark feed server: answers `/bench/<n>.json` with `{"value": <n>}` for any n, on
 // 127.0.0.1, so scripts/bench-collect.sh can time `pioneer collect` against `curl --parallel`.
 import Hummingbird
-import Logging
+public import Logging
 
 /// An HTTP server with one trivial feed per number, for timing collection.
 ///

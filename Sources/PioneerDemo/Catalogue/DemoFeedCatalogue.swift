@@ -1,5 +1,6 @@
 // Every example site's simulated systems, and how a request is answered: routing, the bearer
 // token, conditional requests and the body.
+import Crypto
 import Foundation
 import PioneerKit
 
@@ -68,7 +69,7 @@ public struct DemoFeedCatalogue: Sendable {
             return .error(error.status, error.message)
         }
         let data = Data(body.utf8)
-        let etag = "\"" + String(SHA256.hex(of: data).prefix(20)) + "\""
+        let etag = "\"" + Self.hexPrefix(of: SHA256.hash(data: data), digits: 20) + "\""
         let lastModified = DemoFeedCatalogue.lastModified(for: query)
         var headers = [
             "ETag": etag,
@@ -97,6 +98,18 @@ public struct DemoFeedCatalogue: Sendable {
     static func lastModified(for query: EndpointQuery) -> HTTPDate {
         let covered = min(max(query.to, DemoHistory.start), DemoHistory.end)
         return HTTPDate(date: covered.adding(days: 9), seconds: 6 * 3600)
+    }
+
+    /// The first `digits` lower-case hex digits of `digest`: an entity tag that changes
+    /// whenever the body does.
+    static func hexPrefix(of digest: some Sequence<UInt8>, digits: Int) -> String {
+        let hex = Array("0123456789abcdef")
+        var text = ""
+        for byte in digest where text.count < digits {
+            text.append(hex[Int(byte >> 4)])
+            text.append(hex[Int(byte & 0x0F)])
+        }
+        return String(text.prefix(digits))
     }
 
     /// RFC 9110: `If-None-Match` decides when present; otherwise `If-Modified-Since`.

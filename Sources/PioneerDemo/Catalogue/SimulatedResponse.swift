@@ -1,5 +1,5 @@
 // The simulated systems' answer to a request: status, headers and body.
-import Foundation
+public import Foundation
 
 /// What a simulated system answers.
 public struct SimulatedResponse: Sendable, Hashable {

@@ -1,4 +1,5 @@
 // CSV exports as local systems write them: a header row, then one row per record.
+import Foundation
 
 /// Builds the text of a CSV export.
 ///

@@ -1,7 +1,7 @@
 // The demo feed simulator: serves every example site's simulated local systems over HTTP on
 // 127.0.0.1, with Hummingbird.
 import Hummingbird
-import Logging
+public import Logging
 import ServiceLifecycle
 
 /// An HTTP server for the example sites' simulated local systems.

@@ -7,6 +7,7 @@
 // clearest result), advance care plans spread, care home admissions fall a little; acute spend in
 // the last year of life hardly changes.
 import PioneerKit
+import Foundation
 
 enum CambridgeSystems {
     static let site = SiteSimulation(site: "cambridge", interventionStart: .month(2024, 7))

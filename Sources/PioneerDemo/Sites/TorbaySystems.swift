@@ -8,6 +8,8 @@
 // patients tell their story once a little more often but feel less involved in decisions; the
 // integrated teams see more people for a slowly rising spend, so the cost per patient eases.
 import PioneerKit
+import PioneerExtraction
+import Foundation
 
 enum TorbaySystems {
     static let site = SiteSimulation(site: "torbay", interventionStart: .month(2024, 10))

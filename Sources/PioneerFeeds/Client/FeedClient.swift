@@ -1,6 +1,7 @@
 // The feed client: fetches feed URLs with the feed's auth, limits and retry policy.
 public import Foundation
 public import Logging
+import PioneerCore
 
 /// Fetches URLs from a site's feeds, concurrently, retrying what is worth retrying.
 ///

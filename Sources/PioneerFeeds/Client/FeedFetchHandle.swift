@@ -3,6 +3,7 @@
 // thousands of requests needs no task (and no thread hop) per request.
 import Foundation
 import Logging
+import PioneerCore
 
 /// A fetch started with ``FeedClient/start(_:completion:)``.
 ///

@@ -1,5 +1,6 @@
 // Turning a feed definition into a wire request: credentials, headers and validators resolved.
 import PioneerCore
+import Foundation
 
 extension TransportRequest {
     /// The wire request for `request`, reading secrets from `environment`.

@@ -1,5 +1,6 @@
 // Translating libcurl's error codes into the plain-English causes users read.
 import Foundation
+import PioneerCore
 
 /// Maps a failed libcurl transfer to a ``FeedError/Cause``.
 enum CurlFailure {

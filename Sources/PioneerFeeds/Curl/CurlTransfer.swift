@@ -1,6 +1,8 @@
 // One transfer on the libcurl multi handle: its easy handle, options, callbacks and outcome.
 import CCurlShim
 import Foundation
+import PioneerCore
+import PioneerKit
 
 /// The state of one GET while libcurl runs it.
 ///

@@ -1,6 +1,7 @@
 // The seam between the feed client's policy (retries, messages) and the wire (libcurl).
 public import Foundation
 public import PioneerCore
+import PioneerKit
 
 /// Performs single HTTP GETs; the ``FeedClient`` adds retries, redirects, credentials and messages.
 ///

@@ -53,7 +53,7 @@ enum Suggestions {
 }
 
 /// " (did you mean `x`?)" or "", for appending to a message.
-public func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
+package func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
     guard let match = Suggestions.closest(to: word, in: candidates) else { return "" }
     return " (did you mean `\(match)`?)"
 }

@@ -1,5 +1,5 @@
 // What the host hands back to a plugin: the body and the facts about its fetch.
-import Foundation
+public import Foundation
 
 /// A successful response to a ``FeedRequest``.
 public struct FeedResponse: Sendable, Hashable {
@@ -11,13 +11,13 @@ public struct FeedResponse: Sendable, Hashable {
     public var status: Int
     /// Header names in lower case.
     public var headers: [String: String]
-    public var body: Data
+    /// The bytes, in memory or in a file; read them with ``bytes()``, ``text()`` or the
+    /// extraction module's `json()` and `csv()`, which name the URL when they fail.
+    public var body: Body
     public var fetchedAt: Date
-    /// `sha256:` and the hex digest of the body.
-    public var contentHash: String
 
     public init(key: String, feed: String, url: String, status: Int = 200, headers: [String: String] = [:],
-                body: Data, fetchedAt: Date = Date(), contentHash: String? = nil) {
+                body: Body, fetchedAt: Date = Date()) {
         self.key = key
         self.feed = feed
         self.url = url
@@ -25,31 +25,36 @@ public struct FeedResponse: Sendable, Hashable {
         self.headers = headers
         self.body = body
         self.fetchedAt = fetchedAt
-        self.contentHash = contentHash ?? "sha256:" + SHA256.hex(of: body)
+    }
+
+    /// A response whose body is held in memory.
+    public init(key: String, feed: String, url: String, status: Int = 200, headers: [String: String] = [:],
+                body: Data, fetchedAt: Date = Date()) {
+        self.init(key: key, feed: feed, url: url, status: status, headers: headers, body: .memory(body), fetchedAt: fetchedAt)
+    }
+
+    /// The body's bytes; for a body held in a file, the file mapped into memory.
+    public func bytes() throws(PluginError) -> Data {
+        do {
+            return try body.bytes()
+        } catch {
+            throw PluginError("the body of \(url): \(error.message)")
+        }
+    }
+
+    /// Calls `read` with the body's bytes in place, without copying them.
+    public func withContiguousBytes<Result>(_ read: (UnsafeRawBufferPointer) throws -> Result) throws -> Result {
+        try bytes().withUnsafeBytes(read)
     }
 
     /// The body as UTF-8 text, without a byte-order mark.
     public func text() throws(PluginError) -> String {
-        var bytes = body
+        var bytes = try bytes()
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let text = String(data: bytes, encoding: .utf8) else {
             throw PluginError("the body of \(url) is not UTF-8 text")
         }
         return text
-    }
-
-    /// The body parsed as JSON.
-    public func json() throws(PluginError) -> JSONValue {
-        do {
-            return try JSONValue(parsing: body)
-        } catch {
-            throw PluginError("the body of \(url) is not valid JSON: \(error.description)")
-        }
-    }
-
-    /// The provenance record for this response.
-    public var source: FeedSource {
-        FeedSource(feed: feed, url: url, fetchedAt: fetchedAt, contentHash: contentHash, status: status)
     }
 }
 

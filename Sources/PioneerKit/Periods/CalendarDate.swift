@@ -1,5 +1,5 @@
 // Calendar dates without time or time zone: a period starts on a date, not an instant.
-import Foundation
+public import Foundation
 
 /// A date on the proleptic Gregorian calendar, with no time of day and no time zone.
 ///

@@ -11,6 +11,9 @@
 /// response bodies, an observation), so an adapter can run a plugin written in
 /// another language as an external process.
 ///
+/// <doc:ImplementingAnIndicatorPlugin> walks through each requirement. This plugin reads
+/// JSON with `json()`, from `PioneerExtraction`:
+///
 /// ```swift
 /// struct CountPlugin: IndicatorPlugin {
 ///     static let name = "count"

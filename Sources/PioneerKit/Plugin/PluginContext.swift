@@ -1,5 +1,5 @@
 // What a plugin may know about the site and indicator it works for.
-import Logging
+public import Logging
 
 /// The site facts a plugin may use: identity and population constants.
 public struct SiteInfo: Sendable, Hashable {

@@ -3,6 +3,7 @@
 import Foundation
 import PioneerCore
 import PioneerKit
+import PioneerExtraction
 import PioneerStore
 
 /// Reads `{"value": …, "numerator": …, "denominator": …}` from `path` on `feed`;

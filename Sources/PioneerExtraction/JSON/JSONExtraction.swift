@@ -1,5 +1,6 @@
 // The `json` config block: fetch a JSON document, select values with JSONPath, aggregate them.
 import Foundation
+public import PioneerKit
 
 /// One number read from a JSON feed, as configured by a `json` block.
 ///

@@ -6,6 +6,7 @@
 // case-blind and trimmed removes that trap, and listing the values seen turns the
 // remaining mismatches (a typo, another wording) into a message a person can act on.
 import Foundation
+import PioneerKit
 
 /// Case-blind, whitespace-trimmed comparison of answers and filter values.
 public enum AnswerMatching {

@@ -1,4 +1,5 @@
 // The result of reading one number out of a feed response, with how much data it rests on.
+public import PioneerKit
 
 /// A number read from a feed response by ``JSONExtraction`` or ``CSVExtraction``.
 ///

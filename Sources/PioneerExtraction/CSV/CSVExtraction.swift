@@ -1,4 +1,5 @@
 // The `csv` config block: fetch a CSV export, keep the rows that match, count, sum or average them.
+public import PioneerKit
 
 /// One number read from a CSV feed, as configured by a `csv` block.
 ///
@@ -36,7 +37,7 @@ public struct CSVExtraction: Sendable, Hashable {
 
         public init(column: String, accepted: [String]) {
             self.column = column
-            self.accepted = accepted.map { $0.trimmingWhitespace() }
+            self.accepted = accepted.map { $0.trimmingWhitespaceFast() }
         }
     }
 
@@ -156,7 +157,7 @@ public struct CSVExtraction: Sendable, Hashable {
         if let valueIndex, aggregate != .count {
             for index in matching {
                 let cell = table.rows[index][valueIndex]
-                if cell.trimmingWhitespace().isEmpty { continue }
+                if cell.trimmingWhitespaceFast().isEmpty { continue }
                 guard let number = number(cell) else {
                     throw PluginError("row \(table.rowNumbers[index]) of \(url): column `\(table.header[valueIndex])` should hold a number, but found `\(cell)`"
                         + NumberFormat.hint(for: cell, configured: numberFormat))
@@ -209,7 +210,7 @@ public struct CSVExtraction: Sendable, Hashable {
 
     /// A cell as a number: trimmed, an optional leading `£`, then a finite decimal.
     static func number(_ cell: String) -> Double? {
-        var text = Substring(cell.trimmingWhitespace())
+        var text = Substring(cell.trimmingWhitespaceFast())
         if text.first == "£" { text = text.dropFirst() }
         guard let value = Double(text), value.isFinite else { return nil }
         return value

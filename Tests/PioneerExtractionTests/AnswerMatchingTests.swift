@@ -1,6 +1,7 @@
 // How answers and filter values are compared (trimmed, Unicode case folding) and how the values
 // seen are listed when none matched.
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite struct AnswerMatchingTests {

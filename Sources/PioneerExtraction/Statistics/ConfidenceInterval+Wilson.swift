@@ -1,5 +1,6 @@
 // The Wilson score interval for a proportion, used for survey and other "share of n" measures.
 import Foundation
+public import PioneerKit
 
 extension ConfidenceInterval {
     /// The normal quantile for a two-sided 95% interval.

@@ -1,5 +1,6 @@
 // A stored measure: an observation for one indicator and period, with where it came from.
-import Foundation
+public import Foundation
+public import PioneerKit
 
 /// One feed response that contributed to a measure.
 public struct FeedSource: Sendable, Hashable, Codable {

@@ -1,6 +1,7 @@
 // JSONValue(parsing:): a strict RFC 8259 parser whose errors say what and where.
 import Foundation
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite struct JSONParserTests {

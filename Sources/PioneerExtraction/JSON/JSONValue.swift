@@ -1,5 +1,6 @@
 // A parsed JSON document that keeps numbers, booleans and nulls apart.
-import Foundation
+public import Foundation
+import PioneerKit
 
 /// A JSON value.
 public enum JSONValue: Sendable, Hashable, Codable {

@@ -4,6 +4,7 @@
 // left open at the end of the text without complaint, drops leading spaces of
 // unquoted fields, and its errors ("Can't have non-quote here", "me_irl") say neither
 // the row nor the file, which a person fixing an export needs.
+import PioneerKit
 
 /// A parsed CSV text: a header row, then data rows of the same width.
 ///
@@ -93,7 +94,7 @@ public struct CSVTable: Sendable, Hashable {
         guard !records.isEmpty else {
             throw ParseError(row: 0, reason: "the text is empty; expected a header row naming the columns")
         }
-        let header = records.removeFirst().fields.map { $0.trimmingWhitespace() }
+        let header = records.removeFirst().fields.map { $0.trimmingWhitespaceFast() }
         for record in records where record.fields.count != header.count {
             let count = record.fields.count
             throw ParseError(row: record.row, reason: "has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count) column\(header.count == 1 ? "" : "s") (separator `\(chosen.rawValue)`)")
@@ -106,7 +107,7 @@ public struct CSVTable: Sendable, Hashable {
 
     /// The index of the column called `name` (first one if repeated), ignoring surrounding spaces.
     public func columnIndex(_ name: String) -> Int? {
-        let wanted = name.trimmingWhitespace()
+        let wanted = name.trimmingWhitespaceFast()
         return header.firstIndex(of: wanted)
     }
 

@@ -1,5 +1,6 @@
 // The `number_format:` setting: what each format reads, what it refuses, and the hint it gives.
 import PioneerKit
+import PioneerExtraction
 import Testing
 
 @Suite("number format")

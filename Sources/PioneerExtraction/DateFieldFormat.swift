@@ -1,4 +1,5 @@
 // How dates are written in feed rows and records, for keeping only those in a period.
+public import PioneerKit
 
 /// The spelling of a date in a CSV column or JSON field: the `date_format:` setting.
 public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {
@@ -20,7 +21,7 @@ public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {
 
     /// The date in `text` (trimmed), or nil when it is not written this way.
     public func parse(_ text: String) -> CalendarDate? {
-        let trimmed = text.trimmingWhitespace()
+        let trimmed = text.trimmingWhitespaceFast()
         switch self {
         case .iso:
             var datePart = Substring(trimmed)

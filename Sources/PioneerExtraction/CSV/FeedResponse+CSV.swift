@@ -1,4 +1,5 @@
 // Reading a response as CSV, with errors that name the URL, the row and the column.
+public import PioneerKit
 
 extension FeedResponse {
     /// The body parsed as CSV; `delimiter` nil means detect it from the header line.
@@ -26,7 +27,7 @@ extension CSVTable {
     public func row(_ index: Int, column: Int, isIn period: Period, format: DateFieldFormat, url: String) throws(PluginError) -> Bool {
         let text = rows[index][column]
         guard let date = format.parse(text) else {
-            let found = text.trimmingWhitespace().isEmpty ? "it is blank" : "found `\(text)`"
+            let found = text.trimmingWhitespaceFast().isEmpty ? "it is blank" : "found `\(text)`"
             throw PluginError("row \(rowNumbers[index]) of \(url): column `\(header[column])` should hold a date like \(format.example) (\(format.rawValue)), but \(found)")
         }
         return period.contains(date)

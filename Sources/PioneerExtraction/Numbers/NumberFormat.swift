@@ -3,6 +3,7 @@
 // Opt-in, because reading `1,234` as 1234 is a guess: the same text is 1.234 to a
 // site whose exports use a decimal comma. A site that names its format once gets
 // every value read that way, and a site that names none gets today's strict reading.
+import PioneerKit
 
 /// The `number_format:` setting of a `json` or `csv` block.
 ///
@@ -33,7 +34,7 @@ public enum NumberFormat: String, Sendable, Hashable, CaseIterable {
 
     /// `text` as a finite number in this format, or nil.
     public func parse(_ text: String) -> Double? {
-        let trimmed = Substring(text.trimmingWhitespace())
+        let trimmed = Substring(text.trimmingWhitespaceFast())
         switch self {
         case .strict:
             return Self.plain(trimmed)
@@ -113,7 +114,7 @@ public enum NumberFormat: String, Sendable, Hashable, CaseIterable {
     }
 
     private static func trimmed(_ text: Substring) -> Substring {
-        Substring(String(text).trimmingWhitespace())
+        Substring(String(text).trimmingWhitespaceFast())
     }
 }
 

@@ -1,4 +1,4 @@
-// Reading the settings every feed-reading plugin shares: a feed, a path template, a JSONPath.
+// Reading the settings every feed-reading plugin shares: a feed, a path template, query values.
 
 extension ConfigReader {
     /// The feed name at `key`, reported unless the site declares it.
@@ -28,17 +28,6 @@ extension ConfigReader {
             }
         }
         return valid ? query : nil
-    }
-
-    /// The JSONPath at `key`, parsed; a parse error is reported at the value with its character position.
-    public func jsonPath(_ key: String, required: Bool = false) -> JSONPath? {
-        guard let text = string(key, required: required), let node = node[key] else { return nil }
-        do {
-            return try JSONPath(parsing: text)
-        } catch {
-            issues.error(error.description, at: node)
-            return nil
-        }
     }
 
     /// A whole number at `key` that must not be negative.

@@ -1,0 +1,24 @@
+// The content hash a measure's provenance records for each feed body it read.
+import Crypto
+public import Foundation
+
+/// `sha256:` and the hex digest of a feed body, as provenance and the feed cache record it.
+public enum ContentHash {
+    /// The content hash of `body`: `sha256:` followed by 64 lower-case hex digits.
+    public static func of(_ body: Data) -> String {
+        "sha256:" + hex(SHA256.hash(data: body))
+    }
+
+    /// The digest of `bytes` as lower-case hex digits.
+    package static func hex(_ digest: some Sequence<UInt8>) -> String {
+        var text = ""
+        text.reserveCapacity(64)
+        for byte in digest {
+            text.append(hexDigits[Int(byte >> 4)])
+            text.append(hexDigits[Int(byte & 0x0F)])
+        }
+        return text
+    }
+
+    private static let hexDigits = Array("0123456789abcdef")
+}
