@@ -90,7 +90,7 @@ struct CollectionPlan {
                     }
                     do {
                         let requestPeriod = request.period ?? period
-                        let values = placeholders[requestPeriod] ?? FeedURL.placeholderValues(for: requestPeriod)
+                        let values = placeholders[requestPeriod] ?? FeedPathTemplate.values(for: requestPeriod)
                         placeholders[requestPeriod] = values
                         let url = try FeedURL.resolve(request, feed: feed, placeholders: values)
                         let key = FetchKey(feed: feed.name, url: url)

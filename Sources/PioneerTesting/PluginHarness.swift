@@ -12,8 +12,9 @@ public import PioneerKit
 /// #expect(observation.value == 12)
 /// ```
 ///
-/// Responses get a made-up URL, `http://<feed>.test` plus the request's path with the
-/// period filled in, so a test can check that an error message names the URL.
+/// Responses get the URL the host would fetch if the feed's `base_url` were
+/// `http://<feed>.test`, built by the host's own code, so a test can check that an error
+/// message names the URL exactly as a user would see it.
 public struct PluginHarness<Plugin: IndicatorPlugin>: Sendable {
     public let plugin: Plugin
     public let setup: PluginSetup
@@ -54,9 +55,10 @@ public struct PluginHarness<Plugin: IndicatorPlugin>: Sendable {
         try plugin.requests(for: period, context: context)
     }
 
-    /// A successful response to `request` carrying `body`, at the request's made-up URL.
-    public func response(to request: FeedRequest, period: Period, body: FeedBody) -> FeedResponse {
-        FeedResponse(key: request.key, feed: request.feed, url: Self.url(for: request, period: request.period ?? period),
+    /// A successful response to `request` carrying `body`, at the request's URL on `http://<feed>.test`.
+    /// - Throws: ``HarnessError`` when the request's templates give no URL, as the host would refuse it.
+    public func response(to request: FeedRequest, period: Period, body: FeedBody) throws(HarnessError) -> FeedResponse {
+        FeedResponse(key: request.key, feed: request.feed, url: try Self.url(for: request, period: request.period ?? period),
                      status: body.status, body: body.data)
     }
 
@@ -78,7 +80,7 @@ public struct PluginHarness<Plugin: IndicatorPlugin>: Sendable {
             guard let body = bodies[request.key] else {
                 throw HarnessError("the `\(Plugin.name)` plugin asked for `\(request.key)` (feed `\(request.feed)`, \(request.path)) but the test gave bodies only for \(given.isEmpty ? "nothing" : given)")
             }
-            responses.append(response(to: request, period: period, body: body))
+            responses.append(try response(to: request, period: period, body: body))
         }
         for key in bodies.keys.sorted() where !asked.contains(key) {
             throw HarnessError("the test gave a body for `\(key)` but the `\(Plugin.name)` plugin asked only for \(asked.sorted().map { "`\($0)`" }.joined(separator: ", "))")
@@ -86,23 +88,22 @@ public struct PluginHarness<Plugin: IndicatorPlugin>: Sendable {
         return try observe(period, responses: responses)
     }
 
-    /// `http://<feed>.test` plus the filled-in path and query.
-    public static func url(for request: FeedRequest, period: Period) -> String {
-        var url = "http://\(request.feed).test" + encode(FeedPathTemplate.fill(request.path, period: period))
-        if !request.query.isEmpty {
-            let pairs = request.query.keys.sorted().map { key in
-                encode(key, component: true) + "=" + encode(FeedPathTemplate.fill(request.query[key] ?? "", period: period), component: true)
+    /// The URL the host would fetch for `request` in `period` if its feed's `base_url` were
+    /// `http://<feed>.test`: ``FeedPathTemplate/url(base:path:query:values:)``, as in production.
+    /// - Throws: ``HarnessError`` when the templates hold an unknown placeholder or a bad
+    ///   brace, or the path climbs out of the base URL.
+    public static func url(for request: FeedRequest, period: Period) throws(HarnessError) -> String {
+        do {
+            return try FeedPathTemplate.url(base: "http://\(request.feed).test", path: request.path, query: request.query,
+                                            values: FeedPathTemplate.values(for: period))
+        } catch {
+            let problem = switch error {
+            case .malformed(let problem, let template): "has \(problem) in `\(template)`"
+            case .unknownPlaceholders(let names): "uses unknown placeholders \(names.map { "{\($0)}" }.joined(separator: ", "))"
+            case .climbsOutOfBase(_, let resolved): "climbs out of its base URL with `..` (it would request \(resolved))"
             }
-            url += (url.contains("?") ? "&" : "?") + pairs.joined(separator: "&")
+            throw HarnessError("the request `\(request.key)` (feed `\(request.feed)`, \(request.path)) \(problem)")
         }
-        return url
-    }
-
-    /// Percent-encodes `text`; a query `component` also encodes `&`, `=` and `?`.
-    private static func encode(_ text: String, component: Bool = false) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: component ? "+&=?" : "+")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }
 

@@ -152,6 +152,6 @@ struct FeedURLTests {
         ("http://h", "http://h"),
     ])
     func dotSegments(url: String, expected: String) {
-        #expect(FeedURL.removingDotSegments(url) == expected)
+        #expect(FeedPathTemplate.removingDotSegments(url) == expected)
     }
 }

@@ -62,9 +62,9 @@ struct PioneerTestingTests {
         }
     }
 
-    @Test func harnessURLsFillThePeriodAndEncodeTheQuery() {
+    @Test func harnessURLsFillThePeriodAndEncodeTheQuery() throws {
         let request = FeedRequest(key: "k", feed: "bi", path: "/a?q={period}", query: ["band": "65+", "to": "{period.end}"])
-        #expect(PluginHarness<JSONIndicatorPlugin>.url(for: request, period: .financialQuarter(2026, 1))
+        #expect(try PluginHarness<JSONIndicatorPlugin>.url(for: request, period: .financialQuarter(2026, 1))
                 == "http://bi.test/a?q=FY2026-27%20Q1&band=65%2B&to=2026-06-30")
     }
 

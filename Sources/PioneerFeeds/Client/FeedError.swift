@@ -1,4 +1,5 @@
 // Why a fetch failed, in plain English, naming the feed, the URL and the attempts.
+import PioneerKit
 
 /// A failed fetch: the feed, the URL (credentials removed), the attempts made and the cause.
 ///
@@ -110,7 +111,7 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
             case .invalidURL(let reason):
                 return "invalid URL: \(reason)"
             case .unknownPlaceholders(let names):
-                let known = FeedURL.placeholderNames.map { "{\($0)}" }
+                let known = FeedPathTemplate.placeholders.map { "{\($0)}" }
                 let noun = names.count == 1 ? "placeholder" : "placeholders"
                 return "unknown \(noun) \(Self.list(names.map { "{\($0)}" })); known placeholders are \(Self.list(known))"
             case .unsupportedAuth(let scheme):

@@ -12,88 +12,42 @@ import Foundation
 /// // https://bi.torbay.nhs.uk/api/admissions/2026-04-01?label=FY2026-27%20Q1
 /// ```
 public enum FeedURL {
-    /// The placeholders a template may use, without braces.
-    public static let placeholderNames = [
-        "period", "period.start", "period.end", "period.year", "period.month", "period.adx",
-    ]
-
     /// The full URL for `request` on `feed`: templates filled in for the request's own
-    /// period, or `period` when it has none, then joined to the feed's `base_url`.
-    ///
-    /// Placeholder values are percent-encoded (only `A–Z a–z 0–9 - . _ ~` stay as they
-    /// are), so `{period}` of `FY2026-27 Q1` becomes `FY2026-27%20Q1` and `{period.adx}`
-    /// becomes `2026-04-01%2FP3M`. Query parameters are appended sorted by name. `.` and
-    /// `..` segments are resolved (as libcurl would before sending), so the URL returned,
-    /// and shown in messages and provenance, is the one the server receives.
+    /// period, or `period` when it has none, then joined to the feed's `base_url`, by
+    /// ``FeedPathTemplate/url(base:path:query:values:)`` (which says how values are encoded).
     /// - Throws: a ``FeedError`` (0 attempts) naming unknown placeholders, an unclosed
     ///   brace, a base URL that is not http or https, or a path whose `..` climbs out
     ///   of the base URL.
     public static func resolve(_ request: FeedRequest, feed: FeedDefinition, period: Period) throws(FeedError) -> String {
         let period = request.period ?? period
-        return try resolve(request, feed: feed, placeholders: placeholderValues(for: period))
+        return try resolve(request, feed: feed, placeholders: FeedPathTemplate.values(for: period))
     }
 
     /// ``resolve(_:feed:period:)`` with the placeholder values already worked out (see
-    /// ``placeholderValues(for:)``), for a caller resolving many requests of one period.
+    /// ``FeedPathTemplate/values(for:)``), for a caller resolving many requests of one period.
     /// The values must be those of the request's own period when it has one.
     public static func resolve(_ request: FeedRequest, feed: FeedDefinition,
                                placeholders values: [String: String]) throws(FeedError) -> String {
         func failure(_ cause: FeedError.Cause) -> FeedError {
-            FeedError(feed: feed.name, url: join(feed.baseURL, request.path), attempts: 0, cause: cause)
+            FeedError(feed: feed.name, url: FeedPathTemplate.join(feed.baseURL, request.path), attempts: 0, cause: cause)
         }
         let base = feed.baseURL.trimmingWhitespace()
         guard hasHTTPScheme(base) else {
             throw failure(.invalidURL("base_url `\(redact(base))` must start with http:// or https://"))
         }
-        var unknown: [String] = []
-        let path: String
-        var query: [String] = []
         do {
-            path = try expand(request.path, values: values, unknown: &unknown, literal: encodeLiteral)
-            for (key, value) in request.query.sorted(by: { $0.key < $1.key }) {
-                let expanded = try expand(value, values: values, unknown: &unknown, literal: percentEncode)
-                query.append(percentEncode(Substring(key)) + "=" + expanded)
-            }
+            return try FeedPathTemplate.url(base: base, path: request.path, query: request.query, values: values)
         } catch {
-            throw failure(.invalidURL(error.message))
-        }
-        guard unknown.isEmpty else { throw failure(.unknownPlaceholders(unknown)) }
-        var url = join(base, path)
-        if !query.isEmpty {
-            url += (url.contains("?") ? "&" : "?") + query.joined(separator: "&")
-        }
-        // Checked after the placeholders are filled in: the template passed `validate`,
-        // but a plugin may build its path from anything.
-        guard !FeedPathTemplate.climbsOutOfBase(path) else {
-            throw FeedError(feed: feed.name, url: url, attempts: 0, cause: .invalidURL(
-                "the path climbs out of base_url `\(redact(base))` with `..` (it would request \(redact(removingDotSegments(url))))"))
-        }
-        return removingDotSegments(url)
-    }
-
-    /// `url` with its path's `.` and `..` segments resolved as RFC 3986 (section 5.2.4) says,
-    /// which is what libcurl does before sending. Encoded dots (`%2e`) are left alone.
-    static func removingDotSegments(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
-        let afterAuthority = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
-        let pathEnd = url[afterAuthority...].firstIndex(where: { "?#".contains($0) }) ?? url.endIndex
-        let path = url[afterAuthority..<pathEnd]
-        guard path.contains("/.") else { return url }
-        var output: [Substring] = []
-        let segments = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-        for (index, segment) in segments.enumerated() {
-            let last = index == segments.count - 1
-            switch segment {
-            case ".":
-                if last { output.append("") }
-            case "..":
-                if !output.isEmpty { output.removeLast() }
-                if last { output.append("") }
-            default:
-                output.append(segment)
+            switch error {
+            case .malformed(let problem, let template):
+                throw failure(.invalidURL("\(problem) in `\(redact(template))`"))
+            case .unknownPlaceholders(let names):
+                throw failure(.unknownPlaceholders(names))
+            case .climbsOutOfBase(let url, let resolved):
+                throw FeedError(feed: feed.name, url: url, attempts: 0, cause: .invalidURL(
+                    "the path climbs out of base_url `\(redact(base))` with `..` (it would request \(redact(resolved)))"))
             }
         }
-        return url[..<afterAuthority] + "/" + output.joined(separator: "/") + url[pathEnd...]
     }
 
     /// Whether `url` starts with `http://` or `https://`, in any case.
@@ -163,108 +117,6 @@ public enum FeedURL {
             return index
         }
         return nil
-    }
-
-    /// `base` and `path` with exactly one slash between them.
-    static func join(_ base: String, _ path: String) -> String {
-        var base = Substring(base.trimmingWhitespace())
-        while base.hasSuffix("/") { base = base.dropLast() }
-        var path = Substring(path.trimmingWhitespace())
-        while path.hasPrefix("/") { path = path.dropFirst() }
-        if path.isEmpty { return String(base) }
-        if path.hasPrefix("?") || path.hasPrefix("#") { return String(base + path) }
-        return String(base + "/" + path)
-    }
-
-    /// The value of every placeholder for `period`, by name without braces.
-    public static func placeholderValues(for period: Period) -> [String: String] {
-        let start = period.start
-        return [
-            "period": period.label,
-            "period.start": start.description,
-            "period.end": period.end.description,
-            "period.year": format4(start.year),
-            "period.month": start.month < 10 ? "0\(start.month)" : "\(start.month)",
-            "period.adx": period.adxLabel,
-        ]
-    }
-
-    private static func format4(_ year: Int) -> String {
-        let text = String(year)
-        return text.count >= 4 ? text : String(repeating: "0", count: 4 - text.count) + text
-    }
-
-    struct TemplateError: Error {
-        var message: String
-    }
-
-    /// Fills `{name}` placeholders with percent-encoded values and passes the text between
-    /// them through `literal`. Unknown names are collected in `unknown`; an unclosed or
-    /// empty brace throws.
-    static func expand(_ template: String, values: [String: String], unknown: inout [String],
-                       literal: (Substring) -> String) throws(TemplateError) -> String {
-        var output = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            output += literal(rest[..<open])
-            let afterOpen = rest.index(after: open)
-            guard let close = rest[afterOpen...].firstIndex(of: "}") else {
-                throw TemplateError(message: "unclosed { in `\(redact(template))`")
-            }
-            let name = rest[afterOpen..<close].trimmingWhitespace()
-            guard !name.isEmpty else { throw TemplateError(message: "empty {} in `\(redact(template))`") }
-            if let value = values[name] {
-                output += percentEncode(Substring(value))
-            } else if !unknown.contains(name) {
-                unknown.append(name)
-            }
-            rest = rest[rest.index(after: close)...]
-        }
-        output += literal(rest)
-        return output
-    }
-
-    /// Percent-encodes everything but RFC 3986 unreserved characters.
-    static func percentEncode(_ text: Substring) -> String {
-        encode(text) { isUnreserved($0) }
-    }
-
-    /// Encodes only what may never appear raw in a URL (space, controls, quotes, non-ASCII),
-    /// keeping `/ ? & = % :` and the other delimiters the template author wrote in a path.
-    static func encodeLiteral(_ text: Substring) -> String {
-        encode(text) { isUnreserved($0) || allowedLiteral.contains($0) }
-    }
-
-    /// `text` with every byte that `keep` refuses written as `%XX`.
-    private static func encode(_ text: Substring, keep: (UInt8) -> Bool) -> String {
-        if text.utf8.allSatisfy(keep) { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count * 3)
-        for byte in text.utf8 {
-            if keep(byte) {
-                bytes.append(byte)
-            } else {
-                bytes.append(UInt8(ascii: "%"))
-                bytes.append(hexDigits[Int(byte >> 4)])
-                bytes.append(hexDigits[Int(byte & 0x0F)])
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    private static let allowedLiteral = Set(":/?#[]@!$&'()*+,;=%".utf8)
-
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "_"), UInt8(ascii: "~"):
-            return true
-        default:
-            return false
-        }
     }
 
     private static let secretParameters: Set<String> = [

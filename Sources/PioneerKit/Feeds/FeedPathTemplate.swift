@@ -1,37 +1,35 @@
-// The placeholders a feed path or query value may hold, and the `..` rule for paths, checked when a site is loaded.
+// The placeholders a feed path or query value may hold and their values for a period, and the `..` rule for paths.
 import Foundation
 
 /// The `{period...}` placeholders of ``FeedRequest`` paths and query values, and the
 /// rule that a path stays under its feed's `base_url`.
 ///
-/// The host fills them in before fetching; plugins use this to reject a misspelt
-/// placeholder at configure time rather than on the first collection.
+/// The host fills them in before fetching, with ``url(base:path:query:values:)``;
+/// plugins use this to reject a misspelt placeholder at configure time rather than on
+/// the first collection.
 public enum FeedPathTemplate {
-    /// Every placeholder name the host fills in, without braces.
-    public static let placeholders = [
-        "period", "period.start", "period.end", "period.year", "period.month", "period.adx",
+    /// Every placeholder name the host fills in, without braces, in the order messages list them.
+    public static let placeholders = table.map(\.name)
+
+    /// The one table of placeholders and their values for a period: site validation,
+    /// the host's URLs and `PluginHarness` all read it, so they cannot disagree.
+    private static let table: [(name: String, value: @Sendable (Period) -> String)] = [
+        ("period", { $0.label }),
+        ("period.start", { $0.start.description }),
+        ("period.end", { $0.end.description }),
+        ("period.year", { Period.pad($0.start.year, 4) }),
+        ("period.month", { Period.pad($0.start.month, 2) }),
+        ("period.adx", { $0.adxLabel }),
     ]
+
+    /// The value of every placeholder for `period`, by name without braces (not URL-encoded).
+    public static func values(for period: Period) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: table.map { ($0.name, $0.value(period)) })
+    }
 
     /// The placeholders in `template` that the host does not know, without braces, in order.
     public static func unknownPlaceholders(in template: String) -> [String] {
         names(in: template).filter { !placeholders.contains($0) }
-    }
-
-    /// `template` with every known placeholder replaced by its value for `period` (not URL-encoded).
-    public static func fill(_ template: String, period: Period) -> String {
-        var text = template
-        let values: [(String, String)] = [
-            ("period.start", period.start.description),
-            ("period.end", period.end.description),
-            ("period.year", Period.pad(period.start.year, 4)),
-            ("period.month", Period.pad(period.start.month, 2)),
-            ("period.adx", period.adxLabel),
-            ("period", period.label),
-        ]
-        for (name, value) in values {
-            text = text.replacingOccurrences(of: "{\(name)}", with: value)
-        }
-        return text
     }
 
     /// Whether the path part of `template` (before any `?` or `#`) climbs above its start
