@@ -17,65 +17,65 @@ import Darwin
 struct CollectKillTests {
     @Test func storeSurvivesSIGKILLWithEveryCommittedMeasureIntact() async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-kill-\(UUID().uuidString)")
-        let siteFolder = folder.appendingPathComponent("killshire")
-        try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let storePath = folder.appendingPathComponent("store.sqlite").path
+        try await withTemporaryFolder(prefix: "pioneer-kill") { folder in
+            let siteFolder = folder.appendingPathComponent("killshire")
+            try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
+            let storePath = folder.appendingPathComponent("store.sqlite").path
 
-        try await SlowFeed.run(delay: .milliseconds(60)) { port in
-            try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let log = folder.appendingPathComponent("collect.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            defer { try? logHandle.close() }
+            try await SlowFeed.run(delay: .milliseconds(60)) { port in
+                try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                let log = folder.appendingPathComponent("collect.log")
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                let logHandle = try FileHandle(forWritingTo: log)
+                defer { try? logHandle.close() }
 
-            // 26 years of months for two indicators: far longer than the test waits.
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["collect", siteFolder.path, "--from", "2000-01", "--to", "2025-12",
-                                 "--store", storePath, "--max-parallel", "2"]
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            try process.run()
+                // 26 years of months for two indicators: far longer than the test waits.
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = ["collect", siteFolder.path, "--from", "2000-01", "--to", "2025-12",
+                                     "--store", storePath, "--max-parallel", "2"]
+                process.standardOutput = logHandle
+                process.standardError = logHandle
+                try process.run()
 
-            // Wait until a few measures are committed, then take what the store holds and kill at once.
-            var snapshot: [StoredMeasure] = []
-            let deadline = Date().addingTimeInterval(45)
-            while Date() < deadline, process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
-                guard FileManager.default.fileExists(atPath: storePath),
-                      let store = try? MeasureStore(readingAt: storePath),
-                      let count = try? store.measureCount(), count >= 6 else { continue }
-                snapshot = try Self.allMeasures(store)
-                break
+                // Wait until a few measures are committed, then take what the store holds and kill at once.
+                var snapshot: [StoredMeasure] = []
+                let deadline = Date().addingTimeInterval(45)
+                while Date() < deadline, process.isRunning {
+                    try await Task.sleep(for: .milliseconds(50))
+                    guard FileManager.default.fileExists(atPath: storePath),
+                          let store = try? MeasureStore(readingAt: storePath),
+                          let count = try? store.measureCount(), count >= 6 else { continue }
+                    snapshot = try Self.allMeasures(store)
+                    break
+                }
+                let wasRunning = process.isRunning
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
+                #expect(process.terminationReason == .uncaughtSignal)
+                try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
+
+                let store = try MeasureStore(path: storePath)
+                #expect(try store.integrityCheck() == ["ok"])
+                let after = try Self.allMeasures(store)
+                let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
+                for measure in snapshot {
+                    #expect(afterByID[measure.id] == measure, "measure \(measure.id) changed or vanished after the kill")
+                }
+                #expect(after.count >= snapshot.count)
+                // Every stored value is the one the feed served for its month.
+                for measure in after {
+                    #expect(measure.measure.observation.value == Double(measure.measure.period.index % 1000))
+                }
+
+                // The killed run stays on record; the next run marks it interrupted.
+                let killedRun = try #require(try store.runs(site: "killshire").first)
+                #expect(killedRun.status == .running)
+                _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
+                #expect(try store.run(id: killedRun.id)?.status == .interrupted)
             }
-            let wasRunning = process.isRunning
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
-            #expect(process.terminationReason == .uncaughtSignal)
-            try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
-
-            let store = try MeasureStore(path: storePath)
-            #expect(try store.integrityCheck() == ["ok"])
-            let after = try Self.allMeasures(store)
-            let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
-            for measure in snapshot {
-                #expect(afterByID[measure.id] == measure, "measure \(measure.id) changed or vanished after the kill")
-            }
-            #expect(after.count >= snapshot.count)
-            // Every stored value is the one the feed served for its month.
-            for measure in after {
-                #expect(measure.measure.observation.value == Double(measure.measure.period.index % 1000))
-            }
-
-            // The killed run stays on record; the next run marks it interrupted.
-            let killedRun = try #require(try store.runs(site: "killshire").first)
-            #expect(killedRun.status == .running)
-            _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
-            #expect(try store.run(id: killedRun.id)?.status == .interrupted)
         }
     }
 

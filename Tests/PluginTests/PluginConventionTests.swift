@@ -136,23 +136,23 @@ struct PluginConventionTests {
     func sampleLoadsCleanlyAsTheOnlyIndicatorOfATestSite(folder: String) throws {
         let file = "Plugins/\(folder)/sample.yaml"
         let sample = try text(folder, "sample.yaml")
-        let folderURL = FileManager.default.temporaryDirectory.appending(path: "pioneer-sample-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folderURL) }
-        let site = folderURL.appending(path: "test-site")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try (Self.testSiteHeader + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-        let headerLines = Self.testSiteHeader.components(separatedBy: "\n").count - 1
-        let loader = SiteLoader(plugins: try PluginCatalogue.builtIn(), environment: [:])
-        do {
-            let loaded = try loader.load(directory: site.path)
-            #expect(loaded.site.indicators.count == 1, "\(file) should hold exactly one indicator, one entry of an `indicators:` list starting with `- id:`")
-            #expect(loaded.warnings.isEmpty, "\(file): \(loaded.warnings.map(\.message))")
-        } catch {
-            // Each problem at its line in the sample: the sample starts after the header.
-            for issue in error.issues {
-                let line = issue.location.line - headerLines
-                let place = line > 0 ? "\(file):\(line):\(issue.location.column)" : "\(file) (in the test site's header)"
-                Issue.record("\(place): \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+        try withTemporaryFolder(prefix: "pioneer-sample") { folderURL in
+            let site = folderURL.appending(path: "test-site")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try (Self.testSiteHeader + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let headerLines = Self.testSiteHeader.components(separatedBy: "\n").count - 1
+            let loader = SiteLoader(plugins: try PluginCatalogue.builtIn(), environment: [:])
+            do {
+                let loaded = try loader.load(directory: site.path)
+                #expect(loaded.site.indicators.count == 1, "\(file) should hold exactly one indicator, one entry of an `indicators:` list starting with `- id:`")
+                #expect(loaded.warnings.isEmpty, "\(file): \(loaded.warnings.map(\.message))")
+            } catch let error as ConfigError {
+                // Each problem at its line in the sample: the sample starts after the header.
+                for issue in error.issues {
+                    let line = issue.location.line - headerLines
+                    let place = line > 0 ? "\(file):\(line):\(issue.location.column)" : "\(file) (in the test site's header)"
+                    Issue.record("\(place): \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+                }
             }
         }
     }
