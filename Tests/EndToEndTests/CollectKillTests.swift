@@ -153,55 +153,58 @@ struct CollectExitStatusTests {
         return (run.status, run.stdout, run.stderr)
     }
 
-    private func siteFolder() throws -> (root: URL, site: URL) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-exit-\(UUID().uuidString)")
+    /// The (empty) `killshire` site folder in `root`.
+    private func siteFolder(in root: URL) throws -> URL {
         let site = root.appendingPathComponent("killshire")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        return (root, site)
+        return site
     }
 
     @Test func missingPeriodIsAUsageError() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let result = try await pioneer(["collect", site.path], in: root)
-        #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let result = try await pioneer(["collect", site.path], in: root)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
+        }
     }
 
     @Test func invalidSiteIsAConfigurationErrorWithItsLocation() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
-        try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
+            try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
+        }
     }
 
     @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let store = root.appendingPathComponent("s.sqlite").path
-        try await SlowFeed.run(delay: .zero) { port in
-            try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let good = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
-            #expect(good.status == 0, "\(good.stderr)")
-            let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
-            let runs = summary?["runs"] as? [[String: Any]]
-            #expect(summary?["exit_status"] as? Int == 0)
-            #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let store = root.appendingPathComponent("s.sqlite").path
+            try await SlowFeed.run(delay: .zero) { port in
+                try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                let good = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
+                #expect(good.status == 0, "\(good.stderr)")
+                let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
+                let runs = summary?["runs"] as? [[String: Any]]
+                #expect(summary?["exit_status"] as? Int == 0)
+                #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
 
-            // Collected again: the same values are unchanged, and that is still success.
-            let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
-            #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
+                // Collected again: the same values are unchanged, and that is still success.
+                let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
+                #expect(again.status == 0, "\(again.stderr)")
+                #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
+            }
+            // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
+            let failed = try await pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
+            #expect(failed.status == 3, "\(failed.stderr)")
+            #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
+            let stored = try MeasureStore(path: store)
+            #expect(try stored.measureCount() == 6)
         }
-        // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
-        let failed = try await pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
-        #expect(failed.status == 3, "\(failed.stderr)")
-        #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
-        let stored = try MeasureStore(path: store)
-        #expect(try stored.measureCount() == 6)
     }
 }
