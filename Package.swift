@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerStoreTests",
-            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerStore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerStore", "PioneerTesting", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

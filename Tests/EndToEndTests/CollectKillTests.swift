@@ -17,65 +17,65 @@ import Darwin
 struct CollectKillTests {
     @Test func storeSurvivesSIGKILLWithEveryCommittedMeasureIntact() async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-kill-\(UUID().uuidString)")
-        let siteFolder = folder.appendingPathComponent("killshire")
-        try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let storePath = folder.appendingPathComponent("store.sqlite").path
+        try await withTemporaryFolder(prefix: "pioneer-kill") { folder in
+            let siteFolder = folder.appendingPathComponent("killshire")
+            try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
+            let storePath = folder.appendingPathComponent("store.sqlite").path
 
-        try await SlowFeed.run(delay: .milliseconds(60)) { port in
-            try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let log = folder.appendingPathComponent("collect.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            defer { try? logHandle.close() }
+            try await SlowFeed.run(delay: .milliseconds(60)) { port in
+                try Self.siteYAML(port: port).write(to: siteFolder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                let log = folder.appendingPathComponent("collect.log")
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+                let logHandle = try FileHandle(forWritingTo: log)
+                defer { try? logHandle.close() }
 
-            // 26 years of months for two indicators: far longer than the test waits.
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["collect", siteFolder.path, "--from", "2000-01", "--to", "2025-12",
-                                 "--store", storePath, "--max-parallel", "2"]
-            process.standardOutput = logHandle
-            process.standardError = logHandle
-            try process.run()
+                // 26 years of months for two indicators: far longer than the test waits.
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = ["collect", siteFolder.path, "--from", "2000-01", "--to", "2025-12",
+                                     "--store", storePath, "--max-parallel", "2"]
+                process.standardOutput = logHandle
+                process.standardError = logHandle
+                try process.run()
 
-            // Wait until a few measures are committed, then take what the store holds and kill at once.
-            var snapshot: [StoredMeasure] = []
-            let deadline = Date().addingTimeInterval(45)
-            while Date() < deadline, process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
-                guard FileManager.default.fileExists(atPath: storePath),
-                      let store = try? MeasureStore(readingAt: storePath),
-                      let count = try? store.measureCount(), count >= 6 else { continue }
-                snapshot = try Self.allMeasures(store)
-                break
+                // Wait until a few measures are committed, then take what the store holds and kill at once.
+                var snapshot: [StoredMeasure] = []
+                let deadline = Date().addingTimeInterval(45)
+                while Date() < deadline, process.isRunning {
+                    try await Task.sleep(for: .milliseconds(50))
+                    guard FileManager.default.fileExists(atPath: storePath),
+                          let store = try? MeasureStore(readingAt: storePath),
+                          let count = try? store.measureCount(), count >= 6 else { continue }
+                    snapshot = try Self.allMeasures(store)
+                    break
+                }
+                let wasRunning = process.isRunning
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
+                #expect(process.terminationReason == .uncaughtSignal)
+                try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
+
+                let store = try MeasureStore(path: storePath)
+                #expect(try store.integrityCheck() == ["ok"])
+                let after = try Self.allMeasures(store)
+                let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
+                for measure in snapshot {
+                    #expect(afterByID[measure.id] == measure, "measure \(measure.id) changed or vanished after the kill")
+                }
+                #expect(after.count >= snapshot.count)
+                // Every stored value is the one the feed served for its month.
+                for measure in after {
+                    #expect(measure.measure.observation.value == Double(measure.measure.period.index % 1000))
+                }
+
+                // The killed run stays on record; the next run marks it interrupted.
+                let killedRun = try #require(try store.runs(site: "killshire").first)
+                #expect(killedRun.status == .running)
+                _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
+                #expect(try store.run(id: killedRun.id)?.status == .interrupted)
             }
-            let wasRunning = process.isRunning
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
-            #expect(process.terminationReason == .uncaughtSignal)
-            try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
-
-            let store = try MeasureStore(path: storePath)
-            #expect(try store.integrityCheck() == ["ok"])
-            let after = try Self.allMeasures(store)
-            let afterByID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
-            for measure in snapshot {
-                #expect(afterByID[measure.id] == measure, "measure \(measure.id) changed or vanished after the kill")
-            }
-            #expect(after.count >= snapshot.count)
-            // Every stored value is the one the feed served for its month.
-            for measure in after {
-                #expect(measure.measure.observation.value == Double(measure.measure.period.index % 1000))
-            }
-
-            // The killed run stays on record; the next run marks it interrupted.
-            let killedRun = try #require(try store.runs(site: "killshire").first)
-            #expect(killedRun.status == .running)
-            _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
-            #expect(try store.run(id: killedRun.id)?.status == .interrupted)
         }
     }
 
@@ -153,55 +153,58 @@ struct CollectExitStatusTests {
         return (run.status, run.stdout, run.stderr)
     }
 
-    private func siteFolder() throws -> (root: URL, site: URL) {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-exit-\(UUID().uuidString)")
+    /// The (empty) `killshire` site folder in `root`.
+    private func siteFolder(in root: URL) throws -> URL {
         let site = root.appendingPathComponent("killshire")
         try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        return (root, site)
+        return site
     }
 
     @Test func missingPeriodIsAUsageError() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let result = try await pioneer(["collect", site.path], in: root)
-        #expect(result.status == 2)
-        #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let result = try await pioneer(["collect", site.path], in: root)
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("error: say which periods to collect: --period 2026-06, or --from 2026-01 --to 2026-06"))
+        }
     }
 
     @Test func invalidSiteIsAConfigurationErrorWithItsLocation() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
-        try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
-        #expect(result.status == 1)
-        #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let yaml = CollectKillTests.siteYAML(port: 1).replacingOccurrences(of: "  region: Test", with: "  regoin: Test")
+            try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("s.sqlite").path], in: root)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(site.path)/site.yaml:4:3: error: site.regoin: unknown key `regoin`"), "\(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("s.sqlite").path))
+        }
     }
 
     @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
-        let (root, site) = try siteFolder()
-        defer { try? FileManager.default.removeItem(at: root) }
-        let store = root.appendingPathComponent("s.sqlite").path
-        try await SlowFeed.run(delay: .zero) { port in
-            try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let good = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
-            #expect(good.status == 0, "\(good.stderr)")
-            let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
-            let runs = summary?["runs"] as? [[String: Any]]
-            #expect(summary?["exit_status"] as? Int == 0)
-            #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let store = root.appendingPathComponent("s.sqlite").path
+            try await SlowFeed.run(delay: .zero) { port in
+                try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                let good = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store, "--json"], in: root)
+                #expect(good.status == 0, "\(good.stderr)")
+                let summary = try JSONSerialization.jsonObject(with: Data(good.stdout.utf8)) as? [String: Any]
+                let runs = summary?["runs"] as? [[String: Any]]
+                #expect(summary?["exit_status"] as? Int == 0)
+                #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
 
-            // Collected again: the same values are unchanged, and that is still success.
-            let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
-            #expect(again.status == 0, "\(again.stderr)")
-            #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
+                // Collected again: the same values are unchanged, and that is still success.
+                let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)
+                #expect(again.status == 0, "\(again.stderr)")
+                #expect(again.stdout.contains("total               0          6              0       0        0"), "\(again.stdout)")
+            }
+            // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
+            let failed = try await pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
+            #expect(failed.status == 3, "\(failed.stderr)")
+            #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
+            let stored = try MeasureStore(path: store)
+            #expect(try stored.measureCount() == 6)
         }
-        // The feed has stopped: every fetch fails, the stored values stay, the exit status is 3.
-        let failed = try await pioneer(["collect", site.path, "--period", "2025-02", "--store", store], in: root)
-        #expect(failed.status == 3, "\(failed.stderr)")
-        #expect(failed.stdout.contains("Failed:\n  admissions 2025-02: feed \"bi\": GET http://127.0.0.1:"), "\(failed.stdout)")
-        let stored = try MeasureStore(path: store)
-        #expect(try stored.measureCount() == 6)
     }
 }

@@ -1,6 +1,7 @@
 // The real `pioneer` binary on the example sites: `validate` accepts them, and `demo` collects
 // their whole simulated history without a failure and without writing into sites/.
 import Foundation
+import PioneerTesting
 import Testing
 
 @Suite(.serialized, .timeLimit(.minutes(3)))
@@ -17,42 +18,44 @@ struct DemoEndToEndTests {
     }
 
     @Test func demoCollectsEverySiteWithoutFailures() async throws {
-        let storeDir = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-demo-test-\(UUID().uuidString)")
-        let siteStores = ["torbay", "tower-hamlets", "cambridge", "northumbria"].map {
-            URL(fileURLWithPath: Self.sites).appendingPathComponent($0).appendingPathComponent(".pioneer").path
-        }
-        let storesBefore = Set(siteStores.filter { FileManager.default.fileExists(atPath: $0) })
-        defer { try? FileManager.default.removeItem(at: storeDir) }
-        let started = Date()
-        let run = try await PioneerRun.run(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
-        let elapsed = Date().timeIntervalSince(started)
-        #expect(run.status == 0, "pioneer demo exited \(run.status):\n\(run.output)\n\(run.errors)")
-        #expect(elapsed < 60, "pioneer demo took \(Int(elapsed)) s")
+        try await withTemporaryFolder(prefix: "pioneer-demo-test") { scratch in
+            // A folder not there yet: the demo makes it.
+            let storeDir = scratch.appendingPathComponent("stores")
+            let siteStores = ["torbay", "tower-hamlets", "cambridge", "northumbria"].map {
+                URL(fileURLWithPath: Self.sites).appendingPathComponent($0).appendingPathComponent(".pioneer").path
+            }
+            let storesBefore = Set(siteStores.filter { FileManager.default.fileExists(atPath: $0) })
+            let started = Date()
+            let run = try await PioneerRun.run(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(run.status == 0, "pioneer demo exited \(run.status):\n\(run.output)\n\(run.errors)")
+            #expect(elapsed < 60, "pioneer demo took \(Int(elapsed)) s")
 
-        #expect(run.output.hasPrefix("Demo feeds at http://127.0.0.1:"))
-        #expect(run.output.contains("simulating 2023-04 to 2026-03"))
-        for header in ["Torbay and South Devon (torbay)", "Tower Hamlets (tower-hamlets)",
-                       "Cambridge and South Cambridgeshire (cambridge)", "Northumbria (northumbria)"] {
-            #expect(run.output.contains(header), "no section for \(header)")
-        }
-        let total = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Demo: ") }, "no totals line:\n\(run.output)")
-        #expect(total.hasPrefix("Demo: 4 sites, "))
-        #expect(total.hasSuffix(" not available, 0 failed."), "\(total)")
-        let collected = Int(total.split(separator: " ")[3]) ?? 0
-        #expect(collected > 600, "\(total)")
-        // A goal's target and the site's own rating sit beside the latest value.
-        #expect(run.output.contains("emergency-admissions-65"))
-        #expect(run.output.contains("goal 18.7 by 2027-03, site says green"))
-        #expect(run.output.contains("goal 24.0% by 2026-03, site says green"))
-        // Torbay's cost per patient, from a finance feed whose amounts are text ("4,644,924.12").
-        #expect(run.output.contains("  cost-per-patient         cost        2026-03       £340.99"), "\(run.output)")
-        #expect(run.output.contains("Measures stored in \(storeDir.path)/<site-id>.sqlite."))
+            #expect(run.output.hasPrefix("Demo feeds at http://127.0.0.1:"))
+            #expect(run.output.contains("simulating 2023-04 to 2026-03"))
+            for header in ["Torbay and South Devon (torbay)", "Tower Hamlets (tower-hamlets)",
+                           "Cambridge and South Cambridgeshire (cambridge)", "Northumbria (northumbria)"] {
+                #expect(run.output.contains(header), "no section for \(header)")
+            }
+            let total = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("Demo: ") }, "no totals line:\n\(run.output)")
+            #expect(total.hasPrefix("Demo: 4 sites, "))
+            #expect(total.hasSuffix(" not available, 0 failed."), "\(total)")
+            let collected = Int(total.split(separator: " ")[3]) ?? 0
+            #expect(collected > 600, "\(total)")
+            // A goal's target and the site's own rating sit beside the latest value.
+            #expect(run.output.contains("emergency-admissions-65"))
+            #expect(run.output.contains("goal 18.7 by 2027-03, site says green"))
+            #expect(run.output.contains("goal 24.0% by 2026-03, site says green"))
+            // Torbay's cost per patient, from a finance feed whose amounts are text ("4,644,924.12").
+            #expect(run.output.contains("  cost-per-patient         cost        2026-03       £340.99"), "\(run.output)")
+            #expect(run.output.contains("Measures stored in \(storeDir.path)/<site-id>.sqlite."))
 
-        for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {
-            #expect(FileManager.default.fileExists(atPath: storeDir.appendingPathComponent("\(site).sqlite").path))
-        }
-        for siteStore in siteStores where !storesBefore.contains(siteStore) {
-            #expect(!FileManager.default.fileExists(atPath: siteStore), "the demo wrote into \(siteStore)")
+            for site in ["torbay", "tower-hamlets", "cambridge", "northumbria"] {
+                #expect(FileManager.default.fileExists(atPath: storeDir.appendingPathComponent("\(site).sqlite").path))
+            }
+            for siteStore in siteStores where !storesBefore.contains(siteStore) {
+                #expect(!FileManager.default.fileExists(atPath: siteStore), "the demo wrote into \(siteStore)")
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 // The wait is asynchronous: a blocking wait would hold one of the few cooperative
 // threads and starve the other tests' loopback servers and clients.
 import Foundation
+import PioneerTesting
 import Testing
 
 enum PioneerBinary {
@@ -37,38 +38,37 @@ enum PioneerBinary {
     /// - Parameter environment: the child's whole environment; nil inherits this process's.
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // Files, not pipes: a full pipe would block the child while nobody reads it.
-        let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-        defer {
-            try? out.close()
-            try? err.close()
-        }
-
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        if let environment { process.environment = environment }
-        process.standardOutput = out
-        process.standardError = err
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+        return try await withTemporaryFolder(prefix: "pioneer-run") { folder in
+            // Files, not pipes: a full pipe would block the child while nobody reads it.
+            let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+            defer {
+                try? out.close()
+                try? err.close()
             }
+
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = arguments
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            if let environment { process.environment = environment }
+            process.standardOutput = out
+            process.standardError = err
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                process.terminationHandler = { _ in continuation.resume() }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    continuation.resume(throwing: error)
+                }
+            }
+            return Run(status: process.terminationStatus,
+                       stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
+                       terminationReason: process.terminationReason)
         }
-        return Run(status: process.terminationStatus,
-                   stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                   terminationReason: process.terminationReason)
     }
 }

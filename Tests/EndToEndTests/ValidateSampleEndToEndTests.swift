@@ -41,13 +41,14 @@ struct ValidateSampleEndToEndTests {
     }
 
     func validate(_ siteText: String, _ arguments: [String]) async throws -> PioneerBinary.Run {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-sample-" + UUID().uuidString).path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        try FileManager.default.createDirectory(atPath: "\(root)/sites/testshire", withIntermediateDirectories: true)
-        try Data(siteText.utf8).write(to: URL(fileURLWithPath: "\(root)/sites/testshire/site.yaml"))
-        let run = try await PioneerBinary.run(["validate"] + arguments, in: root, environment: ["PATH": "/usr/bin:/bin"])
-        #expect(!FileManager.default.fileExists(atPath: "\(root)/sites/testshire/.pioneer"), "validate --sample wrote a store into the site")
-        return run
+        try await withTemporaryFolder(prefix: "pioneer-sample") { folder in
+            let root = folder.path
+            try FileManager.default.createDirectory(atPath: "\(root)/sites/testshire", withIntermediateDirectories: true)
+            try Data(siteText.utf8).write(to: URL(fileURLWithPath: "\(root)/sites/testshire/site.yaml"))
+            let run = try await PioneerBinary.run(["validate"] + arguments, in: root, environment: ["PATH": "/usr/bin:/bin"])
+            #expect(!FileManager.default.fileExists(atPath: "\(root)/sites/testshire/.pioneer"), "validate --sample wrote a store into the site")
+            return run
+        }
     }
 
     @Test func aFormattedAmountWithoutTheOptionIsNamedWithTheOption() async throws {

@@ -4,6 +4,7 @@ import PioneerCollect
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerTesting
 import Testing
 import PioneerCore
 
@@ -19,188 +20,188 @@ struct CollectionEngineTests {
     }
 
     @Test func distinctURLIsFetchedOnceEvenWhenSeveralIndicatorsNeedIt() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/shared", FeedDocument(body: #"{"value": 12, "numerator": 12, "denominator": 40}"#))
-        feed.serve("/own", FeedDocument(body: #"{"value": 0.5, "numerator": 5, "denominator": 10}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
-                TestSite.indicator("first", path: "/shared"),
-                TestSite.indicator("second", path: "/shared"),
-                TestSite.indicator("third", path: "/own", valueType: .proportion),
-            ])
-            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
-            #expect(feed.responses(to: "/shared") == [200])
-            #expect(feed.responses(to: "/own") == [200])
-            #expect(summary.fetches.distinctURLs == 2)
-            #expect(summary.counts == RunCounts(collected: 3))
-            #expect(summary.exitStatus == 0)
-            #expect(result(summary, "third", "2026-05")?.formatted == "50.0%")
-            let stored = try #require(try store.currentMeasure(site: "testshire", indicator: "second", period: .month(2026, 5)))
-            #expect(stored.measure.observation == .value(12, numerator: 12, denominator: 40))
-            #expect(stored.measure.provenance.plugin == "fields")
-            #expect(stored.measure.provenance.sources.map(\.url) == [feed.baseURL + "/shared"])
-            #expect(stored.measure.provenance.sources.first?.contentHash
-                    == ContentHash.of(Data(#"{"value": 12, "numerator": 12, "denominator": 40}"#.utf8)))
+        let feed = LocalFeedServer()
+        feed.serve("/shared", .json(#"{"value": 12, "numerator": 12, "denominator": 40}"#))
+        feed.serve("/own", .json(#"{"value": 0.5, "numerator": 5, "denominator": 10}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
+                    TestSite.indicator("first", path: "/shared"),
+                    TestSite.indicator("second", path: "/shared"),
+                    TestSite.indicator("third", path: "/own", valueType: .proportion),
+                ])
+                let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+                #expect(feed.responses(to: "/shared") == [200])
+                #expect(feed.responses(to: "/own") == [200])
+                #expect(summary.fetches.distinctURLs == 2)
+                #expect(summary.counts == RunCounts(collected: 3))
+                #expect(summary.exitStatus == 0)
+                #expect(result(summary, "third", "2026-05")?.formatted == "50.0%")
+                let stored = try #require(try store.currentMeasure(site: "testshire", indicator: "second", period: .month(2026, 5)))
+                #expect(stored.measure.observation == .value(12, numerator: 12, denominator: 40))
+                #expect(stored.measure.provenance.plugin == "fields")
+                #expect(stored.measure.provenance.sources.map(\.url) == [feed.baseURL + "/shared"])
+                #expect(stored.measure.provenance.sources.first?.contentHash
+                        == ContentHash.of(Data(#"{"value": 12, "numerator": 12, "denominator": 40}"#.utf8)))
+            }
         }
     }
 
     @Test func failingFeedFailsItsIndicatorOnlyAndKeepsTheStoredValue() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/good", FeedDocument(body: #"{"value": 7}"#))
-        feed.serve("/flaky", FeedDocument(body: #"{"value": 3}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
-                TestSite.indicator("good", path: "/good"),
-                TestSite.indicator("flaky", path: "/flaky"),
-            ])
-            let period = PeriodSelection(.month(2026, 5))
-            let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
-            #expect(first.counts == RunCounts(collected: 2))
+        let feed = LocalFeedServer()
+        feed.serve("/good", .json(#"{"value": 7}"#))
+        feed.serve("/flaky", .json(#"{"value": 3}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
+                    TestSite.indicator("good", path: "/good"),
+                    TestSite.indicator("flaky", path: "/flaky"),
+                ])
+                let period = PeriodSelection(.month(2026, 5))
+                let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
+                #expect(first.counts == RunCounts(collected: 2))
 
-            feed.serve("/flaky", FeedDocument(status: 503, body: "down for maintenance"))
-            feed.serve("/good", FeedDocument(body: #"{"value": 8}"#))
-            let second = try await engine(store).collect(site: site, plugins: plugins, periods: period)
-            #expect(second.counts == RunCounts(collected: 1, failed: 1))
-            #expect(second.exitStatus == 3)
-            let failure = try #require(result(second, "flaky", "2026-05"))
-            #expect(failure.outcome == .failed)
-            #expect(failure.reason == "feed \"bi\": GET \(feed.baseURL)/flaky failed: HTTP 503 Service Unavailable")
-            // The good value from the first run is still the current one.
-            let kept = try #require(try store.currentMeasure(site: "testshire", indicator: "flaky", period: .month(2026, 5)))
-            #expect(kept.measure.observation.value == 3)
-            #expect(kept.runID == first.runID)
-            #expect(try store.outcomes(runID: second.runID).first { $0.indicator == "flaky" }?.kind == .failed)
-            #expect(try store.currentMeasure(site: "testshire", indicator: "good", period: .month(2026, 5))?.measure.observation.value == 8)
+                feed.serve("/flaky", .json("down for maintenance", status: 503))
+                feed.serve("/good", .json(#"{"value": 8}"#))
+                let second = try await engine(store).collect(site: site, plugins: plugins, periods: period)
+                #expect(second.counts == RunCounts(collected: 1, failed: 1))
+                #expect(second.exitStatus == 3)
+                let failure = try #require(result(second, "flaky", "2026-05"))
+                #expect(failure.outcome == .failed)
+                #expect(failure.reason == "feed \"bi\": GET \(feed.baseURL)/flaky failed: HTTP 503 Service Unavailable")
+                // The good value from the first run is still the current one.
+                let kept = try #require(try store.currentMeasure(site: "testshire", indicator: "flaky", period: .month(2026, 5)))
+                #expect(kept.measure.observation.value == 3)
+                #expect(kept.runID == first.runID)
+                #expect(try store.outcomes(runID: second.runID).first { $0.indicator == "flaky" }?.kind == .failed)
+                #expect(try store.currentMeasure(site: "testshire", indicator: "good", period: .month(2026, 5))?.measure.observation.value == 8)
+            }
         }
     }
 
     @Test func notModifiedReusesTheCachedBodyAndReportsUnchanged() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/cached", FeedDocument(body: #"{"value": 41}"#, etag: "\"v1\""))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("cached", path: "/cached")])
-            let period = PeriodSelection(.month(2026, 4))
-            let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
-            #expect(first.counts == RunCounts(collected: 1))
-            let cached = try store.cachedFeedBody(feed: "bi", url: feed.baseURL + "/cached")
-            #expect(cached?.etag == "\"v1\"", "cached: \(String(describing: cached))")
+        let feed = LocalFeedServer()
+        feed.serve("/cached", .json(#"{"value": 41}"#, etag: "\"v1\""))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("cached", path: "/cached")])
+                let period = PeriodSelection(.month(2026, 4))
+                let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
+                #expect(first.counts == RunCounts(collected: 1))
+                let cached = try store.cachedFeedBody(feed: "bi", url: feed.baseURL + "/cached")
+                #expect(cached?.etag == "\"v1\"", "cached: \(String(describing: cached))")
 
-            let second = try await engine(store).collect(site: site, plugins: plugins, periods: period)
-            #expect(feed.responses(to: "/cached") == [200, 304])
-            #expect(second.fetches.notModified == 1)
-            #expect(second.counts == RunCounts(unchanged: 1))
-            #expect(result(second, "cached", "2026-04")?.outcome == .unchanged)
-            #expect(try store.measureCount() == 1)
-            let current = try #require(try store.currentMeasure(site: "testshire", indicator: "cached", period: .month(2026, 4)))
-            #expect(current.confirmedRunID == second.runID)
+                let second = try await engine(store).collect(site: site, plugins: plugins, periods: period)
+                #expect(feed.responses(to: "/cached") == [200, 304])
+                #expect(second.fetches.notModified == 1)
+                #expect(second.counts == RunCounts(unchanged: 1))
+                #expect(result(second, "cached", "2026-04")?.outcome == .unchanged)
+                #expect(try store.measureCount() == 1)
+                let current = try #require(try store.currentMeasure(site: "testshire", indicator: "cached", period: .month(2026, 4)))
+                #expect(current.confirmedRunID == second.runID)
+            }
         }
     }
 
     @Test func invalidObservationIsRejectedWithAMessageAndNotStored() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/share", FeedDocument(body: #"{"value": 1.4, "numerator": 14, "denominator": 10}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("share", path: "/share", valueType: .proportion)])
-            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
-            let failure = try #require(result(summary, "share", "2026-05"))
-            #expect(failure.outcome == .failed)
-            #expect(failure.reason == "plugin `fields` returned an invalid observation: proportion 1.4 is outside 0 to 1 (a proportion is a share: 0.25 for 25%); numerator 14 is larger than denominator 10 in a proportion")
-            #expect(try store.measureCount() == 0)
-            #expect(summary.exitStatus == 3)
+        let feed = LocalFeedServer()
+        feed.serve("/share", .json(#"{"value": 1.4, "numerator": 14, "denominator": 10}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("share", path: "/share", valueType: .proportion)])
+                let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+                let failure = try #require(result(summary, "share", "2026-05"))
+                #expect(failure.outcome == .failed)
+                #expect(failure.reason == "plugin `fields` returned an invalid observation: proportion 1.4 is outside 0 to 1 (a proportion is a share: 0.25 for 25%); numerator 14 is larger than denominator 10 in a proportion")
+                #expect(try store.measureCount() == 0)
+                #expect(summary.exitStatus == 3)
+            }
         }
     }
 
     @Test func pluginErrorsAndNotAvailableValuesAreReportedWithTheirReasons() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/broken", FeedDocument(body: #"{"broken": "column `admissions` is missing"}"#))
-        feed.serve("/empty", FeedDocument(body: #"{"missing": "the extract has no rows for May"}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            var indicators = [TestSite.indicator("broken", path: "/broken"), TestSite.indicator("empty", path: "/empty")]
-            var refusing = TestSite.indicator("refusing", path: "/unused").0
-            refusing.plugin = RefusingPlugin.name
-            indicators.append((refusing, RefusingPlugin()))
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, indicators)
-            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
-            #expect(result(summary, "broken", "2026-05")?.reason == "plugin `fields`: column `admissions` is missing")
-            #expect(result(summary, "refusing", "2026-05")?.reason == "plugin `refusing`: period 2026-05 is before the feed's first month")
-            let empty = try #require(result(summary, "empty", "2026-05"))
-            #expect(empty.outcome == .notAvailable)
-            #expect(empty.reason == "no data for the period: the extract has no rows for May")
-            #expect(try store.currentMeasure(site: "testshire", indicator: "empty", period: .month(2026, 5))?.measure.observation.notAvailable?.reason == .noData)
-            #expect(summary.counts == RunCounts(notAvailable: 1, failed: 2))
-            #expect(feed.responses(to: "/unused").isEmpty)
+        let feed = LocalFeedServer()
+        feed.serve("/broken", .json(#"{"broken": "column `admissions` is missing"}"#))
+        feed.serve("/empty", .json(#"{"missing": "the extract has no rows for May"}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                var indicators = [TestSite.indicator("broken", path: "/broken"), TestSite.indicator("empty", path: "/empty")]
+                var refusing = TestSite.indicator("refusing", path: "/unused").0
+                refusing.plugin = RefusingPlugin.name
+                indicators.append((refusing, RefusingPlugin()))
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, indicators)
+                let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+                #expect(result(summary, "broken", "2026-05")?.reason == "plugin `fields`: column `admissions` is missing")
+                #expect(result(summary, "refusing", "2026-05")?.reason == "plugin `refusing`: period 2026-05 is before the feed's first month")
+                let empty = try #require(result(summary, "empty", "2026-05"))
+                #expect(empty.outcome == .notAvailable)
+                #expect(empty.reason == "no data for the period: the extract has no rows for May")
+                #expect(try store.currentMeasure(site: "testshire", indicator: "empty", period: .month(2026, 5))?.measure.observation.notAvailable?.reason == .noData)
+                #expect(summary.counts == RunCounts(notAvailable: 1, failed: 2))
+                #expect(feed.responses(to: "/unused").isEmpty)
+            }
         }
     }
 
     @Test func periodsNotYetEndedAreSkippedWithoutFetching() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/data", FeedDocument(body: #"{"value": 1}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
-                TestSite.indicator("monthly", path: "/data"),
-                TestSite.indicator("quarterly", path: "/data", period: .quarter),
-            ])
-            // 2026-06-30 is the last day of June and of 2026Q2: neither has ended yet.
-            let today = try #require(CalendarDate(year: 2026, month: 6, day: 30))
-            let summary = try await engine(store, today: today)
-                .collect(site: site, plugins: plugins, periods: try PeriodSelection(from: .month(2026, 5), to: .month(2026, 6)))
-            #expect(summary.indicators.map { $0.results.map(\.period) } == [["2026-05", "2026-06"], ["2026Q2"]])
-            #expect(result(summary, "monthly", "2026-06")?.reason == "not yet due: 2026-06 is due on 2026-07-01 (the day after the period ends)")
-            #expect(result(summary, "quarterly", "2026Q2")?.outcome == .skipped)
-            #expect(summary.counts == RunCounts(collected: 1, skipped: 2))
-            #expect(summary.exitStatus == 0)
-            #expect(feed.totalRequests == 1)
+        let feed = LocalFeedServer()
+        feed.serve("/data", .json(#"{"value": 1}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
+                    TestSite.indicator("monthly", path: "/data"),
+                    TestSite.indicator("quarterly", path: "/data", period: .quarter),
+                ])
+                // 2026-06-30 is the last day of June and of 2026Q2: neither has ended yet.
+                let today = try #require(CalendarDate(year: 2026, month: 6, day: 30))
+                let summary = try await engine(store, today: today)
+                    .collect(site: site, plugins: plugins, periods: try PeriodSelection(from: .month(2026, 5), to: .month(2026, 6)))
+                #expect(summary.indicators.map { $0.results.map(\.period) } == [["2026-05", "2026-06"], ["2026Q2"]])
+                #expect(result(summary, "monthly", "2026-06")?.reason == "not yet due: 2026-06 is due on 2026-07-01 (the day after the period ends)")
+                #expect(result(summary, "quarterly", "2026Q2")?.outcome == .skipped)
+                #expect(summary.counts == RunCounts(collected: 1, skipped: 2))
+                #expect(summary.exitStatus == 0)
+                #expect(feed.totalRequests == 1)
+            }
         }
     }
 
     @Test func unreachableFeedFailsEveryIndicatorThatNeedsIt() async throws {
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // The port of a loopback feed that has stopped: nothing listens there now.
-        let closed = LoopbackFeed()
-        var port = 0
-        try await closed.run { port = closed.port }
-        let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:\(port)", [TestSite.indicator("a", path: "/x")])
-        let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 1)))
-        #expect(summary.counts == RunCounts(failed: 1))
-        #expect(summary.fetches.failed == 1)
-        let reason = result(summary, "a", "2026-01")?.reason ?? ""
-        // Refused or "could not connect", depending on how libcurl words it.
-        #expect(reason.hasPrefix("feed \"bi\": GET http://127.0.0.1:\(port)/x failed: "), "\(reason)")
-        #expect(reason.contains("connect"), "\(reason)")
-        #expect(try store.run(id: summary.runID)?.status == .finished)
-        #expect(try store.run(id: summary.runID)?.counts.failed == 1)
+        try await TestSite.withStore { store, folder in
+            // The port of a loopback feed that has stopped: nothing listens there now.
+            let closed = LocalFeedServer()
+            var port = 0
+            try await closed.run { _ in port = closed.port }
+            let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:\(port)", [TestSite.indicator("a", path: "/x")])
+            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 1)))
+            #expect(summary.counts == RunCounts(failed: 1))
+            #expect(summary.fetches.failed == 1)
+            let reason = result(summary, "a", "2026-01")?.reason ?? ""
+            // Refused or "could not connect", depending on how libcurl words it.
+            #expect(reason.hasPrefix("feed \"bi\": GET http://127.0.0.1:\(port)/x failed: "), "\(reason)")
+            #expect(reason.contains("connect"), "\(reason)")
+            #expect(try store.run(id: summary.runID)?.status == .finished)
+            #expect(try store.run(id: summary.runID)?.counts.failed == 1)
+        }
     }
 
     @Test func progressEventsCountIndicatorsAndFeeds() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/data?m=2026-02", FeedDocument(body: #"{"value": 2}"#))
-        feed.serve("/data?m=2026-03", FeedDocument(body: #"{"value": 3}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("a", path: "/data?m={period}")])
-            let lines = LineSink()
-            let progress = CollectionProgress(style: .lines) { lines.append($0) }
-            let summary = try await engine(store).collect(site: site, plugins: plugins,
-                                                          periods: try PeriodSelection(from: .month(2026, 1), to: .month(2026, 3)),
-                                                          onEvent: progress.handle)
-            #expect(summary.fetches.distinctURLs == 3)
-            #expect(progress.statusLine == "testshire: indicators 3/3 · feeds in flight 0 · failed 1")
-            #expect(lines.text.contains("testshire a 2026-02: collected 2.0\n"))
-            #expect(lines.text.contains("testshire a 2026-01: failed (feed \"bi\": GET \(feed.baseURL)/data?m=2026-01 failed: HTTP 404 Not Found)"))
+        let feed = LocalFeedServer()
+        feed.serve("/data?m=2026-02", .json(#"{"value": 2}"#))
+        feed.serve("/data?m=2026-03", .json(#"{"value": 3}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("a", path: "/data?m={period}")])
+                let lines = LineSink()
+                let progress = CollectionProgress(style: .lines) { lines.append($0) }
+                let summary = try await engine(store).collect(site: site, plugins: plugins,
+                                                              periods: try PeriodSelection(from: .month(2026, 1), to: .month(2026, 3)),
+                                                              onEvent: progress.handle)
+                #expect(summary.fetches.distinctURLs == 3)
+                #expect(progress.statusLine == "testshire: indicators 3/3 · feeds in flight 0 · failed 1")
+                #expect(lines.text.contains("testshire a 2026-02: collected 2.0\n"))
+                #expect(lines.text.contains("testshire a 2026-01: failed (feed \"bi\": GET \(feed.baseURL)/data?m=2026-01 failed: HTTP 404 Not Found)"))
+            }
         }
     }
 }

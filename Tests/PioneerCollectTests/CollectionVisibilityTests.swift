@@ -17,50 +17,50 @@ struct CollectionVisibilityTests {
     }
 
     @Test func onlyTheChosenIndicatorsAreFetchedCollectedAndSummarised() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/a", FeedDocument(body: #"{"value": 1}"#))
-        feed.serve("/b", FeedDocument(body: #"{"value": 2}"#))
-        feed.serve("/c", FeedDocument(body: #"{"value": 3}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
-                TestSite.indicator("a", path: "/a"), TestSite.indicator("b", path: "/b"), TestSite.indicator("c", path: "/c"),
-            ])
-            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)),
-                                                          indicators: ["a", "c"])
-            #expect(summary.indicators.map(\.id) == ["a", "c"])
-            #expect(summary.counts == RunCounts(collected: 2))
-            #expect(feed.responses(to: "/b").isEmpty)
-            #expect(try store.currentMeasure(site: "testshire", indicator: "b", period: .month(2026, 5)) == nil)
+        let feed = LocalFeedServer()
+        feed.serve("/a", .json(#"{"value": 1}"#))
+        feed.serve("/b", .json(#"{"value": 2}"#))
+        feed.serve("/c", .json(#"{"value": 3}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
+                    TestSite.indicator("a", path: "/a"), TestSite.indicator("b", path: "/b"), TestSite.indicator("c", path: "/c"),
+                ])
+                let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)),
+                                                              indicators: ["a", "c"])
+                #expect(summary.indicators.map(\.id) == ["a", "c"])
+                #expect(summary.counts == RunCounts(collected: 2))
+                #expect(feed.responses(to: "/b").isEmpty)
+                #expect(try store.currentMeasure(site: "testshire", indicator: "b", period: .month(2026, 5)) == nil)
+            }
         }
     }
 
     @Test func eachResultCarriesItsNumeratorDenominatorSampleSizeAndInterval() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/share", FeedDocument(body: #"{"value": 0.25, "numerator": 10, "denominator": 40}"#))
-        feed.serve("/gone", FeedDocument(body: #"{"missing": "the team did not report"}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
-                TestSite.indicator("share", path: "/share", valueType: .proportion),
-                TestSite.indicator("gone", path: "/gone"),
-            ])
-            let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
-            let share = try #require(summary.indicators.first { $0.id == "share" }?.results.first)
-            #expect(share.numerator == 10)
-            #expect(share.denominator == 40)
-            #expect(share.formatted == "25.0%")
-            let gone = try #require(summary.indicators.first { $0.id == "gone" }?.results.first)
-            #expect(gone.outcome == .notAvailable)
-            #expect(gone.numerator == nil && gone.denominator == nil && gone.interval == nil)
+        let feed = LocalFeedServer()
+        feed.serve("/share", .json(#"{"value": 0.25, "numerator": 10, "denominator": 40}"#))
+        feed.serve("/gone", .json(#"{"missing": "the team did not report"}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [
+                    TestSite.indicator("share", path: "/share", valueType: .proportion),
+                    TestSite.indicator("gone", path: "/gone"),
+                ])
+                let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+                let share = try #require(summary.indicators.first { $0.id == "share" }?.results.first)
+                #expect(share.numerator == 10)
+                #expect(share.denominator == 40)
+                #expect(share.formatted == "25.0%")
+                let gone = try #require(summary.indicators.first { $0.id == "gone" }?.results.first)
+                #expect(gone.outcome == .notAvailable)
+                #expect(gone.numerator == nil && gone.denominator == nil && gone.interval == nil)
 
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            let json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(share)) as? [String: Any])
-            #expect(json["numerator"] as? Double == 10)
-            #expect(json["denominator"] as? Double == 40)
+                let encoder = JSONEncoder()
+                encoder.keyEncodingStrategy = .convertToSnakeCase
+                let json = try #require(try JSONSerialization.jsonObject(with: encoder.encode(share)) as? [String: Any])
+                #expect(json["numerator"] as? Double == 10)
+                #expect(json["denominator"] as? Double == 40)
+            }
         }
     }
 
@@ -79,73 +79,73 @@ struct CollectionVisibilityTests {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"value": 5}"#)))
         }
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await withLoopbackServer(router, label: "pioneer.interrupt-test.feed") { port in
-            let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:\(port)",
-                                                [TestSite.indicator("slow", path: "/slow/{period}")])
-            let engine = engine(store, maxParallel: 1)
-            // Ten years of months at 150 ms each, one at a time: 18 s if nothing stopped it.
-            let periods = try PeriodSelection(from: .month(2016, 1), to: .month(2025, 12))
-            let collected = Counter()
-            let task = Task {
-                try await engine.collect(site: site, plugins: plugins, periods: periods) { event in
-                    if case .completed(_, let result) = event, result.outcome == .collected { collected.increment() }
+        try await TestSite.withStore { store, folder in
+            try await withLoopbackServer(router, label: "pioneer.interrupt-test.feed") { port in
+                let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:\(port)",
+                                                    [TestSite.indicator("slow", path: "/slow/{period}")])
+                let engine = engine(store, maxParallel: 1)
+                // Ten years of months at 150 ms each, one at a time: 18 s if nothing stopped it.
+                let periods = try PeriodSelection(from: .month(2016, 1), to: .month(2025, 12))
+                let collected = Counter()
+                let task = Task {
+                    try await engine.collect(site: site, plugins: plugins, periods: periods) { event in
+                        if case .completed(_, let result) = event, result.outcome == .collected { collected.increment() }
+                    }
                 }
+                let deadline = ContinuousClock.now + .seconds(30)
+                while collected.value < 2, ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let clock = ContinuousClock()
+                let cancelled = clock.now
+                task.cancel()
+                let summary = try await task.value
+                #expect(cancelled.duration(to: clock.now) < .seconds(5))
+                #expect(summary.interrupted)
+                #expect(summary.exitStatus == 130)
+                #expect(summary.counts.total == 120)
+                #expect(summary.counts.collected >= 2)
+                #expect(summary.counts.collected < 120)
+                #expect(summary.fetches.cancelled > 0)
+                #expect(CollectionReport.render(summary).contains(" cancelled)"))
+                let notCollected = summary.indicators.flatMap(\.results).filter { $0.outcome == .failed }
+                #expect(!notCollected.isEmpty)
+                #expect(notCollected.allSatisfy { $0.reason == "not collected: the run was interrupted before its feeds answered" })
+                let run = try #require(try store.run(id: summary.runID))
+                #expect(run.status == .interrupted)
+                #expect(run.finishedAt != nil)
+                #expect(try store.measureCount() == summary.counts.collected)
+                #expect(CollectionReport.render(summary).contains("Interrupted: \(summary.counts.collected) indicator-periods done and kept"))
             }
-            let deadline = ContinuousClock.now + .seconds(30)
-            while collected.value < 2, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let clock = ContinuousClock()
-            let cancelled = clock.now
-            task.cancel()
-            let summary = try await task.value
-            #expect(cancelled.duration(to: clock.now) < .seconds(5))
-            #expect(summary.interrupted)
-            #expect(summary.exitStatus == 130)
-            #expect(summary.counts.total == 120)
-            #expect(summary.counts.collected >= 2)
-            #expect(summary.counts.collected < 120)
-            #expect(summary.fetches.cancelled > 0)
-            #expect(CollectionReport.render(summary).contains(" cancelled)"))
-            let notCollected = summary.indicators.flatMap(\.results).filter { $0.outcome == .failed }
-            #expect(!notCollected.isEmpty)
-            #expect(notCollected.allSatisfy { $0.reason == "not collected: the run was interrupted before its feeds answered" })
-            let run = try #require(try store.run(id: summary.runID))
-            #expect(run.status == .interrupted)
-            #expect(run.finishedAt != nil)
-            #expect(try store.measureCount() == summary.counts.collected)
-            #expect(CollectionReport.render(summary).contains("Interrupted: \(summary.counts.collected) indicator-periods done and kept"))
         }
     }
 
     @Test func attemptsListEveryRunsOutcomeForTheChosenPeriodsOldestFirst() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/x", FeedDocument(body: #"{"value": 4}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("x", path: "/x")])
-            let periods = try PeriodSelection(from: .month(2026, 4), to: .month(2026, 5))
-            let first = try await engine(store).collect(site: site, plugins: plugins, periods: periods)
-            feed.serve("/x", FeedDocument(status: 500, body: "broken"))
-            let second = try await engine(store).collect(site: site, plugins: plugins, periods: periods)
+        let feed = LocalFeedServer()
+        feed.serve("/x", .json(#"{"value": 4}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("x", path: "/x")])
+                let periods = try PeriodSelection(from: .month(2026, 4), to: .month(2026, 5))
+                let first = try await engine(store).collect(site: site, plugins: plugins, periods: periods)
+                feed.serve("/x", .json("broken", status: 500))
+                let second = try await engine(store).collect(site: site, plugins: plugins, periods: periods)
 
-            let listing = AttemptListing(outcomes: try store.outcomes(site: "testshire"), runs: try store.runs(site: "testshire"),
-                                         overlapping: PeriodSelection(.month(2026, 5)).dates)
-            #expect(listing.attempts.map(\.outcome.runID) == [first.runID, second.runID])
-            #expect(listing.attempts.map(\.outcome.kind) == [.collected, .failed])
-            #expect(listing.attempts.allSatisfy { $0.outcome.period == "2026-05" && $0.startedAt != nil })
-            let table = listing.table()
-            #expect(table.hasPrefix("INDICATOR  PERIOD   RUN  STARTED"))
-            #expect(table.contains("failed     feed \"bi\": GET \(feed.baseURL)/x failed: HTTP 500 Internal Server Error"), "\(table)")
+                let listing = AttemptListing(outcomes: try store.outcomes(site: "testshire"), runs: try store.runs(site: "testshire"),
+                                             overlapping: PeriodSelection(.month(2026, 5)).dates)
+                #expect(listing.attempts.map(\.outcome.runID) == [first.runID, second.runID])
+                #expect(listing.attempts.map(\.outcome.kind) == [.collected, .failed])
+                #expect(listing.attempts.allSatisfy { $0.outcome.period == "2026-05" && $0.startedAt != nil })
+                let table = listing.table()
+                #expect(table.hasPrefix("INDICATOR  PERIOD   RUN  STARTED"))
+                #expect(table.contains("failed     feed \"bi\": GET \(feed.baseURL)/x failed: HTTP 500 Internal Server Error"), "\(table)")
 
-            let json = try listing.json(measures: MeasureListing(site: site, rows: []))
-            let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-            #expect((document["measures"] as? [Any])?.isEmpty == true)
-            let attempts = try #require(document["attempts"] as? [[String: Any]])
-            #expect(attempts.map { $0["outcome"] as? String } == ["collected", "failed"])
+                let json = try listing.json(measures: MeasureListing(site: site, rows: []))
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+                #expect((document["measures"] as? [Any])?.isEmpty == true)
+                let attempts = try #require(document["attempts"] as? [[String: Any]])
+                #expect(attempts.map { $0["outcome"] as? String } == ["collected", "failed"])
+            }
         }
     }
 

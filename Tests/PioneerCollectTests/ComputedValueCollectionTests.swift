@@ -69,35 +69,35 @@ struct ComputedValueCollectionTests {
             "/bi/readmissions": .json(#"{"count": 3}"#),
         ]
         try await withLocalFeedServer(routes) { baseURL in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-computed-\(UUID().uuidString)")
-            let directory = folder.appendingPathComponent("computedshire")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: folder) }
-            try yaml(baseURL).write(to: directory.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            try await withTemporaryFolder(prefix: "pioneer-computed") { folder in
+                let directory = folder.appendingPathComponent("computedshire")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                try yaml(baseURL).write(to: directory.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
 
-            let loaded = try SiteLoader(plugins: .builtIn(adding: []), environment: [:]).load(directory: directory.path)
-            let store = try MeasureStore(path: folder.appendingPathComponent("store.sqlite").path)
-            let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
-                                          options: .init(today: TestSite.julyFirst))
-            let summary = try await engine.collect(loaded, periods: PeriodSelection(.month(2026, 3)))
-            #expect(summary.counts == RunCounts(collected: 1, notAvailable: 1), "\(summary.indicators.flatMap(\.results))")
+                let loaded = try SiteLoader(plugins: .builtIn(adding: []), environment: [:]).load(directory: directory.path)
+                let store = try MeasureStore(path: folder.appendingPathComponent("store.sqlite").path)
+                let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
+                                              options: .init(today: TestSite.julyFirst))
+                let summary = try await engine.collect(loaded, periods: PeriodSelection(.month(2026, 3)))
+                #expect(summary.counts == RunCounts(collected: 1, notAvailable: 1), "\(summary.indicators.flatMap(\.results))")
 
-            let cost = try #require(try store.currentMeasure(site: "computedshire", indicator: "cost-per-patient", period: .month(2026, 3)))
-            #expect(cost.measure.observation.numerator == 4_644_924.12)
-            #expect(cost.measure.observation.denominator == 13_622)
-            #expect(loaded.site.indicator(id: "cost-per-patient")?.definition.format(cost.measure.observation.value ?? 0) == "£340.99")
+                let cost = try #require(try store.currentMeasure(site: "computedshire", indicator: "cost-per-patient", period: .month(2026, 3)))
+                #expect(cost.measure.observation.numerator == 4_644_924.12)
+                #expect(cost.measure.observation.denominator == 13_622)
+                #expect(loaded.site.indicator(id: "cost-per-patient")?.definition.format(cost.measure.observation.value ?? 0) == "£340.99")
 
-            let readmissions = try #require(try store.currentMeasure(site: "computedshire", indicator: "readmissions", period: .month(2026, 3)))
-            #expect(readmissions.measure.observation.value == nil)
-            #expect(readmissions.measure.observation.numerator == 3)
-            #expect(readmissions.measure.observation.denominator == 35_400)
-            #expect(readmissions.measure.observation.notAvailable?.reason == .suppressed)
+                let readmissions = try #require(try store.currentMeasure(site: "computedshire", indicator: "readmissions", period: .month(2026, 3)))
+                #expect(readmissions.measure.observation.value == nil)
+                #expect(readmissions.measure.observation.numerator == 3)
+                #expect(readmissions.measure.observation.denominator == 35_400)
+                #expect(readmissions.measure.observation.notAvailable?.reason == .suppressed)
 
-            let listing = MeasureListing(site: loaded.site, rows: try store.measures(MeasureQuery(site: "computedshire")))
-            let table = listing.table()
-            #expect(table.contains("4,644,924.12"))
-            #expect(!table.contains("35,400"), "\(table)")
-            #expect(!(try listing.json()).contains("35400"))
+                let listing = MeasureListing(site: loaded.site, rows: try store.measures(MeasureQuery(site: "computedshire")))
+                let table = listing.table()
+                #expect(table.contains("4,644,924.12"))
+                #expect(!table.contains("35,400"), "\(table)")
+                #expect(!(try listing.json()).contains("35400"))
+            }
         }
     }
 }

@@ -7,6 +7,7 @@ import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerTesting
 import Testing
 
 @Suite struct DueLagParsingTests {
@@ -119,7 +120,7 @@ struct DueAfterCollectionTests {
         return TestSite.site(baseURL: baseURL, [(spec, plugin), TestSite.indicator("admissions", path: "/admissions")])
     }
 
-    private func collect(today: CalendarDate, feed: LoopbackFeed, store: MeasureStore) async throws -> CollectionSummary {
+    private func collect(today: CalendarDate, feed: LocalFeedServer, store: MeasureStore) async throws -> CollectionSummary {
         let (site, plugins) = site(feed.baseURL)
         let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
                                       options: .init(maxParallel: 2, today: today, command: "test"))
@@ -127,29 +128,29 @@ struct DueAfterCollectionTests {
     }
 
     @Test func aPeriodWithinItsLagIsNotYetDueAndTheReportSaysWhenItWillBe() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/readmissions", FeedDocument(body: #"{"value": 41}"#))
-        feed.serve("/admissions", FeedDocument(body: #"{"value": 300}"#))
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await feed.run {
-            // April 30th: March has ended, but its 30-day follow-up has not.
-            let early = try await collect(today: try #require(CalendarDate(year: 2026, month: 4, day: 30)), feed: feed, store: store)
-            #expect(feed.responses(to: "/readmissions").isEmpty)
-            #expect(feed.responses(to: "/admissions") == [200])
-            let skipped = try #require(early.indicators.first { $0.id == "readmissions" }?.results.first)
-            #expect(skipped.outcome == .skipped)
-            #expect(skipped.dueOn == "2026-05-01")
-            #expect(skipped.reason == "not yet due: 2026-03 is due on 2026-05-01 (30 days after the period ends on 2026-03-31)")
-            #expect(early.exitStatus == 0)
-            #expect(CollectionReport.render(early).contains(
-                "Not yet due (skipped):\n  readmissions 2026-03: 2026-03 is due on 2026-05-01 (30 days after the period ends on 2026-03-31)"))
-            #expect(try store.outcomes(runID: early.runID).first { $0.indicator == "readmissions" }?.kind == .skipped)
+        let feed = LocalFeedServer()
+        feed.serve("/readmissions", .json(#"{"value": 41}"#))
+        feed.serve("/admissions", .json(#"{"value": 300}"#))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                // April 30th: March has ended, but its 30-day follow-up has not.
+                let early = try await collect(today: try #require(CalendarDate(year: 2026, month: 4, day: 30)), feed: feed, store: store)
+                #expect(feed.responses(to: "/readmissions").isEmpty)
+                #expect(feed.responses(to: "/admissions") == [200])
+                let skipped = try #require(early.indicators.first { $0.id == "readmissions" }?.results.first)
+                #expect(skipped.outcome == .skipped)
+                #expect(skipped.dueOn == "2026-05-01")
+                #expect(skipped.reason == "not yet due: 2026-03 is due on 2026-05-01 (30 days after the period ends on 2026-03-31)")
+                #expect(early.exitStatus == 0)
+                #expect(CollectionReport.render(early).contains(
+                    "Not yet due (skipped):\n  readmissions 2026-03: 2026-03 is due on 2026-05-01 (30 days after the period ends on 2026-03-31)"))
+                #expect(try store.outcomes(runID: early.runID).first { $0.indicator == "readmissions" }?.kind == .skipped)
 
-            // May 1st: due, and collected.
-            let due = try await collect(today: try #require(CalendarDate(year: 2026, month: 5, day: 1)), feed: feed, store: store)
-            #expect(due.indicators.first { $0.id == "readmissions" }?.results.first?.outcome == .collected)
-            #expect(feed.responses(to: "/readmissions") == [200])
+                // May 1st: due, and collected.
+                let due = try await collect(today: try #require(CalendarDate(year: 2026, month: 5, day: 1)), feed: feed, store: store)
+                #expect(due.indicators.first { $0.id == "readmissions" }?.results.first?.outcome == .collected)
+                #expect(feed.responses(to: "/readmissions") == [200])
+            }
         }
     }
 }

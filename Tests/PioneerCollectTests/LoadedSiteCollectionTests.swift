@@ -6,6 +6,7 @@ import PioneerFeeds
 import PioneerKit
 import PioneerStore
 import PioneerCore
+import PioneerTesting
 import Testing
 import PioneerCore
 
@@ -50,10 +51,10 @@ struct LoadedSiteCollectionTests {
     }
 
     @Test func siteLoadedFromYAMLIsCollectedForTheQuartersOverlappingAMonthRange() async throws {
-        let feed = LoopbackFeed()
-        feed.serve("/api/admissions/2026-01-01", FeedDocument(body: #"{"value": 120}"#))
-        feed.serve("/api/admissions/2026-04-01", FeedDocument(body: #"{"value": 131}"#))
-        try await feed.run {
+        let feed = LocalFeedServer()
+        feed.serve("/api/admissions/2026-01-01", .json(#"{"value": 120}"#))
+        feed.serve("/api/admissions/2026-04-01", .json(#"{"value": 131}"#))
+        try await feed.run { _ in
             let directory = try writeSite(port: feed.port)
             defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
             let environment = ["YAMLSHIRE_TOKEN": "s3cret"]

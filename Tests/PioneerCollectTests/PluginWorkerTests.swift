@@ -6,6 +6,7 @@ import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
+import PioneerTesting
 import Testing
 
 /// ``FieldsPlugin`` with a hook that runs first in `observe`, to watch or slow it down.
@@ -84,68 +85,68 @@ private struct TransferThreadFetcher: FeedFetching {
 struct PluginWorkerTests {
     @Test func aPluginSleepingTwoSecondsDelaysOnlyItsOwnIndicatorWhileTwoHundredOtherFeedsAreFetchedAndStored() async throws {
         let others = 200
-        let feed = LoopbackFeed()
-        feed.serve("/slow", FeedDocument(body: #"{"value": 1}"#))
-        for index in 1...others { feed.serve("/v/\(index)", FeedDocument(body: #"{"value": \#(index)}"#)) }
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let watch = SlowPluginWatch()
-        try await feed.run {
-            // The slow indicator comes first, so its feed is fetched and its plugin started first.
-            let slow = TestSite.indicator("slow", path: "/slow")
-            let hooked = HookedPlugin(fields: FieldsPlugin(feed: "bi", path: "/slow")) {
-                watch.pluginStarted()
-                Thread.sleep(forTimeInterval: 2)
-                watch.pluginReturned()
+        let feed = LocalFeedServer()
+        feed.serve("/slow", .json(#"{"value": 1}"#))
+        for index in 1...others { feed.serve("/v/\(index)", .json(#"{"value": \#(index)}"#)) }
+        try await TestSite.withStore { store, folder in
+            let watch = SlowPluginWatch()
+            try await feed.run { _ in
+                // The slow indicator comes first, so its feed is fetched and its plugin started first.
+                let slow = TestSite.indicator("slow", path: "/slow")
+                let hooked = HookedPlugin(fields: FieldsPlugin(feed: "bi", path: "/slow")) {
+                    watch.pluginStarted()
+                    Thread.sleep(forTimeInterval: 2)
+                    watch.pluginReturned()
+                }
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [(slow.0, hooked)]
+                    + (1...others).map { TestSite.indicator("i\($0)", path: "/v/\($0)") })
+                let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
+                                              options: .init(maxParallel: 8, today: TestSite.julyFirst, command: "test"))
+                let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)),
+                                                       onEvent: { event in
+                                                           if case .completed(_, let result) = event { watch.reported(result.indicator) }
+                                                       })
+                #expect(summary.counts == RunCounts(collected: others + 1))
+                #expect(try store.measureCount() == others + 1)
+                let slept = try #require(watch.slept)
+                #expect(slept >= .seconds(2))
+                // Fetched, computed, committed and reported, all while the slow plugin slept.
+                #expect(watch.counts.before == others, "\(watch.counts)")
+                #expect(watch.counts.after == 0)
+                #expect(feed.totalRequests == others + 1)
             }
-            let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [(slow.0, hooked)]
-                + (1...others).map { TestSite.indicator("i\($0)", path: "/v/\($0)") })
-            let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
-                                          options: .init(maxParallel: 8, today: TestSite.julyFirst, command: "test"))
-            let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)),
-                                                   onEvent: { event in
-                                                       if case .completed(_, let result) = event { watch.reported(result.indicator) }
-                                                   })
-            #expect(summary.counts == RunCounts(collected: others + 1))
-            #expect(try store.measureCount() == others + 1)
-            let slept = try #require(watch.slept)
-            #expect(slept >= .seconds(2))
-            // Fetched, computed, committed and reported, all while the slow plugin slept.
-            #expect(watch.counts.before == others, "\(watch.counts)")
-            #expect(watch.counts.after == 0)
-            #expect(feed.totalRequests == others + 1)
         }
     }
 
     @Test func noPluginRunsInsideAFetchCompletionOnTheTransferThread() async throws {
-        let (store, folder) = try TestSite.store()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let inside = LineSink()
-        let count = 40
-        let indicators = (1...count).map { index -> (IndicatorSpec, any IndicatorPlugin) in
-            let (spec, _) = TestSite.indicator("i\(index)", path: "/v?n=\(index)")
-            return (spec, HookedPlugin(fields: FieldsPlugin(feed: "bi", path: "/v?n=\(index)")) {
-                inside.append(TransferThreadFetcher.isInsideCompletion ? "inside\n" : "outside\n")
-            })
+        try await TestSite.withStore { store, folder in
+            let inside = LineSink()
+            let count = 40
+            let indicators = (1...count).map { index -> (IndicatorSpec, any IndicatorPlugin) in
+                let (spec, _) = TestSite.indicator("i\(index)", path: "/v?n=\(index)")
+                return (spec, HookedPlugin(fields: FieldsPlugin(feed: "bi", path: "/v?n=\(index)")) {
+                    inside.append(TransferThreadFetcher.isInsideCompletion ? "inside\n" : "outside\n")
+                })
+            }
+            let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:9", indicators)
+            let engine = CollectionEngine(store: store, fetcher: TransferThreadFetcher(),
+                                          options: .init(maxParallel: 4, pluginWorkers: 3, today: TestSite.julyFirst,
+                                                         command: "test"))
+            let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+            #expect(summary.counts == RunCounts(collected: count))
+            // The marker itself works: a completion sees it.
+            let (marked, sink) = AsyncStream.makeStream(of: Bool.self)
+            let probe = FeedFetchRequest(feed: site.feeds[0], url: "http://127.0.0.1:9/v?n=0")
+            _ = TransferThreadFetcher().start(probe) { _ in
+                sink.yield(TransferThreadFetcher.isInsideCompletion)
+                sink.finish()
+            }
+            var markerSeen: [Bool] = []
+            for await seen in marked { markerSeen.append(seen) }
+            #expect(markerSeen == [true])
+            let seen = inside.text.split(separator: "\n")
+            #expect(seen.count == count)
+            #expect(Set(seen) == ["outside"], "a plugin ran inside a fetch's completion, on the transfer thread")
         }
-        let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:9", indicators)
-        let engine = CollectionEngine(store: store, fetcher: TransferThreadFetcher(),
-                                      options: .init(maxParallel: 4, pluginWorkers: 3, today: TestSite.julyFirst,
-                                                     command: "test"))
-        let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
-        #expect(summary.counts == RunCounts(collected: count))
-        // The marker itself works: a completion sees it.
-        let (marked, sink) = AsyncStream.makeStream(of: Bool.self)
-        let probe = FeedFetchRequest(feed: site.feeds[0], url: "http://127.0.0.1:9/v?n=0")
-        _ = TransferThreadFetcher().start(probe) { _ in
-            sink.yield(TransferThreadFetcher.isInsideCompletion)
-            sink.finish()
-        }
-        var markerSeen: [Bool] = []
-        for await seen in marked { markerSeen.append(seen) }
-        #expect(markerSeen == [true])
-        let seen = inside.text.split(separator: "\n")
-        #expect(seen.count == count)
-        #expect(Set(seen) == ["outside"], "a plugin ran inside a fetch's completion, on the transfer thread")
     }
 }

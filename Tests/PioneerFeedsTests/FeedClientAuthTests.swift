@@ -2,22 +2,23 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
 @Suite("Feed client auth and headers")
 struct FeedClientAuthTests {
     /// A server whose `/echo` answers with the named request header.
-    private func withEchoServer(_ body: (TestServer) async throws -> Void) async throws {
-        try await TestServer.run(routes: { router in
+    private func withEchoServer(_ body: (LoopbackServer) async throws -> Void) async throws {
+        try await LoopbackServer.run(routes: { router in
             router.get("/echo/:header") { request, context in
                 let name = context.parameters.get("header") ?? ""
-                return TestServer.header(name, of: request)
+                return LoopbackServer.header(name, of: request)
             }
         }, body)
     }
 
-    private func echo(_ header: String, server: TestServer, feed: FeedDefinition,
+    private func echo(_ header: String, server: LoopbackServer, feed: FeedDefinition,
                       environment: [String: String]) async throws -> String {
         let client = FeedClient(environment: environment)
         let result = await client.fetch(FeedFetchRequest(feed: feed, url: server.url("/echo/\(header)")))
@@ -55,7 +56,7 @@ struct FeedClientAuthTests {
     @Test("a missing credential is an error naming the variable and the feed, and nothing is sent")
     func missingCredential() async throws {
         let counter = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/data") { _, _ in
                 counter.arrive()
                 return "data"

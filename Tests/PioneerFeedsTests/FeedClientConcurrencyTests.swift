@@ -2,14 +2,15 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
 @Suite("Feed client concurrency")
 struct FeedClientConcurrencyTests {
     /// Routes: `/work?n=` answers `n` after 20 ms, counting requests in flight.
-    private func withWorkServer(_ counter: RequestCounter, _ body: (TestServer) async throws -> Void) async throws {
-        try await TestServer.run(routes: { router in
+    private func withWorkServer(_ counter: RequestCounter, _ body: (LoopbackServer) async throws -> Void) async throws {
+        try await LoopbackServer.run(routes: { router in
             router.get("/work") { request, _ in
                 counter.arrive()
                 defer { counter.leave() }
@@ -62,7 +63,7 @@ struct FeedClientConcurrencyTests {
     @Test("one failing feed does not stop the others, and events report each step")
     func eventsAndIsolation() async throws {
         let flaky = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/ok") { _, _ in "ok" }
             router.get("/missing") { _, _ in Response(status: .notFound) }
             router.get("/flaky") { _, _ in

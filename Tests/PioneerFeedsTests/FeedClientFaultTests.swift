@@ -2,6 +2,7 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
@@ -16,7 +17,7 @@ struct FeedClientFaultTests {
 
     @Test("a refused connection is retried, then reported")
     func refusedConnection() async throws {
-        let port = try await TestServer.closedPort()
+        let port = try await LoopbackServer.closedPort()
         let feed = testFeed("http://127.0.0.1:\(port)", retries: 1)
         let error = try #require(await fetch(feed, "/x").failure)
         #expect(error.cause == .connectionRefused)
@@ -26,7 +27,7 @@ struct FeedClientFaultTests {
 
     @Test("a server that does not answer in time is a timeout")
     func timeout() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
                 try await Task.sleep(for: .seconds(1.5))
                 return "late"
@@ -40,7 +41,7 @@ struct FeedClientFaultTests {
 
     @Test("a body that drips in slowly is stopped at the total timeout")
     func slowDrip() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/drip") { _, _ in
                 Response(status: .ok, body: ResponseBody { writer in
                     for _ in 0..<30 {
@@ -62,7 +63,7 @@ struct FeedClientFaultTests {
     @Test("a 500 is retried and the second attempt succeeds")
     func serverErrorThenSuccess() async throws {
         let counter = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/flaky") { _, _ in
                 counter.arrive() == 1 ? Response(status: .internalServerError) : Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
             }
@@ -76,7 +77,7 @@ struct FeedClientFaultTests {
 
     @Test("a 503 that persists fails after every attempt")
     func persistentServerError() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/down") { _, _ in Response(status: .serviceUnavailable) }
         }) { server in
             let error = try #require(await fetch(testFeed(server.baseURL, retries: 2), "/down").failure)
@@ -89,7 +90,7 @@ struct FeedClientFaultTests {
     @Test("a 404 is not retried")
     func notFound() async throws {
         let counter = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/gone") { _, _ in
                 counter.arrive()
                 return Response(status: .notFound)
@@ -105,7 +106,7 @@ struct FeedClientFaultTests {
     @Test("a 429 is retried after the Retry-After delay")
     func tooManyRequests() async throws {
         let counter = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/busy") { _, _ in
                 counter.arrive() == 1
                     ? Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
@@ -123,7 +124,7 @@ struct FeedClientFaultTests {
 
     @Test("a Retry-After longer than max_backoff is capped")
     func retryAfterCapped() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/busy") { _, _ in Response(status: .tooManyRequests, headers: [.retryAfter: "60"]) }
         }) { server in
             var result: Result<FeedFetchResult, FeedError>?
@@ -138,7 +139,7 @@ struct FeedClientFaultTests {
     @Test("garbage content is passed through untouched: parsing is the plugin's job")
     func garbageBody() async throws {
         let garbage: [UInt8] = [0xFF, 0x00, 0xFE] + Array("{not json,,".utf8)
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/junk") { _, _ in
                 Response(status: .ok, headers: [.contentType: "application/json"],
                          body: .init(byteBuffer: ByteBuffer(bytes: garbage)))
@@ -152,11 +153,11 @@ struct FeedClientFaultTests {
 
     @Test("a body cut short of its Content-Length is an error")
     func truncatedBody() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/cut") { _, _ in
                 Response(status: .ok, body: ResponseBody(contentLength: 100) { writer in
                     try await writer.write(ByteBuffer(string: "0123456789"))
-                    throw TestServerError(message: "hanging up mid-body")
+                    throw HarnessError("hanging up mid-body")
                 })
             }
         }) { server in
@@ -169,7 +170,7 @@ struct FeedClientFaultTests {
     @Test("a body over max_body is refused, whether its length is announced or not")
     func oversizedBody() async throws {
         let big = ByteBuffer(repeating: UInt8(ascii: "x"), count: 4096)
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/big") { _, _ in Response(status: .ok, body: .init(byteBuffer: big)) }
             router.get("/big-stream") { _, _ in
                 Response(status: .ok, body: ResponseBody { writer in
@@ -189,7 +190,7 @@ struct FeedClientFaultTests {
 
     @Test("a redirect loop stops at max_redirects with a clear message")
     func redirectLoop() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/loop/a") { _, _ in Response(status: .found, headers: [.location: "/loop/b"]) }
             router.get("/loop/b") { _, _ in Response(status: .found, headers: [.location: "/loop/a"]) }
         }) { server in
@@ -201,7 +202,7 @@ struct FeedClientFaultTests {
 
     @Test("a redirect is followed to the final response")
     func followedRedirect() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/old") { _, _ in Response(status: .movedPermanently, headers: [.location: "/new"]) }
             router.get("/new") { _, _ in "moved here" }
         }) { server in
@@ -214,7 +215,7 @@ struct FeedClientFaultTests {
 
     @Test("a redirect to a file: URL is refused")
     func redirectToFile() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/sneaky") { _, _ in Response(status: .found, headers: [.location: "file:///etc/passwd"]) }
         }) { server in
             let error = try #require(await fetch(testFeed(server.baseURL), "/sneaky").failure)
@@ -225,9 +226,9 @@ struct FeedClientFaultTests {
 
     @Test("a conditional request answered 304 is a success marked not modified")
     func notModified() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/cached") { request, _ in
-                if TestServer.header("If-None-Match", of: request) == "\"v1\"" {
+                if LoopbackServer.header("If-None-Match", of: request) == "\"v1\"" {
                     return Response(status: .notModified, headers: [.eTag: "\"v1\""])
                 }
                 return Response(status: .ok, headers: [.eTag: "\"v1\"", .lastModified: "Mon, 01 Jun 2026 00:00:00 GMT"],
@@ -251,9 +252,9 @@ struct FeedClientFaultTests {
         // "measure,value\n" and 40 lines of "admissions,23.5\n", gzip-compressed.
         let compressed = try #require(Data(base64Encoded:
             "H4sIAAAAAAACA8tNTSwuLUrVKUvMKU3lSkzJzSwuzszPK9YxMtYzHeWP8unKBwCHKiRijgIAAA=="))
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/zipped") { request, _ in
-                guard TestServer.header("Accept-Encoding", of: request).contains("gzip") else {
+                guard LoopbackServer.header("Accept-Encoding", of: request).contains("gzip") else {
                     return Response(status: .notAcceptable)
                 }
                 return Response(status: .ok, headers: [.contentEncoding: "gzip", .contentType: "text/csv"],
@@ -268,7 +269,7 @@ struct FeedClientFaultTests {
 
     @Test("speaking TLS to a plain HTTP server is a TLS error, not retried")
     func tlsHandshakeFailure() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/x") { _, _ in "plain" }
         }) { server in
             let feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
@@ -280,7 +281,7 @@ struct FeedClientFaultTests {
 
     @Test("a CA bundle that cannot be read is named")
     func unreadableCABundle() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/x") { _, _ in "plain" }
         }) { server in
             var feed = testFeed("https://127.0.0.1:\(server.port)")
@@ -292,7 +293,7 @@ struct FeedClientFaultTests {
 
     @Test("cancelling the task stops the transfer")
     func cancellation() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
                 try await Task.sleep(for: .seconds(1.5))
                 return "late"

@@ -2,6 +2,7 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
@@ -30,7 +31,7 @@ struct FeedClientStartTests {
 
     @Test("the completion runs exactly once, and cancelling afterwards changes nothing")
     func completionRunsOnce() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/ok") { _, _ in "fine" }
         }) { server in
             let results = try await start(testFeed(server.baseURL), "/ok")
@@ -44,7 +45,7 @@ struct FeedClientStartTests {
     @Test("cancelling while waiting to retry ends at once with the failure that caused the wait")
     func cancelDuringRetryWait() async throws {
         let counter = RequestCounter()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/busy") { _, _ in
                 _ = counter.arrive()
                 return Response(status: .serviceUnavailable, headers: [.retryAfter: "30"])
@@ -79,7 +80,7 @@ struct FeedClientStartTests {
 
     @Test("cancelling an attempt on the wire reports it cancelled")
     func cancelInFlight() async throws {
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
                 try await Task.sleep(for: .seconds(1.5))
                 return "late"

@@ -3,6 +3,7 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
@@ -11,7 +12,7 @@ struct FeedProxyTests {
     @Test("a feed with a proxy is fetched through it, for the feed's host, with its headers")
     func fetchedThroughTheProxy() async throws {
         let seen = RequestLog()
-        try await TestServer.run(routes: { router in
+        try await LoopbackServer.run(routes: { router in
             router.get("/api/admissions") { request, _ in
                 seen.record("\(request.head.authority ?? "no host") \(request.uri) auth=\(request.headers[.authorization] ?? "none")")
                 return #"{"value": 7}"#
@@ -32,7 +33,7 @@ struct FeedProxyTests {
 
     @Test("a proxy that refuses connections is reported as the cause, naming the feed's URL")
     func proxyDown() async throws {
-        let port = try await TestServer.closedPort()
+        let port = try await LoopbackServer.closedPort()
         var feed = testFeed("http://bi.example.invalid")
         feed.proxy = "http://127.0.0.1:\(port)"
         let result = await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: "http://bi.example.invalid/x"))

@@ -3,6 +3,7 @@
 import Foundation
 import Hummingbird
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
@@ -22,7 +23,7 @@ struct FeedRedirectTests {
     private func routes(_ router: Router<BasicRequestContext>) {
         router.get("/landing") { request, _ in
             ["authorization", "x-api-key", "x-api-version"]
-                .map { "\($0)=\(TestServer.header($0, of: request))" }
+                .map { "\($0)=\(LoopbackServer.header($0, of: request))" }
                 .joined(separator: ";") + ";host=\(request.head.authority ?? "")"
         }
         router.get("/to") { request, _ in
@@ -41,7 +42,7 @@ struct FeedRedirectTests {
 
     @Test("a redirect on the same origin keeps the token and the secret header")
     func sameOriginKeepsSecrets() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let seen = try await landing(bearerFeed(server.baseURL), url: server.url(redirect(to: "/landing")))
             #expect(seen == "authorization=Bearer t0ken;x-api-key=k3y;x-api-version=2;host=127.0.0.1:\(server.port)")
         }
@@ -49,7 +50,7 @@ struct FeedRedirectTests {
 
     @Test("a redirect to another host name drops the token and every ${...} header, and keeps plain headers")
     func otherHostDropsSecrets() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let other = "http://localhost:\(server.port)/landing"
             let seen = try await landing(bearerFeed(server.baseURL), url: server.url(redirect(to: other)))
             #expect(seen == "authorization=;x-api-key=;x-api-version=2;host=localhost:\(server.port)")
@@ -58,7 +59,7 @@ struct FeedRedirectTests {
 
     @Test("a redirect from the localhost name to 127.0.0.1 drops them too")
     func otherHostTheOtherWay() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let feed = bearerFeed("http://localhost:\(server.port)")
             let start = "http://localhost:\(server.port)" + redirect(to: server.url("/landing"))
             let seen = try await landing(feed, url: start)
@@ -68,8 +69,8 @@ struct FeedRedirectTests {
 
     @Test("a redirect to another port is another origin")
     func otherPortDropsSecrets() async throws {
-        try await TestServer.run(routes: routes) { first in
-            try await TestServer.run(routes: routes) { second in
+        try await LoopbackServer.run(routes: routes) { first in
+            try await LoopbackServer.run(routes: routes) { second in
                 let seen = try await landing(bearerFeed(first.baseURL), url: first.url(redirect(to: second.url("/landing"))))
                 #expect(seen == "authorization=;x-api-key=;x-api-version=2;host=127.0.0.1:\(second.port)")
             }
@@ -78,7 +79,7 @@ struct FeedRedirectTests {
 
     @Test("basic credentials are not sent to another host")
     func basicCredentialsDropped() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let feed = testFeed(server.baseURL, auth: .basic(username: secret("BI_USER"), password: secret("BI_PASS")))
             let same = try await landing(feed, url: server.url(redirect(to: "/landing")))
             #expect(same.hasPrefix("authorization=Basic " + Data("user:pass".utf8).base64EncodedString() + ";"))
@@ -89,7 +90,7 @@ struct FeedRedirectTests {
 
     @Test("once a chain has left the feed's origin, a redirect back does not bring the secrets back")
     func secretsStayDroppedOnTheWayBack() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let back = server.url("/landing")
             let away = "http://localhost:\(server.port)" + redirect(to: back)
             let seen = try await landing(bearerFeed(server.baseURL), url: server.url(redirect(to: away)))
@@ -99,7 +100,7 @@ struct FeedRedirectTests {
 
     @Test("max_redirects 0 leaves a redirect as the answer: an error naming the status")
     func followingOff() async throws {
-        try await TestServer.run(routes: routes) { server in
+        try await LoopbackServer.run(routes: routes) { server in
             let feed = testFeed(server.baseURL, maxRedirects: 0)
             let error = try #require(await FeedClient(environment: environment)
                 .fetch(FeedFetchRequest(feed: feed, url: server.url("/to"))).failure)
@@ -109,8 +110,8 @@ struct FeedRedirectTests {
 
     @Test("a failure after a redirect names the URL it was redirected to")
     func failureAfterRedirect() async throws {
-        let closed = try await TestServer.closedPort()
-        try await TestServer.run(routes: routes) { server in
+        let closed = try await LoopbackServer.closedPort()
+        try await LoopbackServer.run(routes: routes) { server in
             let start = server.url(redirect(to: "http://127.0.0.1:\(closed)/landing"))
             let error = try #require(await FeedClient(environment: environment)
                 .fetch(FeedFetchRequest(feed: testFeed(server.baseURL), url: start)).failure)

@@ -2,6 +2,7 @@
 // installed by scripts/install-system-packages.sh) with a certificate made for the test.
 import Foundation
 import PioneerCore
+import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
@@ -36,7 +37,7 @@ private struct TLSServer {
             clientArguments = ["-Verify", "1", "-verify_return_error", "-CAfile", clientCertificate]
         }
 
-        let port = try await TestServer.closedPort()
+        let port = try await LoopbackServer.closedPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www", "-quiet"]

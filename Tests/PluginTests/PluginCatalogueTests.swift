@@ -51,39 +51,39 @@ struct PluginCatalogueTests {
         var catalogue = try PluginCatalogue.builtIn()
         try catalogue.add(ProgramAdapter.factory(named: "waiting-list"))
         try catalogue.add(ProgramAdapter.factory(named: "falls"))
-        let folder = FileManager.default.temporaryDirectory.appending(path: "pioneer-catalogue-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let site = folder.appending(path: "torbay")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try """
-        site: { id: torbay, name: Torbay, region: South West, wave: Pilot, focus: older people }
-        feeds:
-          bi: { base_url: "http://127.0.0.1:9/api" }
-        indicators:
-          - id: long-waits
-            name: Long waits
-            kind: process
-            value_type: count
-            unit: patients
-            period: month
-            better: lower
-            plugin: waiting-list
-            config: { feed: bi }
-          - id: falls
-            name: Falls
-            kind: outcome
-            value_type: count
-            unit: falls
-            period: month
-            better: lower
-            plugin: falls
-            config: { feed: bi }
+        try withTemporaryFolder(prefix: "pioneer-catalogue") { folder in
+            let site = folder.appending(path: "torbay")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try """
+            site: { id: torbay, name: Torbay, region: South West, wave: Pilot, focus: older people }
+            feeds:
+              bi: { base_url: "http://127.0.0.1:9/api" }
+            indicators:
+              - id: long-waits
+                name: Long waits
+                kind: process
+                value_type: count
+                unit: patients
+                period: month
+                better: lower
+                plugin: waiting-list
+                config: { feed: bi }
+              - id: falls
+                name: Falls
+                kind: outcome
+                value_type: count
+                unit: falls
+                period: month
+                better: lower
+                plugin: falls
+                config: { feed: bi }
 
-        """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-        let loaded = try SiteLoader(plugins: catalogue, environment: [:]).load(directory: site.path)
-        let programs = loaded.plugins.mapValues { ($0 as? ProgramAdapter)?.program }
-        #expect(programs == ["long-waits": "./waiting-list", "falls": "./falls"])
-        #expect(loaded.site.indicators.map(\.plugin) == ["waiting-list", "falls"])
+            """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let loaded = try SiteLoader(plugins: catalogue, environment: [:]).load(directory: site.path)
+            let programs = loaded.plugins.mapValues { ($0 as? ProgramAdapter)?.program }
+            #expect(programs == ["long-waits": "./waiting-list", "falls": "./falls"])
+            #expect(loaded.site.indicators.map(\.plugin) == ["waiting-list", "falls"])
+        }
     }
 
     @Test("a factory made from a plugin type takes the type's name and summary and configures it")

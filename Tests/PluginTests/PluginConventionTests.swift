@@ -136,23 +136,23 @@ struct PluginConventionTests {
     func sampleLoadsCleanlyAsTheOnlyIndicatorOfATestSite(folder: String) throws {
         let file = "Plugins/\(folder)/sample.yaml"
         let sample = try text(folder, "sample.yaml")
-        let folderURL = FileManager.default.temporaryDirectory.appending(path: "pioneer-sample-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folderURL) }
-        let site = folderURL.appending(path: "test-site")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try (Self.testSiteHeader + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-        let headerLines = Self.testSiteHeader.components(separatedBy: "\n").count - 1
-        let loader = SiteLoader(plugins: try PluginCatalogue.builtIn(), environment: [:])
-        do {
-            let loaded = try loader.load(directory: site.path)
-            #expect(loaded.site.indicators.count == 1, "\(file) should hold exactly one indicator, one entry of an `indicators:` list starting with `- id:`")
-            #expect(loaded.warnings.isEmpty, "\(file): \(loaded.warnings.map(\.message))")
-        } catch {
-            // Each problem at its line in the sample: the sample starts after the header.
-            for issue in error.issues {
-                let line = issue.location.line - headerLines
-                let place = line > 0 ? "\(file):\(line):\(issue.location.column)" : "\(file) (in the test site's header)"
-                Issue.record("\(place): \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+        try withTemporaryFolder(prefix: "pioneer-sample") { folderURL in
+            let site = folderURL.appending(path: "test-site")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try (Self.testSiteHeader + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let headerLines = Self.testSiteHeader.components(separatedBy: "\n").count - 1
+            let loader = SiteLoader(plugins: try PluginCatalogue.builtIn(), environment: [:])
+            do {
+                let loaded = try loader.load(directory: site.path)
+                #expect(loaded.site.indicators.count == 1, "\(file) should hold exactly one indicator, one entry of an `indicators:` list starting with `- id:`")
+                #expect(loaded.warnings.isEmpty, "\(file): \(loaded.warnings.map(\.message))")
+            } catch let error as ConfigError {
+                // Each problem at its line in the sample: the sample starts after the header.
+                for issue in error.issues {
+                    let line = issue.location.line - headerLines
+                    let place = line > 0 ? "\(file):\(line):\(issue.location.column)" : "\(file) (in the test site's header)"
+                    Issue.record("\(place): \(issue.severity.rawValue): \(issue.path): \(issue.message)")
+                }
             }
         }
     }
@@ -164,10 +164,28 @@ struct PluginConventionTests {
         let testFiles = try FileManager.default.contentsOfDirectory(atPath: Self.testsFolder.path)
             .filter { $0.hasSuffix(".swift") && $0 != "PluginConventionTests.swift" }
         let tests = try testFiles.map { try String(contentsOf: Self.testsFolder.appending(path: $0), encoding: .utf8) }
+        // Only code counts: a type named in a comment or a string is not a test of it.
+        let code = tests.map(Self.codeOnly)
         for type in types {
-            let mentioned = tests.contains { $0.contains(type) }
-            #expect(mentioned, "no test file in Tests/PluginTests mentions \(type) from Plugins/\(folder)")
+            let used = code.contains { Self.usesIdentifier(type, in: $0) }
+            #expect(used, "no test file in Tests/PluginTests uses \(type) from Plugins/\(folder) in its code (a comment or a string does not count)")
         }
+    }
+
+    @Test("a plugin type named only in a comment or a string does not count as used by a test")
+    func commentsAndStringsDoNotCountAsUse() {
+        let commented = ##"""
+            // FooIndicatorPlugin is checked elsewhere
+            /* FooIndicatorPlugin */ let name = "FooIndicatorPlugin"
+            let other = #"FooIndicatorPlugin"#
+            let long = """
+                FooIndicatorPlugin
+                """
+            """##
+        #expect(!Self.usesIdentifier("FooIndicatorPlugin", in: Self.codeOnly(commented)))
+        #expect(!Self.usesIdentifier("FooIndicatorPlugin", in: Self.codeOnly("let x = BigFooIndicatorPlugin.self")))
+        #expect(Self.usesIdentifier("FooIndicatorPlugin", in: Self.codeOnly("let h = try PluginHarness(FooIndicatorPlugin.self) // why")))
+        #expect(Self.usesIdentifier("FooIndicatorPlugin", in: Self.codeOnly("let s = \"a\\\"b\"; FooIndicatorPlugin.configure()")))
     }
 
     @Test func everyRegisteredPluginHasAFolder() throws {
@@ -213,6 +231,65 @@ struct PluginConventionTests {
             name += letter.lowercased()
         }
         return name
+    }
+
+    /// Swift source with its comments and string literals removed (interpolations included):
+    /// what is left is the code a test runs.
+    static func codeOnly(_ source: String) -> String {
+        let characters = Array(source)
+        var code = ""
+        var index = 0
+        func starts(_ text: String, at position: Int) -> Bool {
+            let wanted = Array(text)
+            guard position + wanted.count <= characters.count else { return false }
+            return Array(characters[position..<position + wanted.count]) == wanted
+        }
+        while index < characters.count {
+            if starts("//", at: index) {
+                while index < characters.count, characters[index] != "\n" { index += 1 }
+            } else if starts("/*", at: index) {
+                // Block comments nest in Swift.
+                var depth = 0
+                repeat {
+                    if starts("/*", at: index) { depth += 1; index += 2 }
+                    else if starts("*/", at: index) { depth -= 1; index += 2 }
+                    else { index += 1 }
+                } while depth > 0 && index < characters.count
+                code += " "
+            } else if characters[index] == "#" || characters[index] == "\"" {
+                var hashes = 0
+                while index + hashes < characters.count, characters[index + hashes] == "#" { hashes += 1 }
+                guard index + hashes < characters.count, characters[index + hashes] == "\"" else {
+                    code.append(characters[index]); index += 1; continue
+                }
+                let quote = starts("\"\"\"", at: index + hashes) ? "\"\"\"" : "\""
+                let close = quote + String(repeating: "#", count: hashes)
+                index += hashes + quote.count
+                while index < characters.count, !starts(close, at: index) {
+                    // A backslash in a plain string escapes the next character (a quote, say).
+                    index += (hashes == 0 && characters[index] == "\\") ? 2 : 1
+                }
+                index += close.count
+                code += " \"\" "
+            } else {
+                code.append(characters[index])
+                index += 1
+            }
+        }
+        return code
+    }
+
+    /// Whether `identifier` appears in `code` as a whole identifier, not inside a longer one.
+    static func usesIdentifier(_ identifier: String, in code: String) -> Bool {
+        var searchStart = code.startIndex
+        while let range = code.range(of: identifier, range: searchStart..<code.endIndex) {
+            let before = range.lowerBound > code.startIndex ? code[code.index(before: range.lowerBound)] : " "
+            let after = range.upperBound < code.endIndex ? code[range.upperBound] : " "
+            let isPart: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "_" }
+            if !isPart(before) && !isPart(after) { return true }
+            searchStart = range.upperBound
+        }
+        return false
     }
 
     /// Names of `struct X: IndicatorPlugin` declarations.

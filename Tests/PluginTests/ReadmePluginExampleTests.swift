@@ -36,30 +36,30 @@ struct ReadmePluginExampleTests {
 
     @Test("an error elsewhere in the site file does not make the example refuse its correct config")
     func unrelatedErrorDoesNotFailTheExample() throws {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "pioneer-readme-example-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let site = folder.appending(path: "torbay")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try """
-        site: { id: torbay, name: Torbay, region: South West, wave: Pilot, focus: older people }
-        feeds:
-          bi: { base_url: "http://127.0.0.1:9/api", timeout: -1 }
-        indicators:
-          - id: long-waits
-            name: Patients waiting over 18 weeks
-            kind: process
-            value_type: count
-            unit: patients
-            period: month
-            better: lower
-            plugin: waiting-list
-            config: { feed: bi, weeks: 18 }
+        try withTemporaryFolder(prefix: "pioneer-readme-example") { folder in
+            let site = folder.appending(path: "torbay")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try """
+            site: { id: torbay, name: Torbay, region: South West, wave: Pilot, focus: older people }
+            feeds:
+              bi: { base_url: "http://127.0.0.1:9/api", timeout: -1 }
+            indicators:
+              - id: long-waits
+                name: Patients waiting over 18 weeks
+                kind: process
+                value_type: count
+                unit: patients
+                period: month
+                better: lower
+                plugin: waiting-list
+                config: { feed: bi, weeks: 18 }
 
-        """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-        let loader = SiteLoader(plugins: try PluginCatalogue([PluginFactory(WaitingListIndicatorPlugin.self)]), environment: [:])
-        let error = try #require(throws: ConfigError.self) { try loader.load(directory: site.path) }
-        #expect(error.errors.count == 1, "\(error)")
-        #expect(error.errors.first?.path == "feeds.bi.timeout", "\(error)")
-        #expect(!error.description.contains("did not accept"), "\(error)")
+            """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let loader = SiteLoader(plugins: try PluginCatalogue([PluginFactory(WaitingListIndicatorPlugin.self)]), environment: [:])
+            let error = try #require(throws: ConfigError.self) { try loader.load(directory: site.path) }
+            #expect(error.errors.count == 1, "\(error)")
+            #expect(error.errors.first?.path == "feeds.bi.timeout", "\(error)")
+            #expect(!error.description.contains("did not accept"), "\(error)")
+        }
     }
 }

@@ -5,6 +5,7 @@ import PioneerCore
 import PioneerKit
 import PioneerExtraction
 import PioneerStore
+import PioneerTesting
 
 /// Reads `{"value": …, "numerator": …, "denominator": …}` from `path` on `feed`;
 /// `{"missing": "…"}` gives "no data", `{"broken": "…"}` makes the plugin throw.
@@ -81,11 +82,11 @@ enum TestSite {
         return (site, plugins)
     }
 
-    /// A store in a fresh temporary folder; remove `folder` when done.
-    static func store() throws -> (MeasureStore, folder: URL) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-collect-\(UUID().uuidString)")
-        let store = try MeasureStore(path: folder.appendingPathComponent("store.sqlite").path)
-        return (store, folder)
+    /// Calls `body` with a new store in a temporary folder, and the folder, removed afterwards.
+    static func withStore<T>(_ body: (MeasureStore, _ folder: URL) async throws -> T) async throws -> T {
+        try await withTemporaryFolder(prefix: "pioneer-collect") { folder in
+            try await body(try MeasureStore(path: folder.appendingPathComponent("store.sqlite").path), folder)
+        }
     }
 
     /// The day after June 2026 ends: every 2026 period up to June is due.
