@@ -85,12 +85,16 @@ struct PluginConventionTests {
         let sample = try text(folder, "sample.yaml")
         let readme = try text(folder, "README.md")
         guard let block = Self.configurationBlock(in: readme) else {
-            Issue.record("Plugins/\(folder)/README.md has no ```yaml block under `## Configuration`; copy sample.yaml into one")
+            Issue.record("Plugins/\(folder)/README.md has no ```yaml block under `## Configuration`; add an empty one and run \(Self.updateCommand) to fill it")
             return
         }
         // The comparison is reported as one line, not as the two texts, which would bury it.
         if let difference = Self.firstDifference(block, sample) {
-            Issue.record("Plugins/\(folder)/README.md's `## Configuration` block differs from sample.yaml at \(difference); copy sample.yaml into it")
+            if Self.updatingCopies {
+                try Self.replaceConfigurationBlock(in: Self.pluginsFolder.appending(path: "\(folder)/README.md"), with: sample)
+            } else {
+                Issue.record("Plugins/\(folder)/README.md's `## Configuration` block differs from sample.yaml at \(difference); run \(Self.updateCommand) to copy the sample into it")
+            }
         }
     }
 
@@ -100,12 +104,59 @@ struct PluginConventionTests {
     func pluginsGuideCopyOfTheSampleIsExact(folder: String) throws {
         let sample = try text(folder, "sample.yaml")
         let pluginName = try #require(Self.pluginName(in: sample), "Plugins/\(folder)/sample.yaml has no `plugin:` line")
-        let guide = try String(contentsOf: Self.root.appending(path: "docs/plugins.md"), encoding: .utf8)
+        let guideURL = Self.root.appending(path: "docs/plugins.md")
+        var guide = try String(contentsOf: guideURL, encoding: .utf8)
+        var updated = false
         for (line, block) in Self.yamlBlocks(in: guide) where Self.pluginName(in: block) == pluginName {
             if let difference = Self.firstDifference(block, sample) {
-                Issue.record("docs/plugins.md:\(line): the `\(pluginName)` block differs from Plugins/\(folder)/sample.yaml at \(difference); copy the sample into it")
+                if Self.updatingCopies {
+                    guide = Self.replacingBlock(in: guide, fenceLine: line, with: sample)
+                    updated = true
+                } else {
+                    Issue.record("docs/plugins.md:\(line): the `\(pluginName)` block differs from Plugins/\(folder)/sample.yaml at \(difference); run \(Self.updateCommand) to copy the sample into it")
+                }
             }
         }
+        if updated { try guide.write(to: guideURL, atomically: true, encoding: .utf8) }
+    }
+
+    /// sample.yaml is the one source: its copies in the README and docs/plugins.md are
+    /// written from it by running the convention tests with this set, never by hand.
+    static let updatingCopies = ProcessInfo.processInfo.environment["PIONEER_UPDATE_SAMPLES"] == "1"
+    static let updateCommand = "`PIONEER_UPDATE_SAMPLES=1 swift test --skip-build --filter PluginConventionTests`"
+
+    /// `document` with the ```yaml block whose fence opens on `fenceLine` (1-based) holding `sample`.
+    static func replacingBlock(in document: String, fenceLine: Int, with sample: String) -> String {
+        var lines = document.components(separatedBy: "\n")
+        let start = fenceLine
+        guard start <= lines.count,
+              let end = lines[start...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("```") }) else {
+            return document
+        }
+        lines.replaceSubrange(start..<end, with: sample.trimmingCharacters(in: .whitespacesAndNewlines).components(separatedBy: "\n"))
+        return lines.joined(separator: "\n")
+    }
+
+    /// Writes `sample` into the ```yaml block under a README's `## Configuration`.
+    static func replaceConfigurationBlock(in readme: URL, with sample: String) throws {
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let lines = text.components(separatedBy: "\n")
+        guard let section = lines.firstIndex(of: "## Configuration"),
+              let fence = yamlBlocks(in: text).first(where: { $0.line > section + 1 }) else { return }
+        try replacingBlock(in: text, fenceLine: fence.line, with: sample).write(to: readme, atomically: true, encoding: .utf8)
+    }
+
+    @Test("a sample's own feed names are declared by the test site it is loaded into")
+    func aSampleMayNameItsOwnFeeds() {
+        let header = Self.testSiteHeader(declaringFeedsOf: "- id: x\n  config:\n    feed: finance   # the council's ledger\n    other: { feed: bi }\n")
+        #expect(header.contains("  finance: { base_url: \"http://127.0.0.1:9/finance\" }\nindicators:"))
+        #expect(header.components(separatedBy: "bi:").count == 2, "bi is declared once")
+    }
+
+    @Test("a block is rewritten from the sample between its fences, and nothing else changes")
+    func aBlockIsRewrittenFromTheSample() {
+        let document = "# x\n\n```yaml\nold: 1\nold: 2\n```\n\ntext\n"
+        #expect(Self.replacingBlock(in: document, fenceLine: 3, with: "new: 1\n") == "# x\n\n```yaml\nnew: 1\n```\n\ntext\n")
     }
 
     @Test("a copy that differs is reported by its first differing line")
@@ -130,6 +181,27 @@ struct PluginConventionTests {
 
         """
 
+    /// The test site's header, declaring as well every feed the sample names (`feed: finance`):
+    /// a plugin's sample may use the feed names its README documents, and the README holds
+    /// the sample.
+    static func testSiteHeader(declaringFeedsOf sample: String) -> String {
+        var header = testSiteHeader
+        let declared = ["bi", "council", "mortality", "survey"]
+        var added: [String] = []
+        for line in sample.components(separatedBy: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("feed:") else { continue }
+            let name = trimmed.dropFirst("feed:".count).split(separator: "#").first
+                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            guard !name.isEmpty, !declared.contains(name), !added.contains(name) else { continue }
+            added.append(name)
+        }
+        guard !added.isEmpty else { return header }
+        let feeds = added.map { "  \($0): { base_url: \"http://127.0.0.1:9/\($0)\" }\n" }.joined()
+        header = header.replacingOccurrences(of: "indicators:\n", with: feeds + "indicators:\n")
+        return header
+    }
+
     /// The sample is read by the site loader itself, as the only indicator of a test site,
     /// with the built-in catalogue: what passes here passes in a real site file.
     @Test(arguments: folders)
@@ -139,8 +211,9 @@ struct PluginConventionTests {
         try withTemporaryFolder(prefix: "pioneer-sample") { folderURL in
             let site = folderURL.appending(path: "test-site")
             try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-            try (Self.testSiteHeader + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-            let headerLines = Self.testSiteHeader.components(separatedBy: "\n").count - 1
+            let header = Self.testSiteHeader(declaringFeedsOf: sample)
+            try (header + sample).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let headerLines = header.components(separatedBy: "\n").count - 1
             let loader = SiteLoader(plugins: try PluginCatalogue.builtIn(), environment: [:])
             do {
                 let loaded = try loader.load(directory: site.path)
