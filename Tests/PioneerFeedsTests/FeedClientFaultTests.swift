@@ -272,9 +272,11 @@ struct FeedClientFaultTests {
         try await LoopbackServer.run(routes: { router in
             router.get("/x") { _, _ in "plain" }
         }) { server in
-            let feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
+            // libcurl's connect timeout covers the handshake: generous, so that a loaded
+            // machine cannot turn the handshake failure into a (retried) timeout.
+            let feed = testFeed("https://127.0.0.1:\(server.port)", connectTimeout: 10, timeout: 10, retries: 2)
             let error = try #require(await fetch(feed, "/x").failure)
-            #expect(error.attempts == 1)
+            #expect(error.attempts == 1, "\(error)")
             #expect(error.description.contains("failed: TLS: handshake failed"))
         }
     }

@@ -5,11 +5,11 @@ import PioneerKit
 @testable import PioneerFeeds
 
 /// A feed with test-sized timeouts and backoff; override what a test is about.
-func testFeed(_ baseURL: String, auth: FeedAuth = .none, timeout: Double = 2, retries: Int = 0,
+func testFeed(_ baseURL: String, auth: FeedAuth = .none, connectTimeout: Double = 1, timeout: Double = 2, retries: Int = 0,
               backoff: Double = 0.01, maxBackoff: Double = 5, maxBody: Int = 1 << 20, maxRedirects: Int = 5,
               headers: [String: String] = [:]) -> FeedDefinition {
     FeedDefinition(
-        name: "bi", baseURL: baseURL, auth: auth, connectTimeout: 1, timeout: timeout,
+        name: "bi", baseURL: baseURL, auth: auth, connectTimeout: connectTimeout, timeout: timeout,
         retry: RetryPolicy(retries: retries, backoff: backoff, maxBackoff: maxBackoff),
         headers: headers, maxBodyBytes: maxBody, maxRedirects: maxRedirects
     )
