@@ -1,4 +1,5 @@
 // A selected node and where it sits in the document, written as an RFC 9535 §2.7 normalized path.
+import PioneerKit
 
 extension JSONPath {
     /// A value a query selected, with its normalized path: `$['data'][3]['admissions']`.
@@ -59,21 +60,7 @@ extension JSONPath {
         /// §2.7: `\b \f \n \r \t \' \\`, other control characters as lowercase `\u00XX`, the rest as is.
         static func escaped(_ name: String) -> String {
             var text = ""
-            for scalar in name.unicodeScalars {
-                switch scalar {
-                case "\u{08}": text += "\\b"
-                case "\u{0C}": text += "\\f"
-                case "\n": text += "\\n"
-                case "\r": text += "\\r"
-                case "\t": text += "\\t"
-                case "'": text += "\\'"
-                case "\\": text += "\\\\"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
+            JSONText.appendEscaped(name, quote: "'", to: &text)
             return text
         }
     }

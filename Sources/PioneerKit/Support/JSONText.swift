@@ -7,15 +7,23 @@ package enum JSONText {
     /// `/` and non-ASCII) as it is.
     package static func appendString(_ text: String, to out: inout String) {
         out += "\""
-        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        appendEscaped(text, quote: "\"", to: &out)
+        out += "\""
+    }
+
+    /// Appends `text` with `quote` and `\` escaped by a backslash and control characters as
+    /// `\b \f \n \r \t` or lower-case `\u00XX`: JSON's string escapes with `"`, and RFC 9535's
+    /// normalized-path names (§2.7) with `'`. `quote` is an ASCII character.
+    package static func appendEscaped(_ text: String, quote: Unicode.Scalar, to out: inout String) {
+        let quoteByte = UInt8(truncatingIfNeeded: quote.value)
+        let needsEscaping = text.utf8.contains { $0 < 0x20 || $0 == quoteByte || $0 == UInt8(ascii: "\\") }
         guard needsEscaping else {
             out += text
-            out += "\""
             return
         }
         for scalar in text.unicodeScalars {
             switch scalar {
-            case "\"": out += "\\\""
+            case quote: out += "\\"; out.unicodeScalars.append(quote)
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\r": out += "\\r"
@@ -29,6 +37,5 @@ package enum JSONText {
                 out.unicodeScalars.append(scalar)
             }
         }
-        out += "\""
     }
 }
