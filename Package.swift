@@ -125,6 +125,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Goals: where each goal stands and whether the change is real (SPC). Pure: series in, judgements out.
+        .target(
+            name: "PioneerGoals",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction"],
+            swiftSettings: swiftSettings
+        ),
+        // The pictures: HTML reports with SVG charts, self-contained.
+        .target(
+            name: "PioneerReport",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -148,7 +160,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -197,6 +209,16 @@ let package = Package(
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerGoalsTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerReportTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

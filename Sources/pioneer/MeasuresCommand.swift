@@ -52,12 +52,10 @@ struct MeasuresCommand: ParsableCommand {
     @Flag(help: "Include values replaced by later runs, and every run's attempt (failed ones too).")
     var history = false
 
-    @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
-    var store: String?
+    @OptionGroup var storeLocation: StoreLocation
 
     func validate() throws {
         _ = try periods()
-        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
     }
 
     /// The periods --from and --to select, nil for every period.
@@ -84,9 +82,11 @@ struct MeasuresCommand: ParsableCommand {
             let known = site.indicators.map(\.definition.id)
             throw ValidationError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
         }
-        let path = store ?? MeasureStore.defaultPath(siteDirectory: site.directory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            StandardError.write("measure store \(path): no measures collected yet (the file does not exist); run `pioneer collect \(siteDirectory) --period …` first\n")
+        let path: String
+        do {
+            path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory, argument: siteDirectory, holds: "measures collected")
+        } catch {
+            StandardError.write(error.description + "\n")
             throw ExitCode(1)
         }
         let rows: [StoredMeasure]

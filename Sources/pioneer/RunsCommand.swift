@@ -49,14 +49,12 @@ struct RunsCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
-    @Option(help: ArgumentHelp("The store file, instead of <site dir>/.pioneer/store.sqlite.", valueName: "path"))
-    var store: String?
+    @OptionGroup var storeLocation: StoreLocation
 
     func validate() throws {
         guard (1...10_000).contains(limit) else {
             throw ValidationError("--limit must be a whole number from 1 to 10000, not \(limit)")
         }
-        if let store, store.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--store needs a path") }
         if runID != nil, failures {
             throw ValidationError("--run already shows that run's failures; give --run or --failures, not both")
         }
@@ -74,9 +72,11 @@ struct RunsCommand: ParsableCommand {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)
         }
-        let path = store ?? MeasureStore.defaultPath(siteDirectory: directory)
-        guard FileManager.default.fileExists(atPath: path) else {
-            StandardError.write("measure store \(path): no runs recorded yet (the file does not exist); run `pioneer collect \(siteDirectory) --period …` first\n")
+        let path: String
+        do {
+            path = try storeLocation.existingPath(siteID: site, siteDirectory: directory, argument: siteDirectory, holds: "runs recorded")
+        } catch {
+            StandardError.write(error.description + "\n")
             throw ExitCode(1)
         }
         do {

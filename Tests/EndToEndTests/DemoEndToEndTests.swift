@@ -56,6 +56,21 @@ struct DemoEndToEndTests {
             for siteStore in siteStores where !storesBefore.contains(siteStore) {
                 #expect(!FileManager.default.fileExists(atPath: siteStore), "the demo wrote into \(siteStore)")
             }
+
+            // The commands that read stores find each site's file in the folder the demo wrote.
+            let measures = try await PioneerRun.run(["measures", Self.sites + "/torbay", "--store-dir", storeDir.path,
+                                                     "--indicator", "emergency-admissions-65", "--format", "csv"])
+            #expect(measures.status == 0, "\(measures.errors)")
+            #expect(measures.output.split(separator: "\n").count > 24, "\(measures.output)")
+            let runs = try await PioneerRun.run(["runs", Self.sites + "/cambridge", "--store-dir", storeDir.path])
+            #expect(runs.status == 0, "\(runs.errors)")
+            let both = try await PioneerRun.run(["measures", Self.sites + "/torbay", "--store-dir", storeDir.path,
+                                                 "--store", storeDir.appendingPathComponent("torbay.sqlite").path])
+            #expect(both.status != 0)
+            #expect(both.errors.contains("give --store (one file) or --store-dir (a folder of <site-id>.sqlite files), not both"), "\(both.errors)")
+            let elsewhere = try await PioneerRun.run(["measures", Self.sites + "/torbay", "--store-dir", scratch.path])
+            #expect(elsewhere.status == 1)
+            #expect(elsewhere.errors.contains("measure store \(scratch.path)/torbay.sqlite: no measures collected for site `torbay` in --store-dir \(scratch.path)"), "\(elsewhere.errors)")
         }
     }
 

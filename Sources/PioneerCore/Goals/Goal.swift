@@ -58,11 +58,14 @@ public struct Goal: Sendable, Hashable {
     public var target: PeriodValue
     public var trajectory: Trajectory
     public var assessment: SelfAssessment
+    /// The goal's own `tolerance:`, overriding the site's ``ProgressSettings/tolerance``.
+    public var tolerance: Double?
     public var location: SourceLocation
 
     public init(id: String, indicatorID: String, title: String, baseline: PeriodValue, target: PeriodValue,
                 trajectory: Trajectory = .linear, assessment: SelfAssessment = SelfAssessment(),
-                location: SourceLocation = .unknown()) {
+                tolerance: Double? = nil, location: SourceLocation = .unknown()) {
+        self.tolerance = tolerance
         self.id = id
         self.indicatorID = indicatorID
         self.title = title

@@ -18,13 +18,18 @@ public struct Site: Sendable {
     public var feeds: [FeedDefinition]
     public var indicators: [IndicatorSpec]
     public var goals: [Goal]
+    /// Events the charts mark (`events:`).
+    public var events: [SiteEvent]
+    /// How goals are judged (`progress:`).
+    public var progress: ProgressSettings
     /// The site's directory and its YAML file, for messages and the default store path.
     public var directory: String
     public var file: String
 
     public init(id: String, name: String, region: String, wave: String, focus: [String],
                 population: [String: Double], feeds: [FeedDefinition], indicators: [IndicatorSpec],
-                goals: [Goal], directory: String, file: String) {
+                goals: [Goal], events: [SiteEvent] = [], progress: ProgressSettings = ProgressSettings(),
+                directory: String, file: String) {
         self.id = id
         self.name = name
         self.region = region
@@ -34,6 +39,8 @@ public struct Site: Sendable {
         self.feeds = feeds
         self.indicators = indicators
         self.goals = goals
+        self.events = events
+        self.progress = progress
         self.directory = directory
         self.file = file
     }
@@ -62,7 +69,12 @@ public struct IndicatorSpec: Sendable {
     /// Where the indicator is declared, for messages.
     public var location: SourceLocation
 
-    public init(definition: IndicatorDefinition, plugin: String, config: ConfigNode, location: SourceLocation) {
+    /// The indicator's `spc:` options for its charts.
+    public var spc: SPCSettings
+
+    public init(definition: IndicatorDefinition, plugin: String, config: ConfigNode, location: SourceLocation,
+                spc: SPCSettings = SPCSettings()) {
+        self.spc = spc
         self.definition = definition
         self.plugin = plugin
         self.config = config

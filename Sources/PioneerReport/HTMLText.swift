@@ -1,0 +1,20 @@
+// Text placed in HTML or SVG: escaped, so a site's own words cannot break the page.
+
+/// HTML escaping for element content and attribute values.
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
