@@ -12,9 +12,12 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# The demo's stores stay in .demo-stores/, for `pioneer progress` and `pioneer report` to read.
+DEMO_STORES = .demo-stores
+
 demo: build
 	$(PIONEER) validate
-	$(PIONEER) demo
+	$(PIONEER) demo --store-dir $(DEMO_STORES)
 
 validate: build
 	$(PIONEER) validate
@@ -27,4 +30,4 @@ bench: deps
 	scripts/bench-collect.sh
 
 clean-stores:
-	rm -rf sites/*/.pioneer
+	rm -rf sites/*/.pioneer $(DEMO_STORES)

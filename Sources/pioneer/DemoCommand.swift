@@ -71,9 +71,15 @@ struct DemoCommand: AsyncParsableCommand {
 
         if storeFolder.isTemporary {
             try? FileManager.default.removeItem(atPath: storeFolder.path)
-            print("The measures were stored in a temporary folder, now deleted; keep them with --store-dir.")
+            print("The measures were stored in a temporary folder, now deleted; keep them with --store-dir,")
+            print("then see where each goal stands with `pioneer progress --store-dir DIR`.")
         } else {
-            print("Measures stored in \(storeFolder.path)/<site-id>.sqlite.")
+            let folder = Self.shellWord(storeFolder.path)
+            let torbay = Self.shellWord(directories.first { $0.hasSuffix("torbay") } ?? directories.first ?? "sites/torbay")
+            print("Measures stored in \(storeFolder.path)/<site-id>.sqlite. Try, on what the demo collected:")
+            print("  pioneer progress --root \(Self.shellWord(root)) --store-dir \(folder)")
+            print("  pioneer progress \(torbay) --indicator emergency-admissions-65 --store-dir \(folder)")
+            print("  pioneer report \(torbay) --store-dir \(folder) --output torbay-report.html")
         }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
@@ -149,6 +155,12 @@ struct DemoCommand: AsyncParsableCommand {
             return (folder.path, true)
         }
         return (storeDir, false)
+    }
+
+    /// A path as it can be pasted into a shell: quoted only when it needs to be.
+    static func shellWord(_ text: String) -> String {
+        let plain = text.allSatisfy { $0.isLetter || $0.isNumber || "/._-+:@%,".contains($0) }
+        return plain && !text.isEmpty ? text : "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'"
     }
 }
 

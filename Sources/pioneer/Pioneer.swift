@@ -12,7 +12,8 @@ struct Pioneer: AsyncParsableCommand {
         arguments use every site under ./sites when none are given.
 
         Exit status: 0 success, 1 invalid configuration or input, 2 usage error, \
-        3 some feeds or indicators failed (collect), 130 interrupted by Ctrl-C or SIGTERM (collect).
+        3 some feeds or indicators failed (collect), \
+        4 a goal at or beyond --fail-on (progress), 130 interrupted by Ctrl-C or SIGTERM (collect).
         """,
         version: "0.1.0",
         subcommands: [
@@ -21,6 +22,7 @@ struct Pioneer: AsyncParsableCommand {
             CollectCommand.self,
             MeasuresCommand.self,
             RunsCommand.self,
+            ProgressCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

@@ -1,0 +1,39 @@
+// One indicator's XmR chart over its stored series, with the site's SPC settings: the one
+// place where a site's `spc:` block becomes engine options, for `progress`, `report` and
+// (later) the returns.
+public import PioneerCore
+public import PioneerKit
+
+/// An indicator's SPC chart and the period of each of its points.
+public struct IndicatorChart: Sendable, Hashable {
+    public var result: SPCResult
+    /// The period of each point, in the chart's order: the available points of the series.
+    public var periods: [Period]
+
+    /// Charts the available points of `series` (oldest first) with the indicator's `spc:`
+    /// settings and direction, judging assurance against `target` when there is one.
+    public init(indicator: IndicatorSpec, series: [SeriesPoint], target: Double?) {
+        var values: [Double] = []
+        var periods: [Period] = []
+        for point in series where point.observation.isAvailable {
+            guard let value = point.observation.value else { continue }
+            values.append(value)
+            periods.append(point.period)
+        }
+        let settings = indicator.spc
+        // A rebase period names the first point of a new phase; one with no value starts the
+        // phase at the next available point.
+        let rebaseAt = settings.rebaseAt.compactMap { rebase in
+            periods.firstIndex { $0 >= rebase }
+        }.filter { $0 > 0 }
+        let defaults = SPCOptions()
+        let options = SPCOptions(
+            better: indicator.definition.better, target: target, rebaseAt: Array(Set(rebaseAt)).sorted(),
+            fixAfter: settings.fixAfter, screenOutliers: settings.screenOutliers,
+            runLength: settings.runLength ?? defaults.runLength,
+            trendLength: settings.trendLength ?? defaults.trendLength,
+            minimumPoints: settings.minimumPoints ?? defaults.minimumPoints)
+        self.result = XmR.analyse(values, options: options)
+        self.periods = periods
+    }
+}

@@ -1,0 +1,175 @@
+// `pioneer progress`: where each goal stands and whether the movement is real, for a manager
+// at a terminal or a script. Reads only the stores: no network.
+import ArgumentParser
+import Foundation
+import PioneerConfig
+import PioneerCore
+import PioneerGoals
+import PioneerKit
+import PioneerStore
+
+struct ProgressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "progress",
+        abstract: "Show where each goal stands: status against the trajectory, SPC, the site's own view.",
+        discussion: """
+        One row per goal, grouped by the indicator's kind: the latest value and period, where the \
+        trajectory puts the indicator then, the target, the status (achieved, on track, at risk, \
+        off track, no data) decided by the value's 95% interval against the trajectory, the SPC \
+        variation and assurance (Making Data Count), the site's self-assessment with a flag where \
+        it disagrees with the evidence, and a sparkline of the last 24 periods. Nothing is fetched: \
+        it reads what `pioneer collect` (or `pioneer demo --store-dir`) stored.
+
+        --indicator ID shows one indicator's series instead, with its SPC limits and label per point.
+
+        Examples:
+          pioneer progress sites/torbay
+          pioneer progress --store-dir .demo-stores
+          pioneer progress sites/torbay --indicator emergency-admissions-65 --store-dir .demo-stores
+          pioneer progress --period 2025-12 --format csv > progress.csv
+          pioneer progress --fail-on off-track || echo "a goal is off track"
+
+        Exit status: 0 whatever the statuses (unless --fail-on), 1 invalid configuration or no \
+        store, 2 usage error, 4 a goal at or beyond the --fail-on status.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    enum FailOn: String, ExpressibleByArgument, CaseIterable {
+        case offTrack = "off-track"
+        case atRisk = "at-risk"
+
+        /// Whether a status trips the threshold.
+        func isTripped(by status: GoalStatus?) -> Bool {
+            switch (self, status) {
+            case (_, .offTrack), (.atRisk, .atRisk): true
+            default: false
+            }
+        }
+    }
+
+    @Argument(help: ArgumentHelp("Site directories; every site under --root when none is given.", valueName: "site-dir"))
+    var siteDirectories: [String] = []
+
+    @Option(help: ArgumentHelp("The folder of site directories, used when no site directory is given.", valueName: "dir"))
+    var root: String = "sites"
+
+    @Option(help: ArgumentHelp("Judge as at this period: later measures are ignored (default: the latest stored).", valueName: "period"),
+            transform: PeriodArgument.parse)
+    var period: Period?
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: Format = .table
+
+    @Option(help: ArgumentHelp("One indicator's series, with SPC limits and labels per point (one site only).", valueName: "id"))
+    var indicator: String?
+
+    @Option(help: ArgumentHelp("Exit 4 when any goal is off-track (or at-risk or worse).", valueName: "status"))
+    var failOn: FailOn?
+
+    @OptionGroup var storeLocation: StoreLocation
+
+    func validate() throws {
+        if storeLocation.store != nil, siteDirectories.count != 1 {
+            throw ValidationError("--store names one site's store file; give exactly one site directory with it, or use --store-dir for several sites")
+        }
+        if indicator != nil, siteDirectories.count != 1 {
+            throw ValidationError("--indicator shows one site's indicator; give exactly one site directory with it")
+        }
+    }
+
+    func run() throws {
+        let directories: [String]
+        do {
+            directories = siteDirectories.isEmpty ? try SiteLoader.discover(root: root) : siteDirectories
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(1)
+        }
+        guard !directories.isEmpty else {
+            StandardError.write("\(root): no site directories (folders holding site.yaml) found\n")
+            throw ExitCode(1)
+        }
+        let loader = SiteLoader(plugins: try Plugins.catalogue())
+        var reports: [ProgressListing.SiteProgress] = []
+        var failed = false
+        for directory in directories {
+            let site: Site
+            do {
+                site = try loader.load(directory: directory).site
+            } catch {
+                StandardError.write(error.description + "\n")
+                failed = true
+                continue
+            }
+            let series: [String: [SeriesPoint]]
+            do {
+                let path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory,
+                                                          argument: directory, holds: "measures collected")
+                series = try StoredSeries.load(site: site, storePath: path)
+            } catch let error as StoreLocationError {
+                StandardError.write(error.description + "\n")
+                failed = true
+                continue
+            } catch {
+                StandardError.write("\(error)\n")
+                failed = true
+                continue
+            }
+            if let indicator {
+                try showIndicator(indicator, site: site, series: series)
+                return
+            }
+            let evaluator = ProgressEvaluator(site: site, asOf: period)
+            let goals = site.goals.map { goal in
+                evaluator.progress(goal: goal, series: series[goal.indicatorID] ?? [])
+            }
+            reports.append(ProgressListing.SiteProgress(site: site, asOf: period, goals: goals))
+        }
+
+        let listing = ProgressListing(sites: reports)
+        switch format {
+        case .table:
+            StandardOutput.write(listing.table(colour: Terminal.wantsColour))
+        case .json:
+            StandardOutput.write(try listing.json() + "\n")
+        case .csv:
+            StandardOutput.write(listing.csv())
+        }
+        if failed { throw ExitCode(1) }
+        if let failOn, reports.contains(where: { $0.goals.contains { failOn.isTripped(by: $0.assessment.status) } }) {
+            throw ExitCode(4)
+        }
+    }
+
+    /// `--indicator`: the series with SPC per point, judged against the goal's target where
+    /// the indicator has a goal.
+    private func showIndicator(_ id: String, site: Site, series: [String: [SeriesPoint]]) throws {
+        guard let spec = site.indicator(id: id) else {
+            let known = site.indicators.map(\.definition.id)
+            throw ValidationError("--indicator: the site has no indicator `\(id)`\(didYouMean(id, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
+        }
+        let points = (series[id] ?? []).filter { period == nil || $0.period <= period! }
+        let goal = site.goals.first { $0.indicatorID == id }
+        let chart = IndicatorChart(indicator: spec, series: points, target: goal?.target.value)
+        let listing = IndicatorSeriesListing(site: site, spec: spec, goal: goal, series: points, chart: chart)
+        switch format {
+        case .table: StandardOutput.write(listing.table(colour: Terminal.wantsColour))
+        case .json: StandardOutput.write(try listing.json() + "\n")
+        case .csv: StandardOutput.write(listing.csv())
+        }
+    }
+}
+
+/// Whether stdout is a terminal that wants colour (not piped, `NO_COLOR` unset, TERM not dumb).
+enum Terminal {
+    static var wantsColour: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isatty(STDOUT_FILENO) == 1
+    }
+}

@@ -1,0 +1,303 @@
+// What `pioneer progress` prints: the goals of each site grouped by kind, as a table with
+// colour and sparklines, as JSON for scripts, or as CSV for a spreadsheet.
+import Foundation
+import PioneerCollect
+import PioneerCore
+import PioneerExtraction
+import PioneerGoals
+import PioneerKit
+
+struct ProgressListing {
+    struct SiteProgress {
+        var site: Site
+        var asOf: Period?
+        var goals: [GoalProgress]
+    }
+
+    var sites: [SiteProgress]
+
+    // MARK: Table
+
+    func table(colour: Bool) -> String {
+        var out = ""
+        for entry in sites {
+            let site = entry.site
+            let asOf = entry.asOf.map { ", as at \($0.label)" } ?? ""
+            out += "\(site.name) (\(site.id)): \(entry.goals.count) goal\(entry.goals.count == 1 ? "" : "s")\(asOf)\n"
+            guard !entry.goals.isEmpty else {
+                out += "  no goals in \(site.file)\n\n"
+                continue
+            }
+            var notes: [String] = []
+            // Grouped by kind in the kinds' own order, so experience sits beside process and outcome.
+            for kind in IndicatorKind.allCases {
+                let goals = entry.goals.filter { $0.definition.kind == kind }
+                guard !goals.isEmpty else { continue }
+                out += "  \(kind.rawValue)\n"
+                var table = TextTable(["goal", "latest", "period", "trajectory", "target", "status",
+                                       "variation", "assurance", "site says", "last 24"],
+                                      rightAligned: [1, 3])
+                table.indent = "    "
+                for progress in goals {
+                    table.add(Self.row(progress, colour: colour))
+                    if let note = Self.note(progress) { notes.append(note) }
+                }
+                out += table.render() + "\n"
+            }
+            for note in notes { out += "  \(note)\n" }
+            out += "\n"
+        }
+        return out
+    }
+
+    private static func row(_ progress: GoalProgress, colour: Bool) -> [String] {
+        let assessment = progress.assessment
+        let definition = progress.definition
+        let goal = assessment.goal
+        let latest = assessment.latest
+        return [
+            Self.clip(definition.name, to: 44),
+            latest?.observation.value.map(definition.format) ?? "—",
+            latest?.period.label ?? "—",
+            assessment.expected.map(definition.format) ?? "—",
+            "\(definition.format(goal.target.value)) by \(goal.target.period.label)",
+            Self.paint(Self.statusWords(assessment.status), Self.statusColour(assessment.status), colour),
+            Self.variationWords(progress.spc),
+            Self.assuranceWords(progress.spc),
+            Self.selfAssessment(assessment, colour: colour),
+            Self.sparkline(progress.series.suffix(24)),
+        ]
+    }
+
+    /// A line under the table for what a row cannot say: why there is no data, a projection
+    /// that misses the target.
+    private static func note(_ progress: GoalProgress) -> String? {
+        let assessment = progress.assessment
+        if assessment.status == .noData, let reason = assessment.noDataReason {
+            return "\(assessment.goal.id): no data: \(reason)"
+        }
+        if let projection = assessment.projection, !projection.meetsTarget, assessment.status != .achieved {
+            return "\(assessment.goal.id): the last \(projection.pointsUsed) points project "
+                + "\(progress.definition.format(projection.value)) by \(assessment.goal.target.period.label), missing the target"
+        }
+        return nil
+    }
+
+    static func statusWords(_ status: GoalStatus?) -> String {
+        status?.rawValue ?? "neutral"
+    }
+
+    private static func statusColour(_ status: GoalStatus?) -> String {
+        switch status {
+        case .achieved, .onTrack: "32"      // green
+        case .atRisk: "33"                  // yellow
+        case .offTrack: "31"                // red
+        case .noData, nil: "2"              // dim
+        }
+    }
+
+    /// The latest point's SPC label in a few words, or why there is no chart.
+    static func variationWords(_ spc: SPCResult) -> String {
+        switch spc {
+        case .notEnoughPoints(let have, let need): "too few points (\(have) of \(need))"
+        case .chart(let chart): shortWords(chart.variation)
+        }
+    }
+
+    static func shortWords(_ type: SPCPointType) -> String {
+        switch type {
+        case .commonCause: "common cause"
+        case .specialCauseImprovement: "improvement"
+        case .specialCauseConcern: "concern"
+        case .specialCauseNeutralHigh: "higher"
+        case .specialCauseNeutralLow: "lower"
+        }
+    }
+
+    static func assuranceWords(_ spc: SPCResult) -> String {
+        guard let chart = spc.chart else { return "—" }
+        switch chart.assurance {
+        case .consistentPass: return "consistently passes"
+        case .consistentFail: return "consistently fails"
+        case .inconsistent: return "hit and miss"
+        case nil: return "no target"
+        }
+    }
+
+    private static func selfAssessment(_ assessment: GoalAssessment, colour: Bool) -> String {
+        let own = assessment.goal.assessment
+        var words = [own.rag?.rawValue, own.confidence.map { "\($0.rawValue) confidence" }].compactMap { $0 }.joined(separator: ", ")
+        if words.isEmpty { words = "—" }
+        switch assessment.agreement {
+        case .optimistic: return words + " " + paint("(optimistic)", "31", colour)
+        case .pessimistic: return words + " " + paint("(pessimistic)", "33", colour)
+        case .agrees, .notAssessed: return words
+        }
+    }
+
+    private static func paint(_ text: String, _ code: String, _ colour: Bool) -> String {
+        colour ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+
+    private static func clip(_ text: String, to width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(width - 1)) + "…"
+    }
+
+    /// Eight heights of block over the available values; a gap for a period with no value.
+    static func sparkline(_ points: ArraySlice<SeriesPoint>) -> String {
+        let bars = Array("▁▂▃▄▅▆▇█")
+        let values = points.compactMap { $0.observation.isAvailable ? $0.observation.value : nil }
+        guard let low = values.min(), let high = values.max() else { return "" }
+        return String(points.map { point -> Character in
+            guard point.observation.isAvailable, let value = point.observation.value else { return " " }
+            guard high > low else { return bars[3] }
+            let level = Int(((value - low) / (high - low) * Double(bars.count - 1)).rounded())
+            return bars[max(0, min(bars.count - 1, level))]
+        })
+    }
+
+    // MARK: JSON
+
+    struct JSONOutput: Encodable {
+        var sites: [JSONSite]
+    }
+
+    struct JSONSite: Encodable {
+        var id: String
+        var name: String
+        var asOf: String?
+        var goals: [JSONGoal]
+    }
+
+    struct JSONValuePeriod: Encodable {
+        var period: String
+        var value: Double
+    }
+
+    struct JSONLatest: Encodable {
+        var period: String
+        var value: Double?
+        var numerator: Double?
+        var denominator: Double?
+        var sampleSize: Int?
+        var interval: JSONInterval?
+    }
+
+    struct JSONInterval: Encodable {
+        var lower: Double
+        var upper: Double
+        var level: Double
+        var method: String
+    }
+
+    struct JSONProjection: Encodable {
+        var value: Double
+        var meetsTarget: Bool
+        var pointsUsed: Int
+        var slopePerPeriod: Double
+    }
+
+    struct JSONSelfAssessment: Encodable {
+        var rag: String?
+        var confidence: String?
+        var narrative: String?
+        var asOf: String?
+    }
+
+    struct JSONGoal: Encodable {
+        var id: String
+        var title: String
+        var indicator: String
+        var indicatorName: String
+        var kind: String
+        var better: String
+        var latest: JSONLatest?
+        var baseline: JSONValuePeriod
+        var target: JSONValuePeriod
+        var trajectoryValue: Double?
+        var gap: Double?
+        var status: String?
+        var noDataReason: String?
+        var projection: JSONProjection?
+        var variation: String?
+        var assurance: String?
+        var spcPoints: Int
+        var spcMinimumPoints: Int?
+        var selfAssessment: JSONSelfAssessment
+        var agreement: String
+        var recent: [Double?]
+    }
+
+    func json() throws -> String {
+        try ReportJSON.encode(JSONOutput(sites: sites.map { entry in
+            JSONSite(id: entry.site.id, name: entry.site.name, asOf: entry.asOf?.label,
+                     goals: entry.goals.map(Self.jsonGoal))
+        }))
+    }
+
+    private static func jsonGoal(_ progress: GoalProgress) -> JSONGoal {
+        let assessment = progress.assessment
+        let goal = assessment.goal
+        let definition = progress.definition
+        let latest = assessment.latest.map { point in
+            JSONLatest(period: point.period.label, value: point.observation.value, numerator: point.observation.numerator,
+                       denominator: point.observation.denominator, sampleSize: point.observation.sampleSize,
+                       interval: assessment.interval.map { JSONInterval(lower: $0.lower, upper: $0.upper, level: $0.level, method: $0.method) })
+        }
+        var variation: String?
+        var spcPoints = 0
+        var minimum: Int?
+        switch progress.spc {
+        case .chart(let chart):
+            variation = chart.variation.rawValue
+            spcPoints = chart.points.count
+        case .notEnoughPoints(let have, let need):
+            spcPoints = have
+            minimum = need
+        }
+        let own = goal.assessment
+        return JSONGoal(
+            id: goal.id, title: goal.title, indicator: definition.id, indicatorName: definition.name,
+            kind: definition.kind.rawValue, better: definition.better.rawValue, latest: latest,
+            baseline: JSONValuePeriod(period: goal.baseline.period.label, value: goal.baseline.value),
+            target: JSONValuePeriod(period: goal.target.period.label, value: goal.target.value),
+            trajectoryValue: assessment.expected, gap: assessment.gap, status: assessment.status?.rawValue,
+            noDataReason: assessment.noDataReason,
+            projection: assessment.projection.map {
+                JSONProjection(value: $0.value, meetsTarget: $0.meetsTarget, pointsUsed: $0.pointsUsed, slopePerPeriod: $0.slopePerPeriod)
+            },
+            variation: variation, assurance: progress.spc.chart?.assurance?.rawValue,
+            spcPoints: spcPoints, spcMinimumPoints: minimum,
+            selfAssessment: JSONSelfAssessment(rag: own.rag?.rawValue, confidence: own.confidence?.rawValue,
+                                               narrative: own.narrative, asOf: own.asOf?.description),
+            agreement: assessment.agreement.rawValue,
+            recent: progress.series.suffix(24).map { $0.observation.isAvailable ? $0.observation.value : nil })
+    }
+
+    // MARK: CSV
+
+    func csv() -> String {
+        var rows = [["site", "goal", "indicator", "kind", "latest_period", "latest_value", "interval_lower", "interval_upper",
+                     "trajectory_value", "target_period", "target_value", "status", "no_data_reason",
+                     "projected_value", "projection_meets_target", "variation", "assurance", "rag", "confidence", "agreement"]]
+        for entry in sites {
+            for progress in entry.goals {
+                let assessment = progress.assessment
+                let goal = assessment.goal
+                rows.append([
+                    entry.site.id, goal.id, progress.definition.id, progress.definition.kind.rawValue,
+                    assessment.latest?.period.label ?? "", Self.number(assessment.latest?.observation.value),
+                    Self.number(assessment.interval?.lower), Self.number(assessment.interval?.upper),
+                    Self.number(assessment.expected), goal.target.period.label, Self.number(goal.target.value),
+                    assessment.status?.rawValue ?? "", assessment.noDataReason ?? "",
+                    Self.number(assessment.projection?.value), assessment.projection.map { $0.meetsTarget ? "true" : "false" } ?? "",
+                    progress.spc.chart?.variation.rawValue ?? "", progress.spc.chart?.assurance?.rawValue ?? "",
+                    goal.assessment.rag?.rawValue ?? "", goal.assessment.confidence?.rawValue ?? "", assessment.agreement.rawValue,
+                ])
+            }
+        }
+        return CSVText.lines(rows)
+    }
+
+    static func number(_ value: Double?) -> String { CSVText.number(value) }
+}
