@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "PioneerTesting",
             dependencies: [
-                "PioneerKit",
+                "PioneerKit", "PioneerCore", "PioneerPlugins",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -170,12 +170,12 @@ let package = Package(
         // MARK: Tests.
         .testTarget(
             name: "PioneerKitTests",
-            dependencies: ["PioneerKit"],
+            dependencies: ["PioneerKit", "PioneerTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PioneerExtractionTests",
-            dependencies: ["PioneerKit", "PioneerExtraction"],
+            dependencies: ["PioneerKit", "PioneerExtraction", "PioneerTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -186,7 +186,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerConfigTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

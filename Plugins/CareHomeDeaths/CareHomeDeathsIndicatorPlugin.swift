@@ -61,23 +61,10 @@ public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
     /// The NHS numbers in the register, spaces removed.
     private func residentNumbers(_ response: FeedResponse) throws(PluginError) -> Set<String> {
         var numbers: Set<String> = []
-        for (offset, record) in residents.records.evaluate(try response.json()).enumerated() {
-            let which = "resident \(offset + 1) selected by `\(residents.records)` in \(response.url)"
-            guard let object = record.objectValue else {
-                throw PluginError("\(which) is \(record.kindDescription), expected an object with `\(residents.idField)`")
-            }
-            let id: String
-            switch object[residents.idField] {
-            case .string(let text)?:
-                id = Self.normalise(text)
-            case .number(let number)? where number == number.rounded() && number >= 0 && number < 1e15:
-                id = String(Int(number))
-            case let other:
-                let found = other.map { $0.kindDescription } ?? "nothing"
-                throw PluginError("\(which) should have an NHS number in `\(residents.idField)`, found \(found)")
-            }
+        for record in try response.jsonRecords(at: residents.records) {
+            let id = Self.normalise(try record.text(residents.idField))
             guard !id.isEmpty else {
-                throw PluginError("\(which) has a blank `\(residents.idField)`")
+                throw PluginError("\(record) has a blank NHS number in `\(residents.idField)`")
             }
             numbers.insert(id)
         }

@@ -144,30 +144,10 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
     /// The answers of the responses dated in `period` (all responses without `date_field`).
     private func jsonAnswers(_ response: FeedResponse, period: Period) throws(PluginError) -> [String] {
         var answers: [String] = []
-        for (offset, record) in records.evaluate(try response.json()).enumerated() {
-            let which = "response \(offset + 1) selected by `\(records)` in \(response.url)"
-            guard let object = record.objectValue else {
-                throw PluginError("\(which) is \(record.kindDescription), expected an object with a `\(field)` field")
-            }
-            if let dateField {
-                guard let text = object[dateField]?.stringValue, let date = DateFieldFormat.iso.parse(text) else {
-                    let found = object[dateField].map { $0.stringValue.map { "`\($0)`" } ?? $0.kindDescription } ?? "nothing"
-                    throw PluginError("\(which): `\(dateField)` should be a date like 2026-06-30, found \(found)")
-                }
-                guard period.contains(date) else { continue }
-            }
-            switch object[field] {
-            case nil, .null?:
-                continue
-            case .string(let text)?:
-                answers.append(text)
-            case .number(let number)?:
-                answers.append(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number))
-            case .bool(let flag)?:
-                answers.append(flag ? "true" : "false")
-            case let other?:
-                throw PluginError("\(which): `\(field)` should be an answer, found \(other.kindDescription)")
-            }
+        for record in try response.jsonRecords(at: records) {
+            if let dateField, try !period.contains(record.date(dateField)) { continue }
+            // A missing or null answer is a blank one, left out of n like a blank CSV cell.
+            if let answer = try record.textIfPresent(field) { answers.append(answer) }
         }
         return answers
     }

@@ -19,6 +19,15 @@ public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// How the format is written for a reader of a message: `YYYY-MM-DD`, `DD/MM/YYYY`, `YYYY-MM`.
+    public var pattern: String {
+        switch self {
+        case .iso: return "YYYY-MM-DD"
+        case .dayMonthYear: return "DD/MM/YYYY"
+        case .yearMonth: return "YYYY-MM"
+        }
+    }
+
     /// The date in `text` (trimmed), or nil when it is not written this way.
     public func parse(_ text: String) -> CalendarDate? {
         let trimmed = text.trimmingWhitespaceFast()

@@ -58,37 +58,37 @@ import Testing
 }
 
 @Suite struct DueAfterConfigTests {
-    static func load(dueAfter: String) throws(ConfigError) -> LoadedSite {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-due-\(UUID().uuidString)")
-        let site = folder.appendingPathComponent("dueshire")
-        try? FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let yaml = """
-            site:
-              id: dueshire
-              name: Dueshire
-              region: Test
-              wave: Test wave
-              focus: [tests]
-            feeds:
-              bi:
-                base_url: http://127.0.0.1:9/api
-            indicators:
-              - id: readmissions
-                name: Readmissions within 30 days
-                kind: outcome
-                value_type: count
-                unit: readmissions
-                period: month
-                better: lower
-                due_after: \(dueAfter)
-                plugin: fields
-                config:
-                  feed: bi
-                  path: /readmissions
-            """
-        try? yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        return try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:]).load(directory: site.path)
+    static func load(dueAfter: String) throws -> LoadedSite {
+        try withTemporaryFolder(prefix: "pioneer-due") { folder in
+            let site = folder.appendingPathComponent("dueshire")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            let yaml = """
+                site:
+                  id: dueshire
+                  name: Dueshire
+                  region: Test
+                  wave: Test wave
+                  focus: [tests]
+                feeds:
+                  bi:
+                    base_url: http://127.0.0.1:9/api
+                indicators:
+                  - id: readmissions
+                    name: Readmissions within 30 days
+                    kind: outcome
+                    value_type: count
+                    unit: readmissions
+                    period: month
+                    better: lower
+                    due_after: \(dueAfter)
+                    plugin: fields
+                    config:
+                      feed: bi
+                      path: /readmissions
+                """
+            try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            return try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:]).load(directory: site.path)
+        }
     }
 
     @Test func dueAfterIsReadIntoTheDefinition() throws {

@@ -42,12 +42,14 @@ struct LoadedSiteCollectionTests {
         """
     }
 
-    private func writeSite(port: Int) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-yaml-\(UUID().uuidString)")
-        let site = folder.appendingPathComponent("yamlshire")
-        try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-        try yaml(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-        return site
+    /// Calls `body` with the `yamlshire` site for `port`, in a temporary folder removed afterwards.
+    private func withSite<T>(port: Int, _ body: (URL) async throws -> T) async throws -> T {
+        try await withTemporaryFolder(prefix: "pioneer-yaml") { folder in
+            let site = folder.appendingPathComponent("yamlshire")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try yaml(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            return try await body(site)
+        }
     }
 
     @Test func siteLoadedFromYAMLIsCollectedForTheQuartersOverlappingAMonthRange() async throws {
@@ -55,32 +57,32 @@ struct LoadedSiteCollectionTests {
         feed.serve("/api/admissions/2026-01-01", .json(#"{"value": 120}"#))
         feed.serve("/api/admissions/2026-04-01", .json(#"{"value": 131}"#))
         try await feed.run { _ in
-            let directory = try writeSite(port: feed.port)
-            defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
-            let environment = ["YAMLSHIRE_TOKEN": "s3cret"]
-            let loaded = try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: environment, requireSecrets: true)
-                .load(directory: directory.path)
-            let store = try MeasureStore(path: MeasureStore.defaultPath(siteDirectory: loaded.site.directory))
-            #expect(store.path.hasPrefix(directory.path))
-            let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: environment),
-                                          options: .init(today: TestSite.julyFirst))
-            let summary = try await engine.collect(loaded, periods: try PeriodSelection(from: .month(2026, 3), to: .month(2026, 4)))
-            #expect(summary.indicators.first?.results.map(\.period) == ["2026Q1", "2026Q2"])
-            #expect(summary.counts == RunCounts(collected: 2))
-            let measures = try store.measures(MeasureQuery(site: "yamlshire"))
-            #expect(measures.map(\.measure.observation.value) == [120, 131])
-            // The secret is sent but never stored.
-            #expect(measures.allSatisfy { !$0.measure.provenance.sources.contains { $0.url.contains("s3cret") } })
+            try await withSite(port: feed.port) { directory in
+                let environment = ["YAMLSHIRE_TOKEN": "s3cret"]
+                let loaded = try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: environment, requireSecrets: true)
+                    .load(directory: directory.path)
+                let store = try MeasureStore(path: MeasureStore.defaultPath(siteDirectory: loaded.site.directory))
+                #expect(store.path.hasPrefix(directory.path))
+                let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: environment),
+                                              options: .init(today: TestSite.julyFirst))
+                let summary = try await engine.collect(loaded, periods: try PeriodSelection(from: .month(2026, 3), to: .month(2026, 4)))
+                #expect(summary.indicators.first?.results.map(\.period) == ["2026Q1", "2026Q2"])
+                #expect(summary.counts == RunCounts(collected: 2))
+                let measures = try store.measures(MeasureQuery(site: "yamlshire"))
+                #expect(measures.map(\.measure.observation.value) == [120, 131])
+                // The secret is sent but never stored.
+                #expect(measures.allSatisfy { !$0.measure.provenance.sources.contains { $0.url.contains("s3cret") } })
+            }
         }
     }
 
-    @Test func collectingRequiresTheSecretsTheFeedsName() throws {
-        let directory = try writeSite(port: 1)
-        defer { try? FileManager.default.removeItem(at: directory.deletingLastPathComponent()) }
-        let error = #expect(throws: ConfigError.self) {
-            try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:], requireSecrets: true).load(directory: directory.path)
+    @Test func collectingRequiresTheSecretsTheFeedsName() async throws {
+        try await withSite(port: 1) { directory in
+            let error = #expect(throws: ConfigError.self) {
+                try SiteLoader(plugins: .testing([PluginFactory(FieldsPlugin.self)]), environment: [:], requireSecrets: true).load(directory: directory.path)
+            }
+            #expect(error?.description.contains("YAMLSHIRE_TOKEN") == true)
+            #expect(error?.description.contains("site.yaml:") == true)
         }
-        #expect(error?.description.contains("YAMLSHIRE_TOKEN") == true)
-        #expect(error?.description.contains("site.yaml:") == true)
     }
 }

@@ -9,6 +9,7 @@ import PioneerCore
 import PioneerDemo
 import PioneerFeeds
 import PioneerKit
+import PioneerTesting
 import PioneerExtraction
 import Testing
 

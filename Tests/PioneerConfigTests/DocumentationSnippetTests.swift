@@ -6,6 +6,7 @@
 // of a file carries `<!-- snippet: fragment -->` and is only parsed.
 import Foundation
 import PioneerKit
+import PioneerTesting
 import PioneerCore
 import Testing
 @testable import PioneerConfig
@@ -379,19 +380,19 @@ enum SnippetCheck {
     /// Writes `site` to a temporary `<id>/site.yaml`, loads it with every `${VARIABLE}`
     /// it names set, and returns its errors at Markdown lines.
     private static func load(site: String, id: String, headerLines: Int, snippet: DocumentationSnippet) throws -> [Located] {
-        let folder = try TemporaryDirectory()
-        defer { folder.remove() }
-        let name = SiteIdentifier.isIdentifier(id) ? id : "site"
-        try folder.write("\(name)/\(SiteLoader.fileName)", site)
-        let environment = Dictionary(variables(in: site).map { ($0, "snippet-test-value") }, uniquingKeysWith: { first, _ in first })
-        do {
-            _ = try SiteLoader(plugins: .builtIn(adding: []), environment: environment).load(directory: "\(folder.path)/\(name)")
-            return []
-        } catch {
-            return error.errors.map { issue in
-                let line = issue.location.line - headerLines
-                let key = issue.path.isEmpty ? "" : "\(issue.path): "
-                return Located(line: line >= 1 ? snippet.line + line : snippet.line, message: key + issue.message)
+        return try withTemporaryFolder(prefix: "pioneer-config-tests") { (folder: URL) -> [Located] in
+            let name = SiteIdentifier.isIdentifier(id) ? id : "site"
+            try folder.write("\(name)/\(SiteLoader.fileName)", site)
+            let environment = Dictionary(variables(in: site).map { ($0, "snippet-test-value") }, uniquingKeysWith: { first, _ in first })
+            do {
+                _ = try SiteLoader(plugins: .builtIn(adding: []), environment: environment).load(directory: "\(folder.path)/\(name)")
+                return []
+            } catch let error as ConfigError {
+                return error.errors.map { issue in
+                    let line = issue.location.line - headerLines
+                    let key = issue.path.isEmpty ? "" : "\(issue.path): "
+                    return Located(line: line >= 1 ? snippet.line + line : snippet.line, message: key + issue.message)
+                }
             }
         }
     }

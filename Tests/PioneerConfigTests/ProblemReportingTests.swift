@@ -3,6 +3,7 @@
 // period type written as an adjective, a line indented to fit nothing, and a plugin
 // that asks only about its own section.
 import PioneerKit
+import PioneerTesting
 import PioneerPlugins
 import PioneerCore
 import Testing

@@ -2,6 +2,7 @@
 // load YAML text and find the issue a test expects.
 import Foundation
 import PioneerKit
+import PioneerTesting
 import PioneerCore
 import Testing
 @testable import PioneerConfig
@@ -129,28 +130,17 @@ enum SiteFixture {
     }
 }
 
-/// A temporary directory, removed by `remove()`.
-struct TemporaryDirectory {
-    let path: String
-
-    init() throws {
-        path = NSTemporaryDirectory() + "pioneer-config-tests-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    /// Writes `contents` to `relativePath`, creating folders on the way.
+/// Filling a temporary folder (from PioneerTesting's `withTemporaryFolder`) with site files.
+extension URL {
+    /// Writes `contents` to `relativePath` under this folder, creating folders on the way.
     func write(_ relativePath: String, _ contents: String) throws {
         try write(relativePath, Data(contents.utf8))
     }
 
     func write(_ relativePath: String, _ data: Data) throws {
-        let url = URL(fileURLWithPath: path).appendingPathComponent(relativePath)
+        let url = appendingPathComponent(relativePath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url)
-    }
-
-    func remove() {
-        try? FileManager.default.removeItem(atPath: path)
     }
 }
 

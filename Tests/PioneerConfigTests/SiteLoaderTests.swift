@@ -2,6 +2,7 @@
 // sizes, and discovery of the sites folder.
 import Foundation
 import PioneerKit
+import PioneerTesting
 import Testing
 @testable import PioneerConfig
 import PioneerCore
@@ -20,13 +21,13 @@ struct SiteLoaderTests {
 
     @Test("a valid site loads from its directory, with or without a trailing slash")
     func loadsFromDisk() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yaml", SiteFixture.valid)
-        let loaded = try SiteFixture.loader().load(directory: temporary.path + "/torbay/")
-        #expect(loaded.site.id == "torbay")
-        #expect(loaded.site.file == temporary.path + "/torbay/site.yaml")
-        #expect(loaded.site.directory == temporary.path + "/torbay")
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yaml", SiteFixture.valid)
+            let loaded = try SiteFixture.loader().load(directory: temporary.path + "/torbay/")
+            #expect(loaded.site.id == "torbay")
+            #expect(loaded.site.file == temporary.path + "/torbay/site.yaml")
+            #expect(loaded.site.directory == temporary.path + "/torbay")
+        }
     }
 
     @Test("a missing directory is named")
@@ -37,66 +38,66 @@ struct SiteLoaderTests {
 
     @Test("a directory without site.yaml names the file expected")
     func missingSiteFile() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/notes.txt", "")
-        let found = issues(loading: temporary.path + "/torbay")
-        #expect(found.map(\.description) == ["\(temporary.path)/torbay/site.yaml: error: the site directory has no site.yaml; every site directory needs one"])
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/notes.txt", "")
+            let found = issues(loading: temporary.path + "/torbay")
+            #expect(found.map(\.description) == ["\(temporary.path)/torbay/site.yaml: error: the site directory has no site.yaml; every site directory needs one"])
+        }
     }
 
     @Test("a site.yml is pointed out")
     func ymlSpelling() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yml", SiteFixture.valid)
-        #expect(issues(loading: temporary.path + "/torbay").first?.message == "no site.yaml here, but there is a site.yml; rename it to site.yaml")
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yml", SiteFixture.valid)
+            #expect(issues(loading: temporary.path + "/torbay").first?.message == "no site.yaml here, but there is a site.yml; rename it to site.yaml")
+        }
     }
 
     @Test("a site file over the size limit is refused before reading")
     func oversizedFile() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yaml", Data(count: 3 * 1024 * 1024))
-        #expect(issues(loading: temporary.path + "/torbay").first?.message == "the file is 3 MB; configuration files are limited to 2 MB")
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yaml", Data(count: 3 * 1024 * 1024))
+            #expect(issues(loading: temporary.path + "/torbay").first?.message == "the file is 3 MB; configuration files are limited to 2 MB")
+        }
     }
 
     @Test("a UTF-16 file is told to be saved as UTF-8")
     func utf16File() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yaml", try #require(SiteFixture.valid.data(using: .utf16)))
-        #expect(issues(loading: temporary.path + "/torbay").first?.message == "the file is saved as UTF-16; save it as UTF-8")
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yaml", try #require(SiteFixture.valid.data(using: .utf16)))
+            #expect(issues(loading: temporary.path + "/torbay").first?.message == "the file is saved as UTF-16; save it as UTF-8")
+        }
     }
 
     @Test("a binary file is refused with its location")
     func binaryFile() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yaml", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
-        let issue = try #require(issues(loading: temporary.path + "/torbay").first)
-        #expect(issue.message.hasPrefix("the file is not UTF-8 text (byte 0x89)"))
-        #expect(issue.location.line == 1 && issue.location.column == 1)
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yaml", Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+            let issue = try #require(issues(loading: temporary.path + "/torbay").first)
+            #expect(issue.message.hasPrefix("the file is not UTF-8 text (byte 0x89)"))
+            #expect(issue.location.line == 1 && issue.location.column == 1)
+        }
     }
 
     @Test("the site id must match the folder the file is in")
     func folderNameComesFromDisk() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torquay/site.yaml", SiteFixture.valid)
-        let issue = try #require(issues(loading: temporary.path + "/torquay").first)
-        #expect(issue.message == "site id `torbay` must equal the name of its folder, `torquay`; rename one of them")
-        #expect(issue.location.file == temporary.path + "/torquay/site.yaml")
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torquay/site.yaml", SiteFixture.valid)
+            let issue = try #require(issues(loading: temporary.path + "/torquay").first)
+            #expect(issue.message == "site id `torbay` must equal the name of its folder, `torquay`; rename one of them")
+            #expect(issue.location.file == temporary.path + "/torquay/site.yaml")
+        }
     }
 
     @Test("discovery lists site folders sorted, skipping folders without a site file")
     func discoverSites() throws {
-        let temporary = try TemporaryDirectory()
-        defer { temporary.remove() }
-        try temporary.write("torbay/site.yaml", "")
-        try temporary.write("cambridge/site.yaml", "")
-        try temporary.write("drafts/notes.md", "")
-        try temporary.write(".hidden/site.yaml", "")
-        #expect(try SiteLoader.discover(root: temporary.path) == [temporary.path + "/cambridge", temporary.path + "/torbay"])
+        try withTemporaryFolder(prefix: "pioneer-config-tests") { temporary in
+            try temporary.write("torbay/site.yaml", "")
+            try temporary.write("cambridge/site.yaml", "")
+            try temporary.write("drafts/notes.md", "")
+            try temporary.write(".hidden/site.yaml", "")
+            #expect(try SiteLoader.discover(root: temporary.path) == [temporary.path + "/cambridge", temporary.path + "/torbay"])
+        }
     }
 
     @Test("discovery in a missing sites folder says what to do")

@@ -2,6 +2,7 @@
 // that is not an ordinary file (a FIFO, a device, a symlink loop, a broken link).
 import Foundation
 import PioneerKit
+import PioneerTesting
 import PioneerPlugins
 import PioneerCore
 import Testing
@@ -60,11 +61,11 @@ struct SiteSafetyTests {
 
     /// A temporary site directory named `torbay` (as the fixture's id), removed after `body`.
     private func withSiteDirectory(_ body: (String) throws -> Void) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-safety-\(UUID().uuidString)")
-        let directory = root.appendingPathComponent("torbay")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
-        try body(directory.path)
+        try withTemporaryFolder(prefix: "pioneer-safety") { root in
+            let directory = root.appendingPathComponent("torbay")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try body(directory.path)
+        }
     }
 
     private func loadError(_ directory: String) -> String? {

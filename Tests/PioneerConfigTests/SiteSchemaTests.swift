@@ -2,6 +2,7 @@
 // column, a valid file gives the expected Site, and one run reports every error.
 import PioneerCore
 import PioneerKit
+import PioneerTesting
 import Testing
 @testable import PioneerConfig
 import Foundation

@@ -9,7 +9,6 @@ import Testing
 /// A throwaway certificate authority-free TLS server: a self-signed certificate for
 /// `host`, served by `openssl s_server -www` (which answers any GET with an HTML page).
 private struct TLSServer {
-    let folder: URL
     let certificate: String
     /// A client certificate and key the server accepts, when it requires one.
     let clientCertificate: String
@@ -17,11 +16,9 @@ private struct TLSServer {
     let port: Int
     let process: Process
 
-    /// Starts the server; `host` is the name the certificate is made out to. With
-    /// `requireClientCertificate`, the server refuses clients without ``clientCertificate``.
-    static func start(host: String, requireClientCertificate: Bool = false) async throws -> TLSServer {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    /// Starts the server with its certificates in `folder`; `host` is the name the certificate is
+    /// made out to. With `requireClientCertificate`, the server refuses clients without ``clientCertificate``.
+    static func start(host: String, in folder: URL, requireClientCertificate: Bool = false) async throws -> TLSServer {
         let certificate = folder.appendingPathComponent("cert.pem").path
         let key = folder.appendingPathComponent("key.pem").path
         let subjectAltName = host.first?.isNumber == true ? "IP:\(host)" : "DNS:\(host)"
@@ -50,7 +47,7 @@ private struct TLSServer {
             if canConnect(port: port) { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return TLSServer(folder: folder, certificate: certificate, clientCertificate: clientCertificate, clientKey: clientKey,
+        return TLSServer(certificate: certificate, clientCertificate: clientCertificate, clientKey: clientKey,
                          port: port, process: process)
     }
 
@@ -67,7 +64,6 @@ private struct TLSServer {
                 continuation.resume()
             }
         }
-        try? FileManager.default.removeItem(at: folder)
     }
 
     private static func run(_ arguments: [String]) async throws {
@@ -119,17 +115,20 @@ struct FeedTLSTests {
         await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/"))
     }
 
-    /// Runs `body` against a fresh server for `host`, stopping it afterwards whatever happens.
+    /// Runs `body` against a fresh server for `host`, stopping it and removing its certificates
+    /// afterwards whatever happens.
     private func withServer(host: String, requireClientCertificate: Bool = false,
                             _ body: (TLSServer) async throws -> Void) async throws {
-        let server = try await TLSServer.start(host: host, requireClientCertificate: requireClientCertificate)
-        do {
-            try await body(server)
-        } catch {
+        try await withTemporaryFolder(prefix: "pioneer-tls") { folder in
+            let server = try await TLSServer.start(host: host, in: folder, requireClientCertificate: requireClientCertificate)
+            do {
+                try await body(server)
+            } catch {
+                await server.stop()
+                throw error
+            }
             await server.stop()
-            throw error
         }
-        await server.stop()
     }
 
     @Test("a certificate no CA vouches for is refused: TLS: certificate not trusted")

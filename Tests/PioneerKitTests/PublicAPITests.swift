@@ -3,6 +3,7 @@
 // in review instead of slipping through with an unrelated change; and its DocC catalogue,
 // built against the same symbols, so the implementer's guide cannot name one that is gone.
 import Foundation
+import PioneerTesting
 import Testing
 
 @Suite("PioneerKit's public API")
@@ -44,15 +45,16 @@ struct PublicAPITests {
     @Test("the DocC catalogue builds without warnings, so every symbol it names exists")
     func documentationCatalogueBuilds() throws {
         let docc = try #require(Self.toolURL("docc"), "docc is not beside swift on PATH; the Swift toolchain ships it")
-        let archive = FileManager.default.temporaryDirectory.appending(path: "pioneer-docc-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: archive) }
-        try Self.withSymbolGraph { graphs in
-            try Self.run(docc, [
-                "convert", Self.packageRoot.appending(path: "Sources/PioneerKit/PioneerKit.docc").path,
-                "--additional-symbol-graph-dir", graphs.path, "--output-path", archive.path,
-                "--fallback-display-name", "PioneerKit", "--fallback-bundle-identifier", "org.pioneer.PioneerKit",
-                "--warnings-as-errors",
-            ])
+        try withTemporaryFolder(prefix: "pioneer-docc") { folder in
+            try Self.withSymbolGraph { graphs in
+                try Self.run(docc, [
+                    "convert", Self.packageRoot.appending(path: "Sources/PioneerKit/PioneerKit.docc").path,
+                    "--additional-symbol-graph-dir", graphs.path,
+                    "--output-path", folder.appending(path: "PioneerKit.doccarchive").path,
+                    "--fallback-display-name", "PioneerKit", "--fallback-bundle-identifier", "org.pioneer.PioneerKit",
+                    "--warnings-as-errors",
+                ])
+            }
         }
     }
 
@@ -78,15 +80,13 @@ struct PublicAPITests {
         let modules = try #require(modulesFolder(), "no PioneerKit.swiftmodule under .build: build first (swift build --build-tests)")
         let tool = try #require(toolURL("swift-symbolgraph-extract"),
                                 "swift-symbolgraph-extract is not beside swift on PATH; the Swift toolchain ships it")
-        let output = FileManager.default.temporaryDirectory.appending(path: "pioneer-api-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: output) }
-
-        try run(tool, [
-            "-module-name", "PioneerKit", "-I", modules.path, "-target", targetTriple(of: modules),
-            "-minimum-access-level", "public", "-skip-synthesized-members", "-output-dir", output.path,
-        ])
-        return try body(output)
+        return try withTemporaryFolder(prefix: "pioneer-api") { output in
+            try run(tool, [
+                "-module-name", "PioneerKit", "-I", modules.path, "-target", targetTriple(of: modules),
+                "-minimum-access-level", "public", "-skip-synthesized-members", "-output-dir", output.path,
+            ])
+            return try body(output)
+        }
     }
 
     /// Runs `tool` with `arguments`, throwing what it printed when it fails.

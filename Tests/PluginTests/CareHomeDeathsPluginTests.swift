@@ -62,7 +62,18 @@ struct CareHomeDeathsPluginTests {
                 "deaths": Payload.body("mortality-deaths.csv"),
             ])
         } throws: { error in
-            (error as? PluginError)?.message == "resident 2 selected by `$.residents[*]` in \(registerURL) should have an NHS number in `nhs_number`, found nothing"
+            (error as? PluginError)?.message == "record `$['residents'][1]` from \(registerURL) has no field `nhs_number`; its fields are `name`"
+        }
+    }
+
+    @Test func aRegisterWithoutTheRecordsPathIsAnErrorNotAnEmptyRegister() throws {
+        #expect {
+            try harness().run(quarter, bodies: [
+                "residents": #"{"resident": [{"nhs_number": "400 476 5919"}]}"#,
+                "deaths": Payload.body("mortality-deaths.csv"),
+            ])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$.residents[*]` selects nothing in \(registerURL): `$` has no member `residents` (did you mean `resident`?); its members are `resident`"
         }
     }
 

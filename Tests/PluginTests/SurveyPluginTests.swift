@@ -137,7 +137,7 @@ struct SurveyPluginTests {
         #expect {
             try harness().run(quarter, bodies: ["responses": #"{"responses": ["Agree"]}"#])
         } throws: { error in
-            (error as? PluginError)?.message == "response 1 selected by `$.responses[*]` in http://survey.test/responses?from=2026-04-01&to=2026-06-30 is a string, expected an object with a `tell_story_once` field"
+            (error as? PluginError)?.message == "record `$['responses'][0]` selected by `$.responses[*]` in http://survey.test/responses?from=2026-04-01&to=2026-06-30 is a string `Agree`, expected an object"
         }
     }
 
@@ -145,7 +145,7 @@ struct SurveyPluginTests {
         #expect {
             try harness().run(quarter, bodies: ["responses": #"{"responses": [{"tell_story_once": "Agree", "completed_on": "last week"}]}"#])
         } throws: { error in
-            (error as? PluginError)?.message == "response 1 selected by `$.responses[*]` in http://survey.test/responses?from=2026-04-01&to=2026-06-30: `completed_on` should be a date like 2026-06-30, found `last week`"
+            (error as? PluginError)?.message == "field `completed_on` of record `$['responses'][0]` from http://survey.test/responses?from=2026-04-01&to=2026-06-30 is `last week`, not a date (expected YYYY-MM-DD, such as 2026-06-30)"
         }
     }
 

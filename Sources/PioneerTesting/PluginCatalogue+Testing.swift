@@ -1,13 +1,13 @@
 // Catalogues for tests, built where a test cannot throw (a fixture's default loader):
 // a clash of names fails the test that asked for the catalogue.
-import PioneerCore
-import PioneerKit
+public import PioneerCore
+public import PioneerKit
 import PioneerPlugins
 import Testing
 
 extension PluginCatalogue {
-    /// A catalogue of `factories`; records an issue when two share a name.
-    static func testing(_ factories: [PluginFactory]) -> PluginCatalogue {
+    /// A catalogue of `factories`; records an issue in the running test when two share a name.
+    public static func testing(_ factories: [PluginFactory]) -> PluginCatalogue {
         do {
             return try PluginCatalogue(factories)
         } catch {
@@ -17,7 +17,7 @@ extension PluginCatalogue {
     }
 
     /// The built-in plugins and `extra`.
-    static func builtIn(adding extra: [PluginFactory]) -> PluginCatalogue {
+    public static func builtIn(adding extra: [PluginFactory]) -> PluginCatalogue {
         testing(builtInFactories + extra)
     }
 }
