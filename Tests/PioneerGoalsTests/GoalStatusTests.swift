@@ -131,6 +131,13 @@ struct GoalStatusTests {
         #expect(ProgressEvaluator(site: site).assess(goal: F.goal("mean", baseline: 40, target: 60), series: series).status == .atRisk)
     }
 
+    @Test func theToleranceBandIsTheToleranceOfTheBaselineToTargetChange() {
+        let site = F.site([F.indicator("mean", .mean)], progress: ProgressSettings(tolerance: 0.1))
+        let evaluator = ProgressEvaluator(site: site)
+        #expect(abs(evaluator.toleranceBand(for: F.goal("mean", baseline: 20.8, target: 18.7)) - 0.21) < 1e-12)
+        #expect(abs(evaluator.toleranceBand(for: F.goal("mean", baseline: 20.8, target: 18.7, tolerance: 0.5)) - 1.05) < 1e-12)
+    }
+
     @Test func aZeroToleranceLeavesNoAtRiskForAPointValue() {
         let assessment = status(F.indicator("mean", .mean), baseline: 40, target: 60, latest: .value(51.9), tolerance: 0)
         #expect(assessment.status == .offTrack)

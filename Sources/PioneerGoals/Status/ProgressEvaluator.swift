@@ -26,8 +26,7 @@ public struct ProgressEvaluator: Sendable {
         }
         let window = judged(series, periodType: definition.periodType)
         let available = window.filter(\.observation.isAvailable)
-        let tolerance = goal.tolerance ?? site.progress.tolerance
-        let band = tolerance * abs(goal.target.value - goal.baseline.value)
+        let band = toleranceBand(for: goal)
 
         var assessment = GoalAssessment(goal: goal, status: definition.better == .neutral ? nil : .noData)
         assessment.projection = Projection.leastSquares(
@@ -61,6 +60,12 @@ public struct ProgressEvaluator: Sendable {
         assessment.status = status
         assessment.agreement = Self.agreement(of: goal.assessment, with: status)
         return assessment
+    }
+
+    /// How far on the wrong side of the trajectory `goal` may be and still be `at risk`, in
+    /// its indicator's units: its own tolerance (or the site's) × |target − baseline|.
+    public func toleranceBand(for goal: Goal) -> Double {
+        (goal.tolerance ?? site.progress.tolerance) * abs(goal.target.value - goal.baseline.value)
     }
 
     /// The points judged: of the indicator's kind of period, up to `asOf`, in order, without
