@@ -20,20 +20,22 @@ public struct IndicatorChart: Sendable, Hashable {
             values.append(value)
             periods.append(point.period)
         }
-        let settings = indicator.spc
-        // A rebase period names the first point of a new phase; one with no value starts the
-        // phase at the next available point.
-        let rebaseAt = settings.rebaseAt.compactMap { rebase in
-            periods.firstIndex { $0 >= rebase }
-        }.filter { $0 > 0 }
+        let options = Self.options(indicator.spc, periods: periods, better: indicator.definition.better, target: target)
+        self.result = XmR.analyse(values, options: options)
+        self.periods = periods
+    }
+
+    /// The chart's options from the site's settings: each rebase period becomes the offset of
+    /// the first charted point at or after it (a rebase period whose value is missing starts
+    /// the phase at the next value); unset lengths keep the engine's defaults.
+    public static func options(_ settings: SPCSettings, periods: [Period], better: Direction, target: Double?) -> SPCOptions {
         let defaults = SPCOptions()
-        let options = SPCOptions(
-            better: indicator.definition.better, target: target, rebaseAt: Array(Set(rebaseAt)).sorted(),
+        let offsets = settings.rebaseAt.compactMap { rebase in periods.firstIndex { $0 >= rebase } }
+        return SPCOptions(
+            better: better, target: target, rebaseAt: Array(Set(offsets.filter { $0 > 0 })).sorted(),
             fixAfter: settings.fixAfter, screenOutliers: settings.screenOutliers,
             runLength: settings.runLength ?? defaults.runLength,
             trendLength: settings.trendLength ?? defaults.trendLength,
             minimumPoints: settings.minimumPoints ?? defaults.minimumPoints)
-        self.result = XmR.analyse(values, options: options)
-        self.periods = periods
     }
 }

@@ -13,6 +13,8 @@ struct IndicatorSeriesListing {
     var goal: Goal?
     var series: [SeriesPoint]
     var chart: IndicatorChart
+    /// The site's events for this indicator, in its kind of period.
+    var events: [SiteEvent]
 
     /// One row per stored period, with the SPC point where the period has a value.
     struct Row {
@@ -35,7 +37,7 @@ struct IndicatorSeriesListing {
                 previousPhase = phase
             }
             if let reason = point.observation.notAvailable { notes.append("not available: \(reason)") }
-            notes += site.events.filter { $0.period == point.period && $0.applies(to: spec.definition.id) }.map { "event: \($0.label)" }
+            notes += events.filter { $0.period == point.period }.map { "event: \($0.label)" }
             return Row(point: point, spc: spcPoint, notes: notes)
         }
     }

@@ -152,10 +152,12 @@ struct ProgressCommand: ParsableCommand {
             let known = site.indicators.map(\.definition.id)
             throw ValidationError("--indicator: the site has no indicator `\(id)`\(didYouMean(id, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
         }
-        let points = (series[id] ?? []).filter { period == nil || $0.period <= period! }
+        let evaluator = ProgressEvaluator(site: site, asOf: period)
+        let points = evaluator.shownSeries(of: spec, series[id] ?? [])
         let goal = site.goals.first { $0.indicatorID == id }
         let chart = IndicatorChart(indicator: spec, series: points, target: goal?.target.value)
-        let listing = IndicatorSeriesListing(site: site, spec: spec, goal: goal, series: points, chart: chart)
+        let listing = IndicatorSeriesListing(site: site, spec: spec, goal: goal, series: points, chart: chart,
+                                             events: evaluator.events(for: spec.definition))
         switch format {
         case .table: StandardOutput.write(listing.table(colour: Terminal.wantsColour))
         case .json: StandardOutput.write(try listing.json() + "\n")

@@ -29,17 +29,27 @@ struct ProgressListing {
                 continue
             }
             var notes: [String] = []
-            // Grouped by kind in the kinds' own order, so experience sits beside process and outcome.
-            for kind in IndicatorKind.allCases {
-                let goals = entry.goals.filter { $0.definition.kind == kind }
-                guard !goals.isEmpty else { continue }
+            let header = ["goal", "latest", "period", "trajectory", "target", "status",
+                          "variation", "assurance", "site says", "last 24"]
+            // Grouped by kind in the kinds' own order, so experience sits beside process and
+            // outcome; one set of column widths, so the groups line up.
+            let groups = IndicatorKind.allCases.map { kind in
+                (kind, entry.goals.filter { $0.definition.kind == kind })
+            }.filter { !$0.1.isEmpty }
+            let rows = groups.map { $0.1.map { Self.row($0, colour: colour) } }
+            var widths: [Int: Int] = [:]
+            for row in [header] + rows.flatMap({ $0 }) {
+                for (column, cell) in row.enumerated() {
+                    widths[column] = max(widths[column] ?? 0, TextTable.width(cell))
+                }
+            }
+            for ((kind, goals), groupRows) in zip(groups, rows) {
                 out += "  \(kind.rawValue)\n"
-                var table = TextTable(["goal", "latest", "period", "trajectory", "target", "status",
-                                       "variation", "assurance", "site says", "last 24"],
-                                      rightAligned: [1, 3])
+                var table = TextTable(header, rightAligned: [1, 3])
                 table.indent = "    "
+                table.minimumWidths = widths
+                for row in groupRows { table.add(row) }
                 for progress in goals {
-                    table.add(Self.row(progress, colour: colour))
                     if let note = Self.note(progress) { notes.append(note) }
                 }
                 out += table.render() + "\n"

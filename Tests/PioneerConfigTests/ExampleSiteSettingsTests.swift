@@ -3,6 +3,7 @@
 import Foundation
 import PioneerCore
 import PioneerKit
+import PioneerTesting
 import Testing
 @testable import PioneerConfig
 

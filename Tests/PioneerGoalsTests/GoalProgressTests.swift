@@ -50,7 +50,7 @@ struct GoalProgressTests {
         let settings = SPCSettings(rebaseAt: [.month(2024, 1), .month(2024, 10), .month(2025, 1), .month(2030, 1)],
                                    fixAfter: 12, screenOutliers: false, runLength: 8, trendLength: 6, minimumPoints: 15)
         let periods = Period.month(2024, 10).through(.month(2025, 12))
-        let options = ProgressEvaluator.spcOptions(settings, periods: periods, better: .lower, target: 18.7)
+        let options = IndicatorChart.options(settings, periods: periods, better: .lower, target: 18.7)
         // Before the first value or at it changes nothing; after the last value there is no offset.
         #expect(options.rebaseAt == [3])
         #expect(options.fixAfter == 12)
@@ -60,7 +60,7 @@ struct GoalProgressTests {
         #expect(options.minimumPoints == 15)
         #expect(options.better == .lower)
         #expect(options.target == 18.7)
-        let defaults = ProgressEvaluator.spcOptions(SPCSettings(), periods: periods, better: .higher, target: 1)
+        let defaults = IndicatorChart.options(SPCSettings(), periods: periods, better: .higher, target: 1)
         #expect(defaults.runLength == SPCOptions().runLength)
         #expect(defaults.minimumPoints == SPCOptions().minimumPoints)
         #expect(defaults.screenOutliers)

@@ -1,4 +1,5 @@
 // Writing RFC 4180 CSV for every command's `--format csv`: one quoting rule, one number form.
+import Foundation
 
 public enum CSVText {
     /// Rows joined with commas and line feeds, ending with a line feed.

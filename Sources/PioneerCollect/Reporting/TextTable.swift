@@ -41,16 +41,28 @@ public struct TextTable: Sendable {
         let columns = all.map(\.count).max() ?? 0
         var widths = (0..<columns).map { minimumWidths[$0] ?? 0 }
         for row in all {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.width(cell)) }
         }
         return all.map { row in
             var cells: [String] = []
             for index in 0..<columns {
                 let cell = index < row.count ? row[index] : ""
-                let pad = String(repeating: " ", count: widths[index] - cell.count)
+                let pad = String(repeating: " ", count: widths[index] - Self.width(cell))
                 cells.append(rightAligned.contains(index) ? pad + cell : cell + pad)
             }
             return String((indent + cells.joined(separator: "  ")).reversed().drop(while: { $0 == " " }).reversed())
         }
+    }
+
+    /// A cell's width on screen: characters, less the terminal's colour codes (`ESC [ … m`).
+    public static func width(_ cell: String) -> Int {
+        var width = 0
+        var inEscape = false
+        for character in cell {
+            if character == "\u{1B}" { inEscape = true; continue }
+            if inEscape { if character == "m" { inEscape = false }; continue }
+            width += 1
+        }
+        return width
     }
 }

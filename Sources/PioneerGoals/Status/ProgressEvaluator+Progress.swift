@@ -14,38 +14,28 @@ extension ProgressEvaluator {
                                 spc: .notEnoughPoints(have: 0, need: SPCOptions().minimumPoints), spcPeriods: [], events: [])
         }
         let definition = spec.definition
-        let limit = lastPeriod(of: definition.periodType)
-        let shown = series
-            .filter { point in point.period.type == definition.periodType && limit.map { point.period <= $0 } ?? true }
-            .sorted { $0.period < $1.period }
-        let charted = shown.filter(\.observation.isAvailable)
-        let periods = charted.map(\.period)
-        let values = charted.compactMap(\.observation.value)
-        let options = Self.spcOptions(spec.spc, periods: periods, better: definition.better, target: goal.target.value)
+        let shown = shownSeries(of: spec, series)
+        let chart = IndicatorChart(indicator: spec, series: shown, target: goal.target.value)
         return GoalProgress(
             assessment: assessment, definition: definition, series: shown,
-            spc: XmR.analyse(values, options: options), spcPeriods: periods,
+            spc: chart.result, spcPeriods: chart.periods,
             events: events(for: definition))
     }
 
-    /// The chart's options from the site's settings: each rebase period becomes the offset of
-    /// the first charted point at or after it (a rebase month whose value is missing starts
-    /// the phase at the next value); unset lengths keep the engine's defaults.
-    static func spcOptions(_ settings: SPCSettings, periods: [Period], better: Direction, target: Double) -> SPCOptions {
-        let defaults = SPCOptions()
-        let offsets = settings.rebaseAt.compactMap { rebase in periods.firstIndex { $0 >= rebase } }
-        return SPCOptions(
-            better: better, target: target, rebaseAt: Array(Set(offsets.filter { $0 > 0 })).sorted(),
-            fixAfter: settings.fixAfter, screenOutliers: settings.screenOutliers,
-            runLength: settings.runLength ?? defaults.runLength,
-            trendLength: settings.trendLength ?? defaults.trendLength,
-            minimumPoints: settings.minimumPoints ?? defaults.minimumPoints)
+    /// An indicator's series as at the period judged (of its own period type, up to `asOf`, in
+    /// order), for `progress --indicator` and charts of indicators without a goal.
+    public func shownSeries(of spec: IndicatorSpec, _ series: [SeriesPoint]) -> [SeriesPoint] {
+        let definition = spec.definition
+        let limit = lastPeriod(of: definition.periodType)
+        return series
+            .filter { point in point.period.type == definition.periodType && limit.map { point.period <= $0 } ?? true }
+            .sorted { $0.period < $1.period }
     }
 
     /// The site's events that concern the indicator, up to the period judged, each in the
     /// indicator's kind of period (an event in October 2025 marks FY2025-26 Q3 on a
     /// financial-quarter chart), in time order.
-    func events(for definition: IndicatorDefinition) -> [SiteEvent] {
+    public func events(for definition: IndicatorDefinition) -> [SiteEvent] {
         site.events
             .filter { $0.applies(to: definition.id) }
             .map { event in
