@@ -1,6 +1,7 @@
 // The SPC chart's SVG, read back as a tree: one circle per point in the Making Data Count
 // colour of its label, limits and centre line per phase, rebase and event markers, the target
 // and trajectory, axes in the indicator's format, and a text alternative for every chart.
+import Foundation
 import PioneerCore
 import PioneerGoals
 import PioneerKit

@@ -1,6 +1,7 @@
 // The variation and assurance icons as NHS readers know them from Making Data Count: the ring's
 // colour says improvement, concern, neutral or common cause; the letter says the side (H or L)
 // or the assurance (P, F, ?); each icon names itself for a screen reader.
+import Foundation
 import PioneerCore
 import PioneerGoals
 import PioneerKit

@@ -1,6 +1,7 @@
 // The whole page: self-contained and printable, goals grouped by kind with patient experience
 // beside the process measures, the status beside the site's own view, icons in the Making Data
 // Count convention, and a site's own words escaped wherever they appear.
+import Foundation
 import PioneerCore
 import PioneerGoals
 import PioneerKit
