@@ -37,7 +37,8 @@ enum ReportChromium {
         var pdf: Data
     }
 
-    /// Loads `page` three times (DOM and console, screenshot, PDF), each in a fresh profile.
+    /// Loads `page` three times (DOM and console, screenshot, PDF), each in a fresh profile, and
+    /// keeps the screenshot and a copy of the page in ``artefactFolder()``.
     static func visit(_ page: URL, screenshot name: String, timeout: TimeInterval = 60) async throws -> Visit {
         let chromium = try #require(executable(), Comment(rawValue: missingMessage))
         return try await withTemporaryFolder(prefix: "pioneer-chromium") { scratch in
@@ -48,6 +49,10 @@ enum ReportChromium {
 
             let shot = try artefactFolder().appendingPathComponent(name)
             try? FileManager.default.removeItem(at: shot)
+            // The page itself beside its screenshot, for a person to open after the run.
+            let copy = shot.deletingPathExtension().appendingPathExtension("html")
+            try? FileManager.default.removeItem(at: copy)
+            try FileManager.default.copyItem(at: page, to: copy)
             // A4 at 150 dpi, so the screenshot shows what the first printed page holds.
             _ = try await run(chromium, ["--hide-scrollbars", "--window-size=1240,1754", "--screenshot=\(shot.path)", url],
                               profile: scratch.appendingPathComponent("shot"), timeout: timeout)
