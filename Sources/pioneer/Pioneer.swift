@@ -20,6 +20,7 @@ struct Pioneer: AsyncParsableCommand {
             ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,
+            ReportCommand.self,
             RunsCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
