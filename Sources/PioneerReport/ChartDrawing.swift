@@ -134,7 +134,10 @@ struct ChartDrawing {
             out += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y + 4).svg)\" text-anchor=\"end\">\(HTMLText.escape(labelling.format(tick)))</text>\n"
         }
         let middle = (Self.plotTop + Self.plotBottom) / 2
-        out += "<text class=\"axis-title\" transform=\"translate(14 \(middle.svg)) rotate(-90)\" text-anchor=\"middle\">\(HTMLText.escape(unitTitle))</text>\n"
+        // Rotated along the plot's height, which holds about 36 characters; the facts table gives the unit whole.
+        var title = unitTitle
+        if title.count > 36 { title = String(title.prefix(35)) + "…" }
+        out += "<text class=\"axis-title\" transform=\"translate(14 \(middle.svg)) rotate(-90)\" text-anchor=\"middle\"><title>\(HTMLText.escape(unitTitle))</title>\(HTMLText.escape(title))</text>\n"
         return out + "</g>\n"
     }
 
@@ -241,7 +244,8 @@ struct ChartDrawing {
         let label = HTMLText.escape("target \(definition.format(goal.target.value)) by \(goal.target.period.label)")
         return """
         <g class="target"><line x1="\(Self.plotLeft.svg)" y1="\(y.svg)" x2="\(Self.plotRight.svg)" y2="\(y.svg)" stroke="\(MDCPalette.target)" stroke-width="1.5" stroke-dasharray="8 3"/>\
-        <text x="\((Self.plotRight - 4).svg)" y="\((y - 4).svg)" text-anchor="end" font-size="10" fill="\(MDCPalette.target)">\(label)</text></g>
+        <text x="\((Self.plotRight - 4).svg)" y="\((y - 4).svg)" text-anchor="end" font-size="10" fill="\(MDCPalette.target)" \
+        stroke="#ffffff" stroke-width="3" paint-order="stroke">\(label)</text></g>
 
         """
     }

@@ -150,6 +150,7 @@ struct GoalSection {
         if let gap = assessment.gap {
             rows.append(("Gap to trajectory", "\(gap > 0 ? "+" : "")\(definition.format(gap))"))
         }
+        rows.append(("Unit", definition.unit.isEmpty ? "none given" : definition.unit))
         rows.append(("Baseline", "\(definition.format(goal.baseline.value)) (\(goal.baseline.period.label))"))
         rows.append(("Target", "\(definition.format(goal.target.value)) by \(goal.target.period.label)"))
         rows.append(("Status", statusWords))

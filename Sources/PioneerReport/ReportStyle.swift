@@ -18,7 +18,9 @@ enum ReportStyle {
     th, td { text-align: left; vertical-align: top; padding: 1mm 2mm; border-bottom: 1px solid #d8dde0; }
     thead th { border-bottom: 2px solid #768692; }
     table.facts th { width: 34%; font-weight: normal; color: #4c6272; }
-    table.overview td.kind { font-weight: bold; white-space: nowrap; }
+    table.overview td.kind { font-weight: bold; }
+    table.overview td.goal { width: 34%; }
+    table.overview td { overflow-wrap: anywhere; }
     .goal { break-inside: avoid; page-break-inside: avoid; border-top: 1px solid #d8dde0; padding-top: 4mm; margin-top: 5mm; }
     .goal-head { display: flex; align-items: center; gap: 3mm; }
     .goal-head .icons { display: flex; gap: 1.5mm; flex: none; }

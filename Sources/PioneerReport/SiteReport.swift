@@ -117,7 +117,7 @@ public struct SiteReport: Sendable {
                 }
                 out += "<tr data-goal=\"\(e(assessment.goal.id))\">"
                 out += offset == 0 ? "<td class=\"kind\" rowspan=\"\(section.goals.count)\">\(e(GoalSection.kindWords(section.kind)))</td>" : ""
-                out += "<td><a href=\"#\(goal.id)\">\(e(assessment.goal.title))</a></td><td>\(e(latest))</td><td>\(e(target))</td>"
+                out += "<td class=\"goal\"><a href=\"#\(goal.id)\">\(e(assessment.goal.title))</a></td><td>\(e(latest))</td><td>\(e(target))</td>"
                 out += "<td>\(e(item.statusWords))</td><td>\(e(variation))</td><td>\(e(assurance))</td><td>\(e(says))</td></tr>\n"
             }
         }

@@ -152,6 +152,17 @@ struct ChartDrawingTests {
         #expect(svg.first("g", class: "target")?.first("text")?.text == "target 60.0% by 2027-03")
     }
 
+    @Test func aLongUnitIsShortenedOnTheAxisAndGivenWholeInItsTitleAndTheFacts() throws {
+        let values = ReportFixture.admissions
+        let unit = "people on the frailty register with a shared care plan"
+        let progress = ReportFixture.progress(values: values, chart: ReportFixture.chart(values), definition: ReportFixture.definition(unit: unit))
+        let (html, svg) = try Self.chart(of: progress)
+        let title = try #require(svg.first("g", class: "y-axis")?.first("text", class: "axis-title"))
+        #expect(title.text == "people on the frailty register with…")
+        #expect(title.first("title")?.text == unit)
+        #expect(html.contains("<tr><th scope=\"row\">Unit</th><td>\(unit)</td></tr>"))
+    }
+
     @Test func tooFewPointsShowsThePointsWithoutLimitsAndSaysWhy() throws {
         let values = [21.2, 20.6, 21.8, 22.4, 20.9]
         let progress = ReportFixture.progress(values: values, chart: nil, minimumPoints: 12)

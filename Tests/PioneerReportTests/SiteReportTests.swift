@@ -93,6 +93,7 @@ struct SiteReportTests {
             ("95% interval", "18.2 to 20.2 (poisson)"),
             ("Trajectory at 2025-03", "20.9"),
             ("Gap to trajectory", "-1.7"),
+            ("Unit", "admissions per 1,000 aged 65+"),
             ("Baseline", "22.0 (2023-03)"),
             ("Target", "19.8 by 2027-03"),
             ("Status", "off track"),
