@@ -16,8 +16,9 @@ struct ReportEndToEndTests {
             try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: Self.sites + "/torbay", toPath: root.appendingPathComponent("torbay").path)
             let stores = scratch.appendingPathComponent("stores").path
-            let demo = try await PioneerBinary.run(["demo", "--root", root.path, "--store-dir", stores])
-            try #require(demo.status == 0, "pioneer demo exited \(demo.status):\n\(demo.stderr)")
+            let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
+            let demo = try await ReportChromium.lowPriority(pioneer.path, ["demo", "--root", root.path, "--store-dir", stores], timeout: 120)
+            try #require(demo.status == 0 && !demo.timedOut, "pioneer demo exited \(demo.status):\n\(demo.stderr)")
 
             let output = scratch.appendingPathComponent("torbay.html")
             let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store-dir", stores, "--output", output.path])
