@@ -134,7 +134,7 @@ let package = Package(
         // The pictures: HTML reports with SVG charts, self-contained.
         .target(
             name: "PioneerReport",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -225,6 +225,8 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerTesting",
+                // A made-up report for the headless Chromium check (ReportChromiumTests).
+                "PioneerCore", "PioneerGoals", "PioneerReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -3,7 +3,8 @@
 # Safe to run repeatedly: it asks apt only for what is not installed yet.
 set -euo pipefail
 
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl)
+# chromium: the tests open `pioneer report`'s HTML in it, headless, to check it renders.
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -21,6 +21,7 @@ struct Pioneer: AsyncParsableCommand {
             ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,
+            ReportCommand.self,
             RunsCommand.self,
             ProgressCommand.self,
             DemoFeedsCommand.self,
