@@ -61,7 +61,7 @@ struct ReportCommand: ParsableCommand {
         do {
             let path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory,
                                                       argument: siteDirectory, holds: "measures collected")
-            let series = try Self.storedSeries(site: site, storePath: path)
+            let series = try StoredSeries.load(site: site, storePath: path)
             let evaluator = ProgressEvaluator(site: site, asOf: period)
             goals = site.goals.map { goal in evaluator.progress(goal: goal, series: series[goal.indicatorID] ?? []) }
         } catch let error as StoreLocationError {
@@ -79,22 +79,6 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         print("Wrote \(output): \(Self.tally(goals)).")
-    }
-
-    /// Every current stored value of each indicator the goals name, oldest first: available
-    /// and not-available periods alike, and suppressed values without their hidden parts.
-    static func storedSeries(site: Site, storePath: String) throws(StoreError) -> [String: [SeriesPoint]] {
-        let store = try MeasureStore(readingAt: storePath)
-        var series: [String: [SeriesPoint]] = [:]
-        for indicator in Set(site.goals.map(\.indicatorID)).sorted() {
-            guard let spec = site.indicator(id: indicator) else { continue }
-            let rows = try store.measures(MeasureQuery(site: site.id, indicator: indicator))
-            series[indicator] = rows.map(\.measure)
-                .filter { $0.period.type == spec.definition.periodType }
-                .sorted { $0.period < $1.period }
-                .map { SeriesPoint(period: $0.period, observation: $0.observation.published) }
-        }
-        return series
     }
 
     /// "3 goals: 1 on track, 1 at risk, 1 no data".

@@ -7,7 +7,8 @@ import PioneerKit
 import PioneerStore
 
 enum StoredSeries {
-    /// Each indicator's current measures, oldest period first, by indicator id. Measures of
+    /// Each indicator's current measures, oldest period first, by indicator id: available and
+    /// not-available periods alike, suppressed values without their hidden parts. Measures of
     /// another period type than the indicator's (a definition that changed) are left out.
     static func load(site: Site, storePath path: String) throws(StoreError) -> [String: [SeriesPoint]] {
         let store = try MeasureStore(readingAt: path)
@@ -17,7 +18,7 @@ enum StoredSeries {
             let measure = row.measure
             guard let indicator = site.indicator(id: measure.indicatorID),
                   measure.period.type == indicator.definition.periodType else { continue }
-            series[measure.indicatorID, default: []].append(SeriesPoint(period: measure.period, observation: measure.observation))
+            series[measure.indicatorID, default: []].append(SeriesPoint(period: measure.period, observation: measure.observation.published))
         }
         for key in series.keys {
             series[key]?.sort { $0.period < $1.period }
