@@ -20,7 +20,7 @@ enum ReportStyle {
     table.facts th { width: 34%; font-weight: normal; color: #4c6272; }
     table.overview td.kind { font-weight: bold; }
     table.overview td.goal { width: 34%; }
-    table.overview td { overflow-wrap: anywhere; }
+    table.overview td { overflow-wrap: normal; }
     .goal { break-inside: avoid; page-break-inside: avoid; border-top: 1px solid #d8dde0; padding-top: 4mm; margin-top: 5mm; }
     .goal-head { display: flex; align-items: center; gap: 3mm; }
     .goal-head .icons { display: flex; gap: 1.5mm; flex: none; }
