@@ -18,6 +18,8 @@ DEMO_STORES = .demo-stores
 demo: build
 	$(PIONEER) validate
 	$(PIONEER) demo --store-dir $(DEMO_STORES)
+	$(PIONEER) progress --store-dir $(DEMO_STORES)
+	$(PIONEER) report sites/torbay --store-dir $(DEMO_STORES) --output $(DEMO_STORES)/torbay-report.html
 
 validate: build
 	$(PIONEER) validate
