@@ -126,7 +126,7 @@ struct SPCCommand: ParsableCommand {
             StandardError.write("note: \(line), so its points have no limits\n")
         }
 
-        var writer = SPCOutputWriter(format: format == .json ? .json : .csv)
+        let writer = SPCOutputWriter(format: format == .json ? .json : .csv)
         writer.begin()
         for item in series {
             writer.write(item, result: XmR.analyse(item.values, options: options))
