@@ -138,6 +138,17 @@ struct SPCEndToEndTests {
         #expect(try Self.points(series[1]).map { $0["index"] as? Int } == Array(101...112))
     }
 
+    @Test func aByteOrderMarkEscapedQuotesAndWrittenNumbersAreRead() async throws {
+        // Values as people write them: an exponent, a plus sign, spaces around the number.
+        let written = ["1", "2", "1", "2", "1e1", "+1", " 2 ", "1", "2.0", "1", "2", "1"]
+        let rows = written.enumerated().map { "\"St \"\"Mary\"\"\",\($0.offset + 1),\($0.element)\r\n" }.joined()
+        let run = try await Self.spc("\u{FEFF}series,index,value\r\n" + rows)
+        #expect(run.status == 0, "\(run.stderr)")
+        let series = try Self.json(run)[0]
+        #expect(series["id"] as? String == "St \"Mary\"")
+        #expect(try Self.points(series).map { $0["value"] as? Double } == [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1])
+    }
+
     @Test func columnsMayComeInAnyOrder() async throws {
         let rows = Self.deviations.enumerated().map { "\($0.element),\($0.offset + 1),ward\n" }.joined()
         let run = try await Self.spc("value,index,series\n" + rows)
