@@ -1,6 +1,6 @@
-// The published examples of NHSRplotthedots 0.2.2 (MIT licence, © 2021 NHS-R Community), checked
-// against XmR.analyse. The numbers are written here with attribution rather than copied as data
-// files: the series are the package test suite's `set.seed(123); rnorm(20)` (to the 8 decimal
+// The published examples of NHSRplotthedots 0.2.2 (MIT licence, © 2021 NHS-R Community; the
+// notice is at the end of this file), checked against XmR.analyse. The numbers are written here
+// with attribution rather than copied as data files: the series are the package test suite's `set.seed(123); rnorm(20)` (to the 8 decimal
 // places its snapshots print) and the series in its "Deviations from Excel defaults" vignette.
 // Expected values are the package's formulas worked to 10 decimal places; each test also
 // checks the digits the package itself publishes (tests/testthat/_snaps, the vignette captions).
@@ -147,3 +147,25 @@ struct SPCPackageExampleTests {
         #expect(falling.points[0].pointType == .specialCauseImprovement)   // 0 is above the mean
     }
 }
+
+// The numbers above come from NHSRplotthedots, under this licence:
+//
+// Copyright (c) 2021 NHS-R Community
+//
+// Permission is hereby granted, free of charge, to any person obtaining a copy
+// of this software and associated documentation files (the "Software"), to deal
+// in the Software without restriction, including without limitation the rights
+// to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+// copies of the Software, and to permit persons to whom the Software is
+// furnished to do so, subject to the following conditions:
+//
+// The above copyright notice and this permission notice shall be included in all
+// copies or substantial portions of the Software.
+//
+// THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+// IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+// FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+// AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+// LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+// OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+// SOFTWARE.
