@@ -1,7 +1,8 @@
 // The published examples of NHSRplotthedots 0.2.2 (MIT licence, © 2021 NHS-R Community; the
 // notice is at the end of this file), checked against XmR.analyse. The numbers are written here
-// with attribution rather than copied as data files: the series are the package test suite's `set.seed(123); rnorm(20)` (to the 8 decimal
-// places its snapshots print) and the series in its "Deviations from Excel defaults" vignette.
+// with attribution rather than copied as data files: the series are the package test suite's
+// `set.seed(123); rnorm(20)` (to the 8 decimal places its snapshots print) and the series in its
+// "Deviations from Excel defaults" vignette.
 // Expected values are the package's formulas worked to 10 decimal places; each test also
 // checks the digits the package itself publishes (tests/testthat/_snaps, the vignette captions).
 import PioneerGoals
