@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench clean-stores
+.PHONY: demo test build deps validate bench bench-spc clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -30,6 +30,9 @@ test: deps
 
 bench: deps
 	scripts/bench-collect.sh
+
+bench-spc: deps
+	scripts/bench-spc.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

@@ -24,6 +24,7 @@ struct Pioneer: AsyncParsableCommand {
             ReportCommand.self,
             RunsCommand.self,
             ProgressCommand.self,
+            SPCCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

@@ -1,7 +1,7 @@
 // The XmR (individuals and moving range) chart of the NHS "Making Data Count" method, with the
 // semantics of the NHS-R community's NHSRplotthedots 0.2.2: the one engine behind
 // `pioneer spc`, `pioneer progress` and `pioneer report`. docs/spc.md describes the method.
-public import PioneerKit
+import PioneerKit
 
 /// Draws XmR charts.
 public enum XmR {
