@@ -137,6 +137,15 @@ let package = Package(
             dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
+        // Returns: one site's measures, goals and provenance for a reporting period, digested, for the programme office.
+        .target(
+            name: "PioneerReturns",
+            dependencies: [
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerGoals", "PioneerStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -160,7 +169,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
