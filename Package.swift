@@ -231,9 +231,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerReturnsTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerStore", "PioneerReturns", "PioneerTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerTesting",
+                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
