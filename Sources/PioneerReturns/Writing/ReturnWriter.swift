@@ -54,6 +54,11 @@ public struct ReturnWriteError: Error, Sendable, Hashable, CustomStringConvertib
     public var path: String
     public var reason: String
 
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
     public var description: String {
         "cannot write the return to \(path): \(reason)"
     }
