@@ -21,6 +21,7 @@ struct Pioneer: AsyncParsableCommand {
             CollectCommand.self,
             MeasuresCommand.self,
             RunsCommand.self,
+            ReturnCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,
