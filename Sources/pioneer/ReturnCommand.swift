@@ -41,17 +41,18 @@ struct ReturnCommand: ParsableCommand {
     var period: Period
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, csv
+        case json, csv, dhis2
 
         var returnFormat: ReturnFormat {
             switch self {
             case .json: .json
             case .csv: .csv
+            case .dhis2: .dhis2
             }
         }
     }
 
-    @Option(help: "Output format: json or csv.")
+    @Option(help: "Output format: json, csv or dhis2 (a DHIS2 dataValueSets payload).")
     var format: Format = .json
 
     @Option(help: ArgumentHelp("Write the return to this file (atomically) instead of stdout.", valueName: "file"))

@@ -118,6 +118,20 @@ struct ReturnEndToEndTests {
             let digest = march.split(separator: ",").last ?? ""
             #expect(digest.count == 64 && digest.allSatisfy { "0123456789abcdef".contains($0) }, "\(march)")
 
+            let dhis2File = folder.appendingPathComponent("torbay-dhis2.json").path
+            let dhis2 = try await Self.pioneer(["return", Self.torbay, "--period", "FY2025-26 Q4", "--store-dir", stores,
+                                                "--format", "dhis2", "--output", dhis2File])
+            #expect(dhis2.status == 0, "\(dhis2.errors)")
+            try ReturnSchemaValidation.expectValid([dhis2File], schema: "dhis2-datavalueset.schema.json")
+            let payload = try JSONDecoder().decode(DHIS2DataValueSet.self, from: Data(contentsOf: URL(fileURLWithPath: dhis2File)))
+            #expect(payload.orgUnit == "PIONEER_TORBAY")
+            #expect(payload.completeDate != nil)
+            let marchValue = try #require(payload.dataValues.first {
+                $0.dataElement == "PIONEER_EMERGENCY_ADMISSIONS_65" && $0.period == "202603" && $0.categoryOptionCombo == "PIONEER_NUMERATOR"
+            })
+            #expect(marchValue.value == ReturnCSV.number(measure.numerator))
+            #expect(payload.dataValues.contains { $0.dataElement == "PIONEER_STILL_AT_HOME_91_DAYS" && $0.period == "2026Q1" })
+
             // The demo simulates April 2023 on, so 2023Q1 has nothing.
             let earlier = folder.appendingPathComponent("torbay-2023Q1.json").path
             try "the office's earlier copy".write(toFile: earlier, atomically: true, encoding: .utf8)

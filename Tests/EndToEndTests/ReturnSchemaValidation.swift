@@ -5,12 +5,12 @@ import Testing
 
 enum ReturnSchemaValidation {
     /// The validator's complaints about the JSON `files`; empty when they are valid.
-    static func problems(files: [String]) throws -> String {
+    static func problems(files: [String], schema: String = "return-v1.schema.json") throws -> String {
         let root = PioneerBinary.packageRoot
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", root.appendingPathComponent("scripts/check-json-schema.py").path,
-                             root.appendingPathComponent("schemas/return-v1.schema.json").path] + files
+                             root.appendingPathComponent("schemas/" + schema).path] + files
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
@@ -21,8 +21,9 @@ enum ReturnSchemaValidation {
         return process.terminationStatus == 0 ? "" : text
     }
 
-    static func expectValid(_ files: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let problems = try problems(files: files)
-        #expect(problems.isEmpty, "breaks schemas/return-v1.schema.json:\n\(problems)", sourceLocation: sourceLocation)
+    static func expectValid(_ files: [String], schema: String = "return-v1.schema.json",
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let problems = try problems(files: files, schema: schema)
+        #expect(problems.isEmpty, "breaks schemas/\(schema):\n\(problems)", sourceLocation: sourceLocation)
     }
 }
