@@ -41,18 +41,19 @@ struct ReturnCommand: ParsableCommand {
     var period: Period
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, csv, dhis2
+        case json, csv, dhis2, adx
 
         var returnFormat: ReturnFormat {
             switch self {
             case .json: .json
             case .csv: .csv
             case .dhis2: .dhis2
+            case .adx: .adx
             }
         }
     }
 
-    @Option(help: "Output format: json, csv or dhis2 (a DHIS2 dataValueSets payload).")
+    @Option(help: "Output format: json, csv, dhis2 (a DHIS2 dataValueSets payload) or adx (IHE ADX XML).")
     var format: Format = .json
 
     @Option(help: ArgumentHelp("Write the return to this file (atomically) instead of stdout.", valueName: "file"))

@@ -132,6 +132,16 @@ struct ReturnEndToEndTests {
             #expect(marchValue.value == ReturnCSV.number(measure.numerator))
             #expect(payload.dataValues.contains { $0.dataElement == "PIONEER_STILL_AT_HOME_91_DAYS" && $0.period == "2026Q1" })
 
+            let adxFile = folder.appendingPathComponent("torbay.adx.xml").path
+            let adx = try await Self.pioneer(["return", Self.torbay, "--period", "FY2025-26 Q4", "--store-dir", stores,
+                                              "--format", "adx", "--output", adxFile])
+            #expect(adx.status == 0, "\(adx.errors)")
+            #expect(try ReturnSchemaValidation.adxProblems(files: [adxFile]) == "")
+            let adxText = try String(contentsOfFile: adxFile, encoding: .utf8)
+            #expect(adxText.contains("<group orgUnit=\"torbay\" period=\"2026-03-01/P1M\" dataSet=\"PIONEER_RETURN\" complete=\"true\">"))
+            #expect(adxText.contains("<group orgUnit=\"torbay\" period=\"2026-01-01/P3M\" dataSet=\"PIONEER_RETURN\" complete=\"true\">"))
+            #expect(adxText.contains("<dataValue dataElement=\"emergency-admissions-65\" PART=\"NUMERATOR\" definitionVersion=\"\(read.indicators[0].definitionVersion)\" value=\"\(ReturnCSV.number(measure.numerator))\"/>"), "\(adxText.prefix(600))")
+
             // The demo simulates April 2023 on, so 2023Q1 has nothing.
             let earlier = folder.appendingPathComponent("torbay-2023Q1.json").path
             try "the office's earlier copy".write(toFile: earlier, atomically: true, encoding: .utf8)
@@ -151,6 +161,11 @@ struct ReturnEndToEndTests {
             #expect(!incomplete.complete)
             #expect(incomplete.missing.contains(MissingMeasure(indicator: "emergency-admissions-65", period: "2023-02", reason: "nothing collected")))
             #expect(try ReturnCoding.verify(incomplete) == .valid)
+
+            let emptyADX = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores,
+                                                   "--allow-incomplete", "--format", "adx"])
+            #expect(emptyADX.status == 1)
+            #expect(emptyADX.errors == "cannot write the return as adx: the return of torbay for 2023Q1 has no values, and an ADX document needs at least one; every required measure is missing (see --format json)\n", "\(emptyADX.errors)")
 
             let incompleteCSV = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores,
                                               "--allow-incomplete", "--format", "csv"])

@@ -1,5 +1,5 @@
-// Checks return files against schemas/return-v1.schema.json with a real JSON Schema validator
-// (Python's jsonschema, through scripts/check-json-schema.py).
+// Checks return files with real validators: JSON against schemas/*.schema.json with Python's
+// jsonschema (scripts/check-json-schema.py), ADX against schemas/adx/adx.xsd with xmllint.
 import Foundation
 import Testing
 
@@ -25,5 +25,20 @@ enum ReturnSchemaValidation {
                             sourceLocation: SourceLocation = #_sourceLocation) throws {
         let problems = try problems(files: files, schema: schema)
         #expect(problems.isEmpty, "breaks schemas/\(schema):\n\(problems)", sourceLocation: sourceLocation)
+    }
+
+    /// xmllint's complaints about the ADX `files` against schemas/adx/adx.xsd; empty when they are valid.
+    static func adxProblems(files: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["xmllint", "--noout", "--schema",
+                             PioneerBinary.packageRoot.appendingPathComponent("schemas/adx/adx.xsd").path] + files
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? "" : (text.isEmpty ? "xmllint exited \(process.terminationStatus)" : text)
     }
 }

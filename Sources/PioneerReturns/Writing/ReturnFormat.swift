@@ -8,6 +8,8 @@ public enum ReturnFormat: String, Sendable, Hashable, CaseIterable {
     case csv
     /// A DHIS2 `dataValueSets` payload (``DHIS2DataValueSet``).
     case dhis2
+    /// IHE ADX XML (``ADXDocument``), checked by schemas/adx/adx.xsd.
+    case adx
 
     /// The file's bytes.
     ///
@@ -17,6 +19,7 @@ public enum ReturnFormat: String, Sendable, Hashable, CaseIterable {
         case .json: return Array(try ReturnCoding.pretty(siteReturn))
         case .csv: return Array(ReturnCSV.text(siteReturn).utf8)
         case .dhis2: return try DHIS2DataValueSet(siteReturn).json()
+        case .adx: return Array(try ADXDocument.xml(siteReturn).utf8)
         }
     }
 }
