@@ -1,7 +1,7 @@
 // Writing a return file so that it is either all there or not there: the bytes go to a
 // temporary file beside the target, which is synced and then renamed over it. A run killed
 // part way leaves the old file (or none), never half a return.
-public import Foundation
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
