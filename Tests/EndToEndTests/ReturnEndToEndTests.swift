@@ -201,6 +201,42 @@ struct ReturnEndToEndTests {
         }
     }
 
+    @Test func aKilledRunLeavesTheEarlierFileOrAWholeReturnNeverHalfOne() async throws {
+        let executable = try #require(PioneerBinary.url())
+        try await withTemporaryFolder(prefix: "pioneer-return-e2e") { folder in
+            let stores = try Self.emptyStores(in: folder)
+            let output = folder.appendingPathComponent("torbay.json").path
+            try "the earlier copy".write(toFile: output, atomically: true, encoding: .utf8)
+            var whole = 0
+            // Killed at 20 moments from start-up to the end of the write.
+            for step in 0..<20 {
+                let process = Process()
+                process.executableURL = executable
+                process.arguments = ["return", Self.torbay, "--period", "2026-03", "--store-dir", stores,
+                                     "--allow-incomplete", "--output", output]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                try await Task.sleep(for: .milliseconds(step * 15))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let text = try String(contentsOfFile: output, encoding: .utf8)
+                if text != "the earlier copy" {
+                    let read = try ReturnReader.read(file: output)
+                    #expect(try ReturnCoding.verify(read) == .valid, "after a kill at \(step * 15) ms")
+                    whole += 1
+                }
+            }
+            // The next run finishes, and clears what killed runs left behind.
+            let run = try await Self.pioneer(["return", Self.torbay, "--period", "2026-03", "--store-dir", stores,
+                                              "--allow-incomplete", "--output", output])
+            #expect(run.status == 0, "\(run.errors)")
+            #expect(try ReturnCoding.verify(try ReturnReader.read(file: output)) == .valid)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["stores", "torbay.json"])
+            #expect(whole < 20, "every run finished before it was killed: the kills tested nothing")
+        }
+    }
+
     @Test func badPeriodsAreUsageErrorsThatSayWhatAReturnIsFor() async throws {
         let month = try await Self.pioneer(["return", Self.torbay, "--period", "2026-13"])
         #expect(month.status == 2)
