@@ -23,10 +23,14 @@ struct ReturnCommand: ParsableCommand {
         refused with the list of what is missing, unless --allow-incomplete, which marks it \
         incomplete. The file is written whole or not at all; without --output it goes to stdout.
 
+        Formats: json (Pioneer's own, with a JSON Schema), csv (one row per \
+        indicator-period), dhis2 (a DHIS2 dataValueSets payload), adx (IHE ADX XML).
+
         Examples:
           pioneer return sites/torbay --period 2026Q1 --output torbay-2026Q1.json
-          pioneer return sites/torbay --period FY2025-26 --format csv --output torbay-FY2025-26.csv
-          pioneer return sites/torbay --period 2026-03 --store-dir stores --allow-incomplete
+          pioneer return sites/torbay --period FY2025-26 --format csv
+          pioneer return sites/torbay --period 2026-03 --format adx
+          pioneer return sites/torbay --period 2026-03 --allow-incomplete
 
         Exit status: 0 success, 1 invalid configuration, no store, missing measures or an \
         unwritable output, 2 usage error.
