@@ -251,12 +251,16 @@ struct ReturnEndToEndTests {
         #expect(format.status == 2)
     }
 
-    @Test func aPeriodNotOverIsRefused() async throws {
+    @Test func aPeriodNotOverOrAMissingStoreIsRefused() async throws {
         try await withTemporaryFolder(prefix: "pioneer-return-e2e") { folder in
             let stores = try Self.emptyStores(in: folder)
             let run = try await Self.pioneer(["return", Self.torbay, "--period", "2099-01", "--store-dir", stores])
             #expect(run.status == 1)
             #expect(run.errors.hasPrefix("2099-01 has not ended yet (it ends 2099-01-31, today is "), "\(run.errors)")
+            let elsewhere = folder.appendingPathComponent("elsewhere").path
+            let noStore = try await Self.pioneer(["return", Self.torbay, "--period", "2026-03", "--store-dir", elsewhere])
+            #expect(noStore.status == 1)
+            #expect(noStore.errors.hasPrefix("measure store \(elsewhere)/torbay.sqlite: no measures collected for site `torbay` in --store-dir \(elsewhere)"), "\(noStore.errors)")
         }
     }
 }
