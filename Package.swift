@@ -137,6 +137,15 @@ let package = Package(
             dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
+        // Returns: one site's measures, goals and provenance for a reporting period, digested, for the programme office.
+        .target(
+            name: "PioneerReturns",
+            dependencies: [
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerGoals", "PioneerStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -160,7 +169,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -222,9 +231,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerReturnsTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerStore", "PioneerReturns", "PioneerTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerTesting",
+                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
                 "PioneerCore", "PioneerGoals", "PioneerReport",
                 .product(name: "Hummingbird", package: "hummingbird"),

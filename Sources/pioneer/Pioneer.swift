@@ -25,6 +25,7 @@ struct Pioneer: AsyncParsableCommand {
             RunsCommand.self,
             ProgressCommand.self,
             SPCCommand.self,
+            ReturnCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

@@ -1,0 +1,78 @@
+// Writing a return file so that it is either all there or not there: the bytes go to a
+// temporary file beside the target, which is synced and then renamed over it. A run killed
+// part way leaves the old file (or none), never half a return.
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes files atomically.
+public enum ReturnWriter {
+    /// Writes `bytes` to `path` atomically, replacing any file there.
+    ///
+    /// The temporary file is `.<name>.partial-<pid>` in the same folder (a rename is atomic
+    /// only within one file system); it is removed when anything fails.
+    public static func write(_ bytes: [UInt8], to path: String) throws(ReturnWriteError) {
+        let target = URL(fileURLWithPath: path)
+        let folder = target.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw ReturnWriteError(path: path, reason: "it is a folder; give a file name")
+        }
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+            throw ReturnWriteError(path: path, reason: "the folder \(folder) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw ReturnWriteError(path: path, reason: "\(folder) is a file, not a folder")
+        }
+        let prefix = ".\(target.lastPathComponent).partial-"
+        removeAbandoned(prefix: prefix, in: folder)
+        let temporary = URL(fileURLWithPath: folder).appendingPathComponent(prefix + "\(getpid())").path
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ReturnWriteError(path: path, reason: "cannot create a file in \(folder) (\(String(cString: strerror(errno))))")
+        }
+        var failure: String?
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        do {
+            try handle.write(contentsOf: Data(bytes))
+            try handle.synchronize()
+        } catch {
+            failure = (error as NSError).localizedDescription
+        }
+        close(descriptor)
+        if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))")
+        }
+    }
+
+    /// Removes the temporary files of earlier writes to the same target whose process is
+    /// gone: a run killed between creating its temporary file and renaming it leaves one.
+    private static func removeAbandoned(prefix: String, in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
+        }
+    }
+}
+
+/// A return file that could not be written.
+public struct ReturnWriteError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String {
+        "cannot write the return to \(path): \(reason)"
+    }
+}
