@@ -146,6 +146,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The national aggregate: the sites' returns pooled, compared on funnel plots, checked for completeness.
+        .target(
+            name: "PioneerAggregate",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -228,6 +234,11 @@ let package = Package(
         .testTarget(
             name: "PioneerReportTests",
             dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerAggregateTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
