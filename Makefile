@@ -8,6 +8,7 @@ PIONEER = .build/debug/pioneer
 
 deps:
 	@scripts/install-system-packages.sh
+	@scripts/install-python-packages.sh
 
 build: deps
 	$(SWIFT) build

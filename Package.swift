@@ -237,14 +237,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerReturnsTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerStore", "PioneerReturns", "PioneerTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "PioneerAggregateTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerAggregate"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerTesting",
+                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,142 @@
+// Reading a return file back into a SiteReturn, with errors a programme office can act on:
+// the file, the JSON path, what was expected. Swift's own decoding errors never reach the user.
+public import Foundation
+import PioneerExtraction
+
+/// Reads return files.
+public enum ReturnReader {
+    /// Reads the JSON return at `file`.
+    ///
+    /// The syntax is checked first (line and column of the first error), then the schema
+    /// version, then every field. The digest is not checked here: ``ReturnCoding/verify(_:)``
+    /// does that, so a reader can list a tampered return rather than fail on it.
+    public static func read(file: String) throws(ReturnReadError) -> SiteReturn {
+        let data: Data
+        do {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                throw ReturnReadError(.unreadable, file: file, "the file does not exist")
+            }
+            guard !isDirectory.boolValue else {
+                throw ReturnReadError(.unreadable, file: file, "is a folder, not a return file")
+            }
+            data = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch let error as ReturnReadError {
+            throw error
+        } catch {
+            throw ReturnReadError(.unreadable, file: file, "cannot be read (\(error.localizedDescription))")
+        }
+        return try read(data: data, file: file)
+    }
+
+    /// Reads a JSON return from `data`; `file` names it in errors.
+    public static func read(data: Data, file: String) throws(ReturnReadError) -> SiteReturn {
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: data)
+        } catch {
+            let reason = error.description == "the body is empty" ? "the file is empty" : error.description
+            throw ReturnReadError(.notJSON, file: file, "is not JSON: \(reason)")
+        }
+        try checkSchemaVersion(document, file: file)
+        do {
+            return try JSONDecoder().decode(SiteReturn.self, from: data)
+        } catch let error as DecodingError {
+            // Foundation reports a number that does not fit a whole-number field without its
+            // place; the parsed document says where it is.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let path = firstNonWholeNumber(in: document, path: "$") {
+                throw ReturnReadError(.invalidValue, file: file, path: path, "\(path): it should be a whole number")
+            }
+            throw readError(error, file: file)
+        } catch {
+            throw ReturnReadError(.invalidValue, file: file, "cannot be read as a return (\(error.localizedDescription))")
+        }
+    }
+
+    private static func checkSchemaVersion(_ document: JSONValue, file: String) throws(ReturnReadError) {
+        guard let object = document.objectValue else {
+            throw ReturnReadError(.wrongType, file: file, path: "$",
+                                  "is JSON but not a return: expected an object, found \(document.kindDescription)")
+        }
+        guard let version = object["schemaVersion"] else {
+            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
+                                  "has no schemaVersion, so it is not a pioneer return (this pioneer reads version \(SiteReturn.currentSchemaVersion))")
+        }
+        guard case .number(let number) = version else {
+            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
+                                  "schemaVersion should be a whole number such as \(SiteReturn.currentSchemaVersion), found \(version.kindDescription)")
+        }
+        guard number == Double(SiteReturn.currentSchemaVersion) else {
+            let found = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
+                                  "schemaVersion \(found) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); a newer pioneer may have written it")
+        }
+    }
+
+    /// A decoding error in the words of the file: the JSON path and what was expected.
+    static func readError(_ error: DecodingError, file: String) -> ReturnReadError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            let path = JSONPathText.path(context.codingPath, appending: key)
+            return ReturnReadError(.missingField, file: file, path: path, "\(path) is missing")
+        case .typeMismatch(let type, let context) where context.debugDescription.hasSuffix("but found null instead."):
+            let path = JSONPathText.path(context.codingPath)
+            return ReturnReadError(.wrongType, file: file, path: path, "\(path) is null; it should be \(describe(type))")
+        case .typeMismatch(let type, let context):
+            let path = JSONPathText.path(context.codingPath)
+            return ReturnReadError(.wrongType, file: file, path: path, "\(path) should be \(describe(type))")
+        case .valueNotFound(let type, let context):
+            let path = JSONPathText.path(context.codingPath)
+            return ReturnReadError(.wrongType, file: file, path: path, "\(path) is null; it should be \(describe(type))")
+        case .dataCorrupted(let context):
+            let path = JSONPathText.path(context.codingPath)
+            let detail = context.debugDescription.contains("does not fit in")
+                ? "it should be a whole number" : "its value is not allowed"
+            return ReturnReadError(.invalidValue, file: file, path: path, "\(path): \(detail)")
+        @unknown default:
+            return ReturnReadError(.invalidValue, file: file, "cannot be read as a return")
+        }
+    }
+
+    /// The fields a return holds whole numbers in.
+    private static let wholeNumberFields: Set<String> = [
+        "schemaVersion", "factor", "decimals", "sampleSize", "runId", "status", "pointsUsed", "id",
+    ]
+
+    /// The path of the first whole-number field whose value is a number that is not one.
+    private static func firstNonWholeNumber(in value: JSONValue, path: String, key: String? = nil) -> String? {
+        switch value {
+        case .number(let number):
+            guard let key, wholeNumberFields.contains(key) else { return nil }
+            return number == number.rounded() && abs(number) < 9.2e18 ? nil : path
+        case .array(let items):
+            for (index, item) in items.enumerated() {
+                if let found = firstNonWholeNumber(in: item, path: "\(path)[\(index)]", key: key) { return found }
+            }
+            return nil
+        case .object(let members):
+            for name in members.keys.sorted() {
+                if let found = firstNonWholeNumber(in: members[name]!, path: "\(path).\(name)", key: name) { return found }
+            }
+            return nil
+        case .null, .bool, .string:
+            return nil
+        }
+    }
+
+    /// A Swift type as the JSON value a reader would write.
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Double.Type, is Float.Type: return "a number"
+        case is Int.Type, is Int64.Type, is Int32.Type: return "a whole number"
+        case is Bool.Type: return "true or false"
+        default:
+            let name = String(describing: type)
+            if name.hasPrefix("Array") { return "a list" }
+            if name.hasPrefix("Dictionary") { return "an object" }
+            return "an object"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+// The CSV rows of a return and the atomic file writer.
+import Foundation
+import PioneerReturns
+import PioneerTesting
+import Testing
+
+@Suite("Return files")
+struct ReturnFileTests {
+    @Test func theCSVHasOneRowPerIndicatorPeriodWithMissingOnesMarked() throws {
+        var value = SampleReturn.value
+        value.complete = false
+        value.missing = [MissingMeasure(indicator: "emergency-admissions-65", period: "2026-01", reason: "nothing collected, \"really\"")]
+        let signed = try ReturnCoding.signed(value)
+        let rows = ReturnCSV.text(signed).components(separatedBy: "\r\n")
+        #expect(rows.count == 5, "header, three rows and the final line break: \(rows)")
+        #expect(rows[0] == ReturnCSV.header.joined(separator: ","))
+        let digest = try #require(signed.digest?.value)
+        #expect(rows[1] == "torbay,2026Q1,false,emergency-admissions-65,\"Emergency admissions, aged 65+\",outcome,rate,\"admissions per 1,000 aged 65+\",1000,lower,1,0123456789ab,2026-01,month,2026-01-01,2026-01-31,missing,,,,,,,,,,\"nothing collected, \"\"really\"\"\",,,,\(digest)")
+        #expect(rows[2].hasPrefix("torbay,2026Q1,false,emergency-admissions-65,\"Emergency admissions, aged 65+\",outcome,rate,\"admissions per 1,000 aged 65+\",1000,lower,1,0123456789ab,2026-03,month,2026-03-01,2026-03-31,reported,20.123456789,612,30412.5,,18.6,21.8,0.95,poisson,,,3,2026-04-02T09:14:07.512Z,admissions https://bi.example.nhs.uk/api/admissions?month=2026-03,"))
+        #expect(rows[3].contains(",2026Q1,quarter,2026-01-01,2026-03-31,not-available,,,,7,,,,,suppressed,\"n = 7, below the minimum of 10\",3,"))
+        #expect(rows.allSatisfy { $0.isEmpty || $0.hasSuffix(digest) || $0 == rows[0] })
+        // Every row has the header's number of fields (commas inside quotes aside).
+        for row in rows.dropFirst().dropLast() {
+            var fields = 1, quoted = false
+            for character in row {
+                if character == "\"" { quoted.toggle() }
+                if character == ",", !quoted { fields += 1 }
+            }
+            #expect(fields == ReturnCSV.header.count, "\(row)")
+        }
+    }
+
+    @Test func theWriterReplacesAFileWholeAndLeavesNoTemporaryFile() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            let path = folder.appendingPathComponent("torbay.json").path
+            try ReturnWriter.write(Array("first".utf8), to: path)
+            try ReturnWriter.write(Array("second, longer".utf8), to: path)
+            #expect(try String(contentsOfFile: path, encoding: .utf8) == "second, longer")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["torbay.json"])
+        }
+    }
+
+    @Test func theWriterNamesAPathItCannotWrite() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            let absent = folder.appendingPathComponent("absent/torbay.json").path
+            #expect(throws: ReturnWriteError(path: absent, reason: "the folder \(folder.path)/absent does not exist")) {
+                try ReturnWriter.write([1], to: absent)
+            }
+            #expect(throws: ReturnWriteError(path: folder.path, reason: "it is a folder; give a file name")) {
+                try ReturnWriter.write([1], to: folder.path)
+            }
+            #expect("\(ReturnWriteError(path: "/x/y.json", reason: "no"))" == "cannot write the return to /x/y.json: no")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+// Reading return files: every way a file can be wrong gets a message naming the file and the place.
+import Foundation
+import PioneerReturns
+import PioneerTesting
+import Testing
+
+@Suite("Return reader")
+struct ReturnReaderTests {
+    /// The sample return's pretty JSON with `edit` applied to its text.
+    static func text(_ edit: (String) -> String = { $0 }) throws -> Data {
+        let pretty = String(decoding: try ReturnCoding.pretty(try ReturnCoding.signed(SampleReturn.value)), as: UTF8.self)
+        return Data(edit(pretty).utf8)
+    }
+
+    static func readError(_ data: Data, file: String = "returns/torbay.json") -> ReturnReadError? {
+        do {
+            _ = try ReturnReader.read(data: data, file: file)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func aFileReadsBackToTheSameReturn() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-read") { folder in
+            let file = folder.appendingPathComponent("torbay-2026Q1.json")
+            try Self.text().write(to: file)
+            let read = try ReturnReader.read(file: file.path)
+            #expect(read == (try ReturnCoding.signed(SampleReturn.value)))
+        }
+    }
+
+    @Test func aMissingFileOrAFolderIsNamed() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-read") { folder in
+            let absent = folder.appendingPathComponent("absent.json").path
+            #expect(throws: ReturnReadError(.unreadable, file: absent, "the file does not exist")) {
+                try ReturnReader.read(file: absent)
+            }
+            #expect(throws: ReturnReadError(.unreadable, file: folder.path, "is a folder, not a return file")) {
+                try ReturnReader.read(file: folder.path)
+            }
+        }
+    }
+
+    @Test func textThatIsNotJSONGivesLineAndColumn() throws {
+        let error = try #require(Self.readError(Data("{\n  \"schemaVersion\": 1,\n  oops\n}".utf8)))
+        #expect(error.kind == .notJSON)
+        #expect(error.description.hasPrefix("return returns/torbay.json: is not JSON: "), "\(error)")
+        #expect(error.description.contains("(line 3, column 3)"), "\(error)")
+        let empty = try #require(Self.readError(Data()))
+        #expect(empty.description == "return returns/torbay.json: is not JSON: the file is empty")
+    }
+
+    @Test func jsonThatIsNotAnObjectIsRefused() throws {
+        let error = try #require(Self.readError(Data("[1, 2]".utf8)))
+        #expect(error.kind == .wrongType)
+        #expect(error.description.hasPrefix("return returns/torbay.json: is JSON but not a return: expected an object, found "), "\(error)")
+    }
+
+    @Test func anUnknownOrAbsentSchemaVersionIsNamed() throws {
+        let newer = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : 2") }))
+        #expect(newer.kind == .unknownSchemaVersion)
+        #expect(newer.path == "$.schemaVersion")
+        #expect(newer.description == "return returns/torbay.json: schemaVersion 2 is not one this pioneer reads (it reads version 1); a newer pioneer may have written it")
+        let text = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"schemaVersion\" : 1", with: "\"schemaVersion\" : \"one\"") }))
+        #expect(text.description == "return returns/torbay.json: schemaVersion should be a whole number such as 1, found a string")
+        let absent = try #require(Self.readError(Data(#"{"site": {}}"#.utf8)))
+        #expect(absent.kind == .unknownSchemaVersion)
+        #expect(absent.description == "return returns/torbay.json: has no schemaVersion, so it is not a pioneer return (this pioneer reads version 1)")
+    }
+
+    @Test func aMissingFieldIsNamedByItsJSONPath() throws {
+        let error = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"denominator\" : 30412.5,", with: "").replacingOccurrences(of: "\"contentHash\"", with: "\"contentHashes\"") }))
+        #expect(error.kind == .missingField)
+        #expect(error.path == "$.indicators[0].measures[0].provenance.sources[0].contentHash")
+        #expect(error.description == "return returns/torbay.json: $.indicators[0].measures[0].provenance.sources[0].contentHash is missing")
+    }
+
+    @Test func aValueOfTheWrongKindIsNamed() throws {
+        let text = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"numerator\" : 612", with: "\"numerator\" : \"612\"") }))
+        #expect(text.kind == .wrongType)
+        #expect(text.description == "return returns/torbay.json: $.indicators[0].measures[0].numerator should be a number")
+        let null = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"complete\" : true", with: "\"complete\" : null") }))
+        #expect(null.description == "return returns/torbay.json: $.complete is null; it should be true or false")
+        let fraction = try #require(Self.readError(try Self.text { $0.replacingOccurrences(of: "\"decimals\" : 1,\n      \"definitionVersion\" : \"0123456789ab\"", with: "\"decimals\" : 1.5,\n      \"definitionVersion\" : \"0123456789ab\"") }))
+        #expect(fraction.kind == .invalidValue)
+        #expect(fraction.description == "return returns/torbay.json: $.indicators[0].decimals: it should be a whole number")
+        // No Swift type names reach the reader.
+        for error in [text, null, fraction] {
+            #expect(!error.description.contains("Swift"))
+            #expect(!error.description.contains("CodingKeys"))
+        }
+    }
+}

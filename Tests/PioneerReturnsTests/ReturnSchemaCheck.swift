@@ -1,0 +1,34 @@
+// Every return a test makes is checked against schemas/return-v1.schema.json by a real JSON
+// Schema validator (Python's jsonschema, run by scripts/check-json-schema.py), not by hand.
+import Foundation
+import PioneerReturns
+import Testing
+
+enum ReturnSchemaCheck {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The validator's complaints about the JSON `files`; empty when they are valid.
+    static func problems(files: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/check-json-schema.py").path,
+                             packageRoot.appendingPathComponent("schemas/return-v1.schema.json").path] + files
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        if process.terminationStatus != 0 && text.isEmpty { return "the validator exited \(process.terminationStatus)" }
+        return process.terminationStatus == 0 ? "" : text
+    }
+
+    /// Writes `siteReturn` as JSON and records an issue for each way it breaks the schema.
+    static func expectValid(_ siteReturn: SiteReturn, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-return-\(UUID().uuidString).json")
+        try ReturnCoding.pretty(siteReturn).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let problems = try problems(files: [file.path])
+        #expect(problems.isEmpty, "the return breaks schemas/return-v1.schema.json:\n\(problems)", sourceLocation: sourceLocation)
+    }
+}
