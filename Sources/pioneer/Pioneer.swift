@@ -21,6 +21,7 @@ struct Pioneer: AsyncParsableCommand {
             CollectCommand.self,
             MeasuresCommand.self,
             RunsCommand.self,
+            AggregateCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,
