@@ -146,6 +146,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The national aggregate: the sites' returns pooled, compared on funnel plots, checked for completeness.
+        .target(
+            name: "PioneerAggregate",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -169,7 +175,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -233,6 +239,11 @@ let package = Package(
         .testTarget(
             name: "PioneerReturnsTests",
             dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerStore", "PioneerReturns", "PioneerTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerAggregateTests",
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -26,6 +26,7 @@ struct Pioneer: AsyncParsableCommand {
             ProgressCommand.self,
             SPCCommand.self,
             ReturnCommand.self,
+            AggregateCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

@@ -19,6 +19,9 @@ struct ValidateCommand: AsyncParsableCommand {
 
           sites/torbay/site.yaml:14:5: error: goals[1].indicatr: unknown key `indicatr` (did you mean `indicator`?)
 
+        With no site directory given, the programme file beside the site folders \
+        (<root>/programme.yaml, read by `pioneer aggregate`) is checked too.
+
         Warnings (an environment variable that is not set, a certificate file that is \
         missing, TLS verification turned off) do not make a site invalid. When every \
         site is valid, a table of the sites' indicators is printed on stdout.
@@ -82,7 +85,9 @@ struct ValidateCommand: AsyncParsableCommand {
                 results.append(SiteResult(directory: directory, loaded: nil, issues: error.issues))
             }
         }
-        let valid = results.allSatisfy { $0.loaded != nil }
+        // The programme file beside the site folders, when every site under --root is checked.
+        let programme = siteDirectories.isEmpty ? ProgrammeCheck.run(root: root, sites: directories) : nil
+        let valid = results.allSatisfy { $0.loaded != nil } && programme?.valid != false
         if let sample {
             for index in results.indices {
                 guard let loaded = results[index].loaded else { continue }
@@ -90,8 +95,10 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         switch format {
-        case .text: printText(results, valid: valid)
-        case .json: printJSON(results, valid: valid)
+        case .text:
+            if let programme { Self.writeError(programme.lines(quiet: quiet)) }
+            printText(results, valid: valid)
+        case .json: printJSON(results, valid: valid, programme: programme)
         }
         if !valid || results.contains(where: { $0.sample?.failed ?? false }) { throw ExitCode(1) }
     }
@@ -195,12 +202,18 @@ struct ValidateCommand: AsyncParsableCommand {
             var indicators: [Indicator]
             var sample: Sample?
         }
+        struct ProgrammeEntry: Encodable {
+            var file: String
+            var valid: Bool
+            var issues: [Issue]
+        }
         var valid: Bool
         var sites: [SiteEntry]
         var issues: [Issue]
+        var programme: ProgrammeEntry? = nil
     }
 
-    private func printJSON(_ results: [SiteResult], valid: Bool) {
+    private func printJSON(_ results: [SiteResult], valid: Bool, programme: ProgrammeCheck?) {
         let sites = results.map { result in
             JSONReport.SiteEntry(
                 directory: result.directory, file: result.file, valid: result.loaded != nil,
@@ -223,7 +236,9 @@ struct ValidateCommand: AsyncParsableCommand {
                         error: report.failure)
                 })
         }
-        Self.writeJSON(JSONReport(valid: valid, sites: sites, issues: []))
+        Self.writeJSON(JSONReport(
+            valid: valid, sites: sites, issues: [],
+            programme: programme.map { JSONReport.ProgrammeEntry(file: $0.file, valid: $0.valid, issues: $0.issues.map(Self.jsonIssue)) }))
     }
 
     private static func jsonIssue(_ issue: ConfigIssue) -> JSONReport.Issue {

@@ -1,0 +1,276 @@
+// Bringing a period's returns together: each return checked (digest, schema version,
+// site, period, values, deadline), then the accepted ones pooled per indicator, drawn on
+// funnel plots, and their goals counted by theme.
+public import PioneerCore
+public import PioneerKit
+import PioneerReturns
+
+/// Aggregates the sites' returns for one period of a programme.
+///
+/// ```swift
+/// let aggregator = Aggregator(programme: programme, period: .month(2026, 3), asOf: .today())
+/// let national = aggregator.aggregate(received)
+/// national.indicators.first?.pooled?.value
+/// ```
+public struct Aggregator: Sendable {
+    public var programme: Programme
+    public var period: Period
+    /// The day the aggregate is made: returns not yet received are awaited until the hard deadline.
+    public var asOf: CalendarDate
+    public var funnelOptions: FunnelOptions
+
+    public init(programme: Programme, period: Period, asOf: CalendarDate, funnelOptions: FunnelOptions = FunnelOptions()) {
+        self.programme = programme
+        self.period = period
+        self.asOf = asOf
+        self.funnelOptions = funnelOptions
+    }
+
+    public func aggregate(_ received: [ReceivedReturn]) -> NationalAggregate {
+        let screening = screen(received)
+        let accepted = screening.accepted
+        return NationalAggregate(
+            programme: programme.name, period: period.label,
+            completeness: completeness(accepted: accepted, late: screening.afterHardDeadline),
+            rejected: screening.rejected, otherPeriods: screening.otherPeriods,
+            accepted: accepted.map(\.content.site.id),
+            indicators: indicators(accepted.map(\.content)),
+            themes: themes(accepted.map(\.content)),
+            confidenceGaps: confidenceGaps(accepted.map(\.content)),
+            funnelOptions: funnelOptions)
+    }
+
+    // MARK: Checking each return
+
+    private struct Screening {
+        var accepted: [ReceivedReturn] = []
+        var rejected: [RejectedReturn] = []
+        var otherPeriods: [RejectedReturn] = []
+        /// Sites whose only returns came after the hard deadline, with the date made.
+        var afterHardDeadline: [String: (submitted: String, source: String)] = [:]
+    }
+
+    private func screen(_ received: [ReceivedReturn]) -> Screening {
+        var screening = Screening()
+        let hardDeadline = programme.deadlines.hardDeadline(of: period)
+        var candidates: [ReceivedReturn] = []
+        for item in received {
+            let content = item.content
+            func reject(_ reason: String) {
+                screening.rejected.append(RejectedReturn(source: item.source, site: content.site.id, period: content.period.label, reason: reason))
+            }
+            guard content.schemaVersion == SiteReturn.currentSchemaVersion else {
+                reject("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer")
+                continue
+            }
+            if let problem = Self.digestProblem(content) {
+                reject(problem)
+                continue
+            }
+            guard content.period.label == period.label else {
+                screening.otherPeriods.append(RejectedReturn(source: item.source, site: content.site.id, period: content.period.label,
+                                                             reason: "for \(content.period.label), not \(period.label)"))
+                continue
+            }
+            guard programme.sites.contains(content.site.id) else {
+                reject("site `\(content.site.id)` is not one the programme expects (\(programme.sites.joined(separator: ", ")))")
+                continue
+            }
+            guard programme.expects(period) else {
+                let kinds = programme.periods.map(\.displayName).joined(separator: " and ")
+                reject("the programme collects returns by \(kinds), not by \(period.type.displayName)")
+                continue
+            }
+            let problems = ValueRules.problems(in: content)
+            if !problems.isEmpty {
+                let shown = problems.prefix(3).joined(separator: "; ")
+                let more = problems.count > 3 ? "; and \(problems.count - 3) more" : ""
+                reject("values break the rules: \(shown)\(more)")
+                continue
+            }
+            let made = Self.date(content.generatedAt)
+            guard let made else {
+                reject("its generatedAt `\(content.generatedAt)` is not an ISO 8601 date and time")
+                continue
+            }
+            guard made <= hardDeadline else {
+                reject("made on \(made), after the hard deadline of \(hardDeadline); counted as missing")
+                if screening.afterHardDeadline[content.site.id] == nil {
+                    screening.afterHardDeadline[content.site.id] = (made.description, item.source)
+                }
+                continue
+            }
+            candidates.append(item)
+        }
+        // One return per site: the latest made; earlier ones are listed as superseded.
+        var latest: [String: ReceivedReturn] = [:]
+        for item in candidates {
+            let site = item.content.site.id
+            if let kept = latest[site] {
+                let (newer, older) = item.content.generatedAt > kept.content.generatedAt ? (item, kept) : (kept, item)
+                latest[site] = newer
+                screening.rejected.append(RejectedReturn(
+                    source: older.source, site: site, period: older.content.period.label,
+                    reason: "superseded by a later return from the same site (\(newer.source), made \(newer.content.generatedAt))"))
+            } else {
+                latest[site] = item
+            }
+        }
+        screening.accepted = programme.sites.compactMap { latest[$0] }
+        return screening
+    }
+
+    /// Why a return's digest does not vouch for it, or nil when it does.
+    static func digestProblem(_ content: SiteReturn) -> String? {
+        let check: DigestCheck
+        do {
+            check = try ReturnCoding.verify(content)
+        } catch {
+            return "its digest cannot be checked: \(error)"
+        }
+        switch check {
+        case .valid:
+            return nil
+        case .missing:
+            return "it carries no SHA-256 digest, so changes since it was made cannot be detected"
+        case .mismatch(let expected, let found):
+            return "its digest does not match its content (recorded \(expected.prefix(12))…, computed \(found.prefix(12))…): it was changed or corrupted after it was made"
+        }
+    }
+
+    /// The UTC date of an ISO 8601 timestamp: its first ten characters.
+    static func date(_ timestamp: String) -> CalendarDate? {
+        CalendarDate(iso: timestamp.prefix(10))
+    }
+
+    // MARK: Completeness
+
+    private func completeness(accepted: [ReceivedReturn], late: [String: (submitted: String, source: String)]) -> Completeness {
+        let soft = programme.deadlines.softDeadline(of: period)
+        let hard = programme.deadlines.hardDeadline(of: period)
+        let bySite = Dictionary(accepted.map { ($0.content.site.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let expected = programme.expects(period) ? programme.sites : []
+        let sites = expected.map { site -> SiteCompleteness in
+            guard let item = bySite[site], let made = Self.date(item.content.generatedAt) else {
+                if let after = late[site] {
+                    return SiteCompleteness(site: site, status: .missing, submitted: after.submitted, source: after.source)
+                }
+                return SiteCompleteness(site: site, status: asOf > hard ? .missing : .awaited)
+            }
+            let status: SubmissionStatus = !item.content.complete ? .incomplete : made <= soft ? .onTime : .late
+            return SiteCompleteness(site: site, status: status, submitted: made.description, source: item.source)
+        }
+        return Completeness(softDeadline: soft, hardDeadline: hard, asOf: asOf, sites: sites)
+    }
+
+    // MARK: Indicators
+
+    private func indicators(_ returns: [SiteReturn]) -> [IndicatorAggregate] {
+        var order: [String] = []
+        var entries: [String: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]] = [:]
+        for siteReturn in returns {
+            for indicator in siteReturn.indicators {
+                let measure = indicator.measures.first { $0.period.label == period.label }
+                if entries[indicator.id] == nil { order.append(indicator.id) }
+                entries[indicator.id, default: []].append((siteReturn.site.id, indicator, measure))
+            }
+        }
+        return order.compactMap { id in
+            guard let rows = entries[id], let first = rows.first else { return nil }
+            // Indicators of another kind of period (a month's in a quarter's return) have no measure for this period.
+            guard rows.contains(where: { $0.measure != nil }) else { return nil }
+            return indicator(first.indicator, rows: rows)
+        }
+    }
+
+    private func indicator(_ definition: ReturnIndicator,
+                           rows: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]) -> IndicatorAggregate {
+        var definitions: [DefinitionGroup] = []
+        for row in rows {
+            if let index = definitions.firstIndex(where: { $0.version == row.indicator.definitionVersion }) {
+                definitions[index].sites.append(row.site)
+            } else {
+                definitions.append(DefinitionGroup(version: row.indicator.definitionVersion, sites: [row.site]))
+            }
+        }
+        let figures = rows.map { row in
+            SiteFigure(site: row.site, value: row.measure?.value, numerator: row.measure?.numerator,
+                       denominator: row.measure?.denominator, lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper)
+        }
+        var values = rows.map { row in
+            SiteIndicatorValue(
+                site: row.site, value: row.measure?.value, numerator: row.measure?.numerator, denominator: row.measure?.denominator,
+                lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper,
+                notAvailable: row.measure.map { measure in
+                    measure.notAvailable.map { $0.detail.isEmpty ? $0.reason : "\($0.reason): \($0.detail)" }
+                } ?? "no measure for \(period.label)",
+                definitionVersion: row.indicator.definitionVersion)
+        }
+        var result = IndicatorAggregate(
+            id: definition.id, name: definition.name, valueType: definition.valueType, unit: definition.unit,
+            factor: definition.factor, better: definition.better, decimals: definition.decimals,
+            sites: values, definitions: definitions, pooled: nil, notPooled: nil, funnel: nil, funnelUnavailable: nil)
+
+        guard definitions.count == 1 else {
+            let groups = definitions.map { "\($0.sites.joined(separator: ", ")) \($0.sites.count == 1 ? "uses" : "use") \($0.version)" }
+            result.notPooled = "not pooled: the sites define it differently (\(groups.joined(separator: "; ")))"
+            result.funnelUnavailable = "no funnel plot: the sites define it differently"
+            return result
+        }
+        guard let valueType = ValueType(rawValue: definition.valueType) else {
+            result.notPooled = "not pooled: `\(definition.valueType)` is not a value type this pioneer knows"
+            return result
+        }
+        result.pooled = Pooling.pool(figures, valueType: valueType, factor: definition.factor)
+        if result.pooled?.value == nil {
+            result.notPooled = "not pooled: no site gives a usable figure for \(period.label)"
+        }
+        guard let distribution = FunnelDistribution(valueType) else {
+            result.funnelUnavailable = "no funnel plot: a \(valueType.rawValue) has no denominator to compare sites by"
+            return result
+        }
+        do {
+            let scale = valueType == .rate ? Double(definition.factor ?? 1) : 1
+            let funnel = try FunnelPlot(figures, distribution: distribution, scale: scale, options: funnelOptions)
+            for point in funnel.points {
+                if let index = values.firstIndex(where: { $0.site == point.site }) {
+                    values[index].position = point.position
+                }
+            }
+            result.sites = values
+            result.funnel = funnel
+        } catch {
+            result.funnelUnavailable = "no funnel plot: \(error.reason)"
+        }
+        return result
+    }
+
+    // MARK: Goals
+
+    private func themes(_ returns: [SiteReturn]) -> [ThemeSummary] {
+        var summaries = programme.themes.map { ThemeSummary(theme: $0.name) }
+        var unthemed = ThemeSummary(theme: "no theme")
+        for siteReturn in returns {
+            for goal in siteReturn.goals {
+                let label = "\(siteReturn.site.id)/\(goal.id)"
+                if let theme = programme.theme(ofGoal: goal.id), let index = summaries.firstIndex(where: { $0.theme == theme.name }) {
+                    summaries[index].count(goal.status, goal: label)
+                } else {
+                    unthemed.count(goal.status, goal: label)
+                }
+            }
+        }
+        return unthemed.goals.isEmpty ? summaries : summaries + [unthemed]
+    }
+
+    private func confidenceGaps(_ returns: [SiteReturn]) -> [ConfidenceGap] {
+        returns.flatMap { siteReturn in
+            siteReturn.goals.filter { $0.agreement == "optimistic" || $0.agreement == "pessimistic" }.map { goal in
+                ConfidenceGap(
+                    site: siteReturn.site.id, goal: goal.id, title: goal.title, theme: programme.theme(ofGoal: goal.id)?.name,
+                    status: goal.status, rag: goal.selfAssessment.rag, confidence: goal.selfAssessment.confidence,
+                    agreement: goal.agreement)
+            }
+        }
+    }
+}

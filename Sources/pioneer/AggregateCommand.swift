@@ -1,0 +1,184 @@
+// `pioneer aggregate`: the programme office's view of one period, from the sites' returns:
+// who returned on time, every return left out and why, each indicator pooled and compared
+// on a funnel plot, and goals by theme.
+import ArgumentParser
+import Foundation
+import PioneerAggregate
+import PioneerCollect
+import PioneerConfig
+import PioneerCore
+import PioneerKit
+import PioneerReturns
+
+struct AggregateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aggregate",
+        abstract: "Bring the sites' returns for one period together: completeness, pooled values, funnel plots, goals.",
+        discussion: """
+        Reads JSON returns (`pioneer return --format json`) from the files and folders \
+        given (a folder is searched for *.json files, its subfolders too) and reports, \
+        for --period:
+
+          completeness   each site the programme expects: on time, late, incomplete, awaited or missing
+          rejected       every return left out of the totals, with the reason (digest mismatch,
+                         unknown schema version, site or period not expected, a value breaking
+                         a rule, made after the hard deadline, superseded, unreadable)
+          indicators     the national value (Σ numerators ÷ Σ denominators, totals for counts),
+                         the spread, each site's value and its place on the funnel plot
+          goals          per theme: achieved, on track, at risk, off track, no data; and the
+                         confidence gap (a self-assessment that disagrees with the evidence)
+
+        The programme file names the expected sites, the reporting periods, the soft and \
+        hard deadlines and the goal themes (docs/aggregate.md). Returns for other periods \
+        are counted and set aside.
+
+        Examples:
+          pioneer aggregate returns/ --period 2026-03
+          pioneer aggregate returns/ --period 2026Q1 --format json --output national-2026Q1.json
+          pioneer aggregate returns/*.json --period 2026-03 --overdispersion multiplicative
+
+        Exit status: 0 every return read is in the aggregate, 1 invalid programme file or \
+        no returns found, 2 usage error, 3 some returns were rejected or unreadable (the \
+        aggregate is still written, with them listed).
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Return files (JSON), or folders holding them.", valueName: "returns"))
+    var returns: [String]
+
+    @Option(help: ArgumentHelp("The reporting period to aggregate: `2026-03`, `2026Q1`, `FY2025-26`.", valueName: "period"),
+            transform: PeriodArgument.parse)
+    var period: Period
+
+    @Option(help: ArgumentHelp("The programme file: expected sites, reporting periods, deadlines, goal themes.", valueName: "file"))
+    var programme: String = ProgrammeLoader.defaultFile
+
+    @Option(help: ArgumentHelp("`table`, `json` or `csv`.", valueName: "format"))
+    var format: OutputFormat = .table
+
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The day to judge missing returns on, `YYYY-MM-DD`; today by default.", valueName: "date"),
+            transform: AggregateCommand.parseDate)
+    var asOf: CalendarDate?
+
+    @Option(help: ArgumentHelp("How funnel limits widen when sites vary more than chance: `additive` (random effects), `multiplicative` or `none`.", valueName: "method"),
+            transform: AggregateCommand.parseOverdispersion)
+    var overdispersion: Overdispersion = .additive
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv
+    }
+
+    static func parseDate(_ text: String) throws -> CalendarDate {
+        guard let date = CalendarDate(iso: text) else {
+            throw ValidationError("`\(text)` is not a date; write it as YYYY-MM-DD, e.g. 2026-05-10")
+        }
+        return date
+    }
+
+    static func parseOverdispersion(_ text: String) throws -> Overdispersion {
+        guard let method = Overdispersion(rawValue: text) else {
+            throw ValidationError("`\(text)` is not an overdispersion method; use `additive`, `multiplicative` or `none`")
+        }
+        return method
+    }
+
+    func run() async throws {
+        let loaded: Programme
+        do {
+            loaded = try ProgrammeLoader.load(file: programme)
+        } catch {
+            StandardError.write(error.description + "\n")
+            throw ExitCode(1)
+        }
+        let files: [String]
+        do {
+            files = try ReturnFiles.find(returns)
+        } catch {
+            StandardError.write("error: \(error.message)\n")
+            throw ExitCode(1)
+        }
+        var received: [ReceivedReturn] = []
+        var unreadable: [RejectedReturn] = []
+        for file in files {
+            if file.lowercased().hasSuffix(".xml") {
+                unreadable.append(RejectedReturn(source: file, site: "", period: "",
+                                                 reason: "ADX returns are not read yet; give the site's JSON return (`pioneer return --format json`)"))
+                continue
+            }
+            do {
+                received.append(ReceivedReturn(source: file, content: try ReturnReader.read(file: file)))
+            } catch {
+                unreadable.append(RejectedReturn(source: file, site: "", period: "", reason: error.message))
+            }
+        }
+        let aggregator = Aggregator(programme: loaded, period: period, asOf: asOf ?? CalendarDate.today(),
+                                    funnelOptions: FunnelOptions(overdispersion: overdispersion))
+        var national = aggregator.aggregate(received)
+        national.rejected = unreadable + national.rejected
+
+        let text: String
+        switch format {
+        case .table: text = AggregateOutput.table(national)
+        case .csv: text = AggregateOutput.csv(national)
+        case .json: text = try ReportJSON.encode(national) + "\n"
+        }
+        if let output {
+            do {
+                try ReturnWriter.write(Array(text.utf8), to: output)
+            } catch {
+                StandardError.write("error: cannot write the aggregate to \(output): \(error.reason)\n")
+                throw ExitCode(1)
+            }
+        } else {
+            StandardOutput.write(text)
+        }
+        if !national.rejected.isEmpty {
+            let count = national.rejected.count
+            StandardError.write("\(count) return\(count == 1 ? " was" : "s were") left out of the totals; the reasons are listed in the aggregate\n")
+            throw ExitCode(3)
+        }
+    }
+}
+
+/// Finding the return files among the paths given.
+enum ReturnFiles {
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// The files named, and the *.json files under the folders named (sorted, hidden ones skipped).
+    static func find(_ paths: [String]) throws(Failure) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Failure(message: "\(path) does not exist; give return files or folders holding them")
+            }
+            guard isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let folder = path.hasSuffix("/") ? String(path.dropLast()) : path
+            guard let walker = FileManager.default.enumerator(atPath: folder) else {
+                throw Failure(message: "cannot list the folder \(path)")
+            }
+            var found: [String] = []
+            while let name = walker.nextObject() as? String {
+                let last = (name as NSString).lastPathComponent
+                if last.hasPrefix(".") {
+                    walker.skipDescendants()
+                    continue
+                }
+                if name.hasSuffix(".json") { found.append("\(folder)/\(name)") }
+            }
+            guard !found.isEmpty else {
+                throw Failure(message: "\(path) holds no return files (*.json)")
+            }
+            files += found.sorted()
+        }
+        return files
+    }
+}

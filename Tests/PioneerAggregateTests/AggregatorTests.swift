@@ -1,0 +1,169 @@
+// A period's returns brought together: completeness and timeliness against the programme's
+// deadlines, every return left out listed with its reason, pooling and funnels over the
+// accepted ones only, definitions that differ left unpooled, goals by theme.
+import PioneerAggregate
+import PioneerCore
+import PioneerKit
+import PioneerReturns
+import Testing
+
+@Suite("National aggregate")
+struct AggregatorTests {
+    static let march = Period.month(2026, 3)
+
+    static func aggregate(_ returns: [SiteReturn], asOf: String = "2026-05-10", programme: Programme = ReturnFixture.programme,
+                          options: FunnelOptions = FunnelOptions()) -> NationalAggregate {
+        Aggregator(programme: programme, period: march, asOf: CalendarDate(iso: asOf)!, funnelOptions: options)
+            .aggregate(returns.map(ReturnFixture.received))
+    }
+
+    @Test func eachExpectedSiteIsOnTimeLateIncompleteOrMissing() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", made: "2026-04-15", indicators: [ReturnFixture.count(10)]),
+            try ReturnFixture.make("b", made: "2026-04-16", indicators: [ReturnFixture.count(20)]),
+            try ReturnFixture.make("c", made: "2026-04-05", complete: false, indicators: [ReturnFixture.count(30)]),
+            try ReturnFixture.make("e", made: "2026-05-01", indicators: [ReturnFixture.count(40)]),
+        ])
+        let completeness = national.completeness
+        #expect(completeness.softDeadline.description == "2026-04-15")
+        #expect(completeness.hardDeadline.description == "2026-04-30")
+        #expect(completeness.sites.map(\.site) == ["a", "b", "c", "d", "e"])
+        #expect(completeness.sites.map(\.status) == [.onTime, .late, .incomplete, .missing, .missing])
+        #expect(completeness.sites[4].submitted == "2026-05-01")
+        // The return after the hard deadline is listed, not dropped, and kept out of the total.
+        #expect(national.rejected.map(\.site) == ["e"])
+        #expect(national.rejected.first?.reason == "made on 2026-05-01, after the hard deadline of 2026-04-30; counted as missing")
+        #expect(national.indicators.first?.pooled?.value == 60)
+        #expect(national.accepted == ["a", "b", "c"])
+    }
+
+    @Test func aReturnNotYetReceivedIsAwaitedUntilTheHardDeadline() throws {
+        let national = Self.aggregate([try ReturnFixture.make("a", indicators: [ReturnFixture.count(1)])], asOf: "2026-04-30")
+        #expect(national.completeness.sites.map(\.status) == [.onTime, .awaited, .awaited, .awaited, .awaited])
+        let after = Self.aggregate([try ReturnFixture.make("a", indicators: [ReturnFixture.count(1)])], asOf: "2026-05-01")
+        #expect(after.completeness.count(.missing) == 4)
+    }
+
+    @Test func aTamperedReturnIsListedAsADigestMismatchAndLeftOutOfTheTotals() throws {
+        var tampered = try ReturnFixture.make("b", indicators: [ReturnFixture.proportion(numerator: 80, denominator: 100)])
+        tampered.indicators[0].measures[0].numerator = 90
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.proportion(numerator: 30, denominator: 100)]),
+            tampered,
+        ])
+        let rejected = try #require(national.rejected.first)
+        #expect(rejected.site == "b")
+        #expect(rejected.reason.hasPrefix("its digest does not match its content (recorded "))
+        #expect(rejected.reason.hasSuffix("it was changed or corrupted after it was made"))
+        let indicator = try #require(national.indicators.first)
+        #expect(indicator.pooled?.value == 0.3)
+        #expect(indicator.sites.map(\.site) == ["a"])
+        #expect(national.completeness.sites[1].status == .missing)
+    }
+
+    @Test func returnsBreakingTheRulesAreRejectedWithTheirReasons() throws {
+        var unsigned = try ReturnFixture.make("a", indicators: [ReturnFixture.count(5)], sign: false)
+        var newer = try ReturnFixture.make("b", indicators: [ReturnFixture.count(5)], sign: false)
+        newer.schemaVersion = 2
+        newer = try ReturnCoding.signed(newer)
+        let returns = [
+            unsigned,
+            newer,
+            try ReturnFixture.make("z", indicators: [ReturnFixture.count(5)]),
+            try ReturnFixture.make("c", indicators: [ReturnFixture.proportion(numerator: 120, denominator: 100, value: 1.2)]),
+            try ReturnFixture.make("d", indicators: [ReturnFixture.count(-3)]),
+        ]
+        let reasons = Dictionary(uniqueKeysWithValues: Self.aggregate(returns).rejected.map { ($0.site, $0.reason) })
+        #expect(reasons["a"] == "it carries no SHA-256 digest, so changes since it was made cannot be detected")
+        #expect(reasons["b"] == "schema version 2 is not one this pioneer reads (it reads version 1); make the return again with a matching pioneer")
+        #expect(reasons["z"] == "site `z` is not one the programme expects (a, b, c, d, e)")
+        #expect(reasons["c"] == "values break the rules: `care-plans` for 2026-03 is a proportion of 1.2, outside 0 to 1; `care-plans` for 2026-03 has a numerator (120) above its denominator (100)")
+        #expect(reasons["d"] == "values break the rules: `referrals` for 2026-03 is a negative count (-3)")
+        #expect(Self.aggregate(returns).indicators.isEmpty)
+    }
+
+    @Test func aReturnForAPeriodTheProgrammeDoesNotCollectIsRejected() throws {
+        var quarterly = ReturnFixture.programme
+        quarterly.periods = [.quarter]
+        let national = Self.aggregate([try ReturnFixture.make("a", indicators: [ReturnFixture.count(5)])], programme: quarterly)
+        #expect(national.rejected.first?.reason == "the programme collects returns by calendar quarter, not by month")
+        #expect(national.completeness.sites.isEmpty)
+    }
+
+    @Test func returnsForOtherPeriodsAreSetAsideAndNamed() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.count(5)]),
+            try ReturnFixture.make("a", period: .month(2026, 2), made: "2026-03-10", indicators: [ReturnFixture.count(4, period: .month(2026, 2))]),
+        ])
+        #expect(national.otherPeriods.map(\.reason) == ["for 2026-02, not 2026-03"])
+        #expect(national.rejected.isEmpty)
+        #expect(national.indicators.first?.pooled?.value == 5)
+    }
+
+    @Test func aLaterReturnFromTheSameSiteSupersedesTheEarlierOne() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", made: "2026-04-12", indicators: [ReturnFixture.count(7)]),
+            try ReturnFixture.make("a", made: "2026-04-03", indicators: [ReturnFixture.count(5)]),
+        ])
+        #expect(national.indicators.first?.pooled?.value == 7)
+        #expect(national.rejected.count == 1)
+        #expect(national.rejected.first?.reason.hasPrefix("superseded by a later return from the same site") == true)
+        #expect(national.completeness.sites.first?.submitted == "2026-04-12")
+    }
+
+    @Test func thePooledRateIsTheRatioOfSumsAndSitesGetTheirFunnelPositions() throws {
+        // 1,490 admissions in 355,000 people: 4.197183 per 1,000, where the sites' rates average 3.638889.
+        let parts: [(String, Double, Double)] = [("a", 50, 20000), ("b", 300, 60000), ("c", 90, 45000), ("d", 800, 150000), ("e", 40, 10000)]
+        let returns = try parts.map { try ReturnFixture.make($0.0, indicators: [ReturnFixture.rate(events: $0.1, population: $0.2)]) }
+        let national = Self.aggregate(returns, options: FunnelOptions(overdispersion: .none))
+        let indicator = try #require(national.indicators.first)
+        let pooled = try #require(indicator.pooled?.value)
+        #expect(abs(pooled - 1280.0 / 285_000 * 1000) < 1e-12)
+        let meanOfSites = indicator.sites.compactMap(\.value).reduce(0, +) / 5
+        #expect(abs(pooled - meanOfSites) > 0.5)
+        let funnel = try #require(indicator.funnel)
+        #expect(funnel.distribution == .poisson)
+        #expect(indicator.sites.allSatisfy { $0.position != nil })
+        #expect(indicator.sites.first { $0.site == "d" }?.position == .above998)
+    }
+
+    @Test func anIndicatorDefinedDifferentlyAcrossSitesIsNotPooled() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.proportion(numerator: 30, denominator: 100, version: "111111111111")]),
+            try ReturnFixture.make("b", indicators: [ReturnFixture.proportion(numerator: 40, denominator: 100, version: "111111111111")]),
+            try ReturnFixture.make("c", indicators: [ReturnFixture.proportion(numerator: 50, denominator: 100, version: "222222222222")]),
+        ])
+        let indicator = try #require(national.indicators.first)
+        #expect(indicator.pooled == nil)
+        #expect(indicator.funnel == nil)
+        #expect(indicator.notPooled == "not pooled: the sites define it differently (a, b use 111111111111; c uses 222222222222)")
+        #expect(indicator.definitions == [DefinitionGroup(version: "111111111111", sites: ["a", "b"]),
+                                          DefinitionGroup(version: "222222222222", sites: ["c"])])
+        // Each site's own value is still shown.
+        #expect(indicator.sites.map(\.value) == [0.3, 0.4, 0.5])
+    }
+
+    @Test func goalsAreCountedByThemeAndTheConfidenceGapsListed() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.count(1)], goals: [
+                ReturnFixture.goal("care-plans", status: "on track"),
+                ReturnFixture.goal("fewer-admissions", status: "off track", rag: "green", agreement: "optimistic"),
+            ]),
+            try ReturnFixture.make("b", indicators: [ReturnFixture.count(1)], goals: [
+                ReturnFixture.goal("care-plans", status: "at risk"),
+                ReturnFixture.goal("fewer-admissions", status: "no data"),
+                ReturnFixture.goal("local-goal", status: "achieved", rag: "red", agreement: "pessimistic"),
+            ]),
+        ])
+        #expect(national.themes == [
+            ThemeSummary(theme: "care plans", onTrack: 1, atRisk: 1, goals: ["a/care-plans", "b/care-plans"]),
+            ThemeSummary(theme: "emergency admissions", offTrack: 1, noData: 1, goals: ["a/fewer-admissions", "b/fewer-admissions"]),
+            ThemeSummary(theme: "no theme", achieved: 1, goals: ["b/local-goal"]),
+        ])
+        #expect(national.confidenceGaps.map { "\($0.site)/\($0.goal) \($0.agreement)" } == [
+            "a/fewer-admissions optimistic", "b/local-goal pessimistic",
+        ])
+        #expect(national.confidenceGaps.first?.theme == "emergency admissions")
+        #expect(national.confidenceGaps.first?.rag == "green")
+    }
+}
