@@ -102,48 +102,21 @@ done >"$WORK/curl.config"
 
 "$PIONEER" validate "$SITE" >/dev/null 2>"$WORK/validate.err" || die "the generated site is invalid: $(cat "$WORK/validate.err")"
 
-# Runs a command and prints "<wall seconds> <max RSS kB>"; fails when the command does.
-# The wall time is taken with nanosecond clock readings around the command (GNU time
-# reports hundredths of a second, too coarse for runs of a few hundredths); GNU time
-# gives the peak memory.
-timed() {
-    local report=$1
-    shift
-    local start end
-    start=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$report" "$@" >"$WORK/command.out" 2>"$WORK/command.err" || {
-        echo "bench-collect: '$*' failed:" >&2
-        tail -n 20 "$WORK/command.err" >&2
-        return 1
-    }
-    end=$(date +%s%N)
-    echo "$(( (end - start) / 1000 - ${OVERHEAD_US:-0} )) $(tail -n 1 "$report")" | awk '{ printf "%.3f %d\n", ($1 < 1000 ? 1000 : $1) / 1000000, $2 }'
-}
-
-# What the measuring itself costs (starting GNU time and a command that does nothing),
-# the median of five, taken off every sample so it favours neither tool.
-OVERHEAD_US=0
-overheads=()
-for _ in 1 2 3 4 5; do
-    start=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$WORK/time.noop" true
-    end=$(date +%s%N)
-    overheads+=($(( (end - start) / 1000 )))
-done
-OVERHEAD_US=$(printf '%s\n' "${overheads[@]}" | sort -n | sed -n 3p)
-echo "measuring overhead: ${OVERHEAD_US} µs per run, taken off every sample" >&2
+BENCH_NAME=bench-collect
+source scripts/bench-timing.sh
+measure_overhead
 
 PIONEER_SAMPLES=()
 CURL_SAMPLES=()
 for run in $(seq 1 "$RUNS"); do
     STORE="$WORK/store-$run.sqlite"
-    sample=$(timed "$WORK/time.pioneer" "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$STORE" \
+    sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$STORE" \
         --quiet --max-parallel "$PARALLEL") || exit 2
     stored=$("$PIONEER" measures "$SITE" --store "$STORE" --format csv | tail -n +2 | wc -l)
     [[ $stored -eq $N ]] || die "run $run: pioneer stored $stored measures, expected $N"
     PIONEER_SAMPLES+=("$sample")
 
-    sample=$(timed "$WORK/time.curl" curl --parallel --parallel-max "$PARALLEL" --fail -s -K "$WORK/curl.config") || exit 2
+    sample=$(timed curl --parallel --parallel-max "$PARALLEL" --fail -s -K "$WORK/curl.config") || exit 2
     CURL_SAMPLES+=("$sample")
     echo "run $run/$RUNS: pioneer ${PIONEER_SAMPLES[-1]% *} s, curl ${sample% *} s" >&2
 done

@@ -57,30 +57,9 @@ python3 scripts/bench-spc-generate.py "$SERIES" "$POINTS" >"$INPUT"
 ROWS=$((SERIES * POINTS))
 echo "input: $SERIES series x $POINTS points, $(wc -c <"$INPUT") bytes" >&2
 
-# Runs a command (stdout to $WORK/command.out) and prints "<wall seconds> <max RSS kB>".
-# The wall time is taken with nanosecond clock readings around the command, less the cost
-# of starting GNU time; GNU time gives the peak memory.
-timed() {
-    local report=$WORK/time.report start end
-    start=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$report" "$@" >"$WORK/command.out" 2>"$WORK/command.err" || {
-        echo "bench-spc: '$*' failed:" >&2
-        tail -n 20 "$WORK/command.err" >&2
-        return 1
-    }
-    end=$(date +%s%N)
-    echo "$(( (end - start) / 1000 - ${OVERHEAD_US:-0} )) $(tail -n 1 "$report")" | awk '{ printf "%.3f %d\n", ($1 < 1000 ? 1000 : $1) / 1000000, $2 }'
-}
-
-OVERHEAD_US=0
-overheads=()
-for _ in 1 2 3 4 5; do
-    start=$(date +%s%N)
-    /usr/bin/time -f '%M' -o "$WORK/time.noop" true
-    end=$(date +%s%N)
-    overheads+=($(( (end - start) / 1000 )))
-done
-OVERHEAD_US=$(printf '%s\n' "${overheads[@]}" | sort -n | sed -n 3p)
+BENCH_NAME=bench-spc
+source scripts/bench-timing.sh
+measure_overhead
 
 PIONEER_SAMPLES=()
 NUMPY_SAMPLES=()
