@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench clean-stores
+.PHONY: demo test build deps validate bench bench-aggregate clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -26,6 +26,9 @@ test: deps
 
 bench: deps
 	scripts/bench-collect.sh
+
+bench-aggregate: deps
+	scripts/bench-aggregate.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer
