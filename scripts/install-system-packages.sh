@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Pioneer builds against, when they are missing.
+# Installs the Debian packages Pioneer builds and tests against, when they are missing
+# (libxml2-utils: xmllint, which the tests run on every ADX return against schemas/adx/adx.xsd).
 # Safe to run repeatedly: it asks apt only for what is not installed yet.
 set -euo pipefail
 
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl)
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl libxml2-utils)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -21,6 +21,7 @@ struct Pioneer: AsyncParsableCommand {
             CollectCommand.self,
             MeasuresCommand.self,
             RunsCommand.self,
+            ReturnCommand.self,
             AggregateCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,

@@ -244,3 +244,31 @@ struct ReturnBuilderTests {
         #expect(described.definitionVersion == version)
     }
 }
+
+@Suite("Goal progress as at a period")
+struct GoalProgressReaderTests {
+    @Test func aGoalIsJudgedOnTheSeriesUpToTheEndOfTheReportingPeriod() throws {
+        try ReturnBuilderTests.withFixture { fixture in
+            // April is stored too, but a 2026Q1 return says what was known of the quarter.
+            let run = try fixture.store.beginRun(site: "torbay", command: "c", periods: "2026-04")
+            try fixture.store.record(Measure(indicatorID: ReturnFixture.admissions.id, period: .month(2026, 4),
+                                             observation: .value(15, numerator: 450, denominator: 30_000),
+                                             provenance: ReturnFixture.provenance()), site: "torbay", runID: run)
+            let site = ReturnFixture.site()
+            let progress = try GoalProgressReader(site: site, store: fixture.store).progress(asAtEndOf: .quarter(2026, 1))
+            #expect(progress.count == 1)
+            let assessment = try #require(progress.first?.assessment)
+            #expect(assessment.goal.id == "fewer-admissions")
+            #expect(assessment.latest?.period == .month(2026, 3))
+            #expect(progress.first?.series.map(\.period) == Period.month(2026, 1).through(.month(2026, 3)))
+            #expect(assessment.status != nil)
+
+            let result = try ReturnBuilderTests.build(fixture, site: site, progress: progress)
+            let goal = try #require(result.goals.first)
+            #expect(goal.latest == ReturnPeriodValue(period: "2026-03", value: 614.0 / 30.0))
+            #expect(goal.status == assessment.status?.rawValue)
+            #expect(goal.selfAssessment == ReturnSelfAssessment(rag: "green", confidence: "high", narrative: "Frailty hub live", asOf: "2026-03-15"))
+            #expect(goal.agreement == assessment.agreement.rawValue)
+        }
+    }
+}

@@ -40,6 +40,25 @@ struct ReturnFileTests {
         }
     }
 
+    @Test func theWriterRemovesWhatAKilledWriteLeftButNotALiveOnesFile() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            // A process that has ended: its pid is free.
+            let ended = Process()
+            ended.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            ended.arguments = ["true"]
+            try ended.run()
+            ended.waitUntilExit()
+            let abandoned = ".torbay.json.partial-\(ended.processIdentifier)"
+            let live = ".torbay.json.partial-\(getppid())"
+            let otherTarget = ".other.json.partial-\(ended.processIdentifier)"
+            for name in [abandoned, live, otherTarget] {
+                try "half".write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
+            }
+            try ReturnWriter.write(Array("whole".utf8), to: folder.appendingPathComponent("torbay.json").path)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [live, otherTarget, "torbay.json"].sorted())
+        }
+    }
+
     @Test func theWriterNamesAPathItCannotWrite() throws {
         try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
             let absent = folder.appendingPathComponent("absent/torbay.json").path

@@ -8,11 +8,11 @@ enum ReturnSchemaCheck {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The validator's complaints about the JSON `files`; empty when they are valid.
-    static func problems(files: [String]) throws -> String {
+    static func problems(files: [String], schema: String = "return-v1.schema.json") throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/check-json-schema.py").path,
-                             packageRoot.appendingPathComponent("schemas/return-v1.schema.json").path] + files
+                             packageRoot.appendingPathComponent("schemas/" + schema).path] + files
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -51,10 +51,13 @@ struct GoalReader {
             readTrajectory($0, type: periodType, valueType: valueType, baseline: baseline, target: target)
         }
         let assessment = reader.section("self_assessment").map(readAssessment) ?? SelfAssessment()
+        let tolerance = reader.double("tolerance", in: ProgressSettingsReader.tolerance,
+                                      example: ProgressSettingsReader.toleranceExample)
         reader.finish()
         guard let id, let indicatorID, let title, let baseline, let target else { return nil }
         return Goal(id: id, indicatorID: indicatorID, title: title, baseline: baseline, target: target,
-                    trajectory: trajectory ?? .linear, assessment: assessment, location: item.location)
+                    trajectory: trajectory ?? .linear, assessment: assessment, tolerance: tolerance,
+                    location: item.location)
     }
 
     private var errorCount: Int { issues.issues.count(where: { $0.severity == .error }) }

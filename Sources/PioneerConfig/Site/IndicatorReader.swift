@@ -77,6 +77,7 @@ struct IndicatorReader {
         let factor = readFactor(reader, valueType: valueType)
         let description = reader.string("description")
         let factory = readPlugin(reader)
+        let spc = reader.node("spc").flatMap { SPCSettingsReader(periodType: periodType, issues: issues).read($0) }
         let config = reader.node("config")
             ?? ConfigNode(.null, location: item["plugin"]?.location ?? item.location,
                           path: item.path.isEmpty ? "config" : "\(item.path).config")
@@ -102,7 +103,8 @@ struct IndicatorReader {
               errorCount == errorsBefore, let plugin else {
             return (nil, nil, id)
         }
-        let spec = IndicatorSpec(definition: definition, plugin: pluginName, config: config, location: item.location)
+        let spec = IndicatorSpec(definition: definition, plugin: pluginName, config: config, location: item.location,
+                                 spc: spc ?? SPCSettings())
         return (spec, plugin, id)
     }
 

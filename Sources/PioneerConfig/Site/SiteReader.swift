@@ -1,5 +1,6 @@
 // Reads the whole of a site's YAML tree into a Site: identity, populations, feeds,
-// indicators (with their plugins) and goals, collecting every problem on the way.
+// indicators (with their plugins), goals, events and progress settings, collecting every
+// problem on the way.
 import PioneerCore
 import PioneerKit
 
@@ -21,6 +22,8 @@ struct SiteReader {
         let feeds = reader.node("feeds").map { FeedReader(directory: directory, references: references, issues: issues).read($0) } ?? []
         let indicatorItems = reader.list("indicators", required: true)
         let goalItems = reader.list("goals") ?? []
+        let eventItems = reader.list("events") ?? []
+        let progress = reader.node("progress").map { ProgressSettingsReader(issues: issues).read($0) } ?? ProgressSettings()
         reader.finish()
 
         if let items = indicatorItems, items.isEmpty, let node = root["indicators"] {
@@ -34,11 +37,13 @@ struct SiteReader {
             .read(indicatorItems ?? [])
         let goals = GoalReader(declaredIDs: indicators.declaredIDs, declaredTypes: indicators.declaredTypes, issues: issues)
             .read(goalItems)
+        let events = EventReader(declaredIDs: indicators.declaredIDs, issues: issues).read(eventItems)
 
         guard let identity, !issues.hasErrors else { return nil }
         let site = Site(
             id: identity.id, name: identity.name, region: identity.region, wave: identity.wave, focus: identity.focus,
             population: population, feeds: feeds, indicators: indicators.specs, goals: goals,
+            events: events, progress: progress,
             directory: directory, file: file)
         return (site, indicators.plugins)
     }

@@ -1,7 +1,7 @@
 // The version of an indicator's definition: a short hash that changes whenever anything
 // that decides what its values mean changes, so the office never pools unlike values.
 import Crypto
-public import Foundation
+import Foundation
 public import PioneerKit
 
 extension IndicatorDefinition {

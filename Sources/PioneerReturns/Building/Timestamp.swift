@@ -1,6 +1,6 @@
 // The one spelling of an instant in a return: ISO 8601 UTC with milliseconds, as the store's
 // provenance writes it, so a timestamp reads the same in the store, the return and the CSV.
-public import Foundation
+import Foundation
 import PioneerKit
 
 enum Timestamp {

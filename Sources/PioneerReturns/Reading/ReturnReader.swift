@@ -31,6 +31,21 @@ public enum ReturnReader {
 
     /// Reads a JSON return from `data`; `file` names it in errors.
     public static func read(data: Data, file: String) throws(ReturnReadError) -> SiteReturn {
+        // Decoding is tried first: a good return is read once. Only a failure is looked at
+        // again, with pioneer's own parser, for the line and column, the schema version and
+        // the place of a number that does not fit.
+        let failure: any Error
+        do {
+            let siteReturn = try JSONDecoder().decode(SiteReturn.self, from: data)
+            guard siteReturn.schemaVersion == SiteReturn.currentSchemaVersion else {
+                throw unknownVersion(String(siteReturn.schemaVersion), file: file)
+            }
+            return siteReturn
+        } catch let error as ReturnReadError {
+            throw error
+        } catch {
+            failure = error
+        }
         let document: JSONValue
         do {
             document = try JSONValue(parsing: data)
@@ -39,19 +54,21 @@ public enum ReturnReader {
             throw ReturnReadError(.notJSON, file: file, "is not JSON: \(reason)")
         }
         try checkSchemaVersion(document, file: file)
-        do {
-            return try JSONDecoder().decode(SiteReturn.self, from: data)
-        } catch let error as DecodingError {
-            // Foundation reports a number that does not fit a whole-number field without its
-            // place; the parsed document says where it is.
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-               let path = firstNonWholeNumber(in: document, path: "$") {
-                throw ReturnReadError(.invalidValue, file: file, path: path, "\(path): it should be a whole number")
-            }
-            throw readError(error, file: file)
-        } catch {
-            throw ReturnReadError(.invalidValue, file: file, "cannot be read as a return (\(error.localizedDescription))")
+        guard let error = failure as? DecodingError else {
+            throw ReturnReadError(.invalidValue, file: file, "cannot be read as a return (\(failure.localizedDescription))")
         }
+        // Foundation reports a number that does not fit a whole-number field without its
+        // place; the parsed document says where it is.
+        if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+           let path = firstNonWholeNumber(in: document, path: "$") {
+            throw ReturnReadError(.invalidValue, file: file, path: path, "\(path): it should be a whole number")
+        }
+        throw readError(error, file: file)
+    }
+
+    private static func unknownVersion(_ found: String, file: String) -> ReturnReadError {
+        ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
+                        "schemaVersion \(found) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); a newer pioneer may have written it")
     }
 
     private static func checkSchemaVersion(_ document: JSONValue, file: String) throws(ReturnReadError) {
@@ -68,9 +85,7 @@ public enum ReturnReader {
                                   "schemaVersion should be a whole number such as \(SiteReturn.currentSchemaVersion), found \(version.kindDescription)")
         }
         guard number == Double(SiteReturn.currentSchemaVersion) else {
-            let found = number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
-            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
-                                  "schemaVersion \(found) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); a newer pioneer may have written it")
+            throw unknownVersion(number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number), file: file)
         }
     }
 

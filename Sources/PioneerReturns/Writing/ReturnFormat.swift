@@ -6,12 +6,20 @@ public enum ReturnFormat: String, Sendable, Hashable, CaseIterable {
     case json
     /// One row per indicator-period.
     case csv
+    /// A DHIS2 `dataValueSets` payload (``DHIS2DataValueSet``).
+    case dhis2
+    /// IHE ADX XML (``ADXDocument``), checked by schemas/adx/adx.xsd.
+    case adx
 
     /// The file's bytes.
-    public func render(_ siteReturn: SiteReturn) throws(ReturnEncodingError) -> [UInt8] {
+    ///
+    /// - Throws: ``ReturnEncodingError`` (a number JSON cannot hold) or ``ReturnFormatError``.
+    public func render(_ siteReturn: SiteReturn) throws -> [UInt8] {
         switch self {
         case .json: return Array(try ReturnCoding.pretty(siteReturn))
         case .csv: return Array(ReturnCSV.text(siteReturn).utf8)
+        case .dhis2: return try DHIS2DataValueSet(siteReturn).json()
+        case .adx: return Array(try ADXDocument.xml(siteReturn).utf8)
         }
     }
 }

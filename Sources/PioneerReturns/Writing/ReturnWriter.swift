@@ -1,7 +1,7 @@
 // Writing a return file so that it is either all there or not there: the bytes go to a
 // temporary file beside the target, which is synced and then renamed over it. A run killed
 // part way leaves the old file (or none), never half a return.
-public import Foundation
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,7 +27,9 @@ public enum ReturnWriter {
         guard isDirectory.boolValue else {
             throw ReturnWriteError(path: path, reason: "\(folder) is a file, not a folder")
         }
-        let temporary = URL(fileURLWithPath: folder).appendingPathComponent(".\(target.lastPathComponent).partial-\(getpid())").path
+        let prefix = ".\(target.lastPathComponent).partial-"
+        removeAbandoned(prefix: prefix, in: folder)
+        let temporary = URL(fileURLWithPath: folder).appendingPathComponent(prefix + "\(getpid())").path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw ReturnWriteError(path: path, reason: "cannot create a file in \(folder) (\(String(cString: strerror(errno))))")
@@ -45,6 +47,17 @@ public enum ReturnWriter {
         if let failure {
             unlink(temporary)
             throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))")
+        }
+    }
+
+    /// Removes the temporary files of earlier writes to the same target whose process is
+    /// gone: a run killed between creating its temporary file and renaming it leaves one.
+    private static func removeAbandoned(prefix: String, in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(URL(fileURLWithPath: folder).appendingPathComponent(name).path)
         }
     }
 }

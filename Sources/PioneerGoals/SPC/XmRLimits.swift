@@ -1,0 +1,62 @@
+// The centre line and process limits of one phase of an XmR chart, as NHSRplotthedots 0.2.2
+// calculates them (ptd_spc_standard): the mean, and the mean ± 2.66 × the mean moving range,
+// with outlying moving ranges screened out first by default.
+
+/// The mean and limits of one phase.
+struct XmRLimits: Sendable, Hashable {
+    /// 3 / d2 for subgroups of two (d2 = 1.128), rounded as the Making Data Count tools do.
+    static let limitFactor = 2.66
+    /// Nelson's screen: a moving range at or above 3.267 × the mean moving range is left out.
+    static let screeningFactor = 3.267
+    /// Two sigma, written as the package writes it so the products round the same way.
+    static let twoSigmaFactor = 2 * (limitFactor / 3)
+
+    var mean: Double
+    var lower: Double
+    var upper: Double
+    /// Two sigma either side of the mean: points beyond these (but inside the limits) count
+    /// toward "two of three".
+    var nearLower: Double
+    var nearUpper: Double
+
+    /// The limits of `values` (one phase), from its first `fixAfter` points when given.
+    ///
+    /// Where the package's mean moving range is undefined (a phase of one point, or screening
+    /// every moving range when all are zero: the package keeps a range only when it is
+    /// strictly below 3.267 × their mean, and 0 is not below 0) the package gives NaN limits;
+    /// here the mean moving range is 0 instead, so the limits sit on the mean, which is what
+    /// the package gives without screening. docs/spc.md lists this difference.
+    init(_ values: ArraySlice<Double>, fixAfter: Int?, screenOutliers: Bool) {
+        let start = values.startIndex
+        let basis = min(max(fixAfter ?? values.count, 1), values.count)
+        var sum = 0.0
+        for offset in 0..<basis { sum += values[start + offset] }
+        let mean = basis > 0 ? sum / Double(basis) : 0
+
+        var rangeSum = 0.0
+        for offset in 1..<max(basis, 1) {
+            rangeSum += abs(values[start + offset] - values[start + offset - 1])
+        }
+        let rangeCount = basis - 1
+        var meanRange = rangeCount > 0 ? rangeSum / Double(rangeCount) : 0
+        if screenOutliers && rangeCount > 0 {
+            let threshold = Self.screeningFactor * meanRange
+            var keptSum = 0.0
+            var kept = 0
+            for offset in 1..<basis {
+                let range = abs(values[start + offset] - values[start + offset - 1])
+                if range < threshold {
+                    keptSum += range
+                    kept += 1
+                }
+            }
+            meanRange = kept > 0 ? keptSum / Double(kept) : 0
+        }
+
+        self.mean = mean
+        lower = mean - Self.limitFactor * meanRange
+        upper = mean + Self.limitFactor * meanRange
+        nearLower = mean - Self.twoSigmaFactor * meanRange
+        nearUpper = mean + Self.twoSigmaFactor * meanRange
+    }
+}

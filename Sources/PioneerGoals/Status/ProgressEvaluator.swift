@@ -1,0 +1,126 @@
+// Judges a site's goals on their indicators' stored series: status from the latest value's
+// interval against the trajectory, the projection to the target period, the site's own view
+// beside it, and (with `progress`) the SPC chart over the same points.
+public import PioneerCore
+public import PioneerKit
+
+/// Judges goals as at a period, with the site's `progress:` settings.
+///
+/// Pure: series in, judgements out. The CLI reads the store and hands each goal its
+/// indicator's series.
+public struct ProgressEvaluator: Sendable {
+    public let site: Site
+    /// Judge as at this period: periods ending after it are ignored. Nil judges on the newest data.
+    public let asOf: Period?
+
+    public init(site: Site, asOf: Period? = nil) {
+        self.site = site
+        self.asOf = asOf
+    }
+
+    /// Where `goal` stands on `series` (its indicator's stored periods, in any order).
+    public func assess(goal: Goal, series: [SeriesPoint]) -> GoalAssessment {
+        guard let definition = site.indicator(id: goal.indicatorID)?.definition else {
+            return GoalAssessment(goal: goal, status: .noData,
+                                  noDataReason: "the site declares no indicator `\(goal.indicatorID)`")
+        }
+        let window = judged(series, periodType: definition.periodType)
+        let available = window.filter(\.observation.isAvailable)
+        let tolerance = goal.tolerance ?? site.progress.tolerance
+        let band = tolerance * abs(goal.target.value - goal.baseline.value)
+
+        var assessment = GoalAssessment(goal: goal, status: definition.better == .neutral ? nil : .noData)
+        assessment.projection = Projection.leastSquares(
+            available.compactMap { point in point.observation.value.map { (period: point.period, value: $0) } },
+            pointCount: site.progress.projectionPoints, targetPeriod: goal.target.period,
+            target: goal.target.value, better: definition.better, band: band)
+        guard let latest = available.last, let value = latest.observation.value else {
+            // Nothing stored, or every stored period without a value (the last one says why).
+            assessment.noDataReason = window.last?.observation.notAvailable
+                .map { "latest value not available: \($0.description)" } ?? nothingCollected
+            return assessment
+        }
+        assessment.latest = latest
+        assessment.interval = MeasureInterval.interval(for: latest.observation, definition: definition)
+        let expected = trajectoryValue(of: goal, at: latest.period)
+        assessment.expected = expected
+        assessment.gap = expected.map { value - $0 }
+
+        if let reason = noDataReason(window: window, latest: latest) {
+            assessment.noDataReason = reason
+            return assessment
+        }
+        guard definition.better != .neutral else { return assessment }
+        guard let expected else {
+            assessment.noDataReason = "the latest period `\(latest.period.label)` is not of the goal's kind of period"
+            return assessment
+        }
+        let rule = StatusRule(better: definition.better, target: goal.target.value, band: band)
+        let status = rule.status(lower: assessment.interval?.lower ?? value,
+                                 upper: assessment.interval?.upper ?? value, expected: expected)
+        assessment.status = status
+        assessment.agreement = Self.agreement(of: goal.assessment, with: status)
+        return assessment
+    }
+
+    /// The points judged: of the indicator's kind of period, up to `asOf`, in order, without
+    /// trailing periods whose data is not yet due (a period not due is not missing).
+    func judged(_ series: [SeriesPoint], periodType: PeriodType) -> [SeriesPoint] {
+        let limit = lastPeriod(of: periodType)
+        var points = series
+            .filter { point in point.period.type == periodType && limit.map { point.period <= $0 } ?? true }
+            .sorted { $0.period < $1.period }
+        while let last = points.last, last.observation.notAvailable?.reason == .notYetDue {
+            points.removeLast()
+        }
+        return points
+    }
+
+    /// The last period of `type` that has ended by the end of `asOf`: `asOf` itself for an
+    /// indicator of its type; for a quarterly indicator judged as at a month, the last quarter
+    /// complete by that month's end. Nil without `asOf`.
+    func lastPeriod(of type: PeriodType) -> Period? {
+        guard let asOf else { return nil }
+        guard asOf.type != type else { return asOf }
+        let containing = Period(containing: asOf.end, type: type)
+        return containing.end > asOf.end ? containing.previous : containing
+    }
+
+    private var nothingCollected: String {
+        asOf.map { "nothing collected up to \($0.label)" } ?? "nothing collected yet"
+    }
+
+    /// Why the latest value cannot be judged: the newest period holds no value, or the
+    /// latest value is more than `staleAfterPeriods` before the period judged (`asOf`, or the
+    /// newest stored period).
+    private func noDataReason(window: [SeriesPoint], latest: SeriesPoint) -> String? {
+        if let last = window.last, let missing = last.observation.notAvailable {
+            return "latest value not available: \(missing.description)"
+        }
+        let reference = lastPeriod(of: latest.period.type).map { max($0, latest.period) } ?? window.last?.period ?? latest.period
+        let age = latest.period.distance(to: reference)
+        if age > site.progress.staleAfterPeriods {
+            return "latest value is \(age) periods old"
+        }
+        return nil
+    }
+
+    /// The trajectory's value at `period`: the baseline's before the baseline period, the
+    /// target's after the target period (a goal past its date is held to its target), and
+    /// nil for a period of another type.
+    func trajectoryValue(of goal: Goal, at period: Period) -> Double? {
+        guard period.type == goal.baseline.period.type else { return nil }
+        if period < goal.baseline.period { return goal.baseline.value }
+        if period > goal.target.period { return goal.target.value }
+        return goal.expected(at: period)
+    }
+
+    /// The site's own view against the computed status: green (or high confidence) but off
+    /// track is optimistic; red (or low confidence) but on track or achieved is pessimistic.
+    static func agreement(of view: SelfAssessment, with status: GoalStatus?) -> AssessmentAgreement {
+        guard let status, status != .noData, view.rag != nil || view.confidence != nil else { return .notAssessed }
+        if status == .offTrack, view.rag == .green || view.confidence == .high { return .optimistic }
+        if status == .onTrack || status == .achieved, view.rag == .red || view.confidence == .low { return .pessimistic }
+        return .agrees
+    }
+}

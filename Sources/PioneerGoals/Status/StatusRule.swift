@@ -1,0 +1,45 @@
+// The rule that turns an interval, the trajectory and the target into a goal status.
+public import PioneerKit
+
+/// Decides `achieved`, `on track`, `at risk` or `off track` for one latest value.
+///
+/// The interval decides, not the point value: a value above the trajectory whose interval
+/// still reaches below it is `at risk`, because the data cannot tell it from a value on the
+/// wrong side. Without an interval (a mean or amount without n) the point value stands in
+/// for both ends.
+public struct StatusRule: Sendable, Hashable {
+    /// `.higher` or `.lower`; a neutral indicator gets no status and never reaches the rule.
+    public var better: Direction
+    public var target: Double
+    /// How far on the wrong side of the trajectory still counts as `at risk`, in the
+    /// indicator's units: tolerance × |target − baseline|.
+    public var band: Double
+
+    public init(better: Direction, target: Double, band: Double) {
+        self.better = better
+        self.target = target
+        self.band = band
+    }
+
+    /// - achieved: the interval's worse end meets the target (≥ for higher-is-better, ≤ for lower);
+    /// - on track: the worse end meets or beats the trajectory's value;
+    /// - off track: the better end falls short of the trajectory by more than the band;
+    /// - at risk: anything between.
+    public func status(lower: Double, upper: Double, expected: Double) -> GoalStatus {
+        let (worseEnd, betterEnd) = better == .lower ? (upper, lower) : (lower, upper)
+        if meets(worseEnd, target) { return .achieved }
+        if meets(worseEnd, expected) { return .onTrack }
+        if shortfall(of: betterEnd, from: expected) > band { return .offTrack }
+        return .atRisk
+    }
+
+    /// Whether `value` is at `mark` or on its better side.
+    func meets(_ value: Double, _ mark: Double) -> Bool {
+        better == .lower ? value <= mark : value >= mark
+    }
+
+    /// How far `value` sits on the worse side of `mark`; negative when it is on the better side.
+    private func shortfall(of value: Double, from mark: Double) -> Double {
+        better == .lower ? value - mark : mark - value
+    }
+}

@@ -1,0 +1,39 @@
+// The least-squares line through a goal's recent points, carried on to its target period.
+public import PioneerKit
+
+extension Projection {
+    /// The straight line fitted by least squares to the last `pointCount` of `points`
+    /// (period, value), evaluated at `targetPeriod`; nil with fewer than two points.
+    ///
+    /// Periods are placed by their distance from the first, so a gap in the series (a month
+    /// the feed was down) stretches the line as time did, not as the list did.
+    /// `meetsTarget` asks whether the projected value is at the target or on its better
+    /// side; for a neutral indicator, whether it lands within `band` of the target.
+    public static func leastSquares(_ points: [(period: Period, value: Double)], pointCount: Int,
+                                    targetPeriod: Period, target: Double, better: Direction,
+                                    band: Double) -> Projection? {
+        let recent = points.suffix(max(2, pointCount))
+        guard recent.count >= 2, let origin = recent.first?.period, origin.type == targetPeriod.type else { return nil }
+        let xs = recent.map { Double(origin.distance(to: $0.period)) }
+        let ys = recent.map { $0.value }
+        let n = Double(recent.count)
+        let meanX = xs.reduce(0, +) / n
+        let meanY = ys.reduce(0, +) / n
+        var sxx = 0.0
+        var sxy = 0.0
+        for (x, y) in zip(xs, ys) {
+            sxx += (x - meanX) * (x - meanX)
+            sxy += (x - meanX) * (y - meanY)
+        }
+        guard sxx > 0 else { return nil }
+        let slope = sxy / sxx
+        let value = meanY + slope * (Double(origin.distance(to: targetPeriod)) - meanX)
+        let meets: Bool
+        switch better {
+        case .higher: meets = value >= target
+        case .lower: meets = value <= target
+        case .neutral: meets = abs(value - target) <= band
+        }
+        return Projection(value: value, meetsTarget: meets, pointsUsed: recent.count, slopePerPeriod: slope)
+    }
+}

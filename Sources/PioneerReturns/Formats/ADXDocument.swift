@@ -1,0 +1,115 @@
+// The return as IHE Aggregate Data Exchange (ADX) XML, namespace urn:ihe:qrph:adx:2015, for
+// offices whose systems take ADX. The code list is Pioneer's (docs/returns.md) and
+// schemas/adx/adx.xsd checks a document against it.
+import Foundation
+import PioneerKit
+
+/// An ADX document made from a return.
+///
+/// - root `adx`: `exported` is when the return was made; `site`, `reportingPeriod` and
+///   `digest` (of the JSON return) say which return it is.
+/// - one `group` per period with values: `orgUnit` the site id, `period` the start date and
+///   ISO 8601 duration (`2026-04-01/P1M`, `2026-01-01/P3M`, `2025-04-01/P1Y`), `dataSet`
+///   `PIONEER_RETURN`, `complete` false in every group of an incomplete return.
+/// - one `dataValue` per part of a measure: `dataElement` the indicator id, the disaggregation
+///   `PART` (`VALUE`, `NUMERATOR`, `DENOMINATOR`, `SAMPLE_SIZE`), `definitionVersion`, and
+///   the `value` as a plain decimal (ADX's `xs:decimal` has no exponent).
+///
+/// A value not available is left out (ADX requires a number); a suppressed measure keeps
+/// its sample size.
+public enum ADXDocument {
+    public static let namespace = "urn:ihe:qrph:adx:2015"
+    public static let dataSet = "PIONEER_RETURN"
+
+    /// The XML of `siteReturn`.
+    ///
+    /// - Throws: ``ReturnFormatError`` when the return has no value at all: ADX has no way
+    ///   to send an empty return (every group needs a data value).
+    public static func xml(_ siteReturn: SiteReturn) throws(ReturnFormatError) -> String {
+        var groups: [(period: ReturnPeriod, values: [String])] = []
+        var groupIndex: [String: Int] = [:]
+        for indicator in siteReturn.indicators {
+            for measure in indicator.measures {
+                let parts: [(String, Double?)] = [
+                    ("VALUE", measure.value), ("NUMERATOR", measure.numerator), ("DENOMINATOR", measure.denominator),
+                    ("SAMPLE_SIZE", measure.sampleSize.map(Double.init)),
+                ]
+                let values = parts.compactMap { part, number in
+                    number.map {
+                        "    <dataValue dataElement=\"\(escape(indicator.id))\" PART=\"\(part)\" "
+                            + "definitionVersion=\"\(escape(indicator.definitionVersion))\" value=\"\(decimal($0))\"/>"
+                    }
+                }
+                guard !values.isEmpty else { continue }
+                if let index = groupIndex[measure.period.label] {
+                    groups[index].values += values
+                } else {
+                    groupIndex[measure.period.label] = groups.count
+                    groups.append((measure.period, values))
+                }
+            }
+        }
+        guard !groups.isEmpty else {
+            throw ReturnFormatError(format: "adx", "the return of \(siteReturn.site.id) for \(siteReturn.period.label) has no values, and an ADX document needs at least one; every required measure is missing (see --format json)")
+        }
+        var lines = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<adx xmlns=\"\(namespace)\" exported=\"\(escape(siteReturn.generatedAt))\" site=\"\(escape(siteReturn.site.id))\" "
+                + "reportingPeriod=\"\(escape(siteReturn.period.label))\""
+                + (siteReturn.digest.map { " digest=\"\(escape($0.algorithm)):\(escape($0.value))\"" } ?? "") + ">",
+        ]
+        for group in groups.sorted(by: { ($0.period.start, $0.period.end) < ($1.period.start, $1.period.end) }) {
+            guard let period = try? Period(parsing: group.period.label) else {
+                throw ReturnFormatError(format: "adx", "`\(group.period.label)` is not a period pioneer knows")
+            }
+            lines.append("  <group orgUnit=\"\(escape(siteReturn.site.id))\" period=\"\(period.adxLabel)\" dataSet=\"\(dataSet)\" "
+                         + "complete=\"\(siteReturn.complete)\">")
+            lines += group.values
+            lines.append("  </group>")
+        }
+        lines.append("</adx>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `value` as a plain decimal that reads back to the same Double: `0.000000001`, not `1e-09`.
+    public static func decimal(_ value: Double) -> String {
+        let text = ReturnCSV.number(value)
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
+            return text
+        }
+        var mantissa = String(text[..<e])
+        let negative = mantissa.hasPrefix("-")
+        if negative { mantissa.removeFirst() }
+        let pointIndex = mantissa.firstIndex(of: ".").map { mantissa.distance(from: mantissa.startIndex, to: $0) } ?? mantissa.count
+        let digits = mantissa.replacingOccurrences(of: ".", with: "")
+        let point = pointIndex + exponent
+        var result: String
+        if point <= 0 {
+            result = "0." + String(repeating: "0", count: -point) + digits
+        } else if point >= digits.count {
+            result = digits + String(repeating: "0", count: point - digits.count)
+        } else {
+            result = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+        }
+        if result.contains(".") {
+            while result.hasSuffix("0") { result.removeLast() }
+            if result.hasSuffix(".") { result.removeLast() }
+        }
+        return (negative ? "-" : "") + result
+    }
+
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
