@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-spc clean-stores
+.PHONY: demo test build deps validate bench bench-spc bench-aggregate clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -34,6 +34,9 @@ bench: deps
 
 bench-spc: deps
 	scripts/bench-spc.sh
+
+bench-aggregate: deps
+	scripts/bench-aggregate.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

@@ -100,24 +100,12 @@ struct AggregateCommand: AsyncParsableCommand {
             StandardError.write("error: \(error.message)\n")
             throw ExitCode(1)
         }
-        var received: [ReceivedReturn] = []
-        var unreadable: [RejectedReturn] = []
-        for file in files {
-            if file.lowercased().hasSuffix(".xml") {
-                unreadable.append(RejectedReturn(source: file, site: "", period: "",
-                                                 reason: "ADX returns are not read yet; give the site's JSON return (`pioneer return --format json`)"))
-                continue
-            }
-            do {
-                received.append(ReceivedReturn(source: file, content: try ReturnReader.read(file: file)))
-            } catch {
-                unreadable.append(RejectedReturn(source: file, site: "", period: "", reason: error.message))
-            }
-        }
+        let intake = await ReturnIntake.read(files, period: period)
         let aggregator = Aggregator(programme: loaded, period: period, asOf: asOf ?? CalendarDate.today(),
                                     funnelOptions: FunnelOptions(overdispersion: overdispersion))
-        var national = aggregator.aggregate(received)
-        national.rejected = unreadable + national.rejected
+        var national = aggregator.aggregate(intake.received)
+        national.rejected = intake.unreadable + national.rejected
+        national.otherPeriods = intake.otherPeriods + national.otherPeriods
 
         let text: String
         switch format {

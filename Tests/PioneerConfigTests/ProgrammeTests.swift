@@ -65,6 +65,38 @@ struct ProgrammeTests {
         #expect(programme.themes.map(\.name).contains("emergency admissions"))
     }
 
+    /// The fenced blocks of docs/aggregate.md, in order.
+    static func documentedBlocks() throws -> [String] {
+        let text = try String(contentsOf: DocumentationSnippetTests.root.appendingPathComponent("docs/aggregate.md"), encoding: .utf8)
+        var blocks: [String] = []
+        var current: [String]?
+        for line in text.components(separatedBy: "\n") {
+            if line.hasPrefix("```") {
+                if let lines = current { blocks.append(lines.joined(separator: "\n")) }
+                current = current == nil ? [] : nil
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+
+    @Test func theProgrammeInTheDocumentationIsTheExampleOneAndLoads() throws {
+        let blocks = try Self.documentedBlocks()
+        let documented = try #require(blocks.first { $0.hasPrefix("programme:\n  id: integrated-care-pioneers") })
+        let example = try ProgrammeLoader.load(file: DocumentationSnippetTests.root.appendingPathComponent(Self.file).path)
+        var shown = try ProgrammeLoader.load(text: documented, file: Self.file)
+        shown.file = example.file
+        #expect(shown == example)
+    }
+
+    @Test func theBrokenProgrammeInTheDocumentationGivesTheErrorsItShows() throws {
+        let blocks = try Self.documentedBlocks()
+        let index = try #require(blocks.firstIndex { $0.hasPrefix("programme:\n  id: pioneers") })
+        let messages = blocks[index + 1].components(separatedBy: "\n").filter { !$0.isEmpty }
+        #expect(Self.problems(blocks[index]) == messages)
+    }
+
     @Test func aDeadlineInMonthsEndsOnTheLastDayOfTheMonthAfter() {
         let deadlines = ReturnDeadlines(soft: DueLag(count: 1, unit: .months), hard: DueLag(count: 2, unit: .months))
         #expect(deadlines.softDeadline(of: .month(2026, 1)) == CalendarDate(year: 2026, month: 2, day: 28))

@@ -1,0 +1,82 @@
+// Reading a folder of returns for one period: every file's header is read (on every
+// processor) to learn its period, and only the returns for the period asked are decoded
+// in full and kept; the rest are set aside by name. A programme office's folder holds
+// years of returns, and decoding them all would cost seconds and hundreds of megabytes.
+import Foundation
+import PioneerAggregate
+import PioneerKit
+import PioneerReturns
+
+/// The returns read from files for one period.
+struct ReturnIntake {
+    /// Returns for the period, decoded in full, in the order of the files.
+    var received: [ReceivedReturn] = []
+    /// Returns for other periods: read as far as their period, not checked further.
+    var otherPeriods: [RejectedReturn] = []
+    /// Files that could not be read as a return, with the reader's reason.
+    var unreadable: [RejectedReturn] = []
+
+    /// The part of a return that says whose it is and for when; decoding only this skips the rest.
+    private struct Header: Decodable {
+        struct Site: Decodable { var id: String }
+        struct Period: Decodable { var label: String }
+        var site: Site
+        var period: Period
+    }
+
+    private enum Outcome: Sendable {
+        case received(ReceivedReturn)
+        case otherPeriod(RejectedReturn)
+        case unreadable(RejectedReturn)
+    }
+
+    static func read(_ files: [String], period: Period) async -> ReturnIntake {
+        let width = max(2, ProcessInfo.processInfo.activeProcessorCount)
+        var outcomes = [Outcome?](repeating: nil, count: files.count)
+        await withTaskGroup(of: (Int, Outcome).self) { group in
+            var next = 0
+            func start() {
+                guard next < files.count else { return }
+                let index = next
+                next += 1
+                group.addTask { (index, read(files[index], label: period.label)) }
+            }
+            for _ in 0..<width { start() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                start()
+            }
+        }
+        var intake = ReturnIntake()
+        for outcome in outcomes {
+            switch outcome {
+            case .received(let item): intake.received.append(item)
+            case .otherPeriod(let item): intake.otherPeriods.append(item)
+            case .unreadable(let item): intake.unreadable.append(item)
+            case nil: break
+            }
+        }
+        return intake
+    }
+
+    private static func read(_ file: String, label: String) -> Outcome {
+        if file.lowercased().hasSuffix(".xml") {
+            return .unreadable(RejectedReturn(source: file, site: "", period: "",
+                                              reason: "ADX returns are not read yet; give the site's JSON return (`pioneer return --format json`)"))
+        }
+        // A file that is not a plain return (no header, a folder, unreadable) goes to the
+        // full reader, whose message says what is wrong with it.
+        do {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: file)) else {
+                return .received(ReceivedReturn(source: file, content: try ReturnReader.read(file: file)))
+            }
+            if let header = try? JSONDecoder().decode(Header.self, from: data), header.period.label != label {
+                return .otherPeriod(RejectedReturn(source: file, site: header.site.id, period: header.period.label,
+                                                   reason: "for \(header.period.label), not \(label)"))
+            }
+            return .received(ReceivedReturn(source: file, content: try ReturnReader.read(data: data, file: file)))
+        } catch {
+            return .unreadable(RejectedReturn(source: file, site: "", period: "", reason: error.message))
+        }
+    }
+}
