@@ -12,7 +12,7 @@ struct Pioneer: AsyncParsableCommand {
         arguments use every site under ./sites when none are given.
 
         Exit status: 0 success, 1 invalid configuration or input, 2 usage error, \
-        3 some feeds or indicators failed (collect), \
+        3 some feeds or indicators failed (collect) or some returns were left out (aggregate), \
         4 a goal at or beyond --fail-on (progress), 130 interrupted by Ctrl-C or SIGTERM (collect).
         """,
         version: "0.1.0",
