@@ -59,6 +59,18 @@ struct ProgressEndToEndTests {
             #expect(table.stdout.contains("goal"), "\(table.stdout)")
             #expect(table.stdout.contains("site says"))
             #expect(!table.stdout.contains("\u{1B}["), "no colour codes when stdout is not a terminal")
+            // On a terminal (util-linux's `script` gives the command one): colour, unless NO_COLOR.
+            let binary = try #require(PioneerBinary.url()).path
+            let command = "\(binary) progress \(Self.sites)/torbay --store-dir \(stores)"
+            var environment = ProcessInfo.processInfo.environment
+            environment["NO_COLOR"] = nil
+            environment["TERM"] = "xterm"
+            let coloured = try await Self.onTerminal(command, environment: environment)
+            #expect(coloured.contains("\u{1B}["), "no colour on a terminal:\n\(coloured)")
+            environment["NO_COLOR"] = "1"
+            let plain = try await Self.onTerminal(command, environment: environment)
+            #expect(plain.contains("Torbay and South Devon (torbay)"), "\(plain)")
+            #expect(!plain.contains("\u{1B}["), "colour despite NO_COLOR:\n\(plain)")
             #expect(table.stdout.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }), "no sparkline")
 
             // CSV: a header and one row per goal.
@@ -99,6 +111,24 @@ struct ProgressEndToEndTests {
             let anyOffTrack = goals.values.contains { $0["status"] as? String == "off track" }
             let failOn = try await PioneerBinary.run(["progress", "--root", Self.sites, "--store-dir", stores, "--fail-on", "off-track"])
             #expect(failOn.status == (anyOffTrack ? 4 : 0), "\(failOn.stderr)")
+        }
+    }
+
+    /// Runs a shell command with a pseudo-terminal as its stdout, through util-linux's
+    /// `script`, and returns what it wrote.
+    static func onTerminal(_ command: String, environment: [String: String]) async throws -> String {
+        try await withTemporaryFolder(prefix: "pioneer-tty") { folder in
+            let log = folder.appendingPathComponent("typescript")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", command, log.path]
+            process.environment = environment
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "`\(command)` on a terminal exited \(process.terminationStatus)")
+            return try String(contentsOf: log, encoding: .utf8)
         }
     }
 
