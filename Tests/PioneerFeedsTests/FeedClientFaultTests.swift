@@ -118,7 +118,7 @@ struct FeedClientFaultTests {
             let fetched = try #require(result?.success)
             #expect(fetched.attempts == 2)
             #expect(elapsed >= 0.95)
-            #expect(elapsed < 3)
+            #expect(elapsed < 5)
         }
     }
 
@@ -132,7 +132,8 @@ struct FeedClientFaultTests {
             let elapsed = await measure { result = await fetch(feed, "/busy") }
             let error = try #require(result?.failure)
             #expect(error.description.hasSuffix("failed: HTTP 429 Too Many Requests after 2 attempts"))
-            #expect(elapsed < 2)
+            // Capped at 0.2 s instead of the 60 asked: well under 10 s even on a loaded machine.
+            #expect(elapsed < 10)
         }
     }
 
