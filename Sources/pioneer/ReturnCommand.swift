@@ -24,7 +24,8 @@ struct ReturnCommand: ParsableCommand {
         incomplete. The file is written whole or not at all; without --output it goes to stdout.
 
         Formats: json (Pioneer's own, with a JSON Schema), csv (one row per \
-        indicator-period), dhis2 (a DHIS2 dataValueSets payload), adx (IHE ADX XML).
+        indicator-period), dhis2 (a DHIS2 dataValueSets payload), adx (IHE ADX XML), \
+        fhir (a FHIR R4 Bundle of summary MeasureReports).
 
         Examples:
           pioneer return sites/torbay --period 2026Q1 --output torbay-2026Q1.json
@@ -45,7 +46,7 @@ struct ReturnCommand: ParsableCommand {
     var period: Period
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case json, csv, dhis2, adx
+        case json, csv, dhis2, adx, fhir
 
         var returnFormat: ReturnFormat {
             switch self {
@@ -53,11 +54,12 @@ struct ReturnCommand: ParsableCommand {
             case .csv: .csv
             case .dhis2: .dhis2
             case .adx: .adx
+            case .fhir: .fhir
             }
         }
     }
 
-    @Option(help: "Output format: json, csv, dhis2 (a DHIS2 dataValueSets payload) or adx (IHE ADX XML).")
+    @Option(help: "Output format: json, csv, dhis2 (a DHIS2 dataValueSets payload), adx (IHE ADX XML) or fhir (a FHIR R4 Bundle of MeasureReports).")
     var format: Format = .json
 
     @Option(help: ArgumentHelp("Write the return to this file (atomically) instead of stdout.", valueName: "file"))

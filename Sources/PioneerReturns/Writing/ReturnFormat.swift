@@ -10,6 +10,8 @@ public enum ReturnFormat: String, Sendable, Hashable, CaseIterable {
     case dhis2
     /// IHE ADX XML (``ADXDocument``), checked by schemas/adx/adx.xsd.
     case adx
+    /// A FHIR R4 Bundle of summary MeasureReports (``FHIRMeasureReportBundle``).
+    case fhir
 
     /// The file's bytes.
     ///
@@ -20,6 +22,7 @@ public enum ReturnFormat: String, Sendable, Hashable, CaseIterable {
         case .csv: return Array(ReturnCSV.text(siteReturn).utf8)
         case .dhis2: return try DHIS2DataValueSet(siteReturn).json()
         case .adx: return Array(try ADXDocument.xml(siteReturn).utf8)
+        case .fhir: return try FHIRMeasureReportBundle.json(siteReturn)
         }
     }
 }
