@@ -178,11 +178,14 @@ struct ChartDrawing {
 
     /// Centre line and process limits, one set per phase, following the points (flat unless fixed limits change).
     private func phaseLines(plotted: [Plotted], frame: Frame) -> String {
-        let phases = Dictionary(grouping: plotted.filter { $0.spc != nil && frame.contains($0.period) }) { $0.spc!.phase }
+        var phases: [Int: [Plotted]] = [:]
+        for point in plotted where frame.contains(point.period) {
+            if let spc = point.spc { phases[spc.phase, default: []].append(point) }
+        }
         guard !phases.isEmpty else { return "" }
         var out = "<g class=\"limits\" fill=\"none\">\n"
-        for phase in phases.keys.sorted() {
-            let points = phases[phase]!.sorted { $0.period < $1.period }
+        for (phase, members) in phases.sorted(by: { $0.key < $1.key }) {
+            let points = members.sorted { $0.period < $1.period }
             out += line(points, frame: frame, value: \.upperLimit, attributes: "class=\"limit upper\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.limits)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
             out += line(points, frame: frame, value: \.lowerLimit, attributes: "class=\"limit lower\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.limits)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
             out += line(points, frame: frame, value: \.mean, attributes: "class=\"centre\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.meanLine)\" stroke-width=\"1.2\"")
@@ -195,7 +198,8 @@ struct ChartDrawing {
         let half = frame.step / 2
         var coordinates: [(Double, Double)] = []
         for (offset, point) in points.enumerated() {
-            let x = frame.x(point.period), y = frame.y(point.spc![keyPath: value])
+            guard let spc = point.spc else { continue }
+            let x = frame.x(point.period), y = frame.y(spc[keyPath: value])
             if offset == 0 { coordinates.append((x - half, y)) }
             coordinates.append((x, y))
             if offset == points.count - 1 { coordinates.append((x + half, y)) }

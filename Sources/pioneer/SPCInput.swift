@@ -219,7 +219,8 @@ struct SPCInputReader {
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: end - start + 1) { buffer in
             for offset in 0..<(end - start) { buffer[offset] = CChar(bitPattern: field[start + offset]) }
             buffer[end - start] = 0
-            return strtod(buffer.baseAddress!, nil)
+            guard let base = buffer.baseAddress else { return .nan }
+            return strtod(base, nil)
         }
     }
 

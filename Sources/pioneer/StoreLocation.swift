@@ -31,8 +31,8 @@ struct StoreLocation: ParsableArguments {
     func existingPath(siteID: String, siteDirectory: String, argument: String, holds: String) throws(StoreLocationError) -> String {
         let path = path(siteID: siteID, siteDirectory: siteDirectory)
         guard FileManager.default.fileExists(atPath: path) else {
-            if storeDir != nil {
-                throw StoreLocationError(description: "measure store \(path): no \(holds) for site `\(siteID)` in --store-dir \(storeDir!) (the file does not exist); `pioneer demo --store-dir \(storeDir!)` or `pioneer collect \(argument) --store \(path) --period …` writes it")
+            if let storeDir {
+                throw StoreLocationError(description: "measure store \(path): no \(holds) for site `\(siteID)` in --store-dir \(storeDir) (the file does not exist); `pioneer demo --store-dir \(storeDir)` or `pioneer collect \(argument) --store \(path) --period …` writes it")
             }
             throw StoreLocationError(description: "measure store \(path): no \(holds) yet (the file does not exist); run `pioneer collect \(argument) --period …` first")
         }

@@ -89,6 +89,10 @@ struct ProgressEndToEndTests {
             #expect(points.count >= 24)
             #expect(points.allSatisfy { $0["period"] is String })
             #expect(points.contains { $0["point_type"] as? String != nil })
+            let unknown = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
+                                                      "--indicator", "emergency-admissions-66"])
+            #expect(unknown.status == 2)
+            #expect(unknown.stderr.contains("--indicator: the site has no indicator `emergency-admissions-66` (did you mean `emergency-admissions-65`?)"), "\(unknown.stderr)")
             let seriesTable = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
                                                         "--indicator", "emergency-admissions-65"])
             #expect(seriesTable.stdout.contains("lower limit"))

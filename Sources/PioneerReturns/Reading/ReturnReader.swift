@@ -131,8 +131,8 @@ public enum ReturnReader {
             }
             return nil
         case .object(let members):
-            for name in members.keys.sorted() {
-                if let found = firstNonWholeNumber(in: members[name]!, path: "\(path).\(name)", key: name) { return found }
+            for (name, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let found = firstNonWholeNumber(in: member, path: "\(path).\(name)", key: name) { return found }
             }
             return nil
         case .null, .bool, .string:
