@@ -37,7 +37,8 @@ public struct Aggregator: Sendable {
             indicators: indicators(accepted.map(\.content)),
             themes: themes(accepted.map(\.content)),
             confidenceGaps: confidenceGaps(accepted.map(\.content)),
-            funnelOptions: funnelOptions)
+            funnelOptions: funnelOptions,
+            goalsNotCarried: Self.goalsNotCarried(accepted))
     }
 
     // MARK: Checking each return
@@ -63,7 +64,7 @@ public struct Aggregator: Sendable {
                 reject("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer")
                 continue
             }
-            if let problem = Self.digestProblem(content) {
+            if let problem = Self.integrityProblem(item) {
                 reject(problem)
                 continue
             }
@@ -107,7 +108,7 @@ public struct Aggregator: Sendable {
         for item in candidates {
             let site = item.content.site.id
             if let kept = latest[site] {
-                let (newer, older) = item.content.generatedAt > kept.content.generatedAt ? (item, kept) : (kept, item)
+                let (newer, older) = Self.isNewer(item, than: kept) ? (item, kept) : (kept, item)
                 latest[site] = newer
                 screening.rejected.append(RejectedReturn(
                     source: older.source, site: site, period: older.content.period.label,
