@@ -72,7 +72,8 @@ public enum ADXReader {
             throw error
         }
         guard parsed else {
-            throw ADXReadError(.notWellFormed, file: file, line: max(1, position.line), column: max(1, position.column),
+            let at = builder.errorPosition ?? position
+            throw ADXReadError(.notWellFormed, file: file, line: max(1, at.line), column: max(1, at.column),
                                "is not well-formed XML: \(describe(parserError))")
         }
         return try builder.result()
@@ -148,24 +149,21 @@ public enum ADXReader {
         return (line, column)
     }
 
-    /// libxml2's complaint in words.
+    /// libxml2's complaint in words, by its error number (libxml2's `xmlParserErrors`).
     private static func describe(_ error: (any Error)?) -> String {
         guard let error = error as NSError? else { return "the parser stopped" }
-        switch XMLParser.ErrorCode(rawValue: error.code) {
-        case .prematureDocumentEndError?: return "the document ends before its root element is closed"
-        case .emptyDocumentError?: return "there is no root element"
-        case .tagNameMismatchError?: return "an end tag does not match its start tag"
-        case .ltRequiredError?, .gtRequiredError?: return "a tag is not closed with `>`"
-        case .attributeNotStartedError?, .attributeNotFinishedError?:
-            return "an attribute's value is not quoted or not finished"
-        case .attributeRedefinedError?: return "an attribute is given twice in one tag"
-        case .lessThanSymbolInAttributeError?: return "an attribute's value holds `<`; write it `&lt;`"
-        case .entityRefAtEOFError?, .entityRefLoopError?, .entityReferenceMissingSemiError?, .undeclaredEntityError?,
-             .entityNotStartedError?, .entityNotFinishedError?:
-            return "an `&` is not a known entity such as `&amp;`"
-        case .namespaceDeclarationError?: return "a namespace prefix is not declared"
-        case .extraContentError?: return "there is content after the root element"
-        case .documentStartError?, .notWellBalancedError?: return "the elements are not properly nested"
+        switch error.code {
+        case 4: return "there is no root element"
+        case 5: return "there is content after the root element"
+        case 9: return "it holds a character XML does not allow"
+        case 23, 26, 27, 68: return "an `&` does not start a known entity such as `&amp;`"
+        case 38: return "an attribute's value holds `<`; write it `&lt;`"
+        case 39, 40, 41: return "an attribute's value is not quoted or not finished"
+        case 42: return "an attribute is given twice in one tag"
+        case 73: return "a tag is not closed with `>`"
+        case 76: return "an end tag does not match its start tag"
+        case 77: return "the document ends before its root element is closed"
+        case 201: return "a namespace prefix is not declared"
         default: return "libxml2 error \(error.code)"
         }
     }
@@ -252,6 +250,13 @@ private final class ADXDocumentBuilder: NSObject, XMLParserDelegate {
             current = nil
         }
         depth -= 1
+    }
+
+    /// Where libxml2 found the first error: after parsing the parser is at the end of the input.
+    var errorPosition: (line: Int, column: Int)?
+
+    func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
+        if errorPosition == nil { errorPosition = (parser.lineNumber, parser.columnNumber) }
     }
 
     // A document that got past the DOCTYPE check cannot declare entities; these stop any that do.
