@@ -114,7 +114,7 @@ struct HistoryTests {
         let referrals = try #require(history.series(of: "referrals"))
         #expect(referrals.periodType == "quarter")
         #expect(referrals.points.map(\.period) == ["2025Q4", "2026Q1"])
-        #expect(referrals.points.map(\.value) == [1000, 1000])
+        #expect(referrals.points.map(\.value) == [300 + 1200, 300 + 1200], "a total: a's 300 and b's 1,200 people")
         let plans = try #require(history.series(of: "care-plans"))
         #expect(plans.periodType == "month")
         #expect(plans.points.map(\.period) == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"])
