@@ -32,7 +32,7 @@ extension ReportEndToEndTests {
             let lift = offset >= 8 ? 0.006 * Double(offset - 7) : 0
             var received: [ReceivedReturn] = []
             for (site, size, share, population) in sites {
-                // Northumbria's March return is late; Leeds never returns.
+                // Northumbria's March return is late; Leeds has not returned yet.
                 let made = site == "northumbria" && month == months[14] ? "2026-04-19" : "2026-04-10"
                 var content = try AggregateEndToEndTests.siteReturn(site, plans: (((share + wiggle + lift) * size).rounded(), size),
                                                                    admissions: (population * 0.0035 + Double(offset), population), made: made,
@@ -84,7 +84,7 @@ extension ReportEndToEndTests {
             for table in ["completeness-grid", "rejected", "overview", "sites", "themes", "gaps"] {
                 #expect(visit.dom.contains("<table class=\"\(table)\""), "no \(table) table in the DOM")
             }
-            #expect(visit.dom.contains("data-site=\"leeds\" data-status=\"missing\""))
+            #expect(visit.dom.contains("data-site=\"leeds\" data-status=\"awaited\""), "Leeds has until the hard deadline of 2026-04-30")
             #expect(visit.dom.contains("returns/torbay-2026-03-edited.json"))
             let size = ReportChromium.pngSize(visit.screenshotBytes)
             #expect(size?.width == 1240 && size?.height == 1754, "the screenshot \(visit.screenshot.path) is not a 1240×1754 PNG")

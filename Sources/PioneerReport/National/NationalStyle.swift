@@ -5,9 +5,9 @@ enum NationalStyle {
     static let css = """
     body.national { max-width: 260mm; }
     nav.contents ul { margin: 1mm 0; padding-left: 5mm; }
-    nav.contents > ul { columns: 2; }
     caption { text-align: left; color: #4c6272; font-size: 9pt; padding-bottom: 1mm; }
-    td.number { text-align: right; font-variant-numeric: tabular-nums; }
+    td.number { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    table.rejected td:nth-child(3) { white-space: nowrap; }
     td.status-cell { text-align: center; }
     .chip { display: inline-block; padding: 0.3mm 2mm; border-radius: 2mm; font-weight: bold; font-size: 9pt; border: 1.5px solid #768692; }
     .chip.status-on-time { background: #007f3b; border-color: #007f3b; color: #ffffff; }
