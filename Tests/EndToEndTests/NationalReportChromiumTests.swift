@@ -65,7 +65,8 @@ extension ReportEndToEndTests {
         try await withTemporaryFolder(prefix: "pioneer-national-chromium") { folder in
             let page = folder.appendingPathComponent("national.html")
             try Data(NationalReport(national: national, history: history, generated: "a test run").html().utf8).write(to: page)
-            let visit = try await ReportChromium.visit(page, screenshot: "national-report.png")
+            // A longer page than the site report's: room for a machine busy with other builds.
+            let visit = try await ReportChromium.visit(page, screenshot: "national-report.png", timeout: 150)
             #expect(visit.consoleMessages.isEmpty, "the browser's console reported:\n\(visit.consoleMessages.joined(separator: "\n"))")
             #expect(!visit.dom.contains("<script"), "the report needs no script")
             let funnels = visit.dom.components(separatedBy: "<svg class=\"funnel-plot\"").dropFirst().map { $0.components(separatedBy: "</svg>")[0] }
