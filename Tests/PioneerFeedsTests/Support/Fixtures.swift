@@ -4,8 +4,9 @@ import PioneerCore
 import PioneerKit
 @testable import PioneerFeeds
 
-/// A feed with test-sized timeouts and backoff; override what a test is about.
-func testFeed(_ baseURL: String, auth: FeedAuth = .none, connectTimeout: Double = 1, timeout: Double = 2, retries: Int = 0,
+/// A feed with timeouts generous enough that a loaded machine never trips them (the tests
+/// about timeouts set their own) and test-sized backoff; override what a test is about.
+func testFeed(_ baseURL: String, auth: FeedAuth = .none, connectTimeout: Double = 10, timeout: Double = 20, retries: Int = 0,
               backoff: Double = 0.01, maxBackoff: Double = 5, maxBody: Int = 1 << 20, maxRedirects: Int = 5,
               headers: [String: String] = [:]) -> FeedDefinition {
     FeedDefinition(
