@@ -152,6 +152,17 @@ let package = Package(
             dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns"],
             swiftSettings: swiftSettings
         ),
+        // The national intake: submissions checked against the programme and stored with their
+        // summary in one transaction, versions and tokens. No HTTP: PioneerServer stands on it.
+        .target(
+            name: "PioneerIntake",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerDemo",
             dependencies: [
@@ -175,7 +186,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -244,6 +255,14 @@ let package = Package(
         .testTarget(
             name: "PioneerAggregateTests",
             dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerIntakeTests",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
