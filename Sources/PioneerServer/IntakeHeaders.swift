@@ -1,4 +1,5 @@
 // Header names the intake server uses that HTTPTypes has no constant for.
+import HTTPTypes
 import Hummingbird
 
 extension HTTPField.Name {

@@ -6,13 +6,14 @@ import Prometheus
 
 /// Submissions by outcome, request latency, store errors.
 public final class IntakeMetrics: Sendable {
-    public let registry: PrometheusCollectorRegistry
+    let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
 
     /// The outcomes a submission can have, as the `outcome` label spells them.
     static let outcomes = ["created", "duplicate", "malformed", "forbidden", "unprocessable"]
 
-    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+    public init() {
+        let registry = PrometheusCollectorRegistry()
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         // Loopback answers take a few milliseconds: finer buckets at the low end than the default.

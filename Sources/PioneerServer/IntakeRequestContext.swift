@@ -5,14 +5,14 @@ import Logging
 import PioneerIntake
 
 /// The request context of every intake route.
-public struct IntakeRequestContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
+struct IntakeRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
     /// The request's id: the caller's X-Request-Id when usable, else a new one.
-    public var requestID: String
+    var requestID: String
     /// The token's owner, set by ``AuthenticationMiddleware``; nil on the open routes.
-    public var caller: Caller?
+    var caller: Caller?
 
-    public init(source: ApplicationRequestContextSource) {
+    init(source: ApplicationRequestContextSource) {
         self.coreContext = CoreRequestContextStorage(source: source)
         self.requestID = ""
         self.caller = nil

@@ -1,13 +1,14 @@
 // The national intake service over HTTP: a Hummingbird application whose routes are
 // openapi/intake.yaml's, over an IntakeService. `pioneer serve` runs it until SIGTERM or
 // SIGINT; the tests start it on a free port in-process.
-import Foundation
+public import Foundation
 import Hummingbird
 import NIOCore
 public import Logging
 public import PioneerCore
 public import PioneerIntake
 import ServiceLifecycle
+import UnixSignals
 
 /// The intake server.
 ///
@@ -64,7 +65,8 @@ public struct IntakeServer: Sendable {
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let requestedPort = configuration.port
         let timeout = configuration.requestTimeout.components
-        let idle = TimeAmount.nanoseconds(timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000)
+        // Longer than the request timeout, so a slow body meets the 408 (which says why) before the connection is dropped.
+        let idle = TimeAmount.nanoseconds(2 * (timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000) + 1_000_000_000)
         return Application(
             router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: idle)),

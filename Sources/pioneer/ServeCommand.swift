@@ -7,6 +7,7 @@ import Logging
 import PioneerConfig
 import PioneerCore
 import PioneerIntake
+import PioneerKit
 import PioneerServer
 
 struct ServeCommand: AsyncParsableCommand {
@@ -39,7 +40,7 @@ struct ServeCommand: AsyncParsableCommand {
         Exit status: 0 stopped by SIGTERM or SIGINT, 1 invalid programme file, unusable \
         database or address, 2 usage error.
         """,
-        subcommands: []
+        subcommands: [ServeTokenCommand.self]
     )
 
     @Option(help: ArgumentHelp("The address to listen on.", valueName: "address"))

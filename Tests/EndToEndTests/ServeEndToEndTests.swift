@@ -65,7 +65,7 @@ struct ServeEndToEndTests {
         }
     }
 
-    @Test func SIGTERMDuringABurstLetsEveryAnsweredSubmissionStandAndExitsCleanly() async throws {
+    @Test func sigtermDuringABurstLetsEveryAnsweredSubmissionStandAndExitsCleanly() async throws {
         try await withOffice { folder, database, tokens in
             let token = try #require(tokens["torbay"])
             let server = try await ServeProcess(database: database, in: folder)

@@ -10,7 +10,8 @@ import Testing
 import Glibc
 #endif
 
-final class ServeProcess {
+// @unchecked: every stored property is a constant; the Process is only signalled and read.
+final class ServeProcess: @unchecked Sendable {
     let process: Process
     let baseURL: String
     let port: Int

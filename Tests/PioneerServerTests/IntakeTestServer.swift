@@ -141,3 +141,24 @@ extension IntakeTestServer {
         var submissions: [SubmissionRecord]
     }
 }
+
+extension IntakeTestServer {
+    /// One request over a bare connection, for answers URLSession would act on rather than
+    /// show (a 401 with a Basic challenge, which it would try to answer).
+    func sendRaw(_ method: String, _ path: String) async throws -> HTTPAnswer {
+        let port = try #require(Int(baseURL.split(separator: ":").last ?? ""))
+        let connection = try RawHTTPConnection(port: port)
+        defer { connection.close() }
+        try connection.send("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        let text = await connection.readResponse(timeout: .seconds(20))
+        let parts = text.components(separatedBy: "\r\n\r\n")
+        let head = parts.first?.components(separatedBy: "\r\n") ?? []
+        let status = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return HTTPAnswer(status: status, headers: headers, body: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))
+    }
+}

@@ -94,10 +94,10 @@ struct OpenAPIDocumentTests {
             let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
             let slow = try RawHTTPConnection(port: port)
             try slow.send("POST /v1/returns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(torbay)\r\nContent-Type: application/json\r\nContent-Length: 100\r\nX-Request-Id: slow\r\n\r\n{")
-            let slowAnswer = try slow.readResponse(timeout: .seconds(10))
+            let slowAnswer = await slow.readResponse(timeout: .seconds(10))
             slow.close()
             let slowStatus = Int(slowAnswer.split(separator: " ").dropFirst().first ?? "") ?? 0
-            see("POST /v1/returns", HTTPAnswer(status: slowStatus, headers: slowAnswer.contains("x-request-id: slow") ? ["X-Request-Id": "slow"] : [:], body: Data()))  // 408
+            see("POST /v1/returns", HTTPAnswer(status: slowStatus, headers: slowAnswer.lowercased().contains("x-request-id: slow") ? ["X-Request-Id": "slow"] : [:], body: Data()))  // 408
 
             // GET /v1/returns
             see("GET /v1/returns", try await server.send("GET", "/v1/returns", token: torbay))                       // 200
@@ -116,7 +116,7 @@ struct OpenAPIDocumentTests {
             for route in ["/v1/status", "/v1/aggregate", "/"] {
                 see("GET \(route)", try await server.send("GET", route, token: office))                              // 200
                 see("GET \(route)", try await server.send("GET", "\(route)?period=never", token: office))           // 400
-                see("GET \(route)", try await server.send("GET", route))                                             // 401
+                see("GET \(route)", try await server.sendRaw("GET", route))                                                // 401
                 if route != "/v1/status" {
                     see("GET \(route)", try await server.send("GET", route, token: torbay))                          // 403
                 }

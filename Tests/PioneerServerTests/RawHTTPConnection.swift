@@ -5,7 +5,8 @@ import Foundation
 import Glibc
 #endif
 
-final class RawHTTPConnection {
+// @unchecked: the descriptor is a constant; one test uses a connection at a time.
+final class RawHTTPConnection: @unchecked Sendable {
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
@@ -44,8 +45,18 @@ final class RawHTTPConnection {
     }
 
     /// Everything the server sends until it closes the connection or a whole response (by
-    /// Content-Length) has arrived, waiting at most `timeout`.
-    func readResponse(timeout: Duration) throws -> String {
+    /// Content-Length) has arrived, waiting at most `timeout`. The wait blocks a thread, so it
+    /// runs on a dispatch queue: blocking the few cooperative threads would stall the server
+    /// under test, which runs on them too.
+    func readResponse(timeout: Duration) async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.blockingRead(timeout: timeout))
+            }
+        }
+    }
+
+    private func blockingRead(timeout: Duration) -> String {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 65_536)

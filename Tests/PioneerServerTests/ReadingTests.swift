@@ -112,7 +112,7 @@ struct ReadingTests {
         try await IntakeTestServer.with { server in
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay")).status == 201)
 
-            let asked = try await server.send("GET", "/")
+            let asked = try await server.sendRaw("GET", "/")
             #expect(asked.status == 401)
             #expect(asked.header("WWW-Authenticate") == #"Basic realm="pioneer", charset="UTF-8""#)
 

@@ -105,7 +105,7 @@ struct DashboardPage {
         }
         var rows = ""
         for indicator in national.indicators {
-            let pooled = indicator.pooled.map { String(format: "%.\(indicator.decimals)f", $0.value * (indicator.valueType == "proportion" ? 100 : 1)) }
+            let pooled = indicator.pooled?.value.map { String(format: "%.\(indicator.decimals)f", $0 * (indicator.valueType == "proportion" ? 100 : 1)) }
             rows += "<tr><th scope=\"row\">\(e(indicator.name))</th><td class=\"number\">\(e(pooled ?? "–"))</td><td>\(e(indicator.unit))</td><td>\(e(indicator.notPooled ?? ""))</td></tr>\n"
         }
         return """

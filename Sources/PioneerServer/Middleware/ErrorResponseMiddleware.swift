@@ -18,14 +18,21 @@ struct ErrorResponseMiddleware: RouterMiddleware {
         } catch let error as IntakeHTTPError {
             return Self.response(error, requestID: context.requestID)
         } catch let error as IntakeStoreError {
-            metrics.storeError()
-            context.logger.error("the store failed", metadata: ["error": .string(error.description)])
-            var headers = HTTPFields()
-            headers[.retryAfter] = "1"
-            return Self.response(IntakeHTTPError(status: .serviceUnavailable,
-                                                 message: "the server cannot use its database just now; try again shortly",
-                                                 headers: headers),
-                                 requestID: context.requestID)
+            switch error.kind {
+            case .notFound:
+                return Self.response(IntakeHTTPError(status: .notFound, message: error.message), requestID: context.requestID)
+            case .invalidArgument:
+                return Self.response(IntakeHTTPError.badRequest(error.message), requestID: context.requestID)
+            default:
+                metrics.storeError()
+                context.logger.error("the store failed", metadata: ["error": .string(error.description)])
+                var headers = HTTPFields()
+                headers[.retryAfter] = "1"
+                return Self.response(IntakeHTTPError(status: .serviceUnavailable,
+                                                     message: "the server cannot use its database just now; try again shortly",
+                                                     headers: headers),
+                                     requestID: context.requestID)
+            }
         } catch let error as any HTTPResponseError {
             return Self.response(IntakeHTTPError(status: error.status, message: Self.message(for: error.status)),
                                  requestID: context.requestID)
