@@ -27,6 +27,7 @@ struct Pioneer: AsyncParsableCommand {
             SPCCommand.self,
             ReturnCommand.self,
             AggregateCommand.self,
+            ServeTokenGroupCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,
