@@ -300,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
+                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerIntake", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
                 "PioneerCore", "PioneerGoals", "PioneerReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
