@@ -138,10 +138,10 @@ let package = Package(
             dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction"],
             swiftSettings: swiftSettings
         ),
-        // The pictures: HTML reports with SVG charts, self-contained.
+        // The pictures: HTML reports with SVG charts, self-contained: a site's goals, and the national aggregate.
         .target(
             name: "PioneerReport",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         // Returns: one site's measures, goals and provenance for a reporting period, digested, for the programme office.
@@ -156,7 +156,7 @@ let package = Package(
         // The national aggregate: the sites' returns pooled, compared on funnel plots, checked for completeness.
         .target(
             name: "PioneerAggregate",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
         // The national intake: submissions checked against the programme and stored with their
@@ -268,7 +268,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerReportTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -278,7 +278,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerAggregateTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -302,7 +302,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerIntake", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
-                "PioneerCore", "PioneerGoals", "PioneerReport",
+                "PioneerCore", "PioneerGoals", "PioneerReport", "PioneerAggregate",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
