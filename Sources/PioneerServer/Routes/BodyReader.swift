@@ -8,31 +8,56 @@ import Hummingbird
 enum BodyReader {
     static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> [UInt8] {
         let body = request.body
-        let buffer: ByteBuffer? = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask {
+        let race = Race()
+        // The answer goes out as soon as either side finishes: waiting for a cancelled read to
+        // notice would hold the 408 until the client sent more or the connection dropped.
+        let outcome: Result<ByteBuffer, any Error> = await withCheckedContinuation { continuation in
+            race.start(continuation)
+            let reader = Task {
                 do {
-                    return try await body.collect(upTo: limit)
+                    race.finish(.success(try await body.collect(upTo: limit)))
                 } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-                    throw BodyLimitMiddleware.tooLarge(limit)
+                    race.finish(.failure(BodyLimitMiddleware.tooLarge(limit)))
+                } catch {
+                    race.finish(.failure(error))
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
+            Task {
+                try? await Task.sleep(for: timeout)
+                race.finish(.failure(IntakeHTTPError(
+                    status: .requestTimeout,
+                    message: "the body did not arrive within \(seconds(timeout)) (pioneer serve --request-timeout)")))
+                reader.cancel()
             }
-            defer { group.cancelAll() }
-            return try await group.next() ?? nil
         }
-        guard let buffer else {
-            throw IntakeHTTPError(status: .requestTimeout,
-                                  message: "the body did not arrive within \(seconds(timeout)) (pioneer serve --request-timeout)")
-        }
-        return Array(buffer.readableBytesView)
+        return Array(try outcome.get().readableBytesView)
     }
 
     /// `30 s`, `0.5 s`.
     static func seconds(_ duration: Duration) -> String {
         let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+    }
+
+    /// The first of the read and the timer to finish resumes the waiting request; the other is ignored.
+    final class Race: @unchecked Sendable {
+        // @unchecked: `continuation` is only read and written with `lock` held.
+        private let lock = NSLock()
+        private var continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>?
+        private var done = false
+
+        func start(_ continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>) {
+            lock.withLock { self.continuation = continuation }
+        }
+
+        func finish(_ result: Result<ByteBuffer, any Error>) {
+            let waiting: CheckedContinuation<Result<ByteBuffer, any Error>, Never>? = lock.withLock {
+                guard !done else { return nil }
+                done = true
+                defer { continuation = nil }
+                return continuation
+            }
+            waiting?.resume(returning: result)
+        }
     }
 }
