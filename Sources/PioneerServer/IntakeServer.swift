@@ -65,8 +65,9 @@ public struct IntakeServer: Sendable {
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let requestedPort = configuration.port
         let timeout = configuration.requestTimeout.components
-        // Longer than the request timeout, so a slow body meets the 408 (which says why) before the connection is dropped.
-        let idle = TimeAmount.nanoseconds(2 * (timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000) + 1_000_000_000)
+        // Well past the request timeout, so a slow body meets the 408 (which says why) before
+        // the connection is dropped, even on a machine too busy to answer at once.
+        let idle = TimeAmount.nanoseconds(2 * (timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000) + 10_000_000_000)
         return Application(
             router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: idle)),

@@ -8,8 +8,8 @@ public struct IntakeServerConfiguration: Sendable {
     public var port: Int
     /// The largest body accepted, in bytes; a larger one is refused with 413 before it is read.
     public var maximumBodySize: Int
-    /// How long a client may take to send its request body (408 after), and how long an idle
-    /// connection is kept open.
+    /// How long a client may take to send its request body (408 after); an idle connection is
+    /// kept twice as long and 10 s more.
     public var requestTimeout: Duration
 
     public static let defaultPort = 8080

@@ -75,7 +75,7 @@ extension ServeCommand {
         var maximumBodySize: Int = IntakeServerConfiguration.defaultMaximumBodySize
 
         @Option(name: .customLong("request-timeout"),
-                help: ArgumentHelp("Seconds a client may take to send its request body (408 after); also how long an idle connection is kept.",
+                help: ArgumentHelp("Seconds a client may take to send its request body (408 after); an idle connection is kept twice as long and 10 s more.",
                                    valueName: "seconds"),
                 transform: Run.parseSeconds)
         var requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout
