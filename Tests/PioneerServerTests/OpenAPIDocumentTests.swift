@@ -15,7 +15,10 @@ struct OpenAPIDocumentTests {
     static let missingPython = "openapi-spec-validator (PyPI) is needed to check openapi/intake.yaml: run scripts/install-python-packages.sh"
 
     /// Runs a Python snippet with the document's path as its argument; its stdout.
-    static func python(_ script: String) throws -> String {
+    ///
+    /// The wait is on a dispatch queue: blocking one of the few cooperative threads for the
+    /// seconds Python takes to start would stall the other suites' servers and clients.
+    static func python(_ script: String) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script, document]
@@ -23,9 +26,14 @@ struct OpenAPIDocumentTests {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (output, errors) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
+            DispatchQueue.global().async {
+                let output = out.fileHandleForReading.readDataToEndOfFile()
+                let errors = err.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (output, errors))
+            }
+        }
         let stderr = String(decoding: errors, as: UTF8.self)
         #expect(!stderr.contains("ModuleNotFoundError"), Comment(rawValue: missingPython))
         #expect(process.terminationStatus == 0, "python3 failed:\n\(stderr)")
@@ -33,8 +41,8 @@ struct OpenAPIDocumentTests {
     }
 
     /// `METHOD /path` → the status codes the document gives it.
-    static func documentedResponses() throws -> [String: Set<Int>] {
-        let json = try python("""
+    static func documentedResponses() async throws -> [String: Set<Int>] {
+        let json = try await python("""
         import json, sys, yaml
         doc = yaml.safe_load(open(sys.argv[1]))
         print(json.dumps({f"{m.upper()} {p}": sorted(op["responses"]) for p, item in doc["paths"].items()
@@ -48,8 +56,8 @@ struct OpenAPIDocumentTests {
     static let readsTheStore: Set<String> = ["POST /v1/returns", "GET /v1/returns", "GET /v1/returns/{id}", "GET /v1/status",
                                              "GET /v1/aggregate", "GET /", "GET /health"]
 
-    @Test func theDocumentIsValidOpenAPI31() throws {
-        let output = try Self.python("""
+    @Test func theDocumentIsValidOpenAPI31() async throws {
+        let output = try await Self.python("""
         import sys
         from openapi_spec_validator import validate
         from openapi_spec_validator.readers import read_from_filename
@@ -65,14 +73,14 @@ struct OpenAPIDocumentTests {
         try await withTemporaryFolder(prefix: "pioneer-openapi") { folder in
             let store = try IntakeStore(path: folder.appendingPathComponent("intake.sqlite").path)
             let served = Set(IntakeServer(store: store, programme: IntakeFixture.programme).routes())
-            let documented = Set(try Self.documentedResponses().keys)
+            let documented = Set(try await Self.documentedResponses().keys)
             #expect(served.subtracting(documented).isEmpty, "served but not in openapi/intake.yaml: \(served.subtracting(documented).sorted())")
             #expect(documented.subtracting(served).isEmpty, "in openapi/intake.yaml but not served: \(documented.subtracting(served).sorted())")
         }
     }
 
     @Test func everyStatusCodeTheServerAnswersIsTheDocumentsAndEveryDocumentedOneHappens() async throws {
-        let documented = try Self.documentedResponses()
+        let documented = try await Self.documentedResponses()
         var observed: [String: Set<Int>] = [:]
         try await IntakeTestServer.with(maximumBodySize: 20_000, requestTimeout: .milliseconds(500)) { server in
             func see(_ route: String, _ answer: HTTPAnswer) {
