@@ -84,6 +84,9 @@ final class ServeProcess: @unchecked Sendable {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
+    /// One session for every request: a session each would hold descriptors the other suites need.
+    static let session = URLSession(configuration: .ephemeral)
+
     /// One HTTP request to the server.
     func send(_ method: String, _ path: String, authorization: String?, contentType: String? = nil, body: Data? = nil) async throws -> Answer {
         let url = try #require(URL(string: baseURL + path))
@@ -92,9 +95,7 @@ final class ServeProcess: @unchecked Sendable {
         if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         request.httpBody = body
-        let session = URLSession(configuration: .ephemeral)
-        defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = try #require(response as? HTTPURLResponse)
         return Answer(status: http.statusCode, body: data)
     }

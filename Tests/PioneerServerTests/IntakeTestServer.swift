@@ -41,14 +41,20 @@ struct IntakeTestServer {
                         requestTimeout: Duration = .seconds(10), logger: Logger? = nil,
                         _ body: (IntakeTestServer) async throws -> T) async throws -> T {
         try await withTemporaryFolder(prefix: "pioneer-serve") { folder in
-            let store = try IntakeStore(path: folder.appendingPathComponent("intake.sqlite").path)
-            var siteTokens: [String: String] = [:], siteTokenIDs: [String: String] = [:]
-            for site in programme.sites {
-                let created = try store.createToken(role: .site, site: site)
-                siteTokens[site] = created.token
-                siteTokenIDs[site] = created.record.id
+            let path = folder.appendingPathComponent("intake.sqlite").path
+            let (store, tokens, office) = try await offThePool { () throws -> (IntakeStore, [(String, String, String)], (token: String, record: TokenRecord)) in
+                let store = try IntakeStore(path: path)
+                let tokens = try programme.sites.map { site in
+                    let created = try store.createToken(role: .site, site: site)
+                    return (site, created.token, created.record.id)
+                }
+                return (store, tokens, try store.createToken(role: .office, site: nil))
             }
-            let office = try store.createToken(role: .office, site: nil)
+            var siteTokens: [String: String] = [:], siteTokenIDs: [String: String] = [:]
+            for (site, token, id) in tokens {
+                siteTokens[site] = token
+                siteTokenIDs[site] = id
+            }
             let clock = TestClock(now)
             let metrics = IntakeMetrics()
             let server = IntakeServer(store: store, programme: programme,
@@ -103,6 +109,10 @@ struct HTTPAnswer: Sendable {
 }
 
 extension IntakeTestServer {
+    /// One session for every test: a session per request would open (and keep) connections and
+    /// descriptors faster than they close, and the other suites' servers need them too.
+    static let session = URLSession(configuration: .ephemeral)
+
     /// Sends one request with URLSession (libcurl underneath, as `pioneer submit` uses).
     func send(_ method: String, _ path: String, token: String? = nil, authorization: String? = nil,
               contentType: String? = nil, headers: [String: String] = [:], body: [UInt8]? = nil) async throws -> HTTPAnswer {
@@ -114,9 +124,7 @@ extension IntakeTestServer {
         if let contentType { request.setValue(contentType, forHTTPHeaderField: "Content-Type") }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body { request.httpBody = Data(body) }
-        let session = URLSession(configuration: .ephemeral)
-        defer { session.finishTasksAndInvalidate() }
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await Self.session.data(for: request)
         let http = try #require(response as? HTTPURLResponse, "not an HTTP response")
         var fields: [String: String] = [:]
         for (name, value) in http.allHeaderFields {
@@ -160,5 +168,16 @@ extension IntakeTestServer {
             headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return HTTPAnswer(status: status, headers: headers, body: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))
+    }
+}
+
+/// Runs the store's synchronous calls (opening, migrating, making tokens: writes that wait for
+/// the disk) on a dispatch queue: on the few cooperative threads they would stall every other
+/// suite's servers and clients while the disk is busy.
+func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try work() })
+        }
     }
 }

@@ -71,7 +71,8 @@ struct OpenAPIDocumentTests {
 
     @Test func theRouterServesExactlyTheDocumentsPathsAndMethods() async throws {
         try await withTemporaryFolder(prefix: "pioneer-openapi") { folder in
-            let store = try IntakeStore(path: folder.appendingPathComponent("intake.sqlite").path)
+            let path = folder.appendingPathComponent("intake.sqlite").path
+            let store = try await offThePool { try IntakeStore(path: path) }
             let served = Set(IntakeServer(store: store, programme: IntakeFixture.programme).routes())
             let documented = Set(try await Self.documentedResponses().keys)
             #expect(served.subtracting(documented).isEmpty, "served but not in openapi/intake.yaml: \(served.subtracting(documented).sorted())")

@@ -6,7 +6,7 @@ import PioneerIntake
 import PioneerServer
 import Testing
 
-@Suite("Running the service")
+@Suite("Running the service", .serialized)
 struct OperationsTests {
     @Test func healthChecksTheDatabaseAndNeedsNoToken() async throws {
         try await IntakeTestServer.with { server in

@@ -5,7 +5,7 @@ import PioneerIntake
 import PioneerServer
 import Testing
 
-@Suite("Reading returns, status and the aggregate")
+@Suite("Reading returns, status and the aggregate", .serialized)
 struct ReadingTests {
     @Test func aSiteTokenListsOnlyItsOwnSubmissionsAndIsRefusedAnothersList() async throws {
         try await IntakeTestServer.with { server in

@@ -6,7 +6,7 @@ import PioneerReturns
 import PioneerServer
 import Testing
 
-@Suite("Submitting returns")
+@Suite("Submitting returns", .serialized)
 struct SubmissionTests {
     @Test func aFirstSubmissionIsStoredAsVersionOneAndCounts() async throws {
         try await IntakeTestServer.with { server in
@@ -114,7 +114,8 @@ struct SubmissionTests {
         try await IntakeTestServer.with { server in
             let token = try server.token("torbay")
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: token).status == 201)
-            _ = try server.store.revokeToken(id: try #require(server.siteTokenIDs["torbay"]))
+            let id = try #require(server.siteTokenIDs["torbay"]), store = server.store
+            _ = try await offThePool { try store.revokeToken(id: id) }
             let answer = try await server.submit(try IntakeFixture.json("torbay", plans: (40, 100)), token: token)
             #expect(answer.status == 401, "\(answer.text)")
             #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error.hasPrefix("a valid token is needed"))
