@@ -27,6 +27,7 @@ struct Pioneer: AsyncParsableCommand {
             SPCCommand.self,
             ReturnCommand.self,
             AggregateCommand.self,
+            ServeCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,

@@ -1,4 +1,5 @@
 // A return as the programme office received it: the decoded return and where it came from.
+public import PioneerKit
 public import PioneerReturns
 
 /// A return read from a file, with the file's name for messages.
@@ -8,11 +9,16 @@ public struct ReceivedReturn: Sendable, Hashable {
     public var content: SiteReturn
     /// The form it came in; an ADX return's integrity is checked from the ADX itself.
     public var format: ReceivedFormat
+    /// The day the office received it (UTC), when a service recorded it by its own clock:
+    /// deadlines are then judged on it rather than on the return's own `generatedAt`,
+    /// which the site's machine wrote.
+    public var receivedOn: CalendarDate?
 
-    public init(source: String, content: SiteReturn, format: ReceivedFormat = .json) {
+    public init(source: String, content: SiteReturn, format: ReceivedFormat = .json, receivedOn: CalendarDate? = nil) {
         self.source = source
         self.content = content
         self.format = format
+        self.receivedOn = receivedOn
     }
 }
 
