@@ -119,7 +119,7 @@ struct FeedClientFaultTests {
             let fetched = try #require(result?.success)
             #expect(fetched.attempts == 2)
             #expect(elapsed >= 0.95)
-            #expect(elapsed < 5)
+            #expect(elapsed < 10, "waited about the Retry-After's 1 s (bound loose for a loaded machine)")
         }
     }
 
