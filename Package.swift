@@ -189,6 +189,8 @@ let package = Package(
                 "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of the load test's generated returns (bench-intake).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -271,6 +273,9 @@ let package = Package(
                 "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
                 "PioneerCore", "PioneerGoals", "PioneerReport",
+                // The intake's summaries and store, for the submit, load and kill tests.
+                "PioneerIntake",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
