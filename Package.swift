@@ -270,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerTesting",
+                "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerIntake", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
                 "PioneerCore", "PioneerGoals", "PioneerReport",
                 // The intake's summaries and store, for the submit, load and kill tests.

@@ -48,7 +48,16 @@ public struct IntakeStoreError: Error, Sendable, Hashable, CustomStringConvertib
 
     /// Translates an error thrown by SQLite or GRDB into a message a user can act on.
     static func from(_ error: any Error, path: String, operation: String) -> IntakeStoreError {
-        if let intakeError = error as? IntakeStoreError { return intakeError }
+        if let intakeError = error as? IntakeStoreError {
+            // Raised inside a database closure, which knows neither the path nor the operation.
+            guard intakeError.path.isEmpty else { return intakeError }
+            return IntakeStoreError(intakeError.kind, path: path,
+                                    operation: intakeError.operation.isEmpty ? operation : intakeError.operation, intakeError.message)
+        }
+        if error is CancellationError {
+            return IntakeStoreError(.other, path: path, operation: operation,
+                "the request was cancelled before the database was reached; nothing was written")
+        }
         guard let databaseError = error as? DatabaseError else {
             return IntakeStoreError(.other, path: path, operation: operation, String(describing: error))
         }

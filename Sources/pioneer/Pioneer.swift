@@ -28,6 +28,7 @@ struct Pioneer: AsyncParsableCommand {
             SPCCommand.self,
             ReturnCommand.self,
             AggregateCommand.self,
+            ServeTokenGroupCommand.self,
             SubmitCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,

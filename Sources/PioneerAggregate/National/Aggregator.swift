@@ -3,7 +3,7 @@
 // funnel plots, and their goals counted by theme.
 public import PioneerCore
 public import PioneerKit
-import PioneerReturns
+public import PioneerReturns
 
 /// Aggregates the sites' returns for one period of a programme.
 ///
@@ -59,42 +59,22 @@ public struct Aggregator: Sendable {
             func reject(_ reason: String) {
                 screening.rejected.append(RejectedReturn(source: item.source, site: content.site.id, period: content.period.label, reason: reason))
             }
-            guard content.schemaVersion == SiteReturn.currentSchemaVersion else {
-                reject("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer")
+            if let problem = contentProblem(content) {
+                if problem.otherPeriod {
+                    screening.otherPeriods.append(RejectedReturn(source: item.source, site: content.site.id,
+                                                                 period: content.period.label, reason: problem.reason))
+                } else {
+                    reject(problem.reason)
+                }
                 continue
             }
-            if let problem = Self.digestProblem(content) {
-                reject(problem)
-                continue
-            }
-            guard content.period.label == period.label else {
-                screening.otherPeriods.append(RejectedReturn(source: item.source, site: content.site.id, period: content.period.label,
-                                                             reason: "for \(content.period.label), not \(period.label)"))
-                continue
-            }
-            guard programme.sites.contains(content.site.id) else {
-                reject("site `\(content.site.id)` is not one the programme expects (\(programme.sites.joined(separator: ", ")))")
-                continue
-            }
-            guard programme.expects(period) else {
-                let kinds = programme.periods.map(\.displayName).joined(separator: " and ")
-                reject("the programme collects returns by \(kinds), not by \(period.type.displayName)")
-                continue
-            }
-            let problems = ValueRules.problems(in: content)
-            if !problems.isEmpty {
-                let shown = problems.prefix(3).joined(separator: "; ")
-                let more = problems.count > 3 ? "; and \(problems.count - 3) more" : ""
-                reject("values break the rules: \(shown)\(more)")
-                continue
-            }
-            let made = Self.date(content.generatedAt)
+            let made = item.receivedOn ?? Self.date(content.generatedAt)
             guard let made else {
                 reject("its generatedAt `\(content.generatedAt)` is not an ISO 8601 date and time")
                 continue
             }
             guard made <= hardDeadline else {
-                reject("made on \(made), after the hard deadline of \(hardDeadline); counted as missing")
+                reject("\(item.receivedOn == nil ? "made" : "received") on \(made), after the hard deadline of \(hardDeadline); counted as missing")
                 if screening.afterHardDeadline[content.site.id] == nil {
                     screening.afterHardDeadline[content.site.id] = (made.description, item.source)
                 }
@@ -118,6 +98,40 @@ public struct Aggregator: Sendable {
         }
         screening.accepted = programme.sites.compactMap { latest[$0] }
         return screening
+    }
+
+    /// Why `content` cannot count in this period's aggregate, deadlines aside, or nil when it
+    /// can: its schema version, digest, period, site, the programme's kinds of period, and
+    /// the rules its values must keep. A service receiving one return at a time asks this,
+    /// so it refuses exactly what the aggregate would leave out.
+    public func problem(with content: SiteReturn) -> String? {
+        contentProblem(content)?.reason
+    }
+
+    private func contentProblem(_ content: SiteReturn) -> (reason: String, otherPeriod: Bool)? {
+        guard content.schemaVersion == SiteReturn.currentSchemaVersion else {
+            return ("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer", false)
+        }
+        if let problem = Self.digestProblem(content) {
+            return (problem, false)
+        }
+        guard content.period.label == period.label else {
+            return ("for \(content.period.label), not \(period.label)", true)
+        }
+        guard programme.sites.contains(content.site.id) else {
+            return ("site `\(content.site.id)` is not one the programme expects (\(programme.sites.joined(separator: ", ")))", false)
+        }
+        guard programme.expects(period) else {
+            let kinds = programme.periods.map(\.displayName).joined(separator: " and ")
+            return ("the programme collects returns by \(kinds), not by \(period.type.displayName)", false)
+        }
+        let problems = ValueRules.problems(in: content)
+        if !problems.isEmpty {
+            let shown = problems.prefix(3).joined(separator: "; ")
+            let more = problems.count > 3 ? "; and \(problems.count - 3) more" : ""
+            return ("values break the rules: \(shown)\(more)", false)
+        }
+        return nil
     }
 
     /// Why a return's digest does not vouch for it, or nil when it does.
@@ -151,7 +165,7 @@ public struct Aggregator: Sendable {
         let bySite = Dictionary(accepted.map { ($0.content.site.id, $0) }, uniquingKeysWith: { first, _ in first })
         let expected = programme.expects(period) ? programme.sites : []
         let sites = expected.map { site -> SiteCompleteness in
-            guard let item = bySite[site], let made = Self.date(item.content.generatedAt) else {
+            guard let item = bySite[site], let made = item.receivedOn ?? Self.date(item.content.generatedAt) else {
                 if let after = late[site] {
                     return SiteCompleteness(site: site, status: .missing, submitted: after.submitted, source: after.source)
                 }

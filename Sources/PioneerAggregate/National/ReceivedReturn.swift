@@ -1,4 +1,5 @@
 // A return as the programme office received it: the decoded return and where it came from.
+public import PioneerKit
 public import PioneerReturns
 
 /// A return read from a file, with the file's name for messages.
@@ -6,10 +7,15 @@ public struct ReceivedReturn: Sendable, Hashable {
     /// The file it was read from, as given.
     public var source: String
     public var content: SiteReturn
+    /// The day the office received it (UTC), when a service recorded it by its own clock:
+    /// deadlines are then judged on it rather than on the return's own `generatedAt`,
+    /// which the site's machine wrote.
+    public var receivedOn: CalendarDate?
 
-    public init(source: String, content: SiteReturn) {
+    public init(source: String, content: SiteReturn, receivedOn: CalendarDate? = nil) {
         self.source = source
         self.content = content
+        self.receivedOn = receivedOn
     }
 }
 

@@ -1,0 +1,99 @@
+// The national intake without HTTP: bytes in, checked against the programme, stored with
+// their summary in one transaction before the answer; and the period's status and national
+// aggregate made from what the store holds, by the same Aggregator as `pioneer aggregate`.
+public import Foundation
+public import PioneerAggregate
+public import PioneerCore
+public import PioneerKit
+import Crypto
+import PioneerReturns
+
+/// The import: bytes in, checked against the programme, stored with their summary in ONE transaction.
+///
+/// ```swift
+/// let service = IntakeService(store: store, programme: programme)
+/// let outcome = try await service.submit(bytes, format: .json, caller: caller)
+/// outcome.kind            // .created, .duplicate, .malformed, .forbidden or .unprocessable
+/// outcome.summary.version // 1, 2, … for the site and period
+/// ```
+public struct IntakeService: Sendable {
+    public let store: IntakeStore
+    public let programme: Programme
+    /// The server's clock: received dates and deadlines are judged on it, never on the return's own dates.
+    let clock: @Sendable () -> Date
+
+    public init(store: IntakeStore, programme: Programme, clock: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.programme = programme
+        self.clock = clock
+    }
+
+    /// Checks and stores one submission, and says what became of it.
+    ///
+    /// Every submission is stored before this returns, whatever its verdict: malformed bytes,
+    /// another site's return, a rejected one. A store error is thrown, never answered as a
+    /// verdict, so nothing reads as received that was not written.
+    ///
+    /// `caller` is a site token's caller (a site may only submit its own returns: another
+    /// site's is refused, `forbidden`) or an office caller (may submit for any site).
+    public func submit(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller) async throws(IntakeStoreError) -> SubmissionOutcome {
+        let received = clock()
+        let digest = "sha256:" + IntakeStore.hex(SHA256.hash(data: bytes))
+        let verdict = ReturnImport(programme: programme).verdict(bytes, format: format, caller: caller, received: received, digest: digest)
+        let pending = PendingSubmission(
+            id: UUID().uuidString.lowercased(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
+            digest: digest, bytes: bytes, receivedAt: verdict.summary.receivedAt, summary: verdict.summary)
+        switch try await store.store(pending) {
+        case .stored(let summary):
+            return SubmissionOutcome(summary: summary, kind: verdict.kind)
+        case .duplicate(let summary):
+            // The same bytes again: the earlier answer stands. A rejected one stays a
+            // rejection, so a repeat never reads as a success the first answer was not.
+            return SubmissionOutcome(summary: summary, kind: summary.status == .rejected ? .unprocessable : .duplicate)
+        }
+    }
+
+    /// Expected versus received for `period`: every expected site, judged by the same
+    /// completeness rules as the national aggregate, on the received dates.
+    public func status(period: Period) async throws(IntakeStoreError) -> PeriodStatus {
+        let now = clock()
+        let counting = try await store.countingReturns(period: period.label)
+        let versions = try await store.versionCounts(period: period.label)
+        let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(try received(counting))
+        let bySite = Dictionary(counting.map { ($0.record.site ?? "", $0.record) }, uniquingKeysWith: { first, _ in first })
+        let sites = national.completeness.sites.map { site in
+            SiteStatus(site: site.site, status: site.status.rawValue, version: bySite[site.site]?.version,
+                       receivedAt: bySite[site.site]?.receivedAt, versions: versions[site.site] ?? 0)
+        }
+        return PeriodStatus(
+            period: period.label, softDeadline: national.completeness.softDeadline.description,
+            hardDeadline: national.completeness.hardDeadline.description, asOf: IntakeTime.text(now), sites: sites)
+    }
+
+    /// The national aggregate for `period` from the store: the latest accepted version of each
+    /// site's return, judged on the day it was received. The same code as `pioneer aggregate`.
+    public func aggregate(period: Period, options: FunnelOptions) async throws(IntakeStoreError) -> NationalAggregate {
+        let counting = try await store.countingReturns(period: period.label)
+        return aggregator(period, now: clock(), options: options).aggregate(try received(counting))
+    }
+
+    private func aggregator(_ period: Period, now: Date, options: FunnelOptions) -> Aggregator {
+        Aggregator(programme: programme, period: period, asOf: IntakeTime.day(now), funnelOptions: options)
+    }
+
+    /// The stored returns as the aggregator takes them, each named by its submission and version.
+    private func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) throws(IntakeStoreError) -> [ReceivedReturn] {
+        var received: [ReceivedReturn] = []
+        for (record, bytes) in counting {
+            let source = "submission \(record.id) (\(record.site ?? "?") \(record.period ?? "?") version \(record.version ?? 0))"
+            switch ReturnImport.read(bytes, format: record.format) {
+            case .success(let content):
+                received.append(ReceivedReturn(source: source, content: content, receivedOn: IntakeTime.day(ofText: record.receivedAt)))
+            case .failure(let error):
+                throw IntakeStoreError(.corrupt, path: store.path, operation: "read the returns for \(record.period ?? "?")",
+                                       "\(source) was accepted but cannot be read back (\(error.message)); the database was changed outside pioneer")
+            }
+        }
+        return received
+    }
+}

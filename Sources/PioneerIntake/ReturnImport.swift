@@ -1,0 +1,132 @@
+// What one submission comes to before it is stored: read, the sender checked against the
+// site, the same checks the national aggregate makes (the aggregate's own code), every value
+// against the value rules, and the deadlines by the server's clock.
+import Foundation
+import PioneerAggregate
+import PioneerCore
+import PioneerKit
+import PioneerReturns
+
+/// The verdict on one submission's bytes, before the store gives it an id and a version.
+struct ImportVerdict: Sendable {
+    var kind: SubmissionOutcome.Kind
+    /// The site and period the submission is filed under (nil: it takes no version).
+    var filedSite: String?
+    var filedPeriod: String?
+    /// The summary, its submission id and version still to be filled in.
+    var summary: ImportSummary
+}
+
+/// Checks submissions against a programme.
+struct ReturnImport: Sendable {
+    var programme: Programme
+
+    /// The verdict on `bytes` sent by `caller`, received at `received` (the server's clock).
+    func verdict(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller, received: Date, digest: String) -> ImportVerdict {
+        let receivedAt = IntakeTime.text(received)
+        func summary(_ status: ImportStatus, site: String?, period: String?, late: Bool = false, problems: [String],
+                     values: [ValueOutcome] = []) -> ImportSummary {
+            ImportSummary(status: status, submission: nil, site: site, period: period, version: nil, duplicate: false,
+                          late: late, receivedAt: receivedAt, digest: digest, problems: problems, values: values,
+                          accepted: values.count { $0.status == "accepted" }, rejected: values.count { $0.status == "rejected" },
+                          warnings: values.count { $0.status == "warning" })
+        }
+        // A site token's unreadable bytes are filed under its site, so the site can see them.
+        let senderSite = caller.role == .site ? caller.site : nil
+
+        let content: SiteReturn
+        switch Self.read(bytes, format: format) {
+        case .success(let read):
+            content = read
+        case .failure(let error):
+            let kind: SubmissionOutcome.Kind = error.kind == .unknownSchemaVersion ? .unprocessable : .malformed
+            return ImportVerdict(kind: kind, filedSite: senderSite, filedPeriod: nil,
+                                 summary: summary(.rejected, site: senderSite, period: nil, problems: [error.message]))
+        }
+        let site = content.site.id, periodLabel = content.period.label
+
+        if caller.role == .site, caller.site != site {
+            // Filed under the sender, without a period: it must not take a version of the
+            // other site's, nor make the other site's own later submission of these bytes a duplicate.
+            let problem = "this token is for site `\(caller.site ?? "")`; it cannot submit a return for site `\(site)`"
+            return ImportVerdict(kind: .forbidden, filedSite: senderSite, filedPeriod: nil,
+                                 summary: summary(.rejected, site: site, period: periodLabel, problems: [problem]))
+        }
+
+        var problems: [String] = []
+        var late = false
+        var warnings: [String] = []
+        let period: Period
+        do {
+            period = try Period(parsing: periodLabel)
+        } catch {
+            let problem = "its period `\(periodLabel)` is not a period pioneer knows (\(error))"
+            return ImportVerdict(kind: .unprocessable, filedSite: site, filedPeriod: periodLabel,
+                                 summary: summary(.rejected, site: site, period: periodLabel, problems: [problem],
+                                                  values: Self.values(of: content, rejectedBecause: problem)))
+        }
+        let aggregator = Aggregator(programme: programme, period: period, asOf: IntakeTime.day(received))
+        if let problem = aggregator.problem(with: content) {
+            problems.append(problem)
+        }
+        if programme.expects(period) {
+            let day = IntakeTime.day(received)
+            let soft = programme.deadlines.softDeadline(of: period), hard = programme.deadlines.hardDeadline(of: period)
+            late = day > soft
+            if day > hard {
+                warnings.append("received on \(day), after the hard deadline of \(hard): stored and marked late, but the national aggregate counts a return this late as missing")
+            }
+        }
+        if !content.complete {
+            let missing = content.missing.count
+            warnings.append("the return is marked incomplete: \(missing) required measure\(missing == 1 ? " is" : "s are") missing")
+        }
+
+        guard problems.isEmpty else {
+            return ImportVerdict(kind: .unprocessable, filedSite: site, filedPeriod: periodLabel,
+                                 summary: summary(.rejected, site: site, period: periodLabel, late: late, problems: problems,
+                                                  values: Self.values(of: content, rejectedBecause: problems[0])))
+        }
+        let values = Self.values(of: content, rejectedBecause: nil)
+        let status: ImportStatus = warnings.isEmpty && !values.contains { $0.status == "warning" } ? .accepted : .acceptedWithWarnings
+        return ImportVerdict(kind: .created, filedSite: site, filedPeriod: periodLabel,
+                             summary: summary(status, site: site, period: periodLabel, late: late, problems: warnings, values: values))
+    }
+
+    /// Every value of the return and what became of it. When the return is refused
+    /// (`rejectedBecause`), every value is rejected: those that break a rule with their own
+    /// reason, the rest with the return's, so no value reads as taken.
+    static func values(of content: SiteReturn, rejectedBecause returnProblem: String?) -> [ValueOutcome] {
+        content.indicators.flatMap { indicator in
+            indicator.measures.map { measure in
+                let broken = ValueRules.problems(of: measure, in: indicator)
+                if !broken.isEmpty {
+                    return ValueOutcome(indicator: indicator.id, period: measure.period.label, status: "rejected",
+                                        reason: broken.joined(separator: "; "))
+                }
+                if let returnProblem {
+                    return ValueOutcome(indicator: indicator.id, period: measure.period.label, status: "rejected",
+                                        reason: "not taken: the return was rejected (\(returnProblem))")
+                }
+                if let missing = measure.notAvailable {
+                    let why = missing.detail.isEmpty ? missing.reason : "\(missing.reason): \(missing.detail)"
+                    return ValueOutcome(indicator: indicator.id, period: measure.period.label, status: "warning",
+                                        reason: "no value: \(why)")
+                }
+                return ValueOutcome(indicator: indicator.id, period: measure.period.label, status: "accepted")
+            }
+        }
+    }
+
+    /// The return in `bytes`, or why it cannot be read.
+    static func read(_ bytes: [UInt8], format: SubmissionFormat) -> Result<SiteReturn, ReturnReadError> {
+        let name = "submitted"
+        switch format {
+        case .json:
+            return Result { () throws(ReturnReadError) in try ReturnReader.read(data: Data(bytes), file: name) }
+        case .adx:
+            return .failure(ReturnReadError(.notJSON, file: name,
+                "is ADX, which this server does not read yet; submit the JSON return (`pioneer return --format json`)"))
+        }
+    }
+}

@@ -1,0 +1,89 @@
+// `pioneer serve token create|list|revoke` as the office runs them: the token printed once,
+// alone on the last line; list without secrets; revoke refused at once by the store.
+import Foundation
+import PioneerIntake
+import PioneerTesting
+import Testing
+
+@Suite(.timeLimit(.minutes(3)))
+struct ServeTokenEndToEndTests {
+    @Test func createPrintsTheTokenOnceListShowsItWithoutItAndRevokeEndsIt() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("intake.sqlite").path
+
+            let created = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--db", db])
+            #expect(created.status == 0, "\(created.stderr)")
+            let lines = created.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            let token = String(try #require(lines.last))
+            #expect(token.hasPrefix("pio_") && token.count == 47 && !token.contains(" "))
+            #expect(created.stdout.components(separatedBy: token).count == 2, "the token is printed once")
+            #expect(created.stdout.contains("Created site token for torbay"))
+
+            let office = try await PioneerBinary.run(["serve", "token", "create", "--office", "--db", db])
+            #expect(office.status == 0)
+            let officeToken = String(office.stdout.split(separator: "\n").last ?? "")
+
+            let store = try IntakeStore(path: db)
+            let caller = try #require(try await store.caller(forToken: token))
+            #expect(caller.role == .site && caller.site == "torbay")
+            #expect(try await store.caller(forToken: officeToken)?.role == .office)
+
+            let listed = try await PioneerBinary.run(["serve", "token", "list", "--db", db])
+            #expect(listed.status == 0)
+            let table = listed.stdout.split(separator: "\n").map(String.init)
+            #expect(table.count == 3)
+            #expect(table[0].split(separator: " ", omittingEmptySubsequences: true) == ["ID", "ROLE", "SITE", "CREATED", "REVOKED"])
+            #expect(table.contains { $0.hasPrefix(caller.tokenID) && $0.contains(" site ") && $0.contains("torbay") && $0.hasSuffix("-") })
+            #expect(!listed.stdout.contains(token) && !listed.stdout.contains(officeToken))
+            #expect(!listed.stdout.contains(String(token.dropFirst(4).prefix(12))))
+
+            let revoked = try await PioneerBinary.run(["serve", "token", "revoke", caller.tokenID, "--db", db])
+            #expect(revoked.status == 0, "\(revoked.stderr)")
+            #expect(revoked.stdout.hasPrefix("Revoked site token for torbay, id \(caller.tokenID), at 20"))
+            #expect(try await store.caller(forToken: token) == nil)
+            #expect(try await store.caller(forToken: officeToken) != nil)
+
+            let json = try await PioneerBinary.run(["serve", "token", "list", "--format", "json", "--db", db])
+            let decoded = try JSONDecoder().decode([String: [TokenRecord]].self, from: Data(json.stdout.utf8))
+            let records = try #require(decoded["tokens"])
+            #expect(records.count == 2)
+            #expect(records.first { $0.id == caller.tokenID }?.revokedAt != nil)
+            #expect(records.first { $0.role == .office }?.revokedAt == nil)
+        }
+    }
+
+    @Test func revokingAnUnknownTokenFailsNamingTheDatabase() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("intake.sqlite").path
+            let run = try await PioneerBinary.run(["serve", "token", "revoke", "0123456789", "--db", db])
+            #expect(run.status == 1)
+            #expect(run.stderr == "error: intake store \(db): cannot revoke token 0123456789: there is no token with that id; `pioneer serve token list` shows them\n")
+        }
+    }
+
+    @Test func createNeedsEitherASiteOrOffice() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("intake.sqlite").path
+            let neither = try await PioneerBinary.run(["serve", "token", "create", "--db", db])
+            #expect(neither.status == 2)
+            #expect(neither.stderr.hasPrefix("error: give --site ID for a site's token or --office for an office token"))
+            let both = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--office", "--db", db])
+            #expect(both.status == 2)
+            #expect(both.stderr.hasPrefix("error: give --site ID or --office, not both"))
+            let badSite = try await PioneerBinary.run(["serve", "token", "create", "--site", "Tor Bay", "--db", db])
+            #expect(badSite.status == 2)
+            #expect(badSite.stderr.hasPrefix("error: --site `Tor Bay` is not a site id: ids use only lowercase letters, digits and `-`"))
+            #expect(!FileManager.default.fileExists(atPath: db), "nothing is created on a usage error")
+        }
+    }
+
+    @Test func aFileThatIsNotADatabaseIsRefusedByName() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("notes.txt").path
+            try Data("these are notes, not a database\n".utf8).write(to: URL(fileURLWithPath: db))
+            let run = try await PioneerBinary.run(["serve", "token", "list", "--db", db])
+            #expect(run.status == 1)
+            #expect(run.stderr == "error: intake store \(db): cannot open the database: the file is not a SQLite database; move it aside or pass another file with --db\n")
+        }
+    }
+}

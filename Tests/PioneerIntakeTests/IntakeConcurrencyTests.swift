@@ -1,0 +1,82 @@
+// Versions without gaps and one version per distinct bytes when many submit at once: on one
+// store, and on two stores over one file (as two server processes would be).
+import Foundation
+import PioneerIntake
+import PioneerTesting
+import Testing
+
+@Suite("Intake under concurrent submissions")
+struct IntakeConcurrencyTests {
+    /// 200 different returns for one site and period, submitted at once.
+    static let submissions = 200
+
+    static func distinctBytes(_ count: Int, site: String = "a") throws -> [[UInt8]] {
+        try (0..<count).map { index in
+            let made = String(format: "2026-04-10T09:%02d:%02d.%03dZ", index / 60 % 60, index % 60, index % 1000)
+            return try IntakeFixture.bytes(site, made: made)
+        }
+    }
+
+    static func service(_ store: IntakeStore) -> IntakeService {
+        IntakeService(store: store, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+    }
+
+    @Test func twoHundredConcurrentSubmissionsGetVersionsOneToTwoHundredWithoutGaps() async throws {
+        try await withIntakeStore { store, _ in
+            let service = Self.service(store)
+            let bodies = try Self.distinctBytes(Self.submissions)
+            let versions = try await withThrowingTaskGroup(of: Int?.self) { group in
+                for bytes in bodies {
+                    group.addTask { try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a")).summary.version }
+                }
+                return try await group.reduce(into: [Int?]()) { $0.append($1) }
+            }
+            #expect(versions.compactMap { $0 }.sorted() == Array(1...Self.submissions))
+            let stored = try await store.submissions(site: "a", period: "2026-03")
+            #expect(stored.compactMap(\.version).sorted() == Array(1...Self.submissions))
+            #expect(stored.filter(\.counts).count == 1)
+        }
+    }
+
+    @Test func theSameBytesSentConcurrentlyAreStoredOnce() async throws {
+        try await withIntakeStore { store, _ in
+            let service = Self.service(store)
+            let bytes = try IntakeFixture.bytes("b")
+            let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in
+                for _ in 0..<50 {
+                    group.addTask { try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("b")) }
+                }
+                return try await group.reduce(into: [SubmissionOutcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.count { $0.kind == .created } == 1)
+            #expect(outcomes.count { $0.kind == .duplicate } == 49)
+            #expect(Set(outcomes.compactMap(\.summary.submission)).count == 1)
+            #expect(try await store.submissions(site: "b", period: nil).count == 1)
+        }
+    }
+
+    @Test func twoStoresOnOneFileNumberVersionsWithoutGapsOrDuplicates() async throws {
+        try await withIntakeStore { first, path in
+            let second = try IntakeStore(path: path)
+            let services = [Self.service(first), Self.service(second)]
+            let bodies = try Self.distinctBytes(120)
+            // Every body is sent through both stores at once: each must be stored once.
+            let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in
+                for (index, bytes) in bodies.enumerated() {
+                    for offset in 0..<2 {
+                        let service = services[(index + offset) % 2]
+                        group.addTask { try await service.submit(bytes, format: .json, caller: IntakeFixture.office) }
+                    }
+                }
+                return try await group.reduce(into: [SubmissionOutcome]()) { $0.append($1) }
+            }
+            #expect(outcomes.count { $0.kind == .created } == bodies.count)
+            #expect(outcomes.count { $0.kind == .duplicate } == bodies.count)
+            let stored = try await second.submissions(site: "a", period: "2026-03")
+            #expect(stored.count == bodies.count)
+            #expect(stored.compactMap(\.version).sorted() == Array(1...bodies.count))
+            #expect(Set(stored.map(\.digest)).count == bodies.count)
+            #expect(try second.integrityCheck() == ["ok"])
+        }
+    }
+}
