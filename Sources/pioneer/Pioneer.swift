@@ -33,6 +33,7 @@ struct Pioneer: AsyncParsableCommand {
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,
+            BenchIntakeCommand.self,
         ]
     )
 
