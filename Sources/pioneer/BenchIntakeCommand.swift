@@ -81,19 +81,19 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let siteTokens = try readTokens()
         let clock = ContinuousClock()
         let made = clock.now
-        let submissions = try BenchIntakeReturns.make(count: count, sites: siteTokens.map(\.site), months: months,
-                                                      indicators: indicators)
-        let bytes = submissions.reduce(0) { $0 + $1.body.count }
-        StandardError.write("bench-intake: \(submissions.count) returns of \(indicators) values "
-                            + "(\(bytes / submissions.count / 1024) KB each) made in "
-                            + "\(Self.fixed(IntakeLoad.seconds(made.duration(to: clock.now)), 2)) s; sending with \(concurrency) in flight\n")
+        let returns = try BenchIntakeReturns(sites: siteTokens.map(\.site), months: months, indicators: indicators)
+        let size = try returns.submission(0).body.count
+        StandardError.write("bench-intake: \(siteTokens.count * months) returns of \(indicators) values "
+                            + "(\(size / 1024) KB each) made in "
+                            + "\(Self.fixed(IntakeLoad.seconds(made.duration(to: clock.now)), 2)) s; sending \(count), "
+                            + "\(concurrency) in flight\n")
 
         let recorder = try record.map { try Recorder(path: $0) }
         let load = IntakeLoad(endpoint: target.endpoint, tokens: Dictionary(siteTokens.map { ($0.site, $0.token) }) { first, _ in first },
                               concurrency: concurrency, timeout: timeout)
-        let (answers, seconds) = await load.run(submissions, maxSeconds: maxSeconds) { answer, submission in
+        let (answers, seconds) = try await load.run(count: count, returns: returns, maxSeconds: maxSeconds) { answer in
             if let status = answer.status, (200...299).contains(status) {
-                recorder?.write("\(submission.digest) \(status)\n")
+                recorder?.write("\(answer.digest) \(status)\n")
             }
         }
 
@@ -112,7 +112,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let p50 = IntakeLoad.quantile(latencies, 0.5) * 1000, p99 = IntakeLoad.quantile(latencies, 0.99) * 1000
         let statuses = byStatus.keys.sorted().map { "\($0): \(byStatus[$0] ?? 0)" }.joined(separator: ", ")
         var lines = [
-            "submissions: \(answers.count) sent of \(submissions.count), \(succeeded.count) answered 2xx"
+            "submissions: \(answers.count) sent of \(count), \(succeeded.count) answered 2xx"
                 + (statuses.isEmpty ? "" : " (\(statuses))") + ", \(failures.values.reduce(0, +)) without an answer",
             "time: \(Self.fixed(seconds, 2)) s, \(Self.fixed(rate, 1)) submissions/s",
             "latency of the 2xx answers: p50 \(Self.fixed(p50, 1)) ms, p99 \(Self.fixed(p99, 1)) ms, "
@@ -121,10 +121,10 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         for (reason, times) in failures.sorted(by: { $0.value > $1.value }).prefix(3) {
             lines.append("no answer \(times)x: \(reason)")
         }
-        var exact = succeeded.count == submissions.count
+        var exact = succeeded.count == count
         var lost = "unchecked"
         if let db {
-            let digests = Set(succeeded.map { submissions[$0.index].digest })
+            let digests = Set(succeeded.map(\.digest))
             let check = try await IntakeLoadCheck.check(database: db, acceptedDigests: digests)
             lines.append("database: \(check.stored) accepted submissions stored (\(check.storedDigests) distinct digests) "
                          + "against \(check.answered) answered 2xx; lost \(check.lost.count); "

@@ -4,15 +4,16 @@ import Crypto
 import Foundation
 import PioneerReturns
 
-/// Distinct signed returns for a set of sites and months, several versions of each.
+/// Distinct signed returns for a set of sites and months, as many versions of each as asked.
 ///
 /// Each (site, month) return is built from the model and encoded once by ``ReturnCoding``;
 /// its versions differ only in `generatedAt`, a fixed-width timestamp, so a version is that
-/// canonical encoding with the timestamp replaced and its SHA-256 digest appended: thousands
-/// of 150-value returns in well under a second of a core, where encoding each one afresh would
-/// take the machine's whole time. The first of each kind is decoded and checked by
-/// ``ReturnCoding/verify(_:)`` before any is used, so a change to the encoding cannot slip by.
-struct BenchIntakeReturns {
+/// canonical encoding with the timestamp replaced and its SHA-256 digest appended: a
+/// submission costs two SHA-256 passes, not a 150-value encoding, and is made when it is
+/// sent, so thousands need no more memory than one return per (site, month). The first is
+/// decoded and checked by ``ReturnCoding/verify(_:)`` before any is used, so a change to
+/// the encoding cannot slip by.
+struct BenchIntakeReturns: Sendable {
     /// One return ready to send.
     struct Submission: Sendable {
         var site: String
@@ -25,34 +26,35 @@ struct BenchIntakeReturns {
     /// The first month: returns are for `months` months from here.
     static let firstMonth = (year: 2024, month: 1)
 
-    /// `count` submissions spread over `sites` and `months` months round-robin (site fastest),
-    /// so concurrent submissions rarely race for the same site and period.
-    static func make(count: Int, sites: [String], months: Int, indicators: Int) throws -> [Submission] {
+    /// One per (site, month), site fastest, so consecutive submissions rarely race for the
+    /// same site and period.
+    private let templates: [Template]
+
+    init(sites: [String], months: Int, indicators: Int) throws {
         guard !sites.isEmpty, months > 0, indicators > 0 else {
             throw BenchIntakeError("the returns need at least one site, one month and one indicator")
         }
-        var templates: [Int: Template] = [:]
-        var submissions: [Submission] = []
-        submissions.reserveCapacity(count)
-        let combinations = sites.count * months
-        for index in 0..<count {
-            let combination = index % combinations
-            let version = index / combinations
-            let template: Template
-            if let made = templates[combination] {
-                template = made
-            } else {
-                template = try Template(site: sites[combination % sites.count], month: combination / sites.count,
-                                        indicators: indicators)
-                templates[combination] = template
+        var templates: [Template] = []
+        for month in 0..<months {
+            for site in sites {
+                templates.append(try Template(site: site, month: month, indicators: indicators))
             }
-            submissions.append(try template.version(version))
         }
-        return submissions
+        self.templates = templates
+        guard let first = templates.first else { throw BenchIntakeError("no returns to make") }
+        let decoded = try JSONDecoder().decode(SiteReturn.self, from: try first.version(0).body)
+        guard try ReturnCoding.verify(decoded) == .valid else {
+            throw BenchIntakeError("a generated return does not pass ReturnCoding.verify; the generator is out of step with the encoding")
+        }
+    }
+
+    /// Submission `index`: (site, month) `index` modulo their number, version `index` divided by it.
+    func submission(_ index: Int) throws -> Submission {
+        try templates[index % templates.count].version(index / templates.count)
     }
 
     /// A (site, month) return encoded canonically, its `generatedAt` located.
-    private struct Template {
+    private struct Template: Sendable {
         let site: String
         let period: String
         let canonical: [UInt8]
@@ -106,12 +108,6 @@ struct BenchIntakeReturns {
             self.period = period.label
             self.canonical = canonical
             stampOffset = start
-            // The byte-level versions below must be what ReturnCoding would sign.
-            let first = try version(0)
-            let decoded = try JSONDecoder().decode(SiteReturn.self, from: first.body)
-            guard try ReturnCoding.verify(decoded) == .valid else {
-                throw BenchIntakeError("a generated return does not pass ReturnCoding.verify; the generator is out of step with the encoding")
-            }
         }
 
         /// Version `number`: made `number` seconds after the first, signed.

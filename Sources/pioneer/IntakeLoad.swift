@@ -14,6 +14,8 @@ struct IntakeLoad {
         var latency: Double
         /// libcurl's reason, when no answer came.
         var failure: String?
+        /// The submission's `sha256:<hex>`.
+        var digest: String
     }
 
     let endpoint: String
@@ -26,43 +28,42 @@ struct IntakeLoad {
     /// Sends every submission, at most ``concurrency`` at once, and stops starting new ones
     /// after `maxSeconds`. `onAnswer` hears of each answer as it comes (the kill test records
     /// the 2xx ones as they happen). Returns the answers and the seconds it all took.
-    func run(_ submissions: [BenchIntakeReturns.Submission], maxSeconds: Double,
-             onAnswer: @escaping @Sendable (Answer, BenchIntakeReturns.Submission) -> Void) async -> (answers: [Answer], seconds: Double) {
+    func run(count: Int, returns: BenchIntakeReturns, maxSeconds: Double,
+             onAnswer: @escaping @Sendable (Answer) -> Void) async throws -> (answers: [Answer], seconds: Double) {
         let transport = CurlTransport(limits: FeedClientLimits(maxParallel: concurrency, maxPerHost: concurrency))
         let clock = ContinuousClock()
         let start = clock.now
-        let requests = submissions.map { submission in
-            TransportRequest(
-                url: endpoint,
-                headers: [.init("Authorization", "Bearer " + (tokens[submission.site] ?? ""), isSecret: true)],
-                connectTimeout: timeout, timeout: timeout,
-                body: .init(contentType: "application/json", bytes: submission.body))
-        }
-        let answers = await withTaskGroup(of: [Answer].self) { group in
+        let answers = try await withThrowingTaskGroup(of: [Answer].self) { group in
             // Worker w sends submissions w, w + n, w + 2n, …: a fixed number in flight, no shared queue.
-            for worker in 0..<min(concurrency, requests.count) {
+            for worker in 0..<min(concurrency, count) {
                 group.addTask {
                     var mine: [Answer] = []
-                    for index in stride(from: worker, to: requests.count, by: concurrency) {
+                    for index in stride(from: worker, to: count, by: concurrency) {
                         guard Self.seconds(start.duration(to: clock.now)) < maxSeconds, !Task.isCancelled else { break }
+                        let submission = try returns.submission(index)
+                        let request = TransportRequest(
+                            url: endpoint,
+                            headers: [.init("Authorization", "Bearer " + (tokens[submission.site] ?? ""), isSecret: true)],
+                            connectTimeout: timeout, timeout: timeout,
+                            body: .init(contentType: "application/json", bytes: submission.body))
                         let sent = clock.now
-                        let result = await transport.perform(requests[index])
+                        let result = await transport.perform(request)
                         let latency = Self.seconds(sent.duration(to: clock.now))
                         let answer: Answer
                         switch result {
                         case .success(let response):
-                            answer = Answer(index: index, status: response.status, latency: latency, failure: nil)
+                            answer = Answer(index: index, status: response.status, latency: latency, failure: nil, digest: submission.digest)
                         case .failure(let error):
-                            answer = Answer(index: index, status: nil, latency: latency, failure: error.description)
+                            answer = Answer(index: index, status: nil, latency: latency, failure: error.description, digest: submission.digest)
                         }
-                        onAnswer(answer, submissions[index])
+                        onAnswer(answer)
                         mine.append(answer)
                     }
                     return mine
                 }
             }
             var all: [Answer] = []
-            for await some in group { all += some }
+            for try await some in group { all += some }
             return all.sorted { $0.index < $1.index }
         }
         return (answers, Self.seconds(start.duration(to: clock.now)))

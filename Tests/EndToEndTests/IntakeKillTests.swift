@@ -33,7 +33,7 @@ struct IntakeKillTests {
             // Far more submissions than can be sent before the kill: the burst is still going when it comes.
             let load = Process()
             load.executableURL = binary
-            load.arguments = ["bench-intake", "--to", server.baseURL, "--tokens", tokens.path, "--count", "20000",
+            load.arguments = ["bench-intake", "--to", server.baseURL, "--tokens", tokens.path, "--count", "20000", "--months", "4",
                               "--concurrency", "8", "--timeout", "5", "--max-seconds", "60", "--record", record.path]
             let loadLog = folder.appendingPathComponent("load.log")
             _ = FileManager.default.createFile(atPath: loadLog.path, contents: nil)
