@@ -40,6 +40,16 @@ enum IntakeSchema {
                 CREATE INDEX submission_by_period ON submission (period, site, status, version);
                 CREATE INDEX submission_by_received ON submission (received_at);
 
+                -- The indicator definitions accepted JSON returns carry, by id and definition
+                -- version: an ADX submission names only the pair, and is read with these.
+                CREATE TABLE indicator_definition (
+                    indicator  VARCHAR(200) NOT NULL,
+                    version    VARCHAR(64) NOT NULL,
+                    -- The definition without measures, as JSON.
+                    definition TEXT NOT NULL,
+                    PRIMARY KEY (indicator, version)
+                );
+
                 CREATE TABLE token (
                     id         VARCHAR(32) NOT NULL PRIMARY KEY,
                     role       VARCHAR(16) NOT NULL,

@@ -39,10 +39,15 @@ public struct IntakeService: Sendable {
     public func submit(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller) async throws(IntakeStoreError) -> SubmissionOutcome {
         let received = clock()
         let digest = "sha256:" + IntakeStore.hex(SHA256.hash(data: bytes))
-        let verdict = ReturnImport(programme: programme).verdict(bytes, format: format, caller: caller, received: received, digest: digest)
-        let pending = PendingSubmission(
+        let catalogue = format == .adx ? try await store.definitionCatalogue() : DefinitionCatalogue()
+        let verdict = ReturnImport(programme: programme).verdict(bytes, format: format, caller: caller, received: received,
+                                                                 digest: digest, catalogue: catalogue)
+        var pending = PendingSubmission(
             id: UUID().uuidString.lowercased(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
             digest: digest, bytes: bytes, receivedAt: verdict.summary.receivedAt, summary: verdict.summary)
+        if verdict.kind == .created, format == .json, let content = verdict.content {
+            pending.definitions = try await store.missingDefinitions(content.indicators)
+        }
         switch try await store.store(pending) {
         case .stored(let summary):
             return SubmissionOutcome(summary: summary, kind: verdict.kind)
@@ -59,7 +64,7 @@ public struct IntakeService: Sendable {
         let now = clock()
         let counting = try await store.countingReturns(period: period.label)
         let versions = try await store.versionCounts(period: period.label)
-        let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(try received(counting))
+        let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(try await received(counting))
         let bySite = Dictionary(counting.map { ($0.record.site ?? "", $0.record) }, uniquingKeysWith: { first, _ in first })
         let sites = national.completeness.sites.map { site in
             SiteStatus(site: site.site, status: site.status.rawValue, version: bySite[site.site]?.version,
@@ -74,7 +79,7 @@ public struct IntakeService: Sendable {
     /// site's return, judged on the day it was received. The same code as `pioneer aggregate`.
     public func aggregate(period: Period, options: FunnelOptions) async throws(IntakeStoreError) -> NationalAggregate {
         let counting = try await store.countingReturns(period: period.label)
-        return aggregator(period, now: clock(), options: options).aggregate(try received(counting))
+        return aggregator(period, now: clock(), options: options).aggregate(try await received(counting))
     }
 
     private func aggregator(_ period: Period, now: Date, options: FunnelOptions) -> Aggregator {
@@ -82,13 +87,15 @@ public struct IntakeService: Sendable {
     }
 
     /// The stored returns as the aggregator takes them, each named by its submission and version.
-    private func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) throws(IntakeStoreError) -> [ReceivedReturn] {
+    private func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) async throws(IntakeStoreError) -> [ReceivedReturn] {
+        let catalogue = counting.contains { $0.record.format == .adx } ? try await store.definitionCatalogue() : DefinitionCatalogue()
         var received: [ReceivedReturn] = []
         for (record, bytes) in counting {
             let source = "submission \(record.id) (\(record.site ?? "?") \(record.period ?? "?") version \(record.version ?? 0))"
-            switch ReturnImport.read(bytes, format: record.format) {
-            case .success(let content):
-                received.append(ReceivedReturn(source: source, content: content, receivedOn: IntakeTime.day(ofText: record.receivedAt)))
+            switch ReturnImport.read(bytes, format: record.format, catalogue: catalogue, source: source,
+                                     receivedOn: IntakeTime.day(ofText: record.receivedAt)) {
+            case .success(let item):
+                received.append(item)
             case .failure(let error):
                 throw IntakeStoreError(.corrupt, path: store.path, operation: "read the returns for \(record.period ?? "?")",
                                        "\(source) was accepted but cannot be read back (\(error.message)); the database was changed outside pioneer")

@@ -3,6 +3,7 @@
 // service needs (every version, the bytes, the versions that count).
 internal import GRDB
 import Foundation
+import PioneerReturns
 
 /// A checked submission on its way into the store: everything but its version.
 struct PendingSubmission: Sendable {
@@ -17,6 +18,8 @@ struct PendingSubmission: Sendable {
     var receivedAt: String
     /// The summary to store and answer, its `submission` and `version` filled in by the store.
     var summary: ImportSummary
+    /// Indicator definitions to keep for reading ADX (those of an accepted JSON return not stored yet).
+    var definitions: [ReturnIndicator] = []
 }
 
 /// What the store made of a pending submission.
@@ -55,7 +58,8 @@ extension IntakeStore {
                     guard let result else { throw IntakeStoreError(.other, path: "", operation: "", "the transaction gave no result") }
                     return result
                 }
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && attempt < attempts {
+            } catch let error as DatabaseError where attempt < attempts
+                && [.SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY].contains(error.extendedResultCode) {
                 continue
             } catch {
                 throw IntakeStoreError.from(error, path: path, operation: operation)
@@ -82,6 +86,7 @@ extension IntakeStore {
             summary.version = (latest ?? 0) + 1
         }
         summary.duplicate = false
+        try insertDefinitions(pending.definitions, db)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(summary), as: UTF8.self)

@@ -15,6 +15,8 @@ struct ImportVerdict: Sendable {
     var filedPeriod: String?
     /// The summary, its submission id and version still to be filled in.
     var summary: ImportSummary
+    /// The return read, when the bytes could be read.
+    var content: SiteReturn? = nil
 }
 
 /// Checks submissions against a programme.
@@ -22,7 +24,9 @@ struct ReturnImport: Sendable {
     var programme: Programme
 
     /// The verdict on `bytes` sent by `caller`, received at `received` (the server's clock).
-    func verdict(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller, received: Date, digest: String) -> ImportVerdict {
+    /// `catalogue` holds the indicator definitions an ADX submission is read with.
+    func verdict(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller, received: Date, digest: String,
+                 catalogue: DefinitionCatalogue) -> ImportVerdict {
         let receivedAt = IntakeTime.text(received)
         func summary(_ status: ImportStatus, site: String?, period: String?, late: Bool = false, problems: [String],
                      values: [ValueOutcome] = []) -> ImportSummary {
@@ -34,15 +38,15 @@ struct ReturnImport: Sendable {
         // A site token's unreadable bytes are filed under its site, so the site can see them.
         let senderSite = caller.role == .site ? caller.site : nil
 
-        let content: SiteReturn
-        switch Self.read(bytes, format: format) {
+        let item: ReceivedReturn
+        switch Self.read(bytes, format: format, catalogue: catalogue, source: "the submission") {
         case .success(let read):
-            content = read
-        case .failure(let error):
-            let kind: SubmissionOutcome.Kind = error.kind == .unknownSchemaVersion ? .unprocessable : .malformed
-            return ImportVerdict(kind: kind, filedSite: senderSite, filedPeriod: nil,
-                                 summary: summary(.rejected, site: senderSite, period: nil, problems: [error.message]))
+            item = read
+        case .failure(let failure):
+            return ImportVerdict(kind: failure.unprocessable ? .unprocessable : .malformed, filedSite: senderSite, filedPeriod: nil,
+                                 summary: summary(.rejected, site: senderSite, period: nil, problems: [failure.message]))
         }
+        let content = item.content
         let site = content.site.id, periodLabel = content.period.label
 
         if caller.role == .site, caller.site != site {
@@ -66,7 +70,7 @@ struct ReturnImport: Sendable {
                                                   values: Self.values(of: content, rejectedBecause: problem)))
         }
         let aggregator = Aggregator(programme: programme, period: period, asOf: IntakeTime.day(received))
-        if let problem = aggregator.problem(with: content) {
+        if let problem = aggregator.problem(with: item) {
             problems.append(problem)
         }
         if programme.expects(period) {
@@ -90,7 +94,8 @@ struct ReturnImport: Sendable {
         let values = Self.values(of: content, rejectedBecause: nil)
         let status: ImportStatus = warnings.isEmpty && !values.contains { $0.status == "warning" } ? .accepted : .acceptedWithWarnings
         return ImportVerdict(kind: .created, filedSite: site, filedPeriod: periodLabel,
-                             summary: summary(status, site: site, period: periodLabel, late: late, problems: warnings, values: values))
+                             summary: summary(status, site: site, period: periodLabel, late: late, problems: warnings, values: values),
+                             content: content)
     }
 
     /// Every value of the return and what became of it. When the return is refused
@@ -118,15 +123,35 @@ struct ReturnImport: Sendable {
         }
     }
 
-    /// The return in `bytes`, or why it cannot be read.
-    static func read(_ bytes: [UInt8], format: SubmissionFormat) -> Result<SiteReturn, ReturnReadError> {
-        let name = "submitted"
+    /// Why bytes could not be read as a return: malformed, or (an unknown schema version) readable but refused.
+    struct ReadFailure: Error, Sendable {
+        var message: String
+        var unprocessable: Bool
+    }
+
+    /// The return in `bytes` as the aggregator takes it, or why it cannot be read. An ADX
+    /// return's indicators are defined from `catalogue`; its content digest stands for the digest.
+    static func read(_ bytes: [UInt8], format: SubmissionFormat, catalogue: DefinitionCatalogue, source: String,
+                     receivedOn: CalendarDate? = nil) -> Result<ReceivedReturn, ReadFailure> {
         switch format {
         case .json:
-            return Result { () throws(ReturnReadError) in try ReturnReader.read(data: Data(bytes), file: name) }
+            do {
+                let content = try ReturnReader.read(data: Data(bytes), file: source)
+                return .success(ReceivedReturn(source: source, content: content, receivedOn: receivedOn))
+            } catch {
+                return .failure(ReadFailure(message: error.message, unprocessable: error.kind == .unknownSchemaVersion))
+            }
         case .adx:
-            return .failure(ReturnReadError(.notJSON, file: name,
-                "is ADX, which this server does not read yet; submit the JSON return (`pioneer return --format json`)"))
+            do {
+                let document = try ADXReader.read(data: Data(bytes), file: source)
+                let resolution = document.resolved(with: catalogue)
+                return .success(ReceivedReturn(
+                    source: source, content: resolution.siteReturn,
+                    format: .adx(contentDigest: document.contentDigestCheck, unresolved: resolution.unresolved), receivedOn: receivedOn))
+            } catch {
+                let place = error.line.map { "line \($0), column \(error.column ?? 1): " } ?? ""
+                return .failure(ReadFailure(message: "is not a readable ADX return: \(place)\(error.message)", unprocessable: false))
+            }
         }
     }
 }

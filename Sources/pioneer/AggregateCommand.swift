@@ -15,9 +15,9 @@ struct AggregateCommand: AsyncParsableCommand {
         commandName: "aggregate",
         abstract: "Bring the sites' returns for one period together: completeness, pooled values, funnel plots, goals.",
         discussion: """
-        Reads JSON returns (`pioneer return --format json`) from the files and folders \
-        given (a folder is searched for *.json files, its subfolders too) and reports, \
-        for --period:
+        Reads JSON and ADX returns (`pioneer return --format json` or `--format adx`) \
+        from the files and folders given (a folder is searched for *.json and *.xml files, \
+        its subfolders too) and reports, for --period:
 
           completeness   each site the programme expects: on time, late, incomplete, awaited or missing
           rejected       every return left out of the totals, with the reason (digest mismatch,
@@ -32,10 +32,17 @@ struct AggregateCommand: AsyncParsableCommand {
         hard deadlines and the goal themes (docs/aggregate.md). Returns for other periods \
         are counted and set aside.
 
+        ADX carries no indicator definitions and no goals: an ADX return's indicators are \
+        defined from the JSON returns given (any site, any period, the same definition \
+        version), and one whose definition none supplies is rejected with the reason. Its \
+        own contentDigest is checked as a JSON return's digest is. A site's JSON and ADX \
+        returns count as two returns: the later made is kept.
+
         Examples:
           pioneer aggregate returns/ --period 2026-03
           pioneer aggregate returns/ --period 2026Q1 --format json --output national-2026Q1.json
           pioneer aggregate returns/*.json --period 2026-03 --overdispersion multiplicative
+          pioneer aggregate returns/torbay.xml returns/cambridge.json --period 2026-03
 
         Exit status: 0 every return read is in the aggregate, 1 invalid programme file or \
         no returns found, 2 usage error, 3 some returns were rejected or unreadable (the \
@@ -43,7 +50,7 @@ struct AggregateCommand: AsyncParsableCommand {
         """
     )
 
-    @Argument(help: ArgumentHelp("Return files (JSON), or folders holding them.", valueName: "returns"))
+    @Argument(help: ArgumentHelp("Return files (JSON or ADX), or folders holding them.", valueName: "returns"))
     var returns: [String]
 
     @Option(help: ArgumentHelp("The reporting period to aggregate: `2026-03`, `2026Q1`, `FY2025-26`.", valueName: "period"),
@@ -137,7 +144,7 @@ enum ReturnFiles {
         var message: String
     }
 
-    /// The files named, and the *.json files under the folders named (sorted, hidden ones skipped).
+    /// The files named, and the *.json and *.xml files under the folders named (sorted, hidden ones skipped).
     static func find(_ paths: [String]) throws(Failure) -> [String] {
         var files: [String] = []
         for path in paths {
@@ -160,10 +167,10 @@ enum ReturnFiles {
                     walker.skipDescendants()
                     continue
                 }
-                if name.hasSuffix(".json") { found.append("\(folder)/\(name)") }
+                if name.hasSuffix(".json") || name.lowercased().hasSuffix(".xml") { found.append("\(folder)/\(name)") }
             }
             guard !found.isEmpty else {
-                throw Failure(message: "\(path) holds no return files (*.json)")
+                throw Failure(message: "\(path) holds no return files (*.json or *.xml)")
             }
             files += found.sorted()
         }

@@ -93,6 +93,9 @@ enum AggregateOutput {
             themes.add([theme.theme, "\(theme.achieved)", "\(theme.onTrack)", "\(theme.atRisk)", "\(theme.offTrack)", "\(theme.noData)", "\(theme.noStatus)"])
         }
         var text = "Goals by theme\n" + themes.render()
+        if !national.goalsNotCarried.isEmpty {
+            text += "\nADX returns carry no goals: \(national.goalsNotCarried.joined(separator: ", ")) (their goals are not counted above)"
+        }
         if national.confidenceGaps.isEmpty {
             text += "\n\nConfidence gap: every self-assessment agrees with its computed status, or none was made."
         } else {

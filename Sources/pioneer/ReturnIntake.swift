@@ -2,6 +2,8 @@
 // processor) to learn its period, and only the returns for the period asked are decoded
 // in full and kept; the rest are set aside by name. A programme office's folder holds
 // years of returns, and decoding them all would cost seconds and hundreds of megabytes.
+// ADX returns (*.xml) are read whole, then given their indicators' definitions from the
+// JSON returns: those of the period first, other periods' only when an ADX return needs them.
 import Foundation
 import PioneerAggregate
 import PioneerKit
@@ -26,6 +28,7 @@ struct ReturnIntake {
 
     private enum Outcome: Sendable {
         case received(ReceivedReturn)
+        case adx(source: String, ADXReturn)
         case otherPeriod(RejectedReturn)
         case unreadable(RejectedReturn)
     }
@@ -47,10 +50,18 @@ struct ReturnIntake {
                 start()
             }
         }
+        var documents: [ADXReturn] = []
+        for case .adx(_, let document)? in outcomes { documents.append(document) }
+        let catalogue = definitions(for: documents, from: outcomes, files: files)
         var intake = ReturnIntake()
         for outcome in outcomes {
             switch outcome {
             case .received(let item): intake.received.append(item)
+            case .adx(let source, let document):
+                let resolution = document.resolved(with: catalogue)
+                intake.received.append(ReceivedReturn(
+                    source: source, content: resolution.siteReturn,
+                    format: .adx(contentDigest: document.contentDigestCheck, unresolved: resolution.unresolved)))
             case .otherPeriod(let item): intake.otherPeriods.append(item)
             case .unreadable(let item): intake.unreadable.append(item)
             case nil: break
@@ -59,10 +70,45 @@ struct ReturnIntake {
         return intake
     }
 
+    /// The definitions the ADX returns need, from the JSON returns read: those of the period,
+    /// then, only while some are still unknown, the JSON returns of other periods.
+    private static func definitions(for documents: [ADXReturn], from outcomes: [Outcome?], files: [String]) -> DefinitionCatalogue {
+        guard !documents.isEmpty else { return DefinitionCatalogue() }
+        var needed = Set(documents.flatMap { document in
+            document.groups.flatMap(\.values).map { "\($0.dataElement)\t\($0.definitionVersion)" }
+        })
+        var catalogue = DefinitionCatalogue()
+        func add(_ siteReturn: SiteReturn) {
+            catalogue.add(siteReturn)
+            for indicator in siteReturn.indicators where catalogue.definition(id: indicator.id, version: indicator.definitionVersion) != nil {
+                needed.remove("\(indicator.id)\t\(indicator.definitionVersion)")
+            }
+        }
+        for case .received(let item)? in outcomes { add(item.content) }
+        for (index, outcome) in outcomes.enumerated() where !needed.isEmpty {
+            guard case .otherPeriod? = outcome, !isADX(files[index]),
+                  let siteReturn = try? ReturnReader.read(file: files[index]) else { continue }
+            add(siteReturn)
+        }
+        return catalogue
+    }
+
+    private static func isADX(_ file: String) -> Bool {
+        file.lowercased().hasSuffix(".xml")
+    }
+
     private static func read(_ file: String, label: String) -> Outcome {
-        if file.lowercased().hasSuffix(".xml") {
-            return .unreadable(RejectedReturn(source: file, site: "", period: "",
-                                              reason: "ADX returns are not read yet; give the site's JSON return (`pioneer return --format json`)"))
+        if isADX(file) {
+            do {
+                let document = try ADXReader.read(file: file)
+                guard document.reportingPeriod.label == label else {
+                    return .otherPeriod(RejectedReturn(source: file, site: document.site, period: document.reportingPeriod.label,
+                                                       reason: "for \(document.reportingPeriod.label), not \(label)"))
+                }
+                return .adx(source: file, document)
+            } catch {
+                return .unreadable(RejectedReturn(source: file, site: "", period: "", reason: error.description))
+            }
         }
         // A file that is not a plain return (no header, a folder, unreadable) goes to the
         // full reader, whose message says what is wrong with it.

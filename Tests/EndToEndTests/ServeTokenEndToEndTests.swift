@@ -52,6 +52,27 @@ struct ServeTokenEndToEndTests {
         }
     }
 
+    @Test func severalProcessesCreatingTokensOnOneNewFileAllSucceed() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("intake.sqlite").path
+            // Eight processes race to create the file, migrate it and write: each waits for the others.
+            let runs = try await withThrowingTaskGroup(of: PioneerBinary.Run.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await PioneerBinary.run(["serve", "token", "create", "--site", "site-\(index)", "--db", db]) }
+                }
+                return try await group.reduce(into: [PioneerBinary.Run]()) { $0.append($1) }
+            }
+            #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr).joined())")
+            let store = try IntakeStore(path: db)
+            #expect(Set(try store.tokens().compactMap(\.site)) == Set((0..<8).map { "site-\($0)" }))
+            for run in runs {
+                let token = String(run.stdout.split(separator: "\n").last ?? "")
+                #expect(try await store.caller(forToken: token) != nil)
+            }
+            #expect(try store.integrityCheck() == ["ok"])
+        }
+    }
+
     @Test func revokingAnUnknownTokenFailsNamingTheDatabase() async throws {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = folder.appendingPathComponent("intake.sqlite").path

@@ -170,6 +170,19 @@ struct IntakeServiceTests {
         }
     }
 
+    @Test func aPeriodLabelPioneerCannotReadIsUnprocessableAndSaysWhy() async throws {
+        try await withIntakeStore { store, _ in
+            var content = try IntakeFixture.content("a")
+            content.period.label = "March 2026"
+            let outcome = try await service(store).submit(try IntakeFixture.bytes(try ReturnCoding.signed(content)), format: .json,
+                                                          caller: IntakeFixture.siteCaller("a"))
+            #expect(outcome.kind == .unprocessable && outcome.summary.version == 1 && outcome.summary.period == "March 2026")
+            let problem = try #require(outcome.summary.problems.first)
+            #expect(problem.hasPrefix("its period `March 2026` is not a period pioneer knows ("))
+            #expect(!problem.contains("PeriodParseError"), "\(problem)")
+        }
+    }
+
     @Test func theOfficeMaySubmitForAnySite() async throws {
         try await withIntakeStore { store, _ in
             let outcome = try await service(store).submit(try IntakeFixture.bytes("c"), format: .json, caller: IntakeFixture.office)

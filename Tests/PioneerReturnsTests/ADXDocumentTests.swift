@@ -10,9 +10,10 @@ struct ADXDocumentTests {
         let signed = try ReturnCoding.signed(SampleReturn.value)
         let xml = try ADXDocument.xml(signed)
         let digest = try #require(signed.digest?.value)
+        let contentDigest = try ADXDocument.adx(signed).computedContentDigest
         #expect(xml == """
             <?xml version="1.0" encoding="UTF-8"?>
-            <adx xmlns="urn:ihe:qrph:adx:2015" exported="2026-04-10T08:00:00.000Z" site="torbay" reportingPeriod="2026Q1" digest="sha256:\(digest)">
+            <adx xmlns="urn:ihe:qrph:adx:2015" exported="2026-04-10T08:00:00.000Z" site="torbay" reportingPeriod="2026Q1" schemaVersion="1" digest="sha256:\(digest)" contentDigest="\(contentDigest)">
               <group orgUnit="torbay" period="2026-01-01/P3M" dataSet="PIONEER_RETURN" complete="true">
                 <dataValue dataElement="involved-in-decisions" PART="SAMPLE_SIZE" definitionVersion="ba9876543210" value="7"/>
               </group>

@@ -3,7 +3,7 @@
 // funnel plots, and their goals counted by theme.
 public import PioneerCore
 public import PioneerKit
-public import PioneerReturns
+import PioneerReturns
 
 /// Aggregates the sites' returns for one period of a programme.
 ///
@@ -37,7 +37,8 @@ public struct Aggregator: Sendable {
             indicators: indicators(accepted.map(\.content)),
             themes: themes(accepted.map(\.content)),
             confidenceGaps: confidenceGaps(accepted.map(\.content)),
-            funnelOptions: funnelOptions)
+            funnelOptions: funnelOptions,
+            goalsNotCarried: Self.goalsNotCarried(accepted))
     }
 
     // MARK: Checking each return
@@ -59,7 +60,7 @@ public struct Aggregator: Sendable {
             func reject(_ reason: String) {
                 screening.rejected.append(RejectedReturn(source: item.source, site: content.site.id, period: content.period.label, reason: reason))
             }
-            if let problem = contentProblem(content) {
+            if let problem = contentProblem(item) {
                 if problem.otherPeriod {
                     screening.otherPeriods.append(RejectedReturn(source: item.source, site: content.site.id,
                                                                  period: content.period.label, reason: problem.reason))
@@ -87,7 +88,7 @@ public struct Aggregator: Sendable {
         for item in candidates {
             let site = item.content.site.id
             if let kept = latest[site] {
-                let (newer, older) = item.content.generatedAt > kept.content.generatedAt ? (item, kept) : (kept, item)
+                let (newer, older) = Self.isNewer(item, than: kept) ? (item, kept) : (kept, item)
                 latest[site] = newer
                 screening.rejected.append(RejectedReturn(
                     source: older.source, site: site, period: older.content.period.label,
@@ -100,19 +101,21 @@ public struct Aggregator: Sendable {
         return screening
     }
 
-    /// Why `content` cannot count in this period's aggregate, deadlines aside, or nil when it
-    /// can: its schema version, digest, period, site, the programme's kinds of period, and
+    /// Why `item` cannot count in this period's aggregate, deadlines aside, or nil when it
+    /// can: its schema version, integrity (the digest; for ADX, the content digest and the
+    /// definitions), period, site, the programme's kinds of period, and
     /// the rules its values must keep. A service receiving one return at a time asks this,
     /// so it refuses exactly what the aggregate would leave out.
-    public func problem(with content: SiteReturn) -> String? {
-        contentProblem(content)?.reason
+    public func problem(with item: ReceivedReturn) -> String? {
+        contentProblem(item)?.reason
     }
 
-    private func contentProblem(_ content: SiteReturn) -> (reason: String, otherPeriod: Bool)? {
+    private func contentProblem(_ item: ReceivedReturn) -> (reason: String, otherPeriod: Bool)? {
+        let content = item.content
         guard content.schemaVersion == SiteReturn.currentSchemaVersion else {
             return ("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer", false)
         }
-        if let problem = Self.digestProblem(content) {
+        if let problem = Self.integrityProblem(item) {
             return (problem, false)
         }
         guard content.period.label == period.label else {

@@ -17,10 +17,14 @@ public struct NationalAggregate: Sendable, Hashable, Codable {
     public var themes: [ThemeSummary]
     public var confidenceGaps: [ConfidenceGap]
     public var funnelOptions: FunnelOptions
+    /// Accepted sites whose return is ADX, which carries no goals: they are in neither the
+    /// theme counts nor the confidence gap (not counted as "no data").
+    public var goalsNotCarried: [String]
 
     public init(programme: String, period: String, completeness: Completeness, rejected: [RejectedReturn],
                 otherPeriods: [RejectedReturn], accepted: [String], indicators: [IndicatorAggregate],
-                themes: [ThemeSummary], confidenceGaps: [ConfidenceGap], funnelOptions: FunnelOptions) {
+                themes: [ThemeSummary], confidenceGaps: [ConfidenceGap], funnelOptions: FunnelOptions,
+                goalsNotCarried: [String] = []) {
         self.programme = programme
         self.period = period
         self.completeness = completeness
@@ -31,5 +35,6 @@ public struct NationalAggregate: Sendable, Hashable, Codable {
         self.themes = themes
         self.confidenceGaps = confidenceGaps
         self.funnelOptions = funnelOptions
+        self.goalsNotCarried = goalsNotCarried
     }
 }

@@ -7,16 +7,28 @@ public struct ReceivedReturn: Sendable, Hashable {
     /// The file it was read from, as given.
     public var source: String
     public var content: SiteReturn
+    /// The form it came in; an ADX return's integrity is checked from the ADX itself.
+    public var format: ReceivedFormat
     /// The day the office received it (UTC), when a service recorded it by its own clock:
     /// deadlines are then judged on it rather than on the return's own `generatedAt`,
     /// which the site's machine wrote.
     public var receivedOn: CalendarDate?
 
-    public init(source: String, content: SiteReturn, receivedOn: CalendarDate? = nil) {
+    public init(source: String, content: SiteReturn, format: ReceivedFormat = .json, receivedOn: CalendarDate? = nil) {
         self.source = source
         self.content = content
+        self.format = format
         self.receivedOn = receivedOn
     }
+}
+
+/// The form a return was received in.
+public enum ReceivedFormat: Sendable, Hashable {
+    /// Pioneer JSON: the digest in the return is checked against its content.
+    case json
+    /// ADX, made into a return with definitions from the JSON returns: `contentDigest` is the
+    /// check of the document's own digest, `unresolved` the indicators no JSON return defines.
+    case adx(contentDigest: DigestCheck, unresolved: [UnresolvedDefinition])
 }
 
 /// A return left out of the aggregate, and why. Never dropped in silence: every one is listed.

@@ -11,9 +11,27 @@ extension IndicatorDefinition {
     /// The period type, description and due lag are left out: they say when and how a value
     /// is collected, not what it means.
     public var definitionVersion: String {
+        DefinitionVersion.of(id: id, name: name, kind: kind.rawValue, valueType: valueType.rawValue, unit: unit,
+                             factor: factor?.rawValue, better: better.rawValue, decimals: decimals)
+    }
+}
+
+extension ReturnIndicator {
+    /// The version its definition fields hash to: equal to ``definitionVersion`` unless the
+    /// definition was changed after the return was made.
+    public var computedDefinitionVersion: String {
+        DefinitionVersion.of(id: id, name: name, kind: kind, valueType: valueType, unit: unit,
+                             factor: factor, better: better, decimals: decimals)
+    }
+}
+
+/// The hash behind a definition version, shared by site definitions and the definitions a return carries.
+enum DefinitionVersion {
+    static func of(id: String, name: String, kind: String, valueType: String, unit: String,
+                   factor: Int?, better: String, decimals: Int) -> String {
         let canonical = CanonicalDefinition(
-            id: id, name: name, kind: kind.rawValue, valueType: valueType.rawValue, unit: unit,
-            factor: factor?.rawValue, better: better.rawValue, decimals: decimals)
+            id: id, name: name, kind: kind, valueType: valueType, unit: unit,
+            factor: factor, better: better, decimals: decimals)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Only text and whole numbers: encoding cannot fail.

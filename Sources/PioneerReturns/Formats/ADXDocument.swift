@@ -7,7 +7,9 @@ import PioneerKit
 /// An ADX document made from a return.
 ///
 /// - root `adx`: `exported` is when the return was made; `site`, `reportingPeriod` and
-///   `digest` (of the JSON return) say which return it is.
+///   `digest` (of the JSON return) say which return it is; `schemaVersion` is the return
+///   schema version; `contentDigest` is the SHA-256 of the document's own canonical content
+///   (``ADXReturn/canonicalContent``), which a reader checks without the JSON return.
 /// - one `group` per period with values: `orgUnit` the site id, `period` the start date and
 ///   ISO 8601 duration (`2026-04-01/P1M`, `2026-01-01/P3M`, `2025-04-01/P1Y`), `dataSet`
 ///   `PIONEER_RETURN`, `complete` false in every group of an incomplete return.
@@ -26,19 +28,23 @@ public enum ADXDocument {
     /// - Throws: ``ReturnFormatError`` when the return has no value at all: ADX has no way
     ///   to send an empty return (every group needs a data value).
     public static func xml(_ siteReturn: SiteReturn) throws(ReturnFormatError) -> String {
-        var groups: [(period: ReturnPeriod, values: [String])] = []
+        var document = try adx(siteReturn)
+        document.contentDigest = document.computedContentDigest
+        return xml(document)
+    }
+
+    /// The ADX content of `siteReturn`, without its content digest.
+    public static func adx(_ siteReturn: SiteReturn) throws(ReturnFormatError) -> ADXReturn {
+        var groups: [(period: ReturnPeriod, values: [ADXDataValue])] = []
         var groupIndex: [String: Int] = [:]
         for indicator in siteReturn.indicators {
             for measure in indicator.measures {
-                let parts: [(String, Double?)] = [
-                    ("VALUE", measure.value), ("NUMERATOR", measure.numerator), ("DENOMINATOR", measure.denominator),
-                    ("SAMPLE_SIZE", measure.sampleSize.map(Double.init)),
+                let parts: [(ADXPart, Double?)] = [
+                    (.value, measure.value), (.numerator, measure.numerator), (.denominator, measure.denominator),
+                    (.sampleSize, measure.sampleSize.map(Double.init)),
                 ]
                 let values = parts.compactMap { part, number in
-                    number.map {
-                        "    <dataValue dataElement=\"\(escape(indicator.id))\" PART=\"\(part)\" "
-                            + "definitionVersion=\"\(escape(indicator.definitionVersion))\" value=\"\(decimal($0))\"/>"
-                    }
+                    number.map { ADXDataValue(dataElement: indicator.id, part: part, definitionVersion: indicator.definitionVersion, value: $0) }
                 }
                 guard !values.isEmpty else { continue }
                 if let index = groupIndex[measure.period.label] {
@@ -52,19 +58,37 @@ public enum ADXDocument {
         guard !groups.isEmpty else {
             throw ReturnFormatError(format: "adx", "the return of \(siteReturn.site.id) for \(siteReturn.period.label) has no values, and an ADX document needs at least one; every required measure is missing (see --format json)")
         }
-        var lines = [
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
-            "<adx xmlns=\"\(namespace)\" exported=\"\(escape(siteReturn.generatedAt))\" site=\"\(escape(siteReturn.site.id))\" "
-                + "reportingPeriod=\"\(escape(siteReturn.period.label))\""
-                + (siteReturn.digest.map { " digest=\"\(escape($0.algorithm)):\(escape($0.value))\"" } ?? "") + ">",
-        ]
+        guard let reportingPeriod = try? Period(parsing: siteReturn.period.label) else {
+            throw ReturnFormatError(format: "adx", "`\(siteReturn.period.label)` is not a period pioneer knows")
+        }
+        var adxGroups: [ADXGroup] = []
         for group in groups.sorted(by: { ($0.period.start, $0.period.end) < ($1.period.start, $1.period.end) }) {
             guard let period = try? Period(parsing: group.period.label) else {
                 throw ReturnFormatError(format: "adx", "`\(group.period.label)` is not a period pioneer knows")
             }
-            lines.append("  <group orgUnit=\"\(escape(siteReturn.site.id))\" period=\"\(period.adxLabel)\" dataSet=\"\(dataSet)\" "
-                         + "complete=\"\(siteReturn.complete)\">")
-            lines += group.values
+            adxGroups.append(ADXGroup(orgUnit: siteReturn.site.id, period: period, complete: siteReturn.complete, values: group.values))
+        }
+        return ADXReturn(site: siteReturn.site.id, reportingPeriod: reportingPeriod, schemaVersion: siteReturn.schemaVersion,
+                         exported: siteReturn.generatedAt,
+                         returnDigest: siteReturn.digest.map { "\($0.algorithm):\($0.value)" }, groups: adxGroups)
+    }
+
+    /// The XML of an ADX document, its content digest as it stands.
+    public static func xml(_ document: ADXReturn) -> String {
+        var lines = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>",
+            "<adx xmlns=\"\(namespace)\" exported=\"\(escape(document.exported))\" site=\"\(escape(document.site))\" "
+                + "reportingPeriod=\"\(escape(document.reportingPeriod.label))\" schemaVersion=\"\(document.schemaVersion)\""
+                + (document.returnDigest.map { " digest=\"\(escape($0))\"" } ?? "")
+                + (document.contentDigest.map { " contentDigest=\"\(escape($0))\"" } ?? "") + ">",
+        ]
+        for group in document.groups {
+            lines.append("  <group orgUnit=\"\(escape(group.orgUnit))\" period=\"\(group.period.adxLabel)\" dataSet=\"\(escape(group.dataSet))\" "
+                         + "complete=\"\(group.complete)\">")
+            for value in group.values {
+                lines.append("    <dataValue dataElement=\"\(escape(value.dataElement))\" PART=\"\(value.part.rawValue)\" "
+                             + "definitionVersion=\"\(escape(value.definitionVersion))\" value=\"\(decimal(value.value))\"/>")
+            }
             lines.append("  </group>")
         }
         lines.append("</adx>")

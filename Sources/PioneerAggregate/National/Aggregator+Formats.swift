@@ -1,0 +1,44 @@
+// What differs between JSON and ADX returns when the aggregate checks them: where the
+// integrity check comes from, definitions ADX cannot carry, which of two returns made at the
+// same moment counts, and the goals ADX has no place for. Everything else is screened alike.
+import PioneerReturns
+
+extension Aggregator {
+    /// Why a return's integrity is not vouched for, or nil when it is: the JSON digest for a
+    /// JSON return; for ADX, the document's content digest and definitions for every indicator.
+    static func integrityProblem(_ item: ReceivedReturn) -> String? {
+        switch item.format {
+        case .json:
+            return digestProblem(item.content)
+        case .adx(let check, let unresolved):
+            switch check {
+            case .valid:
+                break
+            case .missing:
+                return "the ADX return carries no contentDigest (sha256), so changes since it was made cannot be detected"
+            case .mismatch(let expected, let found):
+                return "its ADX contentDigest does not match its content (recorded \(expected.prefix(12))…, computed \(found.prefix(12))…): it was changed or corrupted after it was made"
+            }
+            guard unresolved.isEmpty else {
+                let listed = unresolved.map(\.description).joined(separator: ", ")
+                return "ADX carries no indicator definitions, and no JSON return among the files given defines \(listed); "
+                    + "give a JSON return with \(unresolved.count == 1 ? "that definition" : "those definitions") (any site, any period) alongside"
+            }
+            return nil
+        }
+    }
+
+    /// Whether `item` supersedes `kept`, a return from the same site: the later made; of two
+    /// made at the same moment the JSON one, which carries goals and provenance.
+    static func isNewer(_ item: ReceivedReturn, than kept: ReceivedReturn) -> Bool {
+        if item.content.generatedAt != kept.content.generatedAt {
+            return item.content.generatedAt > kept.content.generatedAt
+        }
+        return item.format == .json && kept.format != .json
+    }
+
+    /// The accepted sites whose return is ADX and so carries no goals.
+    static func goalsNotCarried(_ accepted: [ReceivedReturn]) -> [String] {
+        accepted.filter { $0.format != .json }.map(\.content.site.id)
+    }
+}
