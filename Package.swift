@@ -37,6 +37,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // SHA-256 for content hashes; already in the build through Hummingbird's dependencies.
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        // The intake server's metrics (swift-metrics), served in the Prometheus text format.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already in the build through Hummingbird; the intake server names its time amounts.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -131,10 +138,10 @@ let package = Package(
             dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction"],
             swiftSettings: swiftSettings
         ),
-        // The pictures: HTML reports with SVG charts, self-contained.
+        // The pictures: HTML reports with SVG charts, self-contained: a site's goals, and the national aggregate.
         .target(
             name: "PioneerReport",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerExtraction", "PioneerGoals", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         // Returns: one site's measures, goals and provenance for a reporting period, digested, for the programme office.
@@ -149,7 +156,7 @@ let package = Package(
         // The national aggregate: the sites' returns pooled, compared on funnel plots, checked for completeness.
         .target(
             name: "PioneerAggregate",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
         // The national intake: submissions checked against the programme and stored with their
@@ -181,12 +188,29 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The national intake service: sites submit returns over HTTP (Hummingbird), the office reads status, aggregate, dashboard.
+        .target(
+            name: "PioneerServer",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: The command-line tool, a thin layer over the modules.
         .executableTarget(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of the load test's generated returns (bench-intake).
@@ -246,7 +270,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerReportTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerReport", "PioneerAggregate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -256,7 +280,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerAggregateTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerGoals"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -268,13 +292,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "PioneerServerTests",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
                 "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerIntake", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
-                "PioneerCore", "PioneerGoals", "PioneerReport",
-                // The intake's summaries and store, for the submit, load and kill tests.
-                "PioneerIntake",
+                "PioneerCore", "PioneerGoals", "PioneerReport", "PioneerAggregate",
+                // SQLite's integrity check on the intake database after a SIGKILL (IntakeKillTests).
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],

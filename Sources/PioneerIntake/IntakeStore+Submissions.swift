@@ -46,13 +46,28 @@ extension IntakeStore {
     /// and the whole transaction is then tried again.
     func store(_ pending: PendingSubmission) async throws(IntakeStoreError) -> StoredSubmission {
         let operation = "store submission \(pending.id)"
+        // The summary is written without its version, which the row's column holds: so it is
+        // encoded before the transaction, and the write lock is held for the insert alone.
+        var stored = pending.summary
+        stored.submission = pending.id
+        stored.version = nil
+        stored.duplicate = false
+        let json: String
+        do {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            json = String(decoding: try encoder.encode(stored), as: UTF8.self)
+        } catch {
+            throw IntakeStoreError(.other, path: path, operation: operation, "its summary cannot be written as JSON (\(error))")
+        }
+        let body = Data(pending.bytes), summary = stored
         let attempts = 5
         for attempt in 1...attempts {
             do {
                 return try await pool.writeWithoutTransaction { db in
                     var result: StoredSubmission?
                     try db.inTransaction(.immediate) {
-                        result = try Self.insert(pending, db)
+                        result = try Self.insert(pending, summary: summary, json: json, body: body, db)
                         return .commit
                     }
                     guard let result else { throw IntakeStoreError(.other, path: "", operation: "", "the transaction gave no result") }
@@ -69,15 +84,14 @@ extension IntakeStore {
                                "other writers took the next version \(attempts) times running; try again")
     }
 
-    private static func insert(_ pending: PendingSubmission, _ db: Database) throws -> StoredSubmission {
-        var summary = pending.summary
-        summary.submission = pending.id
-        summary.version = nil
+    private static func insert(_ pending: PendingSubmission, summary: ImportSummary, json: String, body: Data,
+                               _ db: Database) throws -> StoredSubmission {
+        var summary = summary
         if let site = pending.site, let period = pending.period {
-            if let earlier = try String.fetchOne(
-                db, sql: "SELECT summary FROM submission WHERE site = ? AND period = ? AND digest = ?",
+            if let earlier = try Row.fetchOne(
+                db, sql: "SELECT id, version, summary FROM submission WHERE site = ? AND period = ? AND digest = ?",
                 arguments: [site, period, pending.digest]) {
-                var answer = try decodeSummary(earlier, id: "for \(site) \(period)")
+                var answer = try storedSummary(earlier)
                 answer.duplicate = true
                 return .duplicate(answer)
             }
@@ -85,11 +99,7 @@ extension IntakeStore {
                 db, sql: "SELECT MAX(version) FROM submission WHERE site = ? AND period = ?", arguments: [site, period])
             summary.version = (latest ?? 0) + 1
         }
-        summary.duplicate = false
         try insertDefinitions(pending.definitions, db)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: try encoder.encode(summary), as: UTF8.self)
         try db.execute(
             sql: """
                 INSERT INTO submission (id, site, period, version, format, digest, size, received_at, status, late, summary, body)
@@ -97,7 +107,7 @@ extension IntakeStore {
                 """,
             arguments: [pending.id, pending.site, summary.version == nil ? nil : pending.period, summary.version,
                         pending.format.rawValue, pending.digest, pending.bytes.count, pending.receivedAt,
-                        summary.status.rawValue, summary.late, json, Data(pending.bytes)])
+                        summary.status.rawValue, summary.late, json, body])
         return .stored(summary)
     }
 
@@ -186,12 +196,19 @@ extension IntakeStore {
             id: id, site: row["site"], period: row["period"], version: row["version"],
             format: SubmissionFormat(rawValue: format) ?? .json, digest: row["digest"], size: row["size"],
             receivedAt: row["received_at"], status: ImportStatus(rawValue: status) ?? .rejected, late: row["late"],
-            counts: counts == 1, summary: try decodeSummary(row["summary"], id: id))
+            counts: counts == 1, summary: try storedSummary(row))
     }
 
-    private static func decodeSummary(_ json: String, id: String) throws -> ImportSummary {
+    /// The summary of a row (with `id`, `version` and `summary` columns): the stored JSON with
+    /// the submission id and version the columns hold.
+    private static func storedSummary(_ row: Row) throws -> ImportSummary {
+        let id: String = row["id"]
+        let json: String = row["summary"]
         do {
-            return try JSONDecoder().decode(ImportSummary.self, from: Data(json.utf8))
+            var summary = try JSONDecoder().decode(ImportSummary.self, from: Data(json.utf8))
+            summary.submission = id
+            summary.version = row["version"]
+            return summary
         } catch {
             throw IntakeStoreError(.corrupt, path: "", operation: "",
                                    "the stored summary of submission \(id) cannot be read; the database was changed outside pioneer")

@@ -8,6 +8,7 @@ import PioneerCollect
 import PioneerConfig
 import PioneerCore
 import PioneerKit
+import PioneerReport
 import PioneerReturns
 
 struct AggregateCommand: AsyncParsableCommand {
@@ -37,12 +38,19 @@ struct AggregateCommand: AsyncParsableCommand {
         version), and one whose definition none supplies is rejected with the reason. Its \
         own contentDigest is checked as a JSON return's digest is. A site's JSON and ADX \
         returns count as two returns: the later made is kept.
+        --format html writes one self-contained page (no scripts, nothing from the network): \
+        the tables, a funnel plot per indicator, and an SPC chart of each indicator's national \
+        value over time. That history pools the returns given for earlier periods of the same \
+        type (each as `--period` that period would) and the months or quarters measured inside \
+        longer returns; reading them all takes longer, so the other formats read it only with \
+        --history (json).
 
         Examples:
           pioneer aggregate returns/ --period 2026-03
           pioneer aggregate returns/ --period 2026Q1 --format json --output national-2026Q1.json
           pioneer aggregate returns/*.json --period 2026-03 --overdispersion multiplicative
           pioneer aggregate returns/torbay.xml returns/cambridge.json --period 2026-03
+          pioneer aggregate returns/ --period 2026-03 --format html --output national-2026-03.html
 
         Exit status: 0 every return read is in the aggregate, 1 invalid programme file or \
         no returns found, 2 usage error, 3 some returns were rejected or unreadable (the \
@@ -60,8 +68,11 @@ struct AggregateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The programme file: expected sites, reporting periods, deadlines, goal themes.", valueName: "file"))
     var programme: String = ProgrammeLoader.defaultFile
 
-    @Option(help: ArgumentHelp("`table`, `json` or `csv`.", valueName: "format"))
+    @Option(help: ArgumentHelp("`table`, `json`, `csv` or `html` (a self-contained page with funnel plots and SPC charts).", valueName: "format"))
     var format: OutputFormat = .table
+
+    @Flag(help: "With --format json: add each indicator's pooled national value over the earlier periods given, with its SPC verdict (html always has it).")
+    var history = false
 
     @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
     var output: String?
@@ -75,7 +86,13 @@ struct AggregateCommand: AsyncParsableCommand {
     var overdispersion: Overdispersion = .additive
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json, csv
+        case table, json, csv, html
+    }
+
+    func validate() throws {
+        if history && (format == .table || format == .csv) {
+            throw ValidationError("--history adds the pooled series to --format json (html always has it); the \(format.rawValue) format has no place for it")
+        }
     }
 
     static func parseDate(_ text: String) throws -> CalendarDate {
@@ -118,7 +135,16 @@ struct AggregateCommand: AsyncParsableCommand {
         switch format {
         case .table: text = AggregateOutput.table(national)
         case .csv: text = AggregateOutput.csv(national)
-        case .json: text = try ReportJSON.encode(national) + "\n"
+        case .json:
+            if history {
+                let series = await pooledHistory(programme: loaded, intake: intake)
+                text = try ReportJSON.encode(AggregateOutput.WithHistory(national: national, history: series)) + "\n"
+            } else {
+                text = try ReportJSON.encode(national) + "\n"
+            }
+        case .html:
+            let series = await pooledHistory(programme: loaded, intake: intake)
+            text = NationalReport(national: national, history: series, generated: ReportCommand.now()).html()
         }
         if let output {
             do {
@@ -135,6 +161,26 @@ struct AggregateCommand: AsyncParsableCommand {
             StandardError.write("\(count) return\(count == 1 ? " was" : "s were") left out of the totals; the reasons are listed in the aggregate\n")
             throw ExitCode(3)
         }
+    }
+}
+
+extension AggregateCommand {
+    /// The pooled series up to --period: this period's returns, then each earlier period's
+    /// (of the same type) read and pooled one period at a time, so only one period's returns
+    /// are held at once.
+    func pooledHistory(programme: Programme, intake: ReturnIntake) async -> NationalHistory {
+        var builder = HistoryBuilder(programme: programme, period: period, asOf: asOf ?? CalendarDate.today(),
+                                     funnelOptions: FunnelOptions(overdispersion: overdispersion))
+        builder.add(intake.received, for: period)
+        var earlier: [Period: [String]] = [:]
+        for item in intake.otherPeriods {
+            if let other = builder.includes(item.period) { earlier[other, default: []].append(item.source) }
+        }
+        for (other, files) in earlier.sorted(by: { $0.key < $1.key }) {
+            let read = await ReturnIntake.read(files, period: other)
+            builder.add(read.received, for: other)
+        }
+        return builder.history()
     }
 }
 

@@ -122,6 +122,22 @@ enum AggregateOutput {
         number == number.rounded() && abs(number) < 1e15 ? formatNumber(number, decimals: 0) : formatNumber(number, decimals: 2)
     }
 
+    // MARK: JSON with the history
+
+    /// The aggregate's JSON with one more key, `history`: the pooled series (`--history`).
+    struct WithHistory: Encodable {
+        var national: NationalAggregate
+        var history: NationalHistory
+
+        private enum Key: String, CodingKey { case history }
+
+        func encode(to encoder: any Encoder) throws {
+            try national.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(history, forKey: .history)
+        }
+    }
+
     // MARK: CSV
 
     /// RFC 4180 CSV: one row per indicator and site, then one `national` row per indicator;

@@ -28,7 +28,7 @@ struct Pioneer: AsyncParsableCommand {
             SPCCommand.self,
             ReturnCommand.self,
             AggregateCommand.self,
-            ServeTokenGroupCommand.self,
+            ServeCommand.self,
             SubmitCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,

@@ -168,14 +168,3 @@ struct ServeTokenCommand: ParsableCommand {
         }
     }
 }
-
-/// `pioneer serve` as a group holding `token` only, until the intake server's own
-/// `ServeCommand` (branch i11-http) lists ``ServeTokenCommand`` among its subcommands;
-/// the two are merged then and this group goes.
-struct ServeTokenGroupCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "serve",
-        abstract: "The national intake service's administration: tokens.",
-        subcommands: [ServeTokenCommand.self]
-    )
-}

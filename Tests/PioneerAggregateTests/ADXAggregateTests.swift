@@ -89,6 +89,16 @@ struct ADXAggregateTests {
         ])
     }
 
+    @Test func manyUndefinedIndicatorsAreNamedFiveAtATime() throws {
+        let indicators = (1...8).map { Self.defined(ReturnFixture.count(Double($0), id: "referrals-\($0)")) }
+        let a = try ReturnFixture.make("a", indicators: indicators)
+        let reason = try #require(Self.aggregate([try Self.adx(a, definitions: [])]).rejected.first?.reason)
+        let version = indicators[0].definitionVersion
+        #expect(reason.contains("defines referrals-1 (definition \(version)), referrals-2 (definition \(indicators[1].definitionVersion)), "))
+        #expect(reason.contains("referrals-5 (definition \(indicators[4].definitionVersion)) and 3 more; give a JSON return with those definitions"))
+        #expect(!reason.contains("referrals-6"))
+    }
+
     @Test func anADXReturnHasNoGoalsAndTheAggregateSaysSo() throws {
         let a = try Self.make("a", numerator: 40, denominator: 100, goals: [ReturnFixture.goal("care-plans", status: "on track")])
         let b = try Self.make("b", numerator: 90, denominator: 120, goals: [ReturnFixture.goal("care-plans", status: "off track")])

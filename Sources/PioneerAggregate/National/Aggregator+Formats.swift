@@ -20,7 +20,8 @@ extension Aggregator {
                 return "its ADX contentDigest does not match its content (recorded \(expected.prefix(12))…, computed \(found.prefix(12))…): it was changed or corrupted after it was made"
             }
             guard unresolved.isEmpty else {
-                let listed = unresolved.map(\.description).joined(separator: ", ")
+                let more = unresolved.count > 5 ? " and \(unresolved.count - 5) more" : ""
+                let listed = unresolved.prefix(5).map(\.description).joined(separator: ", ") + more
                 return "ADX carries no indicator definitions, and no JSON return among the files given defines \(listed); "
                     + "give a JSON return with \(unresolved.count == 1 ? "that definition" : "those definitions") (any site, any period) alongside"
             }

@@ -27,9 +27,14 @@ public struct Aggregator: Sendable {
     }
 
     public func aggregate(_ received: [ReceivedReturn]) -> NationalAggregate {
+        aggregateKeepingAccepted(received).national
+    }
+
+    /// The aggregate, and the returns accepted into it (the history pools their sub-period measures).
+    func aggregateKeepingAccepted(_ received: [ReceivedReturn]) -> (national: NationalAggregate, accepted: [SiteReturn]) {
         let screening = screen(received)
         let accepted = screening.accepted
-        return NationalAggregate(
+        let national = NationalAggregate(
             programme: programme.name, period: period.label,
             completeness: completeness(accepted: accepted, late: screening.afterHardDeadline),
             rejected: screening.rejected, otherPeriods: screening.otherPeriods,
@@ -39,6 +44,7 @@ public struct Aggregator: Sendable {
             confidenceGaps: confidenceGaps(accepted.map(\.content)),
             funnelOptions: funnelOptions,
             goalsNotCarried: Self.goalsNotCarried(accepted))
+        return (national, accepted.map(\.content))
     }
 
     // MARK: Checking each return
@@ -182,7 +188,8 @@ public struct Aggregator: Sendable {
 
     // MARK: Indicators
 
-    private func indicators(_ returns: [SiteReturn]) -> [IndicatorAggregate] {
+    /// Each indicator with a measure for this aggregator's period in `returns`, pooled and on a funnel plot.
+    func indicators(_ returns: [SiteReturn]) -> [IndicatorAggregate] {
         var order: [String] = []
         var entries: [String: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]] = [:]
         for siteReturn in returns {

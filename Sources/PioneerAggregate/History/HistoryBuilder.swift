@@ -1,0 +1,142 @@
+// Building the national history one period at a time: each period's returns are screened
+// and pooled by the same Aggregator as `pioneer aggregate --period` that period, and only
+// the pooled figures are kept, so a caller can read years of returns a period at a time
+// without holding them all.
+public import PioneerCore
+public import PioneerKit
+import PioneerGoals
+import PioneerReturns
+
+/// Collects the pooled series of a programme's indicators up to one period.
+///
+/// ```swift
+/// var builder = HistoryBuilder(programme: programme, period: .quarter(2026, 1), asOf: .today())
+/// builder.add(returnsOf2025Q4, for: .quarter(2025, 4))
+/// builder.add(returnsOf2026Q1, for: .quarter(2026, 1))
+/// let history = builder.history()
+/// ```
+public struct HistoryBuilder: Sendable {
+    public let programme: Programme
+    /// The period aggregated: the history holds it and the periods of its type before it.
+    public let period: Period
+    public let asOf: CalendarDate
+    public let funnelOptions: FunnelOptions
+
+    /// What the series show of an indicator: the definition from the latest period giving it.
+    private struct Definition {
+        var period: Period
+        var indicator: IndicatorAggregate
+    }
+
+    private var points: [String: [Period: PooledPoint]] = [:]
+    private var definitions: [String: Definition] = [:]
+    /// Each period's indicators in the order its returns give them.
+    private var orders: [Period: [String]] = [:]
+    private var periods: [Period: HistoryPeriod] = [:]
+
+    public init(programme: Programme, period: Period, asOf: CalendarDate, funnelOptions: FunnelOptions = FunnelOptions()) {
+        self.programme = programme
+        self.period = period
+        self.asOf = asOf
+        self.funnelOptions = funnelOptions
+    }
+
+    /// The period `label` names when its returns belong in the history (the aggregated
+    /// period's type, not after it), nil otherwise.
+    public func includes(_ label: String) -> Period? {
+        guard let candidate = try? Period(parsing: label), candidate.type == period.type, candidate <= period else { return nil }
+        return candidate
+    }
+
+    /// Screens and pools the returns received for `returnPeriod` (those for other periods
+    /// are set aside, as the aggregate sets them aside), and keeps each indicator's pooled
+    /// value for the period and for the shorter periods measured inside the returns.
+    public mutating func add(_ received: [ReceivedReturn], for returnPeriod: Period) {
+        let aggregator = Aggregator(programme: programme, period: returnPeriod, asOf: asOf, funnelOptions: funnelOptions)
+        let (national, accepted) = aggregator.aggregateKeepingAccepted(received)
+        periods[returnPeriod] = HistoryPeriod(period: returnPeriod.label, accepted: accepted.count, rejected: national.rejected.count)
+        orders[returnPeriod] = national.indicators.map(\.id)
+        for indicator in national.indicators {
+            keep(indicator, at: returnPeriod, source: .returns)
+        }
+        // The shorter periods inside the returns: a quarterly return's months.
+        var subPeriods = Set<Period>()
+        for content in accepted {
+            for indicator in content.indicators {
+                for measure in indicator.measures where measure.period.label != returnPeriod.label {
+                    if let sub = try? Period(parsing: measure.period.label), sub.type != returnPeriod.type {
+                        subPeriods.insert(sub)
+                    }
+                }
+            }
+        }
+        for sub in subPeriods.sorted() {
+            let subAggregator = Aggregator(programme: programme, period: sub, asOf: asOf, funnelOptions: funnelOptions)
+            for indicator in subAggregator.indicators(accepted) {
+                if orders[returnPeriod]?.contains(indicator.id) == false { orders[returnPeriod]?.append(indicator.id) }
+                keep(indicator, at: sub, source: .subPeriod)
+            }
+        }
+    }
+
+    private mutating func keep(_ indicator: IndicatorAggregate, at period: Period, source: PooledPointSource) {
+        // A period's own returns outrank a longer return's sub-period for the same period.
+        if let existing = points[indicator.id]?[period], existing.source == .returns, source == .subPeriod { return }
+        points[indicator.id, default: [:]][period] = PooledPoint(indicator, period: period.label, source: source)
+        if let known = definitions[indicator.id], known.period > period { return }
+        definitions[indicator.id] = Definition(period: period, indicator: indicator)
+    }
+
+    /// The series, with an XmR chart of each (NHSRplotthedots' defaults, the indicator's
+    /// better direction, new limits where the definition changed).
+    public func history() -> NationalHistory {
+        var order: [String] = []
+        for returnPeriod in orders.keys.sorted(by: >) {
+            for id in orders[returnPeriod] ?? [] where !order.contains(id) { order.append(id) }
+        }
+        let series = order.compactMap { id -> PooledSeries? in
+            guard let definition = definitions[id], let byPeriod = points[id] else { return nil }
+            let type = definition.period.type
+            let ordered = byPeriod.filter { $0.key.type == type }.sorted { $0.key < $1.key }.map(\.value)
+            return Self.charted(definition.indicator, type: type, points: ordered)
+        }
+        return NationalHistory(period: period.label, periods: periods.sorted { $0.key < $1.key }.map(\.value), series: series)
+    }
+
+    static func charted(_ indicator: IndicatorAggregate, type: PeriodType, points: [PooledPoint]) -> PooledSeries {
+        var points = points
+        var values: [Double] = []
+        var offsets: [Int] = []
+        var rebaseAt: [Int] = []
+        var changes: [String] = []
+        var version: String?
+        for (offset, point) in points.enumerated() {
+            guard let value = point.value, value.isFinite else { continue }
+            if let version, let now = point.definitionVersion, now != version {
+                rebaseAt.append(values.count)
+                changes.append(point.period)
+            }
+            if let now = point.definitionVersion { version = now }
+            values.append(value)
+            offsets.append(offset)
+        }
+        let better = Direction(rawValue: indicator.better) ?? .neutral
+        let result = XmR.analyse(values, options: SPCOptions(better: better, rebaseAt: rebaseAt))
+        var variation: SPCPointType?
+        var unavailable: String?
+        switch result {
+        case .chart(let chart):
+            for (spc, offset) in zip(chart.points, offsets) {
+                points[offset].spc = PooledPointSPC(phase: spc.phase, mean: spc.mean, lowerLimit: spc.lowerLimit, upperLimit: spc.upperLimit,
+                                                    pointType: spc.pointType, specialCause: spc.specialCause)
+            }
+            variation = chart.variation
+        case .notEnoughPoints(let have, let need):
+            unavailable = "not enough pooled values for SPC limits: \(have) of the \(need) needed"
+        }
+        return PooledSeries(
+            indicator: indicator.id, name: indicator.name, valueType: indicator.valueType, unit: indicator.unit,
+            factor: indicator.factor, better: indicator.better, decimals: indicator.decimals, periodType: type.rawValue,
+            points: points, variation: variation, spcUnavailable: unavailable, definitionChanges: changes)
+    }
+}

@@ -1,0 +1,194 @@
+// The routes of openapi/intake.yaml, each a thin layer over IntakeService and IntakeStore:
+// read the request, check who may do it, call the service, answer in the documented shape.
+import Foundation
+import Hummingbird
+import Logging
+import PioneerAggregate
+import PioneerCore
+import PioneerIntake
+import PioneerKit
+
+struct IntakeRoutes: Sendable {
+    var service: IntakeService
+    var store: IntakeStore
+    var programme: Programme
+    var metrics: IntakeMetrics
+    var configuration: IntakeServerConfiguration
+    var clock: @Sendable () -> Date
+
+    /// Adds every route to `router`: the open ones, then the ones behind a token.
+    func register(on router: Router<IntakeRequestContext>) {
+        router.get("/health", use: health)
+        router.get("/metrics", use: exposition)
+
+        let api = router.group().add(middleware: AuthenticationMiddleware(store: store, acceptsBasic: false))
+        api.post("/v1/returns", use: submit)
+        api.get("/v1/returns", use: submissions)
+        api.get("/v1/returns/:id", use: submissionBody)
+        api.get("/v1/status", use: status)
+        api.get("/v1/aggregate", use: aggregate)
+
+        // A browser can ask for HTTP Basic, so the dashboard takes the token as Basic's password too.
+        let dashboard = router.group().add(middleware: AuthenticationMiddleware(store: store, acceptsBasic: true))
+        dashboard.get("/", use: self.dashboard)
+    }
+
+    // MARK: Open routes
+
+    @Sendable func health(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        try await store.ping()
+        return try JSONBody.response(["status": "ok"])
+    }
+
+    @Sendable func exposition(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    }
+
+    // MARK: Returns
+
+    @Sendable func submit(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        let caller = try Self.caller(context)
+        let format = try Self.format(of: request)
+        let bytes = try await BodyReader.collect(request, limit: configuration.maximumBodySize, timeout: configuration.requestTimeout)
+        let outcome = try await service.submit(bytes, format: format, caller: caller)
+        metrics.submission(outcome.kind.rawValue)
+        let summary = outcome.summary
+        context.logger.info("submission", metadata: [
+            "submission.id": .string(summary.submission ?? "-"),
+            "submission.site": .string(summary.site ?? "-"),
+            "submission.period": .string(summary.period ?? "-"),
+            "submission.version": .string(summary.version.map(String.init) ?? "-"),
+            "submission.status": .string(summary.status.rawValue),
+            "submission.outcome": .string(outcome.kind.rawValue),
+            "submission.bytes": .stringConvertible(bytes.count),
+        ])
+        return try JSONBody.response(summary, status: Self.status(of: outcome.kind))
+    }
+
+    @Sendable func submissions(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        let caller = try Self.caller(context)
+        let query = request.uri.queryParameters
+        let site = try Self.site(asked: query["site"].map(String.init), caller: caller)
+        var period: String?
+        if let text = query["period"].map(String.init), !text.isEmpty {
+            do {
+                period = try Period(parsing: text).label
+            } catch {
+                throw IntakeHTTPError.badRequest("period: \(error.description)")
+            }
+        }
+        let records = try await store.submissions(site: site, period: period)
+        return try JSONBody.response(SubmissionList(submissions: records))
+    }
+
+    @Sendable func submissionBody(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        let caller = try Self.caller(context)
+        let id = context.parameters.get("id") ?? ""
+        guard let record = try await store.submission(id: id) else {
+            throw IntakeHTTPError(status: .notFound, message: "there is no submission with the id \(Self.quoted(id))")
+        }
+        if caller.role == .site, record.site != caller.site {
+            throw IntakeHTTPError.forbidden("a site token can read only its own site's returns")
+        }
+        guard let bytes = try await store.body(ofSubmission: id) else {
+            throw IntakeHTTPError(status: .notFound, message: "there is no submission with the id \(Self.quoted(id))")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = record.format == .adx ? "application/xml" : "application/json"
+        headers[.digestSHA256] = record.digest
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    // MARK: The office's view
+
+    @Sendable func status(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        let caller = try Self.caller(context)
+        let period = try PeriodQuery.resolve(request.uri.queryParameters["period"].map(String.init), programme: programme,
+                                             today: PeriodQuery.day(clock()))
+        var status = try await service.status(period: period)
+        if caller.role == .site {
+            status.sites = status.sites.filter { $0.site == caller.site }
+        }
+        return try JSONBody.response(status)
+    }
+
+    @Sendable func aggregate(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        try Self.requireOffice(context)
+        let period = try PeriodQuery.resolve(request.uri.queryParameters["period"].map(String.init), programme: programme,
+                                             today: PeriodQuery.day(clock()))
+        let national = try await service.aggregate(period: period, options: FunnelOptions())
+        return try JSONBody.response(national)
+    }
+
+    @Sendable func dashboard(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        try Self.requireOffice(context)
+        let period = try PeriodQuery.resolve(request.uri.queryParameters["period"].map(String.init), programme: programme,
+                                             today: PeriodQuery.day(clock()))
+        let status = try await service.status(period: period)
+        let national = try await service.aggregate(period: period, options: FunnelOptions())
+        let page = DashboardPage(programme: programme, period: period, status: status, national: national,
+                                 periods: DashboardPage.recentPeriods(programme: programme, today: PeriodQuery.day(clock())))
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: page.html())))
+    }
+
+    // MARK: Helpers
+
+    struct SubmissionList: Encodable {
+        var submissions: [SubmissionRecord]
+    }
+
+    static func caller(_ context: IntakeRequestContext) throws(IntakeHTTPError) -> Caller {
+        // The authentication middleware sets it on every route here; without it, nobody is let in.
+        guard let caller = context.caller else { throw .unauthorized(challenge: #"Bearer realm="pioneer""#) }
+        return caller
+    }
+
+    static func requireOffice(_ context: IntakeRequestContext) throws(IntakeHTTPError) {
+        guard try caller(context).role == .office else { throw .officeOnly }
+    }
+
+    /// The site a listing is for: a site token's own (asking for another is refused), anyone's for an office token.
+    static func site(asked: String?, caller: Caller) throws(IntakeHTTPError) -> String? {
+        let asked = asked.flatMap { $0.isEmpty ? nil : $0 }
+        guard caller.role == .site else { return asked }
+        if let asked, asked != caller.site {
+            throw .forbidden("a site token can read only its own site's returns; this token is \(caller.site ?? "no site")'s")
+        }
+        return caller.site
+    }
+
+    /// JSON or ADX from the Content-Type; anything else is a 415 that says what to send.
+    static func format(of request: Request) throws(IntakeHTTPError) -> SubmissionFormat {
+        let declared = request.headers[.contentType] ?? ""
+        let mediaType = declared.split(separator: ";", maxSplits: 1).first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
+        switch mediaType {
+        case "application/json": return .json
+        case "application/xml", "application/adx+xml": return .adx
+        default:
+            let named = mediaType.isEmpty ? "no Content-Type" : "Content-Type \(quoted(String(mediaType.prefix(80))))"
+            throw IntakeHTTPError(status: .unsupportedMediaType,
+                                  message: "a return is sent as application/json, or as application/xml (or application/adx+xml) for ADX; this request has \(named)")
+        }
+    }
+
+    static func status(of kind: SubmissionOutcome.Kind) -> HTTPResponse.Status {
+        switch kind {
+        case .created: .created
+        case .duplicate: .ok
+        case .malformed: .badRequest
+        case .forbidden: .forbidden
+        case .unprocessable: .unprocessableContent
+        }
+    }
+
+    /// Text from the request, quoted for a message and cut short.
+    static func quoted(_ text: String) -> String {
+        "`\(text.prefix(80))`"
+    }
+}

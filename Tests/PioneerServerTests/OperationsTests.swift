@@ -1,0 +1,101 @@
+// What the people running the service rely on: /health, /metrics, a request id on every
+// answer and in every log line, logs without tokens or bodies, and the request timeout.
+import Foundation
+import Logging
+import PioneerIntake
+import PioneerServer
+import Testing
+
+@Suite("Running the service")
+struct OperationsTests {
+    @Test func healthChecksTheDatabaseAndNeedsNoToken() async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.send("GET", "/health")
+            #expect(answer.status == 200)
+            #expect(answer.text == #"{"status":"ok"}"#)
+        }
+    }
+
+    @Test func metricsCountSubmissionsByOutcomeAndTimeRequests() async throws {
+        try await IntakeTestServer.with { server in
+            let token = try server.token("torbay"), bytes = try IntakeFixture.json("torbay")
+            _ = try await server.submit(bytes, token: token)
+            _ = try await server.submit(bytes, token: token)
+            _ = try await server.submit(Array("{".utf8), token: token)
+            _ = try await server.submit(try IntakeFixture.json("cambridge"), token: token)
+
+            let answer = try await server.send("GET", "/metrics")
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Type") == "text/plain; version=0.0.4; charset=utf-8")
+            let text = answer.text
+            for line in [
+                #"pioneer_submissions_total{outcome="created"} 1"#,
+                #"pioneer_submissions_total{outcome="duplicate"} 1"#,
+                #"pioneer_submissions_total{outcome="malformed"} 1"#,
+                #"pioneer_submissions_total{outcome="forbidden"} 1"#,
+                #"pioneer_submissions_total{outcome="unprocessable"} 0"#,
+                "pioneer_store_errors_total 0",
+                #"pioneer_http_requests_total{method="POST",route="/v1/returns",status="201"} 1"#,
+            ] {
+                #expect(text.contains(line + "\n"), "no line `\(line)` in:\n\(text)")
+            }
+            #expect(text.contains("# TYPE pioneer_http_request_duration_seconds histogram"))
+            #expect(text.contains(#"pioneer_http_request_duration_seconds_count{method="POST",route="/v1/returns",status="403"} 1"#))
+        }
+    }
+
+    @Test func everyAnswerCarriesARequestIdTheCallersWhenUsable() async throws {
+        try await IntakeTestServer.with { server in
+            let echoed = try await server.send("GET", "/health", headers: ["X-Request-Id": "site-torbay.42"])
+            #expect(echoed.header("X-Request-Id") == "site-torbay.42")
+            let replaced = try await server.send("GET", "/health", headers: ["X-Request-Id": "has spaces and ; semicolons"])
+            let fresh = try #require(replaced.header("X-Request-Id"))
+            #expect(fresh != "has spaces and ; semicolons" && UUID(uuidString: fresh) != nil)
+            let notFound = try await server.send("GET", "/v2/nothing", headers: ["X-Request-Id": "lost-1"])
+            #expect(notFound.status == 404)
+            #expect(notFound.header("X-Request-Id") == "lost-1")
+            #expect(try notFound.decode(HTTPAnswer.ErrorBody.self) == .init(
+                error: "there is nothing at this address; the API is described in openapi/intake.yaml", requestId: "lost-1"))
+        }
+    }
+
+    @Test func theLogHasTheRequestIdOnEveryLineAndNoTokenOrBody() async throws {
+        let log = CapturedLog()
+        try await IntakeTestServer.with(logger: log.logger()) { server in
+            let token = try server.token("torbay")
+            _ = try await server.send("POST", "/v1/returns", token: token, contentType: "application/json",
+                                      headers: ["X-Request-Id": "submit-1"], body: try IntakeFixture.json("torbay"))
+            _ = try await server.send("POST", "/v1/returns", token: "pio_not-a-real-token", contentType: "application/json",
+                                      headers: ["X-Request-Id": "submit-2"], body: try IntakeFixture.json("torbay"))
+            _ = try await server.send("GET", "/", authorization: "Basic " + Data("office:\(server.officeToken)".utf8).base64EncodedString(),
+                                      headers: ["X-Request-Id": "dashboard-1"])
+
+            let lines = log.all.filter { $0.contains("request.id=") }
+            #expect(lines.contains { $0.contains("request.id=submit-1") && $0.contains("http.status=201") })
+            #expect(lines.contains { $0.contains("request.id=submit-1") && $0.contains("submission.version=1") })
+            #expect(lines.contains { $0.contains("request.id=submit-2") && $0.contains("http.status=401") })
+            #expect(lines.contains { $0.contains("request.id=dashboard-1") && $0.contains("http.status=200") })
+            for line in log.all {
+                #expect(!line.contains(token) && !line.contains(server.officeToken) && !line.contains("pio_"), "a token in the log: \(line)")
+                #expect(!line.contains("care-plans") && !line.contains("numerator"), "a return's content in the log: \(line)")
+            }
+        }
+    }
+
+    @Test func aBodyThatDoesNotArriveInTimeIs408() async throws {
+        try await IntakeTestServer.with(requestTimeout: .seconds(1)) { server in
+            let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+            let connection = try RawHTTPConnection(port: port)
+            defer { connection.close() }
+            // Headers promising 1,000 bytes, then 10 of them, then nothing.
+            try connection.send("POST /v1/returns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(try server.token("torbay"))\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"schemaV")
+            let started = ContinuousClock.now
+            let answer = await connection.readResponse(timeout: .seconds(10))
+            #expect(started.duration(to: .now) < .seconds(8))
+            #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer)")
+            #expect(answer.contains("the body did not arrive within 1 s (pioneer serve --request-timeout)"), "\(answer)")
+            #expect(try await server.stored("torbay").isEmpty)
+        }
+    }
+}

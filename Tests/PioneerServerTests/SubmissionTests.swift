@@ -1,0 +1,187 @@
+// POST /v1/returns against a real server and store: each case checks the status code, the
+// import summary and the versions stored (GET /v1/returns), as the issue lists them.
+import Foundation
+import PioneerIntake
+import PioneerReturns
+import PioneerServer
+import Testing
+
+@Suite("Submitting returns")
+struct SubmissionTests {
+    @Test func aFirstSubmissionIsStoredAsVersionOneAndCounts() async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"))
+            #expect(answer.status == 201, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .accepted)
+            #expect(summary.site == "torbay" && summary.period == "2026-03" && summary.version == 1)
+            #expect(!summary.duplicate && !summary.late)
+            #expect(summary.accepted == 2 && summary.rejected == 0)
+            #expect(summary.values.map(\.indicator).sorted() == ["admissions", "care-plans"])
+            #expect(summary.digest.hasPrefix("sha256:") && summary.digest.count == 7 + 64)
+            #expect(answer.header("X-Request-Id")?.isEmpty == false)
+
+            let stored = try await server.stored("torbay")
+            #expect(stored.map(\.version) == [1])
+            #expect(stored.first?.counts == true && stored.first?.id == summary.submission)
+            #expect(stored.first?.digest == summary.digest)
+        }
+    }
+
+    @Test func aResubmissionBecomesVersionTwoAndTheLatestCounts() async throws {
+        try await IntakeTestServer.with { server in
+            let token = try server.token("torbay")
+            let first = try await server.submit(try IntakeFixture.json("torbay", plans: (30, 100)), token: token)
+            let second = try await server.submit(try IntakeFixture.json("torbay", plans: (35, 100)), token: token)
+            #expect(first.status == 201 && second.status == 201, "\(second.text)")
+            #expect(try second.decode(ImportSummary.self).version == 2)
+
+            let stored = try await server.stored("torbay")
+            #expect(stored.map(\.version) == [1, 2])
+            #expect(stored.map(\.counts) == [false, true])
+            // The aggregate takes the version that counts.
+            let aggregate = try await server.send("GET", "/v1/aggregate?period=2026-03", token: server.officeToken)
+            #expect(aggregate.status == 200, "\(aggregate.text)")
+            #expect(aggregate.text.contains("\"numerator\":35"), "the aggregate should use version 2 (35 of 100): \(aggregate.text.prefix(800))")
+        }
+    }
+
+    @Test func theSameBytesTwiceAreOneVersionAnsweredAgain() async throws {
+        try await IntakeTestServer.with { server in
+            let token = try server.token("torbay"), bytes = try IntakeFixture.json("torbay")
+            let first = try await server.submit(bytes, token: token)
+            let again = try await server.submit(bytes, token: token)
+            #expect(first.status == 201)
+            #expect(again.status == 200, "\(again.text)")
+            let original = try first.decode(ImportSummary.self), repeated = try again.decode(ImportSummary.self)
+            #expect(repeated.duplicate)
+            #expect(repeated.version == 1 && repeated.submission == original.submission && repeated.digest == original.digest)
+            #expect(try await server.stored("torbay").count == 1)
+        }
+    }
+
+    @Test func aSubmissionAfterTheSoftDeadlineIsAcceptedAndMarkedLate() async throws {
+        try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline) { server in
+            let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"))
+            #expect(answer.status == 201, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.late)
+            #expect(summary.status != .rejected)
+            #expect(try await server.stored("torbay").map(\.late) == [true])
+
+            let status = try await server.send("GET", "/v1/status?period=2026-03", token: server.officeToken)
+            let torbay = try status.decode(PeriodStatus.self).sites.first { $0.site == "torbay" }
+            #expect(torbay?.status == "late")
+        }
+    }
+
+    @Test func aSiteTokenCannotSubmitAnotherSitesReturn() async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.submit(try IntakeFixture.json("tower-hamlets"), token: try server.token("torbay"))
+            #expect(answer.status == 403, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .rejected)
+            #expect(summary.problems.contains { $0.contains("tower-hamlets") })
+            // Stored, as every submission is, but no version of tower-hamlets' return counts.
+            #expect(try await server.stored("tower-hamlets").allSatisfy { !$0.counts && $0.status == .rejected })
+        }
+    }
+
+    @Test func noTokenAndAnUnknownTokenGetTheSame401ThatNamesNeither() async throws {
+        try await IntakeTestServer.with { server in
+            let bytes = try IntakeFixture.json("torbay")
+            let unknown = "pio_" + String(repeating: "A", count: 43)
+            let answers = [
+                try await server.submit(bytes, token: nil),
+                try await server.submit(bytes, token: unknown),
+                try await server.submit(bytes, token: nil, contentType: "application/json"),
+                try await server.send("POST", "/v1/returns", authorization: "Basic " + Data("x:\(try server.token("torbay"))".utf8).base64EncodedString(),
+                                      contentType: "application/json", body: bytes),
+            ]
+            for answer in answers {
+                #expect(answer.status == 401, "\(answer.text)")
+                #expect(answer.header("WWW-Authenticate") == #"Bearer realm="pioneer""#)
+                let error = try answer.decode(HTTPAnswer.ErrorBody.self)
+                #expect(error.error == "a valid token is needed: send it as `Authorization: Bearer <token>`")
+                #expect(error.requestId == answer.header("X-Request-Id"))
+                #expect(!answer.text.contains(unknown) && !answer.text.contains("pio_"))
+            }
+            #expect(try await server.stored("torbay").isEmpty)
+        }
+    }
+
+    @Test func aRevokedTokenIsRefusedAtOnce() async throws {
+        try await IntakeTestServer.with { server in
+            let token = try server.token("torbay")
+            #expect(try await server.submit(try IntakeFixture.json("torbay"), token: token).status == 201)
+            _ = try server.store.revokeToken(id: try #require(server.siteTokenIDs["torbay"]))
+            let answer = try await server.submit(try IntakeFixture.json("torbay", plans: (40, 100)), token: token)
+            #expect(answer.status == 401, "\(answer.text)")
+            #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error.hasPrefix("a valid token is needed"))
+            #expect(try await server.stored("torbay").count == 1)
+        }
+    }
+
+    @Test func aBodyOverTheLimitIs413BeforeAnythingIsStored() async throws {
+        try await IntakeTestServer.with(maximumBodySize: 2_000) { server in
+            let bytes = try IntakeFixture.json("torbay")
+            #expect(bytes.count > 2_000)
+            let answer = try await server.submit(bytes, token: try server.token("torbay"))
+            #expect(answer.status == 413, "\(answer.text)")
+            let error = try answer.decode(HTTPAnswer.ErrorBody.self)
+            #expect(error.error == "the body is \(bytes.count) bytes; this server accepts at most 2 kB (pioneer serve --max-body)")
+            #expect(try await server.stored("torbay").isEmpty)
+        }
+    }
+
+    @Test func malformedJSONIs400AndSaysWhereItBroke() async throws {
+        try await IntakeTestServer.with { server in
+            let bytes = Array("{\n  \"schemaVersion\": 1,\n  \"site\": }\n".utf8)
+            let answer = try await server.submit(bytes, token: try server.token("torbay"))
+            #expect(answer.status == 400, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .rejected && summary.version == nil && summary.period == nil)
+            let problem = try #require(summary.problems.first)
+            #expect(problem.contains("line 3") && problem.contains("column"), "\(problem)")
+            // Stored all the same, with the caller's site and no version.
+            let all = try await server.send("GET", "/v1/returns?site=torbay", token: server.officeToken)
+            let records = try all.decode(IntakeTestServer.SubmissionList.self).submissions
+            #expect(records.count == 1 && records.first?.version == nil && records.first?.status == .rejected)
+        }
+    }
+
+    @Test func aTamperedReturnIs422ForItsDigest() async throws {
+        try await IntakeTestServer.with { server in
+            var tampered = try IntakeFixture.siteReturn("torbay")
+            tampered.indicators[0].measures[0].numerator = 90
+            tampered.indicators[0].measures[0].value = 0.9
+            let answer = try await server.submit(Array(try ReturnCoding.pretty(tampered)), token: try server.token("torbay"))
+            #expect(answer.status == 422, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .rejected)
+            #expect(summary.problems.contains { $0.contains("digest") }, "\(summary.problems)")
+            #expect(try await server.stored("torbay").allSatisfy { !$0.counts })
+        }
+    }
+
+    @Test func aSiteTheProgrammeDoesNotExpectIs422() async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.submit(try IntakeFixture.json("nowhere"), token: server.officeToken)
+            #expect(answer.status == 422, "\(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .rejected)
+            #expect(summary.problems.contains { $0.contains("nowhere") }, "\(summary.problems)")
+            #expect(try await server.stored("nowhere").allSatisfy { !$0.counts })
+        }
+    }
+
+    @Test func anotherContentTypeIs415AndSaysWhatToSend() async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"), contentType: "text/csv")
+            #expect(answer.status == 415, "\(answer.text)")
+            #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error
+                == "a return is sent as application/json, or as application/xml (or application/adx+xml) for ADX; this request has Content-Type `text/csv`")
+            #expect(try await server.stored("torbay").isEmpty)
+        }
+    }
+}
