@@ -87,7 +87,7 @@ public struct IntakeService: Sendable {
     }
 
     /// The stored returns as the aggregator takes them, each named by its submission and version.
-    private func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) async throws(IntakeStoreError) -> [ReceivedReturn] {
+    func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) async throws(IntakeStoreError) -> [ReceivedReturn] {
         let catalogue = counting.contains { $0.record.format == .adx } ? try await store.definitionCatalogue() : DefinitionCatalogue()
         var received: [ReceivedReturn] = []
         for (record, bytes) in counting {

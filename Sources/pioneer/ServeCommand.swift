@@ -10,137 +10,151 @@ import PioneerIntake
 import PioneerKit
 import PioneerServer
 
+/// `pioneer serve`: runs the server (``Run``, the default) or manages tokens (`token`).
+///
+/// The server's options live on ``Run`` rather than here: a parent's `--db` would take the
+/// value meant for `pioneer serve token create --db PATH`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the national intake service: sites submit returns, the office watches them arrive.",
-        discussion: """
-        Serves the API of openapi/intake.yaml over HTTP on --host and --port, storing every \
-        submission in the SQLite database --db (created when absent), judged against the \
-        programme file (expected sites, periods, deadlines) that `pioneer aggregate` reads.
-
-          POST /v1/returns        a site submits a return (JSON, or ADX as application/xml)
-          GET  /v1/returns        what has been received, every version (?site=, ?period=)
-          GET  /v1/status         expected versus received for a period (?period=)
-          GET  /v1/aggregate      the national aggregate of a period (office token)
-          GET  /                  the dashboard, HTML (office token; a browser may send it as Basic's password)
-          GET  /health, /metrics  for monitoring (no token)
-
-        Every request but /health and /metrics needs a token: create them with \
-        `pioneer serve token create --site ID --db PATH` (or --office). The server logs one \
-        line per request on stderr, with its request id, and never a token or a body. Once \
-        listening it prints `pioneer serve listening on http://HOST:PORT` on stderr; \
-        SIGTERM or Ctrl-C stops it after the requests under way have finished.
-
-        Examples:
-          pioneer serve --db intake.sqlite
-          pioneer serve --db /srv/pioneer/intake.sqlite --port 8443 --max-body 20MB
-          pioneer serve --db intake.sqlite --port 0        # a free port, printed
-
-        Exit status: 0 stopped by SIGTERM or SIGINT, 1 invalid programme file, unusable \
-        database or address, 2 usage error.
-        """,
-        subcommands: [ServeTokenCommand.self]
+        subcommands: [Run.self, ServeTokenCommand.self],
+        defaultSubcommand: Run.self
     )
+}
 
-    @Option(help: ArgumentHelp("The address to listen on.", valueName: "address"))
-    var host: String = "127.0.0.1"
+extension ServeCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Run the national intake service: sites submit returns, the office watches them arrive.",
+            discussion: """
+            Serves the API of openapi/intake.yaml over HTTP on --host and --port, storing every \
+            submission in the SQLite database --db (created when absent), judged against the \
+            programme file (expected sites, periods, deadlines) that `pioneer aggregate` reads.
 
-    @Option(help: ArgumentHelp("The port to listen on; 0 chooses a free one (printed).", valueName: "port"))
-    var port: Int = IntakeServerConfiguration.defaultPort
+              POST /v1/returns        a site submits a return (JSON, or ADX as application/xml)
+              GET  /v1/returns        what has been received, every version (?site=, ?period=)
+              GET  /v1/status         expected versus received for a period (?period=)
+              GET  /v1/aggregate      the national aggregate of a period (office token)
+              GET  /                  the dashboard, HTML (office token; a browser may send it as Basic's password)
+              GET  /health, /metrics  for monitoring (no token)
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The intake database, a SQLite file (created when absent).", valueName: "path"))
-    var database: String
+            Every request but /health and /metrics needs a token: create them with \
+            `pioneer serve token create --site ID --db PATH` (or --office). The server logs one \
+            line per request on stderr, with its request id, and never a token or a body. Once \
+            listening it prints `pioneer serve listening on http://HOST:PORT` on stderr; \
+            SIGTERM or Ctrl-C stops it after the requests under way have finished.
 
-    @Option(help: ArgumentHelp("The programme file: expected sites, reporting periods, deadlines, goal themes.", valueName: "file"))
-    var programme: String = ProgrammeLoader.defaultFile
+            Examples:
+              pioneer serve --db intake.sqlite
+              pioneer serve --db /srv/pioneer/intake.sqlite --port 8443 --max-body 20MB
+              pioneer serve --db intake.sqlite --port 0        # a free port, printed
 
-    @Option(name: .customLong("max-body"),
-            help: ArgumentHelp("The largest request body accepted: bytes, or with kB or MB (1 MB = 1,000,000 bytes); larger is refused with 413.",
-                               valueName: "size"),
-            transform: ServeCommand.parseSize)
-    var maximumBodySize: Int = IntakeServerConfiguration.defaultMaximumBodySize
+            Exit status: 0 stopped by SIGTERM or SIGINT, 1 invalid programme file, unusable \
+            database or address, 2 usage error.
+            """
+        )
 
-    @Option(name: .customLong("request-timeout"),
-            help: ArgumentHelp("Seconds a client may take to send its request body (408 after); also how long an idle connection is kept.",
-                               valueName: "seconds"),
-            transform: ServeCommand.parseSeconds)
-    var requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout
+        @Option(help: ArgumentHelp("The address to listen on.", valueName: "address"))
+        var host: String = "127.0.0.1"
 
-    @Option(name: .customLong("log-level"), help: ArgumentHelp("`debug`, `info` (one line per request), `warning` or `error`.", valueName: "level"),
-            transform: ServeCommand.parseLogLevel)
-    var logLevel: Logger.Level = .info
+        @Option(help: ArgumentHelp("The port to listen on; 0 chooses a free one (printed).", valueName: "port"))
+        var port: Int = IntakeServerConfiguration.defaultPort
 
-    func validate() throws {
-        guard (0...65_535).contains(port) else {
-            throw ValidationError("--port \(port) is not a port; give 1 to 65535, or 0 for a free one")
-        }
-        guard !host.isEmpty else { throw ValidationError("--host is empty; give an address such as 127.0.0.1") }
-    }
+        @Option(name: .customLong("db"), help: ArgumentHelp("The intake database, a SQLite file (created when absent).", valueName: "path"))
+        var database: String
 
-    static func parseSize(_ text: String) throws -> Int {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let units: [(suffix: String, factor: Int)] = [("MB", 1_000_000), ("kB", 1_000), ("KB", 1_000), ("B", 1)]
-        var number = trimmed, factor = 1
-        for unit in units where trimmed.hasSuffix(unit.suffix) {
-            number = String(trimmed.dropLast(unit.suffix.count)).trimmingCharacters(in: .whitespaces)
-            factor = unit.factor
-            break
-        }
-        guard let value = Int(number), value > 0, value <= Int.max / factor else {
-            throw ValidationError("--max-body `\(text)` is not a size; write bytes (10000000) or with kB or MB (10MB)")
-        }
-        return value * factor
-    }
+        @Option(help: ArgumentHelp("The programme file: expected sites, reporting periods, deadlines, goal themes.", valueName: "file"))
+        var programme: String = ProgrammeLoader.defaultFile
 
-    static func parseSeconds(_ text: String) throws -> Duration {
-        guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
-            throw ValidationError("--request-timeout `\(text)` is not a number of seconds between 0 and 86400 (e.g. 30 or 2.5)")
-        }
-        return .milliseconds(Int64((seconds * 1000).rounded()))
-    }
+        @Option(name: .customLong("max-body"),
+                help: ArgumentHelp("The largest request body accepted: bytes, or with kB or MB (1 MB = 1,000,000 bytes); larger is refused with 413.",
+                                   valueName: "size"),
+                transform: Run.parseSize)
+        var maximumBodySize: Int = IntakeServerConfiguration.defaultMaximumBodySize
 
-    static func parseLogLevel(_ text: String) throws -> Logger.Level {
-        guard let level = Logger.Level(rawValue: text.lowercased()) else {
-            throw ValidationError("--log-level `\(text)` is not a level; use debug, info, warning or error")
-        }
-        return level
-    }
+        @Option(name: .customLong("request-timeout"),
+                help: ArgumentHelp("Seconds a client may take to send its request body (408 after); also how long an idle connection is kept.",
+                                   valueName: "seconds"),
+                transform: Run.parseSeconds)
+        var requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout
 
-    func run() async throws {
-        let loaded: Programme
-        do {
-            loaded = try ProgrammeLoader.load(file: programme)
-        } catch {
-            StandardError.write(error.description + "\n")
-            throw ExitCode(1)
-        }
-        let store: IntakeStore
-        do {
-            store = try IntakeStore(path: database)
-        } catch {
-            StandardError.write("error: \(error.description)\n")
-            throw ExitCode(1)
-        }
-        let level = logLevel
-        let logger = Logger(label: "pioneer.serve") { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let server = IntakeServer(
-            store: store, programme: loaded,
-            configuration: IntakeServerConfiguration(host: host, port: port, maximumBodySize: maximumBodySize,
-                                                     requestTimeout: requestTimeout),
-            logger: logger)
-        do {
-            try await server.run { url in
-                StandardError.write("pioneer serve listening on \(url)\n")
+        @Option(name: .customLong("log-level"), help: ArgumentHelp("`debug`, `info` (one line per request), `warning` or `error`.", valueName: "level"),
+                transform: Run.parseLogLevel)
+        var logLevel: Logger.Level = .info
+
+        func validate() throws {
+            guard (0...65_535).contains(port) else {
+                throw ValidationError("--port \(port) is not a port; give 1 to 65535, or 0 for a free one")
             }
-        } catch {
-            StandardError.write("error: \(error.description)\n")
-            throw ExitCode(1)
+            guard !host.isEmpty else { throw ValidationError("--host is empty; give an address such as 127.0.0.1") }
         }
-        StandardError.write("pioneer serve stopped\n")
+
+        static func parseSize(_ text: String) throws -> Int {
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            let units: [(suffix: String, factor: Int)] = [("MB", 1_000_000), ("kB", 1_000), ("KB", 1_000), ("B", 1)]
+            var number = trimmed, factor = 1
+            for unit in units where trimmed.hasSuffix(unit.suffix) {
+                number = String(trimmed.dropLast(unit.suffix.count)).trimmingCharacters(in: .whitespaces)
+                factor = unit.factor
+                break
+            }
+            guard let value = Int(number), value > 0, value <= Int.max / factor else {
+                throw ValidationError("--max-body `\(text)` is not a size; write bytes (10000000) or with kB or MB (10MB)")
+            }
+            return value * factor
+        }
+
+        static func parseSeconds(_ text: String) throws -> Duration {
+            guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
+                throw ValidationError("--request-timeout `\(text)` is not a number of seconds between 0 and 86400 (e.g. 30 or 2.5)")
+            }
+            return .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+
+        static func parseLogLevel(_ text: String) throws -> Logger.Level {
+            guard let level = Logger.Level(rawValue: text.lowercased()) else {
+                throw ValidationError("--log-level `\(text)` is not a level; use debug, info, warning or error")
+            }
+            return level
+        }
+
+        func run() async throws {
+            let loaded: Programme
+            do {
+                loaded = try ProgrammeLoader.load(file: programme)
+            } catch {
+                StandardError.write(error.description + "\n")
+                throw ExitCode(1)
+            }
+            let store: IntakeStore
+            do {
+                store = try IntakeStore(path: database)
+            } catch {
+                StandardError.write("error: \(error.description)\n")
+                throw ExitCode(1)
+            }
+            let level = logLevel
+            let logger = Logger(label: "pioneer.serve") { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let server = IntakeServer(
+                store: store, programme: loaded,
+                configuration: IntakeServerConfiguration(host: host, port: port, maximumBodySize: maximumBodySize,
+                                                         requestTimeout: requestTimeout),
+                logger: logger)
+            do {
+                try await server.run { url in
+                    StandardError.write("pioneer serve listening on \(url)\n")
+                }
+            } catch {
+                StandardError.write("error: \(error.description)\n")
+                throw ExitCode(1)
+            }
+            StandardError.write("pioneer serve stopped\n")
+        }
     }
 }

@@ -184,4 +184,28 @@ struct SubmissionTests {
             #expect(try await server.stored("torbay").isEmpty)
         }
     }
+
+    @Test(arguments: [
+        ("billion laughs", """
+        <?xml version="1.0"?>
+        <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+        <adx xmlns="urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=ISO:ADX(1.0)"><group orgUnit="&lol3;"/></adx>
+        """),
+        ("external entity", """
+        <?xml version="1.0"?>
+        <!DOCTYPE adx [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
+        <adx xmlns="urn:sdmx:org.sdmx.infomodel.datastructure.DataStructure=ISO:ADX(1.0)"><group orgUnit="&secret;"/></adx>
+        """),
+    ])
+    func xmlWithADoctypeIs400AndNothingIsExpanded(name: String, xml: String) async throws {
+        try await IntakeTestServer.with { server in
+            let answer = try await server.submit(Array(xml.utf8), token: try server.token("torbay"), contentType: "application/xml")
+            #expect(answer.status == 400, "\(name): \(answer.text)")
+            let summary = try answer.decode(ImportSummary.self)
+            #expect(summary.status == .rejected && summary.version == nil)
+            #expect(summary.problems.contains { $0.contains("DOCTYPE") }, "\(name): \(summary.problems)")
+            #expect(!answer.text.contains("root:") && !answer.text.contains("lollol"))
+        }
+    }
 }

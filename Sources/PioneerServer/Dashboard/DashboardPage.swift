@@ -1,6 +1,7 @@
 // The programme office's dashboard (`GET /`): one reporting period's status grid (every
 // expected site: on time, late, incomplete, awaited or missing; the version that counts and
-// when it arrived), links to the neighbouring periods, then the national report's sections.
+// when it arrived), links to the neighbouring periods, then the national report's sections
+// (PioneerReport's NationalReport: completeness, funnel plots, SPC charts of the pooled series).
 // Plain HTML and inline SVG: it reads the same without JavaScript, and prints.
 import Foundation
 import PioneerAggregate
@@ -14,6 +15,8 @@ struct DashboardPage {
     var period: Period
     var status: PeriodStatus
     var national: NationalAggregate
+    /// The pooled series up to the period, for the national report's SPC charts.
+    var history: NationalHistory?
     /// The periods offered in the period picker, newest first.
     var periods: [Period]
 
@@ -36,6 +39,7 @@ struct DashboardPage {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(e(title))</title>
         <style>
+        \(NationalReport.stylesheet)
         \(Self.stylesheet)
         </style>
         </head>
@@ -45,10 +49,8 @@ struct DashboardPage {
         <p class="facts">Programme <strong>\(e(programme.id))</strong> · on time to <strong>\(e(status.softDeadline))</strong> · late to <strong>\(e(status.hardDeadline))</strong> · as of <strong>\(e(status.asOf))</strong></p>
         \(periodPicker())
         </header>
-        <main>
         \(statusGrid())
-        \(nationalSections())
-        </main>
+        \(NationalReport(national: national, history: history).main())
         <footer><p>Served by <code>pioneer serve</code>. The same figures as <code>GET /v1/status</code> and <code>GET /v1/aggregate</code> for this period.</p></footer>
         </body>
         </html>
@@ -94,25 +96,6 @@ struct DashboardPage {
         \(rows)</tbody>
         </table>
         </section>
-        """
-    }
-
-    /// The national aggregate's figures for the period: each indicator pooled across the sites.
-    func nationalSections() -> String {
-        let e = HTMLText.escape
-        guard !national.indicators.isEmpty else {
-            return "<section id=\"indicators\"><h2>Indicators across the sites</h2><p>No accepted return for \(e(national.period)) has a measure yet.</p></section>"
-        }
-        var rows = ""
-        for indicator in national.indicators {
-            let pooled = indicator.pooled?.value.map { String(format: "%.\(indicator.decimals)f", $0 * (indicator.valueType == "proportion" ? 100 : 1)) }
-            rows += "<tr><th scope=\"row\">\(e(indicator.name))</th><td class=\"number\">\(e(pooled ?? "–"))</td><td>\(e(indicator.unit))</td><td>\(e(indicator.notPooled ?? ""))</td></tr>\n"
-        }
-        return """
-        <section id="indicators"><h2>Indicators across the sites</h2>
-        <table><thead><tr><th scope="col">Indicator</th><th scope="col">National value</th><th scope="col">Unit</th><th scope="col">Note</th></tr></thead>
-        <tbody>
-        \(rows)</tbody></table></section>
         """
     }
 

@@ -128,7 +128,8 @@ struct IntakeRoutes: Sendable {
                                              today: PeriodQuery.day(clock()))
         let status = try await service.status(period: period)
         let national = try await service.aggregate(period: period, options: FunnelOptions())
-        let page = DashboardPage(programme: programme, period: period, status: status, national: national,
+        let history = try await service.history(period: period, options: FunnelOptions())
+        let page = DashboardPage(programme: programme, period: period, status: status, national: national, history: history,
                                  periods: DashboardPage.recentPeriods(programme: programme, today: PeriodQuery.day(clock())))
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
