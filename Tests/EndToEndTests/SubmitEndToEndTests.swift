@@ -101,8 +101,11 @@ struct SubmitEndToEndTests {
             let run = try await office.submit([file], token: office.token)
             #expect(run.status == 6, "\(run.stdout)\n\(run.stderr)")
             #expect(run.stdout.hasPrefix("\(file): rejected (HTTP 422 Unprocessable"), "\(run.stdout)")
-            #expect(run.stdout.contains("  rejected: care-plans (2026-03): "), "\(run.stdout)")
-            #expect(run.stdout.contains("1 rejected"))
+            #expect(run.stdout.contains("  rejected: care-plans (2026-03): `care-plans` for 2026-03 is a proportion of 1.3, outside 0 to 1"),
+                    "\(run.stdout)")
+            // The whole return is rejected, never a partial success: the valid value is not taken either.
+            #expect(run.stdout.contains("  values: 0 accepted, 0 with warnings, 2 rejected"))
+            #expect(run.stdout.contains("  rejected: admissions (2026-03): not taken: the return was rejected"))
         }
     }
 
