@@ -30,10 +30,10 @@ struct IntakeKillTests {
             let record = folder.appendingPathComponent("answered.txt")
 
             let server = try await IntakeServeProcess.start(database: database, programme: programme.path, in: folder)
-            // Far more submissions than can be sent before the kill: the burst is still going when it comes.
+            // Far more submissions than are answered before the kill: the burst is still going when it comes.
             let load = Process()
             load.executableURL = binary
-            load.arguments = ["bench-intake", "--to", server.baseURL, "--tokens", tokens.path, "--count", "20000", "--months", "4",
+            load.arguments = ["bench-intake", "--to", server.baseURL, "--tokens", tokens.path, "--count", "5000", "--months", "4",
                               "--concurrency", "8", "--timeout", "5", "--max-seconds", "60", "--record", record.path]
             let loadLog = folder.appendingPathComponent("load.log")
             _ = FileManager.default.createFile(atPath: loadLog.path, contents: nil)
@@ -57,15 +57,17 @@ struct IntakeKillTests {
             #expect(server.process.terminationReason == .uncaughtSignal)
 
             // The load client sees the rest refused and stops by itself.
-            let loadDeadline = Date().addingTimeInterval(30)
+            let loadDeadline = Date().addingTimeInterval(90)
             while load.isRunning, Date() < loadDeadline {
                 try await Task.sleep(for: .milliseconds(50))
             }
+            let loadStopped = !load.isRunning
             if load.isRunning { load.terminate() }
             load.waitUntilExit()
             let loadOutput = (try? String(contentsOf: loadLog, encoding: .utf8)) ?? ""
             let answered = Self.answered(record)
             try #require(answeredBeforeKill >= 150, "too few submissions answered before the deadline:\n\(loadOutput)\n\(server.output)")
+            #expect(loadStopped, "the load client did not stop within 90 s of the kill:\n\(loadOutput)")
             #expect(load.terminationStatus == 1, "the load client should report submissions without an answer:\n\(loadOutput)")
 
             // The service starts again on the same file, and every 2xx is there.

@@ -62,7 +62,7 @@ struct IntakeSchemathesisTests {
             "--phases", "examples,coverage,fuzzing",
             "--max-examples", "30",
             "--seed", "20261129",
-            "--workers", "2",
+            "--workers", "1",
             "--request-timeout", "10",
             "--no-shrink",
             "--output-sanitize", "true",
