@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-spc bench-aggregate clean-stores
+.PHONY: demo test build deps validate bench bench-spc bench-aggregate bench-intake clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -37,6 +37,9 @@ bench-spc: deps
 
 bench-aggregate: deps
 	scripts/bench-aggregate.sh
+
+bench-intake: deps
+	scripts/bench-intake.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

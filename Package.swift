@@ -213,6 +213,8 @@ let package = Package(
                 "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // SHA-256 of the load test's generated returns (bench-intake).
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -303,6 +305,8 @@ let package = Package(
                 "PioneerKit", "PioneerDemo", "PioneerStore", "PioneerReturns", "PioneerIntake", "PioneerTesting",
                 // A made-up report for the headless Chromium check (ReportChromiumTests).
                 "PioneerCore", "PioneerGoals", "PioneerReport", "PioneerAggregate",
+                // SQLite's integrity check on the intake database after a SIGKILL (IntakeKillTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

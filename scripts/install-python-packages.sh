@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Python packages Pioneer's tests use to check its output with real validators:
 # jsonschema (JSON returns against schemas/return-v1.schema.json) and fhir.resources (FHIR
-# returns, scripts/check-fhir.py), openapi-spec-validator (openapi/intake.yaml). Safe to run repeatedly:
+# returns, scripts/check-fhir.py), openapi-spec-validator (openapi/intake.yaml) and schemathesis
+# (the intake API tested from openapi/intake.yaml). Safe to run repeatedly:
 # pip is asked only when a package cannot be imported.
 set -euo pipefail
 
@@ -13,7 +14,7 @@ fi
 
 # module to import → requirement to install
 declare -A requirements=([jsonschema]="jsonschema>=4.18" [fhir.resources.R4B]="fhir.resources>=7.1"
-                           [openapi_spec_validator]="openapi-spec-validator>=0.7")
+                           [openapi_spec_validator]="openapi-spec-validator>=0.7" [schemathesis]="schemathesis>=4.0")
 missing=()
 for module in "${!requirements[@]}"; do
     if ! "$python" -c "import $module" 2>/dev/null; then

@@ -34,6 +34,14 @@ CURLcode pc_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist
     return curl_easy_setopt(handle, option, list);
 }
 
+CURLcode pc_easy_setopt_post(CURL *handle, const void *data, curl_off_t size) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_POST, 1L);
+    if (code != CURLE_OK) return code;
+    code = curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, size);
+    if (code != CURLE_OK) return code;
+    return curl_easy_setopt(handle, CURLOPT_COPYPOSTFIELDS, (data != NULL && size > 0) ? data : "");
+}
+
 CURLcode pc_easy_allow_http_only(CURL *handle) {
 #if LIBCURL_VERSION_NUM >= 0x075500
     CURLcode code = curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");

@@ -13,7 +13,8 @@ struct Pioneer: AsyncParsableCommand {
 
         Exit status: 0 success, 1 invalid configuration or input, 2 usage error, \
         3 some feeds or indicators failed (collect) or some returns were left out (aggregate), \
-        4 a goal at or beyond --fail-on (progress), 130 interrupted by Ctrl-C or SIGTERM (collect).
+        4 a goal at or beyond --fail-on (progress), 5 accepted with warnings, 6 rejected by the \
+        service, 7 not delivered (submit), 130 interrupted by Ctrl-C or SIGTERM (collect).
         """,
         version: "0.1.0",
         subcommands: [
@@ -28,9 +29,11 @@ struct Pioneer: AsyncParsableCommand {
             ReturnCommand.self,
             AggregateCommand.self,
             ServeCommand.self,
+            SubmitCommand.self,
             DemoFeedsCommand.self,
             DemoCommand.self,
             BenchFeedsCommand.self,
+            BenchIntakeCommand.self,
         ]
     )
 

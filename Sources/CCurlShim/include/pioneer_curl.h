@@ -21,6 +21,11 @@ CURLcode pc_easy_setopt_string(CURL *handle, CURLoption option, const char *valu
 CURLcode pc_easy_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode pc_easy_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *list);
 
+/// Makes the request a POST of `size` bytes at `data`, which libcurl copies (COPYPOSTFIELDS),
+/// so `data` need only live for the call. `data` may be NULL when `size` is 0: an empty body,
+/// never libcurl's default of reading the body from stdin.
+CURLcode pc_easy_setopt_post(CURL *handle, const void *data, curl_off_t size);
+
 /// Allows only http and https, for the request and for redirects. Uses the string form
 /// on libcurl 7.85 and later and the deprecated bitmask before it.
 CURLcode pc_easy_allow_http_only(CURL *handle);

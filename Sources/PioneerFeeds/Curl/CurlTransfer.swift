@@ -4,7 +4,7 @@ import Foundation
 import PioneerCore
 import PioneerKit
 
-/// The state of one GET while libcurl runs it.
+/// The state of one request (a GET, or a POST with its body) while libcurl runs it.
 ///
 /// Created by the caller's task, then owned by whoever holds it: the loop's pending
 /// queue (under its lock), then the single driver thread, which alone touches the
@@ -63,7 +63,14 @@ final class CurlTransfer: @unchecked Sendable {
         let request = request
         try set(handle, CURLOPT_URL, request.url, "URL")
         try set(handle, CURLOPT_NOSIGNAL, 1, "NOSIGNAL")
-        try set(handle, CURLOPT_HTTPGET, 1, "HTTPGET")
+        if let body = request.body {
+            let code = body.bytes.withUnsafeBytes { bytes in
+                pc_easy_setopt_post(handle, bytes.baseAddress, curl_off_t(bytes.count))
+            }
+            try check(code, "POST")
+        } else {
+            try set(handle, CURLOPT_HTTPGET, 1, "HTTPGET")
+        }
         try check(pc_easy_allow_http_only(handle), "PROTOCOLS")
         // The feed client follows redirects itself, one transfer per hop, because libcurl
         // would carry custom headers (an `X-Api-Key: ${KEY}`) on to another host.
@@ -102,9 +109,16 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private func applyHeaders(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
-        for header in request.headers {
+        var lines = request.headers.map { header in
             // "Name;" is libcurl's way to send a header with an empty value.
-            let line = header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+            header.value.isEmpty ? "\(header.name);" : "\(header.name): \(header.value)"
+        }
+        if let body = request.body {
+            // "Expect:" with no value stops libcurl asking for `100 Continue` before a larger
+            // body and then waiting a second for a server that never sends one.
+            lines += ["Content-Type: \(body.contentType)", "Expect:"]
+        }
+        for line in lines {
             guard let list = curl_slist_append(headerList, line) else {
                 throw TransportError(.transport(code: 27, detail: "out of memory building the request headers"))
             }

@@ -3,7 +3,8 @@ public import Foundation
 public import PioneerCore
 import PioneerKit
 
-/// Performs single HTTP GETs; the ``FeedClient`` adds retries, redirects, credentials and messages.
+/// Performs single HTTP requests (the feeds' GETs, a submission's POST); the ``FeedClient`` adds
+/// retries, redirects, credentials and messages, the ``UploadClient`` retries for a POST.
 ///
 /// The default is ``CurlTransport``. Tests and tools may supply their own: a transport
 /// sees requests with credentials already resolved, and answers with a response (any
@@ -43,9 +44,12 @@ public final class TransportAttempt: Sendable {
     }
 }
 
-/// One GET as the wire sees it: a full URL, headers and resolved credentials.
+/// One request as the wire sees it: a full URL, headers and resolved credentials; a GET, or
+/// a POST when it carries a ``Body``.
 public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
     public var url: String
+    /// What a POST sends; nil for a GET.
+    public var body: Body?
     /// Headers in the order they are sent; includes `Authorization` for bearer auth
     /// and the conditional-request headers.
     public var headers: [Header]
@@ -62,8 +66,9 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
 
     public init(url: String, headers: [Header] = [], credentials: TransportCredentials = .none, tls: FeedTLS = FeedTLS(),
                 proxy: String? = nil, connectTimeout: Double = 10, timeout: Double = 60,
-                maxBodyBytes: Int = 20 * 1024 * 1024) {
+                maxBodyBytes: Int = 20 * 1024 * 1024, body: Body? = nil) {
         self.url = url
+        self.body = body
         self.headers = headers
         self.credentials = credentials
         self.tls = tls
@@ -79,8 +84,11 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
         return headers.first { $0.name.lowercasedFast() == wanted }?.value
     }
 
-    /// "GET <url>" with credentials removed; never shows secrets.
-    public var description: String { "GET \(FeedURL.redact(url))" }
+    /// `GET`, or `POST` when the request has a body.
+    public var method: String { body == nil ? "GET" : "POST" }
+
+    /// "GET <url>" or "POST <url>" with credentials removed; never shows secrets.
+    public var description: String { "\(method) \(FeedURL.redact(url))" }
 
     /// The request for `url` on another origin: every secret header and the credentials removed.
     ///
@@ -92,6 +100,17 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
         next.headers.removeAll { $0.isSecret }
         next.credentials = .none
         return next
+    }
+
+    /// The bytes a POST sends and their media type (`application/json`), sent as `Content-Type`.
+    public struct Body: Sendable, Hashable {
+        public var contentType: String
+        public var bytes: Data
+
+        public init(contentType: String, bytes: Data) {
+            self.contentType = contentType
+            self.bytes = bytes
+        }
     }
 
     /// One request header.

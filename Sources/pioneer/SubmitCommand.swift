@@ -1,0 +1,224 @@
+// `pioneer submit`: send return files to the national intake service (`pioneer serve`) over
+// the feeds' libcurl client, retrying what is worth retrying, and say what the office made of each.
+import ArgumentParser
+import Foundation
+import PioneerCore
+import PioneerFeeds
+import PioneerIntake
+
+struct SubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Send return files to the programme office's intake service and show what it accepted.",
+        discussion: """
+        Posts each RETURN_FILE to URL/v1/returns (a URL already ending in /v1/returns is \
+        used as it is): a .json file as application/json, a .xml file (ADX) as \
+        application/adx+xml. The token is read from the PIONEER_TOKEN environment variable \
+        (`pioneer serve token create` makes one), never from an argument, and is never printed.
+
+        For each file it prints the import summary: the status (accepted, accepted with \
+        warnings, rejected), the site, period and version stored, whether it was a duplicate \
+        or late, the counts of values, and every rejected value and warning with its reason.
+
+        Connection failures, timeouts, 429 and 5xx answers are retried with backoff \
+        (honouring Retry-After) within --retries and --max-time. Repeating a submission is \
+        safe: the service stores the same bytes once and answers the same version again.
+
+        Examples:
+          PIONEER_TOKEN=pio_… pioneer submit returns/torbay-2026-03.json --to https://intake.example.nhs.uk
+          pioneer submit torbay-2026-03.xml --to http://127.0.0.1:8080 --format json
+
+        Exit status: 0 every file accepted, 5 accepted with warnings (stored, and it counts), \
+        6 rejected or refused by the service (a 4xx: the summary or the reason is shown), \
+        7 not delivered (no answer, or still 5xx, after the retries), 1 a file or \
+        PIONEER_TOKEN could not be used (nothing sent), 2 usage error. With several files \
+        the highest of these applies, in the order 0, 5, 1, 6, 7.
+        """
+    )
+
+    @Argument(help: ArgumentHelp("Return files: .json (`pioneer return --format json`) or .xml (ADX).", valueName: "return-file"))
+    var files: [String]
+
+    @Option(help: ArgumentHelp("The intake service's base URL (http or https).", valueName: "url"))
+    var to: String
+
+    @Option(help: ArgumentHelp("`text` (the summary in plain English) or `json` (the summary as the service sent it).", valueName: "format"))
+    var format: OutputFormat = .text
+
+    @Option(name: .customLong("connect-timeout"), help: ArgumentHelp("Seconds allowed to connect, each attempt.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Seconds allowed for one attempt, answer included.", valueName: "seconds"))
+    var timeout: Double = 60
+
+    @Option(help: ArgumentHelp("Attempts after the first, for connection failures, timeouts, 429 and 5xx.", valueName: "count"))
+    var retries: Int = 4
+
+    @Option(help: ArgumentHelp("Seconds before the first retry; doubled each retry, with jitter.", valueName: "seconds"))
+    var backoff: Double = 0.5
+
+    @Option(name: .customLong("max-backoff"), help: ArgumentHelp("Longest wait between attempts, a server's Retry-After included.", valueName: "seconds"))
+    var maxBackoff: Double = 15
+
+    @Option(name: .customLong("max-time"), help: ArgumentHelp("Seconds for all the attempts at one file, waits included.", valueName: "seconds"))
+    var maxTime: Double = 120
+
+    @Option(help: ArgumentHelp("Proxy URL; by default the http_proxy, https_proxy and no_proxy variables decide.", valueName: "url"))
+    var proxy: String?
+
+    @Option(name: .customLong("ca-bundle"), help: ArgumentHelp("PEM file of the certificate authorities to trust for an https URL.", valueName: "file"))
+    var caBundle: String?
+
+    @Option(name: .customLong("client-cert"), help: ArgumentHelp("PEM client certificate, for a service that asks for mutual TLS.", valueName: "file"))
+    var clientCertificate: String?
+
+    @Option(name: .customLong("client-key"), help: ArgumentHelp("PEM key of --client-cert.", valueName: "file"))
+    var clientKey: String?
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    /// The environment variable the token is read from.
+    static let tokenVariable = "PIONEER_TOKEN"
+
+    func validate() throws {
+        for (name, value) in [("--connect-timeout", connectTimeout), ("--timeout", timeout), ("--max-time", maxTime)]
+            where !(value.isFinite && value > 0) {
+            throw ValidationError("\(name) must be a number of seconds above 0, got \(value)")
+        }
+        for (name, value) in [("--backoff", backoff), ("--max-backoff", maxBackoff)] where !(value.isFinite && value >= 0) {
+            throw ValidationError("\(name) must be a number of seconds, 0 or more, got \(value)")
+        }
+        guard (0...100).contains(retries) else {
+            throw ValidationError("--retries must be between 0 and 100, got \(retries)")
+        }
+        if clientKey != nil, clientCertificate == nil {
+            throw ValidationError("--client-key needs --client-cert")
+        }
+        _ = try SubmitTarget(to)
+    }
+
+    func run() async throws {
+        let target = try SubmitTarget(to)
+        let environment = ProcessInfo.processInfo.environment
+        guard let token = environment[Self.tokenVariable], !token.isEmpty else {
+            StandardError.write("error: \(Self.tokenVariable) is not set: put the token `pioneer serve token create` printed "
+                                + "in it (export \(Self.tokenVariable)=pio_…); nothing was sent to \(target.shownURL)\n")
+            throw ExitCode(SubmitOutcome.unusable.exitCode)
+        }
+        guard !token.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            StandardError.write("error: \(Self.tokenVariable) holds a line break or another control character; "
+                                + "nothing was sent to \(target.shownURL)\n")
+            throw ExitCode(SubmitOutcome.unusable.exitCode)
+        }
+        if let warning = target.plainHTTPWarning {
+            StandardError.write("warning: \(warning)\n")
+        }
+
+        let client = UploadClient()
+        let retry = UploadRetry(policy: RetryPolicy(retries: retries, backoff: backoff, maxBackoff: maxBackoff), maxTime: maxTime)
+        var worst = SubmitOutcome.accepted
+        var jsonBodies: [String] = []
+        for file in files {
+            let (outcome, json) = await submit(file, to: target, token: token, client: client, retry: retry)
+            worst = max(worst, outcome)
+            if let json { jsonBodies.append(json) }
+        }
+        if format == .json, !jsonBodies.isEmpty {
+            // One file: its summary as sent; several: an array of them, in the order of the files.
+            StandardOutput.write((files.count == 1 ? jsonBodies[0] : "[\n" + jsonBodies.joined(separator: ",\n") + "\n]") + "\n")
+        }
+        if worst != .accepted { throw ExitCode(worst.exitCode) }
+    }
+
+    /// Sends one file; returns its outcome and, for `--format json`, the summary as the service sent it.
+    private func submit(_ file: String, to target: SubmitTarget, token: String, client: UploadClient,
+                        retry: UploadRetry) async -> (SubmitOutcome, String?) {
+        let contentType: String
+        switch URL(fileURLWithPath: file).pathExtension.lowercased() {
+        case "json": contentType = "application/json"
+        case "xml": contentType = "application/adx+xml"
+        default:
+            StandardError.write("error: \(file): cannot tell the format of the return from its name; "
+                                + "a JSON return ends in .json, an ADX return in .xml; nothing was sent\n")
+            return (.unusable, nil)
+        }
+        let bytes: Data
+        do {
+            bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            StandardError.write("error: \(file): cannot read the file (\(Self.reason(error))); nothing was sent\n")
+            return (.unusable, nil)
+        }
+
+        let request = TransportRequest(
+            url: target.endpoint,
+            headers: [.init("Authorization", "Bearer " + token, isSecret: true), .init("Accept", "application/json")],
+            tls: FeedTLS(caBundle: caBundle, clientCertificate: clientCertificate, clientKey: clientKey),
+            proxy: proxy, connectTimeout: connectTimeout, timeout: timeout,
+            body: .init(contentType: contentType, bytes: bytes)
+        )
+        let attempts = retries + 1
+        let result = await client.send(request, retry: retry) { event in
+            StandardError.write("\(file): \(event.cause) from \(target.shownURL); "
+                                + "retrying in \(SubmitOutput.seconds(event.delay)) (attempt \(event.attempt + 1) of \(attempts))\n")
+        }
+        switch result {
+        case .failure(let error):
+            StandardError.write("error: \(file): \(error); not delivered, and safe to send again\n")
+            return (.notDelivered, nil)
+        case .success(let answer):
+            return report(answer, file: file, target: target)
+        }
+    }
+
+    /// Prints what the service answered for `file` and classifies it.
+    private func report(_ answer: UploadAnswer, file: String, target: SubmitTarget) -> (SubmitOutcome, String?) {
+        let response = answer.response
+        let status = response.status
+        let after = answer.attempts > 1 ? " after \(answer.attempts) attempts" : ""
+        let summary = try? JSONDecoder().decode(ImportSummary.self, from: response.body)
+        if let summary, [200, 201, 400, 403, 422].contains(status) {
+            let outcome: SubmitOutcome
+            switch summary.status {
+            case .accepted: outcome = (200...299).contains(status) ? .accepted : .rejected
+            case .acceptedWithWarnings: outcome = (200...299).contains(status) ? .acceptedWithWarnings : .rejected
+            case .rejected: outcome = .rejected
+            }
+            if format == .text {
+                StandardOutput.write(SubmitOutput.text(summary, file: file, httpStatus: status))
+            }
+            return (outcome, String(decoding: response.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let said = SubmitOutput.serverMessage(response.body)
+        let statusText = FeedError.Cause.http(status: status).description
+        switch status {
+        case 200...299:
+            StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after), "
+                                + "but not with an import summary\(said.map { " (\($0))" } ?? ""); it may have been stored: "
+                                + "sending it again is safe\n")
+            return (.notDelivered, nil)
+        case 401:
+            StandardError.write("error: \(file): POST \(target.shownURL) refused the token in \(Self.tokenVariable) "
+                                + "(\(statusText)): it is unknown or revoked\n")
+            return (.rejected, nil)
+        case 400...499:
+            StandardError.write("error: \(file): POST \(target.shownURL) refused it: \(statusText)\(said.map { ": \($0)" } ?? "")\n")
+            return (.rejected, nil)
+        default:
+            StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after)"
+                                + "\(said.map { ": \($0)" } ?? ""); not delivered, and safe to send again\n")
+            return (.notDelivered, nil)
+        }
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+           let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue)).lowercased()
+        }
+        return nsError.localizedDescription
+    }
+}

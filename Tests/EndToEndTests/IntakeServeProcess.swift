@@ -1,0 +1,114 @@
+// A real `pioneer serve` for the end-to-end tests of `pioneer submit`, the load client and the
+// kill test: started on 127.0.0.1 at a free port, its tokens made with `pioneer serve token create`.
+import Foundation
+import PioneerTesting
+import Testing
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A running `pioneer serve` child process.
+final class IntakeServeProcess: @unchecked Sendable {
+    // @unchecked: the Process and the log handle are used by the test that owns this object only.
+
+    let process: Process
+    /// `http://127.0.0.1:PORT`.
+    let baseURL: String
+    let log: URL
+    private let logHandle: FileHandle
+
+    private init(process: Process, baseURL: String, log: URL, logHandle: FileHandle) {
+        self.process = process
+        self.baseURL = baseURL
+        self.log = log
+        self.logHandle = logHandle
+    }
+
+    /// The line `pioneer serve` writes on stderr once it accepts connections.
+    static let readyPrefix = "pioneer serve listening on "
+
+    /// Starts `pioneer serve --db database --programme programme --port port` and waits until it listens.
+    static func start(database: String, programme: String, port: Int = 0, in folder: URL,
+                      extra: [String] = []) async throws -> IntakeServeProcess {
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
+        let log = folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--db", database, "--programme", programme, "--host", "127.0.0.1", "--port", "\(port)"] + extra
+        process.currentDirectoryURL = folder
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, process.isRunning {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first(where: { $0.contains(readyPrefix) }),
+               let range = line.range(of: readyPrefix) {
+                let url = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                return IntakeServeProcess(process: process, baseURL: url, log: log, logHandle: handle)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? handle.close()
+        throw HarnessError("pioneer serve did not start listening within 30 s:\n\(text)")
+    }
+
+    /// What the server has logged so far.
+    var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+
+    /// Stops the server with SIGTERM (a graceful shutdown) and waits for it.
+    func stop() async {
+        if process.isRunning { process.terminate() }
+        await waitForExit()
+        try? logHandle.close()
+    }
+
+    /// Stops the server with SIGKILL: no shutdown, no chance to finish anything.
+    func killNow() async {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        await waitForExit()
+        try? logHandle.close()
+    }
+
+    private func waitForExit() async {
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// A new token from `pioneer serve token create` (a site's, or the office's when `site` is nil):
+    /// the last line of its output.
+    static func token(site: String?, database: String) async throws -> String {
+        let who = site.map { ["--site", $0] } ?? ["--office"]
+        let run = try await PioneerBinary.run(["serve", "token", "create"] + who + ["--db", database])
+        try #require(run.status == 0, "token create failed: \(run.stderr)")
+        let token = try #require(run.stdout.split(separator: "\n").last.map(String.init), "no token printed")
+        try #require(token.hasPrefix("pio_"), "the last line is not a token: \(token)")
+        return token
+    }
+
+    /// A programme file expecting `sites`, monthly returns, with deadlines far enough off that
+    /// no test's submission is late by today's clock.
+    static func programme(sites: [String]) -> String {
+        """
+        programme:
+          id: intake-test
+          name: Intake test programme
+        sites: [\(sites.joined(separator: ", "))]
+        reporting:
+          periods: [month]
+          due: { soft: 35 months, hard: 36 months }
+        """
+    }
+}

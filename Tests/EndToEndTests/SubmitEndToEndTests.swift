@@ -1,0 +1,310 @@
+// `pioneer submit` as a site runs it: the real binary posting real return files to the real
+// `pioneer serve` on 127.0.0.1 (accepted, repeated, rejected, refused, server down, no token),
+// and to a loopback server that fails on purpose (a 503 or a 429 before it answers).
+import Foundation
+import Hummingbird
+import PioneerIntake
+import PioneerReturns
+import PioneerTesting
+import Testing
+
+@Suite("pioneer submit", .serialized, .timeLimit(.minutes(3)))
+struct SubmitEndToEndTests {
+    /// The sites the test programme expects.
+    static let sites = ["torbay", "cambridge"]
+
+    /// A folder with the programme file, a fresh database, a torbay token and a running server.
+    struct Office {
+        var folder: URL
+        var database: String
+        var token: String
+        var server: IntakeServeProcess
+
+        /// A return file in the folder: `name`, holding the pretty JSON of `siteReturn`.
+        func write(_ siteReturn: SiteReturn, as name: String) throws -> String {
+            let url = folder.appendingPathComponent(name)
+            try ReturnCoding.pretty(siteReturn).write(to: url)
+            return url.path
+        }
+
+        /// Runs `pioneer submit arguments… --to <server>` with `token` in PIONEER_TOKEN (none when nil).
+        func submit(_ arguments: [String], token: String?, to url: String? = nil) async throws -> PioneerBinary.Run {
+            try await SubmitEndToEndTests.submit(arguments + ["--to", url ?? server.baseURL], token: token, in: folder)
+        }
+    }
+
+    static func submit(_ arguments: [String], token: String?, in folder: URL) async throws -> PioneerBinary.Run {
+        var environment = ["PATH": "/usr/bin:/bin"]
+        environment["PIONEER_TOKEN"] = token
+        return try await PioneerBinary.run(["submit"] + arguments, in: folder.path, environment: environment)
+    }
+
+    func withOffice(_ body: (Office) async throws -> Void) async throws {
+        try await withTemporaryFolder(prefix: "pioneer-submit") { folder in
+            let programme = folder.appendingPathComponent("programme.yaml")
+            try IntakeServeProcess.programme(sites: Self.sites).write(to: programme, atomically: true, encoding: .utf8)
+            let database = folder.appendingPathComponent("intake.sqlite").path
+            let token = try await IntakeServeProcess.token(site: "torbay", database: database)
+            let server = try await IntakeServeProcess.start(database: database, programme: programme.path, in: folder)
+            do {
+                try await body(Office(folder: folder, database: database, token: token, server: server))
+                await server.stop()
+            } catch {
+                await server.stop()
+                throw error
+            }
+        }
+    }
+
+    /// Torbay's March return: one proportion (care plans) and one rate (admissions).
+    static func torbay(plans: (Double, Double) = (30, 100)) throws -> SiteReturn {
+        try AggregateEndToEndTests.siteReturn("torbay", plans: plans, admissions: (50, 20000))
+    }
+
+    @Test("an accepted return prints its summary and exits 0; sending it again is a duplicate of the same version")
+    func acceptedThenDuplicate() async throws {
+        try await withOffice { office in
+            let file = try office.write(try Self.torbay(), as: "torbay-2026-03.json")
+            let first = try await office.submit([file], token: office.token)
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(first.stdout.hasPrefix("\(file): accepted\n"), "\(first.stdout)")
+            #expect(first.stdout.contains("  site torbay, period 2026-03, version 1, received "))
+            #expect(first.stdout.contains("  values: 2 accepted, 0 with warnings, 0 rejected"))
+            #expect(!first.stdout.contains("duplicate"))
+
+            let again = try await office.submit([file], token: office.token)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("version 1,"))
+            #expect(again.stdout.contains("  duplicate: the same bytes as version 1, already received; nothing new was stored"))
+            for run in [first, again] {
+                #expect(!run.stdout.contains(office.token) && !run.stderr.contains(office.token))
+            }
+
+            // A changed return is a new version.
+            let changed = try office.write(try Self.torbay(plans: (31, 100)), as: "torbay-2026-03-v2.json")
+            let second = try await office.submit([changed, "--format", "json"], token: office.token)
+            #expect(second.status == 0, "\(second.stderr)")
+            let summary = try JSONDecoder().decode(ImportSummary.self, from: Data(second.stdout.utf8))
+            #expect(summary.status == .accepted)
+            #expect(summary.version == 2)
+            #expect(summary.duplicate == false)
+            #expect(summary.site == "torbay")
+            #expect(summary.period == "2026-03")
+        }
+    }
+
+    @Test("a rejected return exits 6 and names every rejected value with its reason")
+    func rejected() async throws {
+        try await withOffice { office in
+            // 130 care plans among 100 people: a proportion above 1, a numerator above its denominator.
+            let file = try office.write(try Self.torbay(plans: (130, 100)), as: "torbay-bad.json")
+            let run = try await office.submit([file], token: office.token)
+            #expect(run.status == 6, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.hasPrefix("\(file): rejected (HTTP 422 Unprocessable"), "\(run.stdout)")
+            #expect(run.stdout.contains("  rejected: care-plans (2026-03): `care-plans` for 2026-03 is a proportion of 1.3, outside 0 to 1"),
+                    "\(run.stdout)")
+            // The whole return is rejected, never a partial success: the valid value is not taken either.
+            #expect(run.stdout.contains("  values: 0 accepted, 0 with warnings, 2 rejected"))
+            #expect(run.stdout.contains("  rejected: admissions (2026-03): not taken: the return was rejected"))
+        }
+    }
+
+    @Test("another site's return sent with torbay's token is refused with exit 6")
+    func anotherSitesReturn() async throws {
+        try await withOffice { office in
+            let cambridge = try AggregateEndToEndTests.siteReturn("cambridge", plans: (200, 1000), admissions: (90, 45000))
+            let file = try office.write(cambridge, as: "cambridge.json")
+            let run = try await office.submit([file], token: office.token)
+            #expect(run.status == 6, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.hasPrefix("\(file): rejected (HTTP 403 Forbidden)"), "\(run.stdout)\n\(run.stderr)")
+        }
+    }
+
+    @Test("an unknown token is refused with exit 6 and a message that does not show it")
+    func unknownToken() async throws {
+        try await withOffice { office in
+            let file = try office.write(try Self.torbay(), as: "torbay.json")
+            let wrong = "pio_" + String(repeating: "A", count: 43)
+            let run = try await office.submit([file], token: wrong)
+            #expect(run.status == 6)
+            #expect(run.stderr.contains("error: \(file): POST \(office.server.baseURL)/v1/returns refused the token in PIONEER_TOKEN (HTTP 401 Unauthorized)"),
+                    "\(run.stderr)")
+            #expect(!run.stderr.contains(wrong) && !run.stdout.contains(wrong))
+        }
+    }
+
+    @Test("without PIONEER_TOKEN nothing is sent and the exit status is 1")
+    func noToken() async throws {
+        try await withOffice { office in
+            let file = try office.write(try Self.torbay(), as: "torbay.json")
+            let run = try await office.submit([file], token: nil)
+            #expect(run.status == 1)
+            #expect(run.stderr.hasPrefix("error: PIONEER_TOKEN is not set"), "\(run.stderr)")
+            #expect(run.stderr.contains("nothing was sent to \(office.server.baseURL)/v1/returns"))
+            // The service received nothing: the next submission is version 1.
+            let sent = try await office.submit([file], token: office.token)
+            #expect(sent.stdout.contains("version 1,"), "\(sent.stdout)")
+        }
+    }
+
+    @Test("a server that is down is retried a bounded number of times, then named with exit 7")
+    func serverDown() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-submit-down") { folder in
+            let file = folder.appendingPathComponent("torbay.json")
+            try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+            let port = try await LoopbackServer.closedPort()
+            let url = "http://127.0.0.1:\(port)"
+            let started = Date()
+            let run = try await Self.submit([file.path, "--to", url, "--retries", "2", "--backoff", "0.05"],
+                                            token: "pio_x", in: folder)
+            #expect(Date().timeIntervalSince(started) < 20)
+            #expect(run.status == 7)
+            #expect(run.stderr.contains("error: \(file.path): POST \(url)/v1/returns failed: connection refused after 3 attempts; "
+                                        + "not delivered, and safe to send again"), "\(run.stderr)")
+            #expect(run.stderr.components(separatedBy: "retrying in").count - 1 == 2)
+        }
+    }
+
+    @Test("the service coming up while submit retries: the return is delivered")
+    func serverComesUp() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-submit-late-start") { folder in
+            let programme = folder.appendingPathComponent("programme.yaml")
+            try IntakeServeProcess.programme(sites: Self.sites).write(to: programme, atomically: true, encoding: .utf8)
+            let database = folder.appendingPathComponent("intake.sqlite").path
+            let token = try await IntakeServeProcess.token(site: "torbay", database: database)
+            let file = folder.appendingPathComponent("torbay.json")
+            try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+            let port = try await LoopbackServer.closedPort()
+
+            async let submitted = Self.submit([file.path, "--to", "http://127.0.0.1:\(port)", "--retries", "40",
+                                               "--backoff", "0.25", "--max-backoff", "0.25"], token: token, in: folder)
+            try await Task.sleep(for: .milliseconds(600))
+            let server = try await IntakeServeProcess.start(database: database, programme: programme.path, port: port, in: folder)
+            let run = try await submitted
+            await server.stop()
+            #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+            #expect(run.stderr.contains("connection refused from http://127.0.0.1:\(port)/v1/returns; retrying in"))
+            #expect(run.stdout.contains(": accepted\n"))
+        }
+    }
+
+    @Test("a 503 is retried and the answer after it is printed; a 429's Retry-After is honoured")
+    func serverErrorsThenAccepted() async throws {
+        let summary = ImportSummary(status: .accepted, submission: "sub-1", site: "torbay", period: "2026-03", version: 4,
+                                    duplicate: false, late: true, receivedAt: "2026-04-20T10:00:00Z",
+                                    digest: "sha256:" + String(repeating: "0", count: 64), problems: [],
+                                    values: [ValueOutcome(indicator: "care-plans", period: "2026-03", status: "accepted")],
+                                    accepted: 1, rejected: 0, warnings: 0)
+        let body = try JSONEncoder().encode(summary)
+        let calls = SubmitCallCounter()
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { request, _ in
+                _ = try await request.body.collect(upTo: 1 << 20)
+                switch calls.next() {
+                case 1: return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the database is busy","requestId":"r1"}"#)))
+                case 2: return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
+                default: return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+                }
+            }
+        }) { server in
+            try await withTemporaryFolder(prefix: "pioneer-submit-503") { folder in
+                let file = folder.appendingPathComponent("torbay.json")
+                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+                let started = Date()
+                let run = try await Self.submit([file.path, "--to", server.baseURL, "--backoff", "0.05"], token: "pio_x", in: folder)
+                #expect(Date().timeIntervalSince(started) >= 1)
+                #expect(run.status == 0, "\(run.stderr)")
+                #expect(run.stderr.contains("\(file.path): HTTP 503 Service Unavailable from \(server.baseURL)/v1/returns; retrying in"))
+                #expect(run.stderr.contains("\(file.path): HTTP 429 Too Many Requests from \(server.baseURL)/v1/returns; retrying in 1 s (attempt 3 of 5)"),
+                        "\(run.stderr)")
+                #expect(run.stdout == """
+                    \(file.path): accepted
+                      site torbay, period 2026-03, version 4, received 2026-04-20T10:00:00Z
+                      submission sub-1, digest sha256:\(String(repeating: "0", count: 64))
+                      late: received after the period's deadline, by the service's clock
+                      values: 1 accepted, 0 with warnings, 0 rejected
+
+                    """)
+                #expect(calls.count == 3)
+            }
+        }
+    }
+
+    @Test("a 5xx that persists exits 7 with the service's message and the attempts")
+    func persistentServerError() async throws {
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { _, _ in
+                Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the store failed","requestId":"abc"}"#)))
+            }
+        }) { server in
+            try await withTemporaryFolder(prefix: "pioneer-submit-500") { folder in
+                let file = folder.appendingPathComponent("torbay.json")
+                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+                let run = try await Self.submit([file.path, "--to", server.baseURL, "--retries", "1", "--backoff", "0.05"],
+                                                token: "pio_x", in: folder)
+                #expect(run.status == 7)
+                #expect(run.stderr.contains("error: \(file.path): POST \(server.baseURL)/v1/returns answered HTTP 500 Internal Server Error "
+                                            + "after 2 attempts: the store failed (request abc); not delivered, and safe to send again"),
+                        "\(run.stderr)")
+            }
+        }
+    }
+
+    @Test("files and options that cannot be used are refused before anything is sent")
+    func badInput() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-submit-input") { folder in
+            let text = folder.appendingPathComponent("return.txt")
+            try Data("{}".utf8).write(to: text)
+            let port = try await LoopbackServer.closedPort()
+            let url = "http://127.0.0.1:\(port)"
+
+            let missing = try await Self.submit(["nowhere.json", "--to", url], token: "pio_x", in: folder)
+            #expect(missing.status == 1)
+            #expect(missing.stderr.contains("error: nowhere.json: cannot read the file ("), "\(missing.stderr)")
+            #expect(missing.stderr.contains("nothing was sent"))
+
+            let unknownKind = try await Self.submit([text.path, "--to", url], token: "pio_x", in: folder)
+            #expect(unknownKind.status == 1)
+            #expect(unknownKind.stderr.contains("error: \(text.path): cannot tell the format of the return from its name"))
+
+            let badURL = try await Self.submit([text.path, "--to", "ftp://example.org"], token: "pio_x", in: folder)
+            #expect(badURL.status == 2)
+            #expect(badURL.stderr.contains("--to must be an http or https URL"), "\(badURL.stderr)")
+
+            let withPassword = try await Self.submit([text.path, "--to", "http://user:secret@127.0.0.1:\(port)"], token: "pio_x", in: folder)
+            #expect(withPassword.status == 2)
+            #expect(withPassword.stderr.contains("--to must not carry a user or password"))
+            #expect(!withPassword.stderr.contains("secret"))
+
+            let badRetries = try await Self.submit([text.path, "--to", url, "--retries", "101"], token: "pio_x", in: folder)
+            #expect(badRetries.status == 2)
+            #expect(badRetries.stderr.contains("--retries must be between 0 and 100, got 101"))
+
+            let lineBreak = try await Self.submit([text.path.replacingOccurrences(of: ".txt", with: ".json"), "--to", url],
+                                                  token: "pio_a\nInjected: yes", in: folder)
+            #expect(lineBreak.status == 1)
+            #expect(lineBreak.stderr.contains("PIONEER_TOKEN holds a line break or another control character"))
+        }
+    }
+}
+
+/// Counts calls from the loopback server's handlers.
+final class SubmitCallCounter: @unchecked Sendable {
+    // @unchecked: `value` is only touched under `lock`.
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Records a call; returns how many there have been, this one included.
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
+    }
+
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
