@@ -47,6 +47,20 @@ struct ReadingTests {
         }
     }
 
+    @Test func aMalformedSubmissionsBytesComeBackAsPlainBytesNotAsJSON() async throws {
+        try await IntakeTestServer.with { server in
+            // Not UTF-8, sent as JSON: stored as sent, and not passed off as JSON when read back.
+            let bytes: [UInt8] = [0x7B, 0xFF, 0xFE, 0x22, 0x7D]
+            let answer = try await server.submit(bytes, token: try server.token("torbay"))
+            #expect(answer.status == 400, "\(answer.text)")
+            let id = try #require(try answer.decode(ImportSummary.self).submission)
+            let stored = try await server.send("GET", "/v1/returns/\(id)", token: try server.token("torbay"))
+            #expect(stored.status == 200)
+            #expect(Array(stored.body) == bytes)
+            #expect(stored.header("Content-Type") == "application/octet-stream")
+        }
+    }
+
     @Test func theStatusListsEveryExpectedSiteAndASiteSeesOnlyItsOwnRow() async throws {
         try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline) { server in
             server.clock.set(IntakeFixture.onTime)

@@ -96,9 +96,21 @@ struct IntakeRoutes: Sendable {
             throw IntakeHTTPError(status: .notFound, message: "there is no submission with the id \(Self.quoted(id))")
         }
         var headers = HTTPFields()
-        headers[.contentType] = record.format == .adx ? "application/xml" : "application/json"
+        headers[.contentType] = Self.storedContentType(bytes, format: record.format)
         headers[.digestSHA256] = record.digest
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The content type of stored bytes: their format's, unless they are not even text in that
+    /// format (a malformed submission is kept as sent), which go back as plain bytes.
+    static func storedContentType(_ bytes: [UInt8], format: SubmissionFormat) -> String {
+        switch format {
+        case .adx:
+            return String(validating: bytes, as: UTF8.self) == nil ? "application/octet-stream" : "application/xml"
+        case .json:
+            let parsed = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
+            return parsed == nil ? "application/octet-stream" : "application/json"
+        }
     }
 
     // MARK: The office's view
