@@ -137,7 +137,8 @@ struct ReturnImport: Sendable {
         case .json:
             do {
                 let content = try ReturnReader.read(data: Data(bytes), file: source)
-                return .success(ReceivedReturn(source: source, content: content, receivedOn: receivedOn))
+                return .success(ReceivedReturn(source: source, content: content, receivedOn: receivedOn,
+                                               digestCheck: try? ReturnCoding.verify(content, encoded: bytes)))
             } catch {
                 return .failure(ReadFailure(message: error.message, unprocessable: error.kind == .unknownSchemaVersion))
             }

@@ -120,7 +120,9 @@ struct ReturnIntake {
                 return .otherPeriod(RejectedReturn(source: file, site: header.site.id, period: header.period.label,
                                                    reason: "for \(header.period.label), not \(label)"))
             }
-            return .received(ReceivedReturn(source: file, content: try ReturnReader.read(data: data, file: file)))
+            let content = try ReturnReader.read(data: data, file: file)
+            return .received(ReceivedReturn(source: file, content: content,
+                                            digestCheck: try? ReturnCoding.verify(content, encoded: [UInt8](data))))
         } catch {
             return .unreadable(RejectedReturn(source: file, site: "", period: "", reason: error.message))
         }

@@ -62,7 +62,7 @@ struct AggregatorTests {
     }
 
     @Test func returnsBreakingTheRulesAreRejectedWithTheirReasons() throws {
-        var unsigned = try ReturnFixture.make("a", indicators: [ReturnFixture.count(5)], sign: false)
+        let unsigned = try ReturnFixture.make("a", indicators: [ReturnFixture.count(5)], sign: false)
         var newer = try ReturnFixture.make("b", indicators: [ReturnFixture.count(5)], sign: false)
         newer.schemaVersion = 2
         newer = try ReturnCoding.signed(newer)

@@ -9,7 +9,7 @@ extension Aggregator {
     static func integrityProblem(_ item: ReceivedReturn) -> String? {
         switch item.format {
         case .json:
-            return digestProblem(item.content)
+            return digestProblem(item.content, checked: item.digestCheck)
         case .adx(let check, let unresolved):
             switch check {
             case .valid:

@@ -143,11 +143,12 @@ public struct Aggregator: Sendable {
         return nil
     }
 
-    /// Why a return's digest does not vouch for it, or nil when it does.
-    static func digestProblem(_ content: SiteReturn) -> String? {
+    /// Why a return's digest does not vouch for it, or nil when it does; `checked` is the
+    /// check already made against the bytes it was read from, if any.
+    static func digestProblem(_ content: SiteReturn, checked: DigestCheck? = nil) -> String? {
         let check: DigestCheck
         do {
-            check = try ReturnCoding.verify(content)
+            check = try checked ?? ReturnCoding.verify(content)
         } catch {
             return "its digest cannot be checked: \(error)"
         }

@@ -13,12 +13,17 @@ public struct ReceivedReturn: Sendable, Hashable {
     /// deadlines are then judged on it rather than on the return's own `generatedAt`,
     /// which the site's machine wrote.
     public var receivedOn: CalendarDate?
+    /// A JSON return's digest, already checked against the bytes it was read from
+    /// (`ReturnCoding.verify(_:encoded:)`); nil: the aggregate checks it from the content.
+    public var digestCheck: DigestCheck?
 
-    public init(source: String, content: SiteReturn, format: ReceivedFormat = .json, receivedOn: CalendarDate? = nil) {
+    public init(source: String, content: SiteReturn, format: ReceivedFormat = .json, receivedOn: CalendarDate? = nil,
+                digestCheck: DigestCheck? = nil) {
         self.source = source
         self.content = content
         self.format = format
         self.receivedOn = receivedOn
+        self.digestCheck = digestCheck
     }
 }
 

@@ -40,11 +40,7 @@ public enum ReturnCoding {
 
     /// The lowercase hex SHA-256 of the canonical encoding.
     public static func digest(of siteReturn: SiteReturn) throws(ReturnEncodingError) -> String {
-        let hash = SHA256.hash(data: try canonical(siteReturn))
-        return hash.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        hex(SHA256.hash(data: try canonical(siteReturn)))
     }
 
     /// `siteReturn` with its digest set.
@@ -59,6 +55,26 @@ public enum ReturnCoding {
         guard let recorded = siteReturn.digest, recorded.algorithm.lowercased() == algorithm else { return .missing }
         let computed = try digest(of: siteReturn)
         return recorded.value.lowercased() == computed ? .valid : .mismatch(expected: recorded.value, found: computed)
+    }
+
+    /// Whether the return's digest matches its content, checked first against `encoded`, the
+    /// bytes the return was read from: when they are pioneer's own writing (canonical or
+    /// indented), their text without whitespace and without the digest is what was digested,
+    /// and one pass over them settles it. Otherwise the return is encoded again, as
+    /// ``verify(_:)`` does, and that decides.
+    public static func verify(_ siteReturn: SiteReturn, encoded: [UInt8]) throws(ReturnEncodingError) -> DigestCheck {
+        guard let recorded = siteReturn.digest, recorded.algorithm.lowercased() == algorithm else { return .missing }
+        if let text = CanonicalText.withoutDigest(encoded), hex(SHA256.hash(data: text)) == recorded.value.lowercased() {
+            return .valid
+        }
+        return try verify(siteReturn)
+    }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
     }
 
     private static func encode(_ siteReturn: SiteReturn, formatting: JSONEncoder.OutputFormatting) throws(ReturnEncodingError) -> Data {
