@@ -296,6 +296,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerTesting",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

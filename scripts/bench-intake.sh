@@ -89,18 +89,31 @@ done
 [[ -n $URL ]] || die "pioneer serve did not listen within 30 s"
 echo "pioneer serve at $URL (pid $SERVER_PID); $COUNT submissions of $INDICATORS values, $CONCURRENCY in flight" >&2
 
+# The server's CPU time (user + system, in clock ticks) from /proc: its cost per submission,
+# which unlike the rate does not depend on what else the machine is running.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat" 2>/dev/null || echo 0; }
+ticks_before=$(server_ticks)
+
 set +e
 timeout $(( MAX_SECONDS + 120 )) "$PIONEER" bench-intake --to "$URL" --tokens "$WORK/tokens.txt" --count "$COUNT" \
     --concurrency "$CONCURRENCY" --months "$MONTHS" --indicators "$INDICATORS" --max-seconds "$MAX_SECONDS" \
     --db "$DB" > "$WORK/result.txt"
 load_status=$?
 set -e
+ticks_after=$(server_ticks)
 cat "$WORK/result.txt"
 (( load_status == 0 || load_status == 1 )) || die "pioneer bench-intake failed (exit $load_status)"
 
 result=$(grep '^result: ' "$WORK/result.txt") || die "pioneer bench-intake printed no result line"
 value() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" ${result#result: }"; }
 rate=$(value rate); p99=$(value p99_ms); lost=$(value lost); answered=$(value answered)
+
+hz=$(getconf CLK_TCK)
+if [[ -n $answered && $answered -gt 0 ]]; then
+    awk -v t=$(( ticks_after - ticks_before )) -v hz="$hz" -v n="$answered" 'BEGIN {
+        cpu = t / hz; each = cpu / n * 1000
+        printf "server CPU: %.2f s for %d submissions, %.2f ms each (one core at that cost: %.0f submissions/s)\n", cpu, n, each, (each > 0 ? 1000 / each : 0) }'
+fi
 
 status=0
 if awk "BEGIN { exit !($rate >= $RATE_TARGET) }"; then

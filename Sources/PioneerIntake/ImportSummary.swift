@@ -1,5 +1,6 @@
 // The answer to a submission: the overall verdict, what became of every value, and what
 // was stored. The same JSON goes back to the site and into the store beside the bytes.
+import PioneerKit
 
 /// The verdict on a whole submission. Never a partial success: one rejected value makes
 /// the submission `rejected`.
@@ -72,5 +73,71 @@ public struct ImportSummary: Codable, Sendable, Hashable {
         self.accepted = accepted
         self.rejected = rejected
         self.warnings = warnings
+    }
+}
+
+extension ImportSummary {
+    /// The summary as JSON with sorted keys and `/` unescaped: the same bytes `JSONEncoder`
+    /// writes with `[.sortedKeys, .withoutEscapingSlashes]` (a test holds the two together),
+    /// written directly because every submission's answer is one, stored and sent, and a
+    /// 150-value summary through JSONEncoder was a tenth of the service's time per submission.
+    public var jsonText: String {
+        var out = ""
+        out.reserveCapacity(256 + values.count * 96)
+        out += #"{"accepted":"#
+        out += String(accepted)
+        out += #","digest":"#
+        JSONText.appendString(digest, to: &out)
+        out += #","duplicate":"#
+        out += duplicate ? "true" : "false"
+        out += #","late":"#
+        out += late ? "true" : "false"
+        if let period {
+            out += #","period":"#
+            JSONText.appendString(period, to: &out)
+        }
+        out += #","problems":["#
+        for (index, problem) in problems.enumerated() {
+            if index > 0 { out += "," }
+            JSONText.appendString(problem, to: &out)
+        }
+        out += #"],"receivedAt":"#
+        JSONText.appendString(receivedAt, to: &out)
+        out += #","rejected":"#
+        out += String(rejected)
+        if let site {
+            out += #","site":"#
+            JSONText.appendString(site, to: &out)
+        }
+        out += #","status":"#
+        JSONText.appendString(status.rawValue, to: &out)
+        if let submission {
+            out += #","submission":"#
+            JSONText.appendString(submission, to: &out)
+        }
+        out += #","values":["#
+        for (index, value) in values.enumerated() {
+            if index > 0 { out += "," }
+            out += #"{"indicator":"#
+            JSONText.appendString(value.indicator, to: &out)
+            out += #","period":"#
+            JSONText.appendString(value.period, to: &out)
+            if let reason = value.reason {
+                out += #","reason":"#
+                JSONText.appendString(reason, to: &out)
+            }
+            out += #","status":"#
+            JSONText.appendString(value.status, to: &out)
+            out += "}"
+        }
+        out += "]"
+        if let version {
+            out += #","version":"#
+            out += String(version)
+        }
+        out += #","warnings":"#
+        out += String(warnings)
+        out += "}"
+        return out
     }
 }

@@ -21,6 +21,9 @@ public struct IntakeService: Sendable {
     public let programme: Programme
     /// The server's clock: received dates and deadlines are judged on it, never on the return's own dates.
     let clock: @Sendable () -> Date
+    /// Definitions this service has seen stored: definitions are never removed, so once
+    /// stored a definition needs no look-up again (every site sends the same 150 or so).
+    private let storedDefinitions = StoredDefinitions()
 
     public init(store: IntakeStore, programme: Programme, clock: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
@@ -45,11 +48,16 @@ public struct IntakeService: Sendable {
         var pending = PendingSubmission(
             id: UUID().uuidString.lowercased(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
             digest: digest, bytes: bytes, receivedAt: verdict.summary.receivedAt, summary: verdict.summary)
+        var definitions: [ReturnIndicator] = []
         if verdict.kind == .created, format == .json, let content = verdict.content {
-            pending.definitions = try await store.missingDefinitions(content.indicators)
+            definitions = storedDefinitions.unknown(among: content.indicators)
+            if !definitions.isEmpty {
+                pending.definitions = try await store.missingDefinitions(definitions)
+            }
         }
         switch try await store.store(pending) {
         case .stored(let summary):
+            storedDefinitions.insert(definitions)
             return SubmissionOutcome(summary: summary, kind: verdict.kind)
         case .duplicate(let summary):
             // The same bytes again: the earlier answer stands. A rejected one stays a
@@ -102,5 +110,29 @@ public struct IntakeService: Sendable {
             }
         }
         return received
+    }
+}
+
+/// The (indicator, definition version) pairs known to be in the store.
+private final class StoredDefinitions: @unchecked Sendable {
+    // @unchecked: `known` is only read and written with `lock` held.
+    private let lock = NSLock()
+    private var known: Set<String> = []
+
+    /// Those of `indicators` not known to be stored.
+    func unknown(among indicators: [ReturnIndicator]) -> [ReturnIndicator] {
+        lock.withLock { indicators.filter { !known.contains(Self.key($0)) } }
+    }
+
+    /// Records `indicators` as stored: the transaction that needed them has committed.
+    func insert(_ indicators: [ReturnIndicator]) {
+        guard !indicators.isEmpty else { return }
+        lock.withLock {
+            for indicator in indicators { known.insert(Self.key(indicator)) }
+        }
+    }
+
+    private static func key(_ indicator: ReturnIndicator) -> String {
+        indicator.id + "\n" + indicator.definitionVersion
     }
 }

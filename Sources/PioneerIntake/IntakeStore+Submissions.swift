@@ -52,14 +52,7 @@ extension IntakeStore {
         stored.submission = pending.id
         stored.version = nil
         stored.duplicate = false
-        let json: String
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            json = String(decoding: try encoder.encode(stored), as: UTF8.self)
-        } catch {
-            throw IntakeStoreError(.other, path: path, operation: operation, "its summary cannot be written as JSON (\(error))")
-        }
+        let json = stored.jsonText
         let body = Data(pending.bytes), summary = stored
         let attempts = 5
         for attempt in 1...attempts {

@@ -1,6 +1,7 @@
 // What the people running the service rely on: /health, /metrics, a request id on every
 // answer and in every log line, logs without tokens or bodies, and the request timeout.
 import Foundation
+import GRDB
 import Logging
 import PioneerIntake
 import PioneerServer
@@ -79,6 +80,32 @@ struct OperationsTests {
                 #expect(!line.contains(token) && !line.contains(server.officeToken) && !line.contains("pio_"), "a token in the log: \(line)")
                 #expect(!line.contains("care-plans") && !line.contains("numerator"), "a return's content in the log: \(line)")
             }
+        }
+    }
+
+    @Test func aDatabaseThatFailsUnderTheServerIs503WithRetryAfterAndNothingReadsAsStored() async throws {
+        let log = CapturedLog()
+        try await IntakeTestServer.with(logger: log.logger()) { server in
+            let token = try server.token("torbay"), bytes = try IntakeFixture.json("torbay")
+            // Another connection takes the table away, as a failing disk or an operator's
+            // mistake would: the server's next write fails inside its transaction.
+            let database = try DatabaseQueue(path: server.store.path)
+            try await database.write { db in try db.execute(sql: "ALTER TABLE submission RENAME TO submission_away") }
+            let failed = try await server.submit(bytes, token: token)
+            #expect(failed.status == 503)
+            #expect(failed.header("Retry-After") == "1")
+            let body = try failed.decode(HTTPAnswer.ErrorBody.self)
+            #expect(body.error == "the server cannot use its database just now; try again shortly")
+            #expect(!failed.text.contains(server.store.path) && !failed.text.contains("submission_away"))
+            #expect(log.all.contains { $0.contains("the store failed") && $0.contains(server.store.path) })
+
+            try await database.write { db in try db.execute(sql: "ALTER TABLE submission_away RENAME TO submission") }
+            #expect(try await server.stored("torbay").isEmpty)
+            let retried = try await server.submit(bytes, token: token)
+            #expect(retried.status == 201)
+            #expect(try await server.stored("torbay").map(\.version) == [1])
+            let metrics = try await server.send("GET", "/metrics")
+            #expect(metrics.text.contains("pioneer_store_errors_total 1\n"))
         }
     }
 

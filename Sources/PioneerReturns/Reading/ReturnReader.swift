@@ -31,9 +31,15 @@ public enum ReturnReader {
 
     /// Reads a JSON return from `data`; `file` names it in errors.
     public static func read(data: Data, file: String) throws(ReturnReadError) -> SiteReturn {
-        // Decoding is tried first: a good return is read once. Only a failure is looked at
-        // again, with pioneer's own parser, for the line and column, the schema version and
-        // the place of a number that does not fit.
+        // The fast path reads a good return in one pass; what it does not take, JSONDecoder
+        // decodes. Only a failure of both is looked at again, with pioneer's own parser, for
+        // the line and column, the schema version and the place of a number that does not fit.
+        if let siteReturn = data.withUnsafeBytes({ ReturnBytesDecoder.decode($0) }) {
+            guard siteReturn.schemaVersion == SiteReturn.currentSchemaVersion else {
+                throw unknownVersion(String(siteReturn.schemaVersion), file: file)
+            }
+            return siteReturn
+        }
         let failure: any Error
         do {
             let siteReturn = try JSONDecoder().decode(SiteReturn.self, from: data)
