@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The collection benchmark: times `pioneer collect` over N indicators' feeds on 127.0.0.1, side
-# by side with `curl --parallel` fetching the same URLs in the same run, and checks the targets
-# (pioneer within 1.5x curl's wall time, under 100 MB peak memory). See docs/benchmark.md.
+# by side with `curl --parallel` fetching the same URLs in the same run, and checks the memory
+# target (under 100 MB peak). The old time target (within 1.5x curl's wall time) is retired:
+# fixed work dominates 1,000 instant feeds; the ratio is still printed, and scripts/bench-scale.sh
+# checks the targets that replace it. See docs/benchmark.md.
 #
 #   scripts/bench-collect.sh                 # N=1000, 3 runs each, release build
 #   N=200 RUNS=5 PARALLEL=8 scripts/bench-collect.sh
 #   CONFIG=debug scripts/bench-collect.sh    # use .build/debug (no release build; slower)
 #
-# Exit status: 0 targets met, 1 a target missed, 2 the benchmark itself could not run.
+# Exit status: 0 the memory target met, 1 missed, 2 the benchmark itself could not run.
 set -euo pipefail
 
 N=${N:-1000}
@@ -147,7 +149,7 @@ awk -v n="$N" -v runs="$RUNS" -v par="$PARALLEL" -v config="$CONFIG" \
         printf "\n"
         timeOK = ratio <= tr
         memoryOK = pm < mt
-        printf "wall time within %.1fx curl: %s (%.2fx)\n", tr, timeOK ? "PASS" : "FAIL", ratio
+        printf "wall time within %.1fx curl: %s (%.2fx; retired target, not checked: see scripts/bench-scale.sh)\n", tr, timeOK ? "yes" : "no", ratio
         printf "peak memory under %d MB:   %s (%.1f MB)\n", mt, memoryOK ? "PASS" : "FAIL", pm
-        exit (timeOK && memoryOK) ? 0 : 1
+        exit memoryOK ? 0 : 1
     }'
