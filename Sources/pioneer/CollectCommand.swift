@@ -199,6 +199,19 @@ struct CollectCommand: AsyncParsableCommand {
         }
     }
 
+    /// Opens each distinct store file once, all at the same time (creating a store takes a few
+    /// milliseconds of file system work each).
+    private static func openStores(_ paths: [String]) async -> [String: Result<MeasureStore, StoreError>] {
+        await withTaskGroup(of: (String, Result<MeasureStore, StoreError>).self) { group in
+            for path in Set(paths) {
+                group.addTask { (path, Result { () throws(StoreError) in try MeasureStore(path: path) }) }
+            }
+            var stores: [String: Result<MeasureStore, StoreError>] = [:]
+            for await (path, store) in group { stores[path] = store }
+            return stores
+        }
+    }
+
     /// Collects every site at once through one feed client, so the `--max-parallel` limit
     /// (overall and per host) holds across all of them; each site's report is printed in the
     /// sites' order as soon as it and the sites before it are done.
@@ -209,9 +222,7 @@ struct CollectCommand: AsyncParsableCommand {
         let logger = Self.logger(level: style == .lines ? .info : .warning)
         let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
         var collected = Collected()
-        // Sites sharing a store file (--store) share one connection pool to it.
-        var stores: [String: Result<MeasureStore, StoreError>] = [:]
-        var entries: [MultiSiteCollection.Entry] = []
+        var chosen: [(site: LoadedSite, indicators: Set<String>?, store: String)] = []
         for loaded in sites {
             let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
             if let siteIndicators, siteIndicators.isEmpty {
@@ -221,16 +232,21 @@ struct CollectCommand: AsyncParsableCommand {
             if !quiet {
                 for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
             }
-            let path = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
-            let opened = stores[path] ?? Result { () throws(StoreError) in try MeasureStore(path: path) }
-            stores[path] = opened
-            switch opened {
+            chosen.append((loaded, siteIndicators, settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)))
+        }
+        // Sites sharing a store file (--store) share one connection pool to it.
+        let stores = await openStores(chosen.map(\.store))
+        var entries: [MultiSiteCollection.Entry] = []
+        for (loaded, siteIndicators, path) in chosen {
+            switch stores[path] {
             case .success(let store):
                 entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
             case .failure(let error):
                 StandardError.write(error.description + "\n")
                 collected.problems.append(error.description)
                 collected.failedToRun = true
+            case nil:
+                break
             }
         }
         let progress = CollectionProgress(style: style) { StandardError.write($0) }

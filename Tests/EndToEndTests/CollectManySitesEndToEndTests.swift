@@ -113,4 +113,52 @@ struct CollectManySitesEndToEndTests {
             }
         }
     }
+
+    @Test func aSlowServerIsCollectedFromManyTransfersAtOnceNotOneByOne() async throws {
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
+        try await withTemporaryFolder(prefix: "pioneer-slow-feeds") { root in
+            // The server is `pioneer bench-feeds` in a process of its own, so its answers are not
+            // held up by the other suites running in this one.
+            let log = root.appendingPathComponent("server.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: log)
+            defer { try? logHandle.close() }
+            let server = Process()
+            server.executableURL = binary
+            server.arguments = ["bench-feeds", "--port", "0", "--latency-ms", "100"]
+            server.standardOutput = logHandle
+            server.standardError = logHandle
+            try server.run()
+            defer {
+                server.terminate()
+                server.waitUntilExit()
+            }
+            var baseURL: String?
+            let deadline = ContinuousClock.now + .seconds(20)
+            while baseURL == nil, ContinuousClock.now < deadline, server.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                baseURL = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
+                    .first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
+            }
+            let base = try #require(baseURL, "pioneer bench-feeds printed no address")
+
+            let feeds = 64
+            let site = root.appendingPathComponent("slowshire")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try Self.siteYAML("slowshire", baseURL: base, count: feeds).replacingOccurrences(of: "/slowshire/", with: "/bench/")
+                .replacingOccurrences(of: "?month=", with: ".json?month=")
+                .write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let run = try await PioneerBinary.run(["collect", "slowshire", "--period", "2026-05", "--max-parallel", "16",
+                                                   "--quiet"], in: root.path)
+            let elapsed = start.duration(to: clock.now)
+            #expect(run.status == 0, "\(run.stderr)")
+            let store = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: site.path))
+            #expect(try store.measureCount() == feeds)
+            // One at a time: 64 x 100 ms = 6.4 s; 16 at a time: 0.4 s. The bound is generous for a
+            // loaded machine; the tight figure is scripts/bench-scale.sh's.
+            #expect(elapsed < .milliseconds(100) * feeds / 2, "\(elapsed)")
+        }
+    }
 }

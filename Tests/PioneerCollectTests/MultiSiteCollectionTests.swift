@@ -30,6 +30,22 @@ struct MultiSiteCollectionTests {
         .init(maxParallel: maxParallel, today: TestSite.julyFirst, command: "test")
     }
 
+    /// Each site with a new store `<site id>.sqlite` in `folder`.
+    private static func entries(_ sites: [LoadedSite], in folder: URL) throws -> [MultiSiteCollection.Entry] {
+        try sites.map { site in
+            MultiSiteCollection.Entry(site: site, store: try MeasureStore(
+                path: folder.appendingPathComponent("\(site.site.id).sqlite").path))
+        }
+    }
+
+    /// Collects `entries` for May 2026 through a client with these limits; every run's summary.
+    private static func collectMay(_ entries: [MultiSiteCollection.Entry], maxParallel: Int,
+                                   maxPerHost: Int) async throws -> [CollectionSummary] {
+        let collection = MultiSiteCollection(fetcher: client(maxParallel: maxParallel, maxPerHost: maxPerHost),
+                                             options: options(maxParallel: maxParallel))
+        return try await collection.collect(entries, periods: PeriodSelection(.month(2026, 5))).map { try $0.get() }
+    }
+
     /// What a store holds for `site`, without the row ids and times that differ between runs.
     private static func contents(_ store: MeasureStore, site: String) throws -> [String] {
         let measures = try store.measures(MeasureQuery(site: site, includeHistory: true)).map { stored in
@@ -90,14 +106,8 @@ struct MultiSiteCollectionTests {
                 let sites = [Self.site("up1", baseURL: baseURL, count: 4, offset: 0),
                              Self.site("down", baseURL: "http://127.0.0.1:1", count: 4, offset: 0),
                              Self.site("up2", baseURL: baseURL, count: 4, offset: 10)]
-                let entries = try sites.map { site in
-                    MultiSiteCollection.Entry(site: site, store: try MeasureStore(
-                        path: folder.appendingPathComponent("\(site.site.id).sqlite").path))
-                }
-                let collection = MultiSiteCollection(fetcher: Self.client(maxParallel: 4, maxPerHost: 4),
-                                                     options: Self.options(maxParallel: 4))
-                let summaries = try await collection.collect(entries, periods: PeriodSelection(.month(2026, 5)))
-                    .map { try $0.get() }
+                let entries = try Self.entries(sites, in: folder)
+                let summaries = try await Self.collectMay(entries, maxParallel: 4, maxPerHost: 4)
 
                 #expect(summaries.map(\.site) == ["up1", "down", "up2"])
                 #expect(summaries[0].counts == RunCounts(collected: 4, failed: 1))
@@ -125,14 +135,8 @@ struct MultiSiteCollectionTests {
                     let sites = [Self.site("a", baseURL: hostX, count: 8, offset: 0),
                                  Self.site("b", baseURL: hostX, count: 8, offset: 100),
                                  Self.site("c", baseURL: hostY, count: 8, offset: 200)]
-                    let entries = try sites.map { site in
-                        MultiSiteCollection.Entry(site: site, store: try MeasureStore(
-                            path: folder.appendingPathComponent("\(site.site.id).sqlite").path))
-                    }
-                    let collection = MultiSiteCollection(fetcher: Self.client(maxParallel: 3, maxPerHost: 2),
-                                                         options: Self.options(maxParallel: 3))
-                    let summaries = try await collection.collect(entries, periods: PeriodSelection(.month(2026, 5)))
-                        .map { try $0.get() }
+                    let entries = try Self.entries(sites, in: folder)
+                    let summaries = try await Self.collectMay(entries, maxParallel: 3, maxPerHost: 2)
                     #expect(summaries.map(\.counts) == Array(repeating: RunCounts(collected: 8, failed: 1), count: 3))
                     #expect(tally.answered == 27)
                     #expect(tally.peak("x") <= 2)
@@ -145,25 +149,18 @@ struct MultiSiteCollectionTests {
         }
     }
 
-    @Test func aSlowServerIsKeptBusyWithEveryTransferAllowed() async throws {
+    @Test func aSlowServerGetsEveryTransferTheLimitAllows() async throws {
         let tally = ConcurrencyTally()
-        let feeds = 64, delay = Duration.milliseconds(50)
-        try await ConcurrencyCountingFeed.run(name: "slow", delay: delay, tally: tally) { baseURL in
+        let feeds = 64
+        try await ConcurrencyCountingFeed.run(name: "slow", delay: .milliseconds(50), tally: tally) { baseURL in
             try await withTemporaryFolder(prefix: "pioneer-multisite") { folder in
                 let indicators = (1...feeds).map { TestSite.indicator("slow-\($0)", path: "/v?n=\($0)") }
                 let (site, plugins) = TestSite.site(baseURL: baseURL, indicators, id: "slowshire")
-                let entry = MultiSiteCollection.Entry(site: LoadedSite(site: site, plugins: plugins, warnings: []),
-                                                      store: try MeasureStore(path: folder.appendingPathComponent("s.sqlite").path))
-                let collection = MultiSiteCollection(fetcher: Self.client(maxParallel: 16, maxPerHost: 16),
-                                                     options: Self.options(maxParallel: 16))
-                let clock = ContinuousClock()
-                let start = clock.now
-                let summary = try await collection.collect([entry], periods: PeriodSelection(.month(2026, 5)))[0].get()
-                let elapsed = start.duration(to: clock.now)
+                let entries = try Self.entries([LoadedSite(site: site, plugins: plugins, warnings: [])], in: folder)
+                let summary = try #require(try await Self.collectMay(entries, maxParallel: 16, maxPerHost: 16).first)
                 #expect(summary.counts == RunCounts(collected: feeds))
-                // One at a time would take 64 x 50 ms = 3.2 s, 16 at a time 0.2 s; the bound is
-                // generous for a loaded machine, the tight figure is scripts/bench-scale.sh's.
-                #expect(elapsed < delay * feeds / 2, "\(elapsed)")
+                // The time it takes is CollectManySitesEndToEndTests' (this process's server shares
+                // its threads with every other suite) and scripts/bench-scale.sh's.
                 #expect(tally.peak("slow") <= 16)
                 #expect(tally.peak("slow") > 4, "at most \(tally.peak("slow")) requests in flight")
             }
