@@ -148,17 +148,19 @@ struct CollectManySitesEndToEndTests {
             try Self.siteYAML("slowshire", baseURL: base, count: feeds).replacingOccurrences(of: "/slowshire/", with: "/bench/")
                 .replacingOccurrences(of: "?month=", with: ".json?month=")
                 .write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            let clock = ContinuousClock()
-            let start = clock.now
             let run = try await PioneerBinary.run(["collect", "slowshire", "--period", "2026-05", "--max-parallel", "16",
-                                                   "--quiet"], in: root.path)
-            let elapsed = start.duration(to: clock.now)
+                                                   "--json"], in: root.path)
             #expect(run.status == 0, "\(run.stderr)")
             let store = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: site.path))
             #expect(try store.measureCount() == feeds)
+            // The run's own time (planning, fetching, storing), not the process's: starting a debug
+            // binary on a machine busy with the other suites can take seconds by itself.
+            let output = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let runs = try #require(output?["runs"] as? [[String: Any]])
+            let elapsed = try #require(runs.first?["elapsed"] as? Double, "\(run.stdout.prefix(500))")
             // One at a time: 64 x 100 ms = 6.4 s; 16 at a time: 0.4 s. The bound is generous for a
             // loaded machine; the tight figure is scripts/bench-scale.sh's.
-            #expect(elapsed < .milliseconds(100) * feeds / 2, "\(elapsed)")
+            #expect(elapsed < 3.2, "\(elapsed) s")
         }
     }
 }
