@@ -27,21 +27,9 @@ die() { echo "bench-collect: $*" >&2; exit 2; }
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N must be a positive whole number, not '$N'"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number, not '$RUNS'"
 [[ $PARALLEL =~ ^[1-9][0-9]*$ ]] || die "PARALLEL must be a positive whole number, not '$PARALLEL'"
-[[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
-[[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install time)"
-command -v curl >/dev/null || die "needs curl on the PATH"
-curl --help all 2>/dev/null | grep -q -- '--parallel-max' || die "needs a curl with --parallel (7.66 or later)"
-
-# Release builds link the Swift runtime and Foundation statically, as a shipped Linux
-# binary would be: it saves about 10 ms of dynamic linking at every start.
-STATIC=()
-if [[ $CONFIG == release ]]; then
-    STATIC=(--static-swift-stdlib)
-    echo "Building pioneer (release, static Swift runtime)..." >&2
-    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
-fi
-PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
-[[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
+source scripts/bench-pioneer.sh
+check_curl_tools
+build_pioneer
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench.XXXXXX")
 SERVER_PID=""
@@ -123,15 +111,6 @@ for run in $(seq 1 "$RUNS"); do
     echo "run $run/$RUNS: pioneer ${PIONEER_SAMPLES[-1]% *} s, curl ${sample% *} s" >&2
 done
 
-# The median of the wall times and the largest max RSS, for each tool.
-summarise() {
-    printf '%s\n' "$@" | sort -n -k1,1 | awk '
-        { wall[NR] = $1; if ($2 > rss) rss = $2 }
-        END {
-            median = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
-            printf "%.3f %.1f\n", median, rss / 1024
-        }'
-}
 read -r PIONEER_WALL PIONEER_MB < <(summarise "${PIONEER_SAMPLES[@]}")
 read -r CURL_WALL CURL_MB < <(summarise "${CURL_SAMPLES[@]}")
 

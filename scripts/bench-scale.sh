@@ -35,20 +35,9 @@ for name in SITES FEEDS SLOW_FEEDS LATENCY_MS RUNS PARALLEL; do
 done
 (( SITES <= 100 && FEEDS <= 5000 && SLOW_FEEDS <= 10000 && LATENCY_MS <= 1000 )) \
     || die "keep it bounded: SITES <= 100, FEEDS <= 5000, SLOW_FEEDS <= 10000, LATENCY_MS <= 1000"
-[[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
-[[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install time)"
-command -v curl >/dev/null || die "needs curl on the PATH"
-curl --help all 2>/dev/null | grep -q -- '--parallel-max' || die "needs a curl with --parallel (7.66 or later)"
-
-# Release builds link the Swift runtime statically, as scripts/bench-collect.sh does.
-STATIC=()
-if [[ $CONFIG == release ]]; then
-    STATIC=(--static-swift-stdlib)
-    echo "Building pioneer (release, static Swift runtime)..." >&2
-    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
-fi
-PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
-[[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
+source scripts/bench-pioneer.sh
+check_curl_tools
+build_pioneer
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench-scale.XXXXXX")
 SERVER_PIDS=()
@@ -155,15 +144,6 @@ for run in $(seq 1 "$RUNS"); do
         "slow feeds: pioneer ${SLOW_PIONEER[-1]% *} s, curl ${SLOW_CURL[-1]% *} s" >&2
 done
 
-# The median of the wall times and the largest max RSS.
-summarise() {
-    printf '%s\n' "$@" | sort -n -k1,1 | awk '
-        { wall[NR] = $1; if ($2 > rss) rss = $2 }
-        END {
-            median = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
-            printf "%.3f %.1f\n", median, rss / 1024
-        }'
-}
 read -r SP_WALL SP_MB < <(summarise "${SITES_PIONEER[@]}")
 read -r SC_WALL SC_MB < <(summarise "${SITES_CURL[@]}")
 read -r LP_WALL LP_MB < <(summarise "${SLOW_PIONEER[@]}")
