@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-spc bench-aggregate bench-intake clean-stores
+.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -31,6 +31,9 @@ test: deps
 
 bench: deps
 	scripts/bench-collect.sh
+
+bench-scale: deps
+	scripts/bench-scale.sh
 
 bench-spc: deps
 	scripts/bench-spc.sh

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The collection benchmark: times `pioneer collect` over N indicators' feeds on 127.0.0.1, side
-# by side with `curl --parallel` fetching the same URLs in the same run, and checks the targets
-# (pioneer within 1.5x curl's wall time, under 100 MB peak memory). See docs/benchmark.md.
+# by side with `curl --parallel` fetching the same URLs in the same run, and checks the memory
+# target (under 100 MB peak). The old time target (within 1.5x curl's wall time) is retired:
+# fixed work dominates 1,000 instant feeds; the ratio is still printed, and scripts/bench-scale.sh
+# checks the targets that replace it. See docs/benchmark.md.
 #
 #   scripts/bench-collect.sh                 # N=1000, 3 runs each, release build
 #   N=200 RUNS=5 PARALLEL=8 scripts/bench-collect.sh
 #   CONFIG=debug scripts/bench-collect.sh    # use .build/debug (no release build; slower)
 #
-# Exit status: 0 targets met, 1 a target missed, 2 the benchmark itself could not run.
+# Exit status: 0 the memory target met, 1 missed, 2 the benchmark itself could not run.
 set -euo pipefail
 
 N=${N:-1000}
@@ -25,21 +27,9 @@ die() { echo "bench-collect: $*" >&2; exit 2; }
 [[ $N =~ ^[1-9][0-9]*$ ]] || die "N must be a positive whole number, not '$N'"
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive whole number, not '$RUNS'"
 [[ $PARALLEL =~ ^[1-9][0-9]*$ ]] || die "PARALLEL must be a positive whole number, not '$PARALLEL'"
-[[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
-[[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install time)"
-command -v curl >/dev/null || die "needs curl on the PATH"
-curl --help all 2>/dev/null | grep -q -- '--parallel-max' || die "needs a curl with --parallel (7.66 or later)"
-
-# Release builds link the Swift runtime and Foundation statically, as a shipped Linux
-# binary would be: it saves about 10 ms of dynamic linking at every start.
-STATIC=()
-if [[ $CONFIG == release ]]; then
-    STATIC=(--static-swift-stdlib)
-    echo "Building pioneer (release, static Swift runtime)..." >&2
-    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
-fi
-PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
-[[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
+source scripts/bench-pioneer.sh
+check_curl_tools
+build_pioneer
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench.XXXXXX")
 SERVER_PID=""
@@ -121,15 +111,6 @@ for run in $(seq 1 "$RUNS"); do
     echo "run $run/$RUNS: pioneer ${PIONEER_SAMPLES[-1]% *} s, curl ${sample% *} s" >&2
 done
 
-# The median of the wall times and the largest max RSS, for each tool.
-summarise() {
-    printf '%s\n' "$@" | sort -n -k1,1 | awk '
-        { wall[NR] = $1; if ($2 > rss) rss = $2 }
-        END {
-            median = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
-            printf "%.3f %.1f\n", median, rss / 1024
-        }'
-}
 read -r PIONEER_WALL PIONEER_MB < <(summarise "${PIONEER_SAMPLES[@]}")
 read -r CURL_WALL CURL_MB < <(summarise "${CURL_SAMPLES[@]}")
 
@@ -147,7 +128,7 @@ awk -v n="$N" -v runs="$RUNS" -v par="$PARALLEL" -v config="$CONFIG" \
         printf "\n"
         timeOK = ratio <= tr
         memoryOK = pm < mt
-        printf "wall time within %.1fx curl: %s (%.2fx)\n", tr, timeOK ? "PASS" : "FAIL", ratio
+        printf "wall time within %.1fx curl: %s (%.2fx; retired target, not checked: see scripts/bench-scale.sh)\n", tr, timeOK ? "yes" : "no", ratio
         printf "peak memory under %d MB:   %s (%.1f MB)\n", mt, memoryOK ? "PASS" : "FAIL", pm
-        exit (timeOK && memoryOK) ? 0 : 1
+        exit memoryOK ? 0 : 1
     }'

@@ -8,7 +8,6 @@ import PioneerCore
 import PioneerFeeds
 import PioneerKit
 import PioneerStore
-import PioneerCore
 
 struct CollectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -129,10 +128,12 @@ struct CollectCommand: AsyncParsableCommand {
         var exitStatus: Int32 = 0
         var problems: [String] = []
         var sites: [LoadedSite] = []
-        for directory in directories {
-            do {
-                sites.append(try loader.load(directory: directory))
-            } catch {
+        // Read and checked at once (a large site takes tens of milliseconds), reported in order.
+        for loaded in await Self.load(directories, with: loader) {
+            switch loaded {
+            case .success(let site):
+                sites.append(site)
+            case .failure(let error):
                 StandardError.write(error.description + "\n")
                 problems.append(contentsOf: error.issues.map(\.description))
                 exitStatus = 1
@@ -180,7 +181,40 @@ struct CollectCommand: AsyncParsableCommand {
         var failedToRun = false
     }
 
-    /// Collects each site in turn; stops after a site whose run was interrupted.
+    /// Loads every site directory concurrently; the results are in the directories' order.
+    private static func load(_ directories: [String], with loader: SiteLoader) async -> [Result<LoadedSite, ConfigError>] {
+        await withTaskGroup(of: (Int, Result<LoadedSite, ConfigError>).self) { group in
+            for (index, directory) in directories.enumerated() {
+                group.addTask {
+                    do throws(ConfigError) {
+                        return (index, .success(try loader.load(directory: directory)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<LoadedSite, ConfigError>?](repeating: nil, count: directories.count)
+            for await (index, result) in group { results[index] = result }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// Opens each distinct store file once, all at the same time (creating a store takes a few
+    /// milliseconds of file system work each).
+    private static func openStores(_ paths: [String]) async -> [String: Result<MeasureStore, StoreError>] {
+        await withTaskGroup(of: (String, Result<MeasureStore, StoreError>).self) { group in
+            for path in Set(paths) {
+                group.addTask { (path, Result { () throws(StoreError) in try MeasureStore(path: path) }) }
+            }
+            var stores: [String: Result<MeasureStore, StoreError>] = [:]
+            for await (path, store) in group { stores[path] = store }
+            return stores
+        }
+    }
+
+    /// Collects every site at once through one feed client, so the `--max-parallel` limit
+    /// (overall and per host) holds across all of them; each site's report is printed in the
+    /// sites' order as soon as it and the sites before it are done.
     private static func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?,
                                 settings: Settings) async -> Collected {
         let quiet = settings.quiet, maxParallel = settings.maxParallel
@@ -188,8 +222,8 @@ struct CollectCommand: AsyncParsableCommand {
         let logger = Self.logger(level: style == .lines ? .info : .warning)
         let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
         var collected = Collected()
+        var chosen: [(site: LoadedSite, indicators: Set<String>?, store: String)] = []
         for loaded in sites {
-            if Task.isCancelled { break }
             let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
             if let siteIndicators, siteIndicators.isEmpty {
                 if !quiet { StandardError.write("\(loaded.site.id): declares none of the --indicator ids; not collected\n") }
@@ -198,27 +232,42 @@ struct CollectCommand: AsyncParsableCommand {
             if !quiet {
                 for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
             }
-            let path = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
-            let progress = CollectionProgress(style: style) { StandardError.write($0) }
-            do {
-                let measureStore = try MeasureStore(path: path)
-                let engine = CollectionEngine(
-                    store: measureStore, fetcher: client,
-                    options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " ")),
-                    logger: logger)
-                let summary = try await engine.collect(loaded, periods: selection, indicators: siteIndicators,
-                                                       onEvent: progress.handle)
-                progress.finish()
+            chosen.append((loaded, siteIndicators, settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)))
+        }
+        // Sites sharing a store file (--store) share one connection pool to it.
+        let stores = await openStores(chosen.map(\.store))
+        var entries: [MultiSiteCollection.Entry] = []
+        for (loaded, siteIndicators, path) in chosen {
+            switch stores[path] {
+            case .success(let store):
+                entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
+            case .failure(let error):
+                StandardError.write(error.description + "\n")
+                collected.problems.append(error.description)
+                collected.failedToRun = true
+            case nil:
+                break
+            }
+        }
+        let progress = CollectionProgress(style: style) { StandardError.write($0) }
+        let collection = MultiSiteCollection(
+            fetcher: client,
+            options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " ")),
+            logger: logger)
+        await collection.collect(entries, periods: selection, onEvent: progress.handle) { _, result in
+            // The progress line is cleared for the report and drawn again by the next event.
+            progress.finish()
+            switch result {
+            case .success(let summary):
                 collected.summaries.append(summary)
                 report(summary, settings: settings)
-                if summary.interrupted { break }
-            } catch {
-                progress.finish()
+            case .failure(let error):
                 StandardError.write(error.description + "\n")
                 collected.problems.append(error.description)
                 collected.failedToRun = true
             }
         }
+        progress.finish()
         return collected
     }
 

@@ -7,7 +7,8 @@ import PioneerStore
 ///
 /// On a terminal it redraws a single line,
 /// `torbay: indicators 12/40 · feeds in flight 4 · failed 1`, where "indicators"
-/// counts indicator-periods. Elsewhere (a log file, CI) it writes one line per
+/// counts indicator-periods; when several sites are collected at once the line adds
+/// them up, `3 sites: indicators 52/120 · …`. Elsewhere (a log file, CI) it writes one line per
 /// finished indicator-period: `torbay emergency-admissions-65 2026-05: collected 23.1`.
 public final class CollectionProgress: @unchecked Sendable {
     /// How progress is shown.
@@ -24,7 +25,8 @@ public final class CollectionProgress: @unchecked Sendable {
     private let write: @Sendable (String) -> Void
     // Events arrive from the collecting task; the lock keeps the counters and the line whole.
     private let lock = NSLock()
-    private var site = ""
+    /// The sites planned so far, in the order they were.
+    private var sites: [String] = []
     private var done = 0
     private var total = 0
     private var inFlight = 0
@@ -47,11 +49,8 @@ public final class CollectionProgress: @unchecked Sendable {
         defer { lock.unlock() }
         switch event {
         case .planned(let site, let total, _):
-            self.site = site
-            self.total = total
-            done = 0
-            inFlight = 0
-            failed = 0
+            if !sites.contains(site) { sites.append(site) }
+            self.total += total
         case .fetchStarted:
             inFlight += 1
         case .fetchFinished:
@@ -90,7 +89,8 @@ public final class CollectionProgress: @unchecked Sendable {
     }
 
     private func currentLine() -> String {
-        "\(site): indicators \(done)/\(total) · feeds in flight \(inFlight) · failed \(failed)"
+        let who = sites.count == 1 ? sites[0] : "\(sites.count) sites"
+        return "\(who): indicators \(done)/\(total) · feeds in flight \(inFlight) · failed \(failed)"
     }
 
     /// `torbay emergency-admissions-65 2026-05: collected 23.1`

@@ -2,9 +2,12 @@
 import HTTPTypes
 import Hummingbird
 
-/// Turns `GET /bench/<n>.json` into `{"value": <n>}`; every other request is a 404 or a 405.
+/// Turns `GET /bench/<n>.json` into `{"value": <n>}`, after `latency`; every other request is a 404 or a 405.
 struct BenchmarkFeedResponder: HTTPResponder {
     typealias Context = BasicRequestContext
+
+    /// How long each feed takes to answer, as a slow reporting server would; zero answers at once.
+    var latency: Duration = .zero
 
     func respond(to request: Request, context: Context) async throws -> Response {
         guard request.method == .get || request.method == .head else {
@@ -14,6 +17,7 @@ struct BenchmarkFeedResponder: HTTPResponder {
             return Response(status: .notFound, headers: [.contentType: "text/plain"],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: "not found: the benchmark feeds are /bench/<n>.json\n")))
         }
+        if latency > .zero { try await Task.sleep(for: latency) }
         let body = ByteBuffer(string: "{\"value\": \(number)}\n")
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: request.method == .get ? ResponseBody(byteBuffer: body) : ResponseBody())

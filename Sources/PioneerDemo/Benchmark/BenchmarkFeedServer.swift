@@ -5,8 +5,8 @@ public import Logging
 
 /// An HTTP server with one trivial feed per number, for timing collection.
 ///
-/// `GET /bench/<n>.json` answers `{"value": <n>}` (any query string is ignored); anything
-/// else is a 404. The answers are as cheap as possible so that a benchmark measures the
+/// `GET /bench/<n>.json` answers `{"value": <n>}` (any query string is ignored), after
+/// ``latency``; anything else is a 404. The answers are as cheap as possible so that a benchmark measures the
 /// client, not the server.
 ///
 /// ```swift
@@ -16,12 +16,15 @@ public struct BenchmarkFeedServer: Sendable {
     public var host: String
     /// The port to listen on; 0 lets the system choose a free one.
     public var port: Int
+    /// How long each feed takes to answer (a sleep, so it costs no CPU); zero answers at once.
+    public var latency: Duration
     /// Where the server logs; by default only errors, to standard error.
     public var logger: Logger
 
-    public init(host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) {
+    public init(host: String = "127.0.0.1", port: Int = 0, latency: Duration = .zero, logger: Logger? = nil) {
         self.host = host
         self.port = port
+        self.latency = latency
         self.logger = logger ?? {
             var logger = Logger(label: "pioneer.bench-feeds")
             logger.logLevel = .error
@@ -38,7 +41,7 @@ public struct BenchmarkFeedServer: Sendable {
         let host = self.host
         let requestedPort = port
         let application = Application(
-            responder: BenchmarkFeedResponder(),
+            responder: BenchmarkFeedResponder(latency: latency),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "pioneer-bench-feeds"),
             onServerRunning: { channel in
                 await onListening(RunningDemoFeedSimulator.baseURL(host: host, port: channel.localAddress?.port ?? requestedPort))

@@ -1,0 +1,166 @@
+// `pioneer collect` over several sites: they are collected at once (one site alone could never
+// fill the server the way they do), each into its own store, with each site's report, and a
+// site whose feeds are unreachable failing alone with the exit status and messages naming it.
+import Foundation
+import Hummingbird
+import PioneerStore
+import PioneerTesting
+import Testing
+
+@Suite(.timeLimit(.minutes(1)))
+struct CollectManySitesEndToEndTests {
+    /// A site `id` with `count` monthly json indicators on `baseURL`, each on its own path.
+    private static func siteYAML(_ id: String, baseURL: String, count: Int) -> String {
+        var yaml = """
+        site:
+          id: \(id)
+          name: \(id.capitalized)
+          region: Test
+          wave: Many sites
+          focus: [scale]
+        feeds:
+          bi:
+            base_url: \(baseURL)
+            retries: 0
+            timeout: 20
+        indicators:
+
+        """
+        for index in 1...count {
+            yaml += """
+              - id: \(id)-\(index)
+                name: \(id.capitalized) \(index)
+                kind: process
+                value_type: count
+                unit: items
+                period: month
+                better: higher
+                plugin: json
+                config: { feed: bi, path: "/\(id)/\(index)?month={period}", select: $.value }
+
+            """
+        }
+        return yaml
+    }
+
+    /// Answers every path with `{"value": 7}` after `delay`; `peak` is the most requests served at once.
+    private final class Peak: @unchecked Sendable {
+        private let lock = NSLock()
+        private var current = 0
+        private var highest = 0
+        func began() { lock.withLock { current += 1; highest = max(highest, current) } }
+        func ended() { lock.withLock { current -= 1 } }
+        var value: Int { lock.withLock { highest } }
+    }
+
+    private static func withSlowFeed(delay: Duration, peak: Peak, _ body: (String) async throws -> Void) async throws {
+        let router = Router()
+        router.get("**") { _, _ -> Response in
+            peak.began()
+            defer { peak.ended() }
+            try await Task.sleep(for: delay)
+            return Response(status: .ok, headers: [.contentType: "application/json"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"value": 7}"#)))
+        }
+        try await withLoopbackServer(router, label: "pioneer.many-sites.feed") { port in
+            try await body("http://127.0.0.1:\(port)")
+        }
+    }
+
+    @Test func sitesAreCollectedAtOnceAndAnUnreachableOneFailsAloneNamingItself() async throws {
+        let peak = Peak()
+        try await Self.withSlowFeed(delay: .milliseconds(150), peak: peak) { baseURL in
+            try await withTemporaryFolder(prefix: "pioneer-many-sites") { root in
+                // Port 1 on loopback: nothing listens there, so every connection is refused.
+                let sites = [("north", baseURL, 4), ("south", baseURL, 4), ("down", "http://127.0.0.1:1", 2)]
+                for (id, url, count) in sites {
+                    let folder = root.appendingPathComponent(id)
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    try Self.siteYAML(id, baseURL: url, count: count)
+                        .write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                }
+                let run = try await PioneerBinary.run(["collect", "north", "down", "south", "--period", "2026-05",
+                                                       "--max-parallel", "8"], in: root.path)
+                #expect(run.status == 3, "\(run.stderr)")
+                // Each site alone has 4 feeds: more than 4 at once means the sites were collected together.
+                #expect(peak.value > 4, "at most \(peak.value) requests at once")
+                #expect(peak.value <= 8)
+
+                // Each site's report, whole and in the order the sites were given.
+                let north = try #require(run.stdout.range(of: "north: run 1, periods 2026-05"), "\(run.stdout)")
+                let down = try #require(run.stdout.range(of: "down: run 1, periods 2026-05"), "\(run.stdout)")
+                let south = try #require(run.stdout.range(of: "south: run 1, periods 2026-05"), "\(run.stdout)")
+                #expect(north.lowerBound < down.lowerBound && down.lowerBound < south.lowerBound)
+                let downReport = run.stdout[down.lowerBound..<south.lowerBound]
+                #expect(downReport.contains("Failed:"))
+                #expect(downReport.contains("down-1 2026-05: feed \"bi\": GET http://127.0.0.1:1/down/1?month=2026-05 failed"),
+                        "\(downReport)")
+                #expect(!run.stdout[north.lowerBound..<down.lowerBound].contains("Failed:"))
+                #expect(!run.stdout[south.lowerBound...].contains("Failed:"))
+
+                for (id, _, count) in sites {
+                    let store = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: root.appendingPathComponent(id).path))
+                    #expect(try store.measureCount() == (id == "down" ? 0 : count), "\(id)")
+                }
+
+                // --quiet prints only the failing site's failures, under its name.
+                let quiet = try await PioneerBinary.run(["collect", "north", "down", "south", "--period", "2026-05",
+                                                         "--quiet"], in: root.path)
+                #expect(quiet.status == 3)
+                #expect(quiet.stdout.isEmpty)
+                #expect(quiet.stderr.hasPrefix("down: 2 failed:\n"), "\(quiet.stderr)")
+                #expect(!quiet.stderr.contains("north") && !quiet.stderr.contains("south"), "\(quiet.stderr)")
+            }
+        }
+    }
+
+    @Test func aSlowServerIsCollectedFromManyTransfersAtOnceNotOneByOne() async throws {
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
+        try await withTemporaryFolder(prefix: "pioneer-slow-feeds") { root in
+            // The server is `pioneer bench-feeds` in a process of its own, so its answers are not
+            // held up by the other suites running in this one.
+            let log = root.appendingPathComponent("server.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: log)
+            defer { try? logHandle.close() }
+            let server = Process()
+            server.executableURL = binary
+            server.arguments = ["bench-feeds", "--port", "0", "--latency-ms", "100"]
+            server.standardOutput = logHandle
+            server.standardError = logHandle
+            try server.run()
+            defer {
+                server.terminate()
+                server.waitUntilExit()
+            }
+            var baseURL: String?
+            let deadline = ContinuousClock.now + .seconds(20)
+            while baseURL == nil, ContinuousClock.now < deadline, server.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                baseURL = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
+                    .first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
+            }
+            let base = try #require(baseURL, "pioneer bench-feeds printed no address")
+
+            let feeds = 64
+            let site = root.appendingPathComponent("slowshire")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try Self.siteYAML("slowshire", baseURL: base, count: feeds).replacingOccurrences(of: "/slowshire/", with: "/bench/")
+                .replacingOccurrences(of: "?month=", with: ".json?month=")
+                .write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let run = try await PioneerBinary.run(["collect", "slowshire", "--period", "2026-05", "--max-parallel", "16",
+                                                   "--json"], in: root.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let store = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: site.path))
+            #expect(try store.measureCount() == feeds)
+            // The run's own time (planning, fetching, storing), not the process's: starting a debug
+            // binary on a machine busy with the other suites can take seconds by itself.
+            let output = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any]
+            let runs = try #require(output?["runs"] as? [[String: Any]])
+            let elapsed = try #require(runs.first?["elapsed"] as? Double, "\(run.stdout.prefix(500))")
+            // One at a time: 64 x 100 ms = 6.4 s; 16 at a time: 0.4 s. The bound is generous for a
+            // loaded machine; the tight figure is scripts/bench-scale.sh's.
+            #expect(elapsed < 3.2, "\(elapsed) s")
+        }
+    }
+}
