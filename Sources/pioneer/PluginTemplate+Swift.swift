@@ -98,13 +98,12 @@ struct __FOLDER__PluginTests {
         "aggregate": "sum",
     ]
 
-    static func recorded() throws -> RecordedFeeds {
-        RecordedFeeds(folder: try #require(Bundle.module.url(forResource: "__NAME__", withExtension: nil, subdirectory: "Payloads")))
-    }
+    /// Payloads/__NAME__/ beside this file: `document.json` answers the request `document`.
+    static let recorded = RecordedFeeds(folder: URL(filePath: #filePath).deletingLastPathComponent().appending(path: "Payloads/__NAME__"))
 
     @Test func sumsTheRecordedCounts() throws {
         let harness = try PluginHarness(__FOLDER__IndicatorPlugin.self, config: Self.config)
-        let observation = try harness.run(.month(2026, 6), recorded: try Self.recorded())
+        let observation = try harness.run(.month(2026, 6), recorded: Self.recorded)
         #expect(observation.value == 12)
         #expect(observation.sampleSize == 3)
     }
