@@ -29,17 +29,22 @@ public struct ChildProcess: Sendable {
             let outURL = folder.appending(path: "stdout"), errURL = folder.appending(path: "stderr")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
             _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+            // The input is a file too: a child that exits without reading it cannot make a
+            // write fail (or raise SIGPIPE in the test) or block.
+            let inURL = folder.appending(path: "stdin")
+            try input.write(to: inURL)
             let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
+            let stdin = try FileHandle(forReadingFrom: inURL)
             defer {
                 try? out.close()
                 try? err.close()
+                try? stdin.close()
             }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments
             if let directory { process.currentDirectoryURL = directory }
             if let environment { process.environment = environment }
-            let stdin = Pipe()
             process.standardInput = stdin
             process.standardOutput = out
             process.standardError = err
@@ -53,12 +58,8 @@ public struct ChildProcess: Sendable {
                     continuation.resume(throwing: HarnessError("cannot start \(executable): \(error.localizedDescription)"))
                     return
                 }
-                timer.start(after: timeout) { process.terminate() }
-                // Written after the start: a child that never reads its input must not block the test.
-                DispatchQueue.global().async {
-                    try? stdin.fileHandleForWriting.write(contentsOf: input)
-                    try? stdin.fileHandleForWriting.close()
-                }
+                let pid = process.processIdentifier
+                timer.start(after: timeout) { kill(pid, SIGTERM) }
             }
             return ChildProcess(status: process.terminationStatus,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",

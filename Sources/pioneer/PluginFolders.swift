@@ -82,21 +82,9 @@ struct PluginFolder {
         return found
     }
 
-    /// A plugin folder's YAML name: lowercase words joined by hyphens (`CareHomeDeaths`, `ADXReturn`).
+    /// A plugin folder's YAML name (`CareHomeDeaths` → `care-home-deaths`).
     static func yamlName(folder: String) -> String {
-        let letters = Array(folder)
-        var name = ""
-        for (index, letter) in letters.enumerated() {
-            if letter.isUppercase, index > 0 {
-                let previous = letters[index - 1]
-                let next = index + 1 < letters.count ? letters[index + 1] : nil
-                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) {
-                    name += "-"
-                }
-            }
-            name += letter.lowercased()
-        }
-        return name
+        PluginCatalogue.pluginName(folder: folder)
     }
 }
 

@@ -1,4 +1,5 @@
 // One file a plugin scaffold writes, with the placeholders its text and path may hold.
+import Foundation
 
 /// A file of a scaffolded plugin: where it goes and what it says, before the names are filled in.
 struct PluginTemplate {

@@ -130,7 +130,12 @@ struct PluginTestCommand: ParsableCommand {
                 url = try FeedPathTemplate.url(base: world.baseURL(of: request.feed), path: request.path, query: request.query,
                                                values: FeedPathTemplate.values(for: requestPeriod))
             } catch {
-                result.error = "the request `\(request.key)` (feed `\(request.feed)`, \(request.path)) gives no URL: \(error)"
+                let problem = switch error {
+                case .malformed(let problem, let template): "has \(problem) in `\(template)`"
+                case .unknownPlaceholders(let names): "uses unknown placeholders \(names.map { "{\($0)}" }.joined(separator: ", "))"
+                case .climbsOutOfBase(_, let resolved): "climbs out of its feed's base URL with `..` (it would request \(resolved))"
+                }
+                result.error = "the request `\(request.key)` (feed `\(request.feed)`, \(request.path)) \(problem)"
                 return result
             }
             guard let recorded = feeds.first(where: { $0.key == request.key }) else {
