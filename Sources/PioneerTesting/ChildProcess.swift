@@ -10,6 +10,8 @@ public struct ChildProcess: Sendable {
     public var stderr: String
     /// Whether the run was stopped because it passed its time limit.
     public var timedOut: Bool
+    /// Whether it exited or was killed by a signal (`status` is then the signal).
+    public var terminationReason: Process.TerminationReason
 
     /// Runs `executable` with `arguments` in `directory`, writes `input` to its stdin and closes
     /// it, and waits at most `timeout` seconds (then terminates it and says so in `timedOut`).
@@ -64,7 +66,7 @@ public struct ChildProcess: Sendable {
             return ChildProcess(status: process.terminationStatus,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                                 stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                                timedOut: timer.cancel())
+                                timedOut: timer.cancel(), terminationReason: process.terminationReason)
         }
     }
 }

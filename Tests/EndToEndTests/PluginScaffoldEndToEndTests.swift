@@ -61,6 +61,10 @@ struct PluginScaffoldEndToEndTests {
                                                   environment: ["PATH": Self.path], timeout: 120)
             #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
             #expect(test.stdout.contains("6 passed, 0 failed"), "\(test.stdout)")
+            // The shell example started from this scaffold and keeps its JSON reader unchanged.
+            let scaffolded = try String(contentsOf: folder.appending(path: "json.awk"), encoding: .utf8)
+            let example = try String(contentsOf: Self.root.appending(path: "sites/tower-hamlets/plugins/lowest-network/json.awk"), encoding: .utf8)
+            #expect(scaffolded == example, "sites/tower-hamlets/plugins/lowest-network/json.awk differs from the one `plugin new --shell` writes; keep one reader")
         }
     }
 
