@@ -31,14 +31,14 @@ struct PluginsListCommand: ParsableCommand {
     var site: String?
 
     func run() throws {
-        var table = TextTable(["PLUGIN", "FROM", "SUMMARY"])
+        var table = TextTable()
         for factory in try Plugins.catalogue().factories {
-            table.add([factory.name, "built-in", factory.summary])
+            table.add([factory.name, factory.summary])
         }
         if let site {
             try PluginsShowCommand.requireSite(site)
             for folder in PluginFolder.site(site) {
-                table.add([folder.name, folder.shownPath, folder.summaryFromReadme])
+                table.add([folder.name, "\(folder.summaryFromReadme) (\(folder.shownPath))"])
             }
         }
         print(table.render())
