@@ -27,8 +27,10 @@ struct PluginTestCommand: ParsableCommand {
 
         Examples:
           pioneer plugins show json --sample > json.yaml
-          pioneer plugin test json --config json.yaml --feed document=admissions.json --period 2026-06
-          pioneer plugin test rate --config rate.yaml --feed numerator=adm-{period}.json \\
+          pioneer plugin test json --config json.yaml \\
+              --feed document=admissions.json --period 2026-06
+          pioneer plugin test rate --config rate.yaml \\
+              --feed numerator=adm-{period}.json --feed denominator=list-{period}.csv \\
               --period 2026-04 --period 2026-05 --format json
 
         Exit status: 0 every period observed (a value or not available), 1 invalid \
