@@ -33,14 +33,15 @@ enum PioneerBinary {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs `pioneer arguments` in `directory`.
+    /// Runs `pioneer arguments` in `directory`, with `input` on its standard input.
     ///
     /// - Parameter environment: the child's whole environment; nil inherits this process's.
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) async throws -> Run {
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+                    input: Data = Data()) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
         // No time limit of its own worth the name: each suite sets one.
         let run = try await ChildProcess.run(executable.path, arguments, in: directory.map { URL(fileURLWithPath: $0) },
-                                             environment: environment, timeout: 1800)
+                                             environment: environment, input: input, timeout: 1800)
         return Run(status: run.status, stdout: run.stdout, stderr: run.stderr, terminationReason: run.terminationReason)
     }
 }
