@@ -14,7 +14,7 @@ public struct ChildProcess: Sendable {
     public var terminationReason: Process.TerminationReason
 
     /// Runs `executable` with `arguments` in `directory`, writes `input` to its stdin and closes
-    /// it, and waits at most `timeout` seconds (then terminates it and says so in `timedOut`).
+    /// it, and waits at most `timeout` seconds (then kills it and says so in `timedOut`).
     ///
     /// - Parameter environment: The child's whole environment; nil inherits this process's.
     /// - Throws: ``HarnessError`` when the program cannot be started.
@@ -61,7 +61,9 @@ public struct ChildProcess: Sendable {
                     return
                 }
                 let pid = process.processIdentifier
-                timer.start(after: timeout) { kill(pid, SIGTERM) }
+                // SIGKILL: a child inherits the signals its parent ignores, and a test
+                // runner may ignore SIGTERM.
+                timer.start(after: timeout) { kill(pid, SIGKILL) }
             }
             return ChildProcess(status: process.terminationStatus,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
