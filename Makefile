@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake clean-stores
+.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake bench-plugin clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -43,6 +43,9 @@ bench-aggregate: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+bench-plugin: build
+	scripts/bench-plugin.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

@@ -19,6 +19,7 @@ struct Pioneer: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             PluginsCommand.self,
+            PluginCommand.self,
             ValidateCommand.self,
             CollectCommand.self,
             MeasuresCommand.self,

@@ -33,42 +33,15 @@ enum PioneerBinary {
             .first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Runs `pioneer arguments` in `directory`.
+    /// Runs `pioneer arguments` in `directory`, with `input` on its standard input.
     ///
     /// - Parameter environment: the child's whole environment; nil inherits this process's.
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) async throws -> Run {
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
+                    input: Data = Data()) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
-        return try await withTemporaryFolder(prefix: "pioneer-run") { folder in
-            // Files, not pipes: a full pipe would block the child while nobody reads it.
-            let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-            defer {
-                try? out.close()
-                try? err.close()
-            }
-
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-            if let environment { process.environment = environment }
-            process.standardOutput = out
-            process.standardError = err
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                }
-            }
-            return Run(status: process.terminationStatus,
-                       stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                       stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                       terminationReason: process.terminationReason)
-        }
+        // No time limit of its own worth the name: each suite sets one.
+        let run = try await ChildProcess.run(executable.path, arguments, in: directory.map { URL(fileURLWithPath: $0) },
+                                             environment: environment, input: input, timeout: 1800)
+        return Run(status: run.status, stdout: run.stdout, stderr: run.stderr, terminationReason: run.terminationReason)
     }
 }

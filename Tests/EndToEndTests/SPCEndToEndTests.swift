@@ -25,40 +25,9 @@ struct SPCEndToEndTests {
         }
     }
 
-    /// PioneerBinary.run with `input` as the child's standard input.
+    /// PioneerBinary.run with the file `input` as the child's standard input.
     static func runWithStandardInput(_ arguments: [String], input: URL) async throws -> PioneerBinary.Run {
-        let executable = try #require(PioneerBinary.url(), "build the pioneer executable first")
-        return try await withTemporaryFolder(prefix: "pioneer-spc-run") { folder in
-            let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
-            _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-            _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-            let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
-            let inHandle = try FileHandle(forReadingFrom: input)
-            defer {
-                try? out.close()
-                try? err.close()
-                try? inHandle.close()
-            }
-            let process = Process()
-            process.executableURL = executable
-            process.arguments = arguments
-            process.standardInput = inHandle
-            process.standardOutput = out
-            process.standardError = err
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                }
-            }
-            return PioneerBinary.Run(status: process.terminationStatus,
-                                     stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                                     stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                                     terminationReason: process.terminationReason)
-        }
+        try await PioneerBinary.run(arguments, input: try Data(contentsOf: input))
     }
 
     static func json(_ run: PioneerBinary.Run) throws -> [[String: Any]] {

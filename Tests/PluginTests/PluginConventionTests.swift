@@ -289,21 +289,7 @@ struct PluginConventionTests {
 
     /// The YAML name a folder's plugin takes: `CareHomeDeaths` → `care-home-deaths`, `JSON` → `json`.
     static func yamlName(folder: String) -> String {
-        let letters = Array(folder)
-        var name = ""
-        for (index, letter) in letters.enumerated() {
-            if letter.isUppercase, index > 0 {
-                let previous = letters[index - 1]
-                let next = index + 1 < letters.count ? letters[index + 1] : nil
-                // A word starts at a capital after a small letter or digit (`HomeDeaths`), or at
-                // the last capital of an acronym followed by a small letter (`ADXReturn`).
-                if previous.isLowercase || previous.isNumber || (previous.isUppercase && next?.isLowercase == true) {
-                    name += "-"
-                }
-            }
-            name += letter.lowercased()
-        }
-        return name
+        PluginCatalogue.pluginName(folder: folder)
     }
 
     /// Swift source with its comments and string literals removed (interpolations included):

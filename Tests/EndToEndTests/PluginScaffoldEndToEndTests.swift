@@ -1,0 +1,219 @@
+// `pioneer plugin new` for each language, in a scratch copy: the new plugin's own test passes
+// straight away; a Swift plugin is registered, follows the plugin conventions and
+// type-checks against the built modules (no second build of the package).
+import Foundation
+import PioneerTesting
+import Testing
+
+@Suite("pioneer plugin new", .timeLimit(.minutes(3)))
+struct PluginScaffoldEndToEndTests {
+    static let root = PioneerBinary.packageRoot
+    static let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+
+    static let site = """
+        site: { id: scratch, name: Scratch, region: Test, wave: Pilot, focus: testing }
+        population: { total: 1000 }
+        feeds:
+          council: { base_url: "http://127.0.0.1:9/council" }
+        indicators:
+          - id: admissions
+            name: Admissions
+            kind: outcome
+            value_type: count
+            unit: admissions
+            period: month
+            better: lower
+            plugin: json
+            config: { feed: council, path: /a, select: $.total }
+
+        """
+
+    /// A scratch site folder, `<folder>/scratch`, for `body`.
+    static func withSite(_ body: (URL) async throws -> Void) async throws {
+        try await withTemporaryFolder(prefix: "pioneer-scaffold") { folder in
+            let site = folder.appending(path: "scratch")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try Self.site.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            try await body(site)
+        }
+    }
+
+    @Test func aPythonPluginsOwnTestPassesStraightAway() async throws {
+        try await Self.withSite { site in
+            let run = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.contains("command: plugins/bed-days/bed_days.py"), "\(run.stdout)")
+            let folder = site.appending(path: "plugins/bed-days")
+            #expect(FileManager.default.isExecutableFile(atPath: folder.appending(path: "bed_days.py").path))
+            let sample = try String(contentsOf: folder.appending(path: "sample.yaml"), encoding: .utf8)
+            #expect(sample.contains("plugin: bed-days") && sample.contains("feed: council"), "the sample names the site's own feed:\n\(sample)")
+            let test = try await ChildProcess.run("/usr/bin/env", ["python3", "-m", "unittest", "-q"], in: folder, timeout: 120)
+            #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
+        }
+    }
+
+    @Test func aShellPluginsOwnTestPassesStraightAway() async throws {
+        try await Self.withSite { site in
+            let run = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let folder = site.appending(path: "plugins/home-count")
+            let test = try await ChildProcess.run("/usr/bin/env", ["sh", "test.sh"], in: folder,
+                                                  environment: ["PATH": Self.path], timeout: 120)
+            #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
+            #expect(test.stdout.contains("6 passed, 0 failed"), "\(test.stdout)")
+            // The shell example started from this scaffold and keeps its JSON reader unchanged.
+            let scaffolded = try String(contentsOf: folder.appending(path: "json.awk"), encoding: .utf8)
+            let example = try String(contentsOf: Self.root.appending(path: "sites/tower-hamlets/plugins/lowest-network/json.awk"), encoding: .utf8)
+            #expect(scaffolded == example, "sites/tower-hamlets/plugins/lowest-network/json.awk differs from the one `plugin new --shell` writes; keep one reader")
+        }
+    }
+
+    @Test func aSecondPluginOfTheSameNameIsRefused() async throws {
+        try await Self.withSite { site in
+            _ = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
+            let again = try await PioneerBinary.run(["plugin", "new", "bed-days", "--shell", "--site", site.path])
+            #expect(again.status == 1)
+            #expect(again.stderr.contains("error: \(site.path)/plugins/bed-days already exists; choose another name, or remove the folder first"), "\(again.stderr)")
+        }
+    }
+
+    @Test func badNamesAndAMissingLanguageAreUsageErrors() async throws {
+        let cases: [([String], String)] = [
+            (["plugin", "new", "bed-days"], "choose the plugin's language: --swift"),
+            (["plugin", "new", "Bed_Days", "--python"], "`Bed_Days` cannot be a plugin name; use lowercase letters"),
+            (["plugin", "new", "json", "--shell"], "`json` is the name of a built-in plugin"),
+            (["plugin", "new", "falls-2", "--swift"], "its folder would be `Falls2`, whose name is `falls2`"),
+            (["plugin", "new", "falls", "--swift", "--site", "sites/torbay"], "--site is for --python and --shell plugins"),
+        ]
+        for (arguments, message) in cases {
+            let run = try await PioneerBinary.run(arguments, in: Self.root.path)
+            #expect(run.status == 2, "\(arguments)")
+            #expect(run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+    }
+
+    @Test func aSiteFolderWithoutASiteFileIsRefused() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-scaffold") { folder in
+            let run = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", folder.path])
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("holds no readable site.yaml; --site names a site folder"), "\(run.stderr)")
+        }
+    }
+
+    @Test func aSwiftPluginOutsideThePackageIsRefused() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-scaffold") { folder in
+            let run = try await PioneerBinary.run(["plugin", "new", "falls", "--swift"], in: folder.path)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("run `pioneer plugin new --swift` in the Pioneer package folder"), "\(run.stderr)")
+        }
+    }
+
+    /// A copy of the files `plugin new --swift` reads and edits, and the Plugins/ folder.
+    static func withPackageCopy(_ body: (URL) async throws -> Void) async throws {
+        try await withTemporaryFolder(prefix: "pioneer-package") { copy in
+            let manager = FileManager.default
+            for path in ["Package.swift", "Sources/PioneerPlugins/PluginCatalogue+BuiltIn.swift"] {
+                try manager.createDirectory(at: copy.appending(path: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try manager.copyItem(at: root.appending(path: path), to: copy.appending(path: path))
+            }
+            try manager.createDirectory(at: copy.appending(path: "Plugins"), withIntermediateDirectories: true)
+            try manager.createDirectory(at: copy.appending(path: "Tests/PluginTests/Payloads"), withIntermediateDirectories: true)
+            try await body(copy)
+        }
+    }
+
+    @Test func aSwiftPluginIsWrittenAndRegisteredWhereTheConventionsSay() async throws {
+        try await Self.withPackageCopy { copy in
+            let run = try await PioneerBinary.run(["plugin", "new", "falls", "--swift"], in: copy.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let text = { (path: String) in (try? String(contentsOf: copy.appending(path: path), encoding: .utf8)) ?? "" }
+
+            let manifest = text("Package.swift")
+            #expect(manifest.contains("let indicatorPluginNames = [\"CareHomeDeaths\", \"CSV\", \"Falls\", \"JSON\", \"Rate\", \"Survey\"]"))
+            let catalogue = text("Sources/PioneerPlugins/PluginCatalogue+BuiltIn.swift")
+            #expect(catalogue.contains("import CSVPlugin\nimport FallsPlugin\nimport JSONPlugin"), "\(catalogue)")
+            #expect(catalogue.contains("PluginFactory(CSVIndicatorPlugin.self),\n        PluginFactory(FallsIndicatorPlugin.self),\n        PluginFactory(JSONIndicatorPlugin.self),"), "\(catalogue)")
+
+            let source = text("Plugins/Falls/FallsIndicatorPlugin.swift")
+            #expect(source.contains("public struct FallsIndicatorPlugin: IndicatorPlugin {"))
+            #expect(source.contains("static let name = \"falls\""))
+            let sample = text("Plugins/Falls/sample.yaml")
+            #expect(sample.contains("\n  plugin: falls\n"))
+            let readme = text("Plugins/Falls/README.md")
+            for section in ["## Configuration", "## Output", "## Errors", "## Example"] {
+                #expect(readme.components(separatedBy: "\n").contains(section), "README lacks \(section)")
+            }
+            #expect(readme.contains("## Configuration\n\n```yaml\n" + sample.trimmingCharacters(in: .newlines) + "\n```"),
+                    "the README's Configuration block is the sample")
+            let test = text("Tests/PluginTests/FallsPluginTests.swift")
+            #expect(test.contains("PluginHarness(FallsIndicatorPlugin.self"))
+            #expect(FileManager.default.fileExists(atPath: copy.appending(path: "Tests/PluginTests/Payloads/falls/document.json").path))
+        }
+    }
+
+    /// The sample's config is the `json` plugin's, which the scaffold reads: run through the
+    /// real `json` plugin on the scaffold's recorded body, it gives the value its test expects.
+    @Test func theSwiftSampleAndPayloadGiveTheValueTheTestExpects() async throws {
+        try await Self.withPackageCopy { copy in
+            _ = try await PioneerBinary.run(["plugin", "new", "falls", "--swift"], in: copy.path)
+            let sample = try String(contentsOf: copy.appending(path: "Plugins/Falls/sample.yaml"), encoding: .utf8)
+            let asJSON = copy.appending(path: "json.yaml")
+            try sample.replacingOccurrences(of: "plugin: falls", with: "plugin: json").write(to: asJSON, atomically: true, encoding: .utf8)
+            let run = try await PioneerBinary.run(["plugin", "test", "json", "--config", asJSON.path, "--format", "json",
+                                                   "--feed", "document=\(copy.path)/Tests/PluginTests/Payloads/falls/document.json",
+                                                   "--period", "2026-06"], in: copy.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+            #expect(rows?.first?["value"] as? Double == 12, "\(run.stdout)")
+        }
+    }
+
+    /// The generated plugin and its test type-check against the modules the package build left
+    /// in .build (swiftc -typecheck: seconds, not a second build).
+    @Test func theSwiftPluginAndItsTestTypeCheck() async throws {
+        let modules = try #require(PioneerBinary.url()?.deletingLastPathComponent().appending(path: "Modules"))
+        try #require(FileManager.default.fileExists(atPath: modules.appending(path: "PioneerKit.swiftmodule").path),
+                     "no built modules in \(modules.path)")
+        try await Self.withPackageCopy { copy in
+            _ = try await PioneerBinary.run(["plugin", "new", "falls", "--swift"], in: copy.path)
+            let built = copy.appending(path: "built")
+            try FileManager.default.createDirectory(at: built, withIntermediateDirectories: true)
+            let features = ["-enable-upcoming-feature", "ExistentialAny", "-enable-upcoming-feature", "InternalImportsByDefault",
+                            "-enable-upcoming-feature", "MemberImportVisibility", "-swift-version", "6"]
+            let plugin = try await ChildProcess.run("/usr/bin/env", ["swiftc", "-emit-module", "-module-name", "FallsPlugin",
+                                                                     "-I", modules.path, "-emit-module-path", built.appending(path: "FallsPlugin.swiftmodule").path,
+                                                                     copy.appending(path: "Plugins/Falls/FallsIndicatorPlugin.swift").path] + features,
+                                                    in: copy, timeout: 120)
+            #expect(plugin.status == 0, "the plugin does not compile:\n\(plugin.stderr)")
+            let test = try await ChildProcess.run("/usr/bin/env", ["swiftc", "-typecheck", "-module-name", "FallsPluginTests",
+                                                                   "-I", built.path, "-I", modules.path] + Self.moduleMaps(build: modules.deletingLastPathComponent()) + [
+                                                                   copy.appending(path: "Tests/PluginTests/FallsPluginTests.swift").path] + features,
+                                                  in: copy, timeout: 120)
+            #expect(test.status == 0, "the plugin's test does not type-check:\n\(test.stderr)")
+        }
+    }
+
+    /// `-Xcc -fmodule-map-file=` for every C module the test's imports reach (NIO's shims,
+    /// libcurl, libyaml): the build's own maps, the dependencies' and the package's.
+    static func moduleMaps(build: URL) -> [String] {
+        let manager = FileManager.default
+        var maps: [String] = []
+        for name in (try? manager.contentsOfDirectory(atPath: build.path)) ?? [] where name.hasSuffix(".build") {
+            let map = build.appending(path: "\(name)/module.modulemap")
+            if manager.fileExists(atPath: map.path) { maps.append(map.path) }
+        }
+        let checkouts = root.appending(path: ".build/checkouts")
+        for package in (try? manager.contentsOfDirectory(atPath: checkouts.path)) ?? [] {
+            let sources = checkouts.appending(path: "\(package)/Sources")
+            for target in (try? manager.contentsOfDirectory(atPath: sources.path)) ?? [] {
+                let map = sources.appending(path: "\(target)/include/module.modulemap")
+                if manager.fileExists(atPath: map.path) { maps.append(map.path) }
+            }
+        }
+        for target in (try? manager.contentsOfDirectory(atPath: root.appending(path: "Sources").path)) ?? [] {
+            let map = root.appending(path: "Sources/\(target)/module.modulemap")
+            if manager.fileExists(atPath: map.path) { maps.append(map.path) }
+        }
+        return maps.flatMap { ["-Xcc", "-fmodule-map-file=\($0)"] }
+    }
+}
