@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-spc bench-aggregate bench-intake clean-stores
+.PHONY: demo test build deps validate bench bench-spc bench-aggregate bench-intake bench-extract clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -40,6 +40,9 @@ bench-aggregate: deps
 
 bench-intake: deps
 	scripts/bench-intake.sh
+
+bench-extract: deps
+	scripts/bench-extract.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

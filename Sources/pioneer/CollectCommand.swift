@@ -196,7 +196,7 @@ struct CollectCommand: AsyncParsableCommand {
                 continue
             }
             if !quiet {
-                for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
+                for warning in loaded.warnings where warning.severity != .note { StandardError.write(warning.description + "\n") }
             }
             let path = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
             let progress = CollectionProgress(style: style) { StandardError.write($0) }
