@@ -115,9 +115,14 @@ BENCH_NAME=bench-extract
 source scripts/bench-timing.sh
 measure_overhead
 
+# The value pioneer stored for an indicator (column 7 of `pioneer measures --format csv`).
+stored_value() {
+    "$PIONEER" measures "$SITE" --store "$2" --format csv | awk -F, -v id="$1" '$2 == id { print $7 }'
+}
+
 RESULTS="$WORK/results"
 : >"$RESULTS"
-record() { echo "$1 $2 $3 $4" >>"$RESULTS"; }   # label tool "<wall> <kB>"
+record() { echo "$1 $2 $3" >>"$RESULTS"; }   # label, tool, "<wall s> <peak kB>"
 
 for scale in $SCALES; do
     csv_url="$BASE_URL/admissions-${scale}x.csv"
@@ -126,7 +131,7 @@ for scale in $SCALES; do
     json_mb=$(( $(stat -c %s "$WORK/www/admissions-${scale}x.json") / 1000000 ))
     count=$(expected_count $((CSV_ROWS * scale)))
     total=$(expected_sum $((JSON_ROWS * scale)))
-    SITE="$WORK/site-$scale"
+    SITE="$WORK/sites-$scale/bench-extract"
     mkdir -p "$SITE"
     cat >"$SITE/site.yaml" <<EOF
 site:
@@ -172,7 +177,7 @@ EOF
     label="csv-${scale}x(${csv_mb}MB)"
     record "$label" curl "$(timed curl -sf -o /dev/null "$csv_url")"
     sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$WORK/store-$scale-csv.sqlite" --quiet --indicator admissions-csv) || exit 2
-    got=$("$PIONEER" measures "$SITE" --store "$WORK/store-$scale-csv.sqlite" --format csv | awk -F, 'NR > 1 { print $0 }' | grep -o "admissions-csv,[^,]*,[0-9.]*" | awk -F, '{ print $3 }' || true)
+    got=$(stored_value admissions-csv "$WORK/store-$scale-csv.sqlite")
     record "$label" pioneer "$sample"
     echo "$label pioneer: ${sample% *} s, value ${got:-?} (expected $count)" >&2
     [[ ${got%.0} == "$count" ]] || die "pioneer counted ${got:-nothing} rows in the CSV, expected $count"
@@ -189,7 +194,7 @@ with urllib.request.urlopen('$csv_url') as response:
     label="json-${scale}x(${json_mb}MB)"
     record "$label" curl "$(timed curl -sf -o /dev/null "$json_url")"
     sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$WORK/store-$scale-json.sqlite" --quiet --indicator admissions-json) || exit 2
-    got=$("$PIONEER" measures "$SITE" --store "$WORK/store-$scale-json.sqlite" --format csv | grep -o "admissions-json,[^,]*,[0-9.]*" | awk -F, '{ print $3 }' || true)
+    got=$(stored_value admissions-json "$WORK/store-$scale-json.sqlite")
     record "$label" pioneer "$sample"
     echo "$label pioneer: ${sample% *} s, value ${got:-?} (expected $total)" >&2
     [[ ${got%.0} == "$total" ]] || die "pioneer summed ${got:-nothing} in the JSON, expected $total"

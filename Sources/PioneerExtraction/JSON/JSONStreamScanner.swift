@@ -199,8 +199,16 @@ struct JSONStreamScanner {
         if outer == nil { stream.mark = start }
         defer { if outer == nil { stream.mark = nil } }
         try skipValue()
-        let origin = stream.position(of: stream.mark ?? start)
-        return try JSONParser.parse(stream.marked, origin: origin)
+        return try parseMarked()
+    }
+
+    /// The marked bytes parsed; where they start in the body is worked out only for a message.
+    private func parseMarked() throws -> JSONValue {
+        do {
+            return try JSONParser.parse(stream.marked)
+        } catch {
+            return try JSONParser.parse(stream.marked, origin: stream.position(of: stream.mark ?? stream.index))
+        }
     }
 
     /// Reads an object key (the next byte is its quote) as text.
@@ -214,8 +222,7 @@ struct JSONStreamScanner {
         if !escaped, let text = String(validating: UnsafeBufferPointer(rebasing: bytes.dropFirst().dropLast()), as: UTF8.self) {
             return text
         }
-        let origin = stream.position(of: stream.mark ?? start)
-        guard case .string(let text) = try JSONParser.parse(bytes, origin: origin) else { return "" }
+        guard case .string(let text) = try parseMarked() else { return "" }
         return text
     }
 
