@@ -34,9 +34,11 @@ command -v python3 >/dev/null || die "needs python3 on the PATH (it generates an
 HAVE_JQ=0
 command -v jq >/dev/null && HAVE_JQ=1
 
+# SCRATCH=<folder> builds there instead of .build (a release build beside a debug one).
 STATIC=()
+[[ -n ${SCRATCH:-} ]] && STATIC+=(--scratch-path "$SCRATCH")
 if [[ $CONFIG == release ]]; then
-    STATIC=(--static-swift-stdlib)
+    STATIC+=(--static-swift-stdlib)
     echo "Building pioneer (release, static Swift runtime)..." >&2
     swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
 fi

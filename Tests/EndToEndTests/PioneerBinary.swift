@@ -38,7 +38,13 @@ enum PioneerBinary {
     /// - Parameter environment: the child's whole environment; nil inherits this process's.
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
-        return try await withTemporaryFolder(prefix: "pioneer-run") { folder in
+        return try await run(process: executable, arguments, in: directory, environment: environment)
+    }
+
+    /// Runs `executable arguments` in `directory` (a wrapper such as GNU time around `pioneer`).
+    static func run(process executable: URL, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String]? = nil) async throws -> Run {
+        try await withTemporaryFolder(prefix: "pioneer-run") { folder in
             // Files, not pipes: a full pipe would block the child while nobody reads it.
             let outURL = folder.appendingPathComponent("stdout"), errURL = folder.appendingPathComponent("stderr")
             _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
