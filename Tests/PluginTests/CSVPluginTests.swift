@@ -85,13 +85,13 @@ struct CSVPluginTests {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil)],
                     body: "cost_gbp\n\"3,945,237.88\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 5) should hold a number, but found `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 1) should hold a number, but found `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
         }
         #expect {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil), ("number_format", "readable")],
                     body: "cost_gbp\n\"3.945.237,88\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 5) should hold a number, but found `3.945.237,88`; it reads as a number with `number_format: readable-decimal-comma`, not `readable`"
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 1) should hold a number, but found `3.945.237,88`; it reads as a number with `number_format: readable-decimal-comma`, not `readable`"
         }
     }
 
@@ -120,7 +120,7 @@ struct CSVPluginTests {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil)],
                     body: "age_band,outcome,cost_gbp\n85+,at home,12.5\n85+,at home,\"1,200\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` (column 5) should hold a number, but found `1,200`; to read numbers written like this, add `number_format: readable` to the block"
+            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` (column 3) should hold a number, but found `1,200`; to read numbers written like this, add `number_format: readable` to the block"
         }
     }
 

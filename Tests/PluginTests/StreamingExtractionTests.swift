@@ -172,8 +172,6 @@ import Testing
             } throws: { error in
                 (error as? PluginError)?.message == "`$..x` needs the whole document in memory, and the body of \(Self.url) is 64 MB, over the 64 MB allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size"
             }
-            // The same body is no trouble for a path that streams.
-            #expect(try json("$.data[*].x", .sum, file).value == 1)
         }
     }
 
