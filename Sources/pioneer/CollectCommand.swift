@@ -109,6 +109,8 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Large bodies wait in a temporary folder while they are read; none is needed after the run.
+        defer { TemporaryBodies.removeLeftovers() }
         let selection = try periods()
 
         let directories: [String]

@@ -23,7 +23,9 @@ final class BodySpill {
 
     /// Creates the file in the temporary folder (`TMPDIR`); nil with `failure` set when it cannot.
     static func create() -> Result<BodySpill, SpillFailure> {
-        let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-body-\(UUID().uuidString)")
+        let folder = TemporaryBodies.folder
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appending(path: "pioneer-body-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
             return .failure(SpillFailure(message: "cannot create the temporary file \(url.path) for a large body (is TMPDIR writable?)"))
         }
