@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake bench-plugin clean-stores
+.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake bench-plugin bench-extract clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -46,6 +46,9 @@ bench-intake: deps
 
 bench-plugin: build
 	scripts/bench-plugin.sh
+
+bench-extract: deps
+	scripts/bench-extract.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerCore", "CCurl", "CCurlShim",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -122,6 +122,12 @@ public final class CollectionEngine: Sendable {
         let counts = run.counts
         let interrupted = Task.isCancelled
         try store.finishRun(runID, counts: counts, interrupted: interrupted)
+        // Cached bodies in files that this run's updates replaced are not needed any more.
+        do {
+            try store.removeUnusedBodyFiles()
+        } catch {
+            log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])
+        }
         let elapsed = start.duration(to: clock.now)
         return CollectionSummary(
             site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,

@@ -24,21 +24,24 @@ extension FetchJob {
                 return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true)
             }
             return ReceivedResponse(body: .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
-                                                               headers: fetched.headers, body: cached.body,
+                                                               headers: fetched.headers, body: cached.content,
                                                                contentHash: cached.contentHash, fetchedAt: fetched.fetchedAt)),
                                     notModified: true)
         case .success(let fetched):
             // The hash is the costliest step per body (a large share of a collect's CPU),
-            // which is why this runs on a worker rather than the transfer thread.
+            // which is why this runs on a worker rather than the transfer thread; a body
+            // large enough to go to a file was hashed as it arrived.
             let body = FetchedBody(url: shownURL, status: fetched.status, wireStatus: fetched.status,
-                                   headers: fetched.headers, body: fetched.body,
-                                   contentHash: ContentHash.of(fetched.body), fetchedAt: fetched.fetchedAt)
+                                   headers: fetched.headers, body: fetched.content,
+                                   contentHash: fetched.bodyFile?.contentHash ?? ContentHash.of(fetched.body),
+                                   fetchedAt: fetched.fetchedAt)
             var cacheUpdate: StoreWrite?
             if !fetched.validators.isEmpty {
                 cacheUpdate = .cacheFeedBody(CachedFeedBody(
                     feed: key.feed, url: shownURL, etag: fetched.validators.etag,
                     lastModified: fetched.validators.lastModified, status: fetched.status,
-                    contentHash: body.contentHash, body: fetched.body, fetchedAt: fetched.fetchedAt))
+                    contentHash: body.contentHash, body: fetched.body, file: fetched.bodyFile?.body,
+                    fetchedAt: fetched.fetchedAt))
             } else if cached != nil {
                 cacheUpdate = .forgetFeedBody(feed: key.feed, url: shownURL)
             }

@@ -22,7 +22,8 @@ struct FetchedBody: Sendable {
     /// The status on the wire this run: 304 when the cached body was confirmed.
     var wireStatus: Int
     var headers: [String: String]
-    var body: Data
+    /// In memory, or in a file for a large body.
+    var body: FeedResponse.Body
     var contentHash: String
     var fetchedAt: Date
 }

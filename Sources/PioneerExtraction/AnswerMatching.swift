@@ -23,17 +23,43 @@ public enum AnswerMatching {
     /// "`strongly agree` ×12, `neither` ×4, blank ×3". Values equal under ``key(_:)``
     /// count together, shown as first written; at most `limit` are named.
     public static func tally(_ values: [String], limit: Int = 8) -> String {
-        var counts: [String: Int] = [:]
-        var shown: [String: String] = [:]
-        var order: [String] = []
-        for value in values {
-            let key = key(value)
-            if counts[key] == nil {
-                order.append(key)
-                shown[key] = value.trimmingWhitespaceFast()
-            }
-            counts[key, default: 0] += 1
+        var tally = ValueTally()
+        for value in values { tally.add(value) }
+        return tally.description(limit: limit)
+    }
+}
+
+/// The distinct values of a column counted as they stream past, for ``AnswerMatching/tally(_:limit:)``
+/// messages; at most ``distinctLimit`` distinct values are kept, so a column of ids costs
+/// bounded memory.
+public struct ValueTally: Sendable {
+    public static let distinctLimit = 10_000
+
+    private var counts: [String: Int] = [:]
+    private var shown: [String: String] = [:]
+    private var order: [String] = []
+    /// Values not counted once the limit was reached.
+    private var overflow = 0
+
+    public init() {}
+
+    public mutating func add(_ value: String) {
+        let key = AnswerMatching.key(value)
+        if let count = counts[key] {
+            counts[key] = count + 1
+            return
         }
+        guard order.count < Self.distinctLimit else {
+            overflow += 1
+            return
+        }
+        order.append(key)
+        shown[key] = value.trimmingWhitespaceFast()
+        counts[key] = 1
+    }
+
+    /// "`strongly agree` ×12, `neither` ×4, blank ×3", most frequent first, at most `limit` named.
+    public func description(limit: Int = 8) -> String {
         let ranked = order.enumerated().sorted { a, b in
             let (countA, countB) = (counts[a.element] ?? 0, counts[b.element] ?? 0)
             return countA != countB ? countA > countB : a.offset < b.offset
@@ -45,7 +71,8 @@ public enum AnswerMatching {
         }
         if ranked.count > limit {
             let rest = ranked.count - limit
-            parts.append("and \(rest) other value\(rest == 1 ? "" : "s")")
+            parts.append(overflow > 0 ? "and more than \(rest) other values"
+                                      : "and \(rest) other value\(rest == 1 ? "" : "s")")
         }
         return parts.joined(separator: ", ")
     }

@@ -1,48 +1,71 @@
 // The feed cache: the last body of each feed URL with its validators, so the
-// next collection can ask "changed since?" and reuse the body on a 304.
+// next collection can ask "changed since?" and reuse the body on a 304. Large bodies are
+// files named by their digest in a folder beside the store, not rows in SQLite.
 internal import GRDB
-import Foundation
+public import Foundation
+import PioneerKit
 
 extension MeasureStore {
+    /// The folder beside the store that holds cached bodies too large for the database:
+    /// `store.sqlite-bodies/`, one file per body named by the hex of its SHA-256.
+    public var bodyFolder: URL {
+        URL(fileURLWithPath: path + "-bodies", isDirectory: true)
+    }
+
     /// The cached body of `url` from `feed`, or nil.
     public func cachedFeedBody(feed: String, url: String) throws(StoreError) -> CachedFeedBody? {
-        try read { db in try Self.cachedFeedBody(feed: feed, url: url, db: db) }
+        let folder = bodyFolder
+        return try read { db in try Self.cachedFeedBody(feed: feed, url: url, folder: folder, db: db) }
     }
 
     /// The cached bodies of several URLs, read in one go, keyed by their position in `keys`;
     /// URLs with no cached body are absent.
     public func cachedFeedBodies(_ keys: [(feed: String, url: String)]) throws(StoreError) -> [Int: CachedFeedBody] {
         guard !keys.isEmpty else { return [:] }
+        let folder = bodyFolder
         return try read { db in
             // Most runs, and every first run, have nothing cached: one query says so.
             guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM feed_cache)") == true else { return [:] }
             var found: [Int: CachedFeedBody] = [:]
             for (index, key) in keys.enumerated() {
-                if let body = try Self.cachedFeedBody(feed: key.feed, url: key.url, db: db) { found[index] = body }
+                if let body = try Self.cachedFeedBody(feed: key.feed, url: key.url, folder: folder, db: db) {
+                    found[index] = body
+                }
             }
             return found
         }
     }
 
-    private static func cachedFeedBody(feed: String, url: String, db: Database) throws -> CachedFeedBody? {
+    private static func cachedFeedBody(feed: String, url: String, folder: URL, db: Database) throws -> CachedFeedBody? {
         try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM feed_cache WHERE feed = ? AND url = ?"), arguments: [feed, url]).map { row in
-            CachedFeedBody(feed: row["feed"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
-                           status: row["status"], contentHash: row["content_hash"], body: row["body"] ?? Data(),
-                           fetchedAt: row["fetched_at"])
+            let fileName: String? = row["body_file"]
+            return CachedFeedBody(feed: row["feed"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
+                                  status: row["status"], contentHash: row["content_hash"], body: row["body"] ?? Data(),
+                                  file: fileName.map { .file(folder.appending(path: $0)) }, fetchedAt: row["fetched_at"])
         }
     }
 
     /// Keeps `entry` as the cached body of its URL, replacing any earlier one.
     public func saveFeedBody(_ entry: CachedFeedBody) throws(StoreError) {
-        try write { db in try Self.saveFeedBody(entry, db: db) }
+        let placed = placeBodyFiles([.cacheFeedBody(entry)])
+        try write { db in
+            for write in placed {
+                switch write {
+                case .cacheFeedBody(let entry): try Self.saveFeedBody(entry, db: db)
+                case .forgetFeedBody(let feed, let url): try Self.removeFeedBody(feed: feed, url: url, db: db)
+                default: break
+                }
+            }
+        }
     }
 
     static func saveFeedBody(_ entry: CachedFeedBody, db: Database) throws {
         try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO feed_cache (feed, url, etag, last_modified, status, content_hash, body, fetched_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO feed_cache (feed, url, etag, last_modified, status, content_hash, body, body_file, fetched_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [entry.feed, entry.url, entry.etag, entry.lastModified, entry.status,
-                             entry.contentHash, entry.body, entry.fetchedAt])
+                             entry.contentHash, entry.file == nil ? entry.body : Data(),
+                             entry.file?.fileURL?.lastPathComponent, entry.fetchedAt])
     }
 
     /// Forgets the cached body of `url`, so the next fetch is unconditional.
@@ -52,5 +75,60 @@ extension MeasureStore {
 
     static func removeFeedBody(feed: String, url: String, db: Database) throws {
         try db.cachedStatement(sql: "DELETE FROM feed_cache WHERE feed = ? AND url = ?").execute(arguments: [feed, url])
+    }
+
+    /// Before a batch is written: each cached body held in a file outside ``bodyFolder`` is
+    /// linked (or copied) in under its digest, and the entry points there. A body that cannot
+    /// be placed is not cached (its entry becomes a forget), so the next fetch is unconditional.
+    func placeBodyFiles(_ writes: [StoreWrite]) -> [StoreWrite] {
+        guard writes.contains(where: { if case .cacheFeedBody(let entry) = $0 { entry.file != nil } else { false } }) else {
+            return writes
+        }
+        let folder = bodyFolder.standardizedFileURL
+        return writes.map { write in
+            guard case .cacheFeedBody(var entry) = write, let source = entry.file?.fileURL else { return write }
+            if source.deletingLastPathComponent().standardizedFileURL == folder { return write }
+            let name = entry.contentHash.hasPrefix("sha256:") ? String(entry.contentHash.dropFirst(7)) : entry.contentHash
+            let target = folder.appending(path: name)
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                if !FileManager.default.fileExists(atPath: target.path) {
+                    // Write under a temporary name and rename, so a reader never sees half a body.
+                    let partial = folder.appending(path: ".\(name).\(UUID().uuidString)")
+                    do {
+                        try FileManager.default.linkItem(at: source, to: partial)
+                    } catch {
+                        try FileManager.default.copyItem(at: source, to: partial)
+                    }
+                    try FileManager.default.moveItem(at: partial, to: target)
+                }
+                entry.file = .file(target)
+                entry.body = Data()
+                return .cacheFeedBody(entry)
+            } catch {
+                return .forgetFeedBody(feed: entry.feed, url: entry.url)
+            }
+        }
+    }
+
+    /// Removes the files in ``bodyFolder`` that no cached body refers to any more (the body
+    /// of a URL changed, or its server stopped sending validators). `pioneer collect` calls
+    /// it at the end of each run, once the run's cache updates are committed.
+    ///
+    /// - Returns: how many files were removed.
+    @discardableResult
+    public func removeUnusedBodyFiles() throws(StoreError) -> Int {
+        let folder = bodyFolder
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return 0 }
+        let used = try read { db in
+            Set(try String.fetchAll(db, sql: "SELECT body_file FROM feed_cache WHERE body_file IS NOT NULL"))
+        }
+        var removed = 0
+        for name in names where !used.contains(name) {
+            // A `.name.uuid` file is one being placed right now by a run: leave it.
+            if name.hasPrefix(".") { continue }
+            if (try? FileManager.default.removeItem(at: folder.appending(path: name))) != nil { removed += 1 }
+        }
+        return removed
     }
 }

@@ -40,6 +40,7 @@ extension MeasureStore {
                        at now: Date = Date()) throws(StoreError) -> [Result<RecordOutcome?, StoreError>] {
         guard !writes.isEmpty else { return [] }
         let path = self.path
+        let writes = placeBodyFiles(writes)
         return try write { db in
             try Self.write(writes, site: site, runID: runID, timestamp: now.databaseValue, path: path, db: db)
         }
@@ -57,6 +58,7 @@ extension MeasureStore {
             return
         }
         let timestamp = now.databaseValue
+        let writes = placeBodyFiles(writes)
         pool.asyncWrite({ db in
             try Self.write(writes, site: site, runID: runID, timestamp: timestamp, path: path, db: db)
         }, completion: { _, result in

@@ -84,6 +84,11 @@ enum StoreSchema {
                 );
                 """)
         }
+        // Large cached bodies live in files beside the store (MeasureStore.bodyFolder); the
+        // row names the file and keeps an empty `body`.
+        migrator.registerMigration("feed-cache-body-files") { db in
+            try db.execute(sql: "ALTER TABLE feed_cache ADD COLUMN body_file TEXT")
+        }
         return migrator
     }
 }

@@ -108,6 +108,8 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Large bodies wait in a temporary folder while they are read; none is needed after the run.
+        defer { TemporaryBodies.removeLeftovers() }
         let selection = try periods()
 
         let directories: [String]
@@ -230,7 +232,7 @@ struct CollectCommand: AsyncParsableCommand {
                 continue
             }
             if !quiet {
-                for warning in loaded.warnings { StandardError.write(warning.description + "\n") }
+                for warning in loaded.warnings where warning.severity != .note { StandardError.write(warning.description + "\n") }
             }
             chosen.append((loaded, siteIndicators, settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)))
         }

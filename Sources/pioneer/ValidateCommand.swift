@@ -125,12 +125,14 @@ struct ValidateCommand: AsyncParsableCommand {
         for result in results {
             var lines = result.allIssues.map(\.description)
             let errors = result.allIssues.count { $0.severity == .error }
-            let warnings = result.allIssues.count - errors
+            let warnings = result.allIssues.count { $0.severity == .warning }
+            let notes = result.allIssues.count { $0.severity == .note }
             if let loaded = result.loaded {
                 if !quiet {
                     let site = loaded.site
                     var counts = [Self.count(site.indicators.count, "indicator"), Self.count(site.goals.count, "goal")]
                     if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
+                    if notes > 0 { counts.append(Self.count(notes, "note")) }
                     lines.append("\(site.file): OK (\(counts.joined(separator: ", ")))")
                 }
             } else {

@@ -39,6 +39,12 @@ enum PioneerBinary {
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
                     input: Data = Data()) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
+        return try await run(process: executable, arguments, in: directory, environment: environment, input: input)
+    }
+
+    /// Runs `executable arguments` in `directory` (a wrapper such as GNU time around `pioneer`).
+    static func run(process executable: URL, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String]? = nil, input: Data = Data()) async throws -> Run {
         // No time limit of its own worth the name: each suite sets one.
         let run = try await ChildProcess.run(executable.path, arguments, in: directory.map { URL(fileURLWithPath: $0) },
                                              environment: environment, input: input, timeout: 1800)

@@ -85,13 +85,13 @@ struct CSVPluginTests {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil)],
                     body: "cost_gbp\n\"3,945,237.88\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` should hold a number, but found `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 1) should hold a number, but found `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"
         }
         #expect {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil), ("number_format", "readable")],
                     body: "cost_gbp\n\"3.945.237,88\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` should hold a number, but found `3.945.237,88`; it reads as a number with `number_format: readable-decimal-comma`, not `readable`"
+            (error as? PluginError)?.message == "row 2 of \(url): column `cost_gbp` (column 1) should hold a number, but found `3.945.237,88`; it reads as a number with `number_format: readable-decimal-comma`, not `readable`"
         }
     }
 
@@ -111,7 +111,7 @@ struct CSVPluginTests {
         #expect {
             try run(body: "person_id,discharge_date,age_band,outcome\nP1,2026-06-01,85+,at home\nP2,31/06/2026,85+,at home\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 3 of \(url): column `discharge_date` should hold a date like 2026-06-30 (iso), but found `31/06/2026`"
+            (error as? PluginError)?.message == "row 3 of \(url): column `discharge_date` (column 2) should hold a date like 2026-06-30 (iso), but found `31/06/2026`"
         }
     }
 
@@ -120,7 +120,7 @@ struct CSVPluginTests {
             try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil)],
                     body: "age_band,outcome,cost_gbp\n85+,at home,12.5\n85+,at home,\"1,200\"\n")
         } throws: { error in
-            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` should hold a number, but found `1,200`; to read numbers written like this, add `number_format: readable` to the block"
+            (error as? PluginError)?.message == "row 3 of \(url): column `cost_gbp` (column 3) should hold a number, but found `1,200`; to read numbers written like this, add `number_format: readable` to the block"
         }
     }
 

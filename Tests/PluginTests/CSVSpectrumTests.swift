@@ -40,6 +40,27 @@ struct CSVSpectrumTests {
         #expect(parsed == expected, "csv-spectrum case \(name)")
     }
 
+    /// The streaming reader that CSVTable is built on, fed the file a few bytes at a time (so
+    /// quotes, CRLF pairs and UTF-8 sequences are split across pieces), gives the same rows.
+    @Test(arguments: cases)
+    func streamedInPiecesParsesLikeItsJSON(_ name: String) throws {
+        let bytes = try Data(contentsOf: try Self.url(name, "csv"))
+        for pieceSize in [1, 2, 3, 7] {
+            var reader = CSVRecordReader(delimiter: .comma)
+            var rows: [[String]] = []
+            let keep = { (record: CSVRecord) in rows.append((0..<record.count).map(record.field)) }
+            for start in stride(from: 0, to: bytes.count, by: pieceSize) {
+                try bytes[start..<min(start + pieceSize, bytes.count)].withUnsafeBytes { try reader.consume($0, onRecord: keep) }
+            }
+            try reader.finish(onRecord: keep)
+            let header = try #require(reader.header)
+            let parsed = rows.map { row in Dictionary(uniqueKeysWithValues: zip(header, row)) }
+            let json = try JSONSerialization.jsonObject(with: try Data(contentsOf: try Self.url(name, "json")))
+            let expected = try #require(json as? [[String: String]], "\(name).json is not a list of string objects")
+            #expect(parsed == expected, "csv-spectrum case \(name) in pieces of \(pieceSize) bytes")
+        }
+    }
+
     static func url(_ name: String, _ kind: String) throws -> URL {
         let subdirectory = "\(folder)/\(kind == "csv" ? "csvs" : "json")"
         guard let url = Bundle.module.url(forResource: name, withExtension: kind, subdirectory: subdirectory) else {

@@ -67,7 +67,7 @@ struct CSVTableTests {
         #expect {
             _ = try CSVTable(parsing: "a,b\n1,2\n3,\"never closed\n4,5\n")
         } throws: { error in
-            (error as? CSVTable.ParseError)?.description == "row 3: a quoted field is not closed: it starts with `\"` but no closing `\"` follows"
+            (error as? CSVTable.ParseError)?.description == "row 3, column 2: a quoted field is not closed: it starts with `\"` but no closing `\"` follows"
         }
     }
 
@@ -75,7 +75,7 @@ struct CSVTableTests {
         #expect {
             _ = try CSVTable(parsing: "a,b\n\"x\"y,2\n")
         } throws: { error in
-            (error as? CSVTable.ParseError)?.description == "row 2: unexpected `y` after the closing quote of a field; a quote inside a quoted field is written `\"\"`"
+            (error as? CSVTable.ParseError)?.description == "row 2, column 1: unexpected `y` after the closing quote of a field; a quote inside a quoted field is written `\"\"`"
         }
     }
 

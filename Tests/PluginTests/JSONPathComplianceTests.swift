@@ -72,6 +72,35 @@ struct JSONPathComplianceTests {
         #expect(failures.isEmpty, "\(failures.count) compliance cases fail:\n\(failures.joined(separator: "\n"))")
     }
 
+    /// Every case whose path can run over a stream runs again that way: its document written
+    /// out as JSON text and read back in pieces of 64 bytes, giving the same nodes and paths.
+    @Test func everyStreamableCaseSelectsTheSameNodesReadInPieces() throws {
+        var streamed = 0
+        var failures: [String] = []
+        for test in try Self.loadCases() where !test.invalidSelector {
+            guard let document = test.document, let path = try? JSONPath(parsing: test.selector),
+                  path.wholeDocumentReason == nil else { continue }
+            streamed += 1
+            let body = try JSONEncoder().encode(document)
+            let response = FeedResponse(key: "cts", feed: "cts", url: "http://127.0.0.1/cts", body: body)
+            var nodes: [JSONPath.Node] = []
+            do {
+                try path.forEachNode(in: response, chunkSize: 64) { nodes.append($0) }
+            } catch {
+                failures.append("\(test.name) `\(test.selector)`: \(error.message)")
+                continue
+            }
+            let values = nodes.map(\.value), paths = nodes.map(\.path)
+            let matches = test.outcomes.contains { outcome in
+                outcome.values == values && (outcome.paths.isEmpty || outcome.paths == paths)
+            }
+            if !matches { failures.append("\(test.name) `\(test.selector)`: streamed, selected \(paths)") }
+        }
+        print("JSONPath compliance, streamed: \(streamed - failures.count)/\(streamed) streamable cases pass")
+        #expect(streamed > 250, "most of the suite's paths should be streamable; only \(streamed) were")
+        #expect(failures.isEmpty, "\(failures.count) streamed cases fail:\n\(failures.joined(separator: "\n"))")
+    }
+
     struct ComplianceError: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }

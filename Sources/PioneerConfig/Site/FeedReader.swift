@@ -57,7 +57,7 @@ struct FeedReader {
         let timeout = seconds(reader, "timeout", default: 60)
         let retries = wholeNumber(reader, "retries", default: 2, range: 0...10)
         let backoff = backoffSeconds(reader)
-        let maxBody = reader.node("max_body").flatMap(readSize) ?? 20 * 1024 * 1024
+        let maxBody = reader.node("max_body").flatMap(readSize) ?? FeedDefinition.defaultMaxBodyBytes
         let maxRedirects = wholeNumber(reader, "max_redirects", default: 5, range: 0...20)
         let headers = reader.node("headers").flatMap(readHeaders) ?? [:]
         reader.finish()

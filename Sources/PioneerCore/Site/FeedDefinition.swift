@@ -111,6 +111,9 @@ public struct FeedDefinition: Sendable, Hashable {
     public var headers: [String: String]
     /// Largest body accepted, in bytes.
     public var maxBodyBytes: Int
+    /// `max_body` unless a feed sets it: 2 GB. Large bodies go to a temporary file and are
+    /// read in one pass, so the limit guards the disk and the wait, not the memory.
+    public static let defaultMaxBodyBytes = 2 * 1024 * 1024 * 1024
     /// Redirects followed before giving up; a redirect to another origin drops the auth
     /// and secret headers.
     public var maxRedirects: Int
@@ -119,7 +122,7 @@ public struct FeedDefinition: Sendable, Hashable {
     public init(
         name: String, baseURL: String, auth: FeedAuth = .none, tls: FeedTLS = FeedTLS(), proxy: String? = nil,
         connectTimeout: Double = 10, timeout: Double = 60, retry: RetryPolicy = RetryPolicy(),
-        headers: [String: String] = [:], maxBodyBytes: Int = 20 * 1024 * 1024, maxRedirects: Int = 5,
+        headers: [String: String] = [:], maxBodyBytes: Int = FeedDefinition.defaultMaxBodyBytes, maxRedirects: Int = 5,
         location: SourceLocation = .unknown()
     ) {
         self.name = name

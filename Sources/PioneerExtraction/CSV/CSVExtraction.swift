@@ -127,85 +127,34 @@ public struct CSVExtraction: Sendable, Hashable {
         FeedRequest(key: key, feed: feed, path: path)
     }
 
-    /// Filters and aggregates the rows of `response`.
+    /// Filters and aggregates the rows of `response`, reading the body once, front to
+    /// back, in the memory of one row (a body in a file is never held whole).
     ///
     /// Throws when the body is not CSV, a named column is missing, a date or number
-    /// cannot be read (naming the row), or no row matches and `if_empty` is `error`.
+    /// cannot be read (naming the row and column), or no row matches and `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
         let url = response.url
-        let table = try response.csv(delimiter: delimiter)
-        var resolved: [(index: Int, accepted: Set<String>)] = []
-        for filter in filters {
-            resolved.append((try table.requireColumn(filter.column, in: url), Set(filter.accepted.map(AnswerMatching.key))))
-        }
-        var dateIndex: Int?
-        if let dateColumn { dateIndex = try table.requireColumn(dateColumn, in: url) }
-        var valueIndex: Int?
-        if let column { valueIndex = try table.requireColumn(column, in: url) }
-
-        var matching: [Int] = []
-        for index in table.rows.indices {
-            let row = table.rows[index]
-            guard resolved.allSatisfy({ $0.accepted.contains(AnswerMatching.key(row[$0.index])) }) else { continue }
-            if let dateIndex, try !table.row(index, column: dateIndex, isIn: period, format: dateFormat, url: url) {
-                continue
+        var scan = CSVScan(extraction: self, period: period, url: url)
+        var reader = CSVRecordReader(delimiter: delimiter)
+        do {
+            try response.body.read { piece in
+                try reader.consume(piece) { record in try scan.take(record) }
             }
-            matching.append(index)
+            try reader.finish { record in try scan.take(record) }
+            if !scan.isResolved { try scan.resolve(reader.header ?? []) }
+        } catch let error as CSVTable.ParseError {
+            throw PluginError("the CSV from \(url) could not be read: \(error.description)")
+        } catch let error as PluginError {
+            throw error
+        } catch {
+            throw PluginError("the CSV from \(url) could not be read: \(error)")
         }
-
-        var numbers: [Double] = []
-        if let valueIndex, aggregate != .count {
-            for index in matching {
-                let cell = table.rows[index][valueIndex]
-                if cell.trimmingWhitespaceFast().isEmpty { continue }
-                guard let number = number(cell) else {
-                    throw PluginError("row \(table.rowNumbers[index]) of \(url): column `\(table.header[valueIndex])` should hold a number, but found `\(cell)`"
-                        + NumberFormat.hint(for: cell, configured: numberFormat))
-                }
-                numbers.append(number)
-            }
-        }
-        let contributors = aggregate == .count ? matching.count : numbers.count
-        guard contributors > 0 else {
-            let what = matching.isEmpty
-                ? "no row of \(url) matched\(describeFilters(period: period))" + unmatchedFilters(table, resolved: resolved)
-                : "the \(matching.count) matching row\(matching.count == 1 ? "" : "s") of \(url) have no value in column `\(column ?? "")`"
-            switch ifEmpty {
-            case .noData: return ExtractedValue(value: nil, count: 0, detail: what)
-            case .zero: return ExtractedValue(value: 0, count: 0, detail: what)
-            case .error: throw PluginError("\(what); expected at least one row")
-            }
-        }
-        let detail = "\(contributors) row\(contributors == 1 ? "" : "s") of \(url)"
-        switch aggregate {
-        case .count:
-            return ExtractedValue(value: Double(matching.count), count: contributors, detail: detail)
-        case .sum:
-            return ExtractedValue(value: numbers.reduce(0, +), count: contributors, detail: detail)
-        case .mean:
-            return ExtractedValue(value: numbers.reduce(0, +) / Double(numbers.count), count: contributors, detail: detail)
-        }
+        return try scan.result()
     }
 
     /// A cell as a number in ``numberFormat``.
     func number(_ cell: String) -> Double? {
         numberFormat == .strict ? Self.number(cell) : numberFormat.parse(cell)
-    }
-
-    /// For each filter that no row of a non-empty table passes, the values its column does
-    /// hold: "; no row has `outcome` = `home`: the column holds `at home` ×12, `died` ×2".
-    private func unmatchedFilters(_ table: CSVTable, resolved: [(index: Int, accepted: Set<String>)]) -> String {
-        guard !table.rows.isEmpty else { return "" }
-        var notes: [String] = []
-        for (filter, check) in zip(filters, resolved)
-        where !table.rows.contains(where: { check.accepted.contains(AnswerMatching.key($0[check.index])) }) {
-            let seen = AnswerMatching.tally(table.rows.map { $0[check.index] })
-            let wanted = filter.accepted.count == 1
-                ? "= `\(filter.accepted[0])`"
-                : "in " + filter.accepted.map { "`\($0)`" }.joined(separator: ", ")
-            notes.append("no row has `\(filter.column)` \(wanted): the column holds \(seen)")
-        }
-        return notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")
     }
 
     /// A cell as a number: trimmed, an optional leading `£`, then a finite decimal.
@@ -216,7 +165,7 @@ public struct CSVExtraction: Sendable, Hashable {
         return value
     }
 
-    private func describeFilters(period: Period) -> String {
+    func describeFilters(period: Period) -> String {
         var parts = filters.map { filter in
             "`\(filter.column)` " + (filter.accepted.count == 1
                 ? "= `\(filter.accepted[0])`"

@@ -64,15 +64,19 @@ public struct CSVTable: Sendable, Hashable {
     public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The spreadsheet row number (header = 1) where the problem is, or 0 for the whole text.
         public var row: Int
+        /// The 1-based column (field) where the problem is, when it is within one field.
+        public var column: Int?
         public var reason: String
 
-        public init(row: Int, reason: String) {
+        public init(row: Int, column: Int? = nil, reason: String) {
             self.row = row
+            self.column = column
             self.reason = reason
         }
 
         public var description: String {
-            row > 0 ? "row \(row): \(reason)" : reason
+            guard row > 0 else { return reason }
+            return column.map { "row \(row), column \($0): \(reason)" } ?? "row \(row): \(reason)"
         }
     }
 
@@ -86,110 +90,33 @@ public struct CSVTable: Sendable, Hashable {
 
     /// Parses `text`; `delimiter` nil means detect it from the header line.
     public init(parsing text: String, delimiter: Delimiter? = nil) throws(ParseError) {
-        var body = Substring(text)
-        if body.first == "\u{FEFF}" { body = body.dropFirst() }
-        let firstLine = body.prefix { !$0.isNewline }
-        let chosen = delimiter ?? Delimiter.detect(inHeader: firstLine)
-        var records = try Self.records(in: body, delimiter: chosen.character)
-        guard !records.isEmpty else {
-            throw ParseError(row: 0, reason: "the text is empty; expected a header row naming the columns")
+        var reader = CSVRecordReader(delimiter: delimiter)
+        var rows: [[String]] = []
+        var rowNumbers: [Int] = []
+        func keep(_ record: CSVRecord) {
+            rows.append((0..<record.count).map(record.field))
+            rowNumbers.append(record.row)
         }
-        let header = records.removeFirst().fields.map { $0.trimmingWhitespaceFast() }
-        for record in records where record.fields.count != header.count {
-            let count = record.fields.count
-            throw ParseError(row: record.row, reason: "has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count) column\(header.count == 1 ? "" : "s") (separator `\(chosen.rawValue)`)")
+        do {
+            var text = text
+            try text.withUTF8 { bytes in
+                try reader.consume(UnsafeRawBufferPointer(bytes), onRecord: keep)
+            }
+            try reader.finish(onRecord: keep)
+        } catch let error as ParseError {
+            throw error
+        } catch {
+            throw ParseError(row: 0, reason: "\(error)")
         }
-        self.header = header
-        self.rows = records.map(\.fields)
-        self.rowNumbers = records.map(\.row)
-        self.delimiter = chosen
+        self.header = reader.header ?? []
+        self.rows = rows
+        self.rowNumbers = rowNumbers
+        self.delimiter = reader.delimiter ?? .comma
     }
 
     /// The index of the column called `name` (first one if repeated), ignoring surrounding spaces.
     public func columnIndex(_ name: String) -> Int? {
         let wanted = name.trimmingWhitespaceFast()
         return header.firstIndex(of: wanted)
-    }
-
-    /// Splits the text into records of fields, each with its spreadsheet row number.
-    /// Walks Unicode scalars so that CR and LF are seen separately (Swift treats CRLF
-    /// as one Character).
-    private static func records(in text: Substring, delimiter: Character) throws(ParseError) -> [(row: Int, fields: [String])] {
-        let separator = delimiter.unicodeScalars.first ?? ","
-        let scalars = Array(text.unicodeScalars)
-        var records: [(row: Int, fields: [String])] = []
-        var fields: [String] = []
-        var field = String.UnicodeScalarView()
-        var index = 0
-        var row = 1
-        var atFieldStart = true
-        var lineHasContent = false
-
-        func endField() {
-            fields.append(String(field))
-            field = String.UnicodeScalarView()
-        }
-        func endLine() {
-            // A line with nothing on it still counts as a spreadsheet row, but holds no record.
-            if lineHasContent {
-                endField()
-                records.append((row, fields))
-            }
-            row += 1
-            fields = []
-            atFieldStart = true
-            lineHasContent = false
-        }
-
-        while index < scalars.count {
-            let scalar = scalars[index]
-            index += 1
-            if scalar == "\"" && atFieldStart {
-                // A quoted field runs to the next quote that is not doubled, across line breaks.
-                atFieldStart = false
-                lineHasContent = true
-                var closed = false
-                while index < scalars.count {
-                    let inner = scalars[index]
-                    index += 1
-                    if inner != "\"" {
-                        field.append(inner)
-                    } else if index < scalars.count && scalars[index] == "\"" {
-                        field.append("\"")
-                        index += 1
-                    } else {
-                        closed = true
-                        break
-                    }
-                }
-                guard closed else {
-                    throw ParseError(row: row, reason: "a quoted field is not closed: it starts with `\"` but no closing `\"` follows")
-                }
-                if index < scalars.count {
-                    let next = scalars[index]
-                    guard next == separator || next == "\n" || next == "\r" else {
-                        throw ParseError(row: row, reason: "unexpected `\(Character(next))` after the closing quote of a field; a quote inside a quoted field is written `\"\"`")
-                    }
-                }
-                continue
-            }
-            switch scalar {
-            case separator:
-                endField()
-                atFieldStart = true
-                lineHasContent = true
-            case "\r":
-                if index < scalars.count && scalars[index] == "\n" { index += 1 }
-                endLine()
-            case "\n":
-                endLine()
-            default:
-                field.append(scalar)
-                atFieldStart = false
-                lineHasContent = true
-            }
-        }
-        endLine()
-        return records
     }
 }

@@ -16,7 +16,13 @@ extension FeedResponse {
 extension CSVTable {
     /// The index of column `name`, or an error naming the URL and listing the header.
     public func requireColumn(_ name: String, in url: String) throws(PluginError) -> Int {
-        if let index = columnIndex(name) { return index }
+        try Self.requireColumn(name, header: header, in: url)
+    }
+
+    /// The index of column `name` in `header`, or an error naming the URL and listing the header.
+    static func requireColumn(_ name: String, header: [String], in url: String) throws(PluginError) -> Int {
+        let wanted = name.trimmingWhitespaceFast()
+        if let index = header.firstIndex(of: wanted) { return index }
         let columns = header.map { "`\($0)`" }.joined(separator: ", ")
         throw PluginError("column `\(name)` is not in the CSV from \(url)\(didYouMean(name, among: header)); its header is \(columns)")
     }

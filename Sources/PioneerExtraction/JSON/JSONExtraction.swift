@@ -59,6 +59,9 @@ public struct JSONExtraction: Sendable, Hashable {
         let path = reader.pathTemplate("path", required: true)
         let query = reader.queryTemplates()
         let select = reader.jsonPath("select", required: true)
+        if let select, let reason = select.wholeDocumentReason, let node = reader.node["select"] {
+            reader.issues.note(reason, at: node)
+        }
         let aggregate: Aggregate? = reader.choice("aggregate")
         let ifEmpty: EmptyResultPolicy? = reader.choice("if_empty")
         let numberFormat: NumberFormat? = reader.choice("number_format")
@@ -77,18 +80,47 @@ public struct JSONExtraction: Sendable, Hashable {
         FeedRequest(key: key, feed: feed, path: path, query: query)
     }
 
+    /// The largest body read whole, for a path that needs the whole document (and the
+    /// largest single element a streamed path holds at once): 64 MB of JSON text, which
+    /// takes several times that as a parsed tree.
+    public static let wholeDocumentLimit = 64 * 1024 * 1024
+
     /// Selects and aggregates the values in `response`.
+    ///
+    /// A path ``JSONPath`` can stream (one that descends by names and indices, then takes an
+    /// array's elements with `[*]` or a filter) reads the body once, an element at a time,
+    /// keeping running totals; any other path reads the body whole, up to
+    /// ``wholeDocumentLimit``.
     ///
     /// Throws when the body is not JSON, a selected value is not a number (for all
     /// but `count`), `value` matches more than one item, or nothing matches and
     /// `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
-        let document = try response.json()
-        let nodes = select.nodes(in: document)
-        let matches = nodes.map(\.value)
-        guard !matches.isEmpty else {
+        var aggregation = JSONAggregation(extraction: self, url: response.url)
+        var hint: String?
+        if let plan = select.streamingPlan {
+            let candidates: JSONPath.StreamedCandidates
+            do {
+                candidates = try Self.scan(response) { scanner in
+                    try select.stream(&scanner, plan: plan, sampleUntilMatch: true) { node in aggregation.add(node) }
+                }
+            } catch {
+                throw Self.pluginError(error, path: select, url: response.url)
+            }
+            if aggregation.matches == 0 {
+                hint = select.emptyResultHint(streamed: candidates, plan: plan)
+            }
+        } else {
+            if let size = response.body.size, size > Self.wholeDocumentLimit {
+                throw Self.tooLargeForWholeDocument(select, url: response.url, size: size)
+            }
+            let document = try response.json()
+            for node in select.nodes(in: document) { aggregation.add(node) }
+            if aggregation.matches == 0 { hint = select.emptyResultHint(in: document) }
+        }
+        guard aggregation.matches > 0 else {
             let nothing = "`\(select)` matched nothing in \(response.url)"
-            let hint = select.emptyResultHint(in: document).map { "; \($0)" } ?? ""
+            let hint = hint.map { "; \($0)" } ?? ""
             let detail = nothing + hint
             switch ifEmpty {
             case .noData: return ExtractedValue(value: nil, count: 0, detail: detail)
@@ -96,38 +128,84 @@ public struct JSONExtraction: Sendable, Hashable {
             case .error: throw PluginError("\(nothing) for \(period); expected at least one value\(hint)")
             }
         }
-        let detail = "\(matches.count) value\(matches.count == 1 ? "" : "s") matched `\(select)` in \(response.url)"
-        if aggregate == .count {
-            return ExtractedValue(value: Double(matches.count), count: matches.count, detail: detail)
-        }
-        var numbers: [Double] = []
-        for (offset, node) in nodes.enumerated() {
-            guard let number = number(node.value), number.isFinite else {
-                let position = matches.count == 1 ? "" : " (match \(offset + 1) of \(matches.count))"
-                throw PluginError("`\(select)` in \(response.url) should select numbers, but `\(node.path)`\(position) is \(Self.describe(node.value))"
-                    + numberFormatHint(node.value))
+        return try aggregation.result()
+    }
+
+    /// Runs `body` over a scanner reading `response` in pieces, a byte-order mark skipped.
+    static func scan<Result>(_ response: FeedResponse, chunkSize: Int = 1 << 20,
+                             _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
+        let source: (UnsafeMutableRawBufferPointer) throws -> Int
+        if let url = response.body.fileURL {
+            let handle: FileHandle
+            do {
+                handle = try FileHandle(forReadingFrom: url)
+            } catch {
+                throw PluginError("the file \(url.path) holding the body of \(response.url) could not be read: \((error as NSError).localizedDescription)")
             }
-            numbers.append(number)
-        }
-        let value: Double
-        switch aggregate {
-        case .value:
-            guard numbers.count == 1 else {
-                throw PluginError("`\(select)` matched \(numbers.count) values in \(response.url), but `aggregate: value` expects exactly one; use `aggregate: sum`, `mean`, `min` or `max` to combine them, or narrow the path")
+            var leftover = Data()
+            source = { target in
+                if leftover.isEmpty {
+                    leftover = try handle.read(upToCount: max(target.count, 1 << 16)) ?? Data()
+                }
+                let count = min(target.count, leftover.count)
+                leftover.withUnsafeBytes { bytes in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
+                leftover = leftover.dropFirst(count)
+                if leftover.isEmpty { leftover = Data() }
+                return count
             }
-            value = numbers[0]
-        case .count:
-            value = Double(numbers.count)
-        case .sum:
-            value = numbers.reduce(0, +)
-        case .mean:
-            value = numbers.reduce(0, +) / Double(numbers.count)
-        case .min:
-            value = numbers.min() ?? 0
-        case .max:
-            value = numbers.max() ?? 0
+            defer { try? handle.close() }
+            return try scan(source: source, chunkSize: chunkSize, body)
         }
-        return ExtractedValue(value: value, count: numbers.count, detail: detail)
+        let data = try response.bytes()
+        var offset = data.startIndex
+        source = { target in
+            let count = min(target.count, data.endIndex - offset)
+            data.withUnsafeBytes { bytes in
+                let start = offset - data.startIndex
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]))
+            }
+            offset += count
+            return count
+        }
+        return try scan(source: source, chunkSize: chunkSize, body)
+    }
+
+    private static func scan<Result>(source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, chunkSize: Int,
+                                     _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
+        let stream = JSONByteStream(chunkSize: chunkSize, keepLimit: wholeDocumentLimit, source: source)
+        if try stream.peek() == 0xEF {
+            // A UTF-8 byte-order mark is skipped, as the whole-document parser does.
+            while stream.end - stream.index < 3, try stream.refill() {}
+            if stream.end - stream.index >= 3, stream.buffer[stream.index + 1] == 0xBB, stream.buffer[stream.index + 2] == 0xBF {
+                stream.index += 3
+            }
+        }
+        var scanner = JSONStreamScanner(stream)
+        return try body(&scanner)
+    }
+
+    /// The error for a path that needs the whole document, given a body over ``wholeDocumentLimit``.
+    static func tooLargeForWholeDocument(_ path: JSONPath, url: String, size: Int) -> PluginError {
+        PluginError("`\(path)` needs the whole document in memory, and the body of \(url) is \(megabytes(size)), over the \(megabytes(wholeDocumentLimit)) allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")
+    }
+
+    /// What went wrong reading a body for `path`, as a message naming the URL.
+    static func pluginError(_ error: any Error, path: JSONPath, url: String) -> PluginError {
+        switch error {
+        case let error as JSONValue.ParseError:
+            return PluginError("the body of \(url) is not valid JSON: \(error.description)")
+        case let error as JSONStreamLimit:
+            return PluginError("`\(path)` in \(url) selects a single value larger than \(megabytes(error.limit)), more than pioneer holds in memory at once; select the numbers inside it")
+        case let error as PluginError:
+            return error
+        default:
+            return PluginError("the body of \(url) could not be read: \(error)")
+        }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        let value = Double(bytes) / (1024 * 1024)
+        return value < 10 ? String(format: "%.1f MB", value) : "\(Int(value.rounded())) MB"
     }
 
     /// A selected value as a number: a JSON number, or a string read with ``numberFormat``.

@@ -11,14 +11,19 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Where `bytes` start in the body, for messages about a piece of a streamed document.
+    private let origin: (line: Int, column: Int)
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int)) {
         self.bytes = bytes
+        self.origin = origin
     }
 
-    /// The one JSON value `bytes` hold, with only whitespace around it.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONValue.ParseError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    /// The one JSON value `bytes` hold, with only whitespace around it; `origin` is the line
+    /// and column of the first byte, when `bytes` are a piece of a larger body.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>,
+                      origin: (line: Int, column: Int) = (1, 1)) throws(JSONValue.ParseError) -> JSONValue {
+        var parser = JSONParser(bytes, origin: origin)
         parser.skipWhitespace()
         guard parser.index < bytes.count else { throw parser.error("the body holds only whitespace") }
         let value = try parser.value()
@@ -307,6 +312,8 @@ struct JSONParser {
             }
             position += 1
         }
+        if line == 1 { column += origin.column - 1 }
+        line += origin.line - 1
         return JSONValue.ParseError(description: "\(message) (line \(line), column \(column))")
     }
 }

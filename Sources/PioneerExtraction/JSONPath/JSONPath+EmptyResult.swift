@@ -33,6 +33,25 @@ extension JSONPath {
         return nil
     }
 
+    /// ``emptyResultHint(in:)`` for a streamed selection: the document rebuilt from the path's
+    /// descent around the elements the fan looked at (the first 10,000 of them), so the
+    /// message is the one the whole document would give.
+    func emptyResultHint(streamed candidates: StreamedCandidates, plan: StreamingPlan) -> String? {
+        guard candidates.reached, plan.fan != nil else { return nil }
+        var document = JSONValue.array(candidates.sample)
+        for step in plan.descent.reversed() {
+            switch step {
+            case .name(let name):
+                document = .object([name: document])
+            case .index(let index):
+                guard index < 1_000 else { return nil }
+                document = .array(Array(repeating: .null, count: index) + [document])
+            }
+        }
+        guard let hint = emptyResultHint(in: document) else { return nil }
+        return candidates.truncated ? "\(hint) (among the first \(candidates.sample.count) of \(candidates.total) items)" : hint
+    }
+
     /// The singular queries from `@` a filter tests, each once, in the order written.
     private static func collectTested(_ expression: LogicalExpression, into queries: inout [Query]) {
         func add(_ query: Query) {

@@ -132,7 +132,8 @@ public final class FeedClient: Sendable {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return FeedFetchResult(
             url: shownURL, status: response.status, headers: response.headers,
-            body: notModified ? Data() : response.body, notModified: notModified, validators: validators,
+            body: notModified ? Data() : response.body, bodyFile: notModified ? nil : response.bodyFile,
+            notModified: notModified, validators: validators,
             attempts: attempts, fetchedAt: Date(), elapsed: seconds
         )
     }

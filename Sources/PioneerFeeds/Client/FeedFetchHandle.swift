@@ -213,7 +213,7 @@ public final class FeedFetchHandle: @unchecked Sendable {
     private func deliver(_ result: Result<FeedFetchResult, FeedError>) {
         switch result {
         case .success(let fetched):
-            logger.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.body.count)",
+            logger.debug("fetched", metadata: ["status": "\(fetched.status)", "bytes": "\(fetched.bodySize)",
                                                "attempts": "\(fetched.attempts)"])
             onEvent?(.finished(index: index, feed: request.feed.name, url: shownURL, error: nil))
         case .failure(let error):

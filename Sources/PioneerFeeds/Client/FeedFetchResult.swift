@@ -1,5 +1,6 @@
 // A successful fetch: the body and the facts the store keeps about it.
 public import Foundation
+public import PioneerKit
 
 /// A successful response from a feed (2xx, or 304 on a conditional request).
 public struct FeedFetchResult: Sendable {
@@ -8,8 +9,11 @@ public struct FeedFetchResult: Sendable {
     public var status: Int
     /// Response headers, names in lower case; repeated headers joined with ", ".
     public var headers: [String: String]
-    /// The body after content decoding (gzip, deflate); empty when ``notModified``.
+    /// The body after content decoding (gzip, deflate) when held in memory; empty when
+    /// ``notModified`` or when the body is in ``bodyFile``.
     public var body: Data
+    /// A body too large for memory, in a temporary file with its content hash.
+    public var bodyFile: ReceivedBodyFile?
     /// True when the server answered `304 Not Modified` to a conditional request.
     public var notModified: Bool
     /// The validators to send next time: this response's `ETag` and `Last-Modified`,
@@ -21,8 +25,19 @@ public struct FeedFetchResult: Sendable {
     /// Seconds from the first attempt to the end, retries and waits included.
     public var elapsed: Double
 
-    public init(url: String, status: Int, headers: [String: String], body: Data, notModified: Bool,
-                validators: CacheValidators, attempts: Int, fetchedAt: Date, elapsed: Double) {
+    /// The body as plugins read it: in memory, or in its temporary file.
+    public var content: FeedResponse.Body {
+        bodyFile?.body ?? .memory(body)
+    }
+
+    /// The body's size in bytes, wherever it is held.
+    public var bodySize: Int {
+        bodyFile?.size ?? body.count
+    }
+
+    public init(url: String, status: Int, headers: [String: String], body: Data, bodyFile: ReceivedBodyFile? = nil,
+                notModified: Bool, validators: CacheValidators, attempts: Int, fetchedAt: Date, elapsed: Double) {
+        self.bodyFile = bodyFile
         self.url = url
         self.status = status
         self.headers = headers

@@ -27,6 +27,11 @@ final class CurlTransfer: @unchecked Sendable {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var body = Data()
+    /// Where the body goes once it outgrows ``TransportRequest/bodyInMemoryLimit``.
+    private var spill: BodySpill?
+    /// Why the body could not be written to its file, when that stopped the transfer.
+    private var spillFailure: String?
+    private var received = 0
     private var headers: [(name: String, value: String)] = []
     private var bodyTooLarge = false
 
@@ -184,14 +189,38 @@ final class CurlTransfer: @unchecked Sendable {
 
     // MARK: Callbacks (driver thread)
 
-    /// Appends body bytes; returns fewer bytes than given to make libcurl stop at `max_body`.
+    /// Keeps body bytes, in memory up to the request's `bodyInMemoryLimit` and in a temporary
+    /// file beyond it; returns fewer bytes than given to make libcurl stop at `max_body` or
+    /// when the file cannot be written.
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
-        guard body.count + bytes.count <= request.maxBodyBytes else {
+        guard received + bytes.count <= request.maxBodyBytes else {
             bodyTooLarge = true
             return 0
         }
+        received += bytes.count
+        if spill == nil, body.count + bytes.count > request.bodyInMemoryLimit {
+            switch BodySpill.create() {
+            case .success(let created):
+                let written = body.withUnsafeBytes { created.write($0) }
+                body = Data()
+                spill = created
+                guard written else { return stopSpilling() }
+            case .failure(let failure):
+                spillFailure = failure.message
+                return 0
+            }
+        }
+        if let spill {
+            return spill.write(bytes) ? bytes.count : stopSpilling()
+        }
         body.append(contentsOf: bytes)
         return bytes.count
+    }
+
+    private func stopSpilling() -> Int {
+        spillFailure = spill?.failure
+        spill = nil
+        return 0
     }
 
     /// Records a header line. A status line starts a new response (after an auth
@@ -200,6 +229,8 @@ final class CurlTransfer: @unchecked Sendable {
         if bytes.starts(with: "HTTP/".utf8) {
             headers.removeAll()
             body.removeAll(keepingCapacity: true)
+            spill = nil
+            received = 0
             return
         }
         // Header names are ASCII tokens: split at the first colon on the bytes.
@@ -215,7 +246,12 @@ final class CurlTransfer: @unchecked Sendable {
 
     /// The response, or the cause of failure, once libcurl reports the transfer done.
     func outcome(_ handle: UnsafeMutableRawPointer, code: CURLcode) -> Result<TransportResponse, TransportError> {
+        if let spillFailure {
+            spill = nil
+            return .failure(TransportError(.transport(code: Int(CURLE_WRITE_ERROR.rawValue), detail: spillFailure)))
+        }
         guard code == CURLE_OK else {
+            spill = nil
             var connectTime: curl_off_t = 0
             var received: curl_off_t = 0
             var expected: curl_off_t = -1
@@ -243,8 +279,17 @@ final class CurlTransfer: @unchecked Sendable {
         for (name, value) in headers {
             joined[name] = joined[name].map { $0 + ", " + value } ?? value
         }
+        var bodyFile: ReceivedBodyFile?
+        if let spill {
+            self.spill = nil
+            guard let finished = spill.finish() else {
+                return .failure(TransportError(.transport(code: Int(CURLE_WRITE_ERROR.rawValue),
+                                                          detail: spill.failure ?? "cannot write the body to its temporary file")))
+            }
+            bodyFile = finished
+        }
         return .success(TransportResponse(
-            status: status, headers: joined, body: body,
+            status: status, headers: joined, body: body, bodyFile: bodyFile,
             effectiveURL: effective.map { String(cString: $0) } ?? request.url,
             connectionsOpened: connections
         ))

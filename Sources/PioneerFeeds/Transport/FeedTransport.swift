@@ -1,7 +1,7 @@
 // The seam between the feed client's policy (retries, messages) and the wire (libcurl).
 public import Foundation
 public import PioneerCore
-import PioneerKit
+public import PioneerKit
 
 /// Performs single HTTP requests (the feeds' GETs, a submission's POST); the ``FeedClient`` adds
 /// retries, redirects, credentials and messages, the ``UploadClient`` retries for a POST.
@@ -63,10 +63,18 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
     /// Seconds allowed for the whole transfer.
     public var timeout: Double
     public var maxBodyBytes: Int
+    /// Bodies larger than this are written to a temporary file as they arrive (hashed on
+    /// the way) rather than kept in memory: see ``TransportResponse/bodyFile``.
+    public var bodyInMemoryLimit: Int
+
+    /// What ``bodyInMemoryLimit`` is unless set: 8 MB, well above a typical aggregate feed.
+    public static let defaultBodyInMemoryLimit = 8 * 1024 * 1024
 
     public init(url: String, headers: [Header] = [], credentials: TransportCredentials = .none, tls: FeedTLS = FeedTLS(),
                 proxy: String? = nil, connectTimeout: Double = 10, timeout: Double = 60,
-                maxBodyBytes: Int = 20 * 1024 * 1024, body: Body? = nil) {
+                maxBodyBytes: Int = FeedDefinition.defaultMaxBodyBytes, body: Body? = nil,
+                bodyInMemoryLimit: Int = TransportRequest.defaultBodyInMemoryLimit) {
+        self.bodyInMemoryLimit = bodyInMemoryLimit
         self.url = url
         self.body = body
         self.headers = headers
@@ -159,18 +167,22 @@ public struct TransportResponse: Sendable {
     public var status: Int
     /// Header names in lower case; repeated headers joined with ", ".
     public var headers: [String: String]
-    /// The decoded body.
+    /// The decoded body, when held in memory; empty when it is in ``bodyFile``.
     public var body: Data
+    /// The decoded body, when it was larger than the request's `bodyInMemoryLimit` and so
+    /// written to a temporary file as it arrived.
+    public var bodyFile: ReceivedBodyFile?
     /// The URL that answered.
     public var effectiveURL: String
     /// Connections opened for this transfer; 0 when an idle one was reused.
     public var connectionsOpened: Int
 
-    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), effectiveURL: String,
-                connectionsOpened: Int = 1) {
+    public init(status: Int, headers: [String: String] = [:], body: Data = Data(), bodyFile: ReceivedBodyFile? = nil,
+                effectiveURL: String, connectionsOpened: Int = 1) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.bodyFile = bodyFile
         self.effectiveURL = effectiveURL
         self.connectionsOpened = connectionsOpened
     }

@@ -7,6 +7,8 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable, Codable {
         case error
         case warning
+        /// Not a problem: something worth knowing about how a setting will run.
+        case note
     }
 
     public var severity: Severity
@@ -69,6 +71,10 @@ public final class IssueCollector {
 
     public func warning(_ message: String, at node: ConfigNode) {
         issues.append(.warning(message, at: node))
+    }
+
+    public func note(_ message: String, at node: ConfigNode) {
+        issues.append(ConfigIssue(.note, at: node.location, path: node.path, message))
     }
 
     public func append(contentsOf other: [ConfigIssue]) {

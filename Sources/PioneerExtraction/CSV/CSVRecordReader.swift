@@ -1,0 +1,248 @@
+// Reading CSV as a stream of bytes, a piece at a time, handing over each record as it
+// ends: a large export is read once, in the memory of one record, whatever its size.
+// CSVTable is built on it, so the csv-spectrum suite checks this reader too.
+import PioneerKit
+
+/// Splits CSV bytes, fed in pieces of any size, into records of fields.
+///
+/// Reads what ``CSVTable`` documents: a UTF-8 byte-order mark, `,` `;` or tab (detected from
+/// the header line unless given), CRLF/LF/CR line ends, quoted fields with `""`, empty lines
+/// skipped but numbered. The first record is the header; every later record must be as wide.
+/// Separators, quotes and line ends are ASCII, so working on bytes rather than characters
+/// splits UTF-8 text the same way.
+///
+/// ```swift
+/// var reader = CSVRecordReader(delimiter: nil)
+/// try body.read { piece in try reader.consume(piece) { row in count += 1 } }
+/// try reader.finish { row in count += 1 }
+/// ```
+public struct CSVRecordReader {
+    private enum State {
+        case fieldStart
+        case unquoted
+        case quoted
+        /// A quote seen inside a quoted field: doubled, or the field's end.
+        case quoteInQuoted
+        /// Right after a closing quote: only a separator or a line end may follow.
+        case afterQuote
+        /// A CR ended a line; an LF straight after belongs to it.
+        case afterCR
+    }
+
+    /// The separator; nil until detected from the header line.
+    public private(set) var delimiter: CSVTable.Delimiter?
+    /// The header's column names, trimmed; nil until the header record has ended.
+    public private(set) var header: [String]?
+
+    private var separator: UInt8 = UInt8(ascii: ",")
+    private var state = State.fieldStart
+    /// The current record's field bytes, one after the other, and where each field ends.
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+    private var row = 1
+    /// 1-based column of the field being read, for messages.
+    private var column = 1
+    private var lineHasContent = false
+    /// Bytes held back until the header line is complete, to detect the separator.
+    private var pending: [UInt8] = []
+    private var started = false
+
+    /// `delimiter` nil means detect it from the header line.
+    public init(delimiter: CSVTable.Delimiter?) {
+        self.delimiter = delimiter
+        if let delimiter { separator = Self.byte(of: delimiter) }
+        bytes.reserveCapacity(256)
+        ends.reserveCapacity(32)
+    }
+
+    /// Reads `piece`, calling `onRecord` for each data record that ends in it.
+    public mutating func consume(_ piece: UnsafeRawBufferPointer, onRecord: (CSVRecord) throws -> Void) throws {
+        guard started else {
+            // The byte-order mark and the separator need the start of the text: hold it
+            // back until the header line has ended.
+            pending.append(contentsOf: piece)
+            let lineEnded = pending.contains { $0 == 0x0A || $0 == 0x0D }
+            guard lineEnded || (delimiter != nil && pending.count >= 3) else { return }
+            try begin(onRecord: onRecord)
+            return
+        }
+        try scan(piece, onRecord: onRecord)
+    }
+
+    private mutating func begin(onRecord: (CSVRecord) throws -> Void) throws {
+        if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
+        if delimiter == nil {
+            let end = pending.firstIndex { $0 == 0x0A || $0 == 0x0D } ?? pending.endIndex
+            detect(in: pending[..<end])
+        }
+        started = true
+        let held = pending
+        pending = []
+        try held.withUnsafeBytes { try scan($0, onRecord: onRecord) }
+    }
+
+    /// Ends the text: the last record, then a check that there was a header at all.
+    public mutating func finish(onRecord: (CSVRecord) throws -> Void) throws {
+        if !started { try begin(onRecord: onRecord) }
+        switch state {
+        case .quoted:
+            throw CSVTable.ParseError(row: row, column: column,
+                                      reason: "a quoted field is not closed: it starts with `\"` but no closing `\"` follows")
+        default:
+            try endLine(onRecord: onRecord)
+        }
+        guard header != nil else {
+            throw CSVTable.ParseError(row: 0, reason: "the text is empty; expected a header row naming the columns")
+        }
+    }
+
+    private mutating func detect(in line: ArraySlice<UInt8>) {
+        let chosen = CSVTable.Delimiter.detect(inHeader: Substring(String(decoding: line, as: UTF8.self)))
+        delimiter = chosen
+        separator = Self.byte(of: chosen)
+    }
+
+    private static func byte(of delimiter: CSVTable.Delimiter) -> UInt8 {
+        switch delimiter {
+        case .comma: return UInt8(ascii: ",")
+        case .semicolon: return UInt8(ascii: ";")
+        case .tab: return 0x09
+        }
+    }
+
+    // MARK: The state machine
+
+    private mutating func scan(_ input: UnsafeRawBufferPointer, onRecord: (CSVRecord) throws -> Void) throws {
+        let count = input.count
+        var index = 0
+        let separator = separator
+        while index < count {
+            switch state {
+            case .fieldStart, .unquoted:
+                let byte = input[index]
+                if byte == UInt8(ascii: "\"") && state == .fieldStart {
+                    state = .quoted
+                    lineHasContent = true
+                    index += 1
+                    continue
+                }
+                // Runs of ordinary bytes are copied at once.
+                var end = index
+                while end < count {
+                    let next = input[end]
+                    if next == separator || next == 0x0A || next == 0x0D { break }
+                    end += 1
+                }
+                if end > index {
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end]))
+                    state = .unquoted
+                    lineHasContent = true
+                    index = end
+                    continue
+                }
+                index += 1
+                try special(byte, onRecord: onRecord)
+            case .quoted:
+                var end = index
+                while end < count && input[end] != UInt8(ascii: "\"") { end += 1 }
+                if end > index { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end])) }
+                if end < count {
+                    state = .quoteInQuoted
+                    end += 1
+                }
+                index = end
+            case .quoteInQuoted:
+                if input[index] == UInt8(ascii: "\"") {
+                    bytes.append(UInt8(ascii: "\""))
+                    state = .quoted
+                    index += 1
+                } else {
+                    state = .afterQuote
+                }
+            case .afterQuote:
+                let byte = input[index]
+                guard byte == separator || byte == 0x0A || byte == 0x0D else {
+                    let shown = byte < 0x80 ? String(UnicodeScalar(byte)) : "a non-ASCII character"
+                    throw CSVTable.ParseError(row: row, column: column, reason: "unexpected `\(shown)` after the closing quote of a field; a quote inside a quoted field is written `\"\"`")
+                }
+                index += 1
+                try special(byte, onRecord: onRecord)
+            case .afterCR:
+                state = .fieldStart
+                if input[index] == 0x0A { index += 1 }
+            }
+        }
+    }
+
+    /// A separator or line-end byte outside quotes.
+    private mutating func special(_ byte: UInt8, onRecord: (CSVRecord) throws -> Void) throws {
+        if byte == separator {
+            ends.append(bytes.count)
+            column += 1
+            state = .fieldStart
+            lineHasContent = true
+        } else {
+            try endLine(onRecord: onRecord)
+            state = byte == 0x0D ? .afterCR : .fieldStart
+        }
+    }
+
+    private mutating func endLine(onRecord: (CSVRecord) throws -> Void) throws {
+        // A line with nothing on it still counts as a spreadsheet row, but holds no record.
+        if lineHasContent {
+            ends.append(bytes.count)
+            if let header {
+                guard ends.count == header.count else {
+                    let count = ends.count
+                    throw CSVTable.ParseError(row: row, reason: "has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count) column\(header.count == 1 ? "" : "s") (separator `\(delimiter?.rawValue ?? ",")`)")
+                }
+                let record = CSVRecord(row: row, header: header, bytes: bytes, ends: ends)
+                try onRecord(record)
+            } else {
+                let record = CSVRecord(row: row, header: [], bytes: bytes, ends: ends)
+                header = (0..<ends.count).map { record.field($0).trimmingWhitespaceFast() }
+            }
+        }
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        row += 1
+        column = 1
+        state = .fieldStart
+        lineHasContent = false
+    }
+}
+
+/// One record as ``CSVRecordReader`` hands it over: its fields' bytes, valid during the call.
+public struct CSVRecord {
+    /// The spreadsheet row number (header = 1).
+    public let row: Int
+    /// The header's column names, trimmed (empty for the header record itself).
+    public let header: [String]
+    private let bytes: [UInt8]
+    private let ends: [Int]
+
+    init(row: Int, header: [String], bytes: [UInt8], ends: [Int]) {
+        self.row = row
+        self.header = header
+        self.bytes = bytes
+        self.ends = ends
+    }
+
+    public var count: Int { ends.count }
+
+    /// Field `index` as text; bytes that are not UTF-8 become U+FFFD.
+    public func field(_ index: Int) -> String {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return bytes.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]), as: UTF8.self)
+        }
+    }
+
+    /// Field `index` as text, or nil when its bytes are not UTF-8.
+    public func validatedField(_ index: Int) -> String? {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return bytes.withUnsafeBufferPointer { buffer in
+            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+// A `csv` block's filter and aggregate worked out row by row as the records stream past:
+// running totals instead of a table, so memory does not grow with the export.
+import PioneerKit
+
+/// The state of one ``CSVExtraction/extract(_:period:)`` while its rows go by.
+struct CSVScan {
+    private let extraction: CSVExtraction
+    private let period: Period
+    private let url: String
+
+    private var filterColumns: [Int] = []
+    private var accepted: [Set<String>] = []
+    private var dateIndex: Int?
+    private var valueIndex: Int?
+    private(set) var isResolved = false
+    private var header: [String] = []
+
+    /// Whether each raw cell passes each filter: exports repeat a few values millions of
+    /// times, and folding case for each costs more than a lookup.
+    private var verdicts: [[String: Bool]] = []
+    private static let verdictLimit = 4096
+
+    private var matched = 0
+    private var total = 0.0
+    private var numbers = 0
+    private var rowsSeen = 0
+    /// Until a row passes every filter: what each filter's column holds, for the message
+    /// when none does, and whether any row passed that filter.
+    private var tallies: [ValueTally] = []
+    private var passed: [Bool] = []
+    private var tallying = true
+
+    init(extraction: CSVExtraction, period: Period, url: String) {
+        self.extraction = extraction
+        self.period = period
+        self.url = url
+    }
+
+    /// Finds the configured columns in `header`.
+    mutating func resolve(_ header: [String]) throws(PluginError) {
+        self.header = header
+        for filter in extraction.filters {
+            filterColumns.append(try CSVTable.requireColumn(filter.column, header: header, in: url))
+            accepted.append(Set(filter.accepted.map(AnswerMatching.key)))
+        }
+        if let dateColumn = extraction.dateColumn { dateIndex = try CSVTable.requireColumn(dateColumn, header: header, in: url) }
+        if let column = extraction.column { valueIndex = try CSVTable.requireColumn(column, header: header, in: url) }
+        verdicts = Array(repeating: [:], count: filterColumns.count)
+        tallies = Array(repeating: ValueTally(), count: filterColumns.count)
+        passed = Array(repeating: false, count: filterColumns.count)
+        isResolved = true
+    }
+
+    /// Takes one data record in.
+    mutating func take(_ record: CSVRecord) throws(PluginError) {
+        if !isResolved { try resolve(record.header) }
+        rowsSeen += 1
+        var all = true
+        for filter in filterColumns.indices {
+            let cell = try text(record, filterColumns[filter])
+            let passes: Bool
+            if let known = verdicts[filter][cell] {
+                passes = known
+            } else {
+                passes = accepted[filter].contains(AnswerMatching.key(cell))
+                if verdicts[filter].count < Self.verdictLimit { verdicts[filter][cell] = passes }
+            }
+            if tallying { tallies[filter].add(cell) }
+            if passes {
+                passed[filter] = true
+            } else {
+                all = false
+                if !tallying { break }
+            }
+        }
+        guard all else { return }
+        if tallying {
+            // A row passed every filter: no message will list what the columns hold.
+            tallying = false
+            tallies = []
+        }
+        if let dateIndex {
+            let cell = try text(record, dateIndex)
+            guard let date = extraction.dateFormat.parse(cell) else {
+                let found = cell.trimmingWhitespaceFast().isEmpty ? "it is blank" : "found `\(cell)`"
+                throw PluginError("row \(record.row) of \(url): column `\(header[dateIndex])` (column \(dateIndex + 1)) should hold a date like \(extraction.dateFormat.example) (\(extraction.dateFormat.rawValue)), but \(found)")
+            }
+            guard period.contains(date) else { return }
+        }
+        matched += 1
+        guard let valueIndex, extraction.aggregate != .count else { return }
+        let cell = try text(record, valueIndex)
+        if cell.trimmingWhitespaceFast().isEmpty { return }
+        guard let number = extraction.number(cell) else {
+            throw PluginError("row \(record.row) of \(url): column `\(header[valueIndex])` (column \(valueIndex + 1)) should hold a number, but found `\(cell)`"
+                + NumberFormat.hint(for: cell, configured: extraction.numberFormat))
+        }
+        total += number
+        numbers += 1
+    }
+
+    private func text(_ record: CSVRecord, _ column: Int) throws(PluginError) -> String {
+        guard let text = record.validatedField(column) else {
+            throw PluginError("row \(record.row) of \(url): column `\(header[column])` (column \(column + 1)) is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// The value once every row has been taken in.
+    func result() throws(PluginError) -> ExtractedValue {
+        let contributors = extraction.aggregate == .count ? matched : numbers
+        guard contributors > 0 else {
+            let what = matched == 0
+                ? "no row of \(url) matched\(extraction.describeFilters(period: period))" + unmatchedFilters()
+                : "the \(matched) matching row\(matched == 1 ? "" : "s") of \(url) have no value in column `\(extraction.column ?? "")`"
+            switch extraction.ifEmpty {
+            case .noData: return ExtractedValue(value: nil, count: 0, detail: what)
+            case .zero: return ExtractedValue(value: 0, count: 0, detail: what)
+            case .error: throw PluginError("\(what); expected at least one row")
+            }
+        }
+        let detail = "\(contributors) row\(contributors == 1 ? "" : "s") of \(url)"
+        switch extraction.aggregate {
+        case .count: return ExtractedValue(value: Double(matched), count: contributors, detail: detail)
+        case .sum: return ExtractedValue(value: total, count: contributors, detail: detail)
+        case .mean: return ExtractedValue(value: total / Double(numbers), count: contributors, detail: detail)
+        }
+    }
+
+    /// For each filter that no row passes, the values its column does hold:
+    /// "; no row has `outcome` = `home`: the column holds `at home` ×12, `died` ×2".
+    private func unmatchedFilters() -> String {
+        guard rowsSeen > 0, tallying else { return "" }
+        var notes: [String] = []
+        for (index, filter) in extraction.filters.enumerated() where !passed[index] {
+            let wanted = filter.accepted.count == 1
+                ? "= `\(filter.accepted[0])`"
+                : "in " + filter.accepted.map { "`\($0)`" }.joined(separator: ", ")
+            notes.append("no row has `\(filter.column)` \(wanted): the column holds \(tallies[index].description())")
+        }
+        return notes.isEmpty ? "" : "; " + notes.joined(separator: "; ")
+    }
+}

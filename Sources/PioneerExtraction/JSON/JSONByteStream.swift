@@ -1,0 +1,125 @@
+// A window onto JSON bytes read a piece at a time: the streaming reader walks it, keeps
+// only what it has marked (one array element, one key) and throws the rest away, while
+// still able to say on which line and column any byte was.
+import Foundation
+
+/// The bytes of a JSON body seen through a buffer that is refilled from a file or memory.
+///
+/// ``index`` is the read position. Bytes before it are dropped at the next refill unless
+/// ``mark`` holds them; a marked span larger than ``keepLimit`` is refused rather than
+/// letting memory grow with the body.
+final class JSONByteStream {
+    private(set) var buffer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Read position and end of the valid bytes in ``buffer``.
+    var index = 0
+    private(set) var end = 0
+    /// Bytes from here on are kept across refills.
+    var mark: Int?
+    /// The most bytes a marked span may hold.
+    let keepLimit: Int
+    private let source: (UnsafeMutableRawBufferPointer) throws -> Int
+    private var finished = false
+
+    /// Where ``buffer``'s first byte sits in the body, and the line/column count up to it.
+    private var droppedLines = 0
+    /// Characters after the last line feed dropped so far (all of them when none was).
+    private var droppedColumn = 0
+
+    /// A stream over `source`, which fills the buffer it is given and returns how many bytes
+    /// it wrote, 0 at the end.
+    init(chunkSize: Int = 1 << 20, keepLimit: Int, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        capacity = max(chunkSize, 64)
+        buffer = .allocate(capacity: capacity)
+        self.keepLimit = keepLimit
+        self.source = source
+    }
+
+    deinit {
+        buffer.deallocate()
+    }
+
+    /// Reads more bytes after ``end``; false at the end of the body.
+    func refill() throws -> Bool {
+        guard !finished else { return false }
+        let keep = min(mark ?? index, index)
+        if keep > 0 {
+            account(upTo: keep)
+            let remaining = end - keep
+            if remaining > 0 { (buffer).update(from: buffer + keep, count: remaining) }
+            end = remaining
+            index -= keep
+            if let marked = mark { mark = marked - keep }
+        }
+        if end == capacity {
+            if end >= keepLimit { throw JSONStreamLimit(limit: keepLimit) }
+            let grown = min(capacity * 2, keepLimit + 1)
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            larger.update(from: buffer, count: end)
+            buffer.deallocate()
+            buffer = larger
+            capacity = grown
+        }
+        let count = try source(UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+        guard count > 0 else {
+            finished = true
+            return false
+        }
+        end += count
+        if let marked = mark, end - marked > keepLimit { throw JSONStreamLimit(limit: keepLimit) }
+        return true
+    }
+
+    /// The byte at ``index``, reading more when needed; nil at the end of the body.
+    @inline(__always)
+    func peek() throws -> UInt8? {
+        if index < end { return buffer[index] }
+        return try refill() ? buffer[index] : nil
+    }
+
+    /// The marked bytes up to ``index``.
+    var marked: UnsafeBufferPointer<UInt8> {
+        let start = mark ?? index
+        return UnsafeBufferPointer(start: buffer + start, count: index - start)
+    }
+
+    /// Counts lines and characters in the bytes about to be dropped.
+    private func account(upTo offset: Int) {
+        let (lines, column) = Self.count(buffer, upTo: offset)
+        if lines > 0 {
+            droppedLines += lines
+            droppedColumn = column
+        } else {
+            droppedColumn += column
+        }
+    }
+
+    /// Line feeds in the first `offset` bytes, and the characters after the last of them.
+    private static func count(_ bytes: UnsafeMutablePointer<UInt8>, upTo offset: Int) -> (lines: Int, column: Int) {
+        var lines = 0
+        var column = 0
+        for position in 0..<offset {
+            let byte = bytes[position]
+            if byte == 0x0A {
+                lines += 1
+                column = 0
+            } else if byte & 0xC0 != 0x80 {
+                // Columns count characters: UTF-8 continuation bytes do not start one.
+                column += 1
+            }
+        }
+        return (lines, column)
+    }
+
+    /// The 1-based line and column of the byte at `offset` in ``buffer``.
+    func position(of offset: Int) -> (line: Int, column: Int) {
+        let (lines, column) = Self.count(buffer, upTo: min(max(0, offset), end))
+        return lines > 0 ? (droppedLines + lines + 1, column + 1) : (droppedLines + 1, droppedColumn + column + 1)
+    }
+}
+
+/// A span the streaming reader had to hold (one selected element, or the document for a
+/// path that needs it whole) grew past the limit.
+struct JSONStreamLimit: Error {
+    var limit: Int
+}

@@ -1,0 +1,283 @@
+// Running a JSONPath over a document as it streams past, for the shapes that allow it: a
+// path that descends by names and indices to one node, then (optionally) takes that node's
+// elements with `[*]` or a filter and goes on inside each element. Only one element is held
+// at a time; everything else is checked for syntax and dropped. Other paths (`..`, slices,
+// negative indices, `$` inside a filter) need the whole document.
+import Foundation
+public import PioneerKit
+
+extension JSONPath {
+    /// How a path runs over a stream: the descent, then what it does with the node reached.
+    struct StreamingPlan {
+        enum Step {
+            case name(String)
+            case index(Int)
+        }
+
+        /// Child segments of one name or non-negative index each, from `$`.
+        var descent: [Step]
+        /// `[*]` or `[?…]` on the node reached, with the segments after it run on each
+        /// element it selects; nil when the path ends at that node.
+        var fan: (selector: Selector, rest: [Segment])?
+    }
+
+    /// The plan for this path, or nil when it needs the whole document.
+    var streamingPlan: StreamingPlan? {
+        var descent: [StreamingPlan.Step] = []
+        var segments = query.segments[...]
+        while let segment = segments.first, !segment.isDescendant, segment.selectors.count == 1 {
+            if case .name(let name) = segment.selectors[0] {
+                descent.append(.name(name))
+            } else if case .index(let index) = segment.selectors[0], index >= 0 {
+                descent.append(.index(index))
+            } else {
+                break
+            }
+            segments = segments.dropFirst()
+        }
+        guard let segment = segments.first else { return StreamingPlan(descent: descent, fan: nil) }
+        guard !segment.isDescendant, segment.selectors.count == 1 else { return nil }
+        let selector = segment.selectors[0]
+        switch selector {
+        case .wildcard: break
+        case .filter(let expression) where !Self.usesRoot(expression): break
+        default: return nil
+        }
+        let rest = Array(segments.dropFirst())
+        for later in rest {
+            for case .filter(let expression) in later.selectors where Self.usesRoot(expression) { return nil }
+        }
+        return StreamingPlan(descent: descent, fan: (selector, rest))
+    }
+
+    /// Calls `onNode` with each node this path selects in the body of `response`, in the
+    /// order ``nodes(in:)`` gives them.
+    ///
+    /// A path that can stream (``wholeDocumentReason`` is nil) reads the body once, front to
+    /// back, holding one element at a time, so the body may be far larger than memory; any
+    /// other path reads the document whole, refusing a body over
+    /// ``JSONExtraction/wholeDocumentLimit``. Errors name the URL, and for bad JSON the line
+    /// and column.
+    public func forEachNode(in response: FeedResponse, chunkSize: Int = 1 << 20,
+                            _ onNode: (Node) throws -> Void) throws(PluginError) {
+        do {
+            guard let plan = streamingPlan else {
+                if let size = response.body.size, size > JSONExtraction.wholeDocumentLimit {
+                    throw JSONExtraction.tooLargeForWholeDocument(self, url: response.url, size: size)
+                }
+                for node in nodes(in: try response.json()) { try onNode(node) }
+                return
+            }
+            _ = try JSONExtraction.scan(response, chunkSize: chunkSize) { scanner in
+                try stream(&scanner, plan: plan, sampleUntilMatch: false, onNode: onNode)
+            }
+        } catch {
+            throw JSONExtraction.pluginError(error, path: self, url: response.url)
+        }
+    }
+
+    /// Whether this path can run over a stream (see ``streamingPlan``); when not, why, for `pioneer validate`.
+    public var wholeDocumentReason: String? {
+        guard streamingPlan == nil else { return nil }
+        return "`\(expression)` needs the whole document in memory (a `..`, a slice, a negative index, "
+            + "several selectors in one bracket, or `$` inside a filter), so a body is read whole, up to "
+            + "\(JSONExtraction.wholeDocumentLimit / (1024 * 1024)) MB; a path that descends to an array and "
+            + "filters its elements (`$.data[?@.band == '65+'].admissions`) runs over a body of any size"
+    }
+
+    private static func usesRoot(_ expression: LogicalExpression) -> Bool {
+        switch expression {
+        case .or(let operands), .and(let operands): return operands.contains(where: usesRoot)
+        case .not(let operand): return usesRoot(operand)
+        case .comparison(let left, _, let right): return usesRoot(left) || usesRoot(right)
+        case .exists(let query): return usesRoot(query)
+        case .function(let call): return usesRoot(call)
+        }
+    }
+
+    private static func usesRoot(_ comparable: Comparable) -> Bool {
+        switch comparable {
+        case .literal: return false
+        case .query(let query): return usesRoot(query)
+        case .function(let call): return usesRoot(call)
+        }
+    }
+
+    private static func usesRoot(_ call: FunctionCall) -> Bool {
+        call.arguments.contains { argument in
+            switch argument {
+            case .literal: return false
+            case .query(let query): return usesRoot(query)
+            case .logical(let expression): return usesRoot(expression)
+            case .function(let inner): return usesRoot(inner)
+            }
+        }
+    }
+
+    private static func usesRoot(_ query: Query) -> Bool {
+        if !query.isRelative { return true }
+        return query.segments.contains { segment in
+            segment.selectors.contains { selector in
+                if case .filter(let expression) = selector { return usesRoot(expression) }
+                return false
+            }
+        }
+    }
+
+    /// What a streamed evaluation saw besides the nodes, for the message when nothing matched.
+    struct StreamedCandidates {
+        /// The elements the fan looked at, as far as ``sampleLimit`` allows.
+        var sample: [JSONValue] = []
+        var total = 0
+        var truncated = false
+        /// Whether the descent reached its node.
+        var reached = false
+        static let sampleLimit = 10_000
+    }
+
+    /// Streams `stream`, calling `onNode` for each node the path selects, in document order.
+    ///
+    /// - Parameter sampleUntilMatch: keep the first elements the fan looks at until a node is
+    ///   selected, to explain an empty result.
+    func stream(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, sampleUntilMatch: Bool,
+                onNode: (Node) throws -> Void) throws -> StreamedCandidates {
+        var candidates = StreamedCandidates()
+        var sampling = sampleUntilMatch
+        let evaluation = Evaluation(root: .null)
+        try scanner.skipWhitespace()
+        if try scanner.stream.peek() == nil {
+            let (line, column) = scanner.stream.position(of: scanner.stream.index)
+            throw JSONValue.ParseError(description: line == 1 && column == 1 ? "the body is empty" : "the body holds only whitespace")
+        }
+        try descend(&scanner, plan: plan, step: 0, location: .root) { value, location in
+            candidates.reached = true
+            guard let fan = plan.fan else {
+                if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
+                return
+            }
+            let restQuery = Query(isRelative: true, segments: fan.rest)
+            // The elements of an array one at a time; an object's members are sorted by name
+            // (as the whole-document evaluation does), so an object is read whole.
+            func visit(_ child: JSONValue, _ step: Location.Step) throws {
+                candidates.total += 1
+                if sampling {
+                    if candidates.sample.count < StreamedCandidates.sampleLimit {
+                        candidates.sample.append(child)
+                    } else {
+                        candidates.truncated = true
+                    }
+                }
+                if case .filter(let expression) = fan.selector, !evaluation.holds(expression, current: child) { return }
+                let childLocation = Location(parent: location, step: step)
+                let found = fan.rest.isEmpty ? [Node(value: child, location: childLocation)]
+                    : evaluation.nodes(restQuery, start: Node(value: child, location: childLocation), locate: true)
+                if !found.isEmpty {
+                    sampling = false
+                    candidates.sample = []
+                }
+                for node in found { try onNode(node) }
+            }
+            switch value {
+            case .element(let index, let child): try visit(child, .index(index))
+            case .whole(.object(let object)):
+                for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
+            case .whole(.array(let array)):
+                for (index, child) in array.enumerated() { try visit(child, .index(index)) }
+            case .whole: break
+            }
+        }
+        try scanner.skipWhitespace()
+        if try scanner.stream.peek() != nil {
+            throw scanner.error("unexpected \(try scanner.describeCurrent()) after the end of the JSON value")
+        }
+        return candidates
+    }
+
+    /// What the descent hands over at its node: the node whole, or (for an array under a
+    /// fan) its elements one by one.
+    enum Reached {
+        case whole(JSONValue)
+        case element(Int, JSONValue)
+    }
+
+    /// Walks the value at the read position, following `plan.descent` from `step`, and hands
+    /// the node it leads to (or that node's elements) to `reached`; everything else is skipped.
+    private func descend(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, step: Int, location: Location,
+                         reached: (Reached, Location) throws -> Void) throws {
+        try scanner.skipWhitespace()
+        let next = try scanner.stream.peek()
+        guard step < plan.descent.count else {
+            if plan.fan != nil, next == UInt8(ascii: "[") {
+                try scanner.enter()
+                scanner.stream.index += 1
+                if try !scanner.take(UInt8(ascii: "]")) {
+                    var index = 0
+                    while true {
+                        try reached(.element(index, try scanner.readValue()), location)
+                        index += 1
+                        if try scanner.take(UInt8(ascii: ",")) { continue }
+                        if try scanner.take(UInt8(ascii: "]")) { break }
+                        throw scanner.error("expected `,` or `]` in an array, found \(try scanner.describeCurrent())")
+                    }
+                }
+                scanner.leave()
+                return
+            }
+            try reached(.whole(try scanner.readValue()), location)
+            return
+        }
+        switch (plan.descent[step], next) {
+        case (.name(let name), UInt8(ascii: "{")?):
+            try scanner.enter()
+            scanner.stream.index += 1
+            if try scanner.take(UInt8(ascii: "}")) {
+                scanner.leave()
+                return
+            }
+            while true {
+                try scanner.skipWhitespace()
+                guard try scanner.stream.peek() == UInt8(ascii: "\"") else {
+                    throw scanner.unexpected(where: "an object key (a quoted string)")
+                }
+                let key = try scanner.readKey()
+                guard try scanner.take(UInt8(ascii: ":")) else {
+                    throw scanner.error("expected `:` after the key \"\(key)\", found \(try scanner.describeCurrent())")
+                }
+                // The standard compares names code point by code point, not by canonical equivalence.
+                if key.unicodeScalars.elementsEqual(name.unicodeScalars) {
+                    try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
+                                reached: reached)
+                } else {
+                    try scanner.skipValue()
+                }
+                if try scanner.take(UInt8(ascii: ",")) { continue }
+                if try scanner.take(UInt8(ascii: "}")) { break }
+                throw scanner.error("expected `,` or `}` in an object, found \(try scanner.describeCurrent())")
+            }
+            scanner.leave()
+        case (.index(let wanted), UInt8(ascii: "[")?):
+            try scanner.enter()
+            scanner.stream.index += 1
+            if try scanner.take(UInt8(ascii: "]")) {
+                scanner.leave()
+                return
+            }
+            var index = 0
+            while true {
+                if index == wanted {
+                    try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .index(index)),
+                                reached: reached)
+                } else {
+                    try scanner.skipValue()
+                }
+                index += 1
+                if try scanner.take(UInt8(ascii: ",")) { continue }
+                if try scanner.take(UInt8(ascii: "]")) { break }
+                throw scanner.error("expected `,` or `]` in an array, found \(try scanner.describeCurrent())")
+            }
+            scanner.leave()
+        default:
+            try scanner.skipValue()
+        }
+    }
+}

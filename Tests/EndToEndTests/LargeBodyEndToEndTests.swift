@@ -1,0 +1,235 @@
+// `pioneer collect` over bodies far larger than it keeps in memory: a CSV and a JSON export
+// generated on the fly by a loopback server are counted and summed correctly while the
+// process's peak memory (GNU time's maximum resident set) grows by much less than the body;
+// a large cached body is kept as a file beside the store, reused on a 304 and removed once
+// the feed's body changes.
+import Foundation
+import Hummingbird
+import PioneerKit
+import PioneerStore
+import PioneerTesting
+import Testing
+
+@Suite("large bodies", .serialized)
+struct LargeBodyEndToEndTests {
+    /// Blocks of rows repeated to make each body; rows carry a long note so that a body of a
+    /// useful size has few enough rows for the debug build to read in seconds.
+    static let blocks = 40
+    static let rowsPerBlock = 1_000
+    static let note = String(repeating: "x", count: 380)
+
+    static let csvBlock: ByteBuffer = {
+        var text = ""
+        for index in 0..<rowsPerBlock {
+            text += "\(index);\(index % 4 == 0 ? "85+" : "65-74");\(index % 10);\(note)\n"
+        }
+        return ByteBuffer(string: text)
+    }()
+
+    static let jsonBlock: ByteBuffer = {
+        var text = ""
+        for index in 0..<rowsPerBlock {
+            text += "{\"id\": \(index), \"band\": \"\(index % 4 == 0 ? "85+" : "65-74")\", \"admissions\": \(index % 10), \"note\": \"\(note)\"},\n"
+        }
+        return ByteBuffer(string: text)
+    }()
+
+    /// Bytes in each generated body (about 16 MB), above the 8 MB kept in memory.
+    static var csvSize: Int { blocks * csvBlock.readableBytes }
+
+    /// Rows aged 85+ (every fourth), and the sum of their admissions (0, 4, 8, 2, 6, … in each block).
+    static let expectedCount = blocks * rowsPerBlock / 4
+    static let expectedSum = blocks * (0..<rowsPerBlock).filter { $0 % 4 == 0 }.map { $0 % 10 }.reduce(0, +)
+
+    /// The cached feed's body: about 9 MB, version `version`; its admissions sum to `version * 1000`.
+    static func cachedBody(version: Int) -> ByteBuffer {
+        var text = "{\"version\": \(version), \"data\": [\n"
+        let padding = String(repeating: "p", count: 900)
+        for index in 0..<10_000 {
+            text += "{\"admissions\": \(index < 1_000 ? version : 0), \"note\": \"\(padding)\"},\n"
+        }
+        text += "{\"admissions\": 0}]}\n"
+        return ByteBuffer(string: text)
+    }
+
+    final class CachedVersion: @unchecked Sendable {
+        // @unchecked: `value` is only touched under `lock`.
+        private let lock = NSLock()
+        private var value = 1
+        private(set) var notModified = 0
+
+        var current: Int { lock.withLock { value } }
+        func bump() { lock.withLock { value += 1 } }
+        func countNotModified() { lock.withLock { notModified += 1 } }
+    }
+
+    func withServer<T>(_ version: CachedVersion, _ body: (Int) async throws -> T) async throws -> T {
+        let router = Router()
+        router.get("/big.csv") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "text/csv"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "id;band;admissions;note\n"))
+                for _ in 0..<Self.blocks { try await writer.write(Self.csvBlock) }
+                try await writer.finish(nil)
+            })
+        }
+        router.get("/big.json") { _, _ -> Response in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: "{\"generated\": \"2026-07-01\", \"data\": [\n"))
+                for _ in 0..<Self.blocks { try await writer.write(Self.jsonBlock) }
+                try await writer.write(ByteBuffer(string: "{\"id\": -1, \"band\": \"65-74\", \"admissions\": 0}]}\n"))
+                try await writer.finish(nil)
+            })
+        }
+        router.get("/cached.json") { request, _ -> Response in
+            let current = version.current
+            let etag = "\"v\(current)\""
+            if request.headers[.ifNoneMatch] == etag {
+                version.countNotModified()
+                return Response(status: .notModified, headers: [.eTag: etag])
+            }
+            return Response(status: .ok, headers: [.contentType: "application/json", .eTag: etag],
+                            body: ResponseBody(byteBuffer: Self.cachedBody(version: current)))
+        }
+        return try await withLoopbackServer(router, label: "pioneer.large-body-test", body)
+    }
+
+    static func siteYAML(port: Int) -> String {
+        var text = """
+        site:
+          id: big
+          name: Large extracts
+          region: Loopback
+          wave: Test
+          focus: [large extracts]
+        feeds:
+          exports:
+            base_url: http://127.0.0.1:\(port)
+            timeout: 60
+        indicators:
+
+        """
+        let indicators: [(id: String, config: String)] = [
+            ("csv-count", "{ feed: exports, path: /big.csv, delimiter: \";\", where: { band: \"85+\" }, aggregate: count }"),
+            ("json-sum", "{ feed: exports, path: /big.json, select: \"$.data[?@.band == '85+'].admissions\", aggregate: sum }"),
+            ("cached-sum", "{ feed: exports, path: /cached.json, select: \"$.data[*].admissions\", aggregate: sum }"),
+        ]
+        for indicator in indicators {
+            text += """
+              - id: \(indicator.id)
+                name: \(indicator.id)
+                kind: outcome
+                value_type: count
+                unit: admissions
+                period: month
+                better: lower
+                plugin: \(indicator.id.hasPrefix("csv") ? "csv" : "json")
+                config: \(indicator.config)
+
+            """
+        }
+        return text
+    }
+
+    /// Runs `pioneer arguments` under GNU time: the run, and its peak resident memory in kB.
+    static func measured(_ arguments: [String], environment: [String: String]) async throws -> (run: PioneerBinary.Run, peakKB: Int) {
+        let time = URL(fileURLWithPath: "/usr/bin/time")
+        try #require(FileManager.default.isExecutableFile(atPath: time.path), "needs GNU time at /usr/bin/time")
+        let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+        return try await withTemporaryFolder(prefix: "pioneer-measured") { folder in
+            let report = folder.appending(path: "time")
+            let run = try await PioneerBinary.run(process: time, ["-f", "%M", "-o", report.path, pioneer.path] + arguments,
+                                                  environment: environment)
+            let text = try String(contentsOf: report, encoding: .utf8)
+            let peak = try #require(text.split(separator: "\n").last.flatMap { Int($0) }, "GNU time wrote no figure: \(text)")
+            return (run, peak)
+        }
+    }
+
+    static func value(of indicator: String, site: String, store: String) async throws -> String? {
+        let listing = try await PioneerBinary.run(["measures", site, "--store", store, "--format", "csv"])
+        for line in listing.stdout.split(separator: "\n") {
+            let fields: [Substring] = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fields.count > 6, fields[1] == indicator { return String(fields[6]) }
+        }
+        return nil
+    }
+
+    @Test("a CSV and a JSON body of 16 MB are read with memory growing by far less than the body")
+    func largeBodiesInBoundedMemory() async throws {
+        try await withServer(CachedVersion()) { port in
+            try await withTemporaryFolder(prefix: "pioneer-large") { folder in
+                let site = folder.appending(path: "big")
+                try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+                try Self.siteYAML(port: port).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+                let store = folder.appending(path: "store.sqlite").path
+                // A temporary folder of its own, to see that the large bodies written there are removed.
+                let temporary = folder.appending(path: "tmp")
+                try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+                var environment = ProcessInfo.processInfo.environment
+                environment["TMPDIR"] = temporary.path
+                func collect(_ indicator: String) async throws -> Int {
+                    let (run, peak) = try await Self.measured(["collect", site.path, "--period", "2026-06", "--store", store,
+                                                               "--indicator", indicator, "--quiet"], environment: environment)
+                    #expect(run.status == 0, "\(indicator): \(run.stderr)")
+                    return peak
+                }
+                // The baseline: the same process collecting a body of 9 MB.
+                let baseline = try await collect("cached-sum")
+                let csvPeak = try await collect("csv-count")
+                let jsonPeak = try await collect("json-sum")
+                #expect(try await Self.value(of: "csv-count", site: site.path, store: store) == "\(Self.expectedCount)")
+                #expect(try await Self.value(of: "json-sum", site: site.path, store: store) == "\(Self.expectedSum)")
+                // Held whole, a 16 MB body costs its bytes, its text and its rows: several times its size.
+                let allowance = Self.csvSize / 1024 / 3
+                #expect(csvPeak - baseline < allowance, "the CSV run peaked at \(csvPeak) kB against \(baseline) kB")
+                #expect(jsonPeak - baseline < allowance, "the JSON run peaked at \(jsonPeak) kB against \(baseline) kB")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty,
+                        "the bodies written to the temporary folder are removed once read")
+            }
+        }
+    }
+
+    @Test("a large cached body is kept beside the store, reused on a 304 and removed once replaced")
+    func largeCachedBodyAndCleanup() async throws {
+        let version = CachedVersion()
+        try await withServer(version) { port in
+            try await withTemporaryFolder(prefix: "pioneer-large-cache") { folder in
+                let site = folder.appending(path: "big")
+                try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+                try Self.siteYAML(port: port).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+                let storePath = folder.appending(path: "store.sqlite").path
+                let arguments = ["collect", site.path, "--period", "2026-06", "--store", storePath, "--indicator", "cached-sum", "--quiet"]
+                let bodies = URL(fileURLWithPath: storePath + "-bodies")
+                func files() throws -> [String] {
+                    try FileManager.default.contentsOfDirectory(atPath: bodies.path).sorted()
+                }
+
+                let first = try await PioneerBinary.run(arguments)
+                #expect(first.status == 0, "\(first.stderr)")
+                let kept = try files()
+                #expect(kept.count == 1)
+                let store = try MeasureStore(readingAt: storePath)
+                let cached = try #require(try store.cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json"))
+                #expect(cached.body.isEmpty, "the body is a file, not a row in SQLite")
+                #expect(cached.file?.fileURL?.lastPathComponent == kept.first)
+                #expect(cached.contentHash == "sha256:" + (kept.first ?? ""))
+                #expect(try await Self.value(of: "cached-sum", site: site.path, store: storePath) == "1000")
+
+                // Unchanged: the server answers 304 and the value comes from the kept file.
+                let second = try await PioneerBinary.run(arguments)
+                #expect(second.status == 0, "\(second.stderr)")
+                #expect(version.notModified == 1)
+                #expect(try files() == kept)
+
+                // Changed: the new body is kept, and the old file is removed at the end of the run.
+                version.bump()
+                let third = try await PioneerBinary.run(arguments)
+                #expect(third.status == 0, "\(third.stderr)")
+                #expect(try await Self.value(of: "cached-sum", site: site.path, store: storePath) == "2000")
+                let now = try files()
+                #expect(now.count == 1)
+                #expect(now != kept)
+            }
+        }
+    }
+}

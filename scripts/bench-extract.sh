@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The extract benchmark: times `pioneer collect` reading one large export from 127.0.0.1, a
+# `;`-separated CSV (4 million rows, a filter and a count) and a JSON document (1.5 million
+# rows, an RFC 9535 filter and a sum), at 1x and 4x those sizes, side by side with curl
+# (download only), Python's csv and json modules and jq where installed, all in one run.
+# Targets, for pioneer: each extract under 1.5 s and under 100 MB peak memory, whatever the
+# size. See docs/benchmark.md.
+#
+#   scripts/bench-extract.sh                 # 1x and 4x, release build
+#   SCALES="1" scripts/bench-extract.sh      # 1x only
+#   CONFIG=debug scripts/bench-extract.sh    # use .build/debug (no release build; slower)
+#   CSV_ROWS=40000 JSON_ROWS=15000 scripts/bench-extract.sh   # smaller bodies, to try the script
+#
+# Exit status: 0 targets met, 1 a target missed, 2 the benchmark itself could not run.
+set -euo pipefail
+
+SCALES=${SCALES:-"1 4"}
+CONFIG=${CONFIG:-release}
+CSV_ROWS=${CSV_ROWS:-4000000}
+JSON_ROWS=${JSON_ROWS:-1500000}
+PERIOD=2026-06
+TIME_TARGET=1.5
+MEMORY_TARGET_MB=100
+
+cd "$(dirname "$0")/.."
+
+die() { echo "bench-extract: $*" >&2; exit 2; }
+
+[[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
+for scale in $SCALES; do [[ $scale =~ ^[1-9][0-9]*$ ]] || die "SCALES must be whole numbers, not '$scale'"; done
+[[ -x /usr/bin/time ]] || die "needs GNU time at /usr/bin/time (apt-get install time)"
+command -v curl >/dev/null || die "needs curl on the PATH"
+command -v python3 >/dev/null || die "needs python3 on the PATH (it generates and serves the bodies)"
+HAVE_JQ=0
+command -v jq >/dev/null && HAVE_JQ=1
+
+# SCRATCH=<folder> builds there instead of .build (a release build beside a debug one).
+STATIC=()
+[[ -n ${SCRATCH:-} ]] && STATIC+=(--scratch-path "$SCRATCH")
+if [[ $CONFIG == release ]]; then
+    STATIC+=(--static-swift-stdlib)
+    echo "Building pioneer (release, static Swift runtime)..." >&2
+    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
+fi
+PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
+[[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench-extract.XXXXXX")
+SERVER_PID=""
+cleanup() {
+    if [[ -n $SERVER_PID ]]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+mkdir -p "$WORK/www"
+
+# The bodies: rows of admissions with an age band, a ward and a length of stay. The rows
+# repeat a pattern, so the expected count and sum are known without reading them back.
+echo "Generating the bodies..." >&2
+python3 - "$WORK/www" "$CSV_ROWS" "$JSON_ROWS" $SCALES <<'PY' || die "could not generate the bodies"
+import sys
+folder, csv_rows, json_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+bands = ["18-64", "65-74", "75-84", "85+"]
+wards = ["AMU", "Elderly care", "Orthopaedics", "Stroke", "Cardiology"]
+outcomes = ["home", "care home", "died", "transferred"]
+for scale in sorted({int(s) for s in sys.argv[4:]}):
+    with open(f"{folder}/admissions-{scale}x.csv", "w") as out:
+        out.write("id;admitted;age_band;ward;los_days;outcome\n")
+        block = []
+        for i in range(csv_rows * scale):
+            block.append(f"{i + 1000000};2026-06-{i % 30 + 1:02d};{bands[i % 4]};{wards[i % 5]};{i % 17};{outcomes[i % 7 % 4]}\n")
+            if len(block) == 100000:
+                out.write("".join(block)); block = []
+        out.write("".join(block))
+    with open(f"{folder}/admissions-{scale}x.json", "w") as out:
+        out.write('{"generated": "2026-07-01", "data": [\n')
+        block = []
+        n = json_rows * scale
+        for i in range(n):
+            block.append(f'{{"id": {i + 1000000}, "band": "{bands[i % 4]}", "ward": "{wards[i % 5]}", "admissions": {i % 9}}}'
+                         + (",\n" if i + 1 < n else "\n"))
+            if len(block) == 100000:
+                out.write("".join(block)); block = []
+        out.write("".join(block))
+        out.write("]}\n")
+PY
+
+# Expected answers, worked out from the pattern: rows aged 75 and over who went home.
+expected_count() { python3 -c "n=$1; print(sum(1 for i in range(n) if i % 4 >= 2 and i % 7 % 4 == 0))"; }
+expected_sum() { python3 -c "n=$1; print(sum(i % 9 for i in range(n) if i % 4 >= 2))"; }
+
+# A plain file server on 127.0.0.1; port 0 lets the system pick one.
+python3 - "$WORK/www" >"$WORK/server.out" 2>"$WORK/server.err" <<'PY' &
+import functools, http.server, sys
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+with Server(("127.0.0.1", 0), handler) as server:
+    print(f"http://127.0.0.1:{server.server_address[1]}", flush=True)
+    server.serve_forever()
+PY
+SERVER_PID=$!
+BASE_URL=""
+for _ in $(seq 1 100); do
+    BASE_URL=$(head -n 1 "$WORK/server.out" 2>/dev/null || true)
+    [[ -n $BASE_URL ]] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || die "the file server stopped: $(cat "$WORK/server.err")"
+    sleep 0.1
+done
+[[ $BASE_URL == http://127.0.0.1:* ]] || die "the file server did not say where it listens (got '$BASE_URL')"
+
+BENCH_NAME=bench-extract
+source scripts/bench-timing.sh
+measure_overhead
+
+# The value pioneer stored for an indicator (column 7 of `pioneer measures --format csv`).
+stored_value() {
+    "$PIONEER" measures "$SITE" --store "$2" --format csv | awk -F, -v id="$1" '$2 == id { print $7 }'
+}
+
+RESULTS="$WORK/results"
+: >"$RESULTS"
+record() { echo "$1 $2 $3" >>"$RESULTS"; }   # label, tool, "<wall s> <peak kB>"
+
+for scale in $SCALES; do
+    csv_url="$BASE_URL/admissions-${scale}x.csv"
+    json_url="$BASE_URL/admissions-${scale}x.json"
+    csv_mb=$(( $(stat -c %s "$WORK/www/admissions-${scale}x.csv") / 1000000 ))
+    json_mb=$(( $(stat -c %s "$WORK/www/admissions-${scale}x.json") / 1000000 ))
+    count=$(expected_count $((CSV_ROWS * scale)))
+    total=$(expected_sum $((JSON_ROWS * scale)))
+    SITE="$WORK/sites-$scale/bench-extract"
+    mkdir -p "$SITE"
+    cat >"$SITE/site.yaml" <<EOF
+site:
+  id: bench-extract
+  name: Extract benchmark
+  region: Loopback
+  wave: Benchmark
+  focus: [large extracts]
+feeds:
+  exports:
+    base_url: $BASE_URL
+indicators:
+  - id: admissions-csv
+    name: Admissions aged 75 and over discharged home
+    kind: outcome
+    value_type: count
+    unit: admissions
+    period: month
+    better: lower
+    plugin: csv
+    config:
+      feed: exports
+      path: /admissions-${scale}x.csv
+      delimiter: ";"
+      where: { age_band: ["75-84", "85+"], outcome: home }
+      aggregate: count
+  - id: admissions-json
+    name: Admissions aged 75 and over
+    kind: outcome
+    value_type: count
+    unit: admissions
+    period: month
+    better: lower
+    plugin: json
+    config:
+      feed: exports
+      path: /admissions-${scale}x.json
+      select: "\$.data[?@.band == '75-84' || @.band == '85+'].admissions"
+      aggregate: sum
+EOF
+    "$PIONEER" validate "$SITE" >/dev/null 2>"$WORK/validate.err" || die "the generated site is invalid: $(cat "$WORK/validate.err")"
+
+    label="csv-${scale}x(${csv_mb}MB)"
+    record "$label" curl "$(timed curl -sf -o /dev/null "$csv_url")"
+    sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$WORK/store-$scale-csv.sqlite" --quiet --indicator admissions-csv) || exit 2
+    got=$(stored_value admissions-csv "$WORK/store-$scale-csv.sqlite")
+    record "$label" pioneer "$sample"
+    echo "$label pioneer: ${sample% *} s, value ${got:-?} (expected $count)" >&2
+    [[ ${got%.0} == "$count" ]] || die "pioneer counted ${got:-nothing} rows in the CSV, expected $count"
+    sample=$(timed python3 -c "
+import csv, sys, urllib.request
+with urllib.request.urlopen('$csv_url') as response:
+    lines = (line.decode('utf-8') for line in response)
+    rows = csv.DictReader(lines, delimiter=';')
+    print(sum(1 for row in rows if row['age_band'] in ('75-84', '85+') and row['outcome'] == 'home'))
+") || exit 2
+    [[ $(cat "$WORK/command.out") == "$count" ]] || die "Python's csv counted $(cat "$WORK/command.out"), expected $count"
+    record "$label" python-csv "$sample"
+
+    label="json-${scale}x(${json_mb}MB)"
+    record "$label" curl "$(timed curl -sf -o /dev/null "$json_url")"
+    sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$WORK/store-$scale-json.sqlite" --quiet --indicator admissions-json) || exit 2
+    got=$(stored_value admissions-json "$WORK/store-$scale-json.sqlite")
+    record "$label" pioneer "$sample"
+    echo "$label pioneer: ${sample% *} s, value ${got:-?} (expected $total)" >&2
+    [[ ${got%.0} == "$total" ]] || die "pioneer summed ${got:-nothing} in the JSON, expected $total"
+    sample=$(timed python3 -c "
+import json, urllib.request
+with urllib.request.urlopen('$json_url') as response:
+    document = json.load(response)
+print(sum(row['admissions'] for row in document['data'] if row['band'] in ('75-84', '85+')))
+") || exit 2
+    [[ $(cat "$WORK/command.out") == "$total" ]] || die "Python's json summed $(cat "$WORK/command.out"), expected $total"
+    record "$label" python-json "$sample"
+    if [[ $HAVE_JQ == 1 ]]; then
+        sample=$(timed bash -c "curl -sf '$json_url' | jq '[.data[] | select(.band == \"75-84\" or .band == \"85+\") | .admissions] | add'") || exit 2
+        [[ $(cat "$WORK/command.out") == "$total" ]] || die "jq summed $(cat "$WORK/command.out"), expected $total"
+        record "$label" jq "$sample"
+    fi
+done
+
+echo
+echo "Extract benchmark: one large body from 127.0.0.1, whole process, one run each ($CONFIG build)"
+echo
+awk -v tt="$TIME_TARGET" -v mt="$MEMORY_TARGET_MB" '
+    { printf "%-22s %-12s %8.3f s %9.1f MB\n", $1, $2, $3, $4 / 1024
+      if ($2 == "pioneer") { if ($3 >= tt || $4 / 1024 >= mt) missed = missed " " $1 } }
+    END {
+        printf "\n"
+        if (missed == "") { printf "pioneer under %.1f s and %d MB for every extract: PASS\n", tt, mt; exit 0 }
+        printf "pioneer under %.1f s and %d MB for every extract: FAIL (%s)\n", tt, mt, substr(missed, 2); exit 1
+    }' "$RESULTS"
