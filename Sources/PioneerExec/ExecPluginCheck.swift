@@ -43,6 +43,24 @@ public enum ExecPluginCheck {
         return issues
     }
 
+    /// `loaded` with its external plugins' issues: still loaded, with their warnings added,
+    /// or refused (nil) with every issue in file order when any is an error.
+    public static func check(_ loaded: LoadedSite, logger: Logger = Logger(label: "pioneer.validate")) async
+        -> (loaded: LoadedSite?, issues: [ConfigIssue]) {
+        let found = await issues(loaded, logger: logger)
+        guard !found.isEmpty else { return (loaded, []) }
+        let all = (loaded.warnings + found).enumerated().sorted { left, right in
+            let a = left.element.location, b = right.element.location
+            if a.file != b.file { return a.file < b.file }
+            if (a.line, a.column) != (b.line, b.column) { return (a.line, a.column) < (b.line, b.column) }
+            return left.offset < right.offset
+        }.map(\.element)
+        guard !found.contains(where: { $0.severity == .error }) else { return (nil, all) }
+        var checked = loaded
+        checked.warnings = all
+        return (checked, [])
+    }
+
     /// The node a dotted key path names inside `config` (`numerator.feed`, `blocks[1].path`
     /// or `blocks.1.path`), or the nearest ancestor that exists.
     public static func node(at key: String, in config: ConfigNode) -> ConfigNode {
