@@ -4,8 +4,8 @@ import PioneerKit
 import Testing
 
 @Suite struct ConfigKeyPathTests {
-    private func at(_ line: Int, _ column: Int) -> SourceLocation {
-        SourceLocation(file: "site.yaml", line: line, column: column)
+    private func at(_ line: Int, _ column: Int) -> PioneerKit.SourceLocation {
+        PioneerKit.SourceLocation(file: "site.yaml", line: line, column: column)
     }
 
     private var config: ConfigNode {

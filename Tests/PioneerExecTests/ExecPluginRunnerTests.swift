@@ -91,12 +91,12 @@ struct ExecPluginRunnerTests {
         let clock = ContinuousClock()
         let start = clock.now
         let error = await #expect(throws: ExecPluginError.self) {
-            _ = try await ExecPluginRunner.call(spec("stubborn.py", deadline: .milliseconds(500), grace: .milliseconds(500)),
+            _ = try await ExecPluginRunner.call(spec("stubborn.sh", deadline: .seconds(1), grace: .milliseconds(500)),
                                                 request: Data("{}".utf8), logger: LogRecorder().logger)
         }
         let elapsed = start.duration(to: clock.now)
-        #expect(error?.description == "plugin `probe` did not answer within its deadline of 0.5 seconds and was stopped; its last stderr lines: \"ignoring SIGTERM\"")
-        #expect(elapsed >= .milliseconds(900) && elapsed < .seconds(10), "deadline, then grace, then SIGKILL: \(elapsed)")
+        #expect(error?.description == "plugin `probe` did not answer within its deadline of 1 second and was stopped; its last stderr lines: \"ignoring SIGTERM\"")
+        #expect(elapsed >= .milliseconds(1400) && elapsed < .seconds(10), "deadline, then grace, then SIGKILL: \(elapsed)")
     }
 
     @Test func aProgramThatCannotBeStartedSaysWhy() async throws {

@@ -23,6 +23,9 @@ struct PluginSectionReader {
     static let maximumDeadline = 3600.0
     static let maximumOutputLimit = 1 << 30
 
+    /// The entries, each as a spec. An entry whose name is good but whose settings are not
+    /// gives a stand-in spec, never run (its errors refuse the site), so the indicators that
+    /// name it are not also told the plugin is unknown: each problem is reported once.
     func read(_ node: ConfigNode) -> [ExecPluginSpec] {
         guard let entries = node.entries else {
             if !node.isNull {
@@ -60,9 +63,11 @@ struct PluginSectionReader {
         reader.finish()
         if let kind, !Self.kinds.contains(kind), let kindNode = reader.node["kind"] {
             issues.error("unknown plugin kind `\(kind)`\(didYouMean(kind, among: Self.kinds)); the only kind is `exec`, a program in the site folder that speaks docs/plugin-protocol.md", at: kindNode)
-            return nil
         }
-        guard nameValid, kind != nil, let command, let deadline, !reader.hasErrors else { return nil }
+        guard nameValid else { return nil }
+        guard kind != nil, let command, let deadline, !reader.hasErrors else {
+            return ExecPluginSpec(name: name, command: siteFolder, workingDirectory: siteFolder, location: keyLocation)
+        }
         return ExecPluginSpec(
             name: name, command: command, arguments: arguments, environment: environment,
             deadline: .milliseconds(Int64((deadline * 1000).rounded())), workingDirectory: siteFolder,

@@ -15,9 +15,9 @@ public struct PeriodResponses: Sendable {
 /// An ``IndicatorPlugin`` that may also compute many periods per call.
 ///
 /// The collection engine asks ``takesBatches(context:)`` once per indicator and run; when
-/// it says yes, the engine calls ``requests(for:context:)-(([Period],_))`` once with every
-/// due period and ``observe(_:context:)`` once with every period whose feeds answered,
-/// instead of once per period. The single-period methods stay the contract for everything
+/// it says yes, the engine calls `requests(for:context:)` once with every due period and
+/// ``observe(_:context:)`` once with every period whose feeds answered, instead of once
+/// per period. The single-period methods stay the contract for everything
 /// else (a test harness, `pioneer plugin test`).
 public protocol BatchIndicatorPlugin: IndicatorPlugin {
     /// Whether this configured plugin wants the batch calls. Called once per run, before
