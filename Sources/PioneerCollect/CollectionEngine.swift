@@ -105,12 +105,14 @@ public final class CollectionEngine: Sendable {
         log[metadataKey: "site"] = "\(site.id)"
         log[metadataKey: "run"] = "\(runID)"
 
-        // Planning asks the plugins for their requests, which may block (an external plugin
-        // runs its program), so it runs on a thread of its own, never the cooperative pool's.
-        let plan = await Self.onOwnThread { [store, options, log] in
+        // Planning asks the plugins for their requests. One that may block there (an external
+        // plugin runs its program: a `BatchIndicatorPlugin`) is planned on a thread of its own,
+        // never the cooperative pool's; the others take microseconds and plan in place.
+        let makePlan: @Sendable () -> sending CollectionPlan = { [store, options, log] in
             CollectionPlan(site: site, plugins: plugins, periods: periods, indicators: indicators,
                            today: options.today, store: store, logger: log)
         }
+        let plan = plugins.values.contains { $0 is any BatchIndicatorPlugin } ? await Self.onOwnThread(makePlan) : makePlan()
         onEvent?(.planned(site: site.id, total: plan.total, urls: plan.jobs.count))
         var run = RunState(site: site, runID: runID, total: plan.total, indicators: indicators, logger: log, onEvent: onEvent)
         run.fetches.distinctURLs = plan.jobs.count
