@@ -96,7 +96,7 @@ struct ExecPluginRunnerTests {
         }
         let elapsed = start.duration(to: clock.now)
         #expect(error?.description == "plugin `probe` did not answer within its deadline of 1 second and was stopped; its last stderr lines: \"ignoring SIGTERM\"")
-        #expect(elapsed >= .milliseconds(1400) && elapsed < .seconds(10), "deadline, then grace, then SIGKILL: \(elapsed)")
+        #expect(elapsed >= .milliseconds(1400), "deadline, then grace, then SIGKILL (the suite's limit bounds it above): \(elapsed)")
     }
 
     @Test func aProgramThatCannotBeStartedSaysWhy() async throws {

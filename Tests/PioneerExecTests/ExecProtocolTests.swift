@@ -56,19 +56,17 @@ struct ExecProtocolTests {
     }
 
     @Test func aPluginThatHangsIsStoppedAtItsDeadlineWithItsWholeProcessGroup() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await collect([ExecPluginEntry(name: "stuck", script: "hang.sh", deadline: "1")]) { summary, fixture in
+        // One batch call that never answers, with a child `sleep 300` of its own; the suite's
+        // two-minute limit is the bound on waiting for either.
+        try await collect([ExecPluginEntry(name: "stuck", script: "hang.sh", deadline: "5")]) { summary, fixture in
             for reason in reasons(summary, "admissions-stuck") {
-                #expect(reason.contains("plugin `stuck`: did not answer within its deadline of 1 second and was stopped"), "\(reason)")
+                #expect(reason.contains("plugin `stuck`: did not answer within its deadline of 5 seconds and was stopped"), "\(reason)")
                 #expect(reason.contains("its last stderr lines: \"starting the long wait\""), "\(reason)")
             }
             #expect(summary.results(of: "admissions-stuck").map(\.outcome) == [.failed, .failed, .failed])
             let child = try #require(fixture.childPID())
             #expect(!isRunning(child), "the plugin's child `sleep 300` was stopped with it")
         }
-        // Three calls of one second each, and SIGTERM is heeded: nowhere near `sleep 300`.
-        #expect(start.duration(to: clock.now) < .seconds(30))
     }
 
     @Test func aPluginThatCrashesFailsItsPeriodsNamingTheSignal() async throws {
@@ -134,15 +132,13 @@ struct ExecProtocolTests {
     }
 
     @Test func aChildLeftBehindNeitherDelaysTheAnswerNorOutlivesTheCall() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await collect([ExecPluginEntry(name: "parent", script: "modes.py", args: ["orphan", "--batch"], deadline: "60")]) { summary, fixture in
+        // The child holds stdout open for 300 s and the deadline is 600 s: an answer that waited
+        // for either would fail at the deadline, long after the suite's two-minute limit.
+        try await collect([ExecPluginEntry(name: "parent", script: "modes.py", args: ["orphan", "--batch"], deadline: "600")]) { summary, fixture in
             let results = summary.results(of: "admissions-parent")
             #expect(results.map(\.outcome) == [.collected, .collected, .collected], "\(results)")
             let child = try #require(fixture.childPID())
             #expect(!isRunning(child), "the `sleep 300` it started holding its stdout was killed with its group")
         }
-        // The child holds stdout open for 300 s and the deadline is 60 s: neither was waited for.
-        #expect(start.duration(to: clock.now) < .seconds(30))
     }
 }
