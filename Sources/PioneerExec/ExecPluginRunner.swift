@@ -125,8 +125,13 @@ public enum ExecPluginRunner {
     private enum Event: Sendable {
         case output(Data, tooLarge: Bool)
         case log([String])
-        case watch(stoppedAtDeadline: Bool)
+        case watch(ProcessGroupWatch.End)
+        case drained
     }
+
+    /// How long the pipes may stay open once the plugin has exited and its group is gone:
+    /// what it wrote is already in them, so this only bounds a holder outside its group.
+    static let drainTime = Duration.seconds(2)
 
     /// Reads stdout and stderr to their ends while watching the clock and the process.
     private static func watch(_ execution: Execution<FileDescriptorInput, SequenceOutput, SequenceOutput>,
@@ -169,7 +174,7 @@ public enum ExecPluginRunner {
             }
             let watch = ProcessGroupWatch(group: group, deadline: started + spec.deadline, grace: spec.gracePeriod)
             tasks.addTask {
-                .watch(stoppedAtDeadline: await watch.whileReading())
+                .watch(await watch.whileReading())
             }
             var outcome = Outcome(output: Data(), termination: .exited(0), stoppedAtDeadline: false, outputTooLarge: false,
                                   stderrTail: [], deadline: spec.deadline, outputLimit: spec.outputLimit)
@@ -183,8 +188,17 @@ public enum ExecPluginRunner {
                 case .log(let tail):
                     outcome.stderrTail = tail
                     streamsOpen -= 1
-                case .watch(let stopped):
-                    outcome.stoppedAtDeadline = stopped
+                case .watch(let end):
+                    outcome.stoppedAtDeadline = end == .deadline
+                    if end == .exited, streamsOpen > 0 {
+                        tasks.addTask {
+                            try? await Task.sleep(for: drainTime)
+                            return .drained
+                        }
+                    }
+                case .drained:
+                    if streamsOpen > 0 { logger.warning("its stdout or stderr stayed open after it exited; stopped reading them") }
+                    tasks.cancelAll()
                 }
                 if streamsOpen == 0 { tasks.cancelAll() }
             }

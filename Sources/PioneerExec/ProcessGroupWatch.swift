@@ -22,27 +22,30 @@ struct ProcessGroupWatch: Sendable {
     /// child left holding them can delay the answer.
     static let interval = Duration.milliseconds(20)
 
+    /// What ended the watch while the pipes were read.
+    enum End: Sendable {
+        case deadline, exited, cancelled
+    }
+
     /// While the pipes are read, until cancelled: kills the group at the deadline, or once
     /// the plugin has exited (a child it left holding its pipes must not delay the answer).
-    /// Returns whether the deadline stopped it.
-    func whileReading() async -> Bool {
-        var killedAfterExit = false
+    func whileReading() async -> End {
         while !Task.isCancelled {
             if ContinuousClock.now >= deadline {
                 await stop()
-                return true
+                return .deadline
             }
-            if !killedAfterExit, hasExited() {
+            if hasExited() {
                 kill(-group, SIGKILL)
-                killedAfterExit = true
+                return .exited
             }
             do {
                 try await Task.sleep(for: Self.interval)
             } catch {
-                return false
+                return .cancelled
             }
         }
-        return false
+        return .cancelled
     }
 
     /// Once the pipes have closed: waits for the plugin to exit, looking often at first (it
