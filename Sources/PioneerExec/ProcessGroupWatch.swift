@@ -31,13 +31,15 @@ struct ProcessGroupWatch: Sendable {
     /// the plugin has exited (a child it left holding its pipes must not delay the answer).
     func whileReading() async -> End {
         while !Task.isCancelled {
-            if ContinuousClock.now >= deadline {
-                await stop()
-                return .deadline
-            }
+            // Exit first: on a busy machine this task may first run after the deadline, and a
+            // plugin that had already answered and exited did not overrun it.
             if hasExited() {
                 kill(-group, SIGKILL)
                 return .exited
+            }
+            if ContinuousClock.now >= deadline {
+                await stop()
+                return .deadline
             }
             do {
                 try await Task.sleep(for: Self.interval)
