@@ -44,6 +44,10 @@ let package = Package(
         // Already in the build through Hummingbird; the intake server names its time amounts.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Starting external plugin processes (PioneerExec): process groups, pipes, signals.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Its FilePath and FileDescriptor types, already in the build through swift-subprocess.
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -83,10 +87,21 @@ let package = Package(
             dependencies: ["PioneerKit"],
             swiftSettings: swiftSettings
         ),
+        // External process plugins: a site's own program speaking docs/plugin-protocol.md.
+        .target(
+            name: "PioneerExec",
+            dependencies: [
+                "PioneerKit", "PioneerExtraction", "PioneerCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PioneerConfig",
             dependencies: [
-                "PioneerKit", "PioneerExtraction", "PioneerCore", "CYAML",
+                "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerExec", "CYAML",
             ],
             swiftSettings: swiftSettings
         ),
@@ -211,7 +226,7 @@ let package = Package(
             name: "pioneer",
             dependencies: [
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins",
-                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerDemo",
+                "PioneerFeeds", "PioneerStore", "PioneerCollect", "PioneerGoals", "PioneerReport", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerServer", "PioneerDemo", "PioneerExec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 // SHA-256 of the load test's generated returns (bench-intake).
@@ -262,6 +277,16 @@ let package = Package(
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PioneerExecTests",
+            dependencies: [
+                "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
+                "PioneerFeeds", "PioneerExec", "PioneerTesting",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -56,6 +56,8 @@ final class ActiveRun: @unchecked Sendable {
     private var cancels: [Int: @Sendable () -> Void] = [:]
     /// By job index: the fetcher has reported (or the fetch was cancelled before it started).
     private var reported: [Bool]
+    /// By batch group: its members whose responses have all arrived, until the last one has.
+    private var gathered: [[(Int, [Result<FetchedBody, FetchFailure>?])]]
     private var next = 0
     /// Responses taken in and indicator-periods computed, of the plan's jobs and items.
     private var taken = 0
@@ -93,6 +95,7 @@ final class ActiveRun: @unchecked Sendable {
         usersLeft = waiting.map(\.count)
         responses = Array(repeating: nil, count: plan.jobs.count)
         reported = Array(repeating: false, count: plan.jobs.count)
+        gathered = Array(repeating: [], count: plan.batches.count)
     }
 
     func start(_ continuation: CheckedContinuation<RunState, Never>) {
@@ -164,10 +167,32 @@ final class ActiveRun: @unchecked Sendable {
     /// Computes an indicator-period, on a worker, and adds it to the batch.
     private func compute(_ itemIndex: Int, responses: [Result<FetchedBody, FetchFailure>?]) {
         let item = plan.items[itemIndex]
+        if let group = item.batch {
+            computeGroup(group, adding: itemIndex, responses: responses)
+            return
+        }
         let completion = item.compute(responses: responses, site: site, logger: logger)
         let actions = decide { actions in
             batch.add(completion, sequence: item.sequence)
             computed += 1
+            settle(&actions)
+        }
+        perform(actions)
+    }
+
+    /// Adds a member of a batch group; the last to arrive computes the whole group, here.
+    private func computeGroup(_ group: Int, adding itemIndex: Int, responses: [Result<FetchedBody, FetchFailure>?]) {
+        let members = withLock { () -> [(Int, [Result<FetchedBody, FetchFailure>?])]? in
+            gathered[group].append((itemIndex, responses))
+            guard gathered[group].count == plan.batches[group].items.count else { return nil }
+            defer { gathered[group] = [] }
+            return gathered[group]
+        }
+        guard let members else { return }
+        let completions = plan.batches[group].compute(members.map { (plan.items[$0.0], $0.1) }, site: site, logger: logger)
+        let actions = decide { actions in
+            for (sequence, completion) in completions { batch.add(completion, sequence: sequence) }
+            computed += completions.count
             settle(&actions)
         }
         perform(actions)

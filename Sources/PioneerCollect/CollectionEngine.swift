@@ -105,8 +105,14 @@ public final class CollectionEngine: Sendable {
         log[metadataKey: "site"] = "\(site.id)"
         log[metadataKey: "run"] = "\(runID)"
 
-        let plan = CollectionPlan(site: site, plugins: plugins, periods: periods, indicators: indicators,
-                                  today: options.today, store: store, logger: log)
+        // Planning asks the plugins for their requests. One that may block there (an external
+        // plugin runs its program: a `BatchIndicatorPlugin`) is planned on a thread of its own,
+        // never the cooperative pool's; the others take microseconds and plan in place.
+        let makePlan: @Sendable () -> sending CollectionPlan = { [store, options, log] in
+            CollectionPlan(site: site, plugins: plugins, periods: periods, indicators: indicators,
+                           today: options.today, store: store, logger: log)
+        }
+        let plan = plugins.values.contains { $0 is any BatchIndicatorPlugin } ? await Self.onOwnThread(makePlan) : makePlan()
         onEvent?(.planned(site: site.id, total: plan.total, urls: plan.jobs.count))
         var run = RunState(site: site, runID: runID, total: plan.total, indicators: indicators, logger: log, onEvent: onEvent)
         run.fetches.distinctURLs = plan.jobs.count
@@ -133,6 +139,16 @@ public final class CollectionEngine: Sendable {
             site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted)
+    }
+
+    private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: body())
+            }
+            thread.name = "pioneer.plan"
+            thread.start()
+        }
     }
 
     /// Collects a loaded site: its site and configured plugins.

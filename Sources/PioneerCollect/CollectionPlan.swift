@@ -24,6 +24,18 @@ struct WorkItem {
     var requests: [(request: FeedRequest, key: FetchKey, job: Int)]
     /// The distinct fetches this item waits for, as indices into ``CollectionPlan/jobs``.
     var jobs: [Int] = []
+    /// Its group in ``CollectionPlan/batches`` when its plugin observes all periods at once.
+    var batch: Int?
+
+    init(sequence: Int, spec: IndicatorSpec, plugin: any IndicatorPlugin, period: Period,
+         requests: [(request: FeedRequest, key: FetchKey, job: Int)], batch: Int? = nil) {
+        self.sequence = sequence
+        self.spec = spec
+        self.plugin = plugin
+        self.period = period
+        self.requests = requests
+        self.batch = batch
+    }
 }
 
 /// One distinct fetch.
@@ -43,6 +55,8 @@ struct CollectionPlan {
     var settled: [(sequence: Int, result: PeriodResult)] = []
     var items: [WorkItem] = []
     var jobs: [FetchJob] = []
+    /// Indicators whose plugin computes all its periods in one call (``BatchIndicatorPlugin``).
+    var batches: [BatchGroup] = []
     var total = 0
 
     /// Plans `site` for `periods`: asks each plugin for its requests and resolves their URLs.
@@ -53,31 +67,42 @@ struct CollectionPlan {
         var placeholders: [Period: [String: String]] = [:]
         for spec in site.indicators where indicators?.contains(spec.definition.id) ?? true {
             let definition = spec.definition
+            var due: [(sequence: Int, period: Period)] = []
             for period in periods.periods(of: definition.periodType) {
                 let sequence = total
                 total += 1
-                func settle(_ outcome: RunOutcomeKind, _ reason: String) {
-                    settled.append((sequence, PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason)))
-                }
-                let due = definition.dueDate(of: period)
-                guard today >= due else {
+                let dueDate = definition.dueDate(of: period)
+                guard today >= dueDate else {
                     let why = definition.dueAfter.map { "\($0) after the period ends on \(period.end)" }
                         ?? "the day after the period ends"
                     var result = PeriodResult(indicator: definition.id, period: period.label, outcome: .skipped,
-                                              reason: "not yet due: \(period.label) is due on \(due) (\(why))")
-                    result.dueOn = due.description
+                                              reason: "not yet due: \(period.label) is due on \(dueDate) (\(why))")
+                    result.dueOn = dueDate.description
                     settled.append((sequence, result))
                     continue
                 }
-                guard let plugin = plugins[definition.id] else {
-                    settle(.failed, "plugin `\(spec.plugin)` is not available for this indicator (is its `config:` valid?)")
-                    continue
+                due.append((sequence, period))
+            }
+            guard let plugin = plugins[definition.id] else {
+                for (sequence, period) in due {
+                    settled.append((sequence, PeriodResult(
+                        indicator: definition.id, period: period.label, outcome: .failed,
+                        reason: "plugin `\(spec.plugin)` is not available for this indicator (is its `config:` valid?)")))
                 }
-                let context = PluginContext(site: site.info, indicator: definition, logger: logger)
+                continue
+            }
+            guard !due.isEmpty else { continue }
+            let context = PluginContext(site: site.info, indicator: definition, logger: logger)
+            let (requestLists, group) = Self.requests(plugin, for: due.map(\.period), spec: spec, context: context)
+            if let group { batches.append(group) }
+            for ((sequence, period), listed) in zip(due, requestLists) {
+                func settle(_ outcome: RunOutcomeKind, _ reason: String) {
+                    settled.append((sequence, PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason)))
+                }
                 let requests: [FeedRequest]
-                do {
-                    requests = try plugin.requests(for: period, context: context)
-                } catch {
+                switch listed {
+                case .success(let list): requests = list
+                case .failure(let error):
                     settle(.failed, Self.pluginMessage(error, plugin: spec.plugin))
                     continue
                 }
@@ -109,7 +134,10 @@ struct CollectionPlan {
                     settle(.failed, failure)
                     continue
                 }
-                items.append(WorkItem(sequence: sequence, spec: spec, plugin: plugin, period: period, requests: resolved))
+                let batch = group.map { _ in batches.count - 1 }
+                if let batch { batches[batch].items.append(items.count) }
+                items.append(WorkItem(sequence: sequence, spec: spec, plugin: plugin, period: period, requests: resolved,
+                                      batch: batch))
             }
         }
         // Jobs still wanted after failures, each made conditional when a cached body has
@@ -142,6 +170,21 @@ struct CollectionPlan {
         } catch {
             logger.warning("cannot read the feed cache; fetching without validators", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Each period's requests: from one call when the plugin takes batches (with the group
+    /// its items join), from a call per period otherwise.
+    private static func requests(_ plugin: any IndicatorPlugin, for periods: [Period], spec: IndicatorSpec,
+                                 context: PluginContext) -> ([Result<[FeedRequest], any Error>], BatchGroup?) {
+        if let batching = plugin as? any BatchIndicatorPlugin, batching.takesBatches(context: context) {
+            var lists = batching.requests(for: periods, context: context).map { $0.mapError { $0 as any Error } }
+            if lists.count != periods.count {
+                let error = PluginError("answered \(lists.count) request lists for \(periods.count) periods")
+                lists = periods.map { _ in .failure(error) }
+            }
+            return (lists, BatchGroup(plugin: batching, spec: spec))
+        }
+        return (periods.map { period in Result { try plugin.requests(for: period, context: context) } }, nil)
     }
 
     /// A plugin's error as a sentence naming the plugin.

@@ -51,23 +51,30 @@ extension FetchJob {
 }
 
 extension WorkItem {
+    /// What an indicator-period's responses come to before its plugin runs: the responses
+    /// and their provenance, or the reason it cannot be computed.
+    enum Prepared {
+        case ready([FeedResponse], sources: [FeedSource])
+        case settled(Completion)
+    }
+
     /// Computes and checks this indicator-period once its responses have all arrived: a
     /// measure to store, or the reason it failed.
     ///
     /// - Parameter responses: the body (or failure) for each of ``requests``, in order.
     func compute(responses: [Result<FetchedBody, FetchFailure>?], site: SiteInfo, logger: Logger) -> Completion {
-        let definition = spec.definition
-        func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil,
-                    observation: Observation? = nil) -> PeriodResult {
-            var result = PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason,
-                                      value: value, formatted: value.map(definition.format))
-            if let observation { result.describe(observation) }
-            return result
+        switch prepare(responses: responses) {
+        case .settled(let completion):
+            return completion
+        case .ready(let feedResponses, let sources):
+            let context = PluginContext(site: site, indicator: spec.definition, logger: logger)
+            let observed = Result { try plugin.observe(period: period, responses: FeedResponses(feedResponses), context: context) }
+            return finish(observed, sources: sources)
         }
-        func failed(_ reason: String) -> Completion {
-            .settled(result(.failed, reason))
-        }
+    }
 
+    /// The responses for the plugin with their provenance, or the failure of a fetch.
+    func prepare(responses: [Result<FetchedBody, FetchFailure>?]) -> Prepared {
         var feedResponses: [FeedResponse] = []
         var sources: [FeedSource] = []
         var failures: [String] = []
@@ -90,20 +97,23 @@ extension WorkItem {
         }
         guard failures.isEmpty else {
             // Fetches are cancelled only when the run is interrupted: say that, not "cancelled" per URL.
-            return failed(interrupted ? "not collected: the run was interrupted before its feeds answered"
-                                      : failures.joined(separator: "; "))
+            return .settled(.settled(result(.failed, interrupted ? "not collected: the run was interrupted before its feeds answered"
+                                                                 : failures.joined(separator: "; "))))
         }
+        return .ready(feedResponses, sources: sources)
+    }
 
-        let context = PluginContext(site: site, indicator: definition, logger: logger)
+    /// The plugin's observation checked, with its provenance: a measure to store, or why not.
+    func finish(_ observed: Result<Observation, any Error>, sources: [FeedSource]) -> Completion {
+        let definition = spec.definition
         let observation: Observation
-        do {
-            observation = try plugin.observe(period: period, responses: FeedResponses(feedResponses), context: context)
-        } catch {
-            return failed(CollectionPlan.pluginMessage(error, plugin: spec.plugin))
+        switch observed {
+        case .success(let value): observation = value
+        case .failure(let error): return .settled(result(.failed, CollectionPlan.pluginMessage(error, plugin: spec.plugin)))
         }
         let problems = ObservationCheck.problems(observation, for: definition)
         guard problems.isEmpty else {
-            return failed("plugin `\(spec.plugin)` returned an invalid observation: " + problems.joined(separator: "; "))
+            return .settled(result(.failed, "plugin `\(spec.plugin)` returned an invalid observation: " + problems.joined(separator: "; ")))
         }
 
         let measure = Measure(indicatorID: definition.id, period: period, observation: observation,
@@ -113,5 +123,14 @@ extension WorkItem {
         }
         // Collected, or unchanged once the store has compared it with the current value.
         return .store(measure, result(.collected, nil, value: observation.value, observation: observation))
+    }
+
+    private func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil,
+                        observation: Observation? = nil) -> PeriodResult {
+        let definition = spec.definition
+        var result = PeriodResult(indicator: definition.id, period: period.label, outcome: outcome, reason: reason,
+                                  value: value, formatted: value.map(definition.format))
+        if let observation { result.describe(observation) }
+        return result
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 import PioneerCollect
 import PioneerConfig
 import PioneerCore
+import PioneerExec
 import PioneerKit
 import PioneerStore
 
@@ -80,7 +81,9 @@ struct ValidateCommand: AsyncParsableCommand {
         var results: [SiteResult] = []
         for directory in directories {
             do {
-                results.append(SiteResult(directory: directory, loaded: try loader.load(directory: directory), issues: []))
+                // A site's own programs check their configs here, not while loading (docs/plugin-protocol.md).
+                let checked = await ExecPluginCheck.check(try loader.load(directory: directory))
+                results.append(SiteResult(directory: directory, loaded: checked.loaded, issues: checked.issues))
             } catch {
                 results.append(SiteResult(directory: directory, loaded: nil, issues: error.issues))
             }

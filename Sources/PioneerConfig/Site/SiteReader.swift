@@ -2,6 +2,7 @@
 // indicators (with their plugins), goals, events and progress settings, collecting every
 // problem on the way.
 import PioneerCore
+import PioneerExec
 import PioneerKit
 
 /// Reads a site file's ``ConfigNode`` tree into a ``Site``.
@@ -24,6 +25,9 @@ struct SiteReader {
         let goalItems = reader.list("goals") ?? []
         let eventItems = reader.list("events") ?? []
         let progress = reader.node("progress").map { ProgressSettingsReader(issues: issues).read($0) } ?? ProgressSettings()
+        let sitePlugins = reader.node("plugins").map {
+            PluginSectionReader(directory: directory, references: references, known: plugins, issues: issues).read($0)
+        } ?? []
         reader.finish()
 
         if let items = indicatorItems, items.isEmpty, let node = root["indicators"] {
@@ -33,7 +37,8 @@ struct SiteReader {
         // Plugins check names against every declared population, broken numbers included:
         // the number is reported once at its line, not again by every rate that uses it.
         let info = SiteInfo(id: identity?.id ?? folderName, name: identity?.name ?? folderName, population: declaredPopulation)
-        let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues, plugins: plugins)
+        let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues,
+                                         plugins: catalogue(adding: sitePlugins, named: indicatorItems ?? [], section: root["plugins"]))
             .read(indicatorItems ?? [])
         let goals = GoalReader(declaredIDs: indicators.declaredIDs, declaredTypes: indicators.declaredTypes, issues: issues)
             .read(goalItems)
@@ -46,6 +51,21 @@ struct SiteReader {
             events: events, progress: progress,
             directory: directory, file: file)
         return (site, indicators.plugins)
+    }
+
+    /// The catalogue with the site's own plugins added, warning of any no indicator names.
+    private func catalogue(adding specs: [ExecPluginSpec], named items: [ConfigNode], section: ConfigNode?) -> PluginCatalogue {
+        var catalogue = plugins
+        let named = Set(items.compactMap { $0["plugin"]?.scalar })
+        for spec in specs {
+            // Names are checked as the section is read; one that still clashes was reported there.
+            try? catalogue.add(spec.factory())
+            if !named.contains(spec.name), let entry = section?.entries?.first(where: { $0.key == spec.name }) {
+                let node = ConfigNode(.scalar(spec.name, quoted: false), location: entry.keyLocation, path: entry.value.path)
+                issues.warning("plugin `\(spec.name)` is declared but no indicator names it in `plugin:`", at: node)
+            }
+        }
+        return catalogue
     }
 
     private struct Identity {

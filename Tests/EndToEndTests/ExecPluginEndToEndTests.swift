@@ -1,0 +1,85 @@
+// External process plugins through the real `pioneer` binary: `collect` runs a site's own
+// programs against a loopback feed, storing what the good one computes beside a built-in
+// indicator while a crashing one fails only its own periods; `validate` places the program's
+// config issues at their line:column.
+import Foundation
+import PioneerStore
+import PioneerTesting
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct ExecPluginEndToEndTests {
+    static let script = PioneerBinary.packageRoot.appendingPathComponent("Tests/PioneerExecTests/Fixtures/modes.py")
+
+    /// The `execshire` site in `root` with two programs (`counts`, batch, and `fragile`,
+    /// which crashes on `observe`) and a built-in `json` indicator.
+    private func site(in root: URL, port: Int, countsConfig: String = #"{ feed: bi, path: "/admissions?month={period}" }"#) throws -> URL {
+        let site = root.appendingPathComponent("execshire")
+        try FileManager.default.createDirectory(at: site.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.script, to: site.appendingPathComponent("plugins/modes.py"))
+        let yaml = """
+        site: { id: execshire, name: Execshire, region: Test, wave: Test wave, focus: [tests] }
+        feeds:
+          bi: { base_url: "http://127.0.0.1:\(port)/api", retries: 0, timeout: 20 }
+        plugins:
+          counts: { kind: exec, command: plugins/modes.py, args: [good, --batch], deadline: 20 }
+          fragile: { kind: exec, command: plugins/modes.py, args: [crash], deadline: 20 }
+        indicators:
+          - { id: beds, name: Beds, kind: process, value_type: count, unit: beds, period: month, better: neutral, plugin: json, config: { feed: bi, path: "/beds?month={period}", select: "$.value" } }
+          - { id: admissions, name: Admissions, kind: process, value_type: count, unit: people, period: month, better: neutral, plugin: counts, config: \(countsConfig) }
+          - { id: falls, name: Falls, kind: process, value_type: count, unit: people, period: month, better: lower, plugin: fragile, config: { feed: bi, path: "/admissions?month={period}" } }
+        """
+        try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+        return site
+    }
+
+    @Test func collectStoresWhatTheSitesProgramComputesAndFailsOnlyTheCrashingOnesPeriods() async throws {
+        let feed = LocalFeedServer()
+        for (index, month) in ["2026-01", "2026-02", "2026-03"].enumerated() {
+            feed.serve("/api/beds?month=\(month)", .json(#"{"value": \#(20 + index)}"#))
+            feed.serve("/api/admissions?month=\(month)", .json(#"{"value": \#(120 + index)}"#))
+        }
+        try await feed.run { _ in
+            try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
+                let site = try site(in: root, port: feed.port)
+                let store = root.appendingPathComponent("store.sqlite").path
+                let run = try await PioneerBinary.run(["collect", site.path, "--from", "2026-01", "--to", "2026-03",
+                                                       "--store", store, "--json"])
+                #expect(run.status == 3, "some indicator-periods failed: \(run.stderr)")
+                let measures = try MeasureStore(path: store).measures(MeasureQuery(site: "execshire"))
+                let values = Dictionary(grouping: measures, by: \.measure.indicatorID).mapValues { $0.map(\.measure.observation.value) }
+                #expect(values["beds"] == [20, 21, 22])
+                #expect(values["admissions"] == [120, 121, 122])
+                #expect(values["falls"] == nil)
+                #expect(measures.first { $0.measure.indicatorID == "admissions" }?.measure.provenance.plugin == "counts")
+                #expect(run.stdout.contains("plugin `fragile`: was ended by signal 11 (SIGSEGV, a crash) before it answered; its last stderr lines:"),
+                        "\(run.stdout)")
+                #expect(run.stdout.contains("about to fall over"), "\(run.stdout)")
+            }
+        }
+    }
+
+    @Test func validatePlacesTheProgramsConfigIssuesAtTheirLineAndColumn() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
+            let site = try site(in: root, port: 9, countsConfig: "{ feed: bi, path: admissions }")
+            let run = try await PioneerBinary.run(["validate", site.path])
+            #expect(run.status == 1, "\(run.stderr)")
+            let file = site.appendingPathComponent("site.yaml").path
+            // Line 9 is the `admissions` indicator, whose `config:` holds the `path` the program refuses.
+            let line = try #require(run.stderr.split(separator: "\n").first { $0.contains("the path must start with /") })
+            #expect(line.hasPrefix("\(file):9:"), "\(line)")
+            #expect(line.hasSuffix(": error: indicators[1].config.path: plugin `counts`: the path must start with /"), "\(line)")
+            #expect(run.stderr.contains("\(file): invalid (1 error)"), "\(run.stderr)")
+        }
+    }
+
+    @Test func validateAcceptsASiteWhoseProgramsAcceptTheirConfigs() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
+            let site = try site(in: root, port: 9)
+            let run = try await PioneerBinary.run(["validate", site.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("site.yaml: OK (3 indicators, 0 goals)"), "\(run.stderr)")
+            #expect(run.stdout.contains("fragile"), "the table names the site's plugin: \(run.stdout)")
+        }
+    }
+}

@@ -1,0 +1,123 @@
+// One call of the protocol, below the collection engine: what the process is given, how its
+// stderr is logged, and how a plugin that ignores SIGTERM or cannot start is dealt with.
+import Foundation
+import Logging
+@testable import PioneerExec
+import PioneerKit
+import Testing
+
+/// Keeps what a logger was given, for checking.
+final class LogRecorder: LogHandler, @unchecked Sendable {
+    // @unchecked: `records` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var records: [(Logger.Level, String, Logger.Metadata)] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var all = metadata
+        all.merge(event.metadata ?? [:]) { _, new in new }
+        lock.withLock { records.append((event.level, "\(event.message)", all)) }
+    }
+
+    var lines: [(level: Logger.Level, message: String, metadata: Logger.Metadata)] {
+        lock.withLock { records.map { (level: $0.0, message: $0.1, metadata: $0.2) } }
+    }
+
+    var logger: Logger { Logger(label: "test") { _ in self } }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct ExecPluginRunnerTests {
+    private func spec(_ script: String, args: [String] = [], environment: [String: String] = [:],
+                      deadline: Duration = .seconds(20), grace: Duration = .seconds(2)) -> ExecPluginSpec {
+        ExecPluginSpec(name: "probe", command: ExecSiteFixture.fixtures.appendingPathComponent(script), arguments: args,
+                       environment: environment, deadline: deadline, workingDirectory: ExecSiteFixture.fixtures,
+                       gracePeriod: grace)
+    }
+
+    private func requestsRequest() -> Data {
+        Data(#"""
+        {"protocol": 1, "method": "requests", "config": {"feed": "bi", "path": "/a?m={period}"},
+         "indicator": {"id": "a"}, "site": {"id": "s", "name": "S", "population": {}},
+         "periods": [{"id": "2026-04", "type": "month", "start": "2026-04-01", "end": "2026-04-30"}]}
+        """#.utf8)
+    }
+
+    @Test func stderrLinesAreLoggedAtTheLevelTheirPrefixGivesUnderThePluginsName() async throws {
+        let recorder = LogRecorder()
+        let answer = try await ExecPluginRunner.call(spec("modes.py", args: ["good"]), request: requestsRequest(),
+                                                     logger: recorder.logger)
+        #expect(String(decoding: answer, as: UTF8.self).contains(#""path": "/a?m=2026-04""#))
+        let lines = recorder.lines
+        #expect(lines.map(\.message) == ["requests for 1 period(s)"])
+        #expect(lines.map(\.level) == [.info])
+        #expect(lines.allSatisfy { $0.metadata["plugin"] == "probe" })
+    }
+
+    @Test func theLevelPrefixesAreReadAndTakenOff() {
+        #expect(StderrLog.level(of: "warning: late extract") == (.warning, "late extract"))
+        #expect(StderrLog.level(of: "ERROR: no rows") == (.error, "no rows"))
+        #expect(StderrLog.level(of: "debug:x") == (.debug, "x"))
+        #expect(StderrLog.level(of: "plain words") == (.info, "plain words"))
+    }
+
+    @Test func theProcessGetsOnlyItsOwnEnvironmentWithTheProtocolsVariables() async throws {
+        let env = ExecPluginSpec(name: "env", command: URL(fileURLWithPath: "/usr/bin/env"), environment: ["LOOKUP": "secret-value"],
+                                 workingDirectory: ExecSiteFixture.fixtures)
+        let outcome = try await ExecPluginRunner.run(env, request: Data("{}".utf8), logger: LogRecorder().logger)
+        let names = Set(String(decoding: outcome.output, as: UTF8.self).split(separator: "\n").compactMap { $0.split(separator: "=").first.map(String.init) })
+        #expect(names.isSubset(of: ["LOOKUP", "PATH", "HOME", "LANG", "PIONEER_PLUGIN_PROTOCOL", "PIONEER_PLUGIN_MAGIC_COOKIE"]), "\(names)")
+        #expect(names.isSuperset(of: ["LOOKUP", "PATH", "PIONEER_PLUGIN_PROTOCOL", "PIONEER_PLUGIN_MAGIC_COOKIE"]), "\(names)")
+        #expect(String(decoding: outcome.output, as: UTF8.self).contains("PIONEER_PLUGIN_MAGIC_COOKIE=d2a7c1e0-pioneer-indicator-plugin"))
+        // The spec never shows a value, so a log line or message naming it cannot leak one.
+        #expect(env.description == "env (/usr/bin/env; env LOOKUP)")
+    }
+
+    @Test func aSiteCannotSetTheProtocolsOwnVariables() {
+        var spoofed = spec("modes.py")
+        spoofed.environment = ["PIONEER_PLUGIN_MAGIC_COOKIE": "wrong", "PIONEER_PLUGIN_PROTOCOL": "7", "PATH": "/opt/site/bin"]
+        let environment = ExecPluginRunner.environment(for: spoofed, host: ["PATH": "/usr/bin", "HOME": "/root", "SECRET": "x"])
+        #expect(environment == ["PIONEER_PLUGIN_MAGIC_COOKIE": "d2a7c1e0-pioneer-indicator-plugin", "PIONEER_PLUGIN_PROTOCOL": "1",
+                                "PATH": "/opt/site/bin", "HOME": "/root"])
+    }
+
+    @Test func aPluginThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await #expect(throws: ExecPluginError.self) {
+            _ = try await ExecPluginRunner.call(spec("stubborn.sh", deadline: .seconds(1), grace: .milliseconds(500)),
+                                                request: Data("{}".utf8), logger: LogRecorder().logger)
+        }
+        let elapsed = start.duration(to: clock.now)
+        #expect(error?.description == "plugin `probe` did not answer within its deadline of 1 second and was stopped; its last stderr lines: \"ignoring SIGTERM\"")
+        #expect(elapsed >= .milliseconds(1400), "deadline, then grace, then SIGKILL (the suite's limit bounds it above): \(elapsed)")
+    }
+
+    @Test func aProgramThatCannotBeStartedSaysWhy() async throws {
+        let missing = ExecPluginSpec(name: "ghost", command: URL(fileURLWithPath: "/nonexistent/plugin.py"),
+                                     workingDirectory: ExecSiteFixture.fixtures)
+        let error = await #expect(throws: ExecPluginError.self) {
+            _ = try await ExecPluginRunner.call(missing, request: Data("{}".utf8), logger: LogRecorder().logger)
+        }
+        #expect(error?.description.hasPrefix("plugin `ghost` could not be started: /nonexistent/plugin.py") == true, "\(String(describing: error))")
+    }
+
+    @Test func anAnswerWithoutProtocolOrWithAWrongFieldIsNamed() throws {
+        #expect(throws: ExecPluginError.Kind.malformedAnswer("the answer has no `protocol` field; every answer starts `{\"protocol\": 1, …`")) {
+            _ = try PluginProtocol.answerFields(Data(#"{"requests": []}"#.utf8))
+        }
+        let fields = try PluginProtocol.answerFields(Data(#"{"protocol": 1, "requests": [{"period": 3}]}"#.utf8))
+        #expect(throws: ExecPluginError.Kind.malformedAnswer("`requests[0].period` should be a string, found a number")) {
+            _ = try fields.objects("requests").first?.string("period")
+        }
+        #expect(throws: ExecPluginError.Kind.pluginError("no extract this month")) {
+            _ = try PluginProtocol.answerFields(Data(#"{"protocol": 1, "error": "no extract this month"}"#.utf8))
+        }
+    }
+}

@@ -1,0 +1,144 @@
+// The protocol's failures as a site meets them: each bad plugin fails its own
+// indicator-periods with a message naming it and its last stderr lines, while the
+// built-in indicator beside it is collected and stored all the same.
+import Foundation
+import PioneerCollect
+import PioneerKit
+import PioneerStore
+import PioneerTesting
+import Testing
+
+@Suite(.timeLimit(.minutes(2)))
+struct ExecProtocolTests {
+    /// Collects the fixture site with `plugins`, checks the built-in indicator was collected
+    /// and stored, and returns the summary with the fixture.
+    private func collect(_ plugins: [ExecPluginEntry],
+                         _ check: (CollectionSummary, ExecSiteFixture) throws -> Void) async throws {
+        let feed = ExecSiteFixture.feed()
+        try await feed.run { _ in
+            try await withTemporaryFolder(prefix: "pioneer-exec") { folder in
+                let fixture = try ExecSiteFixture(folder: folder, port: feed.port, plugins: plugins)
+                let summary = try await fixture.collect()
+                let beds = summary.results(of: "beds")
+                #expect(beds.map(\.outcome) == [.collected, .collected, .collected], "the built-in indicator beside it: \(beds)")
+                let stored = try MeasureStore(path: summary.store).measures(MeasureQuery(site: "execshire", indicator: "beds"))
+                #expect(stored.map(\.measure.observation.value) == [20, 21, 22])
+                try check(summary, fixture)
+            }
+        }
+    }
+
+    private func reasons(_ summary: CollectionSummary, _ indicator: String) -> [String] {
+        summary.results(of: indicator).map { $0.reason ?? "" }
+    }
+
+    @Test func aGoodPluginIsCollectedWithAProcessPerCallWhenItTakesOnePeriodAtATime() async throws {
+        try await collect([ExecPluginEntry(name: "counts", script: "modes.py", args: ["good"])]) { summary, fixture in
+            let results = summary.results(of: "admissions-counts")
+            #expect(results.map(\.outcome) == [.collected, .collected, .collected], "\(results)")
+            #expect(results.map(\.value) == [120, 121, 122])
+            #expect(results.map(\.denominator) == [1000, 1000, 1000])
+            let starts = fixture.starts()
+            #expect(starts.count == 7, "describe once, then requests and observe per period: \(starts)")
+            #expect(starts.filter { $0 == "describe" }.count == 1)
+            #expect(starts.filter { $0 == "requests" }.count == 3)
+            #expect(starts.filter { $0 == "observe" }.count == 3)
+        }
+    }
+
+    @Test func aBatchPluginGetsEveryPeriodOfTheRunInOneRequestsAndOneObserveCall() async throws {
+        try await collect([ExecPluginEntry(name: "counts", script: "modes.py", args: ["good", "--batch"])]) { summary, fixture in
+            let results = summary.results(of: "admissions-counts")
+            #expect(results.map(\.outcome) == [.collected, .collected, .collected], "\(results)")
+            #expect(results.map(\.value) == [120, 121, 122])
+            #expect(fixture.starts() == ["describe", "requests", "observe"])
+        }
+    }
+
+    @Test func aPluginThatHangsIsStoppedAtItsDeadlineWithItsWholeProcessGroup() async throws {
+        // One batch call that never answers, with a child `sleep 300` of its own; the suite's
+        // two-minute limit is the bound on waiting for either.
+        try await collect([ExecPluginEntry(name: "stuck", script: "hang.sh", deadline: "5")]) { summary, fixture in
+            for reason in reasons(summary, "admissions-stuck") {
+                #expect(reason.contains("plugin `stuck`: did not answer within its deadline of 5 seconds and was stopped"), "\(reason)")
+                #expect(reason.contains("its last stderr lines: \"starting the long wait\""), "\(reason)")
+            }
+            #expect(summary.results(of: "admissions-stuck").map(\.outcome) == [.failed, .failed, .failed])
+            let child = try #require(fixture.childPID())
+            #expect(!isRunning(child), "the plugin's child `sleep 300` was stopped with it")
+        }
+    }
+
+    @Test func aPluginThatCrashesFailsItsPeriodsNamingTheSignal() async throws {
+        try await collect([ExecPluginEntry(name: "fragile", script: "modes.py", args: ["crash"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-fragile").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-fragile") {
+                #expect(reason.contains("plugin `fragile`: was ended by signal 11 (SIGSEGV, a crash) before it answered"), "\(reason)")
+                #expect(reason.contains("\"about to fall over\""), "\(reason)")
+            }
+        }
+    }
+
+    @Test func aPluginThatExitsNonZeroFailsItsPeriodsWithItsStatusAndStderr() async throws {
+        try await collect([ExecPluginEntry(name: "strict", script: "modes.py", args: ["exit3"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-strict").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-strict") {
+                #expect(reason.contains("plugin `strict`: exited with status 3"), "\(reason)")
+                #expect(reason.contains("its last stderr lines: \"observe for 1 period(s)\" | \"the extract has no `month` column\""), "\(reason)")
+            }
+        }
+    }
+
+    @Test func aPluginThatPrintsJunkFailsItsPeriodsQuotingWhatItWrote() async throws {
+        try await collect([ExecPluginEntry(name: "chatty", script: "modes.py", args: ["junk"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-chatty").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-chatty") {
+                #expect(reason.contains("plugin `chatty`: answered something that is not a protocol answer: stdout is not JSON"), "\(reason)")
+                #expect(reason.contains("it begins \"Traceback? no: just some words, not JSON"), "\(reason)")
+            }
+        }
+    }
+
+    @Test func aPluginThatPrintsAHundredMegabytesIsStoppedAtTheOutputLimit() async throws {
+        try await collect([ExecPluginEntry(name: "flood", script: "modes.py", args: ["flood", "--batch"])]) { summary, fixture in
+            #expect(summary.results(of: "admissions-flood").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-flood") {
+                #expect(reason.contains("plugin `flood`: wrote more than 64 MB on stdout and was stopped"), "\(reason)")
+            }
+            #expect(fixture.starts() == ["describe", "requests", "observe"])
+        }
+    }
+
+    @Test func aPluginOfAnotherProtocolVersionIsToldBothVersionsAndStartedOnce() async throws {
+        try await collect([ExecPluginEntry(name: "future", script: "modes.py", args: ["version2"])]) { summary, fixture in
+            #expect(summary.results(of: "admissions-future").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-future") {
+                #expect(reason.contains("plugin `future`: its `describe` call failed"), "\(reason)")
+                #expect(reason.contains("speaks protocol version 2; this pioneer speaks version 1"), "\(reason)")
+            }
+            #expect(fixture.starts() == ["describe"], "a plugin that cannot describe itself is asked nothing more")
+        }
+    }
+
+    @Test func aPluginThatAsksForAFeedTheSiteDoesNotDeclareFailsThosePeriods() async throws {
+        try await collect([ExecPluginEntry(name: "nosy", script: "modes.py", args: ["badfeed", "--batch"])]) { summary, fixture in
+            #expect(summary.results(of: "admissions-nosy").map(\.outcome) == [.failed, .failed, .failed])
+            for (month, reason) in zip(ExecSiteFixture.months, reasons(summary, "admissions-nosy")) {
+                #expect(reason.contains("plugin `nosy`: asked for feed `warehouse` for \(month), which the site does not declare; the site declares `bi`"), "\(reason)")
+                #expect(reason.contains("\"requests for 3 period(s)\""), "\(reason)")
+            }
+            #expect(fixture.starts() == ["describe", "requests"], "nothing was fetched or observed for it")
+        }
+    }
+
+    @Test func aChildLeftBehindNeitherDelaysTheAnswerNorOutlivesTheCall() async throws {
+        // The child holds stdout open for 300 s and the deadline is 600 s: an answer that waited
+        // for either would fail at the deadline, long after the suite's two-minute limit.
+        try await collect([ExecPluginEntry(name: "parent", script: "modes.py", args: ["orphan", "--batch"], deadline: "600")]) { summary, fixture in
+            let results = summary.results(of: "admissions-parent")
+            #expect(results.map(\.outcome) == [.collected, .collected, .collected], "\(results)")
+            let child = try #require(fixture.childPID())
+            #expect(!isRunning(child), "the `sleep 300` it started holding its stdout was killed with its group")
+        }
+    }
+}
