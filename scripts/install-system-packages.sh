@@ -6,7 +6,8 @@ set -euo pipefail
 
 # chromium: the tests open `pioneer report`'s HTML in it, headless, to check it renders.
 # libxml2-utils: xmllint checks every ADX return the tests write against the XSD.
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils)
+# python3: the Tower Hamlets demo site has a plugin in Python (kind: exec), and the tests run its own test.
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils python3)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -70,12 +70,14 @@ struct PluginTestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let catalogue = try Plugins.catalogue()
+        var catalogue = try Plugins.catalogue()
         var world = PluginTestWorld.testSite
         if let site {
             do {
                 let loaded = try SiteLoader(plugins: catalogue).load(directory: site)
                 world = PluginTestWorld(site: loaded.site)
+                // The site's own plugins (`plugins:`) join the built-in ones.
+                if let siteCatalogue = loaded.catalogue { catalogue = siteCatalogue }
             } catch {
                 StandardError.write(error.issues.map(\.description).joined(separator: "\n") + "\n")
                 StandardError.write("error: \(site): the site is invalid; `pioneer validate \(site)` lists every problem\n")

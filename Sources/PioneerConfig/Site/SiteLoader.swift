@@ -65,8 +65,8 @@ public struct SiteLoader: Sendable {
             plugins: plugins, issues: issues)
         let result = reader.read(tree)
         let sortedIssues = Self.sorted(issues.issues)
-        guard let (site, plugins) = result, !issues.hasErrors else { throw ConfigError(sortedIssues) }
-        return LoadedSite(site: site, plugins: plugins, warnings: sortedIssues)
+        guard let (site, plugins, catalogue) = result, !issues.hasErrors else { throw ConfigError(sortedIssues) }
+        return LoadedSite(site: site, plugins: plugins, warnings: sortedIssues, catalogue: catalogue)
     }
 
     /// The site directories under `root` that hold a site file, sorted by name.

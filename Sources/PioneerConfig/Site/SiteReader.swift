@@ -16,7 +16,7 @@ struct SiteReader {
     let issues: IssueCollector
 
     /// The site and its configured plugins, or nil when errors leave no usable site.
-    func read(_ root: ConfigNode) -> (Site, [String: any IndicatorPlugin])? {
+    func read(_ root: ConfigNode) -> (Site, [String: any IndicatorPlugin], PluginCatalogue)? {
         let reader = ConfigReader(root, issues: issues)
         let identity = reader.section("site", required: true).flatMap(readIdentity)
         let (population, declaredPopulation) = reader.node("population").map(readPopulation) ?? ([:], [:])
@@ -37,8 +37,8 @@ struct SiteReader {
         // Plugins check names against every declared population, broken numbers included:
         // the number is reported once at its line, not again by every rate that uses it.
         let info = SiteInfo(id: identity?.id ?? folderName, name: identity?.name ?? folderName, population: declaredPopulation)
-        let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues,
-                                         plugins: catalogue(adding: sitePlugins, named: indicatorItems ?? [], section: root["plugins"]))
+        let siteCatalogue = catalogue(adding: sitePlugins, named: indicatorItems ?? [], section: root["plugins"])
+        let indicators = IndicatorReader(site: info, feeds: declaredFeeds, issues: issues, plugins: siteCatalogue)
             .read(indicatorItems ?? [])
         let goals = GoalReader(declaredIDs: indicators.declaredIDs, declaredTypes: indicators.declaredTypes, issues: issues)
             .read(goalItems)
@@ -50,7 +50,7 @@ struct SiteReader {
             population: population, feeds: feeds, indicators: indicators.specs, goals: goals,
             events: events, progress: progress,
             directory: directory, file: file)
-        return (site, indicators.plugins)
+        return (site, indicators.plugins, siteCatalogue)
     }
 
     /// The catalogue with the site's own plugins added, warning of any no indicator names.

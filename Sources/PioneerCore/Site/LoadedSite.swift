@@ -10,10 +10,14 @@ public struct LoadedSite: Sendable {
     /// Problems that do not stop the site being used: unset environment variables,
     /// missing certificate files, TLS verification turned off.
     public var warnings: [ConfigIssue]
+    /// The plugins the site may name: those the loader was given and the site's own
+    /// (`plugins:`, external programs), for tools that configure a plugin themselves.
+    public var catalogue: PluginCatalogue?
 
-    public init(site: Site, plugins: [String: any IndicatorPlugin], warnings: [ConfigIssue]) {
+    public init(site: Site, plugins: [String: any IndicatorPlugin], warnings: [ConfigIssue], catalogue: PluginCatalogue? = nil) {
         self.site = site
         self.plugins = plugins
         self.warnings = warnings
+        self.catalogue = catalogue
     }
 }
