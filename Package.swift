@@ -44,6 +44,8 @@ let package = Package(
         // Already in the build through Hummingbird; the intake server names its time amounts.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // The intake store on PostgreSQL, several servers on one database (issue 14).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -167,6 +169,8 @@ let package = Package(
                 "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

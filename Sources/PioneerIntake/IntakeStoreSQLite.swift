@@ -1,24 +1,20 @@
-// The intake database: every submission as received, with the import summary it was
-// answered with, and the tokens sites and the office hold (as SHA-256 hashes only).
+// The intake store on SQLite through GRDB: the embedded default for one office and for the
+// tests. Opening, migrating, error translation and the online backup; the SQL of
+// submissions, tokens and definitions is in the extensions beside it.
 internal import GRDB
 import Foundation
 
-/// The store: one database (SQLite through GRDB now; PostgreSQL later), safe for many
-/// concurrent callers and for several processes on one file.
+/// The intake store on SQLite: one file, safe for many concurrent callers and for several
+/// processes on one file.
 ///
 /// The file is opened in WAL mode through a `DatabasePool`: readers never wait for the
 /// writer, and a writer from another process waits (up to the busy timeout) rather than
 /// failing. Versions and idempotency rest on the schema's UNIQUE constraints inside one
 /// transaction, never on a lock in this process, so they hold across processes too.
-///
-/// ```swift
-/// let store = try IntakeStore(path: "/srv/pioneer/intake.sqlite")
-/// let (token, record) = try store.createToken(role: .site, site: "torbay")
-/// let caller = try await store.caller(forToken: token)   // Caller(tokenID: record.id, role: .site, site: "torbay")
-/// ```
-public final class IntakeStore: Sendable {
+final class SQLiteIntakeBackend: IntakeStoreBackend {
     /// The database file.
-    public let path: String
+    let path: String
+    var location: String { path }
     let pool: DatabasePool
 
     /// How long a writer waits for another process's transaction before giving up.
@@ -29,7 +25,7 @@ public final class IntakeStore: Sendable {
     ///
     /// - Throws: ``IntakeStoreError`` naming the path when the folder cannot be created or
     ///   written, the file is not a SQLite database, or it was written by a newer pioneer.
-    public init(path: String) throws(IntakeStoreError) {
+    init(path: String) throws(IntakeStoreError) {
         self.path = path
         let opening = "open the database"
         guard !path.isEmpty else {
@@ -106,17 +102,31 @@ public final class IntakeStore: Sendable {
     }
 
     /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
-    public func integrityCheck() throws(IntakeStoreError) -> [String] {
-        try read("check the database") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    func integrityCheck() async throws(IntakeStoreError) -> [String] {
+        try await read("check the database") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
     /// The applied schema migrations, oldest first.
-    public func schemaVersions() throws(IntakeStoreError) -> [String] {
-        try read("read the schema version") { db in try IntakeSchema.migrator.appliedMigrations(db) }
+    func schemaVersions() async throws(IntakeStoreError) -> [String] {
+        try await read("read the schema version") { db in try IntakeSchema.migrator.appliedMigrations(db) }
     }
 
     /// Whether the database answers a query: what `/health` asks.
-    public func ping() async throws(IntakeStoreError) {
+    func close() async {}
+
+    /// Copies the whole database to `destination` while it stays open for writing: SQLite's
+    /// online backup API through GRDB, which copies a consistent snapshot.
+    func backup(to destination: String) throws(IntakeStoreError) {
+        do {
+            let target = try DatabaseQueue(path: destination)
+            try pool.backup(to: target)
+            try target.close()
+        } catch {
+            throw IntakeStoreError.from(error, path: destination, operation: "write the backup")
+        }
+    }
+
+    func ping() async throws(IntakeStoreError) {
         _ = try await read("answer a health check") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
@@ -133,6 +143,15 @@ public final class IntakeStore: Sendable {
     func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(IntakeStoreError) -> T {
         do {
             return try pool.write(body)
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: operation)
+        }
+    }
+
+    /// Writes off the cooperative threads: the caller awaits the disk rather than blocking one.
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(IntakeStoreError) -> T {
+        do {
+            return try await pool.write(body)
         } catch {
             throw IntakeStoreError.from(error, path: path, operation: operation)
         }

@@ -1,0 +1,105 @@
+// The intake database: every submission as received, with the import summary it was
+// answered with, and the tokens sites and the office hold (as SHA-256 hashes only). One
+// API over two databases: a SQLite file (the default for one office and for tests) or
+// PostgreSQL (several servers on one database, issue 14).
+import Foundation
+
+/// The store the intake service and its commands use, on SQLite or PostgreSQL.
+///
+/// Versions, idempotency and tokens rest on the database's constraints and transactions,
+/// never on a lock in this process, so several servers on one database agree.
+///
+/// ```swift
+/// let store = try await IntakeStore.open("postgres://pioneer@db.example:5432/intake")
+/// let (token, record) = try await store.createToken(role: .site, site: "torbay")
+/// let caller = try await store.caller(forToken: token)   // Caller(tokenID: record.id, role: .site, site: "torbay")
+/// await store.close()
+/// ```
+public final class IntakeStore: Sendable {
+    /// The database: a SQLite file's path, or a PostgreSQL URL without its password.
+    public let path: String
+    let backend: any IntakeStoreBackend
+
+    /// Which database a store is on.
+    public enum Kind: String, Sendable, CaseIterable {
+        case sqlite
+        case postgres
+    }
+
+    public var kind: Kind { backend is SQLiteIntakeBackend ? .sqlite : .postgres }
+
+    /// Opens the SQLite store at `path`, creating the file and its folder when absent and
+    /// bringing its schema up to date.
+    ///
+    /// - Throws: ``IntakeStoreError`` naming the path when the folder cannot be created or
+    ///   written, the file is not a SQLite database, or it was written by a newer pioneer.
+    public convenience init(path: String) throws(IntakeStoreError) {
+        self.init(backend: try SQLiteIntakeBackend(path: path))
+    }
+
+    init(backend: any IntakeStoreBackend) {
+        self.backend = backend
+        self.path = backend.location
+    }
+
+    /// Whether `database` (a `--db` value) names PostgreSQL rather than a SQLite file.
+    public static func isPostgres(_ database: String) -> Bool {
+        database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
+    }
+
+    /// Opens the store `database` names: a `postgres://USER@HOST:PORT/DB?sslmode=…` URL, or
+    /// a SQLite file path. A PostgreSQL password comes from the URL (`${VAR}` is read from
+    /// `environment`, the process's when nil), else from `PGPASSWORD`.
+    ///
+    /// - Throws: ``IntakeStoreError`` naming the database when the URL is malformed, the
+    ///   server cannot be reached or refuses the login, or the schema is newer than this pioneer.
+    public static func open(_ database: String, environment: [String: String]? = nil) async throws(IntakeStoreError) -> IntakeStore {
+        guard isPostgres(database) else { return try IntakeStore(path: database) }
+        let location = try PostgresLocation(url: database, environment: environment ?? ProcessInfo.processInfo.environment)
+        return IntakeStore(backend: try await PostgresIntakeBackend.open(location))
+    }
+
+    /// Releases the database connections; the store is not used afterwards. Nothing to do for SQLite.
+    public func close() async {
+        await backend.close()
+    }
+
+    /// Whether the database answers a query: what `/health` asks.
+    public func ping() async throws(IntakeStoreError) {
+        try await backend.ping()
+    }
+
+    /// The applied schema migrations, oldest first.
+    public func schemaVersions() async throws(IntakeStoreError) -> [String] {
+        try await backend.schemaVersions()
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    ///
+    /// - Throws: ``IntakeStoreError`` with kind `invalidArgument` on PostgreSQL, which checks
+    ///   its own pages (`pg_amcheck`).
+    public func integrityCheck() async throws(IntakeStoreError) -> [String] {
+        guard let sqlite = backend as? SQLiteIntakeBackend else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "check the database",
+                                   "integrity_check is SQLite's; check a PostgreSQL database with pg_amcheck")
+        }
+        return try await sqlite.integrityCheck()
+    }
+
+    /// Copies the SQLite database to `destination` while servers keep writing to it: SQLite's
+    /// online backup, a consistent snapshot that opens as a store of its own.
+    ///
+    /// - Throws: ``IntakeStoreError`` when `destination` exists or cannot be written, or
+    ///   with kind `invalidArgument` on PostgreSQL (back it up with pg_dump).
+    public func backup(to destination: String) throws(IntakeStoreError) {
+        guard let sqlite = backend as? SQLiteIntakeBackend else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
+                                   "this is a PostgreSQL database; back it up with pg_dump (docs/deployment.md)")
+        }
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
+                                   "\(destination) already exists; give a new file, so no earlier backup is overwritten")
+        }
+        try sqlite.backup(to: destination)
+    }
+}
