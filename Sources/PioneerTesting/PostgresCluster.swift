@@ -110,7 +110,7 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Creates a fresh, empty database and returns its URL.
     public func createDatabase() async throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try await offThread { try self.psql("CREATE DATABASE \(name)") }
+        _ = try await offThread { try self.psql("CREATE DATABASE \(name)") }
         return url(database: name)
     }
 
@@ -195,6 +195,9 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Runs `program`, as `user` through runuser when given, and returns its exit status and output.
+    ///
+    /// The output goes to a file, not a pipe: the server pg_ctl starts outlives pg_ctl and
+    /// would hold a pipe open, so reading it to its end would never finish.
     static func run(_ program: URL, runAs user: String?, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         if let user {
@@ -204,14 +207,20 @@ public final class PostgresCluster: @unchecked Sendable {
             process.executableURL = program
             process.arguments = arguments
         }
-        let output = Pipe()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-pg-output-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
+            throw HarnessError("cannot create \(file.path) for \(program.lastPathComponent)'s output")
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output = try FileHandle(forWritingTo: file)
+        defer { try? output.close() }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, text)
     }
 
     /// A port on 127.0.0.1 that nothing listens on now.
