@@ -196,31 +196,31 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// Runs `program`, as `user` through runuser when given, and returns its exit status and output.
     ///
-    /// The output goes to a file, not a pipe: the server pg_ctl starts outlives pg_ctl and
-    /// would hold a pipe open, so reading it to its end would never finish.
+    /// posix_spawn and waitpid, with the output in a file: the server pg_ctl starts outlives
+    /// pg_ctl and would hold a pipe open, and the child is reaped here whatever thread waits.
     static func run(_ program: URL, runAs user: String?, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        if let user {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", user, "--", program.path] + arguments
-        } else {
-            process.executableURL = program
-            process.arguments = arguments
-        }
+        let argv = (user.map { ["/usr/sbin/runuser", "-u", $0, "--", program.path] } ?? [program.path]) + arguments
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-pg-output-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: file.path, contents: nil) else {
-            throw HarnessError("cannot create \(file.path) for \(program.lastPathComponent)'s output")
-        }
         defer { try? FileManager.default.removeItem(at: file) }
-        let output = try FileHandle(forWritingTo: file)
-        defer { try? output.close() }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let cArguments = argv.map { strdup($0) } + [nil]
+        defer { cArguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        guard spawned == 0 else {
+            throw HarnessError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, text)
+        // WIFEXITED / WEXITSTATUS, which Swift does not import.
+        let exited = status & 0x7F == 0
+        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), text)
     }
 
     /// A port on 127.0.0.1 that nothing listens on now.
