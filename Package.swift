@@ -48,6 +48,8 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         // Its FilePath and FileDescriptor types, already in the build through swift-subprocess.
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // The intake store on PostgreSQL, several servers on one database (issue 14).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Plugin API: the one module plugin authors import.
@@ -183,6 +185,8 @@ let package = Package(
                 "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

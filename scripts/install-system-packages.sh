@@ -7,7 +7,9 @@ set -euo pipefail
 # chromium: the tests open `pioneer report`'s HTML in it, headless, to check it renders.
 # libxml2-utils: xmllint checks every ADX return the tests write against the XSD.
 # python3: the Tower Hamlets demo site has a plugin in Python (kind: exec), and the tests run its own test.
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils python3)
+# postgresql: the intake store's PostgreSQL tests start a throwaway cluster with its initdb and
+# pg_ctl (/usr/lib/postgresql/N/bin), and docs/deployment.md's pg_dump/pg_restore are its client's.
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils python3 postgresql)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

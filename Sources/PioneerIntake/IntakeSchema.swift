@@ -5,11 +5,25 @@
 internal import GRDB
 
 enum IntakeSchema {
-    /// Every migration, in order. Never edit a released migration; add a new one.
+    /// Every migration, in order, as (identifier, SQL for a database whose binary type is
+    /// given): SQLite's BLOB, PostgreSQL's BYTEA. Never edit a released migration; add a new one.
+    static let migrations: [(identifier: String, sql: @Sendable (_ binary: String) -> String)] = [
+        ("intake-v1", version1),
+    ]
+
+    /// The migrations for SQLite, through GRDB's migrator (its `grdb_migrations` table).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("intake-v1") { db in
-            try db.execute(sql: """
+        for migration in migrations {
+            migrator.registerMigration(migration.identifier) { db in
+                try db.execute(sql: migration.sql("BLOB"))
+            }
+        }
+        return migrator
+    }
+
+    private static func version1(binary: String) -> String {
+        """
                 CREATE TABLE submission (
                     id          VARCHAR(64) NOT NULL PRIMARY KEY,
                     -- NULL when the bytes could not be read and no site token sent them.
@@ -28,7 +42,7 @@ enum IntakeSchema {
                     late        BOOLEAN NOT NULL,
                     -- The import summary answered, as JSON.
                     summary     TEXT NOT NULL,
-                    body        BLOB NOT NULL,
+                    body        \(binary) NOT NULL,
                     CHECK ((period IS NULL) = (version IS NULL)),
                     CHECK (version IS NULL OR version >= 1),
                     CHECK (status IN ('accepted', 'accepted-with-warnings', 'rejected')),
@@ -61,8 +75,6 @@ enum IntakeSchema {
                     CHECK (role IN ('site', 'office')),
                     CHECK ((role = 'site') = (site IS NOT NULL))
                 );
-                """)
-        }
-        return migrator
+                """
     }
 }

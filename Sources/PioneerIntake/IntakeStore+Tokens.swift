@@ -1,7 +1,6 @@
 // Tokens: created, listed, revoked, and looked up for each request. A token is `pio_` and 32
 // random bytes in base64url; only its SHA-256 (swift-crypto) is stored, so a copy of the
 // database gives nobody a working token.
-internal import GRDB
 import Crypto
 import Foundation
 
@@ -13,8 +12,8 @@ extension IntakeStore {
     /// The token itself is returned only here: the store keeps its hash.
     ///
     /// - Throws: ``IntakeStoreError`` with kind `invalidArgument` for a site token without a
-    ///   site or an office token with one; a database error naming the path.
-    public func createToken(role: TokenRole, site: String?) throws(IntakeStoreError) -> (token: String, record: TokenRecord) {
+    ///   site or an office token with one; a database error naming the database.
+    public func createToken(role: TokenRole, site: String?) async throws(IntakeStoreError) -> (token: String, record: TokenRecord) {
         let operation = "create a token"
         switch (role, site) {
         case (.site, nil):
@@ -33,40 +32,26 @@ extension IntakeStore {
         // Ids are short for people to type; a clash with an existing one is drawn again.
         for _ in 0..<8 {
             let id = Self.hex((0..<5).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-            let record = TokenRecord(id: id, role: role, site: site, createdAt: createdAt, revokedAt: nil)
-            let inserted = try write(operation) { db -> Bool in
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token WHERE id = ?", arguments: [id]) == 0 else { return false }
-                try db.execute(sql: "INSERT INTO token (id, role, site, hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, NULL)",
-                               arguments: [id, role.rawValue, site, hash, createdAt])
-                return true
+            let row = TokenRow(id: id, role: role.rawValue, site: site, hash: hash, createdAt: createdAt, revokedAt: nil)
+            if try await backend.insertToken(row) {
+                return (token, TokenRecord(id: id, role: role, site: site, createdAt: createdAt, revokedAt: nil))
             }
-            if inserted { return (token, record) }
         }
         throw IntakeStoreError(.other, path: path, operation: operation, "no free token id was found after 8 draws")
     }
 
     /// Every token, oldest first: ids, roles, sites and dates, never a token or its hash.
-    public func tokens() throws(IntakeStoreError) -> [TokenRecord] {
-        try read("list the tokens") { db in
-            try Row.fetchAll(db, sql: "SELECT id, role, site, created_at, revoked_at FROM token ORDER BY created_at, id")
-                .map(Self.tokenRecord)
-        }
+    public func tokens() async throws(IntakeStoreError) -> [TokenRecord] {
+        try await backend.tokens()
     }
 
-    /// Revokes the token with `id` at once: the next request that presents it is refused.
-    /// Revoking a revoked token keeps its first revocation date.
+    /// Revokes the token with `id` at once: the next request that presents it is refused, by
+    /// every server on the database. Revoking a revoked token keeps its first revocation date.
     ///
     /// - Throws: ``IntakeStoreError`` with kind `notFound` when no token has that id.
-    public func revokeToken(id: String) throws(IntakeStoreError) -> TokenRecord {
-        let operation = "revoke token \(id)"
-        let now = IntakeTime.text(Date())
-        let record = try write(operation) { db -> TokenRecord? in
-            try db.execute(sql: "UPDATE token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
-            return try Row.fetchOne(db, sql: "SELECT id, role, site, created_at, revoked_at FROM token WHERE id = ?", arguments: [id])
-                .map(Self.tokenRecord)
-        }
-        guard let record else {
-            throw IntakeStoreError(.notFound, path: path, operation: operation,
+    public func revokeToken(id: String) async throws(IntakeStoreError) -> TokenRecord {
+        guard let record = try await backend.revokeToken(id: id, at: IntakeTime.text(Date())) else {
+            throw IntakeStoreError(.notFound, path: path, operation: "revoke token \(id)",
                                    "there is no token with that id; `pioneer serve token list` shows them")
         }
         return record
@@ -79,13 +64,7 @@ extension IntakeStore {
     /// comparison tells an attacker how much of a guess was right.
     public func caller(forToken token: String) async throws(IntakeStoreError) -> Caller? {
         let hash = Self.hex(SHA256.hash(data: Data(token.utf8)))
-        let row = try await read("check a token") { db in
-            try Row.fetchOne(db, sql: "SELECT id, role, site, hash, revoked_at FROM token WHERE hash = ?", arguments: [hash])
-                .map { row -> (id: String, role: String, site: String?, hash: String, revoked: Bool) in
-                    (row["id"], row["role"], row["site"], row["hash"], (row["revoked_at"] as String?) != nil)
-                }
-        }
-        guard let row, Self.token(token, matchesHash: row.hash), !row.revoked,
+        guard let row = try await backend.token(hash: hash), Self.token(token, matchesHash: row.hash), row.revokedAt == nil,
               let role = TokenRole(rawValue: row.role) else { return nil }
         return Caller(tokenID: row.id, role: role, site: row.site)
     }
@@ -98,12 +77,6 @@ extension IntakeStore {
     }
 
     // MARK: Helpers
-
-    private static func tokenRecord(_ row: Row) -> TokenRecord {
-        let role: String = row["role"]
-        return TokenRecord(id: row["id"], role: TokenRole(rawValue: role) ?? .site, site: row["site"],
-                           createdAt: row["created_at"], revokedAt: row["revoked_at"])
-    }
 
     /// RFC 4648 §5 base64url without padding: safe in a header, a URL and a shell.
     static func base64url(_ bytes: [UInt8]) -> String {

@@ -1,156 +1,105 @@
 // The intake database: every submission as received, with the import summary it was
-// answered with, and the tokens sites and the office hold (as SHA-256 hashes only).
-internal import GRDB
+// answered with, and the tokens sites and the office hold (as SHA-256 hashes only). One
+// API over two databases: a SQLite file (the default for one office and for tests) or
+// PostgreSQL (several servers on one database, issue 14).
 import Foundation
 
-/// The store: one database (SQLite through GRDB now; PostgreSQL later), safe for many
-/// concurrent callers and for several processes on one file.
+/// The store the intake service and its commands use, on SQLite or PostgreSQL.
 ///
-/// The file is opened in WAL mode through a `DatabasePool`: readers never wait for the
-/// writer, and a writer from another process waits (up to the busy timeout) rather than
-/// failing. Versions and idempotency rest on the schema's UNIQUE constraints inside one
-/// transaction, never on a lock in this process, so they hold across processes too.
+/// Versions, idempotency and tokens rest on the database's constraints and transactions,
+/// never on a lock in this process, so several servers on one database agree.
 ///
 /// ```swift
-/// let store = try IntakeStore(path: "/srv/pioneer/intake.sqlite")
-/// let (token, record) = try store.createToken(role: .site, site: "torbay")
+/// let store = try await IntakeStore.open("postgres://pioneer@db.example:5432/intake")
+/// let (token, record) = try await store.createToken(role: .site, site: "torbay")
 /// let caller = try await store.caller(forToken: token)   // Caller(tokenID: record.id, role: .site, site: "torbay")
+/// await store.close()
 /// ```
 public final class IntakeStore: Sendable {
-    /// The database file.
+    /// The database: a SQLite file's path, or a PostgreSQL URL without its password.
     public let path: String
-    let pool: DatabasePool
+    let backend: any IntakeStoreBackend
 
-    /// How long a writer waits for another process's transaction before giving up.
-    static let busyTimeout: TimeInterval = 10
+    /// Which database a store is on.
+    public enum Kind: String, Sendable, CaseIterable {
+        case sqlite
+        case postgres
+    }
 
-    /// Opens the store at `path`, creating the file and its folder when absent and bringing
-    /// its schema up to date.
+    public var kind: Kind { backend is SQLiteIntakeBackend ? .sqlite : .postgres }
+
+    /// Opens the SQLite store at `path`, creating the file and its folder when absent and
+    /// bringing its schema up to date.
     ///
     /// - Throws: ``IntakeStoreError`` naming the path when the folder cannot be created or
     ///   written, the file is not a SQLite database, or it was written by a newer pioneer.
-    public init(path: String) throws(IntakeStoreError) {
-        self.path = path
-        let opening = "open the database"
-        guard !path.isEmpty else {
-            throw IntakeStoreError(.cannotOpen, path: "", operation: opening, "no file given; --db needs a path")
-        }
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw IntakeStoreError(.cannotOpen, path: path, operation: opening, "it is a folder; give a database file such as intake.sqlite")
-        }
-        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw IntakeStoreError(.cannotOpen, path: path, operation: opening, "\(folder.path) is a file, not a folder")
-            }
-        } else {
-            do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            } catch {
-                throw IntakeStoreError(.cannotOpen, path: path, operation: opening,
-                                       "cannot create the folder \(folder.path): \(Self.reason(error))")
-            }
-        }
-
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(Self.busyTimeout)
-        configuration.label = "pioneer.intake"
-        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed
-        // process loses no committed submission and the file stays consistent.
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        // Two servers opening a new file at once race to create it: the loser may get
-        // SQLITE_BUSY where SQLite cannot wait (switching to WAL), or fail its CREATE TABLE
-        // after the winner commits. Each migration commits with its record, so opening
-        // again finds the schema complete. A plain SQL error is retried once only.
-        let deadline = ContinuousClock.now + .seconds(Self.busyTimeout)
-        var sqlErrorRetried = false
-        while true {
-            do {
-                pool = try Self.openAndMigrate(path: path, configuration: configuration)
-                return
-            } catch let error as DatabaseError where ContinuousClock.now < deadline
-                && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-                    || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
-                sqlErrorRetried = sqlErrorRetried || error.resultCode == .SQLITE_ERROR
-                Thread.sleep(forTimeInterval: 0.02)
-            } catch {
-                throw IntakeStoreError.from(error, path: path, operation: opening)
-            }
-        }
+    public convenience init(path: String) throws(IntakeStoreError) {
+        self.init(backend: try SQLiteIntakeBackend(path: path))
     }
 
-    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
-        let pool = try DatabasePool(path: path, configuration: configuration)
-        let migrator = IntakeSchema.migrator
-        let unknown = try pool.read { db in
-            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
-        }
-        guard unknown.isEmpty else {
-            throw IntakeStoreError(.newerVersion, path: path, operation: "open the database",
-                "it was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to use it")
-        }
-        // A file holding another program's tables (a measure store passed by mistake) is refused
-        // rather than given intake tables beside them.
-        let foreign = try pool.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        }.filter { !["grdb_migrations", "submission", "indicator_definition", "token"].contains($0) }
-        guard foreign.isEmpty else {
-            throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
-                "it is a SQLite database but not an intake store (it holds \(foreign.sorted().prefix(3).joined(separator: ", "))); pass another file with --db")
-        }
-        try migrator.migrate(pool)
-        return pool
+    init(backend: any IntakeStoreBackend) {
+        self.backend = backend
+        self.path = backend.location
     }
 
-    /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
-    public func integrityCheck() throws(IntakeStoreError) -> [String] {
-        try read("check the database") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    /// Whether `database` (a `--db` value) names PostgreSQL rather than a SQLite file.
+    public static func isPostgres(_ database: String) -> Bool {
+        database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
     }
 
-    /// The applied schema migrations, oldest first.
-    public func schemaVersions() throws(IntakeStoreError) -> [String] {
-        try read("read the schema version") { db in try IntakeSchema.migrator.appliedMigrations(db) }
+    /// Opens the store `database` names: a `postgres://USER@HOST:PORT/DB?sslmode=…` URL, or
+    /// a SQLite file path. A PostgreSQL password comes from the URL (`${VAR}` is read from
+    /// `environment`, the process's when nil), else from `PGPASSWORD`.
+    ///
+    /// - Throws: ``IntakeStoreError`` naming the database when the URL is malformed, the
+    ///   server cannot be reached or refuses the login, or the schema is newer than this pioneer.
+    public static func open(_ database: String, environment: [String: String]? = nil) async throws(IntakeStoreError) -> IntakeStore {
+        guard isPostgres(database) else { return try IntakeStore(path: database) }
+        let location = try PostgresLocation(url: database, environment: environment ?? ProcessInfo.processInfo.environment)
+        return IntakeStore(backend: try await PostgresIntakeBackend.open(location))
+    }
+
+    /// Releases the database connections; the store is not used afterwards. Nothing to do for SQLite.
+    public func close() async {
+        await backend.close()
     }
 
     /// Whether the database answers a query: what `/health` asks.
     public func ping() async throws(IntakeStoreError) {
-        _ = try await read("answer a health check") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        try await backend.ping()
     }
 
-    // MARK: Error translation
-
-    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(IntakeStoreError) -> T {
-        do {
-            return try pool.read(body)
-        } catch {
-            throw IntakeStoreError.from(error, path: path, operation: operation)
-        }
+    /// The applied schema migrations, oldest first.
+    public func schemaVersions() async throws(IntakeStoreError) -> [String] {
+        try await backend.schemaVersions()
     }
 
-    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(IntakeStoreError) -> T {
-        do {
-            return try pool.write(body)
-        } catch {
-            throw IntakeStoreError.from(error, path: path, operation: operation)
+    /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    ///
+    /// - Throws: ``IntakeStoreError`` with kind `invalidArgument` on PostgreSQL, which checks
+    ///   its own pages (`pg_amcheck`).
+    public func integrityCheck() async throws(IntakeStoreError) -> [String] {
+        guard let sqlite = backend as? SQLiteIntakeBackend else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "check the database",
+                                   "integrity_check is SQLite's; check a PostgreSQL database with pg_amcheck")
         }
+        return try await sqlite.integrityCheck()
     }
 
-    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws(IntakeStoreError) -> T {
-        do {
-            return try await pool.read(body)
-        } catch {
-            throw IntakeStoreError.from(error, path: path, operation: operation)
+    /// Copies the SQLite database to `destination` while servers keep writing to it: SQLite's
+    /// online backup, a consistent snapshot that opens as a store of its own.
+    ///
+    /// - Throws: ``IntakeStoreError`` when `destination` exists or cannot be written, or
+    ///   with kind `invalidArgument` on PostgreSQL (back it up with pg_dump).
+    public func backup(to destination: String) throws(IntakeStoreError) {
+        guard let sqlite = backend as? SQLiteIntakeBackend else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
+                                   "this is a PostgreSQL database; back it up with pg_dump (docs/deployment.md)")
         }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
-            return underlying.localizedDescription
+        guard !FileManager.default.fileExists(atPath: destination) else {
+            throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
+                                   "\(destination) already exists; give a new file, so no earlier backup is overwritten")
         }
-        return nsError.localizedDescription
+        try sqlite.backup(to: destination)
     }
 }

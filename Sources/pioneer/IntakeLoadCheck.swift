@@ -21,8 +21,9 @@ struct IntakeLoadCheck {
         let store: IntakeStore
         let records: [SubmissionRecord]
         do {
-            store = try IntakeStore(path: database)
+            store = try await IntakeStore.open(database)
             records = try await store.submissions(site: nil, period: nil)
+            await store.close()
         } catch {
             throw BenchIntakeError("cannot read the submissions in \(database): \(error)")
         }

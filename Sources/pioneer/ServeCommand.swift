@@ -18,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run the national intake service: sites submit returns, the office watches them arrive.",
-        subcommands: [Run.self, ServeTokenCommand.self],
+        subcommands: [Run.self, ServeTokenCommand.self, ServeBackupCommand.self],
         defaultSubcommand: Run.self
     )
 }
@@ -30,7 +30,7 @@ extension ServeCommand {
             abstract: "Run the national intake service: sites submit returns, the office watches them arrive.",
             discussion: """
             Serves the API of openapi/intake.yaml over HTTP on --host and --port, storing every \
-            submission in the SQLite database --db (created when absent), judged against the \
+            submission in the database --db, judged against the \
             programme file (expected sites, periods, deadlines) that `pioneer aggregate` reads.
 
               POST /v1/returns        a site submits a return (JSON, or ADX as application/xml)
@@ -46,10 +46,18 @@ extension ServeCommand {
             listening it prints `pioneer serve listening on http://HOST:PORT` on stderr; \
             SIGTERM or Ctrl-C stops it after the requests under way have finished.
 
+            --db is a SQLite file (created when absent), or PostgreSQL as \
+            postgres://USER@HOST:PORT/DATABASE, where several servers may share one database. \
+            The password comes from PGPASSWORD, or from the URL (postgres://USER:${VAR}@… reads \
+            the variable VAR); TLS options take libpq's names: ?sslmode=verify-full&sslrootcert=FILE \
+            (also sslcert, sslkey, connect_timeout, and host=/run/postgresql for a Unix socket). \
+            While the database cannot be reached, requests are answered 503 with Retry-After.
+
             Examples:
               pioneer serve --db intake.sqlite
               pioneer serve --db /srv/pioneer/intake.sqlite --port 8443 --max-body 20MB
               pioneer serve --db intake.sqlite --port 0        # a free port, printed
+              PGPASSWORD=… pioneer serve --db 'postgres://pioneer@db.example:5432/intake?sslmode=verify-full'
 
             Exit status: 0 stopped by SIGTERM or SIGINT, 1 invalid programme file, unusable \
             database or address, 2 usage error.
@@ -62,7 +70,9 @@ extension ServeCommand {
         @Option(help: ArgumentHelp("The port to listen on; 0 chooses a free one (printed).", valueName: "port"))
         var port: Int = IntakeServerConfiguration.defaultPort
 
-        @Option(name: .customLong("db"), help: ArgumentHelp("The intake database, a SQLite file (created when absent).", valueName: "path"))
+        @Option(name: .customLong("db"),
+                help: ArgumentHelp("The intake database: a SQLite file (created when absent), or postgres://USER@HOST:PORT/DATABASE.",
+                                   valueName: "path-or-url"))
         var database: String
 
         @Option(help: ArgumentHelp("The programme file: expected sites, reporting periods, deadlines, goal themes.", valueName: "file"))
@@ -130,7 +140,7 @@ extension ServeCommand {
             }
             let store: IntakeStore
             do {
-                store = try IntakeStore(path: database)
+                store = try await IntakeStore.open(database)
             } catch {
                 StandardError.write("error: \(error.description)\n")
                 throw ExitCode(1)
@@ -151,9 +161,11 @@ extension ServeCommand {
                     StandardError.write("pioneer serve listening on \(url)\n")
                 }
             } catch {
+                await store.close()
                 StandardError.write("error: \(error.description)\n")
                 throw ExitCode(1)
             }
+            await store.close()
             StandardError.write("pioneer serve stopped\n")
         }
     }

@@ -1,10 +1,11 @@
 // `pioneer serve token create|list|revoke`: the intake service's tokens, managed on the
-// database file directly, so the office can issue and revoke them with the server running.
+// database directly (a SQLite file or PostgreSQL), so the office can issue and revoke them
+// with the servers running.
 import ArgumentParser
 import Foundation
 import PioneerIntake
 
-struct ServeTokenCommand: ParsableCommand {
+struct ServeTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
         abstract: "Create, list and revoke the tokens sites and the office use with the intake service.",
@@ -19,6 +20,7 @@ struct ServeTokenCommand: ParsableCommand {
           pioneer serve token create --office --db intake.sqlite
           pioneer serve token list --db intake.sqlite
           pioneer serve token revoke 3fa91c02be --db intake.sqlite
+          pioneer serve token create --site torbay --db postgres://pioneer@db.example:5432/intake
 
         Exit status: 0 success, 1 the database cannot be used or no such token, 2 usage error.
         """,
@@ -27,20 +29,32 @@ struct ServeTokenCommand: ParsableCommand {
 
     /// The database option every token subcommand takes.
     struct Database: ParsableArguments {
-        @Option(name: .customLong("db"), help: ArgumentHelp("The intake database (SQLite file) `pioneer serve` uses.", valueName: "path"))
+        @Option(name: .customLong("db"),
+                help: ArgumentHelp("The intake database `pioneer serve` uses: a SQLite file, or postgres://USER@HOST:PORT/DB.", valueName: "path-or-url"))
         var path: String
 
-        func open() throws -> IntakeStore {
+        /// Opens the store, runs `body` on it and closes it; a store error is printed and exits 1.
+        func withStore<T>(_ body: (IntakeStore) async throws(IntakeStoreError) -> T) async throws -> (store: String, result: T) {
+            let store: IntakeStore
             do {
-                return try IntakeStore(path: path)
+                store = try await IntakeStore.open(path)
             } catch {
+                StandardError.write("error: \(error.description)\n")
+                throw ExitCode(1)
+            }
+            do {
+                let result = try await body(store)
+                await store.close()
+                return (store.path, result)
+            } catch {
+                await store.close()
                 StandardError.write("error: \(error.description)\n")
                 throw ExitCode(1)
             }
         }
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "create",
             abstract: "Create a token and print it once, alone on the last line.",
@@ -73,28 +87,24 @@ struct ServeTokenCommand: ParsableCommand {
             }
         }
 
-        func run() throws {
-            let store = try database.open()
-            let created: (token: String, record: TokenRecord)
-            do {
-                created = try store.createToken(role: office ? .office : .site, site: office ? nil : site)
-            } catch {
-                StandardError.write("error: \(error.description)\n")
-                throw ExitCode(1)
+        func run() async throws {
+            let role: TokenRole = office ? .office : .site, site = office ? nil : site
+            let (store, created) = try await database.withStore { store async throws(IntakeStoreError) in
+                try await store.createToken(role: role, site: site)
             }
             let record = created.record
             let whose = record.site.map { "site token for \($0)" } ?? "office token"
             StandardOutput.write("""
-                Created \(whose), id \(record.id), in \(store.path).
+                Created \(whose), id \(record.id), in \(store).
                 It is shown only this once: store it now (for `pioneer submit`, in PIONEER_TOKEN).
-                Revoke it with: pioneer serve token revoke \(record.id) --db \(store.path)
+                Revoke it with: pioneer serve token revoke \(record.id) --db \(store)
                 \(created.token)
 
                 """)
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list",
             abstract: "List the tokens: id, role, site, when created and revoked (never a token or its hash)."
@@ -109,15 +119,8 @@ struct ServeTokenCommand: ParsableCommand {
 
         @OptionGroup var database: Database
 
-        func run() throws {
-            let store = try database.open()
-            let tokens: [TokenRecord]
-            do {
-                tokens = try store.tokens()
-            } catch {
-                StandardError.write("error: \(error.description)\n")
-                throw ExitCode(1)
-            }
+        func run() async throws {
+            let (store, tokens) = try await database.withStore { store async throws(IntakeStoreError) in try await store.tokens() }
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -126,7 +129,7 @@ struct ServeTokenCommand: ParsableCommand {
                 StandardOutput.write(String(decoding: data, as: UTF8.self) + "\n")
             case .table:
                 guard !tokens.isEmpty else {
-                    StandardOutput.write("No tokens in \(store.path) yet; create one with `pioneer serve token create --site ID --db \(store.path)`.\n")
+                    StandardOutput.write("No tokens in \(store) yet; create one with `pioneer serve token create --site ID --db \(store)`.\n")
                     return
                 }
                 let rows = [["ID", "ROLE", "SITE", "CREATED", "REVOKED"]] + tokens.map {
@@ -143,7 +146,7 @@ struct ServeTokenCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "revoke",
             abstract: "Revoke a token: it is refused from the next request on."
@@ -154,15 +157,9 @@ struct ServeTokenCommand: ParsableCommand {
 
         @OptionGroup var database: Database
 
-        func run() throws {
-            let store = try database.open()
-            let record: TokenRecord
-            do {
-                record = try store.revokeToken(id: id)
-            } catch {
-                StandardError.write("error: \(error.description)\n")
-                throw ExitCode(1)
-            }
+        func run() async throws {
+            let id = self.id
+            let (_, record) = try await database.withStore { store async throws(IntakeStoreError) in try await store.revokeToken(id: id) }
             let whose = record.site.map { "site token for \($0)" } ?? "office token"
             StandardOutput.write("Revoked \(whose), id \(record.id), at \(record.revokedAt ?? "?").\n")
         }

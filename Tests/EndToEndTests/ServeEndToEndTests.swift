@@ -2,6 +2,7 @@
 // `pioneer serve token create`, SIGTERM during a burst of submissions, the dashboard in
 // headless Chromium, and what it refuses to start with.
 import Foundation
+import PioneerIntake
 import PioneerKit
 import PioneerReturns
 import PioneerTesting
@@ -52,10 +53,10 @@ struct ServeEndToEndTests {
     }
 
     /// A folder with programme.yaml, an intake database path, a site token for torbay and an office token.
-    func withOffice(_ body: (URL, String, [String: String]) async throws -> Void) async throws {
+    func withOffice(_ kind: IntakeStore.Kind = .sqlite, _ body: (URL, String, [String: String]) async throws -> Void) async throws {
         try await withTemporaryFolder(prefix: "pioneer-serve-e2e") { folder in
             try Data(Self.programme.utf8).write(to: folder.appendingPathComponent("programme.yaml"))
-            let database = folder.appendingPathComponent("intake.sqlite").path
+            let database = try await intakeDatabase(kind, in: folder)
             var tokens: [String: String] = [:]
             for site in ["torbay", "tower-hamlets", "cambridge"] {
                 tokens[site] = try await ServeProcess.createToken(["--site", site], database: database)
@@ -65,8 +66,9 @@ struct ServeEndToEndTests {
         }
     }
 
-    @Test func sigtermDuringABurstLetsEveryAnsweredSubmissionStandAndExitsCleanly() async throws {
-        try await withOffice { folder, database, tokens in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func sigtermDuringABurstLetsEveryAnsweredSubmissionStandAndExitsCleanly(kind: IntakeStore.Kind) async throws {
+        try await withOffice(kind) { folder, database, tokens in
             let token = try #require(tokens["torbay"])
             let server = try await ServeProcess(database: database, in: folder)
             let period = Self.latestMonth()

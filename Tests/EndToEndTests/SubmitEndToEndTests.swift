@@ -39,11 +39,11 @@ struct SubmitEndToEndTests {
         return try await PioneerBinary.run(["submit"] + arguments, in: folder.path, environment: environment)
     }
 
-    func withOffice(_ body: (Office) async throws -> Void) async throws {
+    func withOffice(_ kind: IntakeStore.Kind = .sqlite, _ body: (Office) async throws -> Void) async throws {
         try await withTemporaryFolder(prefix: "pioneer-submit") { folder in
             let programme = folder.appendingPathComponent("programme.yaml")
             try IntakeServeProcess.programme(sites: Self.sites).write(to: programme, atomically: true, encoding: .utf8)
-            let database = folder.appendingPathComponent("intake.sqlite").path
+            let database = try await intakeDatabase(kind, in: folder)
             let token = try await IntakeServeProcess.token(site: "torbay", database: database)
             let server = try await IntakeServeProcess.start(database: database, programme: programme.path, in: folder)
             do {
@@ -61,9 +61,9 @@ struct SubmitEndToEndTests {
         try AggregateEndToEndTests.siteReturn("torbay", plans: plans, admissions: (50, 20000))
     }
 
-    @Test("an accepted return prints its summary and exits 0; sending it again is a duplicate of the same version")
-    func acceptedThenDuplicate() async throws {
-        try await withOffice { office in
+    @Test("an accepted return prints its summary and exits 0; sending it again is a duplicate of the same version", arguments: IntakeStore.Kind.allCases)
+    func acceptedThenDuplicate(kind: IntakeStore.Kind) async throws {
+        try await withOffice(kind) { office in
             let file = try office.write(try Self.torbay(), as: "torbay-2026-03.json")
             let first = try await office.submit([file], token: office.token)
             #expect(first.status == 0, "\(first.stderr)")
@@ -93,9 +93,9 @@ struct SubmitEndToEndTests {
         }
     }
 
-    @Test("a rejected return exits 6 and names every rejected value with its reason")
-    func rejected() async throws {
-        try await withOffice { office in
+    @Test("a rejected return exits 6 and names every rejected value with its reason", arguments: IntakeStore.Kind.allCases)
+    func rejected(kind: IntakeStore.Kind) async throws {
+        try await withOffice(kind) { office in
             // 130 care plans among 100 people: a proportion above 1, a numerator above its denominator.
             let file = try office.write(try Self.torbay(plans: (130, 100)), as: "torbay-bad.json")
             let run = try await office.submit([file], token: office.token)
@@ -109,9 +109,9 @@ struct SubmitEndToEndTests {
         }
     }
 
-    @Test("another site's return sent with torbay's token is refused with exit 6")
-    func anotherSitesReturn() async throws {
-        try await withOffice { office in
+    @Test("another site's return sent with torbay's token is refused with exit 6", arguments: IntakeStore.Kind.allCases)
+    func anotherSitesReturn(kind: IntakeStore.Kind) async throws {
+        try await withOffice(kind) { office in
             let cambridge = try AggregateEndToEndTests.siteReturn("cambridge", plans: (200, 1000), admissions: (90, 45000))
             let file = try office.write(cambridge, as: "cambridge.json")
             let run = try await office.submit([file], token: office.token)
@@ -120,9 +120,9 @@ struct SubmitEndToEndTests {
         }
     }
 
-    @Test("an unknown token is refused with exit 6 and a message that does not show it")
-    func unknownToken() async throws {
-        try await withOffice { office in
+    @Test("an unknown token is refused with exit 6 and a message that does not show it", arguments: IntakeStore.Kind.allCases)
+    func unknownToken(kind: IntakeStore.Kind) async throws {
+        try await withOffice(kind) { office in
             let file = try office.write(try Self.torbay(), as: "torbay.json")
             let wrong = "pio_" + String(repeating: "A", count: 43)
             let run = try await office.submit([file], token: wrong)

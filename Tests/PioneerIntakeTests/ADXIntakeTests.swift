@@ -24,8 +24,9 @@ struct ADXIntakeTests {
         Array(try ADXDocument.xml(content).utf8)
     }
 
-    @Test func anADXReturnIsReadWithTheDefinitionsOfAcceptedJSONReturnsAndCounts() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anADXReturnIsReadWithTheDefinitionsOfAcceptedJSONReturnsAndCounts(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = Self.service(store)
             _ = try await service.submit(try IntakeFixture.bytes(try Self.content("a", numerator: 30)), format: .json,
                                          caller: IntakeFixture.siteCaller("a"))
@@ -44,8 +45,9 @@ struct ADXIntakeTests {
         }
     }
 
-    @Test func anADXReturnNoAcceptedJSONReturnDefinesIsUnprocessable() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anADXReturnNoAcceptedJSONReturnDefinesIsUnprocessable(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let outcome = try await Self.service(store).submit(try Self.adx(try Self.content("b", numerator: 60)), format: .adx,
                                                                caller: IntakeFixture.siteCaller("b"))
             #expect(outcome.kind == .unprocessable && outcome.summary.status == .rejected && outcome.summary.version == 1)
@@ -53,8 +55,9 @@ struct ADXIntakeTests {
         }
     }
 
-    @Test func aChangedADXValueIsADigestMismatch() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aChangedADXValueIsADigestMismatch(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = Self.service(store)
             let content = try Self.content("a", numerator: 30)
             _ = try await service.submit(try IntakeFixture.bytes(content), format: .json, caller: IntakeFixture.office)
@@ -68,8 +71,9 @@ struct ADXIntakeTests {
         }
     }
 
-    @Test func anXMLBombIsMalformedAndStoredWithoutBeingExpanded() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anXMLBombIsMalformedAndStoredWithoutBeingExpanded(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let bomb = """
                 <?xml version="1.0"?>
                 <!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>

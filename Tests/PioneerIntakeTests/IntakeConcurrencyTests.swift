@@ -1,5 +1,6 @@
 // Versions without gaps and one version per distinct bytes when many submit at once: on one
-// store, and on two stores over one file (as two server processes would be).
+// store, and on two stores over one database (as two server processes would be), on SQLite
+// and on PostgreSQL.
 import Foundation
 import PioneerIntake
 import PioneerTesting
@@ -21,8 +22,9 @@ struct IntakeConcurrencyTests {
         IntakeService(store: store, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
     }
 
-    @Test func twoHundredConcurrentSubmissionsGetVersionsOneToTwoHundredWithoutGaps() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func twoHundredConcurrentSubmissionsGetVersionsOneToTwoHundredWithoutGaps(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = Self.service(store)
             let bodies = try Self.distinctBytes(Self.submissions)
             let versions = try await withThrowingTaskGroup(of: Int?.self) { group in
@@ -38,8 +40,9 @@ struct IntakeConcurrencyTests {
         }
     }
 
-    @Test func theSameBytesSentConcurrentlyAreStoredOnce() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theSameBytesSentConcurrentlyAreStoredOnce(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = Self.service(store)
             let bytes = try IntakeFixture.bytes("b")
             let outcomes = try await withThrowingTaskGroup(of: SubmissionOutcome.self) { group in
@@ -55,9 +58,10 @@ struct IntakeConcurrencyTests {
         }
     }
 
-    @Test func twoStoresOnOneFileNumberVersionsWithoutGapsOrDuplicates() async throws {
-        try await withIntakeStore { first, path in
-            let second = try IntakeStore(path: path)
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func twoStoresOnOneDatabaseNumberVersionsWithoutGapsOrDuplicates(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { first, location in
+            let second = try await IntakeStore.open(location)
             let services = [Self.service(first), Self.service(second)]
             let bodies = try Self.distinctBytes(120)
             // Every body is sent through both stores at once: each must be stored once.
@@ -76,7 +80,10 @@ struct IntakeConcurrencyTests {
             #expect(stored.count == bodies.count)
             #expect(stored.compactMap(\.version).sorted() == Array(1...bodies.count))
             #expect(Set(stored.map(\.digest)).count == bodies.count)
-            #expect(try second.integrityCheck() == ["ok"])
+            if kind == .sqlite {
+                #expect(try await second.integrityCheck() == ["ok"])
+            }
+            await second.close()
         }
     }
 }

@@ -85,15 +85,31 @@ final class TestClock: @unchecked Sendable {
     var function: @Sendable () -> Date { { self.now } }
 }
 
-/// Runs `body` with a fresh store in a temporary folder, and checks the file's integrity after.
-func withIntakeStore<T>(_ body: (_ store: IntakeStore, _ path: String) async throws -> T) async throws -> T {
-    try await withTemporaryFolder(prefix: "pioneer-intake") { folder in
-        let path = folder.appendingPathComponent("intake.sqlite").path
-        let store = try IntakeStore(path: path)
-        let result = try await body(store, path)
-        let integrity = try store.integrityCheck()
-        guard integrity == ["ok"] else { throw IntegrityFailure(problems: integrity) }
-        return result
+/// Runs `body` with a fresh store and its location (`--db`): a SQLite file in a temporary
+/// folder, whose integrity is checked after, or a new database on the tests' PostgreSQL cluster.
+func withIntakeStore<T>(_ kind: IntakeStore.Kind = .sqlite,
+                        _ body: (_ store: IntakeStore, _ location: String) async throws -> T) async throws -> T {
+    switch kind {
+    case .sqlite:
+        return try await withTemporaryFolder(prefix: "pioneer-intake") { folder in
+            let path = folder.appendingPathComponent("intake.sqlite").path
+            let store = try IntakeStore(path: path)
+            let result = try await body(store, path)
+            let integrity = try await store.integrityCheck()
+            guard integrity == ["ok"] else { throw IntegrityFailure(problems: integrity) }
+            return result
+        }
+    case .postgres:
+        let url = try await PostgresCluster.shared().createDatabase()
+        let store = try await IntakeStore.open(url)
+        do {
+            let result = try await body(store, url)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 }
 

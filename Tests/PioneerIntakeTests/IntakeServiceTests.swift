@@ -16,8 +16,9 @@ struct IntakeServiceTests {
         IntakeService(store: store, programme: IntakeFixture.programme, clock: clock.function)
     }
 
-    @Test func aFirstReturnIsStoredAsVersionOneWithItsBytesAndSummary() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aFirstReturnIsStoredAsVersionOneWithItsBytesAndSummary(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let bytes = try IntakeFixture.bytes("a")
             let outcome = try await service(store).submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
             #expect(outcome.kind == .created)
@@ -42,8 +43,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aResubmissionBecomesTheNextVersionAndTheLatestAcceptedCounts() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aResubmissionBecomesTheNextVersionAndTheLatestAcceptedCounts(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let first = try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.siteCaller("a"))
             let second = try await service.submit(try IntakeFixture.bytes("a", made: "2026-04-11T09:00:00.000Z"),
@@ -57,8 +59,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func theSameBytesTwiceAreOneVersionAndTheFirstAnswerStands() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theSameBytesTwiceAreOneVersionAndTheFirstAnswerStands(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let bytes = try IntakeFixture.bytes("a")
             let first = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
@@ -73,8 +76,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aValueThatBreaksTheRulesRejectsTheWholeReturnWhichIsStoredAndQueryable() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aValueThatBreaksTheRulesRejectsTheWholeReturnWhichIsStoredAndQueryable(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let bytes = try IntakeFixture.bytes("a", indicators: [
                 IntakeFixture.proportion(numerator: 130, denominator: 100), IntakeFixture.count(12),
@@ -107,8 +111,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aRejectedReturnSentAgainIsStillARejection() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aRejectedReturnSentAgainIsStillARejection(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let bytes = try IntakeFixture.bytes("a", indicators: [IntakeFixture.count(-4)])
             _ = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
@@ -119,8 +124,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func malformedBytesAreStoredUnderTheSendingSiteWithoutAVersion() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func malformedBytesAreStoredUnderTheSendingSiteWithoutAVersion(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let bytes = Array(#"{"schemaVersion": 1, "site": "#.utf8)
             let outcome = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("b"))
@@ -143,8 +149,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func anUnknownSchemaVersionIsUnprocessableAndStored() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anUnknownSchemaVersionIsUnprocessableAndStored(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let outcome = try await service(store).submit(Array(#"{"schemaVersion": 7}"#.utf8), format: .json,
                                                           caller: IntakeFixture.siteCaller("a"))
             #expect(outcome.kind == .unprocessable)
@@ -153,8 +160,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aSiteTokenCannotSubmitAnotherSitesReturn() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSiteTokenCannotSubmitAnotherSitesReturn(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let bytes = try IntakeFixture.bytes("b")
             let outcome = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
@@ -170,8 +178,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aPeriodLabelPioneerCannotReadIsUnprocessableAndSaysWhy() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aPeriodLabelPioneerCannotReadIsUnprocessableAndSaysWhy(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             var content = try IntakeFixture.content("a")
             content.period.label = "March 2026"
             let outcome = try await service(store).submit(try IntakeFixture.bytes(try ReturnCoding.signed(content)), format: .json,
@@ -183,8 +192,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func theOfficeMaySubmitForAnySite() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theOfficeMaySubmitForAnySite(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let outcome = try await service(store).submit(try IntakeFixture.bytes("c"), format: .json, caller: IntakeFixture.office)
             #expect(outcome.kind == .created && outcome.summary.site == "c" && outcome.summary.version == 1)
         }
@@ -194,9 +204,10 @@ struct IntakeServiceTests {
         ("tampered", "its digest does not match its content"),
         ("unexpected site", "site `z` is not one the programme expects (a, b, c, d, e)"),
         ("unexpected period", "the programme collects returns by month, not by calendar quarter"),
-    ])
-    func aReturnTheAggregateWouldLeaveOutIsUnprocessable(_ case: String, _ reason: String) async throws {
-        try await withIntakeStore { store, _ in
+    ], IntakeStore.Kind.allCases)
+    func aReturnTheAggregateWouldLeaveOutIsUnprocessable(_ example: (String, String), kind: IntakeStore.Kind) async throws {
+        let (`case`, reason) = example
+        try await withIntakeStore(kind) { store, _ in
             var content: SiteReturn
             switch `case` {
             case "tampered":
@@ -217,8 +228,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func lateIsJudgedByTheServersClockNotTheReturnsOwnDate() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func lateIsJudgedByTheServersClockNotTheReturnsOwnDate(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             // Made on time by the site's clock, received after the soft deadline (15 April).
             clock.set(IntakeFixture.at("2026-04-16", "00:00:01"))
@@ -251,8 +263,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func sitesNotYetHeardFromAreAwaitedUntilTheHardDeadline() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func sitesNotYetHeardFromAreAwaitedUntilTheHardDeadline(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let incomplete = try IntakeFixture.content("d", complete: false)
             let outcome = try await service.submit(try IntakeFixture.bytes(incomplete), format: .json, caller: IntakeFixture.siteCaller("d"))
@@ -267,8 +280,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func aValueNotAvailableIsAWarningNotARejection() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aValueNotAvailableIsAWarningNotARejection(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let bytes = try IntakeFixture.bytes("a", indicators: [
                 IntakeFixture.proportion(numerator: 3, denominator: 10),
                 IntakeFixture.count(nil, notAvailable: ReturnNotAvailable(reason: "suppressed", detail: "fewer than 5")),
@@ -281,8 +295,9 @@ struct IntakeServiceTests {
         }
     }
 
-    @Test func theAggregateFromTheStoreIsTheAggregatorsOverTheCountingVersions() async throws {
-        try await withIntakeStore { store, _ in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theAggregateFromTheStoreIsTheAggregatorsOverTheCountingVersions(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
             let service = service(store)
             let a1 = try IntakeFixture.content("a", indicators: [IntakeFixture.proportion(numerator: 30, denominator: 100)])
             let b1 = try IntakeFixture.content("b", indicators: [IntakeFixture.proportion(numerator: 10, denominator: 50)])

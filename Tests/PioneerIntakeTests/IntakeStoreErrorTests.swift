@@ -56,14 +56,14 @@ struct IntakeStoreErrorTests {
         }
     }
 
-    @Test func aStoreIsCreatedWithItsFolderAndMigratedOnce() throws {
-        try withTemporaryFolder { folder in
+    @Test func aStoreIsCreatedWithItsFolderAndMigratedOnce() async throws {
+        try await withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("new/sub/intake.sqlite").path
             let store = try IntakeStore(path: path)
-            #expect(try store.schemaVersions() == ["intake-v1"])
+            #expect(try await store.schemaVersions() == ["intake-v1"])
             let again = try IntakeStore(path: path)
-            #expect(try again.schemaVersions() == ["intake-v1"])
-            #expect(try again.integrityCheck() == ["ok"])
+            #expect(try await again.schemaVersions() == ["intake-v1"])
+            #expect(try await again.integrityCheck() == ["ok"])
         }
     }
 

@@ -1,5 +1,5 @@
 // Tokens: created once and shown once, only their hash kept, looked up and compared in
-// constant time, refused at once when revoked (by any store on the file).
+// constant time, refused at once when revoked (by any store on the database), on SQLite and PostgreSQL.
 import Crypto
 import Foundation
 import GRDB
@@ -8,32 +8,35 @@ import Testing
 
 @Suite("Intake tokens")
 struct TokenTests {
-    @Test func aCreatedTokenIsPioAnd32RandomBytesInBase64url() async throws {
-        try await withIntakeStore { store, _ in
-            let (token, record) = try store.createToken(role: .site, site: "torbay")
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aCreatedTokenIsPioAnd32RandomBytesInBase64url(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
+            let (token, record) = try await store.createToken(role: .site, site: "torbay")
             #expect(token.hasPrefix("pio_"))
             let body = token.dropFirst(4)
             #expect(body.count == 43)
             #expect(body.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
             #expect(record.role == .site && record.site == "torbay" && record.revokedAt == nil)
             #expect(record.id.count == 10)
-            let (other, _) = try store.createToken(role: .site, site: "torbay")
+            let (other, _) = try await store.createToken(role: .site, site: "torbay")
             #expect(other != token)
         }
     }
 
-    @Test func aTokenIdentifiesItsCaller() async throws {
-        try await withIntakeStore { store, _ in
-            let (siteToken, site) = try store.createToken(role: .site, site: "torbay")
-            let (officeToken, office) = try store.createToken(role: .office, site: nil)
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aTokenIdentifiesItsCaller(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
+            let (siteToken, site) = try await store.createToken(role: .site, site: "torbay")
+            let (officeToken, office) = try await store.createToken(role: .office, site: nil)
             #expect(try await store.caller(forToken: siteToken) == Caller(tokenID: site.id, role: .site, site: "torbay"))
             #expect(try await store.caller(forToken: officeToken) == Caller(tokenID: office.id, role: .office, site: nil))
         }
     }
 
-    @Test func anUnknownOrAlteredTokenIsRefused() async throws {
-        try await withIntakeStore { store, _ in
-            let (token, _) = try store.createToken(role: .office, site: nil)
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anUnknownOrAlteredTokenIsRefused(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
+            let (token, _) = try await store.createToken(role: .office, site: nil)
             let last = token.last == "A" ? "B" : "A"
             for guess in [String(token.dropLast()) + last, String(token.dropLast()), token + "x", "", "pio_", token.uppercased()] {
                 #expect(try await store.caller(forToken: guess) == nil, "\(guess.prefix(8))…")
@@ -43,7 +46,7 @@ struct TokenTests {
 
     @Test func onlyTheHashIsStoredAndListingShowsNeitherTokenNorHash() async throws {
         try await withIntakeStore { store, path in
-            let (token, _) = try store.createToken(role: .site, site: "torbay")
+            let (token, _) = try await store.createToken(role: .site, site: "torbay")
             let hash = SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
             let queue = try DatabaseQueue(path: path)
             let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM token") }
@@ -54,7 +57,7 @@ struct TokenTests {
             let file = try Data(contentsOf: URL(fileURLWithPath: path)) + ((try? Data(contentsOf: URL(fileURLWithPath: path + "-wal"))) ?? Data())
             #expect(file.range(of: Data(token.utf8)) == nil)
 
-            let listed = String(decoding: try JSONEncoder().encode(try store.tokens()), as: UTF8.self)
+            let listed = String(decoding: try JSONEncoder().encode(try await store.tokens()), as: UTF8.self)
             #expect(!listed.contains(token) && !listed.contains(hash))
         }
     }
@@ -72,37 +75,41 @@ struct TokenTests {
         }
     }
 
-    @Test func aRevokedTokenIsRefusedAtOnceByEveryStoreOnTheFile() async throws {
-        try await withIntakeStore { store, path in
-            let other = try IntakeStore(path: path)
-            let (token, record) = try store.createToken(role: .site, site: "torbay")
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aRevokedTokenIsRefusedAtOnceByEveryStoreOnTheDatabase(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, path in
+            let other = try await IntakeStore.open(path)
+            let (token, record) = try await store.createToken(role: .site, site: "torbay")
             #expect(try await other.caller(forToken: token) != nil)
-            let revoked = try other.revokeToken(id: record.id)
+            let revoked = try await other.revokeToken(id: record.id)
             #expect(revoked.revokedAt != nil && revoked.id == record.id)
             #expect(try await store.caller(forToken: token) == nil)
             #expect(try await other.caller(forToken: token) == nil)
             // Revoking again keeps the first date.
-            #expect(try store.revokeToken(id: record.id).revokedAt == revoked.revokedAt)
-            #expect(try store.tokens().map(\.revokedAt) == [revoked.revokedAt])
+            #expect(try await store.revokeToken(id: record.id).revokedAt == revoked.revokedAt)
+            #expect(try await store.tokens().map(\.revokedAt) == [revoked.revokedAt])
+            await other.close()
         }
     }
 
-    @Test func revokingAnUnknownIdSaysSoAndNamesTheDatabase() async throws {
-        try await withIntakeStore { store, path in
-            let error = #expect(throws: IntakeStoreError.self) { try store.revokeToken(id: "0000000000") }
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func revokingAnUnknownIdSaysSoAndNamesTheDatabase(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, path in
+            let error = await #expect(throws: IntakeStoreError.self) { try await store.revokeToken(id: "0000000000") }
             #expect(error?.kind == .notFound)
             #expect(error?.description == "intake store \(path): cannot revoke token 0000000000: there is no token with that id; `pioneer serve token list` shows them")
         }
     }
 
-    @Test func aSiteTokenNeedsASiteAndAnOfficeTokenHasNone() async throws {
-        try await withIntakeStore { store, _ in
-            let noSite = #expect(throws: IntakeStoreError.self) { try store.createToken(role: .site, site: nil) }
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSiteTokenNeedsASiteAndAnOfficeTokenHasNone(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
+            let noSite = await #expect(throws: IntakeStoreError.self) { try await store.createToken(role: .site, site: nil) }
             #expect(noSite?.kind == .invalidArgument)
             #expect(noSite?.message == "a site token needs a site (--site ID)")
-            let officeWithSite = #expect(throws: IntakeStoreError.self) { try store.createToken(role: .office, site: "torbay") }
+            let officeWithSite = await #expect(throws: IntakeStoreError.self) { try await store.createToken(role: .office, site: "torbay") }
             #expect(officeWithSite?.message == "an office token is for every site; give no site")
-            let tokens = try store.tokens()
+            let tokens = try await store.tokens()
             #expect(tokens.isEmpty)
         }
     }

@@ -12,10 +12,8 @@ struct GracefulShutdownTests {
     @Test func aSubmissionUnderWayWhenTheServerIsToldToStopStillCompletes() async throws {
         try await withTemporaryFolder(prefix: "pioneer-shutdown") { folder in
             let path = folder.appendingPathComponent("intake.sqlite").path
-            let (store, token) = try await offThePool { () throws -> (IntakeStore, String) in
-                let store = try IntakeStore(path: path)
-                return (store, try store.createToken(role: .site, site: "torbay").token)
-            }
+            let store = try await offThePool { try IntakeStore(path: path) }
+            let token = try await store.createToken(role: .site, site: "torbay").token
             let server = IntakeServer(store: store, programme: IntakeFixture.programme,
                                       configuration: IntakeServerConfiguration(port: 0, requestTimeout: .seconds(20)),
                                       clock: { IntakeFixture.onTime })
@@ -50,7 +48,7 @@ struct GracefulShutdownTests {
 
             let stored = try await store.submissions(site: "torbay", period: "2026-03")
             #expect(stored.map(\.version) == [1])
-            #expect(try await offThePool { try store.integrityCheck() } == ["ok"])
+            #expect(try await store.integrityCheck() == ["ok"])
         }
     }
 }

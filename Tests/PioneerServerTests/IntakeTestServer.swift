@@ -1,5 +1,5 @@
 // A real intake server on 127.0.0.1 (a free port) over a real SQLite store in a scratch
-// folder, with a site token for each of the fixture's sites, an office token, and a clock the
+// folder or a fresh database on the tests' PostgreSQL cluster, with a site token for each of the fixture's sites, an office token, and a clock the
 // test can move; and a client that sends real HTTP requests to it.
 import Foundation
 import Logging
@@ -38,17 +38,28 @@ struct IntakeTestServer {
     /// Starts a server, runs `body` against it, and stops it (gracefully) whatever `body` does.
     static func with<T>(programme: Programme = IntakeFixture.programme, now: Date = IntakeFixture.onTime,
                         maximumBodySize: Int = IntakeServerConfiguration.defaultMaximumBodySize,
-                        requestTimeout: Duration = .seconds(10), logger: Logger? = nil,
+                        requestTimeout: Duration = .seconds(10), logger: Logger? = nil, store kind: IntakeStore.Kind = .sqlite,
                         _ body: (IntakeTestServer) async throws -> T) async throws -> T {
         try await withTemporaryFolder(prefix: "pioneer-serve") { folder in
-            let path = folder.appendingPathComponent("intake.sqlite").path
-            let (store, tokens, office) = try await offThePool { () throws -> (IntakeStore, [(String, String, String)], (token: String, record: TokenRecord)) in
-                let store = try IntakeStore(path: path)
-                let tokens = try programme.sites.map { site in
-                    let created = try store.createToken(role: .site, site: site)
-                    return (site, created.token, created.record.id)
+            let store: IntakeStore
+            switch kind {
+            case .sqlite:
+                let path = folder.appendingPathComponent("intake.sqlite").path
+                store = try await offThePool { try IntakeStore(path: path) }
+            case .postgres:
+                store = try await IntakeStore.open(try await PostgresCluster.shared().createDatabase())
+            }
+            var tokens: [(String, String, String)] = []
+            let office: (token: String, record: TokenRecord)
+            do {
+                for site in programme.sites {
+                    let created = try await store.createToken(role: .site, site: site)
+                    tokens.append((site, created.token, created.record.id))
                 }
-                return (store, tokens, try store.createToken(role: .office, site: nil))
+                office = try await store.createToken(role: .office, site: nil)
+            } catch {
+                await store.close()
+                throw error
             }
             var siteTokens: [String: String] = [:], siteTokenIDs: [String: String] = [:]
             for (site, token, id) in tokens {
@@ -67,9 +78,11 @@ struct IntakeTestServer {
             do {
                 let result = try await body(harness)
                 await running.stop()
+                await store.close()
                 return result
             } catch {
                 await running.stop()
+                await store.close()
                 throw error
             }
         }

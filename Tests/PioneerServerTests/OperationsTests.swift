@@ -9,8 +9,9 @@ import Testing
 
 @Suite("Running the service", .serialized)
 struct OperationsTests {
-    @Test func healthChecksTheDatabaseAndNeedsNoToken() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func healthChecksTheDatabaseAndNeedsNoToken(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let answer = try await server.send("GET", "/health")
             #expect(answer.status == 200)
             #expect(answer.text == #"{"status":"ok"}"#)

@@ -7,8 +7,9 @@ import Testing
 
 @Suite("Reading returns, status and the aggregate", .serialized)
 struct ReadingTests {
-    @Test func aSiteTokenListsOnlyItsOwnSubmissionsAndIsRefusedAnothersList() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSiteTokenListsOnlyItsOwnSubmissionsAndIsRefusedAnothersList(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay")).status == 201)
             #expect(try await server.submit(try IntakeFixture.json("cambridge"), token: try server.token("cambridge")).status == 201)
 
@@ -26,8 +27,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func aSubmissionsBytesComeBackExactlyAsReceived() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSubmissionsBytesComeBackExactlyAsReceived(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let bytes = try IntakeFixture.json("torbay")
             let summary = try await server.submit(bytes, token: try server.token("torbay")).decode(ImportSummary.self)
             let id = try #require(summary.submission)
@@ -47,8 +49,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func aMalformedSubmissionsBytesComeBackAsPlainBytesNotAsJSON() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aMalformedSubmissionsBytesComeBackAsPlainBytesNotAsJSON(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             // Not UTF-8, sent as JSON: stored as sent, and not passed off as JSON when read back.
             let bytes: [UInt8] = [0x7B, 0xFF, 0xFE, 0x22, 0x7D]
             let answer = try await server.submit(bytes, token: try server.token("torbay"))
@@ -61,8 +64,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func theStatusListsEveryExpectedSiteAndASiteSeesOnlyItsOwnRow() async throws {
-        try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline) { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theStatusListsEveryExpectedSiteAndASiteSeesOnlyItsOwnRow(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline, store: kind) { server in
             server.clock.set(IntakeFixture.onTime)
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay")).status == 201)
             server.clock.set(IntakeFixture.afterSoftDeadline)
@@ -85,8 +89,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func aPeriodThatIsNotOneOrNotCollectedIs400() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aPeriodThatIsNotOneOrNotCollectedIs400(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let nonsense = try await server.send("GET", "/v1/status?period=soon", token: server.officeToken)
             #expect(nonsense.status == 400)
             #expect(try nonsense.decode(HTTPAnswer.ErrorBody.self).error.hasPrefix("period: `soon` is not a period"))
@@ -99,8 +104,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func theAggregateIsTheOfficesAndPoolsTheCountingVersions() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theAggregateIsTheOfficesAndPoolsTheCountingVersions(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             for (site, plans) in [("torbay", (30.0, 100.0)), ("cambridge", (200.0, 1000.0))] {
                 #expect(try await server.submit(try IntakeFixture.json(site, plans: plans), token: try server.token(site)).status == 201)
             }
@@ -122,8 +128,9 @@ struct ReadingTests {
         }
     }
 
-    @Test func theDashboardAsksABrowserForTheOfficeTokenAndShowsTheStatusGrid() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theDashboardAsksABrowserForTheOfficeTokenAndShowsTheStatusGrid(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay")).status == 201)
 
             let asked = try await server.sendRaw("GET", "/")

@@ -8,8 +8,9 @@ import Testing
 
 @Suite("Submitting returns", .serialized)
 struct SubmissionTests {
-    @Test func aFirstSubmissionIsStoredAsVersionOneAndCounts() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aFirstSubmissionIsStoredAsVersionOneAndCounts(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"))
             #expect(answer.status == 201, "\(answer.text)")
             let summary = try answer.decode(ImportSummary.self)
@@ -28,8 +29,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aResubmissionBecomesVersionTwoAndTheLatestCounts() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aResubmissionBecomesVersionTwoAndTheLatestCounts(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let token = try server.token("torbay")
             let first = try await server.submit(try IntakeFixture.json("torbay", plans: (30, 100)), token: token)
             let second = try await server.submit(try IntakeFixture.json("torbay", plans: (35, 100)), token: token)
@@ -46,8 +48,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func theSameBytesTwiceAreOneVersionAnsweredAgain() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func theSameBytesTwiceAreOneVersionAnsweredAgain(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let token = try server.token("torbay"), bytes = try IntakeFixture.json("torbay")
             let first = try await server.submit(bytes, token: token)
             let again = try await server.submit(bytes, token: token)
@@ -60,8 +63,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aSubmissionAfterTheSoftDeadlineIsAcceptedAndMarkedLate() async throws {
-        try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline) { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSubmissionAfterTheSoftDeadlineIsAcceptedAndMarkedLate(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(now: IntakeFixture.afterSoftDeadline, store: kind) { server in
             let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"))
             #expect(answer.status == 201, "\(answer.text)")
             let summary = try answer.decode(ImportSummary.self)
@@ -75,8 +79,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aSiteTokenCannotSubmitAnotherSitesReturn() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSiteTokenCannotSubmitAnotherSitesReturn(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let answer = try await server.submit(try IntakeFixture.json("tower-hamlets"), token: try server.token("torbay"))
             #expect(answer.status == 403, "\(answer.text)")
             let summary = try answer.decode(ImportSummary.self)
@@ -87,8 +92,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func noTokenAndAnUnknownTokenGetTheSame401ThatNamesNeither() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func noTokenAndAnUnknownTokenGetTheSame401ThatNamesNeither(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let bytes = try IntakeFixture.json("torbay")
             let unknown = "pio_" + String(repeating: "A", count: 43)
             let answers = [
@@ -110,12 +116,13 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aRevokedTokenIsRefusedAtOnce() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aRevokedTokenIsRefusedAtOnce(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let token = try server.token("torbay")
             #expect(try await server.submit(try IntakeFixture.json("torbay"), token: token).status == 201)
             let id = try #require(server.siteTokenIDs["torbay"]), store = server.store
-            _ = try await offThePool { try store.revokeToken(id: id) }
+            _ = try await store.revokeToken(id: id)
             let answer = try await server.submit(try IntakeFixture.json("torbay", plans: (40, 100)), token: token)
             #expect(answer.status == 401, "\(answer.text)")
             #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error.hasPrefix("a valid token is needed"))
@@ -123,8 +130,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aBodyOverTheLimitIs413BeforeAnythingIsStored() async throws {
-        try await IntakeTestServer.with(maximumBodySize: 2_000) { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aBodyOverTheLimitIs413BeforeAnythingIsStored(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(maximumBodySize: 2_000, store: kind) { server in
             let bytes = try IntakeFixture.json("torbay")
             #expect(bytes.count > 2_000)
             let answer = try await server.submit(bytes, token: try server.token("torbay"))
@@ -135,8 +143,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func malformedJSONIs400AndSaysWhereItBroke() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func malformedJSONIs400AndSaysWhereItBroke(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let bytes = Array("{\n  \"schemaVersion\": 1,\n  \"site\": }\n".utf8)
             let answer = try await server.submit(bytes, token: try server.token("torbay"))
             #expect(answer.status == 400, "\(answer.text)")
@@ -151,8 +160,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aTamperedReturnIs422ForItsDigest() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aTamperedReturnIs422ForItsDigest(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             var tampered = try IntakeFixture.siteReturn("torbay")
             tampered.indicators[0].measures[0].numerator = 90
             tampered.indicators[0].measures[0].value = 0.9
@@ -165,8 +175,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func aSiteTheProgrammeDoesNotExpectIs422() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aSiteTheProgrammeDoesNotExpectIs422(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let answer = try await server.submit(try IntakeFixture.json("nowhere"), token: server.officeToken)
             #expect(answer.status == 422, "\(answer.text)")
             let summary = try answer.decode(ImportSummary.self)
@@ -176,8 +187,9 @@ struct SubmissionTests {
         }
     }
 
-    @Test func anotherContentTypeIs415AndSaysWhatToSend() async throws {
-        try await IntakeTestServer.with { server in
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func anotherContentTypeIs415AndSaysWhatToSend(kind: IntakeStore.Kind) async throws {
+        try await IntakeTestServer.with(store: kind) { server in
             let answer = try await server.submit(try IntakeFixture.json("torbay"), token: try server.token("torbay"), contentType: "text/csv")
             #expect(answer.status == 415, "\(answer.text)")
             #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error

@@ -1,0 +1,90 @@
+// What the intake store asks of a database: the SQL side of submissions, tokens and
+// definitions, as plain rows. SQLite (GRDB) and PostgreSQL (postgres-nio) each implement it;
+// IntakeStore holds one and keeps everything above the SQL (token hashing, summary JSON,
+// definition catalogues) in one place, so both databases behave the same.
+import PioneerReturns
+
+/// One database behind ``IntakeStore``.
+///
+/// Every method throws ``IntakeStoreError`` naming the database and the operation.
+/// Versions and idempotency must hold across processes sharing the database: a backend
+/// relies on constraints and transactions, never on a lock in its own process.
+protocol IntakeStoreBackend: Sendable {
+    /// The database as shown to people: a file path, or a PostgreSQL URL without its password.
+    var location: String { get }
+
+    /// Whether the database answers a query.
+    func ping() async throws(IntakeStoreError)
+    /// The applied schema migrations, oldest first.
+    func schemaVersions() async throws(IntakeStoreError) -> [String]
+    /// Releases the connections (PostgreSQL); nothing for a file.
+    func close() async
+
+    // MARK: Submissions
+
+    /// Stores `pending` with its summary (`summaryJSON`, encoded without a version) and the
+    /// definitions in one transaction, numbering its version; or answers the stored version
+    /// with the same digest for the same site and period.
+    func store(_ pending: PendingSubmission, summaryJSON: String, definitions: [DefinitionRow]) async throws(IntakeStoreError) -> StoredRow
+    func submissions(site: String?, period: String?) async throws(IntakeStoreError) -> [SubmissionRow]
+    func submission(id: String) async throws(IntakeStoreError) -> SubmissionRow?
+    func body(ofSubmission id: String) async throws(IntakeStoreError) -> [UInt8]?
+    /// The latest counting version of each site for `period`, with its bytes, in site order.
+    func countingReturns(period: String) async throws(IntakeStoreError) -> [(row: SubmissionRow, bytes: [UInt8])]
+    func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int]
+
+    // MARK: Tokens
+
+    /// Inserts a token row; false when `id` is taken.
+    func insertToken(_ row: TokenRow) async throws(IntakeStoreError) -> Bool
+    func tokens() async throws(IntakeStoreError) -> [TokenRecord]
+    /// Sets `revoked_at` when not set yet; the record, or nil when there is no such token.
+    func revokeToken(id: String, at time: String) async throws(IntakeStoreError) -> TokenRecord?
+    func token(hash: String) async throws(IntakeStoreError) -> TokenRow?
+
+    // MARK: Definitions
+
+    /// Every stored definition's JSON, by indicator and version.
+    func definitionTexts() async throws(IntakeStoreError) -> [String]
+    /// The (indicator, version) pairs stored for `indicators`.
+    func definitionKeys(indicators: [String]) async throws(IntakeStoreError) -> [(indicator: String, version: String)]
+}
+
+/// A submission row as read: the columns of `submission` and whether it counts.
+struct SubmissionRow: Sendable {
+    var id: String
+    var site: String?
+    var period: String?
+    var version: Int?
+    var format: String
+    var digest: String
+    var size: Int
+    var receivedAt: String
+    var status: String
+    var late: Bool
+    var summary: String
+    var counts: Bool
+}
+
+/// What storing a submission did: a new row with its version, or the row already there.
+enum StoredRow: Sendable {
+    case stored(version: Int?)
+    case duplicate(SubmissionRow)
+}
+
+/// A token row: the hash, never the token.
+struct TokenRow: Sendable {
+    var id: String
+    var role: String
+    var site: String?
+    var hash: String
+    var createdAt: String
+    var revokedAt: String?
+}
+
+/// An indicator definition to keep, as JSON.
+struct DefinitionRow: Sendable {
+    var indicator: String
+    var version: String
+    var json: String
+}

@@ -1,0 +1,239 @@
+// The intake store on PostgreSQL through postgres-nio: several `pioneer serve` processes on
+// one database. Opening (a connection pool run in its own task), the versioned migrations in
+// a `pioneer_migrations` table, timeouts and error translation; the SQL of submissions and
+// tokens is in the extensions beside it.
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The intake store on PostgreSQL.
+///
+/// A lost connection is not fatal: postgres-nio's pool connects again on demand, and an
+/// operation that cannot reach the server within ``operationTimeout`` fails with kind `busy`,
+/// which the server answers 503 with Retry-After.
+final class PostgresIntakeBackend: IntakeStoreBackend {
+    let location: String
+    let client: PostgresClient
+    /// Runs the client's connection pool until ``close()``.
+    private let runner: Task<Void, Never>
+    let logger: Logger
+
+    /// How long one operation may wait for the database (a connection, a lock, a reply)
+    /// before it is answered as unavailable.
+    static let operationTimeout: Duration = .seconds(10)
+
+    private init(location: String, client: PostgresClient, runner: Task<Void, Never>) {
+        self.location = location
+        self.client = client
+        self.runner = runner
+        var logger = Logger(label: "pioneer.intake.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+    }
+
+    /// Connects to the database at `location` and brings its schema up to date.
+    ///
+    /// The schema is migrated over one connection of its own, made first: a server that
+    /// cannot be reached, a refused login or a missing database is reported as such.
+    static func open(_ location: PostgresLocation) async throws(IntakeStoreError) -> PostgresIntakeBackend {
+        let poolConfiguration = try location.configuration()
+        let connectionConfiguration = try location.connectionConfiguration()
+        let client = PostgresClient(configuration: poolConfiguration)
+        let runner = Task { await client.run() }
+        let backend = PostgresIntakeBackend(location: location.display, client: client, runner: runner)
+        let logger = backend.logger
+        do {
+            try await withTimeout(location.connectTimeout + operationTimeout) {
+                let connection = try await PostgresConnection.connect(configuration: connectionConfiguration, id: 1, logger: logger)
+                do {
+                    try await migrate(connection, logger: logger)
+                    try await connection.close()
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            }
+        } catch {
+            await backend.close()
+            throw backend.translate(error, operation: "open the database")
+        }
+        return backend
+    }
+
+    func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    func ping() async throws(IntakeStoreError) {
+        try await withConnection("answer a health check") { connection in
+            _ = try await connection.query("SELECT 1", logger: self.logger).collect()
+        }
+    }
+
+    func schemaVersions() async throws(IntakeStoreError) -> [String] {
+        try await withConnection("read the schema version") { connection in
+            var identifiers: [String] = []
+            for try await identifier in try await connection.query(
+                "SELECT identifier FROM pioneer_migrations ORDER BY position", logger: self.logger).decode(String.self) {
+                identifiers.append(identifier)
+            }
+            return identifiers
+        }
+    }
+
+    // MARK: Migrations
+
+    /// Applies the migrations not applied yet, in one transaction under an advisory lock, so
+    /// two servers starting at once on a new database do not both create the tables.
+    private static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await transaction(connection, logger: logger) {
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS pioneer_migrations (
+                    position   INTEGER NOT NULL PRIMARY KEY,
+                    identifier VARCHAR(64) NOT NULL UNIQUE,
+                    applied_at VARCHAR(32) NOT NULL
+                )
+                """, logger: logger)
+            var applied: [String] = []
+            for try await identifier in try await connection.query(
+                "SELECT identifier FROM pioneer_migrations ORDER BY position", logger: logger).decode(String.self) {
+                applied.append(identifier)
+            }
+            let known = IntakeSchema.migrations.map(\.identifier)
+            let unknown = applied.filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw IntakeStoreError(.newerVersion, path: "", operation: "",
+                    "it was written by a newer version of pioneer (schema \(unknown.joined(separator: ", "))); upgrade pioneer to use it")
+            }
+            for (position, migration) in IntakeSchema.migrations.enumerated() where !applied.contains(migration.identifier) {
+                // The extended protocol takes one statement at a time; the schema's statements
+                // each end a line with `;` (a `;` inside a comment does not end its line).
+                for statement in migration.sql("BYTEA").components(separatedBy: ";\n")
+                where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                let now = IntakeTime.text(Date())
+                try await connection.query(
+                    "INSERT INTO pioneer_migrations (position, identifier, applied_at) VALUES (\(position + 1), \(migration.identifier), \(now))",
+                    logger: logger)
+            }
+        }
+    }
+
+    /// The advisory lock key migrations hold ("pioneer" in ASCII).
+    static let migrationLock: Int64 = 0x70_69_6F_6E_65_65_72
+
+    // MARK: Connections, transactions, errors
+
+    /// Runs `body` on a pooled connection within ``operationTimeout``.
+    func withConnection<T: Sendable>(_ operation: String,
+                                     _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(IntakeStoreError) -> T {
+        let client = self.client
+        do {
+            return try await Self.withTimeout(Self.operationTimeout) {
+                try await client.withConnection { connection in try await body(connection) }
+            }
+        } catch {
+            throw translate(error, operation: operation)
+        }
+    }
+
+    /// BEGIN, `body`, COMMIT on `connection`; ROLLBACK when `body` throws.
+    static func transaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger,
+                                         _ body: () async throws -> T) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            let result = try await body()
+            try await connection.query("COMMIT", logger: logger)
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    /// Runs `body`, or throws ``OperationTimedOut`` after `limit` (cancelling `body`).
+    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                throw OperationTimedOut(limit: limit)
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw OperationTimedOut(limit: limit) }
+            return first
+        }
+    }
+
+    struct OperationTimedOut: Error {
+        var limit: Duration
+    }
+
+    /// Whether `error` is a unique-constraint violation: another writer took the version or
+    /// stored the same bytes first.
+    static func isUniqueViolation(_ error: any Error) -> Bool {
+        (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+
+    /// Whether the transaction should simply be run again: a unique violation, a
+    /// serialisation failure or a deadlock.
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let state = (error as? PSQLError)?.serverInfo?[.sqlState] else { return false }
+        return ["23505", "40001", "40P01"].contains(state)
+    }
+
+    /// An error from postgres-nio in words that name the database and say what to do.
+    func translate(_ error: any Error, operation: String) -> IntakeStoreError {
+        if let intakeError = error as? IntakeStoreError {
+            guard intakeError.path.isEmpty else { return intakeError }
+            return IntakeStoreError(intakeError.kind, path: location,
+                                    operation: intakeError.operation.isEmpty ? operation : intakeError.operation, intakeError.message)
+        }
+        if let timedOut = error as? OperationTimedOut {
+            return IntakeStoreError(.busy, path: location, operation: operation,
+                                    "the database did not answer within \(timedOut.limit.components.seconds) s; try again")
+        }
+        if error is CancellationError {
+            return IntakeStoreError(.other, path: location, operation: operation,
+                                    "the request was cancelled before the database answered; nothing was written")
+        }
+        guard let postgres = error as? PSQLError else {
+            // postgres-nio's pool reports a server it cannot reach with its own error type.
+            return IntakeStoreError(.busy, path: location, operation: operation,
+                                    "the database server cannot be reached just now (\(Self.plain(error))); try again")
+        }
+        guard let state = postgres.serverInfo?[.sqlState] else {
+            let cause = postgres.underlying.map { Self.plain($0) } ?? postgres.code.description
+            return IntakeStoreError(.busy, path: location, operation: operation,
+                                    "the database server cannot be reached (\(cause)); try again")
+        }
+        let message = postgres.serverInfo?[.message] ?? "error \(state)"
+        switch state {
+        case "28P01", "28000":
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "the server refused the login (\(message)); check the user and the password (PGPASSWORD)")
+        case "3D000":
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "\(message); create it first (createdb), or name another in the URL")
+        case "42501":
+            return IntakeStoreError(.readOnly, path: location, operation: operation,
+                                    "the user may not do this (\(message)); grant it the rights on the database")
+        case "53100":
+            return IntakeStoreError(.other, path: location, operation: operation, "the database server's disk is full")
+        case _ where state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") || state.hasPrefix("40"):
+            return IntakeStoreError(.busy, path: location, operation: operation,
+                                    "the database server cannot serve this just now (\(message)); try again")
+        default:
+            return IntakeStoreError(.other, path: location, operation: operation, "PostgreSQL reported: \(message)")
+        }
+    }
+
+    /// An error's own words, not a Swift type dump.
+    private static func plain(_ error: any Error) -> String {
+        let text = String(describing: error)
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}

@@ -1,0 +1,175 @@
+// The intake store on SQLite through GRDB: the embedded default for one office and for the
+// tests. Opening, migrating, error translation and the online backup; the SQL of
+// submissions, tokens and definitions is in the extensions beside it.
+internal import GRDB
+import Foundation
+
+/// The intake store on SQLite: one file, safe for many concurrent callers and for several
+/// processes on one file.
+///
+/// The file is opened in WAL mode through a `DatabasePool`: readers never wait for the
+/// writer, and a writer from another process waits (up to the busy timeout) rather than
+/// failing. Versions and idempotency rest on the schema's UNIQUE constraints inside one
+/// transaction, never on a lock in this process, so they hold across processes too.
+final class SQLiteIntakeBackend: IntakeStoreBackend {
+    /// The database file.
+    let path: String
+    var location: String { path }
+    let pool: DatabasePool
+
+    /// How long a writer waits for another process's transaction before giving up.
+    static let busyTimeout: TimeInterval = 10
+
+    /// Opens the store at `path`, creating the file and its folder when absent and bringing
+    /// its schema up to date.
+    ///
+    /// - Throws: ``IntakeStoreError`` naming the path when the folder cannot be created or
+    ///   written, the file is not a SQLite database, or it was written by a newer pioneer.
+    init(path: String) throws(IntakeStoreError) {
+        self.path = path
+        let opening = "open the database"
+        guard !path.isEmpty else {
+            throw IntakeStoreError(.cannotOpen, path: "", operation: opening, "no file given; --db needs a path")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IntakeStoreError(.cannotOpen, path: path, operation: opening, "it is a folder; give a database file such as intake.sqlite")
+        }
+        if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw IntakeStoreError(.cannotOpen, path: path, operation: opening, "\(folder.path) is a file, not a folder")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw IntakeStoreError(.cannotOpen, path: path, operation: opening,
+                                       "cannot create the folder \(folder.path): \(Self.reason(error))")
+            }
+        }
+
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.label = "pioneer.intake"
+        // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed
+        // process loses no committed submission and the file stays consistent.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        // Two servers opening a new file at once race to create it: the loser may get
+        // SQLITE_BUSY where SQLite cannot wait (switching to WAL), or fail its CREATE TABLE
+        // after the winner commits. Each migration commits with its record, so opening
+        // again finds the schema complete. A plain SQL error is retried once only.
+        let deadline = ContinuousClock.now + .seconds(Self.busyTimeout)
+        var sqlErrorRetried = false
+        while true {
+            do {
+                pool = try Self.openAndMigrate(path: path, configuration: configuration)
+                return
+            } catch let error as DatabaseError where ContinuousClock.now < deadline
+                && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
+                    || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
+                sqlErrorRetried = sqlErrorRetried || error.resultCode == .SQLITE_ERROR
+                Thread.sleep(forTimeInterval: 0.02)
+            } catch {
+                throw IntakeStoreError.from(error, path: path, operation: opening)
+            }
+        }
+    }
+
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        let migrator = IntakeSchema.migrator
+        let unknown = try pool.read { db in
+            try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
+        }
+        guard unknown.isEmpty else {
+            throw IntakeStoreError(.newerVersion, path: path, operation: "open the database",
+                "it was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to use it")
+        }
+        // A file holding another program's tables (a measure store passed by mistake) is refused
+        // rather than given intake tables beside them.
+        let foreign = try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+        }.filter { !["grdb_migrations", "submission", "indicator_definition", "token"].contains($0) }
+        guard foreign.isEmpty else {
+            throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
+                "it is a SQLite database but not an intake store (it holds \(foreign.sorted().prefix(3).joined(separator: ", "))); pass another file with --db")
+        }
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
+    func integrityCheck() async throws(IntakeStoreError) -> [String] {
+        try await read("check the database") { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    /// The applied schema migrations, oldest first.
+    func schemaVersions() async throws(IntakeStoreError) -> [String] {
+        try await read("read the schema version") { db in try IntakeSchema.migrator.appliedMigrations(db) }
+    }
+
+    /// Whether the database answers a query: what `/health` asks.
+    func close() async {}
+
+    /// Copies the whole database to `destination` while it stays open for writing: SQLite's
+    /// online backup API through GRDB, which copies a consistent snapshot.
+    func backup(to destination: String) throws(IntakeStoreError) {
+        do {
+            let target = try DatabaseQueue(path: destination)
+            try pool.backup(to: target)
+            try target.close()
+        } catch {
+            throw IntakeStoreError.from(error, path: destination, operation: "write the backup")
+        }
+    }
+
+    func ping() async throws(IntakeStoreError) {
+        _ = try await read("answer a health check") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Error translation
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(IntakeStoreError) -> T {
+        do {
+            return try pool.read(body)
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: operation)
+        }
+    }
+
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(IntakeStoreError) -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: operation)
+        }
+    }
+
+    /// Writes off the cooperative threads: the caller awaits the disk rather than blocking one.
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(IntakeStoreError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: operation)
+        }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @Sendable (Database) throws -> T) async throws(IntakeStoreError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: operation)
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+            return underlying.localizedDescription
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,118 @@
+// The intake store on PostgreSQL: its migrations table, a newer schema refused, the schema's
+// constraints, the `--db postgres://…` URL read as libpq reads it, and a server that cannot
+// be reached or refuses the login named in plain words. The behaviour shared with SQLite is
+// checked by the other suites, run against both stores.
+import Foundation
+@testable import PioneerIntake
+import PioneerTesting
+import Testing
+
+@Suite("Intake store on PostgreSQL")
+struct PostgresStoreTests {
+    @Test func aNewDatabaseIsMigratedOnceEvenWhenTwoServersOpenItAtOnce() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        async let first = IntakeStore.open(url)
+        async let second = IntakeStore.open(url)
+        let stores = try await [first, second]
+        for store in stores {
+            #expect(try await store.schemaVersions() == ["intake-v1"])
+            #expect(store.kind == .postgres)
+            await store.close()
+        }
+        #expect(try cluster.psql("SELECT identifier FROM pioneer_migrations", database: database) == "intake-v1\n")
+        let tables = try cluster.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database: database)
+        #expect(tables == "indicator_definition\npioneer_migrations\nsubmission\ntoken\n")
+    }
+
+    @Test func aDatabaseFromANewerPioneerIsRefused() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        await (try await IntakeStore.open(url)).close()
+        try cluster.psql("INSERT INTO pioneer_migrations VALUES (9, 'intake-v9', '2030-01-01T00:00:00.000Z')", database: database)
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        #expect(error?.kind == .newerVersion)
+        #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer (schema intake-v9); upgrade pioneer to use it")
+    }
+
+    @Test func theSchemasConstraintsRefuseASecondVersionWithTheSameNumber() async throws {
+        let cluster = try await PostgresCluster.shared()
+        try await withIntakeStore(.postgres) { store, url in
+            let database = String(url.split(separator: "/").last ?? "")
+            _ = try await IntakeService(store: store, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+                .submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
+            #expect(throws: HarnessError.self) {
+                try cluster.psql("""
+                    INSERT INTO submission (id, site, period, version, format, digest, size, received_at, status, late, summary, body)
+                    VALUES ('x', 'a', '2026-03', 1, 'json', 'sha256:00', 0, '2026-04-10T09:00:00.000Z', 'accepted', false, '{}', '')
+                    """, database: database)
+            }
+            #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "1\n")
+        }
+    }
+
+    @Test func aMissingDatabaseIsNamedWithWhatToDo() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = cluster.url(database: "no_such_database")
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        #expect(error?.kind == .cannotOpen)
+        #expect(error?.description == "intake store \(url): cannot open the database: database \"no_such_database\" does not exist; create it first (createdb), or name another in the URL")
+    }
+
+    @Test func aServerThatIsNotThereIsUnavailableNotAHang() async throws {
+        let port = try PostgresCluster.freeLoopbackPort()
+        let url = "postgres://pioneer@127.0.0.1:\(port)/intake?connect_timeout=2"
+        let started = ContinuousClock.now
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        #expect(error?.kind == .busy)
+        #expect(error?.description.hasPrefix("intake store \(url): cannot open the database: the database server cannot be reached (") == true,
+                "\(error?.description ?? "")")
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
+    // MARK: The URL
+
+    @Test func theURLGivesUserHostPortDatabaseAndLibpqsTLSOptions() throws {
+        let location = try PostgresLocation(
+            url: "postgresql://office@db.example:6543/intake?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem&connect_timeout=4",
+            environment: [:])
+        #expect(location.user == "office" && location.host == "db.example" && location.port == 6543 && location.database == "intake")
+        #expect(location.sslMode == .verifyFull && location.rootCertificate == "/etc/ssl/ca.pem")
+        #expect(location.connectTimeout == .seconds(4))
+        #expect(location.password == nil)
+        let socket = try PostgresLocation(url: "postgres://office@/intake?host=/run/postgresql", environment: [:])
+        #expect(socket.socketFolder == "/run/postgresql" && socket.port == 5432)
+    }
+
+    @Test func thePasswordComesFromPGPASSWORDOrANamedVariableAndIsNeverShown() throws {
+        let fromEnvironment = try PostgresLocation(url: "postgres://office@db:5432/intake", environment: ["PGPASSWORD": "s3cret"])
+        #expect(fromEnvironment.password == "s3cret")
+        let named = try PostgresLocation(url: "postgres://office:${INTAKE_DB_PASSWORD}@db:5432/intake",
+                                         environment: ["INTAKE_DB_PASSWORD": "other", "PGPASSWORD": "s3cret"])
+        #expect(named.password == "other")
+        let literal = try PostgresLocation(url: "postgres://office:written%40here@db:5432/intake", environment: [:])
+        #expect(literal.password == "written@here")
+        #expect(!literal.display.contains("written") && literal.display == "postgres://office:***@db:5432/intake")
+    }
+
+    @Test(arguments: [
+        ("postgres://db:5432/intake", "it names no user; write postgres://USER@HOST:PORT/DATABASE"),
+        ("postgres://office@db:5432/", "it names no database; write postgres://USER@HOST:PORT/DATABASE"),
+        ("postgres://office@db:5432/intake?sslmode=sometimes",
+         "sslmode=sometimes is not one of disable, allow, prefer, require, verify-ca, verify-full"),
+        ("postgres://office@db:5432/intake?pool=9",
+         "the option pool is not understood; use sslmode, sslrootcert, sslcert, sslkey, connect_timeout, host"),
+        ("postgres://office:${NOT_SET_ANYWHERE}@db:5432/intake",
+         "its password is ${NOT_SET_ANYWHERE} but the environment variable NOT_SET_ANYWHERE is not set"),
+        ("postgres://office@db:5432/intake?sslcert=/c.pem", "sslcert and sslkey go together; give both or neither"),
+        ("postgres://office@db:5432/intake?connect_timeout=soon", "connect_timeout=soon is not a whole number of seconds above 0"),
+    ])
+    func aMalformedURLSaysWhatIsWrong(_ url: String, _ message: String) async throws {
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message == message)
+        #expect(error?.description.hasPrefix("intake store ") == true && error?.description.contains("cannot read the database URL") == true)
+    }
+}
