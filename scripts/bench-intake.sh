@@ -10,6 +10,7 @@
 #   scripts/bench-intake.sh                       # 5,000 submissions, 32 in flight, release build
 #   COUNT=20000 CONCURRENCY=64 scripts/bench-intake.sh
 #   CONFIG=debug scripts/bench-intake.sh          # use .build/debug (no release build; slower)
+#   PIONEER=/path/to/pioneer scripts/bench-intake.sh   # a binary built earlier, used as it is
 #
 # Exit status: 0 targets met, 1 a target missed, 2 the benchmark itself could not run.
 set -euo pipefail
@@ -35,12 +36,17 @@ done
 (( MAX_SECONDS <= 600 )) || die "MAX_SECONDS must be at most 600, not $MAX_SECONDS"
 [[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
 
-if [[ $CONFIG == release ]]; then
-    echo "Building pioneer (release)..." >&2
-    swift build -c release --product pioneer >&2 || die "the release build failed"
+if [[ -n ${PIONEER:-} ]]; then
+    # A binary given (an earlier build kept aside, say): used as it is, nothing built.
+    [[ -x $PIONEER ]] || die "PIONEER=$PIONEER is not an executable file"
+else
+    if [[ $CONFIG == release ]]; then
+        echo "Building pioneer (release)..." >&2
+        swift build -c release --product pioneer >&2 || die "the release build failed"
+    fi
+    PIONEER=.build/$CONFIG/pioneer
+    [[ -x $PIONEER ]] || die "no $PIONEER; build it first (swift build)"
 fi
-PIONEER=.build/$CONFIG/pioneer
-[[ -x $PIONEER ]] || die "no $PIONEER; build it first (swift build)"
 
 mkdir -p .build
 WORK=$(mktemp -d .build/bench-intake.XXXXXX)

@@ -53,10 +53,15 @@ public final class IntakeStore: Sendable {
     ///
     /// - Throws: ``IntakeStoreError`` naming the database when the URL is malformed, the
     ///   server cannot be reached or refuses the login, or the schema is newer than this pioneer.
-    public static func open(_ database: String, environment: [String: String]? = nil) async throws(IntakeStoreError) -> IntakeStore {
+    ///
+    /// `databaseTimeout` is how long a PostgreSQL operation may wait for the database (a
+    /// connection, a lock, a reply) before it fails as unavailable; 10 s unless given.
+    public static func open(_ database: String, environment: [String: String]? = nil,
+                            databaseTimeout: Duration? = nil) async throws(IntakeStoreError) -> IntakeStore {
         guard isPostgres(database) else { return try IntakeStore(path: database) }
         let location = try PostgresLocation(url: database, environment: environment ?? ProcessInfo.processInfo.environment)
-        return IntakeStore(backend: try await PostgresIntakeBackend.open(location))
+        return IntakeStore(backend: try await PostgresIntakeBackend.open(
+            location, operationTimeout: databaseTimeout ?? PostgresIntakeBackend.defaultOperationTimeout))
     }
 
     /// Releases the database connections; the store is not used afterwards. Nothing to do for SQLite.

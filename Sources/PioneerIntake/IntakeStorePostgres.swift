@@ -19,13 +19,15 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     let logger: Logger
 
     /// How long one operation may wait for the database (a connection, a lock, a reply)
-    /// before it is answered as unavailable.
-    static let operationTimeout: Duration = .seconds(10)
+    /// before it is answered as unavailable, unless the opener says otherwise.
+    static let defaultOperationTimeout: Duration = .seconds(10)
+    let operationTimeout: Duration
 
-    private init(location: String, client: PostgresClient, runner: Task<Void, Never>) {
+    private init(location: String, client: PostgresClient, runner: Task<Void, Never>, operationTimeout: Duration) {
         self.location = location
         self.client = client
         self.runner = runner
+        self.operationTimeout = operationTimeout
         var logger = Logger(label: "pioneer.intake.postgres")
         logger.logLevel = .critical
         self.logger = logger
@@ -35,12 +37,14 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     ///
     /// The schema is migrated over one connection of its own, made first: a server that
     /// cannot be reached, a refused login or a missing database is reported as such.
-    static func open(_ location: PostgresLocation) async throws(IntakeStoreError) -> PostgresIntakeBackend {
+    static func open(_ location: PostgresLocation,
+                     operationTimeout: Duration = defaultOperationTimeout) async throws(IntakeStoreError) -> PostgresIntakeBackend {
         let poolConfiguration = try location.configuration()
         let connectionConfiguration = try location.connectionConfiguration()
         let client = PostgresClient(configuration: poolConfiguration)
         let runner = Task { await client.run() }
-        let backend = PostgresIntakeBackend(location: location.display, client: client, runner: runner)
+        let backend = PostgresIntakeBackend(location: location.display, client: client, runner: runner,
+                                            operationTimeout: operationTimeout)
         let logger = backend.logger
         do {
             try await withTimeout(location.connectTimeout + operationTimeout) {
@@ -132,7 +136,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(IntakeStoreError) -> T {
         let client = self.client
         do {
-            return try await Self.withTimeout(Self.operationTimeout) {
+            return try await Self.withTimeout(operationTimeout) {
                 try await client.withConnection { connection in try await body(connection) }
             }
         } catch {
@@ -154,17 +158,26 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         }
     }
 
-    /// Runs `body`, or throws ``OperationTimedOut`` after `limit` (cancelling `body`).
+    /// Runs `body`, or throws ``OperationTimedOut`` after `limit`, cancelling `body`.
+    ///
+    /// The answer comes at the limit even when `body` is slow to notice its cancellation (a
+    /// connection attempt to a server that is not there can take many seconds more): a task
+    /// group would wait for it, and a request to a server whose database is down would hang.
     static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: limit)
-                throw OperationTimedOut(limit: limit)
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next() else { throw OperationTimedOut(limit: limit) }
-            return first
+        let race = FirstAnswer<T>()
+        let work = Task { race.answer(with: await Result { try await body() }) }
+        let timer = Task {
+            try? await Task.sleep(for: limit)
+            race.answer(with: .failure(OperationTimedOut(limit: limit)))
+        }
+        defer {
+            work.cancel()
+            timer.cancel()
+        }
+        return try await withTaskCancellationHandler {
+            try await race.value()
+        } onCancel: {
+            race.answer(with: .failure(CancellationError()))
         }
     }
 
@@ -235,5 +248,47 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     private static func plain(_ error: any Error) -> String {
         let text = String(describing: error)
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
+
+/// The first of several answers, for a caller waiting on whichever comes first.
+private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
+    // @unchecked: `result` and `waiter` are only read and written with `lock` held.
+    private let lock = NSLock()
+    private var result: Result<T, any Error>?
+    private var waiter: CheckedContinuation<T, any Error>?
+
+    /// Records `answer` unless one came first, and wakes the caller waiting for it.
+    func answer(with answer: Result<T, any Error>) {
+        let waiting: CheckedContinuation<T, any Error>? = lock.withLock {
+            guard result == nil else { return nil }
+            result = answer
+            defer { waiter = nil }
+            return waiter
+        }
+        waiting?.resume(with: answer)
+    }
+
+    /// The first answer, waiting for it if none has come yet.
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<T, any Error>? = lock.withLock {
+                if let result { return result }
+                waiter = continuation
+                return nil
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    /// The result of an async throwing `body`.
+    init(catching body: () async throws -> Success) async {
+        do {
+            self = .success(try await body())
+        } catch {
+            self = .failure(error)
+        }
     }
 }

@@ -38,6 +38,31 @@ struct PluginScaffoldEndToEndTests {
         }
     }
 
+    /// Declares the scaffolded plugin `name` in the scratch site and adds its sample indicator,
+    /// as the scaffold's closing message tells the author to; then the site must validate (the
+    /// plugin's own `describe` and `validate` answered through the exec host) and `plugin test`
+    /// must compute the sample's value from the recorded body.
+    static func useInSite(_ site: URL, name: String, command: String, feed: String, period: String = "2026-06") async throws {
+        let folder = site.appending(path: "plugins/\(name)")
+        let sample = try String(contentsOf: folder.appending(path: "sample.yaml"), encoding: .utf8)
+        let entry = sample.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        let declared = """
+            plugins:
+              \(name):
+                kind: exec
+                command: \(command)
+                deadline: 30
+
+            """
+        try (declared + Self.site + entry + "\n").write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+        let validate = try await PioneerBinary.run(["validate", site.path])
+        #expect(validate.status == 0, "\(validate.stdout)\n\(validate.stderr)")
+        let tried = try await PioneerBinary.run(["plugin", "test", name, "--site", site.path, "--config", folder.appending(path: "sample.yaml").path,
+                                                 "--feed", feed, "--period", period, "--format", "json"], in: folder.path)
+        #expect(tried.status == 0, "\(tried.stdout)\n\(tried.stderr)")
+        #expect(tried.stdout.contains(#""value""#), "\(tried.stdout)")
+    }
+
     @Test func aPythonPluginsOwnTestPassesStraightAway() async throws {
         try await Self.withSite { site in
             let run = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
@@ -49,6 +74,8 @@ struct PluginScaffoldEndToEndTests {
             #expect(sample.contains("plugin: bed-days") && sample.contains("feed: council"), "the sample names the site's own feed:\n\(sample)")
             let test = try await ChildProcess.run("/usr/bin/env", ["python3", "-m", "unittest", "-q"], in: folder, timeout: 120)
             #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
+            try await Self.useInSite(site, name: "bed-days", command: "plugins/bed-days/bed_days.py",
+                                     feed: "records=testdata/records.json")
         }
     }
 
@@ -65,6 +92,8 @@ struct PluginScaffoldEndToEndTests {
             let scaffolded = try String(contentsOf: folder.appending(path: "json.awk"), encoding: .utf8)
             let example = try String(contentsOf: Self.root.appending(path: "sites/tower-hamlets/plugins/lowest-network/json.awk"), encoding: .utf8)
             #expect(scaffolded == example, "sites/tower-hamlets/plugins/lowest-network/json.awk differs from the one `plugin new --shell` writes; keep one reader")
+            try await Self.useInSite(site, name: "home-count", command: "plugins/home-count/home_count.sh",
+                                     feed: "rows=testdata/rows.csv")
         }
     }
 

@@ -61,7 +61,7 @@ struct IntakeConcurrencyTests {
     @Test(arguments: IntakeStore.Kind.allCases)
     func twoStoresOnOneDatabaseNumberVersionsWithoutGapsOrDuplicates(kind: IntakeStore.Kind) async throws {
         try await withIntakeStore(kind) { first, location in
-            let second = try await IntakeStore.open(location)
+            let second = try await IntakeStore.open(location, databaseTimeout: .seconds(120))
             let services = [Self.service(first), Self.service(second)]
             let bodies = try Self.distinctBytes(120)
             // Every body is sent through both stores at once: each must be stored once.

@@ -101,7 +101,9 @@ func withIntakeStore<T>(_ kind: IntakeStore.Kind = .sqlite,
         }
     case .postgres:
         let url = try await PostgresCluster.shared().createDatabase()
-        let store = try await IntakeStore.open(url)
+        // The whole suite runs at once on two cores, and the concurrency tests queue two
+        // hundred writers on one site and period: a wait of 10 s is not a fault here.
+        let store = try await IntakeStore.open(url, databaseTimeout: .seconds(120))
         do {
             let result = try await body(store, url)
             await store.close()

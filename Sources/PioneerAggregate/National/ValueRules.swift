@@ -18,28 +18,31 @@ public enum ValueRules {
 
     /// Every rule one measure of `indicator` breaks, as sentences naming the indicator and period.
     public static func problems(of measure: ReturnMeasure, in indicator: ReturnIndicator) -> [String] {
+        // Every value of every submission is checked, and nearly all keep every rule: the
+        // sentences are only written for a rule broken.
         var problems: [String] = []
-        let at = "`\(indicator.id)` for \(measure.period.label)"
+        func at() -> String { "`\(indicator.id)` for \(measure.period.label)" }
         if let value = measure.value, !value.isFinite {
-            return ["\(at) has a value that is not a number"]
+            return ["\(at()) has a value that is not a number"]
         }
         if indicator.valueType == "proportion", let value = measure.value, value < 0 || value > 1 {
-            problems.append("\(at) is a proportion of \(Self.plain(value)), outside 0 to 1")
+            problems.append("\(at()) is a proportion of \(Self.plain(value)), outside 0 to 1")
         }
         if indicator.valueType == "proportion", let numerator = measure.numerator,
            let denominator = measure.denominator, numerator > denominator {
-            problems.append("\(at) has a numerator (\(Self.plain(numerator))) above its denominator (\(Self.plain(denominator)))")
+            problems.append("\(at()) has a numerator (\(Self.plain(numerator))) above its denominator (\(Self.plain(denominator)))")
         }
         if let value = measure.value, value < 0, indicator.valueType == "count" || indicator.valueType == "rate" || indicator.valueType == "proportion" {
-            problems.append("\(at) is a negative \(indicator.valueType) (\(Self.plain(value)))")
+            problems.append("\(at()) is a negative \(indicator.valueType) (\(Self.plain(value)))")
         }
-        for (name, part) in [("numerator", measure.numerator), ("denominator", measure.denominator)] {
-            if let part, part < 0 {
-                problems.append("\(at) has a negative \(name) (\(Self.plain(part)))")
-            }
+        if let numerator = measure.numerator, numerator < 0 {
+            problems.append("\(at()) has a negative numerator (\(Self.plain(numerator)))")
+        }
+        if let denominator = measure.denominator, denominator < 0 {
+            problems.append("\(at()) has a negative denominator (\(Self.plain(denominator)))")
         }
         if let size = measure.sampleSize, size < 0 {
-            problems.append("\(at) has a negative sample size (\(size))")
+            problems.append("\(at()) has a negative sample size (\(size))")
         }
         return problems
     }
