@@ -69,7 +69,10 @@ struct PostgresStoreTests {
         #expect(error?.kind == .busy)
         #expect(error?.description.hasPrefix("intake store \(url): cannot open the database: the database server cannot be reached (") == true,
                 "\(error?.description ?? "")")
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // Alone this takes milliseconds (the port refuses at once); under the whole suite the
+        // two cooperative threads that run its timers are shared by a thousand tests, and it
+        // has taken 35-50 s. The bound is that it ends, with the error above, not how fast.
+        #expect(ContinuousClock.now - started < .seconds(120))
     }
 
     // MARK: The URL
