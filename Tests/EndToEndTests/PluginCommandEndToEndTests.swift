@@ -65,7 +65,19 @@ struct PluginCommandEndToEndTests {
         try await withTemporaryFolder(prefix: "pioneer-copy") { folder in
             let copy = folder.appending(path: "pioneer")
             try FileManager.default.copyItem(at: binary, to: copy)
-            let run = try await ChildProcess.run(copy.path, ["plugins", "show", "csv", "--sample"], in: folder, timeout: 30)
+            // A binary just written can refuse to start ("text file busy") while another test's
+            // fork still holds the copy's descriptor open: try again for a few seconds.
+            var attempt = 0
+            var started: ChildProcess?
+            while started == nil {
+                attempt += 1
+                do {
+                    started = try await ChildProcess.run(copy.path, ["plugins", "show", "csv", "--sample"], in: folder, timeout: 30)
+                } catch where attempt < 20 {
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            let run = try #require(started)
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout.contains("plugin: csv"))
         }
