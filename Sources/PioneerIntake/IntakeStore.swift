@@ -47,6 +47,9 @@ public final class IntakeStore: Sendable {
         database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
     }
 
+    /// How long a PostgreSQL operation waits for the database unless told otherwise: 10 s.
+    public static let defaultDatabaseTimeout: Duration = PostgresIntakeBackend.defaultOperationTimeout
+
     /// Opens the store `database` names: a `postgres://USER@HOST:PORT/DB?sslmode=…` URL, or
     /// a SQLite file path. A PostgreSQL password comes from the URL (`${VAR}` is read from
     /// `environment`, the process's when nil), else from `PGPASSWORD`.
@@ -55,7 +58,8 @@ public final class IntakeStore: Sendable {
     ///   server cannot be reached or refuses the login, or the schema is newer than this pioneer.
     ///
     /// `databaseTimeout` is how long a PostgreSQL operation may wait for the database (a
-    /// connection, a lock, a reply) before it fails as unavailable; 10 s unless given.
+    /// connection, a lock, a reply) before it fails as unavailable; ``defaultDatabaseTimeout``
+    /// (10 s) unless given.
     public static func open(_ database: String, environment: [String: String]? = nil,
                             databaseTimeout: Duration? = nil) async throws(IntakeStoreError) -> IntakeStore {
         guard isPostgres(database) else { return try IntakeStore(path: database) }

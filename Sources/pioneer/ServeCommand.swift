@@ -90,6 +90,12 @@ extension ServeCommand {
                 transform: Run.parseSeconds)
         var requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout
 
+        @Option(name: .customLong("db-timeout"),
+                help: ArgumentHelp("Seconds a PostgreSQL operation may wait for the database before the request is answered 503 (SQLite waits for its lock as long).",
+                                   valueName: "seconds"),
+                transform: Run.parseDatabaseTimeout)
+        var databaseTimeout: Duration = IntakeStore.defaultDatabaseTimeout
+
         @Option(name: .customLong("log-level"), help: ArgumentHelp("`debug`, `info` (one line per request), `warning` or `error`.", valueName: "level"),
                 transform: Run.parseLogLevel)
         var logLevel: Logger.Level = .info
@@ -117,8 +123,16 @@ extension ServeCommand {
         }
 
         static func parseSeconds(_ text: String) throws -> Duration {
+            try seconds(text, option: "--request-timeout")
+        }
+
+        static func parseDatabaseTimeout(_ text: String) throws -> Duration {
+            try seconds(text, option: "--db-timeout")
+        }
+
+        static func seconds(_ text: String, option: String) throws -> Duration {
             guard let seconds = Double(text), seconds > 0, seconds <= 86_400 else {
-                throw ValidationError("--request-timeout `\(text)` is not a number of seconds between 0 and 86400 (e.g. 30 or 2.5)")
+                throw ValidationError("\(option) `\(text)` is not a number of seconds between 0 and 86400 (e.g. 30 or 2.5)")
             }
             return .milliseconds(Int64((seconds * 1000).rounded()))
         }
@@ -140,7 +154,7 @@ extension ServeCommand {
             }
             let store: IntakeStore
             do {
-                store = try await IntakeStore.open(database)
+                store = try await IntakeStore.open(database, databaseTimeout: databaseTimeout)
             } catch {
                 StandardError.write("error: \(error.description)\n")
                 throw ExitCode(1)

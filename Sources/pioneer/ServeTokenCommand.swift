@@ -33,11 +33,16 @@ struct ServeTokenCommand: AsyncParsableCommand {
                 help: ArgumentHelp("The intake database `pioneer serve` uses: a SQLite file, or postgres://USER@HOST:PORT/DB.", valueName: "path-or-url"))
         var path: String
 
+        @Option(name: .customLong("db-timeout"),
+                help: ArgumentHelp("Seconds a PostgreSQL operation may wait for the database.", valueName: "seconds"),
+                transform: ServeCommand.Run.parseDatabaseTimeout)
+        var timeout: Duration = IntakeStore.defaultDatabaseTimeout
+
         /// Opens the store, runs `body` on it and closes it; a store error is printed and exits 1.
         func withStore<T>(_ body: (IntakeStore) async throws(IntakeStoreError) -> T) async throws -> (store: String, result: T) {
             let store: IntakeStore
             do {
-                store = try await IntakeStore.open(path)
+                store = try await IntakeStore.open(path, databaseTimeout: timeout)
             } catch {
                 StandardError.write("error: \(error.description)\n")
                 throw ExitCode(1)

@@ -3,7 +3,7 @@
 import Foundation
 import Testing
 
-@Suite("pioneer command line", .timeLimit(.minutes(1)))
+@Suite("pioneer command line", .timeLimit(.minutes(5)))
 struct CLIEndToEndTests {
     @Test func anUnknownOptionIsAUsageErrorWithExitTwo() async throws {
         let run = try await PioneerBinary.run(["collect", "--bogus"])
@@ -48,7 +48,7 @@ struct CLIEndToEndTests {
     }
 }
 
-@Suite("pioneer plugins and usage errors", .timeLimit(.minutes(1)))
+@Suite("pioneer plugins and usage errors", .timeLimit(.minutes(5)))
 struct PluginsAndUsageEndToEndTests {
     @Test func pluginsListsEveryBuiltInPluginByNameInOneAlignedColumn() async throws {
         let run = try await PioneerBinary.run(["plugins"])

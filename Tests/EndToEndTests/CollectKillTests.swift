@@ -13,7 +13,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CollectKillTests {
     @Test func storeSurvivesSIGKILLWithEveryCommittedMeasureIntact() async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
@@ -145,7 +145,7 @@ enum SlowFeed {
 }
 
 /// `pioneer collect`'s exit status and `--json` output, from the real binary.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct CollectExitStatusTests {
     /// Runs `pioneer` with `arguments`; returns its exit status, stdout and stderr.
     private func pioneer(_ arguments: [String], in folder: URL) async throws -> (status: Int32, stdout: String, stderr: String) {

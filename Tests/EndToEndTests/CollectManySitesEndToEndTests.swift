@@ -7,7 +7,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct CollectManySitesEndToEndTests {
     /// A site `id` with `count` monthly json indicators on `baseURL`, each on its own path.
     private static func siteYAML(_ id: String, baseURL: String, count: Int) -> String {

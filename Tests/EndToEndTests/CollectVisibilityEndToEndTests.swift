@@ -11,7 +11,7 @@ import Glibc
 import Darwin
 #endif
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct CollectVisibilityEndToEndTests {
     /// The `killshire` site (the slow feed's site) for `port` in `root`, and a store path beside it.
     private func siteFolder(in root: URL, port: Int) throws -> (site: URL, store: String) {

@@ -7,7 +7,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExecPluginEndToEndTests {
     static let script = PioneerBinary.packageRoot.appendingPathComponent("Tests/PioneerExecTests/Fixtures/modes.py")
 

@@ -69,7 +69,7 @@ struct IntakePostgresFaultTests {
 
     /// Every 2xx answered is stored once, and each site and period's versions have no gap.
     static func checkStored(_ database: String, answered: Set<String>) async throws {
-        let store = try await IntakeStore.open(database)
+        let store = try await IntakeStore.open(database, databaseTimeout: .seconds(120))
         let stored = try await store.submissions(site: nil, period: nil)
         await store.close()
         let accepted = stored.filter { $0.status != .rejected }

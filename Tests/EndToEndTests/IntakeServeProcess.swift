@@ -91,7 +91,7 @@ final class IntakeServeProcess: @unchecked Sendable {
     /// the last line of its output.
     static func token(site: String?, database: String) async throws -> String {
         let who = site.map { ["--site", $0] } ?? ["--office"]
-        let run = try await PioneerBinary.run(["serve", "token", "create"] + who + ["--db", database])
+        let run = try await PioneerBinary.run(["serve", "token", "create"] + who + ["--db", database, "--db-timeout", "120"])
         try #require(run.status == 0, "token create failed: \(run.stderr)")
         let token = try #require(run.stdout.split(separator: "\n").last.map(String.init), "no token printed")
         try #require(token.hasPrefix("pio_"), "the last line is not a token: \(token)")

@@ -4,7 +4,7 @@ import Foundation
 import PioneerTesting
 import Testing
 
-@Suite("pioneer plugins and plugin test", .timeLimit(.minutes(2)))
+@Suite("pioneer plugins and plugin test", .timeLimit(.minutes(5)))
 struct PluginCommandEndToEndTests {
     static let root = PioneerBinary.packageRoot
     static let payloads = "Tests/PluginTests/Payloads"

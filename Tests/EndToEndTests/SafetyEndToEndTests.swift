@@ -5,7 +5,7 @@ import Foundation
 import PioneerTesting
 import Testing
 
-@Suite("pioneer safety end to end", .timeLimit(.minutes(1)))
+@Suite("pioneer safety end to end", .timeLimit(.minutes(5)))
 struct SafetyEndToEndTests {
     /// A site `safeshire` with two feeds on `baseURL`: `open` needs nothing, `locked` a
     /// bearer token from `SAFESHIRE_TOKEN`; one monthly count indicator on each.

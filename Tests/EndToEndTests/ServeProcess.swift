@@ -73,7 +73,7 @@ final class ServeProcess: @unchecked Sendable {
 
     /// `pioneer serve token create ARGS --db DB`: the token, alone on the last line of its output.
     static func createToken(_ arguments: [String], database: String) async throws -> String {
-        let run = try await PioneerBinary.run(["serve", "token", "create"] + arguments + ["--db", database])
+        let run = try await PioneerBinary.run(["serve", "token", "create"] + arguments + ["--db", database, "--db-timeout", "120"])
         #expect(run.status == 0, "token create failed: \(run.stderr)")
         return try #require(run.stdout.split(separator: "\n").last.map(String.init), "token create printed nothing")
     }

@@ -13,7 +13,7 @@ struct ServeTokenEndToEndTests {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = try await intakeDatabase(kind, in: folder)
 
-            let created = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--db", db])
+            let created = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--db", db, "--db-timeout", "120"])
             #expect(created.status == 0, "\(created.stderr)")
             let lines = created.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
             let token = String(try #require(lines.last))
@@ -21,16 +21,16 @@ struct ServeTokenEndToEndTests {
             #expect(created.stdout.components(separatedBy: token).count == 2, "the token is printed once")
             #expect(created.stdout.contains("Created site token for torbay"))
 
-            let office = try await PioneerBinary.run(["serve", "token", "create", "--office", "--db", db])
+            let office = try await PioneerBinary.run(["serve", "token", "create", "--office", "--db", db, "--db-timeout", "120"])
             #expect(office.status == 0)
             let officeToken = String(office.stdout.split(separator: "\n").last ?? "")
 
-            let store = try await IntakeStore.open(db)
+            let store = try await IntakeStore.open(db, databaseTimeout: .seconds(120))
             let caller = try #require(try await store.caller(forToken: token))
             #expect(caller.role == .site && caller.site == "torbay")
             #expect(try await store.caller(forToken: officeToken)?.role == .office)
 
-            let listed = try await PioneerBinary.run(["serve", "token", "list", "--db", db])
+            let listed = try await PioneerBinary.run(["serve", "token", "list", "--db", db, "--db-timeout", "120"])
             #expect(listed.status == 0)
             let table = listed.stdout.split(separator: "\n").map(String.init)
             #expect(table.count == 3)
@@ -39,13 +39,13 @@ struct ServeTokenEndToEndTests {
             #expect(!listed.stdout.contains(token) && !listed.stdout.contains(officeToken))
             #expect(!listed.stdout.contains(String(token.dropFirst(4).prefix(12))))
 
-            let revoked = try await PioneerBinary.run(["serve", "token", "revoke", caller.tokenID, "--db", db])
+            let revoked = try await PioneerBinary.run(["serve", "token", "revoke", caller.tokenID, "--db", db, "--db-timeout", "120"])
             #expect(revoked.status == 0, "\(revoked.stderr)")
             #expect(revoked.stdout.hasPrefix("Revoked site token for torbay, id \(caller.tokenID), at 20"))
             #expect(try await store.caller(forToken: token) == nil)
             #expect(try await store.caller(forToken: officeToken) != nil)
 
-            let json = try await PioneerBinary.run(["serve", "token", "list", "--format", "json", "--db", db])
+            let json = try await PioneerBinary.run(["serve", "token", "list", "--format", "json", "--db", db, "--db-timeout", "120"])
             let decoded = try JSONDecoder().decode([String: [TokenRecord]].self, from: Data(json.stdout.utf8))
             let records = try #require(decoded["tokens"])
             #expect(records.count == 2)
@@ -62,12 +62,12 @@ struct ServeTokenEndToEndTests {
             // Eight processes race to create the file, migrate it and write: each waits for the others.
             let runs = try await withThrowingTaskGroup(of: PioneerBinary.Run.self) { group in
                 for index in 0..<8 {
-                    group.addTask { try await PioneerBinary.run(["serve", "token", "create", "--site", "site-\(index)", "--db", db]) }
+                    group.addTask { try await PioneerBinary.run(["serve", "token", "create", "--site", "site-\(index)", "--db", db, "--db-timeout", "120"]) }
                 }
                 return try await group.reduce(into: [PioneerBinary.Run]()) { $0.append($1) }
             }
             #expect(runs.allSatisfy { $0.status == 0 }, "\(runs.map(\.stderr).joined())")
-            let store = try await IntakeStore.open(db)
+            let store = try await IntakeStore.open(db, databaseTimeout: .seconds(120))
             #expect(Set(try await store.tokens().compactMap(\.site)) == Set((0..<8).map { "site-\($0)" }))
             for run in runs {
                 let token = String(run.stdout.split(separator: "\n").last ?? "")
@@ -84,7 +84,7 @@ struct ServeTokenEndToEndTests {
     func revokingAnUnknownTokenFailsNamingTheDatabase(kind: IntakeStore.Kind) async throws {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = try await intakeDatabase(kind, in: folder)
-            let run = try await PioneerBinary.run(["serve", "token", "revoke", "0123456789", "--db", db])
+            let run = try await PioneerBinary.run(["serve", "token", "revoke", "0123456789", "--db", db, "--db-timeout", "120"])
             #expect(run.status == 1)
             #expect(run.stderr == "error: intake store \(db): cannot revoke token 0123456789: there is no token with that id; `pioneer serve token list` shows them\n")
         }
@@ -93,13 +93,13 @@ struct ServeTokenEndToEndTests {
     @Test func createNeedsEitherASiteOrOffice() async throws {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = folder.appendingPathComponent("intake.sqlite").path
-            let neither = try await PioneerBinary.run(["serve", "token", "create", "--db", db])
+            let neither = try await PioneerBinary.run(["serve", "token", "create", "--db", db, "--db-timeout", "120"])
             #expect(neither.status == 2)
             #expect(neither.stderr.hasPrefix("error: give --site ID for a site's token or --office for an office token"))
-            let both = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--office", "--db", db])
+            let both = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbay", "--office", "--db", db, "--db-timeout", "120"])
             #expect(both.status == 2)
             #expect(both.stderr.hasPrefix("error: give --site ID or --office, not both"))
-            let badSite = try await PioneerBinary.run(["serve", "token", "create", "--site", "Tor Bay", "--db", db])
+            let badSite = try await PioneerBinary.run(["serve", "token", "create", "--site", "Tor Bay", "--db", db, "--db-timeout", "120"])
             #expect(badSite.status == 2)
             #expect(badSite.stderr.hasPrefix("error: --site `Tor Bay` is not a site id: ids use only lowercase letters, digits and `-`"))
             #expect(!FileManager.default.fileExists(atPath: db), "nothing is created on a usage error")
@@ -110,7 +110,7 @@ struct ServeTokenEndToEndTests {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = folder.appendingPathComponent("notes.txt").path
             try Data("these are notes, not a database\n".utf8).write(to: URL(fileURLWithPath: db))
-            let run = try await PioneerBinary.run(["serve", "token", "list", "--db", db])
+            let run = try await PioneerBinary.run(["serve", "token", "list", "--db", db, "--db-timeout", "120"])
             #expect(run.status == 1)
             #expect(run.stderr == "error: intake store \(db): cannot open the database: the file is not a SQLite database; move it aside or pass another file with --db\n")
         }

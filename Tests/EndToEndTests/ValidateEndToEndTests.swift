@@ -18,7 +18,7 @@ private func runValidate(_ arguments: [String], in directory: String, environmen
     return ValidateRun(status: run.status, stdout: run.stdout, stderr: run.stderr)
 }
 
-@Suite("pioneer validate", .timeLimit(.minutes(2)))
+@Suite("pioneer validate", .timeLimit(.minutes(5)))
 struct ValidateEndToEndTests {
     static let validSite = """
     site:

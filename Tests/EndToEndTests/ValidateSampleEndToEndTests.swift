@@ -5,7 +5,7 @@ import Foundation
 import PioneerTesting
 import Testing
 
-@Suite("pioneer validate --sample", .serialized, .timeLimit(.minutes(2)))
+@Suite("pioneer validate --sample", .serialized, .timeLimit(.minutes(5)))
 struct ValidateSampleEndToEndTests {
     static let finance = #"{"month": "2026-03", "spend_gbp": "3,945,237.88", "patients_seen": "12,408"}"#
 

@@ -8,7 +8,7 @@ import PioneerTesting
 import Testing
 import PioneerCore
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct CollectionEngineTests {
     private func engine(_ store: MeasureStore, today: CalendarDate = TestSite.julyFirst) -> CollectionEngine {
         CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),

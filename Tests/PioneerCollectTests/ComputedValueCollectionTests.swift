@@ -11,7 +11,7 @@ import PioneerTesting
 import Testing
 import PioneerExtraction
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ComputedValueCollectionTests {
     private func yaml(_ baseURL: String) -> String {
         """

@@ -111,7 +111,7 @@ import Testing
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct DueAfterCollectionTests {
     /// A monthly readmission count that is complete 30 days after its month ends.
     private func site(_ baseURL: String) -> (Site, [String: any IndicatorPlugin]) {

@@ -53,7 +53,7 @@ private final class StallingFetcher: FeedFetching, @unchecked Sendable {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct EngineConcurrencyTests {
     @Test func racingCompletionsAcrossSeveralBatchesAreEachStoredOnce() async throws {
         try await TestSite.withStore { store, folder in
@@ -114,7 +114,7 @@ struct EngineConcurrencyTests {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct EngineSynchronousFailureTests {
     @Test func thousandsOfFetchesFailingBeforeTheyStartEndTheRunWithoutDeepRecursion() async throws {
         try await TestSite.withStore { store, folder in

@@ -10,7 +10,7 @@ import PioneerTesting
 import Testing
 import PioneerCore
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct LoadedSiteCollectionTests {
     private func yaml(port: Int) -> String {
         """

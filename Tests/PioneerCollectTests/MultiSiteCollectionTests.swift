@@ -10,7 +10,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct MultiSiteCollectionTests {
 
     /// A site `id` on `baseURL` with `count` indicators, `<id>-1`…; indicator i reads `?n=<offset + i>`,

@@ -8,7 +8,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct PathSafetyCollectionTests {
     @Test func aPathThatClimbsOutOfBaseURLFailsItsIndicatorPeriodAndSendsNothing() async throws {
         let feed = LocalFeedServer()

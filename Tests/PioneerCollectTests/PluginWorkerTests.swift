@@ -81,7 +81,7 @@ private struct TransferThreadFetcher: FeedFetching {
     }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct PluginWorkerTests {
     @Test func aPluginSleepingTwoSecondsDelaysOnlyItsOwnIndicatorWhileTwoHundredOtherFeedsAreFetchedAndStored() async throws {
         let others = 200

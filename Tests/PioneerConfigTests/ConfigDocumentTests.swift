@@ -5,7 +5,7 @@ import PioneerKit
 import Testing
 @testable import PioneerConfig
 
-@Suite("YAML documents", .timeLimit(.minutes(1)))
+@Suite("YAML documents", .timeLimit(.minutes(5)))
 struct ConfigDocumentTests {
     let file = "sites/x/site.yaml"
 

@@ -32,7 +32,7 @@ final class LogRecorder: LogHandler, @unchecked Sendable {
     var logger: Logger { Logger(label: "test") { _ in self } }
 }
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExecPluginRunnerTests {
     private func spec(_ script: String, args: [String] = [], environment: [String: String] = [:],
                       deadline: Duration = .seconds(20), grace: Duration = .seconds(2)) -> ExecPluginSpec {

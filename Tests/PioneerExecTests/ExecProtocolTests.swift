@@ -8,7 +8,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExecProtocolTests {
     /// Collects the fixture site with `plugins`, checks the built-in indicator was collected
     /// and stored, and returns the summary with the fixture.

@@ -8,7 +8,7 @@ import PioneerKit
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct ExecValidateTests {
     private func check(_ plugins: [ExecPluginEntry], config: String) async throws -> (LoadedSite?, [String]) {
         try await withTemporaryFolder(prefix: "pioneer-exec-validate") { folder in

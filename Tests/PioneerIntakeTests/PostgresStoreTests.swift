@@ -13,8 +13,8 @@ struct PostgresStoreTests {
         let cluster = try await PostgresCluster.shared()
         let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last ?? "")
-        async let first = IntakeStore.open(url)
-        async let second = IntakeStore.open(url)
+        async let first = IntakeStore.open(url, databaseTimeout: .seconds(120))
+        async let second = IntakeStore.open(url, databaseTimeout: .seconds(120))
         let stores = try await [first, second]
         for store in stores {
             #expect(try await store.schemaVersions() == ["intake-v1"])
@@ -30,7 +30,7 @@ struct PostgresStoreTests {
         let cluster = try await PostgresCluster.shared()
         let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last ?? "")
-        await (try await IntakeStore.open(url)).close()
+        await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
         try cluster.psql("INSERT INTO pioneer_migrations VALUES (9, 'intake-v9', '2030-01-01T00:00:00.000Z')", database: database)
         let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
         #expect(error?.kind == .newerVersion)

@@ -47,7 +47,7 @@ struct IntakeTestServer {
                 let path = folder.appendingPathComponent("intake.sqlite").path
                 store = try await offThePool { try IntakeStore(path: path) }
             case .postgres:
-                store = try await IntakeStore.open(try await PostgresCluster.shared().createDatabase())
+                store = try await IntakeStore.open(try await PostgresCluster.shared().createDatabase(), databaseTimeout: .seconds(120))
             }
             var tokens: [(String, String, String)] = []
             let office: (token: String, record: TokenRecord)
