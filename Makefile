@@ -4,7 +4,7 @@
 SWIFT ?= swift
 PIONEER = .build/debug/pioneer
 
-.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake bench-plugin bench-extract clean-stores
+.PHONY: demo test build deps validate bench bench-scale bench-spc bench-aggregate bench-intake bench-plugin bench-extract bench-national clean-stores
 
 deps:
 	@scripts/install-system-packages.sh
@@ -49,6 +49,9 @@ bench-plugin: build
 
 bench-extract: deps
 	scripts/bench-extract.sh
+
+bench-national: deps
+	scripts/bench-national.sh
 
 clean-stores:
 	rm -rf sites/*/.pioneer $(DEMO_STORES)

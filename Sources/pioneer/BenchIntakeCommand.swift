@@ -9,8 +9,11 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         abstract: "Submit many distinct returns at once to a running `pioneer serve`, then check its database.",
         discussion: """
         Makes --count distinct signed returns of --indicators values each, for the sites in \
-        --tokens (one `SITE TOKEN` pair a line) over --months months from 2024-01, and posts \
+        --tokens (one `SITE TOKEN` pair a line) over --months months from --first-month, and posts \
         them to URL/v1/returns with --concurrency in flight, each with its site's token. \
+        Given --to more than once, submission i goes to server i modulo their number (several \
+        servers on one database); --save also writes each return sent to DIR/SITE/PERIOD.json \
+        (the first version of each), for `pioneer aggregate` over the same returns as files. \
         Prints submissions per second, p50 and p99 latency, and, with --db, what the database \
         holds against what was answered 2xx (the count lost). scripts/bench-intake.sh \
         (`make bench-intake`) runs it against a fresh server; see docs/intake.md.
@@ -21,8 +24,8 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         shouldDisplay: false
     )
 
-    @Option(help: ArgumentHelp("The service's base URL (loopback).", valueName: "url"))
-    var to: String
+    @Option(help: ArgumentHelp("The service's base URL (loopback); repeat it for several servers, used in turn.", valueName: "url"))
+    var to: [String]
 
     @Option(help: ArgumentHelp("File of `SITE TOKEN` lines: the sites to submit for and their tokens.", valueName: "file"))
     var tokens: String
@@ -33,8 +36,11 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Submissions in flight at once.", valueName: "count"))
     var concurrency: Int = 32
 
-    @Option(help: ArgumentHelp("Months the returns are spread over, from 2024-01.", valueName: "count"))
+    @Option(help: ArgumentHelp("Months the returns are spread over, from --first-month.", valueName: "count"))
     var months: Int = 24
+
+    @Option(name: .customLong("first-month"), help: ArgumentHelp("The first month of the returns, YYYY-MM.", valueName: "month"))
+    var firstMonth: String = "2024-01"
 
     @Option(help: ArgumentHelp("Indicators (values) in each return.", valueName: "count"))
     var indicators: Int = 150
@@ -48,10 +54,17 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The service's database: checked, once every answer is in, to hold exactly the submissions answered 2xx.", valueName: "path"))
     var db: String?
 
+    @Option(help: ArgumentHelp("Also write each return to this folder as SITE/PERIOD.json (its first version).", valueName: "folder"))
+    var save: String?
+
     @Option(help: ArgumentHelp("Append `DIGEST STATUS` for each 2xx answer to this file as it comes (for the kill test).", valueName: "file"))
     var record: String?
 
     func validate() throws {
+        guard !to.isEmpty else { throw ValidationError("give the service's base URL with --to") }
+        guard Self.month(firstMonth) != nil else {
+            throw ValidationError("--first-month `\(firstMonth)` is not a month; write YYYY-MM, e.g. 2023-11")
+        }
         for (name, value, limit) in [("--count", count, 1_000_000), ("--concurrency", concurrency, 1024),
                                      ("--months", months, 600), ("--indicators", indicators, 10_000)]
             where !(1...limit).contains(value) {
@@ -72,24 +85,30 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     }
 
     private func measure() async throws {
-        let target: SubmitTarget
-        do {
-            target = try SubmitTarget(to)
-        } catch {
-            throw BenchIntakeError(error.message)
+        var endpoints: [String] = []
+        for url in to {
+            do {
+                endpoints.append(try SubmitTarget(url).endpoint)
+            } catch {
+                throw BenchIntakeError(error.message)
+            }
         }
         let siteTokens = try readTokens()
         let clock = ContinuousClock()
         let made = clock.now
-        let returns = try BenchIntakeReturns(sites: siteTokens.map(\.site), months: months, indicators: indicators)
+        let first = Self.month(firstMonth) ?? BenchIntakeReturns.defaultFirstMonth
+        let returns = try BenchIntakeReturns(sites: siteTokens.map(\.site), months: months, indicators: indicators, firstMonth: first)
         let size = try returns.submission(0).body.count
         StandardError.write("bench-intake: \(siteTokens.count * months) returns of \(indicators) values "
                             + "(\(size / 1024) KB each) made in "
                             + "\(Self.fixed(IntakeLoad.seconds(made.duration(to: clock.now)), 2)) s; sending \(count), "
                             + "\(concurrency) in flight\n")
 
+        if let save {
+            try returns.save(count: count, to: save)
+        }
         let recorder = try record.map { try Recorder(path: $0) }
-        let load = IntakeLoad(endpoint: target.endpoint, tokens: Dictionary(siteTokens.map { ($0.site, $0.token) }) { first, _ in first },
+        let load = IntakeLoad(endpoints: endpoints, tokens: Dictionary(siteTokens.map { ($0.site, $0.token) }) { first, _ in first },
                               concurrency: concurrency, timeout: timeout)
         let (answers, seconds) = try await load.run(count: count, returns: returns, maxSeconds: maxSeconds) { answer in
             if let status = answer.status, (200...299).contains(status) {
@@ -159,6 +178,14 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         }
         guard !pairs.isEmpty else { throw BenchIntakeError("\(tokens) names no sites") }
         return pairs
+    }
+
+    /// The year and month of `YYYY-MM`, nil when it is not one.
+    static func month(_ text: String) -> (year: Int, month: Int)? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
+              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1900 else { return nil }
+        return (year, month)
     }
 
     static func fixed(_ value: Double, _ digits: Int) -> String {

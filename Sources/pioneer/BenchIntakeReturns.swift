@@ -23,21 +23,22 @@ struct BenchIntakeReturns: Sendable {
         var digest: String
     }
 
-    /// The first month: returns are for `months` months from here.
-    static let firstMonth = (year: 2024, month: 1)
+    /// The first month unless told otherwise: returns are for `months` months from here.
+    static let defaultFirstMonth = (year: 2024, month: 1)
 
     /// One per (site, month), site fastest, so consecutive submissions rarely race for the
     /// same site and period.
     private let templates: [Template]
 
-    init(sites: [String], months: Int, indicators: Int) throws {
+    init(sites: [String], months: Int, indicators: Int,
+         firstMonth: (year: Int, month: Int) = BenchIntakeReturns.defaultFirstMonth) throws {
         guard !sites.isEmpty, months > 0, indicators > 0 else {
             throw BenchIntakeError("the returns need at least one site, one month and one indicator")
         }
         var templates: [Template] = []
         for month in 0..<months {
             for site in sites {
-                templates.append(try Template(site: site, month: month, indicators: indicators))
+                templates.append(try Template(site: site, month: month, indicators: indicators, firstMonth: firstMonth))
             }
         }
         self.templates = templates
@@ -53,6 +54,22 @@ struct BenchIntakeReturns: Sendable {
         try templates[index % templates.count].version(index / templates.count)
     }
 
+    /// Writes the first version of each (site, month) return among the first `count`
+    /// submissions to `folder`/SITE/PERIOD.json: the same bytes the service receives.
+    func save(count: Int, to folder: String) throws {
+        let root = URL(fileURLWithPath: folder)
+        for index in 0..<min(count, templates.count) {
+            let submission = try templates[index].version(0)
+            let siteFolder = root.appendingPathComponent(submission.site)
+            do {
+                try FileManager.default.createDirectory(at: siteFolder, withIntermediateDirectories: true)
+                try submission.body.write(to: siteFolder.appendingPathComponent(submission.period + ".json"))
+            } catch {
+                throw BenchIntakeError("cannot write the return \(submission.site) \(submission.period) to \(siteFolder.path): \(error.localizedDescription)")
+            }
+        }
+    }
+
     /// A (site, month) return encoded canonically, its `generatedAt` located.
     private struct Template: Sendable {
         let site: String
@@ -61,8 +78,8 @@ struct BenchIntakeReturns: Sendable {
         /// Where the 24 characters of the `generatedAt` value start in ``canonical``.
         let stampOffset: Int
 
-        init(site: String, month: Int, indicators: Int) throws {
-            let period = Self.period(month)
+        init(site: String, month: Int, indicators: Int, firstMonth: (year: Int, month: Int)) throws {
+            let period = Self.period(month, after: firstMonth)
             let made = "2026-01-01T00:00:00.000Z"
             let provenance = ReturnProvenance(plugin: "json", runID: 1, collectedAt: made, sources: [])
             var entries: [ReturnIndicator] = []
@@ -125,8 +142,8 @@ struct BenchIntakeReturns: Sendable {
             return Submission(site: site, period: period, body: body, digest: "sha256:" + Self.hex(SHA256.hash(data: body)))
         }
 
-        /// Month `index` after ``BenchIntakeReturns/firstMonth``, written out in full.
-        static func period(_ index: Int) -> ReturnPeriod {
+        /// Month `index` after `firstMonth`, written out in full.
+        static func period(_ index: Int, after firstMonth: (year: Int, month: Int)) -> ReturnPeriod {
             let months = firstMonth.year * 12 + (firstMonth.month - 1) + index
             let year = months / 12, month = months % 12 + 1
             let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)

@@ -18,7 +18,8 @@ struct IntakeLoad {
         var digest: String
     }
 
-    let endpoint: String
+    /// The servers' return endpoints: submission i goes to endpoint i modulo their number.
+    let endpoints: [String]
     /// Each site's bearer token.
     let tokens: [String: String]
     let concurrency: Int
@@ -42,7 +43,7 @@ struct IntakeLoad {
                         guard Self.seconds(start.duration(to: clock.now)) < maxSeconds, !Task.isCancelled else { break }
                         let submission = try returns.submission(index)
                         let request = TransportRequest(
-                            url: endpoint,
+                            url: endpoints[index % endpoints.count],
                             headers: [.init("Authorization", "Bearer " + (tokens[submission.site] ?? ""), isSecret: true)],
                             connectTimeout: timeout, timeout: timeout,
                             body: .init(contentType: "application/json", bytes: submission.body))
