@@ -34,21 +34,9 @@ command -v python3 >/dev/null || die "needs python3 on the PATH (it generates an
 HAVE_JQ=0
 command -v jq >/dev/null && HAVE_JQ=1
 
-# SCRATCH=<folder> builds there instead of .build (a release build beside a debug one);
-# PIONEER=<binary> uses that binary as it is, building nothing.
-if [[ -n ${PIONEER:-} ]]; then
-    [[ -x $PIONEER ]] || die "PIONEER=$PIONEER is not an executable file"
-else
-STATIC=()
-[[ -n ${SCRATCH:-} ]] && STATIC+=(--scratch-path "$SCRATCH")
-if [[ $CONFIG == release ]]; then
-    STATIC+=(--static-swift-stdlib)
-    echo "Building pioneer (release, static Swift runtime)..." >&2
-    swift build -c release --product pioneer "${STATIC[@]}" >&2 || die "the release build failed"
-fi
-PIONEER=$(swift build -c "$CONFIG" "${STATIC[@]}" --show-bin-path)/pioneer
-[[ -x $PIONEER ]] || die "no $PIONEER; run 'swift build' first, or leave CONFIG unset for a release build"
-fi
+# PIONEER=<binary> uses that binary as it is; SCRATCH=<folder> builds there instead of .build.
+source scripts/bench-pioneer.sh
+build_pioneer
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pioneer-bench-extract.XXXXXX")
 SERVER_PID=""

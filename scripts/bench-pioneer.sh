@@ -1,5 +1,6 @@
 # What the collection benchmarks share (sourced, not run): checking their tools, building the
-# pioneer they time, and summarising samples. Used by scripts/bench-collect.sh and bench-scale.sh.
+# pioneer they time, and summarising samples. Used by scripts/bench-collect.sh, bench-scale.sh,
+# bench-extract.sh and bench-national.sh.
 #
 #   source scripts/bench-pioneer.sh    # needs a die function and $CONFIG (release or debug)
 #   check_curl_tools                   # GNU time and a curl with --parallel
@@ -15,6 +16,7 @@ check_curl_tools() {
 # Release builds link the Swift runtime and Foundation statically, as a shipped Linux
 # binary would be: it saves about 10 ms of dynamic linking at every start.
 # PIONEER=<binary> uses that binary as it is (an earlier build kept aside, say); nothing is built.
+# SCRATCH=<folder> builds there instead of .build (a release build beside a debug one).
 build_pioneer() {
     if [[ -n ${PIONEER:-} ]]; then
         [[ -x $PIONEER ]] || die "PIONEER=$PIONEER is not an executable file"
@@ -22,8 +24,9 @@ build_pioneer() {
     fi
     [[ $CONFIG == release || $CONFIG == debug ]] || die "CONFIG must be release or debug, not '$CONFIG'"
     local static=()
+    [[ -n ${SCRATCH:-} ]] && static+=(--scratch-path "$SCRATCH")
     if [[ $CONFIG == release ]]; then
-        static=(--static-swift-stdlib)
+        static+=(--static-swift-stdlib)
         echo "Building pioneer (release, static Swift runtime)..." >&2
         swift build -c release --product pioneer "${static[@]}" >&2 || die "the release build failed"
     fi
