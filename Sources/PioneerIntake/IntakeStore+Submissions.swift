@@ -20,6 +20,8 @@ struct PendingSubmission: Sendable {
     var summary: ImportSummary
     /// Indicator definitions to keep for reading ADX (those of an accepted JSON return not stored yet).
     var definitions: [ReturnIndicator] = []
+    /// The rows of an accepted return, written with it; nil for one not accepted.
+    var rows: ReturnRows? = nil
 }
 
 /// What the store made of a pending submission.
