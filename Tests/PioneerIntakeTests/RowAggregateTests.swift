@@ -131,6 +131,14 @@ struct RowAggregateTests {
         return accepted
     }
 
+    /// Every return submitted to a service over `store`, whose clock then stands at ``asOf``.
+    static func submitted(_ store: IntakeStore) async throws -> (IntakeService, [String: [(id: String, version: Int, sent: Sent)]]) {
+        let clock = TestClock(IntakeFixture.at(asOf))
+        let accepted = try await submitAll(store, clock: clock)
+        clock.set(IntakeFixture.at(asOf))
+        return (IntakeService(store: store, programme: programme, clock: clock.function), accepted)
+    }
+
     /// What the Aggregator takes for `period` from the files: the latest accepted version of
     /// each site, read from the bytes sent, named and dated as the service names and dates them.
     static func filesReceived(_ accepted: [String: [(id: String, version: Int, sent: Sent)]], period: Period) throws -> [ReceivedReturn] {
@@ -160,10 +168,7 @@ struct RowAggregateTests {
     @Test(arguments: IntakeStore.Kind.allCases)
     func theAggregateAndHistoryFromRowsAreTheAggregatorsOverTheFilesByteForByte(kind: IntakeStore.Kind) async throws {
         try await withIntakeStore(kind) { store, _ in
-            let clock = TestClock(IntakeFixture.at(Self.asOf))
-            let accepted = try await Self.submitAll(store, clock: clock)
-            clock.set(IntakeFixture.at(Self.asOf))
-            let service = IntakeService(store: store, programme: Self.programme, clock: clock.function)
+            let (service, accepted) = try await Self.submitted(store)
             let day = try #require(CalendarDate(iso: Substring(Self.asOf)))
 
             let national = try await service.aggregate(period: Self.march, options: FunnelOptions())
@@ -208,10 +213,7 @@ struct RowAggregateTests {
     @Test(arguments: IntakeStore.Kind.allCases)
     func theAggregateReadsRowsNotTheStoredBytes(kind: IntakeStore.Kind) async throws {
         try await withIntakeStore(kind) { store, location in
-            let clock = TestClock(IntakeFixture.at(Self.asOf))
-            _ = try await Self.submitAll(store, clock: clock)
-            clock.set(IntakeFixture.at(Self.asOf))
-            let service = IntakeService(store: store, programme: Self.programme, clock: clock.function)
+            let (service, _) = try await Self.submitted(store)
             let before = try Self.json(try await service.aggregate(period: Self.march, options: FunnelOptions()))
             let history = try ReportJSON.encode(try await service.history(period: Self.march, options: FunnelOptions(), periods: 2))
 
@@ -229,11 +231,8 @@ struct RowAggregateTests {
     @Test(arguments: IntakeStore.Kind.allCases)
     func aDatabaseFromBeforeTheRowsIsFilledInWhenOpenedAndAggregatesTheSame(kind: IntakeStore.Kind) async throws {
         try await withIntakeStore(kind) { store, location in
-            let clock = TestClock(IntakeFixture.at(Self.asOf))
-            _ = try await Self.submitAll(store, clock: clock)
-            clock.set(IntakeFixture.at(Self.asOf))
-            let before = try Self.json(try await IntakeService(store: store, programme: Self.programme, clock: clock.function)
-                .aggregate(period: Self.march, options: FunnelOptions()))
+            let (service, _) = try await Self.submitted(store)
+            let before = try Self.json(try await service.aggregate(period: Self.march, options: FunnelOptions()))
 
             // The database as intake-v1 left it: the same submissions, no rows, no record of v2.
             let migrations = kind == .sqlite ? "grdb_migrations" : "pioneer_migrations"
@@ -244,7 +243,7 @@ struct RowAggregateTests {
 
             let reopened = try await IntakeStore.open(location, databaseTimeout: .seconds(120))
             #expect(try await reopened.schemaVersions() == ["intake-v1", "intake-v2-return-rows"])
-            let after = try Self.json(try await IntakeService(store: reopened, programme: Self.programme, clock: clock.function)
+            let after = try Self.json(try await IntakeService(store: reopened, programme: Self.programme, clock: service.clock)
                 .aggregate(period: Self.march, options: FunnelOptions()))
             await reopened.close()
             #expect(after == before)
