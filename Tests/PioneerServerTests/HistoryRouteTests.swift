@@ -2,6 +2,7 @@
 // --history --format json` gives as its `history`, for the office only, with `periods` checked.
 import Foundation
 import PioneerAggregate
+import PioneerCore
 import PioneerIntake
 import PioneerKit
 import PioneerServer
