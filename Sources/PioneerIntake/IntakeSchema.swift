@@ -5,21 +5,101 @@
 internal import GRDB
 
 enum IntakeSchema {
-    /// Every migration, in order, as (identifier, SQL for a database whose binary type is
-    /// given): SQLite's BLOB, PostgreSQL's BYTEA. Never edit a released migration; add a new one.
-    static let migrations: [(identifier: String, sql: @Sendable (_ binary: String) -> String)] = [
-        ("intake-v1", version1),
+    /// Every migration, in order, as (identifier, SQL for a database whose types are given).
+    /// Never edit a released migration; add a new one.
+    static let migrations: [(identifier: String, sql: @Sendable (_ types: ColumnTypes) -> String)] = [
+        ("intake-v1", { version1(binary: $0.binary) }),
+        (returnRows, version2),
     ]
+
+    /// The migration that adds the rows the aggregate reads; it also fills them in for the
+    /// submissions already stored (``ReturnRows/backfill``), in the same transaction.
+    static let returnRows = "intake-v2-return-rows"
+
+    /// The column types the two databases spell differently.
+    struct ColumnTypes: Sendable {
+        var binary: String
+        /// A binary64 floating-point number, kept bit for bit. SQLite's REAL affinity stores
+        /// a real with no fraction as an integer, so -0.0 would come back as 0.0: a column
+        /// with no declared type keeps the 8-byte value exactly as bound.
+        var double: String
+
+        static let sqlite = ColumnTypes(binary: "BLOB", double: "")
+        static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION")
+    }
 
     /// The migrations for SQLite, through GRDB's migrator (its `grdb_migrations` table).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for migration in migrations {
             migrator.registerMigration(migration.identifier) { db in
-                try db.execute(sql: migration.sql("BLOB"))
+                try db.execute(sql: migration.sql(.sqlite))
+                if migration.identifier == returnRows {
+                    try SQLiteIntakeBackend.backfillReturnRows(db)
+                }
             }
         }
         return migrator
+    }
+
+    /// The rows of each accepted return that the national aggregate, status and history read
+    /// with SQL, so they never decode stored bytes: the return's own facts, each indicator
+    /// (its definition is joined from `indicator_definition`), each measure and each goal.
+    /// Written in the same transaction as the submission; a rejected one has none.
+    private static func version2(types: ColumnTypes) -> String {
+        let double = types.double
+        return """
+                CREATE TABLE return_fact (
+                    submission     VARCHAR(64) NOT NULL PRIMARY KEY REFERENCES submission (id),
+                    schema_version BIGINT NOT NULL,
+                    -- The return's own generatedAt, as written.
+                    generated_at   VARCHAR(64) NOT NULL,
+                    complete       BOOLEAN NOT NULL
+                );
+
+                CREATE TABLE return_indicator (
+                    submission         VARCHAR(64) NOT NULL REFERENCES submission (id),
+                    -- The indicator's place in the return, from 0: the aggregate lists
+                    -- indicators in the order the returns give them.
+                    position           BIGINT NOT NULL,
+                    indicator          VARCHAR(200) NOT NULL,
+                    definition_version VARCHAR(64) NOT NULL,
+                    PRIMARY KEY (submission, position)
+                );
+                CREATE INDEX return_indicator_by_definition ON return_indicator (indicator, definition_version);
+
+                CREATE TABLE return_measure (
+                    submission           VARCHAR(64) NOT NULL REFERENCES submission (id),
+                    indicator_position   BIGINT NOT NULL,
+                    -- The measure's place among the indicator's measures, from 0.
+                    position             BIGINT NOT NULL,
+                    period               VARCHAR(64) NOT NULL,
+                    value                \(double),
+                    numerator            \(double),
+                    denominator          \(double),
+                    sample_size          BIGINT,
+                    interval_lower       \(double),
+                    interval_upper       \(double),
+                    not_available        TEXT,
+                    not_available_detail TEXT,
+                    PRIMARY KEY (submission, indicator_position, position)
+                );
+                CREATE INDEX return_measure_by_period ON return_measure (period, submission);
+
+                CREATE TABLE return_goal (
+                    submission VARCHAR(64) NOT NULL REFERENCES submission (id),
+                    position   BIGINT NOT NULL,
+                    goal       VARCHAR(200) NOT NULL,
+                    indicator  VARCHAR(200) NOT NULL,
+                    title      TEXT NOT NULL,
+                    -- The computed status; NULL for a neutral indicator.
+                    status     VARCHAR(32),
+                    rag        VARCHAR(32),
+                    confidence VARCHAR(32),
+                    agreement  VARCHAR(32) NOT NULL,
+                    PRIMARY KEY (submission, position)
+                );
+                """
     }
 
     private static func version1(binary: String) -> String {

@@ -48,6 +48,9 @@ public struct IntakeService: Sendable {
         var pending = PendingSubmission(
             id: UUID().uuidString.lowercased(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
             digest: digest, bytes: bytes, receivedAt: verdict.summary.receivedAt, summary: verdict.summary)
+        if verdict.kind == .created, let content = verdict.content {
+            pending.rows = ReturnRows(submission: pending.id, content: content)
+        }
         var definitions: [ReturnIndicator] = []
         if verdict.kind == .created, format == .json, let content = verdict.content {
             definitions = storedDefinitions.unknown(among: content.indicators)
@@ -70,10 +73,10 @@ public struct IntakeService: Sendable {
     /// completeness rules as the national aggregate, on the received dates.
     public func status(period: Period) async throws(IntakeStoreError) -> PeriodStatus {
         let now = clock()
-        let counting = try await store.countingReturns(period: period.label)
+        let counting = try await store.countingReturns(period: period, allMeasures: false)
         let versions = try await store.versionCounts(period: period.label)
-        let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(try await received(counting))
-        let bySite = Dictionary(counting.map { ($0.record.site ?? "", $0.record) }, uniquingKeysWith: { first, _ in first })
+        let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(counting.received)
+        let bySite = Dictionary(counting.submissions.map { ($0.site, $0) }, uniquingKeysWith: { first, _ in first })
         let sites = national.completeness.sites.map { site in
             SiteStatus(site: site.site, status: site.status.rawValue, version: bySite[site.site]?.version,
                        receivedAt: bySite[site.site]?.receivedAt, versions: versions[site.site] ?? 0)
@@ -85,31 +88,19 @@ public struct IntakeService: Sendable {
 
     /// The national aggregate for `period` from the store: the latest accepted version of each
     /// site's return, judged on the day it was received. The same code as `pioneer aggregate`.
+    ///
+    /// It reads the rows kept beside each return (the latest counting version chosen in SQL,
+    /// the period's measures only), never the stored bytes. The pooled sums are made here, by
+    /// the Aggregator, in the programme's site order, not by SUM in SQL: a floating-point sum
+    /// depends on the order it adds, a database adds rows in whatever order its plan gives,
+    /// and the figures must equal `pioneer aggregate` over the files to the last digit.
     public func aggregate(period: Period, options: FunnelOptions) async throws(IntakeStoreError) -> NationalAggregate {
-        let counting = try await store.countingReturns(period: period.label)
-        return aggregator(period, now: clock(), options: options).aggregate(try await received(counting))
+        let counting = try await store.countingReturns(period: period, allMeasures: false)
+        return aggregator(period, now: clock(), options: options).aggregate(counting.received)
     }
 
     private func aggregator(_ period: Period, now: Date, options: FunnelOptions) -> Aggregator {
         Aggregator(programme: programme, period: period, asOf: IntakeTime.day(now), funnelOptions: options)
-    }
-
-    /// The stored returns as the aggregator takes them, each named by its submission and version.
-    func received(_ counting: [(record: SubmissionRecord, bytes: [UInt8])]) async throws(IntakeStoreError) -> [ReceivedReturn] {
-        let catalogue = counting.contains { $0.record.format == .adx } ? try await store.definitionCatalogue() : DefinitionCatalogue()
-        var received: [ReceivedReturn] = []
-        for (record, bytes) in counting {
-            let source = "submission \(record.id) (\(record.site ?? "?") \(record.period ?? "?") version \(record.version ?? 0))"
-            switch ReturnImport.read(bytes, format: record.format, catalogue: catalogue, source: source,
-                                     receivedOn: IntakeTime.day(ofText: record.receivedAt)) {
-            case .success(let item):
-                received.append(item)
-            case .failure(let error):
-                throw IntakeStoreError(.corrupt, path: store.path, operation: "read the returns for \(record.period ?? "?")",
-                                       "\(source) was accepted but cannot be read back (\(error.message)); the database was changed outside pioneer")
-            }
-        }
-        return received
     }
 }
 

@@ -6,7 +6,11 @@ public import PioneerReturns
 extension IntakeStore {
     /// Every definition stored, as the ADX reader looks them up.
     public func definitionCatalogue() async throws(IntakeStoreError) -> DefinitionCatalogue {
-        let texts = try await backend.definitionTexts()
+        Self.catalogue(definitionTexts: try await backend.definitionTexts())
+    }
+
+    /// The catalogue of definitions stored as `texts` (JSON).
+    static func catalogue(definitionTexts texts: [String]) -> DefinitionCatalogue {
         let decoder = JSONDecoder()
         let indicators = texts.compactMap { try? decoder.decode(ReturnIndicator.self, from: Data($0.utf8)) }
         // The catalogue takes definitions from returns, and checks each against its version.

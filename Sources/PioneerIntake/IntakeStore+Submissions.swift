@@ -20,6 +20,8 @@ struct PendingSubmission: Sendable {
     var summary: ImportSummary
     /// Indicator definitions to keep for reading ADX (those of an accepted JSON return not stored yet).
     var definitions: [ReturnIndicator] = []
+    /// The rows of an accepted return, written with it; nil for one not accepted.
+    var rows: ReturnRows? = nil
 }
 
 /// What the store made of a pending submission.
@@ -89,8 +91,9 @@ extension IntakeStore {
         return try record(row)
     }
 
-    /// For each site, the latest accepted version for `period` and its bytes: what the
-    /// aggregate and the status are made from. In site order.
+    /// For each site, the latest accepted version for `period` and its bytes as received, in
+    /// site order. The aggregate, status and history read the rows kept beside them instead
+    /// (``countingReturns(period:allMeasures:)``), never these bytes.
     public func countingReturns(period: String) async throws(IntakeStoreError) -> [(record: SubmissionRecord, bytes: [UInt8])] {
         var returns: [(record: SubmissionRecord, bytes: [UInt8])] = []
         for (row, bytes) in try await backend.countingReturns(period: period) {

@@ -33,6 +33,19 @@ protocol IntakeStoreBackend: Sendable {
     func countingReturns(period: String) async throws(IntakeStoreError) -> [(row: SubmissionRow, bytes: [UInt8])]
     func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int]
 
+    // MARK: The aggregate's rows (IntakeSQL.countingSites and the queries beside it)
+
+    /// The submission that counts for each site of `period`, with its return's facts, in site order.
+    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow]
+    /// The goals of those submissions, each site's in its return's order.
+    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow]
+    /// Each indicator definition those submissions use, once, with the number of sites using it.
+    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow]
+    /// Gives `each` every indicator of those submissions with a measure (the period's own
+    /// only, unless `allPeriods`), as the database streams them, indicator by indicator.
+    func countingMeasures(period: String, allPeriods: Bool,
+                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError)
+
     // MARK: Tokens
 
     /// Inserts a token row; false when `id` is taken.
@@ -87,4 +100,53 @@ struct DefinitionRow: Sendable {
     var indicator: String
     var version: String
     var json: String
+}
+
+/// The submission that counts for a site, with its return's facts (nil when it has no rows).
+struct CountingSiteRow: Sendable {
+    var id: String
+    var site: String
+    var version: Int
+    var format: String
+    var receivedAt: String
+    var schemaVersion: Int?
+    var generatedAt: String?
+    var complete: Bool?
+}
+
+/// A goal as the aggregate reads it: what `themes` and `confidenceGaps` count.
+struct GoalRow: Sendable {
+    var site: String
+    var goal: String
+    var indicator: String
+    var title: String
+    var status: String?
+    var rag: String?
+    var confidence: String?
+    var agreement: String
+}
+
+/// An indicator definition, as JSON, and how many counting returns use it.
+struct DefinitionUseRow: Sendable {
+    var indicator: String
+    var version: String
+    var json: String
+    var sites: Int
+}
+
+/// One indicator of a counting return and one of its measures (nil `period`: none).
+struct MeasureRow: Sendable {
+    var site: String
+    var indicatorPosition: Int
+    var indicator: String
+    var definitionVersion: String
+    var period: String?
+    var value: Double?
+    var numerator: Double?
+    var denominator: Double?
+    var sampleSize: Int?
+    var lower: Double?
+    var upper: Double?
+    var notAvailable: String?
+    var notAvailableDetail: String?
 }

@@ -79,6 +79,9 @@ extension PostgresIntakeBackend {
                     \(pending.bytes.count), \(pending.receivedAt), \(pending.summary.status.rawValue), \(pending.summary.late),
                     \(json), \(ByteBuffer(bytes: pending.bytes)))
             """, logger: logger)
+        if let rows = pending.rows {
+            try await Self.insert(rows, connection, logger: logger)
+        }
         return .stored(version: version)
     }
 
@@ -184,7 +187,7 @@ extension PostgresIntakeBackend {
     // MARK: Rows
 
     /// Runs `query` and maps each row.
-    private func rows<T: Sendable>(_ operation: String, _ query: PostgresQuery,
+    func rows<T: Sendable>(_ operation: String, _ query: PostgresQuery,
                                    _ map: @escaping @Sendable (PostgresRow) throws -> T) async throws(IntakeStoreError) -> [T] {
         try await withConnection(operation) { connection in
             var mapped: [T] = []
@@ -195,7 +198,7 @@ extension PostgresIntakeBackend {
         }
     }
 
-    private func bindings(_ values: [String], _ operation: String) throws(IntakeStoreError) -> PostgresBindings {
+    func bindings(_ values: [String], _ operation: String) throws(IntakeStoreError) -> PostgresBindings {
         do {
             return try Self.binds(values)
         } catch {

@@ -114,9 +114,12 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
             for (position, migration) in IntakeSchema.migrations.enumerated() where !applied.contains(migration.identifier) {
                 // The extended protocol takes one statement at a time; the schema's statements
                 // each end a line with `;` (a `;` inside a comment does not end its line).
-                for statement in migration.sql("BYTEA").components(separatedBy: ";\n")
+                for statement in migration.sql(.postgres).components(separatedBy: ";\n")
                 where !statement.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                if migration.identifier == IntakeSchema.returnRows {
+                    try await backfillReturnRows(connection, logger: logger)
                 }
                 let now = IntakeTime.text(Date())
                 try await connection.query(

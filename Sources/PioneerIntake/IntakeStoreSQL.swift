@@ -39,4 +39,79 @@ enum IntakeSQL {
             (SELECT 1 FROM indicator_definition WHERE indicator = \(p[3]) AND version = \(p[4]))
         """
     }
+
+    // MARK: The aggregate's rows
+
+    // Each query below names the period once as placeholder `p` (`?1` or `$1`), used twice
+    // where needed. `counting` picks, in SQL, the latest accepted version of each site.
+
+    private static func counting(_ p: String) -> String {
+        """
+        WITH counting AS (
+            SELECT s.id, s.site, s.version, s.format, s.received_at FROM submission s
+            WHERE s.period = \(p) AND s.status IN \(countingStatuses)
+              AND s.version = (SELECT MAX(c.version) FROM submission c
+                               WHERE c.site = s.site AND c.period = s.period AND c.status IN \(countingStatuses))
+        )
+        """
+    }
+
+    /// The submission that counts for each site, with its return's facts (NULL when it has no
+    /// rows, which only a database changed outside pioneer can hold), in site order.
+    static func countingSites(_ p: String) -> String {
+        """
+        \(counting(p))
+        SELECT c.id, c.site, c.version, c.format, c.received_at, f.schema_version, f.generated_at, f.complete
+        FROM counting c LEFT JOIN return_fact f ON f.submission = c.id
+        ORDER BY c.site
+        """
+    }
+
+    /// The goals of the counting returns, each site's in its return's order.
+    static func countingGoals(_ p: String) -> String {
+        """
+        \(counting(p))
+        SELECT c.site, g.goal, g.indicator, g.title, g.status, g.rag, g.confidence, g.agreement
+        FROM counting c JOIN return_goal g ON g.submission = c.id
+        ORDER BY c.site, g.position
+        """
+    }
+
+    /// Each (indicator, definition version) the counting returns use, with its definition and
+    /// how many sites use it: grouped in SQL, so each definition is read once, not once a site.
+    static func countingDefinitions(_ p: String) -> String {
+        """
+        \(counting(p))
+        SELECT d.indicator, d.version, d.definition, COUNT(*) AS sites
+        FROM counting c
+        JOIN return_indicator i ON i.submission = c.id
+        JOIN indicator_definition d ON d.indicator = i.indicator AND d.version = i.definition_version
+        GROUP BY d.indicator, d.version, d.definition
+        ORDER BY d.indicator, d.version
+        """
+    }
+
+    /// Every indicator of the counting returns with its measures (only those for the period
+    /// itself unless `allPeriods`; NULL measure columns for an indicator with none), streamed
+    /// indicator by indicator, definition by definition, site by site.
+    static func countingMeasures(_ p: String, allPeriods: Bool) -> String {
+        """
+        \(counting(p))
+        SELECT c.site, i.position AS indicator_position, i.indicator, i.definition_version,
+               m.period, m.value, m.numerator, m.denominator, m.sample_size, m.interval_lower, m.interval_upper,
+               m.not_available, m.not_available_detail
+        FROM counting c
+        JOIN return_indicator i ON i.submission = c.id
+        LEFT JOIN return_measure m ON m.submission = i.submission AND m.indicator_position = i.position\(allPeriods ? "" : " AND m.period = \(p)")
+        ORDER BY i.indicator, i.definition_version, c.site, i.position, m.position
+        """
+    }
+
+    /// The accepted submissions whose rows the return-rows migration writes, one at a time.
+    static let submissionsToBackfill = """
+        SELECT id, format FROM submission
+        WHERE period IS NOT NULL AND status IN \(countingStatuses)
+          AND id NOT IN (SELECT submission FROM return_fact)
+        ORDER BY id
+        """
 }

@@ -63,6 +63,9 @@ extension SQLiteIntakeBackend {
             arguments: [pending.id, pending.site, version == nil ? nil : pending.period, version,
                         pending.format.rawValue, pending.digest, pending.bytes.count, pending.receivedAt,
                         pending.summary.status.rawValue, pending.summary.late, json, body])
+        if let rows = pending.rows {
+            try insert(rows, db)
+        }
         return .stored(version: version)
     }
 

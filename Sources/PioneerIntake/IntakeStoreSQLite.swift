@@ -92,7 +92,7 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         // rather than given intake tables beside them.
         let foreign = try pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        }.filter { !["grdb_migrations", "submission", "indicator_definition", "token"].contains($0) }
+        }.filter { !(["grdb_migrations", "submission", "indicator_definition", "token"] + ReturnRows.tables.map(\.name)).contains($0) }
         guard foreign.isEmpty else {
             throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
                 "it is a SQLite database but not an intake store (it holds \(foreign.sorted().prefix(3).joined(separator: ", "))); pass another file with --db")

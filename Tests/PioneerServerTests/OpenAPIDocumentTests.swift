@@ -54,7 +54,7 @@ struct OpenAPIDocumentTests {
 
     /// The routes that use the database (authentication included), so answer 503 when it fails.
     static let readsTheStore: Set<String> = ["POST /v1/returns", "GET /v1/returns", "GET /v1/returns/{id}", "GET /v1/status",
-                                             "GET /v1/aggregate", "GET /", "GET /health"]
+                                             "GET /v1/aggregate", "GET /v1/history", "GET /", "GET /health"]
 
     @Test func theDocumentIsValidOpenAPI31() async throws {
         let output = try await Self.python("""
@@ -122,7 +122,7 @@ struct OpenAPIDocumentTests {
             see("GET /v1/returns/{id}", try await server.send("GET", "/v1/returns/nothing", token: office))          // 404
 
             // GET /v1/status, /v1/aggregate, /
-            for route in ["/v1/status", "/v1/aggregate", "/"] {
+            for route in ["/v1/status", "/v1/aggregate", "/v1/history", "/"] {
                 see("GET \(route)", try await server.send("GET", route, token: office))                              // 200
                 see("GET \(route)", try await server.send("GET", "\(route)?period=never", token: office))           // 400
                 see("GET \(route)", try await server.sendRaw("GET", route))                                                // 401

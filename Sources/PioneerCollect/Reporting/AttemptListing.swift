@@ -2,6 +2,7 @@
 // the failures and not-available answers that stored no new value are shown beside
 // the values that were stored.
 public import Foundation
+import PioneerCore
 public import PioneerKit
 public import PioneerStore
 

@@ -1,6 +1,7 @@
 // Collection runs as `pioneer runs` prints them: a table of runs, one run's detail
 // with what failed and why, or JSON.
 import Foundation
+import PioneerCore
 public import PioneerStore
 
 /// A site's recorded collection runs, and the outcomes of the ones asked about.

@@ -27,6 +27,7 @@ struct IntakeRoutes: Sendable {
         api.get("/v1/returns/:id", use: submissionBody)
         api.get("/v1/status", use: status)
         api.get("/v1/aggregate", use: aggregate)
+        api.get("/v1/history", use: history)
 
         // A browser can ask for HTTP Basic, so the dashboard takes the token as Basic's password too.
         let dashboard = router.group().add(middleware: AuthenticationMiddleware(store: store, acceptsBasic: true))
@@ -132,6 +133,28 @@ struct IntakeRoutes: Sendable {
                                              today: PeriodQuery.day(clock()))
         let national = try await service.aggregate(period: period, options: FunnelOptions())
         return try JSONBody.response(national)
+    }
+
+    /// How many periods `GET /v1/history` gives unless asked, and the most it gives: ten years of months.
+    static let historyPeriods = (default: 24, maximum: 120)
+
+    @Sendable func history(_ request: Request, context: IntakeRequestContext) async throws -> Response {
+        try Self.requireOffice(context)
+        let query = request.uri.queryParameters
+        let period = try PeriodQuery.resolve(query["period"].map(String.init), programme: programme, today: PeriodQuery.day(clock()))
+        let count = try Self.periodCount(query["periods"].map(String.init))
+        let history = try await service.history(period: period, options: FunnelOptions(), periods: count)
+        // The encoder of `pioneer aggregate --history --format json`, whose `history` this is.
+        return JSONBody.response(bytes: Array((try ReportJSON.encode(history) + "\n").utf8))
+    }
+
+    /// The `?periods=` of the history: a whole number from 1 to the maximum, 24 when absent.
+    static func periodCount(_ text: String?) throws(IntakeHTTPError) -> Int {
+        guard let text, !text.trimmingCharacters(in: .whitespaces).isEmpty else { return historyPeriods.default }
+        guard let count = Int(text), (1...historyPeriods.maximum).contains(count) else {
+            throw .badRequest("periods: \(quoted(String(text.prefix(40)))) is not a number of periods from 1 to \(historyPeriods.maximum)")
+        }
+        return count
     }
 
     @Sendable func dashboard(_ request: Request, context: IntakeRequestContext) async throws -> Response {

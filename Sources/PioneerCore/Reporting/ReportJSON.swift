@@ -1,5 +1,6 @@
-// The one JSON style of everything the CLI prints as JSON (collect --json, measures, runs):
-// pretty, keys sorted and in snake_case, dates in ISO 8601, so the outputs read alike.
+// The one JSON style of everything the CLI prints as JSON (collect --json, measures, runs,
+// aggregate), and of the intake server's history, which must read as `pioneer aggregate
+// --history` writes it: pretty, keys sorted and in snake_case, dates in ISO 8601.
 import Foundation
 
 /// Encodes a listing or summary the way every `--json` / `--format json` output is written.

@@ -1,0 +1,111 @@
+// The rows of accepted returns on PostgreSQL: written with their submission, filled in for
+// the submissions of an older database by the migration that adds them, and read back for
+// the national aggregate with the queries both databases share (IntakeSQL).
+import Foundation
+import Logging
+import PostgresNIO
+
+extension PostgresIntakeBackend {
+    /// Writes `rows` in the caller's transaction on `connection`.
+    static func insert(_ rows: ReturnRows, _ connection: PostgresConnection, logger: Logger) async throws {
+        for statement in rows.statements(placeholder: { "$\($0)" }) {
+            var binds = PostgresBindings(capacity: statement.cells.count)
+            for cell in statement.cells {
+                switch cell {
+                case .text(let text): try binds.append(text)
+                case .int(let int): try binds.append(int)
+                case .double(let double): try binds.append(double)
+                case .bool(let bool): try binds.append(bool)
+                }
+            }
+            try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger)
+        }
+    }
+
+    /// Writes the rows of every accepted submission stored before the rows existed, reading
+    /// each one's bytes once; in the migration's transaction, so an upgrade is whole or not at all.
+    /// Bytes that cannot be read back get no rows, and the aggregate names them as corrupt.
+    static func backfillReturnRows(_ connection: PostgresConnection, logger: Logger) async throws {
+        var texts: [String] = []
+        for try await text in try await connection.query(
+            "SELECT definition FROM indicator_definition ORDER BY indicator, version", logger: logger).decode(String.self) {
+            texts.append(text)
+        }
+        let catalogue = IntakeStore.catalogue(definitionTexts: texts)
+        var submissions: [(id: String, format: String)] = []
+        for try await (id, format) in try await connection.query(
+            PostgresQuery(unsafeSQL: IntakeSQL.submissionsToBackfill), logger: logger).decode((String, String).self) {
+            submissions.append((id, format))
+        }
+        for submission in submissions {
+            var body: [UInt8]?
+            for try await buffer in try await connection.query(
+                "SELECT body FROM submission WHERE id = \(submission.id)", logger: logger).decode(ByteBuffer.self) {
+                var buffer = buffer
+                body = buffer.readBytes(length: buffer.readableBytes)
+            }
+            guard let body, let rows = ReturnRows(backfilling: submission.id, format: submission.format, bytes: body, catalogue: catalogue)
+            else { continue }
+            try await insert(rows, connection, logger: logger)
+        }
+    }
+
+    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow] {
+        let operation = "read the returns that count for \(period)"
+        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingSites("$1"), binds: try bindings([period], operation))
+        return try await rows(operation, query) { row in
+            let cells = row.makeRandomAccess()
+            return CountingSiteRow(
+                id: try cells["id"].decode(String.self), site: try cells["site"].decode(String.self),
+                version: try cells["version"].decode(Int.self), format: try cells["format"].decode(String.self),
+                receivedAt: try cells["received_at"].decode(String.self), schemaVersion: try cells["schema_version"].decode(Int?.self),
+                generatedAt: try cells["generated_at"].decode(String?.self), complete: try cells["complete"].decode(Bool?.self))
+        }
+    }
+
+    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow] {
+        let operation = "read the goals of the returns for \(period)"
+        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingGoals("$1"), binds: try bindings([period], operation))
+        return try await rows(operation, query) { row in
+            let cells = row.makeRandomAccess()
+            return GoalRow(
+                site: try cells["site"].decode(String.self), goal: try cells["goal"].decode(String.self),
+                indicator: try cells["indicator"].decode(String.self), title: try cells["title"].decode(String.self),
+                status: try cells["status"].decode(String?.self), rag: try cells["rag"].decode(String?.self),
+                confidence: try cells["confidence"].decode(String?.self), agreement: try cells["agreement"].decode(String.self))
+        }
+    }
+
+    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow] {
+        let operation = "read the indicator definitions for \(period)"
+        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingDefinitions("$1"), binds: try bindings([period], operation))
+        return try await rows(operation, query) { row in
+            let (indicator, version, json, sites) = try row.decode((String, String, String, Int).self)
+            return DefinitionUseRow(indicator: indicator, version: version, json: json, sites: sites)
+        }
+    }
+
+    func countingMeasures(period: String, allPeriods: Bool,
+                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
+        let operation = "read the measures for \(period)"
+        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingMeasures("$1", allPeriods: allPeriods),
+                                  binds: try bindings([period], operation))
+        try await withConnection(operation) { connection in
+            // The rows are handed on as they arrive: postgres-nio reads them from the socket
+            // as the loop asks, so a period's measures are never all held at once here.
+            for try await row in try await connection.query(query, logger: self.logger) {
+                let cells = row.makeRandomAccess()
+                each(MeasureRow(
+                    site: try cells["site"].decode(String.self), indicatorPosition: try cells["indicator_position"].decode(Int.self),
+                    indicator: try cells["indicator"].decode(String.self),
+                    definitionVersion: try cells["definition_version"].decode(String.self),
+                    period: try cells["period"].decode(String?.self), value: try cells["value"].decode(Double?.self),
+                    numerator: try cells["numerator"].decode(Double?.self), denominator: try cells["denominator"].decode(Double?.self),
+                    sampleSize: try cells["sample_size"].decode(Int?.self), lower: try cells["interval_lower"].decode(Double?.self),
+                    upper: try cells["interval_upper"].decode(Double?.self),
+                    notAvailable: try cells["not_available"].decode(String?.self),
+                    notAvailableDetail: try cells["not_available_detail"].decode(String?.self)))
+            }
+        }
+    }
+}

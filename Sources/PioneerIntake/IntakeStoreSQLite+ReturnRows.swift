@@ -1,0 +1,84 @@
+// The rows of accepted returns on SQLite: written with their submission, filled in for the
+// submissions of an older database by the migration that adds them, and read back for the
+// national aggregate with the queries both databases share (IntakeSQL).
+internal import GRDB
+import Foundation
+
+extension SQLiteIntakeBackend {
+    /// Writes `rows` in the caller's transaction.
+    static func insert(_ rows: ReturnRows, _ db: Database) throws {
+        for statement in rows.statements(placeholder: { "?\($0)" }) {
+            try db.execute(sql: statement.sql, arguments: StatementArguments(statement.cells.map(\.databaseValue)))
+        }
+    }
+
+    /// Writes the rows of every accepted submission stored before the rows existed, reading
+    /// each one's bytes once; in the migration's transaction, so an upgrade is whole or not at all.
+    /// Bytes that cannot be read back get no rows, and the aggregate names them as corrupt.
+    static func backfillReturnRows(_ db: Database) throws {
+        let catalogue = IntakeStore.catalogue(definitionTexts: try String.fetchAll(
+            db, sql: "SELECT definition FROM indicator_definition ORDER BY indicator, version"))
+        let submissions = try Row.fetchAll(db, sql: IntakeSQL.submissionsToBackfill).map { row in
+            (id: row["id"] as String, format: row["format"] as String)
+        }
+        for submission in submissions {
+            guard let body = try Data.fetchOne(db, sql: "SELECT body FROM submission WHERE id = ?", arguments: [submission.id]),
+                  let rows = ReturnRows(backfilling: submission.id, format: submission.format, bytes: [UInt8](body), catalogue: catalogue)
+            else { continue }
+            try insert(rows, db)
+        }
+    }
+
+    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow] {
+        try await read("read the returns that count for \(period)") { db in
+            try Row.fetchAll(db, sql: IntakeSQL.countingSites("?1"), arguments: [period]).map { row in
+                CountingSiteRow(id: row["id"], site: row["site"], version: row["version"], format: row["format"],
+                                receivedAt: row["received_at"], schemaVersion: row["schema_version"],
+                                generatedAt: row["generated_at"], complete: row["complete"])
+            }
+        }
+    }
+
+    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow] {
+        try await read("read the goals of the returns for \(period)") { db in
+            try Row.fetchAll(db, sql: IntakeSQL.countingGoals("?1"), arguments: [period]).map { row in
+                GoalRow(site: row["site"], goal: row["goal"], indicator: row["indicator"], title: row["title"],
+                        status: row["status"], rag: row["rag"], confidence: row["confidence"], agreement: row["agreement"])
+            }
+        }
+    }
+
+    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow] {
+        try await read("read the indicator definitions for \(period)") { db in
+            try Row.fetchAll(db, sql: IntakeSQL.countingDefinitions("?1"), arguments: [period]).map { row in
+                DefinitionUseRow(indicator: row["indicator"], version: row["version"], json: row["definition"], sites: row["sites"])
+            }
+        }
+    }
+
+    func countingMeasures(period: String, allPeriods: Bool,
+                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
+        try await read("read the measures for \(period)") { db in
+            let rows = try Row.fetchCursor(db, sql: IntakeSQL.countingMeasures("?1", allPeriods: allPeriods), arguments: [period])
+            while let row = try rows.next() {
+                each(MeasureRow(
+                    site: row["site"], indicatorPosition: row["indicator_position"], indicator: row["indicator"],
+                    definitionVersion: row["definition_version"], period: row["period"], value: row["value"],
+                    numerator: row["numerator"], denominator: row["denominator"], sampleSize: row["sample_size"],
+                    lower: row["interval_lower"], upper: row["interval_upper"], notAvailable: row["not_available"],
+                    notAvailableDetail: row["not_available_detail"]))
+            }
+        }
+    }
+}
+
+extension SQLCell {
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .text(let text): text?.databaseValue ?? .null
+        case .int(let int): int?.databaseValue ?? .null
+        case .double(let double): double?.databaseValue ?? .null
+        case .bool(let bool): bool.databaseValue
+        }
+    }
+}
