@@ -223,8 +223,15 @@ echo "servers: $server_memory"
 
 # The service's figures against the files': every indicator's pooled value, sites and funnel.
 python3 - "$WORK/service-aggregate.json" "$WORK/files-aggregate.json" <<'PY' || status=1
-import json, sys
-service, files = (json.load(open(path)) for path in sys.argv[1:3])
+import json, re, sys
+# The API writes camelCase keys, `pioneer aggregate --format json` snake_case: compared alike.
+def snake(value):
+    if isinstance(value, dict):
+        return {re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): snake(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [snake(item) for item in value]
+    return value
+service, files = (snake(json.load(open(path))) for path in sys.argv[1:3])
 def figures(national):
     return [(i["id"], i.get("pooled"), [(s["site"], s.get("value"), s.get("numerator"), s.get("denominator"), s.get("position"))
              for s in i.get("sites", [])], i.get("funnel")) for i in national["indicators"]]
