@@ -160,7 +160,7 @@ struct CollectManySitesEndToEndTests {
             let elapsed = try #require(runs.first?["elapsed"] as? Double, "\(run.stdout.prefix(500))")
             // One at a time: 64 x 100 ms = 6.4 s; 16 at a time: 0.4 s. The bound is generous for a
             // loaded machine; the tight figure is scripts/bench-scale.sh's.
-            #expect(elapsed < 3.2, "\(elapsed) s")
+            #expect(elapsed < 5, "\(elapsed) s")
         }
     }
 }

@@ -174,7 +174,7 @@ struct SubmitEndToEndTests {
             let token = try await IntakeServeProcess.token(site: "torbay", database: database)
             let file = folder.appendingPathComponent("torbay.json")
             try ReturnCoding.pretty(try Self.torbay()).write(to: file)
-            let port = try await LoopbackServer.closedPort()
+            let port = try await LoopbackServer.freePort()
 
             async let submitted = Self.submit([file.path, "--to", "http://127.0.0.1:\(port)", "--retries", "40",
                                                "--backoff", "0.25", "--max-backoff", "0.25"], token: token, in: folder)

@@ -168,10 +168,8 @@ struct CollectionEngineTests {
 
     @Test func unreachableFeedFailsEveryIndicatorThatNeedsIt() async throws {
         try await TestSite.withStore { store, folder in
-            // The port of a loopback feed that has stopped: nothing listens there now.
-            let closed = LocalFeedServer()
-            var port = 0
-            try await closed.run { _ in port = closed.port }
+            // A port that refuses connections.
+            let port = try await LoopbackServer.closedPort()
             let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:\(port)", [TestSite.indicator("a", path: "/x")])
             let summary = try await engine(store).collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 1)))
             #expect(summary.counts == RunCounts(failed: 1))
