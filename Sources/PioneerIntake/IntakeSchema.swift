@@ -23,9 +23,13 @@ enum IntakeSchema {
         /// a real with no fraction as an integer, so -0.0 would come back as 0.0: a column
         /// with no declared type keeps the 8-byte value exactly as bound.
         var double: String
+        /// After a table keyed by its primary key alone. SQLite otherwise keeps such a table
+        /// twice, by rowid and in the key's index, and writes both for every row;
+        /// PostgreSQL has no such option (its tables are heaps beside their indexes).
+        var keyedTable: String
 
-        static let sqlite = ColumnTypes(binary: "BLOB", double: "")
-        static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION")
+        static let sqlite = ColumnTypes(binary: "BLOB", double: "", keyedTable: " WITHOUT ROWID")
+        static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION", keyedTable: "")
     }
 
     /// The migrations for SQLite, through GRDB's migrator (its `grdb_migrations` table).
@@ -46,8 +50,13 @@ enum IntakeSchema {
     /// with SQL, so they never decode stored bytes: the return's own facts, each indicator
     /// (its definition is joined from `indicator_definition`), each measure and each goal.
     /// Written in the same transaction as the submission; a rejected one has none.
+    ///
+    /// Every query reaches these rows from the counting submissions, through the primary
+    /// keys' leading `submission`, so there is no other index: an index on (indicator,
+    /// definition version) put each of a return's 150 rows on a different page and made
+    /// the database's writes per submission several times larger.
     private static func version2(types: ColumnTypes) -> String {
-        let double = types.double
+        let double = types.double, keyed = types.keyedTable
         return """
                 CREATE TABLE return_fact (
                     submission     VARCHAR(64) NOT NULL PRIMARY KEY REFERENCES submission (id),
@@ -55,7 +64,7 @@ enum IntakeSchema {
                     -- The return's own generatedAt, as written.
                     generated_at   VARCHAR(64) NOT NULL,
                     complete       BOOLEAN NOT NULL
-                );
+                )\(keyed);
 
                 CREATE TABLE return_indicator (
                     submission         VARCHAR(64) NOT NULL REFERENCES submission (id),
@@ -65,8 +74,7 @@ enum IntakeSchema {
                     indicator          VARCHAR(200) NOT NULL,
                     definition_version VARCHAR(64) NOT NULL,
                     PRIMARY KEY (submission, position)
-                );
-                CREATE INDEX return_indicator_by_definition ON return_indicator (indicator, definition_version);
+                )\(keyed);
 
                 CREATE TABLE return_measure (
                     submission           VARCHAR(64) NOT NULL REFERENCES submission (id),
@@ -83,8 +91,7 @@ enum IntakeSchema {
                     not_available        TEXT,
                     not_available_detail TEXT,
                     PRIMARY KEY (submission, indicator_position, position)
-                );
-                CREATE INDEX return_measure_by_period ON return_measure (period, submission);
+                )\(keyed);
 
                 CREATE TABLE return_goal (
                     submission VARCHAR(64) NOT NULL REFERENCES submission (id),
@@ -98,7 +105,7 @@ enum IntakeSchema {
                     confidence VARCHAR(32),
                     agreement  VARCHAR(32) NOT NULL,
                     PRIMARY KEY (submission, position)
-                );
+                )\(keyed);
                 """
     }
 

@@ -8,7 +8,7 @@ import PostgresNIO
 extension PostgresIntakeBackend {
     /// Writes `rows` in the caller's transaction on `connection`.
     static func insert(_ rows: ReturnRows, _ connection: PostgresConnection, logger: Logger) async throws {
-        for statement in rows.statements(placeholder: { "$\($0)" }) {
+        for statement in rows.statements(.numbered) {
             var binds = PostgresBindings(capacity: statement.cells.count)
             for cell in statement.cells {
                 switch cell {

@@ -51,25 +51,42 @@ struct ReturnRows: Sendable {
         self.init(submission: id, content: item.content)
     }
 
+    /// How a statement's parameters are written: SQLite's anonymous `?`, PostgreSQL's `$1`, `$2`…
+    enum Placeholders: Sendable {
+        case anonymous
+        case numbered
+    }
+
     /// The INSERT statements that write these rows, with their cells: a few hundred rows a
     /// statement, well inside either database's limit on parameters (SQLite 32,766, PostgreSQL 65,535).
-    func statements(placeholder: (Int) -> String) -> [(sql: String, cells: [SQLCell])] {
+    /// Every submission writes them, so the text is built in one string, not joined from pieces.
+    func statements(_ placeholders: Placeholders) -> [(sql: String, cells: [SQLCell])] {
         var statements: [(sql: String, cells: [SQLCell])] = []
         for (table, tableRows) in zip(Self.tables, rows) {
-            let perStatement = max(1, 2_000 / table.columns.count)
+            let width = table.columns.count
+            let perStatement = max(1, 2_000 / width)
             var start = 0
             while start < tableRows.count {
                 let chunk = tableRows[start..<min(start + perStatement, tableRows.count)]
+                var sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES "
+                sql.reserveCapacity(sql.utf8.count + chunk.count * width * 7)
                 var number = 0
-                let values = chunk.map { row in
-                    "(" + row.map { _ in
+                for row in 0..<chunk.count {
+                    sql += row == 0 ? "(" : ", ("
+                    for column in 0..<width {
+                        if column > 0 { sql += ", " }
                         number += 1
-                        return placeholder(number)
-                    }.joined(separator: ", ") + ")"
+                        switch placeholders {
+                        case .anonymous: sql += "?"
+                        case .numbered: sql += "$\(number)"
+                        }
+                    }
+                    sql += ")"
                 }
-                statements.append((
-                    sql: "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES \(values.joined(separator: ", "))",
-                    cells: chunk.flatMap { $0 }))
+                var cells: [SQLCell] = []
+                cells.reserveCapacity(number)
+                for row in chunk { cells += row }
+                statements.append((sql: sql, cells: cells))
                 start += perStatement
             }
         }
