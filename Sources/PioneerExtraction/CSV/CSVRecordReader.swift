@@ -134,7 +134,7 @@ public struct CSVRecordReader {
                     end += 1
                 }
                 if end > index {
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end]))
+                    append(input, index..<end)
                     state = .unquoted
                     lineHasContent = true
                     index = end
@@ -145,7 +145,7 @@ public struct CSVRecordReader {
             case .quoted:
                 var end = index
                 while end < count && input[end] != UInt8(ascii: "\"") { end += 1 }
-                if end > index { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end])) }
+                if end > index { append(input, index..<end) }
                 if end < count {
                     state = .quoteInQuoted
                     end += 1
@@ -172,6 +172,11 @@ public struct CSVRecordReader {
                 if input[index] == 0x0A { index += 1 }
             }
         }
+    }
+
+    /// Copies `range` of `input` to the record's bytes: typed as UInt8, the copy is one memcpy.
+    private mutating func append(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[range]).assumingMemoryBound(to: UInt8.self))
     }
 
     /// A separator or line-end byte outside quotes.
@@ -236,6 +241,12 @@ public struct CSVRecord {
         return bytes.withUnsafeBufferPointer { buffer in
             String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]), as: UTF8.self)
         }
+    }
+
+    /// Calls `body` with the bytes of field `index`, valid during the call.
+    func withField<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        let start = index == 0 ? 0 : ends[index - 1]
+        return try bytes.withUnsafeBytes { buffer in try body(UnsafeRawBufferPointer(rebasing: buffer[start..<ends[index]])) }
     }
 
     /// Field `index` as text, or nil when its bytes are not UTF-8.

@@ -77,6 +77,11 @@ final class JSONByteStream {
         return try refill() ? buffer[index] : nil
     }
 
+    /// The bytes from ``index`` to the end of those read so far.
+    var available: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer + index, count: end - index)
+    }
+
     /// The marked bytes up to ``index``.
     var marked: UnsafeBufferPointer<UInt8> {
         let start = mark ?? index
@@ -96,17 +101,18 @@ final class JSONByteStream {
 
     /// Line feeds in the first `offset` bytes, and the characters after the last of them.
     private static func count(_ bytes: UnsafeMutablePointer<UInt8>, upTo offset: Int) -> (lines: Int, column: Int) {
+        // Every byte of a large body passes here once, as it is dropped: the lines are counted
+        // in a loop the compiler vectorises, the characters only after the last line feed.
         var lines = 0
-        var column = 0
         for position in 0..<offset {
-            let byte = bytes[position]
-            if byte == 0x0A {
-                lines += 1
-                column = 0
-            } else if byte & 0xC0 != 0x80 {
-                // Columns count characters: UTF-8 continuation bytes do not start one.
-                column += 1
-            }
+            lines &+= bytes[position] == 0x0A ? 1 : 0
+        }
+        var lineStart = offset
+        while lineStart > 0 && bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var column = 0
+        for position in lineStart..<offset where bytes[position] & 0xC0 != 0x80 {
+            // Columns count characters: UTF-8 continuation bytes do not start one.
+            column += 1
         }
         return (lines, column)
     }

@@ -13,17 +13,25 @@ struct JSONParser {
     private var depth = 0
     /// Where `bytes` start in the body, for messages about a piece of a streamed document.
     private let origin: (line: Int, column: Int)
+    /// For a try at the bytes a streaming reader has in hand: an error only means "read it
+    /// the careful way", so no message is written.
+    private let quiet: Bool
+    /// The members to build of the outermost object; the others are checked and skipped.
+    private var keeping: JSONMemberSet?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int)) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int), quiet: Bool = false) {
         self.bytes = bytes
         self.origin = origin
+        self.quiet = quiet
     }
 
     /// The one JSON value `bytes` hold, with only whitespace around it; `origin` is the line
-    /// and column of the first byte, when `bytes` are a piece of a larger body.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>,
-                      origin: (line: Int, column: Int) = (1, 1)) throws(JSONValue.ParseError) -> JSONValue {
+    /// and column of the first byte, when `bytes` are a piece of a larger body. Of an outermost
+    /// object, only the members in `keeping` are built (all when it is nil).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int) = (1, 1),
+                      keeping: JSONMemberSet? = nil) throws(JSONValue.ParseError) -> JSONValue {
         var parser = JSONParser(bytes, origin: origin)
+        parser.keeping = keeping
         parser.skipWhitespace()
         guard parser.index < bytes.count else { throw parser.error("the body holds only whitespace") }
         let value = try parser.value()
@@ -32,6 +40,31 @@ struct JSONParser {
             throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
         }
         return value
+    }
+
+    /// The value at the start of `bytes`, and how many bytes it took; nil when the bytes do not
+    /// hold a whole value followed by at least one more byte, or hold an error anywhere in it.
+    ///
+    /// For a streaming reader: `depth` is how deep the value sits, and an object's members
+    /// outside `keeping` are checked and skipped, not built. On nil the reader walks the
+    /// bytes the careful way, reading more as needed, and reports any error with its place.
+    static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int,
+                            keeping: JSONMemberSet?) -> (value: JSONValue, count: Int)? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        parser.keeping = keeping
+        // A value that runs to the last byte may be cut short (a number), so one more is needed.
+        guard let value = try? parser.value(), parser.index < bytes.count else { return nil }
+        return (value, parser.index)
+    }
+
+    /// How many bytes the value at the start of `bytes` takes, its syntax checked as
+    /// ``JSONStreamScanner`` checks a value it skips; nil as for ``parsePrefix(_:depth:keeping:)``.
+    static func skipPrefix(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int) -> Int? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        guard (try? parser.skipValue()) != nil, parser.index < bytes.count else { return nil }
+        return parser.index
     }
 
     // MARK: Values
@@ -51,6 +84,10 @@ struct JSONParser {
     }
 
     private mutating func object() throws(JSONValue.ParseError) -> JSONValue {
+        if let keeping {
+            self.keeping = nil
+            return try object(keeping: keeping)
+        }
         try enter()
         index += 1
         var members: [String: JSONValue] = [:]
@@ -84,6 +121,57 @@ struct JSONParser {
                 throw error("expected `,` or `}` in an object, found \(describeCurrent())")
             }
         }
+    }
+
+    /// An object of which only the members in `keeping` are built; the rest are checked and skipped.
+    private mutating func object(keeping: JSONMemberSet) throws(JSONValue.ParseError) -> JSONValue {
+        try enter()
+        index += 1
+        var members = [String: JSONValue](minimumCapacity: keeping.count)
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return .object(members)
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else {
+                throw unexpected(where: "an object key (a quoted string)")
+            }
+            let key = try keptKey(keeping)
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after an object key, found \(describeCurrent())") }
+            index += 1
+            skipWhitespace()
+            if let key {
+                members[key] = try value()
+            } else {
+                try skipValue()
+            }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                depth -= 1
+                return .object(members)
+            default:
+                throw error("expected `,` or `}` in an object, found \(describeCurrent())")
+            }
+        }
+    }
+
+    /// Reads a key (the next byte is its quote): the member's name when `keeping` holds it, else nil.
+    private mutating func keptKey(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> String? {
+        let start = index + 1
+        try skipString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+        // Names are compared code point by code point; without an escape, that is byte by byte.
+        guard raw.contains(UInt8(ascii: "\\")) else { return keeping.name(matching: raw) }
+        index = start - 1
+        return keeping.name(matching: try string())
     }
 
     private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
@@ -131,6 +219,18 @@ struct JSONParser {
 
     private mutating func number() throws(JSONValue.ParseError) -> Double {
         let start = index
+        try skipNumber()
+        let written = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        if let number = DecimalBytes.value(UnsafeRawBufferPointer(written)) { return number }
+        let text = String(decoding: written, as: UTF8.self)
+        guard let number = Double(text), number.isFinite else {
+            throw error("the number \(text) is too large", at: start)
+        }
+        return number
+    }
+
+    /// Walks a number, checking RFC 8259's grammar for it.
+    private mutating func skipNumber() throws(JSONValue.ParseError) {
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw error("a number needs digits after `-`") }
         if first == UInt8(ascii: "0") {
@@ -150,11 +250,6 @@ struct JSONParser {
             guard let next = peek(), isDigit(next) else { throw error("a number needs digits in its exponent") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let number = Double(text), number.isFinite else {
-            throw error("the number \(text) is too large", at: start)
-        }
-        return number
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
@@ -163,6 +258,104 @@ struct JSONParser {
 
     private mutating func skipDigits() {
         while let byte = peek(), isDigit(byte) { index += 1 }
+    }
+
+    // MARK: Skipping
+
+    /// Walks a value without building it, checking its syntax (not the UTF-8 of its strings
+    /// or the range of its numbers, as ``JSONStreamScanner`` does for what it skips).
+    private mutating func skipValue() throws(JSONValue.ParseError) {
+        guard index < bytes.count else { throw unexpected(where: "a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try enter()
+            index += 1
+            skipWhitespace()
+            if peek() == UInt8(ascii: "}") {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                guard peek() == UInt8(ascii: "\"") else { throw unexpected(where: "an object key (a quoted string)") }
+                try skipString()
+                skipWhitespace()
+                guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after an object key, found \(describeCurrent())") }
+                index += 1
+                skipWhitespace()
+                try skipValue()
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "}"):
+                    index += 1
+                    depth -= 1
+                    return
+                default: throw error("expected `,` or `}` in an object, found \(describeCurrent())")
+                }
+            }
+        case UInt8(ascii: "["):
+            try enter()
+            index += 1
+            skipWhitespace()
+            if peek() == UInt8(ascii: "]") {
+                index += 1
+                depth -= 1
+                return
+            }
+            while true {
+                skipWhitespace()
+                try skipValue()
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: ","): index += 1
+                case UInt8(ascii: "]"):
+                    index += 1
+                    depth -= 1
+                    return
+                default: throw error("expected `,` or `]` in an array, found \(describeCurrent())")
+                }
+            }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+        default: throw unexpected(where: "a value")
+        }
+    }
+
+    /// Walks a string from its opening quote, checking its escapes and that it holds no raw
+    /// control character.
+    private mutating func skipString() throws(JSONValue.ParseError) {
+        let open = index
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+                guard let escape = peek() else { break }
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 1
+                case UInt8(ascii: "u"):
+                    index += 1
+                    _ = try hex4()
+                default:
+                    throw error("`\\\(String(UnicodeScalar(escape)))` is not a JSON escape")
+                }
+                continue
+            }
+            if byte < 0x20 { throw error("a string holds a raw control character; it must be escaped") }
+            index += 1
+        }
+        throw error("a string is not closed with `\"`", at: open)
     }
 
     // MARK: Strings
@@ -297,7 +490,9 @@ struct JSONParser {
     }
 
     /// An error at `offset` (the current position by default), with its line and column.
-    private func error(_ message: String, at offset: Int? = nil) -> JSONValue.ParseError {
+    private func error(_ message: @autoclosure () -> String, at offset: Int? = nil) -> JSONValue.ParseError {
+        if quiet { return JSONValue.ParseError(description: "") }
+        let message = message()
         let offset = min(offset ?? index, bytes.count)
         var line = 1, column = 1
         var position = 0

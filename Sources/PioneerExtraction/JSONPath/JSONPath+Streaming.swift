@@ -19,6 +19,9 @@ extension JSONPath {
         /// `[*]` or `[?…]` on the node reached, with the segments after it run on each
         /// element it selects; nil when the path ends at that node.
         var fan: (selector: Selector, rest: [Segment])?
+        /// The only members of each element (an object) the fan's filter and the segments
+        /// after it read, when they read only named members; nil when they need it whole.
+        var keeping: JSONMemberSet?
     }
 
     /// The plan for this path, or nil when it needs the whole document.
@@ -47,7 +50,49 @@ extension JSONPath {
         for later in rest {
             for case .filter(let expression) in later.selectors where Self.usesRoot(expression) { return nil }
         }
-        return StreamingPlan(descent: descent, fan: (selector, rest))
+        return StreamingPlan(descent: descent, fan: (selector, rest), keeping: Self.membersRead(by: selector, then: rest))
+    }
+
+    /// The members of an element that `selector` and then `rest` read, when each query they
+    /// run starts with one name (`@.band`, `.admissions`): the rest of the element is not needed.
+    private static func membersRead(by selector: Selector, then rest: [Segment]) -> JSONMemberSet? {
+        var names: [String] = []
+        func firstName(_ segments: [Segment]) -> Bool {
+            guard let first = segments.first, !first.isDescendant, first.selectors.count == 1,
+                  case .name(let name) = first.selectors[0] else { return false }
+            names.append(name)
+            return true
+        }
+        func read(_ expression: LogicalExpression) -> Bool {
+            switch expression {
+            case .or(let operands), .and(let operands): return operands.allSatisfy(read)
+            case .not(let operand): return read(operand)
+            case .comparison(let left, _, let right): return read(left) && read(right)
+            case .exists(let query): return firstName(query.segments)
+            case .function(let call): return read(call)
+            }
+        }
+        func read(_ comparable: Comparable) -> Bool {
+            switch comparable {
+            case .literal: return true
+            case .query(let query): return firstName(query.segments)
+            case .function(let call): return read(call)
+            }
+        }
+        func read(_ call: FunctionCall) -> Bool {
+            call.arguments.allSatisfy { argument in
+                switch argument {
+                case .literal: return true
+                case .query(let query): return firstName(query.segments)
+                case .logical(let expression): return read(expression)
+                case .function(let inner): return read(inner)
+                }
+            }
+        }
+        // A path ending at the element itself (`$.data[*]`) needs all of it.
+        guard firstName(rest) else { return nil }
+        if case .filter(let expression) = selector, !read(expression) { return nil }
+        return JSONMemberSet(names)
     }
 
     /// Calls `onNode` with each node this path selects in the body of `response`, in the
@@ -149,7 +194,9 @@ extension JSONPath {
             let (line, column) = scanner.stream.position(of: scanner.stream.index)
             throw JSONValue.ParseError(description: line == 1 && column == 1 ? "the body is empty" : "the body holds only whitespace")
         }
-        try descend(&scanner, plan: plan, step: 0, location: .root) { value, location in
+        // While elements are kept to explain an empty result, they are read whole.
+        let keeping = { sampling && candidates.sample.count < StreamedCandidates.sampleLimit ? nil : plan.keeping }
+        try descend(&scanner, plan: plan, step: 0, location: .root, keeping: keeping) { value, location in
             candidates.reached = true
             guard let fan = plan.fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
@@ -203,7 +250,7 @@ extension JSONPath {
     /// Walks the value at the read position, following `plan.descent` from `step`, and hands
     /// the node it leads to (or that node's elements) to `reached`; everything else is skipped.
     private func descend(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, step: Int, location: Location,
-                         reached: (Reached, Location) throws -> Void) throws {
+                         keeping: () -> JSONMemberSet?, reached: (Reached, Location) throws -> Void) throws {
         try scanner.skipWhitespace()
         let next = try scanner.stream.peek()
         guard step < plan.descent.count else {
@@ -213,7 +260,7 @@ extension JSONPath {
                 if try !scanner.take(UInt8(ascii: "]")) {
                     var index = 0
                     while true {
-                        try reached(.element(index, try scanner.readValue()), location)
+                        try reached(.element(index, try scanner.readValue(keeping: keeping())), location)
                         index += 1
                         if try scanner.take(UInt8(ascii: ",")) { continue }
                         if try scanner.take(UInt8(ascii: "]")) { break }
@@ -244,9 +291,9 @@ extension JSONPath {
                     throw scanner.error("expected `:` after the key \"\(key)\", found \(try scanner.describeCurrent())")
                 }
                 // The standard compares names code point by code point, not by canonical equivalence.
-                if key.unicodeScalars.elementsEqual(name.unicodeScalars) {
+                if key.utf8.elementsEqual(name.utf8) {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
-                                reached: reached)
+                                keeping: keeping, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
@@ -266,7 +313,7 @@ extension JSONPath {
             while true {
                 if index == wanted {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .index(index)),
-                                reached: reached)
+                                keeping: keeping, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
