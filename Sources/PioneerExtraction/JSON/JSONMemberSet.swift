@@ -4,7 +4,7 @@
 
 /// A few object member names, matched against a key's bytes without making a String of it.
 struct JSONMemberSet: Sendable {
-    private let names: [String]
+    let names: [String]
     private let bytes: [[UInt8]]
 
     init(_ names: some Sequence<String>) {
@@ -18,16 +18,33 @@ struct JSONMemberSet: Sendable {
 
     var count: Int { names.count }
 
-    /// The name whose UTF-8 is `raw` (a key written without escapes), or nil.
-    func name(matching raw: UnsafeBufferPointer<UInt8>) -> String? {
-        for (offset, candidate) in bytes.enumerated() where candidate.count == raw.count && candidate.elementsEqual(raw) {
-            return names[offset]
-        }
-        return nil
+    /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
+    func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        bytes.firstIndex { $0.count == raw.count && $0.elementsEqual(raw) }
     }
 
-    /// The name equal to `key` code point by code point, or nil.
-    func name(matching key: String) -> String? {
-        names.first { $0.utf8.elementsEqual(key.utf8) }
+    /// The place among the names of the one equal to `key` code point by code point.
+    func slot(matching key: String) -> Int? {
+        names.firstIndex { $0.utf8.elementsEqual(key.utf8) }
+    }
+}
+
+/// A member of an object as ``JSONParser/readMembers(_:depth:members:into:)`` reads it, valid
+/// while the bytes it was read from are.
+enum JSONMemberValue {
+    case absent
+    case number(Double)
+    /// A string written without escapes, its UTF-8 checked.
+    case text(UnsafeBufferPointer<UInt8>)
+    case value(JSONValue)
+
+    /// The member as a value; nil when absent.
+    var value: JSONValue? {
+        switch self {
+        case .absent: return nil
+        case .number(let number): return .number(number)
+        case .text(let utf8): return .string(String(decoding: utf8, as: UTF8.self))
+        case .value(let value): return value
+        }
     }
 }

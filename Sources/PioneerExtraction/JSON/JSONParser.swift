@@ -42,6 +42,17 @@ struct JSONParser {
         return value
     }
 
+    /// Reads the members `members` names of the object at the start of `bytes` into their slots
+    /// of `found`, checking the rest of it; how many bytes it took, or nil as for
+    /// ``parsePrefix(_:depth:keeping:)`` (and for a value that is not an object).
+    static func readMembers(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int, members: JSONMemberSet,
+                            into found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Int? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        guard (try? parser.members(members, into: found)) != nil, parser.index < bytes.count else { return nil }
+        return parser.index
+    }
+
     /// The value at the start of `bytes`, and how many bytes it took; nil when the bytes do not
     /// hold a whole value followed by at least one more byte, or hold an error anywhere in it.
     ///
@@ -125,27 +136,42 @@ struct JSONParser {
 
     /// An object of which only the members in `keeping` are built; the rest are checked and skipped.
     private mutating func object(keeping: JSONMemberSet) throws(JSONValue.ParseError) -> JSONValue {
+        var found = [JSONMemberValue](repeating: .absent, count: keeping.count)
+        try found.withUnsafeMutableBufferPointer { (found: inout UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) in
+            try self.members(keeping, into: found)
+        }
+        var object = [String: JSONValue](minimumCapacity: keeping.count)
+        for (slot, member) in found.enumerated() {
+            if let value = member.value { object[keeping.names[slot]] = value }
+        }
+        return .object(object)
+    }
+
+    /// Reads the object at the read position, each member `keeping` names into its slot of
+    /// `found` (the last one written, for a name written twice), the others checked and skipped.
+    private mutating func members(_ keeping: JSONMemberSet,
+                                  into found: UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) {
+        guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
         try enter()
         index += 1
-        var members = [String: JSONValue](minimumCapacity: keeping.count)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
                 throw unexpected(where: "an object key (a quoted string)")
             }
-            let key = try keptKey(keeping)
+            let slot = try keptSlot(keeping)
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after an object key, found \(describeCurrent())") }
             index += 1
             skipWhitespace()
-            if let key {
-                members[key] = try value()
+            if let slot {
+                found[slot] = try member()
             } else {
                 try skipValue()
             }
@@ -156,22 +182,44 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(members)
+                return
             default:
                 throw error("expected `,` or `}` in an object, found \(describeCurrent())")
             }
         }
     }
 
-    /// Reads a key (the next byte is its quote): the member's name when `keeping` holds it, else nil.
-    private mutating func keptKey(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> String? {
+    /// Reads a key (the next byte is its quote): its slot in `keeping`, or nil.
+    private mutating func keptSlot(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> Int? {
         let start = index + 1
         try skipString()
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
         // Names are compared code point by code point; without an escape, that is byte by byte.
-        guard raw.contains(UInt8(ascii: "\\")) else { return keeping.name(matching: raw) }
+        guard raw.contains(UInt8(ascii: "\\")) else { return keeping.slot(matching: raw) }
         index = start - 1
-        return keeping.name(matching: try string())
+        return keeping.slot(matching: try string())
+    }
+
+    /// A member's value: a string without escapes and a number are left as bytes and a double.
+    private mutating func member() throws(JSONValue.ParseError) -> JSONMemberValue {
+        switch peek() {
+        case UInt8(ascii: "\"")?:
+            let open = index
+            try skipString()
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(index - 1)])
+            if utf8.contains(UInt8(ascii: "\\")) {
+                index = open
+                return .value(.string(try string()))
+            }
+            guard utf8.allSatisfy({ $0 < 0x80 }) || String(validating: utf8, as: UTF8.self) != nil else {
+                throw error("a string is not valid UTF-8", at: open)
+            }
+            return .text(utf8)
+        case UInt8(ascii: "-")?, (UInt8(ascii: "0")...UInt8(ascii: "9"))?:
+            return .number(try number())
+        default:
+            return .value(try value())
+        }
     }
 
     private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
@@ -370,7 +418,7 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
+                guard let text = Self.text(slice) else {
                     throw error("a string is not valid UTF-8", at: open)
                 }
                 return text
@@ -418,6 +466,12 @@ struct JSONParser {
             }
         }
         throw error("a string is not closed with `\"`", at: open)
+    }
+
+    /// `utf8` as a String, nil when it is not UTF-8; ASCII, the usual case, needs no generic check.
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        return String(validating: utf8, as: UTF8.self)
     }
 
     /// The scalar of a `\uXXXX` escape (the `\u` already read), joining a surrogate pair.

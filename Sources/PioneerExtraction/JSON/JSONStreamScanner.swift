@@ -214,6 +214,16 @@ struct JSONStreamScanner {
         return try parseMarked(keeping: keeping)
     }
 
+    /// Judges the element at the read position with `filter` (see ``JSONPath/ElementFilter``):
+    /// the value it selects, or nil in the inner optional when it selects none; nil when the
+    /// element is not one it can judge from the bytes in hand, and the caller reads it whole.
+    mutating func select(_ filter: JSONPath.ElementFilter) throws -> JSONValue?? {
+        try skipWhitespace()
+        guard let (selected, count) = filter.apply(to: stream.available, depth: depth) else { return nil }
+        stream.index += count
+        return .some(selected)
+    }
+
     /// The marked bytes parsed; where they start in the body is worked out only for a message.
     private func parseMarked(keeping: JSONMemberSet? = nil) throws -> JSONValue {
         do {

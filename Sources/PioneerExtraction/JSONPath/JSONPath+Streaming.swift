@@ -22,6 +22,9 @@ extension JSONPath {
         /// The only members of each element (an object) the fan's filter and the segments
         /// after it read, when they read only named members; nil when they need it whole.
         var keeping: JSONMemberSet?
+        /// The fan's filter and the one member after it, compiled to run on each element's
+        /// bytes, when they are that simple (`[?@.band == '85+'].admissions`).
+        var elementFilter: ElementFilter?
     }
 
     /// The plan for this path, or nil when it needs the whole document.
@@ -50,7 +53,8 @@ extension JSONPath {
         for later in rest {
             for case .filter(let expression) in later.selectors where Self.usesRoot(expression) { return nil }
         }
-        return StreamingPlan(descent: descent, fan: (selector, rest), keeping: Self.membersRead(by: selector, then: rest))
+        return StreamingPlan(descent: descent, fan: (selector, rest), keeping: Self.membersRead(by: selector, then: rest),
+                             elementFilter: ElementFilter(selector: selector, rest: rest))
     }
 
     /// The members of an element that `selector` and then `rest` read, when each query they
@@ -194,9 +198,18 @@ extension JSONPath {
             let (line, column) = scanner.stream.position(of: scanner.stream.index)
             throw JSONValue.ParseError(description: line == 1 && column == 1 ? "the body is empty" : "the body holds only whitespace")
         }
-        // While elements are kept to explain an empty result, they are read whole.
-        let keeping = { sampling && candidates.sample.count < StreamedCandidates.sampleLimit ? nil : plan.keeping }
-        try descend(&scanner, plan: plan, step: 0, location: .root, keeping: keeping) { value, location in
+        // While elements are kept to explain an empty result, they are read whole; after that,
+        // only what the path reads of each.
+        let read = { (scanner: inout JSONStreamScanner, index: Int) throws -> Reached in
+            if sampling && candidates.sample.count < StreamedCandidates.sampleLimit {
+                return .element(index, try scanner.readValue())
+            }
+            if let filter = plan.elementFilter, let outcome = try scanner.select(filter) {
+                return .filtered(index, outcome)
+            }
+            return .element(index, try scanner.readValue(keeping: plan.keeping))
+        }
+        try descend(&scanner, plan: plan, step: 0, location: .root, read: read) { value, location in
             candidates.reached = true
             guard let fan = plan.fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
@@ -226,6 +239,13 @@ extension JSONPath {
             }
             switch value {
             case .element(let index, let child): try visit(child, .index(index))
+            case .filtered(let index, let selected):
+                candidates.total += 1
+                guard let selected, let name = plan.elementFilter?.selectedName else { return }
+                sampling = false
+                candidates.sample = []
+                let element = Location(parent: location, step: .index(index))
+                try onNode(Node(value: selected, location: Location(parent: element, step: .name(name))))
             case .whole(.object(let object)):
                 for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
             case .whole(.array(let array)):
@@ -241,16 +261,19 @@ extension JSONPath {
     }
 
     /// What the descent hands over at its node: the node whole, or (for an array under a
-    /// fan) its elements one by one.
+    /// fan) its elements one by one, read as `read` chooses.
     enum Reached {
         case whole(JSONValue)
         case element(Int, JSONValue)
+        /// An element the plan's ``ElementFilter`` has judged: the value it selects, or nil.
+        case filtered(Int, JSONValue?)
     }
 
     /// Walks the value at the read position, following `plan.descent` from `step`, and hands
     /// the node it leads to (or that node's elements) to `reached`; everything else is skipped.
     private func descend(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, step: Int, location: Location,
-                         keeping: () -> JSONMemberSet?, reached: (Reached, Location) throws -> Void) throws {
+                         read: (inout JSONStreamScanner, Int) throws -> Reached,
+                         reached: (Reached, Location) throws -> Void) throws {
         try scanner.skipWhitespace()
         let next = try scanner.stream.peek()
         guard step < plan.descent.count else {
@@ -260,7 +283,7 @@ extension JSONPath {
                 if try !scanner.take(UInt8(ascii: "]")) {
                     var index = 0
                     while true {
-                        try reached(.element(index, try scanner.readValue(keeping: keeping())), location)
+                        try reached(try read(&scanner, index), location)
                         index += 1
                         if try scanner.take(UInt8(ascii: ",")) { continue }
                         if try scanner.take(UInt8(ascii: "]")) { break }
@@ -293,7 +316,7 @@ extension JSONPath {
                 // The standard compares names code point by code point, not by canonical equivalence.
                 if key.utf8.elementsEqual(name.utf8) {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
-                                keeping: keeping, reached: reached)
+                                read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
@@ -313,7 +336,7 @@ extension JSONPath {
             while true {
                 if index == wanted {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .index(index)),
-                                keeping: keeping, reached: reached)
+                                read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
