@@ -20,7 +20,16 @@ struct JSONMemberSet: Sendable {
 
     /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
     func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        bytes.firstIndex { $0.count == raw.count && $0.elementsEqual(raw) }
+        bytes.firstIndex { Self.same(raw, $0) }
+    }
+
+    /// Whether `bytes` are `other`: a plain loop, as a key is compared with every name of every element.
+    static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+        guard bytes.count == other.count else { return false }
+        return other.withUnsafeBufferPointer { other in
+            for offset in 0..<bytes.count where bytes[offset] != other[offset] { return false }
+            return true
+        }
     }
 
     /// The place among the names of the one equal to `key` code point by code point.

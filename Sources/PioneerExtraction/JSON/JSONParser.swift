@@ -305,7 +305,9 @@ struct JSONParser {
     }
 
     private mutating func skipDigits() {
-        while let byte = peek(), isDigit(byte) { index += 1 }
+        var position = index
+        while position < bytes.count && isDigit(bytes[position]) { position += 1 }
+        index = position
     }
 
     // MARK: Skipping
@@ -378,7 +380,19 @@ struct JSONParser {
     /// control character.
     private mutating func skipString() throws(JSONValue.ParseError) {
         let open = index
-        index += 1
+        // The usual string, with no escape, is walked in a local index the compiler keeps in a register.
+        var position = index + 1
+        let bytes = self.bytes
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
+        }
+        index = position
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -520,12 +534,16 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
+        var position = index
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     /// The current byte for a message: `the end of the body`, `` `x` ``, or a code point.

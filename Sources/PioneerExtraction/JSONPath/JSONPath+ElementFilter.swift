@@ -11,7 +11,7 @@ extension JSONPath {
     /// Compiles when the filter combines, with `&&`, `||`, `!` and parentheses, comparisons of
     /// one member of the element (`@.band`) with a literal and tests that a member exists; the
     /// comparisons follow RFC 9535 §2.3.5.2.2 as ``Evaluation/compare(_:_:_:)`` does.
-    struct ElementFilter: Sendable {
+    final class ElementFilter: Sendable {
         /// The members read, each a slot of the ``JSONMemberValue``s of an element.
         let members: JSONMemberSet
         private let test: Test
@@ -96,7 +96,7 @@ extension JSONPath {
             case .text(let utf8):
                 // A string equals or orders against a string only; code point order is UTF-8 byte order.
                 guard let other = literal.utf8 else { return op == .notEqual }
-                let equal = utf8.elementsEqual(other)
+                let equal = JSONMemberSet.same(utf8, other)
                 switch op {
                 case .equal: return equal
                 case .notEqual: return !equal

@@ -200,11 +200,12 @@ extension JSONPath {
         }
         // While elements are kept to explain an empty result, they are read whole; after that,
         // only what the path reads of each.
+        let elementFilter = plan.elementFilter
         let read = { (scanner: inout JSONStreamScanner, index: Int) throws -> Reached in
             if sampling && candidates.sample.count < StreamedCandidates.sampleLimit {
                 return .element(index, try scanner.readValue())
             }
-            if let filter = plan.elementFilter, let outcome = try scanner.select(filter) {
+            if let elementFilter, let outcome = try scanner.select(elementFilter) {
                 return .filtered(index, outcome)
             }
             return .element(index, try scanner.readValue(keeping: plan.keeping))
