@@ -8,14 +8,17 @@ import Foundation
 /// ``index`` is the read position. Bytes before it are dropped at the next refill unless
 /// ``mark`` holds them; a marked span larger than ``keepLimit`` is refused rather than
 /// letting memory grow with the body.
+///
+/// One scanner on one thread uses a stream, and it is read a few times for every element of a
+/// large array, so its position is exempt from Swift's run-time exclusivity checks.
 final class JSONByteStream {
-    private(set) var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Read position and end of the valid bytes in ``buffer``.
-    var index = 0
-    private(set) var end = 0
+    @exclusivity(unchecked) var index = 0
+    @exclusivity(unchecked) private(set) var end = 0
     /// Bytes from here on are kept across refills.
-    var mark: Int?
+    @exclusivity(unchecked) var mark: Int?
     /// The most bytes a marked span may hold.
     let keepLimit: Int
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int

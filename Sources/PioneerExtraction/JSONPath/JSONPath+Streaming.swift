@@ -190,8 +190,7 @@ extension JSONPath {
     ///   selected, to explain an empty result.
     func stream(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, sampleUntilMatch: Bool,
                 onNode: (Node) throws -> Void) throws -> StreamedCandidates {
-        var candidates = StreamedCandidates()
-        var sampling = sampleUntilMatch
+        let progress = StreamProgress(sampling: sampleUntilMatch)
         let evaluation = Evaluation(root: .null)
         try scanner.skipWhitespace()
         if try scanner.stream.peek() == nil {
@@ -202,7 +201,7 @@ extension JSONPath {
         // only what the path reads of each.
         let elementFilter = plan.elementFilter
         let read = { (scanner: inout JSONStreamScanner, index: Int) throws -> Reached in
-            if sampling && candidates.sample.count < StreamedCandidates.sampleLimit {
+            if progress.keepsWhole {
                 return .element(index, try scanner.readValue())
             }
             if let elementFilter, let outcome = try scanner.select(elementFilter) {
@@ -211,7 +210,7 @@ extension JSONPath {
             return .element(index, try scanner.readValue(keeping: plan.keeping))
         }
         try descend(&scanner, plan: plan, step: 0, location: .root, read: read) { value, location in
-            candidates.reached = true
+            progress.candidates.reached = true
             guard let fan = plan.fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
                 return
@@ -220,12 +219,12 @@ extension JSONPath {
             // The elements of an array one at a time; an object's members are sorted by name
             // (as the whole-document evaluation does), so an object is read whole.
             func visit(_ child: JSONValue, _ step: Location.Step) throws {
-                candidates.total += 1
-                if sampling {
-                    if candidates.sample.count < StreamedCandidates.sampleLimit {
-                        candidates.sample.append(child)
+                progress.candidates.total += 1
+                if progress.sampling {
+                    if progress.candidates.sample.count < StreamedCandidates.sampleLimit {
+                        progress.candidates.sample.append(child)
                     } else {
-                        candidates.truncated = true
+                        progress.candidates.truncated = true
                     }
                 }
                 if case .filter(let expression) = fan.selector, !evaluation.holds(expression, current: child) { return }
@@ -233,18 +232,18 @@ extension JSONPath {
                 let found = fan.rest.isEmpty ? [Node(value: child, location: childLocation)]
                     : evaluation.nodes(restQuery, start: Node(value: child, location: childLocation), locate: true)
                 if !found.isEmpty {
-                    sampling = false
-                    candidates.sample = []
+                    progress.sampling = false
+                    progress.candidates.sample = []
                 }
                 for node in found { try onNode(node) }
             }
             switch value {
             case .element(let index, let child): try visit(child, .index(index))
             case .filtered(let index, let selected):
-                candidates.total += 1
+                progress.candidates.total += 1
                 guard let selected, let name = plan.elementFilter?.selectedName else { return }
-                sampling = false
-                candidates.sample = []
+                progress.sampling = false
+                progress.candidates.sample = []
                 let element = Location(parent: location, step: .index(index))
                 try onNode(Node(value: selected, location: Location(parent: element, step: .name(name))))
             case .whole(.object(let object)):
@@ -258,7 +257,25 @@ extension JSONPath {
         if try scanner.stream.peek() != nil {
             throw scanner.error("unexpected \(try scanner.describeCurrent()) after the end of the JSON value")
         }
-        return candidates
+        return progress.candidates
+    }
+
+    /// The running state of one ``stream(_:plan:sampleUntilMatch:onNode:)``, shared by its
+    /// closures. It changes for every element of a large array, on one thread, never in two
+    /// overlapping accesses, so it is exempt from Swift's run-time exclusivity checks.
+    private final class StreamProgress {
+        @exclusivity(unchecked) var candidates = StreamedCandidates()
+        /// Whether the elements looked at are still kept, to explain an empty result.
+        @exclusivity(unchecked) var sampling: Bool
+
+        init(sampling: Bool) {
+            self.sampling = sampling
+        }
+
+        /// Whether the next element is read whole, for the sample.
+        var keepsWhole: Bool {
+            sampling && candidates.sample.count < StreamedCandidates.sampleLimit
+        }
     }
 
     /// What the descent hands over at its node: the node whole, or (for an array under a
