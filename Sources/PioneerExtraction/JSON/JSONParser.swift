@@ -99,39 +99,14 @@ struct JSONParser {
             self.keeping = nil
             return try object(keeping: keeping)
         }
-        try enter()
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else {
-                throw unexpected(where: "an object key (a quoted string)")
-            }
-            let key = try string()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after the key \"\(key)\", found \(describeCurrent())") }
-            index += 1
-            skipWhitespace()
+        try walkObject { parser throws(JSONValue.ParseError) in
+            let key = try parser.string()
+            try parser.takeColon(after: "the key \"\(key)\"")
             // A repeated key keeps its last value, as JSONSerialization and most readers do.
-            members[key] = try value()
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(members)
-            default:
-                throw error("expected `,` or `}` in an object, found \(describeCurrent())")
-            }
+            members[key] = try parser.value()
         }
+        return .object(members)
     }
 
     /// An object of which only the members in `keeping` are built; the rest are checked and skipped.
@@ -152,39 +127,13 @@ struct JSONParser {
     private mutating func members(_ keeping: JSONMemberSet,
                                   into found: UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) {
         guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
-        try enter()
-        index += 1
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else {
-                throw unexpected(where: "an object key (a quoted string)")
-            }
-            let slot = try keptSlot(keeping)
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after an object key, found \(describeCurrent())") }
-            index += 1
-            skipWhitespace()
+        try walkObject { parser throws(JSONValue.ParseError) in
+            let slot = try parser.keptSlot(keeping)
+            try parser.takeColon()
             if let slot {
-                found[slot] = try member()
+                found[slot] = try parser.member()
             } else {
-                try skipValue()
-            }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return
-            default:
-                throw error("expected `,` or `}` in an object, found \(describeCurrent())")
+                try parser.skipValue()
             }
         }
     }
@@ -223,18 +172,56 @@ struct JSONParser {
     }
 
     private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try walkArray { parser throws(JSONValue.ParseError) in elements.append(try parser.value()) }
+        return .array(elements)
+    }
+
+    /// Walks the object whose `{` is at the read position to its `}`: `member` is called at
+    /// each key's opening quote and reads the key, the `:` and the value.
+    private mutating func walkObject(_ member: (inout JSONParser) throws(JSONValue.ParseError) -> Void) throws(JSONValue.ParseError) {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else {
+                throw unexpected(where: "an object key (a quoted string)")
+            }
+            try member(&self)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","):
+                index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                depth -= 1
+                return
+            default:
+                throw error("expected `,` or `}` in an object, found \(describeCurrent())")
+            }
+        }
+    }
+
+    /// Walks the array whose `[` is at the read position to its `]`: `element` is called at
+    /// each element and reads it.
+    private mutating func walkArray(_ element: (inout JSONParser) throws(JSONValue.ParseError) -> Void) throws(JSONValue.ParseError) {
+        try enter()
+        index += 1
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try value())
+            try element(&self)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -242,11 +229,19 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return
             default:
                 throw error("expected `,` or `]` in an array, found \(describeCurrent())")
             }
         }
+    }
+
+    /// Takes the `:` after a key, with the whitespace around it.
+    private mutating func takeColon(after key: @autoclosure () -> String = "an object key") throws(JSONValue.ParseError) {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after \(key()), found \(describeCurrent())") }
+        index += 1
+        skipWhitespace()
     }
 
     private mutating func enter() throws(JSONValue.ParseError) {
@@ -318,55 +313,13 @@ struct JSONParser {
         guard index < bytes.count else { throw unexpected(where: "a value") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            try enter()
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                guard peek() == UInt8(ascii: "\"") else { throw unexpected(where: "an object key (a quoted string)") }
-                try skipString()
-                skipWhitespace()
-                guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after an object key, found \(describeCurrent())") }
-                index += 1
-                skipWhitespace()
-                try skipValue()
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    depth -= 1
-                    return
-                default: throw error("expected `,` or `}` in an object, found \(describeCurrent())")
-                }
+            try walkObject { parser throws(JSONValue.ParseError) in
+                try parser.skipString()
+                try parser.takeColon()
+                try parser.skipValue()
             }
         case UInt8(ascii: "["):
-            try enter()
-            index += 1
-            skipWhitespace()
-            if peek() == UInt8(ascii: "]") {
-                index += 1
-                depth -= 1
-                return
-            }
-            while true {
-                skipWhitespace()
-                try skipValue()
-                skipWhitespace()
-                switch peek() {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
-                    index += 1
-                    depth -= 1
-                    return
-                default: throw error("expected `,` or `]` in an array, found \(describeCurrent())")
-                }
-            }
+            try walkArray { parser throws(JSONValue.ParseError) in try parser.skipValue() }
         case UInt8(ascii: "\""): try skipString()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")

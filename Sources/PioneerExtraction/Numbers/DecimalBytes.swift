@@ -27,24 +27,23 @@ enum DecimalBytes {
         }
         var mantissa: UInt64 = 0
         var digits = 0
-        let integerStart = index
-        while index < count, bytes[index] &- UInt8(ascii: "0") < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
-            digits += 1
-            index += 1
+        /// Adds the digits from `index` to the mantissa; how many there were.
+        func takeDigits() -> Int {
+            let start = index
+            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
+                index += 1
+            }
+            digits += index - start
+            return index - start
         }
-        guard index > integerStart else { return nil }
+        guard takeDigits() > 0 else { return nil }
         var exponent = 0
         if index < count, bytes[index] == UInt8(ascii: ".") {
             index += 1
-            let fractionStart = index
-            while index < count, bytes[index] &- UInt8(ascii: "0") < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[index] &- UInt8(ascii: "0"))
-                digits += 1
-                index += 1
-            }
-            guard index > fractionStart else { return nil }
-            exponent = fractionStart - index
+            let fraction = takeDigits()
+            guard fraction > 0 else { return nil }
+            exponent = -fraction
         }
         if index < count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             index += 1
