@@ -24,8 +24,9 @@ struct CellVerdicts {
     /// The verdict remembered for `cell`, or nil when it has not been seen (or not kept).
     func verdict(_ cell: UnsafeRawBufferPointer) -> Bool? {
         // A column of a few values (age bands, outcomes) is searched faster than hashed.
-        for found in entries.prefix(Self.searched) where found.count == cell.count && same(found, cell) {
-            return found.passes
+        for position in 0..<min(entries.count, Self.searched) {
+            let found = entries[position]
+            if found.count == cell.count && same(found, cell) { return found.passes }
         }
         guard entries.count > Self.searched else { return nil }
         var slot = Self.hash(cell) & (slots.count - 1)
@@ -41,9 +42,11 @@ struct CellVerdicts {
     /// The first cells, searched one by one before the table is hashed.
     private static let searched = 8
 
+    /// Whether the bytes of `entry` are `cell` (of the same count): a plain loop over short cells.
     private func same(_ entry: Entry, _ cell: UnsafeRawBufferPointer) -> Bool {
         arena.withUnsafeBytes { stored in
-            UnsafeRawBufferPointer(rebasing: stored[entry.start..<(entry.start + entry.count)]).elementsEqual(cell)
+            for offset in 0..<cell.count where stored[entry.start + offset] != cell[offset] { return false }
+            return true
         }
     }
 
