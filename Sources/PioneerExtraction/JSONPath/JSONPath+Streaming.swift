@@ -244,8 +244,7 @@ extension JSONPath {
                 guard let selected, let name = plan.elementFilter?.selectedName else { return }
                 progress.sampling = false
                 progress.candidates.sample = []
-                let element = Location(parent: location, step: .index(index))
-                try onNode(Node(value: selected, location: Location(parent: element, step: .name(name))))
+                try onNode(Node(value: selected, array: location, index: index, member: name))
             case .whole(.object(let object)):
                 for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
             case .whole(.array(let array)):
