@@ -39,6 +39,8 @@ public struct CSVRecordReader {
     /// The current record's field bytes, one after the other, and where each field ends.
     private var bytes: [UInt8] = []
     private var ends: [Int] = []
+    /// Where each field of the record handed over starts and ends, in pairs.
+    private var spans: [Int] = []
     private var row = 1
     /// 1-based column of the field being read, for messages.
     private var column = 1
@@ -117,6 +119,11 @@ public struct CSVRecordReader {
         var index = 0
         let separator = separator
         while index < count {
+            if state == .fieldStart && !lineHasContent, header != nil,
+               let next = try recordInPlace(input, from: index, onRecord: onRecord) {
+                index = next
+                continue
+            }
             switch state {
             case .fieldStart, .unquoted:
                 let byte = input[index]
@@ -134,7 +141,7 @@ public struct CSVRecordReader {
                     end += 1
                 }
                 if end > index {
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end]))
+                    append(input, index..<end)
                     state = .unquoted
                     lineHasContent = true
                     index = end
@@ -145,7 +152,7 @@ public struct CSVRecordReader {
             case .quoted:
                 var end = index
                 while end < count && input[end] != UInt8(ascii: "\"") { end += 1 }
-                if end > index { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<end])) }
+                if end > index { append(input, index..<end) }
                 if end < count {
                     state = .quoteInQuoted
                     end += 1
@@ -174,6 +181,74 @@ public struct CSVRecordReader {
         }
     }
 
+    /// The fast path, taken at the start of each record: a record that lies whole in `input`,
+    /// as wide as the header, with no doubled quote, is handed over where it lies, its fields
+    /// found in one pass and copied nowhere. Returns the index after its line end, or nil when
+    /// the state machine must read it (cut by the end of the piece, an empty line, a `""`, an
+    /// error to report), having changed nothing.
+    private mutating func recordInPlace(_ input: UnsafeRawBufferPointer, from start: Int,
+                                        onRecord: (CSVRecord) throws -> Void) throws -> Int? {
+        let count = input.count
+        let separator = separator
+        let quote = UInt8(ascii: "\"")
+        // The bytes that end an unquoted field, all below 64, as bits: one test per byte.
+        let stops: UInt64 = 1 << separator | 1 << 0x0A | 1 << 0x0D
+        guard let header, input[start] != 0x0A && input[start] != 0x0D else { return nil }
+        let width = header.count
+        let number = row
+        var endsWithCR = false
+        if spans.count != 2 * width { spans = Array(repeating: 0, count: 2 * width) }
+        let next = try spans.withUnsafeMutableBufferPointer { spans -> Int? in
+            var index = start
+            var field = 0
+            while true {
+                guard index < count, field < width else { return nil }
+                var fieldStart = index
+                if input[index] == quote {
+                    index += 1
+                    fieldStart = index
+                    while index < count && input[index] != quote { index += 1 }
+                    guard index < count else { return nil }
+                    spans[2 * field + 1] = index
+                    index += 1
+                    // A doubled quote, or anything else but a separator or line end, is the careful path's.
+                    guard index < count, input[index] == separator || input[index] == 0x0A || input[index] == 0x0D else { return nil }
+                } else {
+                    while index < count {
+                        let byte = input[index]
+                        if byte < 64 && stops &>> byte & 1 != 0 { break }
+                        index += 1
+                    }
+                    guard index < count else { return nil }
+                    spans[2 * field + 1] = index
+                }
+                spans[2 * field] = fieldStart
+                field += 1
+                let end = input[index]
+                index += 1
+                if end == separator { continue }
+                guard field == width else { return nil }
+                if end == 0x0D {
+                    // A CR ending the piece may have its LF at the start of the next.
+                    endsWithCR = index == count
+                    if index < count && input[index] == 0x0A { index += 1 }
+                }
+                try onRecord(CSVRecord(row: number, header: header, base: input.baseAddress, spans: UnsafeBufferPointer(spans)))
+                return index
+            }
+        }
+        if next != nil {
+            row += 1
+            if endsWithCR { state = .afterCR }
+        }
+        return next
+    }
+
+    /// Copies `range` of `input` to the record's bytes: typed as UInt8, the copy is one memcpy.
+    private mutating func append(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) {
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[range]).assumingMemoryBound(to: UInt8.self))
+    }
+
     /// A separator or line-end byte outside quotes.
     private mutating func special(_ byte: UInt8, onRecord: (CSVRecord) throws -> Void) throws {
         if byte == separator {
@@ -187,6 +262,23 @@ public struct CSVRecordReader {
         }
     }
 
+    /// Hands over the record gathered in `bytes`, as the fast path hands over one in place.
+    private mutating func handOver(header: [String], onRecord: (CSVRecord) throws -> Void) throws {
+        spans.removeAll(keepingCapacity: true)
+        var start = 0
+        for end in ends {
+            spans.append(start)
+            spans.append(end)
+            start = end
+        }
+        let row = row
+        try bytes.withUnsafeBytes { bytes in
+            try spans.withUnsafeBufferPointer { spans in
+                try onRecord(CSVRecord(row: row, header: header, base: bytes.baseAddress, spans: spans))
+            }
+        }
+    }
+
     private mutating func endLine(onRecord: (CSVRecord) throws -> Void) throws {
         // A line with nothing on it still counts as a spreadsheet row, but holds no record.
         if lineHasContent {
@@ -196,11 +288,13 @@ public struct CSVRecordReader {
                     let count = ends.count
                     throw CSVTable.ParseError(row: row, reason: "has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count) column\(header.count == 1 ? "" : "s") (separator `\(delimiter?.rawValue ?? ",")`)")
                 }
-                let record = CSVRecord(row: row, header: header, bytes: bytes, ends: ends)
-                try onRecord(record)
+                try handOver(header: header, onRecord: onRecord)
             } else {
-                let record = CSVRecord(row: row, header: [], bytes: bytes, ends: ends)
-                header = (0..<ends.count).map { record.field($0).trimmingWhitespaceFast() }
+                var names: [String] = []
+                try handOver(header: []) { record in
+                    names = (0..<record.count).map { record.field($0).trimmingWhitespaceFast() }
+                }
+                header = names
             }
         }
         bytes.removeAll(keepingCapacity: true)
@@ -218,31 +312,37 @@ public struct CSVRecord {
     public let row: Int
     /// The header's column names, trimmed (empty for the header record itself).
     public let header: [String]
-    private let bytes: [UInt8]
-    private let ends: [Int]
+    /// The fields are the bytes from `base` between each pair of `spans`.
+    private let base: UnsafeRawPointer?
+    private let spans: UnsafeBufferPointer<Int>
 
-    init(row: Int, header: [String], bytes: [UInt8], ends: [Int]) {
+    init(row: Int, header: [String], base: UnsafeRawPointer?, spans: UnsafeBufferPointer<Int>) {
         self.row = row
         self.header = header
-        self.bytes = bytes
-        self.ends = ends
+        self.base = base
+        self.spans = spans
     }
 
-    public var count: Int { ends.count }
+    public var count: Int { spans.count / 2 }
 
     /// Field `index` as text; bytes that are not UTF-8 become U+FFFD.
     public func field(_ index: Int) -> String {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]), as: UTF8.self)
-        }
+        String(decoding: bytes(index), as: UTF8.self)
     }
 
     /// Field `index` as text, or nil when its bytes are not UTF-8.
     public func validatedField(_ index: Int) -> String? {
-        let start = index == 0 ? 0 : ends[index - 1]
-        return bytes.withUnsafeBufferPointer { buffer in
-            String(validating: UnsafeBufferPointer(rebasing: buffer[start..<ends[index]]), as: UTF8.self)
-        }
+        String(validating: bytes(index), as: UTF8.self)
+    }
+
+    /// Calls `body` with the bytes of field `index`, valid during the call.
+    func withField<Result>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(bytes(index)))
+    }
+
+    private func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = spans[2 * index], end = spans[2 * index + 1]
+        guard let base, end > start else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: end - start)
     }
 }

@@ -17,8 +17,7 @@ struct CSVScan {
 
     /// Whether each raw cell passes each filter: exports repeat a few values millions of
     /// times, and folding case for each costs more than a lookup.
-    private var verdicts: [[String: Bool]] = []
-    private static let verdictLimit = 4096
+    private var verdicts: [CellVerdicts] = []
 
     private var matched = 0
     private var total = 0.0
@@ -45,7 +44,7 @@ struct CSVScan {
         }
         if let dateColumn = extraction.dateColumn { dateIndex = try CSVTable.requireColumn(dateColumn, header: header, in: url) }
         if let column = extraction.column { valueIndex = try CSVTable.requireColumn(column, header: header, in: url) }
-        verdicts = Array(repeating: [:], count: filterColumns.count)
+        verdicts = Array(repeating: CellVerdicts(), count: filterColumns.count)
         tallies = Array(repeating: ValueTally(), count: filterColumns.count)
         passed = Array(repeating: false, count: filterColumns.count)
         isResolved = true
@@ -57,15 +56,16 @@ struct CSVScan {
         rowsSeen += 1
         var all = true
         for filter in filterColumns.indices {
-            let cell = try text(record, filterColumns[filter])
+            let column = filterColumns[filter]
             let passes: Bool
-            if let known = verdicts[filter][cell] {
+            if !tallying, let known = record.withField(column, { verdicts[filter].verdict($0) }) {
                 passes = known
             } else {
+                let cell = try text(record, column)
                 passes = accepted[filter].contains(AnswerMatching.key(cell))
-                if verdicts[filter].count < Self.verdictLimit { verdicts[filter][cell] = passes }
+                record.withField(column) { verdicts[filter].remember($0, passes: passes) }
+                if tallying { tallies[filter].add(cell) }
             }
-            if tallying { tallies[filter].add(cell) }
             if passes {
                 passed[filter] = true
             } else {
@@ -89,6 +89,13 @@ struct CSVScan {
         }
         matched += 1
         guard let valueIndex, extraction.aggregate != .count else { return }
+        if record.withField(valueIndex, { $0.isEmpty }) { return }
+        // A plain number is read from its bytes; anything else (`£12`, ` 7 `, an error) as text.
+        if extraction.numberFormat == .strict, let number = record.withField(valueIndex, DecimalBytes.value) {
+            total += number
+            numbers += 1
+            return
+        }
         let cell = try text(record, valueIndex)
         if cell.trimmingWhitespaceFast().isEmpty { return }
         guard let number = extraction.number(cell) else {

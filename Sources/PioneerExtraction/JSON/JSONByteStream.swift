@@ -8,14 +8,17 @@ import Foundation
 /// ``index`` is the read position. Bytes before it are dropped at the next refill unless
 /// ``mark`` holds them; a marked span larger than ``keepLimit`` is refused rather than
 /// letting memory grow with the body.
+///
+/// One scanner on one thread uses a stream, and it is read a few times for every element of a
+/// large array, so its position is exempt from Swift's run-time exclusivity checks.
 final class JSONByteStream {
-    private(set) var buffer: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Read position and end of the valid bytes in ``buffer``.
-    var index = 0
-    private(set) var end = 0
+    @exclusivity(unchecked) var index = 0
+    @exclusivity(unchecked) private(set) var end = 0
     /// Bytes from here on are kept across refills.
-    var mark: Int?
+    @exclusivity(unchecked) var mark: Int?
     /// The most bytes a marked span may hold.
     let keepLimit: Int
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
@@ -77,6 +80,11 @@ final class JSONByteStream {
         return try refill() ? buffer[index] : nil
     }
 
+    /// The bytes from ``index`` to the end of those read so far.
+    var available: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: buffer + index, count: end - index)
+    }
+
     /// The marked bytes up to ``index``.
     var marked: UnsafeBufferPointer<UInt8> {
         let start = mark ?? index
@@ -96,17 +104,33 @@ final class JSONByteStream {
 
     /// Line feeds in the first `offset` bytes, and the characters after the last of them.
     private static func count(_ bytes: UnsafeMutablePointer<UInt8>, upTo offset: Int) -> (lines: Int, column: Int) {
+        // Every byte of a large body passes here once, as it is dropped: the lines are counted
+        // a word at a time, the characters only after the last line feed.
         var lines = 0
-        var column = 0
-        for position in 0..<offset {
-            let byte = bytes[position]
-            if byte == 0x0A {
-                lines += 1
-                column = 0
-            } else if byte & 0xC0 != 0x80 {
-                // Columns count characters: UTF-8 continuation bytes do not start one.
-                column += 1
+        var position = 0
+        let raw = UnsafeRawPointer(bytes)
+        while offset - position >= 8 * 255 {
+            // Eight bytes at a time: each byte of `found` is 1 exactly where that byte of the
+            // word is a line feed. Up to 255 words are added bytewise, then summed.
+            var sums: UInt64 = 0
+            for word in 0..<255 {
+                let bits = raw.loadUnaligned(fromByteOffset: position &+ 8 &* word, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+                let low = (bits & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F
+                sums &+= (~(low | bits | 0x7F7F_7F7F_7F7F_7F7F)) >> 7
             }
+            lines += Int((sums &* 0x0101_0101_0101_0101) >> 56)
+            position += 8 * 255
+        }
+        while position < offset {
+            if bytes[position] == 0x0A { lines += 1 }
+            position += 1
+        }
+        var lineStart = offset
+        while lineStart > 0 && bytes[lineStart - 1] != 0x0A { lineStart -= 1 }
+        var column = 0
+        for position in lineStart..<offset where bytes[position] & 0xC0 != 0x80 {
+            // Columns count characters: UTF-8 continuation bytes do not start one.
+            column += 1
         }
         return (lines, column)
     }

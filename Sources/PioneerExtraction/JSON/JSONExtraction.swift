@@ -142,16 +142,15 @@ public struct JSONExtraction: Sendable, Hashable {
             } catch {
                 throw PluginError("the file \(url.path) holding the body of \(response.url) could not be read: \((error as NSError).localizedDescription)")
             }
-            var leftover = Data()
+            // Straight into the stream's buffer: no Data made and copied for each piece.
             source = { target in
-                if leftover.isEmpty {
-                    leftover = try handle.read(upToCount: max(target.count, 1 << 16)) ?? Data()
+                while true {
+                    let count = read(handle.fileDescriptor, target.baseAddress, target.count)
+                    if count >= 0 { return count }
+                    guard errno == EINTR else {
+                        throw PluginError("the file \(url.path) holding the body of \(response.url) could not be read: \(String(cString: strerror(errno)))")
+                    }
                 }
-                let count = min(target.count, leftover.count)
-                leftover.withUnsafeBytes { bytes in target.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[..<count])) }
-                leftover = leftover.dropFirst(count)
-                if leftover.isEmpty { leftover = Data() }
-                return count
             }
             defer { try? handle.close() }
             return try scan(source: source, chunkSize: chunkSize, body)

@@ -13,17 +13,25 @@ struct JSONParser {
     private var depth = 0
     /// Where `bytes` start in the body, for messages about a piece of a streamed document.
     private let origin: (line: Int, column: Int)
+    /// For a try at the bytes a streaming reader has in hand: an error only means "read it
+    /// the careful way", so no message is written.
+    private let quiet: Bool
+    /// The members to build of the outermost object; the others are checked and skipped.
+    private var keeping: JSONMemberSet?
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int)) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int), quiet: Bool = false) {
         self.bytes = bytes
         self.origin = origin
+        self.quiet = quiet
     }
 
     /// The one JSON value `bytes` hold, with only whitespace around it; `origin` is the line
-    /// and column of the first byte, when `bytes` are a piece of a larger body.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>,
-                      origin: (line: Int, column: Int) = (1, 1)) throws(JSONValue.ParseError) -> JSONValue {
+    /// and column of the first byte, when `bytes` are a piece of a larger body. Of an outermost
+    /// object, only the members in `keeping` are built (all when it is nil).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int) = (1, 1),
+                      keeping: JSONMemberSet? = nil) throws(JSONValue.ParseError) -> JSONValue {
         var parser = JSONParser(bytes, origin: origin)
+        parser.keeping = keeping
         parser.skipWhitespace()
         guard parser.index < bytes.count else { throw parser.error("the body holds only whitespace") }
         let value = try parser.value()
@@ -32,6 +40,42 @@ struct JSONParser {
             throw parser.error("unexpected \(parser.describeCurrent()) after the end of the JSON value")
         }
         return value
+    }
+
+    /// Reads the members `members` names of the object at the start of `bytes` into their slots
+    /// of `found`, checking the rest of it; how many bytes it took, or nil as for
+    /// ``parsePrefix(_:depth:keeping:)`` (and for a value that is not an object).
+    static func readMembers(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int, members: JSONMemberSet,
+                            into found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Int? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        guard (try? parser.members(members, into: found)) != nil, parser.index < bytes.count else { return nil }
+        return parser.index
+    }
+
+    /// The value at the start of `bytes`, and how many bytes it took; nil when the bytes do not
+    /// hold a whole value followed by at least one more byte, or hold an error anywhere in it.
+    ///
+    /// For a streaming reader: `depth` is how deep the value sits, and an object's members
+    /// outside `keeping` are checked and skipped, not built. On nil the reader walks the
+    /// bytes the careful way, reading more as needed, and reports any error with its place.
+    static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int,
+                            keeping: JSONMemberSet?) -> (value: JSONValue, count: Int)? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        parser.keeping = keeping
+        // A value that runs to the last byte may be cut short (a number), so one more is needed.
+        guard let value = try? parser.value(), parser.index < bytes.count else { return nil }
+        return (value, parser.index)
+    }
+
+    /// How many bytes the value at the start of `bytes` takes, its syntax checked as
+    /// ``JSONStreamScanner`` checks a value it skips; nil as for ``parsePrefix(_:depth:keeping:)``.
+    static func skipPrefix(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int) -> Int? {
+        var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
+        parser.depth = depth
+        guard (try? parser.skipValue()) != nil, parser.index < bytes.count else { return nil }
+        return parser.index
     }
 
     // MARK: Values
@@ -51,27 +95,105 @@ struct JSONParser {
     }
 
     private mutating func object() throws(JSONValue.ParseError) -> JSONValue {
+        if let keeping {
+            self.keeping = nil
+            return try object(keeping: keeping)
+        }
+        var members: [String: JSONValue] = [:]
+        try walkObject { parser throws(JSONValue.ParseError) in
+            let key = try parser.string()
+            try parser.takeColon(after: "the key \"\(key)\"")
+            // A repeated key keeps its last value, as JSONSerialization and most readers do.
+            members[key] = try parser.value()
+        }
+        return .object(members)
+    }
+
+    /// An object of which only the members in `keeping` are built; the rest are checked and skipped.
+    private mutating func object(keeping: JSONMemberSet) throws(JSONValue.ParseError) -> JSONValue {
+        var found = [JSONMemberValue](repeating: .absent, count: keeping.count)
+        try found.withUnsafeMutableBufferPointer { (found: inout UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) in
+            try self.members(keeping, into: found)
+        }
+        var object = [String: JSONValue](minimumCapacity: keeping.count)
+        for (slot, member) in found.enumerated() {
+            if let value = member.value { object[keeping.names[slot]] = value }
+        }
+        return .object(object)
+    }
+
+    /// Reads the object at the read position, each member `keeping` names into its slot of
+    /// `found` (the last one written, for a name written twice), the others checked and skipped.
+    private mutating func members(_ keeping: JSONMemberSet,
+                                  into found: UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) {
+        guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
+        try walkObject { parser throws(JSONValue.ParseError) in
+            let slot = try parser.keptSlot(keeping)
+            try parser.takeColon()
+            if let slot {
+                found[slot] = try parser.member()
+            } else {
+                try parser.skipValue()
+            }
+        }
+    }
+
+    /// Reads a key (the next byte is its quote): its slot in `keeping`, or nil.
+    private mutating func keptSlot(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> Int? {
+        let start = index + 1
+        try skipString()
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+        // Names are compared code point by code point; without an escape, that is byte by byte.
+        guard raw.contains(UInt8(ascii: "\\")) else { return keeping.slot(matching: raw) }
+        index = start - 1
+        return keeping.slot(matching: try string())
+    }
+
+    /// A member's value: a string without escapes and a number are left as bytes and a double.
+    private mutating func member() throws(JSONValue.ParseError) -> JSONMemberValue {
+        switch peek() {
+        case UInt8(ascii: "\"")?:
+            let open = index
+            try skipString()
+            let utf8 = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(index - 1)])
+            if utf8.contains(UInt8(ascii: "\\")) {
+                index = open
+                return .value(.string(try string()))
+            }
+            guard utf8.allSatisfy({ $0 < 0x80 }) || String(validating: utf8, as: UTF8.self) != nil else {
+                throw error("a string is not valid UTF-8", at: open)
+            }
+            return .text(utf8)
+        case UInt8(ascii: "-")?, (UInt8(ascii: "0")...UInt8(ascii: "9"))?:
+            return .number(try number())
+        default:
+            return .value(try value())
+        }
+    }
+
+    private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try walkArray { parser throws(JSONValue.ParseError) in elements.append(try parser.value()) }
+        return .array(elements)
+    }
+
+    /// Walks the object whose `{` is at the read position to its `}`: `member` is called at
+    /// each key's opening quote and reads the key, the `:` and the value.
+    private mutating func walkObject(_ member: (inout JSONParser) throws(JSONValue.ParseError) -> Void) throws(JSONValue.ParseError) {
         try enter()
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
             guard peek() == UInt8(ascii: "\"") else {
                 throw unexpected(where: "an object key (a quoted string)")
             }
-            let key = try string()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after the key \"\(key)\", found \(describeCurrent())") }
-            index += 1
-            skipWhitespace()
-            // A repeated key keeps its last value, as JSONSerialization and most readers do.
-            members[key] = try value()
+            try member(&self)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -79,26 +201,27 @@ struct JSONParser {
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(members)
+                return
             default:
                 throw error("expected `,` or `}` in an object, found \(describeCurrent())")
             }
         }
     }
 
-    private mutating func array() throws(JSONValue.ParseError) -> JSONValue {
+    /// Walks the array whose `[` is at the read position to its `]`: `element` is called at
+    /// each element and reads it.
+    private mutating func walkArray(_ element: (inout JSONParser) throws(JSONValue.ParseError) -> Void) throws(JSONValue.ParseError) {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
             skipWhitespace()
-            elements.append(try value())
+            try element(&self)
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -106,11 +229,19 @@ struct JSONParser {
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return
             default:
                 throw error("expected `,` or `]` in an array, found \(describeCurrent())")
             }
         }
+    }
+
+    /// Takes the `:` after a key, with the whitespace around it.
+    private mutating func takeColon(after key: @autoclosure () -> String = "an object key") throws(JSONValue.ParseError) {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw error("expected `:` after \(key()), found \(describeCurrent())") }
+        index += 1
+        skipWhitespace()
     }
 
     private mutating func enter() throws(JSONValue.ParseError) {
@@ -131,6 +262,18 @@ struct JSONParser {
 
     private mutating func number() throws(JSONValue.ParseError) -> Double {
         let start = index
+        try skipNumber()
+        let written = UnsafeBufferPointer(rebasing: bytes[start..<index])
+        if let number = DecimalBytes.value(UnsafeRawBufferPointer(written)) { return number }
+        let text = String(decoding: written, as: UTF8.self)
+        guard let number = Double(text), number.isFinite else {
+            throw error("the number \(text) is too large", at: start)
+        }
+        return number
+    }
+
+    /// Walks a number, checking RFC 8259's grammar for it.
+    private mutating func skipNumber() throws(JSONValue.ParseError) {
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw error("a number needs digits after `-`") }
         if first == UInt8(ascii: "0") {
@@ -150,11 +293,6 @@ struct JSONParser {
             guard let next = peek(), isDigit(next) else { throw error("a number needs digits in its exponent") }
             skipDigits()
         }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let number = Double(text), number.isFinite else {
-            throw error("the number \(text) is too large", at: start)
-        }
-        return number
     }
 
     private func isDigit(_ byte: UInt8) -> Bool {
@@ -162,7 +300,77 @@ struct JSONParser {
     }
 
     private mutating func skipDigits() {
-        while let byte = peek(), isDigit(byte) { index += 1 }
+        var position = index
+        while position < bytes.count && isDigit(bytes[position]) { position += 1 }
+        index = position
+    }
+
+    // MARK: Skipping
+
+    /// Walks a value without building it, checking its syntax (not the UTF-8 of its strings
+    /// or the range of its numbers, as ``JSONStreamScanner`` does for what it skips).
+    private mutating func skipValue() throws(JSONValue.ParseError) {
+        guard index < bytes.count else { throw unexpected(where: "a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try walkObject { parser throws(JSONValue.ParseError) in
+                try parser.skipString()
+                try parser.takeColon()
+                try parser.skipValue()
+            }
+        case UInt8(ascii: "["):
+            try walkArray { parser throws(JSONValue.ParseError) in try parser.skipValue() }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try skipNumber()
+        default: throw unexpected(where: "a value")
+        }
+    }
+
+    /// Walks a string from its opening quote, checking its escapes and that it holds no raw
+    /// control character.
+    private mutating func skipString() throws(JSONValue.ParseError) {
+        let open = index
+        // The usual string, with no escape, is walked in a local index the compiler keeps in a register.
+        var position = index + 1
+        let bytes = self.bytes
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                index = position + 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            position += 1
+        }
+        index = position
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return
+            }
+            if byte == UInt8(ascii: "\\") {
+                index += 1
+                guard let escape = peek() else { break }
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    index += 1
+                case UInt8(ascii: "u"):
+                    index += 1
+                    _ = try hex4()
+                default:
+                    throw error("`\\\(String(UnicodeScalar(escape)))` is not a JSON escape")
+                }
+                continue
+            }
+            if byte < 0x20 { throw error("a string holds a raw control character; it must be escaped") }
+            index += 1
+        }
+        throw error("a string is not closed with `\"`", at: open)
     }
 
     // MARK: Strings
@@ -177,7 +385,7 @@ struct JSONParser {
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let text = String(validating: slice, as: UTF8.self) else {
+                guard let text = Self.text(slice) else {
                     throw error("a string is not valid UTF-8", at: open)
                 }
                 return text
@@ -227,6 +435,12 @@ struct JSONParser {
         throw error("a string is not closed with `\"`", at: open)
     }
 
+    /// `utf8` as a String, nil when it is not UTF-8; ASCII, the usual case, needs no generic check.
+    private static func text(_ utf8: UnsafeBufferPointer<UInt8>) -> String? {
+        if utf8.allSatisfy({ $0 < 0x80 }) { return String(decoding: utf8, as: UTF8.self) }
+        return String(validating: utf8, as: UTF8.self)
+    }
+
     /// The scalar of a `\uXXXX` escape (the `\u` already read), joining a surrogate pair.
     private mutating func unicodeEscape() throws(JSONValue.ParseError) -> Unicode.Scalar {
         let high = try hex4()
@@ -273,12 +487,16 @@ struct JSONParser {
     }
 
     private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
+        var position = index
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x09, 0x0A, 0x0D: position += 1
+            default:
+                index = position
+                return
             }
         }
+        index = position
     }
 
     /// The current byte for a message: `the end of the body`, `` `x` ``, or a code point.
@@ -297,7 +515,9 @@ struct JSONParser {
     }
 
     /// An error at `offset` (the current position by default), with its line and column.
-    private func error(_ message: String, at offset: Int? = nil) -> JSONValue.ParseError {
+    private func error(_ message: @autoclosure () -> String, at offset: Int? = nil) -> JSONValue.ParseError {
+        if quiet { return JSONValue.ParseError(description: "") }
+        let message = message()
         let offset = min(offset ?? index, bytes.count)
         var line = 1, column = 1
         var position = 0

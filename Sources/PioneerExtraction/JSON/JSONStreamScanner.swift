@@ -4,8 +4,11 @@
 
 /// Walks a ``JSONByteStream`` value by value, checking RFC 8259 syntax.
 ///
-/// The values the caller wants are marked, walked, then parsed from their bytes with
-/// ``JSONParser`` (which also checks their UTF-8 and the range of their numbers).
+/// A value that lies whole in the bytes in hand is read (or skipped) by ``JSONParser`` in
+/// one go: the fast path for the millions of small elements of an extract. Any other value,
+/// one cut by the end of the buffer or one with an error in it, is walked here a byte at a
+/// time, reading more as needed, then parsed from the bytes marked on the way, so an error
+/// is reported with its line and column whichever way the value was first tried.
 struct JSONStreamScanner {
     let stream: JSONByteStream
     private var depth = 0
@@ -39,6 +42,10 @@ struct JSONStreamScanner {
     /// Walks one value, checking its syntax.
     mutating func skipValue() throws {
         try skipWhitespace()
+        if let count = JSONParser.skipPrefix(stream.available, depth: depth) {
+            stream.index += count
+            return
+        }
         guard let byte = try stream.peek() else { throw unexpected(where: "a value") }
         switch byte {
         case UInt8(ascii: "{"):
@@ -191,23 +198,38 @@ struct JSONStreamScanner {
 
     // MARK: Values wanted
 
-    /// Walks one value and parses it: the bytes are held only while it is read.
-    mutating func readValue() throws -> JSONValue {
+    /// Walks one value and parses it: the bytes are held only while it is read. Of an object,
+    /// only the members in `keeping` are built (all of them when it is nil).
+    mutating func readValue(keeping: JSONMemberSet? = nil) throws -> JSONValue {
         try skipWhitespace()
+        if stream.mark == nil, let (value, count) = JSONParser.parsePrefix(stream.available, depth: depth, keeping: keeping) {
+            stream.index += count
+            return value
+        }
         let outer = stream.mark
         let start = stream.index
         if outer == nil { stream.mark = start }
         defer { if outer == nil { stream.mark = nil } }
         try skipValue()
-        return try parseMarked()
+        return try parseMarked(keeping: keeping)
+    }
+
+    /// Judges the element at the read position with `filter` (see ``JSONPath/ElementFilter``):
+    /// the value it selects, or nil in the inner optional when it selects none; nil when the
+    /// element is not one it can judge from the bytes in hand, and the caller reads it whole.
+    mutating func select(_ filter: JSONPath.ElementFilter) throws -> JSONValue?? {
+        try skipWhitespace()
+        guard let (selected, count) = filter.apply(to: stream.available, depth: depth) else { return nil }
+        stream.index += count
+        return .some(selected)
     }
 
     /// The marked bytes parsed; where they start in the body is worked out only for a message.
-    private func parseMarked() throws -> JSONValue {
+    private func parseMarked(keeping: JSONMemberSet? = nil) throws -> JSONValue {
         do {
-            return try JSONParser.parse(stream.marked)
+            return try JSONParser.parse(stream.marked, keeping: keeping)
         } catch {
-            return try JSONParser.parse(stream.marked, origin: stream.position(of: stream.mark ?? stream.index))
+            return try JSONParser.parse(stream.marked, origin: stream.position(of: stream.mark ?? stream.index), keeping: keeping)
         }
     }
 

@@ -9,6 +9,7 @@ extension JSONPath {
 
         /// The nodes `query` selects; with `locate`, each knows where it is for its normalized path.
         func nodes(_ query: Query, start: Node, locate: Bool) -> [Node] {
+            if query.isSingular { return singularNode(query, start: start, locate: locate).map { [$0] } ?? [] }
             var current = [start]
             for segment in query.segments {
                 var next: [Node] = []
@@ -24,6 +25,60 @@ extension JSONPath {
                 current = next
             }
             return current
+        }
+
+        /// The one node a singular query selects, or nil: no node lists on the way, as a filter
+        /// runs such a query for every element of a large array.
+        func singularNode(_ query: Query, start: Node, locate: Bool) -> Node? {
+            var node = start
+            for segment in query.segments {
+                switch segment.selectors[0] {
+                case .name(let name):
+                    guard let value = Self.member(name, of: node.value) else { return nil }
+                    node = node.child(value, .name(name), locate: locate)
+                case .index(let index):
+                    guard let (position, value) = Self.element(index, of: node.value) else { return nil }
+                    node = node.child(value, .index(position), locate: locate)
+                default:
+                    return nil
+                }
+            }
+            return node
+        }
+
+        /// The value of a singular query (one a comparison may hold), or nil for nothing.
+        private func singularValue(_ query: Query, current: JSONValue) -> JSONValue? {
+            var value = query.isRelative ? current : root
+            for segment in query.segments {
+                switch segment.selectors[0] {
+                case .name(let name):
+                    guard let member = Self.member(name, of: value) else { return nil }
+                    value = member
+                case .index(let index):
+                    guard let (_, element) = Self.element(index, of: value) else { return nil }
+                    value = element
+                default:
+                    return nil
+                }
+            }
+            return value
+        }
+
+        /// Member `name` of an object.
+        private static func member(_ name: String, of value: JSONValue) -> JSONValue? {
+            // Swift's dictionary finds canonically equivalent keys too ("é" written two ways);
+            // the standard compares names code point by code point, as comparing their UTF-8 does.
+            guard case .object(let object) = value, let index = object.index(forKey: name),
+                  object[index].key.utf8.elementsEqual(name.utf8) else { return nil }
+            return object[index].value
+        }
+
+        /// Element `index` of an array (from the end when negative), with its position.
+        private static func element(_ index: Int, of value: JSONValue) -> (Int, JSONValue)? {
+            guard case .array(let array) = value else { return nil }
+            let position = index < 0 ? array.count + index : index
+            guard array.indices.contains(position) else { return nil }
+            return (position, array[position])
         }
 
         let absoluteResults = AbsoluteQueryCache()
@@ -54,18 +109,13 @@ extension JSONPath {
         private func apply(_ selector: Selector, to node: Node, locate: Bool, into found: inout [Node]) {
             switch selector {
             case .name(let name):
-                // Swift's dictionary finds canonically equivalent keys too ("é" written two ways);
-                // the standard compares names code point by code point.
-                guard case .object(let object) = node.value, let index = object.index(forKey: name),
-                      object[index].key.unicodeScalars.elementsEqual(name.unicodeScalars) else { return }
-                found.append(node.child(object[index].value, .name(name), locate: locate))
+                guard let value = Self.member(name, of: node.value) else { return }
+                found.append(node.child(value, .name(name), locate: locate))
             case .wildcard:
                 found += Self.children(of: node, locate: locate)
             case .index(let index):
-                guard case .array(let array) = node.value else { return }
-                let position = index < 0 ? array.count + index : index
-                guard array.indices.contains(position) else { return }
-                found.append(node.child(array[position], .index(position), locate: locate))
+                guard let (position, value) = Self.element(index, of: node.value) else { return }
+                found.append(node.child(value, .index(position), locate: locate))
             case .slice(let start, let end, let step):
                 guard case .array(let array) = node.value else { return }
                 for position in Self.slice(count: array.count, start: start, end: end, step: step) {
@@ -143,7 +193,7 @@ extension JSONPath {
             case .literal(let value):
                 return value
             case .query(let query):
-                return select(query, current: current).first
+                return query.isSingular ? singularValue(query, current: current) : select(query, current: current).first
             case .function(let call):
                 return value(of: call, current: current)
             }
@@ -170,13 +220,14 @@ extension JSONPath {
         }
 
         /// Equality of JSON values: numbers by value, strings scalar by scalar (not by canonical
-        /// equivalence, as Swift's `==` would), arrays element-wise, objects member-wise.
+        /// equivalence, as Swift's `==` would; equal UTF-8 is equal scalars), arrays element-wise,
+        /// objects member-wise.
         static func deepEqual(_ left: JSONValue, _ right: JSONValue) -> Bool {
             switch (left, right) {
             case (.null, .null): return true
             case (.bool(let a), .bool(let b)): return a == b
             case (.number(let a), .number(let b)): return a == b
-            case (.string(let a), .string(let b)): return a.unicodeScalars.elementsEqual(b.unicodeScalars)
+            case (.string(let a), .string(let b)): return a.utf8.elementsEqual(b.utf8)
             case (.array(let a), .array(let b)):
                 return a.count == b.count && zip(a, b).allSatisfy { deepEqual($0, $1) }
             case (.object(let a), .object(let b)):
@@ -188,7 +239,7 @@ extension JSONPath {
         private static func less(_ left: JSONValue?, _ right: JSONValue?) -> Bool {
             switch (left, right) {
             case (.number(let a)?, .number(let b)?): return a < b
-            case (.string(let a)?, .string(let b)?): return a.unicodeScalars.lexicographicallyPrecedes(b.unicodeScalars)
+            case (.string(let a)?, .string(let b)?): return a.utf8.lexicographicallyPrecedes(b.utf8)
             default: return false
             }
         }

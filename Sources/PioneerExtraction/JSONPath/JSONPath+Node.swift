@@ -5,11 +5,34 @@ extension JSONPath {
     /// A value a query selected, with its normalized path: `$['data'][3]['admissions']`.
     public struct Node: Sendable {
         public let value: JSONValue
-        let location: Location?
+        private let place: Place
+
+        /// Where the node is: a chain of steps, or (for a member of a streamed element, of
+        /// which there may be millions and whose place is rarely written out) the element's
+        /// array, its index and the member's name, chained only when asked for.
+        private enum Place: Sendable {
+            case located(Location?)
+            case member(array: Location, index: Int, name: String)
+        }
 
         init(value: JSONValue, location: Location?) {
             self.value = value
-            self.location = location
+            place = .located(location)
+        }
+
+        /// Member `name` of element `index` of the array at `array`.
+        init(value: JSONValue, array: Location, index: Int, member name: String) {
+            self.value = value
+            place = .member(array: array, index: index, name: name)
+        }
+
+        var location: Location? {
+            switch place {
+            case .located(let location):
+                return location
+            case .member(let array, let index, let name):
+                return Location(parent: Location(parent: array, step: .index(index)), step: .name(name))
+            }
         }
 
         /// The normalized path of the node, the one way RFC 9535 writes its place in the document.

@@ -19,6 +19,12 @@ extension JSONPath {
         /// `[*]` or `[?…]` on the node reached, with the segments after it run on each
         /// element it selects; nil when the path ends at that node.
         var fan: (selector: Selector, rest: [Segment])?
+        /// The only members of each element (an object) the fan's filter and the segments
+        /// after it read, when they read only named members; nil when they need it whole.
+        var keeping: JSONMemberSet?
+        /// The fan's filter and the one member after it, compiled to run on each element's
+        /// bytes, when they are that simple (`[?@.band == '85+'].admissions`).
+        var elementFilter: ElementFilter?
     }
 
     /// The plan for this path, or nil when it needs the whole document.
@@ -47,7 +53,50 @@ extension JSONPath {
         for later in rest {
             for case .filter(let expression) in later.selectors where Self.usesRoot(expression) { return nil }
         }
-        return StreamingPlan(descent: descent, fan: (selector, rest))
+        return StreamingPlan(descent: descent, fan: (selector, rest), keeping: Self.membersRead(by: selector, then: rest),
+                             elementFilter: ElementFilter(selector: selector, rest: rest))
+    }
+
+    /// The members of an element that `selector` and then `rest` read, when each query they
+    /// run starts with one name (`@.band`, `.admissions`): the rest of the element is not needed.
+    private static func membersRead(by selector: Selector, then rest: [Segment]) -> JSONMemberSet? {
+        var names: [String] = []
+        func firstName(_ segments: [Segment]) -> Bool {
+            guard let first = segments.first, !first.isDescendant, first.selectors.count == 1,
+                  case .name(let name) = first.selectors[0] else { return false }
+            names.append(name)
+            return true
+        }
+        func read(_ expression: LogicalExpression) -> Bool {
+            switch expression {
+            case .or(let operands), .and(let operands): return operands.allSatisfy(read)
+            case .not(let operand): return read(operand)
+            case .comparison(let left, _, let right): return read(left) && read(right)
+            case .exists(let query): return firstName(query.segments)
+            case .function(let call): return read(call)
+            }
+        }
+        func read(_ comparable: Comparable) -> Bool {
+            switch comparable {
+            case .literal: return true
+            case .query(let query): return firstName(query.segments)
+            case .function(let call): return read(call)
+            }
+        }
+        func read(_ call: FunctionCall) -> Bool {
+            call.arguments.allSatisfy { argument in
+                switch argument {
+                case .literal: return true
+                case .query(let query): return firstName(query.segments)
+                case .logical(let expression): return read(expression)
+                case .function(let inner): return read(inner)
+                }
+            }
+        }
+        // A path ending at the element itself (`$.data[*]`) needs all of it.
+        guard firstName(rest) else { return nil }
+        if case .filter(let expression) = selector, !read(expression) { return nil }
+        return JSONMemberSet(names)
     }
 
     /// Calls `onNode` with each node this path selects in the body of `response`, in the
@@ -141,16 +190,27 @@ extension JSONPath {
     ///   selected, to explain an empty result.
     func stream(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, sampleUntilMatch: Bool,
                 onNode: (Node) throws -> Void) throws -> StreamedCandidates {
-        var candidates = StreamedCandidates()
-        var sampling = sampleUntilMatch
+        let progress = StreamProgress(sampling: sampleUntilMatch)
         let evaluation = Evaluation(root: .null)
         try scanner.skipWhitespace()
         if try scanner.stream.peek() == nil {
             let (line, column) = scanner.stream.position(of: scanner.stream.index)
             throw JSONValue.ParseError(description: line == 1 && column == 1 ? "the body is empty" : "the body holds only whitespace")
         }
-        try descend(&scanner, plan: plan, step: 0, location: .root) { value, location in
-            candidates.reached = true
+        // While elements are kept to explain an empty result, they are read whole; after that,
+        // only what the path reads of each.
+        let elementFilter = plan.elementFilter
+        let read = { (scanner: inout JSONStreamScanner, index: Int) throws -> Reached in
+            if progress.keepsWhole {
+                return .element(index, try scanner.readValue())
+            }
+            if let elementFilter, let outcome = try scanner.select(elementFilter) {
+                return .filtered(index, outcome)
+            }
+            return .element(index, try scanner.readValue(keeping: plan.keeping))
+        }
+        try descend(&scanner, plan: plan, step: 0, location: .root, read: read) { value, location in
+            progress.candidates.reached = true
             guard let fan = plan.fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
                 return
@@ -159,12 +219,12 @@ extension JSONPath {
             // The elements of an array one at a time; an object's members are sorted by name
             // (as the whole-document evaluation does), so an object is read whole.
             func visit(_ child: JSONValue, _ step: Location.Step) throws {
-                candidates.total += 1
-                if sampling {
-                    if candidates.sample.count < StreamedCandidates.sampleLimit {
-                        candidates.sample.append(child)
+                progress.candidates.total += 1
+                if progress.sampling {
+                    if progress.candidates.sample.count < StreamedCandidates.sampleLimit {
+                        progress.candidates.sample.append(child)
                     } else {
-                        candidates.truncated = true
+                        progress.candidates.truncated = true
                     }
                 }
                 if case .filter(let expression) = fan.selector, !evaluation.holds(expression, current: child) { return }
@@ -172,13 +232,19 @@ extension JSONPath {
                 let found = fan.rest.isEmpty ? [Node(value: child, location: childLocation)]
                     : evaluation.nodes(restQuery, start: Node(value: child, location: childLocation), locate: true)
                 if !found.isEmpty {
-                    sampling = false
-                    candidates.sample = []
+                    progress.sampling = false
+                    progress.candidates.sample = []
                 }
                 for node in found { try onNode(node) }
             }
             switch value {
             case .element(let index, let child): try visit(child, .index(index))
+            case .filtered(let index, let selected):
+                progress.candidates.total += 1
+                guard let selected, let name = plan.elementFilter?.selectedName else { return }
+                progress.sampling = false
+                progress.candidates.sample = []
+                try onNode(Node(value: selected, array: location, index: index, member: name))
             case .whole(.object(let object)):
                 for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
             case .whole(.array(let array)):
@@ -190,19 +256,40 @@ extension JSONPath {
         if try scanner.stream.peek() != nil {
             throw scanner.error("unexpected \(try scanner.describeCurrent()) after the end of the JSON value")
         }
-        return candidates
+        return progress.candidates
+    }
+
+    /// The running state of one ``stream(_:plan:sampleUntilMatch:onNode:)``, shared by its
+    /// closures. It changes for every element of a large array, on one thread, never in two
+    /// overlapping accesses, so it is exempt from Swift's run-time exclusivity checks.
+    private final class StreamProgress {
+        @exclusivity(unchecked) var candidates = StreamedCandidates()
+        /// Whether the elements looked at are still kept, to explain an empty result.
+        @exclusivity(unchecked) var sampling: Bool
+
+        init(sampling: Bool) {
+            self.sampling = sampling
+        }
+
+        /// Whether the next element is read whole, for the sample.
+        var keepsWhole: Bool {
+            sampling && candidates.sample.count < StreamedCandidates.sampleLimit
+        }
     }
 
     /// What the descent hands over at its node: the node whole, or (for an array under a
-    /// fan) its elements one by one.
+    /// fan) its elements one by one, read as `read` chooses.
     enum Reached {
         case whole(JSONValue)
         case element(Int, JSONValue)
+        /// An element the plan's ``ElementFilter`` has judged: the value it selects, or nil.
+        case filtered(Int, JSONValue?)
     }
 
     /// Walks the value at the read position, following `plan.descent` from `step`, and hands
     /// the node it leads to (or that node's elements) to `reached`; everything else is skipped.
     private func descend(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, step: Int, location: Location,
+                         read: (inout JSONStreamScanner, Int) throws -> Reached,
                          reached: (Reached, Location) throws -> Void) throws {
         try scanner.skipWhitespace()
         let next = try scanner.stream.peek()
@@ -213,7 +300,7 @@ extension JSONPath {
                 if try !scanner.take(UInt8(ascii: "]")) {
                     var index = 0
                     while true {
-                        try reached(.element(index, try scanner.readValue()), location)
+                        try reached(try read(&scanner, index), location)
                         index += 1
                         if try scanner.take(UInt8(ascii: ",")) { continue }
                         if try scanner.take(UInt8(ascii: "]")) { break }
@@ -244,9 +331,9 @@ extension JSONPath {
                     throw scanner.error("expected `:` after the key \"\(key)\", found \(try scanner.describeCurrent())")
                 }
                 // The standard compares names code point by code point, not by canonical equivalence.
-                if key.unicodeScalars.elementsEqual(name.unicodeScalars) {
+                if key.utf8.elementsEqual(name.utf8) {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
-                                reached: reached)
+                                read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
@@ -266,7 +353,7 @@ extension JSONPath {
             while true {
                 if index == wanted {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .index(index)),
-                                reached: reached)
+                                read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }

@@ -1,0 +1,105 @@
+// The CSV reader's fast path (a record handed over where it lies in the piece read) and the
+// careful state machine give the same records and the same errors, however the text is cut
+// into pieces; filters judged by a cell's bytes and numbers read from bytes agree with the
+// text readings they replace.
+import Foundation
+import PioneerExtraction
+import PioneerKit
+import Testing
+
+@Suite struct CSVFastPathTests {
+    /// Every record of `text` as (row, fields), read in pieces of `size` bytes.
+    private func records(_ text: String, pieces size: Int, delimiter: CSVTable.Delimiter? = nil) throws -> [[String]] {
+        let bytes = Array(text.utf8)
+        var reader = CSVRecordReader(delimiter: delimiter)
+        var found: [[String]] = []
+        let keep = { (record: CSVRecord) in found.append(["\(record.row)"] + (0..<record.count).map(record.field)) }
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + size, bytes.count)
+            try bytes[start..<end].withUnsafeBytes { try reader.consume($0, onRecord: keep) }
+            start = end
+        }
+        try reader.finish(onRecord: keep)
+        return found
+    }
+
+    private func failure(_ text: String, pieces size: Int) -> String? {
+        do {
+            _ = try records(text, pieces: size)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func recordsAreTheSameWhereverThePiecesEnd() throws {
+        let text = "\u{FEFF}id;note;age_band\r\n"
+            + "1;\"a; quoted; field\";85+\r\n"
+            + "2;\"two\nlines\r\nof text\";75-84\r\n"
+            + "\r\n"
+            + "3;\"a \"\"doubled\"\" quote\";65-74\n"
+            + "4;plain é ☃;85+\r"
+            + "5;\"\";\n"
+            + "\n"
+            + "6;\"ends\";\"here\""
+        let whole = try records(text, pieces: text.utf8.count)
+        #expect(whole == [
+            ["2", "1", "a; quoted; field", "85+"],
+            ["3", "2", "two\nlines\r\nof text", "75-84"],
+            ["5", "3", "a \"doubled\" quote", "65-74"],
+            ["6", "4", "plain é ☃", "85+"],
+            ["7", "5", "", ""],
+            ["9", "6", "ends", "here"],
+        ])
+        for size in 1...12 {
+            #expect(try records(text, pieces: size) == whole, "pieces of \(size) bytes")
+        }
+    }
+
+    @Test func errorsNameTheSameRowAndColumnWhereverThePiecesEnd() {
+        let badQuote = "a;b;c\n1;2;3\n4;\"5\"x;6\n"
+        let narrow = "a;b;c\n1;2;3\n4;5\n"
+        let wide = "a;b;c\n1;2;3\n4;5;6;7\n"
+        let unclosed = "a;b;c\n1;2;3\n4;\"5;6\n"
+        for size in [1, 2, 3, 5, 7, 64] {
+            #expect(failure(badQuote, pieces: size) == "row 3, column 2: unexpected `x` after the closing quote of a field; a quote inside a quoted field is written `\"\"`")
+            #expect(failure(narrow, pieces: size) == "row 3: has 2 fields but the header has 3 columns (separator `;`)")
+            #expect(failure(wide, pieces: size) == "row 3: has 4 fields but the header has 3 columns (separator `;`)")
+            #expect(failure(unclosed, pieces: size) == "row 3, column 2: a quoted field is not closed: it starts with `\"` but no closing `\"` follows")
+        }
+    }
+
+    @Test func aFilterOverManyDistinctValuesMatchesCaseBlindAndTrimmed() throws {
+        // More distinct cells than are searched one by one, so the hashed table answers too.
+        var text = "ward,outcome\n"
+        var expected = 0
+        for index in 0..<3_000 {
+            let outcome = ["home", "HOME", " Home ", "care home", "died"][index % 5]
+            if index % 5 < 3 { expected += 1 }
+            text += "ward \(index % 40),\(outcome)\n"
+        }
+        let config = CSVExtraction(feed: "f", path: "/x", filters: [.init(column: "outcome", accepted: ["home"]),
+                                                                     .init(column: "ward", accepted: (0..<40).map { "WARD \($0)" })],
+                                   aggregate: .count)
+        let response = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: Data(text.utf8))
+        #expect(try config.extract(response, period: .month(2026, 6)).value == Double(expected))
+    }
+
+    @Test func numbersReadFromBytesSumAsTheirTextReads() throws {
+        let cells = ["12", "-3.25", "0.1", "0.2", "1e3", "2.5E-2", "-0", "9007199254740993", "123456789012345678901",
+                     "1e23", "0.000000000000000000000000123", "£4.50", " 7 ", ""]
+        var text = "id,value\n"
+        for (index, cell) in cells.enumerated() { text += "\(index),\(cell)\n" }
+        let expected = cells.compactMap { cell -> Double? in
+            var trimmed = Substring(cell.trimmingCharacters(in: .whitespaces))
+            if trimmed.first == "£" { trimmed = trimmed.dropFirst() }
+            return Double(trimmed)
+        }.reduce(0, +)
+        let config = CSVExtraction(feed: "f", path: "/x", aggregate: .sum, column: "value")
+        let response = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: Data(text.utf8))
+        let value = try config.extract(response, period: .month(2026, 6))
+        #expect(value.value == expected)
+        #expect(value.count == cells.count - 1)
+    }
+}

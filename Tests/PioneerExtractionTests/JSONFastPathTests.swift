@@ -1,0 +1,157 @@
+// The streamed JSON fast paths (an element read in one go from the bytes in hand, only the
+// members the path reads built, a simple filter run on the element's bytes) select what the
+// whole-document evaluation selects, with the same normalized paths, wherever the buffer
+// ends; and an error inside an element is still reported with its line and column.
+import Foundation
+import PioneerExtraction
+import PioneerKit
+import Testing
+
+@Suite struct JSONFastPathTests {
+    static let url = "http://127.0.0.1/exports/data.json"
+
+    /// Elements that try the fast paths: escapes holding `]`, `}` and quotes, an escaped key,
+    /// a repeated key, numbers in exponent form, non-objects, deep nesting in a skipped member,
+    /// non-ASCII text, missing members.
+    static let document = #"""
+        {"generated": "2026-07-01", "skipped": {"a": [1, {"b": "]}\"["}], "c": [[[[[]]]]]},
+         "data": [
+          {"id": 1, "band": "85+", "n": 3, "note": "a ] and a } and a \" in text", "flag": true},
+          {"id": 2, "b\u0061nd": "75-84", "n": 1e2, "meta": {"deep": [1, [2, [3, {"x": "}"}]]]}},
+          {"id": 3, "band": "85+", "band": "65-74", "n": -0.5E-1, "flag": false},
+          {"id": 4, "band": "\u0038\u0035+", "n": 2.5, "note": "unicode ☃ é 日本"},
+          17, "a string", null, [1, 2, {"band": "85+"}],
+          {"id": 5, "n": 4, "flag": null},
+          {"id": 6, "band": "８５+", "n": 12345678901234567890},
+          {"id": 7, "band": "85+", "n": "7", "meta": null},
+          {},
+          {"id": 8, "band": "85+", "n": 0.1, "meta": {"band": "85+"}, "flag": [false]}
+         ],
+         "total": 12}
+        """#
+
+    static let paths = [
+        "$.data[?@.band == '85+'].n",
+        "$.data[?@.band != '85+' && @.n >= 2].n",
+        "$.data[?'85+' == @.band || 1 < @.n].meta",
+        "$.data[?!@.flag].id",
+        "$.data[?@.flag].id",
+        "$.data[?@.flag == true].id",
+        "$.data[?@.flag == null || @.meta == null].id",
+        "$.data[*].n",
+        "$.data[*].band",
+        "$.data[?@.band < '8'].band",
+        "$.data[?@.band >= '85+' && @.band <= '９'].id",
+        "$.data[?@.n > 2 && @.n < 1000].note",
+        "$.data[?@.nothing == 'x'].n",
+        "$.data[?@.band == 85].n",
+        "$.data[?1 == 1].id",
+        "$.data[?length(@.band) == 3].n",
+        "$.data[?@.meta.deep].id",
+    ]
+
+    /// The nodes `expression` selects in `text`, streamed in buffers of `chunkSize` bytes.
+    private func streamed(_ expression: String, _ text: String, chunkSize: Int) throws -> [JSONPath.Node] {
+        let path = try JSONPath(parsing: expression)
+        var nodes: [JSONPath.Node] = []
+        let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(text.utf8))
+        try path.forEachNode(in: response, chunkSize: chunkSize) { nodes.append($0) }
+        return nodes
+    }
+
+    @Test func streamedSelectionsMatchTheWholeDocumentWhereverTheBufferEnds() throws {
+        let document = try JSONValue(parsing: Data(Self.document.utf8))
+        for expression in Self.paths {
+            let path = try JSONPath(parsing: expression)
+            #expect(path.wholeDocumentReason == nil, "\(expression) should stream")
+            let whole = path.nodes(in: document)
+            for chunkSize in [64, 65, 67, 71, 97, 128, 1 << 20] {
+                let nodes = try streamed(expression, Self.document, chunkSize: chunkSize)
+                #expect(nodes.map(\.value) == whole.map(\.value), "\(expression), buffer of \(chunkSize)")
+                #expect(nodes.map(\.path) == whole.map(\.path), "\(expression), buffer of \(chunkSize)")
+            }
+        }
+        // The checks above compare something: the paths do select values.
+        #expect(try streamed("$.data[?@.band == '85+'].n", Self.document, chunkSize: 64).map(\.value)
+            == [.number(3), .number(2.5), .string("7"), .number(0.1)])
+    }
+
+    @Test func aSumOverAFilterThatMatchesNothingExplainsWhatTheElementsHold() throws {
+        let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: "$.data[?@.band == '90+'].n"),
+                                    aggregate: .sum)
+        let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(Self.document.utf8))
+        let value = try config.extract(response, period: .month(2026, 6))
+        #expect(value.value == nil)
+        #expect(value.detail.hasPrefix("`$.data[?@.band == '90+'].n` matched nothing in \(Self.url)"))
+        #expect(value.detail.contains("85+"), "the hint should list the bands found: \(value.detail)")
+    }
+
+    /// `count` elements, one a line, with `broken` in place of element `at`.
+    private func elements(_ count: Int, broken: String, at: Int) -> String {
+        var text = "{\"data\": [\n"
+        for index in 0..<count {
+            text += index == at ? broken : "{\"id\": \(index), \"band\": \"85+\", \"n\": \(index % 9)}"
+            text += index + 1 < count ? ",\n" : "\n"
+        }
+        return text + "]}\n"
+    }
+
+    private func failure(_ expression: String, _ text: String, chunkSize: Int) -> String? {
+        do {
+            _ = try streamed(expression, text, chunkSize: chunkSize)
+            return nil
+        } catch let error as PluginError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func errorsInsideAnElementNameTheirLineAndColumnWhereverTheBufferEnds() {
+        let path = "$.data[?@.band == '85+'].n"
+        let cases: [(element: String, message: String)] = [
+            (#"{"id": 500, "band": "85+", "n": 1x}"#, "expected `,` or `}` in an object, found `x` (line 502, column 34)"),
+            (#"{"id": 500, "band": "85+", "n": 1e999}"#, "the number 1e999 is too large (line 502, column 33)"),
+            (#"{"id": 500, "band": "85+", "n": 01}"#, "a number may not start with 0 followed by digits (line 502, column 34)"),
+            (#"{"id": 500, "band": "8\q", "n": 1}"#, "`\\q` is not a JSON escape (line 502, column 24)"),
+            (#"{"id": 500 "band": "85+", "n": 1}"#, "expected `,` or `}` in an object, found `\"` (line 502, column 12)"),
+        ]
+        for (element, message) in cases {
+            let text = elements(1_000, broken: element, at: 500)
+            for chunkSize in [64, 100, 4096, 1 << 20] {
+                #expect(failure(path, text, chunkSize: chunkSize) == "the body of \(Self.url) is not valid JSON: \(message)",
+                        "\(element), buffer of \(chunkSize)")
+            }
+        }
+    }
+
+    @Test func aSelectedStringThatIsNotUTF8IsReportedWhereItStarts() {
+        var bytes = Array(elements(1_000, broken: #"{"id": 500, "band": "85+", "n": "AB"}"#, at: 500).utf8)
+        // Overwrite `A` of that element with a byte that starts no UTF-8 character.
+        guard let offset = bytes.indices.first(where: { bytes[$0] == UInt8(ascii: "A") }) else {
+            Issue.record("the element written has no `A`")
+            return
+        }
+        bytes[offset] = 0xFF
+        let path = try? JSONPath(parsing: "$.data[?@.band == '85+'].n")
+        for chunkSize in [64, 1 << 20] {
+            var message: String?
+            do {
+                try path?.forEachNode(in: FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(bytes)), chunkSize: chunkSize) { _ in }
+            } catch {
+                message = error.message
+            }
+            #expect(message == "the body of \(Self.url) is not valid JSON: a string is not valid UTF-8 (line 502, column 33)",
+                    "buffer of \(chunkSize)")
+        }
+    }
+
+    @Test func nestingDeeperThanTheLimitInsideAnElementIsRefused() {
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        let text = elements(100, broken: "{\"id\": 50, \"band\": \"85+\", \"skipped\": \(deep), \"n\": 1}", at: 50)
+        for chunkSize in [64, 1 << 20] {
+            let message = failure("$.data[?@.band == '85+'].n", text, chunkSize: chunkSize)
+            #expect(message?.contains("the JSON nests more than 512 levels deep") == true, "buffer of \(chunkSize): \(message ?? "no error")")
+        }
+    }
+}
