@@ -13,8 +13,10 @@ extension SQLiteIntakeBackend {
     /// shape give the same statement text, so the compiled statement is cached and reused.
     static func insert(_ rows: ReturnRows, _ db: Database) throws {
         for statement in rows.statements(.anonymous) {
-            try db.cachedStatement(sql: statement.sql)
-                .execute(arguments: StatementArguments(statement.cells.map { $0.databaseValue }))
+            // Typed as GRDB's sequence of values: an array of DatabaseValue alone picks its
+            // `[Any]` initialiser, which casts every cell at run time.
+            let values = statement.cells.map { cell -> (any DatabaseValueConvertible)? in cell.databaseValue }
+            try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(values))
         }
     }
 
