@@ -51,25 +51,100 @@ public struct ChildProcess: Sendable {
             process.standardOutput = out
             process.standardError = err
             let timer = TimeLimit()
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in continuation.resume() }
+            let exit = ExitWatch()
+            let ended = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExitWatch.Ended, any Error>) in
+                exit.waiting(continuation)
+                process.terminationHandler = { process in
+                    exit.end(ExitWatch.Ended(status: process.terminationStatus, reason: process.terminationReason))
+                }
                 do {
                     try process.run()
                 } catch {
                     process.terminationHandler = nil
-                    continuation.resume(throwing: HarnessError("cannot start \(executable): \(error.localizedDescription)"))
+                    exit.fail(HarnessError("cannot start \(executable): \(error.localizedDescription)"))
                     return
                 }
                 let pid = process.processIdentifier
                 // SIGKILL: a child inherits the signals its parent ignores, and a test
                 // runner may ignore SIGTERM.
                 timer.start(after: timeout) { kill(pid, SIGKILL) }
+                exit.watch(pid: pid)
             }
-            return ChildProcess(status: process.terminationStatus,
+            return ChildProcess(status: ended.status,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                                 stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                                timedOut: timer.cancel(), terminationReason: process.terminationReason)
+                                timedOut: timer.cancel(), terminationReason: ended.reason)
         }
+    }
+}
+
+/// The end of one child, heard from Foundation's termination handler or, when Foundation
+/// misses it, seen by polling.
+///
+/// Under the whole suite, Foundation's `Process` has been seen to miss a child's exit now
+/// and then: the child stays a zombie, the termination handler never runs and the test
+/// waits forever (a time limit cannot end a continuation nobody resumes). So the child is
+/// also watched through /proc: a zombie Foundation has not reaped within a second is reaped
+/// here, with its own status.
+private final class ExitWatch: @unchecked Sendable {
+    struct Ended: Sendable {
+        var status: Int32
+        var reason: Process.TerminationReason
+    }
+
+    // @unchecked: `continuation` is read and written only under `lock`.
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Ended, any Error>?
+    private var done = false
+
+    func waiting(_ continuation: CheckedContinuation<Ended, any Error>) {
+        lock.withLock { self.continuation = continuation }
+    }
+
+    /// Resumes the waiting test once; later calls do nothing.
+    func end(_ ended: Ended) {
+        take()?.resume(returning: ended)
+    }
+
+    func fail(_ error: any Error) {
+        take()?.resume(throwing: error)
+    }
+
+    private func take() -> CheckedContinuation<Ended, any Error>? {
+        lock.withLock {
+            guard !done else { return nil }
+            done = true
+            defer { continuation = nil }
+            return continuation
+        }
+    }
+
+    private var isDone: Bool { lock.withLock { done } }
+
+    /// Polls `pid` every 100 ms until it has ended one way or the other.
+    func watch(pid: Int32, zombieSince: Date? = nil) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { [self] in
+            guard !isDone else { return }
+            guard Self.isZombie(pid) else { return watch(pid: pid) }
+            let since = zombieSince ?? Date()
+            guard Date().timeIntervalSince(since) >= 1 else { return watch(pid: pid, zombieSince: since) }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
+                let signal = status & 0x7F
+                end(signal == 0 ? Ended(status: (status >> 8) & 0xFF, reason: .exit) : Ended(status: signal, reason: .uncaughtSignal))
+            } else {
+                // Foundation reaped it meanwhile: its handler is on the way.
+                watch(pid: pid, zombieSince: since)
+            }
+        }
+    }
+
+    /// Whether `pid` has exited and not been reaped: state `Z` in /proc/PID/stat.
+    private static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("Z")
     }
 }
 
