@@ -64,9 +64,12 @@ struct PluginCommandEndToEndTests {
         let binary = try #require(PioneerBinary.url())
         try await withTemporaryFolder(prefix: "pioneer-copy") { folder in
             let copy = folder.appending(path: "pioneer")
-            try FileManager.default.copyItem(at: binary, to: copy)
-            // A binary just written can refuse to start ("text file busy") while another test's
-            // fork still holds the copy's descriptor open: try again for a few seconds.
+            // Copied by cp, not in this process: a descriptor open for writing here would be
+            // inherited by any child another test forks meanwhile (a server that runs for
+            // minutes), and the copy would refuse to start ("text file busy") while it lives.
+            let copied = try await ChildProcess.run("/bin/cp", [binary.path, copy.path], timeout: 60)
+            try #require(copied.status == 0, "cp failed: \(copied.stderr)")
+            // A binary just written can still refuse to start for a moment: try again for a few seconds.
             var attempt = 0
             var started: ChildProcess?
             while started == nil {
