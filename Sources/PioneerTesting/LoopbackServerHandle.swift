@@ -57,34 +57,15 @@ private enum ReservedPorts {
     private static let sockets = NSLock()
     nonisolated(unsafe) private static var held: [Int32] = []
 
-    /// A port bound on 127.0.0.1; with `keep`, the socket stays bound until the process ends.
+    /// A port bound on 127.0.0.1 (PostgresCluster's way of finding one); with `keep`, the
+    /// socket stays bound until the process ends.
     static func reserve(keep: Bool) throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw ReservedPortError("cannot open a socket: \(String(cString: strerror(errno)))") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                Glibc.bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
-            }
-        }
-        guard named else {
-            close(socket)
-            throw ReservedPortError("cannot bind a socket on 127.0.0.1: \(String(cString: strerror(errno)))")
-        }
+        let (socket, port) = try PostgresCluster.boundLoopbackSocket()
         if keep {
             sockets.withLock { held.append(socket) }
         } else {
             close(socket)
         }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return port
     }
-}
-
-private struct ReservedPortError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -225,9 +225,15 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// A port on 127.0.0.1 that nothing listens on now.
     public static func freeLoopbackPort() throws -> Int {
+        let (socket, port) = try boundLoopbackSocket()
+        close(socket)
+        return port
+    }
+
+    /// A TCP socket bound to a port the kernel chose on 127.0.0.1 (never listening), and the port.
+    static func boundLoopbackSocket() throws -> (socket: Int32, port: Int) {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw HarnessError("cannot open a socket to find a free port") }
-        defer { close(socket) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = 0
@@ -238,8 +244,11 @@ public final class PostgresCluster: @unchecked Sendable {
                 bind(socket, generic, length) == 0 && getsockname(socket, generic, &length) == 0
             }
         }
-        guard bound else { throw HarnessError("cannot bind 127.0.0.1 to find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            close(socket)
+            throw HarnessError("cannot bind 127.0.0.1 to find a free port")
+        }
+        return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
 
