@@ -115,4 +115,19 @@ struct ServeTokenEndToEndTests {
             #expect(run.stderr == "error: intake store \(db): cannot open the database: the file is not a SQLite database; move it aside or pass another file with --db\n")
         }
     }
+
+    @Test(arguments: [
+        ["serve", "token", "list", "--db", "intake.sqlite", "--db-timeout", "0"],
+        ["serve", "token", "list", "--db", "intake.sqlite", "--db-timeout", "soon"],
+        ["serve", "--db", "intake.sqlite", "--db-timeout", "100000"],
+    ])
+    func aDatabaseTimeoutThatIsNotSecondsIsAUsageError(arguments: [String]) async throws {
+        try await withTemporaryFolder(prefix: "pioneer-db-timeout") { folder in
+            let run = try await PioneerBinary.run(arguments, in: folder.path)
+            #expect(run.status == 2, "\(run.stderr)")
+            #expect(run.stderr.contains("--db-timeout `\(arguments.last ?? "")` is not a number of seconds between 0 and 86400"),
+                    "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("intake.sqlite").path))
+        }
+    }
 }
