@@ -46,7 +46,7 @@ public struct IntakeService: Sendable {
         let verdict = ReturnImport(programme: programme).verdict(bytes, format: format, caller: caller, received: received,
                                                                  digest: digest, catalogue: catalogue)
         var pending = PendingSubmission(
-            id: UUID().uuidString.lowercased(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
+            id: SubmissionID.make(), site: verdict.filedSite, period: verdict.filedPeriod, format: format,
             digest: digest, bytes: bytes, receivedAt: verdict.summary.receivedAt, summary: verdict.summary)
         if verdict.kind == .created, let content = verdict.content {
             pending.rows = ReturnRows(submission: pending.id, content: content)

@@ -2,23 +2,61 @@
 // submissions of an older database by the migration that adds them, and read back for the
 // national aggregate with the queries both databases share (IntakeSQL).
 internal import GRDB
+internal import GRDBSQLite
 import Foundation
 
 extension SQLiteIntakeBackend {
     /// Writes `rows` in the caller's transaction.
     ///
-    /// Plain `?` placeholders, not `?NNN`: SQLite looks a numbered parameter up by walking a
-    /// list of every parameter of the statement, which for a few hundred rows a statement made
-    /// binding quadratic and took 85% of the service's time per submission. Returns of one
-    /// shape give the same statement text, so the compiled statement is cached and reused.
+    /// One prepared single-row INSERT a table, bound and stepped through SQLite's C API for
+    /// each row (GRDB documents `sqliteStatement` for this, and PioneerStore's batches do the
+    /// same). Every submission writes a few hundred rows, and GRDB's statement arguments
+    /// (an existential a cell, checked and copied) and the multi-row statement text built
+    /// for each submission cost more than SQLite's own work.
     static func insert(_ rows: ReturnRows, _ db: Database) throws {
-        for statement in rows.statements(.anonymous) {
-            // Typed as GRDB's sequence of values: an array of DatabaseValue alone picks its
-            // `[Any]` initialiser, which casts every cell at run time.
-            let values = statement.cells.map { cell -> (any DatabaseValueConvertible)? in cell.databaseValue }
-            try db.cachedStatement(sql: statement.sql).execute(arguments: StatementArguments(values))
+        for (sql, tableRows) in zip(singleRowInserts, rows.rows) where !tableRows.isEmpty {
+            let statement = try db.cachedStatement(sql: sql).sqliteStatement
+            for row in tableRows {
+                sqlite3_reset(statement)
+                sqlite3_clear_bindings(statement)
+                for (offset, cell) in row.enumerated() {
+                    bind(cell, at: Int32(offset + 1), statement)
+                }
+                let code = sqlite3_step(statement)
+                sqlite3_reset(statement)
+                guard code == SQLITE_DONE else {
+                    let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
+                }
+            }
         }
     }
+
+    /// `INSERT INTO table (columns) VALUES (?, ...)` for each of ``ReturnRows/tables``, in order.
+    private static let singleRowInserts: [String] = ReturnRows.tables.map { table in
+        "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES ("
+            + Array(repeating: "?", count: table.columns.count).joined(separator: ", ") + ")"
+    }
+
+    private static func bind(_ cell: SQLCell, at index: Int32, _ statement: SQLiteStatement) {
+        switch cell {
+        case .text(let text?):
+            _ = text.withCString { pointer in
+                sqlite3_bind_text(statement, index, pointer, Int32(text.utf8.count), transient)
+            }
+        case .int(let number?):
+            sqlite3_bind_int64(statement, index, Int64(number))
+        case .double(let number?):
+            sqlite3_bind_double(statement, index, number)
+        case .bool(let flag):
+            sqlite3_bind_int64(statement, index, flag ? 1 : 0)
+        case .text(nil), .int(nil), .double(nil):
+            sqlite3_bind_null(statement, index)
+        }
+    }
+
+    /// SQLite copies the bound text (`SQLITE_TRANSIENT`, a macro Swift cannot import).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Writes the rows of every accepted submission stored before the rows existed, reading
     /// each one's bytes once; in the migration's transaction, so an upgrade is whole or not at all.
