@@ -3,6 +3,7 @@
 // database gives nobody a working token.
 import Crypto
 import Foundation
+import PioneerKit
 
 extension IntakeStore {
     /// The prefix every token starts with, so a leaked one is recognisable (secret scanners).
@@ -87,13 +88,7 @@ extension IntakeStore {
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
+        HexText.lowercase(bytes)
     }
 
     static func bytes(hex text: String) -> [UInt8]? {

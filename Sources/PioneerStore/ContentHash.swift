@@ -1,6 +1,7 @@
 // The content hash a measure's provenance records for each feed body it read.
 import Crypto
 public import Foundation
+import PioneerKit
 
 /// `sha256:` and the hex digest of a feed body, as provenance and the feed cache record it.
 public enum ContentHash {
@@ -11,14 +12,6 @@ public enum ContentHash {
 
     /// The digest of `bytes` as lower-case hex digits.
     package static func hex(_ digest: some Sequence<UInt8>) -> String {
-        var text = ""
-        text.reserveCapacity(64)
-        for byte in digest {
-            text.append(hexDigits[Int(byte >> 4)])
-            text.append(hexDigits[Int(byte & 0x0F)])
-        }
-        return text
+        HexText.lowercase(digest)
     }
-
-    private static let hexDigits = Array("0123456789abcdef")
 }

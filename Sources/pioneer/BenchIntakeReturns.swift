@@ -3,6 +3,7 @@
 import Crypto
 import Foundation
 import PioneerReturns
+import PioneerKit
 
 /// Distinct signed returns for a set of sites and months, as many versions of each as asked.
 ///
@@ -153,7 +154,7 @@ struct BenchIntakeReturns: Sendable {
         }
 
         static func hex(_ digest: SHA256.Digest) -> String {
-            digest.map { String(format: "%02x", $0) }.joined()
+            HexText.lowercase(digest)
         }
     }
 }

@@ -79,16 +79,8 @@ final class BodySpill {
             return nil
         }
         let digest = hasher.finalize()
-        var hex = "sha256:"
-        hex.reserveCapacity(71)
-        for byte in digest {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0x0F)])
-        }
-        return ReceivedBodyFile(body: owner, size: size, contentHash: hex)
+        return ReceivedBodyFile(body: owner, size: size, contentHash: "sha256:" + HexText.lowercase(digest))
     }
-
-    private static let hexDigits = Array("0123456789abcdef")
 }
 
 /// Why a large body could not be written to its temporary file.

@@ -2,6 +2,7 @@
 // programme office tell a return as the site made it from one corrupted or edited since.
 public import Foundation
 import Crypto
+import PioneerKit
 
 /// The result of checking a return's digest.
 public enum DigestCheck: Sendable, Hashable {
@@ -71,10 +72,7 @@ public enum ReturnCoding {
     }
 
     private static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        HexText.lowercase(digest)
     }
 
     private static func encode(_ siteReturn: SiteReturn, formatting: JSONEncoder.OutputFormatting) throws(ReturnEncodingError) -> Data {
