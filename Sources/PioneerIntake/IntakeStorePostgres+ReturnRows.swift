@@ -6,20 +6,55 @@ import Logging
 import PostgresNIO
 
 extension PostgresIntakeBackend {
-    /// Writes `rows` in the caller's transaction on `connection`.
+    /// Writes `rows` in the caller's transaction on `connection`, each table's with one
+    /// `COPY … FROM STDIN` in PostgreSQL's text format.
+    ///
+    /// A multi-row INSERT of a return's 150 measures has 1,800 parameters, and PostgreSQL parsed
+    /// and planned it anew for every submission: 10 ms of the database's CPU a submission, its
+    /// largest cost, where COPY has nothing to parse or plan.
     static func insert(_ rows: ReturnRows, _ connection: PostgresConnection, logger: Logger) async throws {
-        for statement in rows.statements(.numbered) {
-            var binds = PostgresBindings(capacity: statement.cells.count)
-            for cell in statement.cells {
+        for (table, tableRows) in zip(ReturnRows.tables, rows.rows) where !tableRows.isEmpty {
+            let data = ByteBuffer(bytes: copyText(tableRows))
+            try await connection.copyFrom(table: table.name, columns: table.columns, logger: logger) { writer in
+                try await writer.write(data)
+            }
+        }
+    }
+
+    /// `rows` in COPY's text format: a line a row, cells separated by tabs, NULL as `\N`,
+    /// and in text a backslash, tab, newline or carriage return escaped by a backslash.
+    /// Doubles are written as Swift's shortest text that reads back as the same double, which
+    /// PostgreSQL's float8 input reads exactly, so every value comes back bit for bit.
+    static func copyText(_ rows: [[SQLCell]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 128)
+        for row in rows {
+            for (column, cell) in row.enumerated() {
+                if column > 0 { out.append(UInt8(ascii: "\t")) }
                 switch cell {
-                case .text(let text): try binds.append(text)
-                case .int(let int): try binds.append(int)
-                case .double(let double): try binds.append(double)
-                case .bool(let bool): try binds.append(bool)
+                case .text(let text?):
+                    for byte in text.utf8 {
+                        switch byte {
+                        case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+                        case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+                        case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+                        case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+                        default: out.append(byte)
+                        }
+                    }
+                case .int(let number?):
+                    out += String(number).utf8
+                case .double(let number?):
+                    out += number.description.utf8
+                case .bool(let flag):
+                    out.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+                case .text(nil), .int(nil), .double(nil):
+                    out += [UInt8(ascii: "\\"), UInt8(ascii: "N")]
                 }
             }
-            try await connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger)
+            out.append(UInt8(ascii: "\n"))
         }
+        return out
     }
 
     /// Writes the rows of every accepted submission stored before the rows existed, reading

@@ -1,7 +1,7 @@
 // The rows an accepted return is kept as beside its bytes, for the national aggregate, the
 // status and the history to read with SQL: the return's facts, its indicators (the
 // definitions themselves are in `indicator_definition`), their measures and its goals.
-// Written as multi-row INSERTs with the text both databases share.
+// SQLite writes them through one prepared INSERT a table, PostgreSQL with COPY.
 import PioneerAggregate
 import PioneerReturns
 
@@ -49,48 +49,6 @@ struct ReturnRows: Sendable {
         guard case .success(let item) = ReturnImport.read(bytes, format: format, catalogue: catalogue, source: "submission \(id)")
         else { return nil }
         self.init(submission: id, content: item.content)
-    }
-
-    /// How a statement's parameters are written: SQLite's anonymous `?`, PostgreSQL's `$1`, `$2`…
-    enum Placeholders: Sendable {
-        case anonymous
-        case numbered
-    }
-
-    /// The INSERT statements that write these rows, with their cells: a few hundred rows a
-    /// statement, well inside either database's limit on parameters (SQLite 32,766, PostgreSQL 65,535).
-    /// Every submission writes them, so the text is built in one string, not joined from pieces.
-    func statements(_ placeholders: Placeholders) -> [(sql: String, cells: [SQLCell])] {
-        var statements: [(sql: String, cells: [SQLCell])] = []
-        for (table, tableRows) in zip(Self.tables, rows) {
-            let width = table.columns.count
-            let perStatement = max(1, 2_000 / width)
-            var start = 0
-            while start < tableRows.count {
-                let chunk = tableRows[start..<min(start + perStatement, tableRows.count)]
-                var sql = "INSERT INTO \(table.name) (\(table.columns.joined(separator: ", "))) VALUES "
-                sql.reserveCapacity(sql.utf8.count + chunk.count * width * 7)
-                var number = 0
-                for row in 0..<chunk.count {
-                    sql += row == 0 ? "(" : ", ("
-                    for column in 0..<width {
-                        if column > 0 { sql += ", " }
-                        number += 1
-                        switch placeholders {
-                        case .anonymous: sql += "?"
-                        case .numbered: sql += "$\(number)"
-                        }
-                    }
-                    sql += ")"
-                }
-                var cells: [SQLCell] = []
-                cells.reserveCapacity(number)
-                for row in chunk { cells += row }
-                statements.append((sql: sql, cells: cells))
-                start += perStatement
-            }
-        }
-        return statements
     }
 }
 

@@ -270,6 +270,26 @@ struct RowAggregateTests {
         }
     }
 
+    /// Text with every character COPY's text format escapes (PostgreSQL's rows are written with
+    /// COPY) and what SQL quoting trips on comes back from the rows as it was sent.
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func awkwardTextComesBackFromTheRowsExactly(kind: IntakeStore.Kind) async throws {
+        let awkward = "tab\there, line\nbreak, return\r, back\\slash, \\N, \\., 'quote' \"double\" é € 🚑 \u{01}"
+        try await withIntakeStore(kind) { store, _ in
+            let service = IntakeService(store: store, programme: Self.programme, clock: { IntakeFixture.at("2026-04-10") })
+            var content = try Self.content("a", seed: 1)
+            content.goals[0].title = awkward
+            content.indicators[2].measures[0].notAvailable = ReturnNotAvailable(reason: "suppressed", detail: awkward)
+            let outcome = try await service.submit(try IntakeFixture.bytes(try ReturnCoding.signed(content)), format: .json,
+                                                   caller: IntakeFixture.office)
+            #expect(outcome.kind == .created, "\(outcome.summary.problems)")
+            let counting = try await store.countingReturns(period: Self.march, allMeasures: false)
+            let read = try #require(counting.received.first { $0.content.site.id == "a" }?.content)
+            #expect(read.goals.first { $0.id == "more-plans" }?.title == awkward)
+            #expect(read.indicators.first { $0.id == "referrals" }?.measures.first?.notAvailable?.detail == awkward)
+        }
+    }
+
     /// Runs `sql` (statements separated by `;`) on the store's database beside the store; the
     /// first column of the last statement's first row, if any.
     @discardableResult
