@@ -10,6 +10,7 @@ enum IntakeSchema {
     static let migrations: [(identifier: String, sql: @Sendable (_ types: ColumnTypes) -> String)] = [
         ("intake-v1", { version1(binary: $0.binary) }),
         (returnRows, version2),
+        ("intake-v3-rows-without-foreign-keys", version3),
     ]
 
     /// The migration that adds the rows the aggregate reads; it also fills them in for the
@@ -28,8 +29,11 @@ enum IntakeSchema {
         /// PostgreSQL has no such option (its tables are heaps beside their indexes).
         var keyedTable: String
 
-        static let sqlite = ColumnTypes(binary: "BLOB", double: "", keyedTable: " WITHOUT ROWID")
-        static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION", keyedTable: "")
+        /// Which database: the few statements without a common spelling (altering a table) differ.
+        var isPostgres: Bool
+
+        static let sqlite = ColumnTypes(binary: "BLOB", double: "", keyedTable: " WITHOUT ROWID", isPostgres: false)
+        static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION", keyedTable: "", isPostgres: true)
     }
 
     /// The migrations for SQLite, through GRDB's migrator (its `grdb_migrations` table).
@@ -56,18 +60,53 @@ enum IntakeSchema {
     /// definition version) put each of a return's 150 rows on a different page and made
     /// the database's writes per submission several times larger.
     private static func version2(types: ColumnTypes) -> String {
+        rowTables(types, foreignKeys: true)
+    }
+
+    /// The row tables without their foreign keys to `submission`. The rows are written only in
+    /// their submission's own transaction, under its id, and nothing ever deletes a submission,
+    /// so the keys guarded nothing the code does not; and on PostgreSQL their check, a query
+    /// for every one of a return's 300 rows, was a third of the database's time a submission.
+    /// PostgreSQL drops the constraints in place; SQLite cannot, so its tables are rebuilt.
+    ///
+    /// On PostgreSQL a return's bytes and summary are also compressed with LZ4 where the server
+    /// has it (PostgreSQL 14 and later, built with it, as Debian's is): its default, pglz,
+    /// took most of the time of inserting a submission. Rows already stored keep theirs.
+    private static func version3(types: ColumnTypes) -> String {
+        let tables = ["return_fact", "return_indicator", "return_measure", "return_goal"]
+        guard types.isPostgres else {
+            return rowTables(types, foreignKeys: false, suffix: "_rebuilt") + tables.map { table in
+                """
+
+                INSERT INTO \(table)_rebuilt SELECT * FROM \(table);
+                DROP TABLE \(table);
+                ALTER TABLE \(table)_rebuilt RENAME TO \(table);
+                """
+            }.joined()
+        }
+        // One line for the DO block: the migration runner splits statements at a `;` ending a line.
+        return tables.map { "ALTER TABLE \($0) DROP CONSTRAINT IF EXISTS \($0)_submission_fkey;\n" }.joined() + """
+            DO $$ BEGIN ALTER TABLE submission ALTER COLUMN body SET COMPRESSION lz4, ALTER COLUMN summary SET COMPRESSION lz4; \
+            EXCEPTION WHEN feature_not_supported OR syntax_error OR undefined_object THEN NULL; END $$;
+
+            """
+    }
+
+    /// The CREATE TABLE statements of the row tables, named with `suffix`.
+    private static func rowTables(_ types: ColumnTypes, foreignKeys: Bool, suffix: String = "") -> String {
         let double = types.double, keyed = types.keyedTable
+        let references = foreignKeys ? " REFERENCES submission (id)" : ""
         return """
-                CREATE TABLE return_fact (
-                    submission     VARCHAR(64) NOT NULL PRIMARY KEY REFERENCES submission (id),
+                CREATE TABLE return_fact\(suffix) (
+                    submission     VARCHAR(64) NOT NULL PRIMARY KEY\(references),
                     schema_version BIGINT NOT NULL,
                     -- The return's own generatedAt, as written.
                     generated_at   VARCHAR(64) NOT NULL,
                     complete       BOOLEAN NOT NULL
                 )\(keyed);
 
-                CREATE TABLE return_indicator (
-                    submission         VARCHAR(64) NOT NULL REFERENCES submission (id),
+                CREATE TABLE return_indicator\(suffix) (
+                    submission         VARCHAR(64) NOT NULL\(references),
                     -- The indicator's place in the return, from 0: the aggregate lists
                     -- indicators in the order the returns give them.
                     position           BIGINT NOT NULL,
@@ -76,8 +115,8 @@ enum IntakeSchema {
                     PRIMARY KEY (submission, position)
                 )\(keyed);
 
-                CREATE TABLE return_measure (
-                    submission           VARCHAR(64) NOT NULL REFERENCES submission (id),
+                CREATE TABLE return_measure\(suffix) (
+                    submission           VARCHAR(64) NOT NULL\(references),
                     indicator_position   BIGINT NOT NULL,
                     -- The measure's place among the indicator's measures, from 0.
                     position             BIGINT NOT NULL,
@@ -93,8 +132,8 @@ enum IntakeSchema {
                     PRIMARY KEY (submission, indicator_position, position)
                 )\(keyed);
 
-                CREATE TABLE return_goal (
-                    submission VARCHAR(64) NOT NULL REFERENCES submission (id),
+                CREATE TABLE return_goal\(suffix) (
+                    submission VARCHAR(64) NOT NULL\(references),
                     position   BIGINT NOT NULL,
                     goal       VARCHAR(200) NOT NULL,
                     indicator  VARCHAR(200) NOT NULL,

@@ -17,13 +17,31 @@ struct PostgresStoreTests {
         async let second = IntakeStore.open(url, databaseTimeout: .seconds(120))
         let stores = try await [first, second]
         for store in stores {
-            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows"])
+            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-rows-without-foreign-keys"])
             #expect(store.kind == .postgres)
             await store.close()
         }
-        #expect(try cluster.psql("SELECT identifier FROM pioneer_migrations", database: database) == "intake-v1\nintake-v2-return-rows\n")
+        #expect(try cluster.psql("SELECT identifier FROM pioneer_migrations", database: database) == "intake-v1\nintake-v2-return-rows\nintake-v3-rows-without-foreign-keys\n")
         let tables = try cluster.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database: database)
         #expect(tables == "indicator_definition\npioneer_migrations\nreturn_fact\nreturn_goal\nreturn_indicator\nreturn_measure\nsubmission\ntoken\n")
+    }
+
+    /// intake-v3: the row tables keep no foreign key (its check per row was a third of the
+    /// database's time a submission), and a return's bytes and summary are compressed with LZ4.
+    @Test func theRowTablesHaveNoForeignKeysAndTheBytesAreCompressedWithLZ4() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
+        let keys = try cluster.psql("""
+            SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' ORDER BY 1
+            """, database: database)
+        #expect(keys == "")
+        let compression = try cluster.psql("""
+            SELECT attname || ' ' || attcompression::text FROM pg_attribute
+            WHERE attrelid = 'submission'::regclass AND attname IN ('body', 'summary') ORDER BY attname
+            """, database: database)
+        #expect(compression == "body l\nsummary l\n")
     }
 
     @Test func aDatabaseFromANewerPioneerIsRefused() async throws {

@@ -238,11 +238,11 @@ struct RowAggregateTests {
             let migrations = kind == .sqlite ? "grdb_migrations" : "pioneer_migrations"
             try await Self.execute("""
                 DROP TABLE return_goal; DROP TABLE return_measure; DROP TABLE return_indicator; DROP TABLE return_fact;
-                DELETE FROM \(migrations) WHERE identifier = 'intake-v2-return-rows'
+                DELETE FROM \(migrations) WHERE identifier IN ('intake-v2-return-rows', 'intake-v3-rows-without-foreign-keys')
                 """, kind: kind, location: location)
 
             let reopened = try await IntakeStore.open(location, databaseTimeout: .seconds(120))
-            #expect(try await reopened.schemaVersions() == ["intake-v1", "intake-v2-return-rows"])
+            #expect(try await reopened.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-rows-without-foreign-keys"])
             let after = try Self.json(try await IntakeService(store: reopened, programme: Self.programme, clock: service.clock)
                 .aggregate(period: Self.march, options: FunnelOptions()))
             await reopened.close()
@@ -266,6 +266,17 @@ struct RowAggregateTests {
                 let counting = try await store.countingReturns(period: Self.march, allMeasures: false)
                 let cost = counting.received.first { $0.content.site.id == site }?.content.indicators.first { $0.id == "cost" }
                 #expect(cost?.measures.first?.value?.bitPattern == value.bitPattern, "\(value) came back as \(String(describing: cost?.measures.first?.value))")
+            }
+        }
+    }
+
+    /// intake-v3 rebuilt SQLite's row tables without their foreign keys (PostgreSQL's are
+    /// dropped in place, checked in PostgresStoreTests).
+    @Test func sqlitesRowTablesHaveNoForeignKeys() async throws {
+        try await withIntakeStore(.sqlite) { _, location in
+            for table in ["return_fact", "return_indicator", "return_measure", "return_goal"] {
+                let keys = try await Self.execute("SELECT COUNT(*) FROM pragma_foreign_key_list('\(table)')", kind: .sqlite, location: location)
+                #expect(keys == "0", "\(table)")
             }
         }
     }
