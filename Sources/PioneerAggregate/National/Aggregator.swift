@@ -193,9 +193,11 @@ public struct Aggregator: Sendable {
     func indicators(_ returns: [SiteReturn]) -> [IndicatorAggregate] {
         var order: [String] = []
         var entries: [String: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]] = [:]
+        // Made once: the label is formatted afresh each time it is asked for, and is asked of every measure.
+        let label = period.label
         for siteReturn in returns {
             for indicator in siteReturn.indicators {
-                let measure = indicator.measures.first { $0.period.label == period.label }
+                let measure = indicator.measures.first { $0.period.label == label }
                 if entries[indicator.id] == nil { order.append(indicator.id) }
                 entries[indicator.id, default: []].append((siteReturn.site.id, indicator, measure))
             }
@@ -257,8 +259,11 @@ public struct Aggregator: Sendable {
         do {
             let scale = valueType == .rate ? Double(definition.factor ?? 1) : 1
             let funnel = try FunnelPlot(figures, distribution: distribution, scale: scale, options: funnelOptions)
+            // Each site's first place, looked up once rather than searched for each point: a
+            // search per point is quadratic in the sites, and the national programme has hundreds.
+            let placeOfSite = Dictionary(values.indices.map { (values[$0].site, $0) }, uniquingKeysWith: { first, _ in first })
             for point in funnel.points {
-                if let index = values.firstIndex(where: { $0.site == point.site }) {
+                if let index = placeOfSite[point.site] {
                     values[index].position = point.position
                 }
             }
