@@ -224,7 +224,7 @@ public struct Aggregator: Sendable {
             SiteFigure(site: row.site, value: row.measure?.value, numerator: row.measure?.numerator,
                        denominator: row.measure?.denominator, lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper)
         }
-        var values = rows.map { row in
+        let values = rows.map { row in
             SiteIndicatorValue(
                 site: row.site, value: row.measure?.value, numerator: row.measure?.numerator, denominator: row.measure?.denominator,
                 lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper,
@@ -261,13 +261,12 @@ public struct Aggregator: Sendable {
             let funnel = try FunnelPlot(figures, distribution: distribution, scale: scale, options: funnelOptions)
             // Each site's first place, looked up once rather than searched for each point: a
             // search per point is quadratic in the sites, and the national programme has hundreds.
-            let placeOfSite = Dictionary(values.indices.map { (values[$0].site, $0) }, uniquingKeysWith: { first, _ in first })
+            let placeOfSite = Dictionary(result.sites.indices.map { (result.sites[$0].site, $0) }, uniquingKeysWith: { first, _ in first })
             for point in funnel.points {
                 if let index = placeOfSite[point.site] {
-                    values[index].position = point.position
+                    result.sites[index].position = point.position
                 }
             }
-            result.sites = values
             result.funnel = funnel
         } catch {
             result.funnelUnavailable = "no funnel plot: \(error.reason)"
