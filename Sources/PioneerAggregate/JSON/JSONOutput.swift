@@ -6,9 +6,10 @@
 // them (by UTF-8 bytes), leaves out a nil optional as `encodeIfPresent` does, and writes a
 // number as JSONEncoder does; the tests compare the bytes with JSONEncoder's.
 
-/// A type that writes itself as one JSON value.
+/// A type written as one JSON object.
 package protocol JSONWritable {
-    func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber)
+    /// Writes the object's members, keys in JSONEncoder's sorted order.
+    func writeMembers(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber)
 }
 
 /// A compact JSON text being written: keys, strings, numbers, objects and arrays.
@@ -34,29 +35,28 @@ package struct JSONOutput {
     /// The JSON text of `value`.
     package static func bytes(of value: some JSONWritable, capacity: Int = 4096) throws(NonFiniteNumber) -> [UInt8] {
         var out = JSONOutput(capacity: capacity)
-        try value.write(to: &out)
+        try out.object(value)
         return out.bytes
     }
 
     // MARK: Containers
 
-    package mutating func object(_ body: (inout JSONOutput) throws(NonFiniteNumber) -> Void) throws(NonFiniteNumber) {
+    package mutating func object(_ value: some JSONWritable) throws(NonFiniteNumber) {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
-        try body(&self)
+        try value.writeMembers(to: &self)
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    package mutating func array<Element>(_ elements: [Element],
-                                         _ body: (inout JSONOutput, Element) throws(NonFiniteNumber) -> Void) throws(NonFiniteNumber) {
+    private mutating func openArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
-        for element in elements {
-            try body(&self, element)
-        }
+    }
+
+    private mutating func closeArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
@@ -80,7 +80,7 @@ package struct JSONOutput {
 
     package mutating func field(_ name: StaticString, _ value: some JSONWritable) throws(NonFiniteNumber) {
         key(name)
-        try value.write(to: &self)
+        try object(value)
     }
 
     /// A member written only when `value` is not nil, as `encodeIfPresent` does.
@@ -91,7 +91,9 @@ package struct JSONOutput {
 
     package mutating func field(_ name: StaticString, _ values: [some JSONWritable]) throws(NonFiniteNumber) {
         key(name)
-        try array(values) { (out, value) throws(NonFiniteNumber) in try value.write(to: &out) }
+        openArray()
+        for value in values { try object(value) }
+        closeArray()
     }
 
     package mutating func field(_ name: StaticString, _ value: String) {
@@ -106,12 +108,9 @@ package struct JSONOutput {
 
     package mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
-        separate()
-        bytes.append(UInt8(ascii: "["))
-        needsComma = false
+        openArray()
         for value in values { string(value) }
-        bytes.append(UInt8(ascii: "]"))
-        needsComma = true
+        closeArray()
     }
 
     package mutating func field(_ name: StaticString, _ value: Int) {

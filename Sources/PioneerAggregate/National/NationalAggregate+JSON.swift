@@ -18,82 +18,70 @@ extension NationalAggregate: JSONWritable {
         return 4096 + completeness.sites.count * 160 + (rejected.count + otherPeriods.count) * 256 + perIndicator
     }
 
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("accepted", accepted)
-            try out.field("completeness", completeness)
-            try out.field("confidenceGaps", confidenceGaps)
-            try out.field("funnelOptions", funnelOptions)
-            out.field("goalsNotCarried", goalsNotCarried)
-            try out.field("indicators", indicators)
-            try out.field("otherPeriods", otherPeriods)
-            out.field("period", period)
-            out.field("programme", programme)
-            try out.field("rejected", rejected)
-            try out.field("themes", themes)
-        }
+    package func writeMembers(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
+        out.field("accepted", accepted)
+        try out.field("completeness", completeness)
+        try out.field("confidenceGaps", confidenceGaps)
+        try out.field("funnelOptions", funnelOptions)
+        out.field("goalsNotCarried", goalsNotCarried)
+        try out.field("indicators", indicators)
+        try out.field("otherPeriods", otherPeriods)
+        out.field("period", period)
+        out.field("programme", programme)
+        try out.field("rejected", rejected)
+        try out.field("themes", themes)
     }
 }
 
 extension Completeness: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("asOf", asOf.description)
-            out.field("hardDeadline", hardDeadline.description)
-            try out.field("sites", sites)
-            out.field("softDeadline", softDeadline.description)
-        }
+    package func writeMembers(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
+        out.field("asOf", asOf.description)
+        out.field("hardDeadline", hardDeadline.description)
+        try out.field("sites", sites)
+        out.field("softDeadline", softDeadline.description)
     }
 }
 
 extension SiteCompleteness: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("site", site)
-            out.field("source", source)
-            out.field("status", status)
-            out.field("submitted", submitted)
-        }
+    package func writeMembers(to out: inout JSONOutput) {
+        out.field("site", site)
+        out.field("source", source)
+        out.field("status", status)
+        out.field("submitted", submitted)
     }
 }
 
 extension RejectedReturn: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("period", period)
-            out.field("reason", reason)
-            out.field("site", site)
-            out.field("source", source)
-        }
+    package func writeMembers(to out: inout JSONOutput) {
+        out.field("period", period)
+        out.field("reason", reason)
+        out.field("site", site)
+        out.field("source", source)
     }
 }
 
 extension ThemeSummary: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("achieved", achieved)
-            out.field("atRisk", atRisk)
-            out.field("goals", goals)
-            out.field("noData", noData)
-            out.field("noStatus", noStatus)
-            out.field("offTrack", offTrack)
-            out.field("onTrack", onTrack)
-            out.field("theme", theme)
-        }
+    package func writeMembers(to out: inout JSONOutput) {
+        out.field("achieved", achieved)
+        out.field("atRisk", atRisk)
+        out.field("goals", goals)
+        out.field("noData", noData)
+        out.field("noStatus", noStatus)
+        out.field("offTrack", offTrack)
+        out.field("onTrack", onTrack)
+        out.field("theme", theme)
     }
 }
 
 extension ConfidenceGap: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("agreement", agreement)
-            out.field("confidence", confidence)
-            out.field("goal", goal)
-            out.field("rag", rag)
-            out.field("site", site)
-            out.field("status", status)
-            out.field("theme", theme)
-            out.field("title", title)
-        }
+    package func writeMembers(to out: inout JSONOutput) {
+        out.field("agreement", agreement)
+        out.field("confidence", confidence)
+        out.field("goal", goal)
+        out.field("rag", rag)
+        out.field("site", site)
+        out.field("status", status)
+        out.field("theme", theme)
+        out.field("title", title)
     }
 }

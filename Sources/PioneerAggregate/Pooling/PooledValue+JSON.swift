@@ -2,36 +2,30 @@
 // carries them: keys in JSONEncoder's sorted order, nil optionals left out.
 
 extension PooledValue: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            try out.field("denominator", denominator)
-            try out.field("leftOut", leftOut)
-            out.field("method", method)
-            try out.field("numerator", numerator)
-            out.field("sites", sites)
-            try out.field("spread", spread)
-            try out.field("value", value)
-        }
+    package func writeMembers(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
+        try out.field("denominator", denominator)
+        try out.field("leftOut", leftOut)
+        out.field("method", method)
+        try out.field("numerator", numerator)
+        out.field("sites", sites)
+        try out.field("spread", spread)
+        try out.field("value", value)
     }
 }
 
 extension LeftOutSite: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            out.field("reason", reason)
-            out.field("site", site)
-        }
+    package func writeMembers(to out: inout JSONOutput) {
+        out.field("reason", reason)
+        out.field("site", site)
     }
 }
 
 extension Spread: JSONWritable {
-    package func write(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
-        try out.object { (out) throws(JSONOutput.NonFiniteNumber) in
-            try out.field("lowerQuartile", lowerQuartile)
-            try out.field("maximum", maximum)
-            try out.field("median", median)
-            try out.field("minimum", minimum)
-            try out.field("upperQuartile", upperQuartile)
-        }
+    package func writeMembers(to out: inout JSONOutput) throws(JSONOutput.NonFiniteNumber) {
+        try out.field("lowerQuartile", lowerQuartile)
+        try out.field("maximum", maximum)
+        try out.field("median", median)
+        try out.field("minimum", minimum)
+        try out.field("upperQuartile", upperQuartile)
     }
 }
