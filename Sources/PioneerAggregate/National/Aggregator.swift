@@ -193,9 +193,11 @@ public struct Aggregator: Sendable {
     func indicators(_ returns: [SiteReturn]) -> [IndicatorAggregate] {
         var order: [String] = []
         var entries: [String: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]] = [:]
+        // Made once: the label is formatted afresh each time it is asked for, and is asked of every measure.
+        let label = period.label
         for siteReturn in returns {
             for indicator in siteReturn.indicators {
-                let measure = indicator.measures.first { $0.period.label == period.label }
+                let measure = indicator.measures.first { $0.period.label == label }
                 if entries[indicator.id] == nil { order.append(indicator.id) }
                 entries[indicator.id, default: []].append((siteReturn.site.id, indicator, measure))
             }
@@ -222,7 +224,7 @@ public struct Aggregator: Sendable {
             SiteFigure(site: row.site, value: row.measure?.value, numerator: row.measure?.numerator,
                        denominator: row.measure?.denominator, lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper)
         }
-        var values = rows.map { row in
+        let values = rows.map { row in
             SiteIndicatorValue(
                 site: row.site, value: row.measure?.value, numerator: row.measure?.numerator, denominator: row.measure?.denominator,
                 lower: row.measure?.interval?.lower, upper: row.measure?.interval?.upper,
@@ -257,12 +259,14 @@ public struct Aggregator: Sendable {
         do {
             let scale = valueType == .rate ? Double(definition.factor ?? 1) : 1
             let funnel = try FunnelPlot(figures, distribution: distribution, scale: scale, options: funnelOptions)
+            // Each site's first place, looked up once rather than searched for each point: a
+            // search per point is quadratic in the sites, and the national programme has hundreds.
+            let placeOfSite = Dictionary(result.sites.indices.map { (result.sites[$0].site, $0) }, uniquingKeysWith: { first, _ in first })
             for point in funnel.points {
-                if let index = values.firstIndex(where: { $0.site == point.site }) {
-                    values[index].position = point.position
+                if let index = placeOfSite[point.site] {
+                    result.sites[index].position = point.position
                 }
             }
-            result.sites = values
             result.funnel = funnel
         } catch {
             result.funnelUnavailable = "no funnel plot: \(error.reason)"

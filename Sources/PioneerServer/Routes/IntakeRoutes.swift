@@ -132,7 +132,8 @@ struct IntakeRoutes: Sendable {
         let period = try PeriodQuery.resolve(request.uri.queryParameters["period"].map(String.init), programme: programme,
                                              today: PeriodQuery.day(clock()))
         let national = try await service.aggregate(period: period, options: FunnelOptions())
-        return try JSONBody.response(national)
+        // Written directly, not by JSONEncoder: the same bytes, in a fraction of the time at national scale.
+        return JSONBody.response(bytes: try national.jsonBytes())
     }
 
     /// How many periods `GET /v1/history` gives unless asked, and the most it gives: ten years of months.

@@ -10,7 +10,7 @@ enum JSONBody {
         return response(bytes: try encoder.encode(value), status: status)
     }
 
-    /// An answer whose JSON is already written (the import summary writes its own).
+    /// An answer whose JSON is already written (the import summary and the national aggregate write their own).
     static func response(bytes: some Sequence<UInt8>, status: HTTPResponse.Status = .ok) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
