@@ -28,14 +28,23 @@ extension SQLiteIntakeBackend {
         }
     }
 
+    /// Every request asks this, so it is one cached statement outside a transaction (a single
+    /// SELECT reads one consistent snapshot anyway): GRDB's `read` would BEGIN and COMMIT around it.
     func token(hash: String) async throws(IntakeStoreError) -> TokenRow? {
-        try await read("check a token") { db in
-            try Row.fetchOne(db, sql: "SELECT id, role, site, hash, created_at, revoked_at FROM token WHERE hash = ?", arguments: [hash])
-                .map { row in
-                    TokenRow(id: row["id"], role: row["role"], site: row["site"], hash: row["hash"],
-                             createdAt: row["created_at"], revokedAt: row["revoked_at"])
-                }
+        do {
+            return try await pool.unsafeRead { db in try Self.tokenRow(hash: hash, db) }
+        } catch {
+            throw IntakeStoreError.from(error, path: path, operation: "check a token")
         }
+    }
+
+    private static func tokenRow(hash: String, _ db: Database) throws -> TokenRow? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT id, role, site, hash, created_at, revoked_at FROM token WHERE hash = ?"),
+                         arguments: [hash])
+            .map { row in
+                TokenRow(id: row["id"], role: row["role"], site: row["site"], hash: row["hash"],
+                         createdAt: row["created_at"], revokedAt: row["revoked_at"])
+            }
     }
 
     private static func tokenRecord(_ row: Row) -> TokenRecord {
