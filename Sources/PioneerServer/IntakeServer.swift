@@ -84,6 +84,7 @@ public struct IntakeServer: Sendable {
     ///
     /// - Parameter onListening: called with the base URL once the server is listening.
     public func run(onListening: @escaping @Sendable (String) async -> Void) async throws(IntakeServerError) {
+        LargeBlocks.returnToTheSystemWhenFreed()
         let host = configuration.host
         let application = makeApplication { port in await onListening(RunningIntakeServer.baseURL(host: host, port: port)) }
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint],
