@@ -276,7 +276,7 @@ struct FeedClientFaultTests {
         }) { server in
             // libcurl's connect timeout covers the handshake: generous, so that a loaded
             // machine cannot turn the handshake failure into a (retried) timeout.
-            let feed = testFeed("https://127.0.0.1:\(server.port)", connectTimeout: 10, timeout: 10, retries: 2)
+            let feed = testFeed("https://127.0.0.1:\(server.port)", connectTimeout: 30, timeout: 30, retries: 2)
             let error = try #require(await fetch(feed, "/x").failure)
             #expect(error.attempts == 1, "\(error)")
             #expect(error.description.contains("failed: TLS: handshake failed"))
