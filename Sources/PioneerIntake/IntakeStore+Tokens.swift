@@ -28,11 +28,11 @@ extension IntakeStore {
         }
         var generator = SystemRandomNumberGenerator()
         let token = Self.tokenPrefix + Self.base64url((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
-        let hash = Self.hex(SHA256.hash(data: Data(token.utf8)))
+        let hash = HexText.lowercase(SHA256.hash(data: Data(token.utf8)))
         let createdAt = IntakeTime.text(Date())
         // Ids are short for people to type; a clash with an existing one is drawn again.
         for _ in 0..<8 {
-            let id = Self.hex((0..<5).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            let id = HexText.lowercase((0..<5).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
             let row = TokenRow(id: id, role: role.rawValue, site: site, hash: hash, createdAt: createdAt, revokedAt: nil)
             if try await backend.insertToken(row) {
                 return (token, TokenRecord(id: id, role: role, site: site, createdAt: createdAt, revokedAt: nil))
@@ -64,7 +64,7 @@ extension IntakeStore {
     /// swift-crypto's constant-time digest comparison, so neither the lookup nor the
     /// comparison tells an attacker how much of a guess was right.
     public func caller(forToken token: String) async throws(IntakeStoreError) -> Caller? {
-        let hash = Self.hex(SHA256.hash(data: Data(token.utf8)))
+        let hash = HexText.lowercase(SHA256.hash(data: Data(token.utf8)))
         guard let row = try await backend.token(hash: hash), Self.token(token, matchesHash: row.hash), row.revokedAt == nil,
               let role = TokenRole(rawValue: row.role) else { return nil }
         return Caller(tokenID: row.id, role: role, site: row.site)
@@ -85,10 +85,6 @@ extension IntakeStore {
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        HexText.lowercase(bytes)
     }
 
     static func bytes(hex text: String) -> [UInt8]? {

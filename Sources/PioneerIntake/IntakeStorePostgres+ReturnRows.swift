@@ -3,58 +3,66 @@
 // the national aggregate with the queries both databases share (IntakeSQL).
 import Foundation
 import Logging
+import PioneerKit
 import PostgresNIO
 
 extension PostgresIntakeBackend {
-    /// Writes `rows` in the caller's transaction on `connection`, each table's with one
-    /// `COPY … FROM STDIN` in PostgreSQL's text format.
+    /// Writes `rows` in the caller's transaction on `connection`: each table's rows in one
+    /// INSERT of a fixed text, `SELECT … FROM json_to_recordset($1::json)`, the rows bound as
+    /// one JSON array.
     ///
-    /// A multi-row INSERT of a return's 150 measures has 1,800 parameters, and PostgreSQL parsed
+    /// A multi-row INSERT of a return's 150 measures had 1,800 parameters, and PostgreSQL parsed
     /// and planned it anew for every submission: 10 ms of the database's CPU a submission, its
-    /// largest cost, where COPY has nothing to parse or plan.
+    /// largest cost. COPY would have nothing to plan, but postgres-nio (1.33) traps the whole
+    /// process when the database drops the connection during a COPY, and a server must answer
+    /// 503 and carry on when its database restarts.
     static func insert(_ rows: ReturnRows, _ connection: PostgresConnection, logger: Logger) async throws {
-        for (table, tableRows) in zip(ReturnRows.tables, rows.rows) where !tableRows.isEmpty {
-            let data = ByteBuffer(bytes: copyText(tableRows))
-            try await connection.copyFrom(table: table.name, columns: table.columns, logger: logger) { writer in
-                try await writer.write(data)
-            }
+        for (table, tableRows) in zip(ReturnRows.tables, rows.rows) {
+            guard let first = tableRows.first else { continue }
+            var binds = PostgresBindings(capacity: 1)
+            binds.append(recordsJSON(tableRows, columns: table.columns))
+            try await connection.query(PostgresQuery(unsafeSQL: insertSQL(table, types: first), binds: binds), logger: logger)
         }
     }
 
-    /// `rows` in COPY's text format: a line a row, cells separated by tabs, NULL as `\N`,
-    /// and in text a backslash, tab, newline or carriage return escaped by a backslash.
-    /// Doubles are written as Swift's shortest text that reads back as the same double, which
-    /// PostgreSQL's float8 input reads exactly, so every value comes back bit for bit.
-    static func copyText(_ rows: [[SQLCell]]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 128)
-        for row in rows {
-            for (column, cell) in row.enumerated() {
-                if column > 0 { out.append(UInt8(ascii: "\t")) }
+    /// `INSERT INTO table (columns) SELECT columns FROM json_to_recordset($1::json) AS r(column type, …)`,
+    /// each column's type that of its cell in `types` (a row of the table).
+    static func insertSQL(_ table: (name: String, columns: [String]), types: [SQLCell]) -> String {
+        let columns = table.columns.joined(separator: ", ")
+        let typed = zip(table.columns, types).map { column, cell in
+            switch cell {
+            case .text: "\(column) text"
+            case .int: "\(column) bigint"
+            case .double: "\(column) double precision"
+            case .bool: "\(column) boolean"
+            }
+        }
+        return "INSERT INTO \(table.name) (\(columns)) SELECT \(columns) FROM json_to_recordset($1::json) AS r(\(typed.joined(separator: ", ")))"
+    }
+
+    /// `rows` as a JSON array of objects keyed by `columns`. Doubles are written as Swift's
+    /// shortest text that reads back as the same double, which PostgreSQL's float8 input reads
+    /// exactly, so every value comes back bit for bit; NULL is `null`.
+    static func recordsJSON(_ rows: [[SQLCell]], columns: [String]) -> String {
+        var out = "["
+        out.reserveCapacity(rows.count * 256)
+        for (index, row) in rows.enumerated() {
+            out += index == 0 ? "{" : ",{"
+            for (column, cell) in zip(columns, row) {
+                if column != columns[0] { out += "," }
+                JSONText.appendString(column, to: &out)
+                out += ":"
                 switch cell {
-                case .text(let text?):
-                    for byte in text.utf8 {
-                        switch byte {
-                        case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                        case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                        case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                        case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                        default: out.append(byte)
-                        }
-                    }
-                case .int(let number?):
-                    out += String(number).utf8
-                case .double(let number?):
-                    out += number.description.utf8
-                case .bool(let flag):
-                    out.append(flag ? UInt8(ascii: "t") : UInt8(ascii: "f"))
-                case .text(nil), .int(nil), .double(nil):
-                    out += [UInt8(ascii: "\\"), UInt8(ascii: "N")]
+                case .text(let text?): JSONText.appendString(text, to: &out)
+                case .int(let number?): out += String(number)
+                case .double(let number?): out += number.description
+                case .bool(let flag): out += flag ? "true" : "false"
+                case .text(nil), .int(nil), .double(nil): out += "null"
                 }
             }
-            out.append(UInt8(ascii: "\n"))
+            out += "}"
         }
-        return out
+        return out + "]"
     }
 
     /// Writes the rows of every accepted submission stored before the rows existed, reading

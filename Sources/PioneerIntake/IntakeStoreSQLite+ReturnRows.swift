@@ -17,8 +17,8 @@ extension SQLiteIntakeBackend {
         for (sql, tableRows) in zip(singleRowInserts, rows.rows) where !tableRows.isEmpty {
             let statement = try db.cachedStatement(sql: sql).sqliteStatement
             for row in tableRows {
+                // Every parameter is bound for every row, so no binding is left from the last.
                 sqlite3_reset(statement)
-                sqlite3_clear_bindings(statement)
                 for (offset, cell) in row.enumerated() {
                     bind(cell, at: Int32(offset + 1), statement)
                 }

@@ -7,11 +7,6 @@ import PioneerKit
 public enum ContentHash {
     /// The content hash of `body`: `sha256:` followed by 64 lower-case hex digits.
     public static func of(_ body: Data) -> String {
-        "sha256:" + hex(SHA256.hash(data: body))
-    }
-
-    /// The digest of `bytes` as lower-case hex digits.
-    package static func hex(_ digest: some Sequence<UInt8>) -> String {
-        HexText.lowercase(digest)
+        "sha256:" + HexText.lowercase(SHA256.hash(data: body))
     }
 }

@@ -135,12 +135,12 @@ struct BenchIntakeReturns: Sendable {
             guard day <= 28 else { throw BenchIntakeError("more than 28 days of versions of one return") }
             let stamp = String(format: "2026-01-%02dT%02d:%02d:%02d.000Z", day, hours, minutes, seconds)
             bytes.replaceSubrange(stampOffset..<(stampOffset + 24), with: Array(stamp.utf8))
-            let contentDigest = Self.hex(SHA256.hash(data: bytes))
+            let contentDigest = HexText.lowercase(SHA256.hash(data: bytes))
             // The canonical encoding ends with the object's closing brace; the digest goes in before it.
             bytes.removeLast()
             bytes += Array(#","digest":{"algorithm":"sha256","value":"\#(contentDigest)"}}"#.utf8)
             let body = Data(bytes)
-            return Submission(site: site, period: period, body: body, digest: "sha256:" + Self.hex(SHA256.hash(data: body)))
+            return Submission(site: site, period: period, body: body, digest: "sha256:" + HexText.lowercase(SHA256.hash(data: body)))
         }
 
         /// Month `index` after `firstMonth`, written out in full.
@@ -151,10 +151,6 @@ struct BenchIntakeReturns: Sendable {
             let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
             let label = String(format: "%04d-%02d", year, month)
             return ReturnPeriod(label: label, type: "month", start: label + "-01", end: label + String(format: "-%02d", days))
-        }
-
-        static func hex(_ digest: SHA256.Digest) -> String {
-            HexText.lowercase(digest)
         }
     }
 }

@@ -41,7 +41,7 @@ public enum ReturnCoding {
 
     /// The lowercase hex SHA-256 of the canonical encoding.
     public static func digest(of siteReturn: SiteReturn) throws(ReturnEncodingError) -> String {
-        hex(SHA256.hash(data: try canonical(siteReturn)))
+        HexText.lowercase(SHA256.hash(data: try canonical(siteReturn)))
     }
 
     /// `siteReturn` with its digest set.
@@ -65,14 +65,10 @@ public enum ReturnCoding {
     /// ``verify(_:)`` does, and that decides.
     public static func verify(_ siteReturn: SiteReturn, encoded: [UInt8]) throws(ReturnEncodingError) -> DigestCheck {
         guard let recorded = siteReturn.digest, recorded.algorithm.lowercased() == algorithm else { return .missing }
-        if let text = CanonicalText.withoutDigest(encoded), hex(SHA256.hash(data: text)) == recorded.value.lowercased() {
+        if let text = CanonicalText.withoutDigest(encoded), HexText.lowercase(SHA256.hash(data: text)) == recorded.value.lowercased() {
             return .valid
         }
         return try verify(siteReturn)
-    }
-
-    private static func hex(_ digest: SHA256.Digest) -> String {
-        HexText.lowercase(digest)
     }
 
     private static func encode(_ siteReturn: SiteReturn, formatting: JSONEncoder.OutputFormatting) throws(ReturnEncodingError) -> Data {
