@@ -50,31 +50,121 @@ public struct ChildProcess: Sendable {
             process.standardInput = stdin
             process.standardOutput = out
             process.standardError = err
-            let timer = TimeLimit()
-            let exit = ExitWatch()
-            let ended = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ExitWatch.Ended, any Error>) in
-                exit.waiting(continuation)
-                process.terminationHandler = { process in
-                    exit.end(ExitWatch.Ended(status: process.terminationStatus, reason: process.terminationReason))
-                }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    exit.fail(HarnessError("cannot start \(executable): \(error.localizedDescription)"))
-                    return
-                }
-                let pid = process.processIdentifier
-                // SIGKILL: a child inherits the signals its parent ignores, and a test
-                // runner may ignore SIGTERM.
-                timer.start(after: timeout) { kill(pid, SIGKILL) }
-                exit.watch(pid: pid)
-            }
+            let started = try StartedProcess.start(process, name: executable)
+            let ended = await started.exit(within: timeout)
             return ChildProcess(status: ended.status,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                                 stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "",
-                                timedOut: timer.cancel(), terminationReason: ended.reason)
+                                timedOut: ended.timedOut, terminationReason: ended.reason)
         }
+    }
+
+    /// Runs `executable` as ``run(_:_:in:environment:input:timeout:)`` does, blocking the
+    /// calling thread: for synchronous test helpers. Output and errors come back merged.
+    public static func runBlocking(_ executable: String, _ arguments: [String] = [], in directory: URL? = nil,
+                                   timeout: Double = 600) throws -> ChildProcess {
+        let outURL = FileManager.default.temporaryDirectory.appending(path: "pioneer-child-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        let out = try FileHandle(forWritingTo: outURL)
+        defer { try? out.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = out
+        process.standardError = out
+        let ended = try StartedProcess.start(process, name: executable).exitBlocking(within: timeout)
+        let text = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        return ChildProcess(status: ended.status, stdout: text, stderr: text,
+                            timedOut: ended.timedOut, terminationReason: ended.reason)
+    }
+}
+
+/// How a started child ended.
+public struct ProcessEnd: Sendable, Equatable {
+    /// The exit status, or the signal when `reason` is `.uncaughtSignal`.
+    public var status: Int32
+    public var reason: Process.TerminationReason
+    /// Whether the wait ran out of time and the child was killed with SIGKILL.
+    public var timedOut: Bool
+}
+
+/// A child process a test started and will wait for: a server, a load generator, a
+/// process the test kills. Its end is known even when Foundation misses it (see `ExitWatch`).
+///
+/// Use this, not `Process.waitUntilExit()` or `Process.isRunning`, in tests: those wait on
+/// Foundation's own notice of the child's end, which has been seen never to come.
+///
+/// ```swift
+/// let server = try StartedProcess.start(process)
+/// kill(server.pid, SIGTERM)
+/// let end = await server.exit(within: 30)
+/// ```
+public final class StartedProcess: Sendable {
+    public let pid: Int32
+    private let watch: ExitWatch
+
+    private init(pid: Int32, watch: ExitWatch) {
+        self.pid = pid
+        self.watch = watch
+    }
+
+    /// Runs `process` (configured, not yet running) and starts watching for its end.
+    /// - Throws: ``HarnessError`` naming `name` (the executable by default) when it cannot start.
+    public static func start(_ process: Process, name: String? = nil) throws -> StartedProcess {
+        let watch = ExitWatch()
+        process.terminationHandler = { process in
+            watch.end(ExitWatch.Ended(status: process.terminationStatus, reason: process.terminationReason))
+        }
+        do {
+            try process.run()
+        } catch {
+            process.terminationHandler = nil
+            let what = name ?? process.executableURL?.path ?? "the process"
+            throw HarnessError("cannot start \(what): \(error.localizedDescription)")
+        }
+        let pid = process.processIdentifier
+        watch.watch(pid: pid)
+        return StartedProcess(pid: pid, watch: watch)
+    }
+
+    /// Whether the child is still running (it has not been seen to end).
+    public var isRunning: Bool { watch.ended == nil }
+
+    /// Sends `signal` unless the child has already ended.
+    public func signal(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
+    /// Waits for the end; after `seconds`, kills the child with SIGKILL (a child inherits the
+    /// signals its parent ignores, and a test runner may ignore SIGTERM) and waits for that.
+    public func exit(within seconds: Double) async -> ProcessEnd {
+        let timer = TimeLimit()
+        let pid = pid
+        timer.start(after: seconds) { kill(pid, SIGKILL) }
+        let ended = await watch.wait()
+        return ProcessEnd(status: ended.status, reason: ended.reason, timedOut: timer.cancel())
+    }
+
+    /// Waits up to `seconds` for the child to end by itself, without killing it: how it
+    /// ended, or nil when it is still running.
+    public func ended(within seconds: Double) async -> ProcessEnd? {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return watch.ended.map { ProcessEnd(status: $0.status, reason: $0.reason, timedOut: false) }
+    }
+
+    /// ``exit(within:)`` for synchronous code: blocks the calling thread.
+    public func exitBlocking(within seconds: Double) -> ProcessEnd {
+        let timer = TimeLimit()
+        let pid = pid
+        timer.start(after: seconds) { kill(pid, SIGKILL) }
+        let ended = watch.waitBlocking()
+        return ProcessEnd(status: ended.status, reason: ended.reason, timedOut: timer.cancel())
     }
 }
 
@@ -82,69 +172,95 @@ public struct ChildProcess: Sendable {
 /// misses it, seen by polling.
 ///
 /// Under the whole suite, Foundation's `Process` has been seen to miss a child's exit now
-/// and then: the child stays a zombie, the termination handler never runs and the test
-/// waits forever (a time limit cannot end a continuation nobody resumes). So the child is
-/// also watched through /proc: a zombie Foundation has not reaped within a second is reaped
-/// here, with its own status.
+/// and then: the child stays a zombie, the termination handler never runs and a test
+/// waiting on it (or on `waitUntilExit()`) waits forever. So the child is also watched
+/// through /proc: a zombie Foundation has not reaped within a second is reaped here, with
+/// its own status.
 private final class ExitWatch: @unchecked Sendable {
     struct Ended: Sendable {
         var status: Int32
         var reason: Process.TerminationReason
     }
 
-    // @unchecked: `continuation` is read and written only under `lock`.
-    private let lock = NSLock()
-    private var continuation: CheckedContinuation<Ended, any Error>?
-    private var done = false
+    // @unchecked: `result` and `waiters` are read and written only under `condition`.
+    private let condition = NSCondition()
+    private var result: Ended?
+    private var waiters: [CheckedContinuation<Ended, Never>] = []
 
-    func waiting(_ continuation: CheckedContinuation<Ended, any Error>) {
-        lock.withLock { self.continuation = continuation }
+    var ended: Ended? {
+        condition.lock()
+        defer { condition.unlock() }
+        return result
     }
 
-    /// Resumes the waiting test once; later calls do nothing.
+    /// Records the end once, and wakes every waiter; later calls do nothing.
     func end(_ ended: Ended) {
-        take()?.resume(returning: ended)
+        condition.lock()
+        guard result == nil else { return condition.unlock() }
+        result = ended
+        let woken = waiters
+        waiters = []
+        condition.broadcast()
+        condition.unlock()
+        for waiter in woken { waiter.resume(returning: ended) }
     }
 
-    func fail(_ error: any Error) {
-        take()?.resume(throwing: error)
-    }
-
-    private func take() -> CheckedContinuation<Ended, any Error>? {
-        lock.withLock {
-            guard !done else { return nil }
-            done = true
-            defer { continuation = nil }
-            return continuation
-        }
-    }
-
-    private var isDone: Bool { lock.withLock { done } }
-
-    /// Polls `pid` every 100 ms until it has ended one way or the other.
-    func watch(pid: Int32, zombieSince: Date? = nil) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { [self] in
-            guard !isDone else { return }
-            guard Self.isZombie(pid) else { return watch(pid: pid) }
-            let since = zombieSince ?? Date()
-            guard Date().timeIntervalSince(since) >= 1 else { return watch(pid: pid, zombieSince: since) }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid {
-                // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
-                let signal = status & 0x7F
-                end(signal == 0 ? Ended(status: (status >> 8) & 0xFF, reason: .exit) : Ended(status: signal, reason: .uncaughtSignal))
+    func wait() async -> Ended {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            if let result {
+                condition.unlock()
+                continuation.resume(returning: result)
             } else {
-                // Foundation reaped it meanwhile: its handler is on the way.
-                watch(pid: pid, zombieSince: since)
+                waiters.append(continuation)
+                condition.unlock()
             }
         }
     }
 
-    /// Whether `pid` has exited and not been reaped: state `Z` in /proc/PID/stat.
-    private static func isZombie(_ pid: Int32) -> Bool {
+    func waitBlocking() -> Ended {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if let result { return result }
+            condition.wait()
+        }
+    }
+
+    /// Polls `pid` every 100 ms until it has ended one way or the other.
+    func watch(pid: Int32, since: Date? = nil) {
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { [self] in
+            guard ended == nil else { return }
+            let state = Self.state(of: pid)
+            guard state != .running else { return watch(pid: pid) }
+            let since = since ?? Date()
+            let waited = Date().timeIntervalSince(since)
+            if state == .zombie, waited >= 1 {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid {
+                    // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
+                    let signal = status & 0x7F
+                    return end(signal == 0 ? Ended(status: (status >> 8) & 0xFF, reason: .exit)
+                                           : Ended(status: signal, reason: .uncaughtSignal))
+                }
+            }
+            if state == .gone, waited >= 10 {
+                // Reaped by Foundation, whose handler never came: the status is lost, and
+                // -1 says so rather than passing for any real one.
+                return end(Ended(status: -1, reason: .exit))
+            }
+            // A zombie Foundation may still reap, or one it has reaped: its handler is on the way.
+            watch(pid: pid, since: since)
+        }
+    }
+
+    private enum State { case running, zombie, gone }
+
+    /// `pid`'s state from /proc/PID/stat: `Z` is a zombie, no file means reaped.
+    private static func state(of pid: Int32) -> State {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        return stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("Z")
+              let close = stat.lastIndex(of: ")") else { return .gone }
+        return stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("Z") ? .zombie : .running
     }
 }
 

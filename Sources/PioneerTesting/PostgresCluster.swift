@@ -198,6 +198,7 @@ public final class PostgresCluster: @unchecked Sendable {
     ///
     /// posix_spawn and waitpid, with the output in a file: the server pg_ctl starts outlives
     /// pg_ctl and would hold a pipe open, and the child is reaped here whatever thread waits.
+    /// The child gets only its standard input, output and error.
     static func run(_ program: URL, runAs user: String?, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let argv = (user.map { ["/usr/sbin/runuser", "-u", $0, "--", program.path] } ?? [program.path]) + arguments
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-pg-output-\(UUID().uuidString)")
@@ -208,6 +209,17 @@ public final class PostgresCluster: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process's: the PostgreSQL server outlives pg_ctl, and a
+        // descriptor it inherited (a loopback server's socket, the pipe Foundation watches
+        // to learn that another child has ended) would stay open as long as it runs.
+        // glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which Swift does not import.
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            throw HarnessError("this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later has)")
+        }
+        guard unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 else {
+            throw HarnessError("cannot ask posix_spawn to close inherited descriptors")
+        }
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { cArguments.forEach { free($0) } }
         var pid: pid_t = 0

@@ -1,6 +1,7 @@
 // Behaviour of the `pioneer` command itself, whatever the subcommand: usage errors
 // exit 2 with argument-parser's message, and a closed output pipe ends a run quietly.
 import Foundation
+import PioneerTesting
 import Testing
 
 @Suite("pioneer command line", .timeLimit(.minutes(5)))
@@ -34,17 +35,9 @@ struct CLIEndToEndTests {
         process.environment = ["PATH": "/usr/bin:/bin", "TORBAY_BI_TOKEN": "test"]
         process.standardOutput = pipe.fileHandleForWriting
         process.standardError = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        #expect(process.terminationReason == .exit, "pioneer was killed by signal \(process.terminationStatus)")
-        #expect(process.terminationStatus == 0)
+        let end = try await StartedProcess.start(process).exit(within: 300)
+        #expect(end.reason == .exit, "pioneer was killed by signal \(end.status)")
+        #expect(end.status == 0)
     }
 }
 

@@ -36,12 +36,12 @@ struct CollectKillTests {
                                      "--store", storePath, "--max-parallel", "2"]
                 process.standardOutput = logHandle
                 process.standardError = logHandle
-                try process.run()
+                let child = try StartedProcess.start(process)
 
                 // Wait until a few measures are committed, then take what the store holds and kill at once.
                 var snapshot: [StoredMeasure] = []
                 let deadline = Date().addingTimeInterval(45)
-                while Date() < deadline, process.isRunning {
+                while Date() < deadline, child.isRunning {
                     try await Task.sleep(for: .milliseconds(50))
                     guard FileManager.default.fileExists(atPath: storePath),
                           let store = try? MeasureStore(readingAt: storePath),
@@ -49,12 +49,12 @@ struct CollectKillTests {
                     snapshot = try Self.allMeasures(store)
                     break
                 }
-                let wasRunning = process.isRunning
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                let wasRunning = child.isRunning
+                child.signal(SIGKILL)
+                let end = await child.exit(within: 60)
                 let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
                 #expect(wasRunning, "pioneer collect finished before it could be killed:\n\(output)")
-                #expect(process.terminationReason == .uncaughtSignal)
+                #expect(end.reason == .uncaughtSignal)
                 try #require(snapshot.count >= 6, "no measures were committed before the deadline:\n\(output)")
 
                 let store = try MeasureStore(path: storePath)

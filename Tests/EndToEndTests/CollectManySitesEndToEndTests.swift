@@ -128,14 +128,14 @@ struct CollectManySitesEndToEndTests {
             server.arguments = ["bench-feeds", "--port", "0", "--latency-ms", "100"]
             server.standardOutput = logHandle
             server.standardError = logHandle
-            try server.run()
+            let serving = try StartedProcess.start(server)
             defer {
-                server.terminate()
-                server.waitUntilExit()
+                serving.signal(SIGTERM)
+                _ = serving.exitBlocking(within: 30)
             }
             var baseURL: String?
             let deadline = ContinuousClock.now + .seconds(20)
-            while baseURL == nil, ContinuousClock.now < deadline, server.isRunning {
+            while baseURL == nil, ContinuousClock.now < deadline, serving.isRunning {
                 try await Task.sleep(for: .milliseconds(50))
                 baseURL = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
                     .first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)

@@ -157,28 +157,26 @@ struct CollectVisibilityEndToEndTests {
                                      "--max-parallel", "2"]
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = handle
-                let exited = AsyncStream<Void>.makeStream()
-                process.terminationHandler = { _ in exited.continuation.finish() }
-                try process.run()
+                let child = try StartedProcess.start(process)
 
                 // Wait for four committed values in the progress log (stderr is not a terminal, so
                 // a line per indicator-period); opening the store meanwhile would race its creation.
                 let deadline = Date().addingTimeInterval(30)
-                while Date() < deadline, process.isRunning {
+                while Date() < deadline, child.isRunning {
                     try await Task.sleep(for: .milliseconds(50))
                     let log = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
                     if log.components(separatedBy: ": collected ").count > 4 { break }
                 }
-                let wasRunning = process.isRunning
+                let wasRunning = child.isRunning
                 let signalled = Date()
-                kill(process.processIdentifier, SIGINT)
-                for await _ in exited.stream {}
+                child.signal(SIGINT)
+                let end = await child.exit(within: 60)
                 let stopTime = Date().timeIntervalSince(signalled)
                 let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
 
                 #expect(wasRunning, "the collection finished before it could be interrupted:\n\(output)")
-                #expect(process.terminationReason == .exit, "pioneer was killed by the signal instead of stopping cleanly")
-                #expect(process.terminationStatus == 130, "\(output)")
+                #expect(end.reason == .exit, "pioneer was killed by the signal instead of stopping cleanly")
+                #expect(end.status == 130, "\(output)")
                 #expect(output.contains("interrupted: run 1 of killshire recorded as interrupted"), "\(output)")
                 #expect(stopTime < 5, "stopping took \(stopTime) s")
                 let measures = try MeasureStore(path: store)

@@ -10,16 +10,8 @@ import Testing
 struct FHIRReturnEndToEndTests {
     /// check-fhir.py's complaints about `files`; empty when they pass.
     static func problems(_ files: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", PioneerBinary.packageRoot.appendingPathComponent("scripts/check-fhir.py").path] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? "" : (text.isEmpty ? "check-fhir.py exited \(process.terminationStatus)" : text)
+        let run = try ChildProcess.runBlocking("/usr/bin/env", ["python3", PioneerBinary.packageRoot.appendingPathComponent("scripts/check-fhir.py").path] + files)
+        return run.status == 0 ? "" : (run.stdout.isEmpty ? "check-fhir.py exited \(run.status)" : run.stdout)
     }
 
     static func entries(_ file: String) throws -> [[String: Any]] {

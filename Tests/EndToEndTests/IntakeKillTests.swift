@@ -41,34 +41,30 @@ struct IntakeKillTests {
             defer { try? loadHandle.close() }
             load.standardOutput = loadHandle
             load.standardError = loadHandle
-            try load.run()
+            let loading = try StartedProcess.start(load)
 
             // Kill once a good number have been answered, with more in flight.
             let deadline = Date().addingTimeInterval(60)
             var answeredBeforeKill = 0
-            while Date() < deadline, load.isRunning {
+            while Date() < deadline, loading.isRunning {
                 try await Task.sleep(for: .milliseconds(20))
                 answeredBeforeKill = Self.answered(record).count
                 if answeredBeforeKill >= 150 { break }
             }
             let serverWasRunning = server.process.isRunning
-            await server.killNow()
+            let serverEnd = await server.killNow()
             #expect(serverWasRunning, "pioneer serve stopped before the kill:\n\(server.output)")
-            #expect(server.process.terminationReason == .uncaughtSignal)
+            #expect(serverEnd.reason == .uncaughtSignal)
 
             // The load client sees the rest refused and stops by itself.
-            let loadDeadline = Date().addingTimeInterval(90)
-            while load.isRunning, Date() < loadDeadline {
-                try await Task.sleep(for: .milliseconds(50))
-            }
-            let loadStopped = !load.isRunning
-            if load.isRunning { load.terminate() }
-            load.waitUntilExit()
+            let loadEnd = await loading.ended(within: 90)
+            let loadStopped = loadEnd != nil
+            if !loadStopped { _ = await loading.exit(within: 0) }
             let loadOutput = (try? String(contentsOf: loadLog, encoding: .utf8)) ?? ""
             let answered = Self.answered(record)
             try #require(answeredBeforeKill >= 150, "too few submissions answered before the deadline:\n\(loadOutput)\n\(server.output)")
             #expect(loadStopped, "the load client did not stop within 90 s of the kill:\n\(loadOutput)")
-            #expect(load.terminationStatus == 1, "the load client should report submissions without an answer:\n\(loadOutput)")
+            #expect(loadEnd?.status == 1, "the load client should report submissions without an answer:\n\(loadOutput)")
 
             // The service starts again on the same file, and every 2xx is there.
             let restarted = try await IntakeServeProcess.start(database: database, programme: programme.path, in: folder)

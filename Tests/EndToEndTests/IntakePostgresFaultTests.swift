@@ -39,7 +39,7 @@ struct IntakePostgresFaultTests {
     }
 
     /// Starts `pioneer bench-intake` against `url`, recording each 2xx answer's digest in `record`.
-    static func load(_ office: Office, to url: String, months: Int, count: Int, record: URL) throws -> (Process, URL) {
+    static func load(_ office: Office, to url: String, months: Int, count: Int, record: URL) throws -> (StartedProcess, URL) {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         let load = Process()
         load.executableURL = binary
@@ -51,20 +51,15 @@ struct IntakePostgresFaultTests {
         let handle = try FileHandle(forWritingTo: log)
         load.standardOutput = handle
         load.standardError = handle
-        try load.run()
-        return (load, log)
+        return (try StartedProcess.start(load), log)
     }
 
-    /// Waits (up to 90 s) for `process` to end by itself.
-    static func waitForExit(_ process: Process) async throws {
-        let deadline = ContinuousClock.now + .seconds(90)
-        while process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let ended = !process.isRunning
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        #expect(ended, "the load client did not stop by itself within 90 s")
+    /// Waits (up to 90 s) for `process` to end by itself (then kills it): its exit status.
+    @discardableResult
+    static func waitForExit(_ process: StartedProcess) async -> Int32 {
+        if let end = await process.ended(within: 90) { return end.status }
+        Issue.record("the load client did not stop by itself within 90 s")
+        return await process.exit(within: 0).status
     }
 
     /// Every 2xx answered is stored once, and each site and period's versions have no gap.
@@ -102,17 +97,17 @@ struct IntakePostgresFaultTests {
                 try await Task.sleep(for: .milliseconds(20))
             }
             let firstWasRunning = first.process.isRunning
-            await first.killNow()
+            let firstEnd = await first.killNow()
             #expect(firstWasRunning, "the first server stopped before the kill:\n\(first.output)")
-            #expect(first.process.terminationReason == .uncaughtSignal)
+            #expect(firstEnd.reason == .uncaughtSignal)
 
-            try await Self.waitForExit(firstLoad)
-            try await Self.waitForExit(secondLoad)
+            await Self.waitForExit(firstLoad)
+            let secondStatus = await Self.waitForExit(secondLoad)
             await second.stop()
             let firstAnswered = IntakeKillTests.answered(firstRecord), secondAnswered = IntakeKillTests.answered(secondRecord)
             let logs = [firstLog, secondLog].map { (try? String(contentsOf: $0, encoding: .utf8)) ?? "" }.joined(separator: "\n")
             try #require(firstAnswered.count >= 150, "too few answered before the kill:\n\(logs)")
-            #expect(secondLoad.terminationStatus == 0, "the second server's client saw failures:\n\(logs)\n\(second.output)")
+            #expect(secondStatus == 0, "the second server's client saw failures:\n\(logs)\n\(second.output)")
             #expect(secondAnswered.count == 400)
             // Both clients sent some of the same bytes: each is one version, answered to both.
             #expect(!firstAnswered.intersection(secondAnswered).isEmpty)
@@ -140,7 +135,7 @@ struct IntakePostgresFaultTests {
                 #expect(health.status == 503 && health.retryAfter != nil, "GET /health answered \(health.status)")
                 try await Task.sleep(for: .seconds(1))
                 try cluster.restart()
-                try await Self.waitForExit(load)
+                await Self.waitForExit(load)
                 // Reconnected: the health check passes again without restarting the server.
                 var healthy = false
                 for _ in 0..<100 where !healthy {

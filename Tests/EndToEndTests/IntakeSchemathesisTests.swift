@@ -75,14 +75,7 @@ struct IntakeSchemathesisTests {
         process.environment = environment
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(180)
-        while process.isRunning, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        let timedOut = process.isRunning
-        if timedOut { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "", timedOut)
+        let end = try await StartedProcess.start(process).exit(within: 180)
+        return (end.status, (try? String(contentsOf: log, encoding: .utf8)) ?? "", end.timedOut)
     }
 }

@@ -11,15 +11,15 @@ import Darwin
 
 /// A running `pioneer serve` child process.
 final class IntakeServeProcess: @unchecked Sendable {
-    // @unchecked: the Process and the log handle are used by the test that owns this object only.
+    // @unchecked: the log handle is used by the test that owns this object only.
 
-    let process: Process
+    let process: StartedProcess
     /// `http://127.0.0.1:PORT`.
     let baseURL: String
     let log: URL
     private let logHandle: FileHandle
 
-    private init(process: Process, baseURL: String, log: URL, logHandle: FileHandle) {
+    private init(process: StartedProcess, baseURL: String, log: URL, logHandle: FileHandle) {
         self.process = process
         self.baseURL = baseURL
         self.log = log
@@ -42,21 +42,20 @@ final class IntakeServeProcess: @unchecked Sendable {
         process.currentDirectoryURL = folder
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        let child = try StartedProcess.start(process)
 
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline, process.isRunning {
+        while Date() < deadline, child.isRunning {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.contains(readyPrefix) }),
                let range = line.range(of: readyPrefix) {
                 let url = line[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                return IntakeServeProcess(process: process, baseURL: url, log: log, logHandle: handle)
+                return IntakeServeProcess(process: child, baseURL: url, log: log, logHandle: handle)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
         let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+        _ = await child.exit(within: 0)
         try? handle.close()
         throw HarnessError("pioneer serve did not start listening within 30 s:\n\(text)")
     }
@@ -66,25 +65,24 @@ final class IntakeServeProcess: @unchecked Sendable {
 
     /// Stops the server with SIGTERM (a graceful shutdown) and waits for it.
     func stop() async {
-        if process.isRunning { process.terminate() }
+        process.signal(SIGTERM)
         await waitForExit()
         try? logHandle.close()
     }
 
     /// Stops the server with SIGKILL: no shutdown, no chance to finish anything.
-    func killNow() async {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        await waitForExit()
+    @discardableResult
+    func killNow() async -> ProcessEnd {
+        process.signal(SIGKILL)
+        let end = await waitForExit()
         try? logHandle.close()
+        return end
     }
 
-    private func waitForExit() async {
-        let deadline = Date().addingTimeInterval(20)
-        while process.isRunning, Date() < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
+    /// How it ended, once it has (SIGKILLed after 20 s).
+    @discardableResult
+    func waitForExit() async -> ProcessEnd {
+        await process.exit(within: 20)
     }
 
     /// A new token from `pioneer serve token create` (a site's, or the office's when `site` is nil):

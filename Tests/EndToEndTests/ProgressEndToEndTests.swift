@@ -129,9 +129,8 @@ struct ProgressEndToEndTests {
             process.environment = environment
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "`\(command)` on a terminal exited \(process.terminationStatus)")
+            let end = try await StartedProcess.start(process).exit(within: 300)
+            #expect(end.status == 0 && !end.timedOut, "`\(command)` on a terminal exited \(end.status)")
             return try String(contentsOf: log, encoding: .utf8)
         }
     }

@@ -130,41 +130,13 @@ enum ReportChromium {
             if let environment { process.environment = environment }
             process.standardOutput = out
             process.standardError = err
-            let finished = Flag(), timedOut = Flag()
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                process.terminationHandler = { _ in
-                    finished.mark()
-                    continuation.resume()
-                }
-                do {
-                    try process.run()
-                } catch {
-                    process.terminationHandler = nil
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let pid = process.processIdentifier
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
-                    // Only the program this call started, by its id (nice execs it, so the id is its own).
-                    if !finished.isSet {
-                        timedOut.mark()
-                        kill(pid, SIGKILL)
-                    }
-                }
-            }
-            return LowPriorityRun(status: process.terminationStatus, timedOut: timedOut.isSet,
+            // Killed after `timeout`: only the program this call started, by its id (nice execs
+            // it, so the id is its own).
+            let end = try await StartedProcess.start(process).exit(within: timeout)
+            return LowPriorityRun(status: end.status, timedOut: end.timedOut,
                                   stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
                                   stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         }
     }
 
-    /// A flag set on one thread and read on another: a program has ended, or has timed out.
-    private final class Flag: @unchecked Sendable {
-        // Invariant: `set` is only read or written with `lock` held.
-        private let lock = NSLock()
-        private var set = false
-
-        func mark() { lock.withLock { set = true } }
-        var isSet: Bool { lock.withLock { set } }
-    }
 }

@@ -216,10 +216,10 @@ struct ReturnEndToEndTests {
                                      "--allow-incomplete", "--output", output]
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
-                try process.run()
+                let child = try StartedProcess.start(process)
                 try await Task.sleep(for: .milliseconds(step * 15))
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                child.signal(SIGKILL)
+                _ = await child.exit(within: 60)
                 let text = try String(contentsOfFile: output, encoding: .utf8)
                 if text != "the earlier copy" {
                     let read = try ReturnReader.read(file: output)

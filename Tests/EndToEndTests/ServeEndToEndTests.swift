@@ -81,7 +81,7 @@ struct ServeEndToEndTests {
                         let body = returns[index]
                         group.addTask {
                             // SIGTERM in the middle of the second batch, with its requests under way.
-                            if index == 12 { kill(server.process.processIdentifier, SIGTERM) }
+                            if index == 12 { server.process.signal(SIGTERM) }
                             return try? await server.send("POST", "/v1/returns", authorization: "Bearer \(token)",
                                                           contentType: "application/json", body: body).status
                         }

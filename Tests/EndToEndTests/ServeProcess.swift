@@ -2,6 +2,7 @@
 // free port of 127.0.0.1 (`--port 0`), its address read from the line it prints once
 // listening, its stderr kept in a file, and tokens made with `pioneer serve token create`.
 import Foundation
+import PioneerTesting
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -10,9 +11,9 @@ import Testing
 import Glibc
 #endif
 
-// @unchecked: every stored property is a constant; the Process is only signalled and read.
+// @unchecked: every stored property is a constant; the log handle is closed once, by `stop`.
 final class ServeProcess: @unchecked Sendable {
-    let process: Process
+    let process: StartedProcess
     let baseURL: String
     let port: Int
     let log: URL
@@ -24,17 +25,18 @@ final class ServeProcess: @unchecked Sendable {
         log = folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         logHandle = try FileHandle(forWritingTo: log)
-        process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--db", database, "--port", "0", "--programme", "programme.yaml"] + arguments
-        process.currentDirectoryURL = folder
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
+        let serve = Process()
+        serve.executableURL = binary
+        serve.arguments = ["serve", "--db", database, "--port", "0", "--programme", "programme.yaml"] + arguments
+        serve.currentDirectoryURL = folder
+        serve.standardOutput = logHandle
+        serve.standardError = logHandle
+        let child = try StartedProcess.start(serve)
+        process = child
 
         let deadline = ContinuousClock.now + .seconds(60)
         var found: String?
-        while ContinuousClock.now < deadline, process.isRunning {
+        while ContinuousClock.now < deadline, child.isRunning {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("pioneer serve listening on ") }) {
                 found = String(line.dropFirst("pioneer serve listening on ".count))
@@ -43,7 +45,7 @@ final class ServeProcess: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         guard let found, let port = Int(found.split(separator: ":").last ?? "") else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            _ = await child.exit(within: 0)
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             try? logHandle.close()
             Issue.record("pioneer serve printed no listening line:\n\(text)")
@@ -56,19 +58,11 @@ final class ServeProcess: @unchecked Sendable {
     var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// Sends `signal` and waits (up to `timeout`) for the process to end; its exit status, nil when it did not end.
-    func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(30)) async -> Int32? {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
+    func stop(signal: Int32 = SIGTERM, timeout: Double = 30) async -> Int32? {
+        process.signal(signal)
+        let end = await process.exit(within: timeout)
         try? logHandle.close()
-        return process.terminationStatus
+        return end.timedOut ? nil : end.status
     }
 
     /// `pioneer serve token create ARGS --db DB`: the token, alone on the last line of its output.

@@ -14,7 +14,7 @@ private struct TLSServer {
     let clientCertificate: String
     let clientKey: String
     let port: Int
-    let process: Process
+    let process: StartedProcess
 
     /// Starts the server with its certificates in `folder`; `host` is the name the certificate is
     /// made out to. With `requireClientCertificate`, the server refuses clients without ``clientCertificate``.
@@ -46,10 +46,10 @@ private struct TLSServer {
             + clientArguments
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = try FileHandle(forWritingTo: errors)
-        try process.run()
+        let server = try StartedProcess.start(process)
         var port: Int?
         let deadline = Date().addingTimeInterval(60)
-        while port == nil, Date() < deadline, process.isRunning {
+        while port == nil, Date() < deadline, server.isRunning {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
             if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("ACCEPT 127.0.0.1:") }) {
                 port = Int(line.dropFirst("ACCEPT 127.0.0.1:".count))
@@ -58,27 +58,19 @@ private struct TLSServer {
             }
         }
         guard let port else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            _ = await server.exit(within: 0)
             let said = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
             throw TLSTestError("openssl s_server did not start listening: \(said)")
         }
         return TLSServer(certificate: certificate, clientCertificate: clientCertificate, clientKey: clientKey,
-                         port: port, process: process)
+                         port: port, process: server)
     }
 
     /// Stops the server and waits for it without blocking a thread (a blocking wait would
     /// hold one of the few cooperative threads the other tests need).
     func stop() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            if process.isRunning {
-                // SIGKILL: a child started from the test runner may inherit SIGTERM blocked.
-                kill(process.processIdentifier, SIGKILL)
-            } else {
-                process.terminationHandler = nil
-                continuation.resume()
-            }
-        }
+        // SIGKILL: a child started from the test runner may inherit SIGTERM blocked.
+        _ = await process.exit(within: 0)
     }
 
     private static func run(_ arguments: [String]) async throws {
@@ -87,17 +79,9 @@ private struct TLSServer {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        guard process.terminationStatus == 0 else {
-            throw TLSTestError("openssl \(arguments.first ?? "") failed with status \(process.terminationStatus)")
+        let end = try await StartedProcess.start(process).exit(within: 120)
+        guard end.status == 0, !end.timedOut else {
+            throw TLSTestError("openssl \(arguments.first ?? "") failed with status \(end.status)")
         }
     }
 

@@ -184,7 +184,9 @@ struct UploadClientTests {
             result = await client.send(post("http://127.0.0.1:\(port)/x", "{}"), retry: slow)
         }
         let error = try #require(result?.failure)
-        #expect(error.attempts > 1)
+        // Several attempts fit in the time allowed, unless the suite stalled this process
+        // for most of it: then one attempt, and the time still ended the retries.
+        #expect(error.attempts > 1 || elapsed >= slow.maxTime - 0.5)
         #expect(error.attempts < 100)
         #expect(elapsed < 60)
     }

@@ -13,8 +13,8 @@ struct PublicAPITests {
     static let listingPath = "docs/api/PioneerKit.txt"
 
     @Test("the public symbols are the ones listed in docs/api/PioneerKit.txt")
-    func publicSymbolsMatchTheListing() throws {
-        let generated = try Self.listing()
+    func publicSymbolsMatchTheListing() async throws {
+        let generated = try await Self.listing()
         let listingURL = Self.packageRoot.appending(path: Self.listingPath)
         if ProcessInfo.processInfo.environment["PIONEER_UPDATE_API"] == "1" {
             try generated.write(to: listingURL, atomically: true, encoding: .utf8)
@@ -30,8 +30,8 @@ struct PublicAPITests {
     }
 
     @Test("the listing holds the contract's types and not the host's or the extraction module's")
-    func listingHoldsTheContractOnly() throws {
-        let paths = Set(try Self.listing().split(separator: "\n").map { String($0.prefix { $0 != " " }) })
+    func listingHoldsTheContractOnly() async throws {
+        let paths = Set(try await Self.listing().split(separator: "\n").map { String($0.prefix { $0 != " " }) })
         for contract in ["IndicatorPlugin", "FeedRequest", "FeedResponse", "FeedResponses", "FeedResponse.Body", "Observation",
                          "Period", "ConfigNode", "ConfigReader", "IndicatorDefinition", "PluginError"] {
             #expect(paths.contains(contract), "\(contract) is missing from PioneerKit's public API")
@@ -43,11 +43,11 @@ struct PublicAPITests {
     }
 
     @Test("the DocC catalogue builds without warnings, so every symbol it names exists")
-    func documentationCatalogueBuilds() throws {
+    func documentationCatalogueBuilds() async throws {
         let docc = try #require(Self.toolURL("docc"), "docc is not beside swift on PATH; the Swift toolchain ships it")
-        try withTemporaryFolder(prefix: "pioneer-docc") { folder in
-            try Self.withSymbolGraph { graphs in
-                try Self.run(docc, [
+        try await withTemporaryFolder(prefix: "pioneer-docc") { folder in
+            try await Self.withSymbolGraph { graphs in
+                try await Self.run(docc, [
                     "convert", Self.packageRoot.appending(path: "Sources/PioneerKit/PioneerKit.docc").path,
                     "--additional-symbol-graph-dir", graphs.path,
                     "--output-path", folder.appending(path: "PioneerKit.doccarchive").path,
@@ -59,8 +59,8 @@ struct PublicAPITests {
     }
 
     /// One line per public symbol, `Path.To.symbol  declaration`, sorted, from the compiled module's symbol graph.
-    static func listing() throws -> String {
-        try withSymbolGraph { output in
+    static func listing() async throws -> String {
+        try await withSymbolGraph { output in
             var lines: [String] = []
             for file in try FileManager.default.contentsOfDirectory(at: output, includingPropertiesForKeys: nil)
             where file.pathExtension == "json" {
@@ -76,32 +76,24 @@ struct PublicAPITests {
     }
 
     /// Calls `body` with a folder holding PioneerKit's public symbol graph, extracted from the built module.
-    static func withSymbolGraph<Result>(_ body: (URL) throws -> Result) throws -> Result {
+    static func withSymbolGraph<Result>(_ body: (URL) async throws -> Result) async throws -> Result {
         let modules = try #require(modulesFolder(), "no PioneerKit.swiftmodule under .build: build first (swift build --build-tests)")
         let tool = try #require(toolURL("swift-symbolgraph-extract"),
                                 "swift-symbolgraph-extract is not beside swift on PATH; the Swift toolchain ships it")
-        return try withTemporaryFolder(prefix: "pioneer-api") { output in
-            try run(tool, [
+        return try await withTemporaryFolder(prefix: "pioneer-api") { output in
+            try await run(tool, [
                 "-module-name", "PioneerKit", "-I", modules.path, "-target", targetTriple(of: modules),
                 "-minimum-access-level", "public", "-skip-synthesized-members", "-output-dir", output.path,
             ])
-            return try body(output)
+            return try await body(output)
         }
     }
 
     /// Runs `tool` with `arguments`, throwing what it printed when it fails.
-    static func run(_ tool: URL, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = errors
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ListingError(message: "\(tool.lastPathComponent) failed:\n" + String(decoding: message, as: UTF8.self))
+    static func run(_ tool: URL, _ arguments: [String]) async throws {
+        let run = try await ChildProcess.run(tool.path, arguments, timeout: 600)
+        guard run.status == 0 else {
+            throw ListingError(message: "\(tool.lastPathComponent) failed:\n" + run.stdout + run.stderr)
         }
     }
 

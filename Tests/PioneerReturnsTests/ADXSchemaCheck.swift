@@ -1,6 +1,7 @@
 // Every ADX document a test makes is checked against schemas/adx/adx.xsd by xmllint
 // (libxml2-utils, installed by scripts/install-system-packages.sh).
 import Foundation
+import PioneerTesting
 
 enum ADXSchemaCheck {
     /// xmllint's complaints about `xml`; empty when it is valid.
@@ -12,16 +13,9 @@ enum ADXSchemaCheck {
     }
 
     static func problems(files: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["xmllint", "--noout", "--schema",
-                             ReturnSchemaCheck.packageRoot.appendingPathComponent("schemas/adx/adx.xsd").path] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? "" : (text.isEmpty ? "xmllint exited \(process.terminationStatus)" : text)
+        let run = try ChildProcess.runBlocking("/usr/bin/env", ["xmllint", "--noout", "--schema",
+                             ReturnSchemaCheck.packageRoot.appendingPathComponent("schemas/adx/adx.xsd").path] + files)
+        let text = run.stdout
+        return run.status == 0 ? "" : (text.isEmpty ? "xmllint exited \(run.status)" : text)
     }
 }

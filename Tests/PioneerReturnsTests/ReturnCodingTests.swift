@@ -1,5 +1,6 @@
 // The canonical encoding and its digest: stable, sensitive to any change, checkable from the file alone.
 import Foundation
+import PioneerTesting
 import PioneerReturns
 import Testing
 
@@ -24,14 +25,7 @@ struct ReturnCodingTests {
         try canonical.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         // An independent SHA-256: the system's sha256sum over the same bytes.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["sha256sum", file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try ChildProcess.runBlocking("/usr/bin/env", ["sha256sum", file.path]).stdout
         let expected = String(output.prefix(64))
         #expect(try ReturnCoding.digest(of: SampleReturn.value) == expected)
         #expect(expected.count == 64)

@@ -46,8 +46,7 @@ struct ReturnFileTests {
             let ended = Process()
             ended.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             ended.arguments = ["true"]
-            try ended.run()
-            ended.waitUntilExit()
+            _ = try StartedProcess.start(ended).exitBlocking(within: 60)
             let abandoned = ".torbay.json.partial-\(ended.processIdentifier)"
             let live = ".torbay.json.partial-\(getppid())"
             let otherTarget = ".other.json.partial-\(ended.processIdentifier)"

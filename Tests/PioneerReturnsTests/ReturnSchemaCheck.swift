@@ -1,6 +1,7 @@
 // Every return a test makes is checked against schemas/return-v1.schema.json by a real JSON
 // Schema validator (Python's jsonschema, run by scripts/check-json-schema.py), not by hand.
 import Foundation
+import PioneerTesting
 import PioneerReturns
 import Testing
 
@@ -9,18 +10,10 @@ enum ReturnSchemaCheck {
 
     /// The validator's complaints about the JSON `files`; empty when they are valid.
     static func problems(files: [String], schema: String = "return-v1.schema.json") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/check-json-schema.py").path,
-                             packageRoot.appendingPathComponent("schemas/" + schema).path] + files
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        if process.terminationStatus != 0 && text.isEmpty { return "the validator exited \(process.terminationStatus)" }
-        return process.terminationStatus == 0 ? "" : text
+        let run = try ChildProcess.runBlocking("/usr/bin/env", ["python3", packageRoot.appendingPathComponent("scripts/check-json-schema.py").path,
+                             packageRoot.appendingPathComponent("schemas/" + schema).path] + files)
+        if run.status != 0 && run.stdout.isEmpty { return "the validator exited \(run.status)" }
+        return run.status == 0 ? "" : run.stdout
     }
 
     /// Writes `siteReturn` as JSON and records an issue for each way it breaks the schema.

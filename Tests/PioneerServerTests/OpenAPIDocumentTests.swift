@@ -16,28 +16,13 @@ struct OpenAPIDocumentTests {
 
     /// Runs a Python snippet with the document's path as its argument; its stdout.
     ///
-    /// The wait is on a dispatch queue: blocking one of the few cooperative threads for the
+    /// The wait is asynchronous: blocking one of the few cooperative threads for the
     /// seconds Python takes to start would stall the other suites' servers and clients.
     static func python(_ script: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, document]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let (output, errors) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
-            DispatchQueue.global().async {
-                let output = out.fileHandleForReading.readDataToEndOfFile()
-                let errors = err.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (output, errors))
-            }
-        }
-        let stderr = String(decoding: errors, as: UTF8.self)
-        #expect(!stderr.contains("ModuleNotFoundError"), Comment(rawValue: missingPython))
-        #expect(process.terminationStatus == 0, "python3 failed:\n\(stderr)")
-        return String(decoding: output, as: UTF8.self)
+        let run = try await ChildProcess.run("/usr/bin/env", ["python3", "-c", script, document], timeout: 300)
+        #expect(!run.stderr.contains("ModuleNotFoundError"), Comment(rawValue: missingPython))
+        #expect(run.status == 0, "python3 failed:\n\(run.stderr)")
+        return run.stdout
     }
 
     /// `METHOD /path` → the status codes the document gives it.
