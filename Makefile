@@ -27,7 +27,7 @@ validate: build
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT=$(SWIFT) scripts/run-tests.sh
 
 bench: deps
 	scripts/bench-collect.sh

@@ -9,7 +9,8 @@ set -euo pipefail
 # python3: the Tower Hamlets demo site has a plugin in Python (kind: exec), and the tests run its own test.
 # postgresql: the intake store's PostgreSQL tests start a throwaway cluster with its initdb and
 # pg_ctl (/usr/lib/postgresql/N/bin), and docs/deployment.md's pg_dump/pg_restore are its client's.
-packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils python3 postgresql)
+# gdb: scripts/run-tests.sh prints the stacks of a test run that hangs, before stopping it.
+packages=(libyaml-dev libcurl4-openssl-dev libsqlite3-dev pkg-config curl time openssl chromium libxml2-utils python3 postgresql gdb)
 missing=()
 for package in "${packages[@]}"; do
     if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
