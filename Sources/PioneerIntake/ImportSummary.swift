@@ -140,4 +140,17 @@ extension ImportSummary {
         out += "}"
         return out
     }
+
+    /// `json`, the ``jsonText`` of a summary without a version, with `version` added: the
+    /// same text as the summary's with its version. `version` is the key just before
+    /// `warnings`, always the last; no string in the text can hold `,"warnings":` unescaped.
+    static func addingVersion(_ version: Int, to json: String) -> String {
+        var bytes = Array(json.utf8)
+        let key = Array(#","warnings":"#.utf8)
+        guard bytes.count >= key.count,
+              let start = (0...(bytes.count - key.count)).reversed().first(where: { bytes[$0..<($0 + key.count)].elementsEqual(key) })
+        else { return json }
+        bytes.insert(contentsOf: Array(#","version":"#.utf8) + Array(String(version).utf8), at: start)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }

@@ -59,9 +59,9 @@ public struct IntakeService: Sendable {
             }
         }
         switch try await store.store(pending) {
-        case .stored(let summary):
+        case .stored(let summary, let json):
             storedDefinitions.insert(definitions)
-            return SubmissionOutcome(summary: summary, kind: verdict.kind)
+            return SubmissionOutcome(summary: summary, kind: verdict.kind, summaryJSON: json)
         case .duplicate(let summary):
             // The same bytes again: the earlier answer stands. A rejected one stays a
             // rejection, so a repeat never reads as a success the first answer was not.

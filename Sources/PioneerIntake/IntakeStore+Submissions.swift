@@ -27,7 +27,7 @@ struct PendingSubmission: Sendable {
 /// What the store made of a pending submission.
 enum StoredSubmission: Sendable {
     /// Stored as a new submission (with its version, when it has a period).
-    case stored(ImportSummary)
+    case stored(ImportSummary, json: String)
     /// The same bytes were already stored for the site and period: that version's summary.
     case duplicate(ImportSummary)
 }
@@ -62,7 +62,8 @@ extension IntakeStore {
         switch try await backend.store(pending, summaryJSON: json, definitions: definitions) {
         case .stored(let version):
             summary.version = version
-            return .stored(summary)
+            // The answer is the stored text with its version: the values need not be written twice.
+            return .stored(summary, json: version.map { ImportSummary.addingVersion($0, to: json) } ?? json)
         case .duplicate(let row):
             var answer = try storedSummary(row)
             answer.duplicate = true

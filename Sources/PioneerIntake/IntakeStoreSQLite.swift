@@ -16,6 +16,8 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
     let path: String
     var location: String { path }
     let pool: DatabasePool
+    /// Copies the write-ahead log into the file; nil when it could not start.
+    private let checkpointer: WALCheckpointer?
 
     /// How long a writer waits for another process's transaction before giving up.
     static let busyTimeout: TimeInterval = 10
@@ -66,7 +68,7 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         while true {
             do {
                 pool = try Self.openAndMigrate(path: path, configuration: configuration)
-                return
+                break
             } catch let error as DatabaseError where ContinuousClock.now < deadline
                 && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
                     || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
@@ -76,7 +78,11 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
                 throw IntakeStoreError.from(error, path: path, operation: opening)
             }
         }
+        // Most of the log is copied into the file by a thread of its own (see WALCheckpointer).
+        checkpointer = WALCheckpointer(path: path)
     }
+
+    deinit { checkpointer?.stop() }
 
     private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -111,8 +117,10 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         try await read("read the schema version") { db in try IntakeSchema.migrator.appliedMigrations(db) }
     }
 
-    /// Whether the database answers a query: what `/health` asks.
-    func close() async {}
+    /// Stops the log's checkpoints after a last one; the connections close with the store.
+    func close() async {
+        checkpointer?.stop()
+    }
 
     /// Copies the whole database to `destination` while it stays open for writing: SQLite's
     /// online backup API through GRDB, which copies a consistent snapshot.
@@ -126,6 +134,7 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         }
     }
 
+    /// Whether the database answers a query: what `/health` asks.
     func ping() async throws(IntakeStoreError) {
         _ = try await read("answer a health check") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }

@@ -2,9 +2,11 @@
 
 /// The summary of a submission and the kind of answer it calls for.
 public struct SubmissionOutcome: Sendable, Hashable {
-    public var summary: ImportSummary
+    public let summary: ImportSummary
     /// Tells the HTTP layer the status code.
-    public var kind: Kind
+    public let kind: Kind
+    /// `summary` as the API answers it (``ImportSummary/jsonText``), made once.
+    public let summaryJSON: String
 
     public enum Kind: String, Sendable, Hashable {
         /// A new version was stored: 201.
@@ -21,7 +23,13 @@ public struct SubmissionOutcome: Sendable, Hashable {
     }
 
     public init(summary: ImportSummary, kind: Kind) {
+        self.init(summary: summary, kind: kind, summaryJSON: summary.jsonText)
+    }
+
+    /// With `summaryJSON` already made from `summary` (by the store, which writes it).
+    init(summary: ImportSummary, kind: Kind, summaryJSON: String) {
         self.summary = summary
         self.kind = kind
+        self.summaryJSON = summaryJSON
     }
 }

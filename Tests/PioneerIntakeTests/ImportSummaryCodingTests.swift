@@ -1,7 +1,7 @@
 // The JSON the intake answers with and stores: the names the OpenAPI document and the
 // sites' clients rely on, and the summary's own writer, which must be the bytes JSONEncoder writes.
 import Foundation
-import PioneerIntake
+@testable import PioneerIntake
 import Testing
 
 @Suite("Import summary JSON")
@@ -47,5 +47,16 @@ struct ImportSummaryCodingTests {
     func theSummarysOwnJSONIsWhatJSONEncoderWrites(_ summary: ImportSummary) throws {
         #expect(summary.jsonText == (try Self.encoderText(summary)))
         #expect(try JSONDecoder().decode(ImportSummary.self, from: Data(summary.jsonText.utf8)) == summary)
+    }
+
+    /// The store writes a summary without its version and answers with the version added to
+    /// that text, rather than writing the values twice: the same text as the summary's own.
+    @Test(arguments: summaries)
+    func theStoredTextWithItsVersionAddedIsTheSummarysOwnText(_ summary: ImportSummary) {
+        var stored = summary
+        stored.version = nil
+        var versioned = summary
+        versioned.version = summary.version ?? 7
+        #expect(ImportSummary.addingVersion(versioned.version ?? 0, to: stored.jsonText) == versioned.jsonText)
     }
 }

@@ -23,6 +23,7 @@ struct IntakeServiceTests {
             let outcome = try await service(store).submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
             #expect(outcome.kind == .created)
             let summary = outcome.summary
+            #expect(outcome.summaryJSON == summary.jsonText)
             #expect(summary.status == .accepted)
             #expect(summary.site == "a" && summary.period == "2026-03" && summary.version == 1)
             #expect(!summary.duplicate && !summary.late)

@@ -43,6 +43,24 @@ struct ReturnBytesDecoderTests {
         #expect(fast.site.name == "Torbay \"and\" South\nDevon é 🚑 / cafÉ ü")
     }
 
+    /// Keys are matched from their bytes when plain ASCII; a key spelt with escapes, or an
+    /// unknown key in other characters, is decoded first and read as JSONDecoder reads it.
+    @Test func keysWithEscapesOrOtherCharactersReadAsJSONDecoderReadsThem() throws {
+        var edited = String(decoding: try ReturnCoding.pretty(try ReturnCoding.signed(SampleReturn.value)), as: UTF8.self)
+        let edits = [
+            (#""name" : "Torbay and South Devon""#, #""n\u0061me" : "Torbay and South Devon", "café ü" : 1"#),
+            (#""region" : "South West""#, #""\u0072egion" : "South West", "x\"y" : 2"#),
+        ]
+        for (old, new) in edits {
+            #expect(edited.contains(old), "the sample has no \(old)")
+            edited = edited.replacingOccurrences(of: old, with: new)
+        }
+        let data = Data(edited.utf8)
+        let fast = try #require(Self.fast(data))
+        #expect(fast == (try #require(Self.decoded(data))))
+        #expect(fast.site.name == "Torbay and South Devon" && fast.site.region == "South West")
+    }
+
     @Test func randomReturnsRoundTripThroughTheFastPath() throws {
         var random = SplitMix(seed: 20261129)
         for _ in 0..<200 {

@@ -28,6 +28,26 @@ enum ReturnBytesDecoder {
 }
 
 /// A pull reader over JSON bytes with the model's fields read by name.
+/// An object member's key, matched against the model's keys by `switch` with string literals.
+private enum Key {
+    /// Plain ASCII, as it appears in the input.
+    case bytes(UnsafeBufferPointer<UInt8>)
+    /// Anything else (escapes, other characters), decoded.
+    case text(String)
+
+    static func ~= (pattern: StaticString, key: Key) -> Bool {
+        switch key {
+        case .bytes(let bytes):
+            guard pattern.utf8CodeUnitCount == bytes.count else { return false }
+            let literal = pattern.utf8Start
+            for offset in 0..<bytes.count where literal[offset] != bytes[offset] { return false }
+            return true
+        case .text(let text):
+            return pattern.withUTF8Buffer { String(decoding: $0, as: UTF8.self) } == text
+        }
+    }
+}
+
 private struct Reader {
     typealias GiveUp = ReturnBytesDecoder.GiveUp
 
@@ -343,7 +363,7 @@ private struct Reader {
 
     // MARK: JSON
 
-    private mutating func object(_ member: (inout Reader, String) throws(GiveUp) -> Void) throws(GiveUp) {
+    private mutating func object(_ member: (inout Reader, Key) throws(GiveUp) -> Void) throws(GiveUp) {
         try expect(UInt8(ascii: "{"))
         try enter()
         skipWhitespace()
@@ -354,7 +374,7 @@ private struct Reader {
         }
         while true {
             skipWhitespace()
-            let key = try string()
+            let key = try memberKey()
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             try member(&self, key)
@@ -462,6 +482,24 @@ private struct Reader {
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let number = Double(text), number.isFinite else { throw GiveUp() }
         return number
+    }
+
+    /// A member's key: its bytes where they are plain ASCII (every key of the model is), so
+    /// matching it makes no String; otherwise the string it spells, escapes and all.
+    private mutating func memberKey() throws(GiveUp) -> Key {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return .bytes(UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)]))
+            }
+            guard byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\\") else { break }
+            index += 1
+        }
+        index = start - 1
+        return .text(try string())
     }
 
     private mutating func string() throws(GiveUp) -> String {

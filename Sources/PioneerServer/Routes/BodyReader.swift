@@ -22,13 +22,14 @@ enum BodyReader {
                     race.finish(.failure(error))
                 }
             }
-            Task {
-                try? await Task.sleep(for: timeout)
+            race.setTimer(Task {
+                // Cancelled once the body has arrived (see Race.finish).
+                guard (try? await Task.sleep(for: timeout)) != nil else { return }
                 race.finish(.failure(IntakeHTTPError(
                     status: .requestTimeout,
                     message: "the body did not arrive within \(seconds(timeout)) (pioneer serve --request-timeout)")))
                 reader.cancel()
-            }
+            })
         }
         return Array(try outcome.get().readableBytesView)
     }
@@ -39,24 +40,40 @@ enum BodyReader {
         return value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
     }
 
-    /// The first of the read and the timer to finish resumes the waiting request; the other is ignored.
+    /// The first of the read and the timer to finish resumes the waiting request; the other is
+    /// ignored, and the timer is cancelled: a timer left to run out would keep a task and a
+    /// timer alive for every request of the last `--request-timeout` seconds.
     final class Race: @unchecked Sendable {
-        // @unchecked: `continuation` is only read and written with `lock` held.
+        // @unchecked: `continuation`, `timer` and `done` are only read and written with `lock` held.
         private let lock = NSLock()
         private var continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>?
+        private var timer: Task<Void, Never>?
         private var done = false
 
         func start(_ continuation: CheckedContinuation<Result<ByteBuffer, any Error>, Never>) {
             lock.withLock { self.continuation = continuation }
         }
 
-        func finish(_ result: Result<ByteBuffer, any Error>) {
-            let waiting: CheckedContinuation<Result<ByteBuffer, any Error>, Never>? = lock.withLock {
-                guard !done else { return nil }
-                done = true
-                defer { continuation = nil }
-                return continuation
+        /// The timer to cancel when the race ends; cancelled at once if it already has.
+        func setTimer(_ task: Task<Void, Never>) {
+            let ended: Bool = lock.withLock {
+                if !done { timer = task }
+                return done
             }
+            if ended { task.cancel() }
+        }
+
+        func finish(_ result: Result<ByteBuffer, any Error>) {
+            let (waiting, timer): (CheckedContinuation<Result<ByteBuffer, any Error>, Never>?, Task<Void, Never>?) = lock.withLock {
+                guard !done else { return (nil, nil) }
+                done = true
+                defer {
+                    continuation = nil
+                    self.timer = nil
+                }
+                return (continuation, self.timer)
+            }
+            timer?.cancel()
             waiting?.resume(returning: result)
         }
     }

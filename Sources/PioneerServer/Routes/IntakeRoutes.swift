@@ -65,7 +65,7 @@ struct IntakeRoutes: Sendable {
             "submission.outcome": .string(outcome.kind.rawValue),
             "submission.bytes": .stringConvertible(bytes.count),
         ])
-        return JSONBody.response(bytes: summary.jsonText.utf8, status: Self.status(of: outcome.kind))
+        return JSONBody.response(bytes: outcome.summaryJSON.utf8, status: Self.status(of: outcome.kind))
     }
 
     @Sendable func submissions(_ request: Request, context: IntakeRequestContext) async throws -> Response {
