@@ -36,21 +36,26 @@ extension IntakeStore {
         guard !sites.isEmpty else { return CountingReturns(submissions: [], received: []) }
         let operation = "read the returns for \(label)"
 
+        // Every stored definition, read whole (a programme's few hundred, every version): finding
+        // in SQL those the period's returns use joined 150 rows a site to them, for 0.14 s at
+        // national size. A definition that cannot be read is an error only when a return uses it.
         var definitions: [String: ReturnIndicator] = [:]
+        var unreadable = 0
         let decoder = JSONDecoder()
-        for use in try await backend.countingDefinitions(period: label) {
-            guard var definition = try? decoder.decode(ReturnIndicator.self, from: Data(use.json.utf8)) else {
-                throw IntakeStoreError(.corrupt, path: path, operation: operation,
-                                       "the stored definition of \(use.indicator) version \(use.version) cannot be read; the database was changed outside pioneer")
+        for text in try await backend.definitionTexts() {
+            guard var definition = try? decoder.decode(ReturnIndicator.self, from: Data(text.utf8)) else {
+                unreadable += 1
+                continue
             }
             definition.measures = []
-            definitions[Self.key(use.indicator, use.version)] = definition
+            definitions[Self.key(definition.id, definition.definitionVersion)] = definition
         }
         let collector = IndicatorCollector(definitions: definitions)
         try await backend.countingMeasures(period: label, allPeriods: allMeasures) { row in collector.add(row) }
         if let missing = collector.undefined {
+            let why = unreadable > 0 ? "is not stored or cannot be read (\(unreadable) stored definitions cannot be)" : "is not stored"
             throw IntakeStoreError(.corrupt, path: path, operation: operation,
-                                   "a counting return uses \(missing), whose definition is not stored; the database was changed outside pioneer")
+                                   "a counting return uses \(missing), whose definition \(why); the database was changed outside pioneer")
         }
         var goals: [String: [ReturnGoal]] = [:]
         for row in try await backend.countingGoals(period: label) {

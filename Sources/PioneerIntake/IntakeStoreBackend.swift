@@ -39,10 +39,9 @@ protocol IntakeStoreBackend: Sendable {
     func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow]
     /// The goals of those submissions, each site's in its return's order.
     func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow]
-    /// Each indicator definition those submissions use, once, with the number of sites using it.
-    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow]
     /// Gives `each` every indicator of those submissions with a measure (the period's own
-    /// only, unless `allPeriods`), as the database streams them, indicator by indicator.
+    /// only, unless `allPeriods`), as the database streams them, site by site, each site's
+    /// indicators and their measures in its return's order.
     func countingMeasures(period: String, allPeriods: Bool,
                           _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError)
 
@@ -124,14 +123,6 @@ struct GoalRow: Sendable {
     var rag: String?
     var confidence: String?
     var agreement: String
-}
-
-/// An indicator definition, as JSON, and how many counting returns use it.
-struct DefinitionUseRow: Sendable {
-    var indicator: String
-    var version: String
-    var json: String
-    var sites: Int
 }
 
 /// One indicator of a counting return and one of its measures (nil `period`: none).

@@ -119,15 +119,6 @@ extension PostgresIntakeBackend {
         }
     }
 
-    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow] {
-        let operation = "read the indicator definitions for \(period)"
-        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingDefinitions("$1"), binds: try bindings([period], operation))
-        return try await rows(operation, query) { row in
-            let (indicator, version, json, sites) = try row.decode((String, String, String, Int).self)
-            return DefinitionUseRow(indicator: indicator, version: version, json: json, sites: sites)
-        }
-    }
-
     func countingMeasures(period: String, allPeriods: Bool,
                           _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
         let operation = "read the measures for \(period)"

@@ -94,14 +94,6 @@ extension SQLiteIntakeBackend {
         }
     }
 
-    func countingDefinitions(period: String) async throws(IntakeStoreError) -> [DefinitionUseRow] {
-        try await read("read the indicator definitions for \(period)") { db in
-            try Row.fetchAll(db, sql: IntakeSQL.countingDefinitions("?1"), arguments: [period]).map { row in
-                DefinitionUseRow(indicator: row["indicator"], version: row["version"], json: row["definition"], sites: row["sites"])
-            }
-        }
-    }
-
     func countingMeasures(period: String, allPeriods: Bool,
                           _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
         try await read("read the measures for \(period)") { db in

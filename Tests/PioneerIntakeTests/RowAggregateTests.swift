@@ -329,3 +329,31 @@ struct RowAggregateTests {
         }
     }
 }
+
+@Suite("Aggregate from rows: a database changed outside pioneer")
+struct RowAggregateCorruptionTests {
+    /// The aggregate reads every stored definition whole; one a counting return uses that no
+    /// longer reads as a definition is named, never aggregated as if it were another.
+    @Test func aDefinitionThatNoLongerReadsIsNamedAsCorrupt() async throws {
+        try await withIntakeStore(.sqlite) { store, path in
+            let service = IntakeService(store: store, programme: IntakeFixture.programme,
+                                        clock: TestClock(IntakeFixture.at("2026-04-10")).function)
+            let outcome = try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.siteCaller("a"))
+            #expect(outcome.kind == .created)
+            let before = try await store.countingReturns(period: IntakeFixture.march, allMeasures: false)
+            #expect(before.received.first?.content.indicators.map(\.id) == ["care-plans", "referrals"])
+
+            let queue = try DatabaseQueue(path: path)
+            try await queue.write { db in
+                try db.execute(sql: "UPDATE indicator_definition SET definition = 'not a definition' WHERE indicator = 'referrals'")
+            }
+            try await queue.close()
+            let error = await #expect(throws: IntakeStoreError.self) {
+                try await store.countingReturns(period: IntakeFixture.march, allMeasures: false)
+            }
+            #expect(error?.kind == .corrupt)
+            #expect(error?.description.contains("referrals version") == true, "\(error?.description ?? "")")
+            #expect(error?.description.contains("1 stored definitions cannot be") == true, "\(error?.description ?? "")")
+        }
+    }
+}
