@@ -131,9 +131,10 @@ struct IntakeRoutes: Sendable {
         try Self.requireOffice(context)
         let period = try PeriodQuery.resolve(request.uri.queryParameters["period"].map(String.init), programme: programme,
                                              today: PeriodQuery.day(clock()))
-        let national = try await service.aggregate(period: period, options: FunnelOptions())
         // Written directly, not by JSONEncoder: the same bytes, in a fraction of the time at national scale.
-        return JSONBody.response(bytes: try national.jsonBytes())
+        let bytes = try await service.aggregate(period: period, options: FunnelOptions()).jsonBytes()
+        LargeBlocks.giveBackFreePages()
+        return JSONBody.response(bytes: bytes)
     }
 
     /// How many periods `GET /v1/history` gives unless asked, and the most it gives: ten years of months.
@@ -144,9 +145,10 @@ struct IntakeRoutes: Sendable {
         let query = request.uri.queryParameters
         let period = try PeriodQuery.resolve(query["period"].map(String.init), programme: programme, today: PeriodQuery.day(clock()))
         let count = try Self.periodCount(query["periods"].map(String.init))
-        let history = try await service.history(period: period, options: FunnelOptions(), periods: count)
         // The encoder of `pioneer aggregate --history --format json`, whose `history` this is.
-        return JSONBody.response(bytes: Array((try ReportJSON.encode(history) + "\n").utf8))
+        let bytes = Array((try ReportJSON.encode(try await service.history(period: period, options: FunnelOptions(), periods: count)) + "\n").utf8)
+        LargeBlocks.giveBackFreePages()
+        return JSONBody.response(bytes: bytes)
     }
 
     /// The `?periods=` of the history: a whole number from 1 to the maximum, 24 when absent.
