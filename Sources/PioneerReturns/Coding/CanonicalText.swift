@@ -34,7 +34,7 @@ enum CanonicalText {
                         // and copied at once: most of a return's bytes are inside strings.
                         let quote = Self.offset(of: UInt8(ascii: "\""), in: base, from: index, to: end)
                         let stop = Self.offset(of: UInt8(ascii: "\\"), in: base, from: index, to: quote)
-                        (target + count).update(from: base + index, count: stop - index)
+                        (target + count).initialize(from: base + index, count: stop - index)
                         count += stop - index
                         index = stop
                         guard index < end else { break }
