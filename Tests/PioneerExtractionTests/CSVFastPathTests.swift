@@ -102,4 +102,44 @@ import Testing
         #expect(value.value == expected)
         #expect(value.count == cells.count - 1)
     }
+
+    @Test func plainTextSplitEightBytesAtATimeGivesTheRecordsTheStateMachineGives() throws {
+        // No quote and no CR: the block path reads it wherever a piece holds eight bytes or
+        // more; pieces of one byte leave it all to the state machine.
+        var text = "id;admitted;age_band;ward\n"
+        for index in 0..<300 {
+            let ward = ["AMU", "Elderly care", "", "Orthopaedics and trauma", "é☃"][index % 5]
+            text += "\(index);2026-06-\(index % 30 + 1);\(["18-64", "85+"][index % 2]);\(ward)\n"
+            if index % 37 == 0 { text += "\n" }
+        }
+        text += "last;;;"
+        let byState = try records(text, pieces: 1)
+        #expect(byState.count == 301)
+        #expect(byState.last == ["311", "last", "", "", ""])
+        for size in [8, 9, 15, 16, 17, 31, 64, 1000, text.utf8.count] {
+            #expect(try records(text, pieces: size) == byState, "pieces of \(size) bytes")
+        }
+    }
+
+    @Test func plainTextErrorsNameTheRowTheStateMachineNames() {
+        var rows = "a;b;c\n"
+        for index in 0..<40 { rows += "\(index);x;y\n" }
+        let narrow = rows + "4;5\n1;2;3\n"
+        let wide = rows + "\n4;5;6;7\n1;2;3\n"
+        for size in [1, 8, 13, 64, 4096] {
+            #expect(failure(narrow, pieces: size) == "row 42: has 2 fields but the header has 3 columns (separator `;`)")
+            #expect(failure(wide, pieces: size) == "row 43: has 4 fields but the header has 3 columns (separator `;`)")
+        }
+    }
+
+    @Test func cellsSharingTheirFirstEightBytesAreJudgedApart() throws {
+        var text = "ward,outcome\n"
+        for index in 0..<2_000 {
+            text += "\(["Elderly care", "Elderly carers", "Elderly cart", "elderly care ", "Elderly"][index % 5]),home\n"
+        }
+        let config = CSVExtraction(feed: "f", path: "/x", filters: [.init(column: "ward", accepted: ["Elderly care"])],
+                                   aggregate: .count)
+        let response = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: Data(text.utf8))
+        #expect(try config.extract(response, period: .month(2026, 6)).value == 800)
+    }
 }

@@ -134,6 +134,7 @@ public struct CSVExtraction: Sendable, Hashable {
     /// cannot be read (naming the row and column), or no row matches and `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
         let url = response.url
+        if let value = try extractInHalves(response, period: period) { return value }
         var scan = CSVScan(extraction: self, period: period, url: url)
         var reader = CSVRecordReader(delimiter: delimiter)
         do {

@@ -1,6 +1,7 @@
 // Reading CSV as a stream of bytes, a piece at a time, handing over each record as it
 // ends: a large export is read once, in the memory of one record, whatever its size.
 // CSVTable is built on it, so the csv-spectrum suite checks this reader too.
+import Foundation
 import PioneerKit
 
 /// Splits CSV bytes, fed in pieces of any size, into records of fields.
@@ -55,6 +56,25 @@ public struct CSVRecordReader {
         if let delimiter { separator = Self.byte(of: delimiter) }
         bytes.reserveCapacity(256)
         ends.reserveCapacity(32)
+    }
+
+    /// A reader for the text that follows a record boundary of `reader`'s text: the same
+    /// separator and header, at the start of a record. Its row numbers start again at 2, so
+    /// only a reader whose text is known to start at a boundary should be trusted, and its
+    /// errors' row numbers are not the text's (``CSVExtraction`` reads the halves of a large
+    /// body so, and reads again in order when anything is amiss).
+    init?(continuing reader: CSVRecordReader) {
+        guard let header = reader.header, let delimiter = reader.delimiter else { return nil }
+        self.init(delimiter: delimiter)
+        self.header = header
+        started = true
+        row = 2
+    }
+
+    /// Whether the text read so far ends exactly at the end of a record (or an empty line),
+    /// with nothing held back: where another reader could take over.
+    var isAtRecordStart: Bool {
+        started && header != nil && state == .fieldStart && !lineHasContent
     }
 
     /// Reads `piece`, calling `onRecord` for each data record that ends in it.
@@ -118,11 +138,20 @@ public struct CSVRecordReader {
         let count = input.count
         var index = 0
         let separator = separator
+        // Where the next quote or CR lies: the bytes before it are plain, for the block path.
+        var plainEnd = -1
         while index < count {
-            if state == .fieldStart && !lineHasContent, header != nil,
-               let next = try recordInPlace(input, from: index, onRecord: onRecord) {
-                index = next
-                continue
+            if state == .fieldStart && !lineHasContent, header != nil {
+                if plainEnd < index { plainEnd = Self.firstQuoteOrCR(input, from: index) }
+                let next = try recordsInBlock(input, from: index, to: plainEnd, onRecord: onRecord)
+                if next > index {
+                    index = next
+                    continue
+                }
+                if let next = try recordInPlace(input, from: index, onRecord: onRecord) {
+                    index = next
+                    continue
+                }
             }
             switch state {
             case .fieldStart, .unquoted:
@@ -179,6 +208,62 @@ public struct CSVRecordReader {
                 if input[index] == 0x0A { index += 1 }
             }
         }
+    }
+
+    /// The block path, for the plain stretch of a piece (no quote, no CR) that most exports
+    /// are: every record that ends in `input[start..<end]` with an LF, as wide as the header,
+    /// is handed over where it lies, its separators and line ends found eight bytes at a time
+    /// (``CSVStops``) rather than byte by byte. Returns the index of the first record it did
+    /// not hand over (cut by `end`, an empty line, the wrong width), which the fast path or
+    /// the state machine then reads; `start` when it handed over none.
+    private mutating func recordsInBlock(_ input: UnsafeRawBufferPointer, from start: Int, to end: Int,
+                                         onRecord: (CSVRecord) throws -> Void) throws -> Int {
+        guard let header, end - start >= CSVStops.wordSize, let base = input.baseAddress else { return start }
+        let width = header.count
+        let separator = separator
+        let stops = CSVStops(separator: separator)
+        var row = row
+        if spans.count != 2 * width { spans = Array(repeating: 0, count: 2 * width) }
+        defer { self.row = row }
+        return try spans.withUnsafeMutableBufferPointer { spans -> Int in
+            var recordStart = start
+            var field = 0
+            spans[0] = start
+            var word = start
+            while word < end {
+                var found = stops.find(in: base + word, count: min(CSVStops.wordSize, end - word))
+                while found != 0 {
+                    let position = word + found.trailingZeroBitCount >> 3
+                    found &= found &- 1
+                    spans[2 * field + 1] = position
+                    field += 1
+                    if input[position] == separator {
+                        guard field < width else { return recordStart }
+                        spans[2 * field] = position + 1
+                        continue
+                    }
+                    // An LF: a record ends, unless the line is empty or the wrong width.
+                    guard field == width, position > recordStart else { return recordStart }
+                    try onRecord(CSVRecord(row: row, header: header, base: base, spans: UnsafeBufferPointer(spans)))
+                    row += 1
+                    recordStart = position + 1
+                    field = 0
+                    spans[0] = recordStart
+                }
+                word += CSVStops.wordSize
+            }
+            return recordStart
+        }
+    }
+
+    /// The index of the first `"` or CR in `input` from `start`, or its count when there is none.
+    private static func firstQuoteOrCR(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = input.baseAddress, start < input.count else { return input.count }
+        let rest = input.count - start
+        var end = input.count
+        if let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), rest) { end = base.distance(to: quote) }
+        if let cr = memchr(base + start, 0x0D, min(rest, end - start)) { end = base.distance(to: cr) }
+        return end
     }
 
     /// The fast path, taken at the start of each record: a record that lies whole in `input`,

@@ -67,7 +67,7 @@ struct CSVScan {
                 if tallying { tallies[filter].add(cell) }
             }
             if passes {
-                passed[filter] = true
+                if tallying { passed[filter] = true }
             } else {
                 all = false
                 if !tallying { break }
@@ -111,6 +111,27 @@ struct CSVScan {
             throw PluginError("row \(record.row) of \(url): column `\(header[column])` (column \(column + 1)) is not UTF-8 text")
         }
         return text
+    }
+
+    /// Whether some row has passed every filter (after which no message lists what the
+    /// filtered columns hold).
+    var foundMatch: Bool { !tallying }
+
+    /// Adds in the totals of `later`, the scan of the rows that follow this one's, when at
+    /// least one of the two has seen a row pass every filter (the totals are then all that
+    /// ``result()`` reads; a sum adds the two halves' sums).
+    mutating func add(_ later: CSVScan) {
+        precondition(foundMatch || later.foundMatch, "scans are added only once a row has passed the filters")
+        if !isResolved {
+            self = later
+            return
+        }
+        matched += later.matched
+        total += later.total
+        numbers += later.numbers
+        rowsSeen += later.rowsSeen
+        tallying = false
+        tallies = []
     }
 
     /// The value once every row has been taken in.

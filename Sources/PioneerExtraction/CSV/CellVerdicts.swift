@@ -18,23 +18,40 @@ struct CellVerdicts {
     private struct Entry {
         var start: Int
         var count: Int
+        /// The first eight bytes (fewer for a shorter cell, the rest zero), for one comparison.
+        var head: UInt64
         var passes: Bool
+    }
+
+    /// Up to the first eight bytes of `cell` as one number, the missing ones zero.
+    @inline(__always)
+    private static func head(_ cell: UnsafeRawBufferPointer) -> UInt64 {
+        // Shifted in from the bytes: a copy through memory stalls the load that follows it.
+        var head: UInt64 = 0
+        for index in 0..<min(cell.count, 8) { head |= UInt64(cell[index]) << (8 * index) }
+        return head
     }
 
     /// The verdict remembered for `cell`, or nil when it has not been seen (or not kept).
     func verdict(_ cell: UnsafeRawBufferPointer) -> Bool? {
-        // A column of a few values (age bands, outcomes) is searched faster than hashed.
-        for position in 0..<min(entries.count, Self.searched) {
-            let found = entries[position]
-            if found.count == cell.count && same(found, cell) { return found.passes }
+        let head = Self.head(cell)
+        // A column of a few values (age bands, outcomes) is searched faster than hashed: a
+        // cell of up to eight bytes is compared as one number.
+        let searched = entries.withUnsafeBufferPointer { entries -> Bool? in
+            for found in entries.prefix(Self.searched)
+            where found.count == cell.count && found.head == head && (cell.count <= 8 || same(found, cell)) {
+                return found.passes
+            }
+            return nil
         }
+        if let searched { return searched }
         guard entries.count > Self.searched else { return nil }
         var slot = Self.hash(cell) & (slots.count - 1)
         while true {
             let entry = Int(slots[slot])
             if entry == 0 { return nil }
             let found = entries[entry - 1]
-            if found.count == cell.count && same(found, cell) { return found.passes }
+            if found.count == cell.count && found.head == head && same(found, cell) { return found.passes }
             slot = (slot + 1) & (slots.count - 1)
         }
     }
@@ -55,7 +72,7 @@ struct CellVerdicts {
         guard entries.count < Self.limit, verdict(cell) == nil else { return }
         var slot = Self.hash(cell) & (slots.count - 1)
         while slots[slot] != 0 { slot = (slot + 1) & (slots.count - 1) }
-        entries.append(Entry(start: arena.count, count: cell.count, passes: passes))
+        entries.append(Entry(start: arena.count, count: cell.count, head: Self.head(cell), passes: passes))
         arena.append(contentsOf: cell)
         slots[slot] = Int32(entries.count)
     }

@@ -1,25 +1,34 @@
 // Writing a large response body to a temporary file as libcurl delivers it, hashing it on
-// the way; memory stays at one write buffer however large the body grows.
+// the way; memory stays at a few write buffers however large the body grows.
 import Crypto
+import Dispatch
 import Foundation
 import PioneerKit
 
 /// The temporary file a ``CurlTransfer`` writes its body to once it outgrows memory.
 ///
-/// Used by the driver thread alone. The file belongs to ``owner`` from the start, so a
-/// transfer that fails or is dropped part-way leaves nothing behind.
+/// Called by the driver thread alone. The driver thread gathers the bytes into buffers of
+/// ``writeBuffer`` bytes; hashing and writing each full buffer happen on a queue of the
+/// spill's own, so the driver thread goes back to the sockets while the last megabyte is
+/// hashed and written (SHA-256 of a large body was half the driver thread's time). At most
+/// ``buffersInFlight`` buffers wait for the queue: a slow disk holds the transfer back
+/// rather than memory growing. The file belongs to ``owner`` from the start, so a transfer
+/// that fails or is dropped part-way leaves nothing behind.
 final class BodySpill {
     /// Bytes gathered before one write to the file: fewer system calls than one per callback.
     private static let writeBuffer = 1 << 20
+    /// Full buffers handed to the queue and not yet written.
+    private static let buffersInFlight = 4
 
-    private let handle: FileHandle
+    private let sink: Sink
     private let owner: FeedResponse.Body
     private let url: URL
-    private var hasher = SHA256()
+    private let queue = DispatchQueue(label: "pioneer.body-spill")
+    private let slots = DispatchSemaphore(value: BodySpill.buffersInFlight)
     private var pending = Data()
     private(set) var size = 0
     /// Why writing failed, once it has.
-    private(set) var failure: String?
+    var failure: String? { sink.failure.withLock { $0 } }
 
     /// Creates the file in the temporary folder (`TMPDIR`); nil with `failure` set when it cannot.
     static func create() -> Result<BodySpill, SpillFailure> {
@@ -38,48 +47,84 @@ final class BodySpill {
     }
 
     private init(handle: FileHandle, url: URL) {
-        self.handle = handle
+        sink = Sink(handle: handle, url: url)
         self.url = url
         owner = .temporaryFile(url)
         pending.reserveCapacity(Self.writeBuffer)
     }
 
-    deinit {
-        try? handle.close()
-    }
-
     /// Appends `bytes`; false once writing has failed (the disk full, say).
     func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
         guard failure == nil else { return false }
-        hasher.update(bufferPointer: bytes)
         size += bytes.count
         pending.append(contentsOf: bytes)
-        return pending.count < Self.writeBuffer || flush()
+        if pending.count >= Self.writeBuffer { handOver() }
+        return true
     }
 
-    private func flush() -> Bool {
-        guard !pending.isEmpty else { return true }
-        do {
-            try handle.write(contentsOf: pending)
-            pending.removeAll(keepingCapacity: true)
-            return true
-        } catch {
-            failure = "cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)"
-            return false
+    /// Gives the gathered bytes to the queue, once one of its buffers is free.
+    private func handOver() {
+        guard !pending.isEmpty else { return }
+        let buffer = pending
+        pending = Data()
+        pending.reserveCapacity(Self.writeBuffer)
+        slots.wait()
+        queue.async { [sink, slots] in
+            sink.take(buffer)
+            slots.signal()
         }
     }
 
-    /// Writes what is left and closes the file: the body, or nil when writing failed.
+    /// Writes what is left, waits for the queue, and closes the file: the body, or nil when
+    /// writing failed.
     func finish() -> ReceivedBodyFile? {
-        guard flush() else { return nil }
-        do {
-            try handle.close()
-        } catch {
-            failure = "cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)"
-            return nil
-        }
-        let digest = hasher.finalize()
+        handOver()
+        guard let digest = queue.sync(execute: { sink.close() }) else { return nil }
         return ReceivedBodyFile(body: owner, size: size, contentHash: "sha256:" + HexText.lowercase(digest))
+    }
+
+    /// The hash and the file, used on the spill's queue alone (and its failure, read under a lock).
+    private final class Sink: @unchecked Sendable {
+        // @unchecked: `hasher` and `handle` are used only on the spill's serial queue;
+        // `failure` is behind its lock.
+        private var hasher = SHA256()
+        private let handle: FileHandle
+        private let url: URL
+        let failure = Locked<String?>(nil)
+
+        init(handle: FileHandle, url: URL) {
+            self.handle = handle
+            self.url = url
+        }
+
+        deinit {
+            try? handle.close()
+        }
+
+        func take(_ buffer: Data) {
+            guard failure.withLock({ $0 == nil }) else { return }
+            hasher.update(data: buffer)
+            do {
+                try handle.write(contentsOf: buffer)
+            } catch {
+                fail("cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)")
+            }
+        }
+
+        /// The digest of everything written, or nil (with `failure` set) when writing failed.
+        func close() -> SHA256.Digest? {
+            do {
+                try handle.close()
+            } catch {
+                fail("cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)")
+            }
+            guard failure.withLock({ $0 == nil }) else { return nil }
+            return hasher.finalize()
+        }
+
+        private func fail(_ message: String) {
+            failure.withLock { if $0 == nil { $0 = message } }
+        }
     }
 }
 
