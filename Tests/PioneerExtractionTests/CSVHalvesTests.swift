@@ -19,7 +19,7 @@ import Testing
         func answer(_ run: () throws -> ExtractedValue?) -> String {
             do {
                 guard let value = try run() else { return "not split" }
-                return "\(value.value.map { "\($0)" } ?? "no data") (\(value.count)): \(value.detail ?? "")"
+                return "\(value.value.map { "\($0)" } ?? "no data") (\(value.count)): \(value.detail)"
             } catch {
                 return "error: \(error)"
             }

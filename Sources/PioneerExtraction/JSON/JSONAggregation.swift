@@ -34,6 +34,22 @@ struct JSONAggregation {
         largest = max(largest, number)
     }
 
+    /// Adds in the aggregate of the nodes that follow this one's, counted apart (the second
+    /// half of a body read in two); false, changing nothing, when the result could then differ
+    /// from adding the nodes one by one: a value that is not a number among the later nodes,
+    /// whose path the later count does not know.
+    mutating func add(_ later: JSONAggregation) -> Bool {
+        if firstNonNumber == nil && later.firstNonNumber != nil { return false }
+        matches += later.matches
+        // After a value that is not a number, only matches are counted, as `add(_:)` does.
+        guard firstNonNumber == nil else { return true }
+        numbers += later.numbers
+        total += later.total
+        smallest = min(smallest, later.smallest)
+        largest = max(largest, later.largest)
+        return true
+    }
+
     /// The value once every node has been added (at least one has).
     func result() throws(PluginError) -> ExtractedValue {
         let select = extraction.select

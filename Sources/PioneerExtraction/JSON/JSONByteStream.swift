@@ -22,7 +22,11 @@ final class JSONByteStream {
     /// The most bytes a marked span may hold.
     let keepLimit: Int
     private let source: (UnsafeMutableRawBufferPointer) throws -> Int
+    /// Moves the source to a byte offset of the body, for ``jump(to:line:column:)``; nil when it cannot.
+    private let seek: ((Int) -> Void)?
     private var finished = false
+    /// Bytes of the body before ``buffer``'s first.
+    private var dropped = 0
 
     /// Where ``buffer``'s first byte sits in the body, and the line/column count up to it.
     private var droppedLines = 0
@@ -31,11 +35,33 @@ final class JSONByteStream {
 
     /// A stream over `source`, which fills the buffer it is given and returns how many bytes
     /// it wrote, 0 at the end.
-    init(chunkSize: Int = 1 << 20, keepLimit: Int, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    /// `seek`, when given, moves `source` to a byte offset of the body.
+    init(chunkSize: Int = 1 << 20, keepLimit: Int, source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int,
+         seek: ((Int) -> Void)? = nil) {
         capacity = max(chunkSize, 64)
         buffer = .allocate(capacity: capacity)
         self.keepLimit = keepLimit
         self.source = source
+        self.seek = seek
+    }
+
+    /// Where the read position is in the body, counted from the source's first byte.
+    var offset: Int { dropped + index }
+
+    /// Whether ``jump(to:line:column:)`` can be used: the source can seek and nothing is marked.
+    var canJump: Bool { seek != nil && mark == nil }
+
+    /// Goes on reading from byte `offset` of the body, which is at `line` and `column`
+    /// (1-based), the bytes in between not read: another reader has read and checked them.
+    func jump(to offset: Int, line: Int, column: Int) {
+        precondition(canJump, "a stream jumps only with a seekable source and nothing marked")
+        seek?(offset)
+        dropped = offset
+        index = 0
+        end = 0
+        finished = false
+        droppedLines = line - 1
+        droppedColumn = column - 1
     }
 
     deinit {
@@ -48,6 +74,7 @@ final class JSONByteStream {
         let keep = min(mark ?? index, index)
         if keep > 0 {
             account(upTo: keep)
+            dropped += keep
             let remaining = end - keep
             if remaining > 0 { (buffer).update(from: buffer + keep, count: remaining) }
             end = remaining

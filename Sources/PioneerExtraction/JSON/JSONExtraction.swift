@@ -96,16 +96,27 @@ public struct JSONExtraction: Sendable, Hashable {
     /// but `count`), `value` matches more than one item, or nothing matches and
     /// `if_empty` is `error`.
     public func extract(_ response: FeedResponse, period: Period) throws(PluginError) -> ExtractedValue {
+        try extract(response, period: period, halvesThreshold: Self.halvesThreshold, piece: 1 << 20)
+    }
+
+    /// ``extract(_:period:)`` with the size from which a body in a file is read in two halves,
+    /// and the size of each read: smaller in the tests.
+    func extract(_ response: FeedResponse, period: Period, halvesThreshold: Int, piece: Int) throws(PluginError) -> ExtractedValue {
         var aggregation = JSONAggregation(extraction: self, url: response.url)
         var hint: String?
         if let plan = select.streamingPlan {
             let candidates: JSONPath.StreamedCandidates
-            do {
-                candidates = try Self.scan(response) { scanner in
-                    try select.stream(&scanner, plan: plan, sampleUntilMatch: true) { node in aggregation.add(node) }
+            if let (inHalves, seen) = try extractInHalves(response, plan: plan, threshold: halvesThreshold, piece: piece) {
+                aggregation = inHalves
+                candidates = seen
+            } else {
+                do {
+                    candidates = try Self.scan(response) { scanner in
+                        try select.stream(&scanner, plan: plan, sampleUntilMatch: true) { node in aggregation.add(node) }
+                    }
+                } catch {
+                    throw Self.pluginError(error, path: select, url: response.url)
                 }
-            } catch {
-                throw Self.pluginError(error, path: select, url: response.url)
             }
             if aggregation.matches == 0 {
                 hint = select.emptyResultHint(streamed: candidates, plan: plan)
@@ -169,9 +180,9 @@ public struct JSONExtraction: Sendable, Hashable {
         return try scan(source: source, chunkSize: chunkSize, body)
     }
 
-    private static func scan<Result>(source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, chunkSize: Int,
-                                     _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
-        let stream = JSONByteStream(chunkSize: chunkSize, keepLimit: wholeDocumentLimit, source: source)
+    static func scan<Result>(source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, seek: ((Int) -> Void)? = nil,
+                             chunkSize: Int, _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
+        let stream = JSONByteStream(chunkSize: chunkSize, keepLimit: wholeDocumentLimit, source: source, seek: seek)
         if try stream.peek() == 0xEF {
             // A UTF-8 byte-order mark is skipped, as the whole-document parser does.
             while stream.end - stream.index < 3, try stream.refill() {}

@@ -6,6 +6,9 @@
 struct JSONMemberSet: Sendable {
     let names: [String]
     private let bytes: [[UInt8]]
+    /// Each name's length and first eight bytes as one number (the rest zero): a key is
+    /// compared with every name of every element, and most differ in length or there.
+    private let heads: [(count: Int, head: UInt64)]
 
     init(_ names: some Sequence<String>) {
         var unique: [String] = []
@@ -14,13 +17,29 @@ struct JSONMemberSet: Sendable {
         }
         self.names = unique
         bytes = unique.map { Array($0.utf8) }
+        heads = bytes.map { name in name.withUnsafeBufferPointer { (name.count, Self.head($0)) } }
     }
 
     var count: Int { names.count }
 
     /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
     func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        bytes.firstIndex { Self.same(raw, $0) }
+        let head = Self.head(raw)
+        return heads.withUnsafeBufferPointer { heads in
+            for (slot, name) in heads.enumerated() where name.count == raw.count && name.head == head {
+                if raw.count <= 8 || Self.same(raw, bytes[slot]) { return slot }
+            }
+            return nil
+        }
+    }
+
+    /// Up to the first eight bytes as one number, shifted in (a copy through memory would
+    /// stall the load after it).
+    @inline(__always)
+    private static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var head: UInt64 = 0
+        for index in 0..<min(bytes.count, 8) { head |= UInt64(bytes[index]) << (8 * index) }
+        return head
     }
 
     /// Whether `bytes` are `other`: a plain loop, as a key is compared with every name of every element.

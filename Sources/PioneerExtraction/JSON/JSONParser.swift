@@ -141,10 +141,10 @@ struct JSONParser {
     /// Reads a key (the next byte is its quote): its slot in `keeping`, or nil.
     private mutating func keptSlot(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> Int? {
         let start = index + 1
-        try skipString()
+        let plain = try skipStringTellingIfPlain()
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
         // Names are compared code point by code point; without an escape, that is byte by byte.
-        guard raw.contains(UInt8(ascii: "\\")) else { return keeping.slot(matching: raw) }
+        guard !plain && raw.contains(UInt8(ascii: "\\")) else { return keeping.slot(matching: raw) }
         index = start - 1
         return keeping.slot(matching: try string())
     }
@@ -154,8 +154,9 @@ struct JSONParser {
         switch peek() {
         case UInt8(ascii: "\"")?:
             let open = index
-            try skipString()
+            let plain = try skipStringTellingIfPlain()
             let utf8 = UnsafeBufferPointer(rebasing: bytes[(open + 1)..<(index - 1)])
+            if plain { return .text(utf8) }
             if utf8.contains(UInt8(ascii: "\\")) {
                 index = open
                 return .value(.string(try string()))
@@ -332,17 +333,25 @@ struct JSONParser {
     /// Walks a string from its opening quote, checking its escapes and that it holds no raw
     /// control character.
     private mutating func skipString() throws(JSONValue.ParseError) {
+        _ = try skipStringTellingIfPlain()
+    }
+
+    /// Walks a string as ``skipString()`` does; returns whether it is plain: no escape, and
+    /// ASCII only (so its bytes are its text, with nothing to check or decode).
+    private mutating func skipStringTellingIfPlain() throws(JSONValue.ParseError) -> Bool {
         let open = index
         // The usual string, with no escape, is walked in a local index the compiler keeps in a register.
         var position = index + 1
         let bytes = self.bytes
+        var seen: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 index = position + 1
-                return
+                return seen < 0x80
             }
             if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            seen |= byte
             position += 1
         }
         index = position
@@ -350,7 +359,7 @@ struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 index += 1
-                return
+                return false
             }
             if byte == UInt8(ascii: "\\") {
                 index += 1

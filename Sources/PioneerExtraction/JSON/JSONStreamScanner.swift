@@ -11,10 +11,14 @@
 /// is reported with its line and column whichever way the value was first tried.
 struct JSONStreamScanner {
     let stream: JSONByteStream
-    private var depth = 0
+    /// How deeply the read position is nested.
+    private(set) var depth = 0
 
-    init(_ stream: JSONByteStream) {
+    /// A scanner at the start of `stream`, nested `depth` deep (a stream that starts inside
+    /// an array, for the second half of a body read in two).
+    init(_ stream: JSONByteStream, depth: Int = 0) {
         self.stream = stream
+        self.depth = depth
     }
 
     // MARK: Reading

@@ -5,6 +5,8 @@
 // this cannot judge (not an object, cut by the end of the bytes in hand, an error in it) is
 // read and judged the general way, which also writes any message.
 
+import Foundation
+
 extension JSONPath {
     /// A fan's filter (or `[*]`) and the one member name after it, compiled for streamed elements.
     ///
@@ -14,7 +16,8 @@ extension JSONPath {
     final class ElementFilter: Sendable {
         /// The members read, each a slot of the ``JSONMemberValue``s of an element.
         let members: JSONMemberSet
-        private let test: Test
+        /// The filter's test laid out flat, to run once per element without reference counting.
+        private let program: Program
         /// The slot of the member the path selects, and its name.
         private let selected: Int
         let selectedName: String
@@ -53,7 +56,7 @@ extension JSONPath {
             guard let test else { return nil }
             // `names` holds each name once, so a name's place in it is its slot.
             members = JSONMemberSet(names)
-            self.test = test
+            program = Program(test)
             selected = 0
             selectedName = name
         }
@@ -66,37 +69,108 @@ extension JSONPath {
                 found.initialize(repeating: .absent)
                 defer { found.deinitialize() }
                 guard let count = JSONParser.readMembers(bytes, depth: depth, members: members, into: found) else { return nil }
-                guard holds(test, found) else { return (nil, count) }
+                guard program.holds(found) else { return (nil, count) }
                 return (found[selected].value, count)
             }
         }
 
-        private func holds(_ test: Test, _ found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Bool {
-            switch test {
-            case .constant(let value): return value
-            case .or(let tests): return tests.contains { holds($0, found) }
-            case .and(let tests): return tests.allSatisfy { holds($0, found) }
-            case .not(let inner): return !holds(inner, found)
-            case .exists(let slot):
-                if case .absent = found[slot] { return false }
-                return true
-            case .compare(let slot, let op, let literal):
-                return Self.compare(found[slot], op, literal)
+        /// A ``Test`` as a flat list of steps, each `or`, `and` and `not` naming its operands
+        /// by their places in a second list, and each string literal's UTF-8 in one array:
+        /// walking it per element takes no reference count, where matching the indirect enum
+        /// retained and released its arrays for every element of a million-row export.
+        private struct Program: Sendable {
+            enum Kind: Sendable {
+                case constant(Bool)
+                case or, and, not
+                case exists(slot: Int)
+                case compare(slot: Int, ComparisonOperator)
             }
-        }
 
-        private static func compare(_ member: JSONMemberValue, _ op: ComparisonOperator, _ literal: Literal) -> Bool {
-            switch member {
-            case .absent:
-                return Evaluation.compare(nil, op, literal.value)
-            case .number(let number):
-                return Evaluation.compare(.number(number), op, literal.value)
-            case .value(let value):
-                return Evaluation.compare(value, op, literal.value)
-            case .text(let utf8):
-                // A string equals or orders against a string only; code point order is UTF-8 byte order.
-                guard let other = literal.utf8 else { return op == .notEqual }
-                let equal = JSONMemberSet.same(utf8, other)
+            struct Step: Sendable {
+                var kind: Kind
+                /// For `or`, `and` and `not`: where the operands' steps are listed in `operands`.
+                var operands: Range<Int> = 0..<0
+                /// For `compare`: the literal's place in `literals`, and its UTF-8 in `text` when a string.
+                var literal = 0
+                var text: Range<Int>?
+            }
+
+            private var steps: [Step] = []
+            private var operands: [Int] = []
+            private var literals: [JSONValue] = []
+            private var text: [UInt8] = []
+
+            init(_ test: Test) {
+                _ = add(test)
+            }
+
+            /// Adds `test`'s steps; the place of its own.
+            private mutating func add(_ test: Test) -> Int {
+                var step: Step
+                switch test {
+                case .constant(let value): step = Step(kind: .constant(value))
+                case .exists(let slot): step = Step(kind: .exists(slot: slot))
+                case .compare(let slot, let op, let literal):
+                    step = Step(kind: .compare(slot: slot, op), literal: literals.count)
+                    literals.append(literal.value)
+                    if let utf8 = literal.utf8 {
+                        step.text = text.count..<(text.count + utf8.count)
+                        text.append(contentsOf: utf8)
+                    }
+                case .or(let tests), .and(let tests):
+                    let places = tests.map { add($0) }
+                    step = Step(kind: { if case .or = test { return .or } else { return .and } }())
+                    step.operands = operands.count..<(operands.count + places.count)
+                    operands.append(contentsOf: places)
+                case .not(let inner):
+                    let place = add(inner)
+                    step = Step(kind: .not, operands: operands.count..<(operands.count + 1))
+                    operands.append(place)
+                }
+                steps.append(step)
+                return steps.count - 1
+            }
+
+            /// Whether the element whose members are `found` passes.
+            func holds(_ found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Bool {
+                steps.withUnsafeBufferPointer { steps in
+                    operands.withUnsafeBufferPointer { operands in
+                        text.withUnsafeBufferPointer { text in
+                            holds(steps.count - 1, steps, operands, text, found)
+                        }
+                    }
+                }
+            }
+
+            private func holds(_ place: Int, _ steps: UnsafeBufferPointer<Step>, _ operands: UnsafeBufferPointer<Int>,
+                               _ text: UnsafeBufferPointer<UInt8>, _ found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Bool {
+                let step = steps[place]
+                switch step.kind {
+                case .constant(let value): return value
+                case .or:
+                    for operand in step.operands where holds(operands[operand], steps, operands, text, found) { return true }
+                    return false
+                case .and:
+                    for operand in step.operands where !holds(operands[operand], steps, operands, text, found) { return false }
+                    return true
+                case .not:
+                    return !holds(operands[step.operands.lowerBound], steps, operands, text, found)
+                case .exists(let slot):
+                    if case .absent = found[slot] { return false }
+                    return true
+                case .compare(let slot, let op):
+                    if case .text(let utf8) = found[slot] {
+                        // A string equals or orders against a string only; code point order is UTF-8 byte order.
+                        guard let range = step.text else { return op == .notEqual }
+                        return Self.compare(utf8, op, UnsafeBufferPointer(rebasing: text[range]))
+                    }
+                    return ElementFilter.compare(found[slot], op, literals[step.literal])
+                }
+            }
+
+            private static func compare(_ utf8: UnsafeBufferPointer<UInt8>, _ op: ComparisonOperator,
+                                        _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+                let equal = utf8.count == other.count && (utf8.count == 0 || memcmp(utf8.baseAddress!, other.baseAddress!, utf8.count) == 0)
                 switch op {
                 case .equal: return equal
                 case .notEqual: return !equal
@@ -105,6 +179,20 @@ extension JSONPath {
                 case .lessOrEqual: return equal || utf8.lexicographicallyPrecedes(other)
                 case .greaterOrEqual: return equal || other.lexicographicallyPrecedes(utf8)
                 }
+            }
+        }
+
+        /// A member that is not a plain string compared with a literal, as ``Evaluation`` compares.
+        private static func compare(_ member: JSONMemberValue, _ op: ComparisonOperator, _ literal: JSONValue) -> Bool {
+            switch member {
+            case .absent:
+                return Evaluation.compare(nil, op, literal)
+            case .number(let number):
+                return Evaluation.compare(.number(number), op, literal)
+            case .value(let value):
+                return Evaluation.compare(value, op, literal)
+            case .text(let utf8):
+                return Evaluation.compare(.string(String(decoding: utf8, as: UTF8.self)), op, literal)
             }
         }
 

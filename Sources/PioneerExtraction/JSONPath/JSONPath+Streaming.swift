@@ -189,7 +189,7 @@ extension JSONPath {
     /// - Parameter sampleUntilMatch: keep the first elements the fan looks at until a node is
     ///   selected, to explain an empty result.
     func stream(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, sampleUntilMatch: Bool,
-                onNode: (Node) throws -> Void) throws -> StreamedCandidates {
+                handoff: StreamHandoff? = nil, onNode: (Node) throws -> Void) throws -> StreamedCandidates {
         let progress = StreamProgress(sampling: sampleUntilMatch)
         let evaluation = Evaluation(root: .null)
         try scanner.skipWhitespace()
@@ -209,7 +209,7 @@ extension JSONPath {
             }
             return .element(index, try scanner.readValue(keeping: plan.keeping))
         }
-        try descend(&scanner, plan: plan, step: 0, location: .root, read: read) { value, location in
+        try descend(&scanner, plan: plan, step: 0, location: .root, handoff: handoff, read: read) { value, location in
             progress.candidates.reached = true
             guard let fan = plan.fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
@@ -227,15 +227,10 @@ extension JSONPath {
                         progress.candidates.truncated = true
                     }
                 }
-                if case .filter(let expression) = fan.selector, !evaluation.holds(expression, current: child) { return }
-                let childLocation = Location(parent: location, step: step)
-                let found = fan.rest.isEmpty ? [Node(value: child, location: childLocation)]
-                    : evaluation.nodes(restQuery, start: Node(value: child, location: childLocation), locate: true)
-                if !found.isEmpty {
+                if try Self.visit(child, step, of: location, fan: fan, restQuery: restQuery, evaluation: evaluation, onNode: onNode) {
                     progress.sampling = false
                     progress.candidates.sample = []
                 }
-                for node in found { try onNode(node) }
             }
             switch value {
             case .element(let index, let child): try visit(child, .index(index))
@@ -257,6 +252,70 @@ extension JSONPath {
             throw scanner.error("unexpected \(try scanner.describeCurrent()) after the end of the JSON value")
         }
         return progress.candidates
+    }
+
+    /// Runs the fan's filter and the rest of the path on one element read whole, calling
+    /// `onNode` for each node selected; whether there was any.
+    private static func visit(_ child: JSONValue, _ step: Location.Step, of location: Location,
+                              fan: (selector: Selector, rest: [Segment]), restQuery: Query, evaluation: Evaluation,
+                              onNode: (Node) throws -> Void) throws -> Bool {
+        if case .filter(let expression) = fan.selector, !evaluation.holds(expression, current: child) { return false }
+        let childLocation = Location(parent: location, step: step)
+        let found = fan.rest.isEmpty ? [Node(value: child, location: childLocation)]
+            : evaluation.nodes(restQuery, start: Node(value: child, location: childLocation), locate: true)
+        for node in found { try onNode(node) }
+        return !found.isEmpty
+    }
+
+    /// Reads the elements of the fan's array from the read position of `scanner` (where an
+    /// element starts, inside the array) through the array's closing `]`, calling `onNode`
+    /// for each node selected as ``stream(_:plan:sampleUntilMatch:handoff:onNode:)`` does
+    /// (their places counted from that element, under `$`); the number of elements, or nil
+    /// when `shouldStop` said to stop first. The second half of a body read in two.
+    func streamElements(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, shouldStop: () -> Bool,
+                        onNode: (Node) throws -> Void) throws -> Int? {
+        guard let fan = plan.fan else { return nil }
+        let evaluation = Evaluation(root: .null)
+        let restQuery = Query(isRelative: true, segments: fan.rest)
+        let elementFilter = plan.elementFilter
+        let name = elementFilter?.selectedName ?? ""
+        var index = 0
+        while true {
+            if index & 4095 == 0, shouldStop() { return nil }
+            if let elementFilter, let outcome = try scanner.select(elementFilter) {
+                if let selected = outcome { try onNode(Node(value: selected, array: .root, index: index, member: name)) }
+            } else {
+                let child = try scanner.readValue(keeping: plan.keeping)
+                _ = try Self.visit(child, .index(index), of: .root, fan: fan, restQuery: restQuery, evaluation: evaluation, onNode: onNode)
+            }
+            index += 1
+            if try scanner.take(UInt8(ascii: ",")) { continue }
+            if try scanner.take(UInt8(ascii: "]")) { return index }
+            throw scanner.error("expected `,` or `]` in an array, found \(try scanner.describeCurrent())")
+        }
+    }
+
+    /// Where a body read in two halves passes from the first to the second: the first half's
+    /// fan loop asks where the second half starts when it enters the array, and when its next
+    /// element starts exactly there, where the second half ended (after the array's `]`), to
+    /// go on from there. Used on the first half's thread only.
+    final class StreamHandoff {
+        /// Given the depth inside the array, the offset of its first element and that
+        /// element's first byte: the offset of the element the second half starts at, or nil.
+        let arrayEntered: (_ depth: Int, _ offset: Int, _ first: UInt8) -> Int?
+        /// The first half's next element starts at that offset, at this line and column, after
+        /// this many elements: where the second half ended and its line and column, or nil to
+        /// read on (the second half failed).
+        let reached: (_ elements: Int, _ line: Int, _ column: Int) -> (offset: Int, line: Int, column: Int)?
+        /// The first half will not start an element at that offset.
+        let missed: () -> Void
+
+        init(arrayEntered: @escaping (Int, Int, UInt8) -> Int?,
+             reached: @escaping (Int, Int, Int) -> (offset: Int, line: Int, column: Int)?, missed: @escaping () -> Void) {
+            self.arrayEntered = arrayEntered
+            self.reached = reached
+            self.missed = missed
+        }
     }
 
     /// The running state of one ``stream(_:plan:sampleUntilMatch:onNode:)``, shared by its
@@ -289,7 +348,7 @@ extension JSONPath {
     /// Walks the value at the read position, following `plan.descent` from `step`, and hands
     /// the node it leads to (or that node's elements) to `reached`; everything else is skipped.
     private func descend(_ scanner: inout JSONStreamScanner, plan: StreamingPlan, step: Int, location: Location,
-                         read: (inout JSONStreamScanner, Int) throws -> Reached,
+                         handoff: StreamHandoff?, read: (inout JSONStreamScanner, Int) throws -> Reached,
                          reached: (Reached, Location) throws -> Void) throws {
         try scanner.skipWhitespace()
         let next = try scanner.stream.peek()
@@ -297,9 +356,34 @@ extension JSONPath {
             if plan.fan != nil, next == UInt8(ascii: "[") {
                 try scanner.enter()
                 scanner.stream.index += 1
+                // Reading in two halves: where the second half starts, if it does.
+                var handoffAt: Int?
+                if let handoff {
+                    try scanner.skipWhitespace()
+                    if let first = try scanner.stream.peek() {
+                        handoffAt = handoff.arrayEntered(scanner.depth, scanner.stream.offset, first)
+                    }
+                }
                 if try !scanner.take(UInt8(ascii: "]")) {
                     var index = 0
                     while true {
+                        if let at = handoffAt, let handoff {
+                            try scanner.skipWhitespace()
+                            let here = scanner.stream.offset
+                            if here >= at {
+                                handoffAt = nil
+                                if here == at, scanner.stream.canJump {
+                                    let (line, column) = scanner.stream.position(of: scanner.stream.index)
+                                    if let end = handoff.reached(index, line, column) {
+                                        // The second half read the rest of the array and its `]`.
+                                        scanner.stream.jump(to: end.offset, line: end.line, column: end.column)
+                                        break
+                                    }
+                                } else {
+                                    handoff.missed()
+                                }
+                            }
+                        }
                         try reached(try read(&scanner, index), location)
                         index += 1
                         if try scanner.take(UInt8(ascii: ",")) { continue }
@@ -307,6 +391,7 @@ extension JSONPath {
                         throw scanner.error("expected `,` or `]` in an array, found \(try scanner.describeCurrent())")
                     }
                 }
+                if handoffAt != nil { handoff?.missed() }
                 scanner.leave()
                 return
             }
@@ -333,7 +418,7 @@ extension JSONPath {
                 // The standard compares names code point by code point, not by canonical equivalence.
                 if key.utf8.elementsEqual(name.utf8) {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
-                                read: read, reached: reached)
+                                handoff: handoff, read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }
@@ -353,7 +438,7 @@ extension JSONPath {
             while true {
                 if index == wanted {
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .index(index)),
-                                read: read, reached: reached)
+                                handoff: handoff, read: read, reached: reached)
                 } else {
                     try scanner.skipValue()
                 }

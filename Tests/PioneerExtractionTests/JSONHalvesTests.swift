@@ -1,0 +1,99 @@
+// A JSON body in a file read as two halves at once gives what one pass in order gives: the
+// same figures when the second half starts at an element, and, by reading on in order, when
+// the guess at an element start falls inside a string, when either half meets an error (named
+// at the same line and column, also after the array, past the bytes the first half jumped),
+// when a selected value is not a number, and when nothing matches.
+import Foundation
+@testable import PioneerExtraction
+import PioneerKit
+import Testing
+
+@Suite struct JSONHalvesTests {
+    private let period = Period.month(2026, 6)
+
+    /// The extraction's answer (or error) over `text` read in order from memory, and read in
+    /// halves from a file in pieces of `piece` bytes.
+    private func bothWays(_ select: String, _ aggregate: JSONExtraction.Aggregate = .sum, _ text: String,
+                          piece: Int = 256) throws -> (inOrder: String, halves: String) {
+        let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: select), aggregate: aggregate)
+        let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-halves-\(UUID().uuidString).json")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        func answer(_ run: () throws -> ExtractedValue) -> String {
+            do {
+                let value = try run()
+                return "\(value.value.map { "\($0)" } ?? "no data") (\(value.count)): \(value.detail)"
+            } catch {
+                return "error: \(error)"
+            }
+        }
+        let memory = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: Data(text.utf8))
+        let file = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: .file(url))
+        return (answer { try config.extract(memory, period: period) },
+                answer { try config.extract(file, period: period, halvesThreshold: 1, piece: piece) })
+    }
+
+    /// `{"generated": …, "data": [ … ], "after": …}` with `count` rows, `row(i)` replacing row i when not empty.
+    private func admissions(_ count: Int, after: String = "{\"note\": \"é\"}", row: (Int) -> String = { _ in "" }) -> String {
+        var text = "{\"generated\": \"2026-07-01\",\n \"data\": [\n"
+        for index in 0..<count {
+            let special = row(index)
+            text += special.isEmpty
+                ? "{\"id\": \(index), \"band\": \"\(["18-64", "75-84", "85+"][index % 3])\", \"ward\": \"W\(index % 7)\", \"admissions\": \(index % 9)}"
+                : special
+            text += index + 1 < count ? ",\n" : "\n"
+        }
+        return text + "],\n \"after\": \(after)}\n"
+    }
+
+    private let select = "$.data[?@.band == '75-84' || @.band == '85+'].admissions"
+
+    @Test func aPlainArrayGivesTheSameSumCountMeanMinAndMax() throws {
+        let text = admissions(3_000)
+        for aggregate in [JSONExtraction.Aggregate.sum, .count, .mean, .min, .max] {
+            for piece in [256, 4096] {
+                let (inOrder, halves) = try bothWays(select, aggregate, text, piece: piece)
+                #expect(halves == inOrder, "\(aggregate), pieces of \(piece)")
+                #expect(!inOrder.hasPrefix("error"))
+            }
+        }
+    }
+
+    @Test func aGuessInsideAStringIsReadOnInOrder() throws {
+        // Every element near the middle holds a string with `, {` in it, where the guess lands.
+        let text = admissions(3_000) { index in
+            (1_400..<1_700).contains(index)
+                ? "{\"id\": \(index), \"band\": \"85+\", \"admissions\": 2, \"note\": \"\(String(repeating: "a, {b} ", count: 40))\"}" : ""
+        }
+        let (inOrder, halves) = try bothWays(select, .sum, text)
+        #expect(halves == inOrder)
+        #expect(!inOrder.hasPrefix("error"))
+    }
+
+    @Test func errorsInEitherHalfOrAfterTheArrayNameTheSameLineAndColumn() throws {
+        let inSecondHalf = admissions(3_000) { $0 == 2_500 ? "{\"id\": 2500, \"band\": \"85+\", \"admissions\": 01}" : "" }
+        let inFirstHalf = admissions(3_000) { $0 == 100 ? "{\"id\": 100, \"band\": \"85+\" \"admissions\": 1}" : "" }
+        let afterTheArray = admissions(3_000, after: "{\"note\": \"é\", \"x\": tru}")
+        for text in [inSecondHalf, inFirstHalf, afterTheArray] {
+            let (inOrder, halves) = try bothWays(select, .sum, text)
+            #expect(inOrder.contains("line "))
+            #expect(halves == inOrder)
+        }
+        // After the array the line and column are counted across the bytes the first half jumped.
+        let message = try bothWays(select, .sum, afterTheArray).halves
+        #expect(message.contains("line 3004, column 33"), "\(message)")
+    }
+
+    @Test func aValueThatIsNotANumberInTheSecondHalfIsNamedAsInOrder() throws {
+        let text = admissions(3_000) { $0 == 2_600 ? "{\"id\": 2600, \"band\": \"85+\", \"admissions\": \"n/a\"}" : "" }
+        let (inOrder, halves) = try bothWays(select, .sum, text)
+        #expect(inOrder.contains("$['data'][2600]['admissions']"))
+        #expect(halves == inOrder)
+    }
+
+    @Test func nothingMatchedExplainsItselfAsInOrder() throws {
+        let (inOrder, halves) = try bothWays("$.data[?@.band == '90+'].admissions", .sum, admissions(3_000))
+        #expect(inOrder.hasPrefix("no data (0)"))
+        #expect(halves == inOrder)
+    }
+}
