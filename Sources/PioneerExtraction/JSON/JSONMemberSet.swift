@@ -2,13 +2,16 @@
 // reads `band` and `admissions`, so the other members of each of a million rows are checked
 // for syntax and skipped rather than built into strings, numbers and dictionaries.
 
+import Foundation
+
 /// A few object member names, matched against a key's bytes without making a String of it.
 struct JSONMemberSet: Sendable {
     let names: [String]
     private let bytes: [[UInt8]]
-    /// Each name's length and first eight bytes as one number (the rest zero): a key is
-    /// compared with every name of every element, and most differ in length or there.
-    private let heads: [(count: Int, head: UInt64)]
+    /// Every name's UTF-8, one after the other, and where each ends: a key is compared with
+    /// every name of every element, so the comparison reads one array, not one per name.
+    private let arena: [UInt8]
+    private let ends: [Int]
 
     init(_ names: some Sequence<String>) {
         var unique: [String] = []
@@ -17,29 +20,29 @@ struct JSONMemberSet: Sendable {
         }
         self.names = unique
         bytes = unique.map { Array($0.utf8) }
-        heads = bytes.map { name in name.withUnsafeBufferPointer { (name.count, Self.head($0)) } }
+        arena = bytes.flatMap { $0 }
+        var end = 0
+        ends = bytes.map { name in
+            end += name.count
+            return end
+        }
     }
 
     var count: Int { names.count }
 
     /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
     func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        let head = Self.head(raw)
-        return heads.withUnsafeBufferPointer { heads in
-            for (slot, name) in heads.enumerated() where name.count == raw.count && name.head == head {
-                if raw.count <= 8 || Self.same(raw, bytes[slot]) { return slot }
+        arena.withUnsafeBufferPointer { arena in
+            ends.withUnsafeBufferPointer { ends in
+                var start = 0
+                for (slot, end) in ends.enumerated() {
+                    defer { start = end }
+                    guard end - start == raw.count else { continue }
+                    if raw.count == 0 || memcmp(raw.baseAddress!, arena.baseAddress! + start, raw.count) == 0 { return slot }
+                }
+                return nil
             }
-            return nil
         }
-    }
-
-    /// Up to the first eight bytes as one number, shifted in (a copy through memory would
-    /// stall the load after it).
-    @inline(__always)
-    private static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var head: UInt64 = 0
-        for index in 0..<min(bytes.count, 8) { head |= UInt64(bytes[index]) << (8 * index) }
-        return head
     }
 
     /// Whether `bytes` are `other`: a plain loop, as a key is compared with every name of every element.
