@@ -155,3 +155,34 @@ import Testing
         }
     }
 }
+
+/// Strings are walked eight bytes at a time while eight are in hand: an escape, a character
+/// outside ASCII, a quote or a raw control character is found wherever it falls in the word.
+@Suite struct JSONStringWordTests {
+    private func sum(_ document: String, band: String) throws -> Double? {
+        let literal = band.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: "$.data[?@.band == '\(literal)'].n"),
+                                    aggregate: .sum)
+        let response = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: Data(document.utf8))
+        return try config.extract(response, period: .month(2026, 6)).value
+    }
+
+    @Test func specialCharactersAreFoundAtEveryPlaceInAWord() throws {
+        // (as written in JSON, as read)
+        let specials: [(String, String)] = [("\\n", "\n"), ("\\\"", "\""), ("é", "é"), ("\\u0041", "A"), ("☃", "☃")]
+        for length in 0..<18 {
+            for place in 0...length {
+                for (written, read) in specials {
+                    let text = String(repeating: "a", count: place) + written + String(repeating: "b", count: length - place)
+                    let band = String(repeating: "a", count: place) + read + String(repeating: "b", count: length - place)
+                    let document = "{\"data\": [{\"note\": \"\(text)\", \"band\": \"\(text)\", \"n\": 1}, {\"note\": \"x\", \"band\": \"zz\", \"n\": 2}]}"
+                    #expect(try sum(document, band: band) == 1, "\(written) at \(place) of \(length)")
+                }
+                let raw = String(repeating: "a", count: place) + "\u{01}" + String(repeating: "b", count: length - place)
+                let document = "{\"data\": [{\"note\": \"\(raw)\", \"band\": \"zz\", \"n\": 1}]}"
+                #expect(throws: PluginError.self, "a raw control character at \(place) of \(length)") { try sum(document, band: "zz") }
+            }
+        }
+    }
+}

@@ -340,10 +340,29 @@ struct JSONParser {
     /// ASCII only (so its bytes are its text, with nothing to check or decode).
     private mutating func skipStringTellingIfPlain() throws(JSONValue.ParseError) -> Bool {
         let open = index
-        // The usual string, with no escape, is walked in a local index the compiler keeps in a register.
+        // The usual string, with no escape, is walked in a local index the compiler keeps in a
+        // register, eight bytes at a time while eight are in hand.
         var position = index + 1
         let bytes = self.bytes
-        var seen: UInt8 = 0
+        var seenWords: UInt64 = 0
+        if let base = bytes.baseAddress {
+            let quotes = ByteWord.repeating(UInt8(ascii: "\"")), backslashes = ByteWord.repeating(UInt8(ascii: "\\"))
+            while bytes.count - position >= 8 {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+                let stops = ByteWord.matches(word, quotes) | ByteWord.matches(word, backslashes) | ByteWord.controls(word)
+                guard stops != 0 else {
+                    seenWords |= word
+                    position += 8
+                    continue
+                }
+                // The bytes before the first stop are the string's; the byte loop takes the stop.
+                let before = stops.trailingZeroBitCount >> 3
+                seenWords |= word & ((1 << (8 * UInt64(before))) &- 1)
+                position += before
+                break
+            }
+        }
+        var seen: UInt8 = seenWords & ByteWord.highBits == 0 ? 0 : 0x80
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
