@@ -16,18 +16,10 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-halves-\(UUID().uuidString).csv")
         try Data(text.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        func answer(_ run: () throws -> ExtractedValue?) -> String {
-            do {
-                guard let value = try run() else { return "not split" }
-                return "\(value.value.map { "\($0)" } ?? "no data") (\(value.count)): \(value.detail)"
-            } catch {
-                return "error: \(error)"
-            }
-        }
         let memory = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: Data(text.utf8))
         let file = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: .file(url))
-        return (answer { try config.extract(memory, period: period) },
-                answer { try config.extractInHalves(file, period: period, threshold: 1, piece: 256) })
+        return (answerText { try config.extract(memory, period: period) },
+                answerText { try config.extractInHalves(file, period: period, threshold: 1, piece: 256) })
     }
 
     private func admissions(_ count: Int, row: (Int) -> String = { _ in "" }) -> String {
@@ -71,6 +63,13 @@ import Testing
         let (inOrder, halves) = try bothWays(config, text)
         #expect(halves == inOrder)
         #expect(!inOrder.hasPrefix("error"))
+    }
+
+    @Test func anErrorInTheFirstHalfStopsTheSecondAndIsNamedAsInOrder() throws {
+        let text = admissions(2_000) { $0 == 600 ? "600;2026-06-01;85+;1;home;extra" : "" }
+        let (inOrder, halves) = try bothWays(count, text)
+        #expect(inOrder == "error: the CSV from http://127.0.0.1/x.csv could not be read: row 602: has 6 fields but the header has 5 columns (separator `;`)")
+        #expect(halves == inOrder)
     }
 
     @Test func anErrorInTheSecondHalfNamesItsRowAsInOrder() throws {

@@ -19,18 +19,10 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-halves-\(UUID().uuidString).json")
         try Data(text.utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        func answer(_ run: () throws -> ExtractedValue) -> String {
-            do {
-                let value = try run()
-                return "\(value.value.map { "\($0)" } ?? "no data") (\(value.count)): \(value.detail)"
-            } catch {
-                return "error: \(error)"
-            }
-        }
         let memory = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: Data(text.utf8))
         let file = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: .file(url))
-        return (answer { try config.extract(memory, period: period) },
-                answer { try config.extract(file, period: period, halvesThreshold: 1, piece: piece) })
+        return (answerText { try config.extract(memory, period: period) },
+                answerText { try config.extract(file, period: period, halvesThreshold: 1, piece: piece) })
     }
 
     /// `{"generated": …, "data": [ … ], "after": …}` with `count` rows, `row(i)` replacing row i when not empty.

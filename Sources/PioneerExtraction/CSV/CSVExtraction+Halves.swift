@@ -49,6 +49,7 @@ extension CSVExtraction {
             } catch {
                 firstError = error
             }
+            if firstError != nil { second.stop() }
             done.wait()
             if let firstError { throw firstError }
             if reader.isAtRecordStart, second.error == nil, scan.foundMatch || second.scan.foundMatch {
@@ -62,31 +63,36 @@ extension CSVExtraction {
             }
             try reader.finish { record in try scan.take(record) }
             if !scan.isResolved { try scan.resolve(reader.header ?? []) }
-        } catch let error as CSVTable.ParseError {
-            throw PluginError("the CSV from \(url) could not be read: \(error.description)")
-        } catch let error as PluginError {
-            throw error
         } catch {
-            throw PluginError("the CSV from \(url) could not be read: \(error)")
+            throw Self.readFailure(error, url: url)
         }
         return try scan.result()
     }
 
     /// The second half's reader and scan, used by its own thread until it signals.
     private final class SecondHalf: @unchecked Sendable {
-        // @unchecked: used by one thread at a time, handed over through a semaphore.
+        // @unchecked: `scan`, `reader` and `error` are used by one thread at a time, handed
+        // over through a semaphore; `stopping` is behind `lock`.
         var scan: CSVScan
         var reader: CSVRecordReader
         var error: (any Error)?
+        private let lock = NSLock()
+        private var stopping = false
 
         init(scan: CSVScan, reader: CSVRecordReader) {
             self.scan = scan
             self.reader = reader
         }
 
+        /// Asks the thread to give up at its next piece: the first half failed, so its work is not needed.
+        func stop() {
+            lock.withLock { stopping = true }
+        }
+
         func read(_ file: Int32, from start: Int, to end: Int, piece size: Int, path: String) {
             do {
                 try CSVExtraction.read(file, from: start, to: end, piece: size, path: path) { piece in
+                    guard !lock.withLock({ stopping }) else { throw Stopped() }
                     try reader.consume(piece) { record in try scan.take(record) }
                 }
                 try reader.finish { record in try scan.take(record) }
@@ -94,6 +100,8 @@ extension CSVExtraction {
                 self.error = error
             }
         }
+
+        private struct Stopped: Error {}
     }
 
     /// The offset just after the first LF at or after `offset`, looked for within one piece;

@@ -143,14 +143,20 @@ public struct CSVExtraction: Sendable, Hashable {
             }
             try reader.finish { record in try scan.take(record) }
             if !scan.isResolved { try scan.resolve(reader.header ?? []) }
-        } catch let error as CSVTable.ParseError {
-            throw PluginError("the CSV from \(url) could not be read: \(error.description)")
-        } catch let error as PluginError {
-            throw error
         } catch {
-            throw PluginError("the CSV from \(url) could not be read: \(error)")
+            throw Self.readFailure(error, url: url)
         }
         return try scan.result()
+    }
+
+    /// What went wrong reading the CSV from `url`, as a message: a plugin error as it is, a
+    /// parse error with its row and column.
+    static func readFailure(_ error: any Error, url: String) -> PluginError {
+        switch error {
+        case let error as CSVTable.ParseError: PluginError("the CSV from \(url) could not be read: \(error.description)")
+        case let error as PluginError: error
+        default: PluginError("the CSV from \(url) could not be read: \(error)")
+        }
     }
 
     /// A cell as a number in ``numberFormat``.

@@ -7,7 +7,6 @@ import Foundation
 /// A few object member names, matched against a key's bytes without making a String of it.
 struct JSONMemberSet: Sendable {
     let names: [String]
-    private let bytes: [[UInt8]]
     /// Every name's UTF-8, one after the other, and where each ends: a key is compared with
     /// every name of every element, so the comparison reads one array, not one per name.
     private let arena: [UInt8]
@@ -19,11 +18,10 @@ struct JSONMemberSet: Sendable {
             unique.append(name)
         }
         self.names = unique
-        bytes = unique.map { Array($0.utf8) }
-        arena = bytes.flatMap { $0 }
+        arena = unique.flatMap { Array($0.utf8) }
         var end = 0
-        ends = bytes.map { name in
-            end += name.count
+        ends = unique.map { name in
+            end += name.utf8.count
             return end
         }
     }
@@ -42,15 +40,6 @@ struct JSONMemberSet: Sendable {
                 }
                 return nil
             }
-        }
-    }
-
-    /// Whether `bytes` are `other`: a plain loop, as a key is compared with every name of every element.
-    static func same(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
-        guard bytes.count == other.count else { return false }
-        return other.withUnsafeBufferPointer { other in
-            for offset in 0..<bytes.count where bytes[offset] != other[offset] { return false }
-            return true
         }
     }
 
