@@ -7,10 +7,11 @@ import Foundation
 /// A few object member names, matched against a key's bytes without making a String of it.
 struct JSONMemberSet: Sendable {
     let names: [String]
-    /// Every name's UTF-8, one after the other, and where each ends: a key is compared with
-    /// every name of every element, so the comparison reads one array, not one per name.
-    private let arena: [UInt8]
-    private let ends: [Int]
+    /// Every name's UTF-8 and where each ends, in memory that never moves: a key is compared
+    /// with every name of every element, and a ``View`` of it is passed to the parser as plain
+    /// pointers, so the comparison takes no reference count (retaining and releasing the
+    /// arrays for each key was a tenth of streaming a large export).
+    private let storage: Storage
 
     init(_ names: some Sequence<String>) {
         var unique: [String] = []
@@ -18,34 +19,74 @@ struct JSONMemberSet: Sendable {
             unique.append(name)
         }
         self.names = unique
-        arena = unique.flatMap { Array($0.utf8) }
-        var end = 0
-        ends = unique.map { name in
-            end += name.utf8.count
-            return end
-        }
+        storage = Storage(unique)
     }
 
     var count: Int { names.count }
 
+    /// Calls `body` with the names as pointers, valid for the call.
+    func withView<R, E: Error>(_ body: (View) throws(E) -> R) throws(E) -> R {
+        defer { withExtendedLifetime(storage) {} }
+        return try body(storage.view)
+    }
+
     /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
     func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        arena.withUnsafeBufferPointer { arena in
-            ends.withUnsafeBufferPointer { ends in
-                var start = 0
-                for (slot, end) in ends.enumerated() {
-                    defer { start = end }
-                    guard end - start == raw.count else { continue }
-                    if raw.count == 0 || memcmp(raw.baseAddress!, arena.baseAddress! + start, raw.count) == 0 { return slot }
-                }
-                return nil
-            }
-        }
+        withView { $0.slot(matching: raw) }
     }
 
     /// The place among the names of the one equal to `key` code point by code point.
     func slot(matching key: String) -> Int? {
-        names.firstIndex { $0.utf8.elementsEqual(key.utf8) }
+        withView { $0.slot(matching: key) }
+    }
+
+    /// The names' UTF-8 one after the other, and where each ends.
+    struct View {
+        fileprivate let arena: UnsafePointer<UInt8>
+        fileprivate let ends: UnsafeBufferPointer<Int>
+
+        /// The place among the names of the one whose UTF-8 is `raw`.
+        func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
+            var start = 0
+            for slot in 0..<ends.count {
+                let end = ends[slot]
+                defer { start = end }
+                guard end - start == raw.count else { continue }
+                if raw.count == 0 || memcmp(raw.baseAddress!, arena + start, raw.count) == 0 { return slot }
+            }
+            return nil
+        }
+
+        /// The place among the names of the one equal to `key` code point by code point
+        /// (byte by byte in UTF-8).
+        func slot(matching key: String) -> Int? {
+            var key = key
+            return key.withUTF8 { slot(matching: $0) }
+        }
+    }
+
+    /// The memory of a ``View``, freed with the last copy of the set.
+    private final class Storage: Sendable {
+        // Sendable: written once in init, only read after.
+        nonisolated(unsafe) let view: View
+
+        init(_ names: [String]) {
+            let bytes = names.flatMap { Array($0.utf8) }
+            let arena = UnsafeMutablePointer<UInt8>.allocate(capacity: max(bytes.count, 1))
+            arena.initialize(from: bytes, count: bytes.count)
+            let ends = UnsafeMutableBufferPointer<Int>.allocate(capacity: names.count)
+            var end = 0
+            for (slot, name) in names.enumerated() {
+                end += name.utf8.count
+                ends[slot] = end
+            }
+            view = View(arena: arena, ends: UnsafeBufferPointer(ends))
+        }
+
+        deinit {
+            UnsafeMutablePointer(mutating: view.arena).deallocate()
+            UnsafeMutablePointer(mutating: view.ends.baseAddress)?.deallocate()
+        }
     }
 }
 

@@ -49,7 +49,8 @@ struct JSONParser {
                             into found: UnsafeMutableBufferPointer<JSONMemberValue>) -> Int? {
         var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
         parser.depth = depth
-        guard (try? parser.members(members, into: found)) != nil, parser.index < bytes.count else { return nil }
+        let read = members.withView { names in (try? parser.members(names, into: found)) != nil }
+        guard read, parser.index < bytes.count else { return nil }
         return parser.index
     }
 
@@ -113,7 +114,7 @@ struct JSONParser {
     private mutating func object(keeping: JSONMemberSet) throws(JSONValue.ParseError) -> JSONValue {
         var found = [JSONMemberValue](repeating: .absent, count: keeping.count)
         try found.withUnsafeMutableBufferPointer { (found: inout UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) in
-            try self.members(keeping, into: found)
+            try keeping.withView { (names) throws(JSONValue.ParseError) in try self.members(names, into: found) }
         }
         var object = [String: JSONValue](minimumCapacity: keeping.count)
         for (slot, member) in found.enumerated() {
@@ -124,7 +125,7 @@ struct JSONParser {
 
     /// Reads the object at the read position, each member `keeping` names into its slot of
     /// `found` (the last one written, for a name written twice), the others checked and skipped.
-    private mutating func members(_ keeping: JSONMemberSet,
+    private mutating func members(_ keeping: JSONMemberSet.View,
                                   into found: UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) {
         guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
         try walkObject { parser throws(JSONValue.ParseError) in
@@ -139,7 +140,7 @@ struct JSONParser {
     }
 
     /// Reads a key (the next byte is its quote): its slot in `keeping`, or nil.
-    private mutating func keptSlot(_ keeping: JSONMemberSet) throws(JSONValue.ParseError) -> Int? {
+    private mutating func keptSlot(_ keeping: JSONMemberSet.View) throws(JSONValue.ParseError) -> Int? {
         let start = index + 1
         let plain = try skipStringTellingIfPlain()
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])

@@ -209,13 +209,27 @@ extension JSONPath {
             }
             return .element(index, try scanner.readValue(keeping: plan.keeping))
         }
+        // Made once, not for each of a large array's elements: copying the fan and making the
+        // query retained and released their arrays for every element.
+        let fan = plan.fan
+        let restQuery = Query(isRelative: true, segments: fan?.rest ?? [])
+        let selectedName = elementFilter?.selectedName
         try descend(&scanner, plan: plan, step: 0, location: .root, handoff: handoff, read: read) { value, location in
             progress.candidates.reached = true
-            guard let fan = plan.fan else {
+            if case .filtered(let index, let selected) = value {
+                progress.candidates.total += 1
+                guard let selected, let selectedName else { return }
+                if progress.sampling {
+                    progress.sampling = false
+                    progress.candidates.sample = []
+                }
+                try onNode(Node(value: selected, array: location, index: index, member: selectedName))
+                return
+            }
+            guard let fan else {
                 if case .whole(let whole) = value { try onNode(Node(value: whole, location: location)) }
                 return
             }
-            let restQuery = Query(isRelative: true, segments: fan.rest)
             // The elements of an array one at a time; an object's members are sorted by name
             // (as the whole-document evaluation does), so an object is read whole.
             func visit(_ child: JSONValue, _ step: Location.Step) throws {
@@ -234,12 +248,7 @@ extension JSONPath {
             }
             switch value {
             case .element(let index, let child): try visit(child, .index(index))
-            case .filtered(let index, let selected):
-                progress.candidates.total += 1
-                guard let selected, let name = plan.elementFilter?.selectedName else { return }
-                progress.sampling = false
-                progress.candidates.sample = []
-                try onNode(Node(value: selected, array: location, index: index, member: name))
+            case .filtered: break
             case .whole(.object(let object)):
                 for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
             case .whole(.array(let array)):
