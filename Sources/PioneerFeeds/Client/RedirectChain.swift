@@ -17,7 +17,9 @@ struct RedirectChain: Sendable {
     private(set) var hops = 0
     /// True once a hop has gone to another origin (and the secrets were dropped).
     private(set) var leftOrigin = false
-    private let origin: FeedURL.Origin?
+    /// The first hop's URL: its origin is the feed's, worked out only when a redirect comes
+    /// (parsing every request's URL for it was a fiftieth of collecting many small feeds).
+    private let startURL: String
     private let limit: Int
     /// The `Location` values seen, as the server wrote them, for the loop message.
     private var locations: [String] = []
@@ -39,7 +41,7 @@ struct RedirectChain: Sendable {
     init(_ request: TransportRequest, limit: Int) {
         self.request = request
         self.limit = limit
-        origin = FeedURL.origin(of: request.url)
+        startURL = request.url
     }
 
     /// Decides what follows `response` to the current hop, and moves to the next hop when it is a redirect.
@@ -59,6 +61,7 @@ struct RedirectChain: Sendable {
             return .fail(.invalidURL("redirected to \(FeedURL.redact(target)), which is not an http or https URL"))
         }
         hops += 1
+        let origin = FeedURL.origin(of: startURL)
         let sameOrigin = origin != nil && FeedURL.origin(of: target) == origin
         guard leftOrigin || !sameOrigin else {
             request.url = target

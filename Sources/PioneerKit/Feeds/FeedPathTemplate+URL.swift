@@ -58,7 +58,8 @@ extension FeedPathTemplate {
     /// `url` with its path's `.` and `..` segments resolved as RFC 3986 (section 5.2.4) says,
     /// which is what libcurl does before sending. Encoded dots (`%2e`) are left alone.
     package static func removingDotSegments(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
+        // Every dot segment follows a slash: most URLs have no `/.` anywhere and are done here.
+        guard url.utf8.firstRange(of: "/.".utf8) != nil, let schemeEnd = url.range(of: "://") else { return url }
         let afterAuthority = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
         let pathEnd = url[afterAuthority...].firstIndex(where: { "?#".contains($0) }) ?? url.endIndex
         let path = url[afterAuthority..<pathEnd]
