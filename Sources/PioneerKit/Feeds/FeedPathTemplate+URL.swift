@@ -59,7 +59,7 @@ extension FeedPathTemplate {
     /// which is what libcurl does before sending. Encoded dots (`%2e`) are left alone.
     package static func removingDotSegments(_ url: String) -> String {
         // Every dot segment follows a slash: most URLs have no `/.` anywhere and are done here.
-        guard url.utf8.firstRange(of: "/.".utf8) != nil, let schemeEnd = url.range(of: "://") else { return url }
+        guard hasSlashDot(url), let schemeEnd = url.range(of: "://") else { return url }
         let afterAuthority = url[schemeEnd.upperBound...].firstIndex(where: { "/?#".contains($0) }) ?? url.endIndex
         let pathEnd = url[afterAuthority...].firstIndex(where: { "?#".contains($0) }) ?? url.endIndex
         let path = url[afterAuthority..<pathEnd]
@@ -79,6 +79,16 @@ extension FeedPathTemplate {
             }
         }
         return url[..<afterAuthority] + "/" + output.joined(separator: "/") + url[pathEnd...]
+    }
+
+    /// Whether `/.` occurs in `url`.
+    private static func hasSlashDot(_ url: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in url.utf8 {
+            if byte == UInt8(ascii: "."), previous == UInt8(ascii: "/") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// Fills `{name}` placeholders with percent-encoded values and passes the text between
