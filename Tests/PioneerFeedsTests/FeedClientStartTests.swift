@@ -80,16 +80,25 @@ struct FeedClientStartTests {
 
     @Test("cancelling an attempt on the wire reports it cancelled")
     func cancelInFlight() async throws {
+        // Cancelled once the server has the request, not after a guessed delay: on a loaded
+        // machine a delay can outlast the attempt's timeout, and a retry was then cancelled.
+        let (arrived, arrivedSink) = AsyncStream.makeStream(of: Void.self)
+        let answer = Gate()
         try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
-                try await Task.sleep(for: .seconds(1.5))
+                arrivedSink.yield()
+                // Held until the test has its result (10 s at most), so no answer can race the cancel.
+                for _ in 0..<1000 where !answer.isOpen {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 return "late"
             }
         }) { server in
-            let results = try await start(testFeed(server.baseURL, timeout: 5, retries: 3), "/slow") { handle in
-                try await Task.sleep(for: .milliseconds(200))
+            let results = try await start(testFeed(server.baseURL, timeout: 60, retries: 3), "/slow") { handle in
+                for await _ in arrived { break }
                 handle.cancel()
             }
+            answer.open()
             #expect(results.count == 1)
             let error = try #require(results.first?.failure)
             #expect(error.cause == .cancelled)
@@ -118,4 +127,15 @@ struct FeedClientStartTests {
         #expect(error.attempts == 0)
         #expect(error.description.contains("PIONEER_TEST_UNSET_START_TOKEN"), "\(error)")
     }
+}
+
+/// A flag one side opens and the other polls.
+private final class Gate: @unchecked Sendable {
+    // @unchecked: `opened` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var opened = false
+
+    var isOpen: Bool { lock.withLock { opened } }
+
+    func open() { lock.withLock { opened = true } }
 }
