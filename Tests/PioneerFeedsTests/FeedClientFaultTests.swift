@@ -297,17 +297,27 @@ struct FeedClientFaultTests {
 
     @Test("cancelling the task stops the transfer")
     func cancellation() async throws {
+        // Cancelled once the server has the request, not after a guessed delay that a loaded
+        // machine could stretch past the answer or the attempt's timeout.
+        let (arrived, arrivedSink) = AsyncStream.makeStream(of: Void.self)
+        let answered = HeldAnswer()
         try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
-                try await Task.sleep(for: .seconds(1.5))
+                arrivedSink.yield()
+                // Held until the test has its result (10 s at most), so no answer can race the cancel.
+                for _ in 0..<1000 where !answered.isReleased {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 return "late"
             }
         }) { server in
-            let feed = testFeed(server.baseURL, timeout: 5, retries: 3)
+            let feed = testFeed(server.baseURL, timeout: 60, retries: 3)
             let task = Task { await fetch(feed, "/slow") }
-            try await Task.sleep(for: .milliseconds(200))
+            for await _ in arrived { break }
             task.cancel()
-            let error = try #require(await task.value.failure)
+            let result = await task.value
+            answered.release()
+            let error = try #require(result.failure)
             #expect(error.cause == .cancelled)
             #expect(error.attempts == 1)
         }

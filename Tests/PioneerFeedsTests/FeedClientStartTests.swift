@@ -83,12 +83,12 @@ struct FeedClientStartTests {
         // Cancelled once the server has the request, not after a guessed delay: on a loaded
         // machine a delay can outlast the attempt's timeout, and a retry was then cancelled.
         let (arrived, arrivedSink) = AsyncStream.makeStream(of: Void.self)
-        let answer = Gate()
+        let answer = HeldAnswer()
         try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
                 arrivedSink.yield()
                 // Held until the test has its result (10 s at most), so no answer can race the cancel.
-                for _ in 0..<1000 where !answer.isOpen {
+                for _ in 0..<1000 where !answer.isReleased {
                     try await Task.sleep(for: .milliseconds(10))
                 }
                 return "late"
@@ -98,7 +98,7 @@ struct FeedClientStartTests {
                 for await _ in arrived { break }
                 handle.cancel()
             }
-            answer.open()
+            answer.release()
             #expect(results.count == 1)
             let error = try #require(results.first?.failure)
             #expect(error.cause == .cancelled)
@@ -127,15 +127,4 @@ struct FeedClientStartTests {
         #expect(error.attempts == 0)
         #expect(error.description.contains("PIONEER_TEST_UNSET_START_TOKEN"), "\(error)")
     }
-}
-
-/// A flag one side opens and the other polls.
-private final class Gate: @unchecked Sendable {
-    // @unchecked: `opened` is only touched with `lock` held.
-    private let lock = NSLock()
-    private var opened = false
-
-    var isOpen: Bool { lock.withLock { opened } }
-
-    func open() { lock.withLock { opened = true } }
 }
