@@ -13,13 +13,10 @@ import Testing
     /// The extraction's answer (or error) over `text` read in order from memory, and read in
     /// halves from a file in pieces of 256 bytes.
     private func bothWays(_ config: CSVExtraction, _ text: String) throws -> (inOrder: String, halves: String) {
-        let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-halves-\(UUID().uuidString).csv")
-        try Data(text.utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let memory = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: Data(text.utf8))
-        let file = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.csv", body: .file(url))
-        return (answerText { try config.extract(memory, period: period) },
-                answerText { try config.extractInHalves(file, period: period, threshold: 1, piece: 256) })
+        try inMemoryAndInFile(text, extension: "csv") { memory, file in
+            (answerText { try config.extract(memory, period: period) },
+             answerText { try config.extractInHalves(file, period: period, threshold: 1, piece: 256) })
+        }
     }
 
     private func admissions(_ count: Int, row: (Int) -> String = { _ in "" }) -> String {

@@ -16,13 +16,10 @@ import Testing
     private func bothWays(_ select: String, _ aggregate: JSONExtraction.Aggregate = .sum, _ text: String,
                           piece: Int = 256) throws -> (inOrder: String, halves: String) {
         let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: select), aggregate: aggregate)
-        let url = FileManager.default.temporaryDirectory.appending(path: "pioneer-halves-\(UUID().uuidString).json")
-        try Data(text.utf8).write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let memory = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: Data(text.utf8))
-        let file = FeedResponse(key: "k", feed: "f", url: "http://127.0.0.1/x.json", body: .file(url))
-        return (answerText { try config.extract(memory, period: period) },
-                answerText { try config.extract(file, period: period, halvesThreshold: 1, piece: piece) })
+        return try inMemoryAndInFile(text, extension: "json") { memory, file in
+            (answerText { try config.extract(memory, period: period) },
+             answerText { try config.extract(file, period: period, halvesThreshold: 1, piece: piece) })
+        }
     }
 
     /// `{"generated": …, "data": [ … ], "after": …}` with `count` rows, `row(i)` replacing row i when not empty.

@@ -299,24 +299,20 @@ struct FeedClientFaultTests {
     func cancellation() async throws {
         // Cancelled once the server has the request, not after a guessed delay that a loaded
         // machine could stretch past the answer or the attempt's timeout.
-        let (arrived, arrivedSink) = AsyncStream.makeStream(of: Void.self)
-        let answered = HeldAnswer()
+        let held = HeldAnswer()
         try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
-                arrivedSink.yield()
-                // Held until the test has its result (10 s at most), so no answer can race the cancel.
-                for _ in 0..<1000 where !answered.isReleased {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
+                // Held until the test has its result, so no answer can race the cancel.
+                try await held.hold()
                 return "late"
             }
         }) { server in
             let feed = testFeed(server.baseURL, timeout: 60, retries: 3)
             let task = Task { await fetch(feed, "/slow") }
-            for await _ in arrived { break }
+            await held.arrival()
             task.cancel()
             let result = await task.value
-            answered.release()
+            held.release()
             let error = try #require(result.failure)
             #expect(error.cause == .cancelled)
             #expect(error.attempts == 1)

@@ -82,23 +82,19 @@ struct FeedClientStartTests {
     func cancelInFlight() async throws {
         // Cancelled once the server has the request, not after a guessed delay: on a loaded
         // machine a delay can outlast the attempt's timeout, and a retry was then cancelled.
-        let (arrived, arrivedSink) = AsyncStream.makeStream(of: Void.self)
-        let answer = HeldAnswer()
+        let held = HeldAnswer()
         try await LoopbackServer.run(routes: { router in
             router.get("/slow") { _, _ in
-                arrivedSink.yield()
-                // Held until the test has its result (10 s at most), so no answer can race the cancel.
-                for _ in 0..<1000 where !answer.isReleased {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
+                // Held until the test has its result, so no answer can race the cancel.
+                try await held.hold()
                 return "late"
             }
         }) { server in
             let results = try await start(testFeed(server.baseURL, timeout: 60, retries: 3), "/slow") { handle in
-                for await _ in arrived { break }
+                await held.arrival()
                 handle.cancel()
             }
-            answer.release()
+            held.release()
             #expect(results.count == 1)
             let error = try #require(results.first?.failure)
             #expect(error.cause == .cancelled)

@@ -30,22 +30,12 @@ struct JSONMemberSet: Sendable {
         return try body(storage.view)
     }
 
-    /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
-    func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
-        withView { $0.slot(matching: raw) }
-    }
-
-    /// The place among the names of the one equal to `key` code point by code point.
-    func slot(matching key: String) -> Int? {
-        withView { $0.slot(matching: key) }
-    }
-
     /// The names' UTF-8 one after the other, and where each ends.
     struct View {
         fileprivate let arena: UnsafePointer<UInt8>
         fileprivate let ends: UnsafeBufferPointer<Int>
 
-        /// The place among the names of the one whose UTF-8 is `raw`.
+        /// The place among the names (in the order given, each once) of the one whose UTF-8 is `raw`.
         func slot(matching raw: UnsafeBufferPointer<UInt8>) -> Int? {
             var start = 0
             for slot in 0..<ends.count {
