@@ -33,6 +33,11 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Submissions to send.", valueName: "count"))
     var count: Int = 3000
 
+    @Option(name: .customLong("warm-up"), help: ArgumentHelp(
+        "Submissions sent first, as many at once, and left out of the rate and latency (a server that has just started answers its first requests slowly); the database check covers them.",
+        valueName: "count"))
+    var warmUp: Int = 0
+
     @Option(help: ArgumentHelp("Submissions in flight at once.", valueName: "count"))
     var concurrency: Int = 32
 
@@ -60,6 +65,9 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append `DIGEST STATUS` for each 2xx answer to this file as it comes (for the kill test).", valueName: "file"))
     var record: String?
 
+    @Option(help: ArgumentHelp("Write `SENT_SECONDS LATENCY_MS STATUS` for every submission to this file, in the order sent, to find when slow answers came.", valueName: "file"))
+    var timeline: String?
+
     func validate() throws {
         guard !to.isEmpty else { throw ValidationError("give the service's base URL with --to") }
         guard Self.month(firstMonth) != nil else {
@@ -70,6 +78,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             where !(1...limit).contains(value) {
             throw ValidationError("\(name) must be between 1 and \(limit), got \(value)")
         }
+        guard (0...100_000).contains(warmUp) else { throw ValidationError("--warm-up must be between 0 and 100000, got \(warmUp)") }
         for (name, value) in [("--max-seconds", maxSeconds), ("--timeout", timeout)] where !(value.isFinite && value > 0) {
             throw ValidationError("\(name) must be a number of seconds above 0, got \(value)")
         }
@@ -110,12 +119,33 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let recorder = try record.map { try Recorder(path: $0) }
         let load = IntakeLoad(endpoints: endpoints, tokens: Dictionary(siteTokens.map { ($0.site, $0.token) }) { first, _ in first },
                               concurrency: concurrency, timeout: timeout)
-        let (answers, seconds) = try await load.run(count: count, returns: returns, maxSeconds: maxSeconds) { answer in
+        let record: @Sendable (IntakeLoad.Answer) -> Void = { answer in
             if let status = answer.status, (200...299).contains(status) {
                 recorder?.write("\(answer.digest) \(status)\n")
             }
         }
+        var warmUpAnswers: [IntakeLoad.Answer] = []
+        if warmUp > 0 {
+            warmUpAnswers = try await load.run(count: warmUp, returns: returns, maxSeconds: maxSeconds, onAnswer: record).answers
+            let answered = warmUpAnswers.filter { ($0.status.map { (200...299).contains($0) }) ?? false }
+            let latencies = answered.map(\.latency)
+            StandardOutput.write("warm-up (left out of the figures below): \(warmUpAnswers.count) sent, \(answered.count) answered 2xx; "
+                                 + "latency p50 \(Self.fixed(IntakeLoad.quantile(latencies, 0.5) * 1000, 1)) ms, "
+                                 + "max \(Self.fixed((latencies.max() ?? 0) * 1000, 1)) ms\n")
+        }
+        let (answers, seconds) = try await load.run(count: count, first: warmUp, returns: returns, maxSeconds: maxSeconds, onAnswer: record)
 
+        if let timeline {
+            let lines = answers.sorted { $0.sentAt < $1.sentAt }.map { answer in
+                // Measured submissions only; times from the start of the measured part.
+                "\(Self.fixed(answer.sentAt, 4)) \(Self.fixed(answer.latency * 1000, 2)) \(answer.status.map(String.init) ?? "none")\n"
+            }
+            do {
+                try Data(lines.joined().utf8).write(to: URL(fileURLWithPath: timeline))
+            } catch {
+                throw BenchIntakeError("could not write the timeline to \(timeline): \(error.localizedDescription)")
+            }
+        }
         var byStatus: [Int: Int] = [:]
         var failures: [String: Int] = [:]
         for answer in answers {
@@ -140,10 +170,11 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         for (reason, times) in failures.sorted(by: { $0.value > $1.value }).prefix(3) {
             lines.append("no answer \(times)x: \(reason)")
         }
-        var exact = succeeded.count == count
+        let warmUpSucceeded = warmUpAnswers.filter { ($0.status.map { (200...299).contains($0) }) ?? false }
+        var exact = succeeded.count == count && warmUpSucceeded.count == warmUp
         var lost = "unchecked"
         if let db {
-            let digests = Set(succeeded.map(\.digest))
+            let digests = Set((warmUpSucceeded + succeeded).map(\.digest))
             let check = try await IntakeLoadCheck.check(database: db, acceptedDigests: digests)
             lines.append("database: \(check.stored) accepted submissions stored (\(check.storedDigests) distinct digests) "
                          + "against \(check.answered) answered 2xx; lost \(check.lost.count); "

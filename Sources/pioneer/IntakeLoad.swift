@@ -8,6 +8,8 @@ struct IntakeLoad {
     /// What became of one submission.
     struct Answer: Sendable {
         var index: Int
+        /// Seconds from the start of the run to handing the request to libcurl.
+        var sentAt: Double
         /// The HTTP status; nil when no answer came (refused, reset, timed out).
         var status: Int?
         /// Seconds from handing the request to libcurl to the end of the answer.
@@ -29,7 +31,8 @@ struct IntakeLoad {
     /// Sends every submission, at most ``concurrency`` at once, and stops starting new ones
     /// after `maxSeconds`. `onAnswer` hears of each answer as it comes (the kill test records
     /// the 2xx ones as they happen). Returns the answers and the seconds it all took.
-    func run(count: Int, returns: BenchIntakeReturns, maxSeconds: Double,
+    /// Submissions `first` to `first + count - 1` are sent.
+    func run(count: Int, first: Int = 0, returns: BenchIntakeReturns, maxSeconds: Double,
              onAnswer: @escaping @Sendable (Answer) -> Void) async throws -> (answers: [Answer], seconds: Double) {
         let transport = CurlTransport(limits: FeedClientLimits(maxParallel: concurrency, maxPerHost: concurrency))
         let clock = ContinuousClock()
@@ -39,7 +42,7 @@ struct IntakeLoad {
             for worker in 0..<min(concurrency, count) {
                 group.addTask {
                     var mine: [Answer] = []
-                    for index in stride(from: worker, to: count, by: concurrency) {
+                    for index in stride(from: first + worker, to: first + count, by: concurrency) {
                         guard Self.seconds(start.duration(to: clock.now)) < maxSeconds, !Task.isCancelled else { break }
                         let submission = try returns.submission(index)
                         let request = TransportRequest(
@@ -53,9 +56,9 @@ struct IntakeLoad {
                         let answer: Answer
                         switch result {
                         case .success(let response):
-                            answer = Answer(index: index, status: response.status, latency: latency, failure: nil, digest: submission.digest)
+                            answer = Answer(index: index, sentAt: Self.seconds(start.duration(to: sent)), status: response.status, latency: latency, failure: nil, digest: submission.digest)
                         case .failure(let error):
-                            answer = Answer(index: index, status: nil, latency: latency, failure: error.description, digest: submission.digest)
+                            answer = Answer(index: index, sentAt: Self.seconds(start.duration(to: sent)), status: nil, latency: latency, failure: error.description, digest: submission.digest)
                         }
                         onAnswer(answer)
                         mine.append(answer)
