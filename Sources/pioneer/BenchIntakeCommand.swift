@@ -124,20 +124,26 @@ struct BenchIntakeCommand: AsyncParsableCommand {
                 recorder?.write("\(answer.digest) \(status)\n")
             }
         }
-        var warmUpAnswers: [IntakeLoad.Answer] = []
+        // One run: the warm-up's submissions first, then the measured ones, with no pause between,
+        // so the measured part starts with the server busy rather than with a burst of them all at once.
+        let (all, wholeSeconds) = try await load.run(count: warmUp + count, returns: returns, maxSeconds: maxSeconds, onAnswer: record)
+        let warmUpAnswers = all.filter { $0.index < warmUp }
+        let answers = all.filter { $0.index >= warmUp }
+        // The measured part lasts from its first submission sent to its last answer.
+        var seconds = wholeSeconds
         if warmUp > 0 {
-            warmUpAnswers = try await load.run(count: warmUp, returns: returns, maxSeconds: maxSeconds, onAnswer: record).answers
+            let begin = answers.map(\.sentAt).min() ?? 0, end = answers.map { $0.sentAt + $0.latency }.max() ?? 0
+            seconds = max(end - begin, 0)
             let answered = warmUpAnswers.filter { ($0.status.map { (200...299).contains($0) }) ?? false }
             let latencies = answered.map(\.latency)
             StandardOutput.write("warm-up (left out of the figures below): \(warmUpAnswers.count) sent, \(answered.count) answered 2xx; "
                                  + "latency p50 \(Self.fixed(IntakeLoad.quantile(latencies, 0.5) * 1000, 1)) ms, "
                                  + "max \(Self.fixed((latencies.max() ?? 0) * 1000, 1)) ms\n")
         }
-        let (answers, seconds) = try await load.run(count: count, first: warmUp, returns: returns, maxSeconds: maxSeconds, onAnswer: record)
 
         if let timeline {
             let lines = answers.sorted { $0.sentAt < $1.sentAt }.map { answer in
-                // Measured submissions only; times from the start of the measured part.
+                // Measured submissions only; times from the start of the run.
                 "\(Self.fixed(answer.sentAt, 4)) \(Self.fixed(answer.latency * 1000, 2)) \(answer.status.map(String.init) ?? "none")\n"
             }
             do {

@@ -31,8 +31,7 @@ struct IntakeLoad {
     /// Sends every submission, at most ``concurrency`` at once, and stops starting new ones
     /// after `maxSeconds`. `onAnswer` hears of each answer as it comes (the kill test records
     /// the 2xx ones as they happen). Returns the answers and the seconds it all took.
-    /// Submissions `first` to `first + count - 1` are sent.
-    func run(count: Int, first: Int = 0, returns: BenchIntakeReturns, maxSeconds: Double,
+    func run(count: Int, returns: BenchIntakeReturns, maxSeconds: Double,
              onAnswer: @escaping @Sendable (Answer) -> Void) async throws -> (answers: [Answer], seconds: Double) {
         let transport = CurlTransport(limits: FeedClientLimits(maxParallel: concurrency, maxPerHost: concurrency))
         let clock = ContinuousClock()
@@ -42,7 +41,7 @@ struct IntakeLoad {
             for worker in 0..<min(concurrency, count) {
                 group.addTask {
                     var mine: [Answer] = []
-                    for index in stride(from: first + worker, to: first + count, by: concurrency) {
+                    for index in stride(from: worker, to: count, by: concurrency) {
                         guard Self.seconds(start.duration(to: clock.now)) < maxSeconds, !Task.isCancelled else { break }
                         let submission = try returns.submission(index)
                         let request = TransportRequest(
