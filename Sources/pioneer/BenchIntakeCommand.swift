@@ -34,7 +34,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     var count: Int = 3000
 
     @Option(name: .customLong("warm-up"), help: ArgumentHelp(
-        "Submissions sent first, as many at once, and left out of the rate and latency (a server that has just started answers its first requests slowly); the database check covers them.",
+        "Submissions sent before the measured ones, in the same stream, and left out of the rate and latency (a server that has just started answers its first requests slowly); the database check covers them.",
         valueName: "count"))
     var warmUp: Int = 0
 
@@ -65,7 +65,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Append `DIGEST STATUS` for each 2xx answer to this file as it comes (for the kill test).", valueName: "file"))
     var record: String?
 
-    @Option(help: ArgumentHelp("Write `SENT_SECONDS LATENCY_MS STATUS` for every submission to this file, in the order sent, to find when slow answers came.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write `SENT_SECONDS LATENCY_MS STATUS` for every measured submission to this file, in the order sent (seconds from the start of the run), to find when slow answers came.", valueName: "file"))
     var timeline: String?
 
     func validate() throws {
