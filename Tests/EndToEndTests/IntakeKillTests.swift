@@ -18,15 +18,7 @@ struct IntakeKillTests {
     @Test func everySubmissionAnswered2xxSurvivesSIGKILLAndTheDatabasePassesIntegrityCheck() async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         try await withTemporaryFolder(prefix: "pioneer-intake-kill") { folder in
-            let programme = folder.appendingPathComponent("programme.yaml")
-            try IntakeServeProcess.programme(sites: Self.sites).write(to: programme, atomically: true, encoding: .utf8)
-            let database = folder.appendingPathComponent("intake.sqlite").path
-            var tokenLines: [String] = []
-            for site in Self.sites {
-                tokenLines.append("\(site) \(try await IntakeServeProcess.token(site: site, database: database))")
-            }
-            let tokens = folder.appendingPathComponent("tokens.txt")
-            try (tokenLines.joined(separator: "\n") + "\n").write(to: tokens, atomically: true, encoding: .utf8)
+            let (programme, database, tokens) = try await IntakeServeProcess.loadClientFiles(sites: Self.sites, in: folder)
             let record = folder.appendingPathComponent("answered.txt")
 
             let server = try await IntakeServeProcess.start(database: database, programme: programme.path, in: folder)

@@ -96,6 +96,21 @@ final class IntakeServeProcess: @unchecked Sendable {
         return token
     }
 
+    /// The files a load-client test needs in `folder`: a programme expecting `sites`, a database
+    /// holding a token for each, and the `SITE TOKEN` file `pioneer bench-intake --tokens` reads.
+    static func loadClientFiles(sites: [String], in folder: URL) async throws -> (programme: URL, database: String, tokens: URL) {
+        let programme = folder.appendingPathComponent("programme.yaml")
+        try Self.programme(sites: sites).write(to: programme, atomically: true, encoding: .utf8)
+        let database = folder.appendingPathComponent("intake.sqlite").path
+        var lines: [String] = []
+        for site in sites {
+            lines.append("\(site) \(try await token(site: site, database: database))")
+        }
+        let tokens = folder.appendingPathComponent("tokens.txt")
+        try (lines.joined(separator: "\n") + "\n").write(to: tokens, atomically: true, encoding: .utf8)
+        return (programme, database, tokens)
+    }
+
     /// A programme file expecting `sites`, monthly returns, with deadlines far enough off that
     /// no test's submission is late by today's clock.
     static func programme(sites: [String]) -> String {
