@@ -188,7 +188,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     /// libcurl's receive buffer for each transfer, in bytes.
-    static let receiveBuffer = 512 * 1024
+    private static let receiveBuffer = 512 * 1024
 
     private static func milliseconds(_ seconds: Double) -> Int {
         guard seconds.isFinite, seconds > 0 else { return 0 }
