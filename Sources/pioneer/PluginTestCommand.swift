@@ -7,6 +7,7 @@ import PioneerCollect
 import PioneerConfig
 import PioneerCore
 import PioneerExtraction
+import PioneerFeeds
 import PioneerKit
 
 struct PluginTestCommand: ParsableCommand {
@@ -147,7 +148,7 @@ struct PluginTestCommand: ParsableCommand {
                 throw PluginsShowCommand.fail("\(period.label): the plugin asked for `\(request.key)` (feed `\(request.feed)`, \(request.path) → \(url)) but \(given); add --feed \(request.key)=FILE")
             }
             let file = recorded.file(for: requestPeriod)
-            guard let body = FileManager.default.contents(atPath: file) else {
+            guard let body = RecordedFeedArgument.body(of: file) else {
                 throw PluginsShowCommand.fail("--feed \(recorded.key)=\(recorded.pattern): cannot read \(file) for \(requestPeriod.label)")
             }
             responses.append(FeedResponse(key: request.key, feed: request.feed, url: url, status: 200,
@@ -179,6 +180,23 @@ struct RecordedFeedArgument: Sendable {
     /// The file for `period`: `{period}` replaced by its label without spaces.
     func file(for period: Period) -> String {
         pattern.replacingOccurrences(of: "{period}", with: period.label.replacingOccurrences(of: " ", with: ""))
+    }
+
+    /// The body a feed would have given with the bytes of `file`, as `pioneer collect` holds
+    /// it: in memory up to the size collect keeps in memory, else left in the file, which the
+    /// plugin then reads in pieces (a recorded 700 MB extract is tried in the memory collect
+    /// needs for it, not loaded whole). Nil when the file cannot be read.
+    static func body(of file: String) -> FeedResponse.Body? {
+        guard FileManager.default.isReadableFile(atPath: file),
+              let attributes = try? FileManager.default.attributesOfItem(atPath: file),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let size = (attributes[.size] as? NSNumber)?.intValue else {
+            return FileManager.default.contents(atPath: file).map { .memory($0) }
+        }
+        if size > TransportRequest.defaultBodyInMemoryLimit {
+            return .file(URL(fileURLWithPath: file))
+        }
+        return FileManager.default.contents(atPath: file).map { .memory($0) }
     }
 
     /// The content type a feed would send with a file of this name.

@@ -2,7 +2,7 @@
 // generated on the fly by a loopback server are counted and summed correctly while the
 // process's peak memory (GNU time's maximum resident set) grows by much less than the body;
 // a large cached body is kept as a file beside the store, reused on a 304 and removed once
-// the feed's body changes.
+// the feed's body changes; `pioneer plugin test` reads a large recorded body from its file.
 import Foundation
 import Hummingbird
 import PioneerKit
@@ -230,6 +230,53 @@ struct LargeBodyEndToEndTests {
                 #expect(now.count == 1)
                 #expect(now != kept)
             }
+        }
+    }
+
+    @Test("plugin test reads a large recorded body from its file, in the memory collect needs for it")
+    func pluginTestReadsALargeRecordedBodyInBoundedMemory() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-large-recorded") { folder in
+            let config = folder.appending(path: "csv.yaml")
+            try """
+            id: csv-count
+            name: Admissions aged 85 and over
+            kind: outcome
+            value_type: count
+            unit: admissions
+            period: month
+            better: lower
+            plugin: csv
+            config: { feed: exports, path: /big.csv, delimiter: ";", where: { band: "85+" }, aggregate: count }
+
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let header = "id;band;admissions;note\n"
+            func recorded(_ name: String, blocks: Int) throws -> String {
+                var body = Data(header.utf8)
+                let block = Data(Self.csvBlock.readableBytesView)
+                for _ in 0..<blocks { body.append(block) }
+                let file = folder.appending(path: name)
+                try body.write(to: file)
+                return file.path
+            }
+            let small = try recorded("small.csv", blocks: 1)
+            let large = try recorded("large.csv", blocks: Self.blocks)
+            func test(_ file: String) async throws -> (value: Double?, peakKB: Int) {
+                let (run, peak) = try await Self.measured(
+                    ["plugin", "test", "csv", "--config", config.path, "--feed", "export=\(file)",
+                     "--period", "2026-06", "--format", "json"], environment: ProcessInfo.processInfo.environment)
+                #expect(run.status == 0, "\(file): \(run.stderr)")
+                let rows = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+                return (rows?.first?["value"] as? Double, peak)
+            }
+            let baseline = try await test(small)
+            #expect(baseline.value == Double(Self.rowsPerBlock / 4))
+            let measured = try await test(large)
+            #expect(measured.value == Double(Self.expectedCount))
+            // Loaded whole, as it was, the 16 MB file cost at least its own size.
+            let allowance = Self.csvSize / 1024 / 3
+            #expect(measured.peakKB - baseline.peakKB < allowance,
+                    "plugin test peaked at \(measured.peakKB) kB for the large file against \(baseline.peakKB) kB")
+            #expect(FileManager.default.fileExists(atPath: large), "the recorded file is left in place")
         }
     }
 }
