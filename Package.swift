@@ -288,7 +288,7 @@ let package = Package(
             name: "PioneerExecTests",
             dependencies: [
                 "PioneerKit", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
-                "PioneerFeeds", "PioneerExec", "PioneerTesting",
+                "PioneerFeeds", "PioneerExec", "PioneerExtraction", "PioneerTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],

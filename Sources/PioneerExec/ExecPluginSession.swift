@@ -110,12 +110,15 @@ public final class ExecPluginSession: Sendable {
     func observe(_ batch: [PeriodResponses], subject: RequestSubject,
                  logger: Logger) async throws(ExecPluginError) -> [Result<Observation, ExecPluginError>] {
         var periods: [JSONValue] = []
+        // Files written for this call's bodies (`bodies: file`), removed once it is answered.
+        let files = BodyFiles()
+        defer { files.remove() }
         for item in batch {
             var period = PluginProtocol.periodJSON(item.period)
             var responses: [String: JSONValue] = [:]
             for (key, response) in item.responses.byKey {
                 do {
-                    responses[key] = try PluginProtocol.responseJSON(response)
+                    responses[key] = try PluginProtocol.responseJSON(response, bodies: spec.bodies, files: files)
                 } catch {
                     throw ExecPluginError(plugin: spec.name, kind: .refused("cannot pass the body of \(response.url) on: \(error.message)"))
                 }

@@ -25,6 +25,8 @@ public struct ExecPluginSpec: Sendable, Hashable, CustomStringConvertible {
     public var logLimit: Int
     /// How long a process has between SIGTERM and SIGKILL once its deadline has passed.
     public var gracePeriod: Duration
+    /// How the feeds' bodies reach the plugin in `observe`.
+    public var bodies: Bodies
     /// Where the site file declares the plugin, for messages about it.
     public var location: SourceLocation
 
@@ -34,11 +36,23 @@ public struct ExecPluginSpec: Sendable, Hashable, CustomStringConvertible {
     public static let defaultOutputLimit = 64 * 1024 * 1024
     public static let defaultLogLimit = 1024 * 1024
     public static let defaultGracePeriod = Duration.seconds(2)
+    /// The largest body passed in a request (`bodies: inline`). A body in a JSON request is
+    /// held as text and again as the encoded request, so a larger one goes by file.
+    public static let maximumInlineBody = 64 * 1024 * 1024
+
+    /// How the feeds' bodies reach the plugin: `bodies:` in its `plugins:` entry.
+    public enum Bodies: String, Sendable, Hashable, CaseIterable {
+        /// In the request, as `body` (UTF-8 text) or `body_base64`, up to ``maximumInlineBody``.
+        case inline
+        /// As `body_file`, the path of a file holding the body, and `body_size`: any size,
+        /// read by the plugin as it likes (a large extract a piece at a time).
+        case file
+    }
 
     public init(name: String, command: URL, arguments: [String] = [], environment: [String: String] = [:],
                 deadline: Duration = defaultDeadline, workingDirectory: URL,
                 outputLimit: Int = defaultOutputLimit, logLimit: Int = defaultLogLimit,
-                gracePeriod: Duration = defaultGracePeriod, location: SourceLocation = .unknown()) {
+                gracePeriod: Duration = defaultGracePeriod, bodies: Bodies = .inline, location: SourceLocation = .unknown()) {
         self.name = name
         self.command = command
         self.arguments = arguments
@@ -48,6 +62,7 @@ public struct ExecPluginSpec: Sendable, Hashable, CustomStringConvertible {
         self.outputLimit = outputLimit
         self.logLimit = logLimit
         self.gracePeriod = gracePeriod
+        self.bodies = bodies
         self.location = location
     }
 

@@ -44,19 +44,39 @@ public enum PluginProtocol {
          "start": .string(period.start.description), "end": .string(period.end.description)]
     }
 
-    /// A feed response as the plugin sees it: its body as text when it is UTF-8, else base64.
-    static func responseJSON(_ response: FeedResponse) throws(PluginError) -> JSONValue {
+    /// A feed response as the plugin sees it. `inline`: its body as text when it is UTF-8,
+    /// else base64, refused over ``ExecPluginSpec/maximumInlineBody``. `file`: the path of a
+    /// file holding it, and its size.
+    static func responseJSON(_ response: FeedResponse, bodies: ExecPluginSpec.Bodies,
+                             files: BodyFiles) throws(PluginError) -> JSONValue {
         var fields: [String: JSONValue] = [
             "url": .string(response.url), "feed": .string(response.feed), "status": .number(Double(response.status)),
         ]
         if let type = response.headers["content-type"] { fields["content_type"] = .string(type) }
-        let bytes = try response.bytes()
-        if let text = String(validating: bytes, as: UTF8.self) {
-            fields["body"] = .string(text)
-        } else {
-            fields["body_base64"] = .string(bytes.base64EncodedString())
+        switch bodies {
+        case .file:
+            let (path, size) = try files.file(holding: response.body)
+            fields["body_file"] = .string(path)
+            fields["body_size"] = .number(Double(size))
+        case .inline:
+            if let size = response.body.size, size > ExecPluginSpec.maximumInlineBody {
+                throw PluginError("it is \(megabytes(size)), more than the \(megabytes(ExecPluginSpec.maximumInlineBody)) "
+                                  + "a plugin is given in its request; declare `bodies: file` in the plugin's `plugins:` entry "
+                                  + "and read the file named by `body_file` (docs/plugin-protocol.md)")
+            }
+            let bytes = try response.bytes()
+            if let text = String(validating: bytes, as: UTF8.self) {
+                fields["body"] = .string(text)
+            } else {
+                fields["body_base64"] = .string(bytes.base64EncodedString())
+            }
         }
         return .object(fields)
+    }
+
+    /// `710 MB`, `64 MB`: sizes in whole megabytes (of 2^20 bytes), at least 1.
+    private static func megabytes(_ bytes: Int) -> String {
+        "\(max(1, (bytes + (1 << 19)) >> 20)) MB"
     }
 
     static func encode(_ value: JSONValue) -> Data {

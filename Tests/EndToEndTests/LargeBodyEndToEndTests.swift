@@ -233,30 +233,41 @@ struct LargeBodyEndToEndTests {
         }
     }
 
+    /// One indicator entry, as `plugin test --config` reads it.
+    static func indicatorEntry(id: String, plugin: String, config: String) -> String {
+        """
+        id: \(id)
+        name: Admissions aged 85 and over
+        kind: outcome
+        value_type: count
+        unit: admissions
+        period: month
+        better: lower
+        plugin: \(plugin)
+        config: \(config)
+
+        """
+    }
+
+    /// Writes a recorded CSV body of `blocks` blocks of rows, with its header, into `folder`.
+    static func recordedCSV(_ name: String, blocks: Int, in folder: URL) throws -> String {
+        var body = Data("id;band;admissions;note\n".utf8)
+        let block = Data(csvBlock.readableBytesView)
+        for _ in 0..<blocks { body.append(block) }
+        let file = folder.appending(path: name)
+        try body.write(to: file)
+        return file.path
+    }
+
     @Test("plugin test reads a large recorded body from its file, in the memory collect needs for it")
     func pluginTestReadsALargeRecordedBodyInBoundedMemory() async throws {
         try await withTemporaryFolder(prefix: "pioneer-large-recorded") { folder in
             let config = folder.appending(path: "csv.yaml")
-            try """
-            id: csv-count
-            name: Admissions aged 85 and over
-            kind: outcome
-            value_type: count
-            unit: admissions
-            period: month
-            better: lower
-            plugin: csv
-            config: { feed: exports, path: /big.csv, delimiter: ";", where: { band: "85+" }, aggregate: count }
-
-            """.write(to: config, atomically: true, encoding: .utf8)
-            let header = "id;band;admissions;note\n"
+            try Self.indicatorEntry(id: "csv-count", plugin: "csv",
+                                    config: #"{ feed: exports, path: /big.csv, delimiter: ";", where: { band: "85+" }, aggregate: count }"#)
+                .write(to: config, atomically: true, encoding: .utf8)
             func recorded(_ name: String, blocks: Int) throws -> String {
-                var body = Data(header.utf8)
-                let block = Data(Self.csvBlock.readableBytesView)
-                for _ in 0..<blocks { body.append(block) }
-                let file = folder.appending(path: name)
-                try body.write(to: file)
-                return file.path
+                try Self.recordedCSV(name, blocks: blocks, in: folder)
             }
             let small = try recorded("small.csv", blocks: 1)
             let large = try recorded("large.csv", blocks: Self.blocks)
@@ -277,6 +288,93 @@ struct LargeBodyEndToEndTests {
             #expect(measured.peakKB - baseline.peakKB < allowance,
                     "plugin test peaked at \(measured.peakKB) kB for the large file against \(baseline.peakKB) kB")
             #expect(FileManager.default.fileExists(atPath: large), "the recorded file is left in place")
+        }
+    }
+
+    /// An external plugin that counts the rows of its CSV body aged 85+: from `body_file` a line
+    /// at a time when the site declares `bodies: file`, else from the inline `body`.
+    static let countingPlugin = """
+    #!/usr/bin/env python3
+    import json, sys
+    request = json.load(sys.stdin)
+    method = request["method"]
+    if method == "describe":
+        print(json.dumps({"protocol": 1, "summary": "Counts rows aged 85+", "methods": ["requests", "observe"]}))
+    elif method == "requests":
+        print(json.dumps({"protocol": 1, "requests": [
+            {"period": p["id"], "key": "export", "feed": "exports", "path": "/big.csv"} for p in request["periods"]]}))
+    else:
+        observations = []
+        for period in request["periods"]:
+            response = period["responses"]["export"]
+            if "body_file" in response:
+                with open(response["body_file"], encoding="utf-8") as body:
+                    count = sum(1 for line in body if line.split(";")[1:2] == ["85+"])
+            else:
+                count = sum(1 for line in response["body"].splitlines() if line.split(";")[1:2] == ["85+"])
+            observations.append({"period": period["id"], "value": count})
+        print(json.dumps({"protocol": 1, "observations": observations}))
+
+    """
+
+    @Test("an external plugin declared with `bodies: file` reads a large body from its file; inline, a body over 64 MB is refused")
+    func externalPluginReadsALargeBodyFromItsFile() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-large-exec") { folder in
+            func site(_ bodies: String) throws -> URL {
+                let site = folder.appending(path: bodies).appending(path: "big")
+                let plugins = site.appending(path: "plugins")
+                try FileManager.default.createDirectory(at: plugins, withIntermediateDirectories: true)
+                let script = plugins.appending(path: "count85.py")
+                try Self.countingPlugin.write(to: script, atomically: true, encoding: .utf8)
+                try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+                try """
+                site: { id: big, name: Large extracts, region: Loopback, wave: Test, focus: [large extracts] }
+                feeds:
+                  exports: { base_url: "http://127.0.0.1:9" }
+                plugins:
+                  count85: { kind: exec, command: plugins/count85.py, bodies: \(bodies) }
+                indicators:
+                  - { id: count85, name: Aged 85+, kind: outcome, value_type: count, unit: admissions, period: month, better: lower, plugin: count85, config: {} }
+
+                """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+                return site
+            }
+            let config = folder.appending(path: "count85.yaml")
+            try Self.indicatorEntry(id: "count85", plugin: "count85", config: "{}").write(to: config, atomically: true, encoding: .utf8)
+            func recorded(_ name: String, blocks: Int) throws -> String {
+                try Self.recordedCSV(name, blocks: blocks, in: folder)
+            }
+            let small = try recorded("small.csv", blocks: 1)
+            let large = try recorded("large.csv", blocks: Self.blocks)
+            let fileSite = try site("file")
+            func test(_ file: String, site: URL) async throws -> (run: PioneerBinary.Run, peakKB: Int) {
+                try await Self.measured(["plugin", "test", "count85", "--site", site.path, "--config", config.path,
+                                         "--feed", "export=\(file)", "--period", "2026-06", "--format", "json"],
+                                        environment: ProcessInfo.processInfo.environment)
+            }
+            func value(_ run: PioneerBinary.Run) -> Double? {
+                let rows = try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+                return rows?.first?["value"] as? Double
+            }
+            let baseline = try await test(small, site: fileSite)
+            #expect(baseline.run.status == 0, "\(baseline.run.stderr)")
+            #expect(value(baseline.run) == Double(Self.rowsPerBlock / 4))
+            let measured = try await test(large, site: fileSite)
+            #expect(measured.run.status == 0, "\(measured.run.stderr)")
+            #expect(value(measured.run) == Double(Self.expectedCount))
+            // Inline, the 16 MB body would be held as text and again as the encoded request.
+            let allowance = Self.csvSize / 1024 / 3
+            #expect(measured.peakKB - baseline.peakKB < allowance,
+                    "pioneer peaked at \(measured.peakKB) kB for the large body against \(baseline.peakKB) kB")
+
+            // Inline, a body over 64 MB fails its period with the way out.
+            let huge = try recorded("huge.csv", blocks: Self.blocks * 5)
+            let size = (try FileManager.default.attributesOfItem(atPath: huge)[.size] as? NSNumber)?.intValue ?? 0
+            let megabytes = (size + (1 << 19)) >> 20
+            let inline = try await test(huge, site: try site("inline"))
+            #expect(inline.run.status == 3, "\(inline.run.stdout) \(inline.run.stderr)")
+            #expect(inline.run.stdout.contains("cannot pass the body of http://127.0.0.1:9/big.csv on: it is \(megabytes) MB, more than the 64 MB a plugin is given in its request; declare `bodies: file`"),
+                    "\(inline.run.stdout)")
         }
     }
 }

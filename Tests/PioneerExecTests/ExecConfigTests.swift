@@ -114,6 +114,19 @@ import Testing
                 == "8:15: the deadline is the seconds one call may take, more than 0 and at most 3600, e.g. `30`; found `\(deadline)`")
     }
 
+    @Test func bodiesAreInlineUnlessTheEntryAsksForFiles() throws {
+        let inline = try load(["waiting-list: { kind: exec, command: plugins/ok.py }"]).get()
+        #expect((inline.plugins["waits"] as? ExecIndicatorPlugin)?.session.spec.bodies == .inline)
+        let files = try load(["waiting-list: { kind: exec, command: plugins/ok.py, bodies: file }"]).get()
+        #expect((files.plugins["waits"] as? ExecIndicatorPlugin)?.session.spec.bodies == .file)
+    }
+
+    @Test func anUnknownWayOfPassingBodiesIsNamedWithTheTwoThereAre() throws {
+        let message = try error(["waiting-list:", "  kind: exec", "  command: plugins/ok.py", "  bodies: files"])
+        #expect(message
+                == "8:13: `files` is not one of `inline`, `file` (did you mean `file`?)", "\(message)")
+    }
+
     @Test func anUnknownKeyInAnEntryIsNamedWithASuggestion() throws {
         #expect(try error(["waiting-list:", "  kind: exec", "  command: plugins/ok.py", "  arguments: [x]"])
                 .hasPrefix("8:5: unknown key `arguments`"))

@@ -3,7 +3,9 @@
 import Foundation
 import Logging
 @testable import PioneerExec
+import PioneerExtraction
 import PioneerKit
+import PioneerTesting
 import Testing
 
 /// Keeps what a logger was given, for checking.
@@ -118,6 +120,54 @@ struct ExecPluginRunnerTests {
         }
         #expect(throws: ExecPluginError.Kind.pluginError("no extract this month")) {
             _ = try PluginProtocol.answerFields(Data(#"{"protocol": 1, "error": "no extract this month"}"#.utf8))
+        }
+    }
+
+    // MARK: Bodies
+
+    private static func response(_ body: FeedResponse.Body) -> FeedResponse {
+        FeedResponse(key: "admissions", feed: "bi", url: "http://127.0.0.1/api/admissions", status: 200,
+                     headers: ["content-type": "application/json"], body: body)
+    }
+
+    @Test func aBodyLargerThanARequestMayHoldIsRefusedSayingHowToTakeItAsAFile() throws {
+        let body = Data(count: ExecPluginSpec.maximumInlineBody + (1 << 20))
+        do {
+            _ = try PluginProtocol.responseJSON(Self.response(.memory(body)), bodies: .inline, files: BodyFiles())
+            Issue.record("a 65 MB body was passed inline")
+        } catch {
+            #expect(error.message == "it is 65 MB, more than the 64 MB a plugin is given in its request; declare `bodies: file` in the plugin's `plugins:` entry and read the file named by `body_file` (docs/plugin-protocol.md)")
+        }
+    }
+
+    @Test func aBodyInMemoryIsWrittenToAFileOfTheCallsOwnAndRemovedWithIt() throws {
+        let body = Data(#"{"value": 7}"#.utf8)
+        let files = BodyFiles()
+        let passed = try PluginProtocol.responseJSON(Self.response(.memory(body)), bodies: .file, files: files)
+        guard case .object(let fields) = passed, case .string(let path)? = fields["body_file"],
+              case .number(let size)? = fields["body_size"] else {
+            Issue.record("expected body_file and body_size: \(passed)")
+            return
+        }
+        #expect(fields["body"] == nil && fields["body_base64"] == nil)
+        #expect(fields["url"] == .string("http://127.0.0.1/api/admissions"))
+        #expect(Int(size) == body.count)
+        #expect(FileManager.default.contents(atPath: path) == body)
+        files.remove()
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test func aBodyAlreadyInAFileIsNamedWhereItLiesAndLeftThere() throws {
+        try withTemporaryFolder(prefix: "pioneer-body-file") { folder in
+            let file = folder.appending(path: "extract.csv")
+            let body = Data(count: ExecPluginSpec.maximumInlineBody + 1)
+            try body.write(to: file)
+            let files = BodyFiles()
+            let passed = try PluginProtocol.responseJSON(Self.response(.file(file)), bodies: .file, files: files)
+            #expect(passed.objectValue?["body_file"] == .string(file.path))
+            #expect(passed.objectValue?["body_size"] == .number(Double(body.count)))
+            files.remove()
+            #expect(FileManager.default.fileExists(atPath: file.path))
         }
     }
 }

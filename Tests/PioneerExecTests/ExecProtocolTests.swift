@@ -46,6 +46,21 @@ struct ExecProtocolTests {
         }
     }
 
+    @Test func aPluginDeclaredWithBodiesInFilesReadsEachFromItsFileWhichIsRemovedAfterTheCall() async throws {
+        try await collect([ExecPluginEntry(name: "counts", script: "modes.py", args: ["good"], extra: ["bodies: file"])]) { summary, fixture in
+            let results = summary.results(of: "admissions-counts")
+            #expect(results.map(\.outcome) == [.collected, .collected, .collected], "\(results)")
+            #expect(results.map(\.value) == [120, 121, 122])
+            let log = fixture.startLog.path + ".bodies"
+            let files = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            #expect(files.count == 3, "one body file per period: \(files)")
+            for file in files {
+                #expect(file.hasPrefix("/"), "an absolute path: \(file)")
+                #expect(!FileManager.default.fileExists(atPath: file), "the small body written for the call is removed: \(file)")
+            }
+        }
+    }
+
     @Test func aBatchPluginGetsEveryPeriodOfTheRunInOneRequestsAndOneObserveCall() async throws {
         try await collect([ExecPluginEntry(name: "counts", script: "modes.py", args: ["good", "--batch"])]) { summary, fixture in
             let results = summary.results(of: "admissions-counts")

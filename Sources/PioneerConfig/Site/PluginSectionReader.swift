@@ -60,6 +60,7 @@ struct PluginSectionReader {
         let deadline = readDeadline(reader)
         let outputLimit = reader.node("max_output").flatMap(readSize) ?? ExecPluginSpec.defaultOutputLimit
         let logLimit = reader.node("max_log").flatMap(readSize) ?? ExecPluginSpec.defaultLogLimit
+        let bodies: ExecPluginSpec.Bodies = reader.choice("bodies") ?? .inline
         reader.finish()
         if let kind, !Self.kinds.contains(kind), let kindNode = reader.node["kind"] {
             issues.error("unknown plugin kind `\(kind)`\(didYouMean(kind, among: Self.kinds)); the only kind is `exec`, a program in the site folder that speaks docs/plugin-protocol.md", at: kindNode)
@@ -71,7 +72,7 @@ struct PluginSectionReader {
         return ExecPluginSpec(
             name: name, command: command, arguments: arguments, environment: environment,
             deadline: .milliseconds(Int64((deadline * 1000).rounded())), workingDirectory: siteFolder,
-            outputLimit: outputLimit, logLimit: logLimit, location: keyLocation)
+            outputLimit: outputLimit, logLimit: logLimit, bodies: bodies, location: keyLocation)
     }
 
     private var siteFolder: URL {
