@@ -3,13 +3,59 @@ public import PioneerKit
 
 extension FeedResponse {
     /// The body parsed as CSV; `delimiter` nil means detect it from the header line.
+    ///
+    /// The whole table is held in memory, so a body over ``wholeBodyLimit`` is refused:
+    /// read a large extract a record at a time with ``csvRecords(delimiter:_:)``.
     public func csv(delimiter: CSVTable.Delimiter? = nil) throws(PluginError) -> CSVTable {
+        try requireReadableWhole(as: "a CSV table (`csv()`)",
+                                 instead: "read it a row at a time with `csvRecords`, as the built-in `csv` plugin does")
         let body = try text()
         do {
             return try CSVTable(parsing: body, delimiter: delimiter)
         } catch {
             throw PluginError("the CSV from \(url) could not be read: \(error.description)")
         }
+    }
+
+    /// Calls `consume` with each data record of the CSV body, in order, reading a body held
+    /// in a file a piece at a time: an extract of any size is read in the memory of one
+    /// record. The record's fields are valid during the call only. `delimiter` nil means
+    /// detect it from the header line. Returns the header's column names, trimmed.
+    ///
+    /// Throws a ``PluginError`` naming the URL and the row for CSV that cannot be read
+    /// (as ``csv(delimiter:)`` does), and what `consume` throws.
+    ///
+    /// ```swift
+    /// var inHospital = 0
+    /// let header = try response.csvRecords { record in
+    ///     if record.field(place) == "hospital" { inHospital += 1 }
+    /// }
+    /// ```
+    @discardableResult
+    public func csvRecords(delimiter: CSVTable.Delimiter? = nil,
+                           _ consume: (CSVRecord) throws(PluginError) -> Void) throws(PluginError) -> [String] {
+        var reader = CSVRecordReader(delimiter: delimiter)
+        var failure: PluginError?
+        func take(_ record: CSVRecord) throws {
+            do throws(PluginError) {
+                try consume(record)
+            } catch {
+                failure = error
+                throw error
+            }
+        }
+        do {
+            try body.read { piece in try reader.consume(piece, onRecord: take) }
+            try reader.finish(onRecord: take)
+        } catch {
+            if let failure { throw failure }
+            if let parse = error as? CSVTable.ParseError {
+                throw PluginError("the CSV from \(url) could not be read: \(parse.description)")
+            }
+            if let plugin = error as? PluginError { throw PluginError("the body of \(url): \(plugin.message)") }
+            throw PluginError("the CSV from \(url) could not be read: \(error)")
+        }
+        return reader.header ?? []
     }
 }
 
