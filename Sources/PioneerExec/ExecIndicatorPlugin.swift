@@ -95,7 +95,8 @@ public struct ExecIndicatorPlugin: BatchIndicatorPlugin {
         case .success(let described): description = described
         }
         var results: [Result<Observation, PluginError>] = []
-        for chunk in Self.chunks(batch, batch: description.batch) {
+        let limit = session.spec.bodies == .inline ? ExecPluginSpec.maximumInlineBody : nil
+        for chunk in Self.chunks(batch, batch: description.batch, inlineLimit: limit) {
             do throws(ExecPluginError) {
                 let observations = try await session.observe(chunk, subject: subject, logger: logger)
                 results += observations.map { $0.mapError { Self.pluginError($0) } }
@@ -124,6 +125,29 @@ public struct ExecIndicatorPlugin: BatchIndicatorPlugin {
     private static func chunks<Element>(_ items: [Element], batch: Bool) -> [[Element]] {
         guard !items.isEmpty else { return [] }
         return batch ? [items] : items.map { [$0] }
+    }
+
+    /// The `observe` calls for `items`: for a batch plugin given its bodies inline, as few as
+    /// keep each call's bodies within `inlineLimit` bytes (a period whose bodies are larger
+    /// goes alone, and its body too large for a request is refused there); otherwise as
+    /// ``chunks(_:batch:)``. So a year of monthly extracts is not one request of a year's bytes.
+    static func chunks(_ items: [PeriodResponses], batch: Bool, inlineLimit: Int?) -> [[PeriodResponses]] {
+        guard batch, let inlineLimit else { return chunks(items, batch: batch) }
+        var calls: [[PeriodResponses]] = []
+        var call: [PeriodResponses] = []
+        var bytes = 0
+        for item in items {
+            let size = item.responses.byKey.values.reduce(0) { $0 + ($1.body.size ?? 0) }
+            if !call.isEmpty, bytes + size > inlineLimit {
+                calls.append(call)
+                call = []
+                bytes = 0
+            }
+            call.append(item)
+            bytes += size
+        }
+        if !call.isEmpty { calls.append(call) }
+        return calls
     }
 
     /// The failure as the engine reports it, after `plugin `NAME`: `.

@@ -170,4 +170,24 @@ struct ExecPluginRunnerTests {
             #expect(FileManager.default.fileExists(atPath: file.path))
         }
     }
+
+    @Test func aBatchPluginGivenItsBodiesInlineGetsThemInCallsOfAtMost64MB() throws {
+        try withTemporaryFolder(prefix: "pioneer-body-chunks") { folder in
+            // Sparse files: sizes without the bytes.
+            func period(_ month: Int, megabytes: Int) throws -> PeriodResponses {
+                let file = folder.appending(path: "body-\(month)")
+                FileManager.default.createFile(atPath: file.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: file)
+                try handle.truncate(atOffset: UInt64(megabytes << 20))
+                try handle.close()
+                return PeriodResponses(period: .month(2026, month), responses: FeedResponses([Self.response(.file(file))]))
+            }
+            let year = try (1...6).map { try period($0, megabytes: [30, 30, 10, 70, 5, 5][$0 - 1]) }
+            let limit = ExecPluginSpec.maximumInlineBody
+            func months(_ calls: [[PeriodResponses]]) -> [[Int]] { calls.map { $0.map(\.period.start.month) } }
+            #expect(months(ExecIndicatorPlugin.chunks(year, batch: true, inlineLimit: limit)) == [[1, 2], [3], [4], [5, 6]])
+            #expect(months(ExecIndicatorPlugin.chunks(year, batch: true, inlineLimit: nil)) == [[1, 2, 3, 4, 5, 6]])
+            #expect(months(ExecIndicatorPlugin.chunks(year, batch: false, inlineLimit: limit)) == [[1], [2], [3], [4], [5], [6]])
+        }
+    }
 }
