@@ -36,13 +36,19 @@ extension MeasureStore {
         }
     }
 
+    /// The cached body of `url`, or nil. A body kept as a file that is no longer there (the
+    /// folder cleaned by hand, say) counts as not cached: asking "changed since?" would get a
+    /// 304 with no body to reuse, run after run, so the next fetch is unconditional instead
+    /// and its body replaces the entry.
     private static func cachedFeedBody(feed: String, url: String, folder: URL, db: Database) throws -> CachedFeedBody? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM feed_cache WHERE feed = ? AND url = ?"), arguments: [feed, url]).map { row in
-            let fileName: String? = row["body_file"]
-            return CachedFeedBody(feed: row["feed"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
-                                  status: row["status"], contentHash: row["content_hash"], body: row["body"] ?? Data(),
-                                  file: fileName.map { .file(folder.appending(path: $0)) }, fetchedAt: row["fetched_at"])
-        }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM feed_cache WHERE feed = ? AND url = ?"),
+                                         arguments: [feed, url]) else { return nil }
+        let fileName: String? = row["body_file"]
+        let file = fileName.map { folder.appending(path: $0) }
+        if let file, !FileManager.default.isReadableFile(atPath: file.path) { return nil }
+        return CachedFeedBody(feed: row["feed"], url: row["url"], etag: row["etag"], lastModified: row["last_modified"],
+                              status: row["status"], contentHash: row["content_hash"], body: row["body"] ?? Data(),
+                              file: file.map { .file($0) }, fetchedAt: row["fetched_at"])
     }
 
     /// Keeps `entry` as the cached body of its URL, replacing any earlier one.

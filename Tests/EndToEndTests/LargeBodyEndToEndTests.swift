@@ -221,6 +221,15 @@ struct LargeBodyEndToEndTests {
                 #expect(version.notModified == 1)
                 #expect(try files() == kept)
 
+                // The kept file removed by hand: the next request is unconditional, not a 304
+                // with nothing to reuse, and the body is kept again.
+                try FileManager.default.removeItem(at: bodies.appending(path: kept[0]))
+                let refetched = try await PioneerBinary.run(arguments)
+                #expect(refetched.status == 0, "\(refetched.stdout) \(refetched.stderr)")
+                #expect(version.notModified == 1, "no 304 for a body that is no longer kept")
+                #expect(try files() == kept)
+                #expect(try await Self.value(of: "cached-sum", site: site.path, store: storePath) == "1000")
+
                 // Changed: the new body is kept, and the old file is removed at the end of the run.
                 version.bump()
                 let third = try await PioneerBinary.run(arguments)
