@@ -42,13 +42,16 @@ struct Pioneer: AsyncParsableCommand {
     static var _errorPrefix: String { "error: " }
 
     /// Runs the command, with usage errors exiting 2 rather than argument-parser's 64,
-    /// and a closed output pipe ending the run quietly rather than with a signal.
+    /// and a closed output pipe ending the run quietly rather than with a signal. A file that
+    /// reaches the process's file-size limit (`ulimit -f`) makes the write fail, reported as
+    /// "File too large", rather than killing the process with SIGXFSZ.
     ///
     /// A usage error is a ``ValidationError``: thrown by a subcommand's `validate()` when the
     /// options alone show it, or by its `run()` when only the sites do (an `--indicator`
     /// no site declares). Either way it is printed with the subcommand's usage.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
         let command: any ParsableCommand
         do {
             command = try parseAsRoot()

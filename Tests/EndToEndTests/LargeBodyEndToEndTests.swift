@@ -154,19 +154,33 @@ struct LargeBodyEndToEndTests {
         return nil
     }
 
+    /// The site of large feeds from the server on `port`, written into `folder`, with a store
+    /// and a temporary folder of its own (TMPDIR in `environment`), so a test can see that
+    /// the large bodies written there are removed.
+    struct LargeSite {
+        var site: URL
+        var store: String
+        var temporary: URL
+        var environment: [String: String]
+
+        init(in folder: URL, port: Int) throws {
+            site = folder.appending(path: "big")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try LargeBodyEndToEndTests.siteYAML(port: port).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            store = folder.appending(path: "store.sqlite").path
+            temporary = folder.appending(path: "tmp")
+            try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+            environment = ProcessInfo.processInfo.environment
+            environment["TMPDIR"] = temporary.path
+        }
+    }
+
     @Test("a CSV and a JSON body of 16 MB are read with memory growing by far less than the body")
     func largeBodiesInBoundedMemory() async throws {
         try await withServer(CachedVersion()) { port in
             try await withTemporaryFolder(prefix: "pioneer-large") { folder in
-                let site = folder.appending(path: "big")
-                try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-                try Self.siteYAML(port: port).write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-                let store = folder.appending(path: "store.sqlite").path
-                // A temporary folder of its own, to see that the large bodies written there are removed.
-                let temporary = folder.appending(path: "tmp")
-                try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
-                var environment = ProcessInfo.processInfo.environment
-                environment["TMPDIR"] = temporary.path
+                let large = try LargeSite(in: folder, port: port)
+                let (site, store, temporary, environment) = (large.site, large.store, large.temporary, large.environment)
                 func collect(_ indicator: String) async throws -> Int {
                     let (run, peak) = try await Self.measured(["collect", site.path, "--period", "2026-06", "--store", store,
                                                                "--indicator", indicator, "--quiet"], environment: environment)
@@ -185,6 +199,31 @@ struct LargeBodyEndToEndTests {
                 #expect(jsonPeak - baseline < allowance, "the JSON run peaked at \(jsonPeak) kB against \(baseline) kB")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty,
                         "the bodies written to the temporary folder are removed once read")
+            }
+        }
+    }
+
+    @Test("a large body that cannot be written out fails its feed naming the file and the reason, leaving nothing behind")
+    func aBodyThatCannotBeWrittenFailsWithTheSystemsReason() async throws {
+        try await withServer(CachedVersion()) { port in
+            try await withTemporaryFolder(prefix: "pioneer-large-full") { folder in
+                let large = try LargeSite(in: folder, port: port)
+                let (site, store, temporary, environment) = (large.site, large.store, large.temporary, large.environment)
+                // A limit on the size of any file the process writes (in KB): the 16 MB body
+                // stops at 10 MB, as on a disk that fills up part-way.
+                let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+                let run = try await PioneerBinary.run(
+                    process: URL(fileURLWithPath: "/bin/sh"),
+                    ["-c", "ulimit -f 10240 && exec \"$0\" \"$@\"", pioneer.path, "collect", site.path, "--period", "2026-06",
+                     "--store", store, "--indicator", "csv-count", "--quiet"],
+                    environment: environment)
+                #expect(run.status == 3, "\(run.stdout) \(run.stderr)")
+                let output = run.stdout + run.stderr
+                #expect(output.contains("csv-count 2026-06: feed \"exports\": GET http://127.0.0.1:\(port)/big.csv failed: cannot write the body to the temporary file \(temporary.path)/pioneer-bodies-"), "\(output)")
+                #expect(output.contains(": File too large"), "\(output)")
+                #expect(!output.contains("NSCocoaErrorDomain"), "\(output)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty, "the part written is removed")
+                #expect(try await Self.value(of: "csv-count", site: site.path, store: store) == nil)
             }
         }
     }

@@ -3,6 +3,9 @@
 import Crypto
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PioneerKit
 
 /// The temporary file a ``CurlTransfer`` writes its body to once it outgrows memory.
@@ -35,19 +38,15 @@ final class BodySpill {
         let folder = TemporaryBodies.folder
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let url = folder.appending(path: "pioneer-body-\(UUID().uuidString)")
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-            return .failure(SpillFailure(message: "cannot create the temporary file \(url.path) for a large body (is TMPDIR writable?)"))
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            return .failure(SpillFailure(message: "cannot create the temporary file \(url.path) for a large body: \(String(cString: strerror(errno))) (is TMPDIR writable?)"))
         }
-        do {
-            return .success(BodySpill(handle: try FileHandle(forWritingTo: url), url: url))
-        } catch {
-            try? FileManager.default.removeItem(at: url)
-            return .failure(SpillFailure(message: "cannot write the temporary file \(url.path): \((error as NSError).localizedDescription)"))
-        }
+        return .success(BodySpill(descriptor: descriptor, url: url))
     }
 
-    private init(handle: FileHandle, url: URL) {
-        sink = Sink(handle: handle, url: url)
+    private init(descriptor: CInt, url: URL) {
+        sink = Sink(descriptor: descriptor, url: url)
         self.url = url
         owner = .temporaryFile(url)
         pending.reserveCapacity(Self.writeBuffer)
@@ -85,39 +84,49 @@ final class BodySpill {
 
     /// The hash and the file, used on the spill's queue alone (and its failure, read under a lock).
     private final class Sink: @unchecked Sendable {
-        // @unchecked: `hasher` and `handle` are used only on the spill's serial queue;
+        // @unchecked: `hasher` and `descriptor` are used only on the spill's serial queue;
         // `failure` is behind its lock.
         private var hasher = SHA256()
-        private let handle: FileHandle
+        /// The open file; -1 once closed.
+        private var descriptor: CInt
         private let url: URL
         let failure = Locked<String?>(nil)
 
-        init(handle: FileHandle, url: URL) {
-            self.handle = handle
+        init(descriptor: CInt, url: URL) {
+            self.descriptor = descriptor
             self.url = url
         }
 
         deinit {
-            try? handle.close()
+            if descriptor >= 0 { _ = Glibc.close(descriptor) }
         }
 
         func take(_ buffer: Data) {
             guard failure.withLock({ $0 == nil }) else { return }
             hasher.update(data: buffer)
-            do {
-                try handle.write(contentsOf: buffer)
-            } catch {
-                fail("cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)")
+            // write(2) itself, so a full disk or a file-size limit is named as the system names
+            // it ("No space left on device", "File too large").
+            let error = buffer.withUnsafeBytes { bytes -> CInt? in
+                var offset = 0
+                while offset < bytes.count, let base = bytes.baseAddress {
+                    let written = Glibc.write(descriptor, base + offset, bytes.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += written
+                }
+                return nil
             }
+            if let error { fail("cannot write the body to the temporary file \(url.path): \(String(cString: strerror(error)))") }
         }
 
         /// The digest of everything written, or nil (with `failure` set) when writing failed.
         func close() -> SHA256.Digest? {
-            do {
-                try handle.close()
-            } catch {
-                fail("cannot write the body to the temporary file \(url.path): \((error as NSError).localizedDescription)")
+            if descriptor >= 0, Glibc.close(descriptor) != 0 {
+                fail("cannot write the body to the temporary file \(url.path): \(String(cString: strerror(errno)))")
             }
+            descriptor = -1
             guard failure.withLock({ $0 == nil }) else { return nil }
             return hasher.finalize()
         }
