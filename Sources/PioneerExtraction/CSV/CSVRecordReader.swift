@@ -18,6 +18,12 @@ import PioneerKit
 /// try reader.finish { row in count += 1 }
 /// ```
 public struct CSVRecordReader {
+    /// The longest record (or header line) held while it is read: 64 MB. A longer one is an
+    /// error at its row rather than memory growing with it: no export has such rows, but a
+    /// file that is not CSV, or a quoted field whose closing quote is missing (which makes the
+    /// rest of the text one field), would.
+    public static let maximumRecordBytes = 64 * 1024 * 1024
+
     private enum State {
         case fieldStart
         case unquoted
@@ -50,8 +56,16 @@ public struct CSVRecordReader {
     private var pending: [UInt8] = []
     private var started = false
 
+    /// ``maximumRecordBytes``, smaller in the tests.
+    let recordLimit: Int
+
     /// `delimiter` nil means detect it from the header line.
     public init(delimiter: CSVTable.Delimiter?) {
+        self.init(delimiter: delimiter, recordLimit: Self.maximumRecordBytes)
+    }
+
+    init(delimiter: CSVTable.Delimiter?, recordLimit: Int) {
+        self.recordLimit = recordLimit
         self.delimiter = delimiter
         if let delimiter { separator = Self.byte(of: delimiter) }
         bytes.reserveCapacity(256)
@@ -84,7 +98,10 @@ public struct CSVRecordReader {
             // back until the header line has ended.
             pending.append(contentsOf: piece)
             let lineEnded = pending.contains { $0 == 0x0A || $0 == 0x0D }
-            guard lineEnded || (delimiter != nil && pending.count >= 3) else { return }
+            guard lineEnded || (delimiter != nil && pending.count >= 3) else {
+                if pending.count > recordLimit { throw tooLong(row: 1, what: "the header line") }
+                return
+            }
             try begin(onRecord: onRecord)
             return
         }
@@ -170,7 +187,7 @@ public struct CSVRecordReader {
                     end += 1
                 }
                 if end > index {
-                    append(input, index..<end)
+                    try append(input, index..<end)
                     state = .unquoted
                     lineHasContent = true
                     index = end
@@ -181,7 +198,7 @@ public struct CSVRecordReader {
             case .quoted:
                 var end = index
                 while end < count && input[end] != UInt8(ascii: "\"") { end += 1 }
-                if end > index { append(input, index..<end) }
+                if end > index { try append(input, index..<end) }
                 if end < count {
                     state = .quoteInQuoted
                     end += 1
@@ -330,8 +347,23 @@ public struct CSVRecordReader {
     }
 
     /// Copies `range` of `input` to the record's bytes: typed as UInt8, the copy is one memcpy.
-    private mutating func append(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) {
+    /// Throws once the record is longer than ``maximumRecordBytes``.
+    private mutating func append(_ input: UnsafeRawBufferPointer, _ range: Range<Int>) throws(CSVTable.ParseError) {
         bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[range]).assumingMemoryBound(to: UInt8.self))
+        if bytes.count > recordLimit {
+            throw tooLong(row: row, what: state == .quoted ? "a record with a quoted field" : "a record")
+        }
+    }
+
+    private func tooLong(row: Int, what: String) -> CSVTable.ParseError {
+        let hint = what.hasPrefix("a record with a quoted")
+            ? "; a quoted field whose closing `\"` is missing makes the rest of the text one field" : "; is this CSV?"
+        return CSVTable.ParseError(row: row, reason: "\(what) longer than \(Self.megabytes(recordLimit)) starts here; a record is held whole while it is read, so a longer one is refused\(hint)")
+    }
+
+    /// `64 MB`; a limit under a megabyte (in the tests) in bytes.
+    private static func megabytes(_ bytes: Int) -> String {
+        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
     }
 
     /// A separator or line-end byte outside quotes.
