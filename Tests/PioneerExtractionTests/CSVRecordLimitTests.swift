@@ -1,6 +1,7 @@
 // A record longer than 64 MB is an error at its row, not memory growing with it: a file that
 // is not CSV, or a quote never closed, stops early with a message saying which.
 import Foundation
+import PioneerKit
 @testable import PioneerExtraction
 import Testing
 
@@ -43,5 +44,26 @@ import Testing
     @Test func aHeaderLineLongerThanTheLimitIsRefused() {
         #expect(error(start: "id", filler: UInt8(ascii: "x"))?.description
                 == "row 1: the header line longer than 65536 bytes starts here; a record is held whole while it is read, so a longer one is refused; is this CSV?")
+    }
+
+    @Test func aHeaderWiderThanASpreadsheetIsRefusedNamingTheSeparator() throws {
+        let wide = Array(repeating: "c", count: CSVRecordReader.maximumColumns + 1).joined(separator: ";") + "\n"
+        #expect(throws: CSVTable.ParseError(row: 1, reason: "the header has more than 16384 columns, more than a spreadsheet holds; is the separator `;` right, and is this CSV?")) {
+            _ = try CSVTable(parsing: wide, delimiter: .semicolon)
+        }
+        let widest = Array(repeating: "c", count: CSVRecordReader.maximumColumns).joined(separator: ";") + "\n"
+        #expect(try CSVTable(parsing: widest, delimiter: .semicolon).header.count == CSVRecordReader.maximumColumns)
+    }
+
+    @Test func aMissingColumnListsALongHeaderInPart() throws {
+        let header = (1...100).map { "column\($0)" }
+        let table = try CSVTable(parsing: header.joined(separator: ",") + "\n", delimiter: .comma)
+        do {
+            _ = try table.requireColumn("age_band", in: "http://bi.test/wide.csv")
+            Issue.record("found a column that is not there")
+        } catch {
+            #expect(error.message.hasSuffix("`column39`, `column40` and 60 more"), "\(error.message)")
+            #expect(error.message.hasPrefix("column `age_band` is not in the CSV from http://bi.test/wide.csv"))
+        }
     }
 }

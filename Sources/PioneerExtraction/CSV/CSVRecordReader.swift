@@ -23,6 +23,9 @@ public struct CSVRecordReader {
     /// file that is not CSV, or a quoted field whose closing quote is missing (which makes the
     /// rest of the text one field), would.
     public static let maximumRecordBytes = 64 * 1024 * 1024
+    /// The most columns a header may name: what a spreadsheet holds. A wider "header" is a
+    /// wrong separator or not CSV, and a header that wide is costly to hold and to list.
+    public static let maximumColumns = 16_384
 
     private enum State {
         case fieldStart
@@ -369,6 +372,9 @@ public struct CSVRecordReader {
     /// A separator or line-end byte outside quotes.
     private mutating func special(_ byte: UInt8, onRecord: (CSVRecord) throws -> Void) throws {
         if byte == separator {
+            if header == nil, ends.count + 1 >= Self.maximumColumns {
+                throw CSVTable.ParseError(row: row, reason: "the header has more than \(Self.maximumColumns) columns, more than a spreadsheet holds; is the separator `\(delimiter?.rawValue ?? ",")` right, and is this CSV?")
+            }
             ends.append(bytes.count)
             column += 1
             state = .fieldStart

@@ -69,7 +69,10 @@ extension CSVTable {
     static func requireColumn(_ name: String, header: [String], in url: String) throws(PluginError) -> Int {
         let wanted = name.trimmingWhitespaceFast()
         if let index = header.firstIndex(of: wanted) { return index }
-        let columns = header.map { "`\($0)`" }.joined(separator: ", ")
+        // A long header is shown in part: its first columns, and how many more there are.
+        let shown = 40
+        var columns = header.prefix(shown).map { "`\($0)`" }.joined(separator: ", ")
+        if header.count > shown { columns += " and \(header.count - shown) more" }
         throw PluginError("column `\(name)` is not in the CSV from \(url)\(didYouMean(name, among: header)); its header is \(columns)")
     }
 
