@@ -64,8 +64,16 @@ requests)
 observe)
     status=$(field periods.0.responses.rows.status)
     if [ "$status" = 200 ]; then
-        observation=$(field periods.0.responses.rows.body |
-            awk -v column="$(field config.column)" -v equals="$(field config.equals)" -v url="$(field periods.0.responses.rows.url)" -f "$here/count.awk")
+        file=$(field periods.0.responses.rows.body_file)
+        if [ -n "$file" ]; then
+            # Declared with `bodies: file` in the site's `plugins:`: the body is in a file,
+            # read a line at a time, however large.
+            observation=$(awk -v raw=1 -v column="$(field config.column)" -v equals="$(field config.equals)" \
+                -v url="$(field periods.0.responses.rows.url)" -f "$here/count.awk" "$file")
+        else
+            observation=$(field periods.0.responses.rows.body |
+                awk -v column="$(field config.column)" -v equals="$(field config.equals)" -v url="$(field periods.0.responses.rows.url)" -f "$here/count.awk")
+        fi
     else
         observation="\"error\": \"$(field periods.0.responses.rows.url) answered HTTP $status\""
     fi
@@ -151,7 +159,8 @@ END {
 """##),
         PluginTemplate(path: "count.awk", executable: false, text: ##"""
 # The `__NAME__` calculation: reads a CSV body (one JSON-escaped line, as json.awk leaves a
-# string) and prints the JSON members of the observation. Change this to compute your indicator.
+# string; or, with -v raw=1, the body's own file a line at a time) and prints the JSON members
+# of the observation. Change `take` and the END block to compute your indicator.
 
 function unescape(s,    out, i, c) {
     out = ""
@@ -185,25 +194,34 @@ function split_csv(line, cells,    n, i, c, cell, quoted) {
     return n
 }
 
+# One line of the CSV text: the header first, then the rows, counted when they match.
+function take(line,    i, count) {
+    sub(/\r$/, "", line)
+    if (!started) {
+        started = 1
+        count = split_csv(line, header)
+        for (i = 1; i <= count; i++) if (header[i] == column) wanted = i
+        missing = column != "" && wanted == 0
+        return
+    }
+    if (line == "" || missing) return
+    split_csv(line, cells)
+    if (column == "" || cells[wanted] == equals) rows++
+}
+
+raw { take($0); next }
 { body = body $0 }
 
 END {
-    lines = split(unescape(body), record, "\n")
-    count = split_csv(record[1], header)
-    wanted = 0
-    for (i = 1; i <= count; i++) if (header[i] == column) wanted = i
-    if (column != "" && wanted == 0) {
+    if (!raw) {
+        lines = split(unescape(body), record, "\n")
+        for (row = 1; row <= lines; row++) take(record[row])
+    }
+    if (missing) {
         printf "\"error\": \"%s has no `%s` column\"\n", url, column
         exit 0
     }
-    rows = 0
-    for (row = 2; row <= lines; row++) {
-        sub(/\r$/, "", record[row])
-        if (record[row] == "") continue
-        split_csv(record[row], cells)
-        if (column == "" || cells[wanted] == equals) rows++
-    }
-    printf "\"value\": %d, \"n\": %d\n", rows, rows
+    printf "\"value\": %d, \"n\": %d\n", rows + 0, rows + 0
 }
 """##),
         PluginTemplate(path: "test.sh", executable: true, text: ##"""
@@ -245,6 +263,9 @@ expect "requests fill in the period" "$(call "{\"protocol\": 1, \"method\": \"re
     '"requests": [{"period": "2026-06", "key": "rows", "feed": "__FEED__", "path": "/__NAME__.csv?month=2026-06"}]'
 expect "observe counts the matching rows" \
     "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 200, \"body\": $(recorded rows.csv)}}}]}")" \
+    '"observations": [{"period": "2026-06", "value": 2, "n": 2}]'
+expect "observe reads a body from its file" \
+    "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 200, \"body_file\": \"$here/testdata/rows.csv\", \"body_size\": 52}}}]}")" \
     '"observations": [{"period": "2026-06", "value": 2, "n": 2}]'
 expect "an HTTP error fails the period" \
     "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 503, \"body\": \"\"}}}]}")" \
