@@ -42,9 +42,24 @@ struct JSONMemberSet: Sendable {
                 let end = ends[slot]
                 defer { start = end }
                 guard end - start == raw.count else { continue }
-                if raw.count == 0 || memcmp(raw.baseAddress!, arena + start, raw.count) == 0 { return slot }
+                if Self.same(raw, arena + start) { return slot }
             }
             return nil
+        }
+
+        /// Whether `raw` holds the bytes at `name` (as many): member names are short, and a
+        /// loop in place costs less than a call to `memcmp` for each key of each element.
+        @inline(__always)
+        private static func same(_ raw: UnsafeBufferPointer<UInt8>, _ name: UnsafePointer<UInt8>) -> Bool {
+            guard let base = raw.baseAddress else { return true }
+            let count = raw.count
+            if count > 16 { return memcmp(base, name, count) == 0 }
+            var index = 0
+            while index < count {
+                if base[index] != name[index] { return false }
+                index += 1
+            }
+            return true
         }
 
         /// The place among the names of the one equal to `key` code point by code point
