@@ -106,6 +106,9 @@ extension MeasureStore {
                     } catch {
                         try FileManager.default.copyItem(at: source, to: partial)
                     }
+                    // Read-only: a plugin given the file (`bodies: file`) or an editor cannot
+                    // change a body whose digest the provenance records.
+                    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: partial.path)
                     try FileManager.default.moveItem(at: partial, to: target)
                 }
                 entry.file = .file(target)
