@@ -60,7 +60,7 @@ public enum PluginProtocol {
             fields["body_size"] = .number(Double(size))
         case .inline:
             if let size = response.body.size, size > ExecPluginSpec.maximumInlineBody {
-                throw PluginError("it is \(megabytes(size)), more than the \(megabytes(ExecPluginSpec.maximumInlineBody)) "
+                throw PluginError("it is \(ByteSizeText.megabytes(size)), more than the \(ByteSizeText.megabytes(ExecPluginSpec.maximumInlineBody)) "
                                   + "a plugin is given in its request; declare `bodies: file` in the plugin's `plugins:` entry "
                                   + "and read the file named by `body_file` (docs/plugin-protocol.md)")
             }
@@ -72,11 +72,6 @@ public enum PluginProtocol {
             }
         }
         return .object(fields)
-    }
-
-    /// `710 MB`, `64 MB`: sizes in whole megabytes (of 2^20 bytes), at least 1.
-    private static func megabytes(_ bytes: Int) -> String {
-        "\(max(1, (bytes + (1 << 19)) >> 20)) MB"
     }
 
     static func encode(_ value: JSONValue) -> Data {

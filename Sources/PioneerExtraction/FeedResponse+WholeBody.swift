@@ -12,12 +12,7 @@ extension FeedResponse {
     /// ("a CSV table"), `instead` what reads a large one.
     func requireReadableWhole(as what: String, instead: String) throws(PluginError) {
         guard let size = body.size, size > Self.wholeBodyLimit else { return }
-        throw PluginError("the body of \(url) is \(Self.megabytes(size)), more than the \(Self.megabytes(Self.wholeBodyLimit)) "
+        throw PluginError("the body of \(url) is \(ByteSizeText.megabytes(size)), more than the \(ByteSizeText.megabytes(Self.wholeBodyLimit)) "
                           + "a plugin may read whole as \(what) (parsed, it takes several times its size); \(instead)")
-    }
-
-    /// `710 MB`: whole megabytes (of 2^20 bytes), at least 1.
-    static func megabytes(_ bytes: Int) -> String {
-        "\(max(1, (bytes + (1 << 19)) >> 20)) MB"
     }
 }

@@ -187,13 +187,9 @@ struct RecordedFeedArgument: Sendable {
     /// plugin then reads in pieces (a recorded 700 MB extract is tried in the memory collect
     /// needs for it, not loaded whole). Nil when the file cannot be read.
     static func body(of file: String) -> FeedResponse.Body? {
-        guard FileManager.default.isReadableFile(atPath: file),
-              let attributes = try? FileManager.default.attributesOfItem(atPath: file),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let size = (attributes[.size] as? NSNumber)?.intValue else {
-            return FileManager.default.contents(atPath: file).map { .memory($0) }
-        }
-        if size > TransportRequest.defaultBodyInMemoryLimit {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        if attributes?[.type] as? FileAttributeType == .typeRegular, FileManager.default.isReadableFile(atPath: file),
+           let size = (attributes?[.size] as? NSNumber)?.intValue, size > TransportRequest.defaultBodyInMemoryLimit {
             return .file(URL(fileURLWithPath: file))
         }
         return FileManager.default.contents(atPath: file).map { .memory($0) }

@@ -361,13 +361,9 @@ public struct CSVRecordReader {
     private func tooLong(row: Int, what: String) -> CSVTable.ParseError {
         let hint = what.hasPrefix("a record with a quoted")
             ? "; a quoted field whose closing `\"` is missing makes the rest of the text one field" : "; is this CSV?"
-        return CSVTable.ParseError(row: row, reason: "\(what) longer than \(Self.megabytes(recordLimit)) starts here; a record is held whole while it is read, so a longer one is refused\(hint)")
+        return CSVTable.ParseError(row: row, reason: "\(what) longer than \(ByteSizeText.megabytes(recordLimit)) starts here; a record is held whole while it is read, so a longer one is refused\(hint)")
     }
 
-    /// `64 MB`; a limit under a megabyte (in the tests) in bytes.
-    private static func megabytes(_ bytes: Int) -> String {
-        bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes) bytes"
-    }
 
     /// A separator or line-end byte outside quotes.
     private mutating func special(_ byte: UInt8, onRecord: (CSVRecord) throws -> Void) throws {

@@ -196,7 +196,7 @@ public struct JSONExtraction: Sendable, Hashable {
 
     /// The error for a path that needs the whole document, given a body over ``wholeDocumentLimit``.
     static func tooLargeForWholeDocument(_ path: JSONPath, url: String, size: Int) -> PluginError {
-        PluginError("`\(path)` needs the whole document in memory, and the body of \(url) is \(megabytes(size)), over the \(megabytes(wholeDocumentLimit)) allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")
+        PluginError("`\(path)` needs the whole document in memory, and the body of \(url) is \(ByteSizeText.megabytes(size)), over the \(ByteSizeText.megabytes(wholeDocumentLimit)) allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")
     }
 
     /// What went wrong reading a body for `path`, as a message naming the URL.
@@ -205,17 +205,12 @@ public struct JSONExtraction: Sendable, Hashable {
         case let error as JSONValue.ParseError:
             return PluginError("the body of \(url) is not valid JSON: \(error.description)")
         case let error as JSONStreamLimit:
-            return PluginError("`\(path)` in \(url) selects a single value larger than \(megabytes(error.limit)), more than pioneer holds in memory at once; select the numbers inside it")
+            return PluginError("`\(path)` in \(url) selects a single value larger than \(ByteSizeText.megabytes(error.limit)), more than pioneer holds in memory at once; select the numbers inside it")
         case let error as PluginError:
             return error
         default:
             return PluginError("the body of \(url) could not be read: \(error)")
         }
-    }
-
-    static func megabytes(_ bytes: Int) -> String {
-        let value = Double(bytes) / (1024 * 1024)
-        return value < 10 ? String(format: "%.1f MB", value) : "\(Int(value.rounded())) MB"
     }
 
     /// A selected value as a number: a JSON number, or a string read with ``numberFormat``.
