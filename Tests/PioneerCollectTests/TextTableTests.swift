@@ -26,6 +26,17 @@ struct TextTableTests {
         #expect(table.lines() == ["  a   x               end", "  bb", "  c   wider than six  end"])
     }
 
+    @Test func numbersAlignRightAndColourCodesTakeNoWidth() {
+        var table = TextTable(["SITE", "VALUE", "NOTE"], rightAligned: [1])
+        table.add(["Torbay", "7", "\u{1B}[31mlow\u{1B}[0m"])
+        table.add(["Salford \u{00E9}", "1,204", ""])
+        #expect(table.lines() == [
+            "SITE       VALUE  NOTE",
+            "Torbay         7  \u{1B}[31mlow\u{1B}[0m",
+            "Salford \u{00E9}  1,204",
+        ])
+    }
+
     @Test func anEmptyTableHasNoLines() {
         #expect(TextTable().lines().isEmpty)
         #expect(TextTable().render() == "")

@@ -44,13 +44,16 @@ public struct TextTable: Sendable {
             for (index, cell) in row.enumerated() { widths[index] = max(widths[index], Self.width(cell)) }
         }
         return all.map { row in
-            var cells: [String] = []
+            var line = indent
             for index in 0..<columns {
                 let cell = index < row.count ? row[index] : ""
                 let pad = String(repeating: " ", count: widths[index] - Self.width(cell))
-                cells.append(rightAligned.contains(index) ? pad + cell : cell + pad)
+                if index > 0 { line += "  " }
+                line += rightAligned.contains(index) ? pad + cell : cell + pad
             }
-            return String((indent + cells.joined(separator: "  ")).reversed().drop(while: { $0 == " " }).reversed())
+            // A space is a character of its own, never part of one before it.
+            while line.utf8.last == UInt8(ascii: " ") { line.removeLast() }
+            return line
         }
     }
 
