@@ -120,6 +120,8 @@ done
 BENCH_NAME=bench-extract
 source scripts/bench-timing.sh
 measure_overhead
+# The file server shares this machine's cores: the processor time it uses is read for each run.
+SERVER_CPU_PID=$SERVER_PID
 
 # The value pioneer stored for an indicator (column 7 of `pioneer measures --format csv`).
 stored_value() {
@@ -128,7 +130,17 @@ stored_value() {
 
 RESULTS="$WORK/results"
 : >"$RESULTS"
-record() { echo "$1 $2 $3" >>"$RESULTS"; }   # label, tool, "<wall s> <peak kB>"
+# label, tool, "<wall s> <peak kB>", "<CPU s> <the server's CPU s meanwhile>"
+record() { echo "$1 $2 $3 $4" >>"$RESULTS"; }
+
+# The median of each column of lines "<CPU s> <server CPU s>".
+median_cpu() {
+    local column
+    for column in 1 2; do
+        printf '%s\n' "$@" | awk -v c="$column" '{ print $c }' | sort -n \
+            | awk '{ v[NR] = $1 } END { printf "%.2f ", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    done
+}
 
 # This machine's speed moves by a third from one minute to the next, so pioneer and curl are
 # timed RUNS times each, alternately, and the median wall time (with the largest peak memory)
@@ -138,21 +150,24 @@ record() { echo "$1 $2 $3" >>"$RESULTS"; }   # label, tool, "<wall s> <peak kB>"
 # Arguments: label, the expected value, the indicator, the URL.
 time_pioneer_and_curl() {
     local label=$1 expected=$2 indicator=$3 url=$4 run store got sample
-    local pioneer_samples=() curl_samples=() walls=()
+    local pioneer_samples=() curl_samples=() walls=() pioneer_cpu=() curl_cpu=() cpus=()
     for run in $(seq 1 "$RUNS"); do
         settle; sample=$(timed curl -sf -o /dev/null "$url") || exit 2
         curl_samples+=("$sample")
+        curl_cpu+=("$(cat "$WORK/time.cpu")")
         store="$WORK/store-$label-$run.sqlite"
         settle; sample=$(timed "$PIONEER" collect "$SITE" --period "$PERIOD" --store "$store" --quiet --indicator "$indicator") || exit 2
         got=$(stored_value "$indicator" "$store")
         [[ ${got%.0} == "$expected" ]] || die "pioneer's $indicator was ${got:-nothing} in run $run of $label, expected $expected"
         pioneer_samples+=("$sample")
+        pioneer_cpu+=("$(cat "$WORK/time.cpu")")
         walls+=("${sample% *}")
+        cpus+=("$(awk '{ printf "%s+%s", $1, $2 }' "$WORK/time.cpu")")
         rm -rf "$store" "$store"-*
     done
-    echo "$label pioneer: ${walls[*]} s (value $expected, as expected)" >&2
-    record "$label" curl "$(summarise "${curl_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')"
-    record "$label" pioneer "$(summarise "${pioneer_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')"
+    echo "$label pioneer: ${walls[*]} s (value $expected, as expected); CPU, pioneer + server: ${cpus[*]} s" >&2
+    record "$label" curl "$(summarise "${curl_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')" "$(median_cpu "${curl_cpu[@]}")"
+    record "$label" pioneer "$(summarise "${pioneer_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')" "$(median_cpu "${pioneer_cpu[@]}")"
 }
 
 for scale in $SCALES; do
@@ -215,7 +230,7 @@ with urllib.request.urlopen('$csv_url') as response:
     print(sum(1 for row in rows if row['age_band'] in ('75-84', '85+') and row['outcome'] == 'home'))
 ") || exit 2
     [[ $(cat "$WORK/command.out") == "$count" ]] || die "Python's csv counted $(cat "$WORK/command.out"), expected $count"
-    record "$label" python-csv "$sample"
+    record "$label" python-csv "$sample" "$(cat "$WORK/time.cpu")"
 
     label="json-${scale}x(${json_mb}MB)"
     time_pioneer_and_curl "$label" "$total" admissions-json "$json_url"
@@ -226,20 +241,23 @@ with urllib.request.urlopen('$json_url') as response:
 print(sum(row['admissions'] for row in document['data'] if row['band'] in ('75-84', '85+')))
 ") || exit 2
     [[ $(cat "$WORK/command.out") == "$total" ]] || die "Python's json summed $(cat "$WORK/command.out"), expected $total"
-    record "$label" python-json "$sample"
+    record "$label" python-json "$sample" "$(cat "$WORK/time.cpu")"
     if [[ $HAVE_JQ == 1 ]]; then
         settle; sample=$(timed bash -c "curl -sf '$json_url' | jq '[.data[] | select(.band == \"75-84\" or .band == \"85+\") | .admissions] | add'") || exit 2
         [[ $(cat "$WORK/command.out") == "$total" ]] || die "jq summed $(cat "$WORK/command.out"), expected $total"
-        record "$label" jq "$sample"
+        record "$label" jq "$sample" "$(cat "$WORK/time.cpu")"
     fi
 done
 
 echo
 echo "Extract benchmark: one large body from 127.0.0.1, whole process ($CONFIG build);"
-echo "pioneer and curl: median of $RUNS runs and the largest peak; Python and jq: one run"
+echo "pioneer and curl: median of $RUNS runs and the largest peak; Python and jq: one run."
+echo "CPU: the tool's processor time (user and system) and the file server's meanwhile; on"
+echo "$(nproc) cores a run takes at least their sum / $(nproc) (the bound column)."
 echo
-awk -v tt="$TIME_TARGET" -v mt="$MEMORY_TARGET_MB" '
-    { printf "%-22s %-12s %8.3f s %9.1f MB\n", $1, $2, $3, $4 / 1024
+awk -v tt="$TIME_TARGET" -v mt="$MEMORY_TARGET_MB" -v cores="$(nproc)" '
+    BEGIN { printf "%-22s %-12s %10s %12s %8s %11s %8s\n", "extract", "tool", "wall", "peak", "CPU", "server CPU", "bound" }
+    { printf "%-22s %-12s %8.3f s %9.1f MB %6.2f s %9.2f s %6.2f s\n", $1, $2, $3, $4 / 1024, $5, $6, ($5 + $6) / cores
       if ($2 == "pioneer") { if ($3 >= tt || $4 / 1024 >= mt) missed = missed " " $1 } }
     END {
         printf "\n"

@@ -104,8 +104,10 @@ check_stored() {
 
 start_server instant
 INSTANT_URL=$BASE_URL
+INSTANT_PID=${SERVER_PIDS[-1]}
 start_server slow --latency-ms "$LATENCY_MS"
 SLOW_URL=$BASE_URL
+SLOW_PID=${SERVER_PIDS[-1]}
 
 echo "Writing $SITES sites x $FEEDS feeds and a site of $SLOW_FEEDS slow feeds..." >&2
 SITE_FOLDERS=()
@@ -125,15 +127,26 @@ SITES_PIONEER=()
 SITES_CURL=()
 SLOW_PIONEER=()
 SLOW_CURL=()
+# Processor time in the ten-site case, a line per run: pioneer's, the server's meanwhile,
+# curl's, the server's meanwhile.
+: >"$WORK/cpu"
 for run in $(seq 1 "$RUNS"); do
     # Each run starts from empty stores, each site in its own <site dir>/.pioneer/store.sqlite.
     for folder in "${SITE_FOLDERS[@]}" "$WORK/slow"; do rm -rf "$folder/.pioneer"; done
 
+    SERVER_CPU_PID=$INSTANT_PID
     sample=$(timed "$PIONEER" collect "${SITE_FOLDERS[@]}" --period "$PERIOD" --quiet --max-parallel "$PARALLEL") || exit 2
+    read -r pioneer_cpu pioneer_server_cpu <"$WORK/time.cpu"
     check_stored "$FEEDS" "$run" "${SITE_FOLDERS[@]}"
     SITES_PIONEER+=("$sample")
     sample=$(timed curl --parallel --parallel-max "$PARALLEL" --fail -s -K "$WORK/sites.curl") || exit 2
+    read -r curl_cpu curl_server_cpu <"$WORK/time.cpu"
     SITES_CURL+=("$sample")
+    echo "$pioneer_cpu $pioneer_server_cpu $curl_cpu $curl_server_cpu" >>"$WORK/cpu"
+    echo "run $run/$RUNS: $SITES sites: CPU pioneer $pioneer_cpu s + its server $pioneer_server_cpu s;" \
+        "curl $curl_cpu s + its server $curl_server_cpu s" >&2
+
+    SERVER_CPU_PID=$SLOW_PID
 
     sample=$(timed "$PIONEER" collect "$WORK/slow" --period "$PERIOD" --quiet --max-parallel "$PARALLEL") || exit 2
     check_stored "$SLOW_FEEDS" "$run" "$WORK/slow"
@@ -148,11 +161,16 @@ read -r SP_WALL SP_MB < <(summarise "${SITES_PIONEER[@]}")
 read -r SC_WALL SC_MB < <(summarise "${SITES_CURL[@]}")
 read -r LP_WALL LP_MB < <(summarise "${SLOW_PIONEER[@]}")
 read -r LC_WALL LC_MB < <(summarise "${SLOW_CURL[@]}")
+# The median of each processor-time column.
+read -r P_CPU PS_CPU C_CPU CS_CPU < <(
+    for column in 1 2 3 4; do awk -v c="$column" '{ print $c }' "$WORK/cpu" | sort -n \
+        | awk '{ v[NR] = $1 } END { printf "%.2f ", (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; done; echo)
 
 awk -v sites="$SITES" -v feeds="$FEEDS" -v slow="$SLOW_FEEDS" -v latency="$LATENCY_MS" -v runs="$RUNS" \
     -v par="$PARALLEL" -v config="$CONFIG" -v spw="$SP_WALL" -v spm="$SP_MB" -v scw="$SC_WALL" -v scm="$SC_MB" \
     -v lpw="$LP_WALL" -v lpm="$LP_MB" -v lcw="$LC_WALL" -v lcm="$LC_MB" \
-    -v st="$SITES_RATIO_TARGET" -v lt="$SLOW_RATIO_TARGET" '
+    -v st="$SITES_RATIO_TARGET" -v lt="$SLOW_RATIO_TARGET" \
+    -v cores="$(nproc)" -v pcpu="$P_CPU" -v pscpu="$PS_CPU" -v ccpu="$C_CPU" -v cscpu="$CS_CPU" '
     BEGIN {
         ideal = slow * latency / 1000 / par
         sitesRatio = spw / ((scw > 0) ? scw : 0.001)
@@ -165,6 +183,9 @@ awk -v sites="$SITES" -v feeds="$FEEDS" -v slow="$SLOW_FEEDS" -v latency="$LATEN
         printf "%-34s %-8s %9d %8.3f %12.1f %10.2f\n", "", "curl", slow, lcw, lcm, lcw / ideal
         printf "%-34s %-8s %9d %8.3f %12.1f %10.2f\n", "", "pioneer", slow, lpw, lpm, slowRatio
         printf "\n"
+        printf "%d sites, processor time (medians): pioneer %.2f s and the feed server %.2f s meanwhile;\n", sites, pcpu, pscpu
+        printf "curl %.2f s and the feed server %.2f s. On %d cores a run takes at least the sum / %d:\n", ccpu, cscpu, cores, cores
+        printf "pioneer %.2f s, curl %.2f s.\n\n", (pcpu + pscpu) / cores, (ccpu + cscpu) / cores
         sitesOK = sitesRatio <= st
         slowOK = slowRatio <= lt
         printf "%d sites within %.1fx curl --parallel: %s (%.2fx)\n", sites, st, sitesOK ? "PASS" : "FAIL", sitesRatio
