@@ -276,14 +276,16 @@ struct CollectCommand: AsyncParsableCommand {
     /// The `--indicator` ids, nil when none was given; an id that no site declares is a usage error.
     private func chosenIndicators(_ sites: [LoadedSite]) throws -> Set<String>? {
         guard !indicators.isEmpty else { return nil }
+        // In the sites' order for the message; the set to look ids up (sites declare thousands).
         var known: [String] = []
+        var knownSet: Set<String> = []
         for loaded in sites {
-            for spec in loaded.site.indicators where !known.contains(spec.definition.id) { known.append(spec.definition.id) }
+            for spec in loaded.site.indicators where knownSet.insert(spec.definition.id).inserted { known.append(spec.definition.id) }
         }
         // With no site loaded there is nothing to check against; the load errors are already reported.
         guard !sites.isEmpty else { return Set(indicators) }
-        for id in indicators where !known.contains(id) {
-            let declared = known.map { "`\($0)`" }.joined(separator: ", ")
+        for id in indicators where !knownSet.contains(id) {
+            let declared = quotedList(known)
             let owner = sites.count == 1 ? "the site declares" : "the sites declare"
             throw ValidationError("--indicator: no indicator `\(id)`\(didYouMean(id, among: known)); \(owner) \(declared)")
         }

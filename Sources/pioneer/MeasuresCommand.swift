@@ -80,7 +80,7 @@ struct MeasuresCommand: ParsableCommand {
         let site = loaded.site
         if let indicator, site.indicator(id: indicator) == nil {
             let known = site.indicators.map(\.definition.id)
-            throw ValidationError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            throw ValidationError("--indicator: the site has no indicator `\(indicator)`\(didYouMean(indicator, among: known)); it declares \(quotedList(known))")
         }
         let path: String
         do {

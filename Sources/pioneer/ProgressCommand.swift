@@ -150,7 +150,7 @@ struct ProgressCommand: ParsableCommand {
     private func showIndicator(_ id: String, site: Site, series: [String: [SeriesPoint]]) throws {
         guard let spec = site.indicator(id: id) else {
             let known = site.indicators.map(\.definition.id)
-            throw ValidationError("--indicator: the site has no indicator `\(id)`\(didYouMean(id, among: known)); it declares \(known.map { "`\($0)`" }.joined(separator: ", "))")
+            throw ValidationError("--indicator: the site has no indicator `\(id)`\(didYouMean(id, among: known)); it declares \(quotedList(known))")
         }
         let evaluator = ProgressEvaluator(site: site, asOf: period)
         let points = evaluator.shownSeries(of: spec, series[id] ?? [])

@@ -61,6 +61,26 @@ struct CollectVisibilityEndToEndTests {
         }
     }
 
+    @Test func anUnknownIndicatorAmongThousandsListsAFewOfThem() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-visibility") { root in
+            let site = root.appendingPathComponent("bigshire")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            var yaml = "site: { id: bigshire, name: Bigshire, region: Loopback, wave: Pilot, focus: [scale] }\n"
+                + "feeds:\n  bi:\n    base_url: http://127.0.0.1:9\nindicators:\n"
+            for number in 1...2000 {
+                yaml += "  - { id: feed-\(number), name: Feed \(number), kind: process, value_type: count, unit: items, "
+                    + "period: month, better: higher, plugin: json, config: { feed: bi, path: /\(number).json, select: $.value } }\n"
+            }
+            try yaml.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let run = try await PioneerBinary.run(["collect", site.path, "--period", "2025-01", "--indicator", "feed-20000"])
+            #expect(run.status == 2)
+            #expect(run.stderr.hasPrefix("error: --indicator: no indicator `feed-20000` (did you mean `feed-2000`?); the site declares `feed-1`, `feed-2`,"),
+                    "\(run.stderr)")
+            #expect(run.stderr.contains("`feed-12` and 1988 more\n"), "\(run.stderr)")
+            #expect(run.stderr.count < 1000, "\(run.stderr.count) characters")
+        }
+    }
+
     @Test func aSiteThatDeclaresNoneOfTheChosenIndicatorsIsLeftOutAndSaysSo() async throws {
         try await withTemporaryFolder(prefix: "pioneer-visibility") { root in
             let (site, store) = try siteFolder(in: root, port: 9)

@@ -297,6 +297,21 @@ struct SiteSchemaTests {
         #expect(issue?.location.column == 13)
     }
 
+    @Test("a goal on an unknown indicator in a large site lists a dozen of the ids, not all")
+    func unknownIndicatorInALargeSiteListsAFewIDs() {
+        var text = "site: { id: big, name: Big, region: South West, wave: Pilot, focus: older people }\n"
+            + "feeds:\n  bi:\n    base_url: https://bi.example.nhs.uk\nindicators:\n"
+        for number in 1...300 {
+            text += "  - { id: feed-\(number), name: Feed \(number), kind: process, value_type: count, unit: items, "
+                + "period: month, better: higher, plugin: json, config: { feed: bi, path: /\(number).json, select: $.value } }\n"
+        }
+        text += "goals:\n  - { id: fewer, title: Fewer, indicator: feed-3000, baseline: { period: 2026-01, value: 5 }, "
+            + "target: { period: 2027-01, value: 3 } }\n"
+        let issue = SiteFixture.issues(text).first(containing: "unknown indicator")
+        #expect(issue?.message == "unknown indicator `feed-3000` (did you mean `feed-300`?); the site declares "
+            + (1...12).map { "`feed-\($0)`" }.joined(separator: ", ") + " and 288 more", "\(SiteFixture.issues(text).listing)")
+    }
+
     @Test("a goal on a broken indicator is not told the indicator is unknown")
     func goalOnBrokenIndicatorIsNotUnknown() {
         let text = SiteFixture.replacing("    kind: outcome\n    value_type: rate", with: "    kind: outcom\n    value_type: rate")

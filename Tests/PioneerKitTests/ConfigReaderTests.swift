@@ -85,10 +85,21 @@ struct ConfigReaderTests {
         #expect(issues.issues.first?.message == "expected a mapping of keys to values, found a string")
     }
 
+    @Test func aLongListOfNamesIsCutToTheFirstFewAndACount() {
+        #expect(quotedList([String]()) == "")
+        #expect(quotedList(["bi", "council"]) == "`bi`, `council`")
+        let ids = (1...1000).map { "bench-\($0)" }
+        #expect(quotedList(ids, limit: 3) == "`bench-1`, `bench-2`, `bench-3` and 997 more")
+        #expect(quotedList(ids.prefix(3), limit: 3) == "`bench-1`, `bench-2`, `bench-3`")
+        #expect(quotedList(ids).count < 200)
+    }
+
     @Test func editDistanceSuggestsOnlyCloseWords() {
         #expect(Suggestions.closest(to: "retires", in: ["retries", "timeout"]) == "retries")
         #expect(Suggestions.closest(to: "zzzzzz", in: ["retries", "timeout"]) == nil)
         #expect(Suggestions.closest(to: "gaols", in: ["goals", "feeds", "site"]) == "goals")
+        #expect(Suggestions.closest(to: "monthly", in: ["quarter", "month"]) == "month")
+        #expect(Suggestions.closest(to: "feed-20000", in: ["feed-20", "feed-2000"]) == "feed-2000")
         #expect(Suggestions.editDistance("gaols", "goals") == 1)
         #expect(Suggestions.editDistance("kitten", "sitting") == 3)
     }

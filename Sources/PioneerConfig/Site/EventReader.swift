@@ -47,6 +47,6 @@ struct EventReader {
     private var declaredList: String {
         declaredIDs.isEmpty
             ? "the site declares no indicators"
-            : "the site declares " + declaredIDs.map { "`\($0)`" }.joined(separator: ", ")
+            : "the site declares " + quotedList(declaredIDs)
     }
 }

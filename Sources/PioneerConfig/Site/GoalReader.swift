@@ -76,7 +76,7 @@ struct GoalReader {
         guard declaredIDs.contains(text) else {
             let declared = declaredIDs.isEmpty
                 ? "the site declares no indicators"
-                : "the site declares " + declaredIDs.map { "`\($0)`" }.joined(separator: ", ")
+                : "the site declares " + quotedList(declaredIDs)
             issues.error("unknown indicator `\(text)`\(didYouMean(text, among: declaredIDs)); \(declared)", at: node)
             return nil
         }

@@ -1,15 +1,20 @@
 // "Did you mean ...?" for misspelt keys and names.
 
 enum Suggestions {
-    /// The closest candidate to `word` within a small edit distance, or nil.
+    /// The closest candidate to `word` within a small edit distance, or nil. At the same
+    /// distance a plain edit wins over an ending added (`feed-20000` suggests `feed-2000`,
+    /// not `feed-20`), then the candidate that comes first.
     static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let lowered = word.lowercased()
         var best: (String, Int)?
         for candidate in candidates {
-            let distance = min(editDistance(lowered, candidate.lowercased()), inflection(lowered, of: candidate.lowercased()))
+            let edit = editDistance(lowered, candidate.lowercased())
+            let ending = inflection(lowered, of: candidate.lowercased())
+            let distance = min(edit, ending)
             let limit = max(1, min(3, candidate.count / 3))
-            if distance <= limit, distance < (best?.1 ?? Int.max) {
-                best = (candidate, distance)
+            let rank = edit <= ending ? 2 * edit : 2 * ending + 1
+            if distance <= limit, rank < (best?.1 ?? Int.max) {
+                best = (candidate, rank)
             }
         }
         return best?.0
@@ -56,4 +61,12 @@ enum Suggestions {
 package func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
     guard let match = Suggestions.closest(to: word, in: candidates) else { return "" }
     return " (did you mean `\(match)`?)"
+}
+
+/// Names quoted for a message, "`a`, `b`, `c`": at most `limit` of them, a longer list ending
+/// "and 988 more", so a message about a site of a thousand indicators stays a few lines long.
+package func quotedList(_ names: some Collection<String>, limit: Int = 12) -> String {
+    let shown = names.prefix(limit).map { "`\($0)`" }.joined(separator: ", ")
+    let rest = names.count - min(names.count, limit)
+    return rest == 0 ? shown : "\(shown) and \(rest) more"
 }
