@@ -109,23 +109,21 @@ extension MeasureStore {
     /// The current measure of one indicator-period, or nil.
     public func currentMeasure(site: String, indicator: String, period: Period) throws(StoreError) -> StoredMeasure? {
         try read { db in
-            try Row.fetchOne(db, sql: """
+            try Self.fetchMeasures(db, sql: """
                 SELECT * FROM measure
                 WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ? AND is_current
-                """, arguments: [site, indicator, period.type.rawValue, period.index])
-                .map(Self.storedMeasure)
+                """, arguments: [site, indicator, period.type.rawValue, period.index]).first
         }
     }
 
     /// Every observation recorded for one indicator-period, oldest first; the last is current.
     public func history(site: String, indicator: String, period: Period) throws(StoreError) -> [StoredMeasure] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Self.fetchMeasures(db, sql: """
                 SELECT * FROM measure
                 WHERE site = ? AND indicator = ? AND period_type = ? AND period_index = ?
                 ORDER BY id
                 """, arguments: [site, indicator, period.type.rawValue, period.index])
-                .map(Self.storedMeasure)
         }
     }
 
@@ -148,7 +146,7 @@ extension MeasureStore {
         let sql = "SELECT * FROM measure WHERE \(conditions.joined(separator: " AND ")) "
             + "ORDER BY indicator, period_start, period_type, id"
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.storedMeasure)
+            try Self.fetchMeasures(db, sql: sql, arguments: arguments)
         }
     }
 
@@ -169,40 +167,94 @@ extension MeasureStore {
             """).execute(arguments: [runID, indicator, period, kind.rawValue, reason, measureID])
     }
 
-    static func observation(from row: Row) throws -> Observation {
-        var interval: ConfidenceInterval?
-        if let lower = row["interval_lower"] as Double?, let upper = row["interval_upper"] as Double? {
-            interval = ConfidenceInterval(lower: lower, upper: upper, level: row["interval_level"] ?? 0.95,
-                                          method: row["interval_method"] ?? "")
+    /// The measures a `SELECT * FROM measure` query returns, in its order.
+    static func fetchMeasures(_ db: Database, sql: String, arguments: StatementArguments) throws -> [StoredMeasure] {
+        let statement = try db.makeStatement(sql: sql)
+        let columns = try MeasureColumns(statement.columnNames)
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        var measures: [StoredMeasure] = []
+        while let row = try rows.next() {
+            measures.append(try storedMeasure(row, columns))
         }
-        var notAvailable: NotAvailable?
-        if let reasonText = row["na_reason"] as String? {
-            guard let reason = NotAvailableReason(rawValue: reasonText) else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown not-available reason `\(reasonText)` in measure \(row["id"] as Int64? ?? 0)")
-            }
-            notAvailable = NotAvailable(reason, row["na_detail"] ?? "")
-        }
-        return Observation(value: row["value"], numerator: row["numerator"], denominator: row["denominator"],
-                           sampleSize: row["sample_size"], interval: interval, notAvailable: notAvailable)
+        return measures
     }
 
-    static func storedMeasure(_ row: Row) throws -> StoredMeasure {
-        let id: Int64 = row["id"]
-        guard let type = PeriodType(rawValue: row["period_type"] ?? "") else {
+    static func observation(from row: Row, _ columns: MeasureColumns) throws -> Observation {
+        var interval: ConfidenceInterval?
+        if let lower = row[columns.intervalLower] as Double?, let upper = row[columns.intervalUpper] as Double? {
+            interval = ConfidenceInterval(lower: lower, upper: upper, level: row[columns.intervalLevel] ?? 0.95,
+                                          method: row[columns.intervalMethod] ?? "")
+        }
+        var notAvailable: NotAvailable?
+        if let reasonText = row[columns.naReason] as String? {
+            guard let reason = NotAvailableReason(rawValue: reasonText) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown not-available reason `\(reasonText)` in measure \(row[columns.id] as Int64? ?? 0)")
+            }
+            notAvailable = NotAvailable(reason, row[columns.naDetail] ?? "")
+        }
+        return Observation(value: row[columns.value], numerator: row[columns.numerator], denominator: row[columns.denominator],
+                           sampleSize: row[columns.sampleSize], interval: interval, notAvailable: notAvailable)
+    }
+
+    static func storedMeasure(_ row: Row, _ columns: MeasureColumns) throws -> StoredMeasure {
+        let id: Int64 = row[columns.id]
+        guard let type = PeriodType(rawValue: row[columns.periodType] ?? "") else {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unknown period type in measure \(id)")
         }
-        let provenanceText: String = row["provenance"] ?? ""
+        let provenanceText: String = row[columns.provenance] ?? ""
         let provenance: Provenance
         do {
-            provenance = try ProvenanceCoding.decoder.decode(Provenance.self, from: Data(provenanceText.utf8))
+            provenance = try ProvenanceCoding.decode(provenanceText)
         } catch {
             throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "unreadable provenance in measure \(id)")
         }
-        let measure = Measure(indicatorID: row["indicator"], period: Period(type: type, index: row["period_index"]),
-                              observation: try observation(from: row), provenance: provenance)
-        return StoredMeasure(id: id, site: row["site"], measure: measure, runID: row["run_id"],
-                             confirmedRunID: row["confirmed_run_id"], confirmedAt: row["confirmed_at"],
-                             recordedAt: row["recorded_at"], isCurrent: row["is_current"], supersededBy: row["superseded_by"])
+        let measure = Measure(indicatorID: row[columns.indicator], period: Period(type: type, index: row[columns.periodIndex]),
+                              observation: try observation(from: row, columns), provenance: provenance)
+        return StoredMeasure(id: id, site: row[columns.site], measure: measure, runID: row[columns.runID],
+                             confirmedRunID: row[columns.confirmedRunID], confirmedAt: row[columns.confirmedAt],
+                             recordedAt: row[columns.recordedAt], isCurrent: row[columns.isCurrent],
+                             supersededBy: row[columns.supersededBy])
     }
 
+}
+
+/// Where each column a measure is read from lies in a `SELECT * FROM measure` row, found once a
+/// query: GRDB finds a column by name in every row it copies by lowercasing the name, which was
+/// a fifth of reading a site's history.
+struct MeasureColumns {
+    let id, site, indicator, periodType, periodIndex: Int
+    let value, numerator, denominator, sampleSize: Int
+    let intervalLower, intervalUpper, intervalLevel, intervalMethod, naReason, naDetail: Int
+    let provenance, runID, confirmedRunID, confirmedAt, recordedAt, isCurrent, supersededBy: Int
+
+    init(_ names: [String]) throws {
+        func find(_ name: String) throws -> Int {
+            guard let index = names.firstIndex(of: name) else {
+                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "the measure table has no column `\(name)`")
+            }
+            return index
+        }
+        id = try find("id")
+        site = try find("site")
+        indicator = try find("indicator")
+        periodType = try find("period_type")
+        periodIndex = try find("period_index")
+        value = try find("value")
+        numerator = try find("numerator")
+        denominator = try find("denominator")
+        sampleSize = try find("sample_size")
+        intervalLower = try find("interval_lower")
+        intervalUpper = try find("interval_upper")
+        intervalLevel = try find("interval_level")
+        intervalMethod = try find("interval_method")
+        naReason = try find("na_reason")
+        naDetail = try find("na_detail")
+        provenance = try find("provenance")
+        runID = try find("run_id")
+        confirmedRunID = try find("confirmed_run_id")
+        confirmedAt = try find("confirmed_at")
+        recordedAt = try find("recorded_at")
+        isCurrent = try find("is_current")
+        supersededBy = try find("superseded_by")
+    }
 }

@@ -75,6 +75,112 @@ enum ProvenanceCoding {
         JSONText.appendString(text, to: &out)
     }
 
+    /// The provenance in the column's `text`: the format ``json(_:)`` writes is read directly;
+    /// anything else (a string with an escape, a date without milliseconds, rows written
+    /// before that format) through ``decoder``. Reading a site's history for `progress` or a
+    /// report read one provenance a measure, and JSONDecoder was most of that time.
+    static func decode(_ text: String) throws -> Provenance {
+        var text = text
+        if let provenance = text.withUTF8({ bytes in
+            var reader = Reader(bytes: bytes)
+            return reader.provenance()
+        }) {
+            return provenance
+        }
+        return try decoder.decode(Provenance.self, from: Data(text.utf8))
+    }
+
+    /// A reader for exactly what ``json(_:)`` writes, keys in its order; nil at anything else.
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+        }
+
+        mutating func provenance() -> Provenance? {
+            guard take("{\"collected_at\":"), let collectedAt = date(), take(",\"plugin\":"), let plugin = string(),
+                  take(",\"sources\":[") else { return nil }
+            var sources: [FeedSource] = []
+            if !take("]") {
+                repeat {
+                    guard take("{\"content_hash\":"), let contentHash = string(), take(",\"feed\":"), let feed = string(),
+                          take(",\"fetched_at\":"), let fetchedAt = date(), take(",\"status\":"), let status = integer(),
+                          take(",\"url\":"), let url = string(), take("}") else { return nil }
+                    sources.append(FeedSource(feed: feed, url: url, fetchedAt: fetchedAt, contentHash: contentHash, status: status))
+                } while take(",")
+                guard take("]") else { return nil }
+            }
+            guard take("}"), index == bytes.count else { return nil }
+            return Provenance(plugin: plugin, sources: sources, collectedAt: collectedAt)
+        }
+
+        /// Steps over `text` when the bytes at the read position are it.
+        mutating func take(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard bytes.count - index >= count else { return false }
+            for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { return false }
+            index += count
+            return true
+        }
+
+        /// A string without escapes (the writer escapes quotes, backslashes and control characters).
+        mutating func string() -> String? {
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            let start = index + 1
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                if bytes[end] == UInt8(ascii: "\\") { return nil }
+                end += 1
+            }
+            guard end < bytes.count else { return nil }
+            index = end + 1
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
+
+        mutating func integer() -> Int? {
+            let negative = take("-")
+            var value = 0
+            var digits = 0
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]), digits < 18 {
+                value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                index += 1
+                digits += 1
+            }
+            return digits == 0 ? nil : (negative ? -value : value)
+        }
+
+        /// `"YYYY-MM-DDTHH:MM:SS.mmmZ"`, as ``appendTimestamp(_:to:)`` writes it.
+        mutating func date() -> Date? {
+            guard bytes.count - index >= 26, bytes[index] == UInt8(ascii: "\""), bytes[index + 25] == UInt8(ascii: "\"") else { return nil }
+            let text = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<(index + 25)])
+            // - - T : : . Z
+            guard text[4] == 0x2D, text[7] == 0x2D, text[10] == 0x54, text[13] == 0x3A, text[16] == 0x3A,
+                  text[19] == 0x2E, text[23] == 0x5A else { return nil }
+            func number(_ start: Int, _ width: Int) -> Int? {
+                var value = 0
+                for position in start..<(start + width) {
+                    let digit = Int(text[position]) - 0x30
+                    guard (0...9).contains(digit) else { return nil }
+                    value = value * 10 + digit
+                }
+                return value
+            }
+            guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                  let millisecond = number(20, 3), hour < 24, minute < 60, second < 60,
+                  let date = CalendarDate(year: year, month: month, day: day) else { return nil }
+            let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - 978_307_200
+            // Within about 48 days of 2001-01-01 Foundation's parser lands a bit away from this
+            // sum (it works from 1970 there); the decoder reads those, so a date reads the same
+            // either way.
+            guard abs(seconds) >= 1 << 23 else { return nil }
+            index += 26
+            return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(millisecond) / 1000)
+        }
+    }
+
     /// The decoder for the provenance column (also reads dates without milliseconds).
     static var decoder: JSONDecoder {
         let decoder = JSONDecoder()

@@ -46,6 +46,40 @@ import Testing
         }
     }
 
+    @Test func theDirectReaderReadsWhatJSONDecoderReadsAcrossManyDates() throws {
+        var generator = SystemRandomNumberGenerator()
+        var mismatches: [String] = []
+        for step in 0..<5_000 {
+            var seconds = Double.random(in: -2_000_000_000...4_000_000_000, using: &generator)
+            // Near 2001-01-01, where Foundation's parser takes another path.
+            if step % 5 == 0 { seconds = 978_307_200 + Double.random(in: -20_000_000...20_000_000, using: &generator) }
+            let value = Self.provenance(plugin: "json", url: "http://h/p?month=2026-05", collectedAt: seconds,
+                                        fetchedAt: seconds - 1.25, sources: step % 3)
+            let text = ProvenanceCoding.json(value)
+            let reference = try ProvenanceCoding.decoder.decode(Provenance.self, from: Data(text.utf8))
+            let read = try ProvenanceCoding.decode(text)
+            if read != reference, mismatches.count < 5 { mismatches.append(text) }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches)")
+    }
+
+    @Test(arguments: [
+        // Escapes, another key order, a date without milliseconds: the decoder reads these.
+        #"{"collected_at":"2026-07-03T09:14:07.512Z","plugin":"a\"b","sources":[]}"#,
+        #"{"plugin":"json","collected_at":"2026-07-03T09:14:07.512Z","sources":[]}"#,
+        #"{"collected_at":"2026-07-03T09:14:07Z","plugin":"json","sources":[{"content_hash":"sha256:0","feed":"bi","fetched_at":"2026-07-03T09:14:07Z","status":200,"url":"http:\/\/h"}]}"#,
+    ])
+    func otherwiseWrittenProvenanceReadsAsJSONDecoderReadsIt(text: String) throws {
+        let reference = try ProvenanceCoding.decoder.decode(Provenance.self, from: Data(text.utf8))
+        #expect(try ProvenanceCoding.decode(text) == reference)
+    }
+
+    @Test(arguments: ["", "{}", #"{"collected_at":"2026-13-03T09:14:07.512Z","plugin":"json","sources":[]}"#,
+                      #"{"collected_at":"2026-07-03T09:14:07.512Z","plugin":"json","sources":[{"feed":"bi"}]}"#])
+    func unreadableProvenanceIsAnError(text: String) {
+        #expect(throws: (any Error).self) { try ProvenanceCoding.decode(text) }
+    }
+
     @Test func writtenJSONReadsBackThroughTheDecoder() throws {
         let value = Self.provenance(plugin: "rate", url: "http://h/p?month=2026-05", collectedAt: 1_780_000_001.5,
                                     fetchedAt: 1_780_000_000.25, sources: 2)

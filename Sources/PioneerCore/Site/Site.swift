@@ -16,7 +16,12 @@ public struct Site: Sendable {
     /// Population denominators by name: `total`, `aged_65_plus`.
     public var population: [String: Double]
     public var feeds: [FeedDefinition]
-    public var indicators: [IndicatorSpec]
+    public var indicators: [IndicatorSpec] {
+        didSet { indicatorPositions = Self.positions(of: indicators) }
+    }
+    /// Where each indicator id first appears in ``indicators``: a site may declare thousands,
+    /// and commands look one up for every stored measure.
+    private var indicatorPositions: [String: Int]
     public var goals: [Goal]
     /// Events the charts mark (`events:`).
     public var events: [SiteEvent]
@@ -38,6 +43,7 @@ public struct Site: Sendable {
         self.population = population
         self.feeds = feeds
         self.indicators = indicators
+        self.indicatorPositions = Self.positions(of: indicators)
         self.goals = goals
         self.events = events
         self.progress = progress
@@ -55,7 +61,15 @@ public struct Site: Sendable {
     }
 
     public func indicator(id: String) -> IndicatorSpec? {
-        indicators.first { $0.definition.id == id }
+        indicatorPositions[id].map { indicators[$0] }
+    }
+
+    private static func positions(of indicators: [IndicatorSpec]) -> [String: Int] {
+        var positions: [String: Int] = [:]
+        for (position, spec) in indicators.enumerated() where positions[spec.definition.id] == nil {
+            positions[spec.definition.id] = position
+        }
+        return positions
     }
 }
 
