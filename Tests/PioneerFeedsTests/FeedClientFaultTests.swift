@@ -185,7 +185,7 @@ struct FeedClientFaultTests {
             for path in ["/big", "/big-stream"] {
                 let error = try #require(await fetch(feed, path).failure)
                 #expect(error.attempts == 1)
-                #expect(error.description.hasSuffix("failed: body larger than 1 KB"))
+                #expect(error.description.contains("failed: body larger than 1 KB, the feed's `max_body`"), "\(error)")
             }
         }
     }
@@ -246,6 +246,25 @@ struct FeedClientFaultTests {
             #expect(second.status == 304)
             #expect(second.body.isEmpty)
             #expect(second.validators == first.validators)
+        }
+    }
+
+    @Test("a small gzip body that decodes past max_body is refused: the limit counts what it decodes to")
+    func gzipBombIsRefused() async throws {
+        // Four megabytes of `x`, gzip-compressed (Python's gzip, level 9) to 4,098 bytes, against
+        // a 1 MB limit; the middle of its base64 is a run of 5,416 `A`s.
+        let base64 = "H4sIAAAAAAACA+3BAQEAAACCoNvOb0hAAQ" + String(repeating: "A", count: 5416) + "B8G5plnMcAAEAA"
+        let compressed = try #require(Data(base64Encoded: base64))
+        try await LoopbackServer.run(routes: { router in
+            router.get("/bomb") { _, _ in
+                Response(status: .ok, headers: [.contentEncoding: "gzip", .contentType: "text/csv"],
+                         body: .init(byteBuffer: ByteBuffer(bytes: compressed)))
+            }
+        }) { server in
+            #expect(compressed.count < 64 << 10)
+            let error = try #require(await fetch(testFeed(server.baseURL, maxBody: 1 << 20), "/bomb").failure)
+            #expect(error.description.contains("failed: body larger than 1 MB, the feed's `max_body` (after any gzip or deflate decoding)"),
+                    "\(error)")
         }
     }
 

@@ -134,7 +134,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
                 let reason = HTTPStatusText.reason(for: status)
                 return reason.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(reason)"
             case .bodyTooLarge(let limit):
-                return "body larger than \(Self.bytes(limit))"
+                return "body larger than \(Self.bytes(limit)), the feed's `max_body` (after any gzip or deflate "
+                    + "decoding); give the feed a larger `max_body` if the extract is meant to be this big"
             case .truncatedBody(let received, let expected):
                 if let expected {
                     return "connection closed after \(received) of \(expected) bytes of the body"
