@@ -37,6 +37,22 @@ import Testing
 
     private let select = "$.data[?@.band == '75-84' || @.band == '85+'].admissions"
 
+    @Test func anElementOverTheHoldLimitIsRefusedWhereItStartsReadEitherWay() throws {
+        // The 40th element holds a note of 5,000 bytes against a limit of 4,096 (64 MB in use),
+        // in a body read from a file in 512-byte pieces, in order and in halves.
+        let text = admissions(80) { $0 == 39 ? "  {\"band\": \"85+\", \"note\": \"" + String(repeating: "a", count: 5000) + "\", \"admissions\": 3}" : "" }
+        let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: select), aggregate: .sum)
+        let expected = "`\(select)` in http://127.0.0.1/x.json: the value that starts at line 42, column 3 is larger than 4096 bytes, "
+            + "and pioneer holds one array element or selected value at a time, up to 4096 bytes; "
+            + "a path that goes on into a large value (to the numbers inside it) reads it without holding it"
+        let (inOrder, halves) = try inMemoryAndInFile(text, extension: "json") { _, file in
+            (answerText { try config.extract(file, period: period, halvesThreshold: .max, piece: 512, holdLimit: 4096) },
+             answerText { try config.extract(file, period: period, halvesThreshold: 1, piece: 512, holdLimit: 4096) })
+        }
+        #expect(inOrder == "error: " + expected)
+        #expect(halves == inOrder)
+    }
+
     @Test func aPlainArrayGivesTheSameSumCountMeanMinAndMax() throws {
         let text = admissions(3_000)
         for aggregate in [JSONExtraction.Aggregate.sum, .count, .mean, .min, .max] {

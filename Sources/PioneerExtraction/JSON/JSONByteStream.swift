@@ -82,7 +82,7 @@ final class JSONByteStream {
             if let marked = mark { mark = marked - keep }
         }
         if end == capacity {
-            if end >= keepLimit { throw JSONStreamLimit(limit: keepLimit) }
+            if end >= keepLimit { throw limitReached() }
             let grown = min(capacity * 2, keepLimit + 1)
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
             larger.update(from: buffer, count: end)
@@ -96,8 +96,14 @@ final class JSONByteStream {
             return false
         }
         end += count
-        if let marked = mark, end - marked > keepLimit { throw JSONStreamLimit(limit: keepLimit) }
+        if let marked = mark, end - marked > keepLimit { throw limitReached() }
         return true
+    }
+
+    /// The error for a held span past ``keepLimit``, naming where the span starts.
+    private func limitReached() -> JSONStreamLimit {
+        let (line, column) = position(of: mark ?? index)
+        return JSONStreamLimit(limit: keepLimit, line: line, column: column)
     }
 
     /// The byte at ``index``, reading more when needed; nil at the end of the body.
@@ -173,4 +179,7 @@ final class JSONByteStream {
 /// path that needs it whole) grew past the limit.
 struct JSONStreamLimit: Error {
     var limit: Int
+    /// Where the span starts in the body, 1-based.
+    var line: Int
+    var column: Int
 }

@@ -22,7 +22,8 @@ extension JSONExtraction {
     /// halves' figures could differ from one pass's (nothing matched, say): the caller then
     /// reads in order. `piece` (the size of each read) is smaller in the tests.
     func extractInHalves(_ response: FeedResponse, plan: JSONPath.StreamingPlan, threshold: Int = halvesThreshold,
-                         piece: Int = 1 << 20) throws(PluginError) -> (JSONAggregation, JSONPath.StreamedCandidates)? {
+                         piece: Int = 1 << 20, holdLimit: Int = wholeDocumentLimit)
+        throws(PluginError) -> (JSONAggregation, JSONPath.StreamedCandidates)? {
         guard let path = response.body.fileURL?.path, let size = response.body.size, size >= threshold,
               ProcessInfo.processInfo.activeProcessorCount > 1, plan.fan != nil, plan.elementFilter != nil else { return nil }
         let file = open(path, O_RDONLY | O_CLOEXEC)
@@ -34,7 +35,7 @@ extension JSONExtraction {
         // threads would count references to them from two cores for every element, each
         // count moving the object's cache line from one core to the other.
         guard let ownPath = try? JSONPath(parsing: select.expression), let ownPlan = ownPath.streamingPlan else { return nil }
-        let second = SecondHalf(file: file, path: ownPath, plan: ownPlan, piece: piece,
+        let second = SecondHalf(file: file, path: ownPath, plan: ownPlan, piece: piece, holdLimit: holdLimit,
                                 aggregation: JSONAggregation(extraction: self, url: response.url))
         var aggregation = JSONAggregation(extraction: self, url: response.url)
         var entered = false
@@ -63,7 +64,7 @@ extension JSONExtraction {
         do {
             let cursor = FileCursor()
             candidates = try Self.scan(source: { target in try cursor.read(file, into: target, path: path, url: response.url) },
-                                       seek: { cursor.offset = $0 }, chunkSize: piece) { scanner in
+                                       seek: { cursor.offset = $0 }, chunkSize: piece, keepLimit: holdLimit) { scanner in
                 try select.stream(&scanner, plan: plan, sampleUntilMatch: true, handoff: handoff) { node in aggregation.add(node) }
             }
         } catch {
@@ -126,6 +127,7 @@ extension JSONExtraction {
         private let path: JSONPath
         private let plan: JSONPath.StreamingPlan
         private let piece: Int
+        private let holdLimit: Int
         private(set) var aggregation: JSONAggregation
         /// Where the second half ended (just after the `]`), counted from its first byte, and
         /// the line and column there counted the same way; nil when it did not get there.
@@ -136,11 +138,12 @@ extension JSONExtraction {
         private var started = false
         private var finished = false
 
-        init(file: Int32, path: JSONPath, plan: JSONPath.StreamingPlan, piece: Int, aggregation: JSONAggregation) {
+        init(file: Int32, path: JSONPath, plan: JSONPath.StreamingPlan, piece: Int, holdLimit: Int, aggregation: JSONAggregation) {
             self.file = file
             self.path = path
             self.plan = plan
             self.piece = piece
+            self.holdLimit = holdLimit
             self.aggregation = aggregation
         }
 
@@ -169,7 +172,7 @@ extension JSONExtraction {
         private func run(from offset: Int, depth: Int) {
             let cursor = FileCursor()
             cursor.offset = offset
-            let stream = JSONByteStream(chunkSize: piece, keepLimit: JSONExtraction.wholeDocumentLimit) { [file] target in
+            let stream = JSONByteStream(chunkSize: piece, keepLimit: holdLimit) { [file] target in
                 try cursor.read(file, into: target, path: "", url: "")
             }
             var scanner = JSONStreamScanner(stream, depth: depth)

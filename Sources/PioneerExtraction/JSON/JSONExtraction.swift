@@ -100,18 +100,21 @@ public struct JSONExtraction: Sendable, Hashable {
     }
 
     /// ``extract(_:period:)`` with the size from which a body in a file is read in two halves,
-    /// and the size of each read: smaller in the tests.
-    func extract(_ response: FeedResponse, period: Period, halvesThreshold: Int, piece: Int) throws(PluginError) -> ExtractedValue {
+    /// the size of each read, and the most one element or selected value may hold
+    /// (``wholeDocumentLimit``): smaller in the tests.
+    func extract(_ response: FeedResponse, period: Period, halvesThreshold: Int, piece: Int,
+                 holdLimit: Int = wholeDocumentLimit) throws(PluginError) -> ExtractedValue {
         var aggregation = JSONAggregation(extraction: self, url: response.url)
         var hint: String?
         if let plan = select.streamingPlan {
             let candidates: JSONPath.StreamedCandidates
-            if let (inHalves, seen) = try extractInHalves(response, plan: plan, threshold: halvesThreshold, piece: piece) {
+            if let (inHalves, seen) = try extractInHalves(response, plan: plan, threshold: halvesThreshold, piece: piece,
+                                                          holdLimit: holdLimit) {
                 aggregation = inHalves
                 candidates = seen
             } else {
                 do {
-                    candidates = try Self.scan(response) { scanner in
+                    candidates = try Self.scan(response, chunkSize: piece, keepLimit: holdLimit) { scanner in
                         try select.stream(&scanner, plan: plan, sampleUntilMatch: true) { node in aggregation.add(node) }
                     }
                 } catch {
@@ -143,7 +146,7 @@ public struct JSONExtraction: Sendable, Hashable {
     }
 
     /// Runs `body` over a scanner reading `response` in pieces, a byte-order mark skipped.
-    static func scan<Result>(_ response: FeedResponse, chunkSize: Int = 1 << 20,
+    static func scan<Result>(_ response: FeedResponse, chunkSize: Int = 1 << 20, keepLimit: Int = wholeDocumentLimit,
                              _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
         let source: (UnsafeMutableRawBufferPointer) throws -> Int
         if let url = response.body.fileURL {
@@ -164,7 +167,7 @@ public struct JSONExtraction: Sendable, Hashable {
                 }
             }
             defer { try? handle.close() }
-            return try scan(source: source, chunkSize: chunkSize, body)
+            return try scan(source: source, chunkSize: chunkSize, keepLimit: keepLimit, body)
         }
         let data = try response.bytes()
         var offset = data.startIndex
@@ -177,12 +180,13 @@ public struct JSONExtraction: Sendable, Hashable {
             offset += count
             return count
         }
-        return try scan(source: source, chunkSize: chunkSize, body)
+        return try scan(source: source, chunkSize: chunkSize, keepLimit: keepLimit, body)
     }
 
     static func scan<Result>(source: @escaping (UnsafeMutableRawBufferPointer) throws -> Int, seek: ((Int) -> Void)? = nil,
-                             chunkSize: Int, _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
-        let stream = JSONByteStream(chunkSize: chunkSize, keepLimit: wholeDocumentLimit, source: source, seek: seek)
+                             chunkSize: Int, keepLimit: Int = wholeDocumentLimit,
+                             _ body: (inout JSONStreamScanner) throws -> Result) throws -> Result {
+        let stream = JSONByteStream(chunkSize: chunkSize, keepLimit: keepLimit, source: source, seek: seek)
         if try stream.peek() == 0xEF {
             // A UTF-8 byte-order mark is skipped, as the whole-document parser does.
             while stream.end - stream.index < 3, try stream.refill() {}
@@ -205,7 +209,10 @@ public struct JSONExtraction: Sendable, Hashable {
         case let error as JSONValue.ParseError:
             return PluginError("the body of \(url) is not valid JSON: \(error.description)")
         case let error as JSONStreamLimit:
-            return PluginError("`\(path)` in \(url) selects a single value larger than \(ByteSizeText.megabytes(error.limit)), more than pioneer holds in memory at once; select the numbers inside it")
+            let limit = ByteSizeText.megabytes(error.limit)
+            return PluginError("`\(path)` in \(url): the value that starts at line \(error.line), column \(error.column) is larger than \(limit), "
+                + "and pioneer holds one array element or selected value at a time, up to \(limit); "
+                + "a path that goes on into a large value (to the numbers inside it) reads it without holding it")
         case let error as PluginError:
             return error
         default:
