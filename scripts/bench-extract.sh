@@ -2,7 +2,8 @@
 # The extract benchmark: times `pioneer collect` reading one large export from 127.0.0.1, a
 # `;`-separated CSV (4 million rows, a filter and a count) and a JSON document (1.5 million
 # rows, an RFC 9535 filter and a sum), at 1x and 4x those sizes, side by side with curl
-# (download only), Python's csv and json modules and jq where installed, all in one run.
+# (download only), Python's csv and json modules and jq where installed, all in one run; and
+# the CSV at the smallest size with Windows' CR LF line ends (pioneer and curl only).
 # Targets, for pioneer: each extract under 1.5 s and under 100 MB peak memory, whatever the
 # size. See docs/benchmark.md.
 #
@@ -63,15 +64,19 @@ folder, csv_rows, json_rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 bands = ["18-64", "65-74", "75-84", "85+"]
 wards = ["AMU", "Elderly care", "Orthopaedics", "Stroke", "Cardiology"]
 outcomes = ["home", "care home", "died", "transferred"]
-for scale in sorted({int(s) for s in sys.argv[4:]}):
-    with open(f"{folder}/admissions-{scale}x.csv", "w") as out:
-        out.write("id;admitted;age_band;ward;los_days;outcome\n")
-        block = []
-        for i in range(csv_rows * scale):
-            block.append(f"{i + 1000000};2026-06-{i % 30 + 1:02d};{bands[i % 4]};{wards[i % 5]};{i % 17};{outcomes[i % 7 % 4]}\n")
-            if len(block) == 100000:
-                out.write("".join(block)); block = []
-        out.write("".join(block))
+scales = sorted({int(s) for s in sys.argv[4:]})
+for scale in scales:
+    # At the smallest scale the CSV is also written with Windows' line ends (CR LF), as many
+    # hospital systems export it.
+    for name, newline in [(f"admissions-{scale}x.csv", "\n")] + ([(f"admissions-{scale}x-crlf.csv", "\r\n")] if scale == scales[0] else []):
+        with open(f"{folder}/{name}", "w", newline=newline) as out:
+            out.write("id;admitted;age_band;ward;los_days;outcome\n")
+            block = []
+            for i in range(csv_rows * scale):
+                block.append(f"{i + 1000000};2026-06-{i % 30 + 1:02d};{bands[i % 4]};{wards[i % 5]};{i % 17};{outcomes[i % 7 % 4]}\n")
+                if len(block) == 100000:
+                    out.write("".join(block)); block = []
+            out.write("".join(block))
     with open(f"{folder}/admissions-{scale}x.json", "w") as out:
         out.write('{"generated": "2026-07-01", "data": [\n')
         block = []
@@ -204,6 +209,20 @@ indicators:
       delimiter: ";"
       where: { age_band: ["75-84", "85+"], outcome: home }
       aggregate: count
+  - id: admissions-csv-crlf
+    name: Admissions aged 75 and over discharged home, from a CSV with CR LF line ends
+    kind: outcome
+    value_type: count
+    unit: admissions
+    period: month
+    better: lower
+    plugin: csv
+    config:
+      feed: exports
+      path: /admissions-${scale}x-crlf.csv
+      delimiter: ";"
+      where: { age_band: ["75-84", "85+"], outcome: home }
+      aggregate: count
   - id: admissions-json
     name: Admissions aged 75 and over
     kind: outcome
@@ -231,6 +250,10 @@ with urllib.request.urlopen('$csv_url') as response:
 ") || exit 2
     [[ $(cat "$WORK/command.out") == "$count" ]] || die "Python's csv counted $(cat "$WORK/command.out"), expected $count"
     record "$label" python-csv "$sample" "$(cat "$WORK/time.cpu")"
+    if [[ -f "$WORK/www/admissions-${scale}x-crlf.csv" ]]; then
+        crlf_mb=$(( $(stat -c %s "$WORK/www/admissions-${scale}x-crlf.csv") / 1000000 ))
+        time_pioneer_and_curl "csv-crlf-${scale}x(${crlf_mb}MB)" "$count" admissions-csv-crlf "$BASE_URL/admissions-${scale}x-crlf.csv"
+    fi
 
     label="json-${scale}x(${json_mb}MB)"
     time_pioneer_and_curl "$label" "$total" admissions-json "$json_url"

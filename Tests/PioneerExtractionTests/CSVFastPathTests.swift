@@ -121,6 +121,31 @@ import Testing
         }
     }
 
+    @Test func windowsLineEndsGiveTheRecordsTheStateMachineGives() throws {
+        // CR LF line ends (Windows' exports), empty CR LF lines, a bare CR ending a line (old
+        // Macs), a CR inside quotes, and a last field that is empty before the CR LF.
+        var text = "id;admitted;age_band;ward\r\n"
+        for index in 0..<300 {
+            let ward = ["AMU", "Elderly care", "", "Orthopaedics and trauma", "é☃"][index % 5]
+            text += "\(index);2026-06-\(index % 30 + 1);\(["18-64", "85+"][index % 2]);\(ward)"
+            text += index % 53 == 7 ? "\r" : "\r\n"
+            if index % 37 == 0 { text += "\r\n" }
+            if index == 150 { text += "q;\"a\rb\";85+;\"c\r\nd\"\r\n" }
+        }
+        text += "last;;;\r\n"
+        let byState = try records(text, pieces: 1)
+        #expect(byState.count == 302)
+        #expect(byState.contains(["158", "q", "a\rb", "85+", "c\r\nd"]), "\(byState[150...152])")
+        #expect(byState.last == ["312", "last", "", "", ""])
+        #expect(byState.allSatisfy { !$0.joined().contains("\r") || $0[1] == "q" })
+        for size in [2, 8, 9, 15, 16, 17, 31, 64, 1000, text.utf8.count] {
+            #expect(try records(text, pieces: size) == byState, "pieces of \(size) bytes")
+        }
+        // And as the same text with LF line ends gives, but for the quoted field's own CR LF.
+        let unix = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "c\nd", with: "c\r\nd")
+        #expect(try records(unix, pieces: 4096) == byState)
+    }
+
     @Test func plainTextErrorsNameTheRowTheStateMachineNames() {
         var rows = "a;b;c\n"
         for index in 0..<40 { rows += "\(index);x;y\n" }

@@ -49,6 +49,20 @@ import Testing
         }
     }
 
+    @Test func windowsLineEndsGiveTheSameCountAndSumInHalvesAndAsLineFeeds() throws {
+        let unix = admissions(2_000)
+        let windows = unix.replacingOccurrences(of: "\n", with: "\r\n")
+        var sum = count
+        sum.aggregate = .sum
+        sum.column = "los_days"
+        for config in [count, sum] {
+            let (inOrder, halves) = try bothWays(config, windows)
+            #expect(halves == inOrder)
+            #expect(inOrder == (try bothWays(config, unix)).inOrder)
+            #expect(!inOrder.hasPrefix("error"))
+        }
+    }
+
     @Test func aMiddleInsideAQuotedFieldIsReadOnInOrder() throws {
         // Every row from 900 to 1,100 has a note over several lines, so the LF after the
         // middle lies inside quotes.

@@ -158,12 +158,16 @@ public struct CSVRecordReader {
         let count = input.count
         var index = 0
         let separator = separator
-        // Where the next quote or CR lies: the bytes before it are plain, for the block path.
-        var plainEnd = -1
+        // Where the next quote and the next CR that is not part of a CR LF lie: the bytes before
+        // both are plain, for the block path. Each is looked for again only once passed, so a
+        // piece is searched once however many records it holds.
+        var nextQuote = -1
+        var nextBareCR = -1
         while index < count {
             if state == .fieldStart && !lineHasContent, header != nil {
-                if plainEnd < index { plainEnd = Self.firstQuoteOrCR(input, from: index) }
-                let next = try recordsInBlock(input, from: index, to: plainEnd, onRecord: onRecord)
+                if nextQuote < index { nextQuote = Self.first(UInt8(ascii: "\""), in: input, from: index) }
+                if nextBareCR < index { nextBareCR = Self.firstBareCR(in: input, from: index, before: nextQuote) }
+                let next = try recordsInBlock(input, from: index, to: min(nextQuote, nextBareCR), onRecord: onRecord)
                 if next > index {
                     index = next
                     continue
@@ -230,8 +234,9 @@ public struct CSVRecordReader {
         }
     }
 
-    /// The block path, for the plain stretch of a piece (no quote, no CR) that most exports
-    /// are: every record that ends in `input[start..<end]` with an LF, as wide as the header,
+    /// The block path, for the plain stretch of a piece (no quote, no CR but before an LF) that
+    /// most exports are: every record that ends in `input[start..<end]` with an LF or a CR LF
+    /// (Windows' line end), as wide as the header,
     /// is handed over where it lies, its separators and line ends found eight bytes at a time
     /// (``CSVStops``) rather than byte by byte. Returns the index of the first record it did
     /// not hand over (cut by `end`, an empty line, the wrong width), which the fast path or
@@ -262,8 +267,14 @@ public struct CSVRecordReader {
                         spans[2 * field] = position + 1
                         continue
                     }
-                    // An LF: a record ends, unless the line is empty or the wrong width.
-                    guard field == width, position > recordStart else { return recordStart }
+                    // An LF: a record ends, unless the line is empty or the wrong width. A CR just
+                    // before it is the line end's, not the last field's.
+                    var lineEnd = position
+                    if position > recordStart, input[position - 1] == 0x0D {
+                        lineEnd = position - 1
+                        spans[2 * field - 1] = lineEnd
+                    }
+                    guard field == width, lineEnd > recordStart else { return recordStart }
                     try onRecord(CSVRecord(row: row, header: header, base: base, spans: UnsafeBufferPointer(spans)))
                     row += 1
                     recordStart = position + 1
@@ -276,14 +287,24 @@ public struct CSVRecordReader {
         }
     }
 
-    /// The index of the first `"` or CR in `input` from `start`, or its count when there is none.
-    private static func firstQuoteOrCR(_ input: UnsafeRawBufferPointer, from start: Int) -> Int {
-        guard let base = input.baseAddress, start < input.count else { return input.count }
-        let rest = input.count - start
-        var end = input.count
-        if let quote = memchr(base + start, Int32(UInt8(ascii: "\"")), rest) { end = base.distance(to: quote) }
-        if let cr = memchr(base + start, 0x0D, min(rest, end - start)) { end = base.distance(to: cr) }
-        return end
+    /// The index of the first `byte` in `input` from `start`, or its count when there is none.
+    private static func first(_ byte: UInt8, in input: UnsafeRawBufferPointer, from start: Int) -> Int {
+        guard let base = input.baseAddress, start < input.count,
+              let found = memchr(base + start, Int32(byte), input.count - start) else { return input.count }
+        return base.distance(to: found)
+    }
+
+    /// The index of the first CR from `start` and before `limit` that is not followed by an LF
+    /// (a CR at the end of the piece counts, its next byte unknown), or `limit` when there is none.
+    private static func firstBareCR(in input: UnsafeRawBufferPointer, from start: Int, before limit: Int) -> Int {
+        guard let base = input.baseAddress else { return limit }
+        var from = start
+        while from < limit, let found = memchr(base + from, 0x0D, limit - from) {
+            let position = base.distance(to: found)
+            guard position + 1 < input.count, input[position + 1] == 0x0A else { return position }
+            from = position + 2
+        }
+        return limit
     }
 
     /// The fast path, taken at the start of each record: a record that lies whole in `input`,
