@@ -64,6 +64,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return StoreError(.readOnly, path: path,
                 "the file is read-only; check the permissions of the file and of its folder")
         case .SQLITE_CANTOPEN:
+            if let limit = openFileLimitReached() {
+                return StoreError(.cannotOpen, path: path,
+                    "the file cannot be opened: pioneer has as many files open as this system allows it (\(limit), `ulimit -n`); "
+                    + "collect fewer sites at once, or raise the limit")
+            }
             return StoreError(.cannotOpen, path: path,
                 "the file cannot be opened; check that its folder exists and is writable")
         case .SQLITE_FULL:
@@ -74,4 +79,16 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return StoreError(.other, path: path, "SQLite reported: \(databaseError.message ?? databaseError.resultCode.description)")
         }
     }
+}
+
+/// The process's limit on open files when it has reached it or nearly (SQLite reports only that
+/// it cannot open the file; the stores of many sites are opened at once, so by the time the
+/// message is made a few of the failed opens may have given their files back), else nil.
+private func openFileLimitReached() -> Int? {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
+    let allowed = Int(clamping: limit.rlim_cur)
+    // Listing the open files needs a file of its own: failing is an answer too.
+    guard let open = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return allowed }
+    return open.count >= allowed - max(16, allowed / 10) ? allowed : nil
 }

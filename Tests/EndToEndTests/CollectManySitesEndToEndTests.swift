@@ -114,6 +114,32 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    @Test func sitesBeyondTheOpenFileLimitFailNamingTheLimitNotTheFolder() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-many-files") { root in
+            // Forty sites whose stores need about five files each, under a hard limit of 100
+            // files (pioneer raises its soft limit to the hard one, and no further). No feed is
+            // reached: port 9 refuses.
+            for number in 1...40 {
+                let site = root.appending(path: "site\(number)")
+                try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+                try Self.siteYAML("site\(number)", baseURL: "http://127.0.0.1:9", count: 1)
+                    .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            }
+            let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+            let run = try await PioneerBinary.run(
+                process: URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "ulimit -Sn 64 && ulimit -Hn 100 && exec \"$0\" \"$@\"", pioneer.path, "collect", "--root", root.path,
+                 "--period", "2026-06", "--quiet"])
+            #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
+            let refusals = run.stderr.split(separator: "\n").filter { $0.contains("the file cannot be opened") }
+            #expect(!refusals.isEmpty, "\(run.stderr)")
+            for refusal in refusals {
+                #expect(refusal.hasSuffix("the file cannot be opened: pioneer has as many files open as this system allows it (100, `ulimit -n`); collect fewer sites at once, or raise the limit"),
+                        "\(refusal)")
+            }
+        }
+    }
+
     @Test func aSlowServerIsCollectedFromManyTransfersAtOnceNotOneByOne() async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         try await withTemporaryFolder(prefix: "pioneer-slow-feeds") { root in
