@@ -51,13 +51,20 @@ public final class CollectionEngine: Sendable {
         public var today: CalendarDate
         /// The command line recorded with the run.
         public var command: String
+        /// The most disk the store's cached large bodies may take after a run
+        /// (``MeasureStore/trimCachedBodies(toAtMost:keeping:)``); the bodies the run used are kept.
+        public var bodyCacheLimit: Int
+
+        /// 10 GB: a few large extracts, with room for the next period's.
+        public static let defaultBodyCacheLimit = 10 << 30
 
         public init(maxParallel: Int = 8, pluginWorkers: Int? = nil, today: CalendarDate = .today(),
-                    command: String = "pioneer collect") {
+                    command: String = "pioneer collect", bodyCacheLimit: Int = defaultBodyCacheLimit) {
             self.maxParallel = max(1, maxParallel)
             self.pluginWorkers = max(1, pluginWorkers ?? PluginWorkers.defaultCount)
             self.today = today
             self.command = command
+            self.bodyCacheLimit = max(0, bodyCacheLimit)
         }
     }
 
@@ -128,8 +135,11 @@ public final class CollectionEngine: Sendable {
         let counts = run.counts
         let interrupted = Task.isCancelled
         try store.finishRun(runID, counts: counts, interrupted: interrupted)
-        // Cached bodies in files that this run's updates replaced are not needed any more.
+        // Cached bodies in files that this run's updates replaced are not needed any more, nor,
+        // over the limit, those of URLs the run did not use.
         do {
+            let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.key.feed, url: $0.shownURL) })
+            try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used)
             try store.removeUnusedBodyFiles()
         } catch {
             log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])

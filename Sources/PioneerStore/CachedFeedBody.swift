@@ -47,3 +47,15 @@ public struct CachedFeedBody: Sendable, Hashable {
         file ?? .memory(body)
     }
 }
+
+/// A URL's place in the feed cache: the feed that fetched it and the URL as recorded (without
+/// credentials).
+public struct FeedCacheKey: Hashable, Sendable {
+    public var feed: String
+    public var url: String
+
+    public init(feed: String, url: String) {
+        self.feed = feed
+        self.url = url
+    }
+}

@@ -120,6 +120,44 @@ extension MeasureStore {
         }
     }
 
+    /// Forgets cached bodies kept as files, until those files take at most `limit` bytes: the
+    /// bodies of URLs not in `keeping` (the ones a run has just used), least recently fetched
+    /// first. A URL whose `{period}` changes with the period keeps one large body a period, so
+    /// without a limit a monthly extract would keep every month's copy. A forgotten URL is
+    /// fetched without validators next time; its file goes at ``removeUnusedBodyFiles()``.
+    ///
+    /// - Returns: how many cached bodies were forgotten.
+    @discardableResult
+    public func trimCachedBodies(toAtMost limit: Int, keeping: Set<FeedCacheKey>) throws(StoreError) -> Int {
+        let folder = bodyFolder
+        return try write { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT feed, url, body_file FROM feed_cache WHERE body_file IS NOT NULL ORDER BY fetched_at, url
+                """)
+            // Several URLs may share one file (the same body): a file counts once, and goes
+            // when the last of them is forgotten.
+            var users: [String: Int] = [:]
+            for row in rows { users[row["body_file"] as String, default: 0] += 1 }
+            var sizes: [String: Int] = [:]
+            for name in users.keys {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appending(path: name).path)
+                sizes[name] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+            }
+            var total = sizes.values.reduce(0, +)
+            var forgotten = 0
+            for row in rows where total > limit {
+                let key = FeedCacheKey(feed: row["feed"], url: row["url"])
+                guard !keeping.contains(key) else { continue }
+                let name: String = row["body_file"]
+                try Self.removeFeedBody(feed: key.feed, url: key.url, db: db)
+                forgotten += 1
+                users[name, default: 1] -= 1
+                if users[name] == 0 { total -= sizes[name] ?? 0 }
+            }
+            return forgotten
+        }
+    }
+
     /// Removes the files in ``bodyFolder`` that no cached body refers to any more (the body
     /// of a URL changed, or its server stopped sending validators). `pioneer collect` calls
     /// it at the end of each run, once the run's cache updates are committed.

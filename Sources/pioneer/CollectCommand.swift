@@ -80,6 +80,21 @@ struct CollectCommand: AsyncParsableCommand {
             transform: CollectCommand.parallelLimit)
     var maxParallel: Int = 8
 
+    @Option(help: ArgumentHelp("The most disk the store's cached large bodies (over 8 MB, kept to answer 304s) may take "
+                               + "after the run: `500MB`, `10GB`, or `0` to keep only the bodies this run used (default 10GB).",
+                               valueName: "size"), transform: CollectCommand.cacheSize)
+    var bodyCache: Int = CollectionEngine.Options.defaultBodyCacheLimit
+
+    /// Reads `--body-cache`: `0`, or a size as `max_body` takes it.
+    static func cacheSize(_ text: String) throws -> Int {
+        if text.trimmingCharacters(in: .whitespaces) == "0" { return 0 }
+        do {
+            return try ByteCount.parse(text)
+        } catch {
+            throw ValidationError("give a size such as `500MB` or `10GB`, a byte count, or 0")
+        }
+    }
+
     /// Reads `--max-parallel`: a whole number within ``parallelRange``.
     static func parallelLimit(_ text: String) throws -> Int {
         let range = parallelRange
@@ -143,7 +158,7 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let chosen = try chosenIndicators(sites)
 
-        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel)
+        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
         let loadedSites = sites
         let outcome = await Interruption.cancellingOnSignal(
             notice: "interrupted: stopping the fetches, keeping what was collected (Ctrl-C again to stop at once)"
@@ -173,6 +188,7 @@ struct CollectCommand: AsyncParsableCommand {
         var json: Bool
         var store: String?
         var maxParallel: Int
+        var bodyCache: Int
     }
 
     /// What collecting the sites came to.
@@ -254,7 +270,8 @@ struct CollectCommand: AsyncParsableCommand {
         let progress = CollectionProgress(style: style) { StandardError.write($0) }
         let collection = MultiSiteCollection(
             fetcher: client,
-            options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " ")),
+            options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " "),
+                           bodyCacheLimit: settings.bodyCache),
             logger: logger)
         await collection.collect(entries, periods: selection, onEvent: progress.handle) { _, result in
             // The progress line is cleared for the report and drawn again by the next event.

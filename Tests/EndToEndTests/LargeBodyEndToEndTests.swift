@@ -279,6 +279,18 @@ struct LargeBodyEndToEndTests {
                 let now = try files()
                 #expect(now.count == 1)
                 #expect(now != kept)
+
+                // Over the limit the bodies a run did not use go: with `--body-cache 0`, a run of
+                // another indicator leaves none of them.
+                let other = try await PioneerBinary.run(["collect", site.path, "--period", "2026-06", "--store", storePath,
+                                                         "--indicator", "csv-count", "--quiet", "--body-cache", "0"])
+                #expect(other.status == 0, "\(other.stderr)")
+                #expect(try files().isEmpty)
+                #expect(try MeasureStore(readingAt: storePath).cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json") == nil)
+                let wrong = try await PioneerBinary.run(arguments + ["--body-cache", "lots"])
+                #expect(wrong.status == 2)
+                #expect(wrong.stderr.hasPrefix("error: The value 'lots' is invalid for '--body-cache <size>': give a size such as `500MB` or `10GB`, a byte count, or 0"),
+                        "\(wrong.stderr)")
             }
         }
     }

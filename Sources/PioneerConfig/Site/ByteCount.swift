@@ -5,16 +5,16 @@ import PioneerKit
 import PioneerExtraction
 
 /// Reading and printing byte counts. Units are binary: 1KB is 1,024 bytes.
-enum ByteCount {
+package enum ByteCount {
     /// Why a size could not be read.
-    enum ParseError: Error, Equatable {
+    package enum ParseError: Error, Equatable {
         case notASize
         case notPositive
     }
 
     /// The bytes in `text`: a whole number, optionally followed by `B`, `KB`, `MB` or `GB`
     /// (any case, with or without a space; `KiB` and friends accepted too).
-    static func parse(_ text: String) throws(ParseError) -> Int {
+    package static func parse(_ text: String) throws(ParseError) -> Int {
         let trimmed = text.trimmingWhitespace().replacingOccurrences(of: "_", with: "")
         let digits = trimmed.prefix { $0.isASCII && $0.isNumber }
         let unit = trimmed.dropFirst(digits.count).trimmingWhitespace().uppercased()
@@ -34,7 +34,7 @@ enum ByteCount {
     }
 
     /// `2 MB`, `512 KB`, `300 bytes`.
-    static func describe(_ bytes: Int) -> String {
+    package static func describe(_ bytes: Int) -> String {
         let units: [(String, Int)] = [("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)]
         for (name, size) in units where bytes >= size {
             let value = Double(bytes) / Double(size)
