@@ -3,19 +3,55 @@
 // found and removed by the next one.
 public import Foundation
 
-/// The folder of this process's temporary bodies, `$TMPDIR/pioneer-bodies-<pid>/`.
+/// The folder of this process's temporary bodies, `<temporary folder>/pioneer-bodies-<pid>/`.
 public enum TemporaryBodies {
     static let prefix = "pioneer-bodies-"
 
+    /// Where the folders go: `$TMPDIR` when it is set; otherwise `/tmp`, unless `/tmp` is held
+    /// in memory (a tmpfs, as Debian 13 and Fedora mount it), when `/var/tmp` on the disk takes
+    /// the large bodies instead: a 700 MB extract waiting in a tmpfs would take 700 MB of the
+    /// machine's memory, whatever pioneer's own memory.
+    public static let parent: URL = chooseParent(environment: ProcessInfo.processInfo.environment)
+
     /// This process's folder; created when the first large body arrives.
-    public static let folder: URL = FileManager.default.temporaryDirectory
+    public static let folder: URL = parent
         .appending(path: "\(prefix)\(ProcessInfo.processInfo.processIdentifier)", directoryHint: .isDirectory)
+
+    static func chooseParent(environment: [String: String], inMemory: (String) -> Bool = isInMemory,
+                             writable: (String) -> Bool = { access($0, W_OK) == 0 }) -> URL {
+        if let set = environment["TMPDIR"], !set.isEmpty { return URL(fileURLWithPath: set, isDirectory: true) }
+        if inMemory("/tmp"), !inMemory("/var/tmp"), writable("/var/tmp") {
+            return URL(fileURLWithPath: "/var/tmp", isDirectory: true)
+        }
+        return URL(fileURLWithPath: "/tmp", isDirectory: true)
+    }
+
+    /// Whether the file system holding `path` keeps its files in memory (tmpfs or ramfs), by
+    /// the mount table: the type of the longest mount point that holds the path.
+    static func isInMemory(_ path: String) -> Bool {
+        guard let table = try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8) else { return false }
+        return fileSystemType(of: URL(fileURLWithPath: path).resolvingSymlinksInPath().path, mounts: table)
+            .map { ["tmpfs", "ramfs"].contains($0) } ?? false
+    }
+
+    /// The type of the file system holding `path` in a mount table (`/proc/self/mounts`: device,
+    /// mount point with spaces written `\040`, type, ...), or nil when no line holds it.
+    static func fileSystemType(of path: String, mounts table: String) -> String? {
+        var best: (point: String, type: String)?
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 3 else { continue }
+            let point = fields[1].replacingOccurrences(of: "\\040", with: " ")
+            let holds = point == "/" || path == point || path.hasPrefix(point + "/")
+            if holds, point.count >= (best?.point.count ?? -1) { best = (point, String(fields[2])) }
+        }
+        return best?.type
+    }
 
     /// Removes this process's folder, and the folders of processes no longer running.
     /// `pioneer collect` calls it as it finishes, when no body is being read any more.
     public static func removeLeftovers() {
         try? FileManager.default.removeItem(at: folder)
-        let parent = FileManager.default.temporaryDirectory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(prefix) {
             guard let pid = Int32(name.dropFirst(prefix.count)), !isRunning(pid) else { continue }
