@@ -25,7 +25,14 @@ import Testing
           {"id": 6, "band": "８５+", "n": 12345678901234567890},
           {"id": 7, "band": "85+", "n": "7", "meta": null},
           {},
-          {"id": 8, "band": "85+", "n": 0.1, "meta": {"band": "85+"}, "flag": [false]}
+          {"id": 8, "band": "85+", "n": 0.1, "meta": {"band": "85+"}, "flag": [false]},
+          {"id": 9, "band": "85+", "n": 9, "meta": {"band": "75-84", "deep": {"x": 1}}},
+          {"id": 10, "n": 10, "meta": "85+"},
+          {"id": 11, "n": 11, "meta": {"band": "85+"}, "meta": {"other": 1}},
+          {"id": 12, "n": 12, "meta": {"b\u0061nd": "85+", "deep": {"x": null}}},
+          {"id": 13, "n": 13, "meta": {"band": "85+", "band": "65-74"}},
+          {"id": 14, "n": 14, "meta": {"deep": {"x": "}", "y": [1, {"x": 2}]}, "band": "８５+"}},
+          {"id": 15, "n": 15, "meta": {"deep": [{"x": 1}], "band": null}}
          ],
          "total": 12}
         """#
@@ -48,6 +55,18 @@ import Testing
         "$.data[?1 == 1].id",
         "$.data[?length(@.band) == 3].n",
         "$.data[?@.meta.deep].id",
+        // Members inside members, read on the element's bytes too; and, where a filter needs
+        // a member whole and a member inside it, or selects it, the general way.
+        "$.data[?@.meta.band == '85+'].id",
+        "$.data[?@.meta.band != '85+'].id",
+        "$.data[?@.meta.deep.x].id",
+        "$.data[?@.meta.deep.x == null].n",
+        "$.data[?@.meta.band == '85+' || @.band == '75-84'].n",
+        "$.data[?@.meta.band > '7' && @.n > 5].n",
+        "$.data[?@.meta.deep && @.meta.band].id",
+        "$.data[?@.meta.band == null].id",
+        "$.data[?@.meta && @.meta.band == '85+'].id",
+        "$.data[?@.meta.band == '85+'].meta",
     ]
 
     /// The nodes `expression` selects in `text`, streamed in buffers of `chunkSize` bytes.
@@ -73,7 +92,11 @@ import Testing
         }
         // The checks above compare something: the paths do select values.
         #expect(try streamed("$.data[?@.band == '85+'].n", Self.document, chunkSize: 64).map(\.value)
-            == [.number(3), .number(2.5), .string("7"), .number(0.1)])
+            == [.number(3), .number(2.5), .string("7"), .number(0.1), .number(9)])
+        #expect(try streamed("$.data[?@.meta.band == '85+'].id", Self.document, chunkSize: 64).map(\.value)
+            == [.number(8), .number(12)])
+        #expect(try streamed("$.data[?@.meta.deep.x].id", Self.document, chunkSize: 64).map(\.value)
+            == [.number(9), .number(12), .number(14)])
     }
 
     @Test func aSumOverAFilterThatMatchesNothingExplainsWhatTheElementsHold() throws {

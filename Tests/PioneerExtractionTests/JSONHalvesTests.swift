@@ -53,6 +53,26 @@ import Testing
         #expect(halves == inOrder)
     }
 
+    @Test func aFilterOnAMemberInsideEachElementGivesTheSameSum() throws {
+        // FHIR-like: `{"resource": {"status": …, "class": {"code": …}}, "admissions": n}`.
+        var text = "{\"entry\": [\n"
+        for index in 0..<3_000 {
+            let status = ["finished", "in-progress", "cancelled"][index % 3]
+            let code = index % 4 == 0 ? "\"class\": \"EMER\"" : "\"class\": {\"code\": \"\(["EMER", "IMP"][index % 2])\"}"
+            text += "{\"resource\": {\"status\": \"\(status)\", \(code)}, \"admissions\": \(index % 9)}"
+            text += index + 1 < 3_000 ? ",\n" : "\n"
+        }
+        text += "]}\n"
+        for select in ["$.entry[?@.resource.status == 'finished' && @.resource.class.code == 'EMER'].admissions",
+                       "$.entry[?@.resource.class.code != 'IMP'].admissions"] {
+            let (inOrder, halves) = try bothWays(select, .sum, text)
+            #expect(halves == inOrder, "\(select)")
+            #expect(!inOrder.hasPrefix("error"), "\(inOrder)")
+            let whole = try JSONPath(parsing: select).nodes(in: try JSONValue(parsing: Data(text.utf8))).compactMap(\.value.numberValue)
+            #expect(inOrder.hasPrefix("\(whole.reduce(0, +)) (\(whole.count))"), "\(inOrder)")
+        }
+    }
+
     @Test func aPlainArrayGivesTheSameSumCountMeanMinAndMax() throws {
         let text = admissions(3_000)
         for aggregate in [JSONExtraction.Aggregate.sum, .count, .mean, .min, .max] {

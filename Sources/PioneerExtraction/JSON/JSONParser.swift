@@ -124,15 +124,25 @@ struct JSONParser {
     }
 
     /// Reads the object at the read position, each member `keeping` names into its slot of
-    /// `found` (the last one written, for a name written twice), the others checked and skipped.
-    private mutating func members(_ keeping: JSONMemberSet.View,
-                                  into found: UnsafeMutableBufferPointer<JSONMemberValue>) throws(JSONValue.ParseError) {
+    /// `found` (from `base`; the last one written, for a name written twice), the others
+    /// checked and skipped. A name with members of its own to read is gone into when its value
+    /// is an object (and its members are absent when it is not, or is written again).
+    private mutating func members(_ keeping: JSONMemberSet.View, into found: UnsafeMutableBufferPointer<JSONMemberValue>,
+                                  base: Int = 0) throws(JSONValue.ParseError) {
         guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
         try walkObject { parser throws(JSONValue.ParseError) in
             let slot = try parser.keptSlot(keeping)
             try parser.takeColon()
-            if let slot {
-                found[slot] = try parser.member()
+            guard let slot else { return try parser.skipValue() }
+            guard let inner = keeping.inside(slot) else {
+                found[base + slot] = try parser.member()
+                return
+            }
+            let first = base + inner.firstSlot
+            for index in first..<(first + inner.count) { found[index] = .absent }
+            parser.skipWhitespace()
+            if parser.peek() == UInt8(ascii: "{") {
+                try parser.members(inner.view, into: found, base: first)
             } else {
                 try parser.skipValue()
             }

@@ -46,19 +46,33 @@ extension JSONPath {
         init?(selector: Selector, rest: [Segment]) {
             guard rest.count == 1, !rest[0].isDescendant, rest[0].selectors.count == 1,
                   case .name(let name) = rest[0].selectors[0] else { return nil }
-            var names = [name]
+            // The members read, as paths from the element (`[["band"]]`, `[["patient", "band"]]`),
+            // the selected one first; the test names each by its place here until the set
+            // gives it a slot.
+            var paths = [[name]]
             let test: Test?
             switch selector {
             case .wildcard: test = .constant(true)
-            case .filter(let expression): test = Self.compile(expression, names: &names)
+            case .filter(let expression): test = Self.compile(expression, paths: &paths)
             default: test = nil
             }
-            guard let test else { return nil }
-            // `names` holds each name once, so a name's place in it is its slot.
-            members = JSONMemberSet(names)
-            program = Program(test)
-            selected = 0
+            guard let test, let (set, slots) = JSONMemberSet.reading(paths) else { return nil }
+            members = set
+            program = Program(Self.renumber(test, slots))
+            selected = slots[0]
             selectedName = name
+        }
+
+        /// `test` with each member's place among the paths replaced by its slot.
+        private static func renumber(_ test: Test, _ slots: [Int]) -> Test {
+            switch test {
+            case .constant: return test
+            case .or(let tests): return .or(tests.map { renumber($0, slots) })
+            case .and(let tests): return .and(tests.map { renumber($0, slots) })
+            case .not(let inner): return .not(renumber(inner, slots))
+            case .exists(let path): return .exists(slot: slots[path])
+            case .compare(let path, let op, let literal): return .compare(slot: slots[path], op, literal)
+            }
         }
 
         /// The element at the start of `bytes` judged: the value selected (nil when the element
@@ -198,39 +212,46 @@ extension JSONPath {
 
         // MARK: Compiling
 
-        /// The test for `expression`, each member read named by its index in `names`; nil when
+        /// The test for `expression`, each member read named by its place in `paths`; nil when
         /// not of the compiled shape.
-        private static func compile(_ expression: LogicalExpression, names: inout [String]) -> Test? {
+        private static func compile(_ expression: LogicalExpression, paths: inout [[String]]) -> Test? {
             switch expression {
             case .or(let operands):
-                let tests = operands.compactMap { compile($0, names: &names) }
+                let tests = operands.compactMap { compile($0, paths: &paths) }
                 return tests.count == operands.count ? .or(tests) : nil
             case .and(let operands):
-                let tests = operands.compactMap { compile($0, names: &names) }
+                let tests = operands.compactMap { compile($0, paths: &paths) }
                 return tests.count == operands.count ? .and(tests) : nil
             case .not(let operand):
-                return compile(operand, names: &names).map { .not($0) }
+                return compile(operand, paths: &paths).map { .not($0) }
             case .exists(let query):
-                return member(query, names: &names).map { .exists(slot: $0) }
+                return member(query, paths: &paths).map { .exists(slot: $0) }
             case .comparison(.literal(let left), let op, .literal(let right)):
                 return .constant(Evaluation.compare(left, op, right))
             case .comparison(.query(let query), let op, .literal(let value)):
-                return member(query, names: &names).map { .compare(slot: $0, op, Literal(value)) }
+                return member(query, paths: &paths).map { .compare(slot: $0, op, Literal(value)) }
             case .comparison(.literal(let value), let op, .query(let query)):
                 // `'85+' == @.band` is `@.band == '85+'`; `1 < @.n` is `@.n > 1`.
-                return member(query, names: &names).map { .compare(slot: $0, op.mirrored, Literal(value)) }
+                return member(query, paths: &paths).map { .compare(slot: $0, op.mirrored, Literal(value)) }
             case .comparison, .function:
                 return nil
             }
         }
 
-        /// For `@.name`: the index of `name` in `names`, added when new.
-        private static func member(_ query: Query, names: inout [String]) -> Int? {
-            guard query.isRelative, query.segments.count == 1, !query.segments[0].isDescendant,
-                  query.segments[0].selectors.count == 1, case .name(let name) = query.segments[0].selectors[0] else { return nil }
-            if let known = names.firstIndex(where: { $0.utf8.elementsEqual(name.utf8) }) { return known }
-            names.append(name)
-            return names.count - 1
+        /// For `@.name` or `@.name.inner…` (names only): the place of its path in `paths`,
+        /// added when new.
+        private static func member(_ query: Query, paths: inout [[String]]) -> Int? {
+            guard query.isRelative, !query.segments.isEmpty else { return nil }
+            var path: [String] = []
+            for segment in query.segments {
+                guard !segment.isDescendant, segment.selectors.count == 1, case .name(let name) = segment.selectors[0] else { return nil }
+                path.append(name)
+            }
+            if let known = paths.firstIndex(where: { $0.count == path.count && zip($0, path).allSatisfy { $0.utf8.elementsEqual($1.utf8) } }) {
+                return known
+            }
+            paths.append(path)
+            return paths.count - 1
         }
     }
 }
