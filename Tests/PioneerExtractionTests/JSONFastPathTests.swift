@@ -3,7 +3,7 @@
 // whole-document evaluation selects, with the same normalized paths, wherever the buffer
 // ends; and an error inside an element is still reported with its line and column.
 import Foundation
-import PioneerExtraction
+@testable import PioneerExtraction
 import PioneerKit
 import Testing
 
@@ -67,6 +67,11 @@ import Testing
         "$.data[?@.meta.band == null].id",
         "$.data[?@.meta && @.meta.band == '85+'].id",
         "$.data[?@.meta.band == '85+'].meta",
+        // The elements themselves, judged on their bytes and built only when they pass.
+        "$.data[?@.band == '85+']",
+        "$.data[?@.meta.band == '85+' || @.n > 100]",
+        "$.data[?!@.band]",
+        "$.data[*]",
     ]
 
     /// The nodes `expression` selects in `text`, streamed in buffers of `chunkSize` bytes.
@@ -97,6 +102,37 @@ import Testing
             == [.number(8), .number(12)])
         #expect(try streamed("$.data[?@.meta.deep.x].id", Self.document, chunkSize: 64).map(\.value)
             == [.number(9), .number(12), .number(14)])
+        #expect(try streamed("$.data[?@.band == '85+']", Self.document, chunkSize: 64).map(\.path)
+            == ["$['data'][0]", "$['data'][3]", "$['data'][10]", "$['data'][12]", "$['data'][13]"])
+    }
+
+    @Test func countingTheElementsAFilterSelectsMatchesTheWholeDocumentWithoutBuildingThem() throws {
+        let document = try JSONValue(parsing: Data(Self.document.utf8))
+        let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(Self.document.utf8))
+        for expression in ["$.data[?@.band == '85+']", "$.data[?@.meta.band == '85+' || @.n > 100]", "$.data[*]",
+                           "$.data[?@.nothing]"] {
+            let path = try JSONPath(parsing: expression)
+            let expected = path.nodes(in: document).count
+            let value = try JSONExtraction(feed: "f", path: "/x", select: path, aggregate: .count, ifEmpty: .zero)
+                .extract(response, period: .month(2026, 6))
+            #expect(value.value == Double(expected), "\(expression)")
+            // The plan for a count does not build the elements its filter selects.
+            let plan = try #require(path.streamingPlan).countingElements()
+            var nodes: [JSONPath.Node] = []
+            try JSONExtraction.scan(response) { scanner in
+                try path.stream(&scanner, plan: plan, sampleUntilMatch: false) { nodes.append($0) }
+            }
+            #expect(nodes.count == expected, "\(expression)")
+        }
+        // A member selected after the filter is still built for a count's plan.
+        let members = try JSONPath(parsing: "$.data[?@.band == '85+'].n")
+        var values: [JSONValue] = []
+        try JSONExtraction.scan(response) { scanner in
+            try members.stream(&scanner, plan: try #require(members.streamingPlan).countingElements(), sampleUntilMatch: false) {
+                values.append($0.value)
+            }
+        }
+        #expect(values == [.number(3), .number(2.5), .string("7"), .number(0.1), .number(9)])
     }
 
     @Test func aSumOverAFilterThatMatchesNothingExplainsWhatTheElementsHold() throws {

@@ -71,6 +71,10 @@ import Testing
             let whole = try JSONPath(parsing: select).nodes(in: try JSONValue(parsing: Data(text.utf8))).compactMap(\.value.numberValue)
             #expect(inOrder.hasPrefix("\(whole.reduce(0, +)) (\(whole.count))"), "\(inOrder)")
         }
+        // Counting the elements themselves.
+        let (inOrder, halves) = try bothWays("$.entry[?@.resource.class.code == 'EMER']", .count, text)
+        #expect(halves == inOrder)
+        #expect(inOrder.hasPrefix("750.0 (750)"), "\(inOrder)")
     }
 
     @Test func aPlainArrayGivesTheSameSumCountMeanMinAndMax() throws {

@@ -34,7 +34,8 @@ extension JSONExtraction {
         // The second half compiles the path afresh: sharing the first half's objects, the two
         // threads would count references to them from two cores for every element, each
         // count moving the object's cache line from one core to the other.
-        guard let ownPath = try? JSONPath(parsing: select.expression), let ownPlan = ownPath.streamingPlan else { return nil }
+        guard let ownPath = try? JSONPath(parsing: select.expression),
+              let ownPlan = ownPath.streamingPlan.map({ aggregate == .count ? $0.countingElements() : $0 }) else { return nil }
         let second = SecondHalf(file: file, path: ownPath, plan: ownPlan, piece: piece, holdLimit: holdLimit,
                                 aggregation: JSONAggregation(extraction: self, url: response.url))
         var aggregation = JSONAggregation(extraction: self, url: response.url)

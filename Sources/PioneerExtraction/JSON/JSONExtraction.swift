@@ -106,7 +106,8 @@ public struct JSONExtraction: Sendable, Hashable {
                  holdLimit: Int = wholeDocumentLimit) throws(PluginError) -> ExtractedValue {
         var aggregation = JSONAggregation(extraction: self, url: response.url)
         var hint: String?
-        if let plan = select.streamingPlan {
+        // A count reads no value: elements a filter selects are counted without being built.
+        if let plan = select.streamingPlan.map({ aggregate == .count ? $0.countingElements() : $0 }) {
             let candidates: JSONPath.StreamedCandidates
             if let (inHalves, seen) = try extractInHalves(response, plan: plan, threshold: halvesThreshold, piece: piece,
                                                           holdLimit: holdLimit) {

@@ -18,9 +18,13 @@ extension JSONPath {
         let members: JSONMemberSet
         /// The filter's test laid out flat, to run once per element without reference counting.
         private let program: Program
-        /// The slot of the member the path selects, and its name.
-        private let selected: Int
-        let selectedName: String
+        /// The slot of the member the path selects, and its name; nil for both when the path
+        /// selects the elements themselves (`$.data[?@.band == '85+']`, to count them).
+        private let selected: Int?
+        let selectedName: String?
+        /// Whether an element selected itself is built; not when only the matches are counted
+        /// (``StreamingPlan/countingElements()``), and the node's value is then `null`.
+        private let buildsElement: Bool
 
         indirect enum Test: Sendable {
             case constant(Bool)
@@ -44,12 +48,16 @@ extension JSONPath {
 
         /// nil when the selector and `rest` are not of the shape compiled.
         init?(selector: Selector, rest: [Segment]) {
-            guard rest.count == 1, !rest[0].isDescendant, rest[0].selectors.count == 1,
-                  case .name(let name) = rest[0].selectors[0] else { return nil }
+            var name: String?
+            if let segment = rest.first {
+                guard rest.count == 1, !segment.isDescendant, segment.selectors.count == 1,
+                      case .name(let member) = segment.selectors[0] else { return nil }
+                name = member
+            }
             // The members read, as paths from the element (`[["band"]]`, `[["patient", "band"]]`),
             // the selected one first; the test names each by its place here until the set
             // gives it a slot.
-            var paths = [[name]]
+            var paths = name.map { [[$0]] } ?? []
             let test: Test?
             switch selector {
             case .wildcard: test = .constant(true)
@@ -59,8 +67,22 @@ extension JSONPath {
             guard let test, let (set, slots) = JSONMemberSet.reading(paths) else { return nil }
             members = set
             program = Program(Self.renumber(test, slots))
-            selected = slots[0]
+            selected = name == nil ? nil : slots[0]
             selectedName = name
+            buildsElement = true
+        }
+
+        private init(copying filter: ElementFilter, buildsElement: Bool) {
+            members = filter.members
+            program = filter.program
+            selected = filter.selected
+            selectedName = filter.selectedName
+            self.buildsElement = buildsElement
+        }
+
+        /// This filter, the elements it selects not built: for a count, which reads no value.
+        func counting() -> ElementFilter {
+            ElementFilter(copying: self, buildsElement: false)
         }
 
         /// `test` with each member's place among the paths replaced by its slot.
@@ -84,7 +106,12 @@ extension JSONPath {
                 defer { found.deinitialize() }
                 guard let count = JSONParser.readMembers(bytes, depth: depth, members: members, into: found) else { return nil }
                 guard program.holds(found) else { return (nil, count) }
-                return (found[selected].value, count)
+                if let selected { return (found[selected].value, count) }
+                guard buildsElement else { return (.null, count) }
+                // The element itself: built whole, only when it passes.
+                guard let (element, wholeCount) = JSONParser.parsePrefix(bytes, depth: depth, keeping: nil),
+                      wholeCount == count else { return nil }
+                return (element, count)
             }
         }
 

@@ -13,6 +13,7 @@ extension JSONPath {
         private enum Place: Sendable {
             case located(Location?)
             case member(array: Location, index: Int, name: String)
+            case element(array: Location, index: Int)
         }
 
         init(value: JSONValue, location: Location?) {
@@ -20,10 +21,11 @@ extension JSONPath {
             place = .located(location)
         }
 
-        /// Member `name` of element `index` of the array at `array`.
-        init(value: JSONValue, array: Location, index: Int, member name: String) {
+        /// Member `name` of element `index` of the array at `array`, or the element itself when
+        /// `name` is nil.
+        init(value: JSONValue, array: Location, index: Int, member name: String?) {
             self.value = value
-            place = .member(array: array, index: index, name: name)
+            place = name.map { .member(array: array, index: index, name: $0) } ?? .element(array: array, index: index)
         }
 
         var location: Location? {
@@ -32,6 +34,8 @@ extension JSONPath {
                 return location
             case .member(let array, let index, let name):
                 return Location(parent: Location(parent: array, step: .index(index)), step: .name(name))
+            case .element(let array, let index):
+                return Location(parent: array, step: .index(index))
             }
         }
 

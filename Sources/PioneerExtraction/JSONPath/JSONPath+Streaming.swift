@@ -25,6 +25,16 @@ extension JSONPath {
         /// The fan's filter and the one member after it, compiled to run on each element's
         /// bytes, when they are that simple (`[?@.band == '85+'].admissions`).
         var elementFilter: ElementFilter?
+
+        /// The plan for counting what the path selects: elements the filter selects themselves
+        /// (`$.data[?@.band == '85+']`) are judged on their bytes and not built, and the nodes
+        /// handed over for them hold `null`. Only for a reader that uses no node's value.
+        func countingElements() -> StreamingPlan {
+            guard let elementFilter, elementFilter.selectedName == nil else { return self }
+            var plan = self
+            plan.elementFilter = elementFilter.counting()
+            return plan
+        }
     }
 
     /// The plan for this path, or nil when it needs the whole document.
@@ -218,7 +228,7 @@ extension JSONPath {
             progress.candidates.reached = true
             if case .filtered(let index, let selected) = value {
                 progress.candidates.total += 1
-                guard let selected, let selectedName else { return }
+                guard let selected else { return }
                 if progress.sampling {
                     progress.sampling = false
                     progress.candidates.sample = []
@@ -287,7 +297,7 @@ extension JSONPath {
         let evaluation = Evaluation(root: .null)
         let restQuery = Query(isRelative: true, segments: fan.rest)
         let elementFilter = plan.elementFilter
-        let name = elementFilter?.selectedName ?? ""
+        let name = elementFilter?.selectedName
         var index = 0
         while true {
             if index & 4095 == 0, shouldStop() { return nil }
