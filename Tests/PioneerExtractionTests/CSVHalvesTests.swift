@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    @Test func datesRepeatedOverManyRowsAreJudgedOnceAndABadOneLateIsStillNamed() throws {
+        // Three months of dates, each repeated over many rows, some with spaces around them.
+        var text = "id;admitted;age_band;los_days;outcome\n"
+        var expected = 0
+        for index in 0..<6_000 {
+            let month = [5, 6, 7][index % 3]
+            let day = index % 28 + 1
+            let date = index % 11 == 0 ? " 2026-0\(month)-\(day < 10 ? "0" : "")\(day) " : "2026-0\(month)-\(day < 10 ? "0" : "")\(day)"
+            let band = ["18-64", "75-84", "85+"][index % 3 == 1 ? 1 : index % 5 == 0 ? 2 : 0]
+            let outcome = ["home", "died"][index % 2]
+            if month == 6, band != "18-64", outcome == "home" { expected += 1 }
+            text += "\(index);\(date);\(band);\(index % 17).5;\(outcome)\n"
+        }
+        let (inOrder, halves) = try bothWays(count, text)
+        #expect(halves == inOrder)
+        #expect(inOrder.hasPrefix("\(Double(expected)) (\(expected))"), "\(inOrder)")
+        #expect(expected > 500)
+        // A date that is not one, after thousands of good ones, is named at its row.
+        let broken = text + "6000;2026-06-31;85+;1;home\n"
+        let (brokenInOrder, brokenHalves) = try bothWays(count, broken)
+        #expect(brokenHalves == brokenInOrder)
+        #expect(brokenInOrder == "error: row 6002 of http://127.0.0.1/x.csv: column `admitted` (column 2) should hold a date like 2026-06-30 (iso), but found `2026-06-31`",
+                "\(brokenInOrder)")
+    }
+
     @Test func aMiddleInsideAQuotedFieldIsReadOnInOrder() throws {
         // Every row from 900 to 1,100 has a note over several lines, so the LF after the
         // middle lies inside quotes.

@@ -18,6 +18,9 @@ struct CSVScan {
     /// Whether each raw cell passes each filter: exports repeat a few values millions of
     /// times, and folding case for each costs more than a lookup.
     private var verdicts: [CellVerdicts] = []
+    /// Whether each raw date cell falls in the period: an export's dates repeat too (a month
+    /// of admissions has thirty), and reading each from text cost more than the rest of the row.
+    private var dateVerdicts = CellVerdicts()
 
     private var matched = 0
     private var total = 0.0
@@ -80,12 +83,19 @@ struct CSVScan {
             tallies = []
         }
         if let dateIndex {
-            let cell = try text(record, dateIndex)
-            guard let date = extraction.dateFormat.parse(cell) else {
-                let found = cell.trimmingWhitespaceFast().isEmpty ? "it is blank" : "found `\(cell)`"
-                throw PluginError("row \(record.row) of \(url): column `\(header[dateIndex])` (column \(dateIndex + 1)) should hold a date like \(extraction.dateFormat.example) (\(extraction.dateFormat.rawValue)), but \(found)")
+            if let known = record.withField(dateIndex, { dateVerdicts.verdict($0) }) {
+                guard known else { return }
+            } else {
+                // A cell not seen before (or not kept): read, and remembered when it is a date.
+                let cell = try text(record, dateIndex)
+                guard let date = extraction.dateFormat.parse(cell) else {
+                    let found = cell.trimmingWhitespaceFast().isEmpty ? "it is blank" : "found `\(cell)`"
+                    throw PluginError("row \(record.row) of \(url): column `\(header[dateIndex])` (column \(dateIndex + 1)) should hold a date like \(extraction.dateFormat.example) (\(extraction.dateFormat.rawValue)), but \(found)")
+                }
+                let inPeriod = period.contains(date)
+                record.withField(dateIndex) { dateVerdicts.remember($0, passes: inPeriod) }
+                guard inPeriod else { return }
             }
-            guard period.contains(date) else { return }
         }
         matched += 1
         guard let valueIndex, extraction.aggregate != .count else { return }
