@@ -101,7 +101,13 @@ struct CSVScan {
         guard let valueIndex, extraction.aggregate != .count else { return }
         if record.withField(valueIndex, { $0.isEmpty }) { return }
         // A plain number is read from its bytes; anything else (`£12`, ` 7 `, an error) as text.
-        if extraction.numberFormat == .strict, let number = record.withField(valueIndex, DecimalBytes.value) {
+        if let number = record.withField(valueIndex, { cell -> Double? in
+            switch extraction.numberFormat {
+            case .strict: DecimalBytes.value(cell)
+            case .readable: DecimalBytes.readable(cell, decimal: UInt8(ascii: "."), thousands: UInt8(ascii: ","))
+            case .readableDecimalComma: DecimalBytes.readable(cell, decimal: UInt8(ascii: ","), thousands: UInt8(ascii: "."))
+            }
+        }) {
             total += number
             numbers += 1
             return
