@@ -2,8 +2,9 @@
 # The extract benchmark: times `pioneer collect` reading one large export from 127.0.0.1, a
 # `;`-separated CSV (4 million rows, a filter and a count) and a JSON document (1.5 million
 # rows, an RFC 9535 filter and a sum), at 1x and 4x those sizes, side by side with curl
-# (download only), Python's csv and json modules and jq where installed, all in one run; and
-# the CSV at the smallest size with Windows' CR LF line ends (pioneer and curl only).
+# (download only), Python's csv and json modules and jq where installed, all in one run; and,
+# at the smallest size, pioneer and curl only: the CSV with Windows' CR LF line ends, the CSV
+# with a date filter, and the JSON's filtered elements counted.
 # Targets, for pioneer: each extract under 1.5 s and under 100 MB peak memory, whatever the
 # size. See docs/benchmark.md.
 #
@@ -101,6 +102,7 @@ settle
 # Expected answers, worked out from the pattern: rows aged 75 and over who went home.
 expected_count() { python3 -c "n=$1; print(sum(1 for i in range(n) if i % 4 >= 2 and i % 7 % 4 == 0))"; }
 expected_sum() { python3 -c "n=$1; print(sum(i % 9 for i in range(n) if i % 4 >= 2))"; }
+expected_elements() { python3 -c "n=$1; print(sum(1 for i in range(n) if i % 4 >= 2))"; }
 
 # A plain file server on 127.0.0.1; port 0 lets the system pick one.
 python3 - "$WORK/www" >"$WORK/server.out" 2>"$WORK/server.err" <<'PY' &
@@ -175,6 +177,8 @@ time_pioneer_and_curl() {
     record "$label" pioneer "$(summarise "${pioneer_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')" "$(median_cpu "${pioneer_cpu[@]}")"
 }
 
+# The smallest scale, where the extra shapes are timed.
+SMALLEST=$(printf '%s\n' $SCALES | sort -n | head -n 1)
 for scale in $SCALES; do
     csv_url="$BASE_URL/admissions-${scale}x.csv"
     json_url="$BASE_URL/admissions-${scale}x.json"
@@ -223,6 +227,34 @@ indicators:
       delimiter: ";"
       where: { age_band: ["75-84", "85+"], outcome: home }
       aggregate: count
+  - id: admissions-csv-dated
+    name: Admissions aged 75 and over discharged home, admitted in the period
+    kind: outcome
+    value_type: count
+    unit: admissions
+    period: month
+    better: lower
+    plugin: csv
+    config:
+      feed: exports
+      path: /admissions-${scale}x.csv
+      delimiter: ";"
+      where: { age_band: ["75-84", "85+"], outcome: home }
+      date_column: admitted
+      aggregate: count
+  - id: admissions-json-count
+    name: Rows aged 75 and over, counted
+    kind: outcome
+    value_type: count
+    unit: admissions
+    period: month
+    better: lower
+    plugin: json
+    config:
+      feed: exports
+      path: /admissions-${scale}x.json
+      select: "\$.data[?@.band == '75-84' || @.band == '85+']"
+      aggregate: count
   - id: admissions-json
     name: Admissions aged 75 and over
     kind: outcome
@@ -250,13 +282,19 @@ with urllib.request.urlopen('$csv_url') as response:
 ") || exit 2
     [[ $(cat "$WORK/command.out") == "$count" ]] || die "Python's csv counted $(cat "$WORK/command.out"), expected $count"
     record "$label" python-csv "$sample" "$(cat "$WORK/time.cpu")"
-    if [[ -f "$WORK/www/admissions-${scale}x-crlf.csv" ]]; then
+    if [[ $scale == "$SMALLEST" ]]; then
         crlf_mb=$(( $(stat -c %s "$WORK/www/admissions-${scale}x-crlf.csv") / 1000000 ))
         time_pioneer_and_curl "csv-crlf-${scale}x(${crlf_mb}MB)" "$count" admissions-csv-crlf "$BASE_URL/admissions-${scale}x-crlf.csv"
+        # The same CSV with a date filter on every row (each row is dated in the period).
+        time_pioneer_and_curl "csv-dated-${scale}x(${csv_mb}MB)" "$count" admissions-csv-dated "$csv_url"
     fi
 
     label="json-${scale}x(${json_mb}MB)"
     time_pioneer_and_curl "$label" "$total" admissions-json "$json_url"
+    if [[ $scale == "$SMALLEST" ]]; then
+        # The elements a filter selects, counted (none built).
+        time_pioneer_and_curl "json-count-${scale}x(${json_mb}MB)" "$(expected_elements $((JSON_ROWS * scale)))" admissions-json-count "$json_url"
+    fi
     settle; sample=$(timed python3 -c "
 import json, urllib.request
 with urllib.request.urlopen('$json_url') as response:
