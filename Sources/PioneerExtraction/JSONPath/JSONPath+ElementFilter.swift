@@ -104,6 +104,11 @@ extension JSONPath {
             withUnsafeTemporaryAllocation(of: JSONMemberValue.self, capacity: members.count) { found in
                 found.initialize(repeating: .absent)
                 defer { found.deinitialize() }
+                if selected == nil, buildsElement, members.count == 0 {
+                    // `[*]` (or a filter of literals alone): the element is read once, whole.
+                    guard let (element, count) = JSONParser.parsePrefix(bytes, depth: depth, keeping: nil) else { return nil }
+                    return (program.holds(found) ? element : nil, count)
+                }
                 guard let count = JSONParser.readMembers(bytes, depth: depth, members: members, into: found) else { return nil }
                 guard program.holds(found) else { return (nil, count) }
                 if let selected { return (found[selected].value, count) }
