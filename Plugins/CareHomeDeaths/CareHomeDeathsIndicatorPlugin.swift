@@ -71,26 +71,44 @@ public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
         return numbers
     }
 
-    /// Residents' deaths in the period, and how many of them were in hospital.
+    /// Residents' deaths in the period, and how many of them were in hospital. The extract is
+    /// read a row at a time, so a deaths extract of any size is read in the memory of one row.
     private func countDeaths(_ response: FeedResponse, residents: Set<String>, period: Period) throws(PluginError) -> (Int, Int) {
-        let table = try response.csv()
-        let idColumn = try table.requireColumn(deaths.idColumn, in: response.url)
-        let placeColumn = try table.requireColumn(deaths.placeColumn, in: response.url)
-        let dateColumn: Int? = if let column = deaths.dateColumn { try table.requireColumn(column, in: response.url) } else { nil }
+        let url = response.url
+        let deaths = self.deaths
+        func find(_ header: [String]) throws(PluginError) -> (id: Int, place: Int, date: Int?) {
+            (try CSVTable.requireColumn(deaths.idColumn, header: header, in: url),
+             try CSVTable.requireColumn(deaths.placeColumn, header: header, in: url),
+             try deaths.dateColumn.map { (column) throws(PluginError) in try CSVTable.requireColumn(column, header: header, in: url) })
+        }
+        var found: (id: Int, place: Int, date: Int?)?
         var seen: Set<String> = []
         var inHospital = 0
-        for index in table.rows.indices {
-            let row = table.rows[index]
-            let id = Self.normalise(row[idColumn])
-            guard !id.isEmpty, residents.contains(id), !seen.contains(id) else { continue }
-            if let dateColumn, try !table.row(index, column: dateColumn, isIn: period, format: .iso, url: response.url) {
-                continue
+        let header = try response.csvRecords { (record) throws(PluginError) in
+            let columns: (id: Int, place: Int, date: Int?)
+            if let found {
+                columns = found
+            } else {
+                columns = try find(record.header)
+                found = columns
+            }
+            let id = Self.normalise(record.field(columns.id))
+            guard !id.isEmpty, residents.contains(id), !seen.contains(id) else { return }
+            if let dateColumn = columns.date {
+                let text = record.field(dateColumn)
+                guard let date = DateFieldFormat.iso.parse(text) else {
+                    let what = text.trimmingCharacters(in: .whitespaces).isEmpty ? "it is blank" : "found `\(text)`"
+                    throw PluginError("row \(record.row) of \(url): column `\(record.header[dateColumn])` should hold a date like \(DateFieldFormat.iso.example) (\(DateFieldFormat.iso.rawValue)), but \(what)")
+                }
+                guard period.contains(date) else { return }
             }
             seen.insert(id)
-            if hospitalPlaces.contains(row[placeColumn].trimmingCharacters(in: .whitespaces)) {
+            if hospitalPlaces.contains(record.field(columns.place).trimmingCharacters(in: .whitespaces)) {
                 inHospital += 1
             }
         }
+        // No data rows: the columns must still be there.
+        if found == nil { _ = try find(header) }
         return (seen.count, inHospital)
     }
 

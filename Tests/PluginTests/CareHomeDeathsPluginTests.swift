@@ -88,6 +88,29 @@ struct CareHomeDeathsPluginTests {
         }
     }
 
+    @Test func aResidentsDeathWithoutADateIsAnErrorNamingItsRow() throws {
+        #expect {
+            try harness().run(quarter, bodies: [
+                "residents": Payload.body("care-home-residents.json"),
+                "deaths": "nhs_number,date_of_death,place_of_death\n6000000000,,Hospital\n400 476 5919,31/05/2026,Hospital\n",
+            ])
+        } throws: { error in
+            (error as? PluginError)?.message == "row 3 of \(deathsURL): column `date_of_death` should hold a date like 2026-06-30 (iso), but found `31/05/2026`"
+        }
+    }
+
+    @Test func aDeathsExtractWithOnlyAHeaderStillNeedsItsColumns() throws {
+        let observation = try harness().run(quarter, bodies: [
+            "residents": Payload.body("care-home-residents.json"), "deaths": "nhs_number,date_of_death,place_of_death\n",
+        ])
+        #expect(observation.notAvailable?.reason == .noData)
+        #expect {
+            try harness().run(quarter, bodies: ["residents": Payload.body("care-home-residents.json"), "deaths": "nhs_number,date_of_death\n"])
+        } throws: { error in
+            (error as? PluginError)?.message.hasPrefix("column `place_of_death` is not in the CSV from \(deathsURL)") == true
+        }
+    }
+
     @Test func configErrorsPointAtTheirKeys() {
         let issues = PluginHarness<CareHomeDeathsIndicatorPlugin>.issues(configuring: [
             "residents": ["feed": "council", "path": "/r", "id_feld": "nhs"],

@@ -66,7 +66,7 @@ extension CSVTable {
     }
 
     /// The index of column `name` in `header`, or an error naming the URL and listing the header.
-    static func requireColumn(_ name: String, header: [String], in url: String) throws(PluginError) -> Int {
+    package static func requireColumn(_ name: String, header: [String], in url: String) throws(PluginError) -> Int {
         let wanted = name.trimmingWhitespaceFast()
         if let index = header.firstIndex(of: wanted) { return index }
         // A long header is shown in part: its first columns, and how many more there are.
