@@ -146,6 +146,30 @@ import Testing
         #expect(try records(unix, pieces: 4096) == byState)
     }
 
+    @Test func utf16TextIsRefusedSayingSoWhereverThePiecesEnd() throws {
+        let text = "id;age_band;outcome\n1;85+;home\n"
+        let littleEndian = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let bigEndian = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+        let message = "row 1: the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or its header holds NUL bytes); export it as UTF-8 (in Excel, \"CSV UTF-8\")"
+        for bytes in [[0xFF, 0xFE] + littleEndian, [0xFE, 0xFF] + bigEndian, littleEndian] {
+            for size in [1, 2, 3, 7, 4096] {
+                for delimiter in [CSVTable.Delimiter.semicolon, nil] {
+                    var reader = CSVRecordReader(delimiter: delimiter)
+                    var start = 0
+                    let error = #expect(throws: CSVTable.ParseError.self) {
+                        while start < bytes.count {
+                            let end = min(start + size, bytes.count)
+                            try bytes[start..<end].withUnsafeBytes { try reader.consume($0) { _ in } }
+                            start = end
+                        }
+                        try reader.finish { _ in }
+                    }
+                    #expect(error?.description == message, "pieces of \(size)")
+                }
+            }
+        }
+    }
+
     @Test func plainTextErrorsNameTheRowTheStateMachineNames() {
         var rows = "a;b;c\n"
         for index in 0..<40 { rows += "\(index);x;y\n" }

@@ -112,6 +112,12 @@ public struct CSVRecordReader {
     }
 
     private mutating func begin(onRecord: (CSVRecord) throws -> Void) throws {
+        // Excel's "Unicode text" and some Windows tools write UTF-16: every other byte of an
+        // English header is NUL, and nothing would match a column name.
+        let headerLine = pending.prefix { $0 != 0x0A }
+        if pending.starts(with: [0xFF, 0xFE]) || pending.starts(with: [0xFE, 0xFF]) || headerLine.contains(0) {
+            throw CSVTable.ParseError(row: 1, reason: "the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or its header holds NUL bytes); export it as UTF-8 (in Excel, \"CSV UTF-8\")")
+        }
         if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
         if delimiter == nil {
             let end = pending.firstIndex { $0 == 0x0A || $0 == 0x0D } ?? pending.endIndex
