@@ -177,6 +177,12 @@ time_pioneer_and_curl() {
     record "$label" pioneer "$(summarise "${pioneer_samples[@]}" | awk '{ printf "%s %d", $1, $2 * 1024 }')" "$(median_cpu "${pioneer_cpu[@]}")"
 }
 
+# One indicator entry of the benchmark site: id, name, plugin, and the config's keys (flow style).
+indicator() {
+    printf '  - id: %s\n    name: %s\n    kind: outcome\n    value_type: count\n    unit: admissions\n' "$1" "$2"
+    printf '    period: month\n    better: lower\n    plugin: %s\n    config: { feed: exports, %s }\n' "$3" "$4"
+}
+
 # The smallest scale, where the extra shapes are timed.
 SMALLEST=$(printf '%s\n' $SCALES | sort -n | head -n 1)
 for scale in $SCALES; do
@@ -188,7 +194,11 @@ for scale in $SCALES; do
     total=$(expected_sum $((JSON_ROWS * scale)))
     SITE="$WORK/sites-$scale/bench-extract"
     mkdir -p "$SITE"
-    cat >"$SITE/site.yaml" <<EOF
+    # The filter every CSV indicator shares, and the JSON path's filter.
+    csv_where='delimiter: ";", where: { age_band: ["75-84", "85+"], outcome: home }'
+    json_filter="\$.data[?@.band == '75-84' || @.band == '85+']"
+    {
+        cat <<EOF
 site:
   id: bench-extract
   name: Extract benchmark
@@ -199,76 +209,18 @@ feeds:
   exports:
     base_url: $BASE_URL
 indicators:
-  - id: admissions-csv
-    name: Admissions aged 75 and over discharged home
-    kind: outcome
-    value_type: count
-    unit: admissions
-    period: month
-    better: lower
-    plugin: csv
-    config:
-      feed: exports
-      path: /admissions-${scale}x.csv
-      delimiter: ";"
-      where: { age_band: ["75-84", "85+"], outcome: home }
-      aggregate: count
-  - id: admissions-csv-crlf
-    name: Admissions aged 75 and over discharged home, from a CSV with CR LF line ends
-    kind: outcome
-    value_type: count
-    unit: admissions
-    period: month
-    better: lower
-    plugin: csv
-    config:
-      feed: exports
-      path: /admissions-${scale}x-crlf.csv
-      delimiter: ";"
-      where: { age_band: ["75-84", "85+"], outcome: home }
-      aggregate: count
-  - id: admissions-csv-dated
-    name: Admissions aged 75 and over discharged home, admitted in the period
-    kind: outcome
-    value_type: count
-    unit: admissions
-    period: month
-    better: lower
-    plugin: csv
-    config:
-      feed: exports
-      path: /admissions-${scale}x.csv
-      delimiter: ";"
-      where: { age_band: ["75-84", "85+"], outcome: home }
-      date_column: admitted
-      aggregate: count
-  - id: admissions-json-count
-    name: Rows aged 75 and over, counted
-    kind: outcome
-    value_type: count
-    unit: admissions
-    period: month
-    better: lower
-    plugin: json
-    config:
-      feed: exports
-      path: /admissions-${scale}x.json
-      select: "\$.data[?@.band == '75-84' || @.band == '85+']"
-      aggregate: count
-  - id: admissions-json
-    name: Admissions aged 75 and over
-    kind: outcome
-    value_type: count
-    unit: admissions
-    period: month
-    better: lower
-    plugin: json
-    config:
-      feed: exports
-      path: /admissions-${scale}x.json
-      select: "\$.data[?@.band == '75-84' || @.band == '85+'].admissions"
-      aggregate: sum
 EOF
+        indicator admissions-csv "Admissions aged 75 and over discharged home" csv \
+            "path: /admissions-${scale}x.csv, $csv_where, aggregate: count"
+        indicator admissions-csv-crlf "The same, from a CSV with CR LF line ends" csv \
+            "path: /admissions-${scale}x-crlf.csv, $csv_where, aggregate: count"
+        indicator admissions-csv-dated "The same, admitted in the period" csv \
+            "path: /admissions-${scale}x.csv, $csv_where, date_column: admitted, aggregate: count"
+        indicator admissions-json "Admissions aged 75 and over" json \
+            "path: /admissions-${scale}x.json, select: \"$json_filter.admissions\", aggregate: sum"
+        indicator admissions-json-count "Rows aged 75 and over, counted" json \
+            "path: /admissions-${scale}x.json, select: \"$json_filter\", aggregate: count"
+    } >"$SITE/site.yaml"
     "$PIONEER" validate "$SITE" >/dev/null 2>"$WORK/validate.err" || die "the generated site is invalid: $(cat "$WORK/validate.err")"
 
     label="csv-${scale}x(${csv_mb}MB)"
