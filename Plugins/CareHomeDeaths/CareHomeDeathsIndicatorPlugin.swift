@@ -94,14 +94,7 @@ public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
             }
             let id = Self.normalise(record.field(columns.id))
             guard !id.isEmpty, residents.contains(id), !seen.contains(id) else { return }
-            if let dateColumn = columns.date {
-                let text = record.field(dateColumn)
-                guard let date = DateFieldFormat.iso.parse(text) else {
-                    let what = text.trimmingCharacters(in: .whitespaces).isEmpty ? "it is blank" : "found `\(text)`"
-                    throw PluginError("row \(record.row) of \(url): column `\(record.header[dateColumn])` should hold a date like \(DateFieldFormat.iso.example) (\(DateFieldFormat.iso.rawValue)), but \(what)")
-                }
-                guard period.contains(date) else { return }
-            }
+            if let dateColumn = columns.date, try !record.field(dateColumn, isIn: period, format: .iso, url: url) { return }
             seen.insert(id)
             if hospitalPlaces.contains(record.field(columns.place).trimmingCharacters(in: .whitespaces)) {
                 inHospital += 1

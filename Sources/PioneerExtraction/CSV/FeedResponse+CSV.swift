@@ -80,11 +80,25 @@ extension CSVTable {
     ///
     /// Throws for a blank or unreadable date, naming the row, the column and the expected form.
     public func row(_ index: Int, column: Int, isIn period: Period, format: DateFieldFormat, url: String) throws(PluginError) -> Bool {
-        let text = rows[index][column]
+        try Self.date(rows[index][column], row: rowNumbers[index], column: header[column], isIn: period, format: format, url: url)
+    }
+
+    /// Whether `text`, the date in `column` of `row`, is inside `period`; throws for a blank or
+    /// unreadable date, naming the row, the column and the expected form.
+    static func date(_ text: String, row: Int, column: String, isIn period: Period, format: DateFieldFormat,
+                     url: String) throws(PluginError) -> Bool {
         guard let date = format.parse(text) else {
             let found = text.trimmingWhitespaceFast().isEmpty ? "it is blank" : "found `\(text)`"
-            throw PluginError("row \(rowNumbers[index]) of \(url): column `\(header[column])` should hold a date like \(format.example) (\(format.rawValue)), but \(found)")
+            throw PluginError("row \(row) of \(url): column `\(column)` should hold a date like \(format.example) (\(format.rawValue)), but \(found)")
         }
         return period.contains(date)
+    }
+}
+
+extension CSVRecord {
+    /// Whether this record is dated inside `period`, reading the date in `column`: as
+    /// ``CSVTable/row(_:column:isIn:format:url:)`` for a table's row.
+    public func field(_ column: Int, isIn period: Period, format: DateFieldFormat, url: String) throws(PluginError) -> Bool {
+        try CSVTable.date(field(column), row: row, column: header[column], isIn: period, format: format, url: url)
     }
 }
