@@ -130,32 +130,33 @@ extension MeasureStore {
     @discardableResult
     public func trimCachedBodies(toAtMost limit: Int, keeping: Set<FeedCacheKey>) throws(StoreError) -> Int {
         let folder = bodyFolder
-        return try write { db in
-            let rows = try Row.fetchAll(db, sql: """
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
                 SELECT feed, url, body_file FROM feed_cache WHERE body_file IS NOT NULL ORDER BY fetched_at, url
-                """)
-            // Several URLs may share one file (the same body): a file counts once, and goes
-            // when the last of them is forgotten.
-            var users: [String: Int] = [:]
-            for row in rows { users[row["body_file"] as String, default: 0] += 1 }
-            var sizes: [String: Int] = [:]
-            for name in users.keys {
-                let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appending(path: name).path)
-                sizes[name] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
-            }
-            var total = sizes.values.reduce(0, +)
-            var forgotten = 0
-            for row in rows where total > limit {
-                let key = FeedCacheKey(feed: row["feed"], url: row["url"])
-                guard !keeping.contains(key) else { continue }
-                let name: String = row["body_file"]
-                try Self.removeFeedBody(feed: key.feed, url: key.url, db: db)
-                forgotten += 1
-                users[name, default: 1] -= 1
-                if users[name] == 0 { total -= sizes[name] ?? 0 }
-            }
-            return forgotten
+                """).map { (key: FeedCacheKey(feed: $0["feed"], url: $0["url"]), file: $0["body_file"] as String) }
         }
+        // Several URLs may share one file (the same body): a file counts once, and goes when
+        // the last of them is forgotten.
+        var users: [String: Int] = [:]
+        for row in rows { users[row.file, default: 0] += 1 }
+        var sizes: [String: Int] = [:]
+        for name in users.keys {
+            let attributes = try? FileManager.default.attributesOfItem(atPath: folder.appending(path: name).path)
+            sizes[name] = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        }
+        var total = sizes.values.reduce(0, +)
+        var forget: [FeedCacheKey] = []
+        for row in rows where total > limit && !keeping.contains(row.key) {
+            forget.append(row.key)
+            users[row.file, default: 1] -= 1
+            if users[row.file] == 0 { total -= sizes[row.file] ?? 0 }
+        }
+        // Most runs are under the limit: then nothing is written.
+        guard !forget.isEmpty else { return 0 }
+        try write { db in
+            for key in forget { try Self.removeFeedBody(feed: key.feed, url: key.url, db: db) }
+        }
+        return forget.count
     }
 
     /// Removes the files in ``bodyFolder`` that no cached body refers to any more (the body
