@@ -62,17 +62,19 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         // Two servers opening a new file at once race to create it: the loser may get
         // SQLITE_BUSY where SQLite cannot wait (switching to WAL), or fail its CREATE TABLE
         // after the winner commits. Each migration commits with its record, so opening
-        // again finds the schema complete. A plain SQL error is retried once only.
+        // again finds that migration done. A race is lost at most once a migration (the
+        // winner has committed it), so a plain SQL error is retried that many times, no more:
+        // one retry in all let the loser of the first migration's race fail at the third's.
         let deadline = ContinuousClock.now + .seconds(Self.busyTimeout)
-        var sqlErrorRetried = false
+        var sqlErrorsLeft = IntakeSchema.migrator.migrations.count
         while true {
             do {
                 pool = try Self.openAndMigrate(path: path, configuration: configuration)
                 break
             } catch let error as DatabaseError where ContinuousClock.now < deadline
                 && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-                    || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
-                sqlErrorRetried = sqlErrorRetried || error.resultCode == .SQLITE_ERROR
+                    || (error.resultCode == .SQLITE_ERROR && sqlErrorsLeft > 0)) {
+                if error.resultCode == .SQLITE_ERROR { sqlErrorsLeft -= 1 }
                 Thread.sleep(forTimeInterval: 0.02)
             } catch {
                 throw IntakeStoreError.from(error, path: path, operation: opening)
