@@ -268,6 +268,13 @@ struct CollectCommand: AsyncParsableCommand {
             }
         }
         let progress = CollectionProgress(style: style) { StandardError.write($0) }
+        // The bytes arriving, polled: a large extract on a slow link shows it is moving.
+        let ticker = style == .silent ? nil : Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if let bytes = client.bodyBytesReceived { progress.received(bytes: bytes) }
+            }
+        }
         let collection = MultiSiteCollection(
             fetcher: client,
             options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " "),
@@ -286,6 +293,8 @@ struct CollectCommand: AsyncParsableCommand {
                 collected.failedToRun = true
             }
         }
+        ticker?.cancel()
+        await ticker?.value
         progress.finish()
         return collected
     }

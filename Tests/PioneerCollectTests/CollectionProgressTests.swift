@@ -19,4 +19,52 @@ import Testing
         #expect(redraws >= 1 && redraws < 100, "\(redraws) redraws")
         #expect(lines.text.hasSuffix("bench: indicators 2000/2000 · feeds in flight 0 · failed 0"))
     }
+
+    @Test func terminalLineSaysHowMuchHasArrivedOnceAMegabyteHas() throws {
+        let lines = LineSink()
+        let progress = CollectionProgress(style: .terminal) { lines.append($0) }
+        progress.handle(.planned(site: "torbay", total: 1, urls: 1))
+        progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
+        progress.received(bytes: 500_000)
+        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds in flight 1 · failed 0")
+        // Past the redraw interval, a new count is drawn without waiting for an event.
+        Thread.sleep(forTimeInterval: 0.06)
+        progress.received(bytes: 312 << 20)
+        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds in flight 1 · failed 0 · 312 MB received")
+        #expect(lines.text.hasSuffix("\r\u{1B}[2Ktorbay: indicators 0/1 · feeds in flight 1 · failed 0 · 312 MB received"))
+    }
+
+    @Test func logLinesSayFetchesAreStillGoingAfterAQuietSpell() {
+        let lines = LineSink()
+        let progress = CollectionProgress(style: .lines, quietInterval: .zero) { lines.append($0) }
+        progress.received(bytes: 0)
+        #expect(lines.text.isEmpty, "no site planned yet")
+        progress.handle(.planned(site: "torbay", total: 1, urls: 1))
+        progress.received(bytes: 0)
+        #expect(lines.text.isEmpty, "nothing in flight")
+        progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
+        progress.received(bytes: 0)
+        progress.received(bytes: 5 << 20)
+        #expect(lines.text == "torbay: still fetching: 1 feed in flight\n"
+            + "torbay: still fetching: 1 feed in flight, 5.0 MB received so far\n")
+    }
+
+    @Test func logLinesStayQuietWithinTheQuietInterval() {
+        let lines = LineSink()
+        let progress = CollectionProgress(style: .lines, quietInterval: .seconds(3600)) { lines.append($0) }
+        progress.handle(.planned(site: "torbay", total: 1, urls: 1))
+        progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
+        progress.received(bytes: 700 << 20)
+        #expect(lines.text.isEmpty)
+    }
+
+    @Test func silentProgressWritesNothingForBytes() {
+        let lines = LineSink()
+        let progress = CollectionProgress(style: .silent, quietInterval: .zero) { lines.append($0) }
+        progress.handle(.planned(site: "torbay", total: 1, urls: 1))
+        progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
+        progress.received(bytes: 700 << 20)
+        #expect(lines.text.isEmpty)
+    }
+
 }

@@ -337,4 +337,39 @@ struct FeedClientFaultTests {
             #expect(error.attempts == 1)
         }
     }
+
+    @Test("the client counts body bytes as they arrive, before the transfer ends")
+    func bodyBytesAreCountedAsTheyArrive() async throws {
+        // Two megabytes, then the rest held until the test has seen the first part counted.
+        let held = HeldAnswer()
+        let piece = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        try await LoopbackServer.run(routes: { router in
+            router.get("/extract") { _, _ in
+                Response(status: .ok, body: ResponseBody { writer in
+                    try await writer.write(piece)
+                    try await writer.write(piece)
+                    try await held.hold()
+                    try await writer.write(piece)
+                    try await writer.finish(nil)
+                })
+            }
+        }) { server in
+            let counting = FeedClient(environment: [:])
+            #expect(counting.bodyBytesReceived == 0)
+            let feed = testFeed(server.baseURL, timeout: 60, maxBody: 16 << 20)
+            let task = Task { await counting.fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/extract")) }
+            await held.arrival()
+            let deadline = ContinuousClock.now + .seconds(10)
+            while (counting.bodyBytesReceived ?? 0) < 2 << 20, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            let midway = counting.bodyBytesReceived
+            held.release()
+            let result = try #require(await task.value.success)
+            #expect(midway == 2 << 20, "the first two megabytes, counted while the third was held back")
+            #expect(result.bodySize == 3 << 20)
+            #expect(counting.bodyBytesReceived == 3 << 20)
+        }
+    }
+
 }

@@ -36,6 +36,12 @@ public final class FeedClient: Sendable {
         self.logger = logger
     }
 
+    /// The body bytes received so far by every request through this client, finished or not
+    /// (retries included); nil when its transport does not count them.
+    public var bodyBytesReceived: Int? {
+        transport.bodyBytesReceived
+    }
+
     /// Fetches one URL, retrying per the feed's ``RetryPolicy``.
     public func fetch(_ request: FeedFetchRequest) async -> Result<FeedFetchResult, FeedError> {
         await fetch(request, index: 0, onEvent: nil)

@@ -28,6 +28,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer?
     private let limits: FeedClientLimits
     private let state = Locked(State())
+    /// Body bytes received by every transfer so far (written by the driver thread as they
+    /// arrive, read by anyone).
+    let bodyBytesReceived = Locked(0)
     /// Transfers added to the multi handle, by easy handle. Driver thread only.
     private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
     /// Finished easy handles, reset and kept for the next transfers (at most `maxParallel`):
@@ -93,7 +96,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             state.nextID += 1
             return state.nextID
         }
-        let transfer = CurlTransfer(id: id, request: request)
+        let transfer = CurlTransfer(id: id, request: request, counter: bodyBytesReceived)
         transfer.completion = completion
         submit(transfer)
         return TransportAttempt { [weak self] in self?.cancel(transfer) }

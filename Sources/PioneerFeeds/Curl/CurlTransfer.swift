@@ -32,6 +32,8 @@ final class CurlTransfer: @unchecked Sendable {
     /// Why the body could not be written to its file, when that stopped the transfer.
     private var spillFailure: String?
     private var received = 0
+    /// The loop's count of body bytes received by every transfer.
+    private let counter: Locked<Int>
     private var headers: [(name: String, value: String)] = []
     private var bodyTooLarge = false
 
@@ -41,9 +43,10 @@ final class CurlTransfer: @unchecked Sendable {
     /// libcurl's CURL_ERROR_SIZE.
     private static let errorBufferSize = 256
 
-    init(id: UInt64, request: TransportRequest) {
+    init(id: UInt64, request: TransportRequest, counter: Locked<Int>) {
         self.id = id
         self.request = request
+        self.counter = counter
         self.hostKey = FeedURL.hostKey(of: request.url)
         errorBuffer = .allocate(capacity: Self.errorBufferSize)
         errorBuffer.initialize(repeating: 0, count: Self.errorBufferSize)
@@ -206,6 +209,7 @@ final class CurlTransfer: @unchecked Sendable {
             return 0
         }
         received += bytes.count
+        counter.withLock { $0 += bytes.count }
         if spill == nil, body.count + bytes.count > request.bodyInMemoryLimit {
             switch BodySpill.create() {
             case .success(let created):

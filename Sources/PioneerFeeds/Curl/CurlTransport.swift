@@ -23,4 +23,8 @@ public final class CurlTransport: FeedTransport {
                       completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt {
         loop.start(request, completion: completion)
     }
+
+    public var bodyBytesReceived: Int? {
+        loop.bodyBytesReceived.withLock { $0 }
+    }
 }

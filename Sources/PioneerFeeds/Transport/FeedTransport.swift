@@ -20,6 +20,10 @@ public protocol FeedTransport: Sendable {
     /// ``CurlTransport`` queues the transfer directly, without a task per request.
     func start(_ request: TransportRequest,
                completion: @escaping @Sendable (Result<TransportResponse, TransportError>) -> Void) -> TransportAttempt
+
+    /// The body bytes received so far by every transfer, finished or not, for a progress
+    /// display while a large extract arrives; nil when the transport does not count them.
+    var bodyBytesReceived: Int? { get }
 }
 
 extension FeedTransport {
@@ -28,6 +32,8 @@ extension FeedTransport {
         let task = Task { completion(await perform(request)) }
         return TransportAttempt { task.cancel() }
     }
+
+    public var bodyBytesReceived: Int? { nil }
 }
 
 /// An attempt started with ``FeedTransport/start(_:completion:)``; ``cancel()`` aborts it
