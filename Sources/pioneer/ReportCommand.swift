@@ -7,6 +7,7 @@ import PioneerCore
 import PioneerGoals
 import PioneerKit
 import PioneerReport
+import PioneerReturns
 import PioneerStore
 
 struct ReportCommand: ParsableCommand {
@@ -73,7 +74,7 @@ struct ReportCommand: ParsableCommand {
         }
         let report = SiteReport(site: SiteIdentity(site: site), goals: goals, asOf: period, generated: Self.now())
         do {
-            try ReportFile.write(report.html(), to: output)
+            try ReturnWriter.write(Array(report.html().utf8), to: output, kind: "report")
         } catch {
             StandardError.write("error: \(error.description)\n")
             throw ExitCode(1)

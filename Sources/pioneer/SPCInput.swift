@@ -147,8 +147,16 @@ struct SPCInputReader {
                                     ? "the `value` field is empty; every point needs a number"
                                     : "the `value` field should be a number, but found `\(shown)`")
         }
+        // Limits are the mean ± 2.66 moving ranges: beyond this, the arithmetic overflows.
+        guard abs(parsed) <= Self.largestValue else {
+            throw SPCInputError(source: source, line: line,
+                                reason: "the value `\(text(bytes, range, unquoted))` is too large to chart; values must be within ±1e300")
+        }
         return parsed
     }
+
+    /// The largest magnitude a value may have: a chart's limits stay finite.
+    static let largestValue = 1e300
 
     private func wholeNumber(_ bytes: [UInt8], _ range: Range<Int>, _ unquoted: [UInt8]?, line: Int) throws(SPCInputError) -> Int {
         let field = unquoted.map { $0[...] } ?? bytes[range]

@@ -59,6 +59,32 @@ struct ReportEndToEndTests {
         }
     }
 
+    @Test func theStoreGivenAsTheOutputIsRefusedAndKept() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-report-e2e") { scratch in
+            let store = scratch.appendingPathComponent("torbay.sqlite").path
+            _ = try MeasureStore(path: store)
+            let before = try Data(contentsOf: URL(fileURLWithPath: store))
+            let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store", store, "--output", store])
+            #expect(run.status == 1)
+            #expect(run.stderr == "error: cannot write the report to \(store): it is a SQLite database (a measure store?), which is never overwritten; give another file name\n", "\(run.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == before)
+            let measures = try await PioneerBinary.run(["measures", Self.sites + "/torbay", "--store", store])
+            #expect(measures.status == 0, "the store still opens: \(measures.stderr)")
+        }
+    }
+
+    @Test func anOutputUnderAFileNamesTheFile() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-report-e2e") { scratch in
+            let store = scratch.appendingPathComponent("torbay.sqlite").path
+            _ = try MeasureStore(path: store)
+            let file = scratch.appendingPathComponent("torbay.html").path
+            FileManager.default.createFile(atPath: file, contents: Data("<html></html>".utf8))
+            let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store", store, "--output", file + "/x.html"])
+            #expect(run.status == 1)
+            #expect(run.stderr == "error: cannot write the report to \(file)/x.html: \(file) is a file, not a folder\n", "\(run.stderr)")
+        }
+    }
+
     @Test func anOutputInAMissingFolderIsNamedInTheError() async throws {
         try await withTemporaryFolder(prefix: "pioneer-report-e2e") { scratch in
             // An empty store is enough: the command reaches the write and fails there.
@@ -67,7 +93,7 @@ struct ReportEndToEndTests {
             let missing = scratch.appendingPathComponent("no-such-folder/torbay.html").path
             let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store", store, "--output", missing])
             #expect(run.status == 1)
-            #expect(run.stderr == "error: cannot write the report \(missing): the folder \(scratch.path)/no-such-folder does not exist\n", "\(run.stderr)")
+            #expect(run.stderr == "error: cannot write the report to \(missing): the folder \(scratch.path)/no-such-folder does not exist\n", "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("no-such-folder").path))
 
             // Goals with nothing collected still make a report, each saying why it has no chart.

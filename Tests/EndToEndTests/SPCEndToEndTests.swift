@@ -176,6 +176,8 @@ struct SPCEndToEndTests {
         try await Self.expectInputError("series,index,value\nward,1,nan\n", [], "input.csv:2: the `value` field should be a number, but found `nan`")
         try await Self.expectInputError("series,index,value\nward,1,\n", [], "input.csv:2: the `value` field is empty")
         try await Self.expectInputError("series,index,value\nward,one,1\n", [], "input.csv:2: the `index` field should be a whole number")
+        try await Self.expectInputError("series,index,value\nward,1,5\nward,2,1e308\n", [],
+                                        "error: input.csv:3: the value `1e308` is too large to chart; values must be within ±1e300")
     }
 
     @Test func aRepeatedIndexNamesBothLines() async throws {

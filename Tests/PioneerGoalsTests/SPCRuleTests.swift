@@ -158,6 +158,23 @@ struct SPCRuleTests {
         }
     }
 
+    @Test func aConstantSeriesOfValuesWithNoExactBinaryFormIsCommonCauseThroughout() throws {
+        // A plain sum of 24 × 0.1 over 24 is 0.1 plus an ulp: limits of zero width a hair off
+        // every point marked them all beyond a limit. R's mean (and so the package) gives 0.1.
+        for value in [0.1, 0.7, 78.1, 1e300, -3.3] {
+            for count in [12, 24, 37] {
+                let chart = try Self.chart(Array(repeating: value, count: count))
+                #expect(chart.points.allSatisfy { $0.mean == value && $0.pointType == .commonCause }, "\(count) × \(value)")
+                #expect(chart.variation == .commonCause)
+            }
+        }
+    }
+
+    @Test func theMeanOfValuesNearTheLargestDoubleDoesNotOverflow() throws {
+        let chart = try Self.chart(Array(repeating: 1e308, count: 15) + [1.2e308])
+        #expect(chart.points.allSatisfy { $0.mean.isFinite }, "\(chart.points[0].mean)")
+    }
+
     // MARK: Directions, variation, assurance
 
     @Test func variationIsTheLatestPointsLabel() throws {

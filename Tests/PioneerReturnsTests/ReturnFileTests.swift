@@ -70,4 +70,23 @@ struct ReturnFileTests {
             #expect("\(ReturnWriteError(path: "/x/y.json", reason: "no"))" == "cannot write the return to /x/y.json: no")
         }
     }
+
+    @Test func theWriterNeverReplacesASQLiteDatabase() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            let store = folder.appendingPathComponent("torbay.sqlite").path
+            let header = Array("SQLite format 3\u{0}".utf8) + [UInt8](repeating: 7, count: 84)
+            FileManager.default.createFile(atPath: store, contents: Data(header))
+            #expect(throws: ReturnWriteError(path: store, reason: "it is a SQLite database (a measure store?), which is never overwritten; give another file name",
+                                             kind: "report")) {
+                try ReturnWriter.write(Array("<html>".utf8), to: store, kind: "report")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == Data(header))
+            // Any other file is replaced, as an output is.
+            let old = folder.appendingPathComponent("old.json").path
+            FileManager.default.createFile(atPath: old, contents: Data("SQLite format 2".utf8))
+            try ReturnWriter.write(Array("{}".utf8), to: old)
+            #expect(try String(contentsOfFile: old, encoding: .utf8) == "{}")
+        }
+    }
+
 }

@@ -29,9 +29,7 @@ struct XmRLimits: Sendable, Hashable {
     init(_ values: ArraySlice<Double>, fixAfter: Int?, screenOutliers: Bool) {
         let start = values.startIndex
         let basis = min(max(fixAfter ?? values.count, 1), values.count)
-        var sum = 0.0
-        for offset in 0..<basis { sum += values[start + offset] }
-        let mean = basis > 0 ? sum / Double(basis) : 0
+        let mean = Self.mean(values[start..<(start + basis)])
 
         var rangeSum = 0.0
         for offset in 1..<max(basis, 1) {
@@ -58,5 +56,25 @@ struct XmRLimits: Sendable, Hashable {
         upper = mean + Self.limitFactor * meanRange
         nearLower = mean - Self.twoSigmaFactor * meanRange
         nearUpper = mean + Self.twoSigmaFactor * meanRange
+    }
+
+    /// The mean as R's `mean` gives it: the sum over the count, corrected by the mean of the
+    /// residuals, so a constant series has its value exactly as its mean (a plain sum of 24
+    /// values of 0.1 is 0.1 plus an ulp, which put every point of a flat series a hair outside
+    /// limits of zero width). A sum that overflows is taken over the values divided first.
+    static func mean(_ values: ArraySlice<Double>) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let count = Double(values.count)
+        var sum = 0.0
+        for value in values { sum += value }
+        var mean = sum / count
+        if !mean.isFinite {
+            mean = 0
+            for value in values { mean += value / count }
+        }
+        var residuals = 0.0
+        for value in values { residuals += value - mean }
+        let corrected = mean + residuals / count
+        return corrected.isFinite ? corrected : mean
     }
 }

@@ -8,31 +8,36 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes files atomically.
+/// Writes files atomically: returns, the national aggregate, reports.
 public enum ReturnWriter {
     /// Writes `bytes` to `path` atomically, replacing any file there.
     ///
     /// The temporary file is `.<name>.partial-<pid>` in the same folder (a rename is atomic
-    /// only within one file system); it is removed when anything fails.
-    public static func write(_ bytes: [UInt8], to path: String) throws(ReturnWriteError) {
+    /// only within one file system); it is removed when anything fails. A SQLite database at
+    /// `path` (a measure store or an intake database given as the output by mistake) is never
+    /// replaced. `kind` names what is written in messages: "return", "report".
+    public static func write(_ bytes: [UInt8], to path: String, kind: String = "return") throws(ReturnWriteError) {
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw ReturnWriteError(path: path, reason: "it is a folder; give a file name")
+            throw ReturnWriteError(path: path, reason: "it is a folder; give a file name", kind: kind)
         }
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
-            throw ReturnWriteError(path: path, reason: "the folder \(folder) does not exist")
+            throw ReturnWriteError(path: path, reason: "the folder \(folder) does not exist", kind: kind)
         }
         guard isDirectory.boolValue else {
-            throw ReturnWriteError(path: path, reason: "\(folder) is a file, not a folder")
+            throw ReturnWriteError(path: path, reason: "\(folder) is a file, not a folder", kind: kind)
+        }
+        if isSQLiteDatabase(path) {
+            throw ReturnWriteError(path: path, reason: "it is a SQLite database (a measure store?), which is never overwritten; give another file name", kind: kind)
         }
         let prefix = ".\(target.lastPathComponent).partial-"
         removeAbandoned(prefix: prefix, in: folder)
         let temporary = URL(fileURLWithPath: folder).appendingPathComponent(prefix + "\(getpid())").path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw ReturnWriteError(path: path, reason: "cannot create a file in \(folder) (\(String(cString: strerror(errno))))")
+            throw ReturnWriteError(path: path, reason: "cannot create a file in \(folder) (\(String(cString: strerror(errno))))", kind: kind)
         }
         var failure: String?
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
@@ -46,8 +51,16 @@ public enum ReturnWriter {
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)
-            throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))")
+            throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))", kind: kind)
         }
+    }
+
+    /// Whether the file at `path` starts with SQLite's header (`SQLite format 3` and a NUL).
+    private static func isSQLiteDatabase(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header == Data("SQLite format 3\u{0}".utf8)
     }
 
     /// Removes the temporary files of earlier writes to the same target whose process is
@@ -62,17 +75,20 @@ public enum ReturnWriter {
     }
 }
 
-/// A return file that could not be written.
+/// A file (a return, the aggregate, a report) that could not be written.
 public struct ReturnWriteError: Error, Sendable, Hashable, CustomStringConvertible {
     public var path: String
     public var reason: String
+    /// What was being written: "return", "report".
+    public var kind: String
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, kind: String = "return") {
         self.path = path
         self.reason = reason
+        self.kind = kind
     }
 
     public var description: String {
-        "cannot write the return to \(path): \(reason)"
+        "cannot write the \(kind) to \(path): \(reason)"
     }
 }
