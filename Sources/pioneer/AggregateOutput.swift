@@ -113,7 +113,7 @@ enum AggregateOutput {
     static func value(_ indicator: IndicatorAggregate, _ number: Double) -> String {
         switch indicator.valueType {
         case "proportion": return formatNumber(number * 100, decimals: indicator.decimals) + "%"
-        case "amount": return "£" + formatNumber(number, decimals: indicator.decimals)
+        case "amount": return formatAmount(number, decimals: indicator.decimals)
         default: return formatNumber(number, decimals: indicator.decimals)
         }
     }

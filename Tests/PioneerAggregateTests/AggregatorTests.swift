@@ -82,6 +82,32 @@ struct AggregatorTests {
         #expect(Self.aggregate(returns).indicators.isEmpty)
     }
 
+    @Test func anIndicatorListedTwiceOrAHugeOrInconsistentFigureIsRejectedNotPooled() throws {
+        var twice = ReturnFixture.count(5)
+        twice.measures.append(twice.measures[0])
+        let returns = [
+            // Listed twice, it was pooled twice: a wrong national figure.
+            try ReturnFixture.make("a", indicators: [ReturnFixture.rate(events: 783, population: 37_600), ReturnFixture.rate(events: 783, population: 37_600)]),
+            try ReturnFixture.make("b", indicators: [twice]),
+            // 1e308 crashed the intake server's dashboard; a tiny denominator pooled to infinity.
+            try ReturnFixture.make("c", indicators: [ReturnFixture.count(1e308)]),
+            try ReturnFixture.make("d", indicators: [ReturnFixture.rate(events: 783, population: 1e-300)]),
+            try ReturnFixture.make("e", indicators: [ReturnFixture.proportion(numerator: 1_886, denominator: 2_416, value: 0.99)]),
+        ]
+        let national = Self.aggregate(returns)
+        let reasons = Dictionary(uniqueKeysWithValues: national.rejected.map { ($0.site, $0.reason) })
+        #expect(reasons["a"] == "values break the rules: indicator `admissions` is listed twice")
+        #expect(reasons["b"] == "values break the rules: `referrals` has two measures for 2026-03")
+        #expect(reasons["c"] == "values break the rules: `referrals` for 2026-03 has a value of 1e+308, beyond ±1e100")
+        #expect(reasons["d"]?.hasPrefix("values break the rules: `admissions` for 2026-03 has a value of ") == true, "\(reasons["d"] ?? "")")
+        #expect(reasons["d"]?.contains("`admissions` for 2026-03 has a denominator of 1e-300, too small to divide by") == true)
+        #expect(reasons["e"] == "values break the rules: `care-plans` for 2026-03 has a value of 0.99 that is not its numerator over its denominator (1886 / 2416 = 0.7806)")
+        #expect(national.indicators.isEmpty)
+        // A proportion whose numerator is rounded to a whole number of its value keeps the rules.
+        let rounded = Self.aggregate([try ReturnFixture.make("a", indicators: [ReturnFixture.proportion(numerator: 23, denominator: 31, value: 0.7419)])])
+        #expect(rounded.rejected.isEmpty)
+    }
+
     @Test func aReturnForAPeriodTheProgrammeDoesNotCollectIsRejected() throws {
         var quarterly = ReturnFixture.programme
         quarterly.periods = [.quarter]

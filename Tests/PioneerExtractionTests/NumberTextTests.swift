@@ -20,5 +20,21 @@ import Testing
         cost.valueType = .amount
         cost.decimals = 2
         #expect(cost.format(1204.5) == "£1,204.50")
+        #expect(cost.format(-4) == "-£4.00")
+        #expect(cost.format(-0.001) == "£0.00")
+    }
+
+    @Test func formatsValuesBeyondWhatAnIntHoldsWithoutTrappingOrClamping() {
+        // These trapped (1e308: a fatal error in the intake server) or printed Int.max.
+        #expect(formatNumber(1e20, decimals: 1) == "100,000,000,000,000,000,000.0")
+        #expect(formatNumber(-1e20, decimals: 0) == "-100,000,000,000,000,000,000")
+        #expect(formatNumber(2e19, decimals: 2) == "20,000,000,000,000,000,000.00")
+        #expect(formatNumber(1e15, decimals: 0) == "1,000,000,000,000,000")
+        #expect(formatNumber(999_999_999_999_999.9, decimals: 0) == "1,000,000,000,000,000")
+        #expect(formatNumber(1e308, decimals: 1) == "1.000e+308")
+        #expect(formatNumber(-Double.greatestFiniteMagnitude, decimals: 10) == "-1.798e+308")
+        #expect(formatNumber(.infinity, decimals: 1) == "∞")
+        #expect(formatNumber(5e307, decimals: 3) == "5.000e+307")
+        #expect(formatNumber(1e300 / 3, decimals: 10) == "3.333e+299")
     }
 }

@@ -1,19 +1,43 @@
 // The rules a return's values must keep before they go into national totals: a value
 // that breaks one is a mistake at the site, and one bad figure would skew the pool.
+import Foundation
 public import PioneerReturns
 
 /// Checks the measures of a return against the rules their value types set.
 ///
-/// - A proportion's value lies between 0 and 1, and its numerator is not above its denominator.
+/// - An indicator is listed once, with one measure a period (twice would pool it twice).
+/// - A proportion's value lies between 0 and 1, its numerator is not above its denominator,
+///   and its value is its numerator over its denominator (the numerator within half a unit).
 /// - Nothing is negative: counts, numerators, denominators, sample sizes.
+/// - No value, numerator or denominator is beyond ±10^100, and no denominator lies between 0
+///   and 10^-6: the sums and ratios of the sites' figures stay finite (a value of 10^308 summed
+///   to infinity, and a denominator of 10^-308 divided to it).
 /// A rate's numerator may exceed its denominator (4 GP visits a person a year is 4,000 per
 /// 1,000), so that rule is for proportions only.
 public enum ValueRules {
+    /// The largest magnitude a value, numerator or denominator may have.
+    static let largest = 1e100
+    /// The smallest denominator above 0.
+    static let smallestDenominator = 1e-6
+
     /// Every rule broken in `siteReturn`, as sentences naming the indicator and period.
     static func problems(in siteReturn: SiteReturn) -> [String] {
-        siteReturn.indicators.flatMap { indicator in
-            indicator.measures.flatMap { problems(of: $0, in: indicator) }
+        var problems: [String] = []
+        var indicators: Set<String> = []
+        for indicator in siteReturn.indicators {
+            guard indicators.insert(indicator.id).inserted else {
+                problems.append("indicator `\(indicator.id)` is listed twice")
+                continue
+            }
+            var periods: Set<String> = []
+            for measure in indicator.measures where !periods.insert(measure.period.label).inserted {
+                problems.append("`\(indicator.id)` has two measures for \(measure.period.label)")
+            }
         }
+        for indicator in siteReturn.indicators {
+            for measure in indicator.measures { problems += Self.problems(of: measure, in: indicator) }
+        }
+        return problems
     }
 
     /// Every rule one measure of `indicator` breaks, as sentences naming the indicator and period.
@@ -22,15 +46,29 @@ public enum ValueRules {
         // sentences are only written for a rule broken.
         var problems: [String] = []
         func at() -> String { "`\(indicator.id)` for \(measure.period.label)" }
-        if let value = measure.value, !value.isFinite {
-            return ["\(at()) has a value that is not a number"]
+        for (name, number) in [("value", measure.value), ("numerator", measure.numerator), ("denominator", measure.denominator)] {
+            guard let number else { continue }
+            if !number.isFinite { return ["\(at()) has a \(name) that is not a number"] }
+            if abs(number) > largest {
+                problems.append("\(at()) has a \(name) of \(Self.plain(number)), beyond ±1e100")
+            }
         }
+        if let denominator = measure.denominator, denominator > 0, denominator < smallestDenominator {
+            problems.append("\(at()) has a denominator of \(Self.plain(denominator)), too small to divide by")
+        }
+        guard problems.isEmpty else { return problems }
         if indicator.valueType == "proportion", let value = measure.value, value < 0 || value > 1 {
             problems.append("\(at()) is a proportion of \(Self.plain(value)), outside 0 to 1")
         }
         if indicator.valueType == "proportion", let numerator = measure.numerator,
            let denominator = measure.denominator, numerator > denominator {
             problems.append("\(at()) has a numerator (\(Self.plain(numerator))) above its denominator (\(Self.plain(denominator)))")
+        }
+        if indicator.valueType == "proportion", let value = measure.value, let numerator = measure.numerator,
+           let denominator = measure.denominator, denominator > 0, numerator <= denominator, value >= 0, value <= 1,
+           abs(value * denominator - numerator) > 0.5 + 1e-9 * denominator {
+            let parts = numerator / denominator
+            problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator (\(Self.plain(numerator)) / \(Self.plain(denominator)) = \(String(format: "%.4g", parts)))")
         }
         if let value = measure.value, value < 0, indicator.valueType == "count" || indicator.valueType == "rate" || indicator.valueType == "proportion" {
             problems.append("\(at()) is a negative \(indicator.valueType) (\(Self.plain(value)))")

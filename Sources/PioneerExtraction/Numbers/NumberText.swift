@@ -1,5 +1,6 @@
 // Writing numbers as people read them: thousands separators and a fixed count of decimals.
 // The reading side is NumberFormat; plugins use this in messages, the host in reports.
+import Foundation
 public import PioneerKit
 
 extension IndicatorDefinition {
@@ -9,7 +10,7 @@ extension IndicatorDefinition {
         case .proportion:
             return formatNumber(value * 100, decimals: decimals) + "%"
         case .amount:
-            return "£" + formatNumber(value, decimals: decimals)
+            return formatAmount(value, decimals: decimals)
         default:
             return formatNumber(value, decimals: decimals)
         }
@@ -20,27 +21,47 @@ extension IndicatorDefinition {
 public func formatNumber(_ value: Double, decimals: Int) -> String {
     guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
     let places = max(0, min(decimals, 10))
+    let magnitude = abs(value)
+    // From 10^15 a double no longer holds every unit, so there are no decimals to show: the
+    // whole digits as the double holds them up to 10^21, and past that an exponent.
+    guard magnitude < 1e15 else {
+        let sign = value < 0 ? "-" : ""
+        guard magnitude < 1e21 else { return sign + String(format: "%.3e", magnitude) }
+        let fraction = places > 0 ? "." + String(repeating: "0", count: places) : ""
+        return sign + groupThousands(String(format: "%.0f", magnitude)) + fraction
+    }
     var scale = 1.0
     for _ in 0..<places { scale *= 10 }
-    let rounded = (abs(value) * scale).rounded() / scale
+    let rounded = (magnitude * scale).rounded() / scale
     let negative = value < 0 && rounded != 0
     let whole = rounded.rounded(.down)
     var fraction = Int(((rounded - whole) * scale).rounded())
-    var wholeInt = whole < 9e18 ? Int(whole) : Int.max
+    var wholeInt = Int(whole)
     if fraction >= Int(scale), places > 0 {
         fraction -= Int(scale)
         wholeInt += 1
     }
-    var digits = String(wholeInt)
-    var grouped = ""
-    while digits.count > 3 {
-        grouped = "," + digits.suffix(3) + grouped
-        digits.removeLast(3)
-    }
-    grouped = digits + grouped
+    var grouped = groupThousands(String(wholeInt))
     if places > 0 {
         let fractionText = String(fraction)
         grouped += "." + String(repeating: "0", count: places - fractionText.count) + fractionText
     }
     return (negative ? "-" : "") + grouped
+}
+
+/// An amount in pounds: `£1,204.50`, `-£4.00` (not `£-4.00`).
+package func formatAmount(_ value: Double, decimals: Int) -> String {
+    let text = formatNumber(value, decimals: decimals)
+    return text.hasPrefix("-") ? "-£" + text.dropFirst() : "£" + text
+}
+
+/// `1234567` → `1,234,567`.
+private func groupThousands(_ digits: String) -> String {
+    var digits = digits
+    var grouped = ""
+    while digits.count > 3 {
+        grouped = "," + digits.suffix(3) + grouped
+        digits.removeLast(3)
+    }
+    return digits + grouped
 }

@@ -8,7 +8,7 @@ enum NationalNumbers {
     static func value(_ number: Double, valueType: String, decimals: Int) -> String {
         switch valueType {
         case "proportion": return formatNumber(number * 100, decimals: decimals) + "%"
-        case "amount": return "£" + formatNumber(number, decimals: decimals)
+        case "amount": return formatAmount(number, decimals: decimals)
         default: return formatNumber(number, decimals: decimals)
         }
     }
