@@ -216,4 +216,21 @@ struct PluginCommandEndToEndTests {
             #expect(run.stdout.contains("error: ") && run.stdout.contains("n/a"), "\(run.stdout)")
         }
     }
+
+    @Test func textFromAFeedCannotAddLinesOrControlTheTerminal() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-plugin-test") { folder in
+            let body = folder.appending(path: "forged.json")
+            // A string with a line break forging a row of the table, and an escape sequence
+            // that would clear the screen and turn the text red.
+            try #"{"data": [{"age_band": "65+", "admissions": "n/a\n2026-07      42     42\u001b[2J\u001b[31m"}]}"#
+                .write(to: body, atomically: true, encoding: .utf8)
+            let run = try await Self.pioneer(["plugin", "test", "json", "--config", "Plugins/JSON/sample.yaml",
+                                              "--feed", "document=\(body.path)", "--period", "2026-06"])
+            #expect(run.status == 3)
+            #expect(run.stdout.contains(#"is a string `n/a\n2026-07      42     42\u001b[2J\u001b[31m`"#), "\(run.stdout)")
+            #expect(!run.stdout.contains("\u{1B}") && !run.stderr.contains("\u{1B}"))
+            #expect(!run.stdout.split(separator: "\n").contains { $0.hasPrefix("2026-07") }, "\(run.stdout)")
+        }
+    }
+
 }

@@ -29,4 +29,22 @@ import Testing
         #expect(text.trimmingSpacesAndTabs() == text.trimmingCharacters(in: .whitespaces))
         #expect(text.isBlankOnOneLine == text.trimmingCharacters(in: .whitespaces).isEmpty)
     }
+
+    @Test func controlCharactersBecomeVisibleEscapes() {
+        #expect("n/a\n2026-07      42".escapingControlCharacters() == "n/a\\n2026-07      42")
+        #expect("\u{1B}[2J\u{1B}[31mred\u{07}".escapingControlCharacters() == "\\u001b[2J\\u001b[31mred\\u0007")
+        #expect("a\r\tb\u{7F}\u{85}".escapingControlCharacters() == "a\\r\\tb\\u007f\\u0085")
+        for plain in ["", "Ynys Môn 😀", "£1,204.50 — fine", "e\u{0301}"] {
+            #expect(plain.escapingControlCharacters() == plain)
+        }
+    }
+
+    @Test func aPluginErrorAndANotAvailableDetailAreOneLineWhateverAFeedSends() {
+        let error = PluginError("`$.x` is a string `n/a\n2026-07      42     42`")
+        #expect(error.description == "`$.x` is a string `n/a\\n2026-07      42     42`")
+        #expect(!error.description.contains("\n"))
+        let missing = NotAvailable(.noData, "the feed said \u{1B}[2Jnothing")
+        #expect(missing.detail == "the feed said \\u001b[2Jnothing")
+    }
+
 }

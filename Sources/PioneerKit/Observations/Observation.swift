@@ -29,9 +29,10 @@ public struct NotAvailable: Sendable, Hashable, Codable, CustomStringConvertible
     /// Details for a person: "n = 7, below the minimum of 10".
     public var detail: String
 
+    /// `detail` is one line: control characters in it are kept as visible escapes (see ``PluginError``).
     public init(_ reason: NotAvailableReason, _ detail: String = "") {
         self.reason = reason
-        self.detail = detail
+        self.detail = detail.escapingControlCharacters()
     }
 
     public var description: String {

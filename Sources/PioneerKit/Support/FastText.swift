@@ -83,3 +83,33 @@ extension Unicode.Scalar {
         self == " " || self == "\t" || (value >= 0x80 && properties.generalCategory == .spaceSeparator)
     }
 }
+
+extension String {
+    /// The text with its control characters (C0 but for the space, DEL, C1) written as visible
+    /// escapes, `\n` and `\u001b`: text from a feed quoted in a one-line message or a table
+    /// cell can then neither start a line of its own nor send the terminal a control sequence.
+    /// Returns the text as it is when it holds none (nearly always).
+    package func escapingControlCharacters() -> String {
+        guard unicodeScalars.contains(where: Self.isControl) else { return self }
+        var escaped = ""
+        for scalar in unicodeScalars {
+            guard Self.isControl(scalar) else {
+                escaped.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default:
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+            }
+        }
+        return escaped
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+}
