@@ -138,6 +138,9 @@ public final class ExecPluginSession: Sendable {
                 guard let label, batch.contains(where: { $0.period.label == label }) else {
                     throw .malformedAnswer("`\(entry.path).period` should name one of the periods asked for")
                 }
+                guard byPeriod[label] == nil else {
+                    throw .malformedAnswer("`\(entry.path)` is a second observation for \(label); give one observation a period")
+                }
                 if let error = try entry.string("error") {
                     byPeriod[label] = .failure(failure(.pluginError(error)))
                 } else {
@@ -164,6 +167,9 @@ public final class ExecPluginSession: Sendable {
             sampleSize = whole
         }
         if let detail = try entry.string("not_available") {
+            if entry.fields["value"].map({ if case .null = $0 { false } else { true } }) ?? false {
+                throw .malformedAnswer("`\(entry.path)` has both `value` and `not_available`; give a value or say why there is none, never both")
+            }
             let reasonText = try entry.string("reason") ?? NotAvailableReason.noData.rawValue
             guard let reason = NotAvailableReason(rawValue: reasonText) else {
                 throw .malformedAnswer("`\(entry.path).reason` should be one of "

@@ -156,7 +156,14 @@ struct PluginTestCommand: ParsableCommand {
             result.requests.append(.init(key: request.key, feed: request.feed, url: url, file: file))
         }
         do {
-            result.observation = try plugin.observe(period: period, responses: FeedResponses(responses), context: context)
+            let observation = try plugin.observe(period: period, responses: FeedResponses(responses), context: context)
+            // The checks collect makes before it stores an observation: what collect refuses fails here too.
+            let problems = ObservationCheck.problems(observation, for: context.indicator)
+            if problems.isEmpty {
+                result.observation = observation
+            } else {
+                result.error = "collect would refuse the observation: " + problems.joined(separator: "; ")
+            }
         } catch {
             result.error = "\(error)"
         }

@@ -233,4 +233,16 @@ struct PluginCommandEndToEndTests {
         }
     }
 
+
+    @Test func anObservationCollectWouldRefuseFailsPluginTestToo() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-plugin-test") { folder in
+            let body = folder.appending(path: "negative.json")
+            try #"{"data": [{"age_band": "65+", "admissions": -5}]}"#.write(to: body, atomically: true, encoding: .utf8)
+            let run = try await Self.pioneer(["plugin", "test", "json", "--config", "Plugins/JSON/sample.yaml",
+                                              "--feed", "document=\(body.path)", "--period", "2026-06"])
+            #expect(run.status == 3, "\(run.stdout)")
+            #expect(run.stdout.contains("collect would refuse the observation: count -5 is negative"), "\(run.stdout)")
+        }
+    }
+
 }

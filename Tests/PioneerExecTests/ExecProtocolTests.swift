@@ -84,6 +84,21 @@ struct ExecProtocolTests {
         }
     }
 
+    @Test func anObservationWithAValueAndNotAvailableOrTwoForOnePeriodIsNotAProtocolAnswer() async throws {
+        try await collect([ExecPluginEntry(name: "both", script: "modes.py", args: ["both"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-both").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-both") {
+                #expect(reason.contains("`observations[0]` has both `value` and `not_available`; give a value or say why there is none, never both"), "\(reason)")
+            }
+        }
+        try await collect([ExecPluginEntry(name: "twice", script: "modes.py", args: ["twice"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-twice").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-twice") {
+                #expect(reason.contains("`observations[1]` is a second observation for 2026-0"), "\(reason)")
+            }
+        }
+    }
+
     @Test func aPluginThatCrashesFailsItsPeriodsNamingTheSignal() async throws {
         try await collect([ExecPluginEntry(name: "fragile", script: "modes.py", args: ["crash"])]) { summary, _ in
             #expect(summary.results(of: "admissions-fragile").map(\.outcome) == [.failed, .failed, .failed])

@@ -136,7 +136,12 @@ struct ISOWeekTests {
         #expect {
             try period("2027-W53")
         } throws: { error in
-            (error as? PeriodParseError)?.description.contains("has 52 weeks") == true
+            (error as? PeriodParseError)?.description.contains("has weeks W01 to W52") == true
+        }
+        #expect {
+            try period("2026-W00")
+        } throws: { error in
+            (error as? PeriodParseError)?.description.contains("ISO year 2026 has weeks W01 to W53") == true
         }
     }
 

@@ -100,6 +100,15 @@ struct JSONPluginTests {
         }
     }
 
+    @Test func anUnclosedOrEmptyBraceInThePathIsAConfigErrorNotAFailureAtEveryCollect() {
+        for (path, problem) in [("/ok?month={period", "unclosed {"), ("/ok/{}/x", "empty {}")] {
+            let issues = PluginHarness<JSONIndicatorPlugin>.issues(configuring: ["feed": "bi", "path": .scalar(path, quoted: true), "select": "$.value"])
+            #expect(issues.map(\.description) == [
+                "<test>: error: config.path: \(problem) in `\(path)`; a placeholder is a name in braces: {period}, {period.start}, {period.end}, {period.year}, {period.month}, {period.adx}",
+            ])
+        }
+    }
+
     @Test func configErrorsPointAtTheirKeys() {
         let issues = PluginHarness<JSONIndicatorPlugin>.issues(configuring: [
             "feed": "bl", "path": "/x?month={period.mnth}", "select": "$.data[0", "aggregate": "total", "iff_empty": "zero",

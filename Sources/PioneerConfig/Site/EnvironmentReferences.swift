@@ -65,13 +65,14 @@ struct EnvironmentReferences {
     }
 
     /// Reports variables that are unset or empty: a warning, or an error when secrets are required.
-    func checkSet(_ names: [String], at node: ConfigNode) {
+    /// `user` names what needs the variable in the warning: "this feed", "this plugin".
+    func checkSet(_ names: [String], at node: ConfigNode, user: String = "this feed") {
         for name in names where (environment[name] ?? "").isEmpty {
             let state = environment[name] == nil ? "is not set" : "is empty"
             if requireSecrets {
                 issues.error("environment variable `\(name)` \(state); set it before collecting", at: node)
             } else {
-                issues.warning("environment variable `\(name)` \(state); collect will fail for this feed until it is set", at: node)
+                issues.warning("environment variable `\(name)` \(state); collect will fail for \(user) until it is set", at: node)
             }
         }
     }

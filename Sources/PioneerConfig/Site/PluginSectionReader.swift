@@ -124,7 +124,7 @@ struct PluginSectionReader {
                 continue
             }
             guard let names = references.variables(in: text, at: entry.value) else { continue }
-            references.checkSet(names, at: entry.value)
+            references.checkSet(names, at: entry.value, user: "this plugin")
             var value = text
             for name in names {
                 value = value.replacingOccurrences(of: "${\(name)}", with: references.environment[name] ?? "")

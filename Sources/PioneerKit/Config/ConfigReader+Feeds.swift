@@ -57,6 +57,11 @@ extension ConfigReader {
     }
 
     private func checkPlaceholders(_ template: String, at node: ConfigNode) -> Bool {
+        if let problem = FeedPathTemplate.braceProblem(in: template) {
+            let known = FeedPathTemplate.placeholders.map { "{\($0)}" }.joined(separator: ", ")
+            issues.error("\(problem) in `\(template)`; a placeholder is a name in braces: \(known)", at: node)
+            return false
+        }
         let unknown = FeedPathTemplate.unknownPlaceholders(in: template)
         for name in unknown {
             let known = FeedPathTemplate.placeholders.map { "{\($0)}" }.joined(separator: ", ")

@@ -91,6 +91,18 @@ extension FeedPathTemplate {
         return false
     }
 
+    /// What is wrong with the braces of `template`, `unclosed {` or `empty {}`, or nil when nothing is.
+    package static func braceProblem(in template: String) -> String? {
+        var unknown: [String] = []
+        do {
+            _ = try expand(template, values: [:], unknown: &unknown) { String($0) }
+            return nil
+        } catch {
+            if case .malformed(let problem, _) = error { return problem }
+            return nil
+        }
+    }
+
     /// Fills `{name}` placeholders with percent-encoded values and passes the text between
     /// them through `literal`. Unknown names are collected in `unknown`; an unclosed or
     /// empty brace throws.

@@ -42,7 +42,8 @@ extension Period {
             let weekPart = upper[upper.index(after: w)...]
             guard (1...2).contains(weekPart.count), let week = Int(weekPart) else { throw fail("expected a week number after `W`") }
             guard let period = Period.isoWeek(year, week) else {
-                throw fail("ISO year \(year) has \(Period.weeksIn(isoYear: year)) weeks")
+                let weeks = Period.weeksIn(isoYear: year)
+                throw fail("ISO year \(year) has weeks W01 to W\(weeks)")
             }
             self = period
             return

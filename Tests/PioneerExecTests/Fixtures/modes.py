@@ -3,7 +3,8 @@
 
 Its first argument picks how it behaves, good or bad, so each protocol test runs the
 real thing: `good`, `hang`, `crash`, `exit3`, `junk`, `flood`, `version2`, `badfeed`,
-`orphan`. `--batch` makes `describe` offer batches. Each start appends its method to
+`orphan`, `both` (a value and not_available in one observation), `twice` (two observations
+for each period). `--batch` makes `describe` offer batches. Each start appends its method to
 the file named by START_LOG, so tests count process starts.
 """
 import json
@@ -101,6 +102,10 @@ def main():
                 body = json.loads(response["body"])
             value = body["value"] * float(config.get("scale", 1))
             observations.append({"period": p["id"], "value": value, "numerator": value, "denominator": 1000, "n": 1000})
+            if mode == "both":
+                observations[-1]["not_available"] = "the extract was late"
+            if mode == "twice":
+                observations.append({"period": p["id"], "value": value + 1})
         answer({"observations": observations})
 
     answer({"error": "unknown method %s" % method}, status=1)
