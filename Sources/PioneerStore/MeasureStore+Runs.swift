@@ -71,7 +71,7 @@ extension MeasureStore {
     /// The outcomes a run recorded, by indicator then period.
     public func outcomes(runID: Int64) throws(StoreError) -> [RunOutcome] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run_outcome WHERE run_id = ? ORDER BY indicator, rowid", arguments: [runID])
+            try Row.fetchAll(db, sql: "SELECT * FROM run_outcome WHERE run_id = ? ORDER BY indicator, period_label", arguments: [runID])
                 .map(Self.outcome)
         }
     }
@@ -88,7 +88,7 @@ extension MeasureStore {
                 sql += " AND o.indicator = ?"
                 _ = arguments.append(contentsOf: [indicator])
             }
-            return try Row.fetchAll(db, sql: sql + " ORDER BY o.run_id, o.indicator, o.rowid", arguments: arguments)
+            return try Row.fetchAll(db, sql: sql + " ORDER BY o.run_id, o.indicator, o.period_label", arguments: arguments)
                 .map(Self.outcome)
         }
     }

@@ -30,7 +30,7 @@ struct ProgressCommand: ParsableCommand {
           pioneer progress --fail-on off-track || echo "a goal is off track"
 
         Exit status: 0 whatever the statuses (unless --fail-on), 1 invalid configuration or no \
-        store, 2 usage error, 4 a goal at or beyond the --fail-on status.
+        store, 2 usage error, 4 a goal at or beyond the --fail-on status, or none could be judged.
         """
     )
 
@@ -67,7 +67,7 @@ struct ProgressCommand: ParsableCommand {
     @Option(help: ArgumentHelp("One indicator's series, with SPC limits and labels per point (one site only).", valueName: "id"))
     var indicator: String?
 
-    @Option(help: ArgumentHelp("Exit 4 when any goal is off-track (or at-risk or worse).", valueName: "status"))
+    @Option(help: ArgumentHelp("Exit 4 when any goal is off-track (or at-risk or worse), or when no goal could be judged.", valueName: "status"))
     var failOn: FailOn?
 
     @OptionGroup var storeLocation: StoreLocation
@@ -78,6 +78,9 @@ struct ProgressCommand: ParsableCommand {
         }
         if indicator != nil, siteDirectories.count != 1 {
             throw ValidationError("--indicator shows one site's indicator; give exactly one site directory with it")
+        }
+        if indicator != nil, failOn != nil {
+            throw ValidationError("--fail-on judges every goal of the sites; it does not go with --indicator, which shows one indicator's series")
         }
     }
 
@@ -140,8 +143,14 @@ struct ProgressCommand: ParsableCommand {
             StandardOutput.write(listing.csv())
         }
         if failed { throw ExitCode(1) }
-        if let failOn, reports.contains(where: { $0.goals.contains { failOn.isTripped(by: $0.assessment.status) } }) {
-            throw ExitCode(4)
+        if let failOn {
+            let statuses = reports.flatMap { $0.goals.map(\.assessment.status) }
+            if statuses.contains(where: failOn.isTripped) { throw ExitCode(4) }
+            // A check that could judge nothing cannot pass: it would pass a site whose feeds all stopped.
+            if !statuses.isEmpty, !statuses.contains(where: { $0 != nil && $0 != .noData }) {
+                StandardError.write("--fail-on \(failOn.rawValue): no goal could be judged (none has data), so the check fails\n")
+                throw ExitCode(4)
+            }
         }
     }
 

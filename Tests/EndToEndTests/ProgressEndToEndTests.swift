@@ -115,6 +115,11 @@ struct ProgressEndToEndTests {
             let anyOffTrack = goals.values.contains { $0["status"] as? String == "off track" }
             let failOn = try await PioneerBinary.run(["progress", "--root", Self.sites, "--store-dir", stores, "--fail-on", "off-track"])
             #expect(failOn.status == (anyOffTrack ? 4 : 0), "\(failOn.stderr)")
+            // As at a period before any data, no goal can be judged: the check cannot pass.
+            let nothing = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
+                                                    "--period", "2020-01", "--fail-on", "off-track"])
+            #expect(nothing.status == 4, "\(nothing.stdout)")
+            #expect(nothing.stderr == "--fail-on off-track: no goal could be judged (none has data), so the check fails\n", "\(nothing.stderr)")
         }
     }
 
@@ -150,6 +155,9 @@ struct ProgressEndToEndTests {
         let indicator = try await PioneerBinary.run(["progress", "--root", Self.sites, "--indicator", "x"])
         #expect(indicator.status == 2)
         #expect(indicator.stderr.contains("--indicator shows one site's indicator"), "\(indicator.stderr)")
+        let both = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--indicator", "x", "--fail-on", "at-risk"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("--fail-on judges every goal of the sites; it does not go with --indicator"), "\(both.stderr)")
         let failOn = try await PioneerBinary.run(["progress", "--fail-on", "late"])
         #expect(failOn.status == 2)
         #expect(failOn.stderr.contains("off-track"), "\(failOn.stderr)")

@@ -60,6 +60,19 @@ struct GoalProjectionTests {
         #expect(assessment.projection == nil)
     }
 
+    @Test func aTargetPeriodAlreadyReachedGetsNoProjection() {
+        // The target is for 2026-02; a series to 2026-02 or beyond is measured there, not projected
+        // (a line carried backwards "met the target" where the measures did not).
+        let site = F.site([F.indicator("mean", .mean)])
+        let goal = F.goal("mean", baseline: 40, target: 60)
+        for count in [11, 12, 20] {
+            let values = (0..<count).map { 40.0 + 2 * Double($0) }
+            #expect(ProgressEvaluator(site: site).assess(goal: goal, series: F.values(values)).projection == nil, "\(count) months")
+        }
+        let oneMonthShort = (0..<10).map { 40.0 + 2 * Double($0) }
+        #expect(ProgressEvaluator(site: site).assess(goal: goal, series: F.values(oneMonthShort)).projection != nil)
+    }
+
     // MARK: Agreement.
 
     func agreement(_ value: Double, rag: RAG? = nil, confidence: Confidence? = nil) -> (GoalStatus?, AssessmentAgreement) {

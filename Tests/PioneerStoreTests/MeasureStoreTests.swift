@@ -100,6 +100,22 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
         }
     }
 
+    @Test func aRunsOutcomesComeByIndicatorThenPeriodWhateverOrderTheyWereWrittenIn() throws {
+        try withTemporaryFolder { folder in
+            let store = try MeasureStore(path: folder.appendingPathComponent("s.sqlite").path)
+            let run = try store.beginRun(site: "torbay", command: "c", periods: "2025-11…2026-04")
+            // Written as the workers finished them, not in order.
+            for month in [(2026, 4), (2025, 11), (2026, 2), (2025, 12), (2026, 1), (2026, 3)] {
+                try store.record(measure(.value(10), period: .month(month.0, month.1)), site: "torbay", runID: run)
+            }
+            try store.record(measure(.value(3), indicator: "beds", period: .month(2026, 1)), site: "torbay", runID: run)
+            let outcomes = try store.outcomes(runID: run).map { "\($0.indicator) \($0.period)" }
+            #expect(outcomes == ["admissions 2025-11", "admissions 2025-12", "admissions 2026-01", "admissions 2026-02",
+                                 "admissions 2026-03", "admissions 2026-04", "beds 2026-01"])
+            #expect(try store.outcomes(site: "torbay").map { "\($0.indicator) \($0.period)" } == outcomes)
+        }
+    }
+
     @Test func eachWriteIsOneTransactionSoAFailedWriteLeavesTheOldRowCurrent() throws {
         try withTemporaryFolder { folder in
             let store = try MeasureStore(path: folder.appendingPathComponent("s.sqlite").path)

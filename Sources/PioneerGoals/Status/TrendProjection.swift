@@ -3,7 +3,9 @@ public import PioneerKit
 
 extension Projection {
     /// The straight line fitted by least squares to the last `pointCount` of `points`
-    /// (period, value), evaluated at `targetPeriod`; nil with fewer than two points.
+    /// (period, value), evaluated at `targetPeriod`; nil with fewer than two points, and nil
+    /// when the target period is not after the last point (the series itself then says where
+    /// it stood: a line carried backwards into measured periods says nothing).
     ///
     /// Periods are placed by their distance from the first, so a gap in the series (a month
     /// the feed was down) stretches the line as time did, not as the list did.
@@ -13,7 +15,8 @@ extension Projection {
                                     targetPeriod: Period, target: Double, better: Direction,
                                     band: Double) -> Projection? {
         let recent = points.suffix(max(2, pointCount))
-        guard recent.count >= 2, let origin = recent.first?.period, origin.type == targetPeriod.type else { return nil }
+        guard recent.count >= 2, let origin = recent.first?.period, let last = recent.last?.period,
+              origin.type == targetPeriod.type, last.distance(to: targetPeriod) > 0 else { return nil }
         let xs = recent.map { Double(origin.distance(to: $0.period)) }
         let ys = recent.map { $0.value }
         let n = Double(recent.count)
