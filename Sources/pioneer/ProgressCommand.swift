@@ -126,7 +126,7 @@ struct ProgressCommand: ParsableCommand {
                 try showIndicator(indicator, site: site, series: series)
                 return
             }
-            let evaluator = ProgressEvaluator(site: site, asOf: period)
+            let evaluator = ProgressEvaluator(site: site, asOf: period, newestStored: ProgressEvaluator.newestPeriod(in: series))
             let goals = site.goals.map { goal in
                 evaluator.progress(goal: goal, series: series[goal.indicatorID] ?? [])
             }

@@ -63,7 +63,7 @@ struct ReportCommand: ParsableCommand {
             let path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory,
                                                       argument: siteDirectory, holds: "measures collected")
             let series = try StoredSeries.load(site: site, storePath: path)
-            let evaluator = ProgressEvaluator(site: site, asOf: period)
+            let evaluator = ProgressEvaluator(site: site, asOf: period, newestStored: ProgressEvaluator.newestPeriod(in: series))
             goals = site.goals.map { goal in evaluator.progress(goal: goal, series: series[goal.indicatorID] ?? []) }
         } catch let error as StoreLocationError {
             StandardError.write(error.description + "\n")

@@ -52,6 +52,22 @@ struct GoalDataTests {
         #expect(assessment.status == .onTrack)
     }
 
+    @Test func withoutAsOfAValueIsStaleByTheSitesNewestStoredPeriodNotItsOwn() {
+        // This indicator stopped at 2025-06 (its feed keeps failing, so nothing newer is
+        // stored for it); the site's other indicators go on to 2025-10.
+        let series = F.values([42, 44, 46])
+        let stopped = ProgressEvaluator(site: site, newestStored: .month(2025, 10)).assess(goal: goal, series: series)
+        #expect(stopped.status == .noData)
+        #expect(stopped.noDataReason == "latest value is 4 periods old")
+        #expect(ProgressEvaluator(site: site, newestStored: .month(2025, 9)).assess(goal: goal, series: series).status == .onTrack)
+        // A quarter stored last, ending after the month, counts by its end.
+        #expect(ProgressEvaluator(site: site, newestStored: .quarter(2025, 4)).assess(goal: goal, series: series).noDataReason
+                == "latest value is 6 periods old")
+        #expect(ProgressEvaluator.newestPeriod(in: ["a": series, "b": F.values(from: .month(2025, 9), [1, 2])]) == .month(2025, 10))
+        // --period (asOf) still decides when given.
+        #expect(ProgressEvaluator(site: site, asOf: .month(2025, 7), newestStored: .month(2025, 12)).assess(goal: goal, series: series).status == .onTrack)
+    }
+
     @Test func aLatestValueMoreThanStaleAfterPeriodsBeforeAsOfIsTooOld() {
         let series = F.values([42, 44, 46])   // to 2025-06
         let old = ProgressEvaluator(site: site, asOf: .month(2025, 10)).assess(goal: goal, series: series)

@@ -12,10 +12,27 @@ public struct ProgressEvaluator: Sendable {
     public let site: Site
     /// Judge as at this period: periods ending after it are ignored. Nil judges on the newest data.
     public let asOf: Period?
+    /// Without `asOf`, the newest period the site has stored for any indicator: a latest value
+    /// is stale by its distance from there, so an indicator whose feed stopped months ago is not
+    /// judged on its last value as if it were current. Nil measures from the indicator's own
+    /// newest period.
+    public let newestStored: Period?
 
-    public init(site: Site, asOf: Period? = nil) {
+    public init(site: Site, asOf: Period? = nil, newestStored: Period? = nil) {
         self.site = site
         self.asOf = asOf
+        self.newestStored = newestStored
+    }
+
+    /// The period stored that ends last, of every indicator's series (for ``newestStored``).
+    public static func newestPeriod(in series: [String: [SeriesPoint]]) -> Period? {
+        var newest: Period?
+        for points in series.values {
+            for point in points where newest.map({ point.period.end > $0.end }) ?? true {
+                newest = point.period
+            }
+        }
+        return newest
     }
 
     /// Where `goal` stands on `series` (its indicator's stored periods, in any order).
@@ -85,10 +102,13 @@ public struct ProgressEvaluator: Sendable {
     /// indicator of its type; for a quarterly indicator judged as at a month, the last quarter
     /// complete by that month's end. Nil without `asOf`.
     func lastPeriod(of type: PeriodType) -> Period? {
-        guard let asOf else { return nil }
-        guard asOf.type != type else { return asOf }
-        let containing = Period(containing: asOf.end, type: type)
-        return containing.end > asOf.end ? containing.previous : containing
+        asOf.map { Self.lastPeriod(of: type, endingBy: $0) }
+    }
+
+    private static func lastPeriod(of type: PeriodType, endingBy period: Period) -> Period {
+        guard period.type != type else { return period }
+        let containing = Period(containing: period.end, type: type)
+        return containing.end > period.end ? containing.previous : containing
     }
 
     private var nothingCollected: String {
@@ -97,12 +117,14 @@ public struct ProgressEvaluator: Sendable {
 
     /// Why the latest value cannot be judged: the newest period holds no value, or the
     /// latest value is more than `staleAfterPeriods` before the period judged (`asOf`, or the
-    /// newest stored period).
+    /// newest period the site has stored, or the indicator's own newest).
     private func noDataReason(window: [SeriesPoint], latest: SeriesPoint) -> String? {
         if let last = window.last, let missing = last.observation.notAvailable {
             return "latest value not available: \(missing.description)"
         }
-        let reference = lastPeriod(of: latest.period.type).map { max($0, latest.period) } ?? window.last?.period ?? latest.period
+        let newest = asOf == nil ? newestStored.map { Self.lastPeriod(of: latest.period.type, endingBy: $0) } : nil
+        let reference = (lastPeriod(of: latest.period.type) ?? newest).map { max($0, latest.period) }
+            ?? window.last?.period ?? latest.period
         let age = latest.period.distance(to: reference)
         if age > site.progress.staleAfterPeriods {
             return "latest value is \(age) periods old"
