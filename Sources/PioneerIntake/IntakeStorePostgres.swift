@@ -109,7 +109,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
             let unknown = applied.filter { !known.contains($0) }
             guard unknown.isEmpty else {
                 throw IntakeStoreError(.newerVersion, path: "", operation: "",
-                    "it was written by a newer version of pioneer (schema \(unknown.joined(separator: ", "))); upgrade pioneer to use it")
+                    "it was written by a newer version of pioneer; upgrade pioneer to use it")
             }
             for (position, migration) in IntakeSchema.migrations.enumerated() where !applied.contains(migration.identifier) {
                 // The extended protocol takes one statement at a time; the schema's statements

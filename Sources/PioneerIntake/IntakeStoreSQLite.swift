@@ -93,8 +93,13 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
         }
         guard unknown.isEmpty else {
+            // A measure store's schema steps are not named `intake-…`.
+            if !unknown.contains(where: { $0.hasPrefix("intake-") }) {
+                throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
+                    "it is a site's measure store (written by `pioneer collect`), not an intake database; pass another file with --db")
+            }
             throw IntakeStoreError(.newerVersion, path: path, operation: "open the database",
-                "it was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to use it")
+                "it was written by a newer version of pioneer; upgrade pioneer to use it")
         }
         // A file holding another program's tables (a measure store passed by mistake) is refused
         // rather than given intake tables beside them.

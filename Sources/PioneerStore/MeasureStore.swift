@@ -91,10 +91,7 @@ public final class MeasureStore: Sendable {
         let unknown = try pool.read { db in
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
         }
-        guard unknown.isEmpty else {
-            throw StoreError(.newerVersion, path: path,
-                "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
-        }
+        if let problem = unknownSchemaProblem(unknown, path: path) { throw problem }
         try migrator.migrate(pool)
         return pool
     }
@@ -142,23 +139,30 @@ public final class MeasureStore: Sendable {
         if let problem = schemaProblem(applied: applied, known: migrator.migrations, path: path) { throw problem }
     }
 
+    /// Why a file whose schema has steps this pioneer does not know cannot be used: an intake
+    /// database given for a store, or a store from a newer pioneer. Nil when there are none.
+    static func unknownSchemaProblem(_ unknown: Set<String>, path: String) -> StoreError? {
+        guard !unknown.isEmpty else { return nil }
+        if unknown.allSatisfy({ $0.hasPrefix("intake-") }) {
+            return StoreError(.notAStore, path: path,
+                "the file is the national intake service's database (`pioneer serve --db`), not a measure store; give the site's store, written by `pioneer collect`")
+        }
+        return StoreError(.newerVersion, path: path,
+            "the store was written by a newer version of pioneer; upgrade pioneer to read it")
+    }
+
     /// Why a reader cannot use a store whose applied migrations are `applied`, when this
     /// pioneer knows `known` (in order); nil when they match.
     static func schemaProblem(applied: Set<String>, known: [String], path: String) -> StoreError? {
-        let unknown = applied.subtracting(known)
-        guard unknown.isEmpty else {
-            return StoreError(.newerVersion, path: path,
-                "the store was written by a newer version of pioneer (schema \(unknown.sorted().joined(separator: ", "))); upgrade pioneer to read it")
-        }
+        if let problem = unknownSchemaProblem(applied.subtracting(known), path: path) { return problem }
         guard !applied.isEmpty else {
             return StoreError(.notAStore, path: path,
                 "the file is a SQLite database but holds no pioneer measure store (no schema); was it written by `pioneer collect`?")
         }
         let missing = known.filter { !applied.contains($0) }
         guard missing.isEmpty else {
-            let has = known.filter(applied.contains).joined(separator: ", ")
             return StoreError(.olderVersion, path: path,
-                "the store's schema is older than this pioneer's (it has \(has); this pioneer needs \(known.joined(separator: ", "))); run `pioneer collect` once to bring it up to date, then read it")
+                "the store was made by an older pioneer and has not been brought up to date; run `pioneer collect` once to do it, then read it")
         }
         return nil
     }

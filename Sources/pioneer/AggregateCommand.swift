@@ -62,7 +62,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Return files (JSON or ADX), or folders holding them.", valueName: "returns"))
     var returns: [String]
 
-    @Option(help: ArgumentHelp("The reporting period to aggregate: `2026-03`, `2026Q1`, `FY2025-26`.", valueName: "period"),
+    @Option(help: ArgumentHelp("The reporting period to aggregate, of a kind the programme collects: `2026-03`, `2026Q1`.", valueName: "period"),
             transform: PeriodArgument.parse)
     var period: Period
 
@@ -117,6 +117,12 @@ struct AggregateCommand: AsyncParsableCommand {
         } catch {
             StandardError.write(error.description + "\n")
             throw ExitCode(1)
+        }
+        // As the intake service answers: a period of a kind the programme does not collect has
+        // no expected returns, and an empty report would read as "nothing missing".
+        guard loaded.expects(period) else {
+            let kinds = loaded.periods.map(\.displayName).joined(separator: ", ")
+            throw ValidationError("--period \(period.label) (\(period.type.displayName)) is not a reporting period of the programme `\(loaded.id)` (\(programme)), which collects returns by \(kinds)")
         }
         let files: [String]
         do {

@@ -69,12 +69,24 @@ struct Pioneer: AsyncParsableCommand {
             }
         } catch let error as ValidationError {
             let subcommand = type(of: command)
-            let name = ([Pioneer._commandName] + (subcommand == Pioneer.self ? [] : [subcommand._commandName])).joined(separator: " ")
+            let name = commandPath(to: subcommand).joined(separator: " ")
             exitOnUsageError("\(_errorPrefix)\(error.message)\nUsage: \(usageString(for: subcommand))\n  See '\(name) --help' for more information.",
                              code: .validationFailure)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The words that run `target`: `pioneer plugin test`, not `pioneer test`.
+    static func commandPath(to target: any ParsableCommand.Type) -> [String] {
+        func search(_ node: any ParsableCommand.Type, _ path: [String]) -> [String]? {
+            if ObjectIdentifier(node) == ObjectIdentifier(target) { return path }
+            for child in node.configuration.subcommands {
+                if let found = search(child, path + [child._commandName]) { return found }
+            }
+            return nil
+        }
+        return search(Pioneer.self, [Pioneer._commandName]) ?? [Pioneer._commandName, target._commandName]
     }
 
     /// Raises the soft limit on open files to the hard limit (at most 65,536): a collect over

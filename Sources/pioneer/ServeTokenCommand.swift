@@ -39,7 +39,13 @@ struct ServeTokenCommand: AsyncParsableCommand {
         var timeout: Duration = IntakeStore.defaultDatabaseTimeout
 
         /// Opens the store, runs `body` on it and closes it; a store error is printed and exits 1.
-        func withStore<T>(_ body: (IntakeStore) async throws(IntakeStoreError) -> T) async throws -> (store: String, result: T) {
+        /// `creating` is false for the commands that only read or change tokens: a SQLite file
+        /// that does not exist is then an error (a mistyped path), not a new empty database.
+        func withStore<T>(creating: Bool = true, _ body: (IntakeStore) async throws(IntakeStoreError) -> T) async throws -> (store: String, result: T) {
+            if !creating, !path.hasPrefix("postgres://"), !path.hasPrefix("postgresql://"), !FileManager.default.fileExists(atPath: path) {
+                StandardError.write("error: intake store \(path): no such database; `pioneer serve token create --db \(path)` or `pioneer serve --db \(path)` creates one\n")
+                throw ExitCode(1)
+            }
             let store: IntakeStore
             do {
                 store = try await IntakeStore.open(path, databaseTimeout: timeout)
@@ -125,7 +131,7 @@ struct ServeTokenCommand: AsyncParsableCommand {
         @OptionGroup var database: Database
 
         func run() async throws {
-            let (store, tokens) = try await database.withStore { store async throws(IntakeStoreError) in try await store.tokens() }
+            let (store, tokens) = try await database.withStore(creating: false) { store async throws(IntakeStoreError) in try await store.tokens() }
             switch format {
             case .json:
                 let encoder = JSONEncoder()
@@ -164,7 +170,7 @@ struct ServeTokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let id = self.id
-            let (_, record) = try await database.withStore { store async throws(IntakeStoreError) in try await store.revokeToken(id: id) }
+            let (_, record) = try await database.withStore(creating: false) { store async throws(IntakeStoreError) in try await store.revokeToken(id: id) }
             let whose = record.site.map { "site token for \($0)" } ?? "office token"
             StandardOutput.write("Revoked \(whose), id \(record.id), at \(record.revokedAt ?? "?").\n")
         }

@@ -171,6 +171,13 @@ struct AggregateEndToEndTests {
             #expect(period.status == 2)
             #expect(period.stderr.hasPrefix("error: "))
 
+            // A kind of period the programme does not collect (monthly and quarterly here).
+            let uncollected = try await PioneerBinary.run(["aggregate", "returns", "--period", "FY2025-26 Q4", "--programme", "programme.yaml"],
+                                                          in: root.path)
+            #expect(uncollected.status == 2, "\(uncollected.stdout)")
+            #expect(uncollected.stderr.hasPrefix("error: --period FY2025-26 Q4 (NHS financial-year quarter) is not a reporting period of the programme"), "\(uncollected.stderr)")
+            #expect(uncollected.stderr.contains("See 'pioneer aggregate --help'"), "\(uncollected.stderr)")
+
             let method = try await Self.run(["--overdispersion", "random"], in: root)
             #expect(method.status == 2)
             #expect(method.stderr.contains("`random` is not an overdispersion method; use `additive`, `multiplicative` or `none`"))

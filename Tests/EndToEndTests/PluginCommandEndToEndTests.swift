@@ -198,6 +198,8 @@ struct PluginCommandEndToEndTests {
                                           "--feed", "document=\(Self.payloads)/bi-admissions.json", "--period", "2026-13"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("error: --period 2026-13:") && run.stderr.contains("counted by month, e.g."), "\(run.stderr)")
+        // The help pointer names the whole command (it said `pioneer test --help`, which does not exist).
+        #expect(run.stderr.contains("See 'pioneer plugin test --help' for more information."), "\(run.stderr)")
     }
 
     @Test func aFeedOptionWithoutAFileIsAUsageError() async throws {

@@ -84,6 +84,9 @@ struct ServeTokenEndToEndTests {
     func revokingAnUnknownTokenFailsNamingTheDatabase(kind: IntakeStore.Kind) async throws {
         try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
             let db = try await intakeDatabase(kind, in: folder)
+            // An existing database (revoke on a path with none is refused before it is opened).
+            let office = try await PioneerBinary.run(["serve", "token", "create", "--office", "--db", db, "--db-timeout", "120"])
+            #expect(office.status == 0, "\(office.stderr)")
             let run = try await PioneerBinary.run(["serve", "token", "revoke", "0123456789", "--db", db, "--db-timeout", "120"])
             #expect(run.status == 1)
             #expect(run.stderr == "error: intake store \(db): cannot revoke token 0123456789: there is no token with that id; `pioneer serve token list` shows them\n")
@@ -103,6 +106,18 @@ struct ServeTokenEndToEndTests {
             #expect(badSite.status == 2)
             #expect(badSite.stderr.hasPrefix("error: --site `Tor Bay` is not a site id: ids use only lowercase letters, digits and `-`"))
             #expect(!FileManager.default.fileExists(atPath: db), "nothing is created on a usage error")
+        }
+    }
+
+    @Test func listingOrRevokingOnAMistypedPathCreatesNothing() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tokens") { folder in
+            let db = folder.appendingPathComponent("intkae.sqlite").path
+            for arguments in [["serve", "token", "list", "--db", db], ["serve", "token", "revoke", "tok_x", "--db", db]] {
+                let run = try await PioneerBinary.run(arguments)
+                #expect(run.status == 1)
+                #expect(run.stderr == "error: intake store \(db): no such database; `pioneer serve token create --db \(db)` or `pioneer serve --db \(db)` creates one\n", "\(run.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: db))
+            }
         }
     }
 

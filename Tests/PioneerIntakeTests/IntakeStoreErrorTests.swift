@@ -76,7 +76,23 @@ struct IntakeStoreErrorTests {
             try queue.close()
             let error = #expect(throws: IntakeStoreError.self) { try IntakeStore(path: path) }
             #expect(error?.kind == .newerVersion)
-            #expect(error?.description == "intake store \(path): cannot open the database: it was written by a newer version of pioneer (schema intake-v9); upgrade pioneer to use it")
+            #expect(error?.description == "intake store \(path): cannot open the database: it was written by a newer version of pioneer; upgrade pioneer to use it")
+        }
+    }
+
+    @Test func aMeasureStoreGivenForTheIntakeDatabaseIsNamedAsOne() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("torbay.sqlite").path
+            // A measure store's schema steps, as GRDB records them (the store module is not this suite's).
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in
+                try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v1'), ('feed-cache-body-files')")
+                try db.execute(sql: "CREATE TABLE measure (id INTEGER PRIMARY KEY)")
+            }
+            try queue.close()
+            let error = #expect(throws: IntakeStoreError.self) { try IntakeStore(path: path) }
+            #expect(error?.description == "intake store \(path): cannot open the database: it is a site's measure store (written by `pioneer collect`), not an intake database; pass another file with --db")
         }
     }
 

@@ -52,7 +52,7 @@ struct PostgresStoreTests {
         try cluster.psql("INSERT INTO pioneer_migrations VALUES (9, 'intake-v9', '2030-01-01T00:00:00.000Z')", database: database)
         let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
         #expect(error?.kind == .newerVersion)
-        #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer (schema intake-v9); upgrade pioneer to use it")
+        #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer; upgrade pioneer to use it")
     }
 
     @Test func theSchemasConstraintsRefuseASecondVersionWithTheSameNumber() async throws {

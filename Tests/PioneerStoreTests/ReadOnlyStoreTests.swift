@@ -113,14 +113,20 @@ import Testing
             try DatabaseQueue(path: path).write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
             let error = #expect(throws: StoreError.self) { try MeasureStore(readingAt: path) }
             #expect(error?.kind == .newerVersion)
-            #expect(error?.description.contains("newer version of pioneer (schema v99)") == true)
+            #expect(error?.description == "measure store \(path): the store was written by a newer version of pioneer; upgrade pioneer to read it")
         }
+    }
+
+    @Test func anIntakeDatabaseGivenForAStoreIsNamedAsOne() throws {
+        let problem = MeasureStore.schemaProblem(applied: ["intake-v1", "intake-v2-return-rows"], known: ["v1", "v2"], path: "i.sqlite")
+        #expect(problem?.kind == .notAStore)
+        #expect(problem?.description == "measure store i.sqlite: the file is the national intake service's database (`pioneer serve --db`), not a measure store; give the site's store, written by `pioneer collect`")
     }
 
     @Test func anOlderSchemaNeedsAWriterFirst() {
         let problem = MeasureStore.schemaProblem(applied: ["v1"], known: ["v1", "v2"], path: "s.sqlite")
         #expect(problem?.kind == .olderVersion)
-        #expect(problem?.description == "measure store s.sqlite: the store's schema is older than this pioneer's (it has v1; this pioneer needs v1, v2); run `pioneer collect` once to bring it up to date, then read it")
+        #expect(problem?.description == "measure store s.sqlite: the store was made by an older pioneer and has not been brought up to date; run `pioneer collect` once to do it, then read it")
         #expect(MeasureStore.schemaProblem(applied: ["v1", "v2"], known: ["v1", "v2"], path: "s.sqlite") == nil)
     }
 
