@@ -112,4 +112,16 @@ extension MeasureStore {
     private static func processIsGone(_ pid: Int32) -> Bool {
         kill(pid_t(pid), 0) != 0 && errno == ESRCH
     }
+
+    /// Throws when the store holds other sites' runs and none of `site`'s: another site's store
+    /// given by mistake, which would otherwise read as "nothing collected" for every goal.
+    public func checkHolds(site: String) throws(StoreError) {
+        let sites = try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT site FROM collection_run ORDER BY site LIMIT 6")
+        }
+        guard !sites.isEmpty, !sites.contains(site) else { return }
+        let held = sites.count == 1 ? "site `\(sites[0])`" : "sites " + sites.prefix(5).map { "`\($0)`" }.joined(separator: ", ") + (sites.count > 5 ? ", …" : "")
+        throw StoreError(.notAStore, path: path, "the store holds the measures of \(held), not of `\(site)`; give \(site)'s own store")
+    }
+
 }

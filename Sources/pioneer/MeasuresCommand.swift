@@ -93,6 +93,7 @@ struct MeasuresCommand: ParsableCommand {
         var attempts: AttemptListing?
         do {
             let measureStore = try MeasureStore(readingAt: path)
+            try measureStore.checkHolds(site: site.id)
             rows = try measureStore.measures(MeasureQuery(site: site.id, indicator: indicator,
                                                           overlapping: selection?.dates, includeHistory: history))
             if history {

@@ -95,6 +95,7 @@ struct ReturnCommand: ParsableCommand {
             let path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory,
                                                       argument: siteDirectory, holds: "measures collected")
             let store = try MeasureStore(readingAt: path)
+            try store.checkHolds(site: site.id)
             let progress = try GoalProgressReader(site: site, store: store).progress(asAtEndOf: period)
             let builder = ReturnBuilder(site: site, store: store, generatorVersion: Pioneer.configuration.version,
                                         environment: ProcessInfo.processInfo.environment)

@@ -81,6 +81,7 @@ struct RunsCommand: ParsableCommand {
         }
         do {
             let measureStore = try MeasureStore(readingAt: path)
+            try measureStore.checkHolds(site: site)
             if let id = runID {
                 try show(id, store: measureStore, site: site)
             } else {

@@ -12,6 +12,7 @@ enum StoredSeries {
     /// another period type than the indicator's (a definition that changed) are left out.
     static func load(site: Site, storePath path: String) throws(StoreError) -> [String: [SeriesPoint]] {
         let store = try MeasureStore(readingAt: path)
+        try store.checkHolds(site: site.id)
         let stored = try store.measures(MeasureQuery(site: site.id))
         var series: [String: [SeriesPoint]] = [:]
         for row in stored {

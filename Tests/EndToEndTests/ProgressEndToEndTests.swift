@@ -115,6 +115,15 @@ struct ProgressEndToEndTests {
             let anyOffTrack = goals.values.contains { $0["status"] as? String == "off track" }
             let failOn = try await PioneerBinary.run(["progress", "--root", Self.sites, "--store-dir", stores, "--fail-on", "off-track"])
             #expect(failOn.status == (anyOffTrack ? 4 : 0), "\(failOn.stderr)")
+            // Another site's store given by mistake: named, not read as "nothing collected".
+            let torbayStore = stores + "/torbay.sqlite"
+            for command in ["progress", "measures", "runs"] {
+                let wrong = try await PioneerBinary.run([command, Self.sites + "/cambridge", "--store", torbayStore])
+                #expect(wrong.status == 1, "\(command): \(wrong.stdout)")
+                #expect(wrong.stderr.contains("measure store \(torbayStore): the store holds the measures of site `torbay`, not of `cambridge`; give cambridge's own store"),
+                        "\(command): \(wrong.stderr)")
+            }
+
             // As at a period before any data, no goal can be judged: the check cannot pass.
             let nothing = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
                                                     "--period", "2020-01", "--fail-on", "off-track"])
