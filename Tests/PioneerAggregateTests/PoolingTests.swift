@@ -63,6 +63,27 @@ struct PoolingTests {
         #expect(pooled.leftOut == [LeftOutSite(site: "c", reason: "it gives no value")])
     }
 
+    @Test func amountsAreTotalledUnlessTheyAreAveragesGivenWithTheirParts() throws {
+        // Spend: totals, whatever parts come with them when the value is not their quotient.
+        let spend = [SiteFigure(site: "a", value: 1_000_000), SiteFigure(site: "b", value: 250_000.5, numerator: 250_000.5, denominator: 37_600)]
+        let totalled = Pooling.pool(spend, valueType: .amount)
+        #expect(totalled.method == .total)
+        #expect(totalled.value == 1_250_000.5)
+        // Cost per patient seen: the sum of £340.99 and £227.31 (£568.30) lay outside both
+        // sites; pooled from the parts it is £(4,644,924.12 + 2,500,000) / (13,622 + 10,998).
+        let perPatient = [
+            SiteFigure(site: "torbay", value: 340.99, numerator: 4_644_924.12, denominator: 13_622),
+            SiteFigure(site: "devon", value: 227.31, numerator: 2_500_000, denominator: 10_998),
+            SiteFigure(site: "cornwall", value: 300),
+        ]
+        let pooled = Pooling.pool(perPatient, valueType: .amount)
+        #expect(pooled.method == .ratioOfSums)
+        let expected = (4_644_924.12 + 2_500_000) / (13_622.0 + 10_998)
+        #expect(abs(try #require(pooled.value) - expected) < 1e-9)
+        #expect(pooled.sites == ["torbay", "devon"])
+        #expect(pooled.leftOut == [LeftOutSite(site: "cornwall", reason: "it gives no numerator and denominator, and this amount is an average (the other sites give its parts), pooled from its parts, not its value")])
+    }
+
     @Test func theSpreadIsTheRangeAndTheInterquartileRangeOfTheSitesValues() throws {
         // Sorted 0.2, 0.3, 0.3, 0.3, 0.35, 0.4; type 7: Q1 at h = 1.25 → 0.3, Q3 at h = 3.75 → 0.3375.
         let spread = try #require(Pooling.pool(Self.proportions, valueType: .proportion).spread)

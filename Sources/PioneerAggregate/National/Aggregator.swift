@@ -253,7 +253,7 @@ public struct Aggregator: Sendable {
             result.notPooled = "not pooled: no site gives a usable figure for \(period.label)"
         }
         guard let distribution = FunnelDistribution(valueType) else {
-            result.funnelUnavailable = "no funnel plot: a \(valueType.rawValue) has no denominator to compare sites by"
+            result.funnelUnavailable = "no funnel plot: \(valueType == .amount ? "an" : "a") \(valueType.rawValue) has no denominator to compare sites by"
             return result
         }
         do {

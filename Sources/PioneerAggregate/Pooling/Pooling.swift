@@ -6,7 +6,9 @@ public import PioneerKit
 /// Proportions, rates and means are ratios: the national value is Σ numerators ÷
 /// Σ denominators (× the factor of a rate), which weights each site by its size. The
 /// mean of the sites' rates would weight a site of 2,000 people like one of 200,000, so
-/// it is never used. Counts and amounts are totals.
+/// it is never used. Counts and amounts are totals, except an amount that is an average (a
+/// cost per patient, given as its total over its patients): that is a ratio too, since a sum
+/// of the sites' averages is no figure at all.
 public enum Pooling {
     public static func method(for valueType: ValueType) -> PoolingMethod {
         switch valueType {
@@ -24,8 +26,24 @@ public enum Pooling {
         case .ratioOfSums:
             return ratioOfSums(figures, scale: scale, valueType: valueType, spread: spread)
         case .total:
+            if valueType == .amount, isAverage(figures) {
+                return ratioOfSums(figures, scale: 1, valueType: valueType, spread: spread)
+            }
             return total(figures, spread: spread)
         }
+    }
+
+    /// Whether an amount's figures are averages: some site gives its numerator and
+    /// denominator, and every site that does gives their quotient as its value (to the penny).
+    static func isAverage(_ figures: [SiteFigure]) -> Bool {
+        var anyParts = false
+        for figure in figures {
+            guard let parts = figure.parts, let value = figure.value else { continue }
+            let quotient = parts.numerator / parts.denominator
+            guard abs(value - quotient) <= 0.005 + 1e-9 * abs(quotient) else { return false }
+            anyParts = true
+        }
+        return anyParts
     }
 
     /// A site's value on the indicator's scale: as reported, or from its parts when it gives no value.
@@ -43,6 +61,8 @@ public enum Pooling {
             guard let parts = figure.parts else {
                 let reason = figure.denominator == 0
                     ? "its denominator is 0"
+                    : valueType == .amount
+                    ? "it gives no numerator and denominator, and this amount is an average (the other sites give its parts), pooled from its parts, not its value"
                     : "it gives no numerator and denominator, and a \(valueType.rawValue) is pooled from its parts, not its value"
                 leftOut.append(LeftOutSite(site: figure.site, reason: reason))
                 continue
