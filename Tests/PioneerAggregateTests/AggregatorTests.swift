@@ -137,6 +137,29 @@ struct AggregatorTests {
         #expect(national.completeness.sites.first?.submitted == "2026-04-12")
     }
 
+    @Test func twoDifferentReturnsMadeAtTheSameMomentCountNeitherWhateverTheirOrder() throws {
+        let seven = try ReturnFixture.make("a", made: "2026-04-12", indicators: [ReturnFixture.count(7)])
+        let five = try ReturnFixture.make("a", made: "2026-04-12", indicators: [ReturnFixture.count(5)])
+        let older = try ReturnFixture.make("a", made: "2026-04-03", indicators: [ReturnFixture.count(4)])
+        func received(_ content: SiteReturn, _ name: String) -> ReceivedReturn {
+            ReceivedReturn(source: "returns/\(name).json", content: content)
+        }
+        let aggregator = Aggregator(programme: ReturnFixture.programme, period: Self.march, asOf: CalendarDate(iso: "2026-05-10")!)
+        let forwards = aggregator.aggregate([received(seven, "x"), received(five, "y"), received(older, "z")])
+        let backwards = aggregator.aggregate([received(older, "z"), received(five, "y"), received(seven, "x")])
+        for national in [forwards, backwards] {
+            #expect(national.indicators.first?.pooled?.value == nil, "neither counts: \(String(describing: national.indicators.first?.pooled))")
+            let reasons = Dictionary(uniqueKeysWithValues: national.rejected.map { ($0.source, $0.reason) })
+            #expect(reasons["returns/x.json"] == "differs from another return from the same site made at the same moment, \(seven.generatedAt) (returns/y.json), so neither counts; make the return again")
+            #expect(reasons["returns/y.json"] == "differs from another return from the same site made at the same moment, \(seven.generatedAt) (returns/x.json), so neither counts; make the return again")
+            #expect(reasons["returns/z.json"] == "superseded by later returns from the same site (returns/x.json, returns/y.json, made \(seven.generatedAt))")
+        }
+        // The same return twice is counted once.
+        let twice = aggregator.aggregate([received(seven, "x"), received(seven, "copy")])
+        #expect(twice.indicators.first?.pooled?.value == 7)
+        #expect(twice.rejected.map(\.reason) == ["the same return as returns/copy.json, counted once"])
+    }
+
     @Test func thePooledRateIsTheRatioOfSumsAndSitesGetTheirFunnelPositions() throws {
         // 1,490 admissions in 355,000 people: 4.197183 per 1,000, where the sites' rates average 3.638889.
         let parts: [(String, Double, Double)] = [("a", 50, 20000), ("b", 300, 60000), ("c", 90, 45000), ("d", 800, 150000), ("e", 40, 10000)]

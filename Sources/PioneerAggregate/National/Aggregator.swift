@@ -89,18 +89,38 @@ public struct Aggregator: Sendable {
             }
             candidates.append(item)
         }
-        // One return per site: the latest made; earlier ones are listed as superseded.
+        // One return per site: the latest made; earlier ones are listed as superseded. Two
+        // different returns made at the same moment (in the same form) leave the site's intent
+        // unknown: neither counts, whatever order the files came in.
         var latest: [String: ReceivedReturn] = [:]
+        var bySite: [String: [ReceivedReturn]] = [:]
+        var siteOrder: [String] = []
         for item in candidates {
             let site = item.content.site.id
-            if let kept = latest[site] {
-                let (newer, older) = Self.isNewer(item, than: kept) ? (item, kept) : (kept, item)
-                latest[site] = newer
-                screening.rejected.append(RejectedReturn(
-                    source: older.source, site: site, period: older.content.period.label,
-                    reason: "superseded by a later return from the same site (\(newer.source), made \(newer.content.generatedAt))"))
-            } else {
-                latest[site] = item
+            if bySite[site] == nil { siteOrder.append(site) }
+            bySite[site, default: []].append(item)
+        }
+        for site in siteOrder {
+            let ordered = (bySite[site] ?? []).sorted { left, right in
+                Self.isNewer(left, than: right) || (!Self.isNewer(right, than: left) && left.source < right.source)
+            }
+            guard let top = ordered.first else { continue }
+            let tied = ordered.filter { !Self.isNewer(top, than: $0) }
+            let conflicting = tied.contains { $0.content != top.content }
+            if !conflicting { latest[site] = top }
+            for item in ordered.dropFirst(conflicting ? 0 : 1) {
+                let reason: String
+                if !tied.contains(item) {
+                    reason = conflicting
+                        ? "superseded by later returns from the same site (\(tied.map(\.source).joined(separator: ", ")), made \(top.content.generatedAt))"
+                        : "superseded by a later return from the same site (\(top.source), made \(top.content.generatedAt))"
+                } else if conflicting {
+                    let others = tied.filter { $0 != item }.map(\.source).joined(separator: ", ")
+                    reason = "differs from another return from the same site made at the same moment, \(top.content.generatedAt) (\(others)), so neither counts; make the return again"
+                } else {
+                    reason = "the same return as \(top.source), counted once"
+                }
+                screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label, reason: reason))
             }
         }
         screening.accepted = programme.sites.compactMap { latest[$0] }
