@@ -211,11 +211,28 @@ public enum ExecPluginRunner {
         }
     }
 
+    /// The interpreter a script's `#!` line names (`/usr/bin/env python3` gives `python3`), or nil.
+    static func interpreter(of script: URL) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: script.path) else { return nil }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 256)) ?? Data()
+        guard head.starts(with: Data("#!".utf8)) else { return nil }
+        let line = String(decoding: head.dropFirst(2).prefix { $0 != 0x0A && $0 != 0x0D }, as: UTF8.self)
+        let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard let first = words.first else { return nil }
+        if first.hasSuffix("/env"), words.count > 1 { return words.dropFirst().first { !$0.hasPrefix("-") } }
+        return first
+    }
+
     private static func launchMessage(_ error: any Error, command: URL) -> String {
         guard let error = error as? SubprocessError else { return "\(error)" }
         let reason = error.underlyingError.map { String(cString: strerror($0.rawValue)) }
         switch error.code {
         case .executableNotFound:
+            // The file may be there with a `#!` line naming an interpreter that is not.
+            if FileManager.default.isExecutableFile(atPath: command.path), let interpreter = Self.interpreter(of: command) {
+                return "\(command.path) names the interpreter `\(interpreter)` in its first line, and that was not found; install it or correct the `#!` line"
+            }
             return "\(command.path) was not found"
         case .failedToChangeWorkingDirectory:
             return "cannot enter its working directory" + (reason.map { " (\($0))" } ?? "")

@@ -56,26 +56,28 @@ struct SPCCommand: ParsableCommand {
     @Option(help: "Which way is improvement: higher, lower or neutral (special causes high or low, no assurance).")
     var better: Better = .higher
 
-    @Option(help: ArgumentHelp("The target, for the assurance.", valueName: "x"))
+    // `.unconditional`: a negative value (`--target -5`, normal for a measure of change) is the
+    // option's value, not another option.
+    @Option(parsing: .unconditional, help: ArgumentHelp("The target, for the assurance.", valueName: "x"))
     var target: Double?
 
     @Option(name: .customLong("rebase-at"), parsing: .singleValue,
             help: ArgumentHelp("Start a new phase (its own mean and limits) at this 1-based position in each series; repeat for more.", valueName: "k"))
     var rebaseAt: [Int] = []
 
-    @Option(help: ArgumentHelp("Take each phase's limits from its first N points only.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Take each phase's limits from its first N points only.", valueName: "n"))
     var fixAfter: Int?
 
     @Flag(name: .customLong("no-screen"), help: "Keep outlying moving ranges in the limits (as the NHS England Excel tool does).")
     var noScreen = false
 
-    @Option(help: ArgumentHelp("Points on one side of the mean that make a run.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Points on one side of the mean that make a run.", valueName: "n"))
     var runLength = 7
 
-    @Option(help: ArgumentHelp("Points rising or falling that make a trend (the Excel tool also offers 6).", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Points rising or falling that make a trend (the Excel tool also offers 6).", valueName: "n"))
     var trendLength = 7
 
-    @Option(help: ArgumentHelp("Fewest points a series needs for a chart.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Fewest points a series needs for a chart.", valueName: "n"))
     var minimumPoints = 12
 
     @Option(help: "Output format: json or csv.")

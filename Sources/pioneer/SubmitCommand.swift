@@ -144,6 +144,11 @@ struct SubmitCommand: AsyncParsableCommand {
                                 + "a JSON return ends in .json, an ADX return in .xml; nothing was sent\n")
             return (.unusable, nil)
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
+            StandardError.write("error: \(file): is a folder, not a return file; give the files in it (\(file)/*.json); nothing was sent\n")
+            return (.unusable, nil)
+        }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: file))

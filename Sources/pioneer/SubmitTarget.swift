@@ -23,6 +23,9 @@ struct SubmitTarget {
         guard let host = components.host, !host.isEmpty else {
             throw ValidationError("--to `\(text)` has no host")
         }
+        if let port = components.port, !(1...65_535).contains(port) {
+            throw ValidationError("--to `\(text)`: port \(port) is not a port; ports run from 1 to 65535")
+        }
         guard components.user == nil, components.password == nil else {
             throw ValidationError("--to must not carry a user or password: the token is read from \(SubmitCommand.tokenVariable)")
         }

@@ -75,6 +75,9 @@ struct SPCEndToEndTests {
 
         let target = try Self.json(try await Self.spc(input, ["--better", "lower", "--target", "10"]))[0]
         #expect(target["assurance"] as? String == "consistent_pass")
+        // A negative target is the option's value, not another option (it was "Missing value").
+        let negative = try Self.json(try await Self.spc(input, ["--better", "higher", "--target", "-50"]))[0]
+        #expect(negative["assurance"] as? String == "consistent_pass")
         let concern = try Self.points(target)[4]
         #expect(concern["point_type"] as? String == "special_cause_concern")
 

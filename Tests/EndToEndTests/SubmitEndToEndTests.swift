@@ -280,6 +280,16 @@ struct SubmitEndToEndTests {
             #expect(badRetries.status == 2)
             #expect(badRetries.stderr.contains("--retries must be between 0 and 100, got 101"))
 
+            let badPort = try await Self.submit([text.path, "--to", "http://127.0.0.1:99999"], token: "pio_x", in: folder)
+            #expect(badPort.status == 2)
+            #expect(badPort.stderr.contains("--to `http://127.0.0.1:99999`: port 99999 is not a port; ports run from 1 to 65535"), "\(badPort.stderr)")
+
+            let returns = folder.appendingPathComponent("returns.json")
+            try FileManager.default.createDirectory(at: returns, withIntermediateDirectories: false)
+            let folderGiven = try await Self.submit([returns.path, "--to", url], token: "pio_x", in: folder)
+            #expect(folderGiven.status == 1)
+            #expect(folderGiven.stderr.contains("error: \(returns.path): is a folder, not a return file"), "\(folderGiven.stderr)")
+
             let lineBreak = try await Self.submit([text.path.replacingOccurrences(of: ".txt", with: ".json"), "--to", url],
                                                   token: "pio_a\nInjected: yes", in: folder)
             #expect(lineBreak.status == 1)

@@ -110,6 +110,21 @@ struct ExecPluginRunnerTests {
         #expect(error?.description.hasPrefix("plugin `ghost` could not be started: /nonexistent/plugin.py") == true, "\(String(describing: error))")
     }
 
+    @Test func aScriptWhoseInterpreterIsMissingNamesTheInterpreter() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-interpreter") { folder in
+            let script = folder.appendingPathComponent("plugin.py")
+            try "#!/nonexistent/python3 -u\nprint('hi')\n".write(to: script, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+            let spec = ExecPluginSpec(name: "interp", command: script, workingDirectory: folder)
+            let error = await #expect(throws: ExecPluginError.self) {
+                _ = try await ExecPluginRunner.call(spec, request: Data("{}".utf8), logger: LogRecorder().logger)
+            }
+            #expect(error?.description == "plugin `interp` could not be started: \(script.path) names the interpreter `/nonexistent/python3` in its first line, and that was not found; install it or correct the `#!` line",
+                    "\(String(describing: error))")
+        }
+        #expect(ExecPluginRunner.interpreter(of: URL(fileURLWithPath: "/nonexistent")) == nil)
+    }
+
     @Test func anAnswerWithoutProtocolOrWithAWrongFieldIsNamed() throws {
         #expect(throws: ExecPluginError.Kind.malformedAnswer("the answer has no `protocol` field; every answer starts `{\"protocol\": 1, …`")) {
             _ = try PluginProtocol.answerFields(Data(#"{"requests": []}"#.utf8))

@@ -150,7 +150,7 @@ import Testing
         let text = "id;age_band;outcome\n1;85+;home\n"
         let littleEndian = Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let bigEndian = Array(text.utf16).flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
-        let message = "row 1: the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or its header holds NUL bytes); export it as UTF-8 (in Excel, \"CSV UTF-8\")"
+        let message = "row 1: the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or every other byte of its header is NUL); export it as UTF-8 (in Excel, \"CSV UTF-8\")"
         for bytes in [[0xFF, 0xFE] + littleEndian, [0xFE, 0xFF] + bigEndian, littleEndian] {
             for size in [1, 2, 3, 7, 4096] {
                 for delimiter in [CSVTable.Delimiter.semicolon, nil] {
@@ -166,6 +166,34 @@ import Testing
                     }
                     #expect(error?.description == message, "pieces of \(size)")
                 }
+            }
+        }
+    }
+
+    @Test func aWorkbookOrOtherFileServedForTheCSVIsNamedNotCalledUTF16() throws {
+        let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x0A, 0x00, 0x00, 0x00] + Array(repeating: 0x41, count: 100)
+        let xls: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0x00, 0x00, 0x0A]
+        let pdf = Array("%PDF-1.7\n%âãÏÓ\n".utf8)
+        let binary: [UInt8] = [0x01, 0x00, 0x00, 0x00, 0x7F, 0x45, 0x00, 0x46, 0x0A, 0x00]
+        let cases: [([UInt8], String)] = [
+            (zip, "row 1: the body is a zip file (an Excel .xlsx workbook?), not CSV text; export the sheet as CSV UTF-8 and check the feed's path"),
+            (xls, "row 1: the body is an Excel 97-2003 .xls workbook, not CSV text; export the sheet as CSV UTF-8 and check the feed's path"),
+            (pdf, "row 1: the body is a PDF document, not CSV text; export the sheet as CSV UTF-8 and check the feed's path"),
+            (binary, "row 1: the body is not text: its first line holds NUL bytes; check that the feed's path gives the CSV export"),
+        ]
+        for (bytes, message) in cases {
+            for size in [1, 3, 4096] {
+                var reader = CSVRecordReader(delimiter: nil)
+                var start = 0
+                let error = #expect(throws: CSVTable.ParseError.self) {
+                    while start < bytes.count {
+                        let end = min(start + size, bytes.count)
+                        try bytes[start..<end].withUnsafeBytes { try reader.consume($0) { _ in } }
+                        start = end
+                    }
+                    try reader.finish { _ in }
+                }
+                #expect(error?.description == message, "pieces of \(size)")
             }
         }
     }

@@ -100,6 +100,7 @@ public struct CSVRecordReader {
             // The byte-order mark and the separator need the start of the text: hold it
             // back until the header line has ended.
             pending.append(contentsOf: piece)
+            if let binary = Self.notText(pending) { throw CSVTable.ParseError(row: 1, reason: binary) }
             let lineEnded = pending.contains { $0 == 0x0A || $0 == 0x0D }
             guard lineEnded || (delimiter != nil && pending.count >= 3) else {
                 if pending.count > recordLimit { throw tooLong(row: 1, what: "the header line") }
@@ -111,12 +112,40 @@ public struct CSVRecordReader {
         try scan(piece, onRecord: onRecord)
     }
 
+    /// What the body is when its first bytes say it is a file format, not text: a workbook
+    /// or a PDF served where the CSV export was expected. Nil for anything else.
+    static func notText(_ start: [UInt8]) -> String? {
+        let formats: [(signature: [UInt8], what: String)] = [
+            ([0x50, 0x4B, 0x03, 0x04], "a zip file (an Excel .xlsx workbook?)"),
+            ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "an Excel 97-2003 .xls workbook"),
+            (Array("%PDF-".utf8), "a PDF document"),
+            ([0x1F, 0x8B], "gzip-compressed data the server did not label with Content-Encoding"),
+        ]
+        for format in formats where start.starts(with: format.signature) {
+            return "the body is \(format.what), not CSV text; export the sheet as CSV UTF-8 and check the feed's path"
+        }
+        return nil
+    }
+
+    /// Whether `line` is UTF-16 text: of its first bytes, nearly every other one is NUL.
+    static func looksLikeUTF16<Bytes: Collection<UInt8>>(_ line: Bytes) -> Bool {
+        let head = Array(line.prefix(64))
+        guard head.count >= 4 else { return head.contains(0) && head.count >= 2 }
+        var zeros = [0, 0]
+        for (index, byte) in head.enumerated() where byte == 0 { zeros[index % 2] += 1 }
+        let half = head.count / 2
+        return zeros.max()! * 10 >= half * 8 && zeros.min()! * 10 <= half
+    }
+
     private mutating func begin(onRecord: (CSVRecord) throws -> Void) throws {
         // Excel's "Unicode text" and some Windows tools write UTF-16: every other byte of an
         // English header is NUL, and nothing would match a column name.
         let headerLine = pending.prefix { $0 != 0x0A }
-        if pending.starts(with: [0xFF, 0xFE]) || pending.starts(with: [0xFE, 0xFF]) || headerLine.contains(0) {
-            throw CSVTable.ParseError(row: 1, reason: "the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or its header holds NUL bytes); export it as UTF-8 (in Excel, \"CSV UTF-8\")")
+        if pending.starts(with: [0xFF, 0xFE]) || pending.starts(with: [0xFE, 0xFF]) || Self.looksLikeUTF16(headerLine) {
+            throw CSVTable.ParseError(row: 1, reason: "the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or every other byte of its header is NUL); export it as UTF-8 (in Excel, \"CSV UTF-8\")")
+        }
+        if headerLine.contains(0) {
+            throw CSVTable.ParseError(row: 1, reason: "the body is not text: its first line holds NUL bytes; check that the feed's path gives the CSV export")
         }
         if pending.starts(with: [0xEF, 0xBB, 0xBF]) { pending.removeFirst(3) }
         if delimiter == nil {
