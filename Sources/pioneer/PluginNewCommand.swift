@@ -50,6 +50,10 @@ struct PluginNewCommand: ParsableCommand {
         guard PluginCatalogue.isPluginName(name) else {
             throw ValidationError("\(PluginCatalogueError.invalidName(name))")
         }
+        // Its files are named after it (`test_<name>.py`): a file name has at most 255 bytes.
+        guard name.utf8.count <= 64 else {
+            throw ValidationError("`\(name.prefix(20))…` is \(name.utf8.count) characters long; a plugin name has at most 64")
+        }
         if PluginCatalogue.builtInFactories.contains(where: { $0.name == name }) {
             throw ValidationError("`\(name)` is the name of a built-in plugin; choose another name")
         }

@@ -176,7 +176,7 @@ struct PluginScaffold {
                 \(name):
                   kind: exec
                   command: plugins/\(name)/\(command)
-                  deadline: 30
+                  deadline: 30\(language == "shell" ? "\n          bodies: file      # a shell plugin reads each body from its file: quick at any size" : "")
 
             Then try it on the recorded body: see the README's `Try it`.
             """)

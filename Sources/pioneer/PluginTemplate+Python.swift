@@ -13,6 +13,7 @@ request on stdin and reads one JSON answer on stdout; lines on stderr are its lo
 Python 3.8+, standard library only. Scaffolded by `pioneer plugin new __NAME__ --python`:
 change `observe_period` to compute your indicator, and `SETTINGS` to the keys it reads.
 """
+import base64
 import difflib
 import json
 import os
@@ -54,13 +55,23 @@ def fill(template, period):
 
 
 def body_text(response):
-    """A response's body as text: in the request as `body`, or, when the site declares the
-    plugin with `bodies: file`, in the file `body_file` names (for an extract too large for a
-    request; read a large one a line at a time rather than whole, as here for brevity)."""
+    """A response's body as text: in the request as `body` (UTF-8 text) or `body_base64` (any
+    other bytes), or, when the site declares the plugin with `bodies: file`, in the file
+    `body_file` names (for an extract too large for a request; read a large one a line at a
+    time rather than whole, as here for brevity)."""
+    url = response.get("url", "the feed")
     if "body_file" in response:
-        with open(response["body_file"], encoding="utf-8") as file:
-            return file.read()
-    return response.get("body", "")
+        with open(response["body_file"], "rb") as file:
+            raw = file.read()
+    elif "body_base64" in response:
+        raw = base64.b64decode(response["body_base64"])
+    else:
+        return response.get("body", "")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PeriodError("the body of %s is not UTF-8 text (byte %d); ask for a UTF-8 export"
+                          % (url, error.start))
 
 
 def observe_period(period, config):
@@ -144,6 +155,7 @@ if __name__ == "__main__":
         PluginTemplate(path: "test___MODULE__.py", executable: false, text: ##"""
 """Tests of the `__NAME__` plugin, run as pioneer runs it: one JSON request on stdin, one
 JSON answer on stdout. Run `python3 -m unittest` in this folder."""
+import base64
 import json
 import os
 import subprocess
@@ -206,6 +218,19 @@ class PluginTests(unittest.TestCase):
         period = dict(JUNE, responses={"records": response})
         self.assertEqual(call("observe", periods=[period])["observations"],
                          [{"period": "2026-06", "value": 12, "n": 3}])
+
+    def test_observe_reads_a_body_sent_as_base64(self):
+        # A body that is not UTF-8 comes as `body_base64`; UTF-8 bytes that way read the same.
+        with open(os.path.join(HERE, "testdata", "records.json"), "rb") as file:
+            encoded = base64.b64encode(file.read()).decode("ascii")
+        response = {"url": "http://__FEED__.test/__NAME__?month=2026-06", "status": 200,
+                    "content_type": "application/json", "body_base64": encoded}
+        period = dict(JUNE, responses={"records": response})
+        self.assertEqual(call("observe", periods=[period])["observations"],
+                         [{"period": "2026-06", "value": 12, "n": 3}])
+        latin1 = dict(response, body_base64=base64.b64encode("{\"ward\": \"Caf\u00e9\"}".encode("latin-1")).decode("ascii"))
+        error = call("observe", periods=[dict(JUNE, responses={"records": latin1})])["observations"][0]["error"]
+        self.assertIn("is not UTF-8 text", error)
 
     def test_an_http_error_fails_the_period(self):
         period = dict(JUNE, responses={"records": recorded("records.json", status=503)})

@@ -324,6 +324,7 @@ plugins:
     kind: exec
     command: plugins/__NAME__/__MODULE__.sh
     deadline: 30
+    bodies: file      # each body in a file of its own: awk reads an extract of any size quickly
 indicators:
 __SAMPLE__
 ```

@@ -83,6 +83,8 @@ struct PluginScaffoldEndToEndTests {
         try await Self.withSite { site in
             let run = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
             #expect(run.status == 0, "\(run.stderr)")
+            // Its JSON reader is awk: the declaration it suggests hands it bodies in files.
+            #expect(run.stdout.contains("deadline: 30\n          bodies: file"), "\(run.stdout)")
             let folder = site.appending(path: "plugins/home-count")
             let test = try await ChildProcess.run("/usr/bin/env", ["sh", "test.sh"], in: folder,
                                                   environment: ["PATH": Self.path], timeout: 120)
@@ -113,6 +115,7 @@ struct PluginScaffoldEndToEndTests {
             (["plugin", "new", "json", "--shell"], "`json` is the name of a built-in plugin"),
             (["plugin", "new", "falls-2", "--swift"], "its folder would be `Falls2`, whose name is `falls2`"),
             (["plugin", "new", "falls", "--swift", "--site", "sites/torbay"], "--site is for --python and --shell plugins"),
+            (["plugin", "new", String(repeating: "b", count: 250), "--python"], "is 250 characters long; a plugin name has at most 64"),
         ]
         for (arguments, message) in cases {
             let run = try await PioneerBinary.run(arguments, in: Self.root.path)
