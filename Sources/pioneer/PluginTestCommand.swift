@@ -86,6 +86,15 @@ struct PluginTestCommand: ParsableCommand {
             }
         }
         guard catalogue.factory(named: plugin) != nil else {
+            // A plugin folder the site has not declared yet (a scaffold before its `plugins:` entry).
+            if let site {
+                let folder = URL(fileURLWithPath: site).appendingPathComponent("plugins/\(plugin)")
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue {
+                    throw PluginsShowCommand.fail("the plugin `\(plugin)` is in \(folder.path) but \(site)/\(SiteLoader.fileName) does not declare it; "
+                                                  + "add it under `plugins:` (kind: exec, command: plugins/\(plugin)/<its program>, deadline: 30), as `pioneer plugin new` printed")
+                }
+            }
             throw PluginsShowCommand.fail(catalogue.unknownNameMessage(plugin) + (site == nil ? "; add --site DIR for a site's own plugins" : ""))
         }
         let loaded: (spec: IndicatorSpec, plugin: any IndicatorPlugin, warnings: [ConfigIssue])

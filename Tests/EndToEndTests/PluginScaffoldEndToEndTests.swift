@@ -99,6 +99,17 @@ struct PluginScaffoldEndToEndTests {
         }
     }
 
+    @Test func tryingAScaffoldedPluginBeforeDeclaringItSaysToDeclareIt() async throws {
+        try await Self.withSite { site in
+            _ = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
+            let folder = site.appending(path: "plugins/bed-days")
+            let run = try await PioneerBinary.run(["plugin", "test", "bed-days", "--site", site.path, "--config", folder.appending(path: "sample.yaml").path,
+                                                   "--feed", "records=testdata/records.json", "--period", "2026-06"], in: folder.path)
+            #expect(run.status == 1)
+            #expect(run.stderr.contains("the plugin `bed-days` is in \(folder.path) but \(site.path)/site.yaml does not declare it; add it under `plugins:`"), "\(run.stderr)")
+        }
+    }
+
     @Test func aSecondPluginOfTheSameNameIsRefused() async throws {
         try await Self.withSite { site in
             _ = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
