@@ -92,6 +92,20 @@ struct JSONPluginTests {
         }
     }
 
+    @Test func aPathThatMultipliesNodesWithoutBoundIsStoppedNamingIt() throws {
+        // 400 arrays deep: `..*` selects 400 values, `..*..*` about 80,000, `..*..*..*` some
+        // ten million; stopped past two million rather than held (it took gigabytes).
+        let body = #"{"data": "# + String(repeating: "[", count: 400) + "1" + String(repeating: "]", count: 400) + "}"
+        #expect {
+            try harness([("select", "$..*..*..*"), ("aggregate", "count")]).run(june, bodies: ["document": FeedBody(stringLiteral: body)])
+        } throws: { error in
+            (error as? PluginError)?.message == "`$..*..*..*` selects more than 2,000,000 values along the way in http://bi.test/admissions?month=2026-06 (each `..` or `*` multiplies what the step before it selected); name the members to follow instead"
+        }
+        // Two steps stay within the limit and count.
+        let counted = try harness([("select", "$..*..*"), ("aggregate", "count")]).run(june, bodies: ["document": FeedBody(stringLiteral: body)])
+        #expect(counted.value == Double((1...400).reduce(0) { $0 + $1 }))
+    }
+
     @Test func aBodyThatIsNotJSONIsAnErrorNamingTheURL() throws {
         #expect {
             try harness().run(june, bodies: ["document": "<html>Service unavailable</html>"])

@@ -130,7 +130,13 @@ public struct JSONExtraction: Sendable, Hashable {
                 throw Self.tooLargeForWholeDocument(select, url: response.url, size: size)
             }
             let document = try response.json()
-            for node in select.nodes(in: document) { aggregation.add(node) }
+            let selected: [JSONPath.Node]
+            do {
+                selected = try select.nodes(in: document, atMost: JSONPath.nodeLimit)
+            } catch {
+                throw JSONPath.tooManyNodes(select, limit: error.limit, url: response.url)
+            }
+            for node in selected { aggregation.add(node) }
             if aggregation.matches == 0 { hint = select.emptyResultHint(in: document) }
         }
         guard aggregation.matches > 0 else {

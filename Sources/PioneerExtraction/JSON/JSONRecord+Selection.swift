@@ -10,7 +10,12 @@ extension JSONRecord {
     /// records; a path that reaches nothing is an error saying where it stopped and what is
     /// there instead. A selected value that is not an object is an error naming its place.
     public static func records(at path: JSONPath, in document: JSONValue, url: String) throws(PluginError) -> [JSONRecord] {
-        var nodes = path.nodes(in: document)
+        var nodes: [JSONPath.Node]
+        do {
+            nodes = try path.nodes(in: document, atMost: JSONPath.nodeLimit)
+        } catch {
+            throw JSONPath.tooManyNodes(path, limit: error.limit, url: url)
+        }
         if nodes.isEmpty, let reason = path.whyNothingIsSelected(in: document) {
             throw PluginError("`\(path)` selects nothing in \(url): \(reason)")
         }

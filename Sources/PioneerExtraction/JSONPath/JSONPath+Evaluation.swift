@@ -6,6 +6,14 @@ extension JSONPath {
     struct Evaluation {
         let root: JSONValue
         let regexps = IRegexpCache()
+        /// The most nodes one step of a query may hold; past it the evaluation stops, empty,
+        /// and says so in `budget`. `..*..*` on a 22 KB document held gigabytes.
+        let budget: NodeBudget
+
+        init(root: JSONValue, nodeLimit: Int = .max) {
+            self.root = root
+            budget = NodeBudget(limit: nodeLimit)
+        }
 
         /// The nodes `query` selects; with `locate`, each knows where it is for its normalized path.
         func nodes(_ query: Query, start: Node, locate: Bool) -> [Node] {
@@ -20,6 +28,12 @@ extension JSONPath {
                         for selector in segment.selectors {
                             apply(selector, to: node, locate: locate, into: &next)
                         }
+                    }
+                    // One input node adds at most the document's own nodes; the products of
+                    // several `..` or `*` are what grow without bound.
+                    if next.count > budget.limit {
+                        budget.exceeded = true
+                        return []
                     }
                 }
                 current = next
@@ -247,6 +261,16 @@ extension JSONPath {
 }
 
 /// What each `$` query inside a filter selected, keyed by its slot; one per evaluation.
+/// How many nodes one step of an evaluation may hold, and whether one went past it.
+final class NodeBudget {
+    let limit: Int
+    var exceeded = false
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+}
+
 final class AbsoluteQueryCache {
     var values: [Int: [JSONValue]] = [:]
 }

@@ -1,5 +1,6 @@
 // JSONPath as RFC 9535 defines it, for picking numbers and records out of feed bodies.
 // The standard's compliance suite runs in the tests (JSONPathComplianceTests), every case.
+import PioneerKit
 
 /// A parsed RFC 9535 JSONPath query.
 ///
@@ -87,5 +88,28 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Every node the path selects in `document`, each with its normalized path for messages.
     public func nodes(in document: JSONValue) -> [Node] {
         Evaluation(root: document).nodes(query, start: Node(value: document, location: .root), locate: true)
+    }
+
+    /// ``nodes(in:)``, stopping when a step of the query holds more than `limit` nodes (a
+    /// path such as `$..*..*` multiplies a document's nodes by themselves).
+    public func nodes(in document: JSONValue, atMost limit: Int) throws(NodeLimitExceeded) -> [Node] {
+        let evaluation = Evaluation(root: document, nodeLimit: limit)
+        let found = evaluation.nodes(query, start: Node(value: document, location: .root), locate: true)
+        if evaluation.budget.exceeded { throw NodeLimitExceeded(limit: limit) }
+        return found
+    }
+
+    /// A query stopped for holding more nodes than its limit at one step.
+    public struct NodeLimitExceeded: Error, Sendable, Hashable {
+        public var limit: Int
+    }
+
+    /// The most nodes the built-in plugins let one step of a query hold.
+    public static let nodeLimit = 2_000_000
+
+    /// The message for a query stopped at `limit` nodes in the body of `url`.
+    static func tooManyNodes(_ path: JSONPath, limit: Int, url: String) -> PluginError {
+        PluginError("`\(path)` selects more than \(formatNumber(Double(limit), decimals: 0)) values along the way in \(url) "
+                    + "(each `..` or `*` multiplies what the step before it selected); name the members to follow instead")
     }
 }
