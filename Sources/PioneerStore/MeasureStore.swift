@@ -120,11 +120,34 @@ public final class MeasureStore: Sendable {
         configuration.readonly = true
         configuration.label = "pioneer.store.reader"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try pool.read { db in try Self.checkCurrentSchema(db, path: path) }
+            let opened = try DatabasePool(path: path, configuration: configuration)
+            try opened.read { db in try Self.checkCurrentSchema(db, path: path) }
+            pool = opened
         } catch {
-            throw StoreError.from(error, path: path)
+            // A reader that may read the file but not write its folder (a manager given read
+            // access to a shared store) cannot make the write-ahead log's index beside it: it
+            // reads the file as it stands, unchanged (SQLite's `immutable`), when no log is left.
+            guard let opened = Self.openImmutable(path, configuration: configuration) else {
+                throw StoreError.from(error, path: path)
+            }
+            pool = opened
         }
+    }
+
+    /// The store at `path` opened as an immutable file, when its folder cannot be written and
+    /// no write-ahead log waits beside it (whose changes an immutable reading would miss); nil otherwise.
+    private static func openImmutable(_ path: String, configuration: Configuration) -> DatabasePool? {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        guard !FileManager.default.isWritableFile(atPath: folder), FileManager.default.isReadableFile(atPath: path),
+              ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? NSNumber)?.intValue ?? 0) == 0,
+              let encoded = URL(fileURLWithPath: path).path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) else {
+            return nil
+        }
+        guard let pool = try? DatabasePool(path: "file:" + encoded + "?immutable=1", configuration: configuration),
+              (try? pool.read({ db in try Self.checkCurrentSchema(db, path: path) })) != nil else {
+            return nil
+        }
+        return pool
     }
 
     /// Refuses a schema that differs from this pioneer's: none, older or newer.

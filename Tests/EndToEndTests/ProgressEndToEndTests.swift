@@ -124,6 +124,29 @@ struct ProgressEndToEndTests {
                         "\(command): \(wrong.stderr)")
             }
 
+            // A manager who may read the store but not write its folder (root runs the tests;
+            // `setpriv` runs pioneer as nobody): every read command works. It said "read-only".
+            if getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"), let binary = PioneerBinary.url() {
+                let shared = URL(fileURLWithPath: stores).deletingLastPathComponent().appendingPathComponent("shared")
+                try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
+                let copy = shared.appendingPathComponent("pioneer"), store = shared.appendingPathComponent("torbay.sqlite")
+                try FileManager.default.copyItem(at: binary, to: copy)
+                try FileManager.default.copyItem(atPath: torbayStore, toPath: store.path)
+                try FileManager.default.copyItem(atPath: Self.sites + "/torbay", toPath: shared.appendingPathComponent("torbay").path)
+                for (path, mode) in [(shared.path, 0o755), (store.path, 0o644), (copy.path, 0o755)] {
+                    try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+                }
+                for command in ["measures", "progress", "runs"] {
+                    let run = try await ChildProcess.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", copy.path, command,
+                                                                              shared.appendingPathComponent("torbay").path, "--store", store.path],
+                                                         in: shared, timeout: 120)
+                    #expect(run.status == 0, "\(command) as nobody: \(run.stderr)")
+                    #expect(!run.stdout.isEmpty, "\(command)")
+                }
+                #expect(try FileManager.default.contentsOfDirectory(atPath: shared.path).sorted() == ["pioneer", "torbay", "torbay.sqlite"],
+                        "nothing written beside the store")
+            }
+
             // As at a period before any data, no goal can be judged: the check cannot pass.
             let nothing = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
                                                     "--period", "2020-01", "--fail-on", "off-track"])
