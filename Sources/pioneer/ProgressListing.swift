@@ -36,7 +36,14 @@ struct ProgressListing {
             let groups = IndicatorKind.allCases.map { kind in
                 (kind, entry.goals.filter { $0.definition.kind == kind })
             }.filter { !$0.1.isEmpty }
-            let rows = groups.map { $0.1.map { Self.row($0, colour: colour) } }
+            // A row is named by its indicator; two goals on one indicator add their ids.
+            var goalsPerIndicator: [String: Int] = [:]
+            for progress in entry.goals { goalsPerIndicator[progress.definition.id, default: 0] += 1 }
+            func label(_ progress: GoalProgress) -> String {
+                let name = progress.definition.name
+                return (goalsPerIndicator[progress.definition.id] ?? 0) > 1 ? "\(name) (\(progress.assessment.goal.id))" : name
+            }
+            let rows = groups.map { $0.1.map { Self.row($0, label: label($0), colour: colour) } }
             var widths: [Int: Int] = [:]
             for row in [header] + rows.flatMap({ $0 }) {
                 for (column, cell) in row.enumerated() {
@@ -50,7 +57,7 @@ struct ProgressListing {
                 table.minimumWidths = widths
                 for row in groupRows { table.add(row) }
                 for progress in goals {
-                    if let note = Self.note(progress) { notes.append(note) }
+                    if let note = Self.note(progress, label: label(progress)) { notes.append(note) }
                 }
                 out += table.render() + "\n"
             }
@@ -60,13 +67,13 @@ struct ProgressListing {
         return out
     }
 
-    private static func row(_ progress: GoalProgress, colour: Bool) -> [String] {
+    private static func row(_ progress: GoalProgress, label: String, colour: Bool) -> [String] {
         let assessment = progress.assessment
         let definition = progress.definition
         let goal = assessment.goal
         let latest = assessment.latest
         return [
-            Self.clip(definition.name, to: 44),
+            Self.clip(label, to: 44),
             latest?.observation.value.map(definition.format) ?? "—",
             latest?.period.label ?? "—",
             assessment.expected.map(definition.format) ?? "—",
@@ -81,13 +88,14 @@ struct ProgressListing {
 
     /// A line under the table for what a row cannot say: why there is no data, a projection
     /// that misses the target.
-    private static func note(_ progress: GoalProgress) -> String? {
+    /// `label` names the goal as its row does (the ids the notes gave were nowhere in the table).
+    private static func note(_ progress: GoalProgress, label: String) -> String? {
         let assessment = progress.assessment
         if assessment.status == .noData, let reason = assessment.noDataReason {
-            return "\(assessment.goal.id): no data: \(reason)"
+            return "\(label): no data: \(reason)"
         }
         if let projection = assessment.projection, !projection.meetsTarget, assessment.status != .achieved {
-            return "\(assessment.goal.id): the last \(projection.pointsUsed) points project "
+            return "\(label): the last \(projection.pointsUsed) points project "
                 + "\(progress.definition.format(projection.value)) by \(assessment.goal.target.period.label), missing the target"
         }
         return nil

@@ -147,6 +147,27 @@ struct ProgressEndToEndTests {
                         "nothing written beside the store")
             }
 
+            // Two goals on one indicator: each row says which goal it is, and the notes name
+            // goals as the rows do (they gave ids the table never showed).
+            let twoGoals = URL(fileURLWithPath: stores).deletingLastPathComponent().appendingPathComponent("two-goals/torbay")
+            try FileManager.default.createDirectory(at: twoGoals.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: Self.sites + "/torbay", toPath: twoGoals.path)
+            let yaml = try String(contentsOf: twoGoals.appendingPathComponent("site.yaml"), encoding: .utf8) + """
+                  - id: admissions-stretch
+                    indicator: emergency-admissions-65
+                    title: A stretch goal for admissions
+                    baseline: { period: 2023-04, value: 23.5 }
+                    target: { period: 2027-03, value: 12.0 }
+
+                """
+            try yaml.write(to: twoGoals.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let two = try await PioneerBinary.run(["progress", twoGoals.path, "--store", torbayStore], environment: ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"])
+            #expect(two.status == 0, "\(two.stderr)")
+            #expect(two.stdout.contains("Emergency admissions, aged 65+ (fewer-emergency-admissions)"), "\(two.stdout)")
+            #expect(two.stdout.contains("Emergency admissions, aged 65+ (admissions-stretch)"), "\(two.stdout)")
+            #expect(two.stdout.contains("  Emergency admissions, aged 65+ (admissions-stretch): the last 12 points project"), "\(two.stdout)")
+            #expect(!two.stdout.contains("\n  tell-my-story-once:"), "\(two.stdout)")
+
             // As at a period before any data, no goal can be judged: the check cannot pass.
             let nothing = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores,
                                                     "--period", "2020-01", "--fail-on", "off-track"])
