@@ -160,6 +160,23 @@ struct AggregatorTests {
         #expect(twice.rejected.map(\.reason) == ["the same return as returns/copy.json, counted once"])
     }
 
+    @Test func anNHSYearQuartersMeasureCountsForTheCalendarQuarterItSpans() throws {
+        // FY2025-26 Q4 is January to March 2026: its JSON measure counts for 2026Q1, as the same
+        // measure in ADX (2026-01-01/P3M) always did.
+        var quarterly = ReturnFixture.programme
+        quarterly.periods = [.quarter]
+        let q1 = Period.quarter(2026, 1)
+        let returns = [
+            try ReturnFixture.make("a", period: q1, indicators: [ReturnFixture.proportion(numerator: 30, denominator: 100, period: .financialQuarter(2025, 4))]),
+            try ReturnFixture.make("b", period: q1, indicators: [ReturnFixture.proportion(numerator: 70, denominator: 100, period: q1)]),
+        ]
+        let national = Aggregator(programme: quarterly, period: q1, asOf: CalendarDate(iso: "2026-05-10")!).aggregate(returns.map(ReturnFixture.received))
+        #expect(national.rejected.isEmpty, "\(national.rejected)")
+        let pooled = try #require(national.indicators.first?.pooled)
+        #expect(pooled.value == 0.5)
+        #expect(pooled.sites == ["a", "b"])
+    }
+
     @Test func thePooledRateIsTheRatioOfSumsAndSitesGetTheirFunnelPositions() throws {
         // 1,490 admissions in 355,000 people: 4.197183 per 1,000, where the sites' rates average 3.638889.
         let parts: [(String, Double, Double)] = [("a", 50, 20000), ("b", 300, 60000), ("c", 90, 45000), ("d", 800, 150000), ("e", 40, 10000)]

@@ -214,10 +214,14 @@ public struct Aggregator: Sendable {
         var order: [String] = []
         var entries: [String: [(site: String, indicator: ReturnIndicator, measure: ReturnMeasure?)]] = [:]
         // Made once: the label is formatted afresh each time it is asked for, and is asked of every measure.
-        let label = period.label
+        let label = period.label, start = period.start.description, end = period.end.description
         for siteReturn in returns {
             for indicator in siteReturn.indicators {
+                // By label, else by the same days: an NHS-year quarter's measure (FY2025-26 Q4)
+                // counts for the calendar quarter it spans (2026Q1), as its ADX form
+                // (2026-01-01/P3M) always did, so the figures do not depend on the format.
                 let measure = indicator.measures.first { $0.period.label == label }
+                    ?? indicator.measures.first { $0.period.start == start && $0.period.end == end }
                 if entries[indicator.id] == nil { order.append(indicator.id) }
                 entries[indicator.id, default: []].append((siteReturn.site.id, indicator, measure))
             }
