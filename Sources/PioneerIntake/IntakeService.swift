@@ -62,11 +62,25 @@ public struct IntakeService: Sendable {
         case .stored(let summary, let json):
             storedDefinitions.insert(definitions)
             return SubmissionOutcome(summary: summary, kind: verdict.kind, summaryJSON: json)
-        case .duplicate(let summary):
+        case .duplicate(var summary):
             // The same bytes again: the earlier answer stands. A rejected one stays a
             // rejection, so a repeat never reads as a success the first answer was not.
+            if summary.status != .rejected, let note = try await countingNote(for: summary) {
+                summary.problems.append(note)
+            }
             return SubmissionOutcome(summary: summary, kind: summary.status == .rejected ? .unprocessable : .duplicate)
         }
+    }
+
+    /// For a repeat of an earlier version that a later one has replaced, a line saying so: the
+    /// repeat is answered "accepted" as the first time, yet it does not count.
+    private func countingNote(for summary: ImportSummary) async throws(IntakeStoreError) -> String? {
+        guard let site = summary.site, let label = summary.period, let version = summary.version,
+              let period = try? Period(parsing: label) else { return nil }
+        let counting = try await store.countingReturns(period: period, allMeasures: false)
+        guard let current = counting.submissions.first(where: { $0.site == site }), current.version != version else { return nil }
+        return "version \(version) does not count: version \(current.version), received \(current.receivedAt), is the one that counts; "
+            + "to make this return count, make it again (`pioneer return`) and send that"
     }
 
     /// Expected versus received for `period`: every expected site, judged by the same

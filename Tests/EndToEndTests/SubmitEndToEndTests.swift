@@ -90,6 +90,14 @@ struct SubmitEndToEndTests {
             #expect(summary.duplicate == false)
             #expect(summary.site == "torbay")
             #expect(summary.period == "2026-03")
+            #expect(!again.stdout.contains("does not count"), "version 1 counted when it was sent again")
+
+            // Version 1 again, now that version 2 has replaced it: still "accepted" as the first
+            // time, and it says it does not count.
+            let stale = try await office.submit([file], token: office.token)
+            #expect(stale.status == 0, "\(stale.stderr)")
+            #expect(stale.stdout.contains("  problem: version 1 does not count: version 2, received "), "\(stale.stdout)")
+            #expect(stale.stdout.contains("is the one that counts; to make this return count, make it again (`pioneer return`) and send that"), "\(stale.stdout)")
         }
     }
 
