@@ -197,7 +197,8 @@ enum ReturnFiles {
         var message: String
     }
 
-    /// The files named, and the *.json and *.xml files under the folders named (sorted, hidden ones skipped).
+    /// The files named, and the *.json and *.xml files under the folders named (sorted; hidden
+    /// ones, and `*.fhir.json` and `*.dhis2.json`, skipped).
     static func find(_ paths: [String]) throws(Failure) -> [String] {
         var files: [String] = []
         for path in paths {
@@ -220,7 +221,11 @@ enum ReturnFiles {
                     walker.skipDescendants()
                     continue
                 }
-                if name.hasSuffix(".json") || name.lowercased().hasSuffix(".xml") { found.append("\(folder)/\(name)") }
+                // The FHIR and DHIS2 forms, as `pioneer return` names them, are left aside when a
+                // folder is read (named, each is refused with what it is).
+                let lowered = name.lowercased()
+                if lowered.hasSuffix(".fhir.json") || lowered.hasSuffix(".dhis2.json") { continue }
+                if name.hasSuffix(".json") || lowered.hasSuffix(".xml") { found.append("\(folder)/\(name)") }
             }
             guard !found.isEmpty else {
                 throw Failure(message: "\(path) holds no return files (*.json or *.xml)")

@@ -67,6 +67,11 @@ struct ReturnReaderTests {
         let absent = try #require(Self.readError(Data(#"{"site": {}}"#.utf8)))
         #expect(absent.kind == .unknownSchemaVersion)
         #expect(absent.description == "return returns/torbay.json: has no schemaVersion, so it is not a pioneer return (this pioneer reads version 1)")
+        // The other forms `pioneer return` writes are named as what they are.
+        let fhir = try #require(Self.readError(Data(#"{"resourceType": "Bundle", "type": "collection", "entry": []}"#.utf8)))
+        #expect(fhir.description == "return returns/torbay.json: is a FHIR Bundle (`pioneer return --format fhir`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+        let dhis2 = try #require(Self.readError(Data(#"{"dataSet": "x", "period": "202603", "dataValues": []}"#.utf8)))
+        #expect(dhis2.description == "return returns/torbay.json: is a DHIS2 dataValueSet (`pioneer return --format dhis2`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
     }
 
     @Test func aMissingFieldIsNamedByItsJSONPath() throws {
