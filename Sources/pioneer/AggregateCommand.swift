@@ -75,7 +75,7 @@ struct AggregateCommand: AsyncParsableCommand {
     @Flag(help: "With --format json: add each indicator's pooled national value over the earlier periods given, with its SPC verdict (html always has it).")
     var history = false
 
-    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write to this file (atomically) instead of standard output; - is standard output.", valueName: "file"))
     var output: String?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The day to judge missing returns on, `YYYY-MM-DD`; today by default.", valueName: "date"),
@@ -153,7 +153,7 @@ struct AggregateCommand: AsyncParsableCommand {
             let series = await pooledHistory(programme: loaded, intake: intake)
             text = NationalReport(national: national, history: series, generated: ReportCommand.now()).html()
         }
-        if let output {
+        if let output, output != "-" {
             do {
                 try ReturnWriter.write(Array(text.utf8), to: output)
             } catch {

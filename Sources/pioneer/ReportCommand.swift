@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
     @Argument(help: "The site directory.")
     var siteDirectory: String
 
-    @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write.", valueName: "file.html"))
+    @Option(name: [.short, .long], help: ArgumentHelp("The HTML file to write; - writes it to standard output.", valueName: "file.html"))
     var output: String
 
     @Option(help: ArgumentHelp("Judge as at this period, ignoring later data (default: the latest data).", valueName: "period"),
@@ -73,6 +73,11 @@ struct ReportCommand: ParsableCommand {
             throw ExitCode(1)
         }
         let report = SiteReport(site: SiteIdentity(site: site), goals: goals, asOf: period, generated: Self.now())
+        if output == "-" {
+            StandardOutput.write(report.html())
+            StandardError.write("\(Self.tally(goals)).\n")
+            return
+        }
         do {
             try ReturnWriter.write(Array(report.html().utf8), to: output, kind: "report")
         } catch {

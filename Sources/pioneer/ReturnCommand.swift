@@ -62,7 +62,7 @@ struct ReturnCommand: ParsableCommand {
     @Option(help: "Output format: json, csv, dhis2 (a DHIS2 dataValueSets payload), adx (IHE ADX XML) or fhir (a FHIR R4 Bundle of MeasureReports).")
     var format: Format = .json
 
-    @Option(help: ArgumentHelp("Write the return to this file (atomically) instead of stdout.", valueName: "file"))
+    @Option(help: ArgumentHelp("Write the return to this file (atomically) instead of stdout; - is stdout.", valueName: "file"))
     var output: String?
 
     @Flag(help: "Write the return even with required measures missing, marked incomplete.")
@@ -105,7 +105,7 @@ struct ReturnCommand: ParsableCommand {
             StandardError.write("\(error)\n")
             throw ExitCode(1)
         }
-        if let output {
+        if let output, output != "-" {
             do {
                 try ReturnWriter.write(bytes, to: output)
             } catch {

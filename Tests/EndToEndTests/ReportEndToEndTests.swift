@@ -73,6 +73,18 @@ struct ReportEndToEndTests {
         }
     }
 
+    @Test func aDashOutputWritesTheReportToStandardOutput() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-report-e2e") { scratch in
+            let store = scratch.appendingPathComponent("torbay.sqlite").path
+            _ = try MeasureStore(path: store)
+            let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store", store, "--output", "-"], in: scratch.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stdout.hasPrefix("<!DOCTYPE html>"), "\(run.stdout.prefix(80))")
+            #expect(run.stderr == "3 goals: 3 no data.\n")
+            #expect(!FileManager.default.fileExists(atPath: scratch.appendingPathComponent("-").path), "no file named -")
+        }
+    }
+
     @Test func anOutputUnderAFileNamesTheFile() async throws {
         try await withTemporaryFolder(prefix: "pioneer-report-e2e") { scratch in
             let store = scratch.appendingPathComponent("torbay.sqlite").path
