@@ -123,6 +123,19 @@ struct ADXAggregateTests {
         #expect(same.goalsNotCarried.isEmpty)
     }
 
+    @Test func anADXReturnMadeLaterWithTheSameFiguresIsTheJSONReturnInAnotherForm() throws {
+        // `pioneer return --format json`, then `--format adx` a moment later: the same figures.
+        let goals = [ReturnFixture.goal("care-plans", status: "on track")]
+        let json = try Self.make("a", made: "2026-04-10", numerator: 40, denominator: 100, goals: goals)
+        let later = try Self.make("a", made: "2026-04-11", numerator: 40, denominator: 100, goals: goals)
+        let national = Self.aggregate([ReturnFixture.received(json), try Self.adx(later, definitions: [json])])
+        #expect(national.goalsNotCarried.isEmpty, "the goals were lost to the ADX form")
+        #expect(national.indicators.first?.pooled?.value == 0.4)
+        #expect(national.rejected.map(\.source) == ["returns/a.xml"])
+        #expect(national.rejected.first?.reason == "the same figures as returns/a-2026-03.json in ADX form; the JSON return, which carries the goals too, is counted")
+        #expect(national.themes.first { $0.theme == "care plans" }?.goals == ["a/care-plans"])
+    }
+
     @Test func anADXReturnBreakingAValueRuleOrFromAnUnexpectedSiteIsRejectedAsJSONWouldBe() throws {
         let bad = try Self.make("b", numerator: 130, denominator: 120)
         let stranger = try Self.make("z", numerator: 1, denominator: 2)

@@ -104,7 +104,21 @@ public struct Aggregator: Sendable {
             let ordered = (bySite[site] ?? []).sorted { left, right in
                 Self.isNewer(left, than: right) || (!Self.isNewer(right, than: left) && left.source < right.source)
             }
-            guard let top = ordered.first else { continue }
+            guard var top = ordered.first else { continue }
+            // An ADX return with the same figures as one of the site's JSON returns is that
+            // return in another form (written by a second `pioneer return`, a moment later):
+            // the JSON one counts, since it carries the goals too.
+            if top.format != .json, let json = ordered.first(where: { $0.format == .json && Self.sameFigures(top.content, $0.content) }) {
+                latest[site] = json
+                for item in ordered where item != json {
+                    let reason = item == top
+                        ? "the same figures as \(json.source) in ADX form; the JSON return, which carries the goals too, is counted"
+                        : "superseded by a later return from the same site (\(top.source), made \(top.content.generatedAt))"
+                    screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label, reason: reason))
+                }
+                continue
+            }
+            top = ordered[0]
             let tied = ordered.filter { !Self.isNewer(top, than: $0) }
             let conflicting = tied.contains { $0.content != top.content }
             if !conflicting { latest[site] = top }
@@ -125,6 +139,22 @@ public struct Aggregator: Sendable {
         }
         screening.accepted = programme.sites.compactMap { latest[$0] }
         return screening
+    }
+
+    /// Whether every measure of `adx` is in `json` with the same value and parts.
+    static func sameFigures(_ adx: SiteReturn, _ json: SiteReturn) -> Bool {
+        guard adx.site.id == json.site.id, adx.period.label == json.period.label, !adx.indicators.isEmpty else { return false }
+        let byID = Dictionary(json.indicators.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for indicator in adx.indicators {
+            guard let other = byID[indicator.id] else { return false }
+            for measure in indicator.measures {
+                guard let match = other.measures.first(where: { $0.period.start == measure.period.start && $0.period.end == measure.period.end }),
+                      match.value == measure.value, match.numerator == measure.numerator, match.denominator == measure.denominator else {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     /// Why `item` cannot count in this period's aggregate, deadlines aside, or nil when it
