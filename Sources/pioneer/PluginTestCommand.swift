@@ -123,6 +123,13 @@ struct PluginTestCommand: ParsableCommand {
         case .table: print(PluginTestResult.table(results, definition: definition), terminator: "")
         case .json: print(PluginTestResult.json(results))
         }
+        // A --feed the plugin never asked for is most likely a misspelt key.
+        let asked = Set(results.flatMap { $0.requests.map(\.key) })
+        if results.allSatisfy({ $0.error == nil }) {
+            for recorded in feeds where !asked.contains(recorded.key) {
+                StandardError.write("warning: --feed \(recorded.key)=\(recorded.pattern): the plugin asked for no request with key `\(recorded.key)`\(didYouMean(recorded.key, among: Array(asked))); it was not used\n")
+            }
+        }
         if results.contains(where: { $0.error != nil }) { throw ExitCode(3) }
     }
 

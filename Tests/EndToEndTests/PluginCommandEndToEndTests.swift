@@ -247,4 +247,13 @@ struct PluginCommandEndToEndTests {
         }
     }
 
+
+    @Test func aFeedThePluginNeverAskedForIsWarnedAbout() async throws {
+        let run = try await Self.pioneer(["plugin", "test", "json", "--config", "Plugins/JSON/sample.yaml",
+                                          "--feed", "document=\(Self.payloads)/bi-admissions.json",
+                                          "--feed", "documnet=\(Self.payloads)/bi-admissions.json", "--period", "2026-06"])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stderr.contains("warning: --feed documnet=\(Self.payloads)/bi-admissions.json: the plugin asked for no request with key `documnet` (did you mean `document`?); it was not used"), "\(run.stderr)")
+    }
+
 }

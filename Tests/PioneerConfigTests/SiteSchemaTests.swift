@@ -220,6 +220,17 @@ struct SiteSchemaTests {
         #expect(warning.message == "environment variable `TORBAY_BI_TOKEN` is not set; collect will fail for this feed until it is set")
     }
 
+    @Test("a population that is not a whole number of people is a warning")
+    func fractionalPopulationWarns() throws {
+        let text = SiteFixture.valid.replacingOccurrences(of: "  aged_65_plus: 35400", with: "  aged_65_plus: 35400.5")
+        let loaded = try SiteFixture.load(text, loader: SiteFixture.loader(environment: ["TORBAY_BI_TOKEN": "t"]))
+        let warning = try #require(loaded.warnings.first)
+        #expect(loaded.warnings.count == 1, "\(loaded.warnings.listing)")
+        #expect(warning.location.line == 10)
+        #expect(warning.message == "a population counts people, and `35400.5` is not a whole number; rates divide by it as written")
+        #expect(loaded.site.population["aged_65_plus"] == 35400.5)
+    }
+
     @Test("an unset environment variable is an error when secrets are required")
     func unsetVariableFailsWhenRequired() {
         let issues = SiteFixture.issues(SiteFixture.valid, loader: SiteFixture.loader(environment: [:], requireSecrets: true))

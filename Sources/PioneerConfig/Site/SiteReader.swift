@@ -123,6 +123,9 @@ struct SiteReader {
                 issues.error("a population must be more than 0, found `\(text)`", at: entry.value)
                 continue
             }
+            if number != number.rounded() {
+                issues.warning("a population counts people, and `\(text)` is not a whole number; rates divide by it as written", at: entry.value)
+            }
             population[entry.key] = number
             declared[entry.key] = number
         }
