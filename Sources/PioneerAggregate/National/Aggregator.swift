@@ -104,7 +104,7 @@ public struct Aggregator: Sendable {
             let ordered = (bySite[site] ?? []).sorted { left, right in
                 Self.isNewer(left, than: right) || (!Self.isNewer(right, than: left) && left.source < right.source)
             }
-            guard var top = ordered.first else { continue }
+            guard let top = ordered.first else { continue }
             // An ADX return with the same figures as one of the site's JSON returns is that
             // return in another form (written by a second `pioneer return`, a moment later):
             // the JSON one counts, since it carries the goals too.
@@ -118,7 +118,6 @@ public struct Aggregator: Sendable {
                 }
                 continue
             }
-            top = ordered[0]
             let tied = ordered.filter { !Self.isNewer(top, than: $0) }
             let conflicting = tied.contains { $0.content != top.content }
             if !conflicting { latest[site] = top }
