@@ -298,7 +298,26 @@ struct FeedClientFaultTests {
             let feed = testFeed("https://127.0.0.1:\(server.port)", connectTimeout: 30, timeout: 30, retries: 2)
             let error = try #require(await fetch(feed, "/x").failure)
             #expect(error.attempts == 1, "\(error)")
-            #expect(error.description.contains("failed: TLS: handshake failed"))
+            // OpenSSL's "wrong version number" (a plain HTTP answer to the TLS hello) in plain words.
+            #expect(error.description.hasSuffix("failed: TLS: the server does not speak TLS on this port (is the URL meant to be http://?)"), "\(error)")
+        }
+    }
+
+    @Test("a slow answer on a reused keep-alive connection is a timeout, not 'could not connect'")
+    func slowAnswerOnAReusedConnection() async throws {
+        try await LoopbackServer.run(routes: { router in
+            router.get("/quick") { _, _ in "ok" }
+            router.get("/slow") { _, _ in
+                try await Task.sleep(for: .seconds(3))
+                return "late"
+            }
+        }) { server in
+            let client = FeedClient(environment: [:], limits: FeedClientLimits(maxParallel: 1, maxPerHost: 1))
+            let feed = testFeed(server.baseURL, timeout: 0.5)
+            #expect(await client.fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/quick")).success != nil)
+            let error = try #require(await client.fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/slow")).failure)
+            #expect(error.cause == .timedOut(seconds: 0.5), "\(error)")
+            #expect(error.description.hasSuffix("failed: timed out after 0.5 s"), "\(error)")
         }
     }
 

@@ -131,6 +131,19 @@ struct ISOWeekTests {
         #expect(try period("2027-W01").start == date("2027-01-04"))
     }
 
+    @Test func yearsWithoutFourDigitsAreRefused() {
+        #expect(throws: PeriodParseError.self) { try period("0000-W01") }
+        for text in ["0000-01", "0999Q4", "9999-12", "FY9999-00", "FY9998-99 Q4"] {
+            #expect {
+                try period(text)
+            } throws: { error in
+                (error as? PeriodParseError)?.description == "`\(text)` is not a period: its years are outside 1000 to 9998"
+            }
+        }
+        #expect((try? period("1000-01"))?.label == "1000-01")
+        #expect((try? period("9998-11"))?.label == "9998-11")
+    }
+
     @Test func twentyTwentySevenHasNoWeekFiftyThree() {
         #expect(Period.weeksIn(isoYear: 2027) == 52)
         #expect {
@@ -153,10 +166,11 @@ struct ISOWeekTests {
     }
 
     @Test func theLastRepresentableYearHasAnEndWithoutTrapping() throws {
-        let december = try period("9999-12")
+        // Made directly: parsing refuses years past 9998 (labels of five digits).
+        let december = Period.month(9999, 12)
         #expect(december.end == date("9999-12-31"))
         #expect(december.next.label == "10000-01")
-        #expect(try period("FY9999-00 Q4").end.year == 10000)
+        #expect(Period.financialQuarter(9999, 4).end.year == 10000)
     }
 
     @Test func weeksBeforeNineteenSeventyWork() throws {

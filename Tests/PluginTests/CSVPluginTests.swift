@@ -95,6 +95,18 @@ struct CSVPluginTests {
         }
     }
 
+    @Test func hexadecimalCellsAreNotNumbers() throws {
+        // Swift's Double("0x10") is 16: a cell is a plain decimal or an error at its row.
+        for cell in ["0x10", "0x1p3", "nan", "infinity"] {
+            #expect {
+                try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil)], body: FeedBody(stringLiteral: "cost_gbp\n\(cell)\n"))
+            } throws: { error in
+                (error as? PluginError)?.message.hasPrefix("row 2 of \(url): column `cost_gbp` (column 1) should hold a number, but found `\(cell)`") == true
+            }
+        }
+        #expect(try run([("aggregate", "sum"), ("column", "cost_gbp"), ("date_column", nil), ("where", nil)], body: "cost_gbp\n0010\n-2.5e1\n.5\n").value == -14.5)
+    }
+
     @Test func noMatchingRowIsZeroWhenConfigured() throws {
         #expect(try run([("where", ["outcome": "moved away"]), ("if_empty", "zero")]).value == 0)
     }

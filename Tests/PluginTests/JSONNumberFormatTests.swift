@@ -31,6 +31,13 @@ struct JSONNumberFormatTests {
         }
     }
 
+    @Test func aHexadecimalStringIsNotANumber() throws {
+        #expect(JSONValue.string(" 731 ").numberValue == 731)
+        #expect(JSONValue.string("0x1p3").numberValue == nil)
+        #expect(JSONValue.string("0X10").numberValue == nil)
+        #expect(JSONValue.string("1e3").numberValue == 1000)
+    }
+
     @Test func aStringNoFormatReadsSaysWhichFormatWasUsed() throws {
         #expect {
             try harness(select: "$.month", format: "readable").run(june, bodies: ["document": finance])

@@ -168,7 +168,7 @@ public struct CSVExtraction: Sendable, Hashable {
     static func number(_ cell: String) -> Double? {
         var text = Substring(cell.trimmingWhitespaceFast())
         if text.first == "£" { text = text.dropFirst() }
-        guard let value = Double(text), value.isFinite else { return nil }
+        guard text.isPlainDecimal, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 

@@ -83,7 +83,9 @@ public enum JSONValue: Sendable, Hashable, Codable {
     public var numberValue: Double? {
         switch self {
         case .number(let number): return number
-        case .string(let text): return Double(text.trimmingSpacesAndTabs())
+        case .string(let text):
+            let trimmed = text.trimmingSpacesAndTabs()
+            return trimmed.isPlainDecimal ? Double(trimmed) : nil
         default: return nil
         }
     }

@@ -47,7 +47,7 @@ public enum NumberFormat: String, Sendable, Hashable, CaseIterable {
 
     /// A plain decimal such as `1234.5` or `-3`.
     private static func plain(_ text: Substring) -> Double? {
-        guard !text.isEmpty, let value = Double(text), value.isFinite else { return nil }
+        guard text.isPlainDecimal, let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
@@ -137,5 +137,30 @@ extension NumberFormat {
         }
         guard configured != .strict else { return "" }
         return " (read with `number_format: \(configured.rawValue)`)"
+    }
+}
+
+extension StringProtocol {
+    /// Whether the text is a plain decimal: an optional sign, digits with an optional point,
+    /// an optional exponent (`-12.5`, `3e4`). Swift's `Double(_:)` also reads hexadecimal
+    /// (`0x10`, `0x1p3`), `nan` and `infinity`, which a feed's number never is.
+    package var isPlainDecimal: Bool {
+        var bytes = utf8[...]
+        if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        var digits = 0
+        while let byte = bytes.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { digits += 1; bytes = bytes.dropFirst() }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            while let byte = bytes.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { digits += 1; bytes = bytes.dropFirst() }
+        }
+        guard digits > 0 else { return false }
+        if let byte = bytes.first, byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if let sign = bytes.first, sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+            var exponent = 0
+            while let byte = bytes.first, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) { exponent += 1; bytes = bytes.dropFirst() }
+            guard exponent > 0 else { return false }
+        }
+        return bytes.isEmpty
     }
 }

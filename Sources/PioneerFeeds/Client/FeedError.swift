@@ -40,7 +40,12 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         if attempts == 0 {
             return "feed \"\(feed)\": \(url): \(cause); nothing was sent"
         }
-        let suffix = attempts > 1 ? " after \(attempts) attempts" : ""
+        // "timed out after 5 s, on each of 3 attempts", not "timed out after 5 s after 3 attempts".
+        let timedOut: Bool = switch cause {
+        case .timedOut, .connectTimedOut: true
+        default: false
+        }
+        let suffix = attempts > 1 ? (timedOut ? ", on each of \(attempts) attempts" : " after \(attempts) attempts") : ""
         let redirect = redirectedTo.map { " (redirected to \($0))" } ?? ""
         return "feed \"\(feed)\": GET \(url)\(redirect) failed: \(cause)\(suffix)"
     }

@@ -55,6 +55,10 @@ enum CurlFailure {
             if context.connected { return .timedOut(seconds: context.request.timeout) }
             return .connectTimedOut(seconds: min(context.request.connectTimeout, context.request.timeout))
         case 35:  // CURLE_SSL_CONNECT_ERROR
+            // OpenSSL's "wrong version number": the answer to the TLS hello was plain HTTP.
+            if detail.contains("wrong version number") || detail.contains("packet length too long") {
+                return .tls("the server does not speak TLS on this port (is the URL meant to be http://?)")
+            }
             return .tls("handshake failed (\(detail))")
         case 42:  // CURLE_ABORTED_BY_CALLBACK
             return .cancelled

@@ -272,10 +272,14 @@ final class CurlTransfer: @unchecked Sendable {
             _ = pc_easy_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected)
             var osError = 0
             _ = pc_easy_getinfo_long(handle, CURLINFO_OS_ERRNO, &osError)
+            // A reused keep-alive connection has no connect time: the request having gone says
+            // it was connected (a slow answer on it was "could not connect: timed out").
+            var requestSize = 0
+            _ = pc_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestSize)
             var detail = String(cString: errorBuffer).trimmingWhitespace()
             if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
             let context = CurlFailure.Context(
-                detail: detail, request: request, connected: connectTime > 0, osError: Int32(truncatingIfNeeded: osError),
+                detail: detail, request: request, connected: connectTime > 0 || requestSize > 0, osError: Int32(truncatingIfNeeded: osError),
                 received: Int(received),
                 expected: expected >= 0 ? Int(expected) : nil, bodyTooLarge: bodyTooLarge
             )

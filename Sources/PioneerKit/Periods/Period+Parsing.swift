@@ -19,7 +19,18 @@ extension Period {
     /// - NHS financial-year quarter: `FY2026-27 Q1`, `FY2026/27 Q1`, `2026/27 Q1`
     /// - NHS financial year: `FY2026-27`, `FY2026/27`, `2026/27`, `2026April`
     /// - ISO week: `2026-W12`, `2026W12`
+    ///
+    /// Years run from 1000 to 9998: beyond them a label or a `{period.year}` has no four digits
+    /// (`0000-W01` began in year -1 and was labelled `00-1-W52`).
     public init(parsing raw: String) throws(PeriodParseError) {
+        let period = try Period(parsingAnyYear: raw)
+        guard period.start.year >= 1000, period.end.year <= 9998 else {
+            throw PeriodParseError(text: raw, reason: "its years are outside 1000 to 9998")
+        }
+        self = period
+    }
+
+    private init(parsingAnyYear raw: String) throws(PeriodParseError) {
         let text = raw.trimmingWhitespace()
         func fail(_ reason: String) -> PeriodParseError {
             PeriodParseError(text: raw, reason: reason)
