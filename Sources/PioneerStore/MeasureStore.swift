@@ -92,6 +92,13 @@ public final class MeasureStore: Sendable {
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
         }
         if let problem = unknownSchemaProblem(unknown, path: path) { throw problem }
+        // A damaged page elsewhere in the file would go unnoticed while a run writes around it,
+        // each run reported clean, until a reader trips on it: checked before anything is written.
+        let problems = try pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(1)") }
+        if let problem = problems.first, problem != "ok" {
+            throw StoreError(.corrupt, path: path,
+                "the database is corrupt (\(problem)); restore it from a backup or move it aside")
+        }
         try migrator.migrate(pool)
         return pool
     }

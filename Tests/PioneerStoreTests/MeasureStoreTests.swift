@@ -116,6 +116,28 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
         }
     }
 
+    @Test func aStoreWithADamagedPageIsRefusedBeforeAnythingIsWritten() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("s.sqlite").path
+            do {
+                let store = try MeasureStore(path: path)
+                let run = try store.beginRun(site: "torbay", command: "c", periods: "2020-01…2026-12")
+                for month in 0..<84 {
+                    try store.record(measure(.value(Double(month)), period: Period.month(2020, 1).advanced(by: month)), site: "torbay", runID: run)
+                }
+            }
+            // The last connection closed: the log is in the file. Page 4 overwritten, as a disk fault would.
+            let handle = try #require(FileHandle(forUpdatingAtPath: path))
+            try handle.seek(toOffset: 3 * 4096)
+            try handle.write(contentsOf: Data(repeating: 0xFF, count: 4096))
+            try handle.close()
+            let error = #expect(throws: StoreError.self) { _ = try MeasureStore(path: path) }
+            #expect(error?.kind == .corrupt, "\(String(describing: error))")
+            #expect(error?.description.hasPrefix("measure store \(path): the database is corrupt (") == true, "\(String(describing: error))")
+            #expect(error?.description.hasSuffix("); restore it from a backup or move it aside") == true)
+        }
+    }
+
     @Test func eachWriteIsOneTransactionSoAFailedWriteLeavesTheOldRowCurrent() throws {
         try withTemporaryFolder { folder in
             let store = try MeasureStore(path: folder.appendingPathComponent("s.sqlite").path)
