@@ -18,7 +18,17 @@ extension MeasureStore {
             for row in stale {
                 let pid: Int32? = row["pid"]
                 if pid.map(Self.processIsGone) ?? true {
-                    try db.execute(sql: "UPDATE collection_run SET status = 'interrupted' WHERE id = ?", arguments: [row["id"] as Int64])
+                    // Its counts from the outcomes it committed before it was killed (they read 0).
+                    let id: Int64 = row["id"]
+                    try db.execute(sql: """
+                        UPDATE collection_run SET status = 'interrupted',
+                            collected = (SELECT COUNT(*) FROM run_outcome WHERE run_id = :id AND outcome = 'collected'),
+                            unchanged = (SELECT COUNT(*) FROM run_outcome WHERE run_id = :id AND outcome = 'unchanged'),
+                            not_available = (SELECT COUNT(*) FROM run_outcome WHERE run_id = :id AND outcome = 'not-available'),
+                            failed = (SELECT COUNT(*) FROM run_outcome WHERE run_id = :id AND outcome = 'failed'),
+                            skipped = (SELECT COUNT(*) FROM run_outcome WHERE run_id = :id AND outcome = 'skipped')
+                        WHERE id = :id
+                        """, arguments: ["id": id])
                 }
             }
             try db.execute(sql: """

@@ -1,5 +1,6 @@
 // MeasureStore: schema migrations, history on re-collection, transactions, errors and the feed cache.
 import Foundation
+import GRDB
 import PioneerKit
 import PioneerStore
 import PioneerTesting
@@ -113,6 +114,24 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
             #expect(outcomes == ["admissions 2025-11", "admissions 2025-12", "admissions 2026-01", "admissions 2026-02",
                                  "admissions 2026-03", "admissions 2026-04", "beds 2026-01"])
             #expect(try store.outcomes(site: "torbay").map { "\($0.indicator) \($0.period)" } == outcomes)
+        }
+    }
+
+    @Test func aKilledRunIsCountedFromWhatItCommittedWhenTheNextMarksItInterrupted() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("s.sqlite").path
+            let store = try MeasureStore(path: path)
+            let killed = try store.beginRun(site: "torbay", command: "c", periods: "2026-01…2026-03")
+            for month in 1...3 {
+                try store.record(measure(.value(Double(month)), period: .month(2026, month)), site: "torbay", runID: killed)
+            }
+            try store.recordOutcome(runID: killed, indicator: "beds", period: "2026-01", kind: .failed, reason: "feed down")
+            // Killed: no finishRun; its process is gone (no pid recorded reads as gone).
+            try DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE collection_run SET pid = NULL WHERE id = ?", arguments: [killed]) }
+            _ = try store.beginRun(site: "torbay", command: "c", periods: "2026-04")
+            let run = try #require(try store.runs(site: "torbay").first { $0.id == killed })
+            #expect(run.status == .interrupted)
+            #expect(run.counts == RunCounts(collected: 3, unchanged: 0, notAvailable: 0, failed: 1, skipped: 0), "\(run.counts)")
         }
     }
 
