@@ -31,7 +31,7 @@ struct FeedProxyTests {
         }
     }
 
-    @Test("a proxy that refuses connections is reported as the cause, naming the feed's URL")
+    @Test("a proxy that refuses connections is named as the cause, beside the feed's URL")
     func proxyDown() async throws {
         let port = try await LoopbackServer.closedPort()
         var feed = testFeed("http://bi.example.invalid")
@@ -39,7 +39,9 @@ struct FeedProxyTests {
         let result = await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: "http://bi.example.invalid/x"))
         let error = try #require(result.failure)
         #expect(error.description.hasPrefix("feed \"bi\": GET http://bi.example.invalid/x failed: "))
-        #expect(error.cause == .connectionRefused, "\(error)")
+        // It said "connection refused", as if the feed's server had refused.
+        #expect(error.cause == .proxy("could not connect to the proxy http://127.0.0.1:\(port) (connection refused)"), "\(error)")
+        #expect(error.description.hasSuffix("failed: proxy: could not connect to the proxy http://127.0.0.1:\(port) (connection refused)"), "\(error)")
     }
 }
 

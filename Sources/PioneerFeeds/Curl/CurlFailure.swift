@@ -40,6 +40,11 @@ enum CurlFailure {
         case 6:  // CURLE_COULDNT_RESOLVE_HOST
             return .couldNotResolveHost(host(of: context.request.url))
         case 7:  // CURLE_COULDNT_CONNECT
+            // Through the feed's proxy, the connection that failed is the proxy's, not the server's.
+            if let proxy = context.request.proxy, !proxy.isEmpty {
+                let why = context.osError != 0 ? String(cString: strerror(context.osError)).lowercased() : "could not connect"
+                return .proxy("could not connect to the proxy \(FeedURL.redact(proxy)) (\(why))")
+            }
             // libcurl 7.88's message says only "Couldn't connect to server"; errno says why.
             if context.osError == ECONNREFUSED || detail.lowercased().contains("refused") { return .connectionRefused }
             if context.osError != 0 { return .couldNotConnect(String(cString: strerror(context.osError))) }
