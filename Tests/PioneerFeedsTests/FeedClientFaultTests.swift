@@ -226,6 +226,16 @@ struct FeedClientFaultTests {
         }
     }
 
+    @Test("a redirect without a Location header says so")
+    func redirectWithoutLocation() async throws {
+        try await LoopbackServer.run(routes: { router in
+            router.get("/nowhere") { _, _ in Response(status: .found) }
+        }) { server in
+            let error = try #require(await fetch(testFeed(server.baseURL), "/nowhere").failure)
+            #expect(error.description.hasSuffix("failed: invalid URL: HTTP 302 Found redirects without a Location header to follow"), "\(error)")
+        }
+    }
+
     @Test("a conditional request answered 304 is a success marked not modified")
     func notModified() async throws {
         try await LoopbackServer.run(routes: { router in

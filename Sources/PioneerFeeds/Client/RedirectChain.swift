@@ -46,9 +46,11 @@ struct RedirectChain: Sendable {
 
     /// Decides what follows `response` to the current hop, and moves to the next hop when it is a redirect.
     mutating func next(after response: TransportResponse) -> Next {
-        guard limit > 0, Self.redirectStatuses.contains(response.status),
-              let location = response.headers["location"]?.trimmingWhitespace(), !location.isEmpty else {
-            return .final
+        guard limit > 0, Self.redirectStatuses.contains(response.status) else { return .final }
+        guard let location = response.headers["location"]?.trimmingWhitespace(), !location.isEmpty else {
+            // A redirect with nowhere to go: said so, rather than a bare "HTTP 302 Found".
+            let reason = HTTPStatusText.reason(for: response.status)
+            return .fail(.invalidURL("HTTP \(response.status)\(reason.isEmpty ? "" : " " + reason) redirects without a Location header to follow"))
         }
         locations.append(location)
         guard hops < limit else {
