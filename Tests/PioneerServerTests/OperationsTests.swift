@@ -127,4 +127,22 @@ struct OperationsTests {
             #expect(try await server.stored("torbay").isEmpty)
         }
     }
+
+    @Test func aBodyWhoseChunksAreNotChunksIs400NotAServerError() async throws {
+        try await IntakeTestServer.with { server in
+            let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+            let connection = try RawHTTPConnection(port: port)
+            defer { connection.close() }
+            // A chunk size that is not hexadecimal: the parser refuses the body (it was a 500).
+            try connection.send("POST /v1/returns HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(try server.token("torbay"))\r\n"
+                                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-Request-Id: framing\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+            let answer = await connection.readResponse(timeout: .seconds(30))
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer)")
+            #expect(answer.contains("the request body was cut short or is not framed as its Content-Length or chunked encoding says; nothing was stored"), "\(answer)")
+            #expect(try await server.stored("torbay").isEmpty)
+            let metrics = try await server.send("GET", "/metrics")
+            #expect(!metrics.text.contains("status=\"500\""), "\(metrics.text)")
+        }
+    }
+
 }

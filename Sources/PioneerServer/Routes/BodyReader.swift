@@ -4,6 +4,7 @@
 // body a byte a second holds a connection no longer than the timeout).
 import Foundation
 import Hummingbird
+import NIOHTTP1
 
 enum BodyReader {
     static func collect(_ request: Request, limit: Int, timeout: Duration) async throws -> [UInt8] {
@@ -18,6 +19,12 @@ enum BodyReader {
                     race.finish(.success(try await body.collect(upTo: limit)))
                 } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
                     race.finish(.failure(BodyLimitMiddleware.tooLarge(limit)))
+                } catch is HTTPParserError {
+                    // A body cut short of its Content-Length, or chunks that are not chunks: the
+                    // client's doing, answered 400 (it was a 500 and a retry from `submit`).
+                    race.finish(.failure(IntakeHTTPError(
+                        status: .badRequest,
+                        message: "the request body was cut short or is not framed as its Content-Length or chunked encoding says; nothing was stored")))
                 } catch {
                     race.finish(.failure(error))
                 }
