@@ -61,6 +61,14 @@ struct ReadingTests {
             #expect(stored.status == 200)
             #expect(Array(stored.body) == bytes)
             #expect(stored.header("Content-Type") == "application/octet-stream")
+            // Text that is not XML, sent as ADX: not passed off as XML either (it was).
+            let text = Array("this is not XML <<<".utf8)
+            let adx = try await server.submit(text, token: try server.token("torbay"), contentType: "application/xml")
+            #expect(adx.status == 400, "\(adx.text)")
+            let adxID = try #require(try adx.decode(ImportSummary.self).submission)
+            let storedADX = try await server.send("GET", "/v1/returns/\(adxID)", token: try server.token("torbay"))
+            #expect(Array(storedADX.body) == text)
+            #expect(storedADX.header("Content-Type") == "application/octet-stream")
         }
     }
 

@@ -97,7 +97,8 @@ struct IntakeRoutes: Sendable {
             throw IntakeHTTPError(status: .notFound, message: "there is no submission with the id \(Self.quoted(id))")
         }
         var headers = HTTPFields()
-        headers[.contentType] = Self.storedContentType(bytes, format: record.format)
+        // Bytes that could not be read as a return at all (no period found) are kept as sent.
+        headers[.contentType] = record.period == nil ? "application/octet-stream" : Self.storedContentType(bytes, format: record.format)
         headers[.digestSHA256] = record.digest
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
