@@ -50,16 +50,20 @@ public struct IntakeServer: Sendable {
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorResponseMiddleware(metrics: metrics))
+        let routeTable = RouteTable()
+        router.add(middleware: MethodMiddleware(routes: routeTable))
         router.add(middleware: BodyLimitMiddleware(maximum: configuration.maximumBodySize))
         let service = IntakeService(store: store, programme: programme, clock: clock)
         IntakeRoutes(service: service, store: store, programme: programme, metrics: metrics,
                      configuration: configuration, clock: clock).register(on: router)
+        routeTable.set(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
     }
 
     /// The routes served, as `METHOD /path/{param}`, for the check against openapi/intake.yaml.
     public func routes() -> [String] {
-        makeRouter().routes.map { "\($0.method.rawValue) \($0.path.description)" }.sorted()
+        // HEAD, which every GET route also answers, is HTTP's, not the API's.
+        makeRouter().routes.filter { $0.method != .head }.map { "\($0.method.rawValue) \($0.path.description)" }.sorted()
     }
 
     func makeApplication(onListening: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {

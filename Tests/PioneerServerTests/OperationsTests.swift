@@ -145,4 +145,28 @@ struct OperationsTests {
         }
     }
 
+
+    @Test func headIsAnsweredAsGetWithoutTheBodyAndAnUnansweredMethodIs405NamingTheOthers() async throws {
+        try await IntakeTestServer.with { server in
+            let office = server.officeToken
+            // A monitor's HEAD /health (it was a 404, the service "down").
+            let get = try await server.send("GET", "/health")
+            let head = try await server.send("HEAD", "/health")
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.header("Content-Length") == String(get.body.count), "\(head)")
+            #expect(try await server.send("HEAD", "/v1/status", token: office).status == 200)
+            #expect(try await server.send("HEAD", "/v1/status").status == 401)
+            // A method the address does not answer: 405 with Allow, in the API's error shape (it was a 404).
+            for (method, path, allow) in [("DELETE", "/v1/returns", "GET, HEAD, POST"), ("PUT", "/health", "GET, HEAD"),
+                                          ("PATCH", "/v1/returns/anything", "GET, HEAD")] {
+                let answer = try await server.send(method, path, token: office)
+                #expect(answer.status == 405, "\(method) \(path): \(answer.status)")
+                #expect(answer.header("Allow") == allow, "\(method) \(path)")
+                #expect(try answer.decode(HTTPAnswer.ErrorBody.self).error == "this address does not answer that method; the API is described in openapi/intake.yaml")
+            }
+            #expect(try await server.send("GET", "/nowhere").status == 404)
+        }
+    }
+
 }

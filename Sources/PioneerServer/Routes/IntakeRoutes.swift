@@ -17,21 +17,29 @@ struct IntakeRoutes: Sendable {
     var clock: @Sendable () -> Date
 
     /// Adds every route to `router`: the open ones, then the ones behind a token.
+    /// Every GET route answers HEAD too, as HTTP requires (`MethodMiddleware` drops the body).
     func register(on router: Router<IntakeRequestContext>) {
-        router.get("/health", use: health)
-        router.get("/metrics", use: exposition)
+        let open = router.group()
+        Self.get(open, "/health", health)
+        Self.get(open, "/metrics", exposition)
 
         let api = router.group().add(middleware: AuthenticationMiddleware(store: store, acceptsBasic: false))
         api.post("/v1/returns", use: submit)
-        api.get("/v1/returns", use: submissions)
-        api.get("/v1/returns/:id", use: submissionBody)
-        api.get("/v1/status", use: status)
-        api.get("/v1/aggregate", use: aggregate)
-        api.get("/v1/history", use: history)
+        Self.get(api, "/v1/returns", submissions)
+        Self.get(api, "/v1/returns/:id", submissionBody)
+        Self.get(api, "/v1/status", status)
+        Self.get(api, "/v1/aggregate", aggregate)
+        Self.get(api, "/v1/history", history)
 
         // A browser can ask for HTTP Basic, so the dashboard takes the token as Basic's password too.
         let dashboard = router.group().add(middleware: AuthenticationMiddleware(store: store, acceptsBasic: true))
-        dashboard.get("/", use: self.dashboard)
+        Self.get(dashboard, "/", self.dashboard)
+    }
+
+    private static func get(_ group: RouterGroup<IntakeRequestContext>, _ path: RouterPath,
+                            _ handler: @escaping @Sendable (Request, IntakeRequestContext) async throws -> Response) {
+        group.get(path, use: handler)
+        group.head(path, use: handler)
     }
 
     // MARK: Open routes
