@@ -160,6 +160,18 @@ struct SubmissionTests {
         }
     }
 
+    @Test func jsonThatIsNotAReturnIs400WhateverItLacksAndAnUnknownVersionIs422() async throws {
+        try await IntakeTestServer.with { server in
+            // `{}` was a 422 and `{"schemaVersion": 1}` a 400: both are JSON that is not a return.
+            for body in ["{}", #"{"a": "x"}"#, #"{"schemaVersion": 1}"#, #"{"resourceType": "Bundle"}"#] {
+                let answer = try await server.submit(Array(body.utf8), token: try server.token("torbay"))
+                #expect(answer.status == 400, "\(body): \(answer.text)")
+            }
+            let newer = try await server.submit(Array(#"{"schemaVersion": 2}"#.utf8), token: try server.token("torbay"))
+            #expect(newer.status == 422, "\(newer.text)")
+        }
+    }
+
     @Test(arguments: IntakeStore.Kind.allCases)
     func aTamperedReturnIs422ForItsDigest(kind: IntakeStore.Kind) async throws {
         try await IntakeTestServer.with(store: kind) { server in

@@ -84,15 +84,17 @@ public enum ReturnReader {
         }
         // The other forms `pioneer return` writes, which carry no definitions or provenance.
         if case .string(let type)? = object["resourceType"] {
-            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.resourceType",
+            throw ReturnReadError(.wrongType, file: file, path: "$.resourceType",
                                   "is a FHIR \(type) (`pioneer return --format fhir`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
         }
         if object["dataValues"] != nil, object["schemaVersion"] == nil {
-            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.dataValues",
+            throw ReturnReadError(.wrongType, file: file, path: "$.dataValues",
                                   "is a DHIS2 dataValueSet (`pioneer return --format dhis2`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
         }
+        // No schemaVersion at all: JSON, but not a return (malformed), unlike a version this
+        // pioneer does not know (readable, refused).
         guard let version = object["schemaVersion"] else {
-            throw ReturnReadError(.unknownSchemaVersion, file: file, path: "$.schemaVersion",
+            throw ReturnReadError(.wrongType, file: file, path: "$.schemaVersion",
                                   "has no schemaVersion, so it is not a pioneer return (this pioneer reads version \(SiteReturn.currentSchemaVersion))")
         }
         guard case .number(let number) = version else {
