@@ -169,6 +169,13 @@ struct SubmissionTests {
             }
             let newer = try await server.submit(Array(#"{"schemaVersion": 2}"#.utf8), token: try server.token("torbay"))
             #expect(newer.status == 422, "\(newer.text)")
+            // A compressed body: refused before anything is stored (it was stored, and rejected, as the return's bytes).
+            let gzipped = try await server.send("POST", "/v1/returns", token: try server.token("torbay"), contentType: "application/json",
+                                                headers: ["Content-Encoding": "gzip"], body: [0x1F, 0x8B, 0x08, 0x00])
+            #expect(gzipped.status == 415, "\(gzipped.text)")
+            #expect(try gzipped.decode(HTTPAnswer.ErrorBody.self).error == "a return is sent as it is, without a Content-Encoding; this request has Content-Encoding `gzip`")
+            let stored = try await server.send("GET", "/v1/returns?site=torbay", token: server.officeToken)
+            #expect(try stored.decode(IntakeTestServer.SubmissionList.self).submissions.count == 5, "the five answered bodies, not the compressed one")
         }
     }
 

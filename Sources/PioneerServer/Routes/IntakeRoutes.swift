@@ -211,6 +211,12 @@ struct IntakeRoutes: Sendable {
 
     /// JSON or ADX from the Content-Type; anything else is a 415 that says what to send.
     static func format(of request: Request) throws(IntakeHTTPError) -> SubmissionFormat {
+        // A compressed body would be stored, and refused, as the return's bytes.
+        if let coding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased(),
+           !coding.isEmpty, coding != "identity" {
+            throw IntakeHTTPError(status: .unsupportedMediaType,
+                                  message: "a return is sent as it is, without a Content-Encoding; this request has Content-Encoding \(quoted(String(coding.prefix(40))))")
+        }
         let declared = request.headers[.contentType] ?? ""
         let mediaType = declared.split(separator: ";", maxSplits: 1).first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
