@@ -322,12 +322,14 @@ struct FeedClientFaultTests {
                 return "late"
             }
         }) { server in
+            // One connection for both (one at a time to the host); the first with time to spare
+            // on a loaded machine, the second with a timeout well inside the server's delay.
             let client = FeedClient(environment: [:], limits: FeedClientLimits(maxParallel: 1, maxPerHost: 1))
-            let feed = testFeed(server.baseURL, timeout: 0.5)
-            #expect(await client.fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/quick")).success != nil)
-            let error = try #require(await client.fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/slow")).failure)
-            #expect(error.cause == .timedOut(seconds: 0.5), "\(error)")
-            #expect(error.description.hasSuffix("failed: timed out after 0.5 s"), "\(error)")
+            let quick = testFeed(server.baseURL, timeout: 30), slow = testFeed(server.baseURL, timeout: 1)
+            #expect(await client.fetch(FeedFetchRequest(feed: quick, url: server.baseURL + "/quick")).success != nil)
+            let error = try #require(await client.fetch(FeedFetchRequest(feed: slow, url: server.baseURL + "/slow")).failure)
+            #expect(error.cause == .timedOut(seconds: 1), "\(error)")
+            #expect(error.description.hasSuffix("failed: timed out after 1 s"), "\(error)")
         }
     }
 
