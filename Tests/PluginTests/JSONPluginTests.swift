@@ -92,6 +92,18 @@ struct JSONPluginTests {
         }
     }
 
+    @Test func aRepeatedMemberOnThePathIsRefusedNotCountedTwice() throws {
+        // Streamed, both were selected: summed to 3.
+        #expect {
+            try harness([("select", "$.v"), ("aggregate", "sum")]).run(june, bodies: ["document": #"{"v": 1, "v": 2}"#])
+        } throws: { error in
+            let message = (error as? PluginError)?.message ?? ""
+            return message.contains("line 1, column") && message.contains("the member \"v\" appears twice in one object")
+        }
+        // A repeated member the path does not go through is no matter.
+        #expect(try harness([("select", "$.v"), ("aggregate", "sum")]).run(june, bodies: ["document": #"{"w": 1, "w": 2, "v": 5}"#]).value == 5)
+    }
+
     @Test func aPathThatMultipliesNodesWithoutBoundIsStoppedNamingIt() throws {
         // 400 arrays deep: `..*` selects 400 values, `..*..*` about 80,000, `..*..*..*` some
         // ten million; stopped past two million rather than held (it took gigabytes).

@@ -425,6 +425,7 @@ extension JSONPath {
                 scanner.leave()
                 return
             }
+            var seen = false
             while true {
                 try scanner.skipWhitespace()
                 guard try scanner.stream.peek() == UInt8(ascii: "\"") else {
@@ -436,6 +437,12 @@ extension JSONPath {
                 }
                 // The standard compares names code point by code point, not by canonical equivalence.
                 if key.utf8.elementsEqual(name.utf8) {
+                    // Read as it streams, a repeated member would be selected twice (`{"v": 1, "v": 2}`
+                    // summed to 3): which one counts is not defined (RFC 8259), so neither does.
+                    guard !seen else {
+                        throw scanner.error("the member \"\(name)\" appears twice in one object; a repeated member is ambiguous, so the body cannot be read")
+                    }
+                    seen = true
                     try descend(&scanner, plan: plan, step: step + 1, location: Location(parent: location, step: .name(name)),
                                 handoff: handoff, read: read, reached: reached)
                 } else {
