@@ -120,6 +120,7 @@ public final class CollectionEngine: Sendable {
                            today: options.today, store: store, logger: log)
         }
         let plan = plugins.values.contains { $0 is any BatchIndicatorPlugin } ? await Self.onOwnThread(makePlan) : makePlan()
+        try store.recordPlanned(runID, total: plan.total)
         onEvent?(.planned(site: site.id, total: plan.total, urls: plan.jobs.count))
         var run = RunState(site: site, runID: runID, total: plan.total, indicators: indicators, logger: log, onEvent: onEvent)
         run.fetches.distinctURLs = plan.jobs.count

@@ -63,9 +63,12 @@ public struct CollectionRun: Sendable, Hashable {
     /// The periods asked for: `2026-01…2026-06`.
     public var periods: String
     public var counts: RunCounts
+    /// The indicator-periods the run set out to record; nil before it planned them (and for
+    /// runs recorded by a Pioneer older than this count).
+    public var planned: Int?
 
     public init(id: Int64, site: String, startedAt: Date, finishedAt: Date?, status: Status,
-                command: String, periods: String, counts: RunCounts) {
+                command: String, periods: String, counts: RunCounts, planned: Int? = nil) {
         self.id = id
         self.site = site
         self.startedAt = startedAt
@@ -74,6 +77,15 @@ public struct CollectionRun: Sendable, Hashable {
         self.command = command
         self.periods = periods
         self.counts = counts
+        self.planned = planned
+    }
+
+    /// Indicator-periods an interrupted run planned but recorded no outcome for: a run killed
+    /// part-way never reached them (a run stopped with Ctrl-C records each as failed). Nil
+    /// when none, for a run not interrupted, or when the plan's size was not recorded.
+    public var notReached: Int? {
+        guard status == .interrupted, let planned, planned > counts.total else { return nil }
+        return planned - counts.total
     }
 }
 

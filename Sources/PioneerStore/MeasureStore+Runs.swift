@@ -39,6 +39,13 @@ extension MeasureStore {
         }
     }
 
+    /// Records how many indicator-periods run `id` sets out to record, once it has planned them.
+    public func recordPlanned(_ id: Int64, total: Int) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE collection_run SET planned = ? WHERE id = ?", arguments: [total, id])
+        }
+    }
+
     /// Records the outcome of an indicator-period that stored no measure (failed, skipped).
     public func recordOutcome(runID: Int64, indicator: String, period: String, kind: RunOutcomeKind, reason: String?) throws(StoreError) {
         try write { db in
@@ -115,7 +122,8 @@ extension MeasureStore {
             status: CollectionRun.Status(rawValue: row["status"] ?? "") ?? .interrupted,
             command: row["command"], periods: row["periods"],
             counts: RunCounts(collected: row["collected"], unchanged: row["unchanged"], notAvailable: row["not_available"],
-                              failed: row["failed"], skipped: row["skipped"]))
+                              failed: row["failed"], skipped: row["skipped"]),
+            planned: row["planned"])
     }
 
     /// True when no process `pid` exists here (signal 0 only checks).

@@ -89,6 +89,11 @@ enum StoreSchema {
         migrator.registerMigration("feed-cache-body-files") { db in
             try db.execute(sql: "ALTER TABLE feed_cache ADD COLUMN body_file TEXT")
         }
+        // How many indicator-periods a run set out to record, so a killed run shows what it
+        // never reached (NULL for runs recorded before this column).
+        migrator.registerMigration("run-planned") { db in
+            try db.execute(sql: "ALTER TABLE collection_run ADD COLUMN planned INTEGER")
+        }
         return migrator
     }
 }

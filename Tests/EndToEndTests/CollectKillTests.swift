@@ -74,7 +74,19 @@ struct CollectKillTests {
                 let killedRun = try #require(try store.runs(site: "killshire").first)
                 #expect(killedRun.status == .running)
                 _ = try store.beginRun(site: "killshire", command: "test", periods: "2026-01")
-                #expect(try store.run(id: killedRun.id)?.status == .interrupted)
+                let interrupted = try #require(try store.run(id: killedRun.id))
+                #expect(interrupted.status == .interrupted)
+                // It says how much it never reached: 26 years of months for two indicators, planned.
+                #expect(interrupted.planned == 26 * 12 * 2)
+                let notReached = try #require(interrupted.notReached)
+                #expect(notReached == 26 * 12 * 2 - interrupted.counts.total && notReached > 0)
+
+                let runs = try await PioneerBinary.run(["runs", siteFolder.path, "--store", storePath, "--run", "\(killedRun.id)"],
+                                                       in: folder.path)
+                #expect(runs.status == 0, "\(runs.stderr)")
+                #expect(runs.stdout.contains("Not reached: \(notReached) of the run's 624 indicator-periods were never collected"),
+                        "\(runs.stdout)")
+                #expect(!runs.stdout.contains("Nothing failed."))
             }
         }
     }
@@ -196,6 +208,10 @@ struct CollectExitStatusTests {
                 let runs = summary?["runs"] as? [[String: Any]]
                 #expect(summary?["exit_status"] as? Int == 0)
                 #expect((runs?.first?["counts"] as? [String: Any])?["collected"] as? Int == 6)
+                // A finished run planned exactly what it recorded.
+                let stored = try MeasureStore(readingAt: store)
+                let run = try #require(try stored.runs(site: "killshire").first)
+                #expect(run.planned == 6 && run.counts.total == 6 && run.notReached == nil)
 
                 // Collected again: the same values are unchanged, and that is still success.
                 let again = try await pioneer(["collect", site.path, "--from", "2025-01", "--to", "2025-03", "--store", store], in: root)

@@ -175,6 +175,34 @@ struct CollectionVisibilityTests {
         #expect(table.hasPrefix("RUN  STARTED               FINISHED              STATUS    PERIODS  COLLECTED"), "\(table)")
         #expect(table.contains("\nRun 7:\nFailed:\n  b 2026-05: feed \"bi\": HTTP 503"))
     }
+
+    @Test func aKilledRunSaysHowManyIndicatorPeriodsItNeverReached() throws {
+        var run = CollectionRun(id: 9, site: "testshire", startedAt: Date(timeIntervalSince1970: 1_780_000_000),
+                                finishedAt: nil, status: .interrupted, command: "pioneer collect sites/testshire --period 2026-05",
+                                periods: "2026-05", counts: RunCounts(collected: 3, failed: 1), planned: 10)
+        #expect(run.notReached == 6)
+        let outcomes = [RunOutcome(runID: 9, indicator: "b", period: "2026-05", kind: .failed, reason: "HTTP 503", measureID: nil)]
+        let line = "Not reached: 6 of the run's 10 indicator-periods were never collected: the run was stopped before it got to them"
+        let detail = RunListing.detail(run, outcomes: outcomes)
+        #expect(detail.contains("\n\n" + line), "\(detail)")
+        #expect(detail.hasSuffix("Failed:\n  b 2026-05: HTTP 503"), "\(detail)")
+        // Under the table even without --failures: the counts alone would not add up.
+        #expect(RunListing(runs: [run]).table().contains("\nRun 9:\n" + line))
+        let json = try RunListing(runs: [run]).json()
+        let entry = try #require((try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])?.first)
+        #expect(entry["planned"] as? Int == 10 && entry["not_reached"] as? Int == 6)
+
+        // A run stopped with Ctrl-C records every indicator-period (those not reached as failed),
+        // a finished run reached all, and a run recorded before plans were counted says nothing.
+        run.counts = RunCounts(collected: 3, failed: 7)
+        #expect(run.notReached == nil)
+        run.counts = RunCounts(collected: 3)
+        run.status = .finished
+        #expect(run.notReached == nil)
+        run.status = .interrupted
+        run.planned = nil
+        #expect(run.notReached == nil && !RunListing.detail(run, outcomes: []).contains("Not reached"))
+    }
 }
 
 /// A count shared with a progress callback.

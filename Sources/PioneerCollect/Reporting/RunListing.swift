@@ -33,7 +33,8 @@ public struct RunListing: Sendable {
         }
         var lines = [table.render()]
         for run in runs {
-            let problems = Self.problems(outcomes[run.id] ?? [])
+            var problems = Self.problems(outcomes[run.id] ?? [])
+            if let line = Self.notReachedLine(run) { problems.insert(line, at: 0) }
             guard !problems.isEmpty else { continue }
             lines.append("\nRun \(run.id):")
             lines += problems
@@ -58,8 +59,21 @@ public struct RunListing: Sendable {
             lines.append("  (still running, or ended without closing the run; the next collect marks it interrupted if its process is gone)")
         }
         let problems = problems(outcomes)
-        lines += problems.isEmpty ? ["", "Nothing failed."] : [""] + problems
+        if let line = notReachedLine(run) {
+            lines += ["", line]
+            if !problems.isEmpty { lines += [""] + problems }
+        } else {
+            lines += problems.isEmpty ? ["", "Nothing failed."] : [""] + problems
+        }
         return lines.joined(separator: "\n")
+    }
+
+    /// What an interrupted run never reached, when it recorded how much it planned.
+    static func notReachedLine(_ run: CollectionRun) -> String? {
+        guard let missing = run.notReached, let planned = run.planned else { return nil }
+        let noun = missing == 1 ? "indicator-period was" : "indicator-periods were"
+        return "Not reached: \(missing) of the run's \(planned) \(noun) never collected: the run was stopped "
+            + "before it got to them (nothing was recorded for them). Collect the same periods again to fill them in."
     }
 
     /// Failures, values not available and periods not yet due, each under its heading.
@@ -79,6 +93,7 @@ public struct RunListing: Sendable {
         let entries = runs.map { run in
             Entry(id: run.id, site: run.site, status: run.status.rawValue, command: run.command, periods: run.periods,
                   startedAt: run.startedAt, finishedAt: run.finishedAt, counts: run.counts,
+                  planned: run.planned, notReached: run.notReached,
                   outcomes: outcomes[run.id].map { $0.map(OutcomeEntry.init) })
         }
         return try ReportJSON.encode(entries)
@@ -90,6 +105,10 @@ public struct RunListing: Sendable {
         var startedAt: Date
         var finishedAt: Date?
         var counts: RunCounts
+        /// The indicator-periods the run set out to record, and of an interrupted run those it
+        /// never reached.
+        var planned: Int?
+        var notReached: Int?
         var outcomes: [OutcomeEntry]?
     }
 
