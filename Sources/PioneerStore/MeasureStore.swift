@@ -189,7 +189,7 @@ public final class MeasureStore: Sendable {
             return StoreError(.notAStore, path: path,
                 "the file is a SQLite database but holds no pioneer measure store (no schema); was it written by `pioneer collect`?")
         }
-        let missing = known.filter { !applied.contains($0) }
+        let missing = known.filter { !applied.contains($0) && !StoreSchema.notNeededByReaders.contains($0) }
         guard missing.isEmpty else {
             return StoreError(.olderVersion, path: path,
                 "the store was made by an older pioneer and has not been brought up to date; run `pioneer collect` once to do it, then read it")

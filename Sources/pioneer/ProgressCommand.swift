@@ -17,7 +17,9 @@ struct ProgressCommand: ParsableCommand {
         trajectory puts the indicator then, the target, the status (achieved, on track, at risk, \
         off track, no data) decided by the value's 95% interval against the trajectory, the SPC \
         variation and assurance (Making Data Count), the site's self-assessment with a flag where \
-        it disagrees with the evidence, and a sparkline of the last 24 periods. Nothing is fetched: \
+        it disagrees with the evidence, and a sparkline of the last 24 periods. On a terminal too narrow for all of that, the sparkline, \
+        the site's view, assurance, trajectory and period are hidden in that order (a line says which; \
+        --wide keeps them). Nothing is fetched: \
         it reads what `pioneer collect` (or `pioneer demo --store-dir`) stored.
 
         --indicator ID shows one indicator's series instead, with its SPC limits and label per point.
@@ -69,6 +71,9 @@ struct ProgressCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Exit 4 when any goal is off-track (or at-risk or worse), or when no goal could be judged.", valueName: "status"))
     var failOn: FailOn?
+
+    @Flag(help: "Every column of the table, however wide the terminal (a narrow one otherwise hides the least needed).")
+    var wide = false
 
     @OptionGroup var storeLocation: StoreLocation
 
@@ -136,7 +141,7 @@ struct ProgressCommand: ParsableCommand {
         let listing = ProgressListing(sites: reports)
         switch format {
         case .table:
-            StandardOutput.write(listing.table(colour: Terminal.wantsColour))
+            StandardOutput.write(listing.table(colour: Terminal.wantsColour, width: wide ? nil : Terminal.columns))
         case .json:
             StandardOutput.write(try listing.json() + "\n")
         case .csv:
@@ -175,8 +180,21 @@ struct ProgressCommand: ParsableCommand {
     }
 }
 
-/// Whether stdout is a terminal that wants colour (not piped, `NO_COLOR` unset, TERM not dumb).
+/// Whether stdout is a terminal that wants colour (not piped, `NO_COLOR` unset, TERM not dumb),
+/// and how wide it is.
 enum Terminal {
+    /// The width tables must fit: `COLUMNS` when set to a number, else the terminal's own
+    /// width when stdout is one; nil (no limit) for piped output.
+    static var columns: Int? {
+        if let text = ProcessInfo.processInfo.environment["COLUMNS"], let columns = Int(text), columns > 0 {
+            return columns
+        }
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     static var wantsColour: Bool {
         let environment = ProcessInfo.processInfo.environment
         if let noColour = environment["NO_COLOR"], !noColour.isEmpty { return false }

@@ -18,8 +18,18 @@ struct ProgressListing {
 
     // MARK: Table
 
-    func table(colour: Bool) -> String {
+    /// The columns a narrow terminal loses first, least needed first; the goal, its latest
+    /// value, target, status and variation always stay.
+    static let droppable = [9, 8, 7, 3, 2]
+    /// Goal names are clipped to fit, but to no fewer characters than this.
+    static let narrowestGoal = 16
+    /// Columns are hidden before goal names are clipped below this many characters.
+    static let preferredGoal = 30
+
+    /// - Parameter width: the terminal's width in columns; nil for no limit (piped output, `--wide`).
+    func table(colour: Bool, width: Int? = nil) -> String {
         var out = ""
+        var hidden: Set<Int> = []
         for entry in sites {
             let site = entry.site
             let asOf = entry.asOf.map { ", as at \($0.label)" } ?? ""
@@ -29,8 +39,7 @@ struct ProgressListing {
                 continue
             }
             var notes: [String] = []
-            let header = ["goal", "latest", "period", "trajectory", "target", "status",
-                          "variation", "assurance", "site says", "last 24"]
+            let header = Self.header
             // Grouped by kind in the kinds' own order, so experience sits beside process and
             // outcome; one set of column widths, so the groups line up.
             let groups = IndicatorKind.allCases.map { kind in
@@ -43,19 +52,27 @@ struct ProgressListing {
                 let name = progress.definition.name
                 return (goalsPerIndicator[progress.definition.id] ?? 0) > 1 ? "\(name) (\(progress.assessment.goal.id))" : name
             }
-            let rows = groups.map { $0.1.map { Self.row($0, label: label($0), colour: colour) } }
-            var widths: [Int: Int] = [:]
-            for row in [header] + rows.flatMap({ $0 }) {
-                for (column, cell) in row.enumerated() {
-                    widths[column] = max(widths[column] ?? 0, TextTable.width(cell))
+            var rows = groups.map { $0.1.map { Self.row($0, label: label($0), colour: colour) } }
+            var widths = Self.widths([header] + rows.flatMap { $0 })
+            let kept = Self.columnsThatFit(widths, in: width)
+            hidden.formUnion(Set(header.indices).subtracting(kept))
+            if let width {
+                // Clip the goal names to what the kept columns leave.
+                let others = kept.dropFirst().reduce(0) { $0 + widths[$1] + 2 }
+                let room = max(Self.narrowestGoal, width - 4 - others)
+                if widths[0] > room {
+                    rows = rows.map { $0.map { row in [Self.clip(row[0], to: room)] + row.dropFirst() } }
+                    widths[0] = room
                 }
             }
+            let keptWidths = Dictionary(uniqueKeysWithValues: kept.enumerated().map { ($0.offset, widths[$0.element]) })
             for ((kind, goals), groupRows) in zip(groups, rows) {
                 out += "  \(kind.rawValue)\n"
-                var table = TextTable(header, rightAligned: [1, 3])
+                var table = TextTable(kept.map { header[$0] },
+                                      rightAligned: Set(kept.indices.filter { [1, 3].contains(kept[$0]) }))
                 table.indent = "    "
-                table.minimumWidths = widths
-                for row in groupRows { table.add(row) }
+                table.minimumWidths = keptWidths
+                for row in groupRows { table.add(kept.map { row[$0] }) }
                 for progress in goals {
                     if let note = Self.note(progress, label: label(progress)) { notes.append(note) }
                 }
@@ -64,7 +81,40 @@ struct ProgressListing {
             for note in notes { out += "  \(note)\n" }
             out += "\n"
         }
+        if let width, !hidden.isEmpty {
+            let names = Self.droppable.filter(hidden.contains).map { Self.header[$0] }
+            out += "(hidden to fit \(width) columns: \(names.joined(separator: ", ")); --wide shows them)\n"
+        }
         return out
+    }
+
+    static let header = ["goal", "latest", "period", "trajectory", "target", "status",
+                         "variation", "assurance", "site says", "last 24"]
+
+    /// Each column's width: its widest cell.
+    private static func widths(_ rows: [[String]]) -> [Int] {
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in rows {
+            for (column, cell) in row.enumerated() { widths[column] = max(widths[column], TextTable.width(cell)) }
+        }
+        return widths
+    }
+
+    /// The columns to show, in order: all of them when they fit `width` (or there is no
+    /// width), else without the ``droppable`` ones, least needed first, until they fit with
+    /// the goal names clipped to ``preferredGoal`` characters (narrower still, down to
+    /// ``narrowestGoal``, only once nothing more can go).
+    static func columnsThatFit(_ widths: [Int], in width: Int?) -> [Int] {
+        var kept = Array(widths.indices)
+        guard let width else { return kept }
+        // The table's indent, and two spaces between columns.
+        func needed(_ columns: [Int]) -> Int {
+            4 + columns.reduce(0) { $0 + ($1 == 0 ? min(widths[0], preferredGoal) : widths[$1]) } + 2 * (columns.count - 1)
+        }
+        for column in droppable where needed(kept) > width {
+            kept.removeAll { $0 == column }
+        }
+        return kept
     }
 
     private static func row(_ progress: GoalProgress, label: String, colour: Bool) -> [String] {

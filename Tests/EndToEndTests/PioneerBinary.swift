@@ -35,11 +35,14 @@ enum PioneerBinary {
 
     /// Runs `pioneer arguments` in `directory`, with `input` on its standard input.
     ///
-    /// - Parameter environment: the child's whole environment; nil inherits this process's.
+    /// - Parameter environment: the child's whole environment; nil inherits this process's,
+    ///   less `COLUMNS` (tables fit it, and a shell or CI that exports it must not change them).
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil,
                     input: Data = Data()) async throws -> Run {
         let executable = try #require(url(), "build the pioneer executable first: swift build --product pioneer")
-        return try await run(process: executable, arguments, in: directory, environment: environment, input: input)
+        var inherited = ProcessInfo.processInfo.environment
+        inherited["COLUMNS"] = nil
+        return try await run(process: executable, arguments, in: directory, environment: environment ?? inherited, input: input)
     }
 
     /// Runs `executable arguments` in `directory` (a wrapper such as GNU time around `pioneer`).

@@ -72,6 +72,20 @@ struct ProgressEndToEndTests {
             #expect(plain.contains("Torbay and South Devon (torbay)"), "\(plain)")
             #expect(!plain.contains("\u{1B}["), "colour despite NO_COLOR:\n\(plain)")
             #expect(table.stdout.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }), "no sparkline")
+            #expect(!table.stdout.contains("hidden to fit"), "piped output keeps every column")
+
+            // A narrow terminal (COLUMNS, as a shell sets it) loses the least needed columns, and
+            // says so; --wide keeps them all.
+            var narrow = ProcessInfo.processInfo.environment
+            narrow["COLUMNS"] = "100"
+            let fitted = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores], environment: narrow)
+            #expect(fitted.status == 0, "\(fitted.stderr)")
+            let tableLines = fitted.stdout.split(separator: "\n").filter { $0.hasPrefix("    ") }
+            #expect(!tableLines.isEmpty && tableLines.allSatisfy { $0.count <= 100 }, "\(fitted.stdout)")
+            #expect(tableLines.first?.contains("variation") == true && tableLines.first?.contains("site says") == false, "\(fitted.stdout)")
+            #expect(fitted.stdout.contains("(hidden to fit 100 columns: last 24, site says"), "\(fitted.stdout)")
+            let wide = try await PioneerBinary.run(["progress", Self.sites + "/torbay", "--store-dir", stores, "--wide"], environment: narrow)
+            #expect(wide.stdout.contains("site says") && !wide.stdout.contains("hidden to fit"), "\(wide.stdout)")
 
             // CSV: a header and one row per goal.
             let csv = try await PioneerBinary.run(["progress", "--root", Self.sites, "--store-dir", stores, "--format", "csv"])

@@ -130,6 +130,24 @@ import Testing
         #expect(MeasureStore.schemaProblem(applied: ["v1", "v2"], known: ["v1", "v2"], path: "s.sqlite") == nil)
     }
 
+    @Test func aStoreNotYetGivenTheRunPlanColumnStillReads() throws {
+        try withTemporaryFolder { folder in
+            let path = try storeWithOneMeasure(in: folder)
+            // As a store written before runs recorded their plan's size (after an upgrade, before
+            // the next collect brings it up to date): readers need not wait for that collect.
+            try DatabaseQueue(path: path).write { db in
+                try db.execute(sql: "ALTER TABLE collection_run DROP COLUMN planned")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'run-planned'")
+            }
+            let store = try MeasureStore(readingAt: path)
+            #expect(try store.measureCount() == 1)
+            let run = try #require(try store.runs(site: "torbay").first)
+            #expect(run.planned == nil && run.notReached == nil)
+            // The next writer adds it.
+            #expect(try MeasureStore(path: path).schemaVersions().last == "run-planned")
+        }
+    }
+
     @Test func anEmptyPathIsRefusedByReaderAndWriter() {
         for open in [{ try MeasureStore(readingAt: "") }, { try MeasureStore(path: "") }] as [() throws -> MeasureStore] {
             let error = #expect(throws: StoreError.self) { _ = try open() }
