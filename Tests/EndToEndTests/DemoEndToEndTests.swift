@@ -25,11 +25,9 @@ struct DemoEndToEndTests {
                 URL(fileURLWithPath: Self.sites).appendingPathComponent($0).appendingPathComponent(".pioneer").path
             }
             let storesBefore = Set(siteStores.filter { FileManager.default.fileExists(atPath: $0) })
-            let started = Date()
+            // No time asserted: a loaded machine stretches it (the suite's time limit catches a hang).
             let run = try await PioneerRun.run(["demo", "--root", Self.sites, "--store-dir", storeDir.path])
-            let elapsed = Date().timeIntervalSince(started)
             #expect(run.status == 0, "pioneer demo exited \(run.status):\n\(run.output)\n\(run.errors)")
-            #expect(elapsed < 60, "pioneer demo took \(Int(elapsed)) s")
 
             #expect(run.output.hasPrefix("Demo feeds at http://127.0.0.1:"))
             #expect(run.output.contains("simulating 2023-04 to 2026-03"))
