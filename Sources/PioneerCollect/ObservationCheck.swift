@@ -1,5 +1,6 @@
 // The checks every observation passes before it is stored, whatever plugin made it.
 public import PioneerKit
+import PioneerCore
 
 /// Sanity checks on an observation, against its indicator's value type.
 ///
@@ -47,6 +48,17 @@ public enum ObservationCheck {
            numerator.isFinite, denominator.isFinite, numerator > denominator {
             problems.append("numerator \(show(numerator)) is larger than denominator \(show(denominator)) in a proportion")
         }
+        // The parts are kept so the programme office can pool sites: a value that is not its
+        // parts' ratio would pool as one figure and read as another. The rule is the intake's.
+        if indicator.valueType == .proportion, let value = observation.value, let numerator = observation.numerator,
+           let denominator = observation.denominator, value.isFinite, numerator.isFinite, denominator.isFinite,
+           numerator >= 0, numerator <= denominator {
+            if denominator == 0 {
+                problems.append("proportion \(show(value)) has a denominator of 0: with nothing to divide by, answer \"not available\" instead")
+            } else if !ProportionParts.agree(value: value, numerator: numerator, denominator: denominator) {
+                problems.append("proportion \(show(value)) is not its numerator over its denominator (\(show(numerator)) / \(show(denominator)) = \(show((numerator / denominator * 1e6).rounded() / 1e6)))")
+            }
+        }
         if let sampleSize = observation.sampleSize, sampleSize < 0 {
             problems.append("sample size \(sampleSize) is negative")
         }
@@ -55,6 +67,18 @@ public enum ObservationCheck {
                 problems.append("the confidence interval \(show(interval.lower)) to \(show(interval.upper)) is not finite")
             } else if interval.lower > interval.upper {
                 problems.append("the confidence interval's lower bound \(show(interval.lower)) is above its upper bound \(show(interval.upper))")
+            }
+            if interval.lower.isFinite, interval.upper.isFinite, interval.lower <= interval.upper {
+                if indicator.valueType == .proportion, interval.lower < 0 || interval.upper > 1 {
+                    problems.append("the confidence interval \(show(interval.lower)) to \(show(interval.upper)) of a proportion is outside 0 to 1")
+                }
+                // A point estimate lies inside its own interval; one outside was read from the wrong field or scale.
+                if let value = observation.value, value.isFinite {
+                    let slack = 1e-9 * max(1, abs(value))
+                    if value < interval.lower - slack || value > interval.upper + slack {
+                        problems.append("value \(show(value)) lies outside its own confidence interval \(show(interval.lower)) to \(show(interval.upper))")
+                    }
+                }
             }
             if !(interval.level > 0 && interval.level < 1) {
                 problems.append("the confidence level \(show(interval.level)) is not between 0 and 1 (0.95 for 95%)")

@@ -38,4 +38,28 @@ import Testing
             #expect(ObservationCheck.problems(observation, for: definition(valueType)) == expected)
         }
     }
+
+    /// The parts are pooled nationally: a value that is not their ratio, or a figure outside
+    /// its own interval, was read from the wrong field or scale (an external plugin answered these).
+    @Test func aProportionMustBeItsPartsRatioAndAValueInsideItsInterval() {
+        let cases: [(Observation, ValueType, [String])] = [
+            (.value(0.9, numerator: 1, denominator: 10), .proportion,
+             ["proportion 0.9 is not its numerator over its denominator (1 / 10 = 0.1)"]),
+            (.value(0.5, numerator: 0, denominator: 0), .proportion,
+             ["proportion 0.5 has a denominator of 0: with nothing to divide by, answer \"not available\" instead"]),
+            (.value(0.5, interval: ConfidenceInterval(lower: -5, upper: 7, method: "wilson")), .proportion,
+             ["the confidence interval -5 to 7 of a proportion is outside 0 to 1"]),
+            (.value(5, interval: ConfidenceInterval(lower: 6, upper: 9, method: "exact")), .count,
+             ["value 5 lies outside its own confidence interval 6 to 9"]),
+        ]
+        for (observation, valueType, expected) in cases {
+            #expect(ObservationCheck.problems(observation, for: definition(valueType)) == expected)
+        }
+        // A value rounded to a few places is still its parts' ratio, and a bound may equal the value.
+        #expect(ObservationCheck.problems(.value(0.333, numerator: 1, denominator: 3), for: definition(.proportion)).isEmpty)
+        #expect(ObservationCheck.problems(.value(0.781, numerator: 1886, denominator: 2416), for: definition(.proportion)).isEmpty)
+        #expect(ObservationCheck.problems(.value(0, numerator: 0, denominator: 40,
+                                                 interval: ConfidenceInterval(lower: 0, upper: 0.088, method: "wilson")),
+                                          for: definition(.proportion)).isEmpty)
+    }
 }

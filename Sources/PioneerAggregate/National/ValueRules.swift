@@ -2,12 +2,13 @@
 // that breaks one is a mistake at the site, and one bad figure would skew the pool.
 import Foundation
 public import PioneerReturns
+import PioneerCore
 
 /// Checks the measures of a return against the rules their value types set.
 ///
 /// - An indicator is listed once, with one measure a period (twice would pool it twice).
 /// - A proportion's value lies between 0 and 1, its numerator is not above its denominator,
-///   and its value is its numerator over its denominator (the numerator within half a unit).
+///   and its value is its numerator over its denominator (``ProportionParts``).
 /// - Nothing is negative: counts, numerators, denominators, sample sizes.
 /// - No value, numerator or denominator is beyond ±10^100, and no denominator lies between 0
 ///   and 10^-6: the sums and ratios of the sites' figures stay finite (a value of 10^308 summed
@@ -66,7 +67,7 @@ public enum ValueRules {
         }
         if indicator.valueType == "proportion", let value = measure.value, let numerator = measure.numerator,
            let denominator = measure.denominator, denominator > 0, numerator <= denominator, value >= 0, value <= 1,
-           abs(value * denominator - numerator) > 0.5 + 1e-9 * denominator {
+           !ProportionParts.agree(value: value, numerator: numerator, denominator: denominator) {
             let parts = numerator / denominator
             problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator (\(Self.plain(numerator)) / \(Self.plain(denominator)) = \(String(format: "%.4g", parts)))")
         }
