@@ -91,6 +91,13 @@ struct ExecProtocolTests {
                 #expect(reason.contains("`observations[0]` has both `value` and `not_available`; give a value or say why there is none, never both"), "\(reason)")
             }
         }
+        // A key written twice: which value was meant is not defined, so neither is taken (99 was).
+        try await collect([ExecPluginEntry(name: "repeatkey", script: "modes.py", args: ["repeatkey"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-repeatkey").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-repeatkey") {
+                #expect(reason.contains("the member \"value\" appears twice in one object"), "\(reason)")
+            }
+        }
         try await collect([ExecPluginEntry(name: "twice", script: "modes.py", args: ["twice"])]) { summary, _ in
             #expect(summary.results(of: "admissions-twice").map(\.outcome) == [.failed, .failed, .failed])
             for reason in reasons(summary, "admissions-twice") {

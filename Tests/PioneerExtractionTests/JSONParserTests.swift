@@ -47,8 +47,15 @@ import Testing
         }
     }
 
-    @Test func repeatedKeyKeepsTheLastValue() throws {
-        #expect(try parse(#"{"a": 1, "a": 2}"#) == .object(["a": .number(2)]))
+    @Test func aRepeatedKeyIsRefusedAtItsLineAndColumnNotResolvedToTheLast() throws {
+        // Readers differ on which counts (JSONSerialization keeps the last), so none is chosen.
+        #expect {
+            try parse("{\"a\": 1,\n \"a\": 2}")
+        } throws: { error in
+            "\(error)" == "the member \"a\" appears twice in one object; a repeated member is ambiguous, so the body cannot be read (line 2, column 2)"
+        }
+        // The same name in two objects is no repeat.
+        #expect(try parse(#"[{"a": 1}, {"a": 2}]"#) == .array([.object(["a": .number(1)]), .object(["a": .number(2)])]))
     }
 
     @Test(arguments: [

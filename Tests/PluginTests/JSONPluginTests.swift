@@ -104,6 +104,29 @@ struct JSONPluginTests {
         #expect(try harness([("select", "$.v"), ("aggregate", "sum")]).run(june, bodies: ["document": #"{"w": 1, "w": 2, "v": 5}"#]).value == 5)
     }
 
+    /// Found by a tester: after a wildcard or a filter the last of two values was used (12, 10, 3).
+    @Test(arguments: [
+        ("$.data[*].v", #"{"data":[{"v":1,"v":10},{"v":2}]}"#, "v", 17),
+        ("$.o.*", #"{"o":{"x":1,"x":10}}"#, "x", 13),
+        ("$.data[?@.k=='b'].v", #"{"data":[{"k":"a","k":"b","v":1},{"k":"b","v":2}]}"#, "k", 19),
+        ("$..v", #"{"a":{"v":1,"v":2}}"#, "v", 13),
+    ])
+    func aRepeatedMemberIsRefusedAfterAWildcardOrFilterToo(path: String, body: String, member: String, column: Int) throws {
+        #expect {
+            try harness([("select", ConfigLiteral(stringLiteral: path)), ("aggregate", "sum")]).run(june, bodies: ["document": FeedBody(body)])
+        } throws: { error in
+            let message = (error as? PluginError)?.message ?? ""
+            return message.contains("the member \"\(member)\" appears twice in one object") && message.contains("(line 1, column \(column))")
+        }
+    }
+
+    @Test func aFilterMatchingNothingShowsANumberWrittenAsAStringWithItsQuotes() throws {
+        let observation = try harness([("select", "$.d[?@.v == 2].v"), ("aggregate", "value")])
+            .run(june, bodies: ["document": #"{"d":[{"v":"2"},{"v":"3"},{"v":"three"},{"v":true}]}"#])
+        let detail = observation.notAvailable?.detail ?? ""
+        #expect(detail.hasSuffix("`v` holds `\"2\"` (a string) ×1, `\"3\"` (a string) ×1, `three` ×1, `true` ×1"), "\(detail)")
+    }
+
     @Test func aPathThatMultipliesNodesWithoutBoundIsStoppedNamingIt() throws {
         // 400 arrays deep: `..*` selects 400 values, `..*..*` about 80,000, `..*..*..*` some
         // ten million; stopped past two million rather than held (it took gigabytes).

@@ -102,10 +102,12 @@ struct JSONParser {
         }
         var members: [String: JSONValue] = [:]
         try walkObject { parser throws(JSONValue.ParseError) in
+            let keyAt = parser.index
             let key = try parser.string()
             try parser.takeColon(after: "the key \"\(key)\"")
-            // A repeated key keeps its last value, as JSONSerialization and most readers do.
-            members[key] = try parser.value()
+            // Which of two values a repeated key means is not defined (RFC 8259): readers differ
+            // (JSONSerialization keeps the last, a streaming reader meets both), so none is chosen.
+            if members.updateValue(try parser.value(), forKey: key) != nil { throw parser.repeatedMember(at: keyAt) }
         }
         return .object(members)
     }
@@ -130,10 +132,18 @@ struct JSONParser {
     private mutating func members(_ keeping: JSONMemberSet.View, into found: UnsafeMutableBufferPointer<JSONMemberValue>,
                                   base: Int = 0) throws(JSONValue.ParseError) {
         guard peek() == UInt8(ascii: "{") else { throw unexpected(where: "an object") }
+        // The kept names met in this object (the first 64 slots; a path names a handful), so
+        // a repeated one is refused as a whole parse refuses it.
+        var seen: UInt64 = 0
         try walkObject { parser throws(JSONValue.ParseError) in
+            let keyAt = parser.index
             let slot = try parser.keptSlot(keeping)
             try parser.takeColon()
             guard let slot else { return try parser.skipValue() }
+            if slot < 64 {
+                guard seen & (1 << slot) == 0 else { throw parser.repeatedMember(at: keyAt) }
+                seen |= 1 << slot
+            }
             guard let inner = keeping.inside(slot) else {
                 found[base + slot] = try parser.member()
                 return
@@ -545,6 +555,16 @@ struct JSONParser {
         if byte >= 0x21 && byte < 0x7F { return "`\(String(UnicodeScalar(byte)))`" }
         if byte == 0x20 { return "a space" }
         return "byte 0x" + String(byte, radix: 16, uppercase: true)
+    }
+
+    /// The error for a member whose key (its opening quote at `offset`) the object has already had.
+    private func repeatedMember(at offset: Int) -> JSONValue.ParseError {
+        if quiet { return JSONValue.ParseError(description: "") }
+        var reader = self
+        reader.index = offset
+        let name = (try? reader.string()) ?? "?"
+        return error("the member \"\(name)\" appears twice in one object; a repeated member is ambiguous, so the body cannot be read",
+                     at: offset)
     }
 
     /// "unexpected `x` where <what> was expected", or "the JSON ends where…" at the end.

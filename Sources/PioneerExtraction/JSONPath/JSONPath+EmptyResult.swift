@@ -1,5 +1,6 @@
 // Saying why a query matched nothing when a filter is the reason: the values the filtered
 // members actually hold, so `== '65+'` against a feed of `65-74` and `75+` explains itself.
+import Foundation
 
 extension JSONPath {
     /// At most this many distinct values are listed for each member.
@@ -131,10 +132,21 @@ extension JSONPath {
         return text.isEmpty ? "@" : text
     }
 
+    /// Whether `text` is a JSON number as written (`2`, `-0.5`, `1e3`).
+    private static func readsAsNumber(_ text: String) -> Bool {
+        guard text.utf8.count < 40, case .number? = try? JSONValue(parsing: Data(text.utf8)) else { return false }
+        return true
+    }
+
     /// A value in a list: `` `65-74` ``, `` `12` ``, `true`, `null`, `an object`.
     private static func shortDescription(_ value: JSONValue) -> String {
         switch value {
         case .string(let text):
+            // A string that reads as a number or literal keeps its quotes: `"2"` is not `2`, and a
+            // filter comparing with 2 matches neither it nor, unquoted, would it seem not to.
+            if ["true", "false", "null"].contains(text) || Self.readsAsNumber(text) {
+                return "`\"\(text)\"` (a string)"
+            }
             return "`" + (text.count > 30 ? String(text.prefix(30)) + "…" : text) + "`"
         case .number(let number):
             if number == number.rounded(), abs(number) < 1e15 { return "`\(Int(number))`" }

@@ -4,7 +4,7 @@
 Its first argument picks how it behaves, good or bad, so each protocol test runs the
 real thing: `good`, `hang`, `crash`, `exit3`, `junk`, `flood`, `version2`, `badfeed`,
 `orphan`, `both` (a value and not_available in one observation), `twice` (two observations
-for each period). `--batch` makes `describe` offer batches. Each start appends its method to
+for each period), `repeatkey` (an observation that writes `value` twice). `--batch` makes `describe` offer batches. Each start appends its method to
 the file named by START_LOG, so tests count process starts.
 """
 import json
@@ -106,6 +106,12 @@ def main():
                 observations[-1]["not_available"] = "the extract was late"
             if mode == "twice":
                 observations.append({"period": p["id"], "value": value + 1})
+        if mode == "repeatkey":
+            # json.dumps cannot write a key twice: the answer is written by hand.
+            text = ", ".join('{"period": "%s", "value": 1, "value": 99}' % p["id"] for p in request["periods"])
+            sys.stdout.write('{"protocol": 1, "observations": [%s]}' % text)
+            sys.stdout.flush()
+            sys.exit(0)
         answer({"observations": observations})
 
     answer({"error": "unknown method %s" % method}, status=1)
