@@ -20,10 +20,8 @@ extension PostgresIntakeBackend {
         let operation = "store submission \(pending.id)"
         for attempt in 1...Self.storeAttempts {
             do {
-                return try await withConnection(operation) { connection in
-                    try await self.retryableTransaction(connection) {
-                        try await self.insert(pending, json: summaryJSON, definitions: definitions, connection)
-                    }
+                return try await withTransaction(operation) { connection in
+                    try await self.insert(pending, json: summaryJSON, definitions: definitions, connection)
                 }
             } catch let error where error.kind == .busy && error.message.hasPrefix(Self.raceMarker) && attempt < Self.storeAttempts {
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
@@ -32,18 +30,6 @@ extension PostgresIntakeBackend {
         }
         throw IntakeStoreError(.busy, path: location, operation: operation,
                                "other writers took the next version \(Self.storeAttempts) times running; try again")
-    }
-
-    /// The start of the message of a transaction that lost a race and may simply run again.
-    static let raceMarker = "another writer raced this one"
-
-    /// A transaction whose lost race is named as such, for ``store(_:summaryJSON:definitions:)`` to run it again.
-    private func retryableTransaction<T: Sendable>(_ connection: PostgresConnection, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await Self.transaction(connection, logger: logger, body)
-        } catch let error where Self.isRetryable(error) {
-            throw IntakeStoreError(.busy, path: "", operation: "", "\(Self.raceMarker); run it again")
-        }
     }
 
     private func insert(_ pending: PendingSubmission, json: String, definitions: [DefinitionRow],
@@ -137,12 +123,15 @@ extension PostgresIntakeBackend {
     // MARK: Tokens
 
     func insertToken(_ row: TokenRow) async throws(IntakeStoreError) -> Bool {
-        let inserted = try await rows("create a token", """
-            INSERT INTO token (id, role, site, hash, created_at, revoked_at)
-            VALUES (\(row.id), \(row.role), \(row.site), \(row.hash), \(row.createdAt), NULL)
-            ON CONFLICT (id) DO NOTHING RETURNING id
-            """) { try $0.decode(String.self) }
-        return !inserted.isEmpty
+        // In a transaction, as every write: one that waited past the limit must not commit after its error.
+        try await withTransaction("create a token") { connection in
+            let inserted = try await connection.query("""
+                INSERT INTO token (id, role, site, hash, created_at, revoked_at)
+                VALUES (\(row.id), \(row.role), \(row.site), \(row.hash), \(row.createdAt), NULL)
+                ON CONFLICT (id) DO NOTHING RETURNING id
+                """, logger: self.logger).collect()
+            return !inserted.isEmpty
+        }
     }
 
     func tokens() async throws(IntakeStoreError) -> [TokenRecord] {
@@ -152,10 +141,12 @@ extension PostgresIntakeBackend {
 
     func revokeToken(id: String, at time: String) async throws(IntakeStoreError) -> TokenRecord? {
         // COALESCE keeps the first revocation date when the token is revoked again.
-        try await rows("revoke token \(id)", """
-            UPDATE token SET revoked_at = COALESCE(revoked_at, \(time)) WHERE id = \(id)
-            RETURNING id, role, site, created_at, revoked_at
-            """, Self.tokenRecord).first
+        try await withTransaction("revoke token \(id)") { connection in
+            try await connection.query("""
+                UPDATE token SET revoked_at = COALESCE(revoked_at, \(time)) WHERE id = \(id)
+                RETURNING id, role, site, created_at, revoked_at
+                """, logger: self.logger).collect().first.map(Self.tokenRecord)
+        }
     }
 
     func token(hash: String) async throws(IntakeStoreError) -> TokenRow? {

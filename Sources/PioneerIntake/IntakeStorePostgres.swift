@@ -39,7 +39,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     /// cannot be reached, a refused login or a missing database is reported as such.
     static func open(_ location: PostgresLocation,
                      operationTimeout: Duration = defaultOperationTimeout) async throws(IntakeStoreError) -> PostgresIntakeBackend {
-        let poolConfiguration = try location.configuration()
+        let poolConfiguration = try location.configuration(statementTimeout: statementTimeout(within: operationTimeout))
         let connectionConfiguration = try location.connectionConfiguration()
         let client = PostgresClient(configuration: poolConfiguration)
         let runner = Task { await client.run() }
@@ -134,6 +134,15 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
 
     // MARK: Connections, transactions, errors
 
+    /// How long PostgreSQL itself lets a statement run or wait for a lock on the pool's
+    /// connections (`statement_timeout` and `lock_timeout`, set when each connects): a tenth
+    /// less than the operation's own limit, so that the database cancels a statement stuck
+    /// behind another session's lock, and rolls its transaction back, about when the request
+    /// is answered 503, instead of carrying on and committing after that answer.
+    static func statementTimeout(within operationTimeout: Duration) -> Duration {
+        max(operationTimeout * 0.9, .milliseconds(1))
+    }
+
     /// Runs `body` on a pooled connection within ``operationTimeout``.
     func withConnection<T: Sendable>(_ operation: String,
                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(IntakeStoreError) -> T {
@@ -147,12 +156,48 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         }
     }
 
-    /// BEGIN, `body`, COMMIT on `connection`; ROLLBACK when `body` throws.
-    static func transaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger,
-                                         _ body: () async throws -> T) async throws -> T {
-        try await connection.query("BEGIN", logger: logger)
+    /// Runs `body` in a transaction on a pooled connection within ``operationTimeout``, in
+    /// words when it fails. A transaction that lost a race to another writer (a unique
+    /// violation, a serialisation failure, a deadlock) fails with a message starting with
+    /// ``raceMarker``, for the caller to run it again.
+    ///
+    /// The transaction commits only if the operation has not been answered as timed out
+    /// first: postgres-nio does not stop a query when its task is cancelled, so a statement
+    /// that waited on a lock past the limit would otherwise go on, after the 503, to commit.
+    func withTransaction<T: Sendable>(_ operation: String, begin: String = "BEGIN",
+                                      _ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws(IntakeStoreError) -> T {
+        let client = self.client, logger = self.logger
+        let gate = CommitGate()
+        do {
+            return try await Self.withTimeout(operationTimeout, gate: gate) {
+                try await client.withConnection { connection in
+                    do {
+                        return try await Self.transaction(connection, logger: logger, begin: begin, gate: gate) {
+                            try await body(connection)
+                        }
+                    } catch let error where Self.isRetryable(error) {
+                        throw IntakeStoreError(.busy, path: "", operation: "", "\(Self.raceMarker); run it again")
+                    }
+                }
+            }
+        } catch {
+            throw translate(error, operation: operation)
+        }
+    }
+
+    /// The start of the message of a transaction that lost a race and may simply run again.
+    static let raceMarker = "another writer raced this one"
+
+    /// `begin`, `body`, COMMIT on `connection`; ROLLBACK when `body` throws, or when `gate`
+    /// says the operation has already been answered as timed out.
+    static func transaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger, begin: String = "BEGIN",
+                                         gate: CommitGate? = nil, _ body: () async throws -> T) async throws -> T {
+        try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
         do {
             let result = try await body()
+            if let gate, !gate.claim() {
+                throw CancellationError()
+            }
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
@@ -166,12 +211,17 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     /// The answer comes at the limit even when `body` is slow to notice its cancellation (a
     /// connection attempt to a server that is not there can take many seconds more): a task
     /// group would wait for it, and a request to a server whose database is down would hang.
-    static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    ///
+    /// With a `gate`, a timeout or a cancellation closes it, so the transaction under way can
+    /// no longer commit; when its COMMIT had already been sent, the error says the outcome is
+    /// not known rather than that nothing was written.
+    static func withTimeout<T: Sendable>(_ limit: Duration, gate: CommitGate? = nil,
+                                         _ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let race = FirstAnswer<T>()
         let work = Task { race.answer(with: await Result { try await body() }) }
         let timer = Task {
             try? await Task.sleep(for: limit)
-            race.answer(with: .failure(OperationTimedOut(limit: limit)))
+            race.answer(with: .failure(OperationTimedOut(limit: limit, commitSent: gate?.close() ?? false)))
         }
         defer {
             work.cancel()
@@ -180,12 +230,15 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         return try await withTaskCancellationHandler {
             try await race.value()
         } onCancel: {
-            race.answer(with: .failure(CancellationError()))
+            let commitSent = gate?.close() ?? false
+            race.answer(with: .failure(commitSent ? OperationTimedOut(limit: limit, commitSent: true) : CancellationError()))
         }
     }
 
     struct OperationTimedOut: Error {
         var limit: Duration
+        /// Whether the transaction's COMMIT had been sent: it may have been written.
+        var commitSent = false
     }
 
     /// Whether `error` is a unique-constraint violation: another writer took the version or
@@ -209,8 +262,13 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
                                     operation: intakeError.operation.isEmpty ? operation : intakeError.operation, intakeError.message)
         }
         if let timedOut = error as? OperationTimedOut {
+            guard timedOut.commitSent else {
+                return IntakeStoreError(.busy, path: location, operation: operation,
+                                        "the database did not answer within \(Self.seconds(timedOut.limit)) s; nothing was written; try again")
+            }
             return IntakeStoreError(.busy, path: location, operation: operation,
-                                    "the database did not answer within \(timedOut.limit.components.seconds) s; try again")
+                                    "the database did not confirm the commit within \(Self.seconds(timedOut.limit)) s, so it may have been written; "
+                                        + "sending the same again is safe (the same bytes are recognised)")
         }
         if error is CancellationError {
             return IntakeStoreError(.other, path: location, operation: operation,
@@ -237,6 +295,12 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         case "42501":
             return IntakeStoreError(.readOnly, path: location, operation: operation,
                                     "the user may not do this (\(message)); grant it the rights on the database")
+        case "55P03", "57014":
+            // lock_timeout and statement_timeout (``statementTimeout(within:)``): PostgreSQL
+            // cancelled the statement and the transaction was rolled back.
+            return IntakeStoreError(.busy, path: location, operation: operation,
+                                    "the database did not finish within \(Self.seconds(Self.statementTimeout(within: operationTimeout))) s "
+                                        + "(\(message): another session may hold a lock it needs); nothing was written; try again")
         case "53100":
             return IntakeStoreError(.other, path: location, operation: operation, "the database server's disk is full")
         case _ where state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") || state.hasPrefix("40"):
@@ -247,10 +311,44 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         }
     }
 
+    /// A duration in seconds as people read it: `10`, `0.9`.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? String(milliseconds / 1000) : String(Double(milliseconds) / 1000)
+    }
+
     /// An error's own words, not a Swift type dump.
     private static func plain(_ error: any Error) -> String {
         let text = String(describing: error)
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+}
+
+/// Whether a transaction may still commit. Once its operation has been answered as timed out
+/// (a 503: "nothing was stored, send it again") it must not.
+final class CommitGate: @unchecked Sendable {
+    // @unchecked: `state` is only read and written with `lock` held.
+    private let lock = NSLock()
+    private var state = State.open
+
+    private enum State { case open, committing, closed }
+
+    /// Takes the right to commit: false when the operation has already been answered.
+    func claim() -> Bool {
+        lock.withLock {
+            guard state == .open else { return false }
+            state = .committing
+            return true
+        }
+    }
+
+    /// Closes the gate as the operation is answered without the transaction; true when the
+    /// COMMIT had already been sent, so whether it was written is not known.
+    func close() -> Bool {
+        lock.withLock {
+            if state == .open { state = .closed }
+            return state == .committing
+        }
     }
 }
 

@@ -114,8 +114,9 @@ struct PostgresLocation: Sendable {
         return components.string ?? url
     }
 
-    /// The postgres-nio pool's configuration: TLS as libpq's sslmode means it.
-    func configuration() throws(IntakeStoreError) -> PostgresClient.Configuration {
+    /// The postgres-nio pool's configuration: TLS as libpq's sslmode means it, and each
+    /// connection's `statement_timeout` and `lock_timeout` set to `statementTimeout`.
+    func configuration(statementTimeout: Duration) throws(IntakeStoreError) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
         if let socketFolder {
             configuration = PostgresClient.Configuration(
@@ -130,6 +131,9 @@ struct PostgresLocation: Sendable {
         }
         configuration.options.connectTimeout = connectTimeout
         configuration.options.maximumConnections = 40
+        let milliseconds = String(statementTimeout.components.seconds * 1000
+                                  + statementTimeout.components.attoseconds / 1_000_000_000_000_000)
+        configuration.options.additionalStartupParameters = [("statement_timeout", milliseconds), ("lock_timeout", milliseconds)]
         return configuration
     }
 

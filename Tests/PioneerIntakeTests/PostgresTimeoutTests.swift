@@ -1,0 +1,98 @@
+// A submission answered "the database did not answer in time" (a 503: nothing stored, send it
+// again) must never be stored afterwards: another session holds a lock the submission's
+// transaction waits on past the store's limit, and once the lock is released nothing of the
+// submission may have been committed.
+import Foundation
+@testable import PioneerIntake
+import PioneerTesting
+import Testing
+
+@Suite("Intake store on PostgreSQL: timeouts store nothing")
+struct PostgresTimeoutTests {
+    @Test func aSubmissionWaitingOnATableLockPastTheLimitFailsAndIsNeverStored() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        let store = try await IntakeStore.open(url, databaseTimeout: .seconds(120))
+        await store.close()
+        // A maintenance transaction holding the table for 4 s, four times the store's limit.
+        let holder = Self.inBackground {
+            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;", database: database)
+        }
+        try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
+
+        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(1))
+        let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+        let error = await #expect(throws: IntakeStoreError.self) {
+            try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
+        }
+        #expect(error?.kind == .busy)
+        #expect(error?.message.contains("nothing was written") == true, "\(error?.description ?? "")")
+
+        try await holder.value
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "0\n")
+        #expect(try cluster.psql("SELECT COUNT(*) FROM return_fact", database: database) == "0\n")
+
+        // Sent again once the lock is gone, it is version 1, not a duplicate of a ghost.
+        let outcome = try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
+        #expect(outcome.kind == .created && outcome.summary.version == 1)
+        await shortStore.close()
+    }
+
+    /// Each wait is under PostgreSQL's own lock_timeout, but the two together pass the store's
+    /// limit: the statements go through after the 503, and the transaction must roll back.
+    @Test func aTransactionThatGetsItsLocksOnlyAfterTheLimitRollsBack() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
+        // Another server frozen mid-transaction on the same site and period for 1.2 s, and a
+        // maintenance lock on the table for 2.6 s; the store allows 2 s (1.8 s a statement).
+        let siteLock = Self.inBackground {
+            try cluster.psql("BEGIN; SELECT pg_advisory_xact_lock(hashtext(E'a\\n2026-03')); SELECT pg_sleep(1.2); COMMIT;",
+                             database: database)
+        }
+        let tableLock = Self.inBackground {
+            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(2.6); COMMIT;", database: database)
+        }
+        try await Self.waitForLock("locktype = 'advisory'", cluster, database)
+        try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
+
+        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(2))
+        let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+        let error = await #expect(throws: IntakeStoreError.self) {
+            try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
+        }
+        #expect(error?.kind == .busy)
+
+        try await siteLock.value
+        try await tableLock.value
+        try await Task.sleep(for: .seconds(1))
+        #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "0\n")
+        await shortStore.close()
+    }
+
+    /// Runs blocking `work` (psql holding a lock) on a thread of its own, off the cooperative pool.
+    static func inBackground(_ work: @escaping @Sendable () throws -> Void) -> Task<Void, any Error> {
+        Task {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Thread { continuation.resume(with: Result { try work() }) }.start()
+            }
+        }
+    }
+
+    /// Waits (at most 30 s) until a lock matching `condition` is granted in `database`.
+    static func waitForLock(_ condition: String, _ cluster: PostgresCluster, _ database: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let held = try cluster.psql("""
+                SELECT COUNT(*) FROM pg_locks WHERE \(condition) AND granted
+                AND database = (SELECT oid FROM pg_database WHERE datname = '\(database)')
+                """)
+            if held != "0\n" { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("no lock with \(condition) was taken in 30 s")
+    }
+}
