@@ -145,8 +145,11 @@ struct ProgressListing {
             return "\(label): no data: \(reason)"
         }
         if let projection = assessment.projection, !projection.meetsTarget, assessment.status != .achieved {
-            return "\(label): the last \(projection.pointsUsed) points project "
-                + "\(progress.definition.format(projection.value)) by \(assessment.goal.target.period.label), missing the target"
+            let value = progress.definition.format(projection.value)
+            let target = assessment.goal.target.period.label
+            // A line held at the edge of what the value can be (0%, 100%, 0) reaches it early.
+            let projected = projection.bounded ? "reach \(value) before \(target)" : "project \(value) by \(target)"
+            return "\(label): the last \(projection.pointsUsed) points \(projected), missing the target"
         }
         return nil
     }

@@ -53,6 +53,55 @@ struct GoalProjectionTests {
         #expect(!flat.meetsTarget)
     }
 
+    @Test func aProportionProjectedBelowZeroIsHeldAtZeroAndSaysSo() throws {
+        // Falling ten points a month from 30%: the line is at -70% by 2026-02; a proportion stops at 0%.
+        let site = F.site([F.indicator("share", .proportion, better: .lower)])
+        let projection = try #require(ProgressEvaluator(site: site)
+            .assess(goal: F.goal("share", baseline: 0.30, target: 0.05), series: F.values([0.30, 0.20, 0.10])).projection)
+        #expect(projection.value == 0)
+        #expect(projection.bounded)
+        #expect(projection.meetsTarget)
+        #expect(abs(projection.slopePerPeriod + 0.1) < 1e-12)
+    }
+
+    @Test func aProportionProjectedAboveOneIsHeldAtOne() throws {
+        let site = F.site([F.indicator("share", .proportion)])
+        let projection = try #require(ProgressEvaluator(site: site)
+            .assess(goal: F.goal("share", baseline: 0.5, target: 0.9), series: F.values([0.5, 0.6, 0.7])).projection)
+        #expect(projection.value == 1)
+        #expect(projection.bounded)
+        #expect(projection.meetsTarget)
+    }
+
+    @Test func aCountProjectedBelowZeroIsHeldAtZeroAndMissesAHigherTarget() throws {
+        for valueType in [ValueType.count, .rate] {
+            let site = F.site([F.indicator("n", valueType)])
+            let projection = try #require(ProgressEvaluator(site: site)
+                .assess(goal: F.goal("n", baseline: 12, target: 20), series: F.values([12, 9, 6])).projection)
+            #expect(projection.value == 0, "\(valueType)")
+            #expect(projection.bounded, "\(valueType)")
+            #expect(!projection.meetsTarget, "\(valueType)")
+        }
+    }
+
+    @Test func aMeanOrAmountIsProjectedBelowZeroUnbounded() throws {
+        for valueType in [ValueType.mean, .amount] {
+            let site = F.site([F.indicator("x", valueType, better: .lower)])
+            let projection = try #require(ProgressEvaluator(site: site)
+                .assess(goal: F.goal("x", baseline: 12, target: 2), series: F.values([12, 9, 6])).projection)
+            #expect(abs(projection.value + 18) < 1e-9, "\(valueType)")
+            #expect(!projection.bounded, "\(valueType)")
+        }
+    }
+
+    @Test func aProjectionInsideTheRangeIsNotBounded() throws {
+        let site = F.site([F.indicator("share", .proportion)])
+        let projection = try #require(ProgressEvaluator(site: site)
+            .assess(goal: F.goal("share", baseline: 0.5, target: 0.9), series: F.values([0.50, 0.52, 0.54])).projection)
+        #expect(abs(projection.value - 0.70) < 1e-9)
+        #expect(!projection.bounded)
+    }
+
     @Test func onePointGivesNoProjection() {
         let site = F.site([F.indicator("mean", .mean)])
         let assessment = ProgressEvaluator(site: site).assess(goal: F.goal("mean", baseline: 40, target: 60),

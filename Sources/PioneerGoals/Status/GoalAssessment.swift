@@ -25,18 +25,23 @@ public enum GoalStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
 /// Where the recent trend leads by the target period.
 public struct Projection: Sendable, Hashable {
-    /// The projected value at the target period.
+    /// The projected value at the target period, within what the indicator's value type can
+    /// take (see ``bounded``).
     public var value: Double
     public var meetsTarget: Bool
     public var pointsUsed: Int
     /// Least-squares slope, per period of the indicator's type.
     public var slopePerPeriod: Double
+    /// True when the line left the value type's range before the target period (a proportion
+    /// below 0% or above 100%, a count or rate below 0) and `value` is the edge it reached.
+    public var bounded: Bool
 
-    public init(value: Double, meetsTarget: Bool, pointsUsed: Int, slopePerPeriod: Double) {
+    public init(value: Double, meetsTarget: Bool, pointsUsed: Int, slopePerPeriod: Double, bounded: Bool = false) {
         self.value = value
         self.meetsTarget = meetsTarget
         self.pointsUsed = pointsUsed
         self.slopePerPeriod = slopePerPeriod
+        self.bounded = bounded
     }
 }
 

@@ -49,7 +49,8 @@ public struct ProgressEvaluator: Sendable {
         assessment.projection = Projection.leastSquares(
             available.compactMap { point in point.observation.value.map { (period: point.period, value: $0) } },
             pointCount: site.progress.projectionPoints, targetPeriod: goal.target.period,
-            target: goal.target.value, better: definition.better, band: band)
+            target: goal.target.value, better: definition.better, band: band,
+            range: definition.valueType.possibleRange)
         guard let latest = available.last, let value = latest.observation.value else {
             // Nothing stored, or every stored period without a value (the last one says why).
             assessment.noDataReason = window.last?.observation.notAvailable

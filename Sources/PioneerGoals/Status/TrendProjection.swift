@@ -11,9 +11,14 @@ extension Projection {
     /// the feed was down) stretches the line as time did, not as the list did.
     /// `meetsTarget` asks whether the projected value is at the target or on its better
     /// side; for a neutral indicator, whether it lands within `band` of the target.
+    ///
+    /// A line that leaves `range` (what the value type can take: ``ValueType/possibleRange``)
+    /// before the target period is held at the edge it reaches, and the projection says it
+    /// was `bounded`: a proportion falling 10 points a month reaches 0% and stays there, it
+    /// does not project -200%.
     public static func leastSquares(_ points: [(period: Period, value: Double)], pointCount: Int,
                                     targetPeriod: Period, target: Double, better: Direction,
-                                    band: Double) -> Projection? {
+                                    band: Double, range: ClosedRange<Double>? = nil) -> Projection? {
         let recent = points.suffix(max(2, pointCount))
         guard recent.count >= 2, let origin = recent.first?.period, let last = recent.last?.period,
               origin.type == targetPeriod.type, last.distance(to: targetPeriod) > 0 else { return nil }
@@ -30,13 +35,28 @@ extension Projection {
         }
         guard sxx > 0 else { return nil }
         let slope = sxy / sxx
-        let value = meanY + slope * (Double(origin.distance(to: targetPeriod)) - meanX)
+        let line = meanY + slope * (Double(origin.distance(to: targetPeriod)) - meanX)
+        let value = range.map { min(max(line, $0.lowerBound), $0.upperBound) } ?? line
         let meets: Bool
         switch better {
         case .higher: meets = value >= target
         case .lower: meets = value <= target
         case .neutral: meets = abs(value - target) <= band
         }
-        return Projection(value: value, meetsTarget: meets, pointsUsed: recent.count, slopePerPeriod: slope)
+        return Projection(value: value, meetsTarget: meets, pointsUsed: recent.count, slopePerPeriod: slope,
+                          bounded: value != line)
+    }
+}
+
+extension ValueType {
+    /// The values a measure of this type can take, when they are bounded: a proportion from 0
+    /// to 1, a count or rate from 0 up. Nil for a mean or an amount, which may be negative (a
+    /// change, a deficit).
+    public var possibleRange: ClosedRange<Double>? {
+        switch self {
+        case .proportion: 0...1
+        case .count, .rate: 0...Double.greatestFiniteMagnitude
+        case .mean, .amount: nil
+        }
     }
 }
