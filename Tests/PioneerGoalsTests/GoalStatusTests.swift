@@ -120,6 +120,51 @@ struct GoalStatusTests {
         #expect(assessment.status == .atRisk)   // 50 is below 52
     }
 
+    // MARK: A target at the edge of what the value can be.
+
+    @Test func aCountOfZeroAchievesATargetOfZero() {
+        // The exact interval of 0 runs to 3.69, which is never at or below 0: on the interval
+        // a target of 0 could never be achieved.
+        let site = F.site([F.indicator("falls", .count, better: .lower)])
+        let goal = F.goal("falls", baseline: 5, target: 0)
+        let zeros = F.values(from: .month(2025, 4), Array(repeating: 0, count: 16))
+        let assessment = ProgressEvaluator(site: site).assess(goal: goal, series: zeros)
+        #expect(assessment.status == .achieved)
+        #expect(assessment.interval?.upper ?? 0 > 3.6)
+        let midway = ProgressEvaluator(site: site, asOf: .month(2025, 10)).assess(goal: goal, series: zeros)
+        #expect(midway.status == .achieved)
+    }
+
+    @Test func aCountOnTheLineToATargetOfZeroIsOnTrackOnItsPointValue() {
+        // 1 in 2025-10, where the line from 5 to 0 is at 2: the interval (0.03 to 5.57) reaches
+        // past 2, but with a target of 0 the point value judges on track.
+        let assessment = status(F.indicator("falls", .count, better: .lower), baseline: 5, target: 0, latest: .value(1))
+        #expect(assessment.expected == 2)
+        #expect(assessment.status == .onTrack)
+        let behind = status(F.indicator("falls", .count, better: .lower), baseline: 5, target: 0, latest: .value(3))
+        #expect(behind.status == .atRisk)
+    }
+
+    @Test func aProportionOfAllAchievesATargetOfOneHundredPercent() {
+        let assessment = status(F.indicator("share", .proportion), baseline: 0.8, target: 1,
+                                latest: .value(1, numerator: 100, denominator: 100))
+        #expect(assessment.interval?.lower ?? 1 < 0.97)
+        #expect(assessment.status == .achieved)
+    }
+
+    @Test func aRateOfZeroAchievesATargetOfZero() {
+        let assessment = status(F.indicator("rate", .rate, better: .lower), baseline: 2, target: 0,
+                                latest: .value(0, numerator: 0, denominator: 5000))
+        #expect(assessment.status == .achieved)
+    }
+
+    @Test func aTargetInsideTheRangeIsStillJudgedOnTheInterval() {
+        // A target of 1, not 0: a count of 0 (interval to 3.69) has not shown it is at or below 1.
+        let assessment = status(F.indicator("falls", .count, better: .lower), baseline: 5, target: 1, latest: .value(0))
+        #expect(assessment.status != .achieved)
+        #expect(assessment.status == .atRisk)
+    }
+
     // MARK: Tolerance.
 
     @Test func aGoalsOwnToleranceOverridesTheSites() {

@@ -72,8 +72,9 @@ public struct ProgressEvaluator: Sendable {
             assessment.noDataReason = "the latest period `\(latest.period.label)` is not of the goal's kind of period"
             return assessment
         }
-        let rule = StatusRule(better: definition.better, target: goal.target.value, band: band)
-        let status = rule.status(lower: assessment.interval?.lower ?? value,
+        let rule = StatusRule(better: definition.better, target: goal.target.value, band: band,
+                              range: definition.valueType.possibleRange)
+        let status = rule.status(value: value, lower: assessment.interval?.lower ?? value,
                                  upper: assessment.interval?.upper ?? value, expected: expected)
         assessment.status = status
         assessment.agreement = Self.agreement(of: goal.assessment, with: status)

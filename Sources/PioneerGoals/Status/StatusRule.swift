@@ -14,19 +14,34 @@ public struct StatusRule: Sendable, Hashable {
     /// How far on the wrong side of the trajectory still counts as `at risk`, in the
     /// indicator's units: tolerance × |target − baseline|.
     public var band: Double
+    /// The target sits at the edge of what the value can be, in the better direction: 0 for a
+    /// count, rate or proportion that should fall, 100% for a proportion that should rise. No
+    /// interval's worse end ever reaches it (the exact Poisson interval of 0 runs to 3.69), so
+    /// `achieved` and `on track` are judged on the point value there.
+    public var targetAtEdge: Bool
 
-    public init(better: Direction, target: Double, band: Double) {
+    /// `range` is what the value can be (``ValueType/possibleRange``), nil when unbounded.
+    public init(better: Direction, target: Double, band: Double, range: ClosedRange<Double>? = nil) {
         self.better = better
         self.target = target
         self.band = band
+        switch (better, range) {
+        case (.lower, let range?): targetAtEdge = target <= range.lowerBound
+        case (.higher, let range?): targetAtEdge = target >= range.upperBound
+        default: targetAtEdge = false
+        }
     }
 
     /// - achieved: the interval's worse end meets the target (≥ for higher-is-better, ≤ for lower);
     /// - on track: the worse end meets or beats the trajectory's value;
     /// - off track: the better end falls short of the trajectory by more than the band;
     /// - at risk: anything between.
-    public func status(lower: Double, upper: Double, expected: Double) -> GoalStatus {
-        let (worseEnd, betterEnd) = better == .lower ? (upper, lower) : (lower, upper)
+    ///
+    /// With the target at the edge of the range (``targetAtEdge``) the point `value` stands
+    /// for the worse end.
+    public func status(value: Double? = nil, lower: Double, upper: Double, expected: Double) -> GoalStatus {
+        let (intervalWorseEnd, betterEnd) = better == .lower ? (upper, lower) : (lower, upper)
+        let worseEnd = targetAtEdge ? value ?? intervalWorseEnd : intervalWorseEnd
         if meets(worseEnd, target) { return .achieved }
         if meets(worseEnd, expected) { return .onTrack }
         if shortfall(of: betterEnd, from: expected) > band { return .offTrack }
