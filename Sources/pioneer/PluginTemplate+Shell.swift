@@ -70,6 +70,9 @@ observe)
             # read a line at a time, however large.
             observation=$(awk -v raw=1 -v column="$(field config.column)" -v equals="$(field config.equals)" \
                 -v url="$(field periods.0.responses.rows.url)" -f "$here/count.awk" "$file")
+        elif [ -n "$(field periods.0.responses.rows.body_base64)" ]; then
+            # A body that is not UTF-8 text comes as base64: its bytes would not match `equals`.
+            observation="\"error\": \"the body of $(field periods.0.responses.rows.url) is not UTF-8 text; ask for a UTF-8 export\""
         else
             observation=$(field periods.0.responses.rows.body |
                 awk -v column="$(field config.column)" -v equals="$(field config.equals)" -v url="$(field periods.0.responses.rows.url)" -f "$here/count.awk")
@@ -177,8 +180,10 @@ function unescape(s,    out, i, c) {
     return out
 }
 
-# The cells of one CSV record, in cells[1..n]; quoted cells may hold commas and "" quotes.
+# The cells of one CSV record, in cells[1..n] (and no others); quoted cells may hold commas,
+# "" quotes and line breaks.
 function split_csv(line, cells,    n, i, c, cell, quoted) {
+    split("", cells)
     n = 0; cell = ""; quoted = 0
     for (i = 1; i <= length(line); i++) {
         c = substr(line, i, 1)
@@ -194,18 +199,29 @@ function split_csv(line, cells,    n, i, c, cell, quoted) {
     return n
 }
 
-# One line of the CSV text: the header first, then the rows, counted when they match.
-function take(line,    i, count) {
+# One line of the CSV text: the header first, then the rows, counted when they match. Rows
+# are numbered as a spreadsheet shows them (the header is row 1). A line that leaves a quoted
+# field open is held, and the next joined to it: a quoted line break does not end the row.
+function take(line,    i, count, quotes) {
     sub(/\r$/, "", line)
+    if (open) line = held "\n" line
+    else row++
+    quotes = line
+    if (gsub(/"/, "", quotes) % 2) { open = 1; held = line; return }
+    open = 0
+    if (line == "" || missing || failed) return
     if (!started) {
         started = 1
-        count = split_csv(line, header)
-        for (i = 1; i <= count; i++) if (header[i] == column) wanted = i
+        width = split_csv(line, header)
+        for (i = 1; i <= width; i++) if (header[i] == column) wanted = i
         missing = column != "" && wanted == 0
         return
     }
-    if (line == "" || missing) return
-    split_csv(line, cells)
+    count = split_csv(line, cells)
+    if (count != width) {
+        failed = sprintf("row %d of %s has %d field%s but the header has %d columns", row, url, count, count == 1 ? "" : "s", width)
+        return
+    }
     if (column == "" || cells[wanted] == equals) rows++
 }
 
@@ -215,10 +231,12 @@ raw { take($0); next }
 END {
     if (!raw) {
         lines = split(unescape(body), record, "\n")
-        for (row = 1; row <= lines; row++) take(record[row])
+        for (i = 1; i <= lines; i++) take(record[i])
     }
-    if (missing) {
-        printf "\"error\": \"%s has no `%s` column\"\n", url, column
+    if (open && !missing && !failed) failed = sprintf("row %d of %s has a quoted field that is never closed", row, url)
+    if (missing) failed = sprintf("%s has no `%s` column", url, column)
+    if (failed) {
+        printf "\"error\": \"%s\"\n", failed
         exit 0
     }
     printf "\"value\": %d, \"n\": %d\n", rows + 0, rows + 0
@@ -332,7 +350,9 @@ __SAMPLE__
 ## Output
 
 value and n = the rows counted. An HTTP error fails the period naming the URL; a `column`
-the CSV lacks fails it naming the column.
+the CSV lacks fails it naming the column; a row with more or fewer fields than the header, or
+a quoted field never closed, fails it naming the row; a body that is not UTF-8 text fails it
+too. A quoted field may hold commas, `""` quotes and line breaks.
 
 ## Try it
 

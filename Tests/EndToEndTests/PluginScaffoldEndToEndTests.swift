@@ -99,6 +99,82 @@ struct PluginScaffoldEndToEndTests {
         }
     }
 
+    /// The answer of the scaffolded shell plugin in `folder` to observing a body that
+    /// counts rows whose `outcome` is `home`: `response` holds the body's members
+    /// (`body`, `body_base64` or `body_file`) besides the URL and status.
+    static func observe(_ folder: URL, _ response: [String: String]) async throws -> String {
+        var members: [String: Any] = ["url": "http://x.test/r.csv", "status": 200]
+        for (key, value) in response { members[key] = value }
+        let request: [String: Any] = [
+            "protocol": 1, "method": "observe",
+            "config": ["feed": "council", "path": "/r.csv", "column": "outcome", "equals": "home"],
+            "periods": [["id": "2026-06", "type": "month", "start": "2026-06-01", "end": "2026-06-30",
+                         "responses": ["rows": members]]],
+        ]
+        let run = try await ChildProcess.run(folder.appending(path: "home_count.sh").path, in: folder,
+                                             environment: ["PATH": Self.path, "PIONEER_PLUGIN_PROTOCOL": "1",
+                                                           "PIONEER_PLUGIN_MAGIC_COOKIE": "d2a7c1e0-pioneer-indicator-plugin"],
+                                             input: try JSONSerialization.data(withJSONObject: request, options: .withoutEscapingSlashes), timeout: 60)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout
+    }
+
+    /// The scaffolded shell plugin's answers to `csv` as a `body` and as a `body_file`: both
+    /// must be the same, and are returned once.
+    static func observeBothWays(_ folder: URL, _ csv: String) async throws -> String {
+        let file = folder.appending(path: "testdata/case.csv")
+        try csv.write(to: file, atomically: true, encoding: .utf8)
+        let inline = try await observe(folder, ["body": csv])
+        let filed = try await observe(folder, ["body_file": file.path])
+        #expect(inline == filed, "a body in the request and the same body in a file are read alike")
+        return inline
+    }
+
+    @Test func aShellPluginFailsAPeriodWithARowShorterOrLongerThanItsHeader() async throws {
+        try await Self.withSite { site in
+            _ = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
+            let folder = site.appending(path: "plugins/home-count")
+            // Row 3 used to keep row 2's cells and count `home` a second time.
+            #expect(try await Self.observeBothWays(folder, "person,outcome\n1,home\n2\n3,\n")
+                == #"{"protocol": 1, "observations": [{"period": "2026-06", "error": "row 3 of http://x.test/r.csv has 1 field but the header has 2 columns"}]}"# + "\n")
+            #expect(try await Self.observeBothWays(folder, "person,outcome\n1,home\n2,home,x\n")
+                .contains(#""error": "row 3 of http://x.test/r.csv has 3 fields but the header has 2 columns""#))
+        }
+    }
+
+    @Test func aShellPluginReadsAQuotedLineBreakAsPartOfItsRow() async throws {
+        try await Self.withSite { site in
+            _ = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
+            let folder = site.appending(path: "plugins/home-count")
+            // The note's second line was read as a row of its own, and counted.
+            #expect(try await Self.observeBothWays(folder, "person,outcome,note\n1,home,\"line one\nline two\"\n2,home,x\n")
+                == #"{"protocol": 1, "observations": [{"period": "2026-06", "value": 2, "n": 2}]}"# + "\n")
+            #expect(try await Self.observeBothWays(folder, "person,outcome,note\r\n1,home,\"a \"\"b\"\",\r\n\r\nhome\"\r\n2,away,\"home\nhome,home\"\r\n3,home,\r\n")
+                .contains(#""value": 2, "n": 2"#))
+            #expect(try await Self.observeBothWays(folder, "person,outcome,note\n1,home,\"never closed\n2,home,x\n")
+                .contains(#""error": "row 2 of http://x.test/r.csv has a quoted field that is never closed""#))
+        }
+    }
+
+    @Test func aShellPluginFailsAPeriodWhoseBodyIsNotUTF8() async throws {
+        try await Self.withSite { site in
+            _ = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
+            let folder = site.appending(path: "plugins/home-count")
+            // pioneer sends a body that is not UTF-8 as `body_base64`; it was read as empty, and 0 came back.
+            let latin1 = Data("person,outcome\n1,home\n2,caf".utf8) + [0xE9, 0x0A]
+            #expect(try await Self.observe(folder, ["body_base64": latin1.base64EncodedString()])
+                == #"{"protocol": 1, "observations": [{"period": "2026-06", "error": "the body of http://x.test/r.csv is not UTF-8 text; ask for a UTF-8 export"}]}"# + "\n")
+            // And so through pioneer, which decides how the body goes.
+            try latin1.write(to: folder.appending(path: "testdata/latin1.csv"))
+            try await Self.useInSite(site, name: "home-count", command: "plugins/home-count/home_count.sh", feed: "rows=testdata/rows.csv")
+            let tried = try await PioneerBinary.run(["plugin", "test", "home-count", "--site", site.path, "--config", folder.appending(path: "sample.yaml").path,
+                                                     "--feed", "rows=testdata/latin1.csv", "--period", "2026-06"], in: folder.path)
+            #expect(tried.status == 3, "\(tried.stdout)\n\(tried.stderr)")
+            #expect(tried.stdout.contains("error: reported an error: the body of http://127.0.0.1:9/council/home-count.csv?month=2026-06 is not UTF-8 text; ask for a UTF-8 export"),
+                    "\(tried.stdout)")
+        }
+    }
+
     @Test func tryingAScaffoldedPluginBeforeDeclaringItSaysToDeclareIt() async throws {
         try await Self.withSite { site in
             _ = try await PioneerBinary.run(["plugin", "new", "bed-days", "--python", "--site", site.path])
