@@ -119,6 +119,55 @@ struct CSVPluginTests {
         }
     }
 
+    @Test func aNamedColumnTheHeaderRepeatsIsAnErrorNamingItsColumns() throws {
+        let plain: [(String, ConfigLiteral)] = [("date_column", nil), ("where", nil)]
+        #expect {
+            try run(plain + [("aggregate", "sum"), ("column", "a")], body: "a,a\n1,2\n3,4\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `a` appears twice in the header of the CSV from \(url) (columns 1 and 2); name a column that appears once"
+        }
+        #expect {
+            try run(plain + [("where", ["k": "y"])], body: "k,k,v\nx,y,1\ny,x,2\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `k` appears twice in the header of the CSV from \(url) (columns 1 and 2); name a column that appears once"
+        }
+        #expect {
+            try run([("where", nil)], body: "discharge_date,x,discharge_date,discharge_date\n2026-05-01,1,2026-05-01,2026-05-01\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `discharge_date` appears 3 times in the header of the CSV from \(url) (columns 1, 3 and 4); name a column that appears once"
+        }
+    }
+
+    @Test func aRepeatedColumnTheConfigurationDoesNotNameIsRead() throws {
+        #expect(try run([("date_column", nil), ("where", nil), ("aggregate", "sum"), ("column", "v")],
+                        body: "note,note,v\nx,y,1\nz,w,2\n").value == 3)
+    }
+
+    @Test func aMissingColumnInAHeaderSplitOnAnotherSeparatorSaysWhichDelimiterToSet() throws {
+        let plain: [(String, ConfigLiteral)] = [("date_column", nil), ("where", nil), ("aggregate", "sum")]
+        #expect {
+            try run(plain + [("column", "a")], body: "a;b,c\n1;2,3\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `a` is not in the CSV from \(url) (the header looks `;`-separated: set `delimiter: \";\"`); its header is `a;b`, `c`"
+        }
+        // A message shows a tab as `\t`.
+        #expect {
+            try run(plain + [("column", "b"), ("delimiter", ",")], body: "a\tb\tc\n1\t2\t3\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `b` is not in the CSV from \(url) (the header looks tab-separated: set `delimiter: tab`); its header is `a\\tb\\tc`"
+        }
+        #expect {
+            try run(plain + [("column", "c"), ("delimiter", ";")], body: "a,b,c\n1,2,3\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `c` is not in the CSV from \(url) (the header looks `,`-separated: set `delimiter: \",\"`); its header is `a,b,c`"
+        }
+        #expect {
+            try run(plain + [("column", "b")], body: "a|b|c\n1|2|3\n")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `b` is not in the CSV from \(url) (the header looks `|`-separated, a separator Pioneer does not read: ask for a comma-, semicolon- or tab-separated export); its header is `a|b|c`"
+        }
+    }
+
     @Test func anUnreadableDateIsAnErrorNamingTheRow() throws {
         #expect {
             try run(body: "person_id,discharge_date,age_band,outcome\nP1,2026-06-01,85+,at home\nP2,31/06/2026,85+,at home\n")

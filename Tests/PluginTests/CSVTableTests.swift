@@ -86,4 +86,24 @@ struct CSVTableTests {
             (error as? CSVTable.ParseError)?.description == "the text is empty; expected a header row naming the columns"
         }
     }
+
+    @Test func aRequiredColumnTheHeaderRepeatsIsAnError() throws {
+        let table = try CSVTable(parsing: "ward,ward,beds\nA,B,3\n")
+        #expect(try table.requireColumn("beds", in: "http://x.test/b.csv") == 2)
+        #expect {
+            _ = try table.requireColumn("ward", in: "http://x.test/b.csv")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `ward` appears twice in the header of the CSV from http://x.test/b.csv (columns 1 and 2); name a column that appears once"
+        }
+    }
+
+    @Test func aRequiredColumnInsideAHeaderCellSplitOnAnotherSeparatorNamesTheSeparator() throws {
+        // Plugins without a `delimiter` key are told what the header looks like, not a key to set.
+        let table = try CSVTable(parsing: "ward;beds\nA;3\n", delimiter: .comma)
+        #expect {
+            _ = try table.requireColumn("beds", in: "http://x.test/b.csv")
+        } throws: { error in
+            (error as? PluginError)?.message == "column `beds` is not in the CSV from http://x.test/b.csv (the header looks `;`-separated); its header is `ward;beds`"
+        }
+    }
 }

@@ -42,11 +42,11 @@ struct CSVScan {
     mutating func resolve(_ header: [String]) throws(PluginError) {
         self.header = header
         for filter in extraction.filters {
-            filterColumns.append(try CSVTable.requireColumn(filter.column, header: header, in: url))
+            filterColumns.append(try CSVTable.requireColumn(filter.column, header: header, in: url, delimiterKey: true))
             accepted.append(Set(filter.accepted.map(AnswerMatching.key)))
         }
-        if let dateColumn = extraction.dateColumn { dateIndex = try CSVTable.requireColumn(dateColumn, header: header, in: url) }
-        if let column = extraction.column { valueIndex = try CSVTable.requireColumn(column, header: header, in: url) }
+        if let dateColumn = extraction.dateColumn { dateIndex = try CSVTable.requireColumn(dateColumn, header: header, in: url, delimiterKey: true) }
+        if let column = extraction.column { valueIndex = try CSVTable.requireColumn(column, header: header, in: url, delimiterKey: true) }
         verdicts = Array(repeating: CellVerdicts(), count: filterColumns.count)
         tallies = Array(repeating: ValueTally(), count: filterColumns.count)
         passed = Array(repeating: false, count: filterColumns.count)

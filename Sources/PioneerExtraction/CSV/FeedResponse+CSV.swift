@@ -66,14 +66,48 @@ extension CSVTable {
     }
 
     /// The index of column `name` in `header`, or an error naming the URL and listing the header.
-    package static func requireColumn(_ name: String, header: [String], in url: String) throws(PluginError) -> Int {
+    ///
+    /// A name the header repeats is an error too, naming the columns: which one was meant
+    /// cannot be told. `delimiterKey` says the plugin reads a `delimiter` key, for the hint
+    /// when the header looks split on another separator.
+    package static func requireColumn(_ name: String, header: [String], in url: String,
+                                      delimiterKey: Bool = false) throws(PluginError) -> Int {
         let wanted = name.trimmingWhitespaceFast()
-        if let index = header.firstIndex(of: wanted) { return index }
+        if let index = header.firstIndex(of: wanted) {
+            let positions = header.indices.filter { header[$0] == wanted }.map { "\($0 + 1)" }
+            guard positions.count > 1 else { return index }
+            let times = positions.count == 2 ? "twice" : "\(positions.count) times"
+            let columns = positions.dropLast().joined(separator: ", ") + " and " + positions[positions.count - 1]
+            throw PluginError("column `\(wanted)` appears \(times) in the header of the CSV from \(url) (columns \(columns)); name a column that appears once")
+        }
         // A long header is shown in part: its first columns, and how many more there are.
         let shown = 40
         var columns = header.prefix(shown).map { "`\($0)`" }.joined(separator: ", ")
         if header.count > shown { columns += " and \(header.count - shown) more" }
-        throw PluginError("column `\(name)` is not in the CSV from \(url)\(didYouMean(name, among: header)); its header is \(columns)")
+        let hint = separatorHint(wanted, header: header, delimiterKey: delimiterKey) ?? didYouMean(name, among: header)
+        throw PluginError("column `\(name)` is not in the CSV from \(url)\(hint); its header is \(columns)")
+    }
+
+    /// " (the header looks `;`-separated: set `delimiter: \";\"`)" when a header cell, split
+    /// on a separator other than the one used, holds `wanted`: the export uses another
+    /// separator than the one configured or detected. Nil otherwise.
+    static func separatorHint(_ wanted: String, header: [String], delimiterKey: Bool) -> String? {
+        let separators: [(character: Character, name: String, setting: String?)] = [
+            (";", "`;`-separated", "`delimiter: \";\"`"), ("\t", "tab-separated", "`delimiter: tab`"),
+            (",", "`,`-separated", "`delimiter: \",\"`"), ("|", "`|`-separated", nil),
+        ]
+        for separator in separators {
+            let splits = header.contains { cell in
+                cell.contains(separator.character)
+                    && cell.split(separator: separator.character).contains { $0.trimmingWhitespaceFast() == wanted }
+            }
+            guard splits else { continue }
+            guard let setting = separator.setting else {
+                return " (the header looks \(separator.name), a separator Pioneer does not read: ask for a comma-, semicolon- or tab-separated export)"
+            }
+            return " (the header looks \(separator.name)" + (delimiterKey ? ": set \(setting))" : ")")
+        }
+        return nil
     }
 
     /// Whether data row `index` is dated inside `period`, reading the date in `column`.
