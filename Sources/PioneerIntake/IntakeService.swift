@@ -87,8 +87,8 @@ public struct IntakeService: Sendable {
     /// completeness rules as the national aggregate, on the received dates.
     public func status(period: Period) async throws(IntakeStoreError) -> PeriodStatus {
         let now = clock()
-        let counting = try await store.countingReturns(period: period, allMeasures: false)
-        let versions = try await store.versionCounts(period: period.label)
+        let counting = try await store.countingReturns(period: period, allMeasures: false, versionCounts: true)
+        let versions = counting.versions
         let national = aggregator(period, now: now, options: FunnelOptions()).aggregate(counting.received)
         let bySite = Dictionary(counting.submissions.map { ($0.site, $0) }, uniquingKeysWith: { first, _ in first })
         let sites = national.completeness.sites.map { site in

@@ -13,6 +13,9 @@ public struct CountingReturns: Sendable {
     public var submissions: [CountingSubmission]
     /// Their returns as the Aggregator takes them, in the same order.
     public var received: [ReceivedReturn]
+    /// How many versions each site has stored for the period, accepted or not, read in the
+    /// same snapshot (only when asked for).
+    public var versions: [String: Int] = [:]
 }
 
 /// The submission that counts for a site.
@@ -30,35 +33,25 @@ extension IntakeStore {
     ///
     /// - Throws: ``IntakeStoreError`` with kind `corrupt` when a counting submission has no
     ///   rows or names a definition that is not stored: the database was changed outside pioneer.
-    public func countingReturns(period: Period, allMeasures: Bool) async throws(IntakeStoreError) -> CountingReturns {
+    public func countingReturns(period: Period, allMeasures: Bool,
+                                versionCounts: Bool = false) async throws(IntakeStoreError) -> CountingReturns {
         let label = period.label
-        let sites = try await backend.countingSites(period: label)
-        guard !sites.isEmpty else { return CountingReturns(submissions: [], received: []) }
         let operation = "read the returns for \(label)"
-
-        // Every stored definition, read whole (a programme's few hundred, every version): finding
-        // in SQL those the period's returns use joined 150 rows a site to them, for 0.14 s at
-        // national size. A definition that cannot be read is an error only when a return uses it.
-        var definitions: [String: ReturnIndicator] = [:]
-        var unreadable = 0
-        let decoder = JSONDecoder()
-        for text in try await backend.definitionTexts() {
-            guard var definition = try? decoder.decode(ReturnIndicator.self, from: Data(text.utf8)) else {
-                unreadable += 1
-                continue
-            }
-            definition.measures = []
-            definitions[Self.key(definition.id, definition.definitionVersion)] = definition
-        }
-        let collector = IndicatorCollector(definitions: definitions)
-        try await backend.countingMeasures(period: label, allPeriods: allMeasures) { row in collector.add(row) }
+        // Every query in one snapshot (IntakeStoreBackend.countingRows): read one by one, a
+        // version stored between them named one version while showing another's figures.
+        let collector = IndicatorCollector()
+        let rows = try await backend.countingRows(period: label, allPeriods: allMeasures, versionCounts: versionCounts,
+                                                  definitions: { collector.define($0) }, { collector.add($0) })
+        let sites = rows.sites
+        guard !sites.isEmpty else { return CountingReturns(submissions: [], received: [], versions: rows.versionCounts) }
         if let missing = collector.undefined {
+            let unreadable = collector.unreadable
             let why = unreadable > 0 ? "is not stored or cannot be read (\(unreadable) stored definitions cannot be)" : "is not stored"
             throw IntakeStoreError(.corrupt, path: path, operation: operation,
                                    "a counting return uses \(missing), whose definition \(why); the database was changed outside pioneer")
         }
         var goals: [String: [ReturnGoal]] = [:]
-        for row in try await backend.countingGoals(period: label) {
+        for row in rows.goals {
             goals[row.site, default: []].append(ReturnGoal(
                 id: row.goal, indicator: row.indicator, title: row.title, baseline: Self.noValue, target: Self.noValue,
                 status: row.status, selfAssessment: ReturnSelfAssessment(rag: row.rag, confidence: row.confidence),
@@ -87,7 +80,7 @@ extension IntakeStore {
                                            receivedOn: IntakeTime.day(ofText: site.receivedAt), digestCheck: .valid))
             submissions.append(CountingSubmission(id: site.id, site: site.site, version: site.version, receivedAt: site.receivedAt))
         }
-        return CountingReturns(submissions: submissions, received: received)
+        return CountingReturns(submissions: submissions, received: received, versions: rows.versionCounts)
     }
 
     /// A goal's baseline and target, which the aggregate does not read.
@@ -101,20 +94,42 @@ extension IntakeStore {
 /// Each site's indicators, made as the measure rows stream in: every indicator shares its
 /// definition's strings, and holds only the measures read.
 private final class IndicatorCollector: @unchecked Sendable {
-    // @unchecked: `bySite`, `periods` and `missing` are only read and written with `lock` held.
+    // @unchecked: `definitions`, `unreadable`, `bySite`, `periods` and `missing` are only read
+    // and written with `lock` held.
     private let lock = NSLock()
-    private let definitions: [String: ReturnIndicator]
+    private var definitions: [String: ReturnIndicator] = [:]
+    /// How many stored definitions cannot be read as one.
+    private var unreadableCount = 0
     private var bySite: [String: [Int: ReturnIndicator]] = [:]
     /// An (indicator, definition version) a row names that no stored definition has.
     private var missing: String?
 
     var undefined: String? { lock.withLock { missing } }
+    var unreadable: Int { lock.withLock { unreadableCount } }
     /// A measure's period; the aggregate reads its label alone.
     private var periods: [String: ReturnPeriod] = [:]
     private static let provenance = ReturnProvenance(plugin: "", runID: 0, collectedAt: "", sources: [])
 
-    init(definitions: [String: ReturnIndicator]) {
-        self.definitions = definitions
+    /// Takes every stored definition, read whole before the measures (a programme's few
+    /// hundred, every version): finding in SQL those the period's returns use joined 150 rows a
+    /// site to them, for 0.14 s at national size. A definition that cannot be read is an error
+    /// only when a return uses it.
+    func define(_ texts: [String]) {
+        var definitions: [String: ReturnIndicator] = [:]
+        var unreadable = 0
+        let decoder = JSONDecoder()
+        for text in texts {
+            guard var definition = try? decoder.decode(ReturnIndicator.self, from: Data(text.utf8)) else {
+                unreadable += 1
+                continue
+            }
+            definition.measures = []
+            definitions[IntakeStore.key(definition.id, definition.definitionVersion)] = definition
+        }
+        lock.withLock {
+            self.definitions = definitions
+            unreadableCount = unreadable
+        }
     }
 
     func add(_ row: MeasureRow) {

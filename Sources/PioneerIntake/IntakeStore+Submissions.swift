@@ -103,11 +103,6 @@ extension IntakeStore {
         return returns
     }
 
-    /// How many versions each site has stored for `period`, accepted or not.
-    func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int] {
-        try await backend.versionCounts(period: period)
-    }
-
     // MARK: Rows
 
     private func record(_ row: SubmissionRow) throws(IntakeStoreError) -> SubmissionRecord {

@@ -31,19 +31,20 @@ protocol IntakeStoreBackend: Sendable {
     func body(ofSubmission id: String) async throws(IntakeStoreError) -> [UInt8]?
     /// The latest counting version of each site for `period`, with its bytes, in site order.
     func countingReturns(period: String) async throws(IntakeStoreError) -> [(row: SubmissionRow, bytes: [UInt8])]
-    func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int]
 
     // MARK: The aggregate's rows (IntakeSQL.countingSites and the queries beside it)
 
-    /// The submission that counts for each site of `period`, with its return's facts, in site order.
-    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow]
-    /// The goals of those submissions, each site's in its return's order.
-    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow]
-    /// Gives `each` every indicator of those submissions with a measure (the period's own
-    /// only, unless `allPeriods`), as the database streams them, site by site, each site's
-    /// indicators and their measures in its return's order.
-    func countingMeasures(period: String, allPeriods: Bool,
-                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError)
+    /// The rows of the returns that count for `period`, every query in one snapshot (one
+    /// read transaction), so a version stored meanwhile can never mix with the one named:
+    /// the submission that counts for each site, in site order, with its return's facts; the
+    /// goals, each site's in its return's order; how many versions each
+    /// site has (when `versionCounts`). When some submission counts, `definitions` is given every stored
+    /// definition's JSON, and then `each` is given every indicator of those submissions
+    /// with a measure (the period's own only, unless `allPeriods`), as the database streams
+    /// them, site by site, each site's indicators and their measures in its return's order.
+    func countingRows(period: String, allPeriods: Bool, versionCounts: Bool,
+                      definitions: @escaping @Sendable ([String]) -> Void,
+                      _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) -> CountingRows
 
     // MARK: Tokens
 
@@ -99,6 +100,13 @@ struct DefinitionRow: Sendable {
     var indicator: String
     var version: String
     var json: String
+}
+
+/// What ``IntakeStoreBackend/countingRows(period:allPeriods:versionCounts:definitions:_:)`` reads besides the measures.
+struct CountingRows: Sendable {
+    var sites: [CountingSiteRow] = []
+    var goals: [GoalRow] = []
+    var versionCounts: [String: Int] = [:]
 }
 
 /// The submission that counts for a site, with its return's facts (nil when it has no rows).

@@ -93,58 +93,66 @@ extension PostgresIntakeBackend {
         }
     }
 
-    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow] {
+    /// One transaction, REPEATABLE READ and READ ONLY: every query sees the same snapshot,
+    /// so the sites' versions, their measures and their goals are of the same submissions
+    /// (at READ COMMITTED each statement saw the versions committed before it began).
+    func countingRows(period: String, allPeriods: Bool, versionCounts: Bool,
+                      definitions: @escaping @Sendable ([String]) -> Void,
+                      _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) -> CountingRows {
         let operation = "read the returns that count for \(period)"
-        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingSites("$1"), binds: try bindings([period], operation))
-        return try await rows(operation, query) { row in
-            let cells = row.makeRandomAccess()
-            return CountingSiteRow(
-                id: try cells["id"].decode(String.self), site: try cells["site"].decode(String.self),
-                version: try cells["version"].decode(Int.self), format: try cells["format"].decode(String.self),
-                receivedAt: try cells["received_at"].decode(String.self), schemaVersion: try cells["schema_version"].decode(Int?.self),
-                generatedAt: try cells["generated_at"].decode(String?.self), complete: try cells["complete"].decode(Bool?.self))
-        }
-    }
-
-    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow] {
-        let operation = "read the goals of the returns for \(period)"
-        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingGoals("$1"), binds: try bindings([period], operation))
-        return try await rows(operation, query) { row in
-            let cells = row.makeRandomAccess()
-            return GoalRow(
-                site: try cells["site"].decode(String.self), goal: try cells["goal"].decode(String.self),
-                indicator: try cells["indicator"].decode(String.self), title: try cells["title"].decode(String.self),
-                status: try cells["status"].decode(String?.self), rag: try cells["rag"].decode(String?.self),
-                confidence: try cells["confidence"].decode(String?.self), agreement: try cells["agreement"].decode(String.self))
-        }
-    }
-
-    func countingMeasures(period: String, allPeriods: Bool,
-                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
-        let operation = "read the measures for \(period)"
-        let query = PostgresQuery(unsafeSQL: IntakeSQL.countingMeasures("$1", allPeriods: allPeriods),
-                                  binds: try bindings([period], operation))
-        try await withConnection(operation) { connection in
+        let binds = try bindings([period], operation)
+        return try await withTransaction(operation, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY") { connection in
+            let logger = self.logger
+            var rows = CountingRows()
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: IntakeSQL.countingSites("$1"), binds: binds), logger: logger) {
+                let cells = row.makeRandomAccess()
+                rows.sites.append(CountingSiteRow(
+                    id: try cells["id"].decode(String.self), site: try cells["site"].decode(String.self),
+                    version: try cells["version"].decode(Int.self), format: try cells["format"].decode(String.self),
+                    receivedAt: try cells["received_at"].decode(String.self), schemaVersion: try cells["schema_version"].decode(Int?.self),
+                    generatedAt: try cells["generated_at"].decode(String?.self), complete: try cells["complete"].decode(Bool?.self)))
+            }
+            if versionCounts {
+                for try await (site, count) in try await connection.query(
+                    "SELECT site, COUNT(*) FROM submission WHERE period = \(period) GROUP BY site", logger: logger).decode((String?, Int).self) {
+                    if let site { rows.versionCounts[site] = count }
+                }
+            }
+            guard !rows.sites.isEmpty else { return rows }
+            var texts: [String] = []
+            for try await text in try await connection.query(
+                "SELECT definition FROM indicator_definition ORDER BY indicator, version", logger: logger).decode(String.self) {
+                texts.append(text)
+            }
+            definitions(texts)
             // The rows are handed on as they arrive: postgres-nio reads them from the socket
             // as the loop asks, so a period's measures are never all held at once here.
             // Cells decoded in the SELECT's column order, each as its own concrete type: by
             // name, each cell was a dictionary look-up, and postgres-nio's tuple decoding is
             // generic at run time; either was a third of the aggregate's time at national scale.
-            // In a transaction only to give its sort room: a national period's 63,000 rows
+            // work_mem raised for this transaction only: a national period's 63,000 rows
             // overflowed PostgreSQL's default 4 MB and were sorted on disk.
-            try await Self.transaction(connection, logger: self.logger) {
-                try await connection.query("SET LOCAL work_mem = '64MB'", logger: self.logger)
-                for try await row in try await connection.query(query, logger: self.logger) {
-                    var cells = Cells(row)
-                    each(MeasureRow(
-                        site: try cells.next(String.self), indicatorPosition: try cells.next(Int.self),
-                        indicator: try cells.next(String.self), definitionVersion: try cells.next(String.self),
-                        period: try cells.next(String?.self), value: try cells.next(Double?.self),
-                        numerator: try cells.next(Double?.self), denominator: try cells.next(Double?.self),
-                        sampleSize: try cells.next(Int?.self), lower: try cells.next(Double?.self), upper: try cells.next(Double?.self),
-                        notAvailable: try cells.next(String?.self), notAvailableDetail: try cells.next(String?.self)))
-                }
+            try await connection.query("SET LOCAL work_mem = '64MB'", logger: logger)
+            let measures = PostgresQuery(unsafeSQL: IntakeSQL.countingMeasures("$1", allPeriods: allPeriods), binds: binds)
+            for try await row in try await connection.query(measures, logger: logger) {
+                var cells = Cells(row)
+                each(MeasureRow(
+                    site: try cells.next(String.self), indicatorPosition: try cells.next(Int.self),
+                    indicator: try cells.next(String.self), definitionVersion: try cells.next(String.self),
+                    period: try cells.next(String?.self), value: try cells.next(Double?.self),
+                    numerator: try cells.next(Double?.self), denominator: try cells.next(Double?.self),
+                    sampleSize: try cells.next(Int?.self), lower: try cells.next(Double?.self), upper: try cells.next(Double?.self),
+                    notAvailable: try cells.next(String?.self), notAvailableDetail: try cells.next(String?.self)))
             }
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: IntakeSQL.countingGoals("$1"), binds: binds), logger: logger) {
+                let cells = row.makeRandomAccess()
+                rows.goals.append(GoalRow(
+                    site: try cells["site"].decode(String.self), goal: try cells["goal"].decode(String.self),
+                    indicator: try cells["indicator"].decode(String.self), title: try cells["title"].decode(String.self),
+                    status: try cells["status"].decode(String?.self), rag: try cells["rag"].decode(String?.self),
+                    confidence: try cells["confidence"].decode(String?.self), agreement: try cells["agreement"].decode(String.self)))
+            }
+            return rows
         }
     }
 }

@@ -108,18 +108,6 @@ extension PostgresIntakeBackend {
         }
     }
 
-    func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int] {
-        let counts = try await rows("count the versions for \(period)",
-                                    "SELECT site, COUNT(*) FROM submission WHERE period = \(period) GROUP BY site") { row in
-            try row.decode((String?, Int).self)
-        }
-        var bySite: [String: Int] = [:]
-        for (site, count) in counts {
-            if let site { bySite[site] = count }
-        }
-        return bySite
-    }
-
     // MARK: Tokens
 
     func insertToken(_ row: TokenRow) async throws(IntakeStoreError) -> Bool {

@@ -75,30 +75,28 @@ extension SQLiteIntakeBackend {
         }
     }
 
-    func countingSites(period: String) async throws(IntakeStoreError) -> [CountingSiteRow] {
+    /// One read of the pool: GRDB runs it in one transaction, a snapshot of the WAL, so every
+    /// query sees the same submissions whatever is written meanwhile.
+    func countingRows(period: String, allPeriods: Bool, versionCounts: Bool,
+                      definitions: @escaping @Sendable ([String]) -> Void,
+                      _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) -> CountingRows {
         try await read("read the returns that count for \(period)") { db in
-            try Row.fetchAll(db, sql: IntakeSQL.countingSites("?1"), arguments: [period]).map { row in
+            var rows = CountingRows()
+            rows.sites = try Row.fetchAll(db, sql: IntakeSQL.countingSites("?1"), arguments: [period]).map { row in
                 CountingSiteRow(id: row["id"], site: row["site"], version: row["version"], format: row["format"],
                                 receivedAt: row["received_at"], schemaVersion: row["schema_version"],
                                 generatedAt: row["generated_at"], complete: row["complete"])
             }
-        }
-    }
-
-    func countingGoals(period: String) async throws(IntakeStoreError) -> [GoalRow] {
-        try await read("read the goals of the returns for \(period)") { db in
-            try Row.fetchAll(db, sql: IntakeSQL.countingGoals("?1"), arguments: [period]).map { row in
-                GoalRow(site: row["site"], goal: row["goal"], indicator: row["indicator"], title: row["title"],
-                        status: row["status"], rag: row["rag"], confidence: row["confidence"], agreement: row["agreement"])
+            if versionCounts {
+                for row in try Row.fetchAll(db, sql: "SELECT site, COUNT(*) AS n FROM submission WHERE period = ? GROUP BY site",
+                                            arguments: [period]) {
+                    if let site: String = row["site"] { rows.versionCounts[site] = row["n"] }
+                }
             }
-        }
-    }
-
-    func countingMeasures(period: String, allPeriods: Bool,
-                          _ each: @escaping @Sendable (MeasureRow) -> Void) async throws(IntakeStoreError) {
-        try await read("read the measures for \(period)") { db in
-            let rows = try Row.fetchCursor(db, sql: IntakeSQL.countingMeasures("?1", allPeriods: allPeriods), arguments: [period])
-            while let row = try rows.next() {
+            guard !rows.sites.isEmpty else { return rows }
+            definitions(try String.fetchAll(db, sql: "SELECT definition FROM indicator_definition ORDER BY indicator, version"))
+            let measures = try Row.fetchCursor(db, sql: IntakeSQL.countingMeasures("?1", allPeriods: allPeriods), arguments: [period])
+            while let row = try measures.next() {
                 each(MeasureRow(
                     site: row["site"], indicatorPosition: row["indicator_position"], indicator: row["indicator"],
                     definitionVersion: row["definition_version"], period: row["period"], value: row["value"],
@@ -106,6 +104,11 @@ extension SQLiteIntakeBackend {
                     lower: row["interval_lower"], upper: row["interval_upper"], notAvailable: row["not_available"],
                     notAvailableDetail: row["not_available_detail"]))
             }
+            rows.goals = try Row.fetchAll(db, sql: IntakeSQL.countingGoals("?1"), arguments: [period]).map { row in
+                GoalRow(site: row["site"], goal: row["goal"], indicator: row["indicator"], title: row["title"],
+                        status: row["status"], rag: row["rag"], confidence: row["confidence"], agreement: row["agreement"])
+            }
+            return rows
         }
     }
 }

@@ -110,17 +110,6 @@ extension SQLiteIntakeBackend {
         }
     }
 
-    func versionCounts(period: String) async throws(IntakeStoreError) -> [String: Int] {
-        try await read("count the versions for \(period)") { db in
-            var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT site, COUNT(*) AS n FROM submission WHERE period = ? GROUP BY site",
-                                        arguments: [period]) {
-                if let site: String = row["site"] { counts[site] = row["n"] }
-            }
-            return counts
-        }
-    }
-
     private static func submissionRow(_ row: Row) -> SubmissionRow {
         let counts: Int = row["counts"]
         return SubmissionRow(

@@ -2,7 +2,9 @@
 // store, and on two stores over one database (as two server processes would be), on SQLite
 // and on PostgreSQL.
 import Foundation
+import PioneerAggregate
 import PioneerIntake
+import PioneerReturns
 import PioneerTesting
 import Testing
 
@@ -20,6 +22,51 @@ struct IntakeConcurrencyTests {
 
     static func service(_ store: IntakeStore) -> IntakeService {
         IntakeService(store: store, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+    }
+
+    /// Two versions of site a's return alternate (odd versions count 12 referrals, even ones
+    /// 99) while the counting returns are read again and again: every read must show the
+    /// figures of the version it names, and a status the number of versions of the same
+    /// moment. Read statement by statement, a version stored between the statements named one
+    /// version and showed another's figures.
+    @Test(arguments: IntakeStore.Kind.allCases)
+    func aReadWhileVersionsAlternateShowsTheFiguresOfTheVersionItNames(kind: IntakeStore.Kind) async throws {
+        try await withIntakeStore(kind) { store, _ in
+            let service = Self.service(store)
+            let versions = 40
+            let bodies = try (1...versions).map { version in
+                try IntakeFixture.bytes("a", made: String(format: "2026-04-10T09:00:%02d.000Z", version),
+                                        indicators: [IntakeFixture.count(version % 2 == 1 ? 12 : 99)])
+            }
+            let done = DoneFlag()
+            let writing = Task {
+                defer { done.set() }
+                for bytes in bodies {
+                    _ = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
+                }
+            }
+            var reads = 0, mismatches: [String] = []
+            while true {
+                let finished = done.isSet
+                let counting = try await store.countingReturns(period: IntakeFixture.march, allMeasures: false, versionCounts: true)
+                if let submission = counting.submissions.first(where: { $0.site == "a" }),
+                   let content = counting.received.first(where: { $0.content.site.id == "a" })?.content {
+                    reads += 1
+                    let shown = content.indicators.first?.measures.first?.value
+                    let expected: Double = submission.version % 2 == 1 ? 12 : 99
+                    if shown != expected {
+                        mismatches.append("version \(submission.version) with the figure \(shown.map(String.init(describing:)) ?? "none")")
+                    }
+                    if (counting.versions["a"] ?? 0) != submission.version {
+                        mismatches.append("version \(submission.version) counting with \(counting.versions["a"] ?? 0) versions stored")
+                    }
+                }
+                if finished || reads > 2_000 { break }
+            }
+            try await writing.value
+            #expect(reads > 0)
+            #expect(mismatches.isEmpty, "\(mismatches.count) of \(reads) reads mixed versions: \(mismatches.prefix(5))")
+        }
     }
 
     @Test(arguments: IntakeStore.Kind.allCases)
@@ -86,4 +133,14 @@ struct IntakeConcurrencyTests {
             await second.close()
         }
     }
+}
+
+/// Set once, by the task that finished; read by another.
+final class DoneFlag: @unchecked Sendable {
+    // @unchecked: `done` is only read and written with `lock` held.
+    private let lock = NSLock()
+    private var done = false
+
+    var isSet: Bool { lock.withLock { done } }
+    func set() { lock.withLock { done = true } }
 }
