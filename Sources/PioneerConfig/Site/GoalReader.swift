@@ -128,6 +128,12 @@ struct GoalReader {
                 issues.error("milestone `\(milestone.period.label)` is outside the goal's span, from the baseline `\(baseline.period.label)` to the target `\(target.period.label)`", at: periodNode)
                 continue
             }
+            // The baseline and the target set the line's ends; a milestone there would be ignored.
+            let end = milestone.period == baseline?.period ? "baseline" : milestone.period == target?.period ? "target" : nil
+            if let end, let baseline, let target {
+                issues.error("milestone `\(milestone.period.label)` is at the \(end)'s period, where the \(end) sets the value; give milestones between the baseline `\(baseline.period.label)` and the target `\(target.period.label)`", at: periodNode)
+                continue
+            }
             if let previous = milestones.last, milestone.period <= previous.period {
                 issues.error("milestones must be in time order, each after the one before: `\(milestone.period.label)` follows `\(previous.period.label)`", at: periodNode)
                 continue
