@@ -235,6 +235,28 @@ struct SiteSchemaTests {
         #expect(loaded.site.population["aged_65_plus"] == 35400.5)
     }
 
+    @Test("a target on the worse side of the baseline is a warning at the target's value")
+    func targetWorseThanBaselineWarns() throws {
+        // Admissions: lower is better, so a target above the baseline would be "achieved" by getting worse.
+        let text = SiteFixture.valid.replacingOccurrences(of: "value: 21.2 }", with: "value: 25 }")
+        let loaded = try SiteFixture.load(text)
+        let warning = try #require(loaded.warnings.first)
+        #expect(loaded.warnings.count == 1, "\(loaded.warnings.listing)")
+        #expect(warning.severity == .warning)
+        #expect(warning.location.file == SiteFixture.file)
+        #expect(warning.location.line == 54 && warning.location.column == 39, "\(warning)")
+        #expect(warning.path == "goals[0].target.value")
+        #expect(warning.message == "the target `25` is above the baseline `23.5`, but lower is better for this indicator: the goal counts as achieved once the indicator has got worse; check the target, or the indicator's `better`")
+    }
+
+    @Test("a target equal to the baseline (hold the line) is not a warning")
+    func targetEqualToBaselineIsQuiet() throws {
+        let text = SiteFixture.valid.replacingOccurrences(of: "value: 21.2 }", with: "value: 23.5 }")
+            .replacingOccurrences(of: "value: 22.8 }", with: "value: 23.5 }")
+        let loaded = try SiteFixture.load(text)
+        #expect(loaded.warnings.isEmpty, "\(loaded.warnings.listing)")
+    }
+
     @Test("an unset environment variable is an error when secrets are required")
     func unsetVariableFailsWhenRequired() {
         let issues = SiteFixture.issues(SiteFixture.valid, loader: SiteFixture.loader(environment: [:], requireSecrets: true))

@@ -47,6 +47,9 @@ struct GoalReader {
         if let baseline, let target, target.period <= baseline.period, let node = item["target"]?["period"] {
             issues.error("the target period `\(target.period.label)` must be after the baseline `\(baseline.period.label)`", at: node)
         }
+        if let baseline, let target, let better = types?.better, let node = item["target"]?["value"] {
+            warnIfWorse(target: target.value, baseline: baseline.value, better: better, at: node)
+        }
         let trajectory = reader.node("trajectory").flatMap {
             readTrajectory($0, type: periodType, valueType: valueType, baseline: baseline, target: target)
         }
@@ -95,6 +98,19 @@ struct GoalReader {
         }
         guard let period, let value else { return nil }
         return PeriodValue(period: period, value: value)
+    }
+
+    /// A target on the worse side of the baseline is judged `achieved` once the indicator has
+    /// worsened that far. It may be meant (a rise held to a limit), so it is a warning.
+    private func warnIfWorse(target: Double, baseline: Double, better: Direction, at node: ConfigNode) {
+        let worse: String
+        switch better {
+        case .lower where target > baseline: worse = "above"
+        case .higher where target < baseline: worse = "below"
+        default: return
+        }
+        let written = { (number: Double) in String(format: "%g", number) }
+        issues.warning("the target `\(written(target))` is \(worse) the baseline `\(written(baseline))`, but \(better.rawValue) is better for this indicator: the goal counts as achieved once the indicator has got worse; check the target, or the indicator's `better`", at: node)
     }
 
     /// Proportions are stored and compared as fractions, as the plugins compute them; a

@@ -27,13 +27,16 @@ struct IndicatorReader {
             declaredIDs.append(id)
             declaredTypes[id] = DeclaredTypes(
                 period: item["period"]?.scalar.flatMap(PeriodType.init(rawValue:)),
-                value: item["value_type"]?.scalar.flatMap(ValueType.init(rawValue:)))
+                value: item["value_type"]?.scalar.flatMap(ValueType.init(rawValue:)),
+                better: item["better"]?.scalar.flatMap(Direction.init(rawValue:)))
         }
     }
 
     struct DeclaredTypes {
         var period: PeriodType?
         var value: ValueType?
+        /// For a goal's check that its target is not on the worse side of its baseline.
+        var better: Direction?
     }
 
     func read(_ items: [ConfigNode]) -> Result {
