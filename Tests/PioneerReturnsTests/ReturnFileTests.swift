@@ -1,5 +1,8 @@
 // The CSV rows of a return and the atomic file writer.
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import PioneerReturns
 import PioneerTesting
 import Testing
@@ -89,4 +92,60 @@ struct ReturnFileTests {
         }
     }
 
+    /// Found by a tester: a `latest.html` link was replaced by a file, and `/dev/full` too.
+    @Test func theWriterWritesThroughASymbolicLinkAndKeepsTheLink() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            let archive = folder.appendingPathComponent("archive")
+            try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
+            let target = archive.appendingPathComponent("2025-12.html").path
+            FileManager.default.createFile(atPath: target, contents: Data("<p>December</p>".utf8))
+            let link = folder.appendingPathComponent("latest.html").path
+            try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "archive/2025-12.html")
+            try ReturnWriter.write(Array("<p>January</p>".utf8), to: link, kind: "report")
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "archive/2025-12.html")
+            #expect(try String(contentsOfFile: target, encoding: .utf8) == "<p>January</p>")
+            // A link to nothing is named, and nothing is made.
+            let dangling = folder.appendingPathComponent("gone.html").path
+            try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: "archive/none/x.html")
+            #expect(throws: ReturnWriteError.self) { try ReturnWriter.write(Array("x".utf8), to: dangling, kind: "report") }
+        }
+    }
+
+    @Test func theWriterWritesIntoAPipeAndADeviceWithoutReplacingThem() throws {
+        try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
+            // A pipe with a reader waiting: the bytes arrive, nothing is read from it first (that hung).
+            let fifo = folder.appendingPathComponent("fifo").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let received = Locked(Data())
+            let reader = Thread {
+                let data = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data()
+                received.withLock { $0 = data }
+            }
+            reader.start()
+            try ReturnWriter.write(Array("<html>report</html>".utf8), to: fifo, kind: "report")
+            for _ in 0..<200 where received.withLock({ $0.isEmpty }) { usleep(10_000) }
+            #expect(String(decoding: received.withLock { $0 }, as: UTF8.self) == "<html>report</html>")
+            var info = stat()
+            #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the pipe is still a pipe")
+
+            // A device that refuses the bytes: the failure is named, and the device stays one.
+            #expect(throws: ReturnWriteError(path: "/dev/full", reason: "cannot write it (No space left on device)", kind: "report")) {
+                try ReturnWriter.write(Array("<html>".utf8), to: "/dev/full", kind: "report")
+            }
+            #expect(stat("/dev/full", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+        }
+    }
+}
+
+/// A value shared with a thread.
+private final class Locked<Value>: @unchecked Sendable {
+    // @unchecked: `value` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
 }

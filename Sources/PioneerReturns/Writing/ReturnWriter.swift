@@ -16,7 +16,28 @@ public enum ReturnWriter {
     /// only within one file system); it is removed when anything fails. A SQLite database at
     /// `path` (a measure store or an intake database given as the output by mistake) is never
     /// replaced. `kind` names what is written in messages: "return", "report".
-    public static func write(_ bytes: [UInt8], to path: String, kind: String = "return") throws(ReturnWriteError) {
+    ///
+    /// A symbolic link is followed: the file it points to is replaced, the link kept (a
+    /// `latest.html` pointing into an archive). A path that is not a regular file (a pipe, a
+    /// process substitution's `/dev/fd/63`, a terminal, a device) is written to as it is,
+    /// never replaced, and never read first: there is nothing to rename over.
+    public static func write(_ bytes: [UInt8], to given: String, kind: String = "return") throws(ReturnWriteError) {
+        var path = given
+        var info = stat()
+        if lstat(given, &info) == 0, info.st_mode & S_IFMT == S_IFLNK {
+            guard let resolved = realpath(given, nil) else {
+                throw ReturnWriteError(path: given, reason: "it is a symbolic link to a file that cannot be reached (\(String(cString: strerror(errno))))", kind: kind)
+            }
+            path = String(cString: resolved)
+            free(resolved)
+        }
+        if stat(path, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            if type != S_IFREG && type != S_IFDIR {
+                try writeInPlace(bytes, to: path, shownAs: given, kind: kind)
+                return
+            }
+        }
         let target = URL(fileURLWithPath: path)
         let folder = target.deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
@@ -52,6 +73,26 @@ public enum ReturnWriter {
         if let failure {
             unlink(temporary)
             throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))", kind: kind)
+        }
+    }
+
+    /// Writes `bytes` to a pipe, terminal or device at `path` as they are (no temporary file).
+    private static func writeInPlace(_ bytes: [UInt8], to path: String, shownAs given: String, kind: String) throws(ReturnWriteError) {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw ReturnWriteError(path: given, reason: "cannot open it for writing (\(String(cString: strerror(errno))))", kind: kind)
+        }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeBytes { raw in
+                Glibc.write(descriptor, raw.baseAddress! + written, raw.count - written)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReturnWriteError(path: given, reason: "cannot write it (\(String(cString: strerror(errno))))", kind: kind)
+            }
+            written += count
         }
     }
 
