@@ -325,12 +325,12 @@ struct CollectCommand: AsyncParsableCommand {
         } else if settings.json {
             StandardError.write(CollectionReport.render(summary) + "\n\n")
         } else {
-            print(CollectionReport.render(summary) + "\n")
+            StandardOutput.line(CollectionReport.render(summary) + "\n")
         }
     }
 
     private func printJSON(_ output: CollectOutput) throws {
-        print(try ReportJSON.encode(output))
+        StandardOutput.line(try ReportJSON.encode(output))
     }
 
     /// Logs go to stderr, so stdout carries only the report or the JSON.

@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
             StandardError.write("\(error)\n")
             throw ExitCode(1)
         }
-        print("Demo feeds at \(simulator.baseURL), simulating \(DemoHistory.firstMonth) to \(DemoHistory.lastMonth).\n")
+        StandardOutput.line("Demo feeds at \(simulator.baseURL), simulating \(DemoHistory.firstMonth) to \(DemoHistory.lastMonth).\n")
 
         var environment = ProcessInfo.processInfo.environment
         environment["TORBAY_BI_TOKEN"] = catalogue.torbayBIToken
@@ -71,15 +71,15 @@ struct DemoCommand: AsyncParsableCommand {
 
         if storeFolder.isTemporary {
             try? FileManager.default.removeItem(atPath: storeFolder.path)
-            print("The measures were stored in a temporary folder, now deleted; keep them with --store-dir,")
-            print("then see where each goal stands with `pioneer progress --store-dir DIR`.")
+            StandardOutput.line("The measures were stored in a temporary folder, now deleted; keep them with --store-dir,")
+            StandardOutput.line("then see where each goal stands with `pioneer progress --store-dir DIR`.")
         } else {
             let folder = Self.shellWord(storeFolder.path)
             let torbay = Self.shellWord(directories.first { $0.hasSuffix("torbay") } ?? directories.first ?? "sites/torbay")
-            print("Measures stored in \(storeFolder.path)/<site-id>.sqlite. Try, on what the demo collected:")
-            print("  pioneer progress --root \(Self.shellWord(root)) --store-dir \(folder)")
-            print("  pioneer progress \(torbay) --indicator emergency-admissions-65 --store-dir \(folder)")
-            print("  pioneer report \(torbay) --store-dir \(folder) --output torbay-report.html")
+            StandardOutput.line("Measures stored in \(storeFolder.path)/<site-id>.sqlite. Try, on what the demo collected:")
+            StandardOutput.line("  pioneer progress --root \(Self.shellWord(root)) --store-dir \(folder)")
+            StandardOutput.line("  pioneer progress \(torbay) --indicator emergency-admissions-65 --store-dir \(folder)")
+            StandardOutput.line("  pioneer report \(torbay) --store-dir \(folder) --output torbay-report.html")
         }
         if outcome.exitStatus != 0 { throw ExitCode(outcome.exitStatus) }
     }
@@ -102,7 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             let rewritten = Self.pointFeeds(of: &loaded.site, at: simulator.baseURL)
             guard rewritten > 0 else {
-                print("\(loaded.site.name) (\(loaded.site.id)): skipped, none of its feeds name \(DemoFeedSimulator.defaultBaseURL)\n")
+                StandardOutput.line("\(loaded.site.name) (\(loaded.site.id)): skipped, none of its feeds name \(DemoFeedSimulator.defaultBaseURL)\n")
                 continue
             }
             do {
@@ -112,14 +112,14 @@ struct DemoCommand: AsyncParsableCommand {
                     options: .init(maxParallel: 8, command: "pioneer demo"), logger: logger)
                 let selection = try PeriodSelection(from: DemoHistory.firstMonth, to: DemoHistory.lastMonth)
                 let summary = try await engine.collect(loaded, periods: selection)
-                print(DemoSiteReport(site: loaded.site, summary: summary).render() + "\n")
+                StandardOutput.line(DemoSiteReport(site: loaded.site, summary: summary).render() + "\n")
                 totals.add(summary)
             } catch {
                 StandardError.write("\(loaded.site.id): \(error)\n")
                 totals.exitStatus = 1
             }
         }
-        print(totals.render() + "\n")
+        StandardOutput.line(totals.render() + "\n")
         return totals
     }
 

@@ -111,18 +111,18 @@ struct MeasuresCommand: ParsableCommand {
             if rows.isEmpty {
                 StandardError.write("no measures match\n")
             } else {
-                print(listing.table())
+                StandardOutput.line(listing.table())
             }
             if let attempts, !attempts.attempts.isEmpty {
-                print((rows.isEmpty ? "" : "\n") + "Attempts, by run:\n" + attempts.table())
+                StandardOutput.line((rows.isEmpty ? "" : "\n") + "Attempts, by run:\n" + attempts.table())
             }
         case .csv:
-            print(listing.csv(), terminator: "")
+            StandardOutput.line(listing.csv(), terminator: "")
         case .json:
             if let attempts {
-                print(try attempts.json(measures: listing))
+                StandardOutput.line(try attempts.json(measures: listing))
             } else {
-                print(try listing.json())
+                StandardOutput.line(try listing.json())
             }
         }
     }

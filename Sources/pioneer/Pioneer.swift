@@ -67,12 +67,18 @@ struct Pioneer: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            if let failure = StandardOutput.failure {
+                StandardError.write("\(_errorPrefix)\(failure)\n")
+                Foundation.exit(1)
+            }
         } catch let error as ValidationError {
             let subcommand = type(of: command)
             let name = commandPath(to: subcommand).joined(separator: " ")
             exitOnUsageError("\(_errorPrefix)\(error.message)\nUsage: \(usageString(for: subcommand))\n  See '\(name) --help' for more information.",
                              code: .validationFailure)
         } catch {
+            // The command's own failure stands; a failed write to stdout is said beside it.
+            if let failure = StandardOutput.failure { StandardError.write("\(_errorPrefix)\(failure)\n") }
             exit(withError: error)
         }
     }

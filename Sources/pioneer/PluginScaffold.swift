@@ -54,28 +54,28 @@ struct PluginScaffold {
         for file in files {
             try write(PluginTemplate.fill(file.template.text, filled) + "\n", to: root.appending(path: file.path), executable: false)
         }
-        print("Wrote the `\(name)` plugin:")
-        for file in files { print("  \(file.path)") }
+        StandardOutput.line("Wrote the `\(name)` plugin:")
+        for file in files { StandardOutput.line("  \(file.path)") }
 
         var manual: [String] = []
         if let edited = Self.addingName(folder, toManifest: manifestText) {
             try write(edited, to: manifest, executable: false)
-            print("Added \"\(folder)\" to `indicatorPluginNames` in Package.swift.")
+            StandardOutput.line("Added \"\(folder)\" to `indicatorPluginNames` in Package.swift.")
         } else {
             manual.append("Package.swift: add \"\(folder)\" to `indicatorPluginNames`")
         }
         let catalogue = root.appending(path: Self.cataloguePath)
         if let text = try? String(contentsOf: catalogue, encoding: .utf8), let edited = addingFactory(toCatalogue: text) {
             try write(edited, to: catalogue, executable: false)
-            print("Added `import \(folder)Plugin` and `PluginFactory(\(folder)IndicatorPlugin.self),` to \(Self.cataloguePath).")
+            StandardOutput.line("Added `import \(folder)Plugin` and `PluginFactory(\(folder)IndicatorPlugin.self),` to \(Self.cataloguePath).")
         } else {
             manual.append("\(Self.cataloguePath): add `import \(folder)Plugin` and, in `builtInFactories`, `PluginFactory(\(folder)IndicatorPlugin.self),`")
         }
         if !manual.isEmpty {
-            print("\nMake these edits by hand (their usual lines were not found):")
-            for line in manual { print("  \(line)") }
+            StandardOutput.line("\nMake these edits by hand (their usual lines were not found):")
+            for line in manual { StandardOutput.line("  \(line)") }
         }
-        print("""
+        StandardOutput.line("""
 
             Next:
               swift build
@@ -163,9 +163,9 @@ struct PluginScaffold {
         }
         let command = templates.first { $0.executable }.map { PluginTemplate.fill($0.path, values) } ?? ""
         let test = language == "python" ? "python3 -m unittest" : "./test.sh"
-        print("Wrote the `\(name)` plugin (\(language)):")
-        for path in written { print("  \(path)") }
-        print("""
+        StandardOutput.line("Wrote the `\(name)` plugin (\(language)):")
+        for path in written { StandardOutput.line("  \(path)") }
+        StandardOutput.line("""
 
             Its test passes now:
               (cd \(shown) && \(test))

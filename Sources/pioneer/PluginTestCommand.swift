@@ -120,8 +120,8 @@ struct PluginTestCommand: ParsableCommand {
             results.append(try run(loaded.plugin, period: period, context: context, world: world))
         }
         switch format {
-        case .table: print(PluginTestResult.table(results, definition: definition), terminator: "")
-        case .json: print(PluginTestResult.json(results))
+        case .table: StandardOutput.line(PluginTestResult.table(results, definition: definition), terminator: "")
+        case .json: StandardOutput.line(PluginTestResult.json(results))
         }
         // A --feed the plugin never asked for is most likely a misspelt key.
         let asked = Set(results.flatMap { $0.requests.map(\.key) })

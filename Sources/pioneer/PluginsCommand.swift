@@ -41,7 +41,7 @@ struct PluginsListCommand: ParsableCommand {
                 table.add([folder.name, "\(folder.summaryFromReadme) (\(folder.shownPath))"])
             }
         }
-        print(table.render())
+        StandardOutput.line(table.render())
     }
 }
 
@@ -75,16 +75,16 @@ struct PluginsShowCommand: ParsableCommand {
         let sampleText = try? String(contentsOf: folder.sample, encoding: .utf8)
         if sample {
             guard let sampleText else { throw Self.fail("\(folder.shownPath) has no sample.yaml") }
-            print(sampleText, terminator: sampleText.hasSuffix("\n") ? "" : "\n")
+            StandardOutput.line(sampleText, terminator: sampleText.hasSuffix("\n") ? "" : "\n")
             return
         }
         guard let readme = try? String(contentsOf: folder.readme, encoding: .utf8) else {
             throw Self.fail("cannot read \(folder.shownPath)/README.md")
         }
-        print(readme, terminator: readme.hasSuffix("\n") ? "" : "\n")
+        StandardOutput.line(readme, terminator: readme.hasSuffix("\n") ? "" : "\n")
         // Built-in READMEs carry the sample in their Configuration block; print it only when not.
         if let sampleText, !readme.contains(sampleText.trimmingCharacters(in: .whitespacesAndNewlines)) {
-            print("\n## Sample (\(folder.shownPath)/sample.yaml)\n\n```yaml\n\(sampleText.trimmingCharacters(in: .newlines))\n```")
+            StandardOutput.line("\n## Sample (\(folder.shownPath)/sample.yaml)\n\n```yaml\n\(sampleText.trimmingCharacters(in: .newlines))\n```")
         }
     }
 

@@ -84,7 +84,7 @@ struct ReportCommand: ParsableCommand {
             StandardError.write("error: \(error.description)\n")
             throw ExitCode(1)
         }
-        print("Wrote \(output): \(Self.tally(goals)).")
+        StandardOutput.line("Wrote \(output): \(Self.tally(goals)).")
     }
 
     /// "3 goals: 1 on track, 1 at risk, 1 no data".

@@ -105,8 +105,8 @@ struct RunsCommand: ParsableCommand {
         }
         let listing = RunListing(runs: runs, outcomes: outcomes)
         switch format {
-        case .table: print(listing.table())
-        case .json: print(try listing.json())
+        case .table: StandardOutput.line(listing.table())
+        case .json: StandardOutput.line(try listing.json())
         }
     }
 
@@ -120,8 +120,8 @@ struct RunsCommand: ParsableCommand {
         }
         let outcomes = try store.outcomes(runID: id)
         switch format {
-        case .table: print(RunListing.detail(run, outcomes: outcomes))
-        case .json: print(try RunListing(runs: [run], outcomes: [id: outcomes]).json())
+        case .table: StandardOutput.line(RunListing.detail(run, outcomes: outcomes))
+        case .json: StandardOutput.line(try RunListing(runs: [run], outcomes: [id: outcomes]).json())
         }
     }
 }

@@ -149,7 +149,7 @@ struct ValidateCommand: AsyncParsableCommand {
             if !lines.isEmpty { Self.writeError(lines.joined(separator: "\n") + "\n") }
         }
         if valid, !quiet {
-            print(Self.table(results.compactMap { $0.loaded?.site }), terminator: "")
+            StandardOutput.line(Self.table(results.compactMap { $0.loaded?.site }), terminator: "")
         }
     }
 
@@ -255,7 +255,7 @@ struct ValidateCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         if let data = try? encoder.encode(report), let text = String(data: data, encoding: .utf8) {
-            print(text)
+            StandardOutput.line(text)
         }
     }
 
