@@ -102,9 +102,9 @@ struct ConfigDocumentTests {
         #expect(issue.location.line == 1 && issue.location.column == 11)
     }
 
-    @Test("a document of only `---` is an empty value")
+    @Test("a document of only `---` is refused: it holds no settings")
     func onlyDocumentMarker() throws {
-        #expect(try ConfigDocument.parse("---\n", file: file).isNull)
+        #expect(throws: (any Error).self) { try ConfigDocument.parse("---\n", file: file) }
     }
 
     @Test("a long list of mappings keeps every path")
@@ -307,6 +307,13 @@ struct ConfigDocumentTests {
         #expect(try onlyIssue("  \n\n").message == "the file is empty")
         #expect(try onlyIssue("# just a comment\n").message == "the file is empty (it holds only comments)")
         #expect(try onlyIssue("").description == "sites/x/site.yaml: error: the file is empty")
+    }
+
+    /// Found by a tester: these said "invalid (0 errors)" with no reason.
+    @Test("a document that is only null is refused with a reason", arguments: ["~\n", "null\n", "---\n...\n", "--- # c\n"])
+    func nullDocument(text: String) throws {
+        let issue = try onlyIssue(text)
+        #expect(issue.message == "the file holds no settings: its one document is empty (null); write the settings as `key: value` lines")
     }
 
     @Test("binary data is refused at the first NUL byte")

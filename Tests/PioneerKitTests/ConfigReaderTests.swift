@@ -34,6 +34,27 @@ struct ConfigReaderTests {
         #expect(issues.issues.isEmpty)
     }
 
+    /// Found by a tester: "expected a number, found a number `1e309`".
+    @Test func aNumberThatIsNotFiniteOrTooLargeIsSaidToBeThat() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([
+            ("big", node("1e309", line: 2, path: "big")),
+            ("nan", node("NaN", line: 3, path: "nan")),
+            ("inf", node(".inf", line: 4, path: "inf")),
+            ("points", node("99999999999999999999999", line: 5, path: "points")),
+            ("word", node("many", line: 6, path: "word")),
+        ]), issues: issues)
+        #expect(reader.double("big") == nil && reader.double("nan") == nil && reader.double("inf") == nil)
+        #expect(reader.int("points") == nil && reader.int("word") == nil)
+        #expect(issues.issues.map(\.message) == [
+            "`1e309` is beyond the largest number there is (about ±1.8e308)",
+            "`NaN` is not a number; give a finite number",
+            "`.inf` is infinite; give a finite number",
+            "`99999999999999999999999` is too large for a whole number (at most 9,223,372,036,854,775,807)",
+            "expected a whole number, found a string `many`",
+        ])
+    }
+
     @Test func reportsAMissingRequiredKeyAtTheMapping() {
         let issues = IssueCollector()
         let reader = ConfigReader(mapping([], line: 7, path: "site"), issues: issues)

@@ -72,6 +72,11 @@ public enum ConfigDocument {
         if composition.isEmpty {
             return refuse("the file is empty (it holds only comments)")
         }
+        // `~`, `null` or a document marker alone: a document, but one with nothing in it.
+        if let root = composition.root, root.isNull, composition.issues.isEmpty {
+            return refuse("the file holds no settings: its one document is empty (null); write the settings as `key: value` lines",
+                          line: root.location.line, column: root.location.column)
+        }
         return (composition.root, composition.issues)
     }
 }

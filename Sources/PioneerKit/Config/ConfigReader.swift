@@ -83,16 +83,47 @@ public final class ConfigReader {
     public func double(_ key: String, required: Bool = false) -> Double? {
         guard let value = node(key, required: required) else { return nil }
         guard let text = value.scalar, let number = Self.number(text), number.isFinite else {
-            typeError(value, expected: "a number")
+            if let problem = Self.notFinite(value) {
+                issues.error(problem, at: value)
+            } else {
+                typeError(value, expected: "a number")
+            }
             return nil
         }
         return number
     }
 
+    private static func isPlain(_ value: ConfigNode) -> Bool {
+        if case .scalar(_, let quoted) = value.content { return !quoted }
+        return false
+    }
+
+    /// What is wrong with a scalar that reads as a number but not a finite one (`1e309`,
+    /// `NaN`, YAML's `.inf`), said as such rather than "expected a number, found a number".
+    private static func notFinite(_ value: ConfigNode) -> String? {
+        guard let text = value.scalar, Self.isPlain(value) else { return nil }
+        let lowered = text.lowercased()
+        if [".nan", "nan"].contains(lowered) {
+            return "`\(text)` is not a number; give a finite number"
+        }
+        if [".inf", "+.inf", "-.inf", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"].contains(lowered) {
+            return "`\(text)` is infinite; give a finite number"
+        }
+        if let number = number(text), number.isInfinite {
+            return "\(quoteScalar(value).trimmingCharacters(in: .whitespaces)) is beyond the largest number there is (about ±1.8e308)"
+        }
+        return nil
+    }
+
     public func int(_ key: String, required: Bool = false) -> Int? {
         guard let value = node(key, required: required) else { return nil }
         guard let text = value.scalar, let number = Int(text.replacingOccurrences(of: "_", with: "")) else {
-            typeError(value, expected: "a whole number")
+            if let text = value.scalar, Self.isPlain(value), text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_" || $0 == "-" || $0 == "+") }),
+               text.contains(where: \.isNumber) {
+                issues.error("\(Self.quoteScalar(value).trimmingCharacters(in: .whitespaces)) is too large for a whole number (at most 9,223,372,036,854,775,807)", at: value)
+            } else {
+                typeError(value, expected: "a whole number")
+            }
             return nil
         }
         return number
