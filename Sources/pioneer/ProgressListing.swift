@@ -191,7 +191,8 @@ struct ProgressListing {
         case .consistentPass: return "consistently passes"
         case .consistentFail: return "consistently fails"
         case .inconsistent: return "hit and miss"
-        case nil: return "no target"
+        // A latest phase of one point (after a rebase) has no limits to set the target against.
+        case nil: return chart.points.last?.hasLimits == false ? "no limits yet" : "no target"
         }
     }
 

@@ -214,6 +214,35 @@ struct SPCRuleTests {
         #expect(chart.assurance == .consistentPass)
     }
 
+    @Test func aOnePointPhaseAfterARebaseHasNoLimitsAndNoAssurance() throws {
+        // The last point alone in its phase: the package's limits are NaN there, so it gives no
+        // assurance; limits on the point itself said "will consistently miss the target".
+        let values: [Double] = [9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 30]
+        for better in [Direction.higher, .lower] {
+            let chart = try Self.chart(values, SPCOptions(better: better, target: 50, rebaseAt: [12]))
+            let latest = try #require(chart.points.last)
+            #expect(latest.phase == 1)
+            #expect(!latest.hasLimits)
+            #expect(latest.mean == 30)
+            #expect(latest.pointType == .commonCause && latest.specialCause == nil)
+            #expect(chart.assurance == nil, "\(better)")
+            #expect(chart.points.dropLast().allSatisfy { $0.hasLimits })
+        }
+        // A rebase with two points in the last phase has limits and an assurance again.
+        let two = try Self.chart(values + [31], SPCOptions(better: .higher, target: 50, rebaseAt: [12]))
+        #expect(two.points.last?.hasLimits == true)
+        #expect(two.assurance == .consistentFail)
+    }
+
+    @Test func aOnePointPhaseBeforeARebaseHasNoLimitsButTheLatestPhaseKeepsItsAssurance() throws {
+        let values: [Double] = [40, 9, 11, 9, 11, 9, 11, 9, 11, 9, 11, 9, 11]
+        let chart = try Self.chart(values, SPCOptions(better: .higher, target: 50, rebaseAt: [1]))
+        #expect(chart.points[0].hasLimits == false)
+        #expect(chart.points[0].specialCause == nil)
+        #expect(chart.points.dropFirst().allSatisfy { $0.hasLimits })
+        #expect(chart.assurance == .consistentFail)
+    }
+
     // MARK: Too few points
 
     @Test func fewerPointsThanTheMinimumGiveNotEnoughPoints() {

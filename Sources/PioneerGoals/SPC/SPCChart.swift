@@ -62,18 +62,23 @@ public struct SPCPoint: Sendable, Hashable {
     public var mean: Double
     public var lowerLimit: Double
     public var upperLimit: Double
+    /// False in a phase of one point (after a rebase), which has no moving range and so no
+    /// limits (NaN in the package): `lowerLimit` and `upperLimit` then equal `mean` and are
+    /// not limits; draw and print none, and there is no assurance from them.
+    public var hasLimits: Bool
     public var pointType: SPCPointType
     /// The rule that fired, in the package's priority order; nil for common cause.
     public var specialCause: SpecialCauseRule?
 
     public init(index: Int, value: Double, phase: Int, mean: Double, lowerLimit: Double, upperLimit: Double,
-                pointType: SPCPointType, specialCause: SpecialCauseRule?) {
+                hasLimits: Bool = true, pointType: SPCPointType, specialCause: SpecialCauseRule?) {
         self.index = index
         self.value = value
         self.phase = phase
         self.mean = mean
         self.lowerLimit = lowerLimit
         self.upperLimit = upperLimit
+        self.hasLimits = hasLimits
         self.pointType = pointType
         self.specialCause = specialCause
     }

@@ -21,10 +21,11 @@ struct SpecialCauses {
         // Which side of the mean each point sits: +1, -1, or 0 exactly on it (a point on the
         // mean breaks a run, as in the package).
         let side: [Int] = values.map { $0 > limits.mean ? 1 : ($0 < limits.mean ? -1 : 0) }
-        // Strictly beyond a limit: a point exactly on a limit is inside.
-        let outside: [Bool] = values.map { $0 > limits.upper || $0 < limits.lower }
+        // Strictly beyond a limit: a point exactly on a limit is inside. A phase without
+        // limits (one point) has no point beyond them, nor beyond two sigma.
+        let outside: [Bool] = values.map { limits.defined && ($0 > limits.upper || $0 < limits.lower) }
         let near: [Bool] = (0..<count).map { i in
-            !outside[i] && (values[i] < limits.nearLower || values[i] > limits.nearUpper)
+            limits.defined && !outside[i] && (values[i] < limits.nearLower || values[i] > limits.nearUpper)
         }
         let inTrend = trendPoints(values)
         let inTwoOfThree = twoOfThreePoints(near: near, side: side)

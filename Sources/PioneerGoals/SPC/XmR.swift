@@ -27,7 +27,7 @@ public enum XmR {
                 let cause = causes[offset]
                 points.append(SPCPoint(
                     index: index, value: values[index], phase: phase,
-                    mean: limits.mean, lowerLimit: limits.lower, upperLimit: limits.upper,
+                    mean: limits.mean, lowerLimit: limits.lower, upperLimit: limits.upper, hasLimits: limits.defined,
                     pointType: pointType(cause, better: options.better),
                     specialCause: cause?.rule))
             }
@@ -59,9 +59,10 @@ public enum XmR {
     }
 
     /// The package's assurance: a target strictly beyond a limit is always (or never) met; a
-    /// target on a limit or between them may or may not be. A neutral indicator has none.
+    /// target on a limit or between them may or may not be. A neutral indicator has none, nor
+    /// a latest phase without limits (one point after a rebase: the package's limits are NaN).
     static func assurance(target: Double?, better: Direction, latest: SPCPoint) -> Assurance? {
-        guard let target, better != .neutral else { return nil }
+        guard let target, better != .neutral, latest.hasLimits else { return nil }
         let higherIsBetter = better == .higher
         if target > latest.upperLimit {
             return higherIsBetter ? .consistentFail : .consistentPass

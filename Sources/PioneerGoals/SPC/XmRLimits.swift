@@ -18,14 +18,21 @@ struct XmRLimits: Sendable, Hashable {
     /// toward "two of three".
     var nearLower: Double
     var nearUpper: Double
+    /// False for a phase of one point (or limits fixed on one point): with no moving range
+    /// there is no spread, and the package's limits are NaN. `lower` and `upper` then sit on
+    /// the mean, and no point is beyond them.
+    var defined: Bool
 
     /// The limits of `values` (one phase), from its first `fixAfter` points when given.
     ///
-    /// Where the package's mean moving range is undefined (a phase of one point, or screening
-    /// every moving range when all are zero: the package keeps a range only when it is
-    /// strictly below 3.267 × their mean, and 0 is not below 0) the package gives NaN limits;
-    /// here the mean moving range is 0 instead, so the limits sit on the mean, which is what
-    /// the package gives without screening. docs/spc.md lists this difference.
+    /// A phase of one point has no moving range and no limits (``defined`` is false), as in
+    /// the package, whose limits are NaN there.
+    ///
+    /// Where screening drops every moving range because all are zero (the package keeps a
+    /// range only when it is strictly below 3.267 × their mean, and 0 is not below 0) the
+    /// package also gives NaN limits; here the mean moving range is 0 instead, so the limits
+    /// sit on the mean, which is what the package gives without screening. docs/spc.md lists
+    /// this difference.
     init(_ values: ArraySlice<Double>, fixAfter: Int?, screenOutliers: Bool) {
         let start = values.startIndex
         let basis = min(max(fixAfter ?? values.count, 1), values.count)
@@ -52,6 +59,7 @@ struct XmRLimits: Sendable, Hashable {
         }
 
         self.mean = mean
+        defined = rangeCount > 0
         lower = mean - Self.limitFactor * meanRange
         upper = mean + Self.limitFactor * meanRange
         nearLower = mean - Self.twoSigmaFactor * meanRange
