@@ -11,6 +11,7 @@ enum IntakeSchema {
         ("intake-v1", { version1(binary: $0.binary) }),
         (returnRows, version2),
         ("intake-v3-speed", version3),
+        ("intake-v4-text", version4),
     ]
 
     /// The migration that adds the rows the aggregate reads; it also fills them in for the
@@ -94,6 +95,27 @@ enum IntakeSchema {
             EXCEPTION WHEN feature_not_supported OR syntax_error OR undefined_object THEN NULL; END $$;
 
             """
+    }
+
+    /// On PostgreSQL, every column holding a return's own text (a site, a period, an indicator,
+    /// a goal, a definition version, the return's generatedAt) becomes TEXT: VARCHAR(200) and
+    /// VARCHAR(64) refused a longer one that SQLite, which does not enforce the lengths, kept,
+    /// and a submission refused by a column's length was answered 503 (send it again) for ever.
+    /// VARCHAR to TEXT rewrites neither a table nor an index. SQLite has nothing to change.
+    private static func version4(types: ColumnTypes) -> String {
+        guard types.isPostgres else { return "" }
+        let columns = [
+            ("submission", ["site", "period"]),
+            ("indicator_definition", ["indicator", "version"]),
+            ("token", ["site"]),
+            ("return_fact", ["generated_at"]),
+            ("return_indicator", ["indicator", "definition_version"]),
+            ("return_measure", ["period"]),
+            ("return_goal", ["goal", "indicator", "status", "rag", "confidence", "agreement"]),
+        ]
+        return columns.map { table, names in
+            "ALTER TABLE \(table) " + names.map { "ALTER COLUMN \($0) TYPE TEXT" }.joined(separator: ", ") + ";\n"
+        }.joined()
     }
 
     /// The CREATE TABLE statements of the row tables, named with `suffix`.

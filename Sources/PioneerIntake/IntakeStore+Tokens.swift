@@ -21,6 +21,9 @@ extension IntakeStore {
             throw IntakeStoreError(.invalidArgument, path: path, operation: operation, "a site token needs a site (--site ID)")
         case (.site, let site?) where site.trimmingCharacters(in: .whitespaces).isEmpty:
             throw IntakeStoreError(.invalidArgument, path: path, operation: operation, "a site token needs a site id, not an empty one")
+        case (.site, let site?) where site.utf8.contains(0):
+            throw IntakeStoreError(.invalidArgument, path: path, operation: operation,
+                                   "the site id holds a NUL character, which the intake store cannot keep")
         case (.office, _?):
             throw IntakeStoreError(.invalidArgument, path: path, operation: operation, "an office token is for every site; give no site")
         default:

@@ -47,6 +47,13 @@ struct ReturnImport: Sendable {
                                  summary: summary(.rejected, site: senderSite, period: nil, problems: [failure.message]))
         }
         let content = item.content
+        if let field = Self.fieldWithNUL(in: content) {
+            // PostgreSQL's text cannot hold U+0000: refused here, and filed as unreadable bytes
+            // are (under a site token's own site, with no period), so it is stored all the same.
+            let problem = "`\(field)` holds a NUL character (\\u0000), which the intake store cannot keep; remove it and make the return again"
+            return ImportVerdict(kind: .unprocessable, filedSite: senderSite, filedPeriod: nil,
+                                 summary: summary(.rejected, site: senderSite, period: nil, problems: [problem]))
+        }
         let site = content.site.id, periodLabel = content.period.label
 
         if caller.role == .site, caller.site != site {
@@ -121,6 +128,36 @@ struct ReturnImport: Sendable {
                 return ValueOutcome(indicator: indicator.id, period: measure.period.label, status: "accepted")
             }
         }
+    }
+
+    /// The first field of `content` the store keeps as text (in its columns, not inside JSON)
+    /// that holds U+0000, by its place in the return: `site.id`, `indicators[2].id`.
+    static func fieldWithNUL(in content: SiteReturn) -> String? {
+        func nul(_ text: String?) -> Bool { text?.utf8.contains(0) ?? false }
+        if nul(content.site.id) { return "site.id" }
+        if nul(content.period.label) { return "period.label" }
+        if nul(content.generatedAt) { return "generatedAt" }
+        for (index, indicator) in content.indicators.enumerated() {
+            if nul(indicator.id) { return "indicators[\(index)].id" }
+            if nul(indicator.definitionVersion) { return "indicators[\(index)].definitionVersion" }
+            for (place, measure) in indicator.measures.enumerated() {
+                let path = "indicators[\(index)].measures[\(place)]"
+                if nul(measure.period.label) { return "\(path).period.label" }
+                if nul(measure.notAvailable?.reason) { return "\(path).notAvailable.reason" }
+                if nul(measure.notAvailable?.detail) { return "\(path).notAvailable.detail" }
+            }
+        }
+        for (index, goal) in content.goals.enumerated() {
+            let path = "goals[\(index)]"
+            if nul(goal.id) { return "\(path).id" }
+            if nul(goal.indicator) { return "\(path).indicator" }
+            if nul(goal.title) { return "\(path).title" }
+            if nul(goal.status) { return "\(path).status" }
+            if nul(goal.selfAssessment.rag) { return "\(path).selfAssessment.rag" }
+            if nul(goal.selfAssessment.confidence) { return "\(path).selfAssessment.confidence" }
+            if nul(goal.agreement) { return "\(path).agreement" }
+        }
+        return nil
     }
 
     /// Why bytes could not be read as a return: malformed, or (an unknown schema version) readable but refused.

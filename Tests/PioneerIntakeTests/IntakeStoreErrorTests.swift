@@ -60,9 +60,9 @@ struct IntakeStoreErrorTests {
         try await withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("new/sub/intake.sqlite").path
             let store = try IntakeStore(path: path)
-            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed"])
+            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed", "intake-v4-text"])
             let again = try IntakeStore(path: path)
-            #expect(try await again.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed"])
+            #expect(try await again.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed", "intake-v4-text"])
             #expect(try await again.integrityCheck() == ["ok"])
         }
     }
