@@ -47,6 +47,11 @@ public final class IntakeStore: Sendable {
         database.hasPrefix("postgres://") || database.hasPrefix("postgresql://")
     }
 
+    /// `database` (a `--db` value) as shown to people: a PostgreSQL URL without its password.
+    public static func display(_ database: String) -> String {
+        isPostgres(database) ? PostgresLocation.redacted(database) : database
+    }
+
     /// How long a PostgreSQL operation waits for the database unless told otherwise: 10 s.
     public static let defaultDatabaseTimeout: Duration = PostgresIntakeBackend.defaultOperationTimeout
 

@@ -30,7 +30,7 @@ struct PostgresLocation: Sendable {
     }
 
     /// The libpq options understood, as `?name=value` after the database.
-    static let options = ["sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "host"]
+    static let options = ["sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout", "host", "password"]
 
     /// Parses `url`; a password `${NAME}` is read from `environment`, and without one in the
     /// URL `PGPASSWORD` is used, as libpq does.
@@ -40,14 +40,23 @@ struct PostgresLocation: Sendable {
         func invalid(_ message: String) -> IntakeStoreError {
             IntakeStoreError(.invalidArgument, path: Self.redacted(url), operation: "read the database URL", message)
         }
+        let reserved = "its password holds a character a URL reserves (@ / # ? or %); percent-encode it "
+            + "(%40 for @, %2F for /, %23 for #, %3F for ?, %25 for %), or give it in PGPASSWORD"
+        let beforeQuery = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        if Self.userInfoRange(in: url) != nil, beforeQuery.count(where: { $0 == "@" }) > 1 {
+            throw invalid(reserved)
+        }
         guard let components = URLComponents(string: Self.escapingReferences(url)), let scheme = components.scheme,
               ["postgres", "postgresql"].contains(scheme) else {
-            throw invalid("it is not a URL of the form postgres://USER@HOST:PORT/DATABASE")
+            throw invalid(Self.userInfoRange(in: url) != nil ? "it is not a URL of the form postgres://USER:PASSWORD@HOST:PORT/DATABASE; \(reserved)"
+                                                             : "it is not a URL of the form postgres://USER@HOST:PORT/DATABASE")
         }
-        guard let user = components.user?.removingPercentEncoding, !user.isEmpty else {
+        // Each part percent-decoded once: URLComponents' `user`, `password` and `path` are
+        // decoded already, and decoding them again read `50%25off` as `50%off` and then failed.
+        guard let user = components.percentEncodedUser?.removingPercentEncoding, !user.isEmpty else {
             throw invalid("it names no user; write postgres://USER@HOST:PORT/DATABASE")
         }
-        let database = String(components.path.drop(while: { $0 == "/" }))
+        let database = String(components.percentEncodedPath.drop(while: { $0 == "/" }))
         guard !database.isEmpty, !database.contains("/") else {
             throw invalid("it names no database; write postgres://USER@HOST:PORT/DATABASE")
         }
@@ -57,7 +66,8 @@ struct PostgresLocation: Sendable {
         self.port = components.port ?? 5432
         self.display = Self.redacted(url)
 
-        if let written = components.password?.removingPercentEncoding {
+        var password: String?
+        if let written = components.percentEncodedPassword?.removingPercentEncoding {
             if written.hasPrefix("${"), written.hasSuffix("}") {
                 let name = String(written.dropFirst(2).dropLast())
                 guard let value = environment[name] else {
@@ -67,8 +77,6 @@ struct PostgresLocation: Sendable {
             } else {
                 password = written
             }
-        } else {
-            password = environment["PGPASSWORD"]
         }
 
         for item in components.queryItems ?? [] {
@@ -90,10 +98,14 @@ struct PostgresLocation: Sendable {
             case "host":
                 guard value.hasPrefix("/") else { throw invalid("host=\(value) is not a Unix socket folder (it starts with /)") }
                 socketFolder = value
+            case "password":
+                // libpq takes the password as an option too; it shows in `ps` as much as the user's.
+                password = value
             default:
                 throw invalid("the option \(item.name) is not understood; use \(Self.options.joined(separator: ", "))")
             }
         }
+        self.password = password ?? environment["PGPASSWORD"]
         guard !host.isEmpty || socketFolder != nil else {
             throw invalid("it names no host; write postgres://USER@HOST:PORT/DATABASE")
         }
@@ -107,11 +119,31 @@ struct PostgresLocation: Sendable {
         url.replacingOccurrences(of: "${", with: "%24%7B").replacingOccurrences(of: "}", with: "%7D")
     }
 
-    /// `url` with any password replaced by `***`.
+    /// `url` with any password replaced by `***`, whatever its shape: it is read from the text
+    /// itself, not from a parse that a password holding `/`, `#`, `?` or `@` would mislead
+    /// (the whole URL, or the password's tail, was shown). A password is what lies between
+    /// `://USER:` and the last `@` of the URL, and the value of a `password=` option.
     static func redacted(_ url: String) -> String {
-        guard var components = URLComponents(string: escapingReferences(url)), components.password != nil else { return url }
-        components.password = "***"
-        return components.string ?? url
+        var text = url
+        if let range = userInfoRange(in: text) {
+            text.replaceSubrange(range, with: "***")
+        }
+        if let question = text.firstIndex(of: "?") {
+            let options = text[text.index(after: question)...].split(separator: "&", omittingEmptySubsequences: false).map { option in
+                option.hasPrefix("password=") ? "password=***" : String(option)
+            }
+            text = text[...question] + options.joined(separator: "&")
+        }
+        return text
+    }
+
+    /// Where the password is in `url`: after the `:` that follows the user, up to the last `@`;
+    /// nil when the user has no password after it.
+    static func userInfoRange(in url: String) -> Range<String.Index>? {
+        guard let scheme = url.range(of: "://"), let lastAt = url[scheme.upperBound...].lastIndex(of: "@"),
+              let firstAt = url[scheme.upperBound...].firstIndex(of: "@"),
+              let colon = url[scheme.upperBound..<firstAt].firstIndex(of: ":") else { return nil }
+        return url.index(after: colon)..<lastAt
     }
 
     /// The postgres-nio pool's configuration: TLS as libpq's sslmode means it, and each

@@ -30,7 +30,7 @@ struct ServeBackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard !IntakeStore.isPostgres(database) else {
-            StandardError.write("error: \(database) is a PostgreSQL database; back it up with pg_dump (docs/deployment.md)\n")
+            StandardError.write("error: \(IntakeStore.display(database)) is a PostgreSQL database; back it up with pg_dump (docs/deployment.md)\n")
             throw ExitCode(1)
         }
         guard FileManager.default.fileExists(atPath: database) else {

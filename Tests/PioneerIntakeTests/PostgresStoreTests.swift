@@ -17,11 +17,11 @@ struct PostgresStoreTests {
         async let second = IntakeStore.open(url, databaseTimeout: .seconds(120))
         let stores = try await [first, second]
         for store in stores {
-            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed"])
+            #expect(try await store.schemaVersions() == ["intake-v1", "intake-v2-return-rows", "intake-v3-speed", "intake-v4-text"])
             #expect(store.kind == .postgres)
             await store.close()
         }
-        #expect(try cluster.psql("SELECT identifier FROM pioneer_migrations", database: database) == "intake-v1\nintake-v2-return-rows\nintake-v3-speed\n")
+        #expect(try cluster.psql("SELECT identifier FROM pioneer_migrations", database: database) == "intake-v1\nintake-v2-return-rows\nintake-v3-speed\nintake-v4-text\n")
         let tables = try cluster.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database: database)
         #expect(tables == "indicator_definition\npioneer_migrations\nreturn_fact\nreturn_goal\nreturn_indicator\nreturn_measure\nsubmission\ntoken\n")
     }
@@ -118,13 +118,50 @@ struct PostgresStoreTests {
         #expect(!literal.display.contains("written") && literal.display == "postgres://office:***@db:5432/intake")
     }
 
+    /// Whatever the URL's shape, no message shows its password: one holding `/`, `#` or `?`
+    /// made the URL unparseable and it was printed whole; one holding `@` was parsed with the
+    /// password's tail as the host and showed it.
+    @Test(arguments: [
+        "postgres://pioneer:Tr0ub4dor/3@127.0.0.1:1/intake2",
+        "postgres://pioneer:Tr0ub#4dor3@127.0.0.1:1/intake2",
+        "postgres://pioneer:Tr0ub?4dor3@127.0.0.1:1/intake2",
+        "postgres://pioneer:p@ss/w0rdTr0ub@127.0.0.1:1/intake2",
+        "postgres://pioneer:Tr0ub4dor3@127.0.0.1:notaport/intake2",
+        "postgres://pioneer@127.0.0.1:1/intake2?connect_timeout=1&password=Tr0ub4dor3",
+    ])
+    func noMessageShowsThePasswordWhateverTheURLsShape(_ url: String) async throws {
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        let description = error?.description ?? ""
+        #expect(!description.contains("Tr0ub") && !description.contains("w0rd") && !description.contains("p@ss"), "\(description)")
+        #expect(description.contains("***"), "\(description)")
+        #expect(!IntakeStore.display(url).contains("Tr0ub"))
+    }
+
+    @Test func aPasswordWithAReservedCharacterIsToldToBePercentEncoded() async throws {
+        let error = await #expect(throws: IntakeStoreError.self) {
+            try await IntakeStore.open("postgres://pioneer:Tr0ub4dor/3@127.0.0.1:1/intake2", environment: [:])
+        }
+        #expect(error?.description == "intake store postgres://pioneer:***@127.0.0.1:1/intake2: cannot read the database URL: "
+            + "it is not a URL of the form postgres://USER:PASSWORD@HOST:PORT/DATABASE; its password holds a character a URL "
+            + "reserves (@ / # ? or %); percent-encode it (%40 for @, %2F for /, %23 for #, %3F for ?, %25 for %), or give it in PGPASSWORD")
+    }
+
+    @Test func aPercentEncodedPasswordIsDecodedOnce() throws {
+        #expect(try PostgresLocation(url: "postgres://office:50%25off@db:5432/intake", environment: [:]).password == "50%off")
+        #expect(try PostgresLocation(url: "postgres://office:x%2541y@db:5432/intake", environment: [:]).password == "x%41y")
+        #expect(try PostgresLocation(url: "postgres://of%25fice:pw@db:5432/in%2541take", environment: [:]).user == "of%fice")
+        #expect(try PostgresLocation(url: "postgres://office:pw@db:5432/in%2541take", environment: [:]).database == "in%41take")
+        #expect(try PostgresLocation(url: "postgres://office@db:5432/intake?password=s3cret", environment: ["PGPASSWORD": "other"])
+            .password == "s3cret")
+    }
+
     @Test(arguments: [
         ("postgres://db:5432/intake", "it names no user; write postgres://USER@HOST:PORT/DATABASE"),
         ("postgres://office@db:5432/", "it names no database; write postgres://USER@HOST:PORT/DATABASE"),
         ("postgres://office@db:5432/intake?sslmode=sometimes",
          "sslmode=sometimes is not one of disable, allow, prefer, require, verify-ca, verify-full"),
         ("postgres://office@db:5432/intake?pool=9",
-         "the option pool is not understood; use sslmode, sslrootcert, sslcert, sslkey, connect_timeout, host"),
+         "the option pool is not understood; use sslmode, sslrootcert, sslcert, sslkey, connect_timeout, host, password"),
         ("postgres://office:${NOT_SET_ANYWHERE}@db:5432/intake",
          "its password is ${NOT_SET_ANYWHERE} but the environment variable NOT_SET_ANYWHERE is not set"),
         ("postgres://office@db:5432/intake?sslcert=/c.pem", "sslcert and sslkey go together; give both or neither"),
