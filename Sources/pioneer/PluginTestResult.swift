@@ -51,10 +51,14 @@ struct PluginTestResult {
     }
 
     /// A number as a plugin author wants to check it: up to six decimals, no separators.
+    /// From 10^15, where a double holds no decimals, and below 10^-6, Swift's shortest form:
+    /// `1e+20`, not `100000000000000000000.` (nor 309 digits for 1e308); `1e-07`, not `0`.
     static func plain(_ value: Double) -> String {
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        guard abs(value) < 1e15, abs(value) >= 1e-6 else { return "\(value)" }
         var text = String(format: "%.6f", value)
         while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 

@@ -98,6 +98,24 @@ struct PluginCommandEndToEndTests {
         #expect(run.stdout.contains("2026-06  document (feed bi) http://bi.test/admissions?month=2026-06&age_band=65%2B <- \(Self.payloads)/bi-admissions.json"), "\(run.stdout)")
     }
 
+    /// Found by a tester: 1e20 showed as `100000000000000000000.`, 1e308 as 309 digits.
+    @Test func aValueTooLargeOrSmallForDecimalsShowsInItsShortestForm() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-recorded") { folder in
+            for (month, total) in [("2026-04", "1e20"), ("2026-05", "1e308")] {
+                try #"{"data": [{"age_band": "65+", "admissions": \#(total)}]}"#
+                    .write(to: folder.appending(path: "adm-\(month).json"), atomically: true, encoding: .utf8)
+            }
+            let run = try await Self.pioneer(["plugin", "test", "json", "--config", "Plugins/JSON/sample.yaml",
+                                              "--feed", "document=\(folder.path)/adm-{period}.json",
+                                              "--period", "2026-04", "--period", "2026-05"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let rows = run.stdout.components(separatedBy: "\n")
+            #expect(rows.contains { $0.hasPrefix("2026-04") && $0.contains(" 1e+20  ") }, "\(run.stdout)")
+            #expect(rows.contains { $0.hasPrefix("2026-05") && $0.contains(" 1e+308  ") }, "\(run.stdout)")
+            #expect(rows.allSatisfy { $0.count < 200 }, "\(run.stdout)")
+        }
+    }
+
     @Test func printsEachPeriodAsJSONWithAFilePerPeriod() async throws {
         try await withTemporaryFolder(prefix: "pioneer-recorded") { folder in
             for (month, total) in [("2026-04", 10), ("2026-05", 14)] {

@@ -22,6 +22,9 @@ import Testing
             try FileManager.default.copyItem(at: ExecSiteFixture.fixtures.appendingPathComponent("modes.py"),
                                              to: plugins.appendingPathComponent("ok.py"))
             try "print('hi')\n".write(to: plugins.appendingPathComponent("plain.py"), atomically: true, encoding: .utf8)
+            try FileManager.default.createSymbolicLink(atPath: plugins.appendingPathComponent("loop1").path, withDestinationPath: "loop2")
+            try FileManager.default.createSymbolicLink(atPath: plugins.appendingPathComponent("loop2").path, withDestinationPath: "loop1")
+            try FileManager.default.createSymbolicLink(atPath: plugins.appendingPathComponent("gone.py").path, withDestinationPath: "moved.py")
             let lines = [
                 "site: { id: execshire, name: Execshire, region: Test, wave: Test wave, focus: [tests] }",  // 1
                 "feeds:",                                                                                      // 2
@@ -84,6 +87,16 @@ import Testing
         let message = try error(["waiting-list:", "  kind: exec", "  command: plugins/waiting.py"])
         #expect(message.hasPrefix("7:14: command not found: "), "\(message)")
         #expect(message.hasSuffix("/execshire/plugins/waiting.py does not exist"), "\(message)")
+    }
+
+    /// Found by a tester: a link loop "does not exist", and `command: ""` was "found a string".
+    @Test func aLinkThatLeadsNowhereAndAnEmptyCommandAreNamedAsSuch() throws {
+        let loop = try error(["waiting-list:", "  kind: exec", "  command: plugins/loop1"])
+        #expect(loop.hasPrefix("7:14: command ") && loop.hasSuffix("/plugins/loop1 is a loop of symbolic links; point it at the plugin's program"), "\(loop)")
+        let gone = try error(["waiting-list:", "  kind: exec", "  command: plugins/gone.py"])
+        #expect(gone.hasSuffix("/plugins/gone.py is a symbolic link to moved.py, which does not exist; point it at the plugin's program"), "\(gone)")
+        let empty = try error(["waiting-list:", "  kind: exec", "  command: \"\""])
+        #expect(empty.hasSuffix("e.g. `plugins/waiting_list.py`, found an empty string"), "\(empty)")
     }
 
     @Test func aBareCommandNameIsExplainedAsAPathNotALookup() throws {

@@ -82,7 +82,8 @@ struct PluginSectionReader {
     /// The program, relative to the site folder (or absolute), which must be an executable file.
     private func readCommand(_ node: ConfigNode) -> URL? {
         guard let text = node.scalar, !text.trimmingWhitespace().isEmpty else {
-            issues.error("expected the path of the plugin's program, relative to the site folder, e.g. `plugins/waiting_list.py`, found \(node.kindDescription)", at: node)
+            let found = node.scalar == nil ? node.kindDescription : "an empty string"
+            issues.error("expected the path of the plugin's program, relative to the site folder, e.g. `plugins/waiting_list.py`, found \(found)", at: node)
             return nil
         }
         let url = text.hasPrefix("/") ? URL(fileURLWithPath: text)
@@ -90,6 +91,12 @@ struct PluginSectionReader {
         let shown = text.hasPrefix("/") ? text : "\(directory)/\(text)"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            // A link that leads nowhere exists as a link: say so, not "does not exist".
+            if let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: url.path) {
+                let reason = Self.loops(url.path) ? "a loop of symbolic links" : "a symbolic link to \(destination), which does not exist"
+                issues.error("command \(shown) is \(reason); point it at the plugin's program", at: node)
+                return nil
+            }
             let hint = text.contains("/") ? "" : "; a command is a path relative to the site folder, not a name looked up on PATH (for an interpreter, give its path, e.g. `/usr/bin/python3`, and the script in `args`)"
             issues.error("command not found: \(shown) does not exist\(hint)", at: node)
             return nil
@@ -103,6 +110,13 @@ struct PluginSectionReader {
             return nil
         }
         return url
+    }
+
+    /// Whether resolving the link at `path` goes round in a loop.
+    private static func loops(_ path: String) -> Bool {
+        guard let resolved = realpath(path, nil) else { return errno == ELOOP }
+        free(resolved)
+        return false
     }
 
     /// `env:` with `${VAR}` filled from pioneer's environment; the values are never repeated
