@@ -84,6 +84,24 @@ struct OperationsTests {
         }
     }
 
+    /// A refused return's site id is logged as it was written, escaped: a newline in it once
+    /// started a forged line of the server's log, and a NUL went into the log raw.
+    @Test func aSiteIdWithANewlineOrANULCannotForgeALogLine() async throws {
+        let log = CapturedLog()
+        try await IntakeTestServer.with(logger: log.logger()) { server in
+            let forged = "evil\n2026-04-10T09:00:00+0000 info pioneer.serve: forged"
+            let answer = try await server.submit(try IntakeFixture.json(forged), token: server.officeToken)
+            #expect(answer.status == 422)
+            let nul = try await server.submit(try IntakeFixture.json("tor\u{0}bay"), token: server.officeToken)
+            #expect(nul.status == 422)
+            let lines = log.all.filter { $0.contains("submission.site=") }
+            #expect(lines.contains { $0.contains("submission.site=evil\\n2026-04-10T09:00:00+0000 info pioneer.serve: forged") })
+            for line in log.all {
+                #expect(!line.contains("\n") && !line.contains("\u{0}"), "a raw control character in the log: \(line)")
+            }
+        }
+    }
+
     @Test func aDatabaseThatFailsUnderTheServerIs503WithRetryAfterAndNothingReadsAsStored() async throws {
         let log = CapturedLog()
         try await IntakeTestServer.with(logger: log.logger()) { server in

@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PioneerIntake
+import PioneerKit
 
 struct ErrorResponseMiddleware: RouterMiddleware {
     typealias Context = IntakeRequestContext
@@ -25,7 +26,7 @@ struct ErrorResponseMiddleware: RouterMiddleware {
                 return Self.response(IntakeHTTPError.badRequest(error.message), requestID: context.requestID)
             default:
                 metrics.storeError()
-                context.logger.error("the store failed", metadata: ["error": .string(error.description)])
+                context.logger.error("the store failed", metadata: ["error": .string(error.description.escapingControlCharacters())])
                 var headers = HTTPFields()
                 headers[.retryAfter] = "1"
                 return Self.response(IntakeHTTPError(status: .serviceUnavailable,

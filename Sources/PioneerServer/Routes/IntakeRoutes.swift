@@ -66,8 +66,10 @@ struct IntakeRoutes: Sendable {
         let summary = outcome.summary
         context.logger.info("submission", metadata: [
             "submission.id": .string(summary.submission ?? "-"),
-            "submission.site": .string(summary.site ?? "-"),
-            "submission.period": .string(summary.period ?? "-"),
+            // The site and period as the return wrote them: escaped, so a newline in them cannot
+            // forge a line of the log, nor a NUL or a control sequence reach it raw.
+            "submission.site": .string(summary.site?.escapingControlCharacters() ?? "-"),
+            "submission.period": .string(summary.period?.escapingControlCharacters() ?? "-"),
             "submission.version": .string(summary.version.map(String.init) ?? "-"),
             "submission.status": .string(summary.status.rawValue),
             "submission.outcome": .string(outcome.kind.rawValue),
