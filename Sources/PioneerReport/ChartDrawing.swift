@@ -186,6 +186,11 @@ struct ChartDrawing {
         var out = "<g class=\"limits\" fill=\"none\">\n"
         for (phase, members) in phases.sorted(by: { $0.key < $1.key }) {
             let points = members.sorted { $0.period < $1.period }
+            // A phase of one point has a mean but no limits (as NHSRplotthedots gives NaN).
+            guard points.allSatisfy({ $0.spc?.hasLimits ?? false }) else {
+                out += line(points, frame: frame, value: \.mean, attributes: "class=\"centre\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.meanLine)\" stroke-width=\"1.2\"")
+                continue
+            }
             out += line(points, frame: frame, value: \.upperLimit, attributes: "class=\"limit upper\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.limits)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
             out += line(points, frame: frame, value: \.lowerLimit, attributes: "class=\"limit lower\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.limits)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"")
             out += line(points, frame: frame, value: \.mean, attributes: "class=\"centre\" data-phase=\"\(phase)\" stroke=\"\(MDCPalette.meanLine)\" stroke-width=\"1.2\"")

@@ -51,7 +51,7 @@ struct ChartSummary {
         var out: [String] = []
         let periods = progress.spcPeriods
         if let first = periods.first, let last = periods.last {
-            out.append("\(count(chart.points.count, "value")), one a \(definition.periodType.displayName), from \(first.label) to \(last.label).")
+            out.append("\(count(chart.points.count, "value")), one \(definition.periodType.article) \(definition.periodType.displayName), from \(first.label) to \(last.label).")
         }
         // spcPeriods runs beside the chart's points, position for position.
         func period(at position: Int) -> String {
@@ -60,7 +60,11 @@ struct ChartSummary {
         if let latest = chart.points.last {
             let phaseStart = chart.points.firstIndex { $0.phase == latest.phase } ?? 0
             let since = latest.phase > 0 ? " since the rebase at \(period(at: phaseStart))" : ""
-            out.append("Mean \(definition.format(latest.mean)), process limits \(definition.format(latest.lowerLimit)) to \(definition.format(latest.upperLimit))\(since).")
+            if latest.hasLimits {
+                out.append("Mean \(definition.format(latest.mean)), process limits \(definition.format(latest.lowerLimit)) to \(definition.format(latest.upperLimit))\(since).")
+            } else {
+                out.append("No process limits yet\(since): one point is not enough to set them.")
+            }
             var sentence = "Latest, \(period(at: chart.points.count - 1)): \(definition.format(latest.value)), \(latest.pointType.words)"
             if let rule = latest.specialCause { sentence += " (\(rule.words))" }
             out.append(sentence + ".")

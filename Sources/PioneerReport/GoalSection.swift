@@ -155,7 +155,9 @@ struct GoalSection {
         rows.append(("Target", "\(definition.format(goal.target.value)) by \(goal.target.period.label)"))
         rows.append(("Status", statusWords))
         if let projection = assessment.projection {
-            rows.append(("Projection", "\(definition.format(projection.value)) by \(goal.target.period.label) from the last \(projection.pointsUsed) points: \(projection.meetsTarget ? "meets" : "misses") the target"))
+            // A line that leaves what the value can be is held at the edge, and says so.
+            let reach = projection.bounded ? "reaches \(definition.format(projection.value)) before" : "\(definition.format(projection.value)) by"
+            rows.append(("Projection", "\(reach) \(goal.target.period.label) from the last \(projection.pointsUsed) points: \(projection.meetsTarget ? "meets" : "misses") the target"))
         } else {
             rows.append(("Projection", "none: too few recent points"))
         }
@@ -181,7 +183,7 @@ struct GoalSection {
         let plotted = Dictionary(chart.plotted.map { ($0.period, $0) }, uniquingKeysWith: { first, _ in first })
         guard !progress.series.isEmpty else { return "" }
         var out = """
-        <details class="chart-data"><summary>The chart's data (\(progress.series.count) periods)</summary>
+        <details class="chart-data"><summary>The chart's data (\(progress.series.count) period\(progress.series.count == 1 ? "" : "s"))</summary>
         <table class="data"><thead><tr><th scope="col">Period</th><th scope="col">Value</th><th scope="col">Mean</th>\
         <th scope="col">Lower limit</th><th scope="col">Upper limit</th><th scope="col">SPC</th></tr></thead><tbody>
 
@@ -197,7 +199,11 @@ struct GoalSection {
                 var words = spc.pointType.words
                 if let rule = spc.specialCause { words += " (\(rule.words))" }
                 out += "<tr><td>\(label)</td><td>\(e(definition.format(shown.value)))</td><td>\(e(definition.format(spc.mean)))</td>"
-                out += "<td>\(e(definition.format(spc.lowerLimit)))</td><td>\(e(definition.format(spc.upperLimit)))</td><td>\(e(words))</td></tr>\n"
+                if spc.hasLimits {
+                    out += "<td>\(e(definition.format(spc.lowerLimit)))</td><td>\(e(definition.format(spc.upperLimit)))</td><td>\(e(words))</td></tr>\n"
+                } else {
+                    out += "<td colspan=\"2\">none: one point in its phase</td><td>\(e(words))</td></tr>\n"
+                }
             } else {
                 out += "<tr><td>\(label)</td><td>\(e(definition.format(shown.value)))</td><td colspan=\"4\">no limits: too few points</td></tr>\n"
             }

@@ -267,6 +267,8 @@ struct ProgressListing {
         var meetsTarget: Bool
         var pointsUsed: Int
         var slopePerPeriod: Double
+        /// The line left what the value can be (below 0, above 100%) and is held at the edge.
+        var bounded: Bool
     }
 
     struct JSONSelfAssessment: Encodable {
@@ -336,7 +338,8 @@ struct ProgressListing {
             trajectoryValue: assessment.expected, gap: assessment.gap, status: assessment.status?.rawValue,
             noDataReason: assessment.noDataReason,
             projection: assessment.projection.map {
-                JSONProjection(value: $0.value, meetsTarget: $0.meetsTarget, pointsUsed: $0.pointsUsed, slopePerPeriod: $0.slopePerPeriod)
+                JSONProjection(value: $0.value, meetsTarget: $0.meetsTarget, pointsUsed: $0.pointsUsed, slopePerPeriod: $0.slopePerPeriod,
+                               bounded: $0.bounded)
             },
             variation: variation, assurance: progress.spc.chart?.assurance?.rawValue,
             spcPoints: spcPoints, spcMinimumPoints: minimum,

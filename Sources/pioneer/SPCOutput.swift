@@ -61,7 +61,10 @@ final class SPCOutputWriter {
                 if point.phase != phase {
                     phase = point.phase
                     // The same for every point of a phase: formatted once.
-                    limits = ",\"mean\":\(number(point.mean)),\"lower_limit\":\(number(point.lowerLimit)),\"upper_limit\":\(number(point.upperLimit)),\"point_type\":\""
+                    // A phase of one point has no limits: null, as NHSRplotthedots' NaN.
+                    let lower = point.hasLimits ? number(point.lowerLimit) : "null"
+                    let upper = point.hasLimits ? number(point.upperLimit) : "null"
+                    limits = ",\"mean\":\(number(point.mean)),\"lower_limit\":\(lower),\"upper_limit\":\(upper),\"point_type\":\""
                 }
                 append(offset == 0 ? "\n{\"index\":" : ",\n{\"index\":")
                 append(String(series.indices[offset]))
@@ -123,7 +126,8 @@ final class SPCOutputWriter {
             for (offset, point) in chart.points.enumerated() {
                 if point.phase != phase {
                     phase = point.phase
-                    limits = ",\(number(point.mean)),\(number(point.lowerLimit)),\(number(point.upperLimit)),"
+                    limits = point.hasLimits ? ",\(number(point.mean)),\(number(point.lowerLimit)),\(number(point.upperLimit)),"
+                        : ",\(number(point.mean)),,,"
                 }
                 append(id)
                 append(",")

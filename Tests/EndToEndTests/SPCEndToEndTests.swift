@@ -86,6 +86,14 @@ struct SPCEndToEndTests {
         #expect(rebased[8]["mean"] as? Double != rebased[9]["mean"] as? Double)
         #expect(rebased[9]["mean"] as? Double == rebased[17]["mean"] as? Double)
 
+        // A rebase at the last point leaves it a phase of one: its mean, but no limits (null, as
+        // NHSRplotthedots' NaN), and no assurance from it.
+        let lastAlone = try Self.json(try await Self.spc(input, ["--rebase-at", "\(Self.deviations.count)", "--better", "lower", "--target", "10"]))[0]
+        let alone = try #require(try Self.points(lastAlone).last)
+        #expect(alone["mean"] as? Double == alone["value"] as? Double)
+        #expect(alone["lower_limit"] is NSNull && alone["upper_limit"] is NSNull, "\(alone)")
+        #expect(lastAlone["assurance"] is NSNull)
+
         // --fix-after 12 --minimum-points 12: limits from the first twelve.
         let fixed = try Self.points(try Self.json(try await Self.spc(input, ["--fix-after", "12"]))[0])
         #expect(abs((fixed[0]["mean"] as? Double ?? 0) - 26.0 / 12) < 1e-12)

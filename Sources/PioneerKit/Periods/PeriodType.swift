@@ -28,7 +28,13 @@ public enum PeriodType: String, Sendable, Hashable, Codable, CaseIterable {
         }
     }
 
-    var article: String { self == .isoWeek ? "an" : "a" }
+    /// The article before ``displayName``: "an ISO week", "an NHS financial year" (said "en-aitch-ess").
+    public var article: String {
+        switch self {
+        case .isoWeek, .financialQuarter, .financialYear: return "an"
+        case .month, .quarter: return "a"
+        }
+    }
 
     /// The example label shown in help and error messages.
     public var exampleLabel: String {
