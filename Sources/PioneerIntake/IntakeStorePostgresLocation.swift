@@ -1,6 +1,6 @@
 // Where a PostgreSQL intake store is: `postgres://USER[:PASSWORD]@HOST[:PORT]/DB?sslmode=…`,
 // read with libpq's names for the options (sslmode, sslrootcert, sslcert, sslkey,
-// connect_timeout, host for a Unix socket folder) so an office's existing connection strings
+// connect_timeout, host for a Unix socket folder, password) so an office's existing connection strings
 // work. A password is never shown: the URL people see has none.
 import Foundation
 import PostgresNIO
