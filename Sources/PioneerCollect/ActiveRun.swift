@@ -37,6 +37,12 @@ final class ActiveRun: @unchecked Sendable {
     private let logger: Logger
     private let runID: Int64
     private let workers: PluginWorkers
+    /// Threads of their own for the plugins that run a program and wait for it (an external
+    /// plugin, a ``BatchIndicatorPlugin``): a program that hangs to its deadline holds one of
+    /// these, never a thread the built-in plugins compute on. Nil when the plan has none.
+    private let waitingWorkers: PluginWorkers?
+    /// By item index: its plugin runs a program (computed on ``waitingWorkers``).
+    private let runsProgram: [Bool]
     private let lock = NSLock()
 
     private var run: RunState
@@ -78,6 +84,10 @@ final class ActiveRun: @unchecked Sendable {
         var done: (CheckedContinuation<RunState, Never>, RunState)?
     }
 
+    /// At most this many plugin programs are waited for at once in a run (each `observe` call
+    /// of an external plugin is one program).
+    static let waitingWorkerLimit = 8
+
     init(engine: CollectionEngine, plan: CollectionPlan, run: RunState) {
         self.engine = engine
         self.plan = plan
@@ -86,6 +96,10 @@ final class ActiveRun: @unchecked Sendable {
         logger = run.logger
         runID = run.runID
         workers = PluginWorkers(count: engine.options.pluginWorkers, name: "pioneer.plugins")
+        runsProgram = plan.items.map { $0.plugin is any BatchIndicatorPlugin }
+        let programs = runsProgram.count { $0 }
+        waitingWorkers = programs == 0 ? nil
+            : PluginWorkers(count: min(programs, Self.waitingWorkerLimit), name: "pioneer.plugin-programs")
         waiting = Array(repeating: [], count: plan.jobs.count)
         remaining = []
         for (index, item) in plan.items.enumerated() {
@@ -307,15 +321,18 @@ final class ActiveRun: @unchecked Sendable {
             workers.submit { [self] in take(index, result) }
         }
         var ready = actions.ready[...]
-        let here = computingOneHere ? ready.popFirst() : nil
+        // An item whose plugin runs a program is never computed here, on a built-in plugins' thread.
+        let here = computingOneHere && ready.first.map({ !runsProgram[$0.0] }) == true ? ready.popFirst() : nil
         for (index, responses) in ready {
-            workers.submit { [self] in compute(index, responses: responses) }
+            let pool = runsProgram[index] ? (waitingWorkers ?? workers) : workers
+            pool.submit { [self] in compute(index, responses: responses) }
         }
         if let (index, responses) = here {
             compute(index, responses: responses)
         }
         if let (continuation, run) = actions.done {
             workers.close()
+            waitingWorkers?.close()
             continuation.resume(returning: run)
         }
     }

@@ -6,6 +6,7 @@ import PioneerCollect
 import PioneerKit
 import PioneerStore
 import PioneerTesting
+import Synchronization
 import Testing
 
 @Suite(.timeLimit(.minutes(5)))
@@ -81,6 +82,38 @@ struct ExecProtocolTests {
             #expect(summary.results(of: "admissions-stuck").map(\.outcome) == [.failed, .failed, .failed])
             let child = try #require(fixture.childPID())
             #expect(!isRunning(child), "the plugin's child `sleep 300` was stopped with it")
+        }
+    }
+
+    /// Found by a tester: three hung calls held both plugin threads, and the built-in
+    /// indicator beside them waited a deadline for a free one.
+    @Test func hungPluginProgramsDoNotHoldUpTheBuiltInPluginsThreads() async throws {
+        let feed = ExecSiteFixture.feed()
+        try await feed.run { _ in
+            try await withTemporaryFolder(prefix: "pioneer-exec") { folder in
+                // Not taking batches: an `observe` call (and a program) for each of the three months.
+                let hung = (1...3).map { ExecPluginEntry(name: "stuck\($0)", script: "modes.py", args: ["observehang"], deadline: "3") }
+                let fixture = try ExecSiteFixture(folder: folder, port: feed.port, plugins: hung)
+                let clock = ContinuousClock()
+                let start = clock.now
+                let finished = Mutex<[String: Duration]>([:])
+                // One thread for the built-in plugins: before, the hung calls took it first.
+                let summary = try await fixture.collect(pluginWorkers: 1) { event in
+                    guard case .completed(_, let result) = event else { return }
+                    let elapsed = start.duration(to: clock.now)
+                    finished.withLock { $0[result.indicator] = max($0[result.indicator] ?? .zero, elapsed) }
+                }
+                #expect(summary.results(of: "beds").map(\.outcome) == [.collected, .collected, .collected])
+                for plugin in hung {
+                    #expect(summary.results(of: "admissions-\(plugin.name)").map(\.outcome) == [.failed, .failed, .failed])
+                }
+                let times = finished.withLock { $0 }
+                let beds = try #require(times["beds"])
+                let firstHung = try #require((1...3).compactMap { times["admissions-stuck\($0)"] }.min())
+                #expect(beds < firstHung, "the built-in indicator finished at \(beds), after a hung call's deadline (\(firstHung))")
+                // Nine calls, eight at once: about two deadlines, not nine (27 s) one after another.
+                #expect(try #require((1...3).compactMap { times["admissions-stuck\($0)"] }.max()) < .seconds(20))
+            }
         }
     }
 

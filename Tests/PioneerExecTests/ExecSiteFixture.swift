@@ -88,11 +88,12 @@ struct ExecSiteFixture {
     }
 
     /// Collects January to March 2026 into a store in the folder.
-    func collect() async throws -> CollectionSummary {
+    func collect(pluginWorkers: Int? = nil, onEvent: (@Sendable (CollectionEvent) -> Void)? = nil) async throws -> CollectionSummary {
         let store = try MeasureStore(path: folder.appendingPathComponent("measures.sqlite").path)
         let engine = CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),
-                                      options: .init(today: Self.today))
-        return try await engine.collect(try load(), periods: try PeriodSelection(from: .month(2026, 1), to: .month(2026, 3)))
+                                      options: .init(pluginWorkers: pluginWorkers, today: Self.today))
+        return try await engine.collect(try load(), periods: try PeriodSelection(from: .month(2026, 1), to: .month(2026, 3)),
+                                        onEvent: onEvent)
     }
 
     /// The methods of each process start, in order.

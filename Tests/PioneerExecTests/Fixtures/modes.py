@@ -4,7 +4,8 @@
 Its first argument picks how it behaves, good or bad, so each protocol test runs the
 real thing: `good`, `hang`, `crash`, `exit3`, `junk`, `flood`, `version2`, `badfeed`,
 `orphan`, `both` (a value and not_available in one observation), `twice` (two observations
-for each period), `repeatkey` (an observation that writes `value` twice). `--batch` makes `describe` offer batches. Each start appends its method to
+for each period), `repeatkey` (an observation that writes `value` twice), `observehang` (answers
+`requests`, then hangs in `observe`). `--batch` makes `describe` offer batches. Each start appends its method to
 the file named by START_LOG, so tests count process starts.
 """
 import json
@@ -67,6 +68,8 @@ def main():
             for p in periods]})
 
     if method == "observe":
+        if mode == "observehang":
+            time.sleep(3600)
         if mode == "crash":
             sys.stderr.write("error: about to fall over\n")
             sys.stderr.flush()
