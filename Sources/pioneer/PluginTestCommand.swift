@@ -116,8 +116,28 @@ struct PluginTestCommand: ParsableCommand {
 
         let context = PluginContext(site: world.info, indicator: definition)
         var results: [PluginTestResult] = []
-        for period in parsed {
-            results.append(try run(loaded.plugin, period: period, context: context, world: world))
+        if let batchPlugin = loaded.plugin as? any BatchIndicatorPlugin, batchPlugin.takesBatches(context: context) {
+            // The calls collect makes: every period's requests in one call, then every period in one `observe`.
+            results = try runBatch(batchPlugin, periods: parsed, context: context, world: world)
+        } else {
+            for period in parsed {
+                var result = PluginTestResult(period: period)
+                let requests: [FeedRequest]
+                do {
+                    requests = try loaded.plugin.requests(for: period, context: context)
+                } catch {
+                    result.error = "asking for its feeds: \(error)"
+                    results.append(result)
+                    continue
+                }
+                guard let responses = try answer(requests, for: period, world: world, into: &result) else {
+                    results.append(result)
+                    continue
+                }
+                check(Result { try loaded.plugin.observe(period: period, responses: FeedResponses(responses), context: context) },
+                      into: &result, context: context)
+                results.append(result)
+            }
         }
         switch format {
         case .table: StandardOutput.line(PluginTestResult.table(results, definition: definition), terminator: "")
@@ -133,16 +153,34 @@ struct PluginTestCommand: ParsableCommand {
         if results.contains(where: { $0.error != nil }) { throw ExitCode(3) }
     }
 
-    /// One period: the plugin's requests, each answered from its --feed file, then its observation.
-    private func run(_ plugin: any IndicatorPlugin, period: Period, context: PluginContext, world: PluginTestWorld) throws -> PluginTestResult {
-        var result = PluginTestResult(period: period)
-        let requests: [FeedRequest]
-        do {
-            requests = try plugin.requests(for: period, context: context)
-        } catch {
-            result.error = "asking for its feeds: \(error)"
-            return result
+    /// A batch plugin, called as collect calls it: the requests of every period at once, each
+    /// answered from its --feed file, then one `observe` with every period that has its bodies.
+    private func runBatch(_ plugin: any BatchIndicatorPlugin, periods: [Period], context: PluginContext,
+                          world: PluginTestWorld) throws -> [PluginTestResult] {
+        var results = periods.map { PluginTestResult(period: $0) }
+        var batch: [(index: Int, responses: PeriodResponses)] = []
+        for (index, (period, listed)) in zip(periods, plugin.requests(for: periods, context: context)).enumerated() {
+            switch listed {
+            case .failure(let error):
+                results[index].error = "asking for its feeds: \(error)"
+            case .success(let requests):
+                if let responses = try answer(requests, for: period, world: world, into: &results[index]) {
+                    batch.append((index, PeriodResponses(period: period, responses: FeedResponses(responses))))
+                }
+            }
         }
+        guard !batch.isEmpty else { return results }
+        let observed = plugin.observe(batch.map(\.responses), context: context)
+        for ((index, _), outcome) in zip(batch, observed) {
+            check(outcome.mapError { $0 as any Error }, into: &results[index], context: context)
+        }
+        return results
+    }
+
+    /// The bodies for `requests` of `period`, each from its --feed file (noted in `result`); nil
+    /// with `result.error` set when a request cannot be made.
+    private func answer(_ requests: [FeedRequest], for period: Period, world: PluginTestWorld,
+                        into result: inout PluginTestResult) throws -> [FeedResponse]? {
         var responses: [FeedResponse] = []
         for request in requests {
             let requestPeriod = request.period ?? period
@@ -157,7 +195,7 @@ struct PluginTestCommand: ParsableCommand {
                 case .climbsOutOfBase(_, let resolved): "climbs out of its feed's base URL with `..` (it would request \(resolved))"
                 }
                 result.error = "the request `\(request.key)` (feed `\(request.feed)`, \(request.path)) \(problem)"
-                return result
+                return nil
             }
             guard let recorded = feeds.first(where: { $0.key == request.key }) else {
                 let given = feeds.isEmpty ? "no --feed was given" : "--feed was given for " + feeds.map { "`\($0.key)`" }.joined(separator: ", ")
@@ -171,19 +209,23 @@ struct PluginTestCommand: ParsableCommand {
                                           headers: ["content-type": RecordedFeedArgument.contentType(of: file)], body: body))
             result.requests.append(.init(key: request.key, feed: request.feed, url: url, file: file))
         }
-        do {
-            let observation = try plugin.observe(period: period, responses: FeedResponses(responses), context: context)
-            // The checks collect makes before it stores an observation: what collect refuses fails here too.
+        return responses
+    }
+
+    /// Keeps an observation that passes the checks collect makes before it stores one (what
+    /// collect refuses fails here too), or the reason it failed.
+    private func check(_ outcome: Result<Observation, any Error>, into result: inout PluginTestResult, context: PluginContext) {
+        switch outcome {
+        case .success(let observation):
             let problems = ObservationCheck.problems(observation, for: context.indicator)
             if problems.isEmpty {
                 result.observation = observation
             } else {
                 result.error = "collect would refuse the observation: " + problems.joined(separator: "; ")
             }
-        } catch {
+        case .failure(let error):
             result.error = "\(error)"
         }
-        return result
     }
 }
 

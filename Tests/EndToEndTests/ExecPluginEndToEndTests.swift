@@ -59,6 +59,40 @@ struct ExecPluginEndToEndTests {
         }
     }
 
+    /// Found by a tester: `plugin test` called a batch plugin once per period, so a plugin that
+    /// answered only its first period passed it and failed collect.
+    @Test func pluginTestCallsABatchPluginAsCollectDoesOnceForEveryPeriod() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
+            let site = try site(in: root, port: 9)
+            // The program counts its starts in START_LOG, which reaches it only through `env:`.
+            let siteFile = site.appendingPathComponent("site.yaml")
+            try (try String(contentsOf: siteFile, encoding: .utf8))
+                .replacingOccurrences(of: "args: [good, --batch], deadline: 20 }", with: #"args: [good, --batch], deadline: 20, env: { START_LOG: "${START_LOG}" } }"#)
+                .write(to: siteFile, atomically: true, encoding: .utf8)
+            let indicator = root.appendingPathComponent("admissions.yaml")
+            try """
+            - { id: admissions, name: Admissions, kind: process, value_type: count, unit: people, period: month, better: neutral, plugin: counts, config: { feed: bi, path: "/admissions?month={period}" } }
+            """.write(to: indicator, atomically: true, encoding: .utf8)
+            for (index, month) in ["2026-01", "2026-02", "2026-03"].enumerated() {
+                try #"{"value": \#(120 + index)}"#.write(to: root.appendingPathComponent("adm-\(month).json"), atomically: true, encoding: .utf8)
+            }
+            let starts = root.appendingPathComponent("starts.log")
+            var environment = ProcessInfo.processInfo.environment
+            environment["START_LOG"] = starts.path
+            environment["COLUMNS"] = nil
+            let run = try await PioneerBinary.run(["plugin", "test", "counts", "--site", site.path, "--config", indicator.path,
+                                                   "--feed", "admissions=\(root.path)/adm-{period}.json",
+                                                   "--period", "2026-01", "--period", "2026-02", "--period", "2026-03"],
+                                                  environment: environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            for (index, month) in ["2026-01", "2026-02", "2026-03"].enumerated() {
+                #expect(run.stdout.split(separator: "\n").contains { $0.hasPrefix(month) && $0.contains(" \(120 + index) ") }, "\(run.stdout)")
+            }
+            let methods = (try String(contentsOf: starts, encoding: .utf8)).split(separator: "\n")
+            #expect(methods.filter { $0 == "requests" }.count == 1 && methods.filter { $0 == "observe" }.count == 1, "\(methods)")
+        }
+    }
+
     @Test func validatePlacesTheProgramsConfigIssuesAtTheirLineAndColumn() async throws {
         try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
             let site = try site(in: root, port: 9, countsConfig: "{ feed: bi, path: admissions }")
