@@ -25,8 +25,10 @@ function unescape(s,    out, i, c, n, hex, code) {
     return out
 }
 
-# Splits one CSV record into cells[1..n] (RFC 4180 quotes; a quoted field may hold commas).
+# Splits one CSV record into cells[1..n], and no others (RFC 4180 quotes; a quoted field may
+# hold commas, "" quotes and line breaks).
 function split_csv(line, cells,    n, i, c, cell, quoted) {
+    split("", cells)
     n = 0; cell = ""; quoted = 0
     for (i = 1; i <= length(line); i++) {
         c = substr(line, i, 1)
@@ -80,10 +82,19 @@ END {
     for (row = 2; row <= lines; row++) {
         sub(/\r$/, "", record[row])
         if (record[row] == "") continue
-        split_csv(record[row], cells)
+        # A line that leaves a quoted field open goes on in the next: a quoted line break does
+        # not end the row (rows are still numbered by their first line).
+        line = record[row]; first = row
+        quotes = line
+        while (gsub(/"/, "", quotes) % 2 && row < lines) {
+            row++; sub(/\r$/, "", record[row]); line = line "\n" record[row]; quotes = line
+        }
+        if (gsub(/"/, "", quotes) % 2) fail(url " row " first ": a quoted field is never closed")
+        fields = split_csv(line, cells)
+        if (fields != count) fail(url " row " first ": " fields " field" (fields == 1 ? "" : "s") ", but the header has " count " columns")
         network = cells[n_col]
-        register[network] += whole(cells[r_col], row, register_column)
-        achieved[network] += whole(cells[a_col], row, achieved_column)
+        register[network] += whole(cells[r_col], first, register_column)
+        achieved[network] += whole(cells[a_col], first, achieved_column)
     }
     lowest = ""; networks = 0
     for (network in register) {

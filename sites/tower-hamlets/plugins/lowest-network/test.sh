@@ -59,6 +59,12 @@ expect "network 1 is the lowest in June" "$answer" \
 answer=$(observe 200 ltc-registers-quoted.csv)
 expect "quoted names with commas and quotes are read" "$answer" '"value": 0.703038674, "numerator": 509, "denominator": 724'
 
+answer=$(observe 200 ltc-registers-line-break.csv)
+expect "a quoted line break stays in its row" "$answer" '"value": 0.6, "numerator": 60, "denominator": 100'
+
+answer=$(observe 200 ltc-registers-short-row.csv)
+expect "a row shorter than the header fails the period naming it" "$answer" "row 3: 2 fields, but the header has 7 columns"
+
 answer=$(observe 503 ltc-registers-2025-06.csv)
 expect "an HTTP error fails the period naming the URL" "$answer" "\"error\": \"$url answered HTTP 503\""
 
