@@ -69,6 +69,9 @@ struct SiteSchemaTests {
                    at: 19, 15, path: "feeds.bi.max_body", "`5 furlongs` is not a size; write a byte count or a whole number with KB, MB or GB"),
         BrokenSite("literal credential header", replace: "      X-Api-Version: \"2\"", with: "      Authorization: Bearer abc123",
                    at: 21, 22, path: "feeds.bi.headers.Authorization", "header `Authorization` carries a credential"),
+        // "\r\n" is one Character, equal to neither "\r" nor "\n": it passed, and collect refused it.
+        BrokenSite("header value with a Windows line break", replace: "      X-Api-Version: \"2\"", with: "      X-Api-Version: \"2\\r\\nX-Evil: 1\"",
+                   at: 21, 22, path: "feeds.bi.headers.X-Api-Version", "a header value must be on one line"),
         BrokenSite("repeated indicator id", replace: "  - id: still-at-home-91", with: "  - id: emergency-admissions-65",
                    at: 36, 9, path: "indicators[1].id", "duplicate indicator id `emergency-admissions-65` (first at line 24)"),
         BrokenSite("misspelt kind", replace: "    kind: outcome\n    value_type: rate", with: "    kind: outcom\n    value_type: rate",

@@ -33,6 +33,16 @@ struct ReturnFileTests {
         }
     }
 
+    /// "\r\n" is one Character in Swift, equal to neither "\r" nor "\n": a reason holding a
+    /// Windows line break went out unquoted and split its row in two.
+    @Test func aFieldHoldingAWindowsLineBreakIsQuoted() throws {
+        var value = SampleReturn.value
+        value.complete = false
+        value.missing = [MissingMeasure(indicator: "emergency-admissions-65", period: "2026-01", reason: "line one\r\nline two")]
+        let text = ReturnCSV.text(try ReturnCoding.signed(value))
+        #expect(text.contains(",\"line one\r\nline two\","), "\(text)")
+    }
+
     @Test func theWriterReplacesAFileWholeAndLeavesNoTemporaryFile() throws {
         try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
             let path = folder.appendingPathComponent("torbay.json").path

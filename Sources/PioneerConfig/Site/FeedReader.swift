@@ -271,8 +271,13 @@ struct FeedReader {
                 issues.error("expected the header's value as a string, found \(entry.value.kindDescription)", at: entry.value)
                 continue
             }
-            if value.contains(where: { $0 == "\n" || $0 == "\r" }) {
+            // By scalars: "\r\n" is one Character in Swift, equal to neither "\r" nor "\n".
+            if value.unicodeScalars.contains(where: { $0 == "\n" || $0 == "\r" }) {
                 issues.error("a header value must be on one line", at: entry.value)
+                continue
+            }
+            if let control = value.unicodeScalars.first(where: { $0.properties.generalCategory == .control && $0 != "\t" }) {
+                issues.error("a header value cannot hold the control character U+\(String(format: "%04X", control.value))", at: entry.value)
                 continue
             }
             guard let variables = references.variables(in: value, at: entry.value) else { continue }
