@@ -13,6 +13,9 @@ import PostgresNIO
 /// which the server answers 503 with Retry-After.
 final class PostgresIntakeBackend: IntakeStoreBackend {
     let location: String
+    /// The user and the sslmode the URL names, for the messages of a refused login or TLS.
+    let user: String
+    let sslMode: PostgresLocation.SSLMode
     let client: PostgresClient
     /// Runs the client's connection pool until ``close()``.
     private let runner: Task<Void, Never>
@@ -23,8 +26,10 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     static let defaultOperationTimeout: Duration = .seconds(10)
     let operationTimeout: Duration
 
-    private init(location: String, client: PostgresClient, runner: Task<Void, Never>, operationTimeout: Duration) {
-        self.location = location
+    private init(location: PostgresLocation, client: PostgresClient, runner: Task<Void, Never>, operationTimeout: Duration) {
+        self.location = location.display
+        self.user = location.user
+        self.sslMode = location.sslMode
         self.client = client
         self.runner = runner
         self.operationTimeout = operationTimeout
@@ -43,7 +48,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         let connectionConfiguration = try location.connectionConfiguration()
         let client = PostgresClient(configuration: poolConfiguration)
         let runner = Task { await client.run() }
-        let backend = PostgresIntakeBackend(location: location.display, client: client, runner: runner,
+        let backend = PostgresIntakeBackend(location: location, client: client, runner: runner,
                                             operationTimeout: operationTimeout)
         let logger = backend.logger
         do {
@@ -278,6 +283,19 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
             // postgres-nio's pool reports a server it cannot reach with its own error type.
             return IntakeStoreError(.busy, path: location, operation: operation,
                                     "the database server cannot be reached just now (\(Self.plain(error))); try again")
+        }
+        switch postgres.code {
+        case .authMechanismRequiresPassword:
+            // Nothing to retry: the login will be asked for a password every time.
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "the database asks for a password for user \(user): set PGPASSWORD, or name a variable "
+                                        + "holding it in the URL (postgres://\(user):${INTAKE_DB_PASSWORD}@…)")
+        case .sslUnsupported:
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "the database server does not offer TLS, but sslmode=\(sslMode.rawValue) asks for it; "
+                                        + "turn TLS on at the server (ssl = on in postgresql.conf)")
+        default:
+            break
         }
         guard let state = postgres.serverInfo?[.sqlState] else {
             let cause = postgres.underlying.map { Self.plain($0) } ?? postgres.code.description

@@ -93,6 +93,41 @@ struct PostgresStoreTests {
         #expect(ContinuousClock.now - started < .seconds(120))
     }
 
+    /// A login that needs a password, given none, will be refused every time: it is named
+    /// with where the password goes, not reported as a server to try again.
+    @Test func aUserThatNeedsAPasswordGivenNoneIsToldWhereToPutIt() async throws {
+        let cluster = try await PostgresCluster.startOwn()
+        defer { cluster.stopAndRemove() }
+        let data = cluster.folder.appendingPathComponent("data")
+        try """
+            local all all trust
+            host all \(PostgresCluster.user) 127.0.0.1/32 trust
+            host all all 127.0.0.1/32 scram-sha-256
+
+            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
+        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
+        try cluster.psql("CREATE DATABASE office_intake OWNER office")
+        try cluster.psql("SELECT pg_reload_conf()")
+        let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        #expect(error?.kind == .cannotOpen)
+        #expect(error?.description == "intake store \(url): cannot open the database: the database asks for a password for user office: "
+            + "set PGPASSWORD, or name a variable holding it in the URL (postgres://office:${INTAKE_DB_PASSWORD}@…)")
+        // Given as the message says, it opens.
+        let store = try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"], databaseTimeout: .seconds(120))
+        await store.close()
+    }
+
+    @Test(arguments: ["require", "verify-ca", "verify-full"])
+    func sslmodeRequireAgainstAServerWithoutTLSSaysSo(_ mode: String) async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase() + "?sslmode=\(mode)"
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        #expect(error?.kind == .cannotOpen)
+        #expect(error?.description == "intake store \(url): cannot open the database: the database server does not offer TLS, "
+            + "but sslmode=\(mode) asks for it; turn TLS on at the server (ssl = on in postgresql.conf)")
+    }
+
     // MARK: The URL
 
     @Test func theURLGivesUserHostPortDatabaseAndLibpqsTLSOptions() throws {
