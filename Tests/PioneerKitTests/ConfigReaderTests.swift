@@ -125,3 +125,22 @@ struct ConfigReaderTests {
         #expect(Suggestions.editDistance("kitten", "sitting") == 3)
     }
 }
+
+@Suite("ConfigReader: invisible characters")
+struct ConfigReaderInvisibleCharacterTests {
+    /// Found by a tester: `u\u{200B}nit` printed as `unit` beside "did you mean `unit`?", and
+    /// `outcome\u{00A0}` as `outcome ` beside "did you mean `outcome`?".
+    @Test func aKeyOrValueWithAnInvisibleCharacterShowsIt() {
+        let issues = IssueCollector()
+        let reader = ConfigReader(mapping([
+            ("u\u{200B}nit", node("people", line: 2, path: "u\u{200B}nit")),
+            ("kind", node("outcome\u{00A0}", line: 3, path: "kind")),
+        ]), issues: issues)
+        _ = reader.choice("kind") as IndicatorKind?
+        reader.finish()
+        let messages = issues.issues.map(\.message)
+        #expect(messages.contains("`outcome\\u00a0` is not one of `process`, `outcome`, `experience`, `cost` (did you mean `outcome`?)"), "\(messages)")
+        #expect(messages.contains("unknown key `u\\u200bnit`"), "\(messages)")
+        #expect(issues.issues.map(\.description).contains { $0.contains(": error: u\\u200bnit: unknown key") }, "\(issues.issues)")
+    }
+}

@@ -33,7 +33,8 @@ public struct ConfigIssue: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        let key = path.isEmpty ? "" : "\(path): "
+        // A key written with an invisible character shows it: `u\u200bnit` is not `unit`.
+        let key = path.isEmpty ? "" : "\(path.escapingControlCharacters()): "
         return "\(location): \(severity.rawValue): \(key)\(message)"
     }
 }

@@ -148,7 +148,7 @@ public final class ConfigReader {
         }
         if let result = T(rawValue: text) { return result }
         let names = T.allCases.map(\.rawValue)
-        issues.error("`\(text)` is not one of \(Self.list(names))\(didYouMean(text, among: names))", at: value)
+        issues.error("`\(text.escapingControlCharacters())` is not one of \(Self.list(names))\(didYouMean(text, among: names))", at: value)
         return nil
     }
 
@@ -233,7 +233,7 @@ public final class ConfigReader {
             let hint = didYouMean(entry.key, among: knownKeys)
             issues.add(ConfigIssue(
                 .error, at: entry.keyLocation, path: join(entry.key),
-                "unknown key `\(entry.key)`\(hint)"))
+                "unknown key `\(entry.key.escapingControlCharacters())`\(hint)"))
         }
     }
 
@@ -248,7 +248,7 @@ public final class ConfigReader {
     private static func quoteScalar(_ value: ConfigNode) -> String {
         guard let text = value.scalar else { return "" }
         let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-        return " `\(shown)`"
+        return " `\(shown.escapingControlCharacters())`"
     }
 
     static func number(_ text: String) -> Double? {

@@ -85,9 +85,11 @@ extension Unicode.Scalar {
 }
 
 extension String {
-    /// The text with its control characters (C0 but for the space, DEL, C1) written as visible
-    /// escapes, `\n` and `\u001b`: text from a feed quoted in a one-line message or a table
-    /// cell can then neither start a line of its own nor send the terminal a control sequence.
+    /// The text with its control characters (C0 but for the space, DEL, C1) and invisible ones
+    /// (see `isControl`) written as visible escapes, `\n`, `\u001b`, `\u200b`: text from a feed
+    /// or a configuration file quoted in a one-line message or a table cell can then neither
+    /// start a line of its own nor send the terminal a control sequence, and `u\u200bnit`
+    /// does not look like `unit`.
     /// Returns the text as it is when it holds none (nearly always).
     package func escapingControlCharacters() -> String {
         guard unicodeScalars.contains(where: Self.isControl) else { return self }
@@ -109,7 +111,15 @@ extension String {
         return escaped
     }
 
+    /// Control characters, and the invisible ones a reader cannot tell from nothing or from a
+    /// space: format characters (a zero-width space, a byte-order mark, the bidirectional
+    /// controls that reorder what a terminal shows) and spaces other than the ASCII one.
     private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+        if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { return true }
+        guard scalar.value >= 0xA0 else { return false }
+        switch scalar.properties.generalCategory {
+        case .format, .spaceSeparator, .lineSeparator, .paragraphSeparator: return true
+        default: return false
+        }
     }
 }
