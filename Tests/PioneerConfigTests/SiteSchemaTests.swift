@@ -252,6 +252,19 @@ struct SiteSchemaTests {
         #expect(warning.message == "the target `25` is above the baseline `23.5`, but lower is better for this indicator: the goal counts as achieved once the indicator has got worse; check the target, or the indicator's `better`")
     }
 
+    /// Found by a tester: hours of home care per week showed as £11.0.
+    @Test("an amount whose unit is not money is a warning at the unit")
+    func amountThatIsNotMoneyWarns() throws {
+        let text = SiteFixture.valid.replacingOccurrences(of: "    value_type: proportion\n    unit: \"%\"",
+                                                          with: "    value_type: amount\n    unit: hours of home care per week")
+        let loaded = try SiteFixture.load(text)
+        let warning = try #require(loaded.warnings.first { $0.path == "indicators[1].unit" }, "\(loaded.warnings.listing)")
+        #expect(warning.message.hasPrefix("an `amount` is money, shown in pounds (£1,204.50), but the unit `hours of home care per week` does not say £, pounds or GBP"))
+        let money = SiteFixture.valid.replacingOccurrences(of: "    value_type: proportion\n    unit: \"%\"",
+                                                           with: "    value_type: amount\n    unit: £ per package per week")
+        #expect(try SiteFixture.load(money).warnings.allSatisfy { $0.path != "indicators[1].unit" })
+    }
+
     @Test("a target equal to the baseline (hold the line) is not a warning")
     func targetEqualToBaselineIsQuiet() throws {
         let text = SiteFixture.valid.replacingOccurrences(of: "value: 21.2 }", with: "value: 23.5 }")

@@ -73,6 +73,10 @@ struct IndicatorReader {
         let kind: IndicatorKind? = reader.choice("kind", required: true)
         let valueType: ValueType? = reader.choice("value_type", required: true)
         let unit = reader.string("unit", required: true)
+        if valueType == .amount, let unit, let node = item["unit"], !Self.looksLikeMoney(unit) {
+            issues.warning("an `amount` is money, shown in pounds (£1,204.50), but the unit `\(unit)` does not say £, pounds or GBP; "
+                           + "for another quantity (hours, beds, days) use `value_type: mean` or `count`", at: node)
+        }
         let periodType: PeriodType? = reader.choice("period", required: true)
         let better: Direction? = reader.choice("better", required: true)
         let decimals = readDecimals(reader, valueType: valueType)
@@ -139,6 +143,12 @@ struct IndicatorReader {
     }
 
     /// `decimals:`, the value type's default when absent; nil when present but unusable.
+    /// Whether a unit names money: `£ per package per week`, `pounds`, `GBP`, `cost in £k`.
+    static func looksLikeMoney(_ unit: String) -> Bool {
+        let lowered = unit.lowercased()
+        return lowered.contains("£") || lowered.contains("gbp") || lowered.contains("pound") || lowered.contains("pence")
+    }
+
     private func readDecimals(_ reader: ConfigReader, valueType: ValueType?) -> Int? {
         let present = reader.node["decimals"].map { !$0.isNull } ?? false
         let fallback = IndicatorDefinition.defaultDecimals(for: valueType ?? .mean)
