@@ -123,7 +123,8 @@ struct ProgressListing {
         let goal = assessment.goal
         let latest = assessment.latest
         return [
-            Self.clip(label, to: 44),
+            // A name with a line break in it would break the table's rows.
+            Self.clip(label.escapingControlCharacters(), to: 44),
             latest?.observation.value.map(definition.format) ?? "—",
             latest?.period.label ?? "—",
             assessment.expected.map(definition.format) ?? "—",
