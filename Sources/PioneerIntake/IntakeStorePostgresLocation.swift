@@ -62,7 +62,9 @@ struct PostgresLocation: Sendable {
         }
         self.user = user
         self.database = database.removingPercentEncoding ?? database
-        self.host = components.host ?? ""
+        // An IPv6 address is written in brackets (`[::1]`); the address is what lies inside.
+        let named = components.host ?? ""
+        self.host = named.hasPrefix("[") && named.hasSuffix("]") ? String(named.dropFirst().dropLast()) : named
         self.port = components.port ?? 5432
         self.display = Self.redacted(url)
 

@@ -142,6 +142,22 @@ struct PostgresStoreTests {
         #expect(socket.socketFolder == "/run/postgresql" && socket.port == 5432)
     }
 
+    /// `[::1]` is an address, not a host name to look up.
+    @Test func anIPv6AddressInBracketsIsConnectedTo() async throws {
+        let location = try PostgresLocation(url: "postgres://u:p@[::1]:55432/db", environment: [:])
+        #expect(location.host == "::1" && location.port == 55432)
+        #expect(location.display == "postgres://u:***@[::1]:55432/db")
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        let forwarder = try IPv6Forwarder(to: cluster.port)
+        defer { forwarder.close() }
+        let store = try await IntakeStore.open("postgres://\(PostgresCluster.user)@[::1]:\(forwarder.port)/\(database)",
+                                               environment: [:], databaseTimeout: .seconds(120))
+        #expect(try await store.schemaVersions().first == "intake-v1")
+        await store.close()
+    }
+
     @Test func thePasswordComesFromPGPASSWORDOrANamedVariableAndIsNeverShown() throws {
         let fromEnvironment = try PostgresLocation(url: "postgres://office@db:5432/intake", environment: ["PGPASSWORD": "s3cret"])
         #expect(fromEnvironment.password == "s3cret")
