@@ -37,6 +37,16 @@ enum IntakeSchema {
         static let postgres = ColumnTypes(binary: "BYTEA", double: "DOUBLE PRECISION", keyedTable: "", isPostgres: true)
     }
 
+    /// The tables the migrations make (besides the table recording them).
+    static let tables = ["submission", "indicator_definition", "token"] + ReturnRows.tables.map(\.name)
+
+    /// Why a database whose schema has steps this pioneer does not know is refused, naming them.
+    static func newerSchemaMessage(_ unknown: [String]) -> String {
+        let steps = unknown.count == 1 ? "a step \(unknown[0])" : "steps \(unknown.joined(separator: ", "))"
+        return "it was written by a newer version of pioneer (its schema has \(steps) this version does not know); "
+            + "upgrade pioneer to use it"
+    }
+
     /// The migrations for SQLite, through GRDB's migrator (its `grdb_migrations` table).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -113,8 +113,24 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
             let known = IntakeSchema.migrations.map(\.identifier)
             let unknown = applied.filter { !known.contains($0) }
             guard unknown.isEmpty else {
-                throw IntakeStoreError(.newerVersion, path: "", operation: "",
-                    "it was written by a newer version of pioneer; upgrade pioneer to use it")
+                throw IntakeStoreError(.newerVersion, path: "", operation: "", IntakeSchema.newerSchemaMessage(unknown))
+            }
+            // A database holding another program's tables of the same names (a `submission`
+            // table, say) is refused rather than half-migrated into an error. Tables of
+            // other names may share the database.
+            if applied.isEmpty {
+                var foreign: [String] = []
+                for try await table in try await connection.query(
+                    "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename",
+                    logger: logger).decode(String.self) where IntakeSchema.tables.contains(table) {
+                    foreign.append(table)
+                }
+                guard foreign.isEmpty else {
+                    throw IntakeStoreError(.notADatabase, path: "", operation: "",
+                        "it is a PostgreSQL database but not an intake store (it holds another program's "
+                            + "\(foreign.count == 1 ? "table" : "tables") \(foreign.prefix(3).joined(separator: ", "))); "
+                            + "create a database for pioneer (createdb) and name it in the URL")
+                }
             }
             for (position, migration) in IntakeSchema.migrations.enumerated() where !applied.contains(migration.identifier) {
                 // The extended protocol takes one statement at a time; the schema's statements

@@ -99,13 +99,13 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
                     "it is a site's measure store (written by `pioneer collect`), not an intake database; pass another file with --db")
             }
             throw IntakeStoreError(.newerVersion, path: path, operation: "open the database",
-                "it was written by a newer version of pioneer; upgrade pioneer to use it")
+                IntakeSchema.newerSchemaMessage(unknown.sorted()))
         }
         // A file holding another program's tables (a measure store passed by mistake) is refused
         // rather than given intake tables beside them.
         let foreign = try pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-        }.filter { !(["grdb_migrations", "submission", "indicator_definition", "token"] + ReturnRows.tables.map(\.name)).contains($0) }
+        }.filter { !(["grdb_migrations"] + IntakeSchema.tables).contains($0) }
         guard foreign.isEmpty else {
             throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
                 "it is a SQLite database but not an intake store (it holds \(foreign.sorted().prefix(3).joined(separator: ", "))); pass another file with --db")

@@ -76,7 +76,8 @@ struct IntakeStoreErrorTests {
             try queue.close()
             let error = #expect(throws: IntakeStoreError.self) { try IntakeStore(path: path) }
             #expect(error?.kind == .newerVersion)
-            #expect(error?.description == "intake store \(path): cannot open the database: it was written by a newer version of pioneer; upgrade pioneer to use it")
+            #expect(error?.description == "intake store \(path): cannot open the database: it was written by a newer version of pioneer "
+                + "(its schema has a step intake-v9 this version does not know); upgrade pioneer to use it")
         }
     }
 

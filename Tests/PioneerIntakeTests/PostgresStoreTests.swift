@@ -49,10 +49,42 @@ struct PostgresStoreTests {
         let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last ?? "")
         await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
-        try cluster.psql("INSERT INTO pioneer_migrations VALUES (9, 'intake-v9', '2030-01-01T00:00:00.000Z')", database: database)
+        try cluster.psql("INSERT INTO pioneer_migrations VALUES (5, 'intake-v5-future', '2030-01-01T00:00:00.000Z')", database: database)
         let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
         #expect(error?.kind == .newerVersion)
-        #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer; upgrade pioneer to use it")
+        #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer "
+            + "(its schema has a step intake-v5-future this version does not know); upgrade pioneer to use it")
+        try cluster.psql("INSERT INTO pioneer_migrations VALUES (6, 'intake-v6-later', '2031-01-01T00:00:00.000Z')", database: database)
+        let two = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        #expect(two?.message == "it was written by a newer version of pioneer "
+            + "(its schema has steps intake-v5-future, intake-v6-later this version does not know); upgrade pioneer to use it")
+    }
+
+    /// Another program's `submission` table is named as such, not as PostgreSQL's "relation
+    /// already exists"; and nothing of the intake schema is left beside it.
+    @Test func aDatabaseHoldingAnotherProgramsTablesIsRefusedAsNotAnIntakeStore() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        try cluster.psql("CREATE TABLE submission (id SERIAL PRIMARY KEY, form TEXT)", database: database)
+        try cluster.psql("CREATE TABLE invoice (id SERIAL PRIMARY KEY)", database: database)
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        #expect(error?.kind == .notADatabase)
+        #expect(error?.description == "intake store \(url): cannot open the database: it is a PostgreSQL database but not an intake store "
+            + "(it holds another program's table submission); create a database for pioneer (createdb) and name it in the URL")
+        let tables = try cluster.psql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename", database: database)
+        #expect(tables == "invoice\nsubmission\n")
+    }
+
+    /// Tables of other names may share the database.
+    @Test func aDatabaseHoldingOtherTablesOfOtherNamesIsMigrated() async throws {
+        let cluster = try await PostgresCluster.shared()
+        let url = try await cluster.createDatabase()
+        let database = String(url.split(separator: "/").last ?? "")
+        try cluster.psql("CREATE TABLE invoice (id SERIAL PRIMARY KEY)", database: database)
+        let store = try await IntakeStore.open(url, databaseTimeout: .seconds(120))
+        #expect(try await store.schemaVersions().count == IntakeSchema.migrations.count)
+        await store.close()
     }
 
     @Test func theSchemasConstraintsRefuseASecondVersionWithTheSameNumber() async throws {
