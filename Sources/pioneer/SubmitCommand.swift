@@ -171,7 +171,10 @@ struct SubmitCommand: AsyncParsableCommand {
         }
         switch result {
         case .failure(let error):
-            StandardError.write("error: \(file): \(error); not delivered, and safe to send again\n")
+            let after = error.attempts > 1 ? " after \(error.attempts) attempts over \(Self.overall(error.elapsed))" : ""
+            let ended = maxTimeEnded(error.endedByMaxTime, cuttingTheLastShort: error.lastAttemptCutShort)
+            StandardError.write("error: \(file): POST \(error.url) failed: \(error.cause)\(after)\(ended); "
+                                + "not delivered, and safe to send again\n")
             return (.notDelivered, nil)
         case .success(let answer):
             return report(answer, file: file, target: target)
@@ -182,7 +185,7 @@ struct SubmitCommand: AsyncParsableCommand {
     private func report(_ answer: UploadAnswer, file: String, target: SubmitTarget) -> (SubmitOutcome, String?) {
         let response = answer.response
         let status = response.status
-        let after = answer.attempts > 1 ? " after \(answer.attempts) attempts" : ""
+        let after = answer.attempts > 1 ? " after \(answer.attempts) attempts over \(Self.overall(answer.elapsed))" : ""
         let summary = try? JSONDecoder().decode(ImportSummary.self, from: response.body)
         if let summary, [200, 201, 400, 403, 422].contains(status) {
             let outcome: SubmitOutcome
@@ -212,10 +215,25 @@ struct SubmitCommand: AsyncParsableCommand {
             StandardError.write("error: \(file): POST \(target.shownURL) refused it: \(statusText)\(said.map { ": \($0)" } ?? "")\n")
             return (.rejected, nil)
         default:
+            let ended = maxTimeEnded(answer.endedByMaxTime, cuttingTheLastShort: answer.lastAttemptCutShort)
             StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after)"
-                                + "\(said.map { ": \($0)" } ?? ""); not delivered, and safe to send again\n")
+                                + "\(said.map { ": \($0)" } ?? "")\(ended); not delivered, and safe to send again\n")
             return (.notDelivered, nil)
         }
+    }
+
+    /// "; --max-time 25 ended the retries" when the time allowed, not the count, stopped them;
+    /// when it ran out during the last attempt, that attempt's timeout is not the cause shown.
+    private func maxTimeEnded(_ ended: Bool, cuttingTheLastShort cutShort: Bool) -> String {
+        guard ended else { return "" }
+        let written = maxTime == maxTime.rounded() ? String(Int(maxTime)) : String(maxTime)
+        return "; --max-time \(written) ended the retries"
+            + (cutShort ? ", cutting the last attempt short before it was answered" : "")
+    }
+
+    /// The time all the attempts took, to a tenth of a second: "25 s", "0.3 s".
+    private static func overall(_ seconds: Double) -> String {
+        SubmitOutput.seconds((seconds * 10).rounded() / 10)
     }
 
     private static func reason(_ error: any Error) -> String {

@@ -167,8 +167,9 @@ struct SubmitEndToEndTests {
                                             token: "pio_x", in: folder)
             #expect(Date().timeIntervalSince(started) < 20)
             #expect(run.status == 7)
-            #expect(run.stderr.contains("error: \(file.path): POST \(url)/v1/returns failed: connection refused after 3 attempts; "
-                                        + "not delivered, and safe to send again"), "\(run.stderr)")
+            #expect(run.stderr.contains("error: \(file.path): POST \(url)/v1/returns failed: connection refused after 3 attempts over "),
+                    "\(run.stderr)")
+            #expect(run.stderr.hasSuffix(" s; not delivered, and safe to send again\n"), "\(run.stderr)")
             #expect(run.stderr.components(separatedBy: "retrying in").count - 1 == 2)
         }
     }
@@ -252,8 +253,39 @@ struct SubmitEndToEndTests {
                                                 token: "pio_x", in: folder)
                 #expect(run.status == 7)
                 #expect(run.stderr.contains("error: \(file.path): POST \(server.baseURL)/v1/returns answered HTTP 500 Internal Server Error "
-                                            + "after 2 attempts: the store failed (request abc); not delivered, and safe to send again"),
-                        "\(run.stderr)")
+                                            + "after 2 attempts over "), "\(run.stderr)")
+                #expect(run.stderr.hasSuffix(" s: the store failed (request abc); not delivered, and safe to send again\n"), "\(run.stderr)")
+            }
+        }
+    }
+
+    /// A server whose database is down answers 503 with Retry-After, then takes longer than
+    /// the time left: the cause shown is its 503 and its message, with every attempt and the
+    /// time they took, not the timeout of the attempt --max-time cut short.
+    @Test("a 503 that persists until --max-time runs out names the 503, the attempts, the time and --max-time")
+    func serverErrorUntilMaxTime() async throws {
+        let calls = SubmitCallCounter()
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { request, _ in
+                _ = try await request.body.collect(upTo: 1 << 20)
+                if calls.next() > 2 { try? await Task.sleep(for: .seconds(8)) }
+                return Response(status: .serviceUnavailable, headers: [.retryAfter: "1"],
+                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the server cannot use its database just now","requestId":"r7"}"#)))
+            }
+        }) { server in
+            try await withTemporaryFolder(prefix: "pioneer-submit-503-max-time") { folder in
+                let file = folder.appendingPathComponent("torbay.json")
+                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+                let run = try await Self.submit([file.path, "--to", server.baseURL, "--retries", "2", "--max-time", "6"],
+                                                token: "pio_x", in: folder)
+                #expect(run.status == 7)
+                // The time is 6 s, or a tenth more on a loaded machine.
+                #expect(run.stderr.contains("error: \(file.path): POST \(server.baseURL)/v1/returns answered HTTP 503 Service Unavailable "
+                                            + "after 3 attempts over 6"), "\(run.stderr)")
+                #expect(run.stderr.hasSuffix(" s: the server cannot use its database just now (request r7); "
+                                             + "--max-time 6 ended the retries, cutting the last attempt short before it was answered; "
+                                             + "not delivered, and safe to send again\n"), "\(run.stderr)")
+                #expect(!run.stderr.contains("timed out"), "\(run.stderr)")
             }
         }
     }

@@ -132,7 +132,53 @@ struct UploadClientTests {
             let answer = try await client.send(post(server.url("/v1/returns"), "{}"), retry: retry(2)).get()
             #expect(answer.response.status == 503)
             #expect(answer.attempts == 3)
+            #expect(!answer.endedByMaxTime && !answer.lastAttemptCutShort)
             #expect(counter.total == 3)
+        }
+    }
+
+    @Test("a last attempt cut short by the time allowed leaves the 503 before it as the answer, with all the attempts and the time")
+    func lastAttemptCutShortKeepsTheAnswerBefore() async throws {
+        let counter = RequestCounter()
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { _, _ in
+                // The first two at once; the third too slow for the time left.
+                if counter.arrive() > 2 { try? await Task.sleep(for: .seconds(8)) }
+                return Response(status: .serviceUnavailable, headers: [.retryAfter: "1"],
+                                body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the server cannot use its database just now"}"#)))
+            }
+        }) { server in
+            let policy = UploadRetry(policy: RetryPolicy(retries: 2, backoff: 0.01, maxBackoff: 5), maxTime: 5)
+            var result: Result<UploadAnswer, UploadError>?
+            let elapsed = await measure {
+                result = await client.send(post(server.url("/v1/returns"), "{}"), retry: policy)
+            }
+            let answer = try #require(result?.success)
+            #expect(answer.response.status == 503)
+            #expect(String(decoding: answer.response.body, as: UTF8.self).contains("cannot use its database"))
+            #expect(answer.attempts == 3)
+            #expect(answer.endedByMaxTime && answer.lastAttemptCutShort)
+            #expect(answer.elapsed >= 4.9 && answer.elapsed < 8, "\(answer.elapsed)")
+            #expect(elapsed < 8)
+            #expect(counter.total == 3)
+        }
+    }
+
+    @Test("a Retry-After longer than the time left ends the retries, and says the time did")
+    func retryAfterPastTheTimeAllowed() async throws {
+        let counter = RequestCounter()
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { _, _ in
+                counter.arrive()
+                return Response(status: .serviceUnavailable, headers: [.retryAfter: "3"])
+            }
+        }) { server in
+            let policy = UploadRetry(policy: RetryPolicy(retries: 5, backoff: 0.01, maxBackoff: 5), maxTime: 2)
+            let answer = try #require(await client.send(post(server.url("/v1/returns"), "{}"), retry: policy).success)
+            #expect(answer.response.status == 503)
+            #expect(answer.attempts == 1)
+            #expect(answer.endedByMaxTime && !answer.lastAttemptCutShort)
+            #expect(counter.total == 1)
         }
     }
 

@@ -30,8 +30,9 @@ public struct UploadClient: Sendable {
     /// attempts or the time run out.
     ///
     /// Any HTTP answer is a success here, a 4xx included, so the caller can read what the
-    /// server said; a 429 or 5xx comes back only when the retries are used up. A failure
-    /// is a request that never got an answer (or could not be sent at all).
+    /// server said; a 429 or 5xx comes back only when the retries or the time are used up,
+    /// and stays the answer when the time ran out during a last attempt that got none. A
+    /// failure is a request that never got an answer (or could not be sent at all).
     /// `onRetry` hears of each wait before a retry.
     public func send(_ request: TransportRequest, retry: UploadRetry,
                      onRetry: (@Sendable (UploadRetryEvent) -> Void)? = nil) async -> Result<UploadAnswer, UploadError> {
@@ -40,6 +41,9 @@ public struct UploadClient: Sendable {
         func elapsed() -> Double { Self.seconds(start.duration(to: clock.now)) }
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
+        // What the attempt before this one got, for when this one is cut short by the time
+        // allowed: then the earlier answer (or failure) is the real cause, not the timeout.
+        var previous: (answer: UploadAnswer?, cause: FeedError.Cause)?
         while true {
             attempt += 1
             var wire = request
@@ -61,13 +65,32 @@ public struct UploadClient: Sendable {
                 cause = error.cause
             }
 
-            let failure = UploadError(url: request.url, attempts: attempt, cause: cause)
+            let cutShort = wire.timeout < request.timeout
+                && [FeedError.Cause.timedOut(seconds: wire.timeout), .connectTimedOut(seconds: wire.timeout)].contains(cause)
+            if cutShort, let previous {
+                if var earlier = previous.answer {
+                    earlier.attempts = attempt
+                    earlier.elapsed = elapsed()
+                    earlier.endedByMaxTime = true
+                    earlier.lastAttemptCutShort = true
+                    return .success(earlier)
+                }
+                return .failure(UploadError(url: request.url, attempts: attempt, cause: previous.cause, elapsed: elapsed(),
+                                            endedByMaxTime: true, lastAttemptCutShort: true))
+            }
+
             let delay = RetryTiming.delay(beforeRetry: attempt, policy: retry.policy, retryAfter: retryAfter, using: &generator)
-            let retrying = cause.isRetryable && attempt <= retry.policy.retries && elapsed() + delay < retry.maxTime
-                && !Task.isCancelled
+            let outOfTime = cutShort || elapsed() + delay >= retry.maxTime
+            let retrying = cause.isRetryable && attempt <= retry.policy.retries && !outOfTime && !Task.isCancelled
             guard retrying else {
-                if let answer { return .success(answer) }
-                return .failure(Task.isCancelled ? UploadError(url: request.url, attempts: attempt, cause: .cancelled) : failure)
+                let endedByMaxTime = cause.isRetryable && attempt <= retry.policy.retries && outOfTime
+                if var answer {
+                    answer.endedByMaxTime = endedByMaxTime
+                    return .success(answer)
+                }
+                guard !Task.isCancelled else { return .failure(UploadError(url: request.url, attempts: attempt, cause: .cancelled)) }
+                return .failure(UploadError(url: request.url, attempts: attempt, cause: cause, elapsed: elapsed(),
+                                            endedByMaxTime: endedByMaxTime, lastAttemptCutShort: cutShort))
             }
             onRetry?(UploadRetryEvent(attempt: attempt, delay: delay, cause: cause))
             do {
@@ -75,6 +98,7 @@ public struct UploadClient: Sendable {
             } catch {
                 return .failure(UploadError(url: request.url, attempts: attempt, cause: .cancelled))
             }
+            previous = (answer, cause)
         }
     }
 
@@ -101,9 +125,17 @@ public struct UploadRetry: Sendable, Hashable {
 /// The server's answer to a POST, after however many attempts it took.
 public struct UploadAnswer: Sendable {
     public var response: TransportResponse
+    /// The attempts made, a last one cut short included.
     public var attempts: Int
-    /// Seconds from the first attempt to the answer, waits included.
+    /// Seconds from the first attempt to the answer (or to the end of a last attempt cut
+    /// short), waits included.
     public var elapsed: Double
+    /// Whether the time for all attempts (``UploadRetry/maxTime``) ended the retries of a
+    /// 429 or 5xx before the count of retries did.
+    public var endedByMaxTime = false
+    /// Whether that time ran out during the last attempt, which got no answer: `response`
+    /// is the answer to the attempt before it.
+    public var lastAttemptCutShort = false
 }
 
 /// A retry about to be waited for.
@@ -118,13 +150,27 @@ public struct UploadRetryEvent: Sendable, Hashable {
 /// A POST that got no answer: the URL (credentials removed), the attempts and the last cause.
 public struct UploadError: Error, Sendable, Hashable, CustomStringConvertible {
     public var url: String
+    /// The attempts made, a last one cut short included.
     public var attempts: Int
+    /// The last cause: when the last attempt was cut short by the time allowed, the cause of
+    /// the one before it.
     public var cause: FeedError.Cause
+    /// Seconds from the first attempt to the end of the last, waits included.
+    public var elapsed: Double
+    /// Whether the time for all attempts (``UploadRetry/maxTime``) ended the retries before
+    /// the count of retries did.
+    public var endedByMaxTime: Bool
+    /// Whether that time ran out during the last attempt.
+    public var lastAttemptCutShort: Bool
 
-    public init(url: String, attempts: Int, cause: FeedError.Cause) {
+    public init(url: String, attempts: Int, cause: FeedError.Cause, elapsed: Double = 0,
+                endedByMaxTime: Bool = false, lastAttemptCutShort: Bool = false) {
         self.url = FeedURL.redact(url)
         self.attempts = attempts
         self.cause = cause
+        self.elapsed = elapsed
+        self.endedByMaxTime = endedByMaxTime
+        self.lastAttemptCutShort = lastAttemptCutShort
     }
 
     /// "POST http://127.0.0.1:8080/v1/returns failed: connection refused after 5 attempts".
