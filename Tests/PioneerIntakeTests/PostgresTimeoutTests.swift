@@ -51,19 +51,21 @@ struct PostgresTimeoutTests {
         let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last ?? "")
         await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
-        // Another server frozen mid-transaction on the same site and period for 1.2 s, and a
-        // maintenance lock on the table for 2.6 s; the store allows 2 s (1.8 s a statement).
+        // Another server frozen mid-transaction on the same site and period for 5 s, and a
+        // maintenance lock on the table for 10 s; the store allows 6 s (5.4 s a statement). Each
+        // wait is under 5.4 s and together they pass 6 s however late (up to 4 s) the submission
+        // starts on a loaded machine (with 1.2, 2.6 and 2 s it once started after both were gone).
         let siteLock = Self.inBackground {
-            try cluster.psql("BEGIN; SELECT pg_advisory_xact_lock(hashtext(E'a\\n2026-03')); SELECT pg_sleep(1.2); COMMIT;",
+            try cluster.psql("BEGIN; SELECT pg_advisory_xact_lock(hashtext(E'a\\n2026-03')); SELECT pg_sleep(5); COMMIT;",
                              database: database)
         }
         let tableLock = Self.inBackground {
-            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(2.6); COMMIT;", database: database)
+            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(10); COMMIT;", database: database)
         }
         try await Self.waitForLock("locktype = 'advisory'", cluster, database)
         try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
 
-        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(2))
+        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(6))
         let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
         let error = await #expect(throws: IntakeStoreError.self) {
             try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
