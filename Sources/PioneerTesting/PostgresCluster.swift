@@ -128,6 +128,21 @@ public final class PostgresCluster: @unchecked Sendable {
         return result.output
     }
 
+    /// An interactive psql session on `database`: statements are sent one at a time and run as
+    /// they arrive, so a test holds a transaction (and its locks) open exactly as long as it
+    /// needs, not for a guessed `pg_sleep`.
+    public func session(database: String = "postgres") throws -> PsqlSession {
+        let process = Process()
+        process.executableURL = binaries.appendingPathComponent("psql")
+        process.arguments = ["-h", "127.0.0.1", "-p", String(port), "-U", Self.user, "-d", database, "-X", "-q"]
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return PsqlSession(process: process, input: input.fileHandleForWriting)
+    }
+
     /// Runs another client program of the same PostgreSQL (pg_dump, pg_restore) with `arguments`.
     public func client(_ program: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         try Self.run(binaries.appendingPathComponent(program), runAs: nil, arguments)
@@ -270,5 +285,28 @@ func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
         DispatchQueue.global().async {
             continuation.resume(with: Result { try work() })
         }
+    }
+}
+
+/// A psql process reading statements from the test (``PostgresCluster/session(database:)``).
+public final class PsqlSession: @unchecked Sendable {
+    // @unchecked: used by one test task at a time; Process and FileHandle are thread-safe here.
+    private let process: Process
+    private let input: FileHandle
+
+    init(process: Process, input: FileHandle) {
+        self.process = process
+        self.input = input
+    }
+
+    /// Sends `sql` (one or more statements, each ending with `;`); psql runs it on arrival.
+    public func send(_ sql: String) throws {
+        try input.write(contentsOf: Data((sql + "\n").utf8))
+    }
+
+    /// Ends the session (psql ends what it holds when its input closes) and waits for it.
+    public func end() throws {
+        try input.close()
+        process.waitUntilExit()
     }
 }

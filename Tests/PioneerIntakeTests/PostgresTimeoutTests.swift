@@ -51,29 +51,34 @@ struct PostgresTimeoutTests {
         let url = try await cluster.createDatabase()
         let database = String(url.split(separator: "/").last ?? "")
         await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
-        // Another server frozen mid-transaction on the same site and period for 5 s, and a
-        // maintenance lock on the table for 10 s; the store allows 6 s (5.4 s a statement). Each
-        // wait is under 5.4 s and together they pass 6 s however late (up to 4 s) the submission
-        // starts on a loaded machine (with 1.2, 2.6 and 2 s it once started after both were gone).
-        let siteLock = Self.inBackground {
-            try cluster.psql("BEGIN; SELECT pg_advisory_xact_lock(hashtext(E'a\\n2026-03')); SELECT pg_sleep(5); COMMIT;",
-                             database: database)
-        }
-        let tableLock = Self.inBackground {
-            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(10); COMMIT;", database: database)
-        }
+        // Another server frozen mid-transaction on the same site and period, and a maintenance
+        // lock on the table, each held until the test lets go: the store allows 6 s (5.4 s a
+        // statement); the site's lock goes 4 s after the submission starts and the table's
+        // 4.5 s after that, so each wait is under 5.4 s and together they pass 6 s. (With
+        // locks on timers, a loaded machine once started the submission after both had gone.)
+        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(6))
+        let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
+        let siteLock = try cluster.session(database: database)
+        try siteLock.send("BEGIN; SELECT pg_advisory_xact_lock(hashtext(E'a\\n2026-03'));")
+        defer { try? siteLock.end() }
+        let tableLock = try cluster.session(database: database)
+        defer { try? tableLock.end() }
+        try tableLock.send("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE;")
         try await Self.waitForLock("locktype = 'advisory'", cluster, database)
         try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
 
-        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(6))
-        let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
-        let error = await #expect(throws: IntakeStoreError.self) {
+        let submission = Task {
             try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
         }
+        try await Task.sleep(for: .seconds(4))
+        try siteLock.send("COMMIT;")
+        try await Task.sleep(for: .milliseconds(4500))
+        try tableLock.send("COMMIT;")
+        let error = await #expect(throws: IntakeStoreError.self) { try await submission.value }
         #expect(error?.kind == .busy)
+        try siteLock.end()
+        try tableLock.end()
 
-        try await siteLock.value
-        try await tableLock.value
         try await Task.sleep(for: .seconds(1))
         #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "0\n")
         await shortStore.close()
