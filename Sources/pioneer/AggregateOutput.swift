@@ -175,9 +175,6 @@ enum AggregateOutput {
     }
 
     private static func row(_ fields: [String]) -> String {
-        fields.map { text in
-            guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }.joined(separator: ",")
+        fields.map(CSVText.field).joined(separator: ",")
     }
 }
