@@ -233,12 +233,14 @@ struct CollectCommand: AsyncParsableCommand {
     /// Collects every site at once through one feed client, so the `--max-parallel` limit
     /// (overall and per host) holds across all of them; each site's report is printed in the
     /// sites' order as soon as it and the sites before it are done.
+    ///
+    /// When the stores of all the sites would not fit under the limit on open files
+    /// (`ulimit -n`), the sites are collected in turns, as many stores at a time as fit.
     private static func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?,
                                 settings: Settings) async -> Collected {
-        let quiet = settings.quiet, maxParallel = settings.maxParallel
+        let quiet = settings.quiet
         let style: CollectionProgress.Style = quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
         let logger = Self.logger(level: style == .lines ? .info : .warning)
-        let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
         var collected = Collected()
         var chosen: [(site: LoadedSite, indicators: Set<String>?, store: String)] = []
         for loaded in sites {
@@ -252,21 +254,17 @@ struct CollectCommand: AsyncParsableCommand {
             }
             chosen.append((loaded, siteIndicators, settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)))
         }
-        // Sites sharing a store file (--store) share one connection pool to it.
-        let stores = await openStores(chosen.map(\.store))
-        var entries: [MultiSiteCollection.Entry] = []
-        for (loaded, siteIndicators, path) in chosen {
-            switch stores[path] {
-            case .success(let store):
-                entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
-            case .failure(let error):
-                StandardError.write(error.description + "\n")
-                collected.problems.append(error.description)
-                collected.failedToRun = true
-            case nil:
-                break
-            }
+        // Sites sharing a store file (--store) share one connection pool to it, and a turn.
+        var storePaths: [String] = []
+        for path in chosen.map(\.store) where !storePaths.contains(path) { storePaths.append(path) }
+        guard !storePaths.isEmpty else { return collected }
+        guard let budget = Self.openFileBudget(stores: storePaths.count, settings: settings) else {
+            collected.failedToRun = true
+            return collected
         }
+
+        let client = FeedClient(limits: FeedClientLimits(maxParallel: budget.fetchesAtOnce, maxPerHost: budget.fetchesAtOnce),
+                                logger: logger)
         let progress = CollectionProgress(style: style) { StandardError.write($0) }
         // The bytes arriving, polled: a large extract on a slow link shows it is moving.
         let ticker = style == .silent ? nil : Task.detached {
@@ -277,26 +275,73 @@ struct CollectCommand: AsyncParsableCommand {
         }
         let collection = MultiSiteCollection(
             fetcher: client,
-            options: .init(maxParallel: maxParallel, command: CommandLine.arguments.joined(separator: " "),
+            options: .init(maxParallel: budget.fetchesAtOnce, command: CommandLine.arguments.joined(separator: " "),
                            bodyCacheLimit: settings.bodyCache),
             logger: logger)
-        await collection.collect(entries, periods: selection, onEvent: progress.handle) { _, result in
-            // The progress line is cleared for the report and drawn again by the next event.
-            progress.finish()
-            switch result {
-            case .success(let summary):
-                collected.summaries.append(summary)
-                report(summary, settings: settings)
-            case .failure(let error):
-                StandardError.write(error.description + "\n")
-                collected.problems.append(error.description)
-                collected.failedToRun = true
+        for turn in stride(from: 0, to: storePaths.count, by: budget.storesAtOnce) {
+            if Task.isCancelled { break }
+            let paths = Array(storePaths[turn..<min(turn + budget.storesAtOnce, storePaths.count)])
+            // Opened for this turn only: the stores close when its entries are done with.
+            let stores = await openStores(paths)
+            var entries: [MultiSiteCollection.Entry] = []
+            for (loaded, siteIndicators, path) in chosen where paths.contains(path) {
+                switch stores[path] {
+                case .success(let store):
+                    entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
+                case .failure(let error):
+                    StandardError.write(error.description + "\n")
+                    collected.problems.append(error.description)
+                    collected.failedToRun = true
+                case nil:
+                    break
+                }
+            }
+            await collection.collect(entries, periods: selection, onEvent: progress.handle) { _, result in
+                // The progress line is cleared for the report and drawn again by the next event.
+                progress.finish()
+                switch result {
+                case .success(let summary):
+                    collected.summaries.append(summary)
+                    report(summary, settings: settings)
+                case .failure(let error):
+                    StandardError.write(error.description + "\n")
+                    collected.problems.append(error.description)
+                    collected.failedToRun = true
+                }
             }
         }
         ticker?.cancel()
         await ticker?.value
         progress.finish()
         return collected
+    }
+
+    /// The stores and fetches to keep open at once under the limit on open files, saying so
+    /// when it holds the collection back; nil (after saying why) when it allows too few to work.
+    private static func openFileBudget(stores: Int, settings: Settings) -> OpenFileBudget? {
+        guard let (open, limit) = OpenFileBudget.current() else {
+            return OpenFileBudget(fetchesAtOnce: settings.maxParallel, storesAtOnce: stores)
+        }
+        guard let budget = OpenFileBudget.plan(stores: stores, maxParallel: settings.maxParallel, open: open, limit: limit) else {
+            StandardError.write("""
+                pioneer may open only \(limit) files (`ulimit -n`), and needs at least \(OpenFileBudget.leastLimit(open: open)) \
+                to collect (one store and one fetch at a time, with a margin); raise the limit
+
+                """)
+            return nil
+        }
+        if !settings.quiet {
+            let limitText = "the limit on open files (\(limit), `ulimit -n`)"
+            if budget.fetchesAtOnce < settings.maxParallel {
+                StandardError.write("\(limitText) allows \(budget.fetchesAtOnce == 1 ? "1 fetch" : "\(budget.fetchesAtOnce) fetches") at once, not the \(settings.maxParallel) asked for\n")
+            }
+            if budget.storesAtOnce < stores {
+                let turns = (stores + budget.storesAtOnce - 1) / budget.storesAtOnce
+                let storesText = budget.storesAtOnce == 1 ? "1 store" : "\(budget.storesAtOnce) stores"
+                StandardError.write("\(limitText) allows \(storesText) open at once: the sites' \(stores) stores are collected in \(turns) turns\n")
+            }
+        }
+        return budget
     }
 
     /// The `--indicator` ids, nil when none was given; an id that no site declares is a usage error.

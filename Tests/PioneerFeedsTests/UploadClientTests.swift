@@ -12,7 +12,7 @@ struct UploadClientTests {
 
     /// Quick retries so a test's waits stay short. Timeouts are generous: the whole suite runs at
     /// once under CI, and a loaded machine must not turn a slow answer into a timeout.
-    private func retry(_ retries: Int, maxTime: Double = 60) -> UploadRetry {
+    private func retry(_ retries: Int, maxTime: Double = 3600) -> UploadRetry {
         UploadRetry(policy: RetryPolicy(retries: retries, backoff: 0.01, maxBackoff: 5), maxTime: maxTime)
     }
 

@@ -15,10 +15,12 @@ struct PostgresTimeoutTests {
         let database = String(url.split(separator: "/").last ?? "")
         let store = try await IntakeStore.open(url, databaseTimeout: .seconds(120))
         await store.close()
-        // A maintenance transaction holding the table for 4 s, four times the store's limit.
-        let holder = Self.inBackground {
-            try cluster.psql("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;", database: database)
-        }
+        // A maintenance transaction holding the table until the test lets go, in a psql session
+        // of its own: with the lock on a timer, a loaded machine could start the submission
+        // only after the lock had gone.
+        let holder = try cluster.session(database: database)
+        defer { try? holder.end() }
+        try holder.send("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE;")
         try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
 
         let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(1))
@@ -29,7 +31,11 @@ struct PostgresTimeoutTests {
         #expect(error?.kind == .busy)
         #expect(error?.message.contains("nothing was written") == true, "\(error?.description ?? "")")
 
-        try await holder.value
+        // Reads pass the lock; then it goes, and whatever the refused submission left running
+        // would commit now: nothing does.
+        #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "0\n")
+        try holder.send("COMMIT;")
+        try holder.end()
         try await Task.sleep(for: .milliseconds(500))
         #expect(try cluster.psql("SELECT COUNT(*) FROM submission", database: database) == "0\n")
         #expect(try cluster.psql("SELECT COUNT(*) FROM return_fact", database: database) == "0\n")
@@ -70,8 +76,12 @@ struct PostgresTimeoutTests {
         let submission = Task {
             try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
         }
+        // Each lock goes only once the submission is seen waiting for it, however late a loaded
+        // machine starts it.
+        try await Self.waitForLock("locktype = 'advisory'", cluster, database, granted: false)
         try await Task.sleep(for: .seconds(4))
         try siteLock.send("COMMIT;")
+        try await Self.waitForLock("locktype = 'relation' AND mode = 'RowExclusiveLock'", cluster, database, granted: false)
         try await Task.sleep(for: .milliseconds(4500))
         try tableLock.send("COMMIT;")
         let error = await #expect(throws: IntakeStoreError.self) { try await submission.value }
@@ -84,26 +94,19 @@ struct PostgresTimeoutTests {
         await shortStore.close()
     }
 
-    /// Runs blocking `work` (psql holding a lock) on a thread of its own, off the cooperative pool.
-    static func inBackground(_ work: @escaping @Sendable () throws -> Void) -> Task<Void, any Error> {
-        Task {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                Thread { continuation.resume(with: Result { try work() }) }.start()
-            }
-        }
-    }
-
-    /// Waits (at most 30 s) until a lock matching `condition` is granted in `database`.
-    static func waitForLock(_ condition: String, _ cluster: PostgresCluster, _ database: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
+    /// Waits (at most 60 s) until a lock matching `condition` is granted in `database`, or with
+    /// `granted` false, until a session is waiting for one.
+    static func waitForLock(_ condition: String, _ cluster: PostgresCluster, _ database: String,
+                            granted: Bool = true) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             let held = try cluster.psql("""
-                SELECT COUNT(*) FROM pg_locks WHERE \(condition) AND granted
+                SELECT COUNT(*) FROM pg_locks WHERE \(condition) AND \(granted ? "" : "NOT ")granted
                 AND database = (SELECT oid FROM pg_database WHERE datname = '\(database)')
                 """)
             if held != "0\n" { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw HarnessError("no lock with \(condition) was taken in 30 s")
+        throw HarnessError("no lock with \(condition) was \(granted ? "taken" : "waited for") in 60 s")
     }
 }
