@@ -215,6 +215,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerCore", "PioneerReturns", "PioneerAggregate", "PioneerIntake", "PioneerReport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

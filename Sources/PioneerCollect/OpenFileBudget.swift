@@ -1,14 +1,6 @@
 // How many stores and fetches a collection may keep open at once under the process's limit
-// on open files (`ulimit -n`). A process that reaches the limit is not only refused files:
-// libdispatch's thread monitor, which reads /proc every second, ends the process when it
-// cannot open a file there. So a collection plans to stay below the limit, collecting the
-// sites in turns when their stores do not all fit, rather than running into it.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
-import Foundation
+// on open files (`ulimit -n`; see PioneerCore's OpenFiles for why it must stay below it): the
+// sites are collected in turns when their stores do not all fit.
 
 /// The open files a collection plans for: each store's, each fetch's, and a margin.
 public struct OpenFileBudget: Sendable, Equatable {
@@ -36,8 +28,8 @@ public struct OpenFileBudget: Sendable, Equatable {
     public static func plan(stores: Int, maxParallel: Int, open: Int, limit: Int) -> OpenFileBudget? {
         let room = limit - open - margin
         guard room >= filesPerStore + filesPerFetch else { return nil }
-        // Fetches keep at least half of the room, so a low limit slows the fetching rather
-        // than leaving no store open.
+        // Fetches take at most half of the room: a low limit slows the fetching, and the
+        // stores still have room.
         let fetches = max(1, min(maxParallel, (room / 2) / filesPerFetch, (room - filesPerStore) / filesPerFetch))
         let storeRoom = room - fetches * filesPerFetch
         return OpenFileBudget(fetchesAtOnce: fetches, storesAtOnce: max(1, min(stores, storeRoom / filesPerStore)))
@@ -46,14 +38,5 @@ public struct OpenFileBudget: Sendable, Equatable {
     /// The least `ulimit -n` that lets one store and one fetch work with `open` files open.
     public static func leastLimit(open: Int) -> Int {
         open + margin + filesPerStore + filesPerFetch
-    }
-
-    /// This process's open files and its limit on them; nil where either cannot be read.
-    public static func current() -> (open: Int, limit: Int)? {
-        var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return nil }
-        // The listing takes a file of its own while it is read, and gives it back.
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return nil }
-        return (max(0, entries.count - 1), Int(clamping: limit.rlim_cur))
     }
 }

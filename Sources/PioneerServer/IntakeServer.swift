@@ -3,6 +3,7 @@
 // SIGINT; the tests start it on a free port in-process.
 public import Foundation
 import Hummingbird
+import HummingbirdCore
 import NIOCore
 public import Logging
 public import PioneerCore
@@ -75,8 +76,10 @@ public struct IntakeServer: Sendable {
         return Application(
             router: makeRouter(),
             server: .http1(configuration: .init(idleTimeout: idle)),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port),
-                                                    serverName: "pioneer-serve"),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "pioneer-serve",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.effectiveMaximumConnections(),
+                                                                         logger: logger)),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? requestedPort) },
             logger: logger
         )

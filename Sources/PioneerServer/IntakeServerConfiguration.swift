@@ -1,4 +1,5 @@
-// How `pioneer serve` listens and what it allows: address, body size and request time.
+// How `pioneer serve` listens and what it allows: address, body size, request time, connections.
+import PioneerCore
 
 /// The intake server's settings; the defaults are `pioneer serve`'s.
 public struct IntakeServerConfiguration: Sendable {
@@ -11,6 +12,9 @@ public struct IntakeServerConfiguration: Sendable {
     /// How long a client may take to send its request body (408 after); an idle connection is
     /// kept twice as long and 10 s more.
     public var requestTimeout: Duration
+    /// Connections served at once; further ones wait in the system's listen queue until one
+    /// closes. Nil: as many as the limit on open files allows (``connectionsAllowed(open:limit:)``).
+    public var maximumConnections: Int?
 
     public static let defaultPort = 8080
     /// 10 MB: a 150-indicator return over three years of months is about 1 MB of JSON.
@@ -19,10 +23,33 @@ public struct IntakeServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = IntakeServerConfiguration.defaultPort,
                 maximumBodySize: Int = IntakeServerConfiguration.defaultMaximumBodySize,
-                requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout) {
+                requestTimeout: Duration = IntakeServerConfiguration.defaultRequestTimeout,
+                maximumConnections: Int? = nil) {
         self.host = host
         self.port = port
         self.maximumBodySize = maximumBodySize
         self.requestTimeout = requestTimeout
+        self.maximumConnections = maximumConnections
+    }
+
+    /// Open files kept back from connections: the database's, the log's, the process's own.
+    public static let filesBesideConnections = 100
+
+    /// The connections a server may hold with `open` files open under a limit of `limit`:
+    /// a process that runs out of files is ended by libdispatch (see `OpenFiles`), so a flood
+    /// of connections must wait to be accepted rather than take the last ones.
+    public static func connectionsAllowed(open: Int, limit: Int) -> Int {
+        max(1, limit - open - filesBesideConnections)
+    }
+
+    /// ``maximumConnections``, or what this process's limit on open files allows, and never more.
+    public func effectiveMaximumConnections() -> Int {
+        let allowed = OpenFiles.current().map { Self.connectionsAllowed(open: $0.open, limit: $0.limit) }
+        switch (maximumConnections, allowed) {
+        case let (asked?, allowed?): return min(asked, allowed)
+        case let (asked?, nil): return asked
+        case let (nil, allowed?): return allowed
+        case (nil, nil): return 10_000
+        }
     }
 }

@@ -319,7 +319,7 @@ struct CollectCommand: AsyncParsableCommand {
     /// The stores and fetches to keep open at once under the limit on open files, saying so
     /// when it holds the collection back; nil (after saying why) when it allows too few to work.
     private static func openFileBudget(stores: Int, settings: Settings) -> OpenFileBudget? {
-        guard let (open, limit) = OpenFileBudget.current() else {
+        guard let (open, limit) = OpenFiles.current() else {
             return OpenFileBudget(fetchesAtOnce: settings.maxParallel, storesAtOnce: stores)
         }
         guard let budget = OpenFileBudget.plan(stores: stores, maxParallel: settings.maxParallel, open: open, limit: limit) else {

@@ -96,6 +96,11 @@ extension ServeCommand {
                 transform: Run.parseDatabaseTimeout)
         var databaseTimeout: Duration = IntakeStore.defaultDatabaseTimeout
 
+        @Option(name: .customLong("max-connections"),
+                help: ArgumentHelp("Connections served at once; more wait to be accepted until one closes (default: as many as the limit on open files, `ulimit -n`, allows, less \(IntakeServerConfiguration.filesBesideConnections)).",
+                                   valueName: "n"))
+        var maximumConnections: Int?
+
         @Option(name: .customLong("log-level"), help: ArgumentHelp("`debug`, `info` (one line per request), `warning` or `error`.", valueName: "level"),
                 transform: Run.parseLogLevel)
         var logLevel: Logger.Level = .info
@@ -105,6 +110,9 @@ extension ServeCommand {
                 throw ValidationError("--port \(port) is not a port; give 1 to 65535, or 0 for a free one")
             }
             guard !host.isEmpty else { throw ValidationError("--host is empty; give an address such as 127.0.0.1") }
+            if let maximumConnections, maximumConnections < 1 {
+                throw ValidationError("--max-connections \(maximumConnections) is too few; give 1 or more")
+            }
         }
 
         static func parseSize(_ text: String) throws -> Int {
@@ -165,11 +173,20 @@ extension ServeCommand {
                 handler.logLevel = level
                 return handler
             }
-            let server = IntakeServer(
-                store: store, programme: loaded,
-                configuration: IntakeServerConfiguration(host: host, port: port, maximumBodySize: maximumBodySize,
-                                                         requestTimeout: requestTimeout),
-                logger: logger)
+            var configuration = IntakeServerConfiguration(host: host, port: port, maximumBodySize: maximumBodySize,
+                                                          requestTimeout: requestTimeout, maximumConnections: maximumConnections)
+            // Fixed now, so a warning says what the server will hold to.
+            let connections = configuration.effectiveMaximumConnections()
+            if let maximumConnections, connections < maximumConnections, let limit = OpenFiles.current()?.limit {
+                StandardError.write("""
+                    warning: --max-connections \(maximumConnections): the limit on open files (\(limit), `ulimit -n`) \
+                    allows \(connections); serving \(connections) at once
+
+                    """)
+            }
+            configuration.maximumConnections = connections
+            logger.info("serving at most \(connections) connections at once")
+            let server = IntakeServer(store: store, programme: loaded, configuration: configuration, logger: logger)
             do {
                 try await server.run { url in
                     StandardError.write("pioneer serve listening on \(url)\n")

@@ -111,6 +111,52 @@ struct ServeEndToEndTests {
         }
     }
 
+    /// A flood of idle connections past the limit on open files: the server holds only as many
+    /// as the limit allows, the rest wait to be accepted, and it lives on to answer once they go.
+    /// (Run into, the limit ended the process with SIGILL: libdispatch's thread monitor traps
+    /// when it cannot open /proc/<thread>/stat.)
+    @Test func aFloodOfConnectionsPastTheOpenFileLimitWaitsAndTheServerLivesOn() async throws {
+        try await withOffice(.sqlite) { folder, database, _ in
+            let server = try await ServeProcess(database: database, in: folder, openFileLimit: 140)
+            #expect(server.output.contains("serving at most "), "\(server.output)")
+            var sockets: [Int32] = []
+            defer { for socket in sockets { close(socket) } }
+            for _ in 0..<250 {
+                guard let socket = Self.startConnecting(port: server.port) else { break }
+                sockets.append(socket)
+            }
+            #expect(sockets.count == 250)
+            // The thread monitor looks every second.
+            try await Task.sleep(for: .seconds(3))
+            #expect(server.process.isRunning, "\(server.output)")
+            for socket in sockets { close(socket) }
+            sockets = []
+            let health = try await server.send("GET", "/health", authorization: nil)
+            #expect(health.status == 200)
+            let status = await server.stop()
+            #expect(status == 0, "\(server.output)")
+        }
+    }
+
+    /// A socket connecting to 127.0.0.1:`port` without waiting for the connection (the system
+    /// completes it while the server's listen queue has room).
+    private static func startConnecting(port: Int) -> Int32? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard socket >= 0 else { return nil }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard result == 0 || errno == EINPROGRESS else {
+            close(socket)
+            return nil
+        }
+        return socket
+    }
+
     @Test func theDashboardReadsInHeadlessChromium() async throws {
         try await withOffice { folder, database, tokens in
             let server = try await ServeProcess(database: database, in: folder)
@@ -163,6 +209,10 @@ struct ServeEndToEndTests {
             let usage = try await PioneerBinary.run(["serve", "--db", database, "--max-body", "lots"], in: folder.path)
             #expect(usage.status == 2)
             #expect(usage.stderr.contains("--max-body `lots` is not a size"), "\(usage.stderr)")
+
+            let noConnections = try await PioneerBinary.run(["serve", "--db", database, "--max-connections", "0"], in: folder.path)
+            #expect(noConnections.status == 2)
+            #expect(noConnections.stderr.contains("--max-connections 0 is too few; give 1 or more"), "\(noConnections.stderr)")
         }
     }
 }

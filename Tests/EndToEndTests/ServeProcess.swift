@@ -20,14 +20,21 @@ final class ServeProcess: @unchecked Sendable {
     private let logHandle: FileHandle
 
     /// Starts `pioneer serve --db DB --port 0 …` in `folder` and waits (up to 60 s) for its listening line.
-    init(database: String, in folder: URL, arguments: [String] = []) async throws {
+    /// With `openFileLimit`, the server runs under that hard limit on open files (`ulimit -n`).
+    init(database: String, in folder: URL, arguments: [String] = [], openFileLimit: Int? = nil) async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         log = folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         logHandle = try FileHandle(forWritingTo: log)
         let serve = Process()
-        serve.executableURL = binary
-        serve.arguments = ["serve", "--db", database, "--port", "0", "--programme", "programme.yaml"] + arguments
+        let serveArguments = ["serve", "--db", database, "--port", "0", "--programme", "programme.yaml"] + arguments
+        if let openFileLimit {
+            serve.executableURL = URL(fileURLWithPath: "/bin/sh")
+            serve.arguments = ["-c", "ulimit -Sn 40 && ulimit -Hn \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + serveArguments
+        } else {
+            serve.executableURL = binary
+            serve.arguments = serveArguments
+        }
         serve.currentDirectoryURL = folder
         serve.standardOutput = logHandle
         serve.standardError = logHandle

@@ -1,4 +1,5 @@
 import PioneerCollect
+import PioneerCore
 import Testing
 
 @Suite("Open-file budget")
@@ -31,7 +32,7 @@ struct OpenFileBudgetTests {
     }
 
     @Test func thisProcessReadsItsOwnOpenFilesAndLimit() throws {
-        let current = try #require(OpenFileBudget.current())
+        let current = try #require(OpenFiles.current())
         #expect(current.open >= 3)
         #expect(current.limit > current.open)
     }
