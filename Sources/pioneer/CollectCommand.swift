@@ -256,7 +256,8 @@ struct CollectCommand: AsyncParsableCommand {
         }
         // Sites sharing a store file (--store) share one connection pool to it, and a turn.
         var storePaths: [String] = []
-        for path in chosen.map(\.store) where !storePaths.contains(path) { storePaths.append(path) }
+        var seen: Set<String> = []
+        for path in chosen.map(\.store) where seen.insert(path).inserted { storePaths.append(path) }
         guard !storePaths.isEmpty else { return collected }
         guard let budget = Self.openFileBudget(stores: storePaths.count, settings: settings) else {
             collected.failedToRun = true
@@ -279,10 +280,15 @@ struct CollectCommand: AsyncParsableCommand {
                            bodyCacheLimit: settings.bodyCache),
             logger: logger)
         for turn in stride(from: 0, to: storePaths.count, by: budget.storesAtOnce) {
-            if Task.isCancelled { break }
-            let paths = Array(storePaths[turn..<min(turn + budget.storesAtOnce, storePaths.count)])
+            let paths = Set(storePaths[turn..<min(turn + budget.storesAtOnce, storePaths.count)])
+            if Task.isCancelled {
+                let remaining = Set(storePaths[turn...])
+                let waiting = chosen.filter { remaining.contains($0.store) }
+                StandardError.write("not collected, interrupted before their turn: \(waiting.map(\.site.site.id).joined(separator: ", "))\n")
+                break
+            }
             // Opened for this turn only: the stores close when its entries are done with.
-            let stores = await openStores(paths)
+            let stores = await openStores(Array(paths))
             var entries: [MultiSiteCollection.Entry] = []
             for (loaded, siteIndicators, path) in chosen where paths.contains(path) {
                 switch stores[path] {

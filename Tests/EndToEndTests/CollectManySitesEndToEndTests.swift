@@ -142,6 +142,51 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// Ctrl-C while the first turn's feeds are slow to answer: the turn's runs are recorded as
+    /// interrupted, and the sites still waiting for a turn are named, with no store made for them.
+    @Test func ctrlCDuringATurnNamesTheSitesNotYetCollected() async throws {
+        let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+        try await withTemporaryFolder(prefix: "pioneer-turns-interrupted") { root in
+            try await SlowFeed.run(delay: .seconds(20)) { port in
+                for number in 1...12 {
+                    let site = root.appending(path: "site\(number)")
+                    try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+                    try Self.siteYAML("site\(number)", baseURL: "http://127.0.0.1:\(port)", count: 1)
+                        .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+                }
+                let errors = root.appending(path: "stderr")
+                _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+                let handle = try FileHandle(forWritingTo: errors)
+                defer { try? handle.close() }
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", "ulimit -Sn 20 && ulimit -Hn 100 && exec \"$0\" \"$@\"", pioneer.path,
+                                     "collect", "--root", root.path, "--period", "2026-06"]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = handle
+                let child = try StartedProcess.start(process)
+                // The turns are said before the first one starts; its feeds take 20 s to answer.
+                let deadline = ContinuousClock.now + .seconds(60)
+                while ContinuousClock.now < deadline, child.isRunning {
+                    try await Task.sleep(for: .milliseconds(50))
+                    if ((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("are collected in") { break }
+                }
+                try await Task.sleep(for: .seconds(2))
+                child.signal(SIGINT)
+                let end = await child.exit(within: 60)
+                let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+                #expect(end.status == 130, "\(output)")
+                #expect(output.contains("stores open at once: the sites' 12 stores are collected in "), "\(output)")
+                let waiting = try #require(output.split(separator: "\n").first { $0.hasPrefix("not collected, interrupted before their turn: ") },
+                                           "\(output)")
+                #expect(waiting.hasSuffix("site9"), "\(waiting)")
+                #expect(!waiting.contains("site1,"), "\(waiting)")
+                #expect(output.contains("run 1 of site1"), "\(output)")
+                #expect(!FileManager.default.fileExists(atPath: MeasureStore.defaultPath(siteDirectory: root.appending(path: "site9").path)))
+            }
+        }
+    }
+
     @Test func aLimitTooLowForOneStoreAndOneFetchIsRefusedNamingIt() async throws {
         try await withTemporaryFolder(prefix: "pioneer-few-files") { root in
             let site = root.appending(path: "site1")
