@@ -22,7 +22,7 @@ struct CollectManySitesEndToEndTests {
           bi:
             base_url: \(baseURL)
             retries: 0
-            timeout: 20
+            timeout: 120
         indicators:
 
         """

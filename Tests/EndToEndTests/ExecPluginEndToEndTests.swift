@@ -20,7 +20,7 @@ struct ExecPluginEndToEndTests {
         let yaml = """
         site: { id: execshire, name: Execshire, region: Test, wave: Test wave, focus: [tests] }
         feeds:
-          bi: { base_url: "http://127.0.0.1:\(port)/api", retries: 0, timeout: 20 }
+          bi: { base_url: "http://127.0.0.1:\(port)/api", retries: 0, timeout: 120 }
         plugins:
           counts: { kind: exec, command: plugins/modes.py, args: [good, --batch], deadline: 20 }
           fragile: { kind: exec, command: plugins/modes.py, args: [crash], deadline: 20 }

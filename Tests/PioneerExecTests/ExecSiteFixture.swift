@@ -60,7 +60,7 @@ struct ExecSiteFixture {
         var lines = [
             "site:", "  id: execshire", "  name: Execshire", "  region: Test", "  wave: Test wave", "  focus: [tests]",
             "population:", "  total: 100000",
-            "feeds:", "  bi:", "    base_url: http://127.0.0.1:\(port)/api", "    retries: 0", "    timeout: 20",
+            "feeds:", "  bi:", "    base_url: http://127.0.0.1:\(port)/api", "    retries: 0", "    timeout: 120",
             "plugins:",
         ]
         for plugin in plugins {

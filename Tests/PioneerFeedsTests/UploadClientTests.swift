@@ -17,8 +17,8 @@ struct UploadClientTests {
     }
 
     private func post(_ url: String, _ text: String, type: String = "application/json",
-                      headers: [TransportRequest.Header] = [], timeout: Double = 20) -> TransportRequest {
-        TransportRequest(url: url, headers: headers, connectTimeout: 10, timeout: timeout,
+                      headers: [TransportRequest.Header] = [], timeout: Double = 60) -> TransportRequest {
+        TransportRequest(url: url, headers: headers, connectTimeout: 30, timeout: timeout,
                          body: .init(contentType: type, bytes: Data(text.utf8)))
     }
 

@@ -72,7 +72,7 @@ enum TestSite {
     /// A site `id` with one feed `bi` at `baseURL` (no retries) and the given indicators.
     static func site(baseURL: String, _ indicators: [(IndicatorSpec, any IndicatorPlugin)],
                      directory: String = "/tmp/unused", id: String = "testshire") -> (Site, [String: any IndicatorPlugin]) {
-        let feed = FeedDefinition(name: "bi", baseURL: baseURL, connectTimeout: 10, timeout: 30,
+        let feed = FeedDefinition(name: "bi", baseURL: baseURL, connectTimeout: 60, timeout: 120,
                                   retry: RetryPolicy(retries: 0, backoff: 0.01))
         let site = Site(id: id, name: id.capitalized, region: "Nowhere", wave: "Test wave", focus: ["tests"],
                         population: ["total": 1000], feeds: [feed], indicators: indicators.map(\.0), goals: [],
