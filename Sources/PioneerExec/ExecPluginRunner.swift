@@ -236,6 +236,14 @@ public enum ExecPluginRunner {
             return "\(command.path) was not found"
         case .failedToChangeWorkingDirectory:
             return "cannot enter its working directory" + (reason.map { " (\($0))" } ?? "")
+        case .spawnFailed where [EAGAIN, ENOMEM, EMFILE, ENFILE].contains(error.underlyingError?.rawValue ?? 0):
+            // The system's refusal, not the program's: the process, memory or file limits.
+            let limit = switch error.underlyingError?.rawValue ?? 0 {
+            case EAGAIN: "the limit on processes and threads (`ulimit -u`, or a container's pids limit) is reached"
+            case ENOMEM: "there is not enough memory"
+            default: "the limit on open files (`ulimit -n`) is reached"
+            }
+            return "the system refused to start \(command.path) (\(reason ?? "refused")): \(limit)"
         case .spawnFailed:
             return "\(command.path) cannot be run" + (reason.map { " (\($0))" } ?? "")
                 + "; is it executable, and does its first line name an interpreter that exists?"

@@ -42,6 +42,14 @@ public struct IntakeServerConfiguration: Sendable {
         max(1, limit - open - filesBesideConnections)
     }
 
+    /// The fewest connections worth serving: below it, `pioneer serve` refuses to start.
+    public static let leastConnections = 16
+
+    /// The least `ulimit -n` for a server with `open` files open: its files and ``leastConnections``.
+    public static func leastLimit(open: Int) -> Int {
+        open + filesBesideConnections + leastConnections
+    }
+
     /// ``maximumConnections``, or what this process's limit on open files allows, and never more.
     public func effectiveMaximumConnections() -> Int {
         let allowed = OpenFiles.current().map { Self.connectionsAllowed(open: $0.open, limit: $0.limit) }

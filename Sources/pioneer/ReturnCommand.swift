@@ -109,7 +109,8 @@ struct ReturnCommand: ParsableCommand {
             do {
                 try ReturnWriter.write(bytes, to: output)
             } catch {
-                StandardError.write("\(error)\n")
+                // "error: …" as report and aggregate write it.
+                StandardError.write("error: \(error)\n")
                 throw ExitCode(1)
             }
         } else {

@@ -153,6 +153,17 @@ extension ServeCommand {
         }
 
         func run() async throws {
+            // A server that runs out of files is ended by libdispatch (see OpenFiles): refused
+            // before it starts when the limit leaves too few for its own files and some connections.
+            if let (open, limit) = OpenFiles.current(), limit < IntakeServerConfiguration.leastLimit(open: open) {
+                StandardError.write("""
+                    error: pioneer serve may open only \(limit) files (`ulimit -n`), and needs at least \
+                    \(IntakeServerConfiguration.leastLimit(open: open)) (\(IntakeServerConfiguration.filesBesideConnections) \
+                    for the database and itself, and \(IntakeServerConfiguration.leastConnections) connections); raise the limit
+
+                    """)
+                throw ExitCode(1)
+            }
             let loaded: Programme
             do {
                 loaded = try ProgrammeLoader.load(file: programme)

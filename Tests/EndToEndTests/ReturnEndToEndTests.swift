@@ -192,11 +192,11 @@ struct ReturnEndToEndTests {
             let target = notAFolder.path + "/torbay.json"
             let run = try await Self.pioneer(["return", Self.torbay, "--period", "2026-03", "--store-dir", stores, "--allow-incomplete", "--output", target])
             #expect(run.status == 1)
-            #expect(run.errors == "cannot write the return to \(target): \(notAFolder.path) is a file, not a folder\n", "\(run.errors)")
+            #expect(run.errors == "error: cannot write the return to \(target): \(notAFolder.path) is a file, not a folder\n", "\(run.errors)")
             let absent = folder.appendingPathComponent("no-such-folder/torbay.json").path
             let missing = try await Self.pioneer(["return", Self.torbay, "--period", "2026-03", "--store-dir", stores, "--allow-incomplete", "--output", absent])
             #expect(missing.status == 1)
-            #expect(missing.errors == "cannot write the return to \(absent): the folder \(folder.path)/no-such-folder does not exist\n", "\(missing.errors)")
+            #expect(missing.errors == "error: cannot write the return to \(absent): the folder \(folder.path)/no-such-folder does not exist\n", "\(missing.errors)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["plain-file", "stores"])
         }
     }

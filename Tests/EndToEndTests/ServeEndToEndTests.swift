@@ -117,7 +117,7 @@ struct ServeEndToEndTests {
     /// when it cannot open /proc/<thread>/stat.)
     @Test func aFloodOfConnectionsPastTheOpenFileLimitWaitsAndTheServerLivesOn() async throws {
         try await withOffice(.sqlite) { folder, database, _ in
-            let server = try await ServeProcess(database: database, in: folder, openFileLimit: 140)
+            let server = try await ServeProcess(database: database, in: folder, openFileLimit: 160)
             #expect(server.output.contains("serving at most "), "\(server.output)")
             var sockets: [Int32] = []
             defer { for socket in sockets { close(socket) } }
@@ -209,6 +209,16 @@ struct ServeEndToEndTests {
             let usage = try await PioneerBinary.run(["serve", "--db", database, "--max-body", "lots"], in: folder.path)
             #expect(usage.status == 2)
             #expect(usage.stderr.contains("--max-body `lots` is not a size"), "\(usage.stderr)")
+
+            let pioneer = try #require(PioneerBinary.url())
+            let fewFiles = try await PioneerBinary.run(
+                process: URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "ulimit -Sn 20 && ulimit -Hn 60 && exec \"$0\" \"$@\"", pioneer.path,
+                 "serve", "--db", database, "--port", "0", "--programme", "programme.yaml"], in: folder.path)
+            #expect(fewFiles.status == 1)
+            #expect(fewFiles.stderr.hasPrefix("error: pioneer serve may open only 60 files (`ulimit -n`), and needs at least "),
+                    "\(fewFiles.stderr)")
+            #expect(fewFiles.stderr.contains("(100 for the database and itself, and 16 connections); raise the limit"), "\(fewFiles.stderr)")
 
             let noConnections = try await PioneerBinary.run(["serve", "--db", database, "--max-connections", "0"], in: folder.path)
             #expect(noConnections.status == 2)
