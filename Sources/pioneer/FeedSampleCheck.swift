@@ -19,6 +19,17 @@ import PioneerStore
 struct FeedSampleCheck {
     var period: Period
     var maxParallel = 8
+    /// One client for every site sampled, so their connections stay within `maxParallel`
+    /// (a client per site kept each site's connections open while the next site ran).
+    let client: FeedClient
+
+    init(period: Period, maxParallel: Int = 8) {
+        self.period = period
+        self.maxParallel = maxParallel
+        var logger = Logger(label: "pioneer.validate.sample")
+        logger.logLevel = .critical
+        client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
+    }
 
     /// One indicator-period of the sample that did not give a value.
     struct Finding: Sendable {
@@ -50,7 +61,6 @@ struct FeedSampleCheck {
             // The sample reports through its findings; log lines would only repeat them.
             var logger = Logger(label: "pioneer.validate.sample")
             logger.logLevel = .critical
-            let client = FeedClient(limits: FeedClientLimits(maxParallel: maxParallel, maxPerHost: maxParallel), logger: logger)
             let engine = CollectionEngine(store: store, fetcher: client,
                                           options: .init(maxParallel: maxParallel, command: "pioneer validate --sample"),
                                           logger: logger)

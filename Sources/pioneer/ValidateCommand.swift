@@ -92,9 +92,10 @@ struct ValidateCommand: AsyncParsableCommand {
         let programme = siteDirectories.isEmpty ? ProgrammeCheck.run(root: root, sites: directories) : nil
         let valid = results.allSatisfy { $0.loaded != nil } && programme?.valid != false
         if let sample {
+            let check = FeedSampleCheck(period: sample)
             for index in results.indices {
                 guard let loaded = results[index].loaded else { continue }
-                results[index].sample = await FeedSampleCheck(period: sample).run(loaded)
+                results[index].sample = await check.run(loaded)
             }
         }
         switch format {

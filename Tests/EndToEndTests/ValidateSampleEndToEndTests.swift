@@ -95,4 +95,51 @@ struct ValidateSampleEndToEndTests {
         #expect(run.status == 2)
         #expect(run.stderr.contains("error: The value 'March' is invalid for '--sample <period>': "), "\(run.stderr)")
     }
+
+    /// Twelve sites of twenty feeds sampled under a hard limit of 60 open files: one client
+    /// serves them all, so the connections of the sites already sampled are the next site's,
+    /// not kept open beside them (a client per site ran out of files by the fourth).
+    @Test func manySitesAreSampledUnderALowLimitOnOpenFiles() async throws {
+        let server = LocalFeedServer(routes: ["/finance/spend": .json(Self.finance)])
+        let run = try await server.run { baseURL in
+            try await withTemporaryFolder(prefix: "pioneer-sample-many") { folder in
+                for number in 1...12 {
+                    var text = """
+                    site:
+                      id: site\(number)
+                      name: Site \(number)
+                      region: South West
+                      wave: Pioneer wave 1 (2013)
+                      focus: older people
+                    feeds:
+                      finance:
+                        base_url: \(baseURL)/finance
+                    indicators:
+
+                    """
+                    for index in 1...20 {
+                        text += """
+                          - { id: seen-\(index), name: Patients seen \(index), kind: process, value_type: count, unit: patients,
+                              period: month, better: higher, plugin: json,
+                              config: { feed: finance, path: "/spend?month={period}&n=\(index)", select: $.patients_seen, number_format: readable } }
+
+                        """
+                    }
+                    let site = folder.appending(path: "sites/site\(number)")
+                    try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+                    try Data(text.utf8).write(to: site.appending(path: "site.yaml"))
+                }
+                let pioneer = try #require(PioneerBinary.url())
+                return try await PioneerBinary.run(
+                    process: URL(fileURLWithPath: "/bin/sh"),
+                    ["-c", "ulimit -Sn 20 && ulimit -Hn 60 && exec \"$0\" \"$@\"", pioneer.path,
+                     "validate", "--root", "sites", "--sample", "2026-03"], in: folder.path)
+            }
+        }
+        #expect(run.status == 0, "\(run.stderr)")
+        for number in 1...12 {
+            #expect(run.stderr.contains("sites/site\(number)/site.yaml: sample 2026-03: 20 read"), "site\(number): \(run.stderr)")
+        }
+        #expect(!run.stderr.contains("files open"), "\(run.stderr)")
+    }
 }
