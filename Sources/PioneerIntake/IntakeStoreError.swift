@@ -23,6 +23,8 @@ public struct IntakeStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case notFound
         /// An argument the store cannot accept (a site token without a site, say).
         case invalidArgument
+        /// The disk the database writes to is full: nothing can be stored until room is made.
+        case full
         case other
     }
 
@@ -78,7 +80,7 @@ public struct IntakeStoreError: Error, Sendable, Hashable, CustomStringConvertib
             return IntakeStoreError(.cannotOpen, path: path, operation: operation,
                 "the file cannot be opened; check that its folder exists and is writable")
         case .SQLITE_FULL:
-            return IntakeStoreError(.other, path: path, operation: operation, "the disk is full")
+            return IntakeStoreError(.full, path: path, operation: operation, "the disk is full")
         case .SQLITE_IOERR:
             return IntakeStoreError(.other, path: path, operation: operation,
                 "a disk read or write failed (\(databaseError.message ?? "I/O error"))")

@@ -336,7 +336,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
                                     "the database did not finish within \(Self.seconds(Self.statementTimeout(within: operationTimeout))) s "
                                         + "(\(message): another session may hold a lock it needs); nothing was written; try again")
         case "53100":
-            return IntakeStoreError(.other, path: location, operation: operation, "the database server's disk is full")
+            return IntakeStoreError(.full, path: location, operation: operation, "the database server's disk is full")
         case _ where state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53") || state.hasPrefix("40"):
             return IntakeStoreError(.busy, path: location, operation: operation,
                                     "the database server cannot serve this just now (\(message)); try again")

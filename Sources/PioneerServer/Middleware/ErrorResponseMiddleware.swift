@@ -27,11 +27,14 @@ struct ErrorResponseMiddleware: RouterMiddleware {
             default:
                 metrics.storeError()
                 context.logger.error("the store failed", metadata: ["error": .string(error.description.escapingControlCharacters())])
+                // A full disk stays full until someone makes room: said as such, with a longer wait.
+                let full = error.kind == .full
                 var headers = HTTPFields()
-                headers[.retryAfter] = "1"
-                return Self.response(IntakeHTTPError(status: .serviceUnavailable,
-                                                     message: "the server cannot use its database just now; try again shortly",
-                                                     headers: headers),
+                headers[.retryAfter] = full ? "300" : "1"
+                let message = full
+                    ? "the server's disk is full, so nothing was stored; send it again once the office has made room"
+                    : "the server cannot use its database just now; try again shortly"
+                return Self.response(IntakeHTTPError(status: .serviceUnavailable, message: message, headers: headers),
                                      requestID: context.requestID)
             }
         } catch let error as any HTTPResponseError {
