@@ -65,6 +65,8 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         // again finds that migration done. A race is lost at most once a migration (the
         // winner has committed it), so a plain SQL error is retried that many times, no more:
         // one retry in all let the loser of the first migration's race fail at the third's.
+        // A migration whose statements can run twice loses its race at the record instead:
+        // `UNIQUE constraint failed: grdb_migrations.identifier`, retried the same way.
         let deadline = ContinuousClock.now + .seconds(Self.busyTimeout)
         var sqlErrorsLeft = IntakeSchema.migrator.migrations.count
         while true {
@@ -73,8 +75,8 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
                 break
             } catch let error as DatabaseError where ContinuousClock.now < deadline
                 && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-                    || (error.resultCode == .SQLITE_ERROR && sqlErrorsLeft > 0)) {
-                if error.resultCode == .SQLITE_ERROR { sqlErrorsLeft -= 1 }
+                    || (error.isLostMigrationRace && sqlErrorsLeft > 0)) {
+                if error.isLostMigrationRace { sqlErrorsLeft -= 1 }
                 Thread.sleep(forTimeInterval: 0.02)
             } catch {
                 throw IntakeStoreError.from(error, path: path, operation: opening)
@@ -187,5 +189,14 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
             return underlying.localizedDescription
         }
         return nsError.localizedDescription
+    }
+}
+
+extension DatabaseError {
+    /// A schema step another process applied first: its CREATE failed (SQLITE_ERROR), or its
+    /// statements ran again and its record was already there.
+    var isLostMigrationRace: Bool {
+        resultCode == .SQLITE_ERROR
+            || (resultCode == .SQLITE_CONSTRAINT && (message ?? "").contains("grdb_migrations"))
     }
 }

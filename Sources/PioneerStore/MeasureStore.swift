@@ -66,22 +66,31 @@ public final class MeasureStore: Sendable {
         // create it: the loser may get SQLITE_BUSY where SQLite cannot wait (switching to WAL,
         // or upgrading a read to a write), or fail its CREATE TABLE after the winner commits.
         // Each migration commits with its record, so opening again finds the schema complete.
-        // A plain SQL error is retried once only: a file with a schema of its own fails the same way again.
+        // A race is lost at most once a migration (the winner has committed it), so a plain SQL
+        // error is retried that many times, no more: a file with a schema of its own fails the
+        // same way every time. A migration whose statements can run twice loses its race at
+        // the record instead (`UNIQUE constraint failed: grdb_migrations.identifier`).
         let deadline = ContinuousClock.now + .seconds(10)
-        var sqlErrorRetried = false
+        var sqlErrorsLeft = StoreSchema.migrator.migrations.count
         while true {
             do {
                 pool = try Self.openAndMigrate(path: path, configuration: configuration)
                 return
             } catch let error as DatabaseError where ContinuousClock.now < deadline
                 && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
-                    || (error.resultCode == .SQLITE_ERROR && !sqlErrorRetried)) {
-                sqlErrorRetried = sqlErrorRetried || error.resultCode == .SQLITE_ERROR
+                    || (Self.lostMigrationRace(error) && sqlErrorsLeft > 0)) {
+                if Self.lostMigrationRace(error) { sqlErrorsLeft -= 1 }
                 Thread.sleep(forTimeInterval: 0.02)
             } catch {
                 throw StoreError.from(error, path: path)
             }
         }
+    }
+
+    /// A schema step another process applied first: its CREATE failed, or its record was there.
+    private static func lostMigrationRace(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_ERROR
+            || (error.resultCode == .SQLITE_CONSTRAINT && (error.message ?? "").contains("grdb_migrations"))
     }
 
     /// Opens the pool and brings the schema up to date, refusing a schema from a newer pioneer.
