@@ -121,12 +121,7 @@ struct CollectManySitesEndToEndTests {
     /// No feed is reached: port 9 refuses.
     @Test func sitesBeyondTheOpenFileLimitAreCollectedInTurns() async throws {
         try await withTemporaryFolder(prefix: "pioneer-many-files") { root in
-            for number in 1...40 {
-                let site = root.appending(path: "site\(number)")
-                try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-                try Self.siteYAML("site\(number)", baseURL: "http://127.0.0.1:9", count: 1)
-                    .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-            }
+            try Self.writeSites(1...40, in: root, baseURL: "http://127.0.0.1:9")
             let run = try await Self.runLimited(hardLimit: 100, ["collect", "--root", root.path, "--period", "2026-06"])
             // Every feed refused: the runs are recorded, each with its failure.
             #expect(run.status == 3, "\(run.stdout) \(run.stderr)")
@@ -148,12 +143,7 @@ struct CollectManySitesEndToEndTests {
         let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
         try await withTemporaryFolder(prefix: "pioneer-turns-interrupted") { root in
             try await SlowFeed.run(delay: .seconds(20)) { port in
-                for number in 1...12 {
-                    let site = root.appending(path: "site\(number)")
-                    try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-                    try Self.siteYAML("site\(number)", baseURL: "http://127.0.0.1:\(port)", count: 1)
-                        .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-                }
+                try Self.writeSites(1...12, in: root, baseURL: "http://127.0.0.1:\(port)")
                 let errors = root.appending(path: "stderr")
                 _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
                 let handle = try FileHandle(forWritingTo: errors)
@@ -189,15 +179,23 @@ struct CollectManySitesEndToEndTests {
 
     @Test func aLimitTooLowForOneStoreAndOneFetchIsRefusedNamingIt() async throws {
         try await withTemporaryFolder(prefix: "pioneer-few-files") { root in
+            try Self.writeSites(1...1, in: root, baseURL: "http://127.0.0.1:9")
             let site = root.appending(path: "site1")
-            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-            try Self.siteYAML("site1", baseURL: "http://127.0.0.1:9", count: 1)
-                .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
             let run = try await Self.runLimited(hardLimit: 30, ["collect", "--root", root.path, "--period", "2026-06"])
             #expect(run.status == 1, "\(run.stdout) \(run.stderr)")
             #expect(run.stderr.hasPrefix("pioneer may open only 30 files (`ulimit -n`), and needs at least "), "\(run.stderr)")
             #expect(run.stderr.contains("; raise the limit"), "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: MeasureStore.defaultPath(siteDirectory: site.path)))
+        }
+    }
+
+    /// Sites `site1`… under `root`, each with one indicator on a feed at `baseURL`.
+    private static func writeSites(_ numbers: ClosedRange<Int>, in root: URL, baseURL: String) throws {
+        for number in numbers {
+            let site = root.appending(path: "site\(number)")
+            try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
+            try siteYAML("site\(number)", baseURL: baseURL, count: 1)
+                .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
         }
     }
 
