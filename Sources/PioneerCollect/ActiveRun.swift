@@ -69,6 +69,10 @@ final class ActiveRun: @unchecked Sendable {
     private var taken = 0
     private var computed = 0
     private var cancelled = false
+    /// Set when the store refused a commit in a way that later ones would repeat (the disk
+    /// is full, the file is read-only or corrupt): nothing more is fetched, computed or
+    /// written, and what is left is reported as not collected, for this reason.
+    private var stopped: StoreError?
     private var continuation: CheckedContinuation<RunState, Never>?
 
     /// What to do once the lock is released.
@@ -81,6 +85,8 @@ final class ActiveRun: @unchecked Sendable {
         var ready: [(Int, [Result<FetchedBody, FetchFailure>?])] = []
         var commit: WriteBatch?
         var timer: Int?
+        /// Fetches in flight to cancel, once the run has stopped.
+        var cancels: [@Sendable () -> Void] = []
         var done: (CheckedContinuation<RunState, Never>, RunState)?
     }
 
@@ -185,7 +191,11 @@ final class ActiveRun: @unchecked Sendable {
             computeGroup(group, adding: itemIndex, responses: responses)
             return
         }
-        let completion = item.compute(responses: responses, site: site, logger: logger)
+        let completion: Completion = if let stop = withLock({ stopped }) {
+            .settled(item.notCollected(RunState.stoppedReason(stop)))
+        } else {
+            item.compute(responses: responses, site: site, logger: logger)
+        }
         let actions = decide { actions in
             batch.add(completion, sequence: item.sequence)
             computed += 1
@@ -215,10 +225,28 @@ final class ActiveRun: @unchecked Sendable {
     private func committed(_ pending: WriteBatch, _ written: Result<[Result<RecordOutcome?, StoreError>], StoreError>) {
         let actions = decide { actions in
             committing = false
-            for write in pending.report(written: written, storePath: engine.store.path, run: &run) { batch.add(write) }
+            if stopped == nil, let error = Self.storeRefusal(written) {
+                stop(error, into: &actions)
+            }
+            let unrecorded = pending.report(written: written, storePath: engine.store.path, run: &run,
+                                            stoppedBy: stopped)
+            if stopped == nil {
+                for write in unrecorded { batch.add(write) }
+            }
             settle(&actions)
         }
         perform(actions)
+    }
+
+    /// The store's refusal of a commit when every later commit would be refused the same way.
+    private static func storeRefusal(_ written: Result<[Result<RecordOutcome?, StoreError>], StoreError>) -> StoreError? {
+        switch written {
+        case .failure(let error):
+            return error.refusesEveryWrite ? error : nil
+        case .success(let results):
+            for case .failure(let error) in results where error.refusesEveryWrite { return error }
+            return nil
+        }
     }
 
     private func commitDue(_ generation: Int) {
@@ -248,6 +276,15 @@ final class ActiveRun: @unchecked Sendable {
         return body()
     }
 
+    /// Stops the run on a store that refuses every write: no fetch is started after this, those
+    /// in flight are cancelled, and nothing more is committed.
+    private func stop(_ error: StoreError, into actions: inout Actions) {
+        stopped = error
+        cancelled = true
+        actions.cancels = Array(cancels.values)
+        run.stop(error)
+    }
+
     /// Queues up to `count` more fetches; once the run is cancelled, every fetch not yet
     /// started fails as cancelled instead, all at once (so no chain of them builds up).
     private func takeNextFetches(count: Int, into actions: inout Actions) {
@@ -271,6 +308,12 @@ final class ActiveRun: @unchecked Sendable {
 
     private func startCommit(into actions: inout Actions) {
         guard !committing, !batch.isEmpty else { return }
+        if let stopped {
+            // The store would refuse it: report the batch as not collected, without writing.
+            _ = batch.report(written: .failure(stopped), storePath: engine.store.path, run: &run, stoppedBy: stopped)
+            batch = WriteBatch()
+            return
+        }
         committing = true
         commitGeneration += 1
         timerSet = false
@@ -302,6 +345,7 @@ final class ActiveRun: @unchecked Sendable {
     /// - Parameter computingOneHere: compute the first ready item on this thread (a
     ///   worker's) instead of queueing it, which saves a hand-over per indicator-period.
     private func perform(_ actions: Actions, computingOneHere: Bool = false) {
+        for cancel in actions.cancels { cancel() }
         for index in actions.fetches {
             startFetch(index)
         }

@@ -135,6 +135,21 @@ public final class CollectionEngine: Sendable {
 
         let counts = run.counts
         let interrupted = Task.isCancelled
+        if let stoppedBy = run.stoppedBy {
+            // The store refuses writes: closing the run may fail too, and the summary matters
+            // more (the next collect marks a run left open as interrupted).
+            do {
+                try store.finishRun(runID, counts: counts, interrupted: true)
+            } catch {
+                log.warning("cannot close the run in the store", metadata: ["error": "\(error)"])
+            }
+            let elapsed = start.duration(to: clock.now)
+            return CollectionSummary(
+                site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
+                elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
+                stopped: "\(stoppedBy)")
+        }
         try store.finishRun(runID, counts: counts, interrupted: interrupted)
         // Cached bodies in files that this run's updates replaced are not needed any more, nor,
         // over the limit, those of URLs the run did not use.

@@ -10,4 +10,8 @@ public enum CollectionEvent: Sendable {
     case fetchFinished(feed: String, url: String, notModified: Bool, error: String?)
     /// One indicator-period is done, and written to the store when there was something to write.
     case completed(site: String, result: PeriodResult)
+    /// The run stopped early because its store refuses every write (the disk is full, the
+    /// file is read-only or corrupt); the indicator-periods left are not collected, and are
+    /// not reported one by one.
+    case stopped(site: String, reason: String)
 }

@@ -97,9 +97,13 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
     /// True when the run was stopped (Ctrl-C, SIGTERM) before it had done everything; what it
     /// committed is kept and the run is marked interrupted in the store.
     public var interrupted: Bool
+    /// Why the run stopped before it had done everything, when its store refused every write
+    /// (`measure store …: the disk is full`); what it committed before is kept.
+    public var stopped: String?
 
     public init(site: String, runID: Int64, store: String, periods: String, startedAt: Date, elapsed: Double,
-                counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary], interrupted: Bool = false) {
+                counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary], interrupted: Bool = false,
+                stopped: String? = nil) {
         self.site = site
         self.runID = runID
         self.store = store
@@ -110,6 +114,12 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
         self.fetches = fetches
         self.indicators = indicators
         self.interrupted = interrupted
+        self.stopped = stopped
+    }
+
+    /// The reason given for each indicator-period a run stopped by `stopped` did not reach.
+    static func notCollectedReason(stopped: String) -> String {
+        "not collected: the run stopped: \(stopped)"
     }
 
     /// True when nothing failed: collected, unchanged, not available and skipped all count as success.

@@ -125,6 +125,11 @@ extension WorkItem {
         return .store(measure, result(.collected, nil, value: observation.value, observation: observation))
     }
 
+    /// This indicator-period failed, not computed, for `reason`.
+    func notCollected(_ reason: String) -> PeriodResult {
+        result(.failed, reason)
+    }
+
     private func result(_ outcome: RunOutcomeKind, _ reason: String?, value: Double? = nil,
                         observation: Observation? = nil) -> PeriodResult {
         let definition = spec.definition

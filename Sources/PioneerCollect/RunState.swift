@@ -15,6 +15,8 @@ struct RunState {
     private(set) var results: [PeriodResult?]
     private(set) var counts = RunCounts()
     var fetches = FetchCounts()
+    /// Why the run stopped before it had done everything, when a store refused every write.
+    private(set) var stoppedBy: StoreError?
 
     /// The indicators collected; every one of the site's when nil.
     let indicators: Set<String>?
@@ -29,10 +31,28 @@ struct RunState {
         results = Array(repeating: nil, count: total)
     }
 
+    /// The reason given for every indicator-period left when the run stopped on `error`.
+    static func stoppedReason(_ error: StoreError) -> String {
+        CollectionSummary.notCollectedReason(stopped: "\(error)")
+    }
+
+    /// Records that the run stops on `error`, and says so once (rather than once for every
+    /// indicator-period left).
+    mutating func stop(_ error: StoreError) {
+        guard stoppedBy == nil else { return }
+        stoppedBy = error
+        logger.debug("stopped", metadata: ["error": "\(error)"])
+        onEvent?(.stopped(site: site.id, reason: "\(error)"))
+    }
+
     /// Tallies and reports a finished indicator-period, once its batch is committed.
+    ///
+    /// An indicator-period left when the run stopped is tallied but not reported one by one:
+    /// the ``CollectionEvent/stopped(site:reason:)`` event has said why.
     mutating func finish(sequence: Int, result: PeriodResult) {
         results[sequence] = result
         counts.add(result.outcome)
+        if let stoppedBy, result.reason == Self.stoppedReason(stoppedBy) { return }
         if result.outcome == .failed {
             logger.debug("failed", metadata: ["indicator": "\(result.indicator)", "period": "\(result.period)",
                                               "reason": "\(result.reason ?? "")"])

@@ -48,8 +48,12 @@ struct WriteBatch: Sendable {
     /// Reports the batch's indicator-periods once the store has written it: a measure the
     /// store refused becomes a failure. Returns the outcome rows those failures still need
     /// (for the next batch).
+    ///
+    /// - Parameter stoppedBy: the run has stopped on this refusal of the store: whatever was not
+    ///   written is reported as not collected for that reason, with no warning per row and no
+    ///   outcome rows to retry.
     func report(written result: Result<[Result<RecordOutcome?, StoreError>], StoreError>, storePath: String,
-                run: inout RunState) -> [StoreWrite] {
+                run: inout RunState, stoppedBy: StoreError? = nil) -> [StoreWrite] {
         let written: [Result<RecordOutcome?, StoreError>]
         switch result {
         case .success(let results) where results.count == writes.count:
@@ -61,7 +65,7 @@ struct WriteBatch: Sendable {
             written = Array(repeating: .failure(error), count: writes.count)
         }
         var unrecorded: [StoreWrite] = []
-        for (index, write) in writes.enumerated() {
+        for (index, write) in writes.enumerated() where stoppedBy == nil {
             guard case .failure(let error) = written[index] else { continue }
             switch write {
             case .cacheFeedBody(let entry):
@@ -82,7 +86,12 @@ struct WriteBatch: Sendable {
                 case .success(let outcome):
                     if let outcome, outcome.isUnchanged, result.outcome == .collected { result.outcome = .unchanged }
                 case .failure(let error):
-                    if case .measure = writes[writeIndex] {
+                    if let stoppedBy {
+                        // A result that is only an outcome row keeps its own reason.
+                        guard case .measure = writes[writeIndex] else { break }
+                        result = PeriodResult(indicator: result.indicator, period: result.period, outcome: .failed,
+                                              reason: RunState.stoppedReason(stoppedBy))
+                    } else if case .measure = writes[writeIndex] {
                         result = PeriodResult(indicator: result.indicator, period: result.period, outcome: .failed,
                                               reason: "could not store the measure: \(error)")
                         // Its outcome row was rolled back with it; the failure still goes on record.

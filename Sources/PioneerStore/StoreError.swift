@@ -22,6 +22,10 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case newerVersion
         /// A schema that only a writer (`pioneer collect`) can bring up to date.
         case olderVersion
+        /// The disk has no room for the write, or the file has reached the size the process may write.
+        case full
+        /// A read or write of the file failed (a failing disk, a quota).
+        case ioError
         case other
     }
 
@@ -39,6 +43,16 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         path.isEmpty ? "measure store: \(message)" : "measure store \(path): \(message)"
+    }
+
+    /// Whether every later write would be refused the same way (the disk is full, a write
+    /// failed, the file is read-only or corrupt), so a run should stop writing rather than try
+    /// each row.
+    public var refusesEveryWrite: Bool {
+        switch kind {
+        case .full, .ioError, .readOnly, .corrupt, .notADatabase: true
+        default: false
+        }
     }
 
     /// An empty store path: SQLite would quietly open a temporary database instead.
@@ -72,9 +86,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             return StoreError(.cannotOpen, path: path,
                 "the file cannot be opened; check that its folder exists and is writable")
         case .SQLITE_FULL:
-            return StoreError(.other, path: path, "the disk is full")
+            return StoreError(.full, path: path, "the disk is full")
         case .SQLITE_IOERR:
-            return StoreError(.other, path: path, "a disk read or write failed (\(databaseError.message ?? "I/O error"))")
+            if let limit = fileSizeLimitReached(path: path) {
+                return StoreError(.full, path: path,
+                    "the file has reached the largest size this process may write (\(limit / 1024) KB, `ulimit -f`); raise the limit")
+            }
+            return StoreError(.ioError, path: path, "a disk read or write failed (\(databaseError.message ?? "I/O error"))")
         default:
             return StoreError(.other, path: path, "SQLite reported: \(databaseError.message ?? databaseError.resultCode.description)")
         }
@@ -91,4 +109,21 @@ private func openFileLimitReached() -> Int? {
     // Listing the open files needs a file of its own: failing is an answer too.
     guard let open = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return allowed }
     return open.count >= allowed - max(16, allowed / 10) ? allowed : nil
+}
+
+/// The limit on the size of a file this process may write (`ulimit -f`), in bytes, when the
+/// store, its write-ahead log or its journal has reached it (writing past it fails with EFBIG,
+/// which SQLite reports only as an I/O error), else nil.
+private func fileSizeLimitReached(path: String) -> Int? {
+    var limit = rlimit()
+    guard getrlimit(__rlimit_resource_t(RLIMIT_FSIZE.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max else { return nil }
+    let allowed = Int(clamping: limit.rlim_cur)
+    // A write that does not fit is refused whole: the file stops short of the limit by up to a page or a frame.
+    let margin = 128 * 1024
+    for file in [path, path + "-wal", path + "-journal"] {
+        if let size = (try? FileManager.default.attributesOfItem(atPath: file))?[.size] as? Int, size + margin >= allowed {
+            return allowed
+        }
+    }
+    return nil
 }

@@ -77,6 +77,18 @@ public final class CollectionProgress: @unchecked Sendable {
                 write(Self.logLine(site: site, result: result) + "\n")
                 lastWritten = .now
             }
+        case .stopped(let site, let reason):
+            let line = "\(site): stopped: \(reason); the indicator-periods left are not collected\n"
+            switch style {
+            case .lines:
+                write(line)
+                lastWritten = .now
+            case .terminal:
+                write("\r\u{1B}[2K" + line)
+                lineShown = false
+            case .silent:
+                break
+            }
         }
         if style == .terminal {
             redraw(force: done == total && inFlight == 0)

@@ -38,6 +38,9 @@ public enum CollectionReport {
                          + "the rest were not collected. Run the same command again to finish.")
             return lines.joined(separator: "\n")
         }
+        if let stopped = summary.stopped {
+            lines.append("\nStopped: " + stoppedText(summary, stopped))
+        }
         let failed = results(summary, .failed)
         if !failed.isEmpty {
             lines.append("\nFailed:")
@@ -74,8 +77,30 @@ public enum CollectionReport {
     /// Only the failures, for `--quiet`; empty when nothing failed.
     public static func renderFailures(_ summary: CollectionSummary) -> String {
         let failed = results(summary, .failed)
-        guard !failed.isEmpty else { return "" }
-        return (["\(summary.site): \(summary.counts.failed) failed:"] + failed).joined(separator: "\n")
+        var lines: [String] = []
+        if let stopped = summary.stopped {
+            lines.append("\(summary.site): stopped: " + stoppedText(summary, stopped))
+        }
+        if !failed.isEmpty {
+            lines += ["\(summary.site): \(failed.count) failed:"] + failed
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// `measure store …: the disk is full. 510 indicator-periods done and kept, 490 not
+    /// collected. Once the store can be written again, run the same command to finish.`
+    static func stoppedText(_ summary: CollectionSummary, _ reason: String) -> String {
+        let left = notCollected(summary).count
+        let done = summary.counts.total - left
+        return "\(reason). \(done) indicator-period\(done == 1 ? "" : "s") done and kept, \(left) not collected. "
+            + "Once the store can be written again, run the same command to finish."
+    }
+
+    /// The indicator-periods left when the run stopped.
+    private static func notCollected(_ summary: CollectionSummary) -> [PeriodResult] {
+        guard let stopped = summary.stopped else { return [] }
+        let reason = CollectionSummary.notCollectedReason(stopped: stopped)
+        return summary.indicators.flatMap { $0.results.filter { $0.reason == reason } }
     }
 
     /// `torbay: run 12, periods 2026-01…2026-06, 4.2 s, 9 URLs (2 not modified, 1 failed), store …`
@@ -90,9 +115,12 @@ public enum CollectionReport {
         return "\(summary.site): run \(summary.runID), periods \(summary.periods), \(seconds), \(urls), store \(summary.store)"
     }
 
+    /// The indicator-periods with `outcome`, leaving out those a stopped run did not reach (its
+    /// stop is said once).
     private static func results(_ summary: CollectionSummary, _ outcome: RunOutcomeKind) -> [String] {
-        summary.indicators.flatMap { indicator in
-            indicator.results.filter { $0.outcome == outcome }.map { "  \($0.indicator) \($0.period): \($0.reason ?? "")" }
+        let left = summary.stopped.map(CollectionSummary.notCollectedReason(stopped:))
+        return summary.indicators.flatMap { indicator in
+            indicator.results.filter { $0.outcome == outcome && $0.reason != left }.map { "  \($0.indicator) \($0.period): \($0.reason ?? "")" }
         }
     }
 }
