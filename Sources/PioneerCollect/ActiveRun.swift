@@ -101,11 +101,11 @@ final class ActiveRun: @unchecked Sendable {
         site = run.site.info
         logger = run.logger
         runID = run.runID
-        workers = PluginWorkers(count: engine.options.pluginWorkers, name: "pioneer.plugins")
+        workers = PluginWorkers(count: engine.options.pluginWorkers, name: "pioneer.plugins", logger: run.logger)
         runsProgram = plan.items.map { $0.plugin is any BatchIndicatorPlugin }
         let programs = runsProgram.count { $0 }
         waitingWorkers = programs == 0 ? nil
-            : PluginWorkers(count: min(programs, Self.waitingWorkerLimit), name: "pioneer.plugin-programs")
+            : PluginWorkers(count: min(programs, Self.waitingWorkerLimit), name: "pioneer.plugin-programs", logger: run.logger)
         waiting = Array(repeating: [], count: plan.jobs.count)
         remaining = []
         for (index, item) in plan.items.enumerated() {

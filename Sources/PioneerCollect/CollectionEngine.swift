@@ -169,11 +169,12 @@ public final class CollectionEngine: Sendable {
 
     private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {
         await withCheckedContinuation { continuation in
-            let thread = Thread {
+            do {
+                try SystemThread.start(name: "pioneer.plan") { continuation.resume(returning: body()) }
+            } catch {
+                // No thread to spare: plan here, holding up one of the pool's threads meanwhile.
                 continuation.resume(returning: body())
             }
-            thread.name = "pioneer.plan"
-            thread.start()
         }
     }
 

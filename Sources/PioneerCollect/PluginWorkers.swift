@@ -1,6 +1,8 @@
 // The threads a collection run computes on: hashing response bodies and running plugins,
 // so that libcurl's driver thread only moves bytes.
 import Foundation
+import Logging
+import PioneerCore
 
 /// A fixed set of threads that run submitted work in the order it was submitted.
 ///
@@ -27,17 +29,36 @@ final class PluginWorkers: @unchecked Sendable {
     private var head = 0
     private var closing = false
 
-    /// Starts `count` threads named `name`.
-    init(count: Int, name: String) {
+    /// Whether no thread could be started: work then runs where it is submitted, which is
+    /// slower (the transfers wait for the plugins) but never waits for a thread that will not come.
+    /// Written only in init, before anything is submitted.
+    private var inline = false
+
+    /// Starts `count` threads named `name`, or as many of them as the system allows.
+    init(count: Int, name: String, logger: Logger? = nil) {
+        var started = 0
+        var refusal: ThreadStartError?
         for _ in 0..<max(1, count) {
-            let thread = Thread { [self] in work() }
-            thread.name = name
-            thread.start()
+            do {
+                try SystemThread.start(name: name) { [self] in work() }
+                started += 1
+            } catch {
+                refusal = error
+                break
+            }
+        }
+        inline = started == 0
+        if let refusal {
+            logger?.warning("\(refusal); the run goes on with \(started) of the \(max(1, count)) \(name) threads")
         }
     }
 
     /// Queues `work` for the next free thread.
     func submit(_ work: @escaping @Sendable () -> Void) {
+        if inline {
+            work()
+            return
+        }
         condition.lock()
         queue.append(work)
         condition.signal()

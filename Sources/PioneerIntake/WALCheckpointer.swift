@@ -2,6 +2,7 @@
 // so that the writer, which must do it inside a submission's commit, finds little left to copy.
 internal import GRDBSQLite
 import Foundation
+import PioneerCore
 
 /// Copies what has been committed in a SQLite database's WAL into the file every `interval`,
 /// on a connection and thread of its own (a PASSIVE checkpoint: it never blocks the writer).
@@ -40,9 +41,13 @@ final class WALCheckpointer: @unchecked Sendable {
         }
         self.interval = interval
         let owned = Connection(handle: connection)
-        let thread = Thread { [self] in run(owned.handle) }
-        thread.name = "pioneer.wal-checkpoint"
-        thread.start()
+        do {
+            try SystemThread.start(name: "pioneer.wal-checkpoint") { [self] in run(owned.handle) }
+        } catch {
+            // No thread to spare: the store checkpoints as SQLite does by default instead.
+            sqlite3_close(connection)
+            return nil
+        }
     }
 
     /// Stops the thread after a last checkpoint, and waits for it. The thread holds this

@@ -1,8 +1,30 @@
 // The `pioneer` command: a thin layer over the Pioneer modules.
 import ArgumentParser
 import Foundation
+import PioneerCore
 
+/// The process's entry: checks, before Swift's concurrency needs threads, that the system will
+/// start them, then runs ``Pioneer`` as an async command.
+///
+/// Swift's async `main` runs on a thread of the concurrency pool; where the system will not
+/// start one (the limit on processes and threads, `ulimit -u`, or a container's pids limit,
+/// nearly used up), it never runs at all and the process waits for ever. So the limit is
+/// probed here, on the main thread, and a refusal is an error naming it.
 @main
+enum PioneerEntry {
+    static func main() {
+        if let problem = ThreadLimits.probe() {
+            FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
+            exit(1)
+        }
+        Task {
+            await Pioneer.runMain()
+            exit(0)
+        }
+        dispatchMain()
+    }
+}
+
 struct Pioneer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pioneer",
@@ -49,7 +71,7 @@ struct Pioneer: AsyncParsableCommand {
     /// A usage error is a ``ValidationError``: thrown by a subcommand's `validate()` when the
     /// options alone show it, or by its `run()` when only the sites do (an `--indicator`
     /// no site declares). Either way it is printed with the subcommand's usage.
-    static func main() async {
+    static func runMain() async {
         signal(SIGPIPE, SIG_IGN)
         signal(SIGXFSZ, SIG_IGN)
         raiseOpenFileLimit()

@@ -87,7 +87,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         case badContentEncoding(String)
         /// The calling task was cancelled.
         case cancelled
-        /// Any other libcurl failure: its error code and message.
+        /// Any other libcurl failure: its error code and message (code 0 for a failure around
+        /// libcurl rather than in it).
         case transport(code: Int, detail: String)
 
         /// True for causes worth another attempt: connection failures, timeouts,
@@ -156,7 +157,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
             case .cancelled:
                 return "cancelled"
             case .transport(let code, let detail):
-                return "\(detail) (libcurl error \(code))"
+                // Code 0: a failure around libcurl rather than in it (a thread that would not start).
+                return code == 0 ? detail : "\(detail) (libcurl error \(code))"
             }
         }
 

@@ -1,5 +1,6 @@
 // The one libcurl multi handle and the thread that drives it: queueing, limits, completion.
 import CCurlShim
+import PioneerCore
 import Foundation
 
 /// Runs every transfer of a ``CurlTransport`` on one libcurl multi handle.
@@ -121,9 +122,18 @@ final class CurlMultiLoop: @unchecked Sendable {
         case .wakeDriver:
             wakeDriver()
         case .startDriver:
-            let thread = Thread { self.drive() }
-            thread.name = "pioneer.curl"
-            thread.start()
+            do {
+                try SystemThread.start(name: "pioneer.curl") { self.drive() }
+            } catch {
+                // No thread to move the bytes: fail what is queued rather than leave it waiting.
+                let queued = state.withLock { state in
+                    defer { state.pending.removeAll(); state.driverRunning = false }
+                    return state.pending
+                }
+                for transfer in queued {
+                    transfer.finish(.failure(TransportError(.transport(code: 0, detail: "\(error)"))))
+                }
+            }
         }
     }
 
