@@ -135,7 +135,7 @@ public final class CollectionEngine: Sendable {
 
         let counts = run.counts
         let interrupted = Task.isCancelled
-        if let stoppedBy = run.stoppedBy {
+        if run.stoppedBy != nil {
             // The store refuses writes: closing the run may fail too, and the summary matters
             // more (the next collect marks a run left open as interrupted).
             do {
@@ -143,28 +143,24 @@ public final class CollectionEngine: Sendable {
             } catch {
                 log.warning("cannot close the run in the store", metadata: ["error": "\(error)"])
             }
-            let elapsed = start.duration(to: clock.now)
-            return CollectionSummary(
-                site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
-                elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
-                stopped: "\(stoppedBy)")
-        }
-        try store.finishRun(runID, counts: counts, interrupted: interrupted)
-        // Cached bodies in files that this run's updates replaced are not needed any more, nor,
-        // over the limit, those of URLs the run did not use.
-        do {
-            let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.key.feed, url: $0.shownURL) })
-            try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used)
-            try store.removeUnusedBodyFiles()
-        } catch {
-            log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])
+        } else {
+            try store.finishRun(runID, counts: counts, interrupted: interrupted)
+            // Cached bodies in files that this run's updates replaced are not needed any more, nor,
+            // over the limit, those of URLs the run did not use.
+            do {
+                let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.key.feed, url: $0.shownURL) })
+                try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used)
+                try store.removeUnusedBodyFiles()
+            } catch {
+                log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])
+            }
         }
         let elapsed = start.duration(to: clock.now)
         return CollectionSummary(
             site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted)
+            counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
+            stopped: run.stoppedBy.map { "\($0)" })
     }
 
     private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {

@@ -9,38 +9,8 @@ import Testing
 
 @Suite(.timeLimit(.minutes(5)))
 struct CollectManySitesEndToEndTests {
-    /// A site `id` with `count` monthly json indicators on `baseURL`, each on its own path.
     private static func siteYAML(_ id: String, baseURL: String, count: Int) -> String {
-        var yaml = """
-        site:
-          id: \(id)
-          name: \(id.capitalized)
-          region: Test
-          wave: Many sites
-          focus: [scale]
-        feeds:
-          bi:
-            base_url: \(baseURL)
-            retries: 0
-            timeout: 120
-        indicators:
-
-        """
-        for index in 1...count {
-            yaml += """
-              - id: \(id)-\(index)
-                name: \(id.capitalized) \(index)
-                kind: process
-                value_type: count
-                unit: items
-                period: month
-                better: higher
-                plugin: json
-                config: { feed: bi, path: "/\(id)/\(index)?month={period}", select: $.value }
-
-            """
-        }
-        return yaml
+        ManyIndicatorsSite.yaml(id, baseURL: baseURL, count: count)
     }
 
     /// Answers every path with `{"value": 7}` after `delay`; `peak` is the most requests served at once.

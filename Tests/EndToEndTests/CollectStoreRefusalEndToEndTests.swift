@@ -11,40 +11,6 @@ import Testing
 struct CollectStoreRefusalEndToEndTests {
     private static let indicators = 400
 
-    /// A site with ``indicators`` monthly json indicators, each on its own path of `baseURL`.
-    private static func siteYAML(baseURL: String) -> String {
-        var yaml = """
-        site:
-          id: full
-          name: Full disk
-          region: Test
-          wave: Store refusal
-          focus: [storage]
-        feeds:
-          bi:
-            base_url: \(baseURL)
-            retries: 0
-            timeout: 120
-        indicators:
-
-        """
-        for index in 1...indicators {
-            yaml += """
-              - id: full-\(index)
-                name: Full \(index)
-                kind: process
-                value_type: count
-                unit: items
-                period: month
-                better: higher
-                plugin: json
-                config: { feed: bi, path: "/full/\(index)?month={period}", select: $.value }
-
-            """
-        }
-        return yaml
-    }
-
     /// Runs pioneer with `arguments` under a limit on the size of a file it may write, in KB.
     private static func runWithFileSizeLimit(_ kilobytes: Int, _ arguments: [String]) async throws -> PioneerBinary.Run {
         let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
@@ -64,7 +30,7 @@ struct CollectStoreRefusalEndToEndTests {
             try await withTemporaryFolder(prefix: "pioneer-store-refusal") { root in
                 let site = root.appending(path: "full")
                 try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-                try Self.siteYAML(baseURL: "http://127.0.0.1:\(port)")
+                try ManyIndicatorsSite.yaml("full", baseURL: "http://127.0.0.1:\(port)", count: Self.indicators)
                     .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
                 let store = root.appending(path: "store.sqlite").path
                 let arguments = ["collect", site.path, "--period", "2026-05", "--store", store, "--max-parallel", "8"]
