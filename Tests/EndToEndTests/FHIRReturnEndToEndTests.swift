@@ -92,7 +92,7 @@ enum SampleReturnForFHIR {
             period: period, generatedAt: "2026-04-10T08:00:00.000Z", complete: true, missing: [],
             indicators: [ReturnIndicator(
                 id: "involved-in-decisions", name: "Involved in decisions", kind: "experience", valueType: "proportion",
-                unit: "%", factor: nil, better: "higher", decimals: 1, definitionVersion: "ba9876543210",
+                unit: "%", factor: nil, better: "higher", decimals: 1,
                 measures: [ReturnMeasure(period: period, value: 0.82, numerator: 41, denominator: 50,
                                          provenance: ReturnProvenance(plugin: "survey", runID: 1, collectedAt: "2026-04-02T09:14:07.512Z", sources: []))])],
             goals: [], runs: [])

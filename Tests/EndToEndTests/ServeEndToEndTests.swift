@@ -40,11 +40,11 @@ struct ServeEndToEndTests {
             period: label, generatedAt: "\(period.end)T09:00:00.000Z", complete: true, missing: [],
             indicators: [
                 ReturnIndicator(id: "care-plans", name: "Shared care plans", kind: "process", valueType: "proportion", unit: "%",
-                                factor: nil, better: "higher", decimals: 1, definitionVersion: "aaaaaaaaaaaa",
+                                factor: nil, better: "higher", decimals: 1,
                                 measures: [ReturnMeasure(period: label, value: plans.0 / plans.1, numerator: plans.0, denominator: plans.1,
                                                          provenance: provenance)]),
                 ReturnIndicator(id: "admissions", name: "Emergency admissions", kind: "outcome", valueType: "rate", unit: "per 1,000",
-                                factor: 1000, better: "lower", decimals: 2, definitionVersion: "bbbbbbbbbbbb",
+                                factor: 1000, better: "lower", decimals: 2,
                                 measures: [ReturnMeasure(period: label, value: plans.0 / 20_000 * 1000, numerator: plans.0,
                                                          denominator: 20_000, provenance: provenance)]),
             ],

@@ -51,10 +51,17 @@ struct AggregateJSONTests {
         themes: [GoalTheme(name: "care \"plans\"", goals: ["care-plans"]), GoalTheme(name: "admissions/\u{1}", goals: ["fewer-admissions"])],
         file: "programme.yaml")
 
-    static func indicator(_ id: String, valueType: String, factor: Int? = nil, version: String = "dddddddddddd",
+    static func indicator(_ id: String, valueType: String, factor: Int? = nil,
                           name: String = "An \"awkward\" \\ indicator / é\u{2}", measure: ReturnMeasure) -> ReturnIndicator {
         ReturnIndicator(id: id, name: name, kind: "process", valueType: valueType, unit: "£ / \"units\"", factor: factor,
-                        better: "neutral", decimals: 2, definitionVersion: version, measures: [measure])
+                        better: "neutral", decimals: 2, measures: [measure])
+    }
+
+    /// An indicator defined as `base` is, with `measure` alone.
+    static func sameDefinition(as base: ReturnIndicator, measure: ReturnMeasure) -> ReturnIndicator {
+        var indicator = base
+        indicator.measures = [measure]
+        return indicator
     }
 
     static func measure(_ value: Double?, numerator: Double? = nil, denominator: Double? = nil, interval: ReturnInterval? = nil,
@@ -79,7 +86,7 @@ struct AggregateJSONTests {
                 ReturnFixture.rate(events: 0.1 + 0.2, population: 1e12),
                 ReturnFixture.count(1e21),
                 indicator("spend", valueType: "amount", measure: measure(0.1 + 0.2)),
-                indicator("split", valueType: "proportion", version: "111111111111", measure: measure(0.5, numerator: 1, denominator: 2)),
+                indicator("split", valueType: "proportion", name: "Split, one way", measure: measure(0.5, numerator: 1, denominator: 2)),
                 indicator("ratio", valueType: "odds \"ratio\"", measure: measure(2.5)),
             ], goals: [
                 ReturnFixture.goal("care-plans", status: "on track"),
@@ -88,19 +95,19 @@ struct AggregateJSONTests {
             ]),
             try ReturnFixture.make(sites[1], made: "2026-04-16", indicators: [
                 ReturnFixture.proportion(numerator: 7, denominator: 1e9),
-                indicator("admissions", valueType: "rate", factor: 1000, version: "bbbbbbbbbbbb",
-                          measure: measure(5, numerator: 5, denominator: 1000, interval: interval)),
+                sameDefinition(as: ReturnFixture.rate(events: 1, population: 1),
+                               measure: measure(5, numerator: 5, denominator: 1000, interval: interval)),
                 ReturnFixture.count(1e-7),
                 indicator("spend", valueType: "amount", measure: measure(-0.0)),
-                indicator("split", valueType: "proportion", version: "222222222222", measure: measure(0.25, numerator: 1, denominator: 4)),
+                indicator("split", valueType: "proportion", name: "Split, another way", measure: measure(0.25, numerator: 1, denominator: 4)),
             ], goals: [
                 ReturnFixture.goal("care-plans", status: nil),
                 ReturnFixture.goal("fewer-admissions", status: "no data"),
             ]),
             try ReturnFixture.make(sites[2], made: "2026-04-05", complete: false, indicators: [
                 ReturnFixture.proportion(numerator: 0, denominator: 0.001, period: .month(2026, 2)),
-                indicator("admissions", valueType: "rate", factor: 1000, version: "bbbbbbbbbbbb", measure: measure(12.5)),
-                indicator("referrals", valueType: "count", version: "cccccccccccc",
+                sameDefinition(as: ReturnFixture.rate(events: 1, population: 1), measure: measure(12.5)),
+                sameDefinition(as: ReturnFixture.count(0),
                           measure: measure(nil, notAvailable: ReturnNotAvailable(reason: "suppressed", detail: "fewer than 5 \"people\"\n"))),
                 indicator("spend", valueType: "amount", measure: measure(1e15)),
             ]),

@@ -194,19 +194,69 @@ struct AggregatorTests {
     }
 
     @Test func anIndicatorDefinedDifferentlyAcrossSitesIsNotPooled() throws {
+        let percent = ReturnFixture.proportion(numerator: 30, denominator: 100)
+        let share = ReturnFixture.proportion(numerator: 50, denominator: 100, unit: "share")
+        let (first, second) = (percent.definitionVersion, share.definitionVersion)
         let national = Self.aggregate([
-            try ReturnFixture.make("a", indicators: [ReturnFixture.proportion(numerator: 30, denominator: 100, version: "111111111111")]),
-            try ReturnFixture.make("b", indicators: [ReturnFixture.proportion(numerator: 40, denominator: 100, version: "111111111111")]),
-            try ReturnFixture.make("c", indicators: [ReturnFixture.proportion(numerator: 50, denominator: 100, version: "222222222222")]),
+            try ReturnFixture.make("a", indicators: [percent]),
+            try ReturnFixture.make("b", indicators: [ReturnFixture.proportion(numerator: 40, denominator: 100)]),
+            try ReturnFixture.make("c", indicators: [share]),
         ])
         let indicator = try #require(national.indicators.first)
         #expect(indicator.pooled == nil)
         #expect(indicator.funnel == nil)
-        #expect(indicator.notPooled == "not pooled: the sites define it differently (a, b use 111111111111; c uses 222222222222)")
-        #expect(indicator.definitions == [DefinitionGroup(version: "111111111111", sites: ["a", "b"]),
-                                          DefinitionGroup(version: "222222222222", sites: ["c"])])
+        #expect(indicator.notPooled == "not pooled: the sites define it differently (a, b use \(first); c uses \(second))")
+        #expect(indicator.definitions == [DefinitionGroup(version: first, sites: ["a", "b"]),
+                                          DefinitionGroup(version: second, sites: ["c"])])
         // Each site's own value is still shown.
         #expect(indicator.sites.map(\.value) == [0.3, 0.4, 0.5])
+    }
+
+    /// A definition edited by hand after the return was made, and the digest made again: its
+    /// version still claims the real definition's, so it would be pooled with it.
+    @Test func aDefinitionThatDoesNotHashToItsVersionOrANonPositiveFactorIsRejected() throws {
+        var edited = ReturnFixture.rate(events: 783, population: 37_600)
+        edited.unit = "per person"
+        edited.factor = 1
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.rate(events: 783, population: 37_600)]),
+            try ReturnFixture.make("b", indicators: [edited]),
+            try ReturnFixture.make("c", indicators: [ReturnFixture.rate(events: 783, population: 37_600, factor: -1000)]),
+            try ReturnFixture.make("d", indicators: [ReturnFixture.rate(events: 783, population: 37_600, factor: 0)]),
+        ])
+        let reasons = Dictionary(uniqueKeysWithValues: national.rejected.map { ($0.site, $0.reason) })
+        let claimed = edited.definitionVersion, computed = edited.computedDefinitionVersion
+        #expect(reasons["b"] == "values break the rules: `admissions`'s definition does not match its definitionVersion \(claimed) "
+                + "(its fields hash to \(computed)): it was changed after the return was made")
+        #expect(reasons["c"]?.hasPrefix("values break the rules: `admissions` has a factor of -1000; a factor is a whole number above 0") == true,
+                "\(reasons["c"] ?? "")")
+        #expect(reasons["d"]?.hasPrefix("values break the rules: `admissions` has a factor of 0; ") == true, "\(reasons["d"] ?? "")")
+        #expect(national.accepted == ["a"])
+        let pooled = try #require(national.indicators.first?.pooled?.value)
+        #expect(abs(pooled - 783.0 / 37_600 * 1000) < 1e-9)
+    }
+
+    /// Times written with an offset are moments: 09:00+01:00 is before 08:30Z, and a return made
+    /// at 23:30-02:00 on the last day is made the next day in UTC.
+    @Test func generatedAtIsComparedAsAMomentWhateverItsOffset() throws {
+        func made(_ site: String, _ timestamp: String, _ value: Double) throws -> SiteReturn {
+            var content = try ReturnFixture.make(site, indicators: [ReturnFixture.count(value)], sign: false)
+            content.generatedAt = timestamp
+            return try ReturnCoding.signed(content)
+        }
+        let national = Self.aggregate([
+            try made("a", "2026-04-10T08:30:00.000Z", 7),
+            try made("a", "2026-04-10T09:00:00.000+01:00", 5),
+            // The soft deadline is 2026-04-15 and the hard one 2026-04-30, in UTC.
+            try made("b", "2026-04-15T23:30:00.000-02:00", 1),
+            try made("c", "2026-05-01T00:30:00.000+02:00", 1),
+        ])
+        #expect(national.rejected.first { $0.site == "a" }?.reason.hasSuffix("made 2026-04-10T08:30:00.000Z)") == true,
+                "\(national.rejected)")
+        let statuses = Dictionary(uniqueKeysWithValues: national.completeness.sites.map { ($0.site, $0.status) })
+        #expect(statuses["b"] == .late)
+        #expect(statuses["c"] == .late)
+        #expect(national.indicators.first?.sites.first { $0.site == "a" }?.value == 7)
     }
 
     @Test func goalsAreCountedByThemeAndTheConfidenceGapsListed() throws {

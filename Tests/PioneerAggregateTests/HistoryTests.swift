@@ -91,7 +91,7 @@ struct HistoryTests {
                           provenance: ReturnFixture.provenance)
         }
         let indicator = ReturnIndicator(id: "care-plans", name: "Shared care plans", kind: "process", valueType: "proportion", unit: "%",
-                                        factor: nil, better: "higher", decimals: 1, definitionVersion: "aaaaaaaaaaaa", measures: measures)
+                                        factor: nil, better: "higher", decimals: 1, measures: measures)
         let total = parts.reduce(0) { $0 + $1.1 }
         let content = try ReturnFixture.make(site, period: quarter, made: quarter.end.adding(days: 10).description,
                                              indicators: [indicator, ReturnFixture.count(total, period: quarter)])

@@ -21,28 +21,28 @@ enum ReturnFixture {
 
     /// A proportion indicator with one measure for `period`.
     static func proportion(_ id: String = "care-plans", numerator: Double, denominator: Double, value: Double? = nil,
-                           period: Period = .month(2026, 3), version: String = "aaaaaaaaaaaa") -> ReturnIndicator {
+                           period: Period = .month(2026, 3), unit: String = "%") -> ReturnIndicator {
         ReturnIndicator(
-            id: id, name: "Shared care plans", kind: "process", valueType: "proportion", unit: "%", factor: nil,
-            better: "higher", decimals: 1, definitionVersion: version,
+            id: id, name: "Shared care plans", kind: "process", valueType: "proportion", unit: unit, factor: nil,
+            better: "higher", decimals: 1,
             measures: [ReturnMeasure(period: Self.period(period), value: value ?? numerator / denominator,
                                      numerator: numerator, denominator: denominator, provenance: provenance)])
     }
 
     /// A rate per 1,000 with one measure for `period`.
     static func rate(_ id: String = "admissions", events: Double, population: Double, period: Period = .month(2026, 3),
-                     version: String = "bbbbbbbbbbbb") -> ReturnIndicator {
+                     factor: Int = 1000) -> ReturnIndicator {
         ReturnIndicator(
-            id: id, name: "Emergency admissions", kind: "outcome", valueType: "rate", unit: "per 1,000", factor: 1000,
-            better: "lower", decimals: 1, definitionVersion: version,
-            measures: [ReturnMeasure(period: Self.period(period), value: events / population * 1000,
+            id: id, name: "Emergency admissions", kind: "outcome", valueType: "rate", unit: "per 1,000", factor: factor,
+            better: "lower", decimals: 1,
+            measures: [ReturnMeasure(period: Self.period(period), value: events / population * Double(factor),
                                      numerator: events, denominator: population, provenance: provenance)])
     }
 
     static func count(_ value: Double, id: String = "referrals", period: Period = .month(2026, 3)) -> ReturnIndicator {
         ReturnIndicator(
             id: id, name: "Referrals", kind: "process", valueType: "count", unit: "referrals", factor: nil,
-            better: "neutral", decimals: 0, definitionVersion: "cccccccccccc",
+            better: "neutral", decimals: 0,
             measures: [ReturnMeasure(period: Self.period(period), value: value, provenance: provenance)])
     }
 

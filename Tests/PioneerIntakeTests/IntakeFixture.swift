@@ -31,7 +31,7 @@ enum IntakeFixture {
                            period: Period = march) -> ReturnIndicator {
         ReturnIndicator(
             id: id, name: "Shared care plans", kind: "process", valueType: "proportion", unit: "%", factor: nil,
-            better: "higher", decimals: 1, definitionVersion: "aaaaaaaaaaaa",
+            better: "higher", decimals: 1,
             measures: [ReturnMeasure(period: Self.period(period), value: value ?? numerator / denominator,
                                      numerator: numerator, denominator: denominator, provenance: provenance)])
     }
@@ -40,7 +40,7 @@ enum IntakeFixture {
                       notAvailable: ReturnNotAvailable? = nil) -> ReturnIndicator {
         ReturnIndicator(
             id: id, name: "Referrals", kind: "process", valueType: "count", unit: "referrals", factor: nil,
-            better: "neutral", decimals: 0, definitionVersion: "cccccccccccc",
+            better: "neutral", decimals: 0,
             measures: [ReturnMeasure(period: Self.period(period), value: value, notAvailable: notAvailable, provenance: provenance)])
     }
 

@@ -30,7 +30,7 @@ struct RowAggregateTests {
                           better: String = "higher", measures: [ReturnMeasure]) -> ReturnIndicator {
         var indicator = ReturnIndicator(
             id: id, name: name ?? id.capitalized, kind: "process", valueType: valueType, unit: valueType == "rate" ? "per 1,000" : "n",
-            factor: factor, better: better, decimals: 2, definitionVersion: "", measures: measures)
+            factor: factor, better: better, decimals: 2, measures: measures)
         indicator.definitionVersion = indicator.computedDefinitionVersion
         return indicator
     }

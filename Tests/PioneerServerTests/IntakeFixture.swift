@@ -39,11 +39,11 @@ enum IntakeFixture {
             period: period, generatedAt: "2026-04-05T09:00:00.000Z", complete: true, missing: [],
             indicators: [
                 ReturnIndicator(id: "care-plans", name: "Shared care plans", kind: "process", valueType: "proportion", unit: "%",
-                                factor: nil, better: "higher", decimals: 1, definitionVersion: "aaaaaaaaaaaa",
+                                factor: nil, better: "higher", decimals: 1,
                                 measures: [ReturnMeasure(period: period, value: plans.0 / plans.1, numerator: plans.0,
                                                          denominator: plans.1, provenance: provenance)]),
                 ReturnIndicator(id: "admissions", name: "Emergency admissions", kind: "outcome", valueType: "rate", unit: "per 1,000",
-                                factor: 1000, better: "lower", decimals: 2, definitionVersion: "bbbbbbbbbbbb",
+                                factor: 1000, better: "lower", decimals: 2,
                                 measures: [ReturnMeasure(period: period, value: admissions.0 / admissions.1 * 1000,
                                                          numerator: admissions.0, denominator: admissions.1, provenance: provenance)]),
             ],

@@ -29,11 +29,15 @@ extension Aggregator {
         }
     }
 
-    /// Whether `item` supersedes `kept`, a return from the same site: the later made; of two
-    /// made at the same moment the JSON one, which carries goals and provenance.
+    /// Whether `item` supersedes `kept`, a return from the same site: the later made (as moments,
+    /// whatever offsets the times are written with); of two made at the same moment the JSON
+    /// one, which carries goals and provenance.
     static func isNewer(_ item: ReceivedReturn, than kept: ReceivedReturn) -> Bool {
-        if item.content.generatedAt != kept.content.generatedAt {
-            return item.content.generatedAt > kept.content.generatedAt
+        let (made, keptMade) = (item.content.generatedAt, kept.content.generatedAt)
+        if let moment = instant(made), let keptMoment = instant(keptMade) {
+            if moment != keptMoment { return moment > keptMoment }
+        } else if made != keptMade {
+            return made > keptMade
         }
         return item.format == .json && kept.format != .json
     }

@@ -3,6 +3,7 @@
 // funnel plots, and their goals counted by theme.
 public import PioneerCore
 public import PioneerKit
+import Foundation
 import PioneerReturns
 
 /// Aggregates the sites' returns for one period of a programme.
@@ -213,7 +214,18 @@ public struct Aggregator: Sendable {
 
     /// The UTC date of an ISO 8601 timestamp: its first ten characters.
     static func date(_ timestamp: String) -> CalendarDate? {
-        CalendarDate(iso: timestamp.prefix(10))
+        // A time with an offset (`2026-04-30T23:30:00-02:00`) may fall on another day in UTC.
+        if let instant = instant(timestamp) {
+            return CalendarDate(dayNumber: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
+        }
+        return CalendarDate(iso: timestamp.prefix(10))
+    }
+
+    /// The moment `timestamp` names, when it has a time and a zone (`…T08:30:00.000Z`,
+    /// `…T09:00:00+01:00`); nil for anything else.
+    static func instant(_ timestamp: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp))
+            ?? (try? Date.ISO8601FormatStyle().parse(timestamp))
     }
 
     // MARK: Completeness

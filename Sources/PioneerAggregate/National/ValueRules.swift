@@ -13,6 +13,9 @@ import PioneerCore
 /// - No value, numerator or denominator is beyond ±10^100, and no denominator lies between 0
 ///   and 10^-6: the sums and ratios of the sites' figures stay finite (a value of 10^308 summed
 ///   to infinity, and a denominator of 10^-308 divided to it).
+/// - An indicator's definition fields hash to its `definitionVersion` (values are pooled by
+///   version, so a definition edited after the return was made, and the digest made again,
+///   must not be pooled with the real one), and a factor is above 0.
 /// A rate's numerator may exceed its denominator (4 GP visits a person a year is 4,000 per
 /// 1,000), so that rule is for proportions only.
 public enum ValueRules {
@@ -29,6 +32,14 @@ public enum ValueRules {
             guard indicators.insert(indicator.id).inserted else {
                 problems.append("indicator `\(indicator.id)` is listed twice")
                 continue
+            }
+            let computed = indicator.computedDefinitionVersion
+            if computed != indicator.definitionVersion {
+                problems.append("`\(indicator.id)`'s definition does not match its definitionVersion \(indicator.definitionVersion) "
+                                + "(its fields hash to \(computed)): it was changed after the return was made")
+            }
+            if let factor = indicator.factor, factor <= 0 {
+                problems.append("`\(indicator.id)` has a factor of \(factor); a factor is a whole number above 0 (1000 for per 1,000)")
             }
             var periods: Set<String> = []
             for measure in indicator.measures where !periods.insert(measure.period.label).inserted {

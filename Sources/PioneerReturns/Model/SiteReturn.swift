@@ -129,8 +129,9 @@ public struct ReturnIndicator: Sendable, Hashable, Codable {
     /// the shorter periods in it, in period order.
     public var measures: [ReturnMeasure]
 
+    /// - Parameter definitionVersion: the version the fields hash to when nil.
     public init(id: String, name: String, kind: String, valueType: String, unit: String, factor: Int?,
-                better: String, decimals: Int, definitionVersion: String, measures: [ReturnMeasure]) {
+                better: String, decimals: Int, definitionVersion: String? = nil, measures: [ReturnMeasure]) {
         self.id = id
         self.name = name
         self.kind = kind
@@ -139,7 +140,8 @@ public struct ReturnIndicator: Sendable, Hashable, Codable {
         self.factor = factor
         self.better = better
         self.decimals = decimals
-        self.definitionVersion = definitionVersion
+        self.definitionVersion = definitionVersion ?? DefinitionVersion.of(
+            id: id, name: name, kind: kind, valueType: valueType, unit: unit, factor: factor, better: better, decimals: decimals)
         self.measures = measures
     }
 }
