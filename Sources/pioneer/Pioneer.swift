@@ -3,8 +3,9 @@ import ArgumentParser
 import Foundation
 import PioneerCore
 
-/// The process's entry: checks, before Swift's concurrency needs threads, that the system will
-/// start them, then runs ``Pioneer`` as an async command.
+/// The process's entry: fits malloc to a limit on address space if there is one, checks, before
+/// Swift's concurrency needs threads, that the system will start them, then runs ``Pioneer`` as
+/// an async command.
 ///
 /// Swift's async `main` runs on a thread of the concurrency pool; where the system will not
 /// start one (the limit on processes and threads, `ulimit -u`, or a container's pids limit,
@@ -13,6 +14,7 @@ import PioneerCore
 @main
 enum PioneerEntry {
     static func main() {
+        VirtualMemoryLimit.fitAllocatorToLimit()
         if let problem = ThreadLimits.probe() {
             FileHandle.standardError.write(Data("error: \(problem)\n".utf8))
             exit(1)

@@ -107,6 +107,26 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// Forty sites under a limit of 1 GB of address space (`ulimit -v`): glibc's malloc gave
+    /// each allocating thread an arena reserving 64 MB, the run reserved 1.7 GB, and it hung or
+    /// died failing to allocate. Held to two arenas under a limit, it runs. No feed is reached:
+    /// port 9 refuses.
+    @Test func fortySitesRunUnderALimitOfOneGigabyteOfAddressSpace() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-address-space") { root in
+            try Self.writeSites(1...40, in: root, baseURL: "http://127.0.0.1:9")
+            let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+            let run = try await PioneerBinary.run(
+                process: URL(fileURLWithPath: "/bin/sh"),
+                ["-c", "ulimit -v 1000000 && exec \"$0\" \"$@\"", pioneer.path,
+                 "collect", "--root", root.path, "--period", "2026-06", "--quiet"])
+            #expect(run.status == 3, "\(run.stdout) \(run.stderr)")
+            #expect(!run.stderr.contains("failed to allocate") && !run.stderr.contains("out of memory"), "\(run.stderr)")
+            for number in 1...40 {
+                #expect(run.stderr.contains("  site\(number)-1 2026-06: feed \"bi\": GET http://127.0.0.1:9/"), "site\(number)")
+            }
+        }
+    }
+
     /// Ctrl-C while the first turn's feeds are slow to answer: the turn's runs are recorded as
     /// interrupted, and the sites still waiting for a turn are named, with no store made for them.
     @Test func ctrlCDuringATurnNamesTheSitesNotYetCollected() async throws {
