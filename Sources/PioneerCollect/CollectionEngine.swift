@@ -141,7 +141,8 @@ public final class CollectionEngine: Sendable {
             do {
                 try store.finishRun(runID, counts: counts, interrupted: true)
             } catch {
-                log.warning("cannot close the run in the store", metadata: ["error": "\(error)"])
+                // Said in the report's "Stopped:" line already; the next collect marks the run.
+                log.debug("cannot close the run in the store", metadata: ["error": "\(error)"])
             }
         } else {
             try store.finishRun(runID, counts: counts, interrupted: interrupted)

@@ -37,9 +37,12 @@ struct BenchIntakeReturns: Sendable {
             throw BenchIntakeError("the returns need at least one site, one month and one indicator")
         }
         var templates: [Template] = []
+        // Indicator n is defined alike in every return: its version is hashed once.
+        var versions: [Int: String] = [:]
         for month in 0..<months {
             for site in sites {
-                templates.append(try Template(site: site, month: month, indicators: indicators, firstMonth: firstMonth))
+                templates.append(try Template(site: site, month: month, indicators: indicators, firstMonth: firstMonth,
+                                              versions: &versions))
             }
         }
         self.templates = templates
@@ -79,7 +82,9 @@ struct BenchIntakeReturns: Sendable {
         /// Where the 24 characters of the `generatedAt` value start in ``canonical``.
         let stampOffset: Int
 
-        init(site: String, month: Int, indicators: Int, firstMonth: (year: Int, month: Int)) throws {
+        /// - Parameter versions: the definition versions of the indicators by number, as far as known.
+        init(site: String, month: Int, indicators: Int, firstMonth: (year: Int, month: Int),
+             versions: inout [Int: String]) throws {
             let period = Self.period(month, after: firstMonth)
             let made = "2026-01-01T00:00:00.000Z"
             let provenance = ReturnProvenance(plugin: "json", runID: 1, collectedAt: made, sources: [])
@@ -106,11 +111,13 @@ struct BenchIntakeReturns: Sendable {
                     valueType = "count"
                     measure = ReturnMeasure(period: period, value: Double(random.next() % 5_000), provenance: provenance)
                 }
-                entries.append(ReturnIndicator(
+                let indicator = ReturnIndicator(
                     id: id, name: "Indicator \(number)", kind: "outcome", valueType: valueType,
                     unit: valueType == "proportion" ? "%" : valueType == "rate" ? "per 1,000" : "people",
                     factor: valueType == "rate" ? 1000 : nil, better: "higher", decimals: 1,
-                    definitionVersion: String(format: "%012x", number), measures: [measure]))
+                    definitionVersion: versions[number], measures: [measure])
+                versions[number] = indicator.definitionVersion
+                entries.append(indicator)
             }
             let content = SiteReturn(
                 generator: Generator(version: "0.1.0"),

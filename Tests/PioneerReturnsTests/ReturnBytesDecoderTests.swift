@@ -92,9 +92,9 @@ struct ReturnBytesDecoderTests {
     @Test func whatTheFastPathDoesNotTakeIsLeftToJSONDecoder() throws {
         let pretty = String(decoding: try ReturnCoding.pretty(try ReturnCoding.signed(SampleReturn.value)), as: UTF8.self)
         let variants = [
-            // A whole number written with a fraction, a duplicate key, a lone surrogate.
+            // A whole number written with a fraction, a lone surrogate. (A duplicate key is not
+            // the fast path's either, and the reader refuses it: ReturnReaderTests.)
             pretty.replacingOccurrences(of: #""decimals" : 1,"#, with: #""decimals" : 1.0,"#),
-            pretty.replacingOccurrences(of: #""region" : "South West""#, with: #""region" : "South West", "region" : "North""#),
             pretty.replacingOccurrences(of: #""region" : "South West""#, with: #""region" : "South \udc00West""#),
             // A missing required field and text after the document.
             pretty.replacingOccurrences(of: #""wave" : "#, with: #""waves" : "#),

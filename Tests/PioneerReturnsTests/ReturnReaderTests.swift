@@ -51,6 +51,18 @@ struct ReturnReaderTests {
         #expect(empty.description == "return returns/torbay.json: is not JSON: the file is empty")
     }
 
+    /// A member written twice: JSONDecoder took one of them and Python's json the other, so one
+    /// digest vouched for two readings of the return.
+    @Test func aMemberWrittenTwiceInOneObjectIsRefusedWithItsPlace() throws {
+        let data = try Self.text { $0.replacingOccurrences(of: "\"numerator\" : ", with: "\"numerator\" : 99999, \"numerator\" : ") }
+        let error = try #require(Self.readError(data))
+        #expect(error.kind == .invalidValue)
+        #expect(error.description.hasPrefix("return returns/torbay.json: cannot be read: the member \"numerator\" appears twice in one object; "),
+                "\(error)")
+        #expect(error.description.contains("(line "), "\(error)")
+        #expect(error.description.contains("so the return cannot be trusted"), "\(error)")
+    }
+
     @Test func jsonThatIsNotAnObjectIsRefused() throws {
         let error = try #require(Self.readError(Data("[1, 2]".utf8)))
         #expect(error.kind == .wrongType)

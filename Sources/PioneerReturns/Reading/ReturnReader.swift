@@ -31,14 +31,29 @@ public enum ReturnReader {
 
     /// Reads a JSON return from `data`; `file` names it in errors.
     public static func read(data: Data, file: String) throws(ReturnReadError) -> SiteReturn {
-        // The fast path reads a good return in one pass; what it does not take, JSONDecoder
-        // decodes. Only a failure of both is looked at again, with pioneer's own parser, for
-        // the line and column, the schema version and the place of a number that does not fit.
+        // The fast path reads a good return in one pass. What it does not take is parsed by
+        // pioneer's own parser first, for the line and column of a syntax error, and because a
+        // member written twice in one object (which JSONDecoder quietly takes one of, and other
+        // readers the other) makes a return mean two things under one digest; then JSONDecoder
+        // decodes it, and a failure is looked at again for the schema version and the place
+        // of a number that does not fit.
         if let siteReturn = data.withUnsafeBytes({ ReturnBytesDecoder.decode($0) }) {
             guard siteReturn.schemaVersion == SiteReturn.currentSchemaVersion else {
                 throw unknownVersion(String(siteReturn.schemaVersion), file: file)
             }
             return siteReturn
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: data)
+        } catch {
+            if error.description.contains(" appears twice in one object") {
+                throw ReturnReadError(.invalidValue, file: file,
+                                      "cannot be read: " + error.description.replacingOccurrences(of: "so the body cannot be read",
+                                                                                                  with: "so the return cannot be trusted"))
+            }
+            let reason = error.description == "the body is empty" ? "the file is empty" : error.description
+            throw ReturnReadError(.notJSON, file: file, "is not JSON: \(reason)")
         }
         let failure: any Error
         do {
@@ -51,13 +66,6 @@ public enum ReturnReader {
             throw error
         } catch {
             failure = error
-        }
-        let document: JSONValue
-        do {
-            document = try JSONValue(parsing: data)
-        } catch {
-            let reason = error.description == "the body is empty" ? "the file is empty" : error.description
-            throw ReturnReadError(.notJSON, file: file, "is not JSON: \(reason)")
         }
         try checkSchemaVersion(document, file: file)
         guard let error = failure as? DecodingError else {
