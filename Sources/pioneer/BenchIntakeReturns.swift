@@ -81,12 +81,16 @@ struct BenchIntakeReturns: Sendable {
         let canonical: [UInt8]
         /// Where the 24 characters of the `generatedAt` value start in ``canonical``.
         let stampOffset: Int
+        /// The month its versions are made in, `2026-01`: the one after its period.
+        let madeMonth: String
 
         /// - Parameter versions: the definition versions of the indicators by number, as far as known.
         init(site: String, month: Int, indicators: Int, firstMonth: (year: Int, month: Int),
              versions: inout [Int: String]) throws {
             let period = Self.period(month, after: firstMonth)
-            let made = "2026-01-01T00:00:00.000Z"
+            // Made in the month after the period: a return is made once its period is over.
+            let after = Self.period(month + 1, after: firstMonth).label
+            let made = after + "-01T00:00:00.000Z"
             let provenance = ReturnProvenance(plugin: "json", runID: 1, collectedAt: made, sources: [])
             var entries: [ReturnIndicator] = []
             var random = SplitMix(seed: UInt64(truncatingIfNeeded: (site + period.label).hashValueStable))
@@ -133,6 +137,7 @@ struct BenchIntakeReturns: Sendable {
             self.period = period.label
             self.canonical = canonical
             stampOffset = start
+            madeMonth = after
         }
 
         /// Version `number`: made `number` seconds after the first, signed.
@@ -140,7 +145,7 @@ struct BenchIntakeReturns: Sendable {
             var bytes = canonical
             let seconds = number % 60, minutes = (number / 60) % 60, hours = (number / 3600) % 24, day = 1 + number / 86_400
             guard day <= 28 else { throw BenchIntakeError("more than 28 days of versions of one return") }
-            let stamp = String(format: "2026-01-%02dT%02d:%02d:%02d.000Z", day, hours, minutes, seconds)
+            let stamp = madeMonth + String(format: "-%02dT%02d:%02d:%02d.000Z", day, hours, minutes, seconds)
             bytes.replaceSubrange(stampOffset..<(stampOffset + 24), with: Array(stamp.utf8))
             let contentDigest = HexText.lowercase(SHA256.hash(data: bytes))
             // The canonical encoding ends with the object's closing brace; the digest goes in before it.

@@ -236,6 +236,22 @@ struct AggregatorTests {
         #expect(abs(pooled - 783.0 / 37_600 * 1000) < 1e-9)
     }
 
+    /// `pioneer return` refuses a period that is not over: a return made before its period
+    /// ended is forged or made on a machine with a wrong clock.
+    @Test func aReturnMadeBeforeItsPeriodEndedIsRejected() throws {
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", made: "2026-03-30", indicators: [ReturnFixture.count(7)]),
+            try ReturnFixture.make("b", made: "2020-01-01", indicators: [ReturnFixture.count(5)]),
+            // The last day in UTC is the first of the next where the site is, after midnight in summer time.
+            try ReturnFixture.make("c", made: "2026-03-31", indicators: [ReturnFixture.count(3)]),
+        ])
+        let reasons = Dictionary(uniqueKeysWithValues: national.rejected.map { ($0.site, $0.reason) })
+        #expect(reasons["a"] == "made on 2026-03-30, before its period ended on 2026-03-31: a return is made once its period is over "
+                + "(is the clock of the machine that made it wrong?)")
+        #expect(reasons["b"]?.hasPrefix("made on 2020-01-01, before its period ended on 2026-03-31") == true)
+        #expect(national.accepted == ["c"])
+    }
+
     /// Times written with an offset are moments: 09:00+01:00 is before 08:30Z, and a return made
     /// at 23:30-02:00 on the last day is made the next day in UTC.
     @Test func generatedAtIsComparedAsAMomentWhateverItsOffset() throws {

@@ -184,6 +184,14 @@ public struct Aggregator: Sendable {
             let kinds = programme.periods.map(\.displayName).joined(separator: " and ")
             return ("the programme collects returns by \(kinds), not by \(period.type.displayName)", false)
         }
+        // `pioneer return` makes a return only once its period is over: one made before is
+        // forged, or was made on a machine whose clock is wrong. Made on the last day is allowed:
+        // just after midnight where a site is, east of Greenwich or in summer time, it is still
+        // that day in UTC.
+        if let made = Self.date(content.generatedAt), made < period.end {
+            return ("made on \(made), before its period ended on \(period.end): a return is made once its period is over "
+                    + "(is the clock of the machine that made it wrong?)", false)
+        }
         let problems = ValueRules.problems(in: content)
         if !problems.isEmpty {
             let shown = problems.prefix(3).joined(separator: "; ")
