@@ -4,6 +4,7 @@ import Foundation
 import PioneerAggregate
 import PioneerCollect
 import PioneerExtraction
+import PioneerKit
 
 enum AggregateOutput {
     // MARK: Table
@@ -15,7 +16,7 @@ enum AggregateOutput {
 
         var grid = TextTable(["SITE", "RETURN", "MADE", "FILE"])
         for site in completeness.sites {
-            grid.add([site.site, site.status.rawValue, site.submitted ?? "", site.source ?? ""])
+            grid.addShown([site.site, site.status.rawValue, site.submitted ?? "", site.source ?? ""])
         }
         let counts = SubmissionStatus.allCases.map { "\(completeness.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         sections.append("""
@@ -27,12 +28,12 @@ enum AggregateOutput {
         if !national.rejected.isEmpty {
             var rejected = TextTable(["FILE", "SITE", "PERIOD", "REASON"])
             for item in national.rejected {
-                rejected.add([item.source, item.site.isEmpty ? "?" : item.site, item.period.isEmpty ? "?" : item.period, item.reason])
+                rejected.addShown([item.source, item.site.isEmpty ? "?" : item.site, item.period.isEmpty ? "?" : item.period, item.reason])
             }
             sections.append("Rejected returns, kept out of the totals\n" + rejected.render())
         }
         if !national.otherPeriods.isEmpty {
-            let periods = Set(national.otherPeriods.map(\.period)).sorted().joined(separator: ", ")
+            let periods = Set(national.otherPeriods.map(\.period)).sorted().joined(separator: ", ").escapingControlCharacters()
             sections.append("\(national.otherPeriods.count) return\(national.otherPeriods.count == 1 ? "" : "s") for other periods set aside (\(periods))")
         }
         sections.append(indicatorTable(national))
@@ -47,7 +48,7 @@ enum AggregateOutput {
         for indicator in national.indicators {
             let pooled = indicator.pooled
             let spread = pooled?.spread
-            table.add([
+            table.addShown([
                 indicator.id, indicator.valueType, "\(pooled?.sites.count ?? 0)/\(indicator.sites.count)",
                 pooled?.value.map { value(indicator, $0) } ?? "–",
                 pooled?.numerator.map(part) ?? "", pooled?.denominator.map(part) ?? "",
@@ -67,22 +68,22 @@ enum AggregateOutput {
         var table = TextTable(["SITE", "VALUE", "INTERVAL", "NUMERATOR", "DENOMINATOR", "FUNNEL"], rightAligned: [1, 3, 4])
         for site in indicator.sites {
             let interval = site.lower.flatMap { lower in site.upper.map { "\(value(indicator, lower))–\(value(indicator, $0))" } } ?? ""
-            table.add([site.site, site.value.map { value(indicator, $0) } ?? "– (\(site.notAvailable ?? "no value"))", interval,
+            table.addShown([site.site, site.value.map { value(indicator, $0) } ?? "– (\(site.notAvailable ?? "no value"))", interval,
                        site.numerator.map(part) ?? "", site.denominator.map(part) ?? "", site.position?.rawValue ?? ""])
         }
-        var lines = ["\(indicator.id): \(indicator.name) (\(indicator.unit))", table.render()]
+        var lines = ["\(indicator.id): \(indicator.name) (\(indicator.unit))".escapingControlCharacters(), table.render()]
         if let funnel = indicator.funnel {
             let adjustment = funnel.isAdjusted
                 ? "limits widened for overdispersion (\(funnel.options.overdispersion.rawValue), φ = \(formatNumber(funnel.phi, decimals: 3)), τ² = \(String(format: "%.4g", funnel.tau2 * funnel.scale * funnel.scale)))"
                 : "φ = \(formatNumber(funnel.phi, decimals: 3)), no overdispersion adjustment"
             lines.append("Funnel: \(funnel.distribution.rawValue) around \(value(indicator, funnel.pooledValue)); \(adjustment)")
             let outside = funnel.outside.map { "\($0.site) (\($0.position.phrase))" }
-            lines.append(outside.isEmpty ? "Every site is inside the 95% limits." : "Outside the limits (named, not ranked): " + outside.joined(separator: ", "))
+            lines.append(outside.isEmpty ? "Every site is inside the 95% limits." : "Outside the limits (named, not ranked): " + outside.joined(separator: ", ").escapingControlCharacters())
         } else if let reason = indicator.funnelUnavailable {
             lines.append("Funnel: \(reason)")
         }
         for left in indicator.pooled?.leftOut ?? [] {
-            lines.append("Left out of the national value: \(left.site), \(left.reason)")
+            lines.append("Left out of the national value: \(left.site), \(left.reason)".escapingControlCharacters())
         }
         return lines.joined(separator: "\n")
     }
@@ -90,7 +91,7 @@ enum AggregateOutput {
     private static func goalTable(_ national: NationalAggregate) -> String {
         var themes = TextTable(["THEME", "ACHIEVED", "ON TRACK", "AT RISK", "OFF TRACK", "NO DATA", "NO STATUS"], rightAligned: [1, 2, 3, 4, 5, 6])
         for theme in national.themes {
-            themes.add([theme.theme, "\(theme.achieved)", "\(theme.onTrack)", "\(theme.atRisk)", "\(theme.offTrack)", "\(theme.noData)", "\(theme.noStatus)"])
+            themes.addShown([theme.theme, "\(theme.achieved)", "\(theme.onTrack)", "\(theme.atRisk)", "\(theme.offTrack)", "\(theme.noData)", "\(theme.noStatus)"])
         }
         var text = "Goals by theme\n" + themes.render()
         if !national.goalsNotCarried.isEmpty {
@@ -102,7 +103,7 @@ enum AggregateOutput {
             var gaps = TextTable(["SITE", "GOAL", "THEME", "STATUS", "SELF-ASSESSMENT", "AGREEMENT"])
             for gap in national.confidenceGaps {
                 let own = [gap.rag, gap.confidence.map { "\($0) confidence" }].compactMap { $0 }.joined(separator: ", ")
-                gaps.add([gap.site, gap.goal, gap.theme ?? "", gap.status ?? "", own, gap.agreement])
+                gaps.addShown([gap.site, gap.goal, gap.theme ?? "", gap.status ?? "", own, gap.agreement])
             }
             text += "\n\nConfidence gap (self-assessment against computed status)\n" + gaps.render()
         }
@@ -176,5 +177,14 @@ enum AggregateOutput {
 
     private static func row(_ fields: [String]) -> String {
         fields.map(CSVText.field).joined(separator: ",")
+    }
+}
+
+extension TextTable {
+    /// Adds a row of text that came from returns, with any control character shown escaped
+    /// (`\n`, `\u001b`): a site id or a reason in a return can neither start a line of the
+    /// office's table nor send its terminal a control sequence.
+    mutating func addShown(_ row: [String]) {
+        add(row.map { $0.escapingControlCharacters() })
     }
 }

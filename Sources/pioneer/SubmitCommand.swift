@@ -5,6 +5,8 @@ import Foundation
 import PioneerCore
 import PioneerFeeds
 import PioneerIntake
+import PioneerKit
+import Crypto
 
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -177,16 +179,25 @@ struct SubmitCommand: AsyncParsableCommand {
                                 + "not delivered, and safe to send again\n")
             return (.notDelivered, nil)
         case .success(let answer):
-            return report(answer, file: file, target: target)
+            return report(answer, file: file, target: target, sent: "sha256:" + HexText.lowercase(SHA256.hash(data: bytes)))
         }
     }
 
     /// Prints what the service answered for `file` and classifies it.
-    private func report(_ answer: UploadAnswer, file: String, target: SubmitTarget) -> (SubmitOutcome, String?) {
+    ///
+    /// - Parameter sent: `sha256:<hex>` of the bytes sent; a summary for other bytes is no receipt for them.
+    private func report(_ answer: UploadAnswer, file: String, target: SubmitTarget, sent: String) -> (SubmitOutcome, String?) {
         let response = answer.response
         let status = response.status
         let after = answer.attempts > 1 ? " after \(answer.attempts) attempts over \(Self.overall(answer.elapsed))" : ""
         let summary = try? JSONDecoder().decode(ImportSummary.self, from: response.body)
+        if let summary, (200...299).contains(status), summary.digest.lowercased() != sent {
+            StandardError.write("error: \(file): POST \(target.shownURL) answered \(FeedError.Cause.http(status: status))\(after) "
+                                + "with an import summary for other bytes (digest \(String(summary.digest.prefix(19)).escapingControlCharacters())…, "
+                                + "not this file's \(sent.prefix(19))…): it is no receipt for this return; check the URL, "
+                                + "and send it again\n")
+            return (.notDelivered, nil)
+        }
         if let summary, [200, 201, 400, 403, 422].contains(status) {
             let outcome: SubmitOutcome
             switch summary.status {

@@ -2,6 +2,7 @@
 import Foundation
 import PioneerFeeds
 import PioneerIntake
+import PioneerKit
 
 /// The text `pioneer submit` writes for each file.
 enum SubmitOutput {
@@ -50,7 +51,8 @@ enum SubmitOutput {
         for value in summary.values where value.status == "warning" {
             lines.append("  warning: \(describe(value))")
         }
-        return lines.joined(separator: "\n") + "\n"
+        // The summary's text is the service's: shown, never obeyed by the terminal.
+        return lines.map { $0.escapingControlCharacters() }.joined(separator: "\n") + "\n"
     }
 
     /// The `error` of a service's error body (`{"error": "…", "requestId": "…"}`), or a short
@@ -61,11 +63,11 @@ enum SubmitOutput {
             var requestId: String?
         }
         if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: body) {
-            return decoded.requestId.map { "\(decoded.error) (request \($0))" } ?? decoded.error
+            return (decoded.requestId.map { "\(decoded.error) (request \($0))" } ?? decoded.error).escapingControlCharacters()
         }
         let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty, !text.hasPrefix("<"), !text.contains("\n") else { return nil }
-        return text
+        return text.escapingControlCharacters()
     }
 
     /// "0.5 s", "2 s".

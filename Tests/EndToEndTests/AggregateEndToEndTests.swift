@@ -156,6 +156,20 @@ struct AggregateEndToEndTests {
         }
     }
 
+    /// A site id with a line break (the return's digest made again) forged a line of the
+    /// office's table, `FAKE  on time …`; shown escaped, it is one cell of one row.
+    @Test func textFromAReturnCannotStartALineOrSendTheTerminalASequence() async throws {
+        var returns = try Self.standardReturns()
+        returns["evil.json"] = try ReturnCoding.pretty(try Self.siteReturn("evil\nFAKE  on time\u{1B}[2J", plans: (1, 2), admissions: (1, 2)))
+        try await withOffice(returns) { root in
+            let run = try await Self.run([], in: root)
+            #expect(run.status == 3, "\(run.stderr)")
+            #expect(run.stdout.contains("site `evil\\nFAKE  on time\\u001b[2J` is not one the programme expects"), "\(run.stdout)")
+            #expect(!run.stdout.split(separator: "\n").contains { $0.hasPrefix("FAKE") }, "\(run.stdout)")
+            #expect(!run.stdout.contains("\u{1B}"))
+        }
+    }
+
     @Test func badInputIsRefusedWithAPlainMessage() async throws {
         try await withOffice(try Self.standardReturns()) { root in
             let noProgramme = try await PioneerBinary.run(["aggregate", "returns", "--period", "2026-03"], in: root.path, environment: ["PATH": "/usr/bin:/bin"])

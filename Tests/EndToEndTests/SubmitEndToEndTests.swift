@@ -1,6 +1,7 @@
 // `pioneer submit` as a site runs it: the real binary posting real return files to the real
 // `pioneer serve` on 127.0.0.1 (accepted, repeated, rejected, refused, server down, no token),
 // and to a loopback server that fails on purpose (a 503 or a 429 before it answers).
+import Crypto
 import Foundation
 import Hummingbird
 import PioneerIntake
@@ -197,22 +198,27 @@ struct SubmitEndToEndTests {
         }
     }
 
+    /// The import summary a service gives for `digest`'s bytes.
+    static func summary(digest: String) -> ImportSummary {
+        ImportSummary(status: .accepted, submission: "sub-1", site: "torbay", period: "2026-03", version: 4,
+                      duplicate: false, late: true, receivedAt: "2026-04-20T10:00:00Z", digest: digest, problems: [],
+                      values: [ValueOutcome(indicator: "care-plans", period: "2026-03", status: "accepted")],
+                      accepted: 1, rejected: 0, warnings: 0)
+    }
+
     @Test("a 503 is retried and the answer after it is printed; a 429's Retry-After is honoured")
     func serverErrorsThenAccepted() async throws {
-        let summary = ImportSummary(status: .accepted, submission: "sub-1", site: "torbay", period: "2026-03", version: 4,
-                                    duplicate: false, late: true, receivedAt: "2026-04-20T10:00:00Z",
-                                    digest: "sha256:" + String(repeating: "0", count: 64), problems: [],
-                                    values: [ValueOutcome(indicator: "care-plans", period: "2026-03", status: "accepted")],
-                                    accepted: 1, rejected: 0, warnings: 0)
-        let body = try JSONEncoder().encode(summary)
         let calls = SubmitCallCounter()
         try await LoopbackServer.run(routes: { router in
             router.post("/v1/returns") { request, _ in
-                _ = try await request.body.collect(upTo: 1 << 20)
+                let received = try await request.body.collect(upTo: 1 << 20)
                 switch calls.next() {
                 case 1: return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the database is busy","requestId":"r1"}"#)))
                 case 2: return Response(status: .tooManyRequests, headers: [.retryAfter: "1"])
-                default: return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+                default:
+                    let digest = "sha256:" + SHA256.hash(data: Data(received.readableBytesView)).map { String(format: "%02x", $0) }.joined()
+                    let body = try JSONEncoder().encode(Self.summary(digest: digest))
+                    return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
                 }
             }
         }) { server in
@@ -229,12 +235,37 @@ struct SubmitEndToEndTests {
                 #expect(run.stdout == """
                     \(file.path): accepted
                       site torbay, period 2026-03, version 4, received 2026-04-20T10:00:00Z
-                      submission sub-1, digest sha256:\(String(repeating: "0", count: 64))
+                      submission sub-1, digest sha256:\(SHA256.hash(data: try Data(contentsOf: file)).map { String(format: "%02x", $0) }.joined())
                       late: received after the period's deadline, by the service's clock
                       values: 1 accepted, 0 with warnings, 0 rejected
 
                     """)
                 #expect(calls.count == 3)
+            }
+        }
+    }
+
+    /// A summary is a receipt only for the bytes it names: one for other bytes (a proxy's cached
+    /// answer, a wrong URL) leaves the return not delivered.
+    @Test("an import summary for other bytes is no receipt: exit 7, naming both digests")
+    func aSummaryForOtherBytesIsNotAReceipt() async throws {
+        let body = try JSONEncoder().encode(Self.summary(digest: "sha256:" + String(repeating: "0", count: 64)))
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { request, _ in
+                _ = try await request.body.collect(upTo: 1 << 20)
+                return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+            }
+        }) { server in
+            try await withTemporaryFolder(prefix: "pioneer-submit-other") { folder in
+                let file = folder.appendingPathComponent("torbay.json")
+                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+                let run = try await Self.submit([file.path, "--to", server.baseURL], token: "pio_x", in: folder)
+                #expect(run.status == 7, "\(run.stdout) \(run.stderr)")
+                #expect(run.stdout.isEmpty)
+                #expect(run.stderr.hasPrefix("error: \(file.path): POST \(server.baseURL)/v1/returns answered HTTP 201 Created "
+                                             + "with an import summary for other bytes (digest sha256:000000000000…, not this file's sha256:"),
+                        "\(run.stderr)")
+                #expect(run.stderr.hasSuffix("…): it is no receipt for this return; check the URL, and send it again\n"), "\(run.stderr)")
             }
         }
     }
