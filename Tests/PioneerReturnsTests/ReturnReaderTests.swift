@@ -63,6 +63,20 @@ struct ReturnReaderTests {
         #expect(error.description.contains("so the return cannot be trusted"), "\(error)")
     }
 
+    /// JSONDecoder read UTF-16 returns, pioneer's own parser (which finds a member written
+    /// twice) does not: either way a return exchanged between systems is UTF-8 (RFC 8259).
+    @Test func aReturnInUTF16IsRefusedNamingTheEncoding() throws {
+        let utf8 = try Self.text()
+        let text = String(decoding: utf8, as: UTF8.self)
+        for data in [Data([0xFF, 0xFE]) + (text.data(using: .utf16LittleEndian) ?? Data()),
+                     text.data(using: .utf16BigEndian) ?? Data()] {
+            let error = try #require(Self.readError(data))
+            #expect(error.kind == .notJSON)
+            #expect(error.description == "return returns/torbay.json: is UTF-16 text; a return is JSON in UTF-8 (RFC 8259, section 8.1): save it as UTF-8",
+                    "\(error)")
+        }
+    }
+
     @Test func jsonThatIsNotAnObjectIsRefused() throws {
         let error = try #require(Self.readError(Data("[1, 2]".utf8)))
         #expect(error.kind == .wrongType)

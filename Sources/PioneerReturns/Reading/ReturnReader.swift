@@ -43,6 +43,10 @@ public enum ReturnReader {
             }
             return siteReturn
         }
+        if let encoding = wideEncoding(data) {
+            throw ReturnReadError(.notJSON, file: file,
+                                  "is \(encoding) text; a return is JSON in UTF-8 (RFC 8259, section 8.1): save it as UTF-8")
+        }
         let document: JSONValue
         do {
             document = try JSONValue(parsing: data)
@@ -78,6 +82,16 @@ public enum ReturnReader {
             throw ReturnReadError(.invalidValue, file: file, path: path, "\(path): it should be a whole number")
         }
         throw readError(error, file: file)
+    }
+
+    /// "UTF-16" or "UTF-32" when `data` starts with that encoding's byte-order mark, or with the
+    /// zero bytes its `{` would have; nil otherwise.
+    private static func wideEncoding(_ data: Data) -> String? {
+        let head = [UInt8](data.prefix(4))
+        if head.starts(with: [0x00, 0x00, 0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE, 0x00, 0x00]) { return "UTF-32" }
+        if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) { return "UTF-16" }
+        if head.count == 4, head[0] == 0 || head[1] == 0 { return head[0] == 0 && head[1] == 0 || head[2] == 0 && head[3] == 0 ? "UTF-32" : "UTF-16" }
+        return nil
     }
 
     private static func unknownVersion(_ found: String, file: String) -> ReturnReadError {
