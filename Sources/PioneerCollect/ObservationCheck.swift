@@ -59,6 +59,15 @@ public enum ObservationCheck {
                 problems.append("proportion \(show(value)) is not its numerator over its denominator (\(show(numerator)) / \(show(denominator)) = \(show((numerator / denominator * 1e6).rounded() / 1e6)))")
             }
         }
+        if indicator.valueType == .rate, let value = observation.value, let numerator = observation.numerator,
+           let denominator = observation.denominator, value.isFinite, numerator.isFinite, denominator.isFinite,
+           numerator >= 0, denominator > 0, value >= 0 {
+            let factor = Double(indicator.factor?.rawValue ?? 1)
+            if !RateParts.agree(value: value, numerator: numerator, denominator: denominator, factor: factor) {
+                let expected = numerator / denominator * factor
+                problems.append("rate \(show(value)) is not its numerator over its denominator times \(show(factor)) (\(show(numerator)) / \(show(denominator)) × \(show(factor)) = \(show((expected * 1e6).rounded() / 1e6)))")
+            }
+        }
         if let sampleSize = observation.sampleSize, sampleSize < 0 {
             problems.append("sample size \(sampleSize) is negative")
         }

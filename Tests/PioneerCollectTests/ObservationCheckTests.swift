@@ -39,6 +39,15 @@ import Testing
         }
     }
 
+    /// A rate is pooled from its parts too: a value ten times its parts' rate was read with the
+    /// wrong factor. Rounded to one place it still agrees.
+    @Test func aRateMustBeItsPartsRatioTimesItsFactor() {
+        #expect(ObservationCheck.problems(.value(208, numerator: 783, denominator: 37_600), for: definition(.rate))
+                == ["rate 208 is not its numerator over its denominator times 1000 (783 / 37600 × 1000 = 20.824468)"])
+        #expect(ObservationCheck.problems(.value(20.8, numerator: 783, denominator: 37_600), for: definition(.rate)).isEmpty)
+        #expect(ObservationCheck.problems(.value(21, numerator: 783, denominator: 37_600), for: definition(.rate)).isEmpty)
+    }
+
     /// The parts are pooled nationally: a value that is not their ratio, or a figure outside
     /// its own interval, was read from the wrong field or scale (an external plugin answered these).
     @Test func aProportionMustBeItsPartsRatioAndAValueInsideItsInterval() {

@@ -8,7 +8,8 @@ import PioneerCore
 ///
 /// - An indicator is listed once, with one measure a period (twice would pool it twice).
 /// - A proportion's value lies between 0 and 1, its numerator is not above its denominator,
-///   and its value is its numerator over its denominator (``ProportionParts``).
+///   and its value is its numerator over its denominator (``ProportionParts``); a rate's value is
+///   its numerator over its denominator times its factor (``RateParts``).
 /// - Nothing is negative: counts, numerators, denominators, sample sizes.
 /// - No value, numerator or denominator is beyond ±10^100, and no denominator lies between 0
 ///   and 10^-6: the sums and ratios of the sites' figures stay finite (a value of 10^308 summed
@@ -81,6 +82,12 @@ public enum ValueRules {
            !ProportionParts.agree(value: value, numerator: numerator, denominator: denominator) {
             let parts = numerator / denominator
             problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator (\(Self.plain(numerator)) / \(Self.plain(denominator)) = \(String(format: "%.4g", parts)))")
+        }
+        if indicator.valueType == "rate", let value = measure.value, let numerator = measure.numerator,
+           let denominator = measure.denominator, denominator > 0, numerator >= 0, value >= 0,
+           !RateParts.agree(value: value, numerator: numerator, denominator: denominator, factor: Double(indicator.factor ?? 1)) {
+            let parts = numerator / denominator * Double(indicator.factor ?? 1)
+            problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator times its factor (\(Self.plain(numerator)) / \(Self.plain(denominator)) × \(indicator.factor ?? 1) = \(String(format: "%.4g", parts)))")
         }
         if let value = measure.value, value < 0, indicator.valueType == "count" || indicator.valueType == "rate" || indicator.valueType == "proportion" {
             problems.append("\(at()) is a negative \(indicator.valueType) (\(Self.plain(value)))")

@@ -1,5 +1,6 @@
-// Whether a proportion's value is its numerator over its denominator: the one rule `collect`
-// (ObservationCheck) and the national intake (ValueRules) hold a value and its parts to.
+// Whether a proportion's value is its numerator over its denominator, and a rate's its
+// numerator over its denominator times its factor: the rules `collect` (ObservationCheck) and
+// the national intake (ValueRules) hold a value and its parts to.
 
 /// The agreement a proportion's value must have with its parts.
 ///
@@ -16,5 +17,20 @@ public enum ProportionParts {
         let ratio = numerator / denominator
         let allowed = max(0.5 / denominator, roundingTolerance) + 1e-12
         return abs(value - ratio) <= allowed
+    }
+}
+
+/// The agreement a rate's value must have with its parts: numerator ÷ denominator × factor.
+///
+/// Looser than a proportion's: a site's system may give the rate rounded to one or two
+/// significant places, so it agrees within half a unit of the numerator (`0.5 / denominator ×
+/// factor`), 5% of the rate, or 0.05, whichever is loosest: 20.8 with 783 / 37,600 per 1,000
+/// (20.82) agrees; 9.9e99, or 208, with the same parts does not.
+public enum RateParts {
+    /// True when `value` is `numerator / denominator × factor` to rounding; `denominator` must be above 0.
+    public static func agree(value: Double, numerator: Double, denominator: Double, factor: Double) -> Bool {
+        let expected = numerator / denominator * factor
+        let allowed = max(0.5 / denominator * factor, abs(expected) * 0.05, 0.05)
+        return abs(value - expected) <= allowed
     }
 }
