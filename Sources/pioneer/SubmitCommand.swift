@@ -222,10 +222,11 @@ struct SubmitCommand: AsyncParsableCommand {
             StandardError.write("error: \(file): POST \(target.shownURL) refused the token in \(Self.tokenVariable) "
                                 + "(\(statusText)): it is unknown or revoked\n")
             return (.rejected, nil)
-        case 400...499:
+        case 400...499 where status != 429:
             StandardError.write("error: \(file): POST \(target.shownURL) refused it: \(statusText)\(said.map { ": \($0)" } ?? "")\n")
             return (.rejected, nil)
         default:
+            // A 5xx, or a 429 still answered after the retries: the service was busy, not refusing.
             let ended = maxTimeEnded(answer.endedByMaxTime, cuttingTheLastShort: answer.lastAttemptCutShort)
             StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after)"
                                 + "\(said.map { ": \($0)" } ?? "")\(ended); not delivered, and safe to send again\n")

@@ -270,6 +270,27 @@ struct SubmitEndToEndTests {
         }
     }
 
+    /// A 429 is the service asking for time, not refusing the return: one still answered when
+    /// the retries end leaves it not delivered, and safe to send again, as a 5xx does.
+    @Test("a 429 that persists exits 7, not delivered, not 6")
+    func persistentTooManyRequests() async throws {
+        try await LoopbackServer.run(routes: { router in
+            router.post("/v1/returns") { _, _ in
+                Response(status: .tooManyRequests, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"slow down","requestId":"q"}"#)))
+            }
+        }) { server in
+            try await withTemporaryFolder(prefix: "pioneer-submit-429") { folder in
+                let file = folder.appendingPathComponent("torbay.json")
+                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
+                let run = try await Self.submit([file.path, "--to", server.baseURL, "--retries", "1", "--backoff", "0.05"],
+                                                token: "pio_x", in: folder)
+                #expect(run.status == 7, "\(run.stderr)")
+                #expect(run.stderr.contains("answered HTTP 429 Too Many Requests after 2 attempts over "), "\(run.stderr)")
+                #expect(run.stderr.hasSuffix(" s: slow down (request q); not delivered, and safe to send again\n"), "\(run.stderr)")
+            }
+        }
+    }
+
     @Test("a 5xx that persists exits 7 with the service's message and the attempts")
     func persistentServerError() async throws {
         try await LoopbackServer.run(routes: { router in
