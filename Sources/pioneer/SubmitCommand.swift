@@ -155,7 +155,7 @@ struct SubmitCommand: AsyncParsableCommand {
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            StandardError.write("error: \(file): cannot read the file (\(Self.reason(error))); nothing was sent\n")
+            StandardError.write("error: \(file): cannot read the file (\(Self.reason(error, file: file))); nothing was sent\n")
             return (.unusable, nil)
         }
 
@@ -248,12 +248,18 @@ struct SubmitCommand: AsyncParsableCommand {
         SubmitOutput.seconds((seconds * 10).rounded() / 10)
     }
 
-    private static func reason(_ error: any Error) -> String {
+    private static func reason(_ error: any Error, file: String) -> String {
         let nsError = error as NSError
+
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
            let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
             return String(cString: strerror(code.rawValue)).lowercased()
         }
+        // Foundation gives some failures no POSIX cause (a loop of symbolic links reads as
+        // "NSCocoaErrorDomain error 256"): opening the file again says what it is.
+        let descriptor = open(file, O_RDONLY)
+        if descriptor < 0 { return String(cString: strerror(errno)).lowercased() }
+        close(descriptor)
         return nsError.localizedDescription
     }
 }

@@ -355,6 +355,14 @@ struct SubmitEndToEndTests {
             #expect(missing.stderr.contains("error: nowhere.json: cannot read the file ("), "\(missing.stderr)")
             #expect(missing.stderr.contains("nothing was sent"))
 
+            // A loop of symbolic links is named as one, not as "NSCocoaErrorDomain error 256".
+            try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop-a.json").path, withDestinationPath: "loop-b.json")
+            try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop-b.json").path, withDestinationPath: "loop-a.json")
+            let loop = try await Self.submit(["loop-a.json", "--to", url], token: "pio_x", in: folder)
+            #expect(loop.status == 1)
+            #expect(loop.stderr == "error: loop-a.json: cannot read the file (too many levels of symbolic links); nothing was sent\n",
+                    "\(loop.stderr)")
+
             let unknownKind = try await Self.submit([text.path, "--to", url], token: "pio_x", in: folder)
             #expect(unknownKind.status == 1)
             #expect(unknownKind.stderr.contains("error: \(text.path): cannot tell the format of the return from its name"))

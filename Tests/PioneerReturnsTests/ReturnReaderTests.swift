@@ -77,6 +77,13 @@ struct ReturnReaderTests {
         }
     }
 
+    @Test func aCSVReturnGivenByNameIsNamedAsOne() throws {
+        let csv = Data(ReturnCSV.text(try ReturnCoding.signed(SampleReturn.value)).utf8)
+        let error = try #require(Self.readError(csv, file: "returns/torbay.csv"))
+        #expect(error.kind == .wrongType)
+        #expect(error.description == "return returns/torbay.csv: is a CSV return (`pioneer return --format csv`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+    }
+
     @Test func jsonThatIsNotAnObjectIsRefused() throws {
         let error = try #require(Self.readError(Data("[1, 2]".utf8)))
         #expect(error.kind == .wrongType)

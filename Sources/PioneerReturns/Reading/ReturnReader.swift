@@ -43,6 +43,10 @@ public enum ReturnReader {
             }
             return siteReturn
         }
+        if data.starts(with: Data((ReturnCSV.header.prefix(3).joined(separator: ",") + ",").utf8)) {
+            throw ReturnReadError(.wrongType, file: file,
+                                  "is a CSV return (`pioneer return --format csv`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+        }
         if let encoding = wideEncoding(data) {
             throw ReturnReadError(.notJSON, file: file,
                                   "is \(encoding) text; a return is JSON in UTF-8 (RFC 8259, section 8.1): save it as UTF-8")
