@@ -6,6 +6,7 @@ import PioneerCore
 import PioneerFeeds
 import PioneerIntake
 import PioneerKit
+import PioneerReturns
 import Crypto
 
 struct SubmitCommand: AsyncParsableCommand {
@@ -157,6 +158,19 @@ struct SubmitCommand: AsyncParsableCommand {
         } catch {
             StandardError.write("error: \(file): cannot read the file (\(Self.reason(error, file: file))); nothing was sent\n")
             return (.unusable, nil)
+        }
+
+        // A FHIR bundle, a DHIS2 dataValueSet or a CSV return is another form `pioneer return`
+        // writes, which the service does not take: said here, rather than stored there as rejected.
+        if contentType == "application/json" {
+            do {
+                _ = try ReturnReader.read(data: bytes, file: file)
+            } catch where error.kind == .wrongType {
+                StandardError.write("error: \(error); nothing was sent\n")
+                return (.unusable, nil)
+            } catch {
+                // Anything else wrong with it is the service's to judge, and to record.
+            }
         }
 
         let request = TransportRequest(

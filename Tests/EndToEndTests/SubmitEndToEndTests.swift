@@ -355,6 +355,14 @@ struct SubmitEndToEndTests {
             #expect(missing.stderr.contains("error: nowhere.json: cannot read the file ("), "\(missing.stderr)")
             #expect(missing.stderr.contains("nothing was sent"))
 
+            // Another form `pioneer return` writes is named here, not sent to be stored as rejected.
+            let fhir = folder.appendingPathComponent("torbay-fhir.json")
+            try Data(#"{"resourceType": "Bundle", "type": "collection", "entry": []}"#.utf8).write(to: fhir)
+            let other = try await Self.submit(["torbay-fhir.json", "--to", url], token: "pio_x", in: folder)
+            #expect(other.status == 1)
+            #expect(other.stderr == "error: return torbay-fhir.json: is a FHIR Bundle (`pioneer return --format fhir`), not a form the "
+                    + "programme office reads: give the site's return in Pioneer JSON or ADX; nothing was sent\n", "\(other.stderr)")
+
             // A loop of symbolic links is named as one, not as "NSCocoaErrorDomain error 256".
             try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop-a.json").path, withDestinationPath: "loop-b.json")
             try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("loop-b.json").path, withDestinationPath: "loop-a.json")

@@ -81,7 +81,7 @@ struct ReturnReaderTests {
         let csv = Data(ReturnCSV.text(try ReturnCoding.signed(SampleReturn.value)).utf8)
         let error = try #require(Self.readError(csv, file: "returns/torbay.csv"))
         #expect(error.kind == .wrongType)
-        #expect(error.description == "return returns/torbay.csv: is a CSV return (`pioneer return --format csv`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+        #expect(error.description == "return returns/torbay.csv: is a CSV return (`pioneer return --format csv`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
     }
 
     @Test func jsonThatIsNotAnObjectIsRefused() throws {
@@ -102,9 +102,9 @@ struct ReturnReaderTests {
         #expect(absent.description == "return returns/torbay.json: has no schemaVersion, so it is not a pioneer return (this pioneer reads version 1)")
         // The other forms `pioneer return` writes are named as what they are.
         let fhir = try #require(Self.readError(Data(#"{"resourceType": "Bundle", "type": "collection", "entry": []}"#.utf8)))
-        #expect(fhir.description == "return returns/torbay.json: is a FHIR Bundle (`pioneer return --format fhir`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+        #expect(fhir.description == "return returns/torbay.json: is a FHIR Bundle (`pioneer return --format fhir`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
         let dhis2 = try #require(Self.readError(Data(#"{"dataSet": "x", "period": "202603", "dataValues": []}"#.utf8)))
-        #expect(dhis2.description == "return returns/torbay.json: is a DHIS2 dataValueSet (`pioneer return --format dhis2`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+        #expect(dhis2.description == "return returns/torbay.json: is a DHIS2 dataValueSet (`pioneer return --format dhis2`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
     }
 
     @Test func aMissingFieldIsNamedByItsJSONPath() throws {

@@ -45,7 +45,7 @@ public enum ReturnReader {
         }
         if data.starts(with: Data((ReturnCSV.header.prefix(3).joined(separator: ",") + ",").utf8)) {
             throw ReturnReadError(.wrongType, file: file,
-                                  "is a CSV return (`pioneer return --format csv`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+                                  "is a CSV return (`pioneer return --format csv`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
         }
         if let encoding = wideEncoding(data) {
             throw ReturnReadError(.notJSON, file: file,
@@ -111,11 +111,11 @@ public enum ReturnReader {
         // The other forms `pioneer return` writes, which carry no definitions or provenance.
         if case .string(let type)? = object["resourceType"] {
             throw ReturnReadError(.wrongType, file: file, path: "$.resourceType",
-                                  "is a FHIR \(type) (`pioneer return --format fhir`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+                                  "is a FHIR \(type) (`pioneer return --format fhir`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
         }
         if object["dataValues"] != nil, object["schemaVersion"] == nil {
             throw ReturnReadError(.wrongType, file: file, path: "$.dataValues",
-                                  "is a DHIS2 dataValueSet (`pioneer return --format dhis2`), which the aggregate does not read; give the site's return in Pioneer JSON or ADX")
+                                  "is a DHIS2 dataValueSet (`pioneer return --format dhis2`), not a form the programme office reads: give the site's return in Pioneer JSON or ADX")
         }
         // No schemaVersion at all: JSON, but not a return (malformed), unlike a version this
         // pioneer does not know (readable, refused).
