@@ -270,41 +270,24 @@ struct SubmitEndToEndTests {
         }
     }
 
-    /// A 429 is the service asking for time, not refusing the return: one still answered when
-    /// the retries end leaves it not delivered, and safe to send again, as a 5xx does.
-    @Test("a 429 that persists exits 7, not delivered, not 6")
-    func persistentTooManyRequests() async throws {
+    /// A 5xx, or a 429 (the service asking for time, not refusing the return), still answered
+    /// when the retries end leaves the return not delivered, and safe to send again: exit 7, not 6.
+    @Test("a 5xx or a 429 that persists exits 7 with the service's message and the attempts",
+          arguments: [(500, "HTTP 500 Internal Server Error"), (429, "HTTP 429 Too Many Requests")])
+    func persistentServerError(status: Int, shown: String) async throws {
         try await LoopbackServer.run(routes: { router in
             router.post("/v1/returns") { _, _ in
-                Response(status: .tooManyRequests, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"slow down","requestId":"q"}"#)))
+                Response(status: HTTPResponse.Status(code: status),
+                         body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the store failed","requestId":"abc"}"#)))
             }
         }) { server in
-            try await withTemporaryFolder(prefix: "pioneer-submit-429") { folder in
+            try await withTemporaryFolder(prefix: "pioneer-submit-\(status)") { folder in
                 let file = folder.appendingPathComponent("torbay.json")
                 try ReturnCoding.pretty(try Self.torbay()).write(to: file)
                 let run = try await Self.submit([file.path, "--to", server.baseURL, "--retries", "1", "--backoff", "0.05"],
                                                 token: "pio_x", in: folder)
                 #expect(run.status == 7, "\(run.stderr)")
-                #expect(run.stderr.contains("answered HTTP 429 Too Many Requests after 2 attempts over "), "\(run.stderr)")
-                #expect(run.stderr.hasSuffix(" s: slow down (request q); not delivered, and safe to send again\n"), "\(run.stderr)")
-            }
-        }
-    }
-
-    @Test("a 5xx that persists exits 7 with the service's message and the attempts")
-    func persistentServerError() async throws {
-        try await LoopbackServer.run(routes: { router in
-            router.post("/v1/returns") { _, _ in
-                Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"the store failed","requestId":"abc"}"#)))
-            }
-        }) { server in
-            try await withTemporaryFolder(prefix: "pioneer-submit-500") { folder in
-                let file = folder.appendingPathComponent("torbay.json")
-                try ReturnCoding.pretty(try Self.torbay()).write(to: file)
-                let run = try await Self.submit([file.path, "--to", server.baseURL, "--retries", "1", "--backoff", "0.05"],
-                                                token: "pio_x", in: folder)
-                #expect(run.status == 7)
-                #expect(run.stderr.contains("error: \(file.path): POST \(server.baseURL)/v1/returns answered HTTP 500 Internal Server Error "
+                #expect(run.stderr.contains("error: \(file.path): POST \(server.baseURL)/v1/returns answered \(shown) "
                                             + "after 2 attempts over "), "\(run.stderr)")
                 #expect(run.stderr.hasSuffix(" s: the store failed (request abc); not delivered, and safe to send again\n"), "\(run.stderr)")
             }
