@@ -144,7 +144,11 @@ private final class IndicatorCollector: @unchecked Sendable {
                 return
             }
             if let label = row.period {
-                let period = periods[label] ?? ReturnPeriod(label: label, type: "", start: "", end: "")
+                // Rows keep a measure's label; its type and days follow from it, as the return
+                // had them (the rules checked they agree before the return was stored).
+                let period = periods[label] ?? (try? Period(parsing: label)).map {
+                    ReturnPeriod(label: label, type: $0.type.rawValue, start: $0.start.description, end: $0.end.description)
+                } ?? ReturnPeriod(label: label, type: "", start: "", end: "")
                 periods[label] = period
                 let interval = row.lower.flatMap { lower in
                     row.upper.map { ReturnInterval(lower: lower, upper: $0, level: 0, method: "") }

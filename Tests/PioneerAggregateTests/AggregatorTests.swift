@@ -236,6 +236,58 @@ struct AggregatorTests {
         #expect(abs(pooled - 783.0 / 37_600 * 1000) < 1e-9)
     }
 
+    /// A measure for a period outside the return's was left out of the aggregate without a word;
+    /// a period whose days disagree with its label was counted for the days.
+    @Test func aMeasureOutsideTheReturnsPeriodOrAPeriodThatDisagreesWithItsLabelIsRejected() throws {
+        var february = ReturnFixture.count(5, period: .month(2026, 2))
+        february.measures.append(ReturnFixture.count(6).measures[0])
+        var wrongDays = ReturnFixture.count(5)
+        wrongDays.measures[0].period.start = "2026-02-01"
+        var wrongType = ReturnFixture.count(5)
+        wrongType.measures[0].period.type = "quarter"
+        var reportingSpelling = try ReturnFixture.make("e", indicators: [ReturnFixture.count(5)], sign: false)
+        reportingSpelling.period.end = "2026-03-30"
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.count(4)]),
+            try ReturnFixture.make("b", indicators: [february]),
+            try ReturnFixture.make("c", indicators: [wrongDays]),
+            try ReturnFixture.make("d", indicators: [wrongType]),
+            try ReturnCoding.signed(reportingSpelling),
+        ])
+        let reasons = Dictionary(uniqueKeysWithValues: national.rejected.map { ($0.site, $0.reason) })
+        #expect(reasons["b"] == "values break the rules: `referrals` has a measure for 2026-02 (2026-02-01 to 2026-02-28), "
+                + "outside the return's period 2026-03 (2026-03-01 to 2026-03-31): "
+                + "a return carries the measures of its period and of the shorter periods inside it")
+        #expect(reasons["c"] == "values break the rules: `referrals` has a measure whose period `2026-03` says it runs from "
+                + "2026-02-01 to 2026-03-31; 2026-03 runs from 2026-03-01 to 2026-03-31")
+        #expect(reasons["d"] == "values break the rules: `referrals` has a measure whose period `2026-03` is a month, but its type says `quarter`")
+        #expect(reasons["e"] == "values break the rules: the return's period `2026-03` says it runs from 2026-03-01 to 2026-03-30; "
+                + "2026-03 runs from 2026-03-01 to 2026-03-31")
+        #expect(national.accepted == ["a"])
+    }
+
+    /// A quarter's return carries its months; a label in another spelling is named with pioneer's.
+    @Test func aQuartersReturnMayCarryItsMonthsButNotALabelInAnotherSpelling() throws {
+        var months = ReturnFixture.count(5, period: .quarter(2026, 1))
+        months.measures += [Period.month(2026, 1), .month(2026, 2), .month(2026, 3)].map { month in
+            var measure = months.measures[0]
+            measure.period = ReturnFixture.period(month)
+            return measure
+        }
+        let quarterly = Programme(id: "p", name: "P", sites: ["a", "b"], periods: [.quarter],
+                                  deadlines: ReturnFixture.programme.deadlines, themes: [], file: "programme.yaml")
+        var spelled = months
+        spelled.measures[1].period.label = "2026-1"
+        let asOf = try #require(CalendarDate(iso: "2026-04-10"))
+        let national = Aggregator(programme: quarterly, period: .quarter(2026, 1), asOf: asOf).aggregate([
+            try ReturnFixture.make("a", period: .quarter(2026, 1), indicators: [months]),
+            try ReturnFixture.make("b", period: .quarter(2026, 1), indicators: [spelled]),
+        ].map(ReturnFixture.received))
+        #expect(national.accepted == ["a"])
+        #expect(national.rejected.first?.reason.hasPrefix("values break the rules: `referrals` has a measure whose period `2026-1` is not a period pioneer knows") == true,
+                "\(national.rejected.first?.reason ?? "")")
+    }
+
     /// A rate's value of 9.9e99 with parts that make 20.8 per 1,000: the site's table showed one,
     /// the pool used the other.
     @Test func aRateWhoseValueIsNotItsPartsRateTimesItsFactorIsRejected() throws {

@@ -3,6 +3,7 @@
 import Foundation
 public import PioneerReturns
 import PioneerCore
+import PioneerKit
 
 /// Checks the measures of a return against the rules their value types set.
 ///
@@ -17,6 +18,11 @@ import PioneerCore
 /// - An indicator's definition fields hash to its `definitionVersion` (values are pooled by
 ///   version, so a definition edited after the return was made, and the digest made again,
 ///   must not be pooled with the real one), and a factor is above 0.
+/// - Every period, the return's and each measure's, is written as pioneer writes it: its label
+///   names a period of its `type`, running from its `start` to its `end`; and each measure's
+///   period lies inside the return's (a quarter's return carries its months, never the month
+///   before). The aggregate matches measures by label or by days, so a measure for another
+///   period would be left out, or counted for the days it claims rather than the label it shows.
 /// A rate's numerator may exceed its denominator (4 GP visits a person a year is 4,000 per
 /// 1,000), so that rule is for proportions only.
 public enum ValueRules {
@@ -29,6 +35,12 @@ public enum ValueRules {
     static func problems(in siteReturn: SiteReturn) -> [String] {
         var problems: [String] = []
         var indicators: Set<String> = []
+        let reporting = siteReturn.period
+        let reportingProblem = Self.problem(with: reporting)
+        var subPeriods: [ReturnPeriod: String?] = [:]
+        if let reportingProblem {
+            problems.append("the return's period \(reportingProblem)")
+        }
         for indicator in siteReturn.indicators {
             guard indicators.insert(indicator.id).inserted else {
                 problems.append("indicator `\(indicator.id)` is listed twice")
@@ -45,6 +57,24 @@ public enum ValueRules {
             var periods: Set<String> = []
             for measure in indicator.measures where !periods.insert(measure.period.label).inserted {
                 problems.append("`\(indicator.id)` has two measures for \(measure.period.label)")
+            }
+            for measure in indicator.measures where measure.period != reporting {
+                // Every indicator of a quarter's return carries the same three months: each is read once.
+                let problem: String?
+                if let known = subPeriods[measure.period] {
+                    problem = known
+                } else {
+                    problem = Self.problem(with: measure.period)
+                    subPeriods[measure.period] = .some(problem)
+                }
+                if let problem {
+                    problems.append("`\(indicator.id)` has a measure whose period \(problem)")
+                } else if reportingProblem == nil, measure.period.start < reporting.start || measure.period.end > reporting.end {
+                    // Dates written `YYYY-MM-DD`, checked above, order as text.
+                    problems.append("`\(indicator.id)` has a measure for \(measure.period.label) (\(measure.period.start) to \(measure.period.end)), "
+                                    + "outside the return's period \(reporting.label) (\(reporting.start) to \(reporting.end)): "
+                                    + "a return carries the measures of its period and of the shorter periods inside it")
+                }
             }
         }
         for indicator in siteReturn.indicators {
@@ -102,6 +132,28 @@ public enum ValueRules {
             problems.append("\(at()) has a negative sample size (\(size))")
         }
         return problems
+    }
+
+    /// What is wrong with `period` as written, as the end of a sentence (`` `2026-13` is not a
+    /// period pioneer knows: … ``); nil when its label, type, start and end agree.
+    static func problem(with period: ReturnPeriod) -> String? {
+        let parsed: Period
+        do {
+            parsed = try Period(parsing: period.label)
+        } catch {
+            return "`\(period.label)` is not a period pioneer knows (\(error.reason))"
+        }
+        if parsed.label != period.label {
+            return "is written `\(period.label)`; pioneer writes that period `\(parsed.label)`"
+        }
+        if parsed.type.rawValue != period.type {
+            return "`\(period.label)` is \(parsed.type.article) \(parsed.type.displayName), but its type says `\(period.type)`"
+        }
+        let start = parsed.start.description, end = parsed.end.description
+        if start != period.start || end != period.end {
+            return "`\(period.label)` says it runs from \(period.start) to \(period.end); \(period.label) runs from \(start) to \(end)"
+        }
+        return nil
     }
 
     /// A number as people write it: `12`, `0.35`.
