@@ -23,7 +23,8 @@ struct AggregateCommand: AsyncParsableCommand {
           completeness   each site the programme expects: on time, late, incomplete, awaited or missing
           rejected       every return left out of the totals, with the reason (digest mismatch,
                          unknown schema version, site or period not expected, a value breaking
-                         a rule, made after the hard deadline, superseded, unreadable)
+                         a rule, made after the hard deadline, unreadable), and those
+                         superseded by a later return from the same site
           indicators     the national value (Σ numerators ÷ Σ denominators, totals for counts),
                          the spread, each site's value and its place on the funnel plot
           goals          per theme: achieved, on track, at risk, off track, no data; and the
@@ -163,9 +164,10 @@ struct AggregateCommand: AsyncParsableCommand {
         } else {
             StandardOutput.write(text)
         }
-        if !national.rejected.isEmpty {
-            let count = national.rejected.count
-            StandardError.write("\(count) return\(count == 1 ? " was" : "s were") left out of the totals; the reasons are listed in the aggregate\n")
+        // A superseded return is no fault: its site's later return is counted.
+        let rejected = national.rejected.filter { !$0.superseded }.count
+        if rejected > 0 {
+            StandardError.write("\(rejected) return\(rejected == 1 ? " was" : "s were") left out of the totals; the reasons are listed in the aggregate\n")
             throw ExitCode(3)
         }
     }

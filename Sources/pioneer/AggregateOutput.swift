@@ -25,16 +25,22 @@ enum AggregateOutput {
             \(counts)
             """)
 
-        if !national.rejected.isEmpty {
-            var rejected = TextTable(["FILE", "SITE", "PERIOD", "REASON"])
-            for item in national.rejected {
-                rejected.addShown([item.source, item.site.isEmpty ? "?" : item.site, item.period.isEmpty ? "?" : item.period, item.reason])
+        for (title, items) in [("Rejected returns, kept out of the totals", national.rejected.filter { !$0.superseded }),
+                               ("Superseded returns (the site's later return, or the same one, is counted)", national.rejected.filter(\.superseded))]
+            where !items.isEmpty {
+            var table = TextTable(["FILE", "SITE", "PERIOD", "REASON"])
+            for item in items {
+                table.addShown([item.source, item.site.isEmpty ? "?" : item.site, item.period.isEmpty ? "?" : item.period, item.reason])
             }
-            sections.append("Rejected returns, kept out of the totals\n" + rejected.render())
+            sections.append(title + "\n" + table.render())
         }
         if !national.otherPeriods.isEmpty {
-            let periods = Set(national.otherPeriods.map(\.period)).sorted().joined(separator: ", ").escapingControlCharacters()
-            sections.append("\(national.otherPeriods.count) return\(national.otherPeriods.count == 1 ? "" : "s") for other periods set aside (\(periods))")
+            // A folder of every return ever received names many periods: the earliest and latest few say enough.
+            let labels = Set(national.otherPeriods.map(\.period)).sorted()
+            let shown = labels.count <= 8 ? labels : Array(labels.prefix(4)) + ["…"] + Array(labels.suffix(3))
+            let periods = shown.joined(separator: ", ").escapingControlCharacters()
+            let count = national.otherPeriods.count
+            sections.append("\(count) return\(count == 1 ? "" : "s") for \(labels.count) other period\(labels.count == 1 ? "" : "s") set aside (\(periods))")
         }
         sections.append(indicatorTable(national))
         sections += national.indicators.map(siteTable)

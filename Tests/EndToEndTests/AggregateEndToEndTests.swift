@@ -86,7 +86,7 @@ struct AggregateEndToEndTests {
             let out = run.stdout
             #expect(out.hasPrefix("Integrated Care Pioneers: national aggregate for 2026-03 (as of 2026-05-10)"))
             #expect(out.contains("Completeness (on time to 2026-04-15, late to 2026-04-30)"))
-            #expect(out.contains("1 return for other periods set aside (2026-02)"))
+            #expect(out.contains("1 return for 1 other period set aside (2026-02)"))
             #expect(out.contains("torbay         on time  2026-04-10  returns/torbay.json"), "\(out)")
             #expect(out.contains("tower-hamlets  late     2026-04-20"))
             #expect(out.contains("northumbria    missing"))
@@ -101,6 +101,30 @@ struct AggregateEndToEndTests {
             #expect(out.contains("Outside the limits (named, not ranked): tower-hamlets (above the 99.8% limit), cambridge (below the 99.8% limit)"), "\(out)")
             #expect(out.contains("care plans"))
             #expect(out.contains("cambridge  care-plans  care plans  off track  green            optimistic"), "\(out)")
+        }
+    }
+
+    /// A site that sent its return again, corrected, has done nothing wrong: the earlier one is
+    /// listed apart, and the exit status is 0, so a script that aggregates a folder of every
+    /// return received is not told that something is wrong.
+    @Test func aSupersededReturnIsListedApartAndDoesNotFailTheRun() async throws {
+        var returns = try Self.standardReturns()
+        returns["torbay-first.json"] = try ReturnCoding.pretty(try Self.siteReturn("torbay", plans: (10, 100), admissions: (50, 20000), made: "2026-04-02"))
+        try await withOffice(returns) { root in
+            let run = try await Self.run([], in: root)
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.isEmpty, "\(run.stderr)")
+            #expect(run.stdout.contains("Superseded returns (the site's later return, or the same one, is counted)\n"), "\(run.stdout)")
+            #expect(!run.stdout.contains("Rejected returns"), "\(run.stdout)")
+            #expect(run.stdout.contains("returns/torbay-first.json  torbay  2026-03  superseded by a later return from the same site (returns/torbay.json"),
+                    "\(run.stdout)")
+
+            let json = try await Self.run(["--format", "json"], in: root)
+            #expect(json.status == 0, "\(json.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+            let rejected = try #require(report["rejected"] as? [[String: Any]])
+            #expect(rejected.count == 1)
+            #expect(rejected.first?["superseded"] as? Bool == true)
         }
     }
 

@@ -115,7 +115,8 @@ public struct Aggregator: Sendable {
                     let reason = item == top
                         ? "the same figures as \(json.source) in ADX form; the JSON return, which carries the goals too, is counted"
                         : "superseded by a later return from the same site (\(top.source), made \(top.content.generatedAt))"
-                    screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label, reason: reason))
+                    screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label,
+                                                             reason: reason, superseded: true))
                 }
                 continue
             }
@@ -134,7 +135,8 @@ public struct Aggregator: Sendable {
                 } else {
                     reason = "the same return as \(top.source), counted once"
                 }
-                screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label, reason: reason))
+                screening.rejected.append(RejectedReturn(source: item.source, site: site, period: item.content.period.label,
+                                                         reason: reason, superseded: !conflicting))
             }
         }
         screening.accepted = programme.sites.compactMap { latest[$0] }

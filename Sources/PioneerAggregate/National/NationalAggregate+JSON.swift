@@ -57,6 +57,7 @@ extension RejectedReturn: JSONWritable {
         out.field("reason", reason)
         out.field("site", site)
         out.field("source", source)
+        out.field("superseded", superseded)
     }
 }
 

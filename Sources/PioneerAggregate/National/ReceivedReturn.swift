@@ -42,11 +42,15 @@ public struct RejectedReturn: Sendable, Hashable, Codable {
     public var site: String
     public var period: String
     public var reason: String
+    /// True when another return from the same site, made later or the same return again, is
+    /// counted in its place: the site is in the totals and nothing needs doing.
+    public var superseded: Bool
 
-    public init(source: String, site: String, period: String, reason: String) {
+    public init(source: String, site: String, period: String, reason: String, superseded: Bool = false) {
         self.source = source
         self.site = site
         self.period = period
         self.reason = reason
+        self.superseded = superseded
     }
 }
