@@ -118,11 +118,7 @@ enum AggregateOutput {
 
     /// A value on the indicator's own scale: `41.3%`, `4.2`, `1,204`.
     static func value(_ indicator: IndicatorAggregate, _ number: Double) -> String {
-        switch indicator.valueType {
-        case "proportion": return formatNumber(number * 100, decimals: indicator.decimals) + "%"
-        case "amount": return formatAmount(number, decimals: indicator.decimals)
-        default: return formatNumber(number, decimals: indicator.decimals)
-        }
+        formatValue(number, valueType: indicator.valueType, decimals: indicator.decimals)
     }
 
     private static func part(_ number: Double) -> String {

@@ -24,6 +24,23 @@ import Testing
         #expect(cost.format(-0.001) == "£0.00")
     }
 
+    /// A count of 2.5 was shown as 3 at a count's usual 0 decimals: a figure it is not.
+    @Test func aCountThatIsNotWholeIsShownWithTheDecimalsItNeeds() {
+        var count = IndicatorDefinition(id: "x", name: "x", kind: .process, valueType: .count, unit: "staff",
+                                        periodType: .month, better: .higher, decimals: 0)
+        #expect(count.format(2.5) == "2.5")
+        #expect(count.format(1234.25) == "1,234.25")
+        #expect(count.format(2.0 / 3) == "0.667")
+        #expect(count.format(12) == "12")
+        #expect(count.format(-0.5) == "-0.5")
+        count.decimals = 1
+        #expect(count.format(2.5) == "2.5")
+        #expect(count.format(7) == "7.0")
+        #expect(formatValue(2.5, valueType: "rate", decimals: 0) == "3")
+        #expect(formatValue(2.5, valueType: "count", decimals: 0) == "2.5")
+        #expect(formatValue(1e300, valueType: "count", decimals: 0) == "1.000e+300")
+    }
+
     @Test func formatsValuesBeyondWhatAnIntHoldsWithoutTrappingOrClamping() {
         // These trapped (1e308: a fatal error in the intake server) or printed Int.max.
         #expect(formatNumber(1e20, decimals: 1) == "100,000,000,000,000,000,000.0")

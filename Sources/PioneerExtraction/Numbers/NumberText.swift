@@ -6,14 +6,31 @@ public import PioneerKit
 extension IndicatorDefinition {
     /// A value printed with the indicator's decimals and unit style: `41.3%`, `£1,204.50`, `23.1`.
     public func format(_ value: Double) -> String {
-        switch valueType {
-        case .proportion:
-            return formatNumber(value * 100, decimals: decimals) + "%"
-        case .amount:
-            return formatAmount(value, decimals: decimals)
-        default:
-            return formatNumber(value, decimals: decimals)
+        formatValue(value, valueType: valueType.rawValue, decimals: decimals)
+    }
+}
+
+/// A value on its indicator's scale (`valueType` a ``ValueType`` raw value): a proportion as a
+/// percentage, an amount in pounds, the rest as numbers, each at `decimals`. A count is whole
+/// by nature, so its decimals are usually 0; one that is not whole (2.5 whole-time
+/// equivalents, or a plugin's mistake) is shown with the decimals it needs, up to three more,
+/// rather than rounded to a count it is not.
+public func formatValue(_ value: Double, valueType: String, decimals: Int) -> String {
+    switch valueType {
+    case "proportion":
+        return formatNumber(value * 100, decimals: decimals) + "%"
+    case "amount":
+        return formatAmount(value, decimals: decimals)
+    case "count" where value.isFinite && abs(value) < 1e15 && value != value.rounded():
+        var places = max(0, decimals)
+        while places < decimals + 3 {
+            let scale = pow(10, Double(places))
+            if abs((value * scale).rounded() / scale - value) <= 1e-9 * max(1, abs(value)) { break }
+            places += 1
         }
+        return formatNumber(value, decimals: places)
+    default:
+        return formatNumber(value, decimals: decimals)
     }
 }
 

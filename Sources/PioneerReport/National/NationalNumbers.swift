@@ -6,11 +6,7 @@ import PioneerExtraction
 enum NationalNumbers {
     /// `41.3%`, `£1,204`, `3.52`.
     static func value(_ number: Double, valueType: String, decimals: Int) -> String {
-        switch valueType {
-        case "proportion": return formatNumber(number * 100, decimals: decimals) + "%"
-        case "amount": return formatAmount(number, decimals: decimals)
-        default: return formatNumber(number, decimals: decimals)
-        }
+        formatValue(number, valueType: valueType, decimals: decimals)
     }
 
     static func value(_ indicator: IndicatorAggregate, _ number: Double) -> String {
