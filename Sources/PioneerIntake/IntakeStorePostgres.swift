@@ -4,6 +4,7 @@
 // tokens is in the extensions beside it.
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 
 /// The intake store on PostgreSQL.
@@ -306,12 +307,25 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
             return IntakeStoreError(.cannotOpen, path: location, operation: operation,
                                     "the database asks for a password for user \(user): set PGPASSWORD, or name a variable "
                                         + "holding it in the URL (postgres://\(user):${INTAKE_DB_PASSWORD}@…)")
+        case .unsupportedAuthMechanism:
+            // Refused every time, like a wrong password: not a server to try again.
+            let method = Self.loginMethod(postgres).map { " (\($0))" } ?? ""
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "the database asks for a login method pioneer cannot use\(method); give user \(user) "
+                                        + "scram-sha-256, md5 or password in the server's pg_hba.conf, and the password in PGPASSWORD")
         case .sslUnsupported:
             return IntakeStoreError(.cannotOpen, path: location, operation: operation,
                                     "the database server does not offer TLS, but sslmode=\(sslMode.rawValue) asks for it; "
                                         + "turn TLS on at the server (ssl = on in postgresql.conf)")
         default:
             break
+        }
+        if let underlying = postgres.underlying, underlying is NIOSSLError || underlying is BoringSSLError {
+            // A certificate that does not check out fails the same way every time.
+            return IntakeStoreError(.cannotOpen, path: location, operation: operation,
+                                    "the TLS handshake with the database server failed (\(Self.tlsReason(underlying))); check that "
+                                        + "sslrootcert holds the certificate that signed the server's and, for sslmode=verify-full, "
+                                        + "that the URL's host is a name in the server's certificate")
         }
         guard let state = postgres.serverInfo?[.sqlState] else {
             let cause = postgres.underlying.map { Self.plain($0) } ?? postgres.code.description
@@ -352,6 +366,45 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     }
 
     /// An error's own words, not a Swift type dump.
+    /// The login method postgres-nio could not use (`gss`, `sspi`, `sasl(mechanisms: […])`), as
+    /// its error's debug text names it; nil if that text does not.
+    private static func loginMethod(_ error: PSQLError) -> String? {
+        let text = String(reflecting: error)
+        guard let start = text.range(of: "unsupportedAuthScheme: ") else { return nil }
+        let rest = text[start.upperBound...]
+        var depth = 0
+        var end = rest.endIndex
+        for index in rest.indices {
+            switch rest[index] {
+            case "(", "[": depth += 1
+            case ")", "]": depth -= 1
+            case "," where depth == 0: end = index
+            default: continue
+            }
+            if end != rest.endIndex || depth < 0 { end = index; break }
+        }
+        let method = rest[..<end].trimmingCharacters(in: .whitespaces)
+        return method.isEmpty ? nil : method
+    }
+
+    /// BoringSSL's reason for a failed handshake in words (`certificate verify failed`), not the
+    /// Swift error's text, which dumps types and a source path.
+    static func tlsReason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if let marker = text.range(of: "OPENSSL_internal:", options: .backwards) {
+            let reason = text[marker.upperBound...].prefix { $0.isUppercase || $0.isNumber || $0 == "_" }
+            if !reason.isEmpty { return reason.lowercased().replacingOccurrences(of: "_", with: " ") }
+        }
+        if let error = error as? NIOSSLError {
+            switch error {
+            case .unableToValidateCertificate: return "the server's certificate could not be validated"
+            case .cannotFindPeerIP: return "the server's address could not be checked against its certificate"
+            default: break
+            }
+        }
+        return "the server's TLS answer was refused"
+    }
+
     private static func plain(_ error: any Error) -> String {
         let text = String(describing: error)
         return text.count > 200 ? String(text.prefix(200)) + "…" : text

@@ -150,6 +150,70 @@ struct PostgresStoreTests {
         await store.close()
     }
 
+    /// A login method postgres-nio cannot answer (GSSAPI here) is refused every time, like a
+    /// wrong password: it is named with what to change, not reported as a server to try again.
+    @Test func aLoginMethodPioneerCannotUseIsNamedWithWhatToChange() async throws {
+        let cluster = try await PostgresCluster.startOwn()
+        defer { cluster.stopAndRemove() }
+        let data = cluster.folder.appendingPathComponent("data")
+        try """
+            local all all trust
+            host all \(PostgresCluster.user) 127.0.0.1/32 trust
+            host all all 127.0.0.1/32 gss
+
+            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
+        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
+        try cluster.psql("CREATE DATABASE office_intake OWNER office")
+        try cluster.psql("SELECT pg_reload_conf()")
+        let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
+        let error = await #expect(throws: IntakeStoreError.self) {
+            try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"])
+        }
+        #expect(error?.kind == .cannotOpen)
+        #expect(error?.description == "intake store \(url): cannot open the database: the database asks for a login method pioneer "
+            + "cannot use (gss); give user office scram-sha-256, md5 or password in the server's pg_hba.conf, and the password in PGPASSWORD")
+    }
+
+    /// A server certificate not signed by `sslrootcert` fails every time: said so, with what to check.
+    @Test func aServerCertificateNotSignedBySslrootcertIsNamedNotRetried() async throws {
+        let cluster = try await PostgresCluster.startOwn()
+        defer { cluster.stopAndRemove() }
+        let data = cluster.folder.appendingPathComponent("data")
+        let keys = cluster.folder.appendingPathComponent("keys")
+        try FileManager.default.createDirectory(at: keys, withIntermediateDirectories: true)
+        // The server's own self-signed certificate, and another that the client is told to trust.
+        for name in ["server", "other"] {
+            let made = try await ChildProcess.run("/usr/bin/openssl", [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                "-keyout", keys.appendingPathComponent("\(name).key").path, "-out", keys.appendingPathComponent("\(name).crt").path,
+            ])
+            try #require(made.status == 0, "openssl: \(made.stderr)")
+        }
+        for file in ["server.crt", "server.key"] {
+            try FileManager.default.copyItem(at: keys.appendingPathComponent(file), to: data.appendingPathComponent(file))
+        }
+        if let account = getpwnam("postgres"), getuid() == 0 {
+            for file in ["server.crt", "server.key"] {
+                chown(data.appendingPathComponent(file).path, account.pointee.pw_uid, account.pointee.pw_gid)
+            }
+        }
+        chmod(data.appendingPathComponent("server.key").path, 0o600)
+        try cluster.psql("ALTER SYSTEM SET ssl = on")
+        try cluster.psql("SELECT pg_reload_conf()")
+        let database = try await cluster.createDatabase()
+        let url = database + "?sslmode=verify-ca&sslrootcert=" + keys.appendingPathComponent("other.crt").path
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        #expect(error?.kind == .cannotOpen)
+        let description = error?.description ?? ""
+        #expect(description == "intake store \(url): cannot open the database: the TLS handshake with the database server failed "
+            + "(certificate verify failed); check that sslrootcert holds the certificate that signed the server's and, for "
+            + "sslmode=verify-full, that the URL's host is a name in the server's certificate")
+        // Trusting the server's own certificate, it opens.
+        let trusted = database + "?sslmode=verify-ca&sslrootcert=" + keys.appendingPathComponent("server.crt").path
+        let store = try await IntakeStore.open(trusted, environment: [:], databaseTimeout: .seconds(120))
+        await store.close()
+    }
+
     @Test(arguments: ["require", "verify-ca", "verify-full"])
     func sslmodeRequireAgainstAServerWithoutTLSSaysSo(_ mode: String) async throws {
         let cluster = try await PostgresCluster.shared()
