@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The intake store on PostgreSQL.
 ///
@@ -18,6 +19,12 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     let user: String
     let sslMode: PostgresLocation.SSLMode
     let client: PostgresClient
+    /// How to make one connection of our own, outside the pool: to find out why the pool
+    /// gives none (``loginRefusal()``).
+    private let probeConfiguration: PostgresConnection.Configuration?
+    /// The last probe's answer and when it was asked, so a database that is merely slow,
+    /// timing out many requests at once, is not sent a connection attempt for each.
+    private let lastProbe = Mutex<(at: ContinuousClock.Instant, refusal: String?)?>(nil)
     /// Runs the client's connection pool until ``close()``.
     private let runner: Task<Void, Never>
     let logger: Logger
@@ -32,6 +39,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         self.user = location.user
         self.sslMode = location.sslMode
         self.client = client
+        self.probeConfiguration = try? location.connectionConfiguration()
         self.runner = runner
         self.operationTimeout = operationTimeout
         var logger = Logger(label: "pioneer.intake.postgres")
@@ -174,7 +182,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
                 try await client.withConnection { connection in try await body(connection) }
             }
         } catch {
-            throw translate(error, operation: operation)
+            throw await translateWaiting(error, operation: operation)
         }
     }
 
@@ -203,9 +211,46 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
                 }
             }
         } catch {
-            throw translate(error, operation: operation)
+            throw await translateWaiting(error, operation: operation)
         }
     }
+
+    /// ``translate(_:operation:)``, and for an operation that timed out before anything was
+    /// sent to commit, why: the pool retries a connection whose login is refused (a password
+    /// changed at the server, a user dropped) out of sight, so the wait alone would read as a
+    /// slow database. One connection of our own is tried, and a refusal it meets is named.
+    func translateWaiting(_ error: any Error, operation: String) async -> IntakeStoreError {
+        let translated = translate(error, operation: operation)
+        guard let timedOut = error as? OperationTimedOut, !timedOut.commitSent,
+              let refusal = await loginRefusal() else { return translated }
+        return IntakeStoreError(.busy, path: location, operation: operation,
+                                "\(translated.message); a new connection to the database fails: \(refusal)")
+    }
+
+    /// Why a new connection to the database is refused, in words, when it is refused in a way
+    /// that waiting will not mend (a login, a missing database, TLS); nil when it connects, or
+    /// fails in a way that may mend. Asked at most once every ``probeInterval``.
+    func loginRefusal() async -> String? {
+        guard let configuration = probeConfiguration else { return nil }
+        let now = ContinuousClock.now
+        if let last = lastProbe.withLock({ $0 }), now - last.at < Self.probeInterval { return last.refusal }
+        let logger = self.logger
+        var refusal: String?
+        do {
+            try await Self.withTimeout(operationTimeout) {
+                let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+                try? await connection.close()
+            }
+        } catch {
+            let translated = translate(error, operation: "connect")
+            if translated.kind == .cannotOpen { refusal = translated.message }
+        }
+        lastProbe.withLock { $0 = (now, refusal) }
+        return refusal
+    }
+
+    /// How long a probe's answer stands for the timeouts that follow it.
+    static let probeInterval: Duration = .seconds(5)
 
     /// The start of the message of a transaction that lost a race and may simply run again.
     static let raceMarker = "another writer raced this one"

@@ -150,6 +150,37 @@ struct PostgresStoreTests {
         await store.close()
     }
 
+    /// A password changed at the server while the service runs: the pool retries its logins
+    /// out of sight, so an operation only timed out, and read as a slow database. The refusal
+    /// is now named beside the timeout.
+    @Test func aLoginRefusedToThePoolAfterOpeningIsNamedBesideTheTimeout() async throws {
+        let cluster = try await PostgresCluster.startOwn()
+        defer { cluster.stopAndRemove() }
+        let data = cluster.folder.appendingPathComponent("data")
+        try """
+            local all all trust
+            host all \(PostgresCluster.user) 127.0.0.1/32 trust
+            host all all 127.0.0.1/32 scram-sha-256
+
+            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
+        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
+        try cluster.psql("CREATE DATABASE office_intake OWNER office")
+        try cluster.psql("SELECT pg_reload_conf()")
+        let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
+        let store = try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"], databaseTimeout: .seconds(3))
+        try await store.ping()
+        // The password changes and the pool's connections are ended: it must log in again.
+        try cluster.psql("ALTER USER office PASSWORD 'correct horse'")
+        _ = try cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'office'")
+        let error = await #expect(throws: IntakeStoreError.self) { try await store.ping() }
+        #expect(error?.kind == .busy)
+        let description = error?.description ?? ""
+        #expect(description.contains("the database did not answer within 3 s; nothing was written; try again; "
+            + "a new connection to the database fails: the server refused the login ("), "\(description)")
+        #expect(description.hasSuffix("); check the user and the password (PGPASSWORD)"), "\(description)")
+        await store.close()
+    }
+
     /// A login method postgres-nio cannot answer (GSSAPI here) is refused every time, like a
     /// wrong password: it is named with what to change, not reported as a server to try again.
     @Test func aLoginMethodPioneerCannotUseIsNamedWithWhatToChange() async throws {
