@@ -126,6 +126,17 @@ struct CollectCommand: AsyncParsableCommand {
         // Large bodies wait in a temporary folder while they are read; none is needed after the run.
         defer { TemporaryBodies.removeLeftovers() }
         let selection = try periods()
+        // A site's own store gets its `.pioneer` folder made; a --store path is taken as given,
+        // so a mistyped folder is said at once rather than becoming a new, empty store that
+        // `measures` and `return`, given the intended path, never see.
+        if let store {
+            let folder = URL(fileURLWithPath: store).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
+                StandardError.write("error: --store \(store): the folder \(folder) does not exist; create it first, or check the path\n")
+                throw ExitCode(1)
+            }
+        }
 
         let directories: [String]
         do {

@@ -196,6 +196,19 @@ struct CollectExitStatusTests {
         }
     }
 
+    /// A mistyped --store folder became a new, empty store that the intended path never saw.
+    @Test func aStorePathInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-exit") { root in
+            let site = try siteFolder(in: root)
+            let missing = root.appendingPathComponent("stroes/torbay")
+            let store = missing.appendingPathComponent("s.sqlite").path
+            let result = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", store], in: root)
+            #expect(result.status == 1)
+            #expect(result.stderr == "error: --store \(store): the folder \(missing.path) does not exist; create it first, or check the path\n")
+            #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("stroes").path))
+        }
+    }
+
     @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
         try await withTemporaryFolder(prefix: "pioneer-exit") { root in
             let site = try siteFolder(in: root)
