@@ -106,7 +106,6 @@ struct ValidateEndToEndTests {
                 "sites/cambridge/site.yaml:7:3: error: site.colour: unknown key `colour`",
                 "sites/cambridge/site.yaml:13:14: error: feeds.council.auth.token: the token must come from an environment variable, written `${VARIABLE}`",
                 "sites/cambridge/site.yaml:20:13: error: indicators[0].period: `monthly` is not one of `month`, `quarter`, `fy-quarter`, `fy-year`, `iso-week`",
-                "sites/cambridge/site.yaml:24:5: error: goals[0].indicator: missing required key `indicator`",
                 "sites/cambridge/site.yaml:25:5: error: goals[0].indicatr: unknown key `indicatr` (did you mean `indicator`?)",
                 "sites/cambridge/site.yaml: invalid (",
                 "sites/sunderland/site.yaml:4:1: error: YAML syntax error: ",
@@ -115,6 +114,8 @@ struct ValidateEndToEndTests {
             for line in expected {
                 #expect(run.stderr.contains(line), "missing “\(line)” in:\n\(run.stderr)")
             }
+            // One mistake, said once: `indicatr` is not also reported as a missing `indicator`.
+            #expect(!run.stderr.contains("missing required key `indicator`"), "\(run.stderr)")
             #expect(!run.stderr.contains("literal-token-value"), "a literal secret must not be echoed")
             #expect(run.stdout.isEmpty)
         }

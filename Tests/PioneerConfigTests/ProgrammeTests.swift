@@ -108,7 +108,6 @@ struct ProgrammeTests {
             "sites/programme.yaml:10:1: error: themse: unknown key `themse` (did you mean `themes`?)",
         ])
         #expect(Self.problems(Self.replacing("    soft:", with: "    sfot:")) == [
-            "sites/programme.yaml:8:5: error: reporting.due.soft: missing required key `soft`",
             "sites/programme.yaml:8:5: error: reporting.due.sfot: unknown key `sfot` (did you mean `soft`?)",
         ])
     }

@@ -78,6 +78,11 @@ public final class IssueCollector {
         issues.append(ConfigIssue(.note, at: node.location, path: node.path, message))
     }
 
+    /// Takes back an issue reported earlier (the last one equal to `issue`).
+    func remove(_ issue: ConfigIssue) {
+        if let index = issues.lastIndex(of: issue) { issues.remove(at: index) }
+    }
+
     public func append(contentsOf other: [ConfigIssue]) {
         issues.append(contentsOf: other)
     }

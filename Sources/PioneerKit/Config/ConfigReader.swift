@@ -18,6 +18,9 @@ public final class ConfigReader {
     public let node: ConfigNode
     public let issues: IssueCollector
     private var knownKeys: [String] = []
+    /// The required keys reported missing, with their issue: a mistyped key (`nmae`) reports
+    /// one mistake, not a missing `name` and an unknown `nmae` as well.
+    private var missingIssues: [(key: String, issue: ConfigIssue)] = []
     private let isMapping: Bool
 
     /// - Parameters:
@@ -64,7 +67,9 @@ public final class ConfigReader {
 
     /// Reports that a required key is absent, at the mapping's own location.
     public func missing(_ key: String) {
-        issues.add(ConfigIssue(.error, at: node.location, path: join(key), "missing required key `\(key)`"))
+        let issue = ConfigIssue(.error, at: node.location, path: join(key), "missing required key `\(key)`")
+        issues.add(issue)
+        missingIssues.append((key, issue))
     }
 
     public func string(_ key: String, required: Bool = false) -> String? {
@@ -230,10 +235,15 @@ public final class ConfigReader {
         // A linear scan: a mapping in configuration has a handful of keys, and hashing
         // them into a set for every mapping read showed in the profile of a large site.
         for entry in entries where !knownKeys.contains(entry.key) {
+            let shown = entry.key.escapingControlCharacters()
+            // Meant for a required key reported missing: one mistake, said once, where it is.
+            if let match = Suggestions.closest(to: entry.key, in: knownKeys),
+               let index = missingIssues.firstIndex(where: { $0.key == match }) {
+                issues.remove(missingIssues[index].issue)
+                missingIssues.remove(at: index)
+            }
             let hint = didYouMean(entry.key, among: knownKeys)
-            issues.add(ConfigIssue(
-                .error, at: entry.keyLocation, path: join(entry.key),
-                "unknown key `\(entry.key.escapingControlCharacters())`\(hint)"))
+            issues.add(ConfigIssue(.error, at: entry.keyLocation, path: join(entry.key), "unknown key `\(shown)`\(hint)"))
         }
     }
 
