@@ -1,7 +1,7 @@
 // A period's returns brought together: completeness and timeliness against the programme's
 // deadlines, every return left out listed with its reason, pooling and funnels over the
 // accepted ones only, definitions that differ left unpooled, goals by theme.
-import PioneerAggregate
+@testable import PioneerAggregate
 import PioneerCore
 import PioneerKit
 import PioneerReturns
@@ -264,6 +264,45 @@ struct AggregatorTests {
         #expect(reasons["e"] == "values break the rules: the return's period `2026-03` says it runs from 2026-03-01 to 2026-03-30; "
                 + "2026-03 runs from 2026-03-01 to 2026-03-31")
         #expect(national.accepted == ["a"])
+    }
+
+    /// Foundation's ISO 8601 parser rolled 31 April over to 1 May and hour 25 to the next day,
+    /// so a deadline could be judged on a day the site never wrote.
+    @Test(arguments: ["2026-04-31T12:00:00Z", "2026-02-29T12:00:00Z", "2026-04-10T25:00:00Z", "2026-04-10T12:61:00Z",
+                      "2026-04-10T12:00:00+25:00", "2026-4-10T12:00:00Z", "2026-04-10 12:00", "2026-04-10T12:00:00.Z", "yesterday"])
+    func aGeneratedAtThatNamesNoRealMomentIsRejected(_ generatedAt: String) throws {
+        var content = try ReturnFixture.make("a", indicators: [ReturnFixture.count(4)], sign: false)
+        content.generatedAt = generatedAt
+        let national = Self.aggregate([try ReturnCoding.signed(content)])
+        #expect(national.accepted.isEmpty)
+        #expect(national.rejected.first?.reason == "its generatedAt `\(generatedAt)` is not an ISO 8601 date and time "
+                + "(`2026-04-10T09:00:00Z`, every part in range: no 31 April, no hour 25)", "\(national.rejected)")
+    }
+
+    @Test func timestampsAreReadStrictlyAndDatedInUTCInTheProlepticGregorianCalendar() throws {
+        #expect(ReturnTimestamp("2026-04-30T23:30:00-02:00")?.utcDay == CalendarDate(year: 2026, month: 5, day: 1))
+        #expect(ReturnTimestamp("2026-05-01T00:30:00+14:00")?.utcDay == CalendarDate(year: 2026, month: 4, day: 30))
+        #expect(ReturnTimestamp("2026-04-10T09:00:00")?.utcDay == CalendarDate(year: 2026, month: 4, day: 10))
+        #expect(ReturnTimestamp("2026-04-10")?.utcDay == CalendarDate(year: 2026, month: 4, day: 10))
+        #expect(ReturnTimestamp("2024-02-29T23:59:60.5Z")?.utcDay == CalendarDate(year: 2024, month: 3, day: 1))
+        // Before 1582 Foundation counted in the Julian calendar: 1000-04-10 came out as 1000-04-16.
+        #expect(ReturnTimestamp("1000-04-10T00:00:00.000Z")?.utcDay == CalendarDate(year: 1000, month: 4, day: 10))
+        let earlier = try #require(ReturnTimestamp("2026-04-10T10:00:00+01:00"))
+        let later = try #require(ReturnTimestamp("2026-04-10T09:30:00.000Z"))
+        #expect(earlier < later)
+        #expect(ReturnTimestamp("2026-04-10T09:00:00+14:01") == nil)
+    }
+
+    /// The intake accepted a return made in 2030, on time there and missing in `aggregate`.
+    @Test func aReturnMadeAfterTheDayItIsJudgedOnIsRejected() throws {
+        let asOf = try #require(CalendarDate(iso: "2026-04-12"))
+        let aggregator = Aggregator(programme: ReturnFixture.programme, period: Self.march, asOf: asOf)
+        let future = try ReturnFixture.make("a", made: "2030-01-01", indicators: [ReturnFixture.count(4)])
+        #expect(aggregator.problem(with: ReturnFixture.received(future)) == "made on 2030-01-01, after 2026-04-12, the day it is judged on "
+                + "(the day it was received, or --as-of): is the clock of the machine that made it wrong?")
+        // A clock a little fast, or a site east of Greenwich, is given a day.
+        let tomorrow = try ReturnFixture.make("a", made: "2026-04-13", indicators: [ReturnFixture.count(4)])
+        #expect(aggregator.problem(with: ReturnFixture.received(tomorrow)) == nil)
     }
 
     /// A quarter's return carries its months; a label in another spelling is named with pioneer's.

@@ -302,9 +302,9 @@ struct IntakeServiceTests {
             let service = service(store)
             let a1 = try IntakeFixture.content("a", indicators: [IntakeFixture.proportion(numerator: 30, denominator: 100)])
             let b1 = try IntakeFixture.content("b", indicators: [IntakeFixture.proportion(numerator: 10, denominator: 50)])
-            let b2 = try IntakeFixture.content("b", made: "2026-04-12T09:00:00.000Z",
+            let b2 = try IntakeFixture.content("b", made: "2026-04-10T10:00:00.000Z",
                                                indicators: [IntakeFixture.proportion(numerator: 20, denominator: 50)])
-            let bad = try IntakeFixture.content("b", made: "2026-04-13T09:00:00.000Z",
+            let bad = try IntakeFixture.content("b", made: "2026-04-10T11:00:00.000Z",
                                                 indicators: [IntakeFixture.proportion(numerator: 60, denominator: 50)])
             for content in [a1, b1, b2, bad] {
                 _ = try await service.submit(try IntakeFixture.bytes(content), format: .json, caller: IntakeFixture.office)

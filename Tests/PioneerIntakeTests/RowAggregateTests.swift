@@ -44,7 +44,7 @@ struct RowAggregateTests {
 
     /// `site`'s return for `period`: a proportion, a rate, a count, a mean and an amount, each
     /// from `seed`, and two goals, one optimistic and one pessimistic.
-    static func content(_ site: String, period: Period = march, seed: Double, made: String = "2026-04-10T09:00:00.000Z",
+    static func content(_ site: String, period: Period = march, seed: Double, made: String = "2026-04-01T09:00:00.000Z",
                         plansName: String? = nil, referrals: Double? = nil, amount: Double? = nil) throws -> SiteReturn {
         let plans = 10 + seed, people = 100 + 3 * seed
         let referralsMeasure = referrals.map { measure(period, value: $0) }

@@ -21,7 +21,7 @@ struct WALCheckpointTests {
             try await Task.sleep(for: .milliseconds(500))
             let before = Self.size(path)
             for made in 0..<5 {
-                let bytes = try IntakeFixture.bytes("a", made: "2026-04-1\(made)T09:00:00.000Z")
+                let bytes = try IntakeFixture.bytes("a", made: "2026-04-10T0\(made):00:00.000Z")
                 let outcome = try await service.submit(bytes, format: .json, caller: IntakeFixture.siteCaller("a"))
                 #expect(outcome.kind == .created)
             }

@@ -190,9 +190,19 @@ public struct Aggregator: Sendable {
         // forged, or was made on a machine whose clock is wrong. Made on the last day is allowed:
         // just after midnight where a site is, east of Greenwich or in summer time, it is still
         // that day in UTC.
-        if let made = Self.date(content.generatedAt), made < period.end {
+        guard let made = Self.date(content.generatedAt) else {
+            return ("its generatedAt `\(content.generatedAt.escapingControlCharacters())` is not an ISO 8601 date and time "
+                    + "(`2026-04-10T09:00:00Z`, every part in range: no 31 April, no hour 25)", false)
+        }
+        if made < period.end {
             return ("made on \(made), before its period ended on \(period.end): a return is made once its period is over "
                     + "(is the clock of the machine that made it wrong?)", false)
+        }
+        // Nor after the day it is judged on (received, or --as-of), a day's grace for clocks a
+        // little fast: a return from the future would be on time in one view and missing in another.
+        if made.dayNumber > asOf.dayNumber + 1 {
+            return ("made on \(made), after \(asOf), the day it is judged on (the day it was received, or --as-of): "
+                    + "is the clock of the machine that made it wrong?", false)
         }
         let problems = ValueRules.problems(in: content)
         if !problems.isEmpty {
@@ -225,17 +235,12 @@ public struct Aggregator: Sendable {
     /// The UTC date of an ISO 8601 timestamp: its first ten characters.
     static func date(_ timestamp: String) -> CalendarDate? {
         // A time with an offset (`2026-04-30T23:30:00-02:00`) may fall on another day in UTC.
-        if let instant = instant(timestamp) {
-            return CalendarDate(dayNumber: Int((instant.timeIntervalSince1970 / 86_400).rounded(.down)))
-        }
-        return CalendarDate(iso: timestamp.prefix(10))
+        ReturnTimestamp(timestamp)?.utcDay
     }
 
-    /// The moment `timestamp` names, when it has a time and a zone (`…T08:30:00.000Z`,
-    /// `…T09:00:00+01:00`); nil for anything else.
-    static func instant(_ timestamp: String) -> Date? {
-        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp))
-            ?? (try? Date.ISO8601FormatStyle().parse(timestamp))
+    /// The moment `timestamp` names (``ReturnTimestamp``); nil when it names none.
+    static func instant(_ timestamp: String) -> ReturnTimestamp? {
+        ReturnTimestamp(timestamp)
     }
 
     // MARK: Completeness
