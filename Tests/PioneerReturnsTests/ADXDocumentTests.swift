@@ -1,6 +1,7 @@
 // The ADX document: Pioneer's code list, periods as start and duration, incomplete returns
 // marked, and every document checked by xmllint against schemas/adx/adx.xsd.
 import Foundation
+import PioneerKit
 import PioneerReturns
 import Testing
 
@@ -26,6 +27,23 @@ struct ADXDocumentTests {
 
             """)
         #expect(try ADXSchemaCheck.problems(xml) == "")
+    }
+
+    /// A calendar quarter and the NHS-year quarter with the same days are one ADX period:
+    /// two groups for `2026-01-01/P3M` made a return that pioneer's own reader refused.
+    @Test func aCalendarAndAnNHSYearQuarterWithTheSameDaysShareOneGroup() throws {
+        var value = SampleReturn.value
+        var nhsQuarter = value.indicators[1]
+        nhsQuarter.id = "care-plans"
+        nhsQuarter.measures = [ReturnMeasure(period: SampleReturn.period("FY2025-26 Q4", "fy-quarter", "2026-01-01", "2026-03-31"),
+                                             value: 0.4, numerator: 40, denominator: 100, provenance: SampleReturn.provenance)]
+        value.indicators.append(nhsQuarter)
+        let xml = try ADXDocument.xml(try ReturnCoding.signed(value))
+        #expect(xml.components(separatedBy: "period=\"2026-01-01/P3M\"").count == 2, "\(xml)")
+        #expect(try ADXSchemaCheck.problems(xml) == "")
+        let read = try ADXReader.read(data: Data(xml.utf8), file: "torbay.xml")
+        let quarter = try #require(read.groups.first { $0.period == .quarter(2026, 1) })
+        #expect(Set(quarter.values.map(\.dataElement)) == ["involved-in-decisions", "care-plans"])
     }
 
     @Test func anIncompleteReturnIsMarkedInEveryGroup() throws {

@@ -47,10 +47,14 @@ public enum ADXDocument {
                     number.map { ADXDataValue(dataElement: indicator.id, part: part, definitionVersion: indicator.definitionVersion, value: $0) }
                 }
                 guard !values.isEmpty else { continue }
-                if let index = groupIndex[measure.period.label] {
+                // By days, not label: ADX names a period by its start and length, so a calendar
+                // quarter and the NHS-year quarter with the same days (2025Q4, FY2025-26 Q3) are
+                // one `2025-10-01/P3M` group, and ADX allows one group per period.
+                let days = "\(measure.period.start)/\(measure.period.end)"
+                if let index = groupIndex[days] {
                     groups[index].values += values
                 } else {
-                    groupIndex[measure.period.label] = groups.count
+                    groupIndex[days] = groups.count
                     groups.append((measure.period, values))
                 }
             }
