@@ -140,7 +140,17 @@ struct ProgrammeTests {
 
     @Test func aPeriodWrittenAsAnAdjectiveIsToldTheName() {
         #expect(Self.problems(Self.replacing("[month, quarter]", with: "[monthly, quarter]")) == [
-            "sites/programme.yaml:6:13: error: reporting.periods[0]: `monthly` is not a kind of period; use one of `month`, `quarter`, `fy-quarter`, `fy-year`, `iso-week` (did you mean `month`?)",
+            "sites/programme.yaml:6:13: error: reporting.periods[0]: `monthly` is not a kind of period; use one of `month`, `quarter`, `fy-quarter`, `fy-year` (did you mean `month`?)",
+        ])
+    }
+
+    /// A programme could name weeks, but no site can make a weekly return: every site was
+    /// awaited, then missing, for ever.
+    @Test func weeksAreRefusedAsAReportingPeriodWithWhatToUse() {
+        #expect(Self.problems(Self.replacing("[month, quarter]", with: "[month, iso-week]")) == [
+            "sites/programme.yaml:6:20: error: reporting.periods[1]: `iso-week`: pioneer makes returns for a month, a quarter, "
+                + "an NHS financial-year quarter or an NHS financial year, not for a week, so no site could send a weekly return; "
+                + "a weekly indicator's measures go in the return whose days hold them. Use `month`, `quarter`, `fy-quarter` or `fy-year`",
         ])
     }
 

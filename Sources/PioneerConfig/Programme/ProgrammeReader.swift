@@ -76,10 +76,20 @@ struct ProgrammeReader {
             issues.error("name at least one kind of reporting period, e.g. `[month, quarter]`", at: listNode)
             return nil
         }
-        let names = PeriodType.allCases.map(\.rawValue)
+        // The kinds `pioneer return` makes a return for: a week's measures go in the return of
+        // the month, quarter or year that holds its days, and no site can make a weekly one.
+        let names = PeriodType.allCases.filter { $0 != .isoWeek }.map(\.rawValue)
         var periods: [PeriodType] = []
         var valid = true
         for item in items {
+            if item.scalar == PeriodType.isoWeek.rawValue {
+                issues.error("`iso-week`: pioneer makes returns for a month, a quarter, an NHS financial-year quarter or an NHS "
+                             + "financial year, not for a week, so no site could send a weekly return; a weekly indicator's "
+                             + "measures go in the return whose days hold them. Use `month`, `quarter`, `fy-quarter` or `fy-year`",
+                             at: item)
+                valid = false
+                continue
+            }
             guard let text = item.scalar, let type = PeriodType(rawValue: text) else {
                 let found = item.scalar.map { "`\($0)`" } ?? item.kindDescription
                 let hint = item.scalar.map { didYouMean($0, among: names) } ?? ""
