@@ -125,21 +125,32 @@ struct PostgresStoreTests {
         #expect(ContinuousClock.now - started < .seconds(120))
     }
 
+    /// A cluster of its own where user `office` (password `Tr0ub4dor3`) owns database
+    /// `office_intake` and logs in over TCP by `method` (pioneer's own user is trusted).
+    static func officeCluster(login method: String) async throws -> PostgresCluster {
+        let cluster = try await PostgresCluster.startOwn()
+        do {
+            try """
+                local all all trust
+                host all \(PostgresCluster.user) 127.0.0.1/32 trust
+                host all all 127.0.0.1/32 \(method)
+
+                """.write(to: cluster.folder.appendingPathComponent("data/pg_hba.conf"), atomically: true, encoding: .utf8)
+            try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
+            try cluster.psql("CREATE DATABASE office_intake OWNER office")
+            try cluster.psql("SELECT pg_reload_conf()")
+        } catch {
+            cluster.stopAndRemove()
+            throw error
+        }
+        return cluster
+    }
+
     /// A login that needs a password, given none, will be refused every time: it is named
     /// with where the password goes, not reported as a server to try again.
     @Test func aUserThatNeedsAPasswordGivenNoneIsToldWhereToPutIt() async throws {
-        let cluster = try await PostgresCluster.startOwn()
+        let cluster = try await Self.officeCluster(login: "scram-sha-256")
         defer { cluster.stopAndRemove() }
-        let data = cluster.folder.appendingPathComponent("data")
-        try """
-            local all all trust
-            host all \(PostgresCluster.user) 127.0.0.1/32 trust
-            host all all 127.0.0.1/32 scram-sha-256
-
-            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
-        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
-        try cluster.psql("CREATE DATABASE office_intake OWNER office")
-        try cluster.psql("SELECT pg_reload_conf()")
         let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
         let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
         #expect(error?.kind == .cannotOpen)
@@ -155,18 +166,8 @@ struct PostgresStoreTests {
     /// is now named beside the timeout. (The timeout itself is made here, not waited for: under
     /// the whole suite a pool's wait takes minutes to come round.)
     @Test func aLoginRefusedToThePoolAfterOpeningIsNamedBesideTheTimeout() async throws {
-        let cluster = try await PostgresCluster.startOwn()
+        let cluster = try await Self.officeCluster(login: "scram-sha-256")
         defer { cluster.stopAndRemove() }
-        let data = cluster.folder.appendingPathComponent("data")
-        try """
-            local all all trust
-            host all \(PostgresCluster.user) 127.0.0.1/32 trust
-            host all all 127.0.0.1/32 scram-sha-256
-
-            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
-        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
-        try cluster.psql("CREATE DATABASE office_intake OWNER office")
-        try cluster.psql("SELECT pg_reload_conf()")
         let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
         let store = try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"], databaseTimeout: .seconds(120))
         try await store.ping()
@@ -190,18 +191,8 @@ struct PostgresStoreTests {
     /// A login method postgres-nio cannot answer (GSSAPI here) is refused every time, like a
     /// wrong password: it is named with what to change, not reported as a server to try again.
     @Test func aLoginMethodPioneerCannotUseIsNamedWithWhatToChange() async throws {
-        let cluster = try await PostgresCluster.startOwn()
+        let cluster = try await Self.officeCluster(login: "gss")
         defer { cluster.stopAndRemove() }
-        let data = cluster.folder.appendingPathComponent("data")
-        try """
-            local all all trust
-            host all \(PostgresCluster.user) 127.0.0.1/32 trust
-            host all all 127.0.0.1/32 gss
-
-            """.write(to: data.appendingPathComponent("pg_hba.conf"), atomically: true, encoding: .utf8)
-        try cluster.psql("CREATE USER office PASSWORD 'Tr0ub4dor3'")
-        try cluster.psql("CREATE DATABASE office_intake OWNER office")
-        try cluster.psql("SELECT pg_reload_conf()")
         let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
         let error = await #expect(throws: IntakeStoreError.self) {
             try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"])
