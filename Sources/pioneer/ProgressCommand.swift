@@ -78,6 +78,10 @@ struct ProgressCommand: ParsableCommand {
     @OptionGroup var storeLocation: StoreLocation
 
     func validate() throws {
+        // As at a period not begun, every goal read as overdue for data not yet due.
+        if let period, period.start > CalendarDate.today() {
+            throw ValidationError("--period \(period.label) has not begun (today is \(CalendarDate.today())); goals are judged as at a period that has begun")
+        }
         if storeLocation.store != nil, siteDirectories.count != 1 {
             throw ValidationError("--store names one site's store file; give exactly one site directory with it, or use --store-dir for several sites")
         }

@@ -44,6 +44,10 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var storeLocation: StoreLocation
 
     func validate() throws {
+        // As at a period not begun, every goal read as overdue for data not yet due.
+        if let period, period.start > CalendarDate.today() {
+            throw ValidationError("--period \(period.label) has not begun (today is \(CalendarDate.today())); goals are judged as at a period that has begun")
+        }
         if output.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--output needs a file name") }
         if output.hasSuffix("/") { throw ValidationError("--output names a folder (\(output)); give a file, such as \(output)report.html") }
     }

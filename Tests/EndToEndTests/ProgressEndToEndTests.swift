@@ -187,6 +187,15 @@ struct ProgressEndToEndTests {
                                                     "--period", "2020-01", "--fail-on", "off-track"])
             #expect(nothing.status == 4, "\(nothing.stdout)")
             #expect(nothing.stderr == "--fail-on off-track: no goal could be judged (none has data), so the check fails\n", "\(nothing.stderr)")
+
+            // As at a period not begun, every goal would read as overdue for data not yet due.
+            for command in [["progress", Self.sites + "/torbay", "--store-dir", stores],
+                            ["report", Self.sites + "/torbay", "--store-dir", stores, "--output", "-"]] {
+                let future = try await PioneerBinary.run(command + ["--period", "2999-01"])
+                #expect(future.status == 2, "\(future.stderr)")
+                #expect(future.stderr.hasPrefix("error: --period 2999-01 has not begun (today is "), "\(future.stderr)")
+                #expect(future.stdout.isEmpty)
+            }
         }
     }
 
