@@ -219,10 +219,14 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     /// sent to commit, why: the pool retries a connection whose login is refused (a password
     /// changed at the server, a user dropped) out of sight, so the wait alone would read as a
     /// slow database. One connection of our own is tried, and a refusal it meets is named.
-    func translateWaiting(_ error: any Error, operation: String) async -> IntakeStoreError {
+    ///
+    /// The probe is bounded by `probeLimit` (``probeLimit``, or the operation's own limit if
+    /// shorter): a refused login answers in milliseconds, and a server that does not answer at
+    /// all must not hold the 503 back much longer.
+    func translateWaiting(_ error: any Error, operation: String, probeLimit: Duration? = nil) async -> IntakeStoreError {
         let translated = translate(error, operation: operation)
         guard let timedOut = error as? OperationTimedOut, !timedOut.commitSent,
-              let refusal = await loginRefusal() else { return translated }
+              let refusal = await loginRefusal(within: probeLimit ?? min(operationTimeout, Self.probeLimit)) else { return translated }
         return IntakeStoreError(.busy, path: location, operation: operation,
                                 "\(translated.message); a new connection to the database fails: \(refusal)")
     }
@@ -230,14 +234,14 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
     /// Why a new connection to the database is refused, in words, when it is refused in a way
     /// that waiting will not mend (a login, a missing database, TLS); nil when it connects, or
     /// fails in a way that may mend. Asked at most once every ``probeInterval``.
-    func loginRefusal() async -> String? {
+    func loginRefusal(within limit: Duration) async -> String? {
         guard let configuration = probeConfiguration else { return nil }
         let now = ContinuousClock.now
         if let last = lastProbe.withLock({ $0 }), now - last.at < Self.probeInterval { return last.refusal }
         let logger = self.logger
         var refusal: String?
         do {
-            try await Self.withTimeout(operationTimeout) {
+            try await Self.withTimeout(limit) {
                 let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
                 try? await connection.close()
             }
@@ -251,6 +255,8 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
 
     /// How long a probe's answer stands for the timeouts that follow it.
     static let probeInterval: Duration = .seconds(5)
+    /// The longest a probe may take.
+    static let probeLimit: Duration = .seconds(3)
 
     /// The start of the message of a transaction that lost a race and may simply run again.
     static let raceMarker = "another writer raced this one"
@@ -410,7 +416,6 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         return milliseconds % 1000 == 0 ? String(milliseconds / 1000) : String(Double(milliseconds) / 1000)
     }
 
-    /// An error's own words, not a Swift type dump.
     /// The login method postgres-nio could not use (`gss`, `sspi`, `sasl(mechanisms: […])`), as
     /// its error's debug text names it; nil if that text does not.
     private static func loginMethod(_ error: PSQLError) -> String? {
@@ -450,6 +455,7 @@ final class PostgresIntakeBackend: IntakeStoreBackend {
         return "the server's TLS answer was refused"
     }
 
+    /// An error's own words, not a Swift type dump.
     private static func plain(_ error: any Error) -> String {
         let text = String(describing: error)
         return text.count > 200 ? String(text.prefix(200)) + "…" : text

@@ -175,8 +175,9 @@ struct PostgresStoreTests {
         try cluster.psql("ALTER USER office PASSWORD 'correct horse'")
         _ = try cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'office'")
         let backend = try #require(store.backend as? PostgresIntakeBackend)
+        // The probe given long enough for a loaded machine (3 s in service).
         let error = await backend.translateWaiting(PostgresIntakeBackend.OperationTimedOut(limit: .seconds(10)),
-                                                   operation: "answer a health check")
+                                                   operation: "answer a health check", probeLimit: .seconds(120))
         #expect(error.kind == .busy)
         #expect(error.message.hasPrefix("the database did not answer within 10 s; nothing was written; try again; "
             + "a new connection to the database fails: the server refused the login ("), "\(error.message)")
