@@ -22,6 +22,15 @@ def canonical(obj):
     return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def definition_version(definition):
+    # As pioneer versions a definition: the first 12 hex digits of the SHA-256 of its meaning's
+    # fields (the factor left out when there is none), as canonical JSON. `aggregate` rejects a
+    # return whose definitions do not hash to their versions.
+    fields = ["id", "name", "kind", "valueType", "unit", "factor", "better", "decimals"]
+    meaning = {key: definition[key] for key in fields if key in definition}
+    return hashlib.sha256(canonical(meaning).encode()).hexdigest()[:12]
+
+
 def month(index):
     year, month0 = divmod(2023 * 12 + 3 + index, 12)  # April 2023 onwards
     month1 = month0 + 1
@@ -43,9 +52,10 @@ def main():
         definitions.append({
             "id": f"indicator-{i + 1:03d}", "name": f"Indicator {i + 1}", "kind": "outcome", "valueType": value_type,
             "unit": {"proportion": "%", "rate": "per 1,000", "count": "people"}[value_type],
-            "better": "higher", "decimals": 1, "definitionVersion": f"{i + 1:012x}",
+            "better": "higher", "decimals": 1,
             **({"factor": 1000} if value_type == "rate" else {}),
         })
+        definitions[-1]["definitionVersion"] = definition_version(definitions[-1])
     for s in range(sites):
         site = f"site-{s + 1:02d}"
         size = random.randint(2_000, 200_000)

@@ -46,7 +46,9 @@ PIONEER=.build/$CONFIG/pioneer
 [[ -x $PIONEER ]] || die "no $PIONEER; build it first (swift build)"
 
 WORK=.build/bench-aggregate
-RETURNS=$WORK/returns-$SITES-$INDICATORS-$PERIODS
+# Named by the generator's own digest too, so returns written by an older generator are not reused.
+GENERATOR=$(sha256sum scripts/bench-aggregate-generate.py | cut -c1-12)
+RETURNS=$WORK/returns-$SITES-$INDICATORS-$PERIODS-$GENERATOR
 if [[ ! -d $RETURNS ]]; then
     echo "Writing $SITES x $PERIODS returns of $INDICATORS indicators to $RETURNS..." >&2
     rm -rf "$WORK" && mkdir -p "$RETURNS"
