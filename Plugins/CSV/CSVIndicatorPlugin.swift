@@ -34,6 +34,6 @@ public struct CSVIndicatorPlugin: IndicatorPlugin {
     }
 
     public func observe(period: Period, responses: FeedResponses, context: PluginContext) throws -> Observation {
-        try extraction.extract(responses.require(Self.requestKey), period: period).observation
+        try extraction.extract(responses.require(Self.requestKey), period: period).observation(as: context.indicator.valueType)
     }
 }

@@ -10,7 +10,7 @@ struct CSVPluginTests {
     let quarter = Period.financialQuarter(2026, 1)
     let url = "http://council.test/exports/reablement.csv?from=2026-04-01&to=2026-06-30"
 
-    func harness(_ extra: [(String, ConfigLiteral)] = []) throws -> PluginHarness<CSVIndicatorPlugin> {
+    func harness(_ extra: [(String, ConfigLiteral)] = [], valueType: ValueType = .count) throws -> PluginHarness<CSVIndicatorPlugin> {
         var pairs: [(key: String, value: ConfigLiteral)] = [
             ("feed", "council"), ("path", "/exports/reablement.csv?from={period.start}&to={period.end}"),
             ("date_column", "discharge_date"),
@@ -22,7 +22,7 @@ struct CSVPluginTests {
             pairs.append((key, value))
         }
         return try PluginHarness(CSVIndicatorPlugin.self, config: .mapping(pairs),
-                                 indicator: .example(.count, period: .financialQuarter))
+                                 indicator: .example(valueType, period: .financialQuarter))
     }
 
     func run(_ extra: [(String, ConfigLiteral)] = [], body: FeedBody? = nil, period: Period? = nil) throws -> Observation {
@@ -38,6 +38,20 @@ struct CSVPluginTests {
     @Test func sumsAndAveragesAColumnSkippingBlankCells() throws {
         #expect(try run([("aggregate", "sum"), ("column", "cost_gbp")]).value == 1187.5)
         #expect(try run([("aggregate", "mean"), ("column", "cost_gbp")]).value == 296.875)
+    }
+
+    @Test func aMeanAmountKeepsItsSumAndCountSoSitesArePooledNotAddedUp() throws {
+        let extra: [(String, ConfigLiteral)] = [("aggregate", "mean"), ("column", "cost_gbp")]
+        for valueType in [ValueType.amount, .mean] {
+            let observation = try harness(extra, valueType: valueType)
+                .run(quarter, bodies: ["export": Payload.body("council-reablement.csv")])
+            #expect(observation == .value(296.875, numerator: 1187.5, denominator: 4))
+        }
+        // A sum is a total already; a count or a proportion has no average to keep.
+        let sum = try harness([("aggregate", "sum"), ("column", "cost_gbp")], valueType: .amount)
+            .run(quarter, bodies: ["export": Payload.body("council-reablement.csv")])
+        #expect(sum == .value(1187.5))
+        #expect(try run(extra) == .value(296.875))
     }
 
     @Test func readsSemicolonFilesAndDayMonthYearDates() throws {

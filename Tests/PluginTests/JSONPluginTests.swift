@@ -44,6 +44,16 @@ struct JSONPluginTests {
         #expect(try harness.run(june, bodies: ["document": Payload.body("bi-admissions.json")]).value == expected)
     }
 
+    @Test func aMeanAmountKeepsItsSumAndCountSoSitesArePooledNotAddedUp() throws {
+        let config: [(key: String, value: ConfigLiteral)] = [
+            ("feed", "bi"), ("path", "/admissions?month={period}"),
+            ("select", .scalar("$.data[*].beds.days", quoted: true)), ("aggregate", "mean"),
+        ]
+        let harness = try PluginHarness(JSONIndicatorPlugin.self, config: .mapping(config), indicator: .example(.amount))
+        let observation = try harness.run(june, bodies: ["document": Payload.body("bi-admissions.json")])
+        #expect(observation == .value(2728.25, numerator: 10913, denominator: 4))
+    }
+
     @Test func nothingMatchedIsNoDataByDefaultAndSaysWhatTheFilteredMemberHolds() throws {
         let observation = try harness([("select", "$.data[?(@.age_band == '90+')].admissions")])
             .run(june, bodies: ["document": Payload.body("bi-admissions.json")])

@@ -167,7 +167,7 @@ struct CSVScan {
         switch extraction.aggregate {
         case .count: return ExtractedValue(value: Double(matched), count: contributors, detail: detail)
         case .sum: return ExtractedValue(value: total, count: contributors, detail: detail)
-        case .mean: return ExtractedValue(value: total / Double(numbers), count: contributors, detail: detail)
+        case .mean: return ExtractedValue(value: total / Double(numbers), count: contributors, detail: detail, total: total)
         }
     }
 

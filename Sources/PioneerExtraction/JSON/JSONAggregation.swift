@@ -75,6 +75,7 @@ struct JSONAggregation {
         case .min: value = smallest
         case .max: value = largest
         }
-        return ExtractedValue(value: value, count: numbers, detail: detail)
+        return ExtractedValue(value: value, count: numbers, detail: detail,
+                              total: extraction.aggregate == .mean ? total : nil)
     }
 }
