@@ -150,4 +150,25 @@ struct HistoryTests {
         let decoded = try JSONDecoder().decode(NationalHistory.self, from: JSONEncoder().encode(history))
         #expect(decoded == history)
     }
+
+    @Test func aMonthPooledWithoutOneSiteIsLeftOutOfTheChartNotTakenForAChange() throws {
+        let asOf = CalendarDate(year: 2027, month: 9, day: 1) ?? .today()
+        let months = (0..<14).map { Period.month(2026, 1).advanced(by: $0) }
+        var builder = HistoryBuilder(programme: ReturnFixture.programme, period: months[13], asOf: asOf)
+        for (offset, month) in months.enumerated() {
+            // c, the largest site, sends no return for the sixth month.
+            let sites = offset == 5 ? ["a", "b"] : ["a", "b", "c"]
+            builder.add(try sites.map { try Self.monthly($0, month, offset: 0) }, for: month)
+        }
+        let admissions = try #require(builder.history().series(of: "admissions"))
+        let gap = admissions.points[5]
+        #expect(gap.sites == ["a", "b"] && gap.value != nil)
+        #expect(gap.spc == nil)
+        #expect(gap.leftOutOfSPC == "pooled over other sites than the latest period (lacks c)")
+        // The other thirteen months pool the same three sites, the same figures: common cause.
+        let charted = admissions.points.filter { $0.spc != nil }
+        #expect(charted.count == 13)
+        #expect(charted.allSatisfy { $0.sites == ["a", "b", "c"] && $0.leftOutOfSPC == nil })
+        #expect(admissions.variation == .commonCause)
+    }
 }

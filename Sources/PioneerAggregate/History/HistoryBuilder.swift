@@ -103,6 +103,12 @@ public struct HistoryBuilder: Sendable {
         return NationalHistory(period: period.label, periods: periods.sorted { $0.key < $1.key }.map(\.value), series: series)
     }
 
+    ///
+    /// The chart compares like with like: a national value pooled over other sites than the
+    /// latest value's (a site's return missing that month, or a site not yet in the
+    /// programme) measures another population, and a change in who is pooled is no change
+    /// in care. Such a value is shown but left out of the limits and the rules, with the
+    /// sites it lacks or adds.
     static func charted(_ indicator: IndicatorAggregate, type: PeriodType, points: [PooledPoint]) -> PooledSeries {
         var points = points
         var values: [Double] = []
@@ -110,8 +116,13 @@ public struct HistoryBuilder: Sendable {
         var rebaseAt: [Int] = []
         var changes: [String] = []
         var version: String?
+        let panel = points.last { $0.value?.isFinite == true }?.sites ?? []
         for (offset, point) in points.enumerated() {
             guard let value = point.value, value.isFinite else { continue }
+            if let reason = Self.notComparable(point.sites, panel: panel) {
+                points[offset].leftOutOfSPC = reason
+                continue
+            }
             if let version, let now = point.definitionVersion, now != version {
                 rebaseAt.append(values.count)
                 changes.append(point.period)
@@ -132,11 +143,25 @@ public struct HistoryBuilder: Sendable {
             }
             variation = chart.variation
         case .notEnoughPoints(let have, let need):
+            let leftOut = points.filter { $0.leftOutOfSPC != nil }.count
             unavailable = "not enough pooled values for SPC limits: \(have) of the \(need) needed"
+                + (leftOut == 0 ? "" : " (\(leftOut) more pooled over other sites than the latest period's, which are not comparable)")
         }
         return PooledSeries(
             indicator: indicator.id, name: indicator.name, valueType: indicator.valueType, unit: indicator.unit,
             factor: indicator.factor, better: indicator.better, decimals: indicator.decimals, periodType: type.rawValue,
             points: points, variation: variation, spcUnavailable: unavailable, definitionChanges: changes)
+    }
+
+    /// Why a value pooled over `sites` is not comparable with the latest one, pooled over
+    /// `panel`: "lacks siteb; adds sitec"; nil when the sites are the same.
+    static func notComparable(_ sites: [String], panel: [String]) -> String? {
+        let lacking = panel.filter { !sites.contains($0) }
+        let adding = sites.filter { !panel.contains($0) }
+        guard !lacking.isEmpty || !adding.isEmpty else { return nil }
+        var parts: [String] = []
+        if !lacking.isEmpty { parts.append("lacks " + lacking.joined(separator: ", ")) }
+        if !adding.isEmpty { parts.append("adds " + adding.joined(separator: ", ")) }
+        return "pooled over other sites than the latest period (" + parts.joined(separator: "; ") + ")"
     }
 }

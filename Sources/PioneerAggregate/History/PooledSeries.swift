@@ -47,11 +47,18 @@ public struct PooledPoint: Sendable, Hashable, Codable {
     /// The definition version the sites share; nil when they differ (and the value is not pooled).
     public var definitionVersion: String?
     public var notPooled: String?
-    /// The point's SPC judgement; nil for a point without a value or a series too short for limits.
+    /// The point's SPC judgement; nil for a point without a value, one left out of the chart
+    /// (``leftOutOfSPC`` says why) or a series too short for limits.
     public var spc: PooledPointSPC?
+    /// The sites whose figures make up the value, in the programme's order.
+    public var sites: [String]
+    /// Why the value is not on the XmR chart: it was pooled over other sites than the latest
+    /// period's, so it measures another population ("lacks siteb"); nil when it is charted.
+    public var leftOutOfSPC: String?
 
     public init(period: String, source: PooledPointSource, value: Double?, numerator: Double?, denominator: Double?,
-                sitesPooled: Int, sitesReporting: Int, definitionVersion: String?, notPooled: String?, spc: PooledPointSPC? = nil) {
+                sitesPooled: Int, sitesReporting: Int, definitionVersion: String?, notPooled: String?, spc: PooledPointSPC? = nil,
+                sites: [String] = [], leftOutOfSPC: String? = nil) {
         self.period = period
         self.source = source
         self.value = value
@@ -62,6 +69,8 @@ public struct PooledPoint: Sendable, Hashable, Codable {
         self.definitionVersion = definitionVersion
         self.notPooled = notPooled
         self.spc = spc
+        self.sites = sites
+        self.leftOutOfSPC = leftOutOfSPC
     }
 
     /// The point of `indicator`'s aggregate for its period.
@@ -70,7 +79,7 @@ public struct PooledPoint: Sendable, Hashable, Codable {
                   denominator: indicator.pooled?.denominator, sitesPooled: indicator.pooled?.sites.count ?? 0,
                   sitesReporting: indicator.sites.count,
                   definitionVersion: indicator.definitions.count == 1 ? indicator.definitions.first?.version : nil,
-                  notPooled: indicator.notPooled)
+                  notPooled: indicator.notPooled, sites: indicator.pooled?.sites ?? [])
     }
 }
 

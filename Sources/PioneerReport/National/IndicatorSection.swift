@@ -129,11 +129,16 @@ struct IndicatorSection {
         if !series.definitionChanges.isEmpty {
             out += "<figcaption class=\"chart-summary\">The definition changed in \(e(series.definitionChanges.joined(separator: ", "))): the limits start again there.</figcaption>\n"
         }
+        let leftOut = series.points.filter { $0.leftOutOfSPC != nil && $0.value != nil }
+        if !leftOut.isEmpty {
+            let listed = leftOut.map { "\($0.period) (\($0.leftOutOfSPC ?? ""))" }.joined(separator: ", ")
+            out += "<figcaption class=\"chart-summary left-out\">Drawn hollow and left out of the limits, since a change in which sites are pooled is no change in care: \(e(listed)).</figcaption>\n"
+        }
         out += "<details class=\"chart-data\"><summary>The pooled values</summary><table class=\"series\"><thead><tr><th scope=\"col\">Period</th><th scope=\"col\">National value</th><th scope=\"col\">Numerator</th><th scope=\"col\">Denominator</th><th scope=\"col\">Sites pooled</th><th scope=\"col\">From</th><th scope=\"col\">SPC</th></tr></thead><tbody>\n"
         for point in series.points {
             let value = point.value.map { NationalNumbers.value(series, $0) } ?? "— (\(point.notPooled ?? "not pooled"))"
             out += "<tr><th scope=\"row\">\(e(point.period))</th><td class=\"number\">\(e(value))</td><td class=\"number\">\(e(point.numerator.map(NationalNumbers.part) ?? ""))</td><td class=\"number\">\(e(point.denominator.map(NationalNumbers.part) ?? ""))</td>"
-            out += "<td>\(point.sitesPooled) of \(point.sitesReporting)</td><td>\(point.source == .returns ? "the period's returns" : "months or quarters inside longer returns")</td><td>\(e(point.spc?.pointType.words ?? "—"))</td></tr>\n"
+            out += "<td>\(point.sitesPooled) of \(point.sitesReporting)</td><td>\(point.source == .returns ? "the period's returns" : "months or quarters inside longer returns")</td><td>\(e(point.spc?.pointType.words ?? point.leftOutOfSPC.map { "left out: \($0)" } ?? "—"))</td></tr>\n"
         }
         return out + "</tbody></table></details>\n</figure>\n"
     }

@@ -142,22 +142,27 @@ struct PooledSeriesDrawing {
         svg += "<polyline class=\"value-line\" points=\"\(line)\" fill=\"none\" stroke=\"\(MDCPalette.valueLine)\" stroke-width=\"1.5\"/>\n<g class=\"points\">\n"
         for item in valued {
             guard let value = item.point.value else { continue }
-            let type = item.point.spc?.pointType.rawValue ?? "unjudged"
-            let fill = item.point.spc.map { MDCPalette.colour(of: $0.pointType) } ?? MDCPalette.commonCause
+            // A value left out of the SPC (pooled over other sites) is drawn hollow.
+            let leftOut = item.point.leftOutOfSPC != nil
+            let type = item.point.spc?.pointType.rawValue ?? (leftOut ? "left-out" : "unjudged")
+            let fill = item.point.spc.map { MDCPalette.colour(of: $0.pointType) } ?? (leftOut ? "#ffffff" : MDCPalette.commonCause)
+            let stroke = leftOut ? "#777777" : "#ffffff"
             var words = "\(item.period.label): \(NationalNumbers.value(series, value)), \(item.point.sitesPooled) of \(item.point.sitesReporting) sites"
             if item.point.source == .subPeriod { words += " (from the longer returns)" }
             if let spc = item.point.spc {
                 words += ", \(spc.pointType.words)"
                 if let rule = spc.specialCause { words += " (\(rule.words))" }
+            } else if let reason = item.point.leftOutOfSPC {
+                words += "; left out of the SPC: \(reason)"
             }
             svg += """
             <circle class="point \(type)" data-period="\(e(item.period.label))" data-value="\(value)" cx="\(x(item.period).svg)" cy="\(y(value).svg)" \
-            r="4.5" fill="\(fill)" stroke="#ffffff" stroke-width="1"><title>\(e(words))</title></circle>
+            r="4.5" fill="\(fill)" stroke="\(stroke)" stroke-width="\(leftOut ? "1.5" : "1")"><title>\(e(words))</title></circle>
 
             """
         }
         svg += "</g>\n"
-        if valued.first?.point.spc == nil {
+        if !valued.contains(where: { $0.point.spc != nil }) {
             svg += """
             <text class="no-limits" x="\(((Self.plotLeft + Self.plotRight) / 2).svg)" y="\((Self.plotTop + 16).svg)" text-anchor="middle" \
             font-size="13" fill="#333333">\(e((series.spcUnavailable ?? "no SPC limits").capitalisedFirst))</text>
