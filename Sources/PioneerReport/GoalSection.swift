@@ -153,7 +153,7 @@ struct GoalSection {
         rows.append(("Unit", definition.unit.isEmpty ? "none given" : definition.unit))
         rows.append(("Baseline", "\(definition.format(goal.baseline.value)) (\(goal.baseline.period.label))"))
         rows.append(("Target", "\(definition.format(goal.target.value)) by \(goal.target.period.label)"))
-        rows.append(("Status", statusWords))
+        rows.append(("Status", statusWords + (assessment.statusNote.map { ": \($0)" } ?? "")))
         if let projection = assessment.projection {
             // A line that leaves what the value can be is held at the edge, and says so.
             let reach = projection.bounded ? "reaches \(definition.format(projection.value)) before" : "\(definition.format(projection.value)) by"

@@ -145,6 +145,9 @@ struct ProgressListing {
         if assessment.status == .noData, let reason = assessment.noDataReason {
             return "\(label): no data: \(reason)"
         }
+        if let note = assessment.statusNote {
+            return "\(label): \(assessment.status?.rawValue ?? "no status"): \(note)"
+        }
         if let projection = assessment.projection, !projection.meetsTarget, assessment.status != .achieved {
             let value = progress.definition.format(projection.value)
             let target = assessment.goal.target.period.label
@@ -293,6 +296,7 @@ struct ProgressListing {
         var gap: Double?
         var status: String?
         var noDataReason: String?
+        var statusNote: String?
         var projection: JSONProjection?
         var variation: String?
         var assurance: String?
@@ -337,7 +341,7 @@ struct ProgressListing {
             baseline: JSONValuePeriod(period: goal.baseline.period.label, value: goal.baseline.value),
             target: JSONValuePeriod(period: goal.target.period.label, value: goal.target.value),
             trajectoryValue: assessment.expected, gap: assessment.gap, status: assessment.status?.rawValue,
-            noDataReason: assessment.noDataReason,
+            noDataReason: assessment.noDataReason, statusNote: assessment.statusNote,
             projection: assessment.projection.map {
                 JSONProjection(value: $0.value, meetsTarget: $0.meetsTarget, pointsUsed: $0.pointsUsed, slopePerPeriod: $0.slopePerPeriod,
                                bounded: $0.bounded)

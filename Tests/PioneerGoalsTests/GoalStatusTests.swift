@@ -158,11 +158,12 @@ struct GoalStatusTests {
         #expect(assessment.status == .achieved)
     }
 
-    @Test func aTargetInsideTheRangeIsStillJudgedOnTheInterval() {
-        // A target of 1, not 0: a count of 0 (interval to 3.69) has not shown it is at or below 1.
-        let assessment = status(F.indicator("falls", .count, better: .lower), baseline: 5, target: 1, latest: .value(0))
-        #expect(assessment.status != .achieved)
-        #expect(assessment.status == .atRisk)
+    @Test func aTargetWithinTheReachOfAnIntervalIsStillJudgedOnIt() {
+        // A target of 5: a count of 0 (interval to 3.69) could show it, and 4 (interval to
+        // 10.24) has not, though its point value is below 5.
+        let indicator = F.indicator("falls", .count, better: .lower)
+        #expect(status(indicator, baseline: 10, target: 5, latest: .value(4)).status != .achieved)
+        #expect(status(indicator, baseline: 10, target: 5, latest: .value(0)).status == .achieved)
     }
 
     // MARK: Tolerance.

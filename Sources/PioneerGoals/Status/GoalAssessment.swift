@@ -63,6 +63,9 @@ public struct GoalAssessment: Sendable, Hashable {
     public var status: GoalStatus?
     /// With `.noData`: why ("nothing collected yet", "latest value not available: …", "latest value is 5 periods old").
     public var noDataReason: String?
+    /// Why the status is not what the latest value alone would give: it meets the target,
+    /// but as common cause variation ("…: not yet achieved"); nil otherwise.
+    public var statusNote: String?
     /// The latest available point.
     public var latest: SeriesPoint?
     /// The 95% interval that decided (Wilson, exact Poisson, or the measure's own).

@@ -3,6 +3,7 @@
 // beside it, and (with `progress`) the SPC chart over the same points.
 public import PioneerCore
 public import PioneerKit
+import PioneerExtraction
 
 /// Judges goals as at a period, with the site's `progress:` settings.
 ///
@@ -74,11 +75,61 @@ public struct ProgressEvaluator: Sendable {
         }
         let rule = StatusRule(better: definition.better, target: goal.target.value, band: band,
                               range: definition.valueType.possibleRange)
-        let status = rule.status(value: value, lower: assessment.interval?.lower ?? value,
-                                 upper: assessment.interval?.upper ?? value, expected: expected)
+        let lower = assessment.interval?.lower ?? value, upper = assessment.interval?.upper ?? value
+        let best = Self.best(latest.observation, definition: definition)
+        var status = rule.status(value: value, lower: lower, upper: upper, expected: expected, best: best)
+        if status == .achieved, let noise = noise(goal: goal, series: series) {
+            status = rule.status(value: value, lower: lower, upper: upper, expected: expected, best: best, mayAchieve: false)
+            assessment.statusNote = noise
+        }
         assessment.status = status
         assessment.agreement = Self.agreement(of: goal.assessment, with: status)
         return assessment
+    }
+
+    /// Why a latest value that meets the target is not yet the target achieved: the goal's
+    /// SPC chart (the indicator's `spc:` settings, its available values up to the period
+    /// judged) calls it common cause variation and the process limit on the worse side misses
+    /// the target, so the process as it runs gives values that miss it. A sampling interval tells one period's value from
+    /// the target; it cannot tell a good month from a changed process, and with thousands
+    /// in a denominator it is far narrower than the month-to-month swing. Nil when the chart
+    /// shows a special cause, a process whose every value meets the target, or has too few
+    /// points for limits.
+    func noise(goal: Goal, series: [SeriesPoint]) -> String? {
+        guard let spec = site.indicator(id: goal.indicatorID),
+              let chart = IndicatorChart(indicator: spec, series: shownSeries(of: spec, series), target: goal.target.value).result.chart,
+              chart.variation == .commonCause, let last = chart.points.last, last.hasLimits else { return nil }
+        let definition = spec.definition
+        // The limit on the worse side: when it too meets the target, every value the process
+        // gives does (a run of zero falls has limits of 0 and 0), and the target is achieved.
+        let worseLimit = definition.better == .lower ? last.upperLimit : last.lowerLimit
+        let target = goal.target.value
+        guard definition.better == .lower ? worseLimit > target : worseLimit < target else { return nil }
+        return "the latest value meets the target, but as common cause variation: the process limits run from "
+            + "\(definition.format(last.lowerLimit)) to \(definition.format(last.upperLimit)) around a mean of \(definition.format(last.mean)), "
+            + "so one period's value cannot show the target achieved; it will be once the chart shows improvement or every value the process gives meets the target"
+    }
+
+    /// The best value the latest measure could have been at its sample size, and that value's
+    /// interval's worse end: for a proportion of n, n of n (or none of n when lower is
+    /// better); for a falling count or rate, 0. Nil when the value is not bounded in the
+    /// better direction or the measure carries its own interval.
+    static func best(_ observation: Observation, definition: IndicatorDefinition) -> (value: Double, worseEnd: Double)? {
+        guard observation.interval == nil, let range = definition.valueType.possibleRange else { return nil }
+        var candidate = observation
+        switch (definition.valueType, definition.better) {
+        case (.proportion, .higher), (.proportion, .lower):
+            let edge = definition.better == .higher ? range.upperBound : range.lowerBound
+            candidate.value = edge
+            if let denominator = observation.denominator { candidate.numerator = edge * denominator }
+        case (.count, .lower), (.rate, .lower):
+            candidate.value = range.lowerBound
+            if observation.numerator != nil { candidate.numerator = 0 }
+        default:
+            return nil
+        }
+        guard let interval = MeasureInterval.interval(for: candidate, definition: definition), let value = candidate.value else { return nil }
+        return (value, definition.better == .lower ? interval.upper : interval.lower)
     }
 
     /// How far on the wrong side of the trajectory `goal` may be and still be `at risk`, in

@@ -37,13 +37,29 @@ public struct StatusRule: Sendable, Hashable {
     /// - off track: the better end falls short of the trajectory by more than the band;
     /// - at risk: anything between.
     ///
-    /// With the target at the edge of the range (``targetAtEdge``) the point `value` stands
-    /// for the worse end.
-    public func status(value: Double? = nil, lower: Double, upper: Double, expected: Double) -> GoalStatus {
+    /// A target **beyond reach** is one no value could show with its interval: at the edge of
+    /// the range (``targetAtEdge``), or beyond the worse end of the best value there can be at
+    /// this sample size (`best`: 100 of 100 has a Wilson interval from 96.3%, so 99% is
+    /// beyond reach at n = 100). For such a target the point `value` stands for the worse end,
+    /// and only the best value achieves it, so a more ambitious target is never easier to
+    /// meet.
+    ///
+    /// `mayAchieve` false (the latest value is common cause variation around a process whose
+    /// limits straddle the target) withholds `achieved`, and `on track` once the trajectory has
+    /// reached the target: a value that meets the target by chance is `at risk` then.
+    public func status(value: Double? = nil, lower: Double, upper: Double, expected: Double,
+                       best: (value: Double, worseEnd: Double)? = nil, mayAchieve: Bool = true) -> GoalStatus {
         let (intervalWorseEnd, betterEnd) = better == .lower ? (upper, lower) : (lower, upper)
-        let worseEnd = targetAtEdge ? value ?? intervalWorseEnd : intervalWorseEnd
-        if meets(worseEnd, target) { return .achieved }
-        if meets(worseEnd, expected) { return .onTrack }
+        let beyondReach = targetAtEdge || best.map { !meets($0.worseEnd, target) } ?? false
+        let worseEnd = beyondReach ? value ?? intervalWorseEnd : intervalWorseEnd
+        let achieved: Bool
+        if beyondReach, let value, let best {
+            achieved = meets(value, best.value)
+        } else {
+            achieved = meets(worseEnd, target)
+        }
+        if achieved && mayAchieve { return .achieved }
+        if meets(worseEnd, expected) && (mayAchieve || !meets(expected, target)) { return .onTrack }
         if shortfall(of: betterEnd, from: expected) > band { return .offTrack }
         return .atRisk
     }
