@@ -90,9 +90,10 @@ public struct ProgressEvaluator: Sendable {
     /// Why a latest value that meets the target is not yet the target achieved: the goal's
     /// SPC chart (the indicator's `spc:` settings, its available values up to the period
     /// judged) calls it common cause variation and the process limit on the worse side misses
-    /// the target, so the process as it runs gives values that miss it. A sampling interval tells one period's value from
-    /// the target; it cannot tell a good month from a changed process, and with thousands
-    /// in a denominator it is far narrower than the month-to-month swing. Nil when the chart
+    /// the target, so the process as it runs gives values that miss it. A sampling interval
+    /// tells one period's value from the target; it cannot tell a good month from a changed
+    /// process, and with thousands in a denominator it is far narrower than the month-to-month
+    /// swing. Nil when the chart
     /// shows a special cause, a process whose every value meets the target, or has too few
     /// points for limits.
     func noise(goal: Goal, series: [SeriesPoint]) -> String? {

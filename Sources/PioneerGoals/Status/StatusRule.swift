@@ -44,8 +44,8 @@ public struct StatusRule: Sendable, Hashable {
     /// and only the best value achieves it, so a more ambitious target is never easier to
     /// meet.
     ///
-    /// `mayAchieve` false (the latest value is common cause variation around a process whose
-    /// limits straddle the target) withholds `achieved`, and `on track` once the trajectory has
+    /// `mayAchieve` false (the latest value is common cause variation of a process whose worse
+    /// limit misses the target) withholds `achieved`, and `on track` once the trajectory has
     /// reached the target: a value that meets the target by chance is `at risk` then.
     public func status(value: Double? = nil, lower: Double, upper: Double, expected: Double,
                        best: (value: Double, worseEnd: Double)? = nil, mayAchieve: Bool = true) -> GoalStatus {
