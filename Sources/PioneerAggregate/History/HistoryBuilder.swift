@@ -33,6 +33,9 @@ public struct HistoryBuilder: Sendable {
     /// Each period's indicators in the order its returns give them.
     private var orders: [Period: [String]] = [:]
     private var periods: [Period: HistoryPeriod] = [:]
+    /// Each distinct list of pooled sites once: most points of a history pool the same
+    /// sites, and share one array instead of holding a copy each.
+    private var siteLists: Set<[String]> = []
 
     public init(programme: Programme, period: Period, asOf: CalendarDate, funnelOptions: FunnelOptions = FunnelOptions()) {
         self.programme = programme
@@ -82,7 +85,9 @@ public struct HistoryBuilder: Sendable {
     private mutating func keep(_ indicator: IndicatorAggregate, at period: Period, source: PooledPointSource) {
         // A period's own returns outrank a longer return's sub-period for the same period.
         if let existing = points[indicator.id]?[period], existing.source == .returns, source == .subPeriod { return }
-        points[indicator.id, default: [:]][period] = PooledPoint(indicator, period: period.label, source: source)
+        var point = PooledPoint(indicator, period: period.label, source: source)
+        point.sites = siteLists.insert(point.sites).memberAfterInsert
+        points[indicator.id, default: [:]][period] = point
         if let known = definitions[indicator.id], known.period > period { return }
         definitions[indicator.id] = Definition(period: period, indicator: indicator)
     }
