@@ -292,6 +292,27 @@ struct ConfigDocumentTests {
         #expect(issue.path == "b")
     }
 
+    @Test("a value's typed tag must agree with its text, and then says what the value is")
+    func typedTagsAreChecked() throws {
+        let tree = try ConfigDocument.parse("a: !!int \"80\"\nb: !!float 1.5\nc: !!bool yes\nd: !!null\ne: !!str 80\n", file: file)
+        #expect(tree["a"]?.content == .scalar("80", quoted: false))
+        #expect(tree["b"]?.content == .scalar("1.5", quoted: false))
+        #expect(tree["c"]?.content == .scalar("yes", quoted: false))
+        #expect(tree["d"]?.isNull == true)
+        #expect(tree["e"]?.content == .scalar("80", quoted: true))
+        let cases = [
+            ("a: !!int 18.7\n", "`18.7` is not a whole number, as its tag `!!int` says; correct the value or remove the tag"),
+            ("a: !!float abc\n", "`abc` is not a number, as its tag `!!float` says; correct the value or remove the tag"),
+            ("a: !!bool maybe\n", "`maybe` is not true or false, as its tag `!!bool` says; correct the value or remove the tag"),
+            ("a: !!null 3\n", "`3` is not empty, as its tag `!!null` says; correct the value or remove the tag"),
+        ]
+        for (text, message) in cases {
+            let issue = try onlyIssue(text)
+            #expect(issue.message == message)
+            #expect(issue.location.line == 1 && issue.location.column == 4 && issue.path == "a")
+        }
+    }
+
     @Test("a merge key is refused")
     func mergeKey() throws {
         let issue = try onlyIssue("base: &b { x: 1 }\nfeed:\n  <<: *b\n  y: 2\n")

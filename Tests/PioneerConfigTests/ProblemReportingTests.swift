@@ -64,6 +64,33 @@ struct ProblemReportingTests {
         #expect(errors.first?.message.hasPrefix("indicator id `Emergency-Admissions-65` may use only lowercase letters") == true, "\(errors.listing)")
     }
 
+    @Test("a number written as a string, in quotes or tagged !!str, is refused where a number is expected")
+    func numberWrittenAsStringIsRefused() throws {
+        for written in ["\"21.2\"", "'21.2'", "!!str 21.2"] {
+            let text = SiteFixture.valid.replacingOccurrences(of: "{ period: 2027-03, value: 21.2 }", with: "{ period: 2027-03, value: \(written) }")
+            let errors = SiteFixture.issues(text).filter { $0.severity == .error }
+            #expect(errors.count == 1, "\(errors.listing)")
+            #expect(errors.first?.path == "goals[0].target.value")
+            #expect(errors.first?.location.line == 54)
+            #expect(errors.first?.message == "expected a number, found the string `21.2`: in quotes or tagged `!!str`, "
+                + "YAML reads it as text; write it plainly, without quotes or tag", "\(errors.listing)")
+        }
+        let tagged = SiteFixture.valid.replacingOccurrences(of: "{ period: 2027-03, value: 21.2 }", with: "{ period: 2027-03, value: !!float 21.2 }")
+        #expect(SiteFixture.issues(tagged).filter { $0.severity == .error }.isEmpty)
+    }
+
+    @Test("a value the YAML refused is not reported again by the schema")
+    func yamlRefusalHasNoFollowOn() throws {
+        let merged = SiteFixture.valid.replacingOccurrences(
+            of: "    target: { period: 2027-03, value: 21.2 }",
+            with: "    target:\n      <<: { period: 2027-03 }\n      value: 21.2")
+        let errors = SiteFixture.issues(merged).filter { $0.severity == .error }
+        #expect(errors.map(\.message) == ["merge keys (`<<`) are not supported; write the keys out in full"], "\(errors.listing)")
+        let mistagged = SiteFixture.valid.replacingOccurrences(of: "{ period: 2027-03, value: 21.2 }", with: "{ period: 2027-03, value: !!float abc }")
+        let tagErrors = SiteFixture.issues(mistagged).filter { $0.severity == .error }
+        #expect(tagErrors.map(\.message) == ["`abc` is not a number, as its tag `!!float` says; correct the value or remove the tag"], "\(tagErrors.listing)")
+    }
+
     @Test("a proportion's goal written in percent is told to write a fraction")
     func proportionGoalInPercent() throws {
         let text = SiteFixture.replacing("      as_of: 2026-10-31\n", with: [

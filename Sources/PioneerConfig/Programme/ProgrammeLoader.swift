@@ -40,7 +40,7 @@ public enum ProgrammeLoader {
         issues.append(contentsOf: documentIssues)
         guard let tree else { throw ConfigError(documentIssues) }
         let programme = ProgrammeReader(file: file, issues: issues).read(tree)
-        let sorted = issues.issues.enumerated().sorted { left, right in
+        let sorted = ConfigDocument.droppingFollowOns(issues.issues, documentCount: documentIssues.count).enumerated().sorted { left, right in
             let a = left.element.location, b = right.element.location
             if (a.line, a.column) != (b.line, b.column) { return (a.line, a.column) < (b.line, b.column) }
             return left.offset < right.offset

@@ -64,7 +64,7 @@ public struct SiteLoader: Sendable {
             references: EnvironmentReferences(environment: environment, requireSecrets: requireSecrets, issues: issues),
             plugins: plugins, issues: issues)
         let result = reader.read(tree)
-        let sortedIssues = Self.sorted(issues.issues)
+        let sortedIssues = Self.sorted(ConfigDocument.droppingFollowOns(issues.issues, documentCount: documentIssues.count))
         guard let (site, plugins, catalogue) = result, !issues.hasErrors else { throw ConfigError(sortedIssues) }
         return LoadedSite(site: site, plugins: plugins, warnings: sortedIssues, catalogue: catalogue)
     }

@@ -36,6 +36,16 @@ public enum ConfigDocument {
         return tree
     }
 
+    /// `issues` less the errors found after the document's own first `documentCount` at the
+    /// place of one of the document's errors: a value the YAML itself refused (a merge key,
+    /// a tag its text contradicts) is not reported a second time as missing or mistyped.
+    static func droppingFollowOns(_ issues: [ConfigIssue], documentCount: Int) -> [ConfigIssue] {
+        let refused = Set(issues.prefix(documentCount).filter { $0.severity == .error }.map(\.location))
+        guard !refused.isEmpty else { return issues }
+        return Array(issues.prefix(documentCount))
+            + issues.dropFirst(documentCount).filter { $0.severity != .error || !refused.contains($0.location) }
+    }
+
     /// Parses `text`, returning the tree when one could be built, and the problems found.
     ///
     /// Repeated keys, tags and non-string keys are reported while the rest of the tree

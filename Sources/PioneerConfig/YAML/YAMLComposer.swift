@@ -282,6 +282,15 @@ struct YAMLComposer {
     /// A scalar value: null, a plain scalar, or a quoted one (always a string).
     private mutating func scalarNode(_ bytes: UnsafeBufferPointer<UInt8>, tag: String?, quoted: Bool,
                                      at location: SourceLocation, path: String, quiet: Bool) -> ConfigNode {
+        if let tag, Self.typedTags.keys.contains(tag) {
+            // `!!int "80"` is the number 80: the tag says what the value is, once checked.
+            let problem = Self.disagreement(Self.text(bytes), tag: tag)
+            if let problem, !quiet {
+                issues.append(ConfigIssue(.error, at: location, path: path, problem))
+            }
+            return tag == Self.nullTag && problem == nil ? ConfigNode(.null, location: location, path: path)
+                : ConfigNode(.scalar(Self.text(bytes), quoted: false), location: location, path: path)
+        }
         if let tag, !quiet {
             checkTag(tag, allowed: Self.scalarTags, at: location, path: path)
         }
@@ -529,6 +538,31 @@ struct YAMLComposer {
             }
             return ConfigNode(.mapping(copies), location: node.location, path: path)
         }
+    }
+
+    /// The core schema's typed scalar tags, with what each says its value is.
+    private static let typedTags = [
+        "tag:yaml.org,2002:int": "a whole number", "tag:yaml.org,2002:float": "a number",
+        "tag:yaml.org,2002:bool": "true or false", nullTag: "empty",
+    ]
+
+    /// What is wrong with a scalar whose tag (`!!int`, `!!float`, `!!bool`, `!!null`) says
+    /// it is something its text is not; nil when they agree or the tag says nothing of type.
+    private static func disagreement(_ text: String, tag: String) -> String? {
+        guard let kind = typedTags[tag] else { return nil }
+        let digits = String(text.filter { $0 != "_" })
+        let agrees = switch tag {
+        case "tag:yaml.org,2002:int": Int(digits) != nil
+        case "tag:yaml.org,2002:float":
+            Double(digits) != nil || [".inf", "+.inf", "-.inf", ".nan"].contains(text.lowercased())
+        case "tag:yaml.org,2002:bool": ConfigNode.parseBool(text) != nil
+        default: ["", "~", "null", "Null", "NULL"].contains(text)
+        }
+        guard !agrees else { return nil }
+        let shown = "!!" + tag.dropFirst(standardTagPrefix.count)
+        let value = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "`\(value.escapingControlCharacters())` is not \(kind), as its tag `\(shown)` says; "
+            + "correct the value or remove the tag"
     }
 
     /// Reports a tag written on a value, unless it is one of `allowed`.

@@ -87,7 +87,7 @@ public struct ConfigNode: Sendable, Hashable {
     }
 
     /// YAML 1.1 and 1.2 spellings of booleans that Pioneer accepts.
-    static func parseBool(_ text: String) -> Bool? {
+    package static func parseBool(_ text: String) -> Bool? {
         switch text.lowercasedFast() {
         case "true", "yes", "on": return true
         case "false", "no", "off": return false

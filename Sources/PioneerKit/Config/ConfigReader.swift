@@ -87,6 +87,10 @@ public final class ConfigReader {
 
     public func double(_ key: String, required: Bool = false) -> Double? {
         guard let value = node(key, required: required) else { return nil }
+        if let problem = Self.writtenAsString(value, expected: "a number", reads: { Self.number($0)?.isFinite == true }) {
+            issues.error(problem, at: value)
+            return nil
+        }
         guard let text = value.scalar, let number = Self.number(text), number.isFinite else {
             if let problem = Self.notFinite(value) {
                 issues.error(problem, at: value)
@@ -96,6 +100,16 @@ public final class ConfigReader {
             return nil
         }
         return number
+    }
+
+    /// The message for a value that would read as expected but is written as a string: in
+    /// quotes, or tagged `!!str`, which YAML reads as text (`"80"` is not the number 80).
+    private static func writtenAsString(_ value: ConfigNode, expected: String, reads: (String) -> Bool) -> String? {
+        guard case .scalar(let text, quoted: true) = value.content, reads(text.trimmingCharacters(in: .whitespaces)) else {
+            return nil
+        }
+        return "expected \(expected), found the string\(quoteScalar(value)): in quotes or tagged `!!str`, "
+            + "YAML reads it as text; write it plainly, without quotes or tag"
     }
 
     private static func isPlain(_ value: ConfigNode) -> Bool {
@@ -122,6 +136,11 @@ public final class ConfigReader {
 
     public func int(_ key: String, required: Bool = false) -> Int? {
         guard let value = node(key, required: required) else { return nil }
+        if let problem = Self.writtenAsString(value, expected: "a whole number",
+                                              reads: { Int($0.replacingOccurrences(of: "_", with: "")) != nil }) {
+            issues.error(problem, at: value)
+            return nil
+        }
         guard let text = value.scalar, let number = Int(text.replacingOccurrences(of: "_", with: "")) else {
             if let text = value.scalar, Self.isPlain(value), text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "_" || $0 == "-" || $0 == "+") }),
                text.contains(where: \.isNumber) {
@@ -136,6 +155,10 @@ public final class ConfigReader {
 
     public func bool(_ key: String, required: Bool = false) -> Bool? {
         guard let value = node(key, required: required) else { return nil }
+        if let problem = Self.writtenAsString(value, expected: "true or false", reads: { ConfigNode.parseBool($0) != nil }) {
+            issues.error(problem, at: value)
+            return nil
+        }
         guard let text = value.scalar, let flag = ConfigNode.parseBool(text) else {
             typeError(value, expected: "true or false")
             return nil
