@@ -75,7 +75,9 @@ public struct IntakeServer: Sendable {
         let idle = TimeAmount.nanoseconds(2 * (timeout.seconds * 1_000_000_000 + timeout.attoseconds / 1_000_000_000) + 10_000_000_000)
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(idleTimeout: idle)),
+            server: HTTPServerBuilder { [logger] responder in
+                IntakeHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idle)), logger: logger)
+            },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "pioneer-serve",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.effectiveMaximumConnections(),

@@ -164,6 +164,56 @@ struct OperationsTests {
     }
 
 
+    @Test func anHTTP10RequestIsAnsweredAndItsConnectionClosedUnlessItAsksToKeepIt() async throws {
+        try await IntakeTestServer.with { server in
+            let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+            let plain = try RawHTTPConnection(port: port)
+            defer { plain.close() }
+            try plain.send("GET /health HTTP/1.0\r\n\r\n")
+            let answer = await plain.readUntilClosed(timeout: .seconds(20))
+            // It was kept open until the idle timeout, far beyond this.
+            #expect(answer.closed, "\(answer.text)")
+            #expect(answer.text.hasPrefix("HTTP/1.1 200"), "\(answer.text)")
+            #expect(answer.text.hasSuffix(#"{"status":"ok"}"#), "\(answer.text)")
+
+            let kept = try RawHTTPConnection(port: port)
+            defer { kept.close() }
+            try kept.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(await kept.readResponse(timeout: .seconds(20)).hasPrefix("HTTP/1.1 200"))
+            try kept.send("GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            #expect(await kept.readResponse(timeout: .seconds(20)).hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test func aRequestThatIsNotHTTPGetsAJSON400WithARequestIdInTheLog() async throws {
+        let log = CapturedLog()
+        try await IntakeTestServer.with(logger: log.logger()) { server in
+            let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))
+            let garbage = try RawHTTPConnection(port: port)
+            defer { garbage.close() }
+            try garbage.send("HELLO THERE\r\n\r\n")
+            let answer = await garbage.readUntilClosed(timeout: .seconds(20))
+            #expect(answer.closed)
+            #expect(answer.text.hasPrefix("HTTP/1.1 400"), "\(answer.text)")
+            #expect(answer.text.contains("Content-Type: application/json; charset=utf-8"), "\(answer.text)")
+            #expect(answer.text.contains(#""error":"the request could not be read as HTTP: the request line does not start with a method such as GET or POST""#),
+                    "\(answer.text)")
+            let id = try #require(answer.text.split(separator: "\r\n").first { $0.hasPrefix("X-Request-Id: ") }?.dropFirst("X-Request-Id: ".count))
+            #expect(answer.text.contains(#""requestId":"\#(id)""#), "\(answer.text)")
+            #expect(log.all.contains { $0.contains("request refused") && $0.contains("request.id=\(id)") }, "\(log.all)")
+
+            // After a good request on the same connection: the good one answered first, then the 400.
+            let pipelined = try RawHTTPConnection(port: port)
+            defer { pipelined.close() }
+            try pipelined.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nHELLO THERE\r\n\r\n")
+            let both = await pipelined.readUntilClosed(timeout: .seconds(20))
+            #expect(both.closed)
+            #expect(both.text.hasPrefix("HTTP/1.1 200"), "\(both.text)")
+            #expect(both.text.contains(#"{"status":"ok"}HTTP/1.1 400 Bad Request"#), "\(both.text)")
+            #expect(both.text.contains("the request could not be read as HTTP"), "\(both.text)")
+        }
+    }
+
     @Test func headIsAnsweredAsGetWithoutTheBodyAndAnUnansweredMethodIs405NamingTheOthers() async throws {
         try await IntakeTestServer.with { server in
             let office = server.officeToken

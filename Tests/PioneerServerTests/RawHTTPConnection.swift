@@ -56,7 +56,21 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Everything the server sends until it closes the connection, waiting at most `timeout`;
+    /// `closed` is false when the time ran out with the connection still open.
+    func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: self.blockingRead(timeout: timeout, untilClosed: true))
+            }
+        }
+    }
+
     private func blockingRead(timeout: Duration) -> String {
+        blockingRead(timeout: timeout, untilClosed: false).text
+    }
+
+    private func blockingRead(timeout: Duration, untilClosed: Bool) -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         var buffer = [UInt8](repeating: 0, count: 65_536)
@@ -65,11 +79,11 @@ final class RawHTTPConnection: @unchecked Sendable {
             let ready = poll(&poller, 1, 100)
             guard ready > 0 else { continue }
             let count = buffer.withUnsafeMutableBytes { recv(socketFD, $0.baseAddress, $0.count, 0) }
-            if count <= 0 { break }
+            if count <= 0 { return (String(decoding: received, as: UTF8.self), true) }
             received += buffer[0..<count]
-            if Self.isComplete(received) { break }
+            if !untilClosed, Self.isComplete(received) { break }
         }
-        return String(decoding: received, as: UTF8.self)
+        return (String(decoding: received, as: UTF8.self), false)
     }
 
     static func isComplete(_ bytes: [UInt8]) -> Bool {
