@@ -2,6 +2,7 @@
 // limits and centre line of each phase, the target and the trajectory, rebase and event markers,
 // and axes in the indicator's own format. Too few points for limits: the points alone, with a
 // note saying how many more are needed, never limits computed from too little.
+import Foundation
 import PioneerCore
 import PioneerExtraction
 import PioneerGoals
@@ -125,13 +126,12 @@ struct ChartDrawing {
     // MARK: Axes
 
     private func yAxis(ticks: [Double], frame: Frame) -> String {
-        var labelling = definition
-        labelling.decimals = max(definition.decimals, decimalsFor(step: ticks.count > 1 ? ticks[1] - ticks[0] : 1))
+        let labels = AxisLabels(ticks: ticks, valueType: definition.valueType.rawValue, decimals: definition.decimals)
         var out = "<g class=\"y-axis\" font-size=\"11\" fill=\"#333333\">\n"
         for tick in ticks {
             let y = frame.y(tick)
             out += "<line x1=\"\(Self.plotLeft.svg)\" y1=\"\(y.svg)\" x2=\"\(Self.plotRight.svg)\" y2=\"\(y.svg)\" stroke=\"#ececec\"/>"
-            out += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y + 4).svg)\" text-anchor=\"end\">\(HTMLText.escape(labelling.format(tick)))</text>\n"
+            out += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y + 4).svg)\" text-anchor=\"end\">\(HTMLText.escape(labels.label(tick)))</text>\n"
         }
         let middle = (Self.plotTop + Self.plotBottom) / 2
         // Rotated along the plot's height, which holds about 36 characters; the facts table gives the unit whole.
@@ -139,17 +139,6 @@ struct ChartDrawing {
         if title.count > 36 { title = String(title.prefix(35)) + "…" }
         out += "<text class=\"axis-title\" transform=\"translate(14 \(middle.svg)) rotate(-90)\" text-anchor=\"middle\"><title>\(HTMLText.escape(unitTitle))</title>\(HTMLText.escape(title))</text>\n"
         return out + "</g>\n"
-    }
-
-    /// Decimals a tick step needs in the indicator's display units (a proportion shows as %).
-    private func decimalsFor(step: Double) -> Int {
-        var shown = step * (definition.valueType == .proportion ? 100 : 1)
-        var decimals = 0
-        while shown < 0.999_999, shown > 0, decimals < 6 {
-            shown *= 10
-            decimals += 1
-        }
-        return decimals
     }
 
     var unitTitle: String {

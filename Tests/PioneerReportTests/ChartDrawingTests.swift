@@ -180,6 +180,31 @@ struct ChartDrawingTests {
         #expect(!section.contains("class=\"mdc-icon"), "no icons without a chart")
     }
 
+    static let extremeSeries: [[Double]] = [
+        [1e300, 3e300, 2e300, 1.5e300, 2.5e300],
+        [-1.7e308, 1.7e308, 0, 1e308, -1e308],
+        [1e16, 1e16 + 2, 1e16 + 4, 1e16 + 2, 1e16],
+        [1e-300, 3e-300, 2e-300, 0, 1e-300],
+    ]
+
+    @Test(arguments: extremeSeries)
+    func valuesAtTheEdgesOfWhatANumberHoldsGetAFiniteChartWithLabelsThatFit(values: [Double]) throws {
+        let progress = ReportFixture.progress(values: values, chart: nil, minimumPoints: 12)
+        let (_, svg) = try Self.chart(of: progress)
+        let circles = svg.all("circle", class: "point")
+        #expect(circles.count == values.count)
+        // Every coordinate a number, inside the plot (78 to 696 across, 40 to 262 down).
+        for circle in circles {
+            let x = try #require(circle.number("cx")), y = try #require(circle.number("cy"))
+            #expect(x.isFinite && y.isFinite && (78...696).contains(x) && (40...262).contains(y), "\(circle.attributes)")
+        }
+        let ticks = try #require(svg.first("g", class: "y-axis")).all("text", class: "tick")
+        #expect((2...12).contains(ticks.count), "\(ticks.map(\.text))")
+        // Each label short enough for the 72 points left of the plot, and all different.
+        #expect(ticks.allSatisfy { $0.text.count <= 11 && !$0.text.contains("inf") && !$0.text.contains("nan") }, "\(ticks.map(\.text))")
+        #expect(Set(ticks.map(\.text)).count == ticks.count, "\(ticks.map(\.text))")
+    }
+
     @Test func periodsWithoutAValueAreMarkedNotPlottedAsZero() throws {
         let values = Array(ReportFixture.admissions.prefix(12))
         let chart = ReportFixture.chart(values)

@@ -118,18 +118,12 @@ struct FunnelDrawing {
     }
 
     private func yAxis(ticks: [Double], scale: ChartScale) -> String {
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-        var decimals = 0
-        var shown = step * (indicator.valueType == "proportion" ? 100 : 1)
-        while shown < 0.999_999, shown > 0, decimals < 6 {
-            shown *= 10
-            decimals += 1
-        }
+        let labels = AxisLabels(ticks: ticks, valueType: indicator.valueType, decimals: 0)
         var out = "<g class=\"y-axis\" font-size=\"11\" fill=\"#333333\">\n"
         for tick in ticks {
             let y = scale.position(tick)
             out += "<line x1=\"\(Self.plotLeft.svg)\" y1=\"\(y.svg)\" x2=\"\(Self.plotRight.svg)\" y2=\"\(y.svg)\" stroke=\"#ececec\"/>"
-            out += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y + 4).svg)\" text-anchor=\"end\">\(HTMLText.escape(NationalNumbers.value(tick, valueType: indicator.valueType, decimals: decimals)))</text>\n"
+            out += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y + 4).svg)\" text-anchor=\"end\">\(HTMLText.escape(labels.label(tick)))</text>\n"
         }
         var title = indicator.unit.isEmpty ? indicator.name : indicator.unit
         if title.count > 36 { title = String(title.prefix(35)) + "…" }

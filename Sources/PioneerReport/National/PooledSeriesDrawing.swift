@@ -63,16 +63,11 @@ struct PooledSeriesDrawing {
 
         """
         // The y axis, in the indicator's format, with enough decimals for the tick step.
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-        var decimals = series.decimals
-        var shown = step * (series.valueType == "proportion" ? 100 : 1)
-        var needed = 0
-        while shown < 0.999_999, shown > 0, needed < 6 { shown *= 10; needed += 1 }
-        decimals = max(decimals, needed)
+        let labels = AxisLabels(ticks: ticks, valueType: series.valueType, decimals: series.decimals)
         svg += "<g class=\"y-axis\" font-size=\"11\" fill=\"#333333\">\n"
         for tick in ticks {
             svg += "<line x1=\"\(Self.plotLeft.svg)\" y1=\"\(y(tick).svg)\" x2=\"\(Self.plotRight.svg)\" y2=\"\(y(tick).svg)\" stroke=\"#ececec\"/>"
-            svg += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y(tick) + 4).svg)\" text-anchor=\"end\">\(e(NationalNumbers.value(tick, valueType: series.valueType, decimals: decimals)))</text>\n"
+            svg += "<text class=\"tick\" x=\"\((Self.plotLeft - 6).svg)\" y=\"\((y(tick) + 4).svg)\" text-anchor=\"end\">\(e(labels.label(tick)))</text>\n"
         }
         var unit = series.unit.isEmpty ? name : series.unit
         if unit.count > 36 { unit = String(unit.prefix(35)) + "…" }
