@@ -298,7 +298,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PioneerGoalsTests",
-            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals"],
+            dependencies: ["PioneerKit", "PioneerCore", "PioneerGoals", "PioneerExtraction"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@
 // can reach is met only by the best value there can be, so a more ambitious target is never
 // easier to meet.
 import PioneerCore
+import PioneerExtraction
 import PioneerGoals
 import PioneerKit
 import Testing
@@ -68,11 +69,15 @@ struct GoalNoiseTests {
         #expect(sustained.assessment.statusNote == nil)
     }
 
-    @Test func aMoreAmbitiousTargetIsNeverEasierToMeet() {
+    /// With and without the Wilson interval of its parts attached, as the rate, survey and
+    /// care-home plugins attach it (it had turned the rule off: 100 of 100 missed 99%).
+    @Test(arguments: [false, true])
+    func aMoreAmbitiousTargetIsNeverEasierToMeet(intervalAttached: Bool) {
         func status(_ numerator: Double, of denominator: Double, target: Double, better: Direction = .higher) -> GoalStatus? {
             let site = F.site([F.indicator("share", .proportion, better: better)])
             let goal = F.goal("share", baseline: better == .higher ? 0.8 : 0.2, target: target)
-            let latest = F.point(2026, 2, .value(numerator / denominator, numerator: numerator, denominator: denominator))
+            let interval: ConfidenceInterval? = intervalAttached ? .wilson(successes: Int(numerator), trials: Int(denominator)) : nil
+            let latest = F.point(2026, 2, .value(numerator / denominator, numerator: numerator, denominator: denominator, interval: interval))
             return ProgressEvaluator(site: site).assess(goal: goal, series: [latest]).status
         }
         // 100 of 100 has a Wilson interval from 96.3%: targets of 99% and 100% are beyond any
@@ -88,6 +93,18 @@ struct GoalNoiseTests {
         #expect(status(0, of: 100, target: 0.01, better: .lower) == .achieved)
         #expect(status(0, of: 100, target: 0, better: .lower) == .achieved)
         #expect(status(1, of: 100, target: 0.01, better: .lower) != .achieved)
+    }
+
+    @Test func aPluginsIntervalOfItsOwnDesignIsJudgedAsItStands() {
+        // A survey's design-weighted interval, wider than Wilson's: no value could be shown
+        // better by it, so the target is judged on the interval, not the point value.
+        let site = F.site([F.indicator("share", .proportion)])
+        let goal = F.goal("share", baseline: 0.8, target: 0.99)
+        let designed = ConfidenceInterval(lower: 0.93, upper: 1, level: 0.95, method: "design-weighted")
+        let latest = F.point(2026, 2, .value(1, numerator: 100, denominator: 100, interval: designed))
+        let assessment = ProgressEvaluator(site: site).assess(goal: goal, series: [latest])
+        #expect(assessment.interval == designed)
+        #expect(assessment.status != .achieved)
     }
 
     @Test func aCountTargetBelowThePoissonReachIsJudgedLikeATargetOfZero() {

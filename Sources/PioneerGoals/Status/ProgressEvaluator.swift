@@ -114,10 +114,18 @@ public struct ProgressEvaluator: Sendable {
     /// The best value the latest measure could have been at its sample size, and that value's
     /// interval's worse end: for a proportion of n, n of n (or none of n when lower is
     /// better); for a falling count or rate, 0. Nil when the value is not bounded in the
-    /// better direction or the measure carries its own interval.
+    /// better direction, or the measure carries an interval of its own design (one that is
+    /// not the Wilson or Poisson interval of its own parts, which the rate, survey and
+    /// care-home plugins attach and this can build again for the best value).
     static func best(_ observation: Observation, definition: IndicatorDefinition) -> (value: Double, worseEnd: Double)? {
-        guard observation.interval == nil, let range = definition.valueType.possibleRange else { return nil }
+        guard let range = definition.valueType.possibleRange else { return nil }
         var candidate = observation
+        candidate.interval = nil
+        if let own = observation.interval {
+            guard let fromParts = MeasureInterval.interval(for: candidate, definition: definition),
+                  abs(fromParts.lower - own.lower) <= 1e-9 * max(1, abs(own.lower)),
+                  abs(fromParts.upper - own.upper) <= 1e-9 * max(1, abs(own.upper)) else { return nil }
+        }
         switch (definition.valueType, definition.better) {
         case (.proportion, .higher), (.proportion, .lower):
             let edge = definition.better == .higher ? range.upperBound : range.lowerBound
