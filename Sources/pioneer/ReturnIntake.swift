@@ -21,7 +21,12 @@ struct ReturnIntake {
     /// The part of a return that says whose it is and for when; decoding only this skips the rest.
     private struct Header: Decodable {
         struct Site: Decodable { var id: String }
-        struct Period: Decodable { var label: String }
+        struct Period: Decodable {
+            var label: String
+            var type: String?
+            var start: String?
+            var end: String?
+        }
         var site: Site
         var period: Period
     }
@@ -116,7 +121,11 @@ struct ReturnIntake {
             guard let data = try? Data(contentsOf: URL(fileURLWithPath: file)) else {
                 return .received(ReceivedReturn(source: file, content: try ReturnReader.read(file: file)))
             }
-            if let header = try? JSONDecoder().decode(Header.self, from: data), header.period.label != label {
+            // Set aside unread only a period written as pioneer writes it: one whose label and
+            // days disagree is read whole, and rejected with the fault named.
+            if let header = try? JSONDecoder().decode(Header.self, from: data), header.period.label != label,
+               let type = header.period.type, let start = header.period.start, let end = header.period.end,
+               ValueRules.problem(with: ReturnPeriod(label: header.period.label, type: type, start: start, end: end)) == nil {
                 return .otherPeriod(RejectedReturn(source: file, site: header.site.id, period: header.period.label,
                                                    reason: "for \(header.period.label), not \(label)"))
             }

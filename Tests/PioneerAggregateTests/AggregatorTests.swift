@@ -327,6 +327,61 @@ struct AggregatorTests {
                 "\(national.rejected.first?.reason ?? "")")
     }
 
+    /// A label changed to the next month, its days left in this one: it was set aside as a
+    /// return for another period, and the site shown as awaited with nothing wrong.
+    @Test func aReturnWhoseLabelIsAnotherPeriodButWhoseDaysAreThisOneIsRejectedNotSetAside() throws {
+        var relabelled = try ReturnFixture.make("b", indicators: [ReturnFixture.count(5)], sign: false)
+        relabelled.period.label = "2026-04"
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [ReturnFixture.count(4)]),
+            try ReturnCoding.signed(relabelled),
+        ])
+        #expect(national.otherPeriods.isEmpty)
+        #expect(national.rejected.map(\.reason) == ["values break the rules: the return's period `2026-04` says it runs from "
+                                                    + "2026-03-01 to 2026-03-31; 2026-04 runs from 2026-04-01 to 2026-04-30"])
+        #expect(national.accepted == ["a"])
+    }
+
+    /// A cost per patient 1% above its parts' quotient: the indicator was no longer taken for
+    /// an average, and the national figure became the sum of the sites' averages.
+    @Test func anAverageWhoseValueIsNotItsPartsQuotientIsRejectedAndTheOthersStillPool() throws {
+        func cost(_ total: Double, _ patients: Double, value: Double? = nil) -> ReturnIndicator {
+            var indicator = ReturnFixture.count(0)
+            indicator.id = "cost-per-patient"
+            indicator.valueType = "amount"
+            indicator.measures[0].value = value ?? total / patients
+            indicator.measures[0].numerator = total
+            indicator.measures[0].denominator = patients
+            indicator.definitionVersion = indicator.computedDefinitionVersion
+            return indicator
+        }
+        let national = Self.aggregate([
+            try ReturnFixture.make("a", indicators: [cost(576_938.25, 2_162, value: 576_938.25 / 2_162 * 1.01)]),
+            try ReturnFixture.make("b", indicators: [cost(600_000, 1_200)]),
+            try ReturnFixture.make("c", indicators: [cost(500_000, 1_000, value: 500.004)]),
+        ])
+        #expect(national.rejected.map(\.reason) == ["values break the rules: `cost-per-patient` for 2026-03 has a value of 269.5224942183164 "
+                                                    + "that is not its numerator over its denominator (576938.25 / 2162 = 266.854): "
+                                                    + "an average is pooled from its parts, so the two must agree"])
+        let pooled = try #require(national.indicators.first { $0.id == "cost-per-patient" }?.pooled)
+        #expect(pooled.method == .ratioOfSums)
+        #expect(pooled.value == 1_100_000 / 2_200.0)
+    }
+
+    /// 0 over 0 was taken for a value of 0: left out of the pool, but kept in the spread.
+    @Test(arguments: ["rate", "proportion", "mean", "amount"])
+    func aValueOverADenominatorOfZeroIsRejected(valueType: String) throws {
+        var indicator = ReturnFixture.count(0)
+        indicator.valueType = valueType
+        indicator.factor = valueType == "rate" ? 1000 : nil
+        indicator.measures[0].numerator = 0
+        indicator.measures[0].denominator = 0
+        indicator.definitionVersion = indicator.computedDefinitionVersion
+        let national = Self.aggregate([try ReturnFixture.make("a", indicators: [indicator])])
+        #expect(national.rejected.map(\.reason) == ["values break the rules: `referrals` for 2026-03 has a value of 0 over a denominator of 0: "
+                                                    + "nothing divided by 0 has no value; give the measure as not available"])
+    }
+
     /// A rate's value of 9.9e99 with parts that make 20.8 per 1,000: the site's table showed one,
     /// the pool used the other.
     @Test func aRateWhoseValueIsNotItsPartsRateTimesItsFactorIsRejected() throws {

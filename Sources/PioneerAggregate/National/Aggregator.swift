@@ -177,6 +177,10 @@ public struct Aggregator: Sendable {
             return (problem, false)
         }
         guard content.period.label == period.label else {
+            // A label its days disagree with is a fault, not a return for another period.
+            if let problem = ValueRules.problem(with: content.period) {
+                return ("values break the rules: the return's period \(problem)", false)
+            }
             return ("for \(content.period.label), not \(period.label)", true)
         }
         guard programme.sites.contains(content.site.id) else {

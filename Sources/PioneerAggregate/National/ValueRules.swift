@@ -23,6 +23,8 @@ import PioneerKit
 ///   period lies inside the return's (a quarter's return carries its months, never the month
 ///   before). The aggregate matches measures by label or by days, so a measure for another
 ///   period would be left out, or counted for the days it claims rather than the label it shows.
+/// - An average (a `mean`, or an `amount` given with its parts) is its numerator over its
+///   denominator (``AverageParts``), and no value stands over a denominator of 0.
 /// A rate's numerator may exceed its denominator (4 GP visits a person a year is 4,000 per
 /// 1,000), so that rule is for proportions only.
 public enum ValueRules {
@@ -119,6 +121,17 @@ public enum ValueRules {
             let parts = numerator / denominator * Double(indicator.factor ?? 1)
             problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator times its factor (\(Self.plain(numerator)) / \(Self.plain(denominator)) × \(indicator.factor ?? 1) = \(String(format: "%.4g", parts)))")
         }
+        if indicator.valueType == "mean" || indicator.valueType == "amount", let value = measure.value,
+           let numerator = measure.numerator, let denominator = measure.denominator, denominator > 0,
+           !AverageParts.agree(value: value, numerator: numerator, denominator: denominator) {
+            problems.append("\(at()) has a value of \(Self.plain(value)) that is not its numerator over its denominator "
+                            + "(\(Self.plain(numerator)) / \(Self.plain(denominator)) = \(String(format: "%.6g", numerator / denominator))): "
+                            + "an average is pooled from its parts, so the two must agree")
+        }
+        if let value = measure.value, let denominator = measure.denominator, denominator == 0, indicator.valueType != "count" {
+            problems.append("\(at()) has a value of \(Self.plain(value)) over a denominator of 0: nothing divided by 0 has no value; "
+                            + "give the measure as not available")
+        }
         if let value = measure.value, value < 0, indicator.valueType == "count" || indicator.valueType == "rate" || indicator.valueType == "proportion" {
             problems.append("\(at()) is a negative \(indicator.valueType) (\(Self.plain(value)))")
         }
@@ -136,7 +149,7 @@ public enum ValueRules {
 
     /// What is wrong with `period` as written, as the end of a sentence (`` `2026-13` is not a
     /// period pioneer knows: … ``); nil when its label, type, start and end agree.
-    static func problem(with period: ReturnPeriod) -> String? {
+    public static func problem(with period: ReturnPeriod) -> String? {
         let parsed: Period
         do {
             parsed = try Period(parsing: period.label)

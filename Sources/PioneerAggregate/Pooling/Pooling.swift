@@ -1,5 +1,6 @@
 // Pooling the sites' figures into a national value, by the rule each value type needs.
 public import PioneerKit
+import PioneerCore
 
 /// Pools sites' figures for one indicator and period.
 ///
@@ -39,8 +40,7 @@ public enum Pooling {
         var anyParts = false
         for figure in figures {
             guard let parts = figure.parts, let value = figure.value else { continue }
-            let quotient = parts.numerator / parts.denominator
-            guard abs(value - quotient) <= 0.005 + 1e-9 * abs(quotient) else { return false }
+            guard AverageParts.agree(value: value, numerator: parts.numerator, denominator: parts.denominator) else { return false }
             anyParts = true
         }
         return anyParts

@@ -34,3 +34,18 @@ public enum RateParts {
         return abs(value - expected) <= allowed
     }
 }
+
+/// The agreement an average's value (a `mean`, or an `amount` given with its parts, such as a
+/// cost per patient) must have with its parts: the sum over the number averaged.
+///
+/// Pioneer's plugins give the quotient itself, so the value must be it to the penny (0.005) or
+/// to 0.1%, whichever is looser: £250.63 with 117,546.28 / 469 (250.6317) agrees; 1% more
+/// does not. The national aggregate pools such averages from their parts, and a value that is
+/// not its parts' quotient would be pooled as something it does not say.
+public enum AverageParts {
+    /// True when `value` is `numerator / denominator` to the penny or 0.1%; `denominator` must be above 0.
+    public static func agree(value: Double, numerator: Double, denominator: Double) -> Bool {
+        let expected = numerator / denominator
+        return abs(value - expected) <= max(0.005, abs(expected) * 0.001) + 1e-9 * abs(expected)
+    }
+}
