@@ -159,7 +159,7 @@ struct GoalSection {
             let reach = projection.bounded ? "reaches \(definition.format(projection.value)) before" : "\(definition.format(projection.value)) by"
             rows.append(("Projection", "\(reach) \(goal.target.period.label) from the last \(projection.pointsUsed) points: \(projection.meetsTarget ? "meets" : "misses") the target"))
         } else {
-            rows.append(("Projection", "none: too few recent points"))
+            rows.append(("Projection", "none: \(assessment.noProjectionReason ?? "no line could be fitted")"))
         }
         if case .chart(let chart) = progress.spc {
             rows.append(("SPC variation", chart.variation.words))

@@ -298,6 +298,7 @@ struct ProgressListing {
         var noDataReason: String?
         var statusNote: String?
         var projection: JSONProjection?
+        var noProjectionReason: String?
         var variation: String?
         var assurance: String?
         var spcPoints: Int
@@ -346,6 +347,7 @@ struct ProgressListing {
                 JSONProjection(value: $0.value, meetsTarget: $0.meetsTarget, pointsUsed: $0.pointsUsed, slopePerPeriod: $0.slopePerPeriod,
                                bounded: $0.bounded)
             },
+            noProjectionReason: assessment.noProjectionReason,
             variation: variation, assurance: progress.spc.chart?.assurance?.rawValue,
             spcPoints: spcPoints, spcMinimumPoints: minimum,
             selfAssessment: JSONSelfAssessment(rag: own.rag?.rawValue, confidence: own.confidence?.rawValue,

@@ -107,6 +107,7 @@ struct GoalProjectionTests {
         let assessment = ProgressEvaluator(site: site).assess(goal: F.goal("mean", baseline: 40, target: 60),
                                                               series: F.values([40]))
         #expect(assessment.projection == nil)
+        #expect(assessment.noProjectionReason == "one value so far; a line needs two")
     }
 
     @Test func aTargetPeriodAlreadyReachedGetsNoProjection() {
@@ -116,10 +117,14 @@ struct GoalProjectionTests {
         let goal = F.goal("mean", baseline: 40, target: 60)
         for count in [11, 12, 20] {
             let values = (0..<count).map { 40.0 + 2 * Double($0) }
-            #expect(ProgressEvaluator(site: site).assess(goal: goal, series: F.values(values)).projection == nil, "\(count) months")
+            let assessment = ProgressEvaluator(site: site).assess(goal: goal, series: F.values(values))
+            #expect(assessment.projection == nil, "\(count) months")
+            // The report said "too few recent points" of a series of 36.
+            #expect(assessment.noProjectionReason == "the values have reached the target period 2026-02, so the latest value, not a line, says where the goal stands")
         }
         let oneMonthShort = (0..<10).map { 40.0 + 2 * Double($0) }
-        #expect(ProgressEvaluator(site: site).assess(goal: goal, series: F.values(oneMonthShort)).projection != nil)
+        let short = ProgressEvaluator(site: site).assess(goal: goal, series: F.values(oneMonthShort))
+        #expect(short.projection != nil && short.noProjectionReason == nil)
     }
 
     // MARK: Agreement.

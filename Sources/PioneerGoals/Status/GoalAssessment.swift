@@ -75,6 +75,8 @@ public struct GoalAssessment: Sendable, Hashable {
     /// Latest value minus expected.
     public var gap: Double?
     public var projection: Projection?
+    /// Why there is no ``projection``; nil when there is one.
+    public var noProjectionReason: String?
     public var agreement: AssessmentAgreement
 
     public init(goal: Goal, status: GoalStatus?, noDataReason: String? = nil, latest: SeriesPoint? = nil,

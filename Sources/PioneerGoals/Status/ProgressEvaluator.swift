@@ -47,11 +47,14 @@ public struct ProgressEvaluator: Sendable {
         let band = toleranceBand(for: goal)
 
         var assessment = GoalAssessment(goal: goal, status: definition.better == .neutral ? nil : .noData)
+        let values = available.compactMap { point in point.observation.value.map { (period: point.period, value: $0) } }
         assessment.projection = Projection.leastSquares(
-            available.compactMap { point in point.observation.value.map { (period: point.period, value: $0) } },
-            pointCount: site.progress.projectionPoints, targetPeriod: goal.target.period,
+            values, pointCount: site.progress.projectionPoints, targetPeriod: goal.target.period,
             target: goal.target.value, better: definition.better, band: band,
             range: definition.valueType.possibleRange)
+        if assessment.projection == nil {
+            assessment.noProjectionReason = Projection.whyNone(values, targetPeriod: goal.target.period)
+        }
         guard let latest = available.last, let value = latest.observation.value else {
             // Nothing stored, or every stored period without a value (the last one says why).
             assessment.noDataReason = window.last?.observation.notAvailable

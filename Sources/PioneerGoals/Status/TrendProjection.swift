@@ -16,6 +16,20 @@ extension Projection {
     /// before the target period is held at the edge it reaches, and the projection says it
     /// was `bounded`: a proportion falling 10 points a month reaches 0% and stays there, it
     /// does not project -200%.
+    /// Why ``leastSquares(_:pointCount:targetPeriod:target:better:band:range:)`` gives no
+    /// line for these points, as the end of "no projection: …".
+    public static func whyNone(_ points: [(period: Period, value: Double)], targetPeriod: Period) -> String {
+        guard let last = points.last?.period else { return "no values yet" }
+        guard points.count >= 2 else { return "one value so far; a line needs two" }
+        guard last.type == targetPeriod.type else {
+            return "the target period \(targetPeriod.label) is not \(last.type.article) \(last.type.displayName), as the values are"
+        }
+        if last.distance(to: targetPeriod) <= 0 {
+            return "the values have reached the target period \(targetPeriod.label), so the latest value, not a line, says where the goal stands"
+        }
+        return "the recent values all fall in one period"
+    }
+
     public static func leastSquares(_ points: [(period: Period, value: Double)], pointCount: Int,
                                     targetPeriod: Period, target: Double, better: Direction,
                                     band: Double, range: ClosedRange<Double>? = nil) -> Projection? {
