@@ -13,17 +13,28 @@ struct ProgrammeCheck {
 
     var valid: Bool { programme != nil }
 
-    /// Checks `root/programme.yaml` against the site `directories` found; nil when there is no such file.
-    static func run(root: String, sites directories: [String]) -> ProgrammeCheck? {
+    /// Checks `root/programme.yaml` against the site `directories` found; nil when there is no
+    /// such file. `goalIDs`, the goals the sites declare when every site loaded, are what the
+    /// themes must name: a theme naming no site's goal counts nothing, in silence.
+    static func run(root: String, sites directories: [String], goalIDs: Set<String>? = nil) -> ProgrammeCheck? {
         let file = (root.hasSuffix("/") ? root : root + "/") + "programme.yaml"
         guard FileManager.default.fileExists(atPath: file) else { return nil }
         do {
             let programme = try ProgrammeLoader.load(file: file)
             let folders = Set(directories.map { URL(fileURLWithPath: $0).lastPathComponent })
             let absent = programme.sites.filter { !folders.contains($0) }
-            let issues = absent.map { site in
+            var issues = absent.map { site in
                 ConfigIssue(.warning, at: .unknown(file), path: "sites",
                             "the programme expects site `\(site)`, but \(root) has no folder `\(site)` holding \(SiteLoader.fileName)")
+            }
+            if let goalIDs {
+                for theme in programme.themes {
+                    for goal in theme.goals where !goalIDs.contains(goal) {
+                        issues.append(ConfigIssue(.warning, at: .unknown(file), path: "themes.\(theme.name)",
+                                                  "goal `\(goal)` is declared by no site under \(root), so theme `\(theme.name)` counts nothing for it"
+                                                  + didYouMean(goal, among: goalIDs)))
+                    }
+                }
             }
             return ProgrammeCheck(file: file, programme: programme, issues: issues)
         } catch {

@@ -89,7 +89,9 @@ struct ValidateCommand: AsyncParsableCommand {
             }
         }
         // The programme file beside the site folders, when every site under --root is checked.
-        let programme = siteDirectories.isEmpty ? ProgrammeCheck.run(root: root, sites: directories) : nil
+        let goalIDs = results.allSatisfy { $0.loaded != nil }
+            ? Set(results.flatMap { $0.loaded?.site.goals.map(\.id) ?? [] }) : nil
+        let programme = siteDirectories.isEmpty ? ProgrammeCheck.run(root: root, sites: directories, goalIDs: goalIDs) : nil
         let valid = results.allSatisfy { $0.loaded != nil } && programme?.valid != false
         if let sample {
             let check = FeedSampleCheck(period: sample)

@@ -37,6 +37,18 @@ struct AggregateProgrammeValidateEndToEndTests {
         }
     }
 
+    /// A misspelt goal id in a theme counted nothing in the aggregate, and nobody was told.
+    @Test func aThemeNamingAGoalNoSiteDeclaresIsAWarningWithASuggestion() async throws {
+        let themed = Self.programme + "\nthemes:\n  emergency admissions: [fewer-admisions]\n"
+        try await withSites(programme: themed) { root in
+            let run = try await PioneerBinary.run(["validate"], in: root.path, environment: ["PATH": "/usr/bin:/bin"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.stderr.contains("sites/programme.yaml: warning: themes.emergency admissions: goal `fewer-admisions` is declared by no site "
+                                        + "under sites, so theme `emergency admissions` counts nothing for it (did you mean `fewer-admissions`?)"),
+                    "\(run.stderr)")
+        }
+    }
+
     @Test func aBrokenProgrammeFailsValidationWithItsLineAndColumn() async throws {
         let broken = Self.programme.replacingOccurrences(of: "[month]", with: "[monthly]")
         try await withSites(programme: broken) { root in
