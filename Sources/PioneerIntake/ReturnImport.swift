@@ -76,7 +76,8 @@ struct ReturnImport: Sendable {
                                  summary: summary(.rejected, site: site, period: periodLabel, problems: [problem],
                                                   values: Self.values(of: content, rejectedBecause: problem)))
         }
-        let aggregator = Aggregator(programme: programme, period: period, asOf: IntakeTime.day(received))
+        var aggregator = Aggregator(programme: programme, period: period, asOf: IntakeTime.day(received))
+        aggregator.adxDefinitions = .receivedReturns
         if let problem = aggregator.problem(with: item) {
             problems.append(problem)
         }

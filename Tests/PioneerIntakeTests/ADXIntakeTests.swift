@@ -51,7 +51,12 @@ struct ADXIntakeTests {
             let outcome = try await Self.service(store).submit(try Self.adx(try Self.content("b", numerator: 60)), format: .adx,
                                                                caller: IntakeFixture.siteCaller("b"))
             #expect(outcome.kind == .unprocessable && outcome.summary.status == .rejected && outcome.summary.version == 1)
-            #expect(outcome.summary.problems.first?.hasPrefix("ADX carries no indicator definitions") == true, "\(outcome.summary.problems)")
+            #expect(outcome.summary.problems.first?.hasPrefix("ADX carries no indicator definitions, and no JSON return this service has received defines ") == true,
+                    "\(outcome.summary.problems)")
+            // It said "among the files given … alongside", words for the aggregate command.
+            #expect(outcome.summary.problems.first?.hasSuffix("submit a JSON return with that definition first (any site, any period), "
+                                                              + "then make this ADX return again (`pioneer return --format adx`) and submit it") == true,
+                    "\(outcome.summary.problems)")
         }
     }
 

@@ -6,7 +6,7 @@ import PioneerReturns
 extension Aggregator {
     /// Why a return's integrity is not vouched for, or nil when it is: the JSON digest for a
     /// JSON return; for ADX, the document's content digest and definitions for every indicator.
-    static func integrityProblem(_ item: ReceivedReturn) -> String? {
+    static func integrityProblem(_ item: ReceivedReturn, definitions: ADXDefinitionSource = .filesGiven) -> String? {
         switch item.format {
         case .json:
             return digestProblem(item.content, checked: item.digestCheck)
@@ -22,8 +22,16 @@ extension Aggregator {
             guard unresolved.isEmpty else {
                 let more = unresolved.count > 5 ? " and \(unresolved.count - 5) more" : ""
                 let listed = unresolved.prefix(5).map(\.description).joined(separator: ", ") + more
-                return "ADX carries no indicator definitions, and no JSON return among the files given defines \(listed); "
-                    + "give a JSON return with \(unresolved.count == 1 ? "that definition" : "those definitions") (any site, any period) alongside"
+                let those = unresolved.count == 1 ? "that definition" : "those definitions"
+                switch definitions {
+                case .filesGiven:
+                    return "ADX carries no indicator definitions, and no JSON return among the files given defines \(listed); "
+                        + "give a JSON return with \(those) (any site, any period) alongside"
+                case .receivedReturns:
+                    return "ADX carries no indicator definitions, and no JSON return this service has received defines \(listed); "
+                        + "submit a JSON return with \(those) first (any site, any period), then make this ADX return again "
+                        + "(`pioneer return --format adx`) and submit it"
+                }
             }
             return nil
         }
@@ -46,4 +54,12 @@ extension Aggregator {
     static func goalsNotCarried(_ accepted: [ReceivedReturn]) -> [String] {
         accepted.filter { $0.format != .json }.map(\.content.site.id)
     }
+}
+
+/// Where the aggregate looks up the indicator definitions an ADX return does not carry.
+public enum ADXDefinitionSource: Sendable, Hashable {
+    /// The JSON returns given with it (`pioneer aggregate RETURNS...`).
+    case filesGiven
+    /// The JSON returns an intake service has received and stored.
+    case receivedReturns
 }

@@ -19,6 +19,10 @@ public struct Aggregator: Sendable {
     /// The day the aggregate is made: returns not yet received are awaited until the hard deadline.
     public var asOf: CalendarDate
     public var funnelOptions: FunnelOptions
+    /// Where an ADX return's indicator definitions are looked up, for the message when one is
+    /// missing: the JSON returns given beside it (`pioneer aggregate`), or those an intake
+    /// service has received.
+    public var adxDefinitions: ADXDefinitionSource = .filesGiven
 
     public init(programme: Programme, period: Period, asOf: CalendarDate, funnelOptions: FunnelOptions = FunnelOptions()) {
         self.programme = programme
@@ -173,7 +177,7 @@ public struct Aggregator: Sendable {
         guard content.schemaVersion == SiteReturn.currentSchemaVersion else {
             return ("schema version \(content.schemaVersion) is not one this pioneer reads (it reads version \(SiteReturn.currentSchemaVersion)); make the return again with a matching pioneer", false)
         }
-        if let problem = Self.integrityProblem(item) {
+        if let problem = Self.integrityProblem(item, definitions: adxDefinitions) {
             return (problem, false)
         }
         guard content.period.label == period.label else {
