@@ -139,7 +139,12 @@ struct ValidateCommand: AsyncParsableCommand {
                     var counts = [Self.count(site.indicators.count, "indicator"), Self.count(site.goals.count, "goal")]
                     if warnings > 0 { counts.append(Self.count(warnings, "warning")) }
                     if notes > 0 { counts.append(Self.count(notes, "note")) }
-                    lines.append("\(site.file): OK (\(counts.joined(separator: ", ")))")
+                    // "OK" above a failed sample read as if the site would collect.
+                    if let sample = result.sample, sample.failed {
+                        lines.append("\(site.file): configuration OK (\(counts.joined(separator: ", "))), but the sample of \(sample.period.label) failed")
+                    } else {
+                        lines.append("\(site.file): OK (\(counts.joined(separator: ", ")))")
+                    }
                 }
             } else {
                 var counts = [Self.count(errors, "error")]
@@ -198,6 +203,8 @@ struct ValidateCommand: AsyncParsableCommand {
             var period: String
             var read: Int
             var failed: Bool
+            /// How many indicator-periods failed, as the text's "1 failed" counts them.
+            var failures: Int
             var findings: [SampleFinding]
             var error: String?
         }
@@ -237,6 +244,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 sample: result.sample.map { report in
                     JSONReport.Sample(
                         period: report.period.label, read: report.read, failed: report.failed,
+                        failures: report.findings.count { $0.outcome == .failed },
                         findings: report.findings.map {
                             JSONReport.SampleFinding(indicator: $0.indicator, period: $0.period,
                                                      outcome: $0.outcome.rawValue, message: $0.message)

@@ -61,6 +61,8 @@ struct ValidateSampleEndToEndTests {
         #expect(run.stderr.contains("`$.spend_gbp` in http://127.0.0.1:"), "\(run.stderr)")
         #expect(run.stderr.contains("/finance/spend?month=2026-03 should select numbers, but `$['spend_gbp']` is a string `3,945,237.88`; to read numbers written like this, add `number_format: readable` to the block"), "\(run.stderr)")
         #expect(run.stderr.contains("sites/testshire/site.yaml: sample 2026-03: 0 read, 1 failed"), "\(run.stderr)")
+        #expect(run.stderr.contains("sites/testshire/site.yaml: configuration OK (1 indicator, 0 goals), but the sample of 2026-03 failed"), "\(run.stderr)")
+        #expect(!run.stderr.contains("site.yaml: OK"), "\(run.stderr)")
         // The feed was fetched once for the two parts.
         #expect(await server.requests == ["/finance/spend?month=2026-03"])
     }
@@ -85,6 +87,7 @@ struct ValidateSampleEndToEndTests {
         let sample = try #require(site["sample"] as? [String: Any])
         #expect(sample["period"] as? String == "2026-03")
         #expect(sample["failed"] as? Bool == true)
+        #expect(sample["failures"] as? Int == 1)
         let finding = try #require((sample["findings"] as? [[String: Any]])?.first)
         #expect(finding["outcome"] as? String == "failed")
         #expect((finding["message"] as? String)?.contains("add `number_format: readable` to the block") == true)
