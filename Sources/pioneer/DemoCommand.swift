@@ -59,7 +59,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             simulator = try await DemoFeedSimulator(port: 0, catalogue: catalogue).start()
         } catch {
-            StandardError.write("\(error)\n")
+            StandardError.error("\(error)")
             throw ExitCode(1)
         }
         StandardOutput.line("Demo feeds at \(simulator.baseURL), simulating \(DemoHistory.firstMonth) to \(DemoHistory.lastMonth).\n")

@@ -86,7 +86,7 @@ struct MeasuresCommand: ParsableCommand {
         do {
             path = try storeLocation.existingPath(siteID: site.id, siteDirectory: site.directory, argument: siteDirectory, holds: "measures collected")
         } catch {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         }
         let rows: [StoredMeasure]
@@ -102,7 +102,7 @@ struct MeasuresCommand: ParsableCommand {
                                           overlapping: selection?.dates)
             }
         } catch {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         }
         let listing = MeasureListing(site: site, rows: rows)

@@ -70,10 +70,10 @@ struct ReportCommand: ParsableCommand {
             let evaluator = ProgressEvaluator(site: site, asOf: period, newestStored: ProgressEvaluator.newestPeriod(in: series))
             goals = site.goals.map { goal in evaluator.progress(goal: goal, series: series[goal.indicatorID] ?? []) }
         } catch let error as StoreLocationError {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         } catch let error as StoreError {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         }
         let report = SiteReport(site: SiteIdentity(site: site), goals: goals, asOf: period, generated: Self.now())

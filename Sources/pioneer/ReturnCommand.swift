@@ -102,7 +102,7 @@ struct ReturnCommand: ParsableCommand {
             let siteReturn = try builder.build(period: period, progress: progress, asOf: today, allowIncomplete: allowIncomplete)
             bytes = try format.returnFormat.render(siteReturn)
         } catch {
-            StandardError.write("\(error)\n")
+            StandardError.error("\(error)")
             throw ExitCode(1)
         }
         if let output, output != "-" {

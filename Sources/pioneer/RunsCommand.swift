@@ -76,7 +76,7 @@ struct RunsCommand: ParsableCommand {
         do {
             path = try storeLocation.existingPath(siteID: site, siteDirectory: directory, argument: siteDirectory, holds: "runs recorded")
         } catch {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         }
         do {
@@ -88,7 +88,7 @@ struct RunsCommand: ParsableCommand {
                 try list(store: measureStore, site: site)
             }
         } catch let error as StoreError {
-            StandardError.write(error.description + "\n")
+            StandardError.error(error.description)
             throw ExitCode(1)
         }
     }
@@ -113,9 +113,10 @@ struct RunsCommand: ParsableCommand {
     private func show(_ id: Int64, store: MeasureStore, site: String) throws {
         guard let run = try store.run(id: id), run.site == site else {
             let recent = try store.runs(site: site, limit: 1).first
-            let hint = recent.map { "its runs are numbered up to \($0.id); `pioneer runs \(siteDirectory)` lists them" }
+            let command = "pioneer runs \(siteDirectory)" + (storeLocation.store.map { " --store \($0)" } ?? storeLocation.storeDir.map { " --store-dir \($0)" } ?? "")
+            let hint = recent.map { "its runs are numbered up to \($0.id); `\(command)` lists them" }
                 ?? "it has no runs recorded yet"
-            StandardError.write("\(store.path): site `\(site)` has no run \(id); \(hint)\n")
+            StandardError.error("\(store.path): site `\(site)` has no run \(id); \(hint)")
             throw ExitCode(1)
         }
         let outcomes = try store.outcomes(runID: id)

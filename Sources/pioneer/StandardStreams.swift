@@ -10,6 +10,12 @@ enum StandardError {
     static func write(_ text: String) {
         try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
     }
+
+    /// An error that is not a configuration file's (those carry `FILE:LINE:COLUMN: error:`
+    /// already), written `error: …` as every other error is.
+    static func error(_ message: String) {
+        write(message.hasPrefix("error: ") ? message + "\n" : "error: \(message)\n")
+    }
 }
 
 /// Writing to stdout at once, without Swift's buffering.
