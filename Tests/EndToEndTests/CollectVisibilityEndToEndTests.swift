@@ -45,7 +45,7 @@ struct CollectVisibilityEndToEndTests {
             let (site, store) = try siteFolder(in: root, port: 9)
             let run = try await PioneerBinary.run(["runs", site.path, "--store", store])
             #expect(run.status == 1)
-            #expect(run.stderr.hasPrefix("measure store \(store): no runs recorded yet (the file does not exist)"), "\(run.stderr)")
+            #expect(run.stderr.hasPrefix("error: measure store \(store): no runs recorded yet (the file does not exist)"), "\(run.stderr)")
         }
     }
 

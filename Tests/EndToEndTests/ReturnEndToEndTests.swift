@@ -147,7 +147,7 @@ struct ReturnEndToEndTests {
             try "the office's earlier copy".write(toFile: earlier, atomically: true, encoding: .utf8)
             let refused = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores, "--output", earlier])
             #expect(refused.status == 1)
-            #expect(refused.errors.hasPrefix("the return of torbay for 2023Q1 is incomplete: "), "\(refused.errors)")
+            #expect(refused.errors.hasPrefix("error: the return of torbay for 2023Q1 is incomplete: "), "\(refused.errors)")
             #expect(refused.errors.contains("\n  emergency-admissions-65 2023-01: nothing collected\n"), "\(refused.errors)")
             #expect(refused.errors.contains("\n  still-at-home-91-days FY2022-23 Q4: nothing collected\n"), "\(refused.errors)")
             #expect(refused.errors.contains("pass --allow-incomplete"))
@@ -165,7 +165,7 @@ struct ReturnEndToEndTests {
             let emptyADX = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores,
                                                    "--allow-incomplete", "--format", "adx"])
             #expect(emptyADX.status == 1)
-            #expect(emptyADX.errors == "cannot write the return as adx: the return of torbay for 2023Q1 has no values, and an ADX document needs at least one; every required measure is missing (see --format json)\n", "\(emptyADX.errors)")
+            #expect(emptyADX.errors == "error: cannot write the return as adx: the return of torbay for 2023Q1 has no values, and an ADX document needs at least one; every required measure is missing (see --format json)\n", "\(emptyADX.errors)")
 
             let incompleteCSV = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores,
                                               "--allow-incomplete", "--format", "csv"])
@@ -256,11 +256,11 @@ struct ReturnEndToEndTests {
             let stores = try Self.emptyStores(in: folder)
             let run = try await Self.pioneer(["return", Self.torbay, "--period", "2099-01", "--store-dir", stores])
             #expect(run.status == 1)
-            #expect(run.errors.hasPrefix("2099-01 has not ended yet (it ends 2099-01-31, today is "), "\(run.errors)")
+            #expect(run.errors.hasPrefix("error: 2099-01 has not ended yet (it ends 2099-01-31, today is "), "\(run.errors)")
             let elsewhere = folder.appendingPathComponent("elsewhere").path
             let noStore = try await Self.pioneer(["return", Self.torbay, "--period", "2026-03", "--store-dir", elsewhere])
             #expect(noStore.status == 1)
-            #expect(noStore.errors.hasPrefix("measure store \(elsewhere)/torbay.sqlite: no measures collected for site `torbay` in --store-dir \(elsewhere)"), "\(noStore.errors)")
+            #expect(noStore.errors.hasPrefix("error: measure store \(elsewhere)/torbay.sqlite: no measures collected for site `torbay` in --store-dir \(elsewhere)"), "\(noStore.errors)")
         }
     }
 }
