@@ -172,15 +172,25 @@ struct DemoTotals {
 
     mutating func add(_ summary: CollectionSummary) {
         sites += 1
-        counts.collected += summary.counts.collected + summary.counts.unchanged
+        counts.collected += summary.counts.collected
+        counts.unchanged += summary.counts.unchanged
         counts.notAvailable += summary.counts.notAvailable
         counts.failed += summary.counts.failed
         if exitStatus == 0 { exitStatus = summary.exitStatus }
     }
 
     func render() -> String {
-        "Demo: \(sites) site\(sites == 1 ? "" : "s"), \(counts.collected) indicator-periods collected, "
+        "Demo: \(sites) site\(sites == 1 ? "" : "s"), \(Self.collected(counts)), "
             + "\(counts.notAvailable) not available, \(counts.failed) failed."
+    }
+
+    /// "838 indicator-periods collected", and on a run over stores that already hold them
+    /// (a second `--store-dir` run), how many of those were unchanged, as `pioneer runs` records.
+    static func collected(_ counts: RunCounts, noun: String = "indicator-periods ") -> String {
+        let total = counts.collected + counts.unchanged
+        guard counts.unchanged > 0 else { return "\(total) \(noun)collected" }
+        let unchanged = counts.collected == 0 ? "all unchanged" : "\(counts.unchanged) unchanged, \(counts.collected) new or changed"
+        return "\(total) \(noun)collected (\(unchanged) since the last run)"
     }
 }
 
@@ -193,7 +203,7 @@ struct DemoSiteReport {
         let counts = summary.counts
         var lines = [
             "\(site.name) (\(site.id)), \(site.wave): \(site.indicators.count) indicators, \(site.goals.count) goals",
-            "  indicator-periods: \(counts.collected + counts.unchanged) collected, \(counts.notAvailable) not available, "
+            "  indicator-periods: \(DemoTotals.collected(counts, noun: "")), \(counts.notAvailable) not available, "
                 + "\(counts.failed) failed (\(summary.fetches.distinctURLs) URLs in \(formatNumber(summary.elapsed, decimals: 1)) s)",
         ]
         // Fixed narrowest widths keep the sites' tables lined up with one another.
