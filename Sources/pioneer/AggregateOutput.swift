@@ -64,9 +64,16 @@ enum AggregateOutput {
             ])
         }
         let options = national.funnelOptions
+        func noMeasures(_ national: NationalAggregate) -> String {
+            let none = "no indicator has a measure for \(national.period) in the accepted returns"
+            // A quarter's or year's return of monthly indicators carries the months inside it.
+            guard !national.accepted.isEmpty, let period = try? Period(parsing: national.period), period.type != .month else { return none }
+            return none + "; a return for \(period.type.article) \(period.type.displayName) carries each indicator's own periods inside it "
+                + "(its months, for monthly indicators), pooled period by period in --history (JSON) and --format html"
+        }
         return """
             Indicators (funnel limits 95% and 99.8%, overdispersion: \(options.overdispersion.rawValue), winsorised at \(Int(options.winsorising * 100))%)
-            \(national.indicators.isEmpty ? "no indicator has a measure for \(national.period) in the accepted returns" : table.render())
+            \(national.indicators.isEmpty ? noMeasures(national) : table.render())
             """
     }
 

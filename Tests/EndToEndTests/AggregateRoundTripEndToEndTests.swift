@@ -105,6 +105,25 @@ struct AggregateRoundTripEndToEndTests {
                 }
             }
             #expect(compared >= 8)
+
+            // A quarter's returns carry the monthly indicators' months: the table said only that
+            // nothing had a measure for the quarter, not where the months are.
+            let quarterFolder = folder.appendingPathComponent("quarter")
+            try FileManager.default.createDirectory(at: quarterFolder, withIntermediateDirectories: true)
+            for site in ["torbay", "cambridge"] {
+                let file = quarterFolder.appendingPathComponent("\(site).json")
+                let made = try await PioneerBinary.run(["return", "\(Self.sites)/\(site)", "--period", "2026Q1", "--store-dir", stores,
+                                                        "--allow-incomplete", "--output", file.path])
+                try #require(made.status == 0, "pioneer return \(site) 2026Q1 failed:\n\(made.stderr)")
+                // Monthly indicators only (the sites' financial quarters share the quarter's days).
+                var content = try ReturnReader.read(file: file.path)
+                content.indicators.removeAll { indicator in indicator.measures.contains { $0.period.type != "month" } }
+                try ReturnCoding.pretty(try ReturnCoding.signed(content)).write(to: file)
+            }
+            let quarter = try await PioneerBinary.run(["aggregate", quarterFolder.path, "--period", "2026Q1", "--programme", programme.path])
+            #expect(quarter.stdout.contains("no indicator has a measure for 2026Q1 in the accepted returns; a return for a calendar quarter "
+                                            + "carries each indicator's own periods inside it (its months, for monthly indicators), "
+                                            + "pooled period by period in --history (JSON) and --format html"), "\(quarter.stdout)")
         }
     }
 }
