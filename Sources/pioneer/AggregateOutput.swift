@@ -16,7 +16,8 @@ enum AggregateOutput {
 
         var grid = TextTable(["SITE", "RETURN", "MADE", "FILE"])
         for site in completeness.sites {
-            grid.addShown([site.site, site.status.rawValue, site.submitted ?? "", site.source ?? ""])
+            grid.addShown([site.site, site.status.rawValue, site.submitted ?? "",
+                           site.source ?? site.rejected.map { "\($0) (rejected, below)" } ?? ""])
         }
         let counts = SubmissionStatus.allCases.map { "\(completeness.count($0)) \($0.rawValue)" }.joined(separator: ", ")
         sections.append("""

@@ -337,6 +337,9 @@ struct AggregatorTests {
             try ReturnCoding.signed(relabelled),
         ])
         #expect(national.otherPeriods.isEmpty)
+        // The grid names the rejected file beside the site, which read as if it had sent nothing.
+        let b = try #require(national.completeness.sites.first { $0.site == "b" })
+        #expect(b.source == nil && b.rejected == national.rejected.first?.source && b.rejected != nil)
         #expect(national.rejected.map(\.reason) == ["values break the rules: the return's period `2026-04` says it runs from "
                                                     + "2026-03-01 to 2026-03-31; 2026-04 runs from 2026-04-01 to 2026-04-30"])
         #expect(national.accepted == ["a"])

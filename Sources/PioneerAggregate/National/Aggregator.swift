@@ -41,7 +41,8 @@ public struct Aggregator: Sendable {
         let accepted = screening.accepted
         let national = NationalAggregate(
             programme: programme.name, period: period.label,
-            completeness: completeness(accepted: accepted, late: screening.afterHardDeadline),
+            completeness: completeness(accepted: accepted, late: screening.afterHardDeadline,
+                                       rejected: screening.rejected.filter { !$0.superseded }),
             rejected: screening.rejected, otherPeriods: screening.otherPeriods,
             accepted: accepted.map(\.content.site.id),
             indicators: indicators(accepted.map(\.content)),
@@ -253,7 +254,9 @@ public struct Aggregator: Sendable {
 
     // MARK: Completeness
 
-    private func completeness(accepted: [ReceivedReturn], late: [String: (submitted: String, source: String)]) -> Completeness {
+    private func completeness(accepted: [ReceivedReturn], late: [String: (submitted: String, source: String)],
+                              rejected: [RejectedReturn] = []) -> Completeness {
+        let rejectedFrom = Dictionary(rejected.map { ($0.site, $0.source) }, uniquingKeysWith: { first, _ in first })
         let soft = programme.deadlines.softDeadline(of: period)
         let hard = programme.deadlines.hardDeadline(of: period)
         let bySite = Dictionary(accepted.map { ($0.content.site.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -263,7 +266,7 @@ public struct Aggregator: Sendable {
                 if let after = late[site] {
                     return SiteCompleteness(site: site, status: .missing, submitted: after.submitted, source: after.source)
                 }
-                return SiteCompleteness(site: site, status: asOf > hard ? .missing : .awaited)
+                return SiteCompleteness(site: site, status: asOf > hard ? .missing : .awaited, rejected: rejectedFrom[site])
             }
             let status: SubmissionStatus = !item.content.complete ? .incomplete : made <= soft ? .onTime : .late
             return SiteCompleteness(site: site, status: status, submitted: made.description, source: item.source)

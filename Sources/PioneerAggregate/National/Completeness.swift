@@ -30,12 +30,16 @@ public struct SiteCompleteness: Sendable, Hashable, Codable {
     public var submitted: String?
     /// The file it was read from.
     public var source: String?
+    /// With no return counted, the file of one the site sent that was rejected (the
+    /// aggregate lists why): the site sent something, which "awaited" alone would hide.
+    public var rejected: String?
 
-    public init(site: String, status: SubmissionStatus, submitted: String? = nil, source: String? = nil) {
+    public init(site: String, status: SubmissionStatus, submitted: String? = nil, source: String? = nil, rejected: String? = nil) {
         self.site = site
         self.status = status
         self.submitted = submitted
         self.source = source
+        self.rejected = rejected
     }
 }
 

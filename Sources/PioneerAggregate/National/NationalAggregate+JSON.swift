@@ -44,6 +44,7 @@ extension Completeness: JSONWritable {
 
 extension SiteCompleteness: JSONWritable {
     package func writeMembers(to out: inout JSONOutput) {
+        if let rejected { out.field("rejected", rejected) }
         out.field("site", site)
         out.field("source", source)
         out.field("status", status)

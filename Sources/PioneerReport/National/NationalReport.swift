@@ -124,7 +124,9 @@ public struct NationalReport: Sendable {
                     out += "<td class=\"status-cell\"><span class=\"visually-hidden\">no</span></td>"
                 }
             }
-            out += "<td>\(e(site.submitted ?? "—"))</td><td><code>\(e(site.source ?? ""))</code></td></tr>\n"
+            let file = site.source.map { "<code>\(e($0))</code>" }
+                ?? site.rejected.map { "<code>\(e($0))</code> (rejected: see the returns left out)" } ?? ""
+            out += "<td>\(e(site.submitted ?? "—"))</td><td>\(file)</td></tr>\n"
         }
         return out + "</tbody></table></section>\n"
     }
