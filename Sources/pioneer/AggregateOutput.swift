@@ -31,7 +31,7 @@ enum AggregateOutput {
             where !items.isEmpty {
             var table = TextTable(["FILE", "SITE", "PERIOD", "REASON"])
             for item in items {
-                table.addShown([item.source, item.site.isEmpty ? "?" : item.site, item.period.isEmpty ? "?" : item.period, item.reason])
+                table.addShown([item.source, item.site.isEmpty ? "not readable" : item.site, item.period.isEmpty ? "not readable" : item.period, item.reason])
             }
             sections.append(title + "\n" + table.render())
         }

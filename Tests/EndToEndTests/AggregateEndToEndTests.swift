@@ -167,11 +167,13 @@ struct AggregateEndToEndTests {
             // The folder's *.xml files are read as ADX: `<adx/>` is outside ADX's namespace.
             let run = try await Self.run([], in: root)
             #expect(run.status == 3, "\(run.stderr)")
-            #expect(run.stdout.contains("returns/torbay.xml   ?       ?        ADX return returns/torbay.xml:1:"), "\(run.stdout)")
+            // Columns as single spaces: their widths follow the longest cell.
+            let squeezed = run.stdout.replacingOccurrences(of: " +", with: " ", options: .regularExpression)
+            #expect(squeezed.contains("returns/torbay.xml not readable not readable ADX return returns/torbay.xml:1:"), "\(run.stdout)")
             #expect(run.stdout.contains("the root element is `adx` in no namespace; an ADX return's root is `adx` in namespace urn:ihe:qrph:adx:2015"))
             #expect(run.stderr == "3 returns were left out of the totals; the reasons are listed in the aggregate\n")
             #expect(run.stdout.contains("Rejected returns, kept out of the totals"))
-            #expect(run.stdout.contains("returns/torbay.json  torbay  2026-03  its digest does not match its content"), "\(run.stdout)")
+            #expect(squeezed.contains("returns/torbay.json torbay 2026-03 its digest does not match its content"), "\(run.stdout)")
             #expect(run.stdout.contains("returns/notes.json"))
             #expect(run.stdout.contains("torbay         missing"))
             #expect(run.stdout.contains("is not JSON: unexpected `n` where an object key (a quoted string) was expected (line 1, column 3)"))

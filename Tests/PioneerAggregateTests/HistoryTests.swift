@@ -59,14 +59,16 @@ struct HistoryTests {
     @Test func aRejectedReturnStaysOutOfItsPeriodsPoint() throws {
         let asOf = CalendarDate(year: 2026, month: 6, day: 1) ?? .today()
         var builder = HistoryBuilder(programme: ReturnFixture.programme, period: .month(2026, 2), asOf: asOf)
-        let january = try ["a", "b", "c"].map { try Self.monthly($0, .month(2026, 1), offset: 0) }
+        // a's January return twice: the same return, counted once, superseded rather than rejected.
+        let january = try ["a", "a", "b", "c"].map { try Self.monthly($0, .month(2026, 1), offset: 0) }
         // b's February return carries no digest: rejected, so February pools a and c only.
         let february = [try Self.monthly("a", .month(2026, 2), offset: 1), try Self.monthly("b", .month(2026, 2), offset: 1, sign: false),
                         try Self.monthly("c", .month(2026, 2), offset: 1)]
         builder.add(january, for: .month(2026, 1))
         builder.add(february, for: .month(2026, 2))
         let history = builder.history()
-        #expect(history.periods == [HistoryPeriod(period: "2026-01", accepted: 3, rejected: 0),
+        // The superseded copy was counted among the rejected.
+        #expect(history.periods == [HistoryPeriod(period: "2026-01", accepted: 3, rejected: 0, superseded: 1),
                                     HistoryPeriod(period: "2026-02", accepted: 2, rejected: 1)])
         let point = try #require(history.series(of: "care-plans")?.points.last)
         #expect(point.period == "2026-02")

@@ -186,6 +186,21 @@ struct NationalReportTests {
         #expect(svg.all("circle", class: "site").map { $0.attributes["data-site"] ?? "" }.contains(hostile))
     }
 
+    /// The text table kept superseded returns apart as no fault; the page listed them with the
+    /// rejected ones, "left out of the totals".
+    @Test func supersededReturnsAreListedApartFromRejectedOnes() throws {
+        let indicator = try Self.indicator(sites: ["a", "b", "c", "d", "e"])
+        let national = Self.national(indicators: [indicator], rejected: [
+            RejectedReturn(source: "returns/b.json", site: "b", period: "2026-03", reason: "its digest does not match its content"),
+            RejectedReturn(source: "returns/a-first.json", site: "a", period: "2026-03", reason: "superseded by a later return", superseded: true),
+        ])
+        let html = NationalReport(national: national).html()
+        let rejected = try #require(html.components(separatedBy: "<table class=\"rejected\">").dropFirst().first?.components(separatedBy: "</table>").first)
+        #expect(rejected.contains("returns/b.json") && !rejected.contains("returns/a-first.json"))
+        let superseded = try #require(html.components(separatedBy: "<table class=\"superseded\">").dropFirst().first?.components(separatedBy: "</table>").first)
+        #expect(superseded.contains("returns/a-first.json") && superseded.contains("no fault"))
+    }
+
     @Test func theCompletenessGridLabelsEachStatusInWordsNotColourAlone() throws {
         let html = NationalReport(national: Self.national(indicators: [])).html()
         for (site, status) in zip(["a", "b", "c", "d", "e"], ["on time", "late", "incomplete", "awaited", "missing"]) {

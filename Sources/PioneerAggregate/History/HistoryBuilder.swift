@@ -57,7 +57,9 @@ public struct HistoryBuilder: Sendable {
     public mutating func add(_ received: [ReceivedReturn], for returnPeriod: Period) {
         let aggregator = Aggregator(programme: programme, period: returnPeriod, asOf: asOf, funnelOptions: funnelOptions)
         let (national, accepted) = aggregator.aggregateKeepingAccepted(received)
-        periods[returnPeriod] = HistoryPeriod(period: returnPeriod.label, accepted: accepted.count, rejected: national.rejected.count)
+        periods[returnPeriod] = HistoryPeriod(period: returnPeriod.label, accepted: accepted.count,
+                                                rejected: national.rejected.count { !$0.superseded },
+                                                superseded: national.rejected.count(where: \.superseded))
         orders[returnPeriod] = national.indicators.map(\.id)
         for indicator in national.indicators {
             keep(indicator, at: returnPeriod, source: .returns)

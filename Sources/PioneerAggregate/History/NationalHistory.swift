@@ -5,14 +5,17 @@
 /// One period whose returns went into the history.
 public struct HistoryPeriod: Sendable, Hashable, Codable {
     public var period: String
-    /// Returns accepted into the totals, and returns left out (each listed by that period's own aggregate).
+    /// Returns accepted into the totals, returns rejected (each listed by that period's own
+    /// aggregate), and returns superseded by the site's later one (no fault: not rejected).
     public var accepted: Int
     public var rejected: Int
+    public var superseded: Int
 
-    public init(period: String, accepted: Int, rejected: Int) {
+    public init(period: String, accepted: Int, rejected: Int, superseded: Int = 0) {
         self.period = period
         self.accepted = accepted
         self.rejected = rejected
+        self.superseded = superseded
     }
 }
 

@@ -134,14 +134,22 @@ public struct NationalReport: Sendable {
     private func rejected() -> String {
         let e = HTMLText.escape
         var out = "<section class=\"rejected\" id=\"rejected\"><h2>Returns left out of the totals</h2>\n"
-        if national.rejected.isEmpty {
-            out += "<p>Every return read for \(e(national.period)) is in the totals.</p>\n"
-        } else {
-            out += "<table class=\"rejected\"><caption>Each return left out, with the reason; never dropped in silence</caption><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Site</th><th scope=\"col\">Period</th><th scope=\"col\">Reason</th></tr></thead><tbody>\n"
-            for item in national.rejected {
-                out += "<tr><td><code>\(e(item.source))</code></td><td>\(e(item.site.isEmpty ? "?" : item.site))</td><td>\(e(item.period.isEmpty ? "?" : item.period))</td><td>\(e(item.reason))</td></tr>\n"
+        let rejected = national.rejected.filter { !$0.superseded }, superseded = national.rejected.filter(\.superseded)
+        func table(_ items: [RejectedReturn], class kind: String, caption: String) -> String {
+            var out = "<table class=\"\(kind)\"><caption>\(e(caption))</caption><thead><tr><th scope=\"col\">File</th><th scope=\"col\">Site</th><th scope=\"col\">Period</th><th scope=\"col\">Reason</th></tr></thead><tbody>\n"
+            for item in items {
+                out += "<tr><td><code>\(e(item.source))</code></td><td>\(e(item.site.isEmpty ? "not readable" : item.site))</td><td>\(e(item.period.isEmpty ? "not readable" : item.period))</td><td>\(e(item.reason))</td></tr>\n"
             }
-            out += "</tbody></table>\n"
+            return out + "</tbody></table>\n"
+        }
+        if rejected.isEmpty {
+            out += "<p>No return read for \(e(national.period)) was rejected.</p>\n"
+        } else {
+            out += table(rejected, class: "rejected", caption: "Each return rejected, with the reason; never dropped in silence")
+        }
+        if !superseded.isEmpty {
+            out += table(superseded, class: "superseded",
+                         caption: "Superseded returns: no fault, the site's later return (or the same one) is counted")
         }
         if !national.otherPeriods.isEmpty {
             let periods = Set(national.otherPeriods.map(\.period)).sorted().joined(separator: ", ")
