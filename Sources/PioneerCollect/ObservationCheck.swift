@@ -68,6 +68,19 @@ public enum ObservationCheck {
                 problems.append("rate \(show(value)) is not its numerator over its denominator times \(show(factor)) (\(show(numerator)) / \(show(denominator)) × \(show(factor)) = \(show((expected * 1e6).rounded() / 1e6)))")
             }
         }
+        // An average (a mean, or an amount given with its parts: a cost per patient) is pooled
+        // nationally from its parts, so its value must be their quotient; and a rate's or an
+        // average's value cannot stand over nothing.
+        if indicator.valueType == .mean || indicator.valueType == .amount, let value = observation.value,
+           let numerator = observation.numerator, let denominator = observation.denominator,
+           value.isFinite, numerator.isFinite, denominator.isFinite, denominator > 0,
+           !AverageParts.agree(value: value, numerator: numerator, denominator: denominator) {
+            problems.append("\(indicator.valueType.rawValue) \(show(value)) is not its numerator over its denominator (\(show(numerator)) / \(show(denominator)) = \(show((numerator / denominator * 1e6).rounded() / 1e6)))")
+        }
+        if indicator.valueType != .proportion, indicator.valueType != .count, let value = observation.value,
+           observation.denominator == 0 {
+            problems.append("\(indicator.valueType.rawValue) \(show(value)) has a denominator of 0: with nothing to divide by, answer \"not available\" instead")
+        }
         if let sampleSize = observation.sampleSize, sampleSize < 0 {
             problems.append("sample size \(sampleSize) is negative")
         }

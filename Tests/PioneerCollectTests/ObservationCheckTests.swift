@@ -48,6 +48,22 @@ import Testing
         #expect(ObservationCheck.problems(.value(21, numerator: 783, denominator: 37_600), for: definition(.rate)).isEmpty)
     }
 
+    /// An average is pooled nationally from its parts (Σ sums ÷ Σ counts): the national office
+    /// rejected a return whose cost per patient was 1% off its parts; collect now says so where
+    /// the plugin made it. A value over a denominator of 0 is no value.
+    @Test func anAverageMustBeItsPartsQuotientAndNothingStandsOverADenominatorOfZero() {
+        #expect(ObservationCheck.problems(.value(269.52, numerator: 576_938.25, denominator: 2_162), for: definition(.amount))
+                == ["amount 269.52 is not its numerator over its denominator (576938.25 / 2162 = 266.853955)"])
+        #expect(ObservationCheck.problems(.value(266.85, numerator: 576_938.25, denominator: 2_162), for: definition(.amount)).isEmpty)
+        #expect(ObservationCheck.problems(.value(4.3, numerator: 30, denominator: 7), for: definition(.mean))
+                == ["mean 4.3 is not its numerator over its denominator (30 / 7 = 4.285714)"])
+        #expect(ObservationCheck.problems(.value(-12.5, numerator: -25, denominator: 2), for: definition(.mean)).isEmpty)
+        #expect(ObservationCheck.problems(.value(0, numerator: 0, denominator: 0), for: definition(.rate))
+                == ["rate 0 has a denominator of 0: with nothing to divide by, answer \"not available\" instead"])
+        #expect(ObservationCheck.problems(.value(0, numerator: 0, denominator: 0), for: definition(.mean))
+                == ["mean 0 has a denominator of 0: with nothing to divide by, answer \"not available\" instead"])
+    }
+
     /// The parts are pooled nationally: a value that is not their ratio, or a figure outside
     /// its own interval, was read from the wrong field or scale (an external plugin answered these).
     @Test func aProportionMustBeItsPartsRatioAndAValueInsideItsInterval() {
