@@ -19,14 +19,16 @@ struct ProgrammeCheck {
     static func run(root: String, sites directories: [String], goalIDs: Set<String>? = nil) -> ProgrammeCheck? {
         let file = (root.hasSuffix("/") ? root : root + "/") + "programme.yaml"
         guard FileManager.default.fileExists(atPath: file) else { return nil }
-        do {
-            let programme = try ProgrammeLoader.load(file: file)
-            let folders = Set(directories.map { URL(fileURLWithPath: $0).lastPathComponent })
-            let absent = programme.sites.filter { !folders.contains($0) }
-            var issues = absent.map { site in
+        let folders = Set(directories.map { URL(fileURLWithPath: $0).lastPathComponent })
+        func absent(_ sites: [String]) -> [ConfigIssue] {
+            sites.filter { !folders.contains($0) }.map { site in
                 ConfigIssue(.warning, at: .unknown(file), path: "sites",
                             "the programme expects site `\(site)`, but \(root) has no folder `\(site)` holding \(SiteLoader.fileName)")
             }
+        }
+        do {
+            let programme = try ProgrammeLoader.load(file: file)
+            var issues = absent(programme.sites)
             if let goalIDs {
                 for theme in programme.themes {
                     for goal in theme.goals where !goalIDs.contains(goal) {
@@ -38,7 +40,9 @@ struct ProgrammeCheck {
             }
             return ProgrammeCheck(file: file, programme: programme, issues: issues)
         } catch {
-            return ProgrammeCheck(file: file, programme: nil, issues: error.issues)
+            // Every problem in one run: the sites list is still read when the rest is broken.
+            return ProgrammeCheck(file: file, programme: nil,
+                                  issues: error.issues + absent(ProgrammeLoader.expectedSites(file: file) ?? []))
         }
     }
 

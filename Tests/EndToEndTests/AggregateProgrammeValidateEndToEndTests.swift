@@ -56,6 +56,9 @@ struct AggregateProgrammeValidateEndToEndTests {
             #expect(run.status == 1)
             #expect(run.stderr.contains("sites/programme.yaml:6:13: error: reporting.periods[0]: `monthly` is not a kind of period"), "\(run.stderr)")
             #expect(run.stderr.contains("sites/programme.yaml: invalid (1 error)"))
+            // Every problem in one run: the missing folder was said only once the error was fixed.
+            #expect(run.stderr.contains("sites/programme.yaml: warning: sites: the programme expects site `cambridge`, but sites has no folder `cambridge`"),
+                    "\(run.stderr)")
 
             let json = try await PioneerBinary.run(["validate", "--format", "json"], in: root.path, environment: ["PATH": "/usr/bin:/bin"])
             #expect(json.status == 1)

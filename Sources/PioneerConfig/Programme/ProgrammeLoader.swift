@@ -13,6 +13,16 @@ public enum ProgrammeLoader {
     /// Where the example sites' programme lives, beside their folders.
     public static let defaultFile = "sites/programme.yaml"
 
+    /// The site ids a programme file's `sites:` list names, read even when the file has other
+    /// errors (so `validate` can still say which expected sites have no folder); nil when the
+    /// file cannot be read or has no such list.
+    public static func expectedSites(file: String) -> [String]? {
+        guard case .success(let data) = SiteFileReader.read(file, limit: ConfigDocument.maximumBytes),
+              let text = try? SiteLoader.decode(data, file: file),
+              let tree = ConfigDocument.read(text, file: file).0, let items = tree["sites"]?.items else { return nil }
+        return items.compactMap(\.scalar).filter(SiteIdentifier.isIdentifier)
+    }
+
     /// Reads and checks the programme file at `file`.
     ///
     /// - Throws: ``ConfigError`` with every problem found.
