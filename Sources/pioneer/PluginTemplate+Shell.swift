@@ -65,7 +65,10 @@ observe)
     status=$(field periods.0.responses.rows.status)
     if [ "$status" = 200 ]; then
         file=$(field periods.0.responses.rows.body_file)
-        if [ -n "$file" ]; then
+        if [ -n "$file" ] && ! iconv -f UTF-8 -t UTF-8 "$file" >/dev/null 2>&1; then
+            # A file holds the body byte for byte, UTF-8 or not: its bytes would not match `equals`.
+            observation="\"error\": \"the body of $(field periods.0.responses.rows.url) is not UTF-8 text; ask for a UTF-8 export\""
+        elif [ -n "$file" ]; then
             # Declared with `bodies: file` in the site's `plugins:`: the body is in a file,
             # read a line at a time, however large.
             observation=$(awk -v raw=1 -v column="$(field config.column)" -v equals="$(field config.equals)" \
@@ -285,6 +288,12 @@ expect "observe counts the matching rows" \
 expect "observe reads a body from its file" \
     "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 200, \"body_file\": \"$here/testdata/rows.csv\", \"body_size\": 52}}}]}")" \
     '"observations": [{"period": "2026-06", "value": 2, "n": 2}]'
+latin1=$(mktemp)
+printf 'person,outcome\n1,caf\351\n' >"$latin1"
+expect "a body file that is not UTF-8 fails the period" \
+    "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 200, \"body_file\": \"$latin1\", \"body_size\": 20}}}]}")" \
+    '"error": "the body of http://x.test/r.csv is not UTF-8 text; ask for a UTF-8 export"'
+rm -f "$latin1"
 expect "an HTTP error fails the period" \
     "$(call "{\"protocol\": 1, \"method\": \"observe\", $config, \"periods\": [$june, \"responses\": {\"rows\": {\"url\": \"http://x.test/r.csv\", \"status\": 503, \"body\": \"\"}}}]}")" \
     '"error": "http://x.test/r.csv answered HTTP 503"'

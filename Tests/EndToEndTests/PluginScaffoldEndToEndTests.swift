@@ -89,7 +89,7 @@ struct PluginScaffoldEndToEndTests {
             let test = try await ChildProcess.run("/usr/bin/env", ["sh", "test.sh"], in: folder,
                                                   environment: ["PATH": Self.path], timeout: 120)
             #expect(test.status == 0, "\(test.stdout)\n\(test.stderr)")
-            #expect(test.stdout.contains("7 passed, 0 failed"), "\(test.stdout)")
+            #expect(test.stdout.contains("8 passed, 0 failed"), "\(test.stdout)")
             // The shell example started from this scaffold and keeps its JSON reader unchanged.
             let scaffolded = try String(contentsOf: folder.appending(path: "json.awk"), encoding: .utf8)
             let example = try String(contentsOf: Self.root.appending(path: "sites/tower-hamlets/plugins/lowest-network/json.awk"), encoding: .utf8)
