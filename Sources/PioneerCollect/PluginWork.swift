@@ -23,6 +23,16 @@ extension FetchJob {
                 let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"
                 return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true)
             }
+            // A body kept as a file is read again before it is vouched for: the file is
+            // read-only, but its owner (or a plugin given it with `bodies: file`, run as root)
+            // could still change it, and the provenance would record a digest it no longer has.
+            if let file = cached.content.fileURL, ContentHash.ofFile(file) != cached.contentHash {
+                let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but the cached copy "
+                    + "\(file.path) no longer has the content it was kept with (\(cached.contentHash.prefix(19))…): it is "
+                    + "forgotten, and the next collect fetches the body afresh"
+                return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true,
+                                        cacheUpdate: .forgetFeedBody(feed: key.feed, url: shownURL))
+            }
             return ReceivedResponse(body: .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
                                                                headers: fetched.headers, body: cached.content,
                                                                contentHash: cached.contentHash, fetchedAt: fetched.fetchedAt)),

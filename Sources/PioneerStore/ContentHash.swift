@@ -9,4 +9,19 @@ public enum ContentHash {
     public static func of(_ body: Data) -> String {
         "sha256:" + HexText.lowercase(SHA256.hash(data: body))
     }
+
+    /// The content hash of the file at `url`, read a megabyte at a time; nil when it cannot be read.
+    public static func ofFile(_ url: URL) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty {
+                hasher.update(data: piece)
+            }
+        } catch {
+            return nil
+        }
+        return "sha256:" + HexText.lowercase(hasher.finalize())
+    }
 }
