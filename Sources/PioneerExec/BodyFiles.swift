@@ -36,16 +36,35 @@ final class BodyFiles {
 
     /// Removes the files written for the call (never a body's own file).
     func remove() {
-        if let folder { try? FileManager.default.removeItem(at: folder) }
+        if let folder {
+            try? FileManager.default.removeItem(at: folder)
+            RunningPlugins.removed(folder.path)
+        }
         folder = nil
     }
+
+    /// The prefix of the folders' names; the process id follows, then a UUID.
+    static let prefix = "pioneer-plugin-bodies-"
+
+    /// Removes the body folders that processes no longer running left behind (a pioneer
+    /// killed outright): once per process, when it first writes a folder of its own.
+    private static let abandonedRemoved: Void = {
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(prefix) {
+            // `pioneer-plugin-bodies-<pid>-<uuid>`: a folder whose pid is gone is abandoned.
+            guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid != getpid(),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: temporary.appending(path: name))
+        }
+    }()
 
     deinit {
         remove()
     }
 
     private func makeFolder() throws(PluginError) -> URL {
-        let folder = FileManager.default.temporaryDirectory.appending(path: "pioneer-plugin-bodies-\(UUID().uuidString)")
+        _ = Self.abandonedRemoved
+        let folder = FileManager.default.temporaryDirectory.appending(path: "\(Self.prefix)\(getpid())-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false,
                                                     attributes: [.posixPermissions: 0o700])
@@ -53,6 +72,7 @@ final class BodyFiles {
             throw PluginError("no folder for the plugin's body files could be made in \(folder.deletingLastPathComponent().path): \((error as NSError).localizedDescription)")
         }
         self.folder = folder
+        RunningPlugins.wrote(folder.path)
         return folder
     }
 }

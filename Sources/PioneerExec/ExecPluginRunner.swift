@@ -137,6 +137,8 @@ public enum ExecPluginRunner {
     private static func watch(_ execution: Execution<FileDescriptorInput, SequenceOutput, SequenceOutput>,
                               spec: ExecPluginSpec, started: ContinuousClock.Instant, logger: Logger) async -> Outcome {
         let group = execution.processIdentifier.value
+        RunningPlugins.started(group)
+        defer { RunningPlugins.ended(group) }
         let standardOutput = execution.standardOutput
         let standardError = execution.standardError
         return await withTaskGroup(of: Event.self) { tasks in

@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PioneerCollect
+import PioneerExec
 import PioneerConfig
 import PioneerCore
 import PioneerFeeds
@@ -172,7 +173,8 @@ struct CollectCommand: AsyncParsableCommand {
         let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
         let loadedSites = sites
         let outcome = await Interruption.cancellingOnSignal(
-            notice: "interrupted: stopping the fetches, keeping what was collected (Ctrl-C again to stop at once)"
+            notice: "interrupted: stopping the fetches and plugins, keeping what was collected (Ctrl-C again to stop at once)",
+            onFirst: RunningPlugins.terminateAll, onSecond: RunningPlugins.killAllAndClean
         ) {
             await Self.collect(loadedSites, selection: selection, indicators: chosen, settings: settings)
         }

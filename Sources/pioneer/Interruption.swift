@@ -36,8 +36,12 @@ enum Interruption {
     /// `notice` to stderr, a second ends the process with status 130 at once.
     ///
     /// - Returns: what `operation` returned, and the signal that interrupted it, if any.
+    ///
+    /// `onFirst` runs after the first signal's cancel (collect asks running plugins to stop);
+    /// `onSecond` just before the process ends (collect kills them and removes their files).
     static func cancellingOnSignal<T: Sendable>(
-        notice: String, _ operation: @escaping @Sendable () async -> T
+        notice: String, onFirst: @escaping @Sendable () -> Void = {}, onSecond: @escaping @Sendable () -> Void = {},
+        _ operation: @escaping @Sendable () async -> T
     ) async -> (result: T, signal: Int32?) {
         let task = Task { await operation() }
         let state = State()
@@ -48,11 +52,13 @@ enum Interruption {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 guard state.record(number) else {
+                    onSecond()
                     StandardError.write("\nstopped at once\n")
                     _exit(130)
                 }
                 StandardError.write("\n" + notice + "\n")
                 task.cancel()
+                onFirst()
             }
             source.resume()
             sources.append(source)

@@ -59,6 +59,69 @@ struct ExecPluginEndToEndTests {
         }
     }
 
+    /// Found by a tester: a plugin runs in a process group of its own, which the terminal's
+    /// Ctrl-C does not reach. A first Ctrl-C waited out the plugin's whole deadline, and a
+    /// second ended pioneer leaving the plugin running, with its body folder, for ever.
+    @Test(arguments: ["waitpid", "stubborn"])
+    func ctrlCStopsTheRunningPluginsAndASecondKillsOnesThatIgnoreIt(mode: String) async throws {
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first")
+        let feed = LocalFeedServer()
+        feed.serve("/api/admissions?month=2026-01", .json(#"{"value": 120}"#))
+        try await feed.run { _ in
+            try await withTemporaryFolder(prefix: "pioneer-exec-interrupt") { root in
+                let site = root.appendingPathComponent("execshire")
+                try FileManager.default.createDirectory(at: site.appendingPathComponent("plugins"), withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: Self.script, to: site.appendingPathComponent("plugins/modes.py"))
+                let pidFile = root.appendingPathComponent("plugin.pid")
+                let temporary = root.appendingPathComponent("tmp")
+                try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true)
+                try """
+                site: { id: execshire, name: Execshire, region: Test, wave: Test wave, focus: [tests] }
+                feeds:
+                  bi: { base_url: "http://127.0.0.1:\(feed.port)/api", retries: 0 }
+                plugins:
+                  slow: { kind: exec, command: plugins/modes.py, args: [\(mode)], deadline: 600, bodies: file, env: { PLUGIN_PID: "\(pidFile.path)" } }
+                indicators:
+                  - { id: admissions, name: Admissions, kind: process, value_type: count, unit: people, period: month, better: neutral, plugin: slow, config: { feed: bi, path: "/admissions?month={period}" } }
+                """.write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = ["collect", site.path, "--period", "2026-01", "--store", root.appendingPathComponent("store.sqlite").path]
+                process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TMPDIR": temporary.path]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                let child = try StartedProcess.start(process)
+                var pluginPID: pid_t?
+                let deadline = Date().addingTimeInterval(30)
+                while pluginPID == nil, Date() < deadline, child.isRunning {
+                    try await Task.sleep(for: .milliseconds(50))
+                    pluginPID = (try? String(contentsOf: pidFile, encoding: .utf8)).flatMap { pid_t($0) }
+                }
+                let plugin = try #require(pluginPID, "the plugin never started")
+                let signalled = Date()
+                child.signal(SIGINT)
+                if mode == "stubborn" {
+                    // It ignores the SIGTERM the first Ctrl-C sends: the second one ends it all.
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(child.isRunning, "pioneer waits for a plugin that ignores SIGTERM, until a second Ctrl-C")
+                    child.signal(SIGINT)
+                }
+                let end = await child.exit(within: 60)
+                #expect(end.status == 130)
+                #expect(Date().timeIntervalSince(signalled) < 20, "it waited for the plugin's 600 s deadline")
+                // The plugin and its group are gone (a zombie has no group left to signal).
+                var gone = false
+                for _ in 0..<100 where !gone {
+                    gone = kill(plugin, 0) != 0 || getpgid(plugin) != plugin
+                    if !gone { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                #expect(gone, "the plugin \(plugin) is still running")
+                let left = try FileManager.default.contentsOfDirectory(atPath: temporary.path).filter { $0.hasPrefix("pioneer-plugin-bodies-") }
+                #expect(left.isEmpty, "body folders left behind: \(left)")
+            }
+        }
+    }
+
     /// Found by a tester: `plugin test` called a batch plugin once per period, so a plugin that
     /// answered only its first period passed it and failed collect.
     @Test func pluginTestCallsABatchPluginAsCollectDoesOnceForEveryPeriod() async throws {

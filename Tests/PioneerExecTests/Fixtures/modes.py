@@ -5,7 +5,8 @@ Its first argument picks how it behaves, good or bad, so each protocol test runs
 real thing: `good`, `hang`, `crash`, `exit3`, `junk`, `flood`, `version2`, `badfeed`,
 `orphan`, `both` (a value and not_available in one observation), `twice` (two observations
 for each period), `repeatkey` (an observation that writes `value` twice), `observehang` (answers
-`requests`, then hangs in `observe`). `--batch` makes `describe` offer batches. Each start appends its method to
+`requests`, then hangs in `observe`), `waitpid` and `stubborn` (write their pid to PLUGIN_PID, then
+hang in `observe`; `stubborn` ignores SIGTERM). `--batch` makes `describe` offer batches. Each start appends its method to
 the file named by START_LOG, so tests count process starts.
 """
 import json
@@ -69,6 +70,14 @@ def main():
 
     if method == "observe":
         if mode == "observehang":
+            time.sleep(3600)
+        if mode in ("waitpid", "stubborn"):
+            # Says it is running (its pid in the file PLUGIN_PID names), then waits: `stubborn`
+            # ignores SIGTERM, as a plugin stuck in a library call might.
+            if mode == "stubborn":
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            with open(os.environ["PLUGIN_PID"], "w") as out:
+                out.write(str(os.getpid()))
             time.sleep(3600)
         if mode == "crash":
             sys.stderr.write("error: about to fall over\n")
