@@ -182,9 +182,16 @@ struct CollectionPlan {
                 let error = PluginError("answered \(lists.count) request lists for \(periods.count) periods")
                 lists = periods.map { _ in .failure(error) }
             }
-            return (lists, BatchGroup(plugin: batching, spec: spec))
+            return (zip(lists, periods).map { Self.withDistinctKeys($0, period: $1) }, BatchGroup(plugin: batching, spec: spec))
         }
-        return (periods.map { period in Result { try plugin.requests(for: period, context: context) } }, nil)
+        return (periods.map { period in Self.withDistinctKeys(Result { try plugin.requests(for: period, context: context) }, period: period) }, nil)
+    }
+
+    /// `requests`, or a failure when two of them share a key: the plugin gets each response by
+    /// its key, so the second body would be dropped while provenance listed its URL.
+    private static func withDistinctKeys(_ requests: Result<[FeedRequest], any Error>, period: Period) -> Result<[FeedRequest], any Error> {
+        guard case .success(let list) = requests, let problem = list.repeatedKeyProblem(period: period) else { return requests }
+        return .failure(PluginError(problem))
     }
 
     /// A plugin's error as a sentence naming the plugin.

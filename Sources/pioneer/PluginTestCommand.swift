@@ -130,6 +130,11 @@ struct PluginTestCommand: ParsableCommand {
                     results.append(result)
                     continue
                 }
+                if let problem = requests.repeatedKeyProblem(period: period) {
+                    result.error = "asking for its feeds: \(problem)"
+                    results.append(result)
+                    continue
+                }
                 guard let responses = try answer(requests, for: period, world: world, into: &result) else {
                     results.append(result)
                     continue
@@ -163,6 +168,8 @@ struct PluginTestCommand: ParsableCommand {
             switch listed {
             case .failure(let error):
                 results[index].error = "asking for its feeds: \(error)"
+            case .success(let requests) where requests.repeatedKeyProblem(period: period) != nil:
+                results[index].error = "asking for its feeds: " + (requests.repeatedKeyProblem(period: period) ?? "")
             case .success(let requests):
                 if let responses = try answer(requests, for: period, world: world, into: &results[index]) {
                     batch.append((index, PeriodResponses(period: period, responses: FeedResponses(responses))))

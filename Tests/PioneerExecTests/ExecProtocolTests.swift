@@ -147,6 +147,18 @@ struct ExecProtocolTests {
         }
     }
 
+    /// Found by a tester: both URLs were fetched and listed in provenance, but the plugin was
+    /// given only the first body.
+    @Test func twoRequestsWithOneKeyFailThePeriod() async throws {
+        try await collect([ExecPluginEntry(name: "dupkey", script: "modes.py", args: ["dupkey"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-dupkey").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-dupkey") {
+                #expect(reason.contains("asked for two feed requests with the key `admissions` for 2026-0"), "\(reason)")
+                #expect(reason.contains("(requests 1 and 2); each request of a period needs a key of its own"), "\(reason)")
+            }
+        }
+    }
+
     @Test func aPluginThatCrashesFailsItsPeriodsNamingTheSignal() async throws {
         try await collect([ExecPluginEntry(name: "fragile", script: "modes.py", args: ["crash"])]) { summary, _ in
             #expect(summary.results(of: "admissions-fragile").map(\.outcome) == [.failed, .failed, .failed])

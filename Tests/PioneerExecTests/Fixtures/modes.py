@@ -64,6 +64,11 @@ def main():
             sys.stderr.flush()
             time.sleep(3600)
         feed = "warehouse" if mode == "badfeed" else config["feed"]
+        if mode == "dupkey":
+            # Two requests under one key: only one body could reach `observe`.
+            answer({"requests": [
+                {"period": p["id"], "key": "admissions", "feed": feed, "path": config["path"].replace("{period}", p["id"]) + extra}
+                for p in periods for extra in ("", "&again=1")]})
         answer({"requests": [
             {"period": p["id"], "key": "admissions", "feed": feed, "path": config["path"].replace("{period}", p["id"])}
             for p in periods]})
