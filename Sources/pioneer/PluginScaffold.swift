@@ -148,6 +148,9 @@ struct PluginScaffold {
         guard !FileManager.default.fileExists(atPath: folderURL.path) else {
             throw PluginScaffoldError(message: "\(shown) already exists; choose another name, or remove the folder first")
         }
+        if language == "python", let shadowed = Self.pythonModuleShadowed(module) {
+            throw PluginScaffoldError(message: shadowed)
+        }
         // The sample names a feed the site declares, so it validates in this site as written.
         let tree = try? ConfigDocument.parse(siteText, file: siteFile.path)
         let feed = tree?["feeds"]?.entries?.first?.key ?? "bi"
@@ -176,10 +179,27 @@ struct PluginScaffold {
                 \(name):
                   kind: exec
                   command: plugins/\(name)/\(command)
-                  deadline: 30\(language == "shell" ? "\n          bodies: file      # a shell plugin reads each body from its file: quick at any size" : "")
+                  deadline: 30\(language == "shell" ? "\n      bodies: file      # a shell plugin reads each body from its file: quick at any size" : "")
 
             Then try it on the recorded body: see the README's `Try it`.
             """)
+    }
+
+    /// Why `module` cannot name a Python plugin's module, or nil: when Python already has a
+    /// module of that name (`difflib`, `select`), its tests' `import` and the plugin's own
+    /// imports would find one in place of the other. Nil too when python3 cannot be asked.
+    static func pythonModuleShadowed(_ module: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-I", "-c",
+                             "import importlib.util, sys; sys.exit(1 if importlib.util.find_spec(sys.argv[1]) else 0)", module]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 1 else { return nil }
+        return "`\(module)` is the name of a module Python already has, which the plugin's `\(module).py` would hide "
+            + "(its tests, and any code importing that module, would find the wrong one); choose another name, such as `\(module.replacingOccurrences(of: "_", with: "-"))-count`"
     }
 
     // MARK: Files

@@ -79,12 +79,24 @@ struct PluginScaffoldEndToEndTests {
         }
     }
 
+    /// Found by a tester: `difflib`, `select` or `token` wrote a plugin whose own test failed
+    /// (its module hid Python's), though the scaffold said it passed.
+    @Test func aPythonPluginNamedAfterAPythonModuleIsRefused() async throws {
+        try await Self.withSite { site in
+            let run = try await PioneerBinary.run(["plugin", "new", "difflib", "--python", "--site", site.path])
+            #expect(run.status == 1, "\(run.stdout)")
+            #expect(run.stderr.contains("`difflib` is the name of a module Python already has, which the plugin's `difflib.py` would hide"), "\(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: site.appending(path: "plugins/difflib").path))
+        }
+    }
+
     @Test func aShellPluginsOwnTestPassesStraightAway() async throws {
         try await Self.withSite { site in
             let run = try await PioneerBinary.run(["plugin", "new", "home-count", "--shell", "--site", site.path])
             #expect(run.status == 0, "\(run.stderr)")
             // Its JSON reader is awk: the declaration it suggests hands it bodies in files.
-            #expect(run.stdout.contains("deadline: 30\n          bodies: file"), "\(run.stdout)")
+            // At the column of `deadline:` (it was four deeper, and pasted as printed did not parse).
+            #expect(run.stdout.contains("\n      deadline: 30\n      bodies: file"), "\(run.stdout)")
             let folder = site.appending(path: "plugins/home-count")
             let test = try await ChildProcess.run("/usr/bin/env", ["sh", "test.sh"], in: folder,
                                                   environment: ["PATH": Self.path], timeout: 120)
