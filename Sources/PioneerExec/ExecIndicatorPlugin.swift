@@ -48,6 +48,8 @@ public struct ExecIndicatorPlugin: BatchIndicatorPlugin {
     // MARK: BatchIndicatorPlugin
 
     public func takesBatches(context: PluginContext) -> Bool {
+        // Not started without its environment: each period then fails saying why.
+        guard session.spec.unsetVariables.isEmpty else { return false }
         let session = session
         let logger = context.logger
         return Blocking.wait {
@@ -67,7 +69,17 @@ public struct ExecIndicatorPlugin: BatchIndicatorPlugin {
 
     // MARK: The calls
 
+    /// Why the plugin is not run at all, or nil: its `env:` needs a variable that is not set.
+    private var unsetProblem: PluginError? {
+        let unset = session.spec.unsetVariables
+        guard !unset.isEmpty else { return nil }
+        let names = unset.map { "`\($0)`" }.joined(separator: ", ")
+        return PluginError("is not run: its `env:` needs the environment variable\(unset.count == 1 ? "" : "s") \(names), "
+                           + "which \(unset.count == 1 ? "is" : "are") not set (or empty); set \(unset.count == 1 ? "it" : "them") before collecting")
+    }
+
     func requests(for periods: [Period], logger: Logger) async -> [Result<[FeedRequest], PluginError>] {
+        if let unsetProblem { return periods.map { _ in .failure(unsetProblem) } }
         let description: ExecPluginDescription
         switch await session.describe(logger: logger) {
         case .failure(let error): return periods.map { _ in .failure(Self.pluginError(error, during: "describe")) }
@@ -89,6 +101,7 @@ public struct ExecIndicatorPlugin: BatchIndicatorPlugin {
     }
 
     func observe(_ batch: [PeriodResponses], logger: Logger) async -> [Result<Observation, PluginError>] {
+        if let unsetProblem { return batch.map { _ in .failure(unsetProblem) } }
         let description: ExecPluginDescription
         switch await session.describe(logger: logger) {
         case .failure(let error): return batch.map { _ in .failure(Self.pluginError(error, during: "describe")) }

@@ -15,6 +15,9 @@ public struct ExecPluginSpec: Sendable, Hashable, CustomStringConvertible {
     public var arguments: [String]
     /// Variables for the process, besides PATH, HOME, LANG and the protocol's own.
     public var environment: [String: String]
+    /// The `${VAR}` references in `env:` that were unset or empty when the site was read:
+    /// `collect` fails the plugin's periods rather than run it without them.
+    public var unsetVariables: [String] = []
     /// How long one call may take, from start to exit.
     public var deadline: Duration
     /// Where the process runs: the site folder.

@@ -156,6 +156,36 @@ struct ExecPluginEndToEndTests {
         }
     }
 
+    /// Found by a tester: validate warned "collect will fail for this plugin until it is set",
+    /// but collect ran the plugin with the variable empty and stored what it answered.
+    @Test func aPluginWhoseEnvNeedsAnUnsetVariableIsNotRunAndFailsOnlyItsPeriods() async throws {
+        let feed = LocalFeedServer()
+        feed.serve("/api/beds?month=2026-01", .json(#"{"value": 20}"#))
+        feed.serve("/api/admissions?month=2026-01", .json(#"{"value": 120}"#))
+        try await feed.run { _ in
+            try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
+                let site = try site(in: root, port: feed.port)
+                let siteFile = site.appendingPathComponent("site.yaml")
+                let starts = root.appendingPathComponent("starts.log")
+                try (try String(contentsOf: siteFile, encoding: .utf8))
+                    .replacingOccurrences(of: "args: [good, --batch], deadline: 20 }",
+                                          with: #"args: [good, --batch], deadline: 20, env: { START_LOG: "\#(starts.path)", LOOKUP: "${PIONEER_TEST_NEVER_SET}" } }"#)
+                    .write(to: siteFile, atomically: true, encoding: .utf8)
+                let store = root.appendingPathComponent("store.sqlite").path
+                var environment = ProcessInfo.processInfo.environment
+                environment["PIONEER_TEST_NEVER_SET"] = nil
+                let run = try await PioneerBinary.run(["collect", site.path, "--period", "2026-01", "--store", store,
+                                                       "--indicator", "beds", "--indicator", "admissions"], environment: environment)
+                #expect(run.status == 3, "\(run.stdout) \(run.stderr)")
+                #expect((run.stdout + run.stderr).contains("plugin `counts`: is not run: its `env:` needs the environment variable `PIONEER_TEST_NEVER_SET`, which is not set (or empty); set it before collecting"),
+                        "\(run.stdout) \(run.stderr)")
+                let measures = try MeasureStore(path: store).measures(MeasureQuery(site: "execshire"))
+                #expect(measures.map(\.measure.indicatorID) == ["beds"], "the built-in indicator is still collected")
+                #expect(!FileManager.default.fileExists(atPath: starts.path), "the plugin was started")
+            }
+        }
+    }
+
     @Test func validatePlacesTheProgramsConfigIssuesAtTheirLineAndColumn() async throws {
         try await withTemporaryFolder(prefix: "pioneer-exec-e2e") { root in
             let site = try site(in: root, port: 9, countsConfig: "{ feed: bi, path: admissions }")

@@ -56,7 +56,7 @@ struct PluginSectionReader {
         let kind = reader.string("kind", required: true)
         let command = reader.node("command", required: true).flatMap(readCommand)
         let arguments = reader.stringList("args") ?? []
-        let environment = reader.node("env").map(readEnvironment) ?? [:]
+        let (environment, unset) = reader.node("env").map(readEnvironment) ?? ([:], [])
         let deadline = readDeadline(reader)
         let outputLimit = reader.node("max_output").flatMap(readSize) ?? ExecPluginSpec.defaultOutputLimit
         let logLimit = reader.node("max_log").flatMap(readSize) ?? ExecPluginSpec.defaultLogLimit
@@ -69,10 +69,12 @@ struct PluginSectionReader {
         guard kind != nil, let command, let deadline, !reader.hasErrors else {
             return ExecPluginSpec(name: name, command: siteFolder, workingDirectory: siteFolder, location: keyLocation)
         }
-        return ExecPluginSpec(
+        var spec = ExecPluginSpec(
             name: name, command: command, arguments: arguments, environment: environment,
             deadline: .milliseconds(Int64((deadline * 1000).rounded())), workingDirectory: siteFolder,
             outputLimit: outputLimit, logLimit: logLimit, bodies: bodies, location: keyLocation)
+        spec.unsetVariables = unset
+        return spec
     }
 
     private var siteFolder: URL {
@@ -121,12 +123,15 @@ struct PluginSectionReader {
 
     /// `env:` with `${VAR}` filled from pioneer's environment; the values are never repeated
     /// in a message, since they may be secrets.
-    private func readEnvironment(_ node: ConfigNode) -> [String: String] {
+    /// Also the `${VAR}` references that are unset or empty, for collect to refuse to run
+    /// the plugin without them, as validate's warning says.
+    private func readEnvironment(_ node: ConfigNode) -> ([String: String], [String]) {
         guard let entries = node.entries else {
             issues.error("expected a mapping of environment variable names to values, e.g. `LOOKUP_TABLE: ${WAITING_LIST_LOOKUP}`, found \(node.kindDescription)", at: node)
-            return [:]
+            return ([:], [])
         }
         var environment: [String: String] = [:]
+        var unset: [String] = []
         for entry in entries {
             guard EnvironmentReferences.isVariableName(entry.key) else {
                 let keyNode = ConfigNode(.scalar(entry.key, quoted: false), location: entry.keyLocation, path: entry.value.path)
@@ -139,13 +144,14 @@ struct PluginSectionReader {
             }
             guard let names = references.variables(in: text, at: entry.value) else { continue }
             references.checkSet(names, at: entry.value, user: "this plugin")
+            unset += names.filter { (references.environment[$0] ?? "").isEmpty && !unset.contains($0) }
             var value = text
             for name in names {
                 value = value.replacingOccurrences(of: "${\(name)}", with: references.environment[name] ?? "")
             }
             environment[entry.key] = value
         }
-        return environment
+        return (environment, unset)
     }
 
     /// Seconds per call, 60 unless given.
