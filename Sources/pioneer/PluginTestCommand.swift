@@ -9,6 +9,7 @@ import PioneerCore
 import PioneerExtraction
 import PioneerFeeds
 import PioneerKit
+import Synchronization
 
 struct PluginTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,6 +72,7 @@ struct PluginTestCommand: ParsableCommand {
     }
 
     func run() throws {
+        defer { RecordedFeedArgument.removeCopies() }
         var catalogue = try Plugins.catalogue()
         var world = PluginTestWorld.testSite
         if let site {
@@ -258,13 +260,44 @@ struct RecordedFeedArgument: Sendable {
     /// it: in memory up to the size collect keeps in memory, else left in the file, which the
     /// plugin then reads in pieces (a recorded 700 MB extract is tried in the memory collect
     /// needs for it, not loaded whole). Nil when the file cannot be read.
+    ///
+    /// A body left in a file is a read-only copy of the recording: a plugin given the file
+    /// (`bodies: file`) is given the copy, so a mistaken write changes nothing of the user's.
     static func body(of file: String) -> FeedResponse.Body? {
         let attributes = try? FileManager.default.attributesOfItem(atPath: file)
         if attributes?[.type] as? FileAttributeType == .typeRegular, FileManager.default.isReadableFile(atPath: file),
            let size = (attributes?[.size] as? NSNumber)?.intValue, size > TransportRequest.defaultBodyInMemoryLimit {
-            return .file(URL(fileURLWithPath: file))
+            return copy(of: file).map { .file($0) }
         }
         return FileManager.default.contents(atPath: file).map { .memory($0) }
+    }
+
+    /// The folder of this run's copies, made when the first is needed.
+    private static let copies = Mutex<URL?>(nil)
+
+    private static func copy(of file: String) -> URL? {
+        copies.withLock { folder -> URL? in
+            let fileManager = FileManager.default
+            if folder == nil {
+                let made = fileManager.temporaryDirectory.appending(path: "pioneer-plugin-test-\(getpid())-\(UUID().uuidString)")
+                guard (try? fileManager.createDirectory(at: made, withIntermediateDirectories: false,
+                                                        attributes: [.posixPermissions: 0o700])) != nil else { return nil }
+                folder = made
+            }
+            guard let folder else { return nil }
+            let copy = folder.appending(path: "\(UUID().uuidString)-\(URL(fileURLWithPath: file).lastPathComponent)")
+            guard (try? fileManager.copyItem(at: URL(fileURLWithPath: file), to: copy)) != nil else { return nil }
+            try? fileManager.setAttributes([.posixPermissions: 0o444], ofItemAtPath: copy.path)
+            return copy
+        }
+    }
+
+    /// Removes this run's copies.
+    static func removeCopies() {
+        copies.withLock { folder in
+            if let folder { try? FileManager.default.removeItem(at: folder) }
+            folder = nil
+        }
     }
 
     /// The content type a feed would send with a file of this name.

@@ -393,6 +393,12 @@ struct LargeBodyEndToEndTests {
             if "body_file" in response:
                 with open(response["body_file"], encoding="utf-8") as body:
                     count = sum(1 for line in body if line.split(";")[1:2] == ["85+"])
+                try:
+                    # A careless plugin writes to its body file: it must not reach the recording.
+                    with open(response["body_file"], "a") as body:
+                        body.write("TAMPERED")
+                except OSError:
+                    pass
             else:
                 count = sum(1 for line in response["body"].splitlines() if line.split(";")[1:2] == ["85+"])
             observations.append({"period": period["id"], "value": count})
@@ -442,9 +448,12 @@ struct LargeBodyEndToEndTests {
             let baseline = try await test(small, site: fileSite)
             #expect(baseline.run.status == 0, "\(baseline.run.stderr)")
             #expect(value(baseline.run) == Double(Self.rowsPerBlock / 4))
+            let recordedBefore = try Data(contentsOf: URL(fileURLWithPath: large))
             let measured = try await test(large, site: fileSite)
             #expect(measured.run.status == 0, "\(measured.run.stderr)")
             #expect(value(measured.run) == Double(Self.expectedCount))
+            // The plugin was given a read-only copy (it had the recording itself, and wrote to it).
+            #expect(try Data(contentsOf: URL(fileURLWithPath: large)) == recordedBefore, "the plugin changed the recorded file")
             // Inline, the 16 MB body would be held as text and again as the encoded request.
             let allowance = Self.csvSize / 1024 / 3
             #expect(measured.peakKB - baseline.peakKB < allowance,
