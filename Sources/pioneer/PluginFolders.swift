@@ -3,6 +3,7 @@
 // executable (.build/debug/pioneer), then where this source file was compiled, then above the
 // current folder, so a binary built from a fresh clone finds it from anywhere.
 import Foundation
+import PioneerConfig
 import PioneerCore
 import PioneerKit
 
@@ -29,6 +30,15 @@ struct PluginFolder {
             }
         }
         throw .checkoutNotFound(plugin: name, looked: candidates.map(\.path))
+    }
+
+    /// The plugins a site's file declares under `plugins:`, with each one's `command`, read
+    /// leniently (a file with other problems still lists them); empty when it cannot be read.
+    static func declared(_ directory: String) -> [(name: String, command: String)] {
+        let file = URL(fileURLWithPath: directory).appending(path: "site.yaml")
+        guard let text = try? String(contentsOf: file, encoding: .utf8),
+              let tree = try? ConfigDocument.parse(text, file: file.path), let entries = tree["plugins"]?.entries else { return [] }
+        return entries.map { ($0.key, $0.value["command"]?.scalar ?? "no command given") }
     }
 
     /// The plugin folders of a site: `<site>/plugins/<name>/` holding a README.md.

@@ -37,8 +37,14 @@ struct PluginsListCommand: ParsableCommand {
         }
         if let site {
             try PluginsShowCommand.requireSite(site)
-            for folder in PluginFolder.site(site) {
+            let folders = PluginFolder.site(site)
+            for folder in folders {
                 table.add([folder.name, "\(folder.summaryFromReadme) (\(folder.shownPath))"])
+            }
+            // A plugin the site declares need not have a documented folder; it is still one a
+            // site YAML can name.
+            for (name, command) in PluginFolder.declared(site) where !folders.contains(where: { $0.name == name }) {
+                table.add([name, "declared in \(site)/site.yaml: \(command) (no README.md beside it)"])
             }
         }
         StandardOutput.line(table.render())
@@ -95,6 +101,10 @@ struct PluginsShowCommand: ParsableCommand {
             try Self.requireSite(site)
             siteFolders = PluginFolder.site(site)
             if let folder = siteFolders.first(where: { $0.name == name }) { return folder }
+            if let declared = PluginFolder.declared(site).first(where: { $0.name == name }) {
+                throw Self.fail("`\(name)` is declared in \(site)/site.yaml (command \(declared.command)), but has no "
+                                + "README.md in \(site)/plugins/\(name)/ to show; `pioneer plugin new` writes one for a new plugin")
+            }
         }
         guard catalogue.factory(named: name) != nil else {
             let names = catalogue.names + siteFolders.map(\.name)

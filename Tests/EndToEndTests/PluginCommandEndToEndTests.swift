@@ -30,6 +30,29 @@ struct PluginCommandEndToEndTests {
         #expect(run.stdout.contains("lowest-network"))
     }
 
+    /// Found by a tester: a declared, working plugin whose folder had no README.md was left
+    /// out of the list, and `plugins show` called it unknown.
+    @Test func aDeclaredPluginWithoutAReadmeIsListedAndShowSaysWhatIsMissing() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-plugins-list") { folder in
+            let site = folder.appending(path: "quiet")
+            try FileManager.default.createDirectory(at: site.appending(path: "bin"), withIntermediateDirectories: true)
+            try """
+            site: { id: quiet, name: Quiet, region: Test, wave: Test, focus: [tests] }
+            feeds:
+              bi: { base_url: "http://127.0.0.1:9" }
+            plugins:
+              tally: { kind: exec, command: bin/tally.py }
+            indicators: []
+            """.write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
+            let list = try await Self.pioneer(["plugins", "--site", site.path])
+            #expect(list.status == 0, "\(list.stderr)")
+            #expect(list.stdout.contains("tally             declared in \(site.path)/site.yaml: bin/tally.py (no README.md beside it)"), "\(list.stdout)")
+            let show = try await Self.pioneer(["plugins", "show", "tally", "--site", site.path])
+            #expect(show.status == 1)
+            #expect(show.stderr.contains("`tally` is declared in \(site.path)/site.yaml (command bin/tally.py), but has no README.md"), "\(show.stderr)")
+        }
+    }
+
     @Test func showsABuiltInPluginsReadmeOnce() async throws {
         let run = try await Self.pioneer(["plugins", "show", "json"])
         #expect(run.status == 0, "\(run.stderr)")
