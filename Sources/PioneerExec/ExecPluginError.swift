@@ -29,6 +29,11 @@ public struct ExecPluginError: Error, Sendable, Hashable, CustomStringConvertibl
     public var kind: Kind
     /// Its last stderr lines, at most five, each at most 200 characters.
     public var stderrTail: [String]
+    /// The call that failed (`observe`), when known.
+    public var method: String?
+    /// The most of a plugin's own error message given on: one error is repeated for every
+    /// period it fails and stored with each, where a page of text helps nobody.
+    public static let messageLimit = 1_000
 
     public init(plugin: String, kind: Kind, stderrTail: [String] = []) {
         self.plugin = plugin
@@ -42,7 +47,7 @@ public struct ExecPluginError: Error, Sendable, Hashable, CustomStringConvertibl
         case .launchFailed(let detail):
             return "could not be started: \(detail)"
         case .deadlinePassed(let deadline):
-            return "did not answer within its deadline of \(Self.seconds(deadline)) and was stopped"
+            return "did not answer \(method.map { "its `\($0)` call " } ?? "")within its deadline of \(Self.seconds(deadline)) and was stopped"
         case .outputTooLarge(let limit):
             return "wrote more than \(Self.bytes(limit)) on stdout and was stopped; an answer must fit in the limit"
         case .signalled(let signal):
@@ -54,7 +59,8 @@ public struct ExecPluginError: Error, Sendable, Hashable, CustomStringConvertibl
         case .protocolVersion(let version):
             return "speaks protocol version \(version); this pioneer speaks version \(PluginProtocol.version)"
         case .pluginError(let message):
-            return "reported an error: \(message)"
+            guard message.count > Self.messageLimit else { return "reported an error: \(message)" }
+            return "reported an error: \(message.prefix(Self.messageLimit))… (\(message.count - Self.messageLimit) more characters)"
         case .refused(let detail):
             return detail
         }

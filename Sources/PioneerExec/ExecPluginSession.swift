@@ -199,7 +199,15 @@ public final class ExecPluginSession: Sendable {
         var log = logger
         log[metadataKey: "plugin"] = "\(spec.name)"
         let outcome = try await ExecPluginRunner.run(spec, request: PluginProtocol.encode(request), logger: log)
-        let data = try outcome.answer(plugin: spec.name)
+        let data: Data
+        do {
+            data = try outcome.answer(plugin: spec.name)
+        } catch {
+            // Which call ran out of time: `requests` and `observe` fail periods, not the plugin.
+            var named = error
+            if case .object(let fields) = request, case .string(let method)? = fields["method"] { named.method = method }
+            throw named
+        }
         do throws(ExecPluginError.Kind) {
             return (try PluginProtocol.answerFields(data), outcome.stderrTail)
         } catch {

@@ -89,6 +89,13 @@ struct ExecPluginRunnerTests {
                                 "PATH": "/opt/site/bin", "HOME": "/root"])
     }
 
+    @Test func aLongErrorMessageIsCutToItsFirstThousandCharactersSayingHowMuchWasLeftOut() {
+        let long = String(repeating: "x", count: 200_000)
+        let error = ExecPluginError(plugin: "probe", kind: .pluginError(long))
+        #expect(error.reason == "reported an error: " + String(repeating: "x", count: 1_000) + "… (199000 more characters)")
+        #expect(ExecPluginError(plugin: "probe", kind: .pluginError("short")).reason == "reported an error: short")
+    }
+
     @Test func aPluginThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() async throws {
         let clock = ContinuousClock()
         let start = clock.now

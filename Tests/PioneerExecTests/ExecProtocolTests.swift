@@ -76,7 +76,9 @@ struct ExecProtocolTests {
         // two-minute limit is the bound on waiting for either.
         try await collect([ExecPluginEntry(name: "stuck", script: "hang.sh", deadline: "5")]) { summary, fixture in
             for reason in reasons(summary, "admissions-stuck") {
-                #expect(reason.contains("plugin `stuck`: did not answer within its deadline of 5 seconds and was stopped"), "\(reason)")
+                // Naming the call that ran out of time.
+                #expect(reason.contains("plugin `stuck`: did not answer its `requests` call within its deadline of 5 seconds and was stopped")
+                        || reason.contains("plugin `stuck`: did not answer its `observe` call within its deadline of 5 seconds and was stopped"), "\(reason)")
                 #expect(reason.contains("its last stderr lines: \"starting the long wait\""), "\(reason)")
             }
             #expect(summary.results(of: "admissions-stuck").map(\.outcome) == [.failed, .failed, .failed])
