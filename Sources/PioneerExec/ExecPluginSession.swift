@@ -49,6 +49,11 @@ public final class ExecPluginSession: Sendable {
             let (fields, _) = try await exchange(spec, PluginProtocol.describeRequest(), logger: logger)
             do throws(ExecPluginError.Kind) {
                 let methods = try fields.strings("methods") ?? ["validate", "requests", "observe"]
+                // Every indicator plugin observes: one that offers no `observe` can compute nothing.
+                guard methods.contains(PluginProtocol.Method.observe.rawValue) else {
+                    throw ExecPluginError.Kind.malformedAnswer(
+                        "`describe` lists the methods \(methods.map { "`\($0)`" }.joined(separator: ", ").isEmpty ? "(none)" : methods.map { "`\($0)`" }.joined(separator: ", ")) without `observe`, which every plugin answers")
+                }
                 return .success(ExecPluginDescription(
                     summary: try fields.string("summary") ?? "", batch: try fields.bool("batch") ?? false,
                     methods: Set(methods)))

@@ -149,6 +149,16 @@ struct ExecProtocolTests {
         }
     }
 
+    /// Found by a tester: a `describe` without `observe` was taken, and `observe` called anyway.
+    @Test func aDescribeWithoutObserveFailsTheIndicatorsPeriods() async throws {
+        try await collect([ExecPluginEntry(name: "noobserve", script: "modes.py", args: ["noobserve"])]) { summary, _ in
+            #expect(summary.results(of: "admissions-noobserve").map(\.outcome) == [.failed, .failed, .failed])
+            for reason in reasons(summary, "admissions-noobserve") {
+                #expect(reason.contains("`describe` lists the methods `validate`, `requests` without `observe`, which every plugin answers"), "\(reason)")
+            }
+        }
+    }
+
     /// Found by a tester: both URLs were fetched and listed in provenance, but the plugin was
     /// given only the first body.
     @Test func twoRequestsWithOneKeyFailThePeriod() async throws {

@@ -43,7 +43,8 @@ def main():
         answer({"error": "unsupported protocol %s" % request["protocol"]}, status=1)
 
     if method == "describe":
-        answer({"summary": "Test plugin (%s)" % mode, "batch": batch, "methods": ["validate", "requests", "observe"]})
+        offered = ["validate", "requests"] if mode == "noobserve" else ["validate", "requests", "observe"]
+        answer({"summary": "Test plugin (%s)" % mode, "batch": batch, "methods": offered})
 
     config = request["config"] or {}
     if method == "validate":
