@@ -9,6 +9,8 @@ public struct ExecPluginError: Error, Sendable, Hashable, CustomStringConvertibl
         case launchFailed(String)
         /// It ran past its deadline and was stopped.
         case deadlinePassed(Duration)
+        /// It wrote an answer but did not exit before its deadline, and was stopped.
+        case didNotExit(Duration)
         /// It wrote more than the limit on stdout.
         case outputTooLarge(limit: Int)
         /// It was ended by a signal it was not sent by the host.
@@ -48,6 +50,9 @@ public struct ExecPluginError: Error, Sendable, Hashable, CustomStringConvertibl
             return "could not be started: \(detail)"
         case .deadlinePassed(let deadline):
             return "did not answer \(method.map { "its `\($0)` call " } ?? "")within its deadline of \(Self.seconds(deadline)) and was stopped"
+        case .didNotExit(let deadline):
+            return "wrote its answer to \(method.map { "its `\($0)` call" } ?? "the call") but did not exit within its deadline of "
+                + "\(Self.seconds(deadline)), and was stopped; a plugin exits once it has answered"
         case .outputTooLarge(let limit):
             return "wrote more than \(Self.bytes(limit)) on stdout and was stopped; an answer must fit in the limit"
         case .signalled(let signal):

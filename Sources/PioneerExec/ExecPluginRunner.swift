@@ -67,7 +67,9 @@ public enum ExecPluginRunner {
             func fail(_ kind: ExecPluginError.Kind) -> ExecPluginError {
                 ExecPluginError(plugin: plugin, kind: kind, stderrTail: stderrTail)
             }
-            if stoppedAtDeadline { throw fail(.deadlinePassed(deadline)) }
+            if stoppedAtDeadline {
+                throw fail(PluginProtocol.announcedVersion(in: output) != nil ? .didNotExit(deadline) : .deadlinePassed(deadline))
+            }
             if outputTooLarge { throw fail(.outputTooLarge(limit: outputLimit)) }
             // A plugin of another version may well exit non-zero after saying so: the
             // version is the more useful news.

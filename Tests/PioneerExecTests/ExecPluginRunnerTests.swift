@@ -96,6 +96,15 @@ struct ExecPluginRunnerTests {
         #expect(ExecPluginError(plugin: "probe", kind: .pluginError("short")).reason == "reported an error: short")
     }
 
+    /// Found by a tester: it was told it "did not answer", though its answer was there.
+    @Test func aPluginThatAnswersButDoesNotExitIsToldSo() async {
+        let error = await #expect(throws: ExecPluginError.self) {
+            _ = try await ExecPluginRunner.call(spec("answer-then-wait.sh", deadline: .seconds(1), grace: .milliseconds(200)),
+                                                request: Data("{}".utf8), logger: LogRecorder().logger)
+        }
+        #expect(error?.description == "plugin `probe` wrote its answer to the call but did not exit within its deadline of 1 second, and was stopped; a plugin exits once it has answered")
+    }
+
     @Test func aPluginThatIgnoresSIGTERMIsKilledAfterTheGracePeriod() async throws {
         let clock = ContinuousClock()
         let start = clock.now
