@@ -80,7 +80,7 @@ private struct Reader {
             case "goals": try assign(&goals, reader.array { reader throws(GiveUp) in try reader.goal() })
             case "runs": try assign(&runs, reader.array { reader throws(GiveUp) in try reader.run() })
             case "digest": try reader.setOptional(&digest) { reader throws(GiveUp) in try reader.digest() }
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return SiteReturn(schemaVersion: try required(schemaVersion), generator: try required(generator),
@@ -96,7 +96,7 @@ private struct Reader {
             switch key {
             case "name": try assign(&name, reader.string())
             case "version": try assign(&version, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return Generator(name: try required(name), version: try required(version))
@@ -110,7 +110,7 @@ private struct Reader {
             case "name": try assign(&name, reader.string())
             case "region": try assign(&region, reader.string())
             case "wave": try assign(&wave, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return SiteIdentity(id: try required(id), name: try required(name), region: try required(region), wave: try required(wave))
@@ -124,7 +124,7 @@ private struct Reader {
             case "type": try assign(&type, reader.string())
             case "start": try assign(&start, reader.string())
             case "end": try assign(&end, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnPeriod(label: try required(label), type: try required(type), start: try required(start), end: try required(end))
@@ -137,7 +137,7 @@ private struct Reader {
             case "indicator": try assign(&indicator, reader.string())
             case "period": try assign(&period, reader.string())
             case "reason": try assign(&reason, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return MissingMeasure(indicator: try required(indicator), period: try required(period), reason: try required(reason))
@@ -158,7 +158,7 @@ private struct Reader {
             case "decimals": try assign(&decimals, reader.int())
             case "definitionVersion": try assign(&definitionVersion, reader.string())
             case "measures": try assign(&measures, reader.array { reader throws(GiveUp) in try reader.measure() })
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnIndicator(id: try required(id), name: try required(name), kind: try required(kind),
@@ -180,7 +180,7 @@ private struct Reader {
             case "interval": try reader.setOptional(&interval) { reader throws(GiveUp) in try reader.interval() }
             case "notAvailable": try reader.setOptional(&notAvailable) { reader throws(GiveUp) in try reader.notAvailable() }
             case "provenance": try assign(&provenance, reader.provenance())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnMeasure(period: try required(period), value: value ?? nil, numerator: numerator ?? nil,
@@ -196,7 +196,7 @@ private struct Reader {
             case "upper": try assign(&upper, reader.double())
             case "level": try assign(&level, reader.double())
             case "method": try assign(&method, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnInterval(lower: try required(lower), upper: try required(upper), level: try required(level), method: try required(method))
@@ -208,7 +208,7 @@ private struct Reader {
             switch key {
             case "reason": try assign(&reason, reader.string())
             case "detail": try assign(&detail, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnNotAvailable(reason: try required(reason), detail: try required(detail))
@@ -222,7 +222,7 @@ private struct Reader {
             case "runId": try assign(&runID, Int64(reader.int()))
             case "collectedAt": try assign(&collectedAt, reader.string())
             case "sources": try assign(&sources, reader.array { reader throws(GiveUp) in try reader.source() })
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnProvenance(plugin: try required(plugin), runID: try required(runID), collectedAt: try required(collectedAt),
@@ -238,7 +238,7 @@ private struct Reader {
             case "fetchedAt": try assign(&fetchedAt, reader.string())
             case "contentHash": try assign(&contentHash, reader.string())
             case "status": try assign(&status, reader.int())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnSource(feed: try required(feed), url: try required(url), fetchedAt: try required(fetchedAt),
@@ -251,7 +251,7 @@ private struct Reader {
             switch key {
             case "period": try assign(&period, reader.string())
             case "value": try assign(&value, reader.double())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnPeriodValue(period: try required(period), value: try required(value))
@@ -265,7 +265,7 @@ private struct Reader {
             case "meetsTarget": try assign(&meetsTarget, reader.bool())
             case "pointsUsed": try assign(&pointsUsed, reader.int())
             case "slopePerPeriod": try assign(&slopePerPeriod, reader.double())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnProjection(value: try required(value), meetsTarget: try required(meetsTarget),
@@ -280,7 +280,7 @@ private struct Reader {
             case "confidence": try reader.setOptional(&confidence) { reader throws(GiveUp) in try reader.string() }
             case "narrative": try reader.setOptional(&narrative) { reader throws(GiveUp) in try reader.string() }
             case "asOf": try reader.setOptional(&asOf) { reader throws(GiveUp) in try reader.string() }
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnSelfAssessment(rag: rag ?? nil, confidence: confidence ?? nil, narrative: narrative ?? nil, asOf: asOf ?? nil)
@@ -308,7 +308,7 @@ private struct Reader {
             case "assurance": try reader.setOptional(&assurance) { reader throws(GiveUp) in try reader.string() }
             case "selfAssessment": try assign(&selfAssessment, reader.selfAssessment())
             case "agreement": try assign(&agreement, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnGoal(id: try required(id), indicator: try required(indicator), title: try required(title),
@@ -328,7 +328,7 @@ private struct Reader {
             case "finishedAt": try reader.setOptional(&finishedAt) { reader throws(GiveUp) in try reader.string() }
             case "status": try assign(&status, reader.string())
             case "periods": try assign(&periods, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return ReturnRun(id: try required(id), startedAt: try required(startedAt), finishedAt: finishedAt ?? nil,
@@ -341,7 +341,7 @@ private struct Reader {
             switch key {
             case "algorithm": try assign(&algorithm, reader.string())
             case "value": try assign(&value, reader.string())
-            default: try reader.skipValue()
+            default: throw GiveUp()   // a member the schema does not define: the full reader names it
             }
         }
         return Digest(algorithm: try required(algorithm), value: try required(value))

@@ -69,6 +69,14 @@ public enum ReturnReader {
             guard siteReturn.schemaVersion == SiteReturn.currentSchemaVersion else {
                 throw unknownVersion(String(siteReturn.schemaVersion), file: file)
             }
+            // A member the schema does not define (`additionalProperties: false`) is not in the
+            // digest, which covers the return as read: an edit that adds one would pass it.
+            if let written = try? ReturnCoding.pretty(siteReturn), let known = try? JSONValue(parsing: written),
+               let path = unknownMember(in: document, known: known, path: "$") {
+                throw ReturnReadError(.invalidValue, file: file, path: path,
+                                      "\(path): the return schema (version \(SiteReturn.currentSchemaVersion)) has no such member; a return holds "
+                                      + "only what `pioneer return` writes, since anything else would not be covered by its digest")
+            }
             return siteReturn
         } catch let error as ReturnReadError {
             throw error
@@ -86,6 +94,31 @@ public enum ReturnReader {
             throw ReturnReadError(.invalidValue, file: file, path: path, "\(path): it should be a whole number")
         }
         throw readError(error, file: file)
+    }
+
+    /// The path of the first member of `document` that `known` (the return as decoded and
+    /// written again) does not have, or nil. A member whose value is null is no member at all.
+    private static func unknownMember(in document: JSONValue, known: JSONValue, path: String) -> String? {
+        switch (document, known) {
+        case (.object(let fields), .object(let knownFields)):
+            for key in fields.keys.sorted() {
+                let value = fields[key] ?? .null
+                let child = path + (key.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? ".\(key)" : "[\"\(key)\"]")
+                guard let knownValue = knownFields[key] else {
+                    if value == .null { continue }
+                    return child
+                }
+                if let found = unknownMember(in: value, known: knownValue, path: child) { return found }
+            }
+            return nil
+        case (.array(let items), .array(let knownItems)):
+            for (index, (item, knownItem)) in zip(items, knownItems).enumerated() {
+                if let found = unknownMember(in: item, known: knownItem, path: "\(path)[\(index)]") { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 
     /// "UTF-16" or "UTF-32" when `data` starts with that encoding's byte-order mark, or with the
