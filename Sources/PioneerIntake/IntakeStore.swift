@@ -105,7 +105,9 @@ public final class IntakeStore: Sendable {
     ///
     /// - Throws: ``IntakeStoreError`` when `destination` exists or cannot be written, or
     ///   with kind `invalidArgument` on PostgreSQL (back it up with pg_dump).
-    public func backup(to destination: String) throws(IntakeStoreError) {
+    /// - Returns: how many submissions the copy holds (the servers may store more meanwhile).
+    @discardableResult
+    public func backup(to destination: String) throws(IntakeStoreError) -> Int {
         guard let sqlite = backend as? SQLiteIntakeBackend else {
             throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
                                    "this is a PostgreSQL database; back it up with pg_dump (docs/deployment.md)")
@@ -114,6 +116,6 @@ public final class IntakeStore: Sendable {
             throw IntakeStoreError(.invalidArgument, path: path, operation: "back up the database",
                                    "\(destination) already exists; give a new file, so no earlier backup is overwritten")
         }
-        try sqlite.backup(to: destination)
+        return try sqlite.backup(to: destination)
     }
 }

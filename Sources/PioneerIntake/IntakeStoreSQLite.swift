@@ -3,6 +3,7 @@
 // submissions, tokens and definitions is in the extensions beside it.
 internal import GRDB
 import Foundation
+import PioneerKit
 
 /// The intake store on SQLite: one file, safe for many concurrent callers and for several
 /// processes on one file.
@@ -95,10 +96,26 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
             try migrator.appliedIdentifiers(db).subtracting(migrator.migrations)
         }
         guard unknown.isEmpty else {
-            // A measure store's schema steps are not named `intake-…`.
-            if !unknown.contains(where: { $0.hasPrefix("intake-") }) {
+            // Steps it does not know may be bytes damaged in place: a damaged file is said to be
+            // damaged, not taken for a measure store or a newer pioneer's.
+            if let damage = Self.damage(pool) { throw damage(path) }
+            // A measure store is known by its tables; a newer pioneer's steps by their names.
+            let tables = try pool.read { db in
+                try Set(String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            }
+            if tables.contains("measure") {
                 throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
                     "it is a site's measure store (written by `pioneer collect`), not an intake database; pass another file with --db")
+            }
+            let wellFormed = unknown.allSatisfy { step in
+                step.hasPrefix("intake-") && step.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+            }
+            guard wellFormed else {
+                // `int;ke-v1`: one flipped byte in a step's name, where the pages themselves are sound.
+                throw IntakeStoreError(.corrupt, path: path, operation: "open the database",
+                    "its schema records steps that neither pioneer's intake database nor any other pioneer file has "
+                    + "(\(unknown.sorted().map { "`\($0.escapingControlCharacters())`" }.joined(separator: ", "))): the file is damaged, "
+                    + "or not pioneer's; restore it from a backup (`pioneer serve backup` makes them)")
             }
             throw IntakeStoreError(.newerVersion, path: path, operation: "open the database",
                 IntakeSchema.newerSchemaMessage(unknown.sorted()))
@@ -109,11 +126,25 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
         }.filter { !(["grdb_migrations"] + IntakeSchema.tables).contains($0) }
         guard foreign.isEmpty else {
+            if let damage = Self.damage(pool) { throw damage(path) }
             throw IntakeStoreError(.notADatabase, path: path, operation: "open the database",
                 "it is a SQLite database but not an intake store (it holds \(foreign.sorted().prefix(3).joined(separator: ", "))); pass another file with --db")
         }
         try migrator.migrate(pool)
         return pool
+    }
+
+    /// The error for a file SQLite's quick check finds damaged, or nil when it finds none.
+    private static func damage(_ pool: DatabasePool) -> ((String) -> IntakeStoreError)? {
+        let found = (try? pool.read { db in try String.fetchAll(db, sql: "PRAGMA quick_check(3)") }) ?? ["the check itself failed"]
+        guard found != ["ok"] else { return nil }
+        // Its lines, without the heading it gives them ("*** in database main ***").
+        let problems = found.flatMap { $0.split(separator: "\n").map(String.init) }.filter { !$0.hasPrefix("***") }.prefix(3)
+        return { path in
+            IntakeStoreError(.corrupt, path: path, operation: "open the database",
+                             "the file is damaged (SQLite's check found: \(problems.joined(separator: "; ").escapingControlCharacters())); "
+                             + "restore it from a backup (`pioneer serve backup` makes them)")
+        }
     }
 
     /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
@@ -133,11 +164,14 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
 
     /// Copies the whole database to `destination` while it stays open for writing: SQLite's
     /// online backup API through GRDB, which copies a consistent snapshot.
-    func backup(to destination: String) throws(IntakeStoreError) {
+    /// Copies the database to `destination`; returns how many submissions the copy holds.
+    func backup(to destination: String) throws(IntakeStoreError) -> Int {
         do {
             let target = try DatabaseQueue(path: destination)
             try pool.backup(to: target)
+            let count = try target.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM submission") } ?? 0
             try target.close()
+            return count
         } catch {
             throw IntakeStoreError.from(error, path: destination, operation: "write the backup")
         }

@@ -39,9 +39,9 @@ struct ServeBackupCommand: AsyncParsableCommand {
         }
         do {
             let store = try IntakeStore(path: database)
-            try store.backup(to: destination)
-            let versions = try await store.submissions(site: nil, period: nil).count
-            StandardOutput.write("Backed up \(store.path) to \(destination): \(versions) submissions.\n")
+            // Counted in the copy: the servers may have stored more in the original since.
+            let versions = try store.backup(to: destination)
+            StandardOutput.write("Backed up \(store.path) to \(destination): \(versions) submissions in the copy.\n")
         } catch {
             StandardError.write("error: \(error.description)\n")
             throw ExitCode(1)

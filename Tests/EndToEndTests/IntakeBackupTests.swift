@@ -78,7 +78,7 @@ struct IntakeBackupTests {
             let run = try await PioneerBinary.run(["serve", "backup", "--db", database, "--to", backup])
             await server.stop()
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout == "Backed up \(database) to \(backup): 24 submissions.\n")
+            #expect(run.stdout == "Backed up \(database) to \(backup): 24 submissions in the copy.\n")
 
             // Restored in place of the original, the copy is the same database.
             let original = try await Self.everything(database)

@@ -81,6 +81,23 @@ struct IntakeStoreErrorTests {
         }
     }
 
+    /// Found by a tester: one flipped byte in a step's name read as "a site's measure store",
+    /// and damaged pages as "written by a newer version of pioneer … upgrade pioneer".
+    @Test func aDamagedDatabaseIsSaidToBeDamagedNotNewerNorAMeasureStore() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("intake.sqlite").path
+            _ = try IntakeStore(path: path)
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { db in try db.execute(sql: "UPDATE grdb_migrations SET identifier = 'inta;e-v3-speed' WHERE identifier = 'intake-v3-speed'") }
+            try queue.close()
+            let error = #expect(throws: IntakeStoreError.self) { try IntakeStore(path: path) }
+            #expect(error?.kind == .corrupt)
+            #expect(error?.description == "intake store \(path): cannot open the database: its schema records steps that neither pioneer's intake "
+                + "database nor any other pioneer file has (`inta;e-v3-speed`): the file is damaged, or not pioneer's; restore it from a backup "
+                + "(`pioneer serve backup` makes them)")
+        }
+    }
+
     @Test func aMeasureStoreGivenForTheIntakeDatabaseIsNamedAsOne() throws {
         try withTemporaryFolder { folder in
             let path = folder.appendingPathComponent("torbay.sqlite").path
