@@ -41,7 +41,7 @@ public struct IntakeService: Sendable {
     /// site's is refused, `forbidden`) or an office caller (may submit for any site).
     public func submit(_ bytes: [UInt8], format: SubmissionFormat, caller: Caller) async throws(IntakeStoreError) -> SubmissionOutcome {
         let received = clock()
-        let digest = "sha256:" + HexText.lowercase(SHA256.hash(data: bytes))
+        let digest = SubmissionDigest.of(bytes)
         let catalogue = format == .adx ? try await store.definitionCatalogue() : DefinitionCatalogue()
         let verdict = ReturnImport(programme: programme).verdict(bytes, format: format, caller: caller, received: received,
                                                                  digest: digest, catalogue: catalogue)

@@ -2,6 +2,7 @@
 // paths and methods are exactly the router's, and whose status codes are exactly those the
 // server answers each route with (a tour of the API provokes each one).
 import Foundation
+import GRDB
 import PioneerIntake
 import PioneerServer
 import PioneerTesting
@@ -105,6 +106,12 @@ struct OpenAPIDocumentTests {
             see("GET /v1/returns/{id}", try await server.send("GET", "/v1/returns/\(id)"))                           // 401
             see("GET /v1/returns/{id}", try await server.send("GET", "/v1/returns/\(id)", token: try server.token("cambridge"))) // 403
             see("GET /v1/returns/{id}", try await server.send("GET", "/v1/returns/nothing", token: office))          // 404
+            let database = try DatabaseQueue(path: server.store.path)
+            try await database.write { db in
+                try db.execute(sql: "UPDATE submission SET body = CAST(replace(CAST(body AS TEXT), 'torbay', 'torbaz') AS BLOB) WHERE id = ?", arguments: [id])
+            }
+            try database.close()
+            see("GET /v1/returns/{id}", try await server.send("GET", "/v1/returns/\(id)", token: torbay))            // 500, bytes damaged
 
             // GET /v1/status, /v1/aggregate, /
             for route in ["/v1/status", "/v1/aggregate", "/v1/history", "/"] {

@@ -164,6 +164,25 @@ struct OperationsTests {
     }
 
 
+    /// Found by a tester: on a damaged database a stored return was served with a digest
+    /// header its bytes no longer had.
+    @Test func storedBytesThatNoLongerMatchTheirDigestAreNotServed() async throws {
+        try await IntakeTestServer.with { server in
+            let token = try server.token("torbay")
+            let stored = try await server.submit(try IntakeFixture.json("torbay"), token: token)
+            #expect(stored.status == 201)
+            let id = try #require(try await server.stored("torbay").first?.id)
+            #expect(try await server.send("GET", "/v1/returns/\(id)", token: token).status == 200)
+            let database = try DatabaseQueue(path: server.store.path)
+            try await database.write { db in
+                try db.execute(sql: "UPDATE submission SET body = CAST(replace(CAST(body AS TEXT), 'torbay', 'torbaz') AS BLOB) WHERE id = ?", arguments: [id])
+            }
+            let damaged = try await server.send("GET", "/v1/returns/\(id)", token: token)
+            #expect(damaged.status == 500)
+            #expect(damaged.text.contains("no longer match the digest they were received with"), "\(damaged.text)")
+        }
+    }
+
     @Test func anHTTP10RequestIsAnsweredAndItsConnectionClosedUnlessItAsksToKeepIt() async throws {
         try await IntakeTestServer.with { server in
             let port = try #require(Int(server.baseURL.split(separator: ":").last ?? ""))

@@ -106,6 +106,14 @@ struct IntakeRoutes: Sendable {
         guard let bytes = try await store.body(ofSubmission: id) else {
             throw IntakeHTTPError(status: .notFound, message: "there is no submission with the id \(Self.quoted(id))")
         }
+        // Bytes that are no longer those received (a damaged database) are not served as if
+        // they were: the digest beside them would vouch for something it does not describe.
+        guard SubmissionDigest.of(bytes) == record.digest else {
+            context.logger.error("stored bytes no longer match their digest", metadata: ["submission": "\(id)"])
+            throw IntakeHTTPError(status: .internalServerError,
+                                  message: "the stored bytes of submission \(Self.quoted(id)) no longer match the digest they were received with "
+                                      + "(\(record.digest.prefix(19))…): the database is damaged; the office should restore it from a backup")
+        }
         var headers = HTTPFields()
         // Bytes that could not be read as a return at all (no period found) are kept as sent.
         headers[.contentType] = record.period == nil ? "application/octet-stream" : Self.storedContentType(bytes, format: record.format)
