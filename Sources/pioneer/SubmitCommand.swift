@@ -2,6 +2,7 @@
 // the feeds' libcurl client, retrying what is worth retrying, and say what the office made of each.
 import ArgumentParser
 import Foundation
+import Synchronization
 import PioneerCore
 import PioneerFeeds
 import PioneerIntake
@@ -115,6 +116,20 @@ struct SubmitCommand: AsyncParsableCommand {
                                 + "nothing was sent to \(target.shownURL)\n")
             throw ExitCode(SubmitOutcome.unusable.exitCode)
         }
+        // Files of our own that cannot be used are said before anything is sent, with exit 1:
+        // sending again would not help (libcurl would say so only as a failed delivery, exit 7).
+        for (option, path) in [("--ca-bundle", caBundle), ("--client-cert", clientCertificate), ("--client-key", clientKey)] {
+            guard let path else { continue }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                StandardError.write("error: \(option) \(path): the file cannot be read (missing, a folder, or not permitted); nothing was sent to \(target.shownURL)\n")
+                throw ExitCode(SubmitOutcome.unusable.exitCode)
+            }
+            guard data.range(of: Data("-----BEGIN ".utf8)) != nil else {
+                StandardError.write("error: \(option) \(path): the file holds no PEM block (`-----BEGIN …`); give the certificate"
+                                    + "\(option == "--client-key" ? " key" : "s") in PEM form; nothing was sent to \(target.shownURL)\n")
+                throw ExitCode(SubmitOutcome.unusable.exitCode)
+            }
+        }
         if let warning = target.plainHTTPWarning {
             StandardError.write("warning: \(warning)\n")
         }
@@ -126,13 +141,37 @@ struct SubmitCommand: AsyncParsableCommand {
         for file in files {
             let (outcome, json) = await submit(file, to: target, token: token, client: client, retry: retry)
             worst = max(worst, outcome)
-            if let json { jsonBodies.append(json) }
+            // A file not sent, or not delivered, has its place in the array too.
+            jsonBodies.append(json ?? Self.notSentJSON(file: file, outcome: outcome, problem: Self.lastProblem.withLock { $0 }))
         }
         if format == .json, !jsonBodies.isEmpty {
             // One file: its summary as sent; several: an array of them, in the order of the files.
             StandardOutput.write((files.count == 1 ? jsonBodies[0] : "[\n" + jsonBodies.joined(separator: ",\n") + "\n]") + "\n")
         }
         if worst != .accepted { throw ExitCode(worst.exitCode) }
+    }
+
+    /// The last problem said for a file not sent or not delivered, for its JSON entry.
+    private static let lastProblem = Mutex<String>("")
+
+    /// Says `message` as an error and returns `outcome` with no summary.
+    private func refuse(_ message: String, _ outcome: SubmitOutcome) -> (SubmitOutcome, String?) {
+        StandardError.write("error: \(message)\n")
+        Self.lastProblem.withLock { $0 = message }
+        return (outcome, nil)
+    }
+
+    /// The JSON entry of a file with no summary from the service: `{"file", "sent", "error"}`.
+    static func notSentJSON(file: String, outcome: SubmitOutcome, problem: String) -> String {
+        struct Entry: Encodable {
+            var file: String
+            var sent: Bool
+            var error: String
+        }
+        let entry = Entry(file: file, sent: outcome != .unusable, error: problem)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(entry)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 
     /// Sends one file; returns its outcome and, for `--format json`, the summary as the service sent it.
@@ -143,21 +182,18 @@ struct SubmitCommand: AsyncParsableCommand {
         case "json": contentType = "application/json"
         case "xml": contentType = "application/adx+xml"
         default:
-            StandardError.write("error: \(file): cannot tell the format of the return from its name; "
-                                + "a JSON return ends in .json, an ADX return in .xml; nothing was sent\n")
-            return (.unusable, nil)
+            return refuse("\(file): cannot tell the format of the return from its name; "
+                          + "a JSON return ends in .json, an ADX return in .xml; nothing was sent", .unusable)
         }
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), isFolder.boolValue {
-            StandardError.write("error: \(file): is a folder, not a return file; give the files in it (\(file)/*.json); nothing was sent\n")
-            return (.unusable, nil)
+            return refuse("\(file): is a folder, not a return file; give the files in it (\(file)/*.json); nothing was sent", .unusable)
         }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: URL(fileURLWithPath: file))
         } catch {
-            StandardError.write("error: \(file): cannot read the file (\(Self.reason(error, file: file))); nothing was sent\n")
-            return (.unusable, nil)
+            return refuse("\(file): cannot read the file (\(Self.reason(error, file: file))); nothing was sent", .unusable)
         }
 
         // A FHIR bundle, a DHIS2 dataValueSet or a CSV return is another form `pioneer return`
@@ -166,8 +202,7 @@ struct SubmitCommand: AsyncParsableCommand {
             do {
                 _ = try ReturnReader.read(data: bytes, file: file)
             } catch where error.kind == .wrongType {
-                StandardError.write("error: \(error); nothing was sent\n")
-                return (.unusable, nil)
+                return refuse("\(error); nothing was sent", .unusable)
             } catch {
                 // Anything else wrong with it is the service's to judge, and to record.
             }
@@ -189,9 +224,8 @@ struct SubmitCommand: AsyncParsableCommand {
         case .failure(let error):
             let after = error.attempts > 1 ? " after \(error.attempts) attempts over \(Self.overall(error.elapsed))" : ""
             let ended = maxTimeEnded(error.endedByMaxTime, cuttingTheLastShort: error.lastAttemptCutShort)
-            StandardError.write("error: \(file): POST \(error.url) failed: \(error.cause)\(after)\(ended); "
-                                + "not delivered, and safe to send again\n")
-            return (.notDelivered, nil)
+            return refuse("\(file): POST \(error.url) failed: \(error.cause)\(after)\(ended); "
+                          + "not delivered, and safe to send again", .notDelivered)
         case .success(let answer):
             return report(answer, file: file, target: target, sent: "sha256:" + HexText.lowercase(SHA256.hash(data: bytes)))
         }
@@ -206,11 +240,10 @@ struct SubmitCommand: AsyncParsableCommand {
         let after = answer.attempts > 1 ? " after \(answer.attempts) attempts over \(Self.overall(answer.elapsed))" : ""
         let summary = try? JSONDecoder().decode(ImportSummary.self, from: response.body)
         if let summary, (200...299).contains(status), summary.digest.lowercased() != sent {
-            StandardError.write("error: \(file): POST \(target.shownURL) answered \(FeedError.Cause.http(status: status))\(after) "
+            return refuse("\(file): POST \(target.shownURL) answered \(FeedError.Cause.http(status: status))\(after) "
                                 + "with an import summary for other bytes (digest \(String(summary.digest.prefix(19)).escapingControlCharacters())…, "
                                 + "not this file's \(sent.prefix(19))…): it is no receipt for this return; check the URL, "
-                                + "and send it again\n")
-            return (.notDelivered, nil)
+                                + "and send it again", .notDelivered)
         }
         if let summary, [200, 201, 400, 403, 422].contains(status) {
             let outcome: SubmitOutcome
@@ -228,23 +261,19 @@ struct SubmitCommand: AsyncParsableCommand {
         let statusText = FeedError.Cause.http(status: status).description
         switch status {
         case 200...299:
-            StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after), "
+            return refuse("\(file): POST \(target.shownURL) answered \(statusText)\(after), "
                                 + "but not with an import summary\(said.map { " (\($0))" } ?? ""); it may have been stored: "
-                                + "sending it again is safe\n")
-            return (.notDelivered, nil)
+                                + "sending it again is safe", .notDelivered)
         case 401:
-            StandardError.write("error: \(file): POST \(target.shownURL) refused the token in \(Self.tokenVariable) "
-                                + "(\(statusText)): it is unknown or revoked\n")
-            return (.rejected, nil)
+            return refuse("\(file): POST \(target.shownURL) refused the token in \(Self.tokenVariable) "
+                                + "(\(statusText)): it is unknown or revoked", .rejected)
         case 400...499 where status != 429:
-            StandardError.write("error: \(file): POST \(target.shownURL) refused it: \(statusText)\(said.map { ": \($0)" } ?? "")\n")
-            return (.rejected, nil)
+            return refuse("\(file): POST \(target.shownURL) refused it: \(statusText)\(said.map { ": \($0)" } ?? "")", .rejected)
         default:
             // A 5xx, or a 429 still answered after the retries: the service was busy, not refusing.
             let ended = maxTimeEnded(answer.endedByMaxTime, cuttingTheLastShort: answer.lastAttemptCutShort)
-            StandardError.write("error: \(file): POST \(target.shownURL) answered \(statusText)\(after)"
-                                + "\(said.map { ": \($0)" } ?? "")\(ended); not delivered, and safe to send again\n")
-            return (.notDelivered, nil)
+            return refuse("\(file): POST \(target.shownURL) answered \(statusText)\(after)"
+                                + "\(said.map { ": \($0)" } ?? "")\(ended); not delivered, and safe to send again", .notDelivered)
         }
     }
 

@@ -387,6 +387,24 @@ struct SubmitEndToEndTests {
                                                   token: "pio_a\nInjected: yes", in: folder)
             #expect(lineBreak.status == 1)
             #expect(lineBreak.stderr.contains("PIONEER_TOKEN holds a line break or another control character"))
+
+            // Found by a tester: an unreadable --ca-bundle was a failed delivery (exit 7, "safe to
+            // send again"), though sending again could never help.
+            for (bundle, reason) in [("no-such.pem", "the file cannot be read"), (text.path, "the file holds no PEM block")] {
+                let badBundle = try await Self.submit([fhir.path, "--to", url, "--ca-bundle", bundle], token: "pio_x", in: folder)
+                #expect(badBundle.status == 1, "\(badBundle.stderr)")
+                #expect(badBundle.stderr.contains("error: --ca-bundle \(bundle): \(reason)"), "\(badBundle.stderr)")
+                #expect(badBundle.stderr.contains("nothing was sent"))
+            }
+
+            // Found by a tester: with --format json the files refused before sending had no entry
+            // in the array, which was to be "in file order".
+            let both = try await Self.submit([fhir.path, "nowhere.json", "--to", url, "--retries", "0", "--format", "json"], token: "pio_x", in: folder)
+            #expect(both.status == 1)
+            let entries = try #require(try JSONSerialization.jsonObject(with: Data(both.stdout.utf8)) as? [[String: Any]], "\(both.stdout)")
+            #expect(entries.count == 2)
+            #expect(entries.map { $0["file"] as? String } == [fhir.path, "nowhere.json"])
+            #expect(entries.allSatisfy { $0["sent"] as? Bool == false && ($0["error"] as? String)?.contains("nothing was sent") == true })
         }
     }
 }
