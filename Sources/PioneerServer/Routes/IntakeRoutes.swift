@@ -227,6 +227,13 @@ struct IntakeRoutes: Sendable {
             throw IntakeHTTPError(status: .unsupportedMediaType,
                                   message: "a return is sent as it is, without a Content-Encoding; this request has Content-Encoding \(quoted(String(coding.prefix(40))))")
         }
+        // The same for a transfer coding besides `chunked` (`gzip, chunked`): HTTP undoes only chunking.
+        let transfer = request.headers[values: .transferEncoding].flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty && $0 != "chunked" && $0 != "identity" }
+        if let coding = transfer.first {
+            throw IntakeHTTPError(status: .unsupportedMediaType,
+                                  message: "a return is sent as it is, chunked or not but not compressed; this request has Transfer-Encoding \(quoted(String(coding.prefix(40))))")
+        }
         let declared = request.headers[.contentType] ?? ""
         let mediaType = declared.split(separator: ";", maxSplits: 1).first.map {
             $0.trimmingCharacters(in: .whitespaces).lowercased()
