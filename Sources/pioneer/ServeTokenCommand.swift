@@ -3,7 +3,9 @@
 // with the servers running.
 import ArgumentParser
 import Foundation
+import PioneerConfig
 import PioneerIntake
+import PioneerKit
 
 struct ServeTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -83,6 +85,10 @@ struct ServeTokenCommand: AsyncParsableCommand {
 
         @OptionGroup var database: Database
 
+        @Option(help: ArgumentHelp("The programme file whose sites a site token is checked against (a warning when the site is not one).",
+                                   valueName: "file"))
+        var programme: String = ProgrammeLoader.defaultFile
+
         func validate() throws {
             switch (site, office) {
             case (nil, false):
@@ -91,7 +97,7 @@ struct ServeTokenCommand: AsyncParsableCommand {
                 throw ValidationError("give --site ID or --office, not both")
             case (let site?, false):
                 guard !site.isEmpty, site.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) else {
-                    throw ValidationError("--site `\(site)` is not a site id: ids use only lowercase letters, digits and `-`")
+                    throw ValidationError("--site `\(site.escapingControlCharacters())` is not a site id: ids use only lowercase letters, digits and `-`")
                 }
             default:
                 break
@@ -100,6 +106,11 @@ struct ServeTokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let role: TokenRole = office ? .office : .site, site = office ? nil : site
+            // A token for a site the programme does not expect can submit nothing the service keeps.
+            if let site, let expected = ProgrammeLoader.expectedSites(file: programme), !expected.contains(site) {
+                StandardError.write("warning: site `\(site)` is not one the programme file \(programme) expects\(didYouMean(site, among: expected)); "
+                                    + "it expects \(expected.joined(separator: ", ")), and refuses the returns of any other site\n")
+            }
             let (store, created) = try await database.withStore { store async throws(IntakeStoreError) in
                 try await store.createToken(role: role, site: site)
             }

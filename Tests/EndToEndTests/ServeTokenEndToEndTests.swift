@@ -105,7 +105,18 @@ struct ServeTokenEndToEndTests {
             let badSite = try await PioneerBinary.run(["serve", "token", "create", "--site", "Tor Bay", "--db", db, "--db-timeout", "120"])
             #expect(badSite.status == 2)
             #expect(badSite.stderr.hasPrefix("error: --site `Tor Bay` is not a site id: ids use only lowercase letters, digits and `-`"))
+            // A line break in it is shown escaped, not printed.
+            let broken = try await PioneerBinary.run(["serve", "token", "create", "--site", "tor\nbay", "--db", db, "--db-timeout", "120"])
+            #expect(broken.stderr.hasPrefix("error: --site `tor\\nbay` is not a site id"), "\(broken.stderr)")
             #expect(!FileManager.default.fileExists(atPath: db), "nothing is created on a usage error")
+            // Found by a tester: a token for a site the programme does not expect was made in silence.
+            let programme = folder.appendingPathComponent("programme.yaml")
+            try "programme: { id: pioneers, name: Pioneers }\nsites: [torbay, cambridge]\nreporting: { periods: [month], due: { soft: 15 days, hard: 30 days } }\n"
+                .write(to: programme, atomically: true, encoding: .utf8)
+            let stranger = try await PioneerBinary.run(["serve", "token", "create", "--site", "torbai", "--db", db, "--programme", programme.path])
+            #expect(stranger.status == 0, "\(stranger.stderr)")
+            #expect(stranger.stderr == "warning: site `torbai` is not one the programme file \(programme.path) expects (did you mean `torbay`?); "
+                    + "it expects torbay, cambridge, and refuses the returns of any other site\n", "\(stranger.stderr)")
         }
     }
 
