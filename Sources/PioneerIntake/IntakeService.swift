@@ -5,7 +5,6 @@ public import Foundation
 public import PioneerAggregate
 public import PioneerCore
 public import PioneerKit
-import Crypto
 import PioneerReturns
 
 /// The import: bytes in, checked against the programme, stored with their summary in ONE transaction.

@@ -149,8 +149,6 @@ final class HTTP1ConnectionHandler: ChannelDuplexHandler, RemovableChannelHandle
         case .invalidHeaderToken, .invalidCharactersUsed: "a header line holds characters HTTP does not allow"
         case .invalidContentLength, .unexpectedContentLength: "its Content-Length is not a valid length for the request"
         case .invalidChunkSize: "a chunk of its body has an invalid size"
-        case .lfExpected, .invalidConstant, .strictModeAssertion, .invalidEOFState, .trailingGarbage:
-            "it is not well-formed HTTP"
         default: "it is not well-formed HTTP"
         }
     }

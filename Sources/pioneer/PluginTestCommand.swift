@@ -170,9 +170,11 @@ struct PluginTestCommand: ParsableCommand {
             switch listed {
             case .failure(let error):
                 results[index].error = "asking for its feeds: \(error)"
-            case .success(let requests) where requests.repeatedKeyProblem(period: period) != nil:
-                results[index].error = "asking for its feeds: " + (requests.repeatedKeyProblem(period: period) ?? "")
             case .success(let requests):
+                if let problem = requests.repeatedKeyProblem(period: period) {
+                    results[index].error = "asking for its feeds: \(problem)"
+                    continue
+                }
                 if let responses = try answer(requests, for: period, world: world, into: &results[index]) {
                     batch.append((index, PeriodResponses(period: period, responses: FeedResponses(responses))))
                 }

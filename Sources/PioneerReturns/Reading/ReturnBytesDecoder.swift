@@ -3,7 +3,8 @@
 // its time per return (a 150-value return is some 60 KB of JSON).
 //
 // It is a fast path only. It accepts a strict subset of what JSONDecoder accepts (plain
-// integers for whole-number fields, no duplicate keys, valid UTF-8) and builds the same
+// integers for whole-number fields, no duplicate keys, no member the schema lacks, valid
+// UTF-8) and builds the same
 // value from it; anything else, well-formed or not, makes it give up, and ReturnReader then
 // decodes with JSONDecoder, which gives the answer or the error with its JSON path.
 
@@ -413,20 +414,6 @@ private struct Reader {
     private mutating func enter() throws(GiveUp) {
         depth += 1
         guard depth <= 32 else { throw GiveUp() }
-    }
-
-    /// Skips a value of a key the model does not have, as JSONDecoder ignores it.
-    private mutating func skipValue() throws(GiveUp) {
-        skipWhitespace()
-        switch peek() {
-        case UInt8(ascii: "{"): try object { reader, _ throws(GiveUp) in try reader.skipValue() }
-        case UInt8(ascii: "["): _ = try array { reader throws(GiveUp) in try reader.skipValue() }
-        case UInt8(ascii: "\""): _ = try string()
-        case UInt8(ascii: "t"): try literal("true")
-        case UInt8(ascii: "f"): try literal("false")
-        case UInt8(ascii: "n"): try literal("null")
-        default: _ = try double()
-        }
     }
 
     private mutating func bool() throws(GiveUp) -> Bool {
