@@ -59,7 +59,15 @@ extension IntakeStore {
         } catch {
             throw IntakeStoreError(.other, path: path, operation: operation, "its indicator definitions cannot be written as JSON (\(error))")
         }
-        switch try await backend.store(pending, summaryJSON: json, definitions: definitions) {
+        let outcome: StoredRow
+        do {
+            outcome = try await backend.store(pending, summaryJSON: json, definitions: definitions)
+            recordWrite(nil)
+        } catch {
+            recordWrite(error)
+            throw error
+        }
+        switch outcome {
         case .stored(let version):
             summary.version = version
             // The answer is the stored text with its version: the values need not be written twice.

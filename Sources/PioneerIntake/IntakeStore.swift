@@ -2,7 +2,8 @@
 // answered with, and the tokens sites and the office hold (as SHA-256 hashes only). One
 // API over two databases: a SQLite file (the default for one office and for tests) or
 // PostgreSQL (several servers on one database, issue 14).
-import Foundation
+public import Foundation
+import Synchronization
 
 /// The store the intake service and its commands use, on SQLite or PostgreSQL.
 ///
@@ -19,6 +20,19 @@ public final class IntakeStore: Sendable {
     /// The database: a SQLite file's path, or a PostgreSQL URL without its password.
     public let path: String
     let backend: any IntakeStoreBackend
+    /// The last submission the database failed to store, until one is stored again.
+    let lastWriteFailure = Mutex<WriteFailure?>(nil)
+
+    /// A submission the database could not store: when, and why.
+    public struct WriteFailure: Sendable {
+        public var at: Date
+        public var error: IntakeStoreError
+    }
+
+    /// How long a failed write keeps `/health` failing when no write succeeds after it: a
+    /// monitor sees it, and a load balancer that stops sending work here is not left to
+    /// wait for a success that can no longer come.
+    public static let writeFailureWindow: TimeInterval = 60
 
     /// Which database a store is on.
     public enum Kind: String, Sendable, CaseIterable {
@@ -81,6 +95,26 @@ public final class IntakeStore: Sendable {
     /// Whether the database answers a query: what `/health` asks.
     public func ping() async throws(IntakeStoreError) {
         try await backend.ping()
+    }
+
+    /// What `/health` reports: the database must answer a query (or this throws), and the
+    /// last attempt to store a submission must not have failed within ``writeFailureWindow``
+    /// of `now` with nothing stored since (or this returns that failure).
+    ///
+    /// A database that can be read but not written (a full disk, a file made read-only) thus
+    /// fails its health check once a submission has found it out, not only when it stops answering.
+    public func health(now: Date = Date()) async throws(IntakeStoreError) -> WriteFailure? {
+        try await backend.ping()
+        guard let failure = lastWriteFailure.withLock({ $0 }),
+              now.timeIntervalSince(failure.at) < Self.writeFailureWindow else { return nil }
+        return failure
+    }
+
+    /// Records the outcome of an attempt to store a submission, for ``health(now:)``. A busy
+    /// database, an unknown id or a refused argument says nothing about whether it can be written.
+    func recordWrite(_ error: IntakeStoreError?, at date: Date = Date()) {
+        if let error, [.busy, .notFound, .invalidArgument].contains(error.kind) { return }
+        lastWriteFailure.withLock { $0 = error.map { WriteFailure(at: date, error: $0) } }
     }
 
     /// The applied schema migrations, oldest first.

@@ -82,6 +82,7 @@ public struct IntakeStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .SQLITE_FULL:
             return IntakeStoreError(.full, path: path, operation: operation, "the disk is full")
         case .SQLITE_IOERR:
+            if diskIsFull(holding: path) { return IntakeStoreError(.full, path: path, operation: operation, "the disk is full") }
             return IntakeStoreError(.other, path: path, operation: operation,
                 "a disk read or write failed (\(databaseError.message ?? "I/O error"))")
         default:
@@ -89,4 +90,16 @@ public struct IntakeStoreError: Error, Sendable, Hashable, CustomStringConvertib
                 "SQLite reported: \(databaseError.message ?? databaseError.resultCode.description)")
         }
     }
+}
+
+/// Whether the file system holding `path` has no room left for a write (less than 64 KB that
+/// this process may use). SQLite reports a write refused for want of space as an I/O error when
+/// it meets it writing its journal or shared memory, not only as SQLITE_FULL.
+private func diskIsFull(holding path: String) -> Bool {
+    var folder = (path as NSString).deletingLastPathComponent
+    if folder.isEmpty { folder = "." }
+    var stats = statvfs()
+    guard statvfs(folder, &stats) == 0 else { return false }
+    let blocks = geteuid() == 0 ? UInt64(stats.f_bfree) : UInt64(stats.f_bavail)
+    return blocks * UInt64(stats.f_frsize) < 64 * 1024
 }

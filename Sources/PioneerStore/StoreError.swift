@@ -92,6 +92,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
                 return StoreError(.full, path: path,
                     "the file has reached the largest size this process may write (\(limit / 1024) KB, `ulimit -f`); raise the limit")
             }
+            if diskIsFull(holding: path) { return StoreError(.full, path: path, "the disk is full") }
             return StoreError(.ioError, path: path, "a disk read or write failed (\(databaseError.message ?? "I/O error"))")
         default:
             return StoreError(.other, path: path, "SQLite reported: \(databaseError.message ?? databaseError.resultCode.description)")
@@ -126,4 +127,16 @@ private func fileSizeLimitReached(path: String) -> Int? {
         }
     }
     return nil
+}
+
+/// Whether the file system holding `path` has no room left for a write (less than 64 KB that
+/// this process may use). SQLite reports a write refused for want of space as an I/O error when
+/// it meets it writing its journal or shared memory, not only as SQLITE_FULL.
+private func diskIsFull(holding path: String) -> Bool {
+    var folder = (path as NSString).deletingLastPathComponent
+    if folder.isEmpty { folder = "." }
+    var stats = statvfs()
+    guard statvfs(folder, &stats) == 0 else { return false }
+    let blocks = geteuid() == 0 ? UInt64(stats.f_bfree) : UInt64(stats.f_bavail)
+    return blocks * UInt64(stats.f_frsize) < 64 * 1024
 }

@@ -188,6 +188,38 @@ struct ServeEndToEndTests {
         }
     }
 
+    /// A database that answers queries but cannot be written (here the limit on the size of a
+    /// file, as a full disk would): the submission that finds it out is a 503, and `/health`
+    /// fails from then on, saying why, where it used to say ok while every write failed.
+    @Test func healthFailsOnceASubmissionCannotBeStored() async throws {
+        try await withOffice { folder, database, tokens in
+            let token = try #require(tokens["torbay"])
+            let sizes = ["", "-wal", "-shm"].map {
+                (try? FileManager.default.attributesOfItem(atPath: database + $0)[.size] as? Int) ?? 0
+            }
+            let limit = (sizes.max() ?? 0) / 1024 + 40
+            let server = try await ServeProcess(database: database, in: folder, fileSizeLimitKB: limit)
+            let healthy = try await server.send("GET", "/health", authorization: nil)
+            #expect(healthy.status == 200)
+            var refused: ServeProcess.Answer?
+            for plans in 1...80 {
+                let body = try Self.siteReturn("torbay", period: Self.latestMonth(), plans: (Double(plans), 100))
+                let answer = try await server.send("POST", "/v1/returns", authorization: "Bearer \(token)",
+                                                   contentType: "application/json", body: body)
+                if answer.status != 201 { refused = answer; break }
+            }
+            let health = try await server.send("GET", "/health", authorization: nil)
+            _ = await server.stop()
+            let refusal = try #require(refused, "every submission was stored under a limit of \(limit) KB")
+            #expect(refusal.status == 503, "\(String(decoding: refusal.body, as: UTF8.self))")
+            #expect(health.status == 503)
+            let text = String(decoding: health.body, as: UTF8.self)
+            #expect(text.contains("the database answers queries, but storing a submission failed at "), "\(text)")
+            #expect(text.contains("this check passes again once a submission is stored, or 60 s after the failure"), "\(text)")
+            #expect(server.output.contains("health check: the last write failed"), "\(server.output)")
+        }
+    }
+
     @Test func serveRefusesABadProgrammeAnUnusableDatabaseAndAPortInUse() async throws {
         try await withOffice { folder, database, _ in
             try Data("programme:\n  id: [\n".utf8).write(to: folder.appendingPathComponent("broken.yaml"))

@@ -21,16 +21,22 @@ final class ServeProcess: @unchecked Sendable {
 
     /// Starts `pioneer serve --db DB --port 0 …` in `folder` and waits (up to 60 s) for its listening line.
     /// With `openFileLimit`, the server runs under that hard limit on open files (`ulimit -n`).
-    init(database: String, in folder: URL, arguments: [String] = [], openFileLimit: Int? = nil) async throws {
+    /// With `fileSizeLimitKB`, under that limit on the size of a file it may write (`ulimit -f`).
+    init(database: String, in folder: URL, arguments: [String] = [], openFileLimit: Int? = nil,
+         fileSizeLimitKB: Int? = nil) async throws {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         log = folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         logHandle = try FileHandle(forWritingTo: log)
         let serve = Process()
         let serveArguments = ["serve", "--db", database, "--port", "0", "--programme", "programme.yaml"] + arguments
-        if let openFileLimit {
+        var limits: [String] = []
+        if let openFileLimit { limits += ["ulimit -Sn 40", "ulimit -Hn \(openFileLimit)"] }
+        // POSIX sh counts the file size limit in blocks of 512 bytes.
+        if let fileSizeLimitKB { limits.append("ulimit -f \(fileSizeLimitKB * 2)") }
+        if !limits.isEmpty {
             serve.executableURL = URL(fileURLWithPath: "/bin/sh")
-            serve.arguments = ["-c", "ulimit -Sn 40 && ulimit -Hn \(openFileLimit) && exec \"$0\" \"$@\"", binary.path] + serveArguments
+            serve.arguments = ["-c", (limits + ["exec \"$0\" \"$@\""]).joined(separator: " && "), binary.path] + serveArguments
         } else {
             serve.executableURL = binary
             serve.arguments = serveArguments

@@ -45,7 +45,18 @@ struct IntakeRoutes: Sendable {
     // MARK: Open routes
 
     @Sendable func health(_ request: Request, context: IntakeRequestContext) async throws -> Response {
-        try await store.ping()
+        if let failure = try await store.health(now: clock()) {
+            // Reads work but writes do not: the same 503 a failed submission gets, with when and why.
+            context.logger.error("health check: the last write failed", metadata: [
+                "error": .string(failure.error.description.escapingControlCharacters())])
+            var headers = HTTPFields()
+            headers[.retryAfter] = failure.error.kind == .full ? "300" : "60"
+            let when = IntakeTime.text(failure.at)
+            throw IntakeHTTPError(status: .serviceUnavailable, message:
+                "the database answers queries, but storing a submission failed at \(when) (\(failure.error.message)); "
+                + "this check passes again once a submission is stored, or \(Int(IntakeStore.writeFailureWindow)) s after the failure",
+                headers: headers)
+        }
         return try JSONBody.response(["status": "ok"])
     }
 
