@@ -149,7 +149,7 @@ public final class CollectionEngine: Sendable {
             // Cached bodies in files that this run's updates replaced are not needed any more, nor,
             // over the limit, those of URLs the run did not use.
             do {
-                let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.key.feed, url: $0.shownURL) })
+                let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.cacheFeed, url: $0.shownURL) })
                 try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used)
                 try store.removeUnusedBodyFiles()
             } catch {

@@ -46,6 +46,13 @@ struct FetchJob {
     var request: FeedFetchRequest
     /// The cached body whose validators make the request conditional.
     var cached: CachedFeedBody?
+    /// The site whose run fetches it.
+    var site: String
+
+    /// The name its body is cached under: the site's id and the feed's name. Several sites
+    /// may share a store, and the same URL can answer each site's credentials differently:
+    /// one site's validators must never get it another's body back on a 304.
+    var cacheFeed: String { "\(site)/\(key.feed)" }
 }
 
 /// The whole run, planned.
@@ -122,7 +129,7 @@ struct CollectionPlan {
                         if jobIndex[key] == nil {
                             jobIndex[key] = jobs.count
                             jobs.append(FetchJob(key: key, shownURL: FeedURL.redact(url), request: FeedFetchRequest(feed: feed, url: url),
-                                             cached: nil))
+                                             cached: nil, site: site.id))
                         }
                         resolved.append((request, key, jobIndex[key] ?? 0))
                     } catch {
@@ -162,7 +169,7 @@ struct CollectionPlan {
             items[itemIndex].jobs = seen
         }
         do {
-            let cached = try store.cachedFeedBodies(jobs.map { ($0.key.feed, $0.shownURL) })
+            let cached = try store.cachedFeedBodies(jobs.map { ($0.cacheFeed, $0.shownURL) })
             for (index, body) in cached where body.hasValidators {
                 jobs[index].cached = body
                 jobs[index].request.validators = CacheValidators(etag: body.etag, lastModified: body.lastModified)

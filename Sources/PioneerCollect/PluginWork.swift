@@ -31,7 +31,7 @@ extension FetchJob {
                     + "\(file.path) no longer has the content it was kept with (\(cached.contentHash.prefix(19))…): it is "
                     + "forgotten, and the next collect fetches the body afresh"
                 return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true,
-                                        cacheUpdate: .forgetFeedBody(feed: key.feed, url: shownURL))
+                                        cacheUpdate: .forgetFeedBody(feed: cacheFeed, url: shownURL))
             }
             return ReceivedResponse(body: .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
                                                                headers: fetched.headers, body: cached.content,
@@ -48,12 +48,12 @@ extension FetchJob {
             var cacheUpdate: StoreWrite?
             if !fetched.validators.isEmpty {
                 cacheUpdate = .cacheFeedBody(CachedFeedBody(
-                    feed: key.feed, url: shownURL, etag: fetched.validators.etag,
+                    feed: cacheFeed, url: shownURL, etag: fetched.validators.etag,
                     lastModified: fetched.validators.lastModified, status: fetched.status,
                     contentHash: body.contentHash, body: fetched.body, file: fetched.bodyFile?.body,
                     fetchedAt: fetched.fetchedAt))
             } else if cached != nil {
-                cacheUpdate = .forgetFeedBody(feed: key.feed, url: shownURL)
+                cacheUpdate = .forgetFeedBody(feed: cacheFeed, url: shownURL)
             }
             return ReceivedResponse(body: .success(body), notModified: false, cacheUpdate: cacheUpdate)
         }

@@ -97,7 +97,9 @@ extension MeasureStore {
             let name = entry.contentHash.hasPrefix("sha256:") ? String(entry.contentHash.dropFirst(7)) : entry.contentHash
             let target = folder.appending(path: name)
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                // Closed to other users: the bodies are the feeds' extracts (a CSV of every admission).
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
                 if !FileManager.default.fileExists(atPath: target.path) {
                     // Write under a temporary name and rename, so a reader never sees half a body.
                     let partial = folder.appending(path: ".\(name).\(UUID().uuidString)")
@@ -106,9 +108,9 @@ extension MeasureStore {
                     } catch {
                         try FileManager.default.copyItem(at: source, to: partial)
                     }
-                    // Read-only: a plugin given the file (`bodies: file`) or an editor cannot
-                    // change a body whose digest the provenance records.
-                    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: partial.path)
+                    // Read-only, and the owner's alone: a plugin given the file (`bodies: file`) or
+                    // an editor cannot change a body whose digest the provenance records.
+                    try FileManager.default.setAttributes([.posixPermissions: 0o400], ofItemAtPath: partial.path)
                     try FileManager.default.moveItem(at: partial, to: target)
                 }
                 entry.file = .file(target)

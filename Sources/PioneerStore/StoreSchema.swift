@@ -6,7 +6,7 @@ enum StoreSchema {
     /// Migrations a reader can do without: they add what a reader treats as absent (a column
     /// read as NULL), so a store that `pioneer collect` has not yet brought up to date after
     /// an upgrade still reads.
-    static let notNeededByReaders: Set<String> = ["run-planned"]
+    static let notNeededByReaders: Set<String> = ["run-planned", "feed-cache-by-site"]
 
     /// Every migration, in order. Never edit a released migration; add a new one.
     static var migrator: DatabaseMigrator {
@@ -98,6 +98,12 @@ enum StoreSchema {
         // never reached (NULL for runs recorded before this column).
         migrator.registerMigration("run-planned") { db in
             try db.execute(sql: "ALTER TABLE collection_run ADD COLUMN planned INTEGER")
+        }
+        // The cache is keyed by site and feed (`torbay/bi`), no longer by the feed's name alone,
+        // which two sites sharing a store could both use: the old entries are dropped (the next
+        // fetch of each URL is unconditional) and their files go with the next tidy.
+        migrator.registerMigration("feed-cache-by-site") { db in
+            try db.execute(sql: "DELETE FROM feed_cache WHERE instr(feed, '/') = 0")
         }
         return migrator
     }

@@ -76,8 +76,11 @@ struct SubmitCommand: AsyncParsableCommand {
     @Option(name: .customLong("client-cert"), help: ArgumentHelp("PEM client certificate, for a service that asks for mutual TLS.", valueName: "file"))
     var clientCertificate: String?
 
-    @Option(name: .customLong("client-key"), help: ArgumentHelp("PEM key of --client-cert.", valueName: "file"))
+    @Option(name: .customLong("client-key"), help: ArgumentHelp("PEM key of --client-cert; when it is encrypted, its pass phrase is read from PIONEER_CLIENT_KEY_PASSWORD.", valueName: "file"))
     var clientKey: String?
+
+    /// The environment variable an encrypted --client-key's pass phrase is read from.
+    static let keyPasswordVariable = "PIONEER_CLIENT_KEY_PASSWORD"
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
@@ -129,6 +132,12 @@ struct SubmitCommand: AsyncParsableCommand {
                                     + "\(option == "--client-key" ? " key" : "s") in PEM form; nothing was sent to \(target.shownURL)\n")
                 throw ExitCode(SubmitOutcome.unusable.exitCode)
             }
+        }
+        // An encrypted key without its pass phrase: OpenSSL would ask for it on the terminal.
+        if let clientKey, CurlTLSFiles.isEncryptedKey(atPath: clientKey), (environment[Self.keyPasswordVariable] ?? "").isEmpty {
+            StandardError.write("error: --client-key \(clientKey) is encrypted: put its pass phrase in \(Self.keyPasswordVariable); "
+                                + "nothing was sent to \(target.shownURL)\n")
+            throw ExitCode(SubmitOutcome.unusable.exitCode)
         }
         if let warning = target.plainHTTPWarning {
             StandardError.write("warning: \(warning)\n")
@@ -208,13 +217,23 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
 
-        let request = TransportRequest(
+        let environment = ProcessInfo.processInfo.environment
+        // A login in --proxy goes to the proxy apart from its URL, as a feed's does.
+        let proxySetting: (url: String, login: TransportRequest.ProxyLogin?)?
+        do {
+            proxySetting = try proxy.map { proxy throws(TransportError) in try TransportRequest.proxy(proxy, environment: environment) }
+        } catch {
+            return refuse("--proxy: \(error.cause); nothing was sent", .unusable)
+        }
+        var request = TransportRequest(
             url: target.endpoint,
             headers: [.init("Authorization", "Bearer " + token, isSecret: true), .init("Accept", "application/json")],
             tls: FeedTLS(caBundle: caBundle, clientCertificate: clientCertificate, clientKey: clientKey),
-            proxy: proxy, connectTimeout: connectTimeout, timeout: timeout,
+            proxy: proxySetting?.url, connectTimeout: connectTimeout, timeout: timeout,
             body: .init(contentType: contentType, bytes: bytes)
         )
+        request.proxyLogin = proxySetting?.login
+        request.keyPassword = environment[Self.keyPasswordVariable].flatMap { $0.isEmpty ? nil : $0 }
         let attempts = retries + 1
         let result = await client.send(request, retry: retry) { event in
             StandardError.write("\(file): \(event.cause) from \(target.shownURL); "

@@ -248,7 +248,7 @@ struct LargeBodyEndToEndTests {
                 let kept = try files()
                 #expect(kept.count == 1)
                 let permissions = try FileManager.default.attributesOfItem(atPath: bodies.appending(path: kept[0]).path)[.posixPermissions] as? NSNumber
-                #expect(permissions?.intValue == 0o444, "the kept body is read-only")
+                #expect(permissions?.intValue == 0o400, "the kept body is read-only, and its owner's alone")
                 let store = try MeasureStore(readingAt: storePath)
                 let cached = try #require(try store.cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json"))
                 #expect(cached.body.isEmpty, "the body is a file, not a row in SQLite")

@@ -88,7 +88,7 @@ struct CollectionEngineTests {
                 let period = PeriodSelection(.month(2026, 4))
                 let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
                 #expect(first.counts == RunCounts(collected: 1))
-                let cached = try store.cachedFeedBody(feed: "bi", url: feed.baseURL + "/cached")
+                let cached = try store.cachedFeedBody(feed: "testshire/bi", url: feed.baseURL + "/cached")
                 #expect(cached?.etag == "\"v1\"", "cached: \(String(describing: cached))")
 
                 let second = try await engine(store).collect(site: site, plugins: plugins, periods: period)
@@ -99,6 +99,30 @@ struct CollectionEngineTests {
                 #expect(try store.measureCount() == 1)
                 let current = try #require(try store.currentMeasure(site: "testshire", indicator: "cached", period: .month(2026, 4)))
                 #expect(current.confirmedRunID == second.runID)
+            }
+        }
+    }
+
+    /// Two sites sharing a store, with a feed of the same name at the same URL: the same URL can
+    /// answer each site's credentials differently, so one site's validators must not get it the
+    /// other's body back on a 304 (it did: the cache was keyed by feed name and URL alone).
+    @Test func sitesSharingAStoreDoNotShareCachedBodies() async throws {
+        let feed = LocalFeedServer()
+        feed.serve("/regional", .json(#"{"value": 41}"#, etag: "\"v1\""))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let period = PeriodSelection(.month(2026, 4))
+                let (first, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("beds", path: "/regional")], id: "site-a")
+                _ = try await engine(store).collect(site: first, plugins: plugins, periods: period)
+                let (second, _) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("beds", path: "/regional")], id: "site-b")
+                let summary = try await engine(store).collect(site: second, plugins: plugins, periods: period)
+                #expect(feed.responses(to: "/regional") == [200, 200], "site-b sent site-a's validators")
+                #expect(summary.counts == RunCounts(collected: 1))
+                #expect(try store.cachedFeedBody(feed: "site-a/bi", url: feed.baseURL + "/regional")?.etag == "\"v1\"")
+                #expect(try store.cachedFeedBody(feed: "site-b/bi", url: feed.baseURL + "/regional")?.etag == "\"v1\"")
+                // Each site's own next run still asks "changed since?".
+                _ = try await engine(store).collect(site: first, plugins: plugins, periods: period)
+                #expect(feed.responses(to: "/regional") == [200, 200, 304])
             }
         }
     }

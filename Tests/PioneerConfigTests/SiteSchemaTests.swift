@@ -301,6 +301,40 @@ struct SiteSchemaTests {
         #expect(try SiteFixture.load(local).warnings.isEmpty)
     }
 
+    @Test("a host name that starts like a loopback address is not loopback: verify off warns for it")
+    func loopbackIsAnAddressNotAPrefix() throws {
+        let text = SiteFixture.replacing("    timeout: 30", with: "    timeout: 30\n    tls:\n      verify: false")
+            .replacingOccurrences(of: "https://bi.torbay.nhs.uk/api", with: "https://127.0.0.1.nip.io/api")
+        let warnings = try SiteFixture.load(text).warnings
+        #expect(warnings.first(containing: "TLS verification is off for `127.0.0.1.nip.io`") != nil, "\(warnings.listing)")
+    }
+
+    @Test("credentials for another machine over plain http warn; over https or to this machine they do not")
+    func credentialsOverPlainHTTPWarn() throws {
+        let plain = SiteFixture.replacing("https://bi.torbay.nhs.uk/api", with: "http://bi.torbay.nhs.uk/api")
+        let warnings = try SiteFixture.load(plain).warnings
+        let warning = try #require(warnings.first(containing: "over plain http"), "\(warnings.listing)")
+        #expect(warning.message == "its bearer credentials would go to `bi.torbay.nhs.uk` over plain http, where anyone on the network path can read them; use https")
+        #expect(try SiteFixture.load(SiteFixture.valid).warnings.first(containing: "over plain http") == nil)
+        let local = SiteFixture.replacing("https://bi.torbay.nhs.uk/api", with: "http://localhost:8080/api")
+        #expect(try SiteFixture.load(local).warnings.first(containing: "over plain http") == nil)
+    }
+
+    @Test("client_key_password is read as a secret reference, and needs client_key")
+    func clientKeyPassword() throws {
+        let tls = "    timeout: 30\n    tls:\n      client_certificate: c.pem\n      client_key: k.pem\n      client_key_password: ${KEY_PASS}"
+        let loaded = try SiteFixture.load(SiteFixture.replacing("    timeout: 30", with: tls),
+                                          loader: SiteFixture.loader(environment: ["TORBAY_BI_TOKEN": "t", "KEY_PASS": "p"]))
+        #expect(loaded.site.feed(named: "bi")?.tls.clientKeyPassword?.variable == "KEY_PASS")
+
+        let alone = SiteFixture.replacing("    timeout: 30", with: "    timeout: 30\n    tls:\n      client_key_password: ${KEY_PASS}")
+        let issues = SiteFixture.issues(alone, loader: SiteFixture.loader(environment: ["TORBAY_BI_TOKEN": "t", "KEY_PASS": "p"]))
+        #expect(issues.contains { $0.severity == .error && $0.message == "client_key_password is the pass phrase of client_key, which is not given" },
+                "\(issues)")
+        let literal = SiteFixture.replacing("    timeout: 30", with: tls.replacingOccurrences(of: "${KEY_PASS}", with: "hunter2"))
+        #expect(SiteFixture.issues(literal).contains { $0.message.hasPrefix("the client key's pass phrase must come from an environment variable") })
+    }
+
     @Test("a certificate file that does not exist is a warning naming the path looked for")
     func missingCertificateWarns() throws {
         let text = SiteFixture.replacing("    timeout: 30", with: "    timeout: 30\n    tls:\n      ca_bundle: certs/internal-ca.pem")

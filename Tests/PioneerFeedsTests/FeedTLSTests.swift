@@ -187,6 +187,41 @@ struct FeedTLSTests {
         }
     }
 
+    @Test("an encrypted client key is used with client_key_password, and without it fails at once saying it is encrypted")
+    func encryptedClientKey() async throws {
+        try await withServer(host: "127.0.0.1", requireClientCertificate: true) { server in
+            let encrypted = URL(fileURLWithPath: server.clientKey).deletingLastPathComponent()
+                .appendingPathComponent("client-key-encrypted.pem").path
+            try await Self.openssl(["pkey", "-in", server.clientKey, "-out", encrypted, "-aes256", "-passout", "pass:k3y p@ss"])
+            var feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
+            feed.tls = FeedTLS(caBundle: server.certificate, clientCertificate: server.clientCertificate, clientKey: encrypted)
+            // Without a pass phrase OpenSSL asked for one on the terminal, and every transfer waited.
+            let started = ContinuousClock.now
+            let error = try #require(await fetch(feed).failure)
+            #expect(ContinuousClock.now - started < .seconds(20))
+            #expect(error.description.contains("failed: TLS: the client key \(encrypted) is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}` in the feed's tls"),
+                    "\(error)")
+            #expect(error.attempts == 1)
+
+            feed.tls.clientKeyPassword = secret("KEY_PASS")
+            let wrong = await FeedClient(environment: ["KEY_PASS": "not it"]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/"))
+            #expect(wrong.failure?.description.contains("is encrypted, and the pass phrase given does not open it") == true,
+                    "\(String(describing: wrong.failure))")
+            let right = await FeedClient(environment: ["KEY_PASS": "k3y p@ss"]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/"))
+            #expect(right.success?.status == 200, "\(String(describing: right.failure))")
+        }
+    }
+
+    private static func openssl(_ arguments: [String]) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let end = try await StartedProcess.start(process).exit(within: 60)
+        #expect(end.status == 0 && !end.timedOut, "openssl \(arguments.first ?? "") failed")
+    }
+
     @Test("a client certificate file that cannot be read is reported by name")
     func unreadableClientCertificate() async throws {
         try await withServer(host: "127.0.0.1", requireClientCertificate: true) { server in

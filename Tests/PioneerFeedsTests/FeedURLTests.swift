@@ -107,6 +107,10 @@ struct FeedURLTests {
     func redactsQuerySecrets() {
         let url = "https://bi.nhs.uk/x?month=2026-06&token=abc&API_KEY=def&keep=1#frag"
         #expect(FeedURL.redact(url) == "https://bi.nhs.uk/x?month=2026-06&token=REDACTED&API_KEY=REDACTED&keep=1#frag")
+        // A presigned download link's signature and credential, an API `key`, a name percent-encoded.
+        let presigned = "https://files.example/x.csv?X-Amz-Credential=AKIA1&X-Amz-Signature=abc&key=GKEY&access%5Ftoken=t&month=5"
+        #expect(FeedURL.redact(presigned)
+                == "https://files.example/x.csv?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&key=REDACTED&access%5Ftoken=REDACTED&month=5")
     }
 
     @Test("errors never show credentials given in the URL")

@@ -144,7 +144,7 @@ import Testing
             let run = try #require(try store.runs(site: "torbay").first)
             #expect(run.planned == nil && run.notReached == nil)
             // The next writer adds it.
-            #expect(try MeasureStore(path: path).schemaVersions().last == "run-planned")
+            #expect(try MeasureStore(path: path).schemaVersions().contains("run-planned"))
         }
     }
 

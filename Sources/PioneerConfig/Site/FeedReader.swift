@@ -65,6 +65,17 @@ struct FeedReader {
         if connectTimeout > timeout, let node = node["connect_timeout"] {
             issues.warning("connect_timeout (\(formatSeconds(connectTimeout))) is longer than timeout (\(formatSeconds(timeout))), which limits the whole transfer", at: node)
         }
+        // Credentials over plain http to another machine can be read by anyone on the way.
+        if let baseURL, let url = URLComponents(string: baseURL), url.scheme?.lowercased() == "http",
+           let host = url.host, !Self.isLoopback(host), let node = node["base_url"] {
+            var sent: [String] = []
+            if auth != .none { sent.append("its \(auth.scheme) credentials") }
+            let secretHeaders = headers.keys.filter { headers[$0]?.contains("${") == true }.sorted()
+            if !secretHeaders.isEmpty { sent.append("header \(secretHeaders.map { "`\($0)`" }.joined(separator: ", "))") }
+            if !sent.isEmpty {
+                issues.warning("\(sent.joined(separator: " and ")) would go to `\(host)` over plain http, where anyone on the network path can read them; use https", at: node)
+            }
+        }
         let errorsAfter = issues.issues.count(where: { $0.severity == .error })
         guard let baseURL, errorsAfter == errorsBefore else { return nil }
         return FeedDefinition(
@@ -164,15 +175,20 @@ struct FeedReader {
         let caBundle = reader.node("ca_bundle").flatMap { certificateFile($0) }
         let certificate = reader.node("client_certificate").flatMap { certificateFile($0) }
         let key = reader.node("client_key").flatMap { certificateFile($0) }
+        let keyPassword = reader.node("client_key_password").flatMap { references.secret($0, what: "client key's pass phrase") }
         let verify = reader.bool("verify") ?? true
         reader.finish()
         if key != nil, certificate == nil, let node = reader.node["client_key"] {
             issues.error("client_key needs client_certificate beside it", at: node)
         }
+        if keyPassword != nil, reader.node["client_key"] == nil, let node = reader.node["client_key_password"] {
+            issues.error("client_key_password is the pass phrase of client_key, which is not given", at: node)
+        }
         if !verify, let host, !Self.isLoopback(host), let node = reader.node["verify"] {
             issues.warning("TLS verification is off for `\(host)`; turn it off only for test feeds on this machine (localhost, 127.0.0.1), and give `ca_bundle` for an internal certificate authority instead", at: node)
         }
-        return FeedTLS(caBundle: caBundle, clientCertificate: certificate, clientKey: key, verify: verify)
+        return FeedTLS(caBundle: caBundle, clientCertificate: certificate, clientKey: key,
+                       clientKeyPassword: keyPassword, verify: verify)
     }
 
     /// A certificate or key path, resolved against the site directory; warns when the file is absent.
@@ -194,7 +210,10 @@ struct FeedReader {
 
     static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "localhost" || bare.hasSuffix(".localhost") || bare == "::1" { return true }
+        // 127.0.0.0/8, written as an address: a name such as `127.0.0.1.nip.io` is not loopback.
+        var address = in_addr()
+        return inet_pton(AF_INET, bare, &address) == 1 && bare.hasPrefix("127.")
     }
 
     // MARK: Numbers, sizes and headers

@@ -63,11 +63,15 @@ public struct FeedTLS: Sendable, Hashable {
     /// Client certificate and key (PEM) for mutual TLS.
     public var clientCertificate: String?
     public var clientKey: String?
+    /// The pass phrase of an encrypted `clientKey`, from the environment.
+    public var clientKeyPassword: SecretReference?
     /// Turning verification off is allowed only for loopback test feeds; validation warns otherwise.
     public var verify: Bool
 
-    public init(caBundle: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil, verify: Bool = true) {
+    public init(caBundle: String? = nil, clientCertificate: String? = nil, clientKey: String? = nil,
+                clientKeyPassword: SecretReference? = nil, verify: Bool = true) {
         self.caBundle = caBundle
+        self.clientKeyPassword = clientKeyPassword
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey
         self.verify = verify

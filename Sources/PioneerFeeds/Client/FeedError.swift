@@ -67,6 +67,10 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         case couldNotConnect(String)
         case couldNotResolveHost(String)
         case proxy(String)
+        /// The proxy answered the tunnel request (CONNECT) with this status: a 407 is a wrong
+        /// proxy login, a 403 a destination the proxy does not allow. Never retried: three
+        /// refused logins a URL can lock the account out.
+        case proxyRefused(status: Int)
         /// No connection within the feed's `connect_timeout`.
         case connectTimedOut(seconds: Double)
         /// The whole transfer took longer than the feed's `timeout`.
@@ -101,7 +105,7 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
             case .http(let status):
                 return status == 429 || (500...599).contains(status)
             case .missingCredential, .invalidHeader, .invalidURL, .unknownPlaceholders, .unsupportedAuth,
-                 .tls, .bodyTooLarge, .tooManyRedirects, .badContentEncoding, .cancelled, .transport:
+                 .tls, .bodyTooLarge, .tooManyRedirects, .badContentEncoding, .cancelled, .transport, .proxyRefused:
                 return false
             }
         }
@@ -130,6 +134,13 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
                 return "could not resolve host \(host)"
             case .proxy(let detail):
                 return "proxy: \(detail)"
+            case .proxyRefused(let status):
+                let reason = HTTPStatusText.reason(for: status)
+                let answer = reason.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(reason)"
+                let advice = status == 407
+                    ? "; check the user name and password in the feed's `proxy` (not retried, so as not to lock the account out)"
+                    : ""
+                return "proxy: the proxy refused to open a tunnel to the server (\(answer))\(advice)"
             case .connectTimedOut(let seconds):
                 return "could not connect: timed out after \(Self.seconds(seconds))"
             case .timedOut(let seconds):

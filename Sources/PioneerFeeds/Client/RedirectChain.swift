@@ -1,5 +1,6 @@
 // Following redirects one hop at a time, so that secrets stay with the feed's own origin.
 import Foundation
+import PioneerCore
 
 /// One attempt's walk along a chain of redirects: the request for the current hop, the
 /// `Location`s seen so far, and whether the chain has left the feed's origin.
@@ -9,7 +10,8 @@ import Foundation
 /// along. Here each hop is decided afresh: once a redirect leads to another origin
 /// (scheme, host or port), every secret header (see ``TransportRequest/Header/isSecret``)
 /// and the basic, NTLM or Negotiate credentials are dropped for that hop and every
-/// hop after it, even one that comes back to the feed's origin.
+/// hop after it, even one that comes back to the feed's origin. A feed's `tls.verify: false`
+/// stays with its origin too: every hop from there on has its certificate checked.
 struct RedirectChain: Sendable {
     /// The request to send for the current hop.
     private(set) var request: TransportRequest
@@ -73,6 +75,9 @@ struct RedirectChain: Sendable {
         if request.credentials != .none { dropped.append("\(request.credentials)") }
         leftOrigin = true
         request = request.withoutSecrets(url: target)
+        // `verify: false` is for the feed's own server (a test feed, a tunnel on this machine):
+        // another origin's certificate is checked, as any feed's is.
+        request.tls.verify = true
         return .follow(dropped: dropped)
     }
 

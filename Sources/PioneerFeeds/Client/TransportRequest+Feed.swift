@@ -51,15 +51,48 @@ extension TransportRequest {
         }
 
         // A proxy URL may carry `user:${PASSWORD}@`; it goes to the proxy on every hop.
-        let proxy = try feed.proxy.map { proxy throws(TransportError) in
-            try Self.expandVariables(in: proxy, usage: "proxy", environment: environment,
-                                     unclosed: .invalidURL("the proxy URL has an unclosed ${"))
+        let proxy = try feed.proxy.map { template throws(TransportError) in
+            try Self.proxy(template, environment: environment)
+        }
+        let keyPassword = try feed.tls.clientKeyPassword.map { reference throws(TransportError) in
+            try Self.secrets([reference], usage: "client key's pass phrase", environment: environment)[0]
         }
 
         self.init(
-            url: request.url, headers: headers, credentials: credentials, tls: feed.tls, proxy: proxy,
+            url: request.url, headers: headers, credentials: credentials, tls: feed.tls, proxy: proxy?.url,
             connectTimeout: feed.connectTimeout, timeout: feed.timeout, maxBodyBytes: feed.maxBodyBytes
         )
+        self.proxyLogin = proxy?.login
+        self.keyPassword = keyPassword
+    }
+
+    /// The proxy URL `template` names, without its login, and the login apart: the user name
+    /// and password are filled in from the environment after the URL is split, so a password
+    /// holding `@`, `/`, `#` or `%` is sent as it is and never lands in a URL a message shows.
+    /// Text written in the template itself is percent-decoded, as it would be in a URL.
+    public static func proxy(_ template: String, environment: [String: String]) throws(TransportError) -> (url: String, login: ProxyLogin?) {
+        let unclosed = FeedError.Cause.invalidURL("the proxy URL has an unclosed ${")
+        guard let schemeEnd = template.range(of: "://") else {
+            return (try expandVariables(in: template, usage: "proxy", environment: environment, unclosed: unclosed), nil)
+        }
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = template[authorityStart...].firstIndex(where: { "/?#".contains($0) }) ?? template.endIndex
+        let authority = template[authorityStart..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else {
+            return (try expandVariables(in: template, usage: "proxy", environment: environment, unclosed: unclosed), nil)
+        }
+        let userInfo = authority[..<at]
+        let colon = userInfo.firstIndex(of: ":")
+        func part(_ text: Substring) throws(TransportError) -> String {
+            let decoded = String(text).removingPercentEncoding ?? String(text)
+            return try expandVariables(in: text.contains("${") ? String(text) : decoded, usage: "proxy",
+                                       environment: environment, unclosed: unclosed)
+        }
+        let username = try part(colon.map { userInfo[..<$0] } ?? userInfo)
+        let password = try colon.map { colon throws(TransportError) in try part(userInfo[userInfo.index(after: colon)...]) } ?? ""
+        let url = String(template[..<authorityStart]) + String(authority[authority.index(after: at)...]) + String(template[authorityEnd...])
+        return (try expandVariables(in: url, usage: "proxy", environment: environment, unclosed: unclosed),
+                ProxyLogin(username: username, password: password))
     }
 
     /// The values of `references`, or an error naming every unset one.

@@ -35,8 +35,11 @@ final class BodySpill {
 
     /// Creates the file in the temporary folder (`TMPDIR`); nil with `failure` set when it cannot.
     static func create() -> Result<BodySpill, SpillFailure> {
-        let folder = TemporaryBodies.folder
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder: URL
+        switch TemporaryBodies.prepare() {
+        case .success(let prepared): folder = prepared
+        case .failure(let failure): return .failure(failure)
+        }
         let url = folder.appending(path: "pioneer-body-\(UUID().uuidString)")
         let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
@@ -138,6 +141,6 @@ final class BodySpill {
 }
 
 /// Why a large body could not be written to its temporary file.
-struct SpillFailure: Error {
+struct SpillFailure: Error, Sendable {
     var message: String
 }

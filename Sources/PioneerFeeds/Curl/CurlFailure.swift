@@ -32,6 +32,18 @@ enum CurlFailure {
                 : "it did not accept \(context.request.tls.clientCertificate ?? "")"
             return .tls("the server requires a client certificate; \(advice) (\(detail))")
         }
+        // libcurl reports a proxy's refusal of a CONNECT as a receive (or handshake) error:
+        // "CONNECT tunnel failed, response 407".
+        if let range = detail.range(of: "CONNECT tunnel failed, response ") {
+            let digits = detail[range.upperBound...].prefix(while: \.isNumber)
+            if let status = Int(digits) { return .proxyRefused(status: status) }
+        }
+        // A client key that is encrypted, read without its pass phrase (or with a wrong one).
+        if code == 58, let key = context.request.tls.clientKey, CurlTLSFiles.isEncryptedKey(atPath: key) {
+            return .tls(context.request.keyPassword == nil
+                ? "the client key \(key) is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}` in the feed's tls"
+                : "the client key \(key) is encrypted, and the pass phrase given does not open it")
+        }
         switch code {
         case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
             return .invalidURL(detail.isEmpty ? "libcurl cannot use this URL" : detail)

@@ -102,6 +102,15 @@ final class CurlTransfer: @unchecked Sendable {
         try applyTLS(handle)
         if let proxy = request.proxy {
             try set(handle, CURLOPT_PROXY, proxy, "PROXY")
+            // The feed's proxy carries every request: `no_proxy` in the environment must not
+            // send some of them past it.
+            try set(handle, CURLOPT_NOPROXY, "", "NOPROXY")
+            if let login = request.proxyLogin {
+                // libcurl percent-decodes these two (as it would a URL's login): encoded here, a
+                // `%41` in a password reaches the proxy as `%41`.
+                try set(handle, CURLOPT_PROXYUSERNAME, Self.percentEncoded(login.username), "PROXYUSERNAME")
+                try set(handle, CURLOPT_PROXYPASSWORD, Self.percentEncoded(login.password), "PROXYPASSWORD")
+            }
         }
         try applyCredentials(handle)
     }
@@ -146,9 +155,18 @@ final class CurlTransfer: @unchecked Sendable {
         let tls = request.tls
         try set(handle, CURLOPT_SSL_VERIFYPEER, tls.verify ? 1 : 0, "SSL_VERIFYPEER")
         try set(handle, CURLOPT_SSL_VERIFYHOST, tls.verify ? 2 : 0, "SSL_VERIFYHOST")
-        if let bundle = tls.caBundle { try set(handle, CURLOPT_CAINFO, bundle, "CAINFO") }
+        if let bundle = tls.caBundle {
+            try set(handle, CURLOPT_CAINFO, bundle, "CAINFO")
+            // Only the bundle: libcurl would also trust its compiled-in folder of the system's CAs.
+            try check(pc_easy_setopt_pointer(handle, CURLOPT_CAPATH, nil), "CAPATH")
+        }
         if let certificate = tls.clientCertificate { try set(handle, CURLOPT_SSLCERT, certificate, "SSLCERT") }
-        if let key = tls.clientKey { try set(handle, CURLOPT_SSLKEY, key, "SSLKEY") }
+        if let key = tls.clientKey {
+            try set(handle, CURLOPT_SSLKEY, key, "SSLKEY")
+            // Always a pass phrase, if only an empty one: without it OpenSSL asks for one on
+            // the terminal, from libcurl's thread, and every transfer waits.
+            try set(handle, CURLOPT_KEYPASSWD, request.keyPassword ?? "", "KEYPASSWD")
+        }
     }
 
     private func applyCredentials(_ handle: UnsafeMutableRawPointer) throws(TransportError) {
@@ -188,6 +206,12 @@ final class CurlTransfer: @unchecked Sendable {
         guard code != CURLE_OK else { return }
         let reason = String(cString: curl_easy_strerror(code))
         throw TransportError(.transport(code: Int(code.rawValue), detail: "libcurl rejected option \(option): \(reason)"))
+    }
+
+    /// `text` with every byte but RFC 3986's unreserved ones percent-encoded.
+    static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? text
     }
 
     /// libcurl's receive buffer for each transfer, in bytes.
@@ -238,15 +262,22 @@ final class CurlTransfer: @unchecked Sendable {
     /// Records a header line. A status line starts a new response (after an auth
     /// challenge or a proxy CONNECT), so the earlier headers and body are dropped.
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
-        if bytes.starts(with: "HTTP/".utf8) {
+        // A status line has a space before any colon; a header or trailer name cannot (a
+        // trailer field named `HTTP/x` must not start a new response and wipe the body).
+        let space = bytes.firstIndex(of: UInt8(ascii: " "))
+        let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+        if bytes.starts(with: "HTTP/".utf8), let space, colon.map({ space < $0 }) ?? true {
             headers.removeAll()
             body.removeAll(keepingCapacity: true)
             spill = nil
             received = 0
             return
         }
+        // Once the body has begun, header lines are a chunked body's trailer, not this
+        // response's headers: a trailing `ETag` must not become a validator.
+        guard received == 0 else { return }
         // Header names are ASCII tokens: split at the first colon on the bytes.
-        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")) else { return }
+        guard let colon else { return }
         let name = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self)
             .trimmingWhitespace().lowercasedFast()
         let value = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[(colon + 1)...]), as: UTF8.self)

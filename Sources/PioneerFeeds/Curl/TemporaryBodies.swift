@@ -2,8 +2,11 @@
 // process leaves behind (a body still held when it exits, or a process killed part-way) is
 // found and removed by the next one.
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The folder of this process's temporary bodies, `<temporary folder>/pioneer-bodies-<pid>/`.
+/// The folder of this process's temporary bodies, `<temporary folder>/pioneer-bodies-<pid>-<random>/`.
 public enum TemporaryBodies {
     static let prefix = "pioneer-bodies-"
 
@@ -13,9 +16,36 @@ public enum TemporaryBodies {
     /// machine's memory, whatever pioneer's own memory.
     public static let parent: URL = chooseParent(environment: ProcessInfo.processInfo.environment)
 
-    /// This process's folder; created when the first large body arrives.
-    public static let folder: URL = parent
-        .appending(path: "\(prefix)\(ProcessInfo.processInfo.processIdentifier)", directoryHint: .isDirectory)
+    /// This process's folder; created when the first large body arrives (``prepare()``). Its
+    /// name ends in a random part, so another user cannot make it first and read or swap the
+    /// bodies written into it.
+    public static let folder: URL = parent.appending(
+        path: "\(prefix)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(12).lowercased())",
+        directoryHint: .isDirectory)
+
+    /// Creates ``folder`` (mode 0700) unless it is there, for each large body.
+    ///
+    /// A folder already there under that name is refused unless it is this user's own and
+    /// closed to others: a folder another user made (or a link to one) could let them read or
+    /// replace a body between its hashing and its reading.
+    static func prepare() -> Result<URL, SpillFailure> {
+        create(folder)
+    }
+
+    static func create(_ folder: URL) -> Result<URL, SpillFailure> {
+        if mkdir(folder.path, 0o700) == 0 { return .success(folder) }
+        let error = errno
+        guard error == EEXIST else {
+            return .failure(SpillFailure(message: "cannot create the temporary folder \(folder.path) for large bodies: \(String(cString: strerror(error))) (is TMPDIR writable?)"))
+        }
+        var status = stat()
+        guard lstat(folder.path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR,
+              status.st_uid == geteuid(), status.st_mode & 0o077 == 0 else {
+            return .failure(SpillFailure(message: "the temporary folder \(folder.path) for large bodies already exists and is not this process's own; "
+                                         + "nothing is written into it (remove it, or set TMPDIR to a folder of your own)"))
+        }
+        return .success(folder)
+    }
 
     static func chooseParent(environment: [String: String], inMemory: (String) -> Bool = isInMemory,
                              writable: (String) -> Bool = { access($0, W_OK) == 0 }) -> URL {
@@ -54,7 +84,8 @@ public enum TemporaryBodies {
         try? FileManager.default.removeItem(at: folder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(prefix) {
-            guard let pid = Int32(name.dropFirst(prefix.count)), !isRunning(pid) else { continue }
+            // `pioneer-bodies-<pid>-<random>`, or `pioneer-bodies-<pid>` as earlier versions named it.
+            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), !isRunning(pid) else { continue }
             try? FileManager.default.removeItem(at: parent.appending(path: name))
         }
     }

@@ -62,8 +62,25 @@ public struct TransportRequest: Sendable, Hashable, CustomStringConvertible {
     /// Credentials for schemes the transport negotiates itself (basic, NTLM, Negotiate).
     public var credentials: TransportCredentials
     public var tls: FeedTLS
-    /// Proxy URL; nil leaves it to the `http_proxy`, `https_proxy` and `no_proxy` variables.
+    /// Proxy URL, without a login; nil leaves it to the `http_proxy`, `https_proxy` and
+    /// `no_proxy` variables. When set, every request goes through it, whatever `no_proxy` says.
     public var proxy: String?
+    /// The proxy's user name and password, sent apart from its URL (so a password holding
+    /// `@`, `/` or `%` is sent as it is, and never appears in a URL a message shows).
+    public var proxyLogin: ProxyLogin?
+    /// The pass phrase of an encrypted `tls.clientKey`; nil for none (OpenSSL is never left
+    /// to ask for one on the terminal).
+    public var keyPassword: String?
+
+    /// A proxy's user name and password.
+    public struct ProxyLogin: Sendable, Hashable {
+        public var username: String
+        public var password: String
+        public init(username: String, password: String) {
+            self.username = username
+            self.password = password
+        }
+    }
     /// Seconds allowed to connect.
     public var connectTimeout: Double
     /// Seconds allowed for the whole transfer.

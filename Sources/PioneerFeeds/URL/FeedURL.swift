@@ -58,8 +58,11 @@ public enum FeedURL {
 
     /// `url` without credentials: `user:password@` is removed from the authority, and the
     /// values of query parameters that usually carry secrets (`token`, `access_token`,
-    /// `api_key`, `apikey`, `password`, `secret`, `client_secret`, `sig`, `signature`)
-    /// become `REDACTED`.
+    /// `api_key`, `apikey`, `password`, `secret`, `client_secret`, `sig`, `signature`, `key`,
+    /// `refresh_token`, `id_token`, and the signatures and
+    /// credentials of presigned links: `X-Amz-Signature`, `X-Amz-Credential`,
+    /// `X-Amz-Security-Token`, `X-Goog-Signature`, `X-Goog-Credential`) become `REDACTED`;
+    /// a name is compared percent-decoded, so `access%5Ftoken` is caught too.
     public static func redact(_ url: String) -> String {
         // A collection redacts every URL several times, and most carry nothing to hide.
         guard mayCarrySecrets(url) else { return url }
@@ -121,6 +124,9 @@ public enum FeedURL {
 
     private static let secretParameters: Set<String> = [
         "token", "access_token", "api_key", "apikey", "password", "secret", "client_secret", "sig", "signature",
+        // Presigned download links (S3, Google Cloud Storage, Azure) and API keys.
+        "key", "x-amz-signature", "x-amz-credential", "x-amz-security-token", "x-goog-signature", "x-goog-credential",
+        "refresh_token", "id_token",
     ]
 
     /// Whether `url` might need redacting: false only when it has no `@` and no
@@ -141,7 +147,7 @@ public enum FeedURL {
             case UInt8(ascii: "=") where inName:
                 if secretParameterBytes.contains(name) { return true }
                 inName = false
-            case 0x80...:
+            case 0x80..., UInt8(ascii: "%"):
                 if inName { return true }
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
                 if inName { name.append(byte | 0x20) }
@@ -162,7 +168,8 @@ public enum FeedURL {
         let parameters = query.split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
             guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
             let name = parameter[..<equals].lowercasedFast()
-            return secretParameters.contains(name) ? parameter[...equals] + "REDACTED" : String(parameter)
+            let decoded = name.removingPercentEncoding ?? name
+            return secretParameters.contains(name) || secretParameters.contains(decoded) ? parameter[...equals] + "REDACTED" : String(parameter)
         }
         return tail[...questionMark] + parameters.joined(separator: "&") + tail[queryEnd...]
     }

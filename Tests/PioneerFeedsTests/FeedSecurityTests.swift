@@ -1,0 +1,183 @@
+// What a trust's security reviewer checks in how feeds are fetched: a proxy's login never in a
+// URL or message, a proxy's refusal never retried into a locked account, `no_proxy` never
+// sending a feed past its proxy, trailer fields never taken for headers, `verify: false` kept
+// to the feed's own origin, and the temporary body folder never one another user made.
+import Foundation
+import Hummingbird
+import PioneerCore
+import PioneerTesting
+import Testing
+@testable import PioneerFeeds
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `Fixtures/scripted_answer.py`: answers every connection with fixed bytes, logging request lines.
+private struct ScriptedAnswer {
+    let port: Int
+    let log: URL
+    let process: StartedProcess
+
+    static func start(_ answer: String, in folder: URL) async throws -> ScriptedAnswer {
+        let answerFile = folder.appendingPathComponent("answer.bin")
+        try Data(answer.utf8).write(to: answerFile)
+        let log = folder.appendingPathComponent("requests.log")
+        let output = folder.appendingPathComponent("port.txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/scripted_answer.py")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, answerFile.path, log.path]
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = FileHandle.nullDevice
+        let started = try StartedProcess.start(process)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, started.isRunning {
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").first, let port = Int(line) {
+                return ScriptedAnswer(port: port, log: log, process: started)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = await started.exit(within: 0)
+        throw CancellationError()
+    }
+
+    var requests: [String] {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    func stop() async { _ = await process.exit(within: 0) }
+}
+
+@Suite("How feeds are fetched, as a security reviewer checks it", .serialized, .timeLimit(.minutes(2)))
+struct FeedSecurityTests {
+    private func withScripted(_ answer: String, _ body: (ScriptedAnswer) async throws -> Void) async throws {
+        try await withTemporaryFolder(prefix: "pioneer-scripted") { folder in
+            let server = try await ScriptedAnswer.start(answer, in: folder)
+            do { try await body(server) } catch { await server.stop(); throw error }
+            await server.stop()
+        }
+    }
+
+    @Test("a proxy password holding @ / # % and a space reaches the proxy as written, and no message shows it")
+    func proxyLoginSentApart() async throws {
+        let password = "p@ss/w#rd %41 x"
+        let seen = RequestLog()
+        try await LoopbackServer.run(routes: { router in
+            router.get("/api/admissions") { request, _ in
+                seen.record(request.headers[.proxyAuthorization] ?? "none")
+                return #"{"value": 7}"#
+            }
+        }) { proxy in
+            var feed = testFeed("http://bi.example.invalid")
+            feed.proxy = proxy.baseURL.replacingOccurrences(of: "http://", with: "http://svc%5Cpioneer:${PROXY_PASSWORD}@")
+            let client = FeedClient(environment: ["PROXY_PASSWORD": password])
+            let result = await client.fetch(FeedFetchRequest(feed: feed, url: "http://bi.example.invalid/api/admissions"))
+            #expect(result.success?.status == 200, "\(String(describing: result.failure))")
+            let login = Data("svc\\pioneer:\(password)".utf8).base64EncodedString()
+            #expect(seen.entries == ["Basic \(login)"])
+        }
+        // A proxy that is down: the message names it, without the login.
+        let port = try await LoopbackServer.closedPort()
+        var feed = testFeed("http://bi.example.invalid")
+        feed.proxy = "http://svc:${PROXY_PASSWORD}@127.0.0.1:\(port)"
+        let result = await FeedClient(environment: ["PROXY_PASSWORD": password]).fetch(FeedFetchRequest(feed: feed, url: "http://bi.example.invalid/x"))
+        let error = try #require(result.failure)
+        #expect(error.description.hasSuffix("failed: proxy: could not connect to the proxy http://127.0.0.1:\(port) (connection refused)"), "\(error)")
+        #expect(!error.description.contains("p@ss") && !error.description.contains("svc"))
+    }
+
+    @Test("a proxy that refuses the tunnel (407) is said as such and not retried")
+    func proxyRefusalNotRetried() async throws {
+        let refusal = "HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"trust\"\r\nContent-Length: 0\r\n\r\n"
+        try await withScripted(refusal) { proxy in
+            var feed = testFeed("https://bi.example.invalid", retries: 2)
+            feed.proxy = "http://svc:${PROXY_PASSWORD}@127.0.0.1:\(proxy.port)"
+            let result = await FeedClient(environment: ["PROXY_PASSWORD": "wrong"])
+                .fetch(FeedFetchRequest(feed: feed, url: "https://bi.example.invalid/api"))
+            let error = try #require(result.failure)
+            #expect(error.cause == .proxyRefused(status: 407), "\(error)")
+            #expect(error.attempts == 1)
+            #expect(error.description.hasSuffix("failed: proxy: the proxy refused to open a tunnel to the server (HTTP 407 Proxy Authentication Required); check the user name and password in the feed's `proxy` (not retried, so as not to lock the account out)"),
+                    "\(error)")
+            #expect(proxy.requests == ["CONNECT bi.example.invalid:443 HTTP/1.1"])
+        }
+    }
+
+    @Test("no_proxy in the environment does not send a feed past the proxy it names")
+    func noProxyDoesNotBypassTheFeedsProxy() async throws {
+        let seen = RequestLog()
+        try await LoopbackServer.run(routes: { router in
+            router.get("/api/admissions") { request, _ in
+                seen.record(request.head.authority ?? "no host")
+                return #"{"value": 7}"#
+            }
+        }) { proxy in
+            // The feed's host is the proxy's own address: with no_proxy honoured, libcurl would
+            // go straight there and ask for /api/admissions without the feed's host.
+            var feed = testFeed("http://bi.example.invalid")
+            feed.proxy = proxy.baseURL
+            setenv("no_proxy", "*", 1)
+            setenv("NO_PROXY", "*", 1)
+            defer { unsetenv("no_proxy"); unsetenv("NO_PROXY") }
+            let result = await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: "http://bi.example.invalid/api/admissions"))
+            #expect(result.success?.status == 200, "\(String(describing: result.failure))")
+            #expect(seen.entries == ["bi.example.invalid"])
+        }
+    }
+
+    @Test("trailer fields of a chunked body neither wipe the body nor become its validators")
+    func trailerFieldsIgnored() async throws {
+        let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: ETag\r\n\r\n"
+            + "c\r\n{\"total\": 5}\r\n0\r\nHTTP/x: y\r\nETag: \"from-the-trailer\"\r\n\r\n"
+        try await withScripted(answer) { server in
+            let feed = testFeed("http://127.0.0.1:\(server.port)")
+            let result = await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/api"))
+            let fetched = try #require(result.success, "\(String(describing: result.failure))")
+            #expect(String(decoding: fetched.body, as: UTF8.self) == #"{"total": 5}"#)
+            #expect(fetched.validators.etag == nil)
+        }
+    }
+
+    @Test("verify: false stays with the feed's origin: a hop to another origin is verified again")
+    func verifyOffStaysWithTheOrigin() {
+        var request = TransportRequest(url: "https://localhost:8443/api", tls: FeedTLS(verify: false))
+        request.keyPassword = nil
+        var chain = RedirectChain(request, limit: 5)
+        let sameOrigin = TransportResponse(status: 302, headers: ["location": "/api/2"], body: Data(), effectiveURL: request.url)
+        guard case .follow = chain.next(after: sameOrigin) else { Issue.record("not followed"); return }
+        #expect(chain.request.tls.verify == false)
+        let elsewhere = TransportResponse(status: 302, headers: ["location": "https://files.nhs.example/x"], body: Data(),
+                                          effectiveURL: chain.request.url)
+        guard case .follow = chain.next(after: elsewhere) else { Issue.record("not followed"); return }
+        #expect(chain.request.url == "https://files.nhs.example/x")
+        #expect(chain.request.tls.verify == true)
+    }
+
+    @Test("a temporary body folder already there and open to others is refused; this user's own 0700 one is used")
+    func temporaryFolderNotAnotherUsers() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-tmp-bodies") { parent in
+            let open = parent.appendingPathComponent("pioneer-bodies-1-open")
+            try FileManager.default.createDirectory(at: open, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o777])
+            chmod(open.path, 0o777)
+            guard case .failure(let failure) = TemporaryBodies.create(open) else {
+                Issue.record("a folder open to everyone was used")
+                return
+            }
+            #expect(failure.message == "the temporary folder \(open.path) for large bodies already exists and is not this process's own; "
+                    + "nothing is written into it (remove it, or set TMPDIR to a folder of your own)")
+            let link = parent.appendingPathComponent("pioneer-bodies-2-link")
+            try FileManager.default.createSymbolicLink(at: link, withDestinationURL: open)
+            #expect((try? TemporaryBodies.create(link).get()) == nil, "a link was followed")
+
+            let fresh = parent.appendingPathComponent("pioneer-bodies-3-fresh")
+            #expect((try? TemporaryBodies.create(fresh).get()) == fresh)
+            let mode = try FileManager.default.attributesOfItem(atPath: fresh.path)[.posixPermissions] as? NSNumber
+            #expect(mode?.intValue == 0o700)
+            #expect((try? TemporaryBodies.create(fresh).get()) == fresh, "its own folder, made earlier, is used again")
+        }
+        #expect(TemporaryBodies.folder.lastPathComponent.hasPrefix("pioneer-bodies-\(getpid())-"))
+    }
+}
