@@ -164,6 +164,44 @@ import Testing
         #expect(value.detail.contains("85+"), "the hint should list the bands found: \(value.detail)")
     }
 
+    /// Before the first match the elements were kept whole to explain an empty result: 10,000
+    /// of them, whatever their size (a care plan's history: gigabytes), and every member was
+    /// then parsed strictly, so a repeated member the path never reads was an error only
+    /// before the first match. Now the sample holds what the path reads, to a budget, and
+    /// where an element lies never decides whether it is an error.
+    @Test func theSampleBeforeAMatchHoldsWhatThePathReadsWithinABudget() throws {
+        func document(repeatedAt: Int, matchAt: Int) -> String {
+            var text = "{\"data\": ["
+            for index in 0..<20 {
+                let band = index == matchAt ? "85+" : "65-74"
+                let notes = index == repeatedAt ? #""notes": "a", "notes": "b""# : #""notes": "c""#
+                text += (index > 0 ? "," : "") + #"{"band": "\#(band)", "n": 1, \#(notes)}"#
+            }
+            return text + "]}"
+        }
+        let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: "$.data[?@.band == '85+'].n"), aggregate: .sum)
+        for (repeatedAt, matchAt) in [(3, 10), (15, 10)] {
+            let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(document(repeatedAt: repeatedAt, matchAt: matchAt).utf8))
+            #expect(try config.extract(response, period: .month(2026, 6)).value == 1, "repeated member at \(repeatedAt)")
+        }
+
+        // 1,500 elements whose selected member takes some 16 KB: the sample stops at its budget (8 MB).
+        let history = "[" + Array(repeating: "1", count: 1_000).joined(separator: ",") + "]"
+        var text = "{\"data\": ["
+        for index in 0..<1_500 { text += (index > 0 ? "," : "") + #"{"band": "65-74", "history": \#(history)}"# }
+        text += "]}"
+        let path = try JSONPath(parsing: "$.data[?@.band == '90+'].history")
+        let plan = try #require(path.streamingPlan)
+        let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: Data(text.utf8))
+        let candidates = try JSONExtraction.scan(response, chunkSize: 1 << 16) { scanner in
+            try path.stream(&scanner, plan: plan, sampleUntilMatch: true) { _ in }
+        }
+        #expect(candidates.total == 1_500)
+        #expect(candidates.truncated)
+        #expect(candidates.sample.count < 1_500 && candidates.sample.count > 100, "\(candidates.sample.count)")
+        #expect(candidates.sampleSize <= JSONPath.StreamedCandidates.sampleBudget + 100_000)
+    }
+
     /// `count` elements, one a line, with `broken` in place of element `at`.
     private func elements(_ count: Int, broken: String, at: Int) -> String {
         var text = "{\"data\": [\n"
@@ -201,6 +239,20 @@ import Testing
                         "\(element), buffer of \(chunkSize)")
             }
         }
+    }
+
+    /// Lines shorter than eight bytes: more than 255 line feeds in one 2,040-byte stretch. The
+    /// count of a stretch wrapped at 256 (line 492 for line 1,002; 363,424 for 759,968).
+    @Test func errorsAfterManyShortLinesNameTheirLine() {
+        let text = "{\"data\": [\n" + String(repeating: "1,\n", count: 1_000) + "x]}\n"
+        for chunkSize in [64, 4096, 1 << 20] {
+            #expect(failure("$.data[*]", text, chunkSize: chunkSize)
+                    == "the body of \(Self.url) is not valid JSON: unexpected `x` where a value was expected (line 1002, column 1)",
+                    "buffer of \(chunkSize)")
+        }
+        let blank = "{\"data\": [1" + String(repeating: "\n", count: 5_000) + "x]}"
+        #expect(failure("$.data[*]", blank, chunkSize: 1 << 20)?.hasSuffix("(line 5001, column 1)") == true,
+                "\(String(describing: failure("$.data[*]", blank, chunkSize: 1 << 20)))")
     }
 
     @Test func aSelectedStringThatIsNotUTF8IsReportedWhereItStarts() {

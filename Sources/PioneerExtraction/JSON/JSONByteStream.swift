@@ -151,7 +151,10 @@ final class JSONByteStream {
                 let low = (bits & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F
                 sums &+= (~(low | bits | 0x7F7F_7F7F_7F7F_7F7F)) >> 7
             }
-            lines += Int((sums &* 0x0101_0101_0101_0101) >> 56)
+            // Each byte of `sums` holds at most 255, but their total can reach 2,040: the bytes
+            // are added in pairs into 16-bit lanes first (a byte-wide total wrapped at 256).
+            let pairs = (sums & 0x00FF_00FF_00FF_00FF) &+ ((sums >> 8) & 0x00FF_00FF_00FF_00FF)
+            lines += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
             position += 8 * 255
         }
         while position < offset {

@@ -102,3 +102,15 @@ public enum JSONValue: Sendable, Hashable, Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// Roughly the memory this value takes, in bytes: enough to keep a sample of values to a budget.
+    var approximateSize: Int {
+        switch self {
+        case .null, .bool, .number: 16
+        case .string(let text): 32 + text.utf8.count
+        case .array(let items): 32 + items.reduce(0) { $0 + $1.approximateSize }
+        case .object(let members): 64 + members.reduce(0) { $0 + 48 + $1.key.utf8.count + $1.value.approximateSize }
+        }
+    }
+}

@@ -185,13 +185,19 @@ extension JSONPath {
 
     /// What a streamed evaluation saw besides the nodes, for the message when nothing matched.
     struct StreamedCandidates {
-        /// The elements the fan looked at, as far as ``sampleLimit`` allows.
+        /// The elements the fan looked at (the members the path reads of each), as far as
+        /// ``sampleLimit`` and ``sampleBudget`` allow.
         var sample: [JSONValue] = []
+        /// Roughly the memory ``sample`` takes, in bytes.
+        var sampleSize = 0
         var total = 0
         var truncated = false
         /// Whether the descent reached its node.
         var reached = false
         static let sampleLimit = 10_000
+        /// The most memory the sample may take, roughly: elements whose read members are large
+        /// (a care plan's whole history) make a short sample, never a large one.
+        static let sampleBudget = 8 << 20
     }
 
     /// Streams `stream`, calling `onNode` for each node the path selects, in document order.
@@ -207,12 +213,14 @@ extension JSONPath {
             let (line, column) = scanner.stream.position(of: scanner.stream.index)
             throw JSONValue.ParseError(description: line == 1 && column == 1 ? "the body is empty" : "the body holds only whitespace")
         }
-        // While elements are kept to explain an empty result, they are read whole; after that,
-        // only what the path reads of each.
+        // While elements are kept to explain an empty result, each is read as a value (of which
+        // only what the path reads is built, and the other members only checked for syntax,
+        // as after the sample: where an element lies never decides whether it is an error);
+        // after that, one the element filter judges on its bytes is not built at all.
         let elementFilter = plan.elementFilter
         let read = { (scanner: inout JSONStreamScanner, index: Int) throws -> Reached in
-            if progress.keepsWhole {
-                return .element(index, try scanner.readValue())
+            if progress.keepsSampling {
+                return .element(index, try scanner.readValue(keeping: plan.keeping))
             }
             if let elementFilter, let outcome = try scanner.select(elementFilter) {
                 return .filtered(index, outcome)
@@ -245,8 +253,9 @@ extension JSONPath {
             func visit(_ child: JSONValue, _ step: Location.Step) throws {
                 progress.candidates.total += 1
                 if progress.sampling {
-                    if progress.candidates.sample.count < StreamedCandidates.sampleLimit {
+                    if progress.keepsSampling {
                         progress.candidates.sample.append(child)
+                        progress.candidates.sampleSize += child.approximateSize
                     } else {
                         progress.candidates.truncated = true
                     }
@@ -349,9 +358,10 @@ extension JSONPath {
             self.sampling = sampling
         }
 
-        /// Whether the next element is read whole, for the sample.
-        var keepsWhole: Bool {
+        /// Whether the next element goes into the sample.
+        var keepsSampling: Bool {
             sampling && candidates.sample.count < StreamedCandidates.sampleLimit
+                && candidates.sampleSize < StreamedCandidates.sampleBudget
         }
     }
 
