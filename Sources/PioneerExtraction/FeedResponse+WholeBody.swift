@@ -12,7 +12,11 @@ extension FeedResponse {
     /// ("a CSV table"), `instead` what reads a large one.
     func requireReadableWhole(as what: String, instead: String) throws(PluginError) {
         guard let size = body.size, size > Self.wholeBodyLimit else { return }
+        // Said for both readers of the message: the site team that configured a plugin which
+        // reads bodies whole (the built-in `survey`, say) and can only ask for less, and the
+        // author of a plugin, who can read it another way.
         throw PluginError("the body of \(url) is \(ByteSizeText.megabytes(size)), more than the \(ByteSizeText.megabytes(Self.wholeBodyLimit)) "
-                          + "a plugin may read whole as \(what) (parsed, it takes several times its size); \(instead)")
+                          + "a plugin may read whole as \(what) (parsed, it takes several times its size); ask the system for a "
+                          + "narrower extract (fewer columns, or one period: `{from}`/`{to}` in the feed's path), or \(instead)")
     }
 }

@@ -250,7 +250,7 @@ struct LargeBodyEndToEndTests {
                 let permissions = try FileManager.default.attributesOfItem(atPath: bodies.appending(path: kept[0]).path)[.posixPermissions] as? NSNumber
                 #expect(permissions?.intValue == 0o400, "the kept body is read-only, and its owner's alone")
                 let store = try MeasureStore(readingAt: storePath)
-                let cached = try #require(try store.cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json"))
+                let cached = try #require(try store.cachedFeedBody(feed: "big/exports", url: "http://127.0.0.1:\(port)/cached.json"))
                 #expect(cached.body.isEmpty, "the body is a file, not a row in SQLite")
                 #expect(cached.file?.fileURL?.lastPathComponent == kept.first)
                 #expect(cached.contentHash == "sha256:" + (kept.first ?? ""))
@@ -276,7 +276,7 @@ struct LargeBodyEndToEndTests {
                 #expect((tampered.stdout + tampered.stderr).contains("answered 304 Not Modified, but the cached copy \(keptFile.path) no longer has the content it was kept with"),
                         "\(tampered.stdout) \(tampered.stderr)")
                 #expect(version.notModified == 2)
-                #expect(try MeasureStore(readingAt: storePath).cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json") == nil)
+                #expect(try MeasureStore(readingAt: storePath).cachedFeedBody(feed: "big/exports", url: "http://127.0.0.1:\(port)/cached.json") == nil)
                 #expect(try await Self.value(of: "cached-sum", site: site.path, store: storePath) == "1000", "the stored value stands")
                 let afresh = try await PioneerBinary.run(arguments)
                 #expect(afresh.status == 0, "\(afresh.stdout) \(afresh.stderr)")
@@ -307,7 +307,7 @@ struct LargeBodyEndToEndTests {
                                                          "--indicator", "csv-count", "--quiet", "--body-cache", "0"])
                 #expect(other.status == 0, "\(other.stderr)")
                 #expect(try files().isEmpty)
-                #expect(try MeasureStore(readingAt: storePath).cachedFeedBody(feed: "exports", url: "http://127.0.0.1:\(port)/cached.json") == nil)
+                #expect(try MeasureStore(readingAt: storePath).cachedFeedBody(feed: "big/exports", url: "http://127.0.0.1:\(port)/cached.json") == nil)
                 let wrong = try await PioneerBinary.run(arguments + ["--body-cache", "lots"])
                 #expect(wrong.status == 2)
                 #expect(wrong.stderr.hasPrefix("error: The value 'lots' is invalid for '--body-cache <size>': give a size such as `500MB` or `10GB`, a byte count, or 0"),

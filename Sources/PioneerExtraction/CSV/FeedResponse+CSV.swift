@@ -8,7 +8,7 @@ extension FeedResponse {
     /// read a large extract a record at a time with ``csvRecords(delimiter:_:)``.
     public func csv(delimiter: CSVTable.Delimiter? = nil) throws(PluginError) -> CSVTable {
         try requireReadableWhole(as: "a CSV table (`csv()`)",
-                                 instead: "read it a row at a time with `csvRecords`, as the built-in `csv` plugin does")
+                                 instead: "in a plugin of your own, read it a row at a time with `csvRecords`, as the built-in `csv` plugin does")
         let body = try text()
         do {
             return try CSVTable(parsing: body, delimiter: delimiter)

@@ -7,7 +7,7 @@ extension FeedResponse {
     /// The whole tree is held in memory, so a body over ``wholeBodyLimit`` is refused.
     public func json() throws(PluginError) -> JSONValue {
         try requireReadableWhole(as: "a JSON tree (`json()`, `jsonRecords(at:)`)",
-                                 instead: "the built-in `json` plugin reads a path that descends to an array an element at a time")
+                                 instead: "use the built-in `json` plugin, which reads a path that descends to an array an element at a time")
         let bytes = try bytes()
         do {
             return try JSONValue(parsing: bytes)
