@@ -23,18 +23,34 @@ extension FetchJob {
                 let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but no cached copy is held"
                 return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true)
             }
-            // A body kept as a file is read again before it is vouched for: the file is
-            // read-only, but its owner (or a plugin given it with `bodies: file`, run as root)
-            // could still change it, and the provenance would record a digest it no longer has.
-            if let file = cached.content.fileURL, ContentHash.ofFile(file) != cached.contentHash {
-                let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but the cached copy "
-                    + "\(file.path) no longer has the content it was kept with (\(cached.contentHash.prefix(19))…): it is "
-                    + "forgotten, and the next collect fetches the body afresh"
-                return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true,
-                                        cacheUpdate: .forgetFeedBody(feed: cacheFeed, url: shownURL))
+            var content = cached.content
+            if let file = cached.content.fileURL {
+                // Held under a name of this run's own (a hard link in the same folder) until its
+                // plugins are done: another collect of the same store may replace the body and
+                // remove the file meanwhile, and this run's plugins would find it gone.
+                let lease = file.deletingLastPathComponent()
+                    .appending(path: "\(MeasureStore.bodyLeasePrefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(file.lastPathComponent)")
+                if link(file.path, lease.path) == 0 {
+                    content = .temporaryFile(lease)
+                } else if errno == ENOENT {
+                    let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but the cached copy "
+                        + "\(file.path) was removed meanwhile (another collect of this store replaced it); the next collect "
+                        + "uses the body it kept"
+                    return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true)
+                }
+                // A body kept as a file is read again before it is vouched for: the file is
+                // read-only, but its owner (or a plugin given it with `bodies: file`, run as root)
+                // could still change it, and the provenance would record a digest it no longer has.
+                if ContentHash.ofFile(content.fileURL ?? file) != cached.contentHash {
+                    let message = "feed \"\(key.feed)\": GET \(shownURL) answered 304 Not Modified, but the cached copy "
+                        + "\(file.path) no longer has the content it was kept with (\(cached.contentHash.prefix(19))…): it is "
+                        + "forgotten, and the next collect fetches the body afresh"
+                    return ReceivedResponse(body: .failure(FetchFailure(message: message)), notModified: true,
+                                            cacheUpdate: .forgetFeedBody(feed: cacheFeed, url: shownURL))
+                }
             }
             return ReceivedResponse(body: .success(FetchedBody(url: shownURL, status: cached.status, wireStatus: fetched.status,
-                                                               headers: fetched.headers, body: cached.content,
+                                                               headers: fetched.headers, body: content,
                                                                contentHash: cached.contentHash, fetchedAt: fetched.fetchedAt)),
                                     notModified: true)
         case .success(let fetched):

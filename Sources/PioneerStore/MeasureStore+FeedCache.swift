@@ -12,6 +12,10 @@ extension MeasureStore {
         URL(fileURLWithPath: path + "-bodies", isDirectory: true)
     }
 
+    /// The start of the name of a run's hold on a cached body it reuses: `.lease-<pid>-<random>-<digest>`,
+    /// a hard link beside the body, so that another run removing the body leaves this run's copy.
+    public static let bodyLeasePrefix = ".lease-"
+
     /// The cached body of `url` from `feed`, or nil.
     public func cachedFeedBody(feed: String, url: String) throws(StoreError) -> CachedFeedBody? {
         let folder = bodyFolder
@@ -175,6 +179,16 @@ extension MeasureStore {
         }
         var removed = 0
         for name in names where !used.contains(name) {
+            // A run's hold on a body it reuses, `.lease-<pid>-…`: removed by that run as its
+            // plugins finish, or here once no process has that id (the run was killed).
+            if name.hasPrefix(Self.bodyLeasePrefix) {
+                let pid = name.dropFirst(Self.bodyLeasePrefix.count).prefix(while: \.isNumber)
+                if let pid = Int32(pid), !FileManager.default.fileExists(atPath: "/proc/\(pid)"),
+                   (try? FileManager.default.removeItem(at: folder.appending(path: name))) != nil {
+                    removed += 1
+                }
+                continue
+            }
             // A `.name.uuid` file is one being placed right now by a run: leave it.
             if name.hasPrefix(".") { continue }
             if (try? FileManager.default.removeItem(at: folder.appending(path: name))) != nil { removed += 1 }

@@ -127,6 +127,35 @@ struct CollectionEngineTests {
         }
     }
 
+    /// Two collects of one store at once: the one that finishes first removes the cached file of
+    /// a body it replaced, while the other, which got a 304 for it, still has plugins to run on
+    /// it. Those plugins failed with "The file doesn't exist"; now the run holds the body under
+    /// a name of its own (a hard link) until they are done, and removes that name after.
+    @Test func aReusedCachedFileRemovedByAnotherRunIsStillReadByThisRunsPlugins() async throws {
+        let feed = LocalFeedServer()
+        let padding = String(repeating: "x", count: 9 << 20)
+        feed.serve("/extract", .json(#"{"value": 3, "pad": "\#(padding)"}"#, etag: "\"e1\""))
+        try await TestSite.withStore { store, folder in
+            try await feed.run { _ in
+                let period = PeriodSelection(.month(2026, 4))
+                let (site, plugins) = TestSite.site(baseURL: feed.baseURL, [TestSite.indicator("beds", path: "/extract")])
+                let first = try await engine(store).collect(site: site, plugins: plugins, periods: period)
+                #expect(first.counts == RunCounts(collected: 1))
+                let kept = try FileManager.default.contentsOfDirectory(atPath: store.bodyFolder.path)
+                #expect(kept.count == 1, "\(kept)")
+
+                var removing = plugins
+                removing["beds"] = RemovingBodiesPlugin(inner: FieldsPlugin(feed: "bi", path: "/extract"), folder: store.bodyFolder)
+                let second = try await engine(store).collect(site: site, plugins: removing, periods: period)
+                #expect(feed.responses(to: "/extract") == [200, 304])
+                #expect(second.counts == RunCounts(unchanged: 1), "\(second.indicators.flatMap(\.results).map(\.reason))")
+                // The run's own name for the body went with its plugins.
+                let left = try FileManager.default.contentsOfDirectory(atPath: store.bodyFolder.path)
+                #expect(left.isEmpty, "\(left)")
+            }
+        }
+    }
+
     @Test func invalidObservationIsRejectedWithAMessageAndNotStored() async throws {
         let feed = LocalFeedServer()
         feed.serve("/share", .json(#"{"value": 1.4, "numerator": 14, "denominator": 10}"#))
@@ -235,4 +264,26 @@ final class LineSink: @unchecked Sendable {
 
     func append(_ text: String) { lock.withLock { parts.append(text) } }
     var text: String { lock.withLock { parts.joined() } }
+}
+
+/// Removes every cached body file in `folder` (as another run's tidy-up would) before letting
+/// `inner` read the responses.
+private struct RemovingBodiesPlugin: IndicatorPlugin {
+    static let name = "removing-bodies"
+    static let summary = "Removes the cached body files, then reads (tests)."
+    var inner: FieldsPlugin
+    var folder: URL
+
+    static func configure(_ config: ConfigNode, setup: PluginSetup, issues: IssueCollector) -> RemovingBodiesPlugin? { nil }
+
+    func requests(for period: Period, context: PluginContext) throws -> [FeedRequest] {
+        try inner.requests(for: period, context: context)
+    }
+
+    func observe(period: Period, responses: FeedResponses, context: PluginContext) throws -> Observation {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !name.hasPrefix(".") {
+            try FileManager.default.removeItem(at: folder.appending(path: name))
+        }
+        return try inner.observe(period: period, responses: responses, context: context)
+    }
 }
