@@ -202,6 +202,35 @@ import Testing
         #expect(candidates.sampleSize <= JSONPath.StreamedCandidates.sampleBudget + 100_000)
     }
 
+    /// A body that is not JSON text at all is named for what it is, streamed or read whole, as
+    /// the CSV reader names it (it was "unexpected byte 0xFF where a value was expected").
+    @Test func aBodyThatIsNotJSONTextSaysWhatItIs() throws {
+        let json = #"{"data": [{"n": 1}]}"#
+        var utf16 = Data([0xFF, 0xFE])
+        utf16.append(json.data(using: .utf16LittleEndian) ?? Data())
+        let cases: [(Data, String)] = [
+            (utf16, "is not valid JSON: the text is UTF-16, not UTF-8 (it starts with a UTF-16 byte-order mark, or every other byte is NUL); have the system send UTF-8"),
+            (json.data(using: .utf16LittleEndian) ?? Data(), "is not valid JSON: the text is UTF-16, not UTF-8"),
+            (Data([0x1F, 0x8B, 0x08, 0x00, 0x00]), "is not JSON text: it is gzip-compressed data the server did not label with Content-Encoding; check the feed's path"),
+            (Data([0x50, 0x4B, 0x03, 0x04, 0x14]), "is not JSON text: it is a zip file (an Excel .xlsx workbook?); check the feed's path"),
+        ]
+        let streamed = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: "$.data[*].n"), aggregate: .sum)
+        for (body, message) in cases {
+            let response = FeedResponse(key: "k", feed: "f", url: Self.url, body: body)
+            #expect(throws: (any Error).self) { try streamed.extract(response, period: .month(2026, 6)) }
+            do {
+                _ = try streamed.extract(response, period: .month(2026, 6))
+            } catch {
+                #expect("\(error)".contains("the body of \(Self.url) \(message)"), "\(error)")
+            }
+            do {
+                _ = try response.json()
+            } catch {
+                #expect("\(error)".contains("the body of \(Self.url) \(message)"), "\(error)")
+            }
+        }
+    }
+
     /// `count` elements, one a line, with `broken` in place of element `at`.
     private func elements(_ count: Int, broken: String, at: Int) -> String {
         var text = "{\"data\": [\n"

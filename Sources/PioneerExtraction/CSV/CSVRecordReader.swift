@@ -115,16 +115,18 @@ public struct CSVRecordReader {
     /// What the body is when its first bytes say it is a file format, not text: a workbook
     /// or a PDF served where the CSV export was expected. Nil for anything else.
     static func notText(_ start: [UInt8]) -> String? {
+        binaryFormat(start).map { "the body is \($0), not CSV text; export the sheet as CSV UTF-8 and check the feed's path" }
+    }
+
+    /// What a body is, when its first bytes are the signature of a binary format, else nil.
+    static func binaryFormat(_ start: [UInt8]) -> String? {
         let formats: [(signature: [UInt8], what: String)] = [
             ([0x50, 0x4B, 0x03, 0x04], "a zip file (an Excel .xlsx workbook?)"),
             ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], "an Excel 97-2003 .xls workbook"),
             (Array("%PDF-".utf8), "a PDF document"),
             ([0x1F, 0x8B], "gzip-compressed data the server did not label with Content-Encoding"),
         ]
-        for format in formats where start.starts(with: format.signature) {
-            return "the body is \(format.what), not CSV text; export the sheet as CSV UTF-8 and check the feed's path"
-        }
-        return nil
+        return formats.first { start.starts(with: $0.signature) }?.what
     }
 
     /// Whether `line` is UTF-16 text: of its first bytes, nearly every other one is NUL.

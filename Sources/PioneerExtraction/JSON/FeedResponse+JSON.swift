@@ -12,7 +12,7 @@ extension FeedResponse {
         do {
             return try JSONValue(parsing: bytes)
         } catch {
-            throw PluginError("the body of \(url) is not valid JSON: \(error.description)")
+            throw JSONExtraction.notJSONError(error, response: self)
         }
     }
 }

@@ -71,7 +71,7 @@ extension JSONExtraction {
         } catch {
             second.stop()
             _ = second.finish()
-            throw Self.pluginError(error, path: select, url: response.url)
+            throw Self.pluginError(error, path: select, response: response)
         }
         _ = second.finish()
         guard jumped else { return (aggregation, candidates) }

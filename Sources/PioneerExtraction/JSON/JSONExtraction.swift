@@ -119,7 +119,7 @@ public struct JSONExtraction: Sendable, Hashable {
                         try select.stream(&scanner, plan: plan, sampleUntilMatch: true) { node in aggregation.add(node) }
                     }
                 } catch {
-                    throw Self.pluginError(error, path: select, url: response.url)
+                    throw Self.pluginError(error, path: select, response: response)
                 }
             }
             if aggregation.matches == 0 {
@@ -211,10 +211,11 @@ public struct JSONExtraction: Sendable, Hashable {
     }
 
     /// What went wrong reading a body for `path`, as a message naming the URL.
-    static func pluginError(_ error: any Error, path: JSONPath, url: String) -> PluginError {
+    static func pluginError(_ error: any Error, path: JSONPath, response: FeedResponse) -> PluginError {
+        let url = response.url
         switch error {
         case let error as JSONValue.ParseError:
-            return PluginError("the body of \(url) is not valid JSON: \(error.description)")
+            return notJSONError(error, response: response)
         case let error as JSONStreamLimit:
             let limit = ByteSizeText.megabytes(error.limit)
             return PluginError("`\(path)` in \(url): the value that starts at line \(error.line), column \(error.column) is larger than \(limit), "
@@ -225,6 +226,23 @@ public struct JSONExtraction: Sendable, Hashable {
         default:
             return PluginError("the body of \(url) could not be read: \(error)")
         }
+    }
+
+    /// The error for a body that is not valid JSON: when it fails at its very start, what the
+    /// body is instead, when its first bytes say (UTF-16 text, gzip the server did not label,
+    /// a spreadsheet, a PDF), as the CSV reader says; otherwise the parser's own words.
+    static func notJSONError(_ error: JSONValue.ParseError, response: FeedResponse) -> PluginError {
+        let atStart = error.description.hasSuffix("(line 1, column 1)") || error.description.hasSuffix("(line 1, column 2)")
+        if atStart, let start = try? response.firstBytes(64) {
+            if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) || CSVRecordReader.looksLikeUTF16(start) {
+                return PluginError("the body of \(response.url) is not valid JSON: the text is UTF-16, not UTF-8 (it starts with a "
+                                   + "UTF-16 byte-order mark, or every other byte is NUL); have the system send UTF-8")
+            }
+            if let what = CSVRecordReader.binaryFormat(start) {
+                return PluginError("the body of \(response.url) is not JSON text: it is \(what); check the feed's path")
+            }
+        }
+        return PluginError("the body of \(response.url) is not valid JSON: \(error.description)")
     }
 
     /// A selected value as a number: a JSON number, or a string read with ``numberFormat``.

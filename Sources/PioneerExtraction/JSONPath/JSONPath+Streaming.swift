@@ -131,7 +131,7 @@ extension JSONPath {
                 try stream(&scanner, plan: plan, sampleUntilMatch: false, onNode: onNode)
             }
         } catch {
-            throw JSONExtraction.pluginError(error, path: self, url: response.url)
+            throw JSONExtraction.pluginError(error, path: self, response: response)
         }
     }
 
