@@ -181,3 +181,56 @@ struct FeedSecurityTests {
         #expect(TemporaryBodies.folder.lastPathComponent.hasPrefix("pioneer-bodies-\(getpid())-"))
     }
 }
+
+@Suite("What a refused or broken fetch says")
+struct FeedRefusalMessageTests {
+    private func context(_ detail: String, certificate: String? = nil, url: String = "https://bi.nhs.uk/x") -> CurlFailure.Context {
+        CurlFailure.Context(detail: detail, request: TransportRequest(url: url, tls: FeedTLS(clientCertificate: certificate,
+                                                                                              clientKey: certificate)),
+                            connected: true, received: 0, expected: nil, bodyTooLarge: false)
+    }
+
+    @Test("a 401 names the schemes the server offers against the feed's own")
+    func unauthorizedHints() {
+        let bearer = FeedAuth.bearer(token: secret("T"))
+        #expect(FeedError.unauthorizedHint(challenge: #"Basic realm="trust, north", charset="UTF-8""#, auth: .ntlm(username: secret("U"), password: secret("P")))
+                == "the server offers Basic; the feed's auth is `ntlm`")
+        #expect(FeedError.unauthorizedHint(challenge: "Negotiate, NTLM", auth: .none)
+                == "the server asks for authentication (it offers Negotiate, NTLM); give the feed an `auth`")
+        #expect(FeedError.unauthorizedHint(challenge: "Negotiate", auth: .negotiate(username: nil, password: nil))?
+            .hasPrefix("the server offers Negotiate, but no Kerberos ticket it accepts was sent: run `kinit`") == true)
+        #expect(FeedError.unauthorizedHint(challenge: nil, auth: bearer) == "the server refused the feed's bearer credentials")
+        #expect(FeedError.unauthorizedHint(challenge: #"Bearer error="invalid_token""#, auth: bearer) == "the server refused the feed's bearer credentials")
+    }
+
+    @Test("a 401 from a real server carries the hint in the feed's error")
+    func unauthorizedFromAServer() async throws {
+        try await LoopbackServer.run(routes: { router in
+            router.get("/api") { _, _ -> Response in
+                Response(status: .unauthorized, headers: [.wwwAuthenticate: #"Basic realm="bi""#])
+            }
+        }) { server in
+            let feed = testFeed(server.baseURL, auth: .bearer(token: secret("T")))
+            let error = try #require(await FeedClient(environment: ["T": "t0k3n"]).fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/api")).failure)
+            #expect(error.description.hasSuffix("failed: HTTP 401 Unauthorized (the server offers Basic; the feed's auth is `bearer`)"), "\(error)")
+        }
+    }
+
+    @Test("TLS alerts, oversized headers and an environment proxy are said as such, and the first two not retried")
+    func curlFailureWords() {
+        let alert = CurlFailure.cause(code: 56, context: context("OpenSSL SSL_read: error:0A000418:SSL routines::tlsv1 alert unknown ca, errno 0",
+                                                                  certificate: "certs/client.pem"))
+        #expect(alert == .tls("the server refused the client certificate certs/client.pem (OpenSSL SSL_read: error:0A000418:SSL routines::tlsv1 alert unknown ca, errno 0)"))
+        #expect(!alert.isRetryable)
+        let headers = CurlFailure.cause(code: 56, context: context("Too large response headers: 307267 > 307200"))
+        #expect(headers.description == "the server's response headers are larger than libcurl accepts (Too large response headers: 307267 > 307200) (libcurl error 56)")
+        #expect(!headers.isRetryable)
+        #expect(CurlFailure.cause(code: 27, context: context("Out of memory")).description
+                == "libcurl ran out of memory, or the server sent a header line longer than libcurl accepts (100 KB) (libcurl error 27)")
+
+        let environment = ["https_proxy": "http://proxy.trust.nhs.uk:3128", "no_proxy": "localhost,.internal.nhs.uk"]
+        #expect(CurlFailure.environmentProxy(for: "https://bi.nhs.uk/x", environment: environment)?.variable == "https_proxy")
+        #expect(CurlFailure.environmentProxy(for: "https://bi.internal.nhs.uk/x", environment: environment) == nil)
+        #expect(CurlFailure.environmentProxy(for: "http://bi.nhs.uk/x", environment: environment) == nil)
+    }
+}

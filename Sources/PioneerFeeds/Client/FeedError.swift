@@ -1,4 +1,6 @@
 // Why a fetch failed, in plain English, naming the feed, the URL and the attempts.
+import Foundation
+import PioneerCore
 import PioneerKit
 
 /// A failed fetch: the feed, the URL (credentials removed), the attempts made and the cause.
@@ -21,13 +23,46 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
     public var cause: Cause
     /// The URL a redirect led to when the failure happened there (credentials removed); nil otherwise.
     public var redirectedTo: String?
+    /// What the answer suggests beyond its status (for a 401: the schemes the server offers
+    /// against the feed's); nil when nothing.
+    public var hint: String?
 
-    public init(feed: String, url: String, attempts: Int, cause: Cause, redirectedTo: String? = nil) {
+    public init(feed: String, url: String, attempts: Int, cause: Cause, redirectedTo: String? = nil, hint: String? = nil) {
         self.feed = feed
         self.url = FeedURL.redact(url)
         self.attempts = attempts
         self.cause = cause
         self.redirectedTo = redirectedTo.map(FeedURL.redact)
+        self.hint = hint
+    }
+
+    /// For a 401, what the server's `WWW-Authenticate` offers against what the feed sends:
+    /// libcurl answers only a challenge in the feed's own scheme, so a mismatch is a bare 401.
+    static func unauthorizedHint(challenge: String?, auth: FeedAuth) -> String? {
+        // Split at the commas outside quoted strings (`realm="trust, north"` is one parameter).
+        var parts: [String] = [], current = "", quoted = false
+        for character in challenge ?? "" {
+            if character == "\"" { quoted.toggle() }
+            if character == ",", !quoted { parts.append(current); current = "" } else { current.append(character) }
+        }
+        parts.append(current)
+        let offered = parts.compactMap { part -> String? in
+            // `Basic realm="x", NTLM`: a scheme is a token at the start of a challenge, not a `name=value` parameter.
+            let word = part.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
+            return word.isEmpty || word.contains("=") ? nil : word
+        }
+        let list = offered.isEmpty ? "no scheme (no WWW-Authenticate)" : offered.joined(separator: ", ")
+        let scheme = auth.scheme
+        if auth == .none { return "the server asks for authentication (it offers \(list)); give the feed an `auth`" }
+        let matches = offered.contains { $0.lowercased() == scheme }
+        if !matches, scheme != "bearer" || !offered.isEmpty {
+            return "the server offers \(list); the feed's auth is `\(scheme)`"
+        }
+        if scheme == "negotiate" {
+            return "the server offers Negotiate, but no Kerberos ticket it accepts was sent: run `kinit` (or use a keytab) "
+                + "as the user that runs pioneer; on Linux the feed's username and password are not used for Kerberos"
+        }
+        return "the server refused the feed's \(scheme) credentials"
     }
 
     /// The HTTP status, when the server answered with an error status.
@@ -47,7 +82,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         }
         let suffix = attempts > 1 ? (timedOut ? ", on each of \(attempts) attempts" : " after \(attempts) attempts") : ""
         let redirect = redirectedTo.map { " (redirected to \($0))" } ?? ""
-        return "feed \"\(feed)\": GET \(url)\(redirect) failed: \(cause)\(suffix)"
+        let hinted = hint.map { " (\($0))" } ?? ""
+        return "feed \"\(feed)\": GET \(url)\(redirect) failed: \(cause)\(hinted)\(suffix)"
     }
 
     /// What went wrong, without the feed and URL.

@@ -128,6 +128,7 @@ public final class FeedFetchHandle: @unchecked Sendable {
     private func received(_ result: Result<TransportResponse, TransportError>, chain: RedirectChain, attempt: Int) {
         let cause: FeedError.Cause
         var retryAfter: Double?
+        var hint: String?
         switch result {
         case .success(let response):
             var chain = chain
@@ -150,6 +151,9 @@ public final class FeedFetchHandle: @unchecked Sendable {
                 return
             }
             cause = .http(status: response.status)
+            if response.status == 401 {
+                hint = FeedError.unauthorizedHint(challenge: response.headers["www-authenticate"], auth: chain.leftOrigin ? .none : request.feed.auth)
+            }
             retryAfter = RetryTiming.retryAfter(response.headers["retry-after"], now: Date())
         case .failure(let error):
             cause = error.cause
@@ -157,7 +161,7 @@ public final class FeedFetchHandle: @unchecked Sendable {
 
         let feed = request.feed
         let failure = FeedError(feed: feed.name, url: shownURL, attempts: attempt, cause: cause,
-                                redirectedTo: chain.hops > 0 ? chain.request.url : nil)
+                                redirectedTo: chain.hops > 0 ? chain.request.url : nil, hint: hint)
         var generator = SystemRandomNumberGenerator()
         let delay = RetryTiming.delay(beforeRetry: attempt, policy: feed.retry, retryAfter: retryAfter, using: &generator)
         let retrying = cause.isRetryable && attempt <= feed.retry.retries && state.withLock { state -> Bool in

@@ -44,6 +44,17 @@ enum CurlFailure {
                 ? "the client key \(key) is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}` in the feed's tls"
                 : "the client key \(key) is encrypted, and the pass phrase given does not open it")
         }
+        // Any other TLS alert the server sends mid-exchange (`tlsv1 alert unknown ca`: it does
+        // not trust the client certificate) is a TLS problem too: it will not fix itself.
+        if [55, 56].contains(code), detail.contains(" alert ") {
+            let certificate = context.request.tls.clientCertificate
+            return .tls((certificate.map { "the server refused the client certificate \($0)" } ?? "the server ended the TLS session")
+                        + " (\(detail))")
+        }
+        // More response header than libcurl takes: the same answer comes every time.
+        if code == 56, detail.contains("Too large response headers") {
+            return .transport(code: code, detail: "the server's response headers are larger than libcurl accepts (\(detail))")
+        }
         switch code {
         case 1, 3:  // CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT
             return .invalidURL(detail.isEmpty ? "libcurl cannot use this URL" : detail)
@@ -56,6 +67,11 @@ enum CurlFailure {
             if let proxy = context.request.proxy, !proxy.isEmpty {
                 let why = context.osError != 0 ? String(cString: strerror(context.osError)).lowercased() : "could not connect"
                 return .proxy("could not connect to the proxy \(FeedURL.redact(proxy)) (\(why))")
+            }
+            // A proxy from the environment (`https_proxy`…) is the one that could not be reached.
+            if let (variable, proxy) = environmentProxy(for: context.request.url) {
+                let why = context.osError != 0 ? String(cString: strerror(context.osError)).lowercased() : "could not connect"
+                return .proxy("could not connect to the proxy \(FeedURL.redact(proxy)) named by `\(variable)` in the environment (\(why))")
             }
             // libcurl 7.88's message says only "Couldn't connect to server"; errno says why.
             if context.osError == ECONNREFUSED || detail.lowercased().contains("refused") { return .connectionRefused }
@@ -97,11 +113,31 @@ enum CurlFailure {
             return .tls("cannot read CA bundle \(bundle)")
         case 53, 54, 59, 64, 66, 80, 82, 83, 90, 91, 98:  // other CURLE_SSL_* and CURLE_USE_SSL_FAILED
             return .tls(detail.isEmpty ? "error \(code)" : detail)
+        case 27:  // CURLE_OUT_OF_MEMORY: also what libcurl 7 says of a header line over 100 KB
+            return .transport(code: code, detail: "libcurl ran out of memory, or the server sent a header line longer than "
+                              + "libcurl accepts (100 KB)")
         case 97:  // CURLE_PROXY
             return .proxy(detail.isEmpty ? "the proxy refused the request" : detail)
         default:
             return .transport(code: code, detail: detail.isEmpty ? "transfer failed" : detail)
         }
+    }
+
+    /// The proxy libcurl takes from the environment for `url`, and the variable it came from:
+    /// `http_proxy` for http, `https_proxy` or `HTTPS_PROXY` for https, else `all_proxy` or
+    /// `ALL_PROXY`; nil when none is set or `no_proxy` names the host (roughly: `*`, or a suffix).
+    static func environmentProxy(for url: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> (variable: String, proxy: String)? {
+        let https = url.lowercased().hasPrefix("https:")
+        let names = (https ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]) + ["all_proxy", "ALL_PROXY"]
+        guard let name = names.first(where: { !(environment[$0] ?? "").isEmpty }), let proxy = environment[name] else { return nil }
+        let host = FeedURL.origin(of: url)?.host ?? ""
+        let exempt = (environment["no_proxy"] ?? environment["NO_PROXY"] ?? "").split(separator: ",").contains { entry in
+            let entry = entry.trimmingCharacters(in: .whitespaces).lowercased()
+            let bare = entry.hasPrefix(".") ? String(entry.dropFirst()) : entry
+            return entry == "*" || host == bare || host.hasSuffix("." + bare)
+        }
+        return exempt ? nil : (name, proxy)
     }
 
     /// " (self-signed certificate)" from libcurl's "SSL certificate problem: self-signed certificate".
