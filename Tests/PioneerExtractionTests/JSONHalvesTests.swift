@@ -44,7 +44,7 @@ import Testing
         let config = JSONExtraction(feed: "f", path: "/x", select: try JSONPath(parsing: select), aggregate: .sum)
         let expected = "`\(select)` in http://127.0.0.1/x.json: the value that starts at line 42, column 3 is larger than 4096 bytes, "
             + "and pioneer holds one array element or selected value at a time, up to 4096 bytes; "
-            + "a path that goes on into a large value (to the numbers inside it) reads it without holding it"
+            + "each element is held whole to be judged, so no path can read one this large; ask the system for smaller records"
         let (inOrder, halves) = try inMemoryAndInFile(text, extension: "json") { _, file in
             (answerText { try config.extract(file, period: period, halvesThreshold: .max, piece: 512, holdLimit: 4096) },
              answerText { try config.extract(file, period: period, halvesThreshold: 1, piece: 512, holdLimit: 4096) })

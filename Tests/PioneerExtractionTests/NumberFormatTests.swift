@@ -46,5 +46,10 @@ struct NumberFormatTests {
             == "; to read numbers written like this, add `number_format: readable` to the block")
         #expect(NumberFormat.hint(for: "n/a", configured: .strict) == "")
         #expect(NumberFormat.hint(for: "n/a", configured: .readable) == " (read with `number_format: readable`)")
+        // What the default reads and `readable` does not: the hint names the default.
+        for text in ["+5", "1e5", ".5"] {
+            #expect(NumberFormat.hint(for: text, configured: .readable)
+                    == "; it reads as a number with `number_format: strict`, not `readable`", "\(text)")
+        }
     }
 }

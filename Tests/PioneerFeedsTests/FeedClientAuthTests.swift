@@ -113,6 +113,12 @@ struct FeedClientAuthTests {
             .fetch(FeedFetchRequest(feed: feed, url: "https://bi.nhs.uk/a")).failure
         #expect(error?.cause.description == "header X-Site has a line break in its value")
         #expect(transport.requests.isEmpty)
+
+        // Another control character pasted into a secret is refused too, rather than sent.
+        let control = await FeedClient(transport: transport, environment: ["SITE": "torbay\u{1}"])
+            .fetch(FeedFetchRequest(feed: feed, url: "https://bi.nhs.uk/a")).failure
+        #expect(control?.cause.description == "header X-Site has a control character in its value")
+        #expect(transport.requests.isEmpty)
     }
 
     @Test("a ${VAR} in the proxy URL is filled in, and an unset one is named before sending")

@@ -218,9 +218,14 @@ public struct JSONExtraction: Sendable, Hashable {
             return notJSONError(error, response: response)
         case let error as JSONStreamLimit:
             let limit = ByteSizeText.megabytes(error.limit)
+            // A path that already goes on into each element (`[?…].n`) still holds the element
+            // whole to judge it: the advice to go on into it would not help there.
+            let intoElements = path.streamingPlan.map { $0.fan != nil && !($0.fan?.rest.isEmpty ?? true) } ?? false
+            let advice = intoElements
+                ? "each element is held whole to be judged, so no path can read one this large; ask the system for smaller records"
+                : "a path that goes on into a large value (to the numbers inside it) reads it without holding it"
             return PluginError("`\(path)` in \(url): the value that starts at line \(error.line), column \(error.column) is larger than \(limit), "
-                + "and pioneer holds one array element or selected value at a time, up to \(limit); "
-                + "a path that goes on into a large value (to the numbers inside it) reads it without holding it")
+                + "and pioneer holds one array element or selected value at a time, up to \(limit); \(advice)")
         case let error as PluginError:
             return error
         default:

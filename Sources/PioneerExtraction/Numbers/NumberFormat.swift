@@ -129,7 +129,9 @@ extension NumberFormat {
     /// says which setting was used when none would: "; to read numbers written like
     /// this, add `number_format: readable` to the block".
     public static func hint(for text: String, configured: NumberFormat) -> String {
-        let candidates = NumberFormat.allCases.filter { $0 != configured && $0 != .strict }
+        // The strict format (the default) is named too when it reads what the configured one does
+        // not: `readable` refuses `+5`, `1e5` and `.5`, which `strict` reads.
+        let candidates = NumberFormat.allCases.filter { $0 != configured && ($0 != .strict || configured != .strict) }
         if let other = candidates.first(where: { $0.parse(text) != nil }) {
             return configured == .strict
                 ? "; to read numbers written like this, add `number_format: \(other.rawValue)` to the block"

@@ -49,6 +49,11 @@ extension TransportRequest {
         for header in headers where header.value.unicodeScalars.contains(where: { "\r\n\0".unicodeScalars.contains($0) }) {
             throw TransportError(.invalidHeader(name: header.name, reason: "has a line break in its value"))
         }
+        // Other control characters (a stray `\u{1}` pasted into a secret) are not valid in a
+        // header either (RFC 9110): refused rather than sent as they are. A tab is allowed.
+        for header in headers where header.value.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+            throw TransportError(.invalidHeader(name: header.name, reason: "has a control character in its value"))
+        }
 
         // A proxy URL may carry `user:${PASSWORD}@`; it goes to the proxy on every hop.
         let proxy = try feed.proxy.map { template throws(TransportError) in
