@@ -150,7 +150,7 @@ public final class CollectionEngine: Sendable {
             // over the limit, those of URLs the run did not use.
             do {
                 let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.cacheFeed, url: $0.shownURL) })
-                try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used)
+                try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used, site: site.id)
                 try store.removeUnusedBodyFiles()
             } catch {
                 log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])

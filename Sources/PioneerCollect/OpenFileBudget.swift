@@ -8,8 +8,11 @@ public struct OpenFileBudget: Sendable, Equatable {
     public static let filesPerStore = 6
     /// A transfer's socket, a cached connection, and a resolver's socket pair at worst.
     public static let filesPerFetch = 3
-    /// Everything else: signal and timer descriptors, body files, plugin programs' pipes.
+    /// Everything else: signal and timer descriptors, body files.
     public static let margin = 40
+    /// A site's run that runs plugin programs (`kind: exec`) runs up to eight at once, each
+    /// with its pipes (three kept, six while it starts) and its descriptors for the wait.
+    public static let filesForPrograms = 8 * 8
 
     /// Fetches in flight at once: `--max-parallel`, or fewer when the limit allows no more.
     public var fetchesAtOnce: Int
@@ -25,7 +28,10 @@ public struct OpenFileBudget: Sendable, Equatable {
     /// under a limit of `limit`.
     ///
     /// - Returns: the plan, or nil when the limit leaves no room for even one store and one fetch.
-    public static func plan(stores: Int, maxParallel: Int, open: Int, limit: Int) -> OpenFileBudget? {
+    /// `perStore` is what a store's run takes besides its fetches: ``filesPerStore``, and
+    /// ``filesForPrograms`` more when its sites run plugin programs.
+    public static func plan(stores: Int, maxParallel: Int, open: Int, limit: Int, perStore: Int = filesPerStore) -> OpenFileBudget? {
+        let filesPerStore = perStore
         let room = limit - open - margin
         guard room >= filesPerStore + filesPerFetch else { return nil }
         // Fetches take at most half of the room: a low limit slows the fetching, and the
@@ -36,7 +42,7 @@ public struct OpenFileBudget: Sendable, Equatable {
     }
 
     /// The least `ulimit -n` that lets one store and one fetch work with `open` files open.
-    public static func leastLimit(open: Int) -> Int {
-        open + margin + filesPerStore + filesPerFetch
+    public static func leastLimit(open: Int, perStore: Int = filesPerStore) -> Int {
+        open + margin + perStore + filesPerFetch
     }
 }

@@ -132,9 +132,12 @@ extension MeasureStore {
     /// without a limit a monthly extract would keep every month's copy. A forgotten URL is
     /// fetched without validators next time; its file goes at ``removeUnusedBodyFiles()``.
     ///
+    /// With `site`, only that site's cached bodies (those whose feed is `site/…`) are forgotten:
+    /// another site sharing the store may have a run under way that is about to reuse its own.
+    ///
     /// - Returns: how many cached bodies were forgotten.
     @discardableResult
-    public func trimCachedBodies(toAtMost limit: Int, keeping: Set<FeedCacheKey>) throws(StoreError) -> Int {
+    public func trimCachedBodies(toAtMost limit: Int, keeping: Set<FeedCacheKey>, site: String? = nil) throws(StoreError) -> Int {
         let folder = bodyFolder
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
@@ -152,7 +155,8 @@ extension MeasureStore {
         }
         var total = sizes.values.reduce(0, +)
         var forget: [FeedCacheKey] = []
-        for row in rows where total > limit && !keeping.contains(row.key) {
+        let own = site.map { "\($0)/" }
+        for row in rows where total > limit && !keeping.contains(row.key) && own.map({ row.key.feed.hasPrefix($0) }) ?? true {
             forget.append(row.key)
             users[row.file, default: 1] -= 1
             if users[row.file] == 0 { total -= sizes[row.file] ?? 0 }

@@ -265,19 +265,40 @@ struct CollectCommand: AsyncParsableCommand {
             if !quiet {
                 for warning in loaded.warnings where warning.severity != .note { StandardError.write(warning.description + "\n") }
             }
-            chosen.append((loaded, siteIndicators, settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)))
+            let storePath = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
+            // Two folders declaring one site id would write over each other's measures in a
+            // shared store: the second is not collected, and the run fails.
+            if let earlier = chosen.first(where: { $0.site.site.id == loaded.site.id && $0.store == storePath }) {
+                let message = "\(loaded.site.directory): declares site id `\(loaded.site.id)`, as \(earlier.site.site.directory) does, "
+                    + "and both would write to \(storePath), each replacing the other's measures; not collected "
+                    + "(give each folder its own id, or its own store)"
+                StandardError.write("error: \(message)\n")
+                collected.problems.append(message)
+                collected.failedToRun = true
+                continue
+            }
+            chosen.append((loaded, siteIndicators, storePath))
         }
         // Sites sharing a store file (--store) share one connection pool to it, and a turn.
         var storePaths: [String] = []
         var seen: Set<String> = []
         for path in chosen.map(\.store) where seen.insert(path).inserted { storePaths.append(path) }
         guard !storePaths.isEmpty else { return collected }
-        guard let budget = Self.openFileBudget(stores: storePaths.count, settings: settings) else {
+        // A run with plugin programs keeps their pipes open too: planned for, or a low limit
+        // ends in the subprocess library's crash rather than a message.
+        let runsPrograms = chosen.contains { $0.site.plugins.values.contains { $0 is any BatchIndicatorPlugin } }
+        let perStore = OpenFileBudget.filesPerStore + (runsPrograms ? OpenFileBudget.filesForPrograms : 0)
+        guard let budget = Self.openFileBudget(stores: storePaths.count, settings: settings, perStore: perStore) else {
             collected.failedToRun = true
             return collected
         }
 
-        let client = FeedClient(limits: FeedClientLimits(maxParallel: budget.fetchesAtOnce, maxPerHost: budget.fetchesAtOnce),
+        // One host may take every transfer slot only when it is the only host: with several, an
+        // unresponsive one would hold every slot until its timeouts, and the other sites' feeds
+        // wait behind it. Half the slots each then, so the others always have some.
+        let hosts = Set(chosen.flatMap { $0.site.site.feeds.map { FeedURL.hostKey(of: $0.baseURL) } })
+        let perHost = hosts.count > 1 ? max(1, (budget.fetchesAtOnce + 1) / 2) : budget.fetchesAtOnce
+        let client = FeedClient(limits: FeedClientLimits(maxParallel: budget.fetchesAtOnce, maxPerHost: perHost),
                                 logger: logger)
         let progress = CollectionProgress(style: style) { StandardError.write($0) }
         // The bytes arriving, polled: a large extract on a slow link shows it is moving.
@@ -337,13 +358,14 @@ struct CollectCommand: AsyncParsableCommand {
 
     /// The stores and fetches to keep open at once under the limit on open files, saying so
     /// when it holds the collection back; nil (after saying why) when it allows too few to work.
-    private static func openFileBudget(stores: Int, settings: Settings) -> OpenFileBudget? {
+    private static func openFileBudget(stores: Int, settings: Settings, perStore: Int) -> OpenFileBudget? {
         guard let (open, limit) = OpenFiles.current() else {
             return OpenFileBudget(fetchesAtOnce: settings.maxParallel, storesAtOnce: stores)
         }
-        guard let budget = OpenFileBudget.plan(stores: stores, maxParallel: settings.maxParallel, open: open, limit: limit) else {
+        guard let budget = OpenFileBudget.plan(stores: stores, maxParallel: settings.maxParallel, open: open, limit: limit,
+                                               perStore: perStore) else {
             StandardError.write("""
-                pioneer may open only \(limit) files (`ulimit -n`), and needs at least \(OpenFileBudget.leastLimit(open: open)) \
+                pioneer may open only \(limit) files (`ulimit -n`), and needs at least \(OpenFileBudget.leastLimit(open: open, perStore: perStore)) \
                 to collect (one store and one fetch at a time, with a margin); raise the limit
 
                 """)

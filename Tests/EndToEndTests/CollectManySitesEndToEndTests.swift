@@ -49,8 +49,9 @@ struct CollectManySitesEndToEndTests {
                     try Self.siteYAML(id, baseURL: url, count: count)
                         .write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
                 }
+                // Two hosts (the feed server, and port 1 for `down`): each may have half the 16 slots.
                 let run = try await PioneerBinary.run(["collect", "north", "down", "south", "--period", "2026-05",
-                                                       "--max-parallel", "8"], in: root.path)
+                                                       "--max-parallel", "16"], in: root.path)
                 #expect(run.status == 3, "\(run.stderr)")
                 // Each site alone has 4 feeds: more than 4 at once means the sites were collected together.
                 #expect(peak.value > 4, "at most \(peak.value) requests at once")
@@ -81,6 +82,55 @@ struct CollectManySitesEndToEndTests {
                 #expect(quiet.stderr.hasPrefix("down: 2 failed:\n"), "\(quiet.stderr)")
                 #expect(!quiet.stderr.contains("north") && !quiet.stderr.contains("south"), "\(quiet.stderr)")
             }
+        }
+    }
+
+    /// A site whose server accepts requests and never answers, beside a site on another host:
+    /// the stuck host held every transfer slot (the per-host limit was the overall one) and the
+    /// healthy site waited for its timeouts. Now each host may have half the slots when a run
+    /// reaches several, and the healthy site is done long before the stuck one times out.
+    @Test func anUnresponsiveHostDoesNotHoldUpAnotherHostsSite() async throws {
+        try await Self.withSlowFeed(delay: .seconds(30), peak: Peak()) { stuckURL in
+            try await Self.withSlowFeed(delay: .milliseconds(100), peak: Peak()) { wellURL in
+                try await withTemporaryFolder(prefix: "pioneer-stuck-host") { root in
+                    for (id, url, count) in [("stuck", stuckURL, 4), ("well", wellURL, 8)] {
+                        let folder = root.appendingPathComponent(id)
+                        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                        try Self.siteYAML(id, baseURL: url, count: count).replacingOccurrences(of: "timeout: 120", with: "timeout: 4")
+                            .write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                    }
+                    let run = try await PioneerBinary.run(["collect", "stuck", "well", "--period", "2026-05", "--max-parallel", "4",
+                                                           "--json"], in: root.path)
+                    #expect(run.status == 3, "\(run.stderr)")
+                    let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+                    let sites = try #require(document["runs"] as? [[String: Any]], "\(run.stdout)")
+                    let well = try #require(sites.first { $0["site"] as? String == "well" })
+                    let elapsed = try #require(well["elapsed"] as? Double)
+                    #expect(elapsed < 3, "the healthy site took \(elapsed) s")
+                    #expect((well["counts"] as? [String: Any])?["collected"] as? Int == 8, "\(well)")
+                }
+            }
+        }
+    }
+
+    /// Two folders declaring the same site id, collected into one store, would replace each
+    /// other's measures: the second is refused, naming both folders, and the run fails.
+    @Test func twoFoldersWithOneSiteIdAreNotCollectedIntoOneStore() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-same-id") { root in
+            // A site's id is its folder's name: the same name under two parents (an old copy kept).
+            for folder in ["current/torbay", "old/torbay"] {
+                let url = root.appendingPathComponent(folder)
+                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+                try Self.siteYAML("torbay", baseURL: "http://127.0.0.1:9", count: 1)
+                    .write(to: url.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            }
+            let store = root.appendingPathComponent("shared.sqlite").path
+            let run = try await PioneerBinary.run(["collect", "current/torbay", "old/torbay", "--period", "2026-05", "--store", store],
+                                                  in: root.path)
+            #expect(run.status != 0)
+            #expect(run.stderr.contains("declares site id `torbay`, as ") && run.stderr.contains("current/torbay does, and both would write to \(store)"),
+                    "\(run.stderr)")
+            #expect(try MeasureStore(readingAt: store).runs().count == 1)
         }
     }
 

@@ -9,11 +9,12 @@ import Testing
 
 @Suite struct BodyCacheLimitTests {
     /// Caches a body of `size` bytes of `byte` for `url`, kept as a file, fetched at `second`.
-    private func cache(_ store: MeasureStore, _ url: String, size: Int, byte: UInt8, second: Double, in folder: URL) throws {
+    private func cache(_ store: MeasureStore, _ url: String, size: Int, byte: UInt8, second: Double, in folder: URL,
+                       feed: String = "bi") throws {
         let data = Data(repeating: byte, count: size)
         let file = folder.appending(path: "incoming-\(UUID().uuidString)")
         try data.write(to: file)
-        try store.saveFeedBody(CachedFeedBody(feed: "bi", url: url, etag: "\"\(byte)\"", lastModified: nil, status: 200,
+        try store.saveFeedBody(CachedFeedBody(feed: feed, url: url, etag: "\"\(byte)\"", lastModified: nil, status: 200,
                                               contentHash: ContentHash.of(data), body: Data(), file: .file(file),
                                               fetchedAt: Date(timeIntervalSince1970: second)))
     }
@@ -45,6 +46,22 @@ import Testing
             // A limit of 0 keeps only the run's own.
             #expect(try store.trimCachedBodies(toAtMost: 0, keeping: own) == 1)
             #expect(try cachedURLs(store, urls) == [urls[0]])
+        }
+    }
+
+    /// Two sites sharing a store: one site's trim forgets only its own bodies, never the other
+    /// site's, whose run may be about to reuse one on a 304.
+    @Test func aSitesTrimLeavesTheOtherSitesBodies() throws {
+        try withTemporaryFolder { folder in
+            let store = try MeasureStore(path: folder.appending(path: "s.sqlite").path)
+            try cache(store, "http://bi/north.csv", size: 1000, byte: 1, second: 1_780_000_000, in: folder, feed: "north/bi")
+            try cache(store, "http://bi/south.csv", size: 1000, byte: 2, second: 1_780_000_060, in: folder, feed: "south/bi")
+            try cache(store, "http://bi/south-old.csv", size: 1000, byte: 3, second: 1_779_000_000, in: folder, feed: "south/bi")
+            #expect(try store.trimCachedBodies(toAtMost: 0, keeping: [FeedCacheKey(feed: "south/bi", url: "http://bi/south.csv")],
+                                               site: "south") == 1)
+            #expect(try store.cachedFeedBody(feed: "north/bi", url: "http://bi/north.csv") != nil)
+            #expect(try store.cachedFeedBody(feed: "south/bi", url: "http://bi/south.csv") != nil)
+            #expect(try store.cachedFeedBody(feed: "south/bi", url: "http://bi/south-old.csv") == nil)
         }
     }
 

@@ -100,7 +100,7 @@ public enum FeedURL {
     // MARK: Internals
 
     /// `scheme://host:port` in lower case, without credentials: the key for per-host limits.
-    static func hostKey(of url: String) -> String {
+    public static func hostKey(of url: String) -> String {
         let bytes = Array(url.utf8)
         guard let schemeEnd = firstSchemeSeparator(in: bytes) else { return url.lowercasedFast() }
         let authorityStart = schemeEnd + 3
