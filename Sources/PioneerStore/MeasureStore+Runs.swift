@@ -14,10 +14,11 @@ extension MeasureStore {
     /// on this machine are marked `interrupted` first: they were killed or crashed.
     public func beginRun(site: String, command: String, periods: String, at now: Date = Date()) throws(StoreError) -> Int64 {
         try write { db in
-            let stale = try Row.fetchAll(db, sql: "SELECT id, pid FROM collection_run WHERE status = 'running'")
+            let stale = try Row.fetchAll(db, sql: "SELECT id, pid, process_start FROM collection_run WHERE status = 'running'")
             for row in stale {
                 let pid: Int32? = row["pid"]
-                if pid.map(Self.processIsGone) ?? true {
+                let started: Int64? = row["process_start"]
+                if pid.map({ Self.processIsGone($0, startedAt: started) }) ?? true {
                     // Its counts from the outcomes it committed before it was killed (they read 0).
                     let id: Int64 = row["id"]
                     try db.execute(sql: """
@@ -32,9 +33,9 @@ extension MeasureStore {
                 }
             }
             try db.execute(sql: """
-                INSERT INTO collection_run (site, started_at, status, command, periods, pid)
-                VALUES (?, ?, 'running', ?, ?, ?)
-                """, arguments: [site, now, command, periods, Int64(getpid())])
+                INSERT INTO collection_run (site, started_at, status, command, periods, pid, process_start)
+                VALUES (?, ?, 'running', ?, ?, ?, ?)
+                """, arguments: [site, now, command, periods, Int64(getpid()), Self.processStart(getpid())])
             return db.lastInsertedRowID
         }
     }
@@ -126,9 +127,23 @@ extension MeasureStore {
             planned: row["planned"])
     }
 
-    /// True when no process `pid` exists here (signal 0 only checks).
-    private static func processIsGone(_ pid: Int32) -> Bool {
-        kill(pid_t(pid), 0) != 0 && errno == ESRCH
+    /// True when no process `pid` exists here (signal 0 only checks), or the one that does
+    /// started at another time than the run's (`startedAt`, from ``processStart(_:)``): its id
+    /// was given again to a later process, as a container's entrypoint is always process 1.
+    static func processIsGone(_ pid: Int32, startedAt: Int64?) -> Bool {
+        if kill(pid_t(pid), 0) != 0 && errno == ESRCH { return true }
+        guard let startedAt, let now = processStart(pid) else { return false }
+        return now != startedAt
+    }
+
+    /// When process `pid` started, in clock ticks since the machine booted (field 22 of
+    /// `/proc/<pid>/stat`); nil where there is no /proc. With the process id, it names one process.
+    static func processStart(_ pid: Int32) -> Int64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // After the command name in parentheses: state is field 3, so start time is the 20th after it.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? Int64(fields[19]) : nil
     }
 
     /// Throws when the store holds other sites' runs and none of `site`'s: another site's store

@@ -6,7 +6,7 @@ enum StoreSchema {
     /// Migrations a reader can do without: they add what a reader treats as absent (a column
     /// read as NULL), so a store that `pioneer collect` has not yet brought up to date after
     /// an upgrade still reads.
-    static let notNeededByReaders: Set<String> = ["run-planned", "feed-cache-by-site"]
+    static let notNeededByReaders: Set<String> = ["run-planned", "feed-cache-by-site", "run-process-start"]
 
     /// Every migration, in order. Never edit a released migration; add a new one.
     static var migrator: DatabaseMigrator {
@@ -104,6 +104,11 @@ enum StoreSchema {
         // fetch of each URL is unconditional) and their files go with the next tidy.
         migrator.registerMigration("feed-cache-by-site") { db in
             try db.execute(sql: "DELETE FROM feed_cache WHERE instr(feed, '/') = 0")
+        }
+        // When a run's process started, beside its id: a killed run whose id a later process
+        // was given (a container's entrypoint is always process 1) is still found interrupted.
+        migrator.registerMigration("run-process-start") { db in
+            try db.execute(sql: "ALTER TABLE collection_run ADD COLUMN process_start INTEGER")
         }
         return migrator
     }

@@ -256,6 +256,8 @@ struct CollectCommand: AsyncParsableCommand {
         let logger = Self.logger(level: style == .lines ? .info : .warning)
         var collected = Collected()
         var chosen: [(site: LoadedSite, indicators: Set<String>?, store: String)] = []
+        // Each store by its real path, opened (and shown) by the first path it was given as.
+        var shownPath: [String: String] = [:]
         for loaded in sites {
             let siteIndicators = indicators.map { $0.intersection(loaded.site.indicators.map(\.definition.id)) }
             if let siteIndicators, siteIndicators.isEmpty {
@@ -265,10 +267,16 @@ struct CollectCommand: AsyncParsableCommand {
             if !quiet {
                 for warning in loaded.warnings where warning.severity != .note { StandardError.write(warning.description + "\n") }
             }
-            let storePath = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
+            // The store's real path: one site reached through a link and by its own path is one
+            // store, collected one run after the other, never two runs at once on two handles.
+            let givenPath = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
+            let storePath = Self.realPath(givenPath)
+            if shownPath[storePath] == nil { shownPath[storePath] = givenPath }
             // Two folders declaring one site id would write over each other's measures in a
             // shared store: the second is not collected, and the run fails.
-            if let earlier = chosen.first(where: { $0.site.site.id == loaded.site.id && $0.store == storePath }) {
+            // (The same folder given twice, even through a link, is collected twice, in turn.)
+            if let earlier = chosen.first(where: { $0.site.site.id == loaded.site.id && $0.store == storePath
+                                                   && Self.realPath($0.site.site.directory) != Self.realPath(loaded.site.directory) }) {
                 let message = "\(loaded.site.directory): declares site id `\(loaded.site.id)`, as \(earlier.site.site.directory) does, "
                     + "and both would write to \(storePath), each replacing the other's measures; not collected "
                     + "(give each folder its own id, or its own store)"
@@ -322,10 +330,10 @@ struct CollectCommand: AsyncParsableCommand {
                 break
             }
             // Opened for this turn only: the stores close when its entries are done with.
-            let stores = await openStores(Array(paths))
+            let stores = await openStores(paths.map { shownPath[$0] ?? $0 })
             var entries: [MultiSiteCollection.Entry] = []
             for (loaded, siteIndicators, path) in chosen where paths.contains(path) {
-                switch stores[path] {
+                switch stores[shownPath[path] ?? path] {
                 case .success(let store):
                     entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
                 case .failure(let error):
@@ -354,6 +362,22 @@ struct CollectCommand: AsyncParsableCommand {
         await ticker?.value
         progress.finish()
         return collected
+    }
+
+    /// `path` absolute, with the links in the part of it that exists resolved (the store and
+    /// its `.pioneer` folder may not exist yet).
+    static func realPath(_ path: String) -> String {
+        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var rest: [String] = []
+        while existing.path != "/" {
+            if let resolved = realpath(existing.path, nil) {
+                defer { free(resolved) }
+                return rest.reversed().reduce(URL(fileURLWithPath: String(cString: resolved))) { $0.appending(path: $1) }.path
+            }
+            rest.append(existing.lastPathComponent)
+            existing = existing.deletingLastPathComponent()
+        }
+        return path
     }
 
     /// The stores and fetches to keep open at once under the limit on open files, saying so

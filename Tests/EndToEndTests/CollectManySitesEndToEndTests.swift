@@ -134,6 +134,27 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// One site given by its path and through a link to its folder: one store, so the two
+    /// runs go one after the other (they ran at once on two handles to the file).
+    @Test func aSiteReachedThroughALinkIsOneStoreCollectedInTurn() async throws {
+        try await Self.withSlowFeed(delay: .milliseconds(50), peak: Peak()) { baseURL in
+            try await withTemporaryFolder(prefix: "pioneer-linked-site") { root in
+                let real = root.appendingPathComponent("real/w")
+                try FileManager.default.createDirectory(at: real, withIntermediateDirectories: true)
+                try Self.siteYAML("w", baseURL: baseURL, count: 6).write(to: real.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                try FileManager.default.createDirectory(at: root.appendingPathComponent("link"), withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("link/w"), withDestinationURL: real)
+                let run = try await PioneerBinary.run(["collect", "real/w", "link/w", "--period", "2026-05"], in: root.path)
+                #expect(run.status == 0, "\(run.stderr)")
+                let runs = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: real.path)).runs().sorted { $0.id < $1.id }
+                #expect(runs.count == 2)
+                if runs.count == 2, let finished = runs[0].finishedAt {
+                    #expect(runs[1].startedAt >= finished, "the runs overlapped: \(runs)")
+                }
+            }
+        }
+    }
+
     /// Forty sites whose stores need about six files each, under a hard limit of 100 files
     /// (pioneer raises its soft limit to the hard one, and no further): the stores are opened a
     /// few at a time, in turns, and never all at once. (Run into, the limit once ended the process
