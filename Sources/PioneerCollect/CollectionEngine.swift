@@ -12,9 +12,10 @@ import PioneerFeeds
 /// For every indicator and every period of its type in the range, the engine asks
 /// the plugin which feed requests it needs, resolves their URLs, and fetches each
 /// distinct URL once per run even when several indicators share it. Fetches run
-/// concurrently (earlier periods first): the engine keeps ``Options/queueDepth``
+/// concurrently, in the plan's order (indicator by indicator, each with its periods,
+/// earliest first): the engine keeps ``Options/queueDepth``
 /// requests with the fetcher, whose own limit (for a ``FeedClient``, its
-/// ``FeedClientLimits``, which `pioneer collect` sets to `--max-parallel`) bounds the
+/// ``FeedClientLimits``, which `pioneer collect` sets from `--max-parallel`) bounds the
 /// transfers actually on the wire, so the next one starts without waiting for the engine.
 /// The fetcher's thread only hands each response over: hashing the body and running the
 /// plugins happen on the run's own worker threads (``Options/pluginWorkers``), so the

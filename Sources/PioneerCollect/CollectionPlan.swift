@@ -128,7 +128,7 @@ struct CollectionPlan {
                         let key = FetchKey(feed: feed.name, url: url)
                         if jobIndex[key] == nil {
                             jobIndex[key] = jobs.count
-                            jobs.append(FetchJob(key: key, shownURL: FeedURL.redact(url), request: FeedFetchRequest(feed: feed, url: url),
+                            jobs.append(FetchJob(key: key, shownURL: FeedURL.redact(url), request: FeedFetchRequest(feed: feed, url: url, site: site.id),
                                              cached: nil, site: site.id))
                         }
                         resolved.append((request, key, jobIndex[key] ?? 0))

@@ -83,6 +83,11 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
                     "the file cannot be opened: pioneer has as many files open as this system allows it (\(limit), `ulimit -n`); "
                     + "collect fewer sites at once, or raise the limit")
             }
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                return StoreError(.cannotOpen, path: path,
+                    "this is a folder, not a store file; give a file in it, such as \((path as NSString).appendingPathComponent("store.sqlite"))")
+            }
             return StoreError(.cannotOpen, path: path,
                 "the file cannot be opened; check that its folder exists and is writable")
         case .SQLITE_FULL:

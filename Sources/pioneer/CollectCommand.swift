@@ -134,7 +134,10 @@ struct CollectCommand: AsyncParsableCommand {
             let folder = URL(fileURLWithPath: store).deletingLastPathComponent().path
             var isFolder: ObjCBool = false
             if !FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) {
-                StandardError.write("error: --store \(store): the folder \(folder) does not exist; create it first, or check the path\n")
+                let message = "--store \(store): the folder \(folder) does not exist; create it first, or check the path"
+                StandardError.write("error: \(message)\n")
+                // A script reading --json gets its document, as for any other failure to run.
+                if json { try printJSON(CollectOutput(runs: [], errors: [message], exitStatus: 1)) }
                 throw ExitCode(1)
             }
         }
@@ -337,8 +340,11 @@ struct CollectCommand: AsyncParsableCommand {
                 case .success(let store):
                     entries.append(.init(site: loaded, store: store, indicators: siteIndicators))
                 case .failure(let error):
-                    StandardError.write(error.description + "\n")
-                    collected.problems.append(error.description)
+                    // Said once for a store that sites share, not once a site.
+                    if !collected.problems.contains(error.description) {
+                        StandardError.write(error.description + "\n")
+                        collected.problems.append(error.description)
+                    }
                     collected.failedToRun = true
                 case nil:
                     break

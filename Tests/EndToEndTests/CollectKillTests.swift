@@ -206,6 +206,22 @@ struct CollectExitStatusTests {
             #expect(result.status == 1)
             #expect(result.stderr == "error: --store \(store): the folder \(missing.path) does not exist; create it first, or check the path\n")
             #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("stroes").path))
+
+            // With --json, the document says so too (it was empty).
+            let json = try await pioneer(["collect", site.path, "--period", "2026-01", "--store", store, "--json"], in: root)
+            #expect(json.status == 1)
+            let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            #expect(document?["errors"] as? [String] == ["--store \(store): the folder \(missing.path) does not exist; create it first, or check the path"],
+                    "\(json.stdout)")
+            #expect(document?["exit_status"] as? Int == 1)
+
+            // A --store that is a folder says so, once.
+            let site2 = try siteFolder(in: root)
+            try CollectKillTests.siteYAML(port: 9).write(to: site2.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let folder = try await pioneer(["collect", site2.path, site2.path, "--period", "2026-01", "--store", root.path], in: root)
+            #expect(folder.status == 1)
+            #expect(folder.stderr.components(separatedBy: "measure store \(root.path): this is a folder, not a store file; give a file in it, such as ").count == 2,
+                    "\(folder.stderr)")
         }
     }
 

@@ -112,6 +112,7 @@ public final class FeedClient: Sendable {
         if log.logLevel <= .info {
             log[metadataKey: "feed"] = "\(feed.name)"
             log[metadataKey: "url"] = "\(shownURL)"
+            if let site = request.site { log[metadataKey: "site"] = "\(site)" }
         }
         let fetch = FeedFetchHandle(request: request, shownURL: shownURL, index: index, transport: transport,
                                     logger: log, onEvent: onEvent, completion: completion)

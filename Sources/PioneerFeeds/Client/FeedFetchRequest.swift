@@ -30,10 +30,13 @@ public struct FeedFetchRequest: Sendable, Hashable {
     public var url: String
     /// Validators from a cached earlier response; nil for an unconditional request.
     public var validators: CacheValidators?
+    /// The site whose run asks for it, for the log: sites sharing a regional URL are told apart.
+    public var site: String?
 
-    public init(feed: FeedDefinition, url: String, validators: CacheValidators? = nil) {
+    public init(feed: FeedDefinition, url: String, validators: CacheValidators? = nil, site: String? = nil) {
         self.feed = feed
         self.url = url
         self.validators = validators
+        self.site = site
     }
 }
