@@ -329,7 +329,10 @@ struct CollectCommand: AsyncParsableCommand {
             if Task.isCancelled {
                 let remaining = Set(storePaths[turn...])
                 let waiting = chosen.filter { remaining.contains($0.store) }
-                StandardError.write("not collected, interrupted before their turn: \(waiting.map(\.site.site.id).joined(separator: ", "))\n")
+                let message = "not collected, interrupted before their turn: \(waiting.map(\.site.site.id).joined(separator: ", "))"
+                StandardError.write(message + "\n")
+                // In the --json document too: a script must not take the sites left out for sites collected.
+                collected.problems.append(message)
                 break
             }
             // Opened for this turn only: the stores close when its entries are done with.

@@ -212,8 +212,12 @@ struct CollectManySitesEndToEndTests {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/bin/sh")
                 process.arguments = ["-c", "ulimit -Sn 20 && ulimit -Hn 100 && exec \"$0\" \"$@\"", pioneer.path,
-                                     "collect", "--root", root.path, "--period", "2026-06"]
-                process.standardOutput = FileHandle.nullDevice
+                                     "collect", "--root", root.path, "--period", "2026-06", "--json"]
+                let documentFile = root.appending(path: "stdout")
+                _ = FileManager.default.createFile(atPath: documentFile.path, contents: nil)
+                let documentHandle = try FileHandle(forWritingTo: documentFile)
+                defer { try? documentHandle.close() }
+                process.standardOutput = documentHandle
                 process.standardError = handle
                 let child = try StartedProcess.start(process)
                 // The turns are said before the first one starts; its feeds take 20 s to answer.
@@ -234,6 +238,9 @@ struct CollectManySitesEndToEndTests {
                 #expect(!waiting.contains("site1,"), "\(waiting)")
                 #expect(output.contains("run 1 of site1"), "\(output)")
                 #expect(!FileManager.default.fileExists(atPath: MeasureStore.defaultPath(siteDirectory: root.appending(path: "site9").path)))
+                // The --json document names them too (it said `errors: []`).
+                let document = try JSONSerialization.jsonObject(with: Data(contentsOf: documentFile)) as? [String: Any]
+                #expect((document?["errors"] as? [String])?.contains(String(waiting)) == true, "\(String(describing: document))")
             }
         }
     }

@@ -249,7 +249,7 @@ struct CollectionEngineTests {
                                                               periods: try PeriodSelection(from: .month(2026, 1), to: .month(2026, 3)),
                                                               onEvent: progress.handle)
                 #expect(summary.fetches.distinctURLs == 3)
-                #expect(progress.statusLine == "testshire: indicators 3/3 · feeds in flight 0 · failed 1")
+                #expect(progress.statusLine == "testshire: indicators 3/3 · feeds awaited 0 · failed 1")
                 #expect(lines.text.contains("testshire a 2026-02: collected 2.0\n"))
                 #expect(lines.text.contains("testshire a 2026-01: failed (feed \"bi\": GET \(feed.baseURL)/data?m=2026-01 failed: HTTP 404 Not Found)"))
             }

@@ -17,7 +17,7 @@ import Testing
         let redraws = lines.text.components(separatedBy: "\r\u{1B}[2K").count - 1
         // 6,001 events in far less than a second: a handful of redraws, not thousands.
         #expect(redraws >= 1 && redraws < 100, "\(redraws) redraws")
-        #expect(lines.text.hasSuffix("bench: indicators 2000/2000 · feeds in flight 0 · failed 0"))
+        #expect(lines.text.hasSuffix("bench: indicators 2000/2000 · feeds awaited 0 · failed 0"))
     }
 
     @Test func terminalLineSaysHowMuchHasArrivedOnceAMegabyteHas() throws {
@@ -26,12 +26,12 @@ import Testing
         progress.handle(.planned(site: "torbay", total: 1, urls: 1))
         progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
         progress.received(bytes: 500_000)
-        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds in flight 1 · failed 0")
+        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds awaited 1 · failed 0")
         // Past the redraw interval, a new count is drawn without waiting for an event.
         Thread.sleep(forTimeInterval: 0.06)
         progress.received(bytes: 312 << 20)
-        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds in flight 1 · failed 0 · 312 MB received")
-        #expect(lines.text.hasSuffix("\r\u{1B}[2Ktorbay: indicators 0/1 · feeds in flight 1 · failed 0 · 312 MB received"))
+        #expect(progress.statusLine == "torbay: indicators 0/1 · feeds awaited 1 · failed 0 · 312 MB received")
+        #expect(lines.text.hasSuffix("\r\u{1B}[2Ktorbay: indicators 0/1 · feeds awaited 1 · failed 0 · 312 MB received"))
     }
 
     @Test func logLinesSayFetchesAreStillGoingAfterAQuietSpell() {
@@ -45,8 +45,8 @@ import Testing
         progress.handle(.fetchStarted(feed: "bi", url: "http://127.0.0.1/extract.csv"))
         progress.received(bytes: 0)
         progress.received(bytes: 5 << 20)
-        #expect(lines.text == "torbay: still fetching: 1 feed in flight\n"
-            + "torbay: still fetching: 1 feed in flight, 5.0 MB received so far\n")
+        #expect(lines.text == "torbay: still fetching: 1 feed awaited\n"
+            + "torbay: still fetching: 1 feed awaited, 5.0 MB received so far\n")
     }
 
     @Test func logLinesStayQuietWithinTheQuietInterval() {

@@ -7,14 +7,14 @@ import PioneerStore
 /// Turns ``CollectionEvent``s into progress output.
 ///
 /// On a terminal it redraws a single line,
-/// `torbay: indicators 12/40 · feeds in flight 4 · failed 1`, where "indicators"
+/// `torbay: indicators 12/40 · feeds awaited 4 · failed 1`, where "indicators"
 /// counts indicator-periods; when several sites are collected at once the line adds
 /// them up, `3 sites: indicators 52/120 · …`, and once a megabyte of bodies has arrived it says
 /// how much, `· 312 MB received`, so a large extract on a slow link is seen to move. Elsewhere (a
 /// log file, CI) it writes one line per finished indicator-period,
 /// `torbay emergency-admissions-65 2026-05: collected 23.1`, and, when nothing has been written
 /// for a while and fetches are still in flight, a line saying so
-/// (`torbay: still fetching: 1 feed in flight, 312 MB received so far`).
+/// (`torbay: still fetching: 1 feed awaited, 312 MB received so far`).
 public final class CollectionProgress: @unchecked Sendable {
     /// How progress is shown.
     public enum Style: Sendable {
@@ -109,7 +109,9 @@ public final class CollectionProgress: @unchecked Sendable {
         case .lines:
             let now = ContinuousClock.now
             guard inFlight > 0, !sites.isEmpty, lastWritten.duration(to: now) >= quietInterval else { return }
-            var line = "\(who): still fetching: \(inFlight) \(inFlight == 1 ? "feed" : "feeds") in flight"
+            // Awaited: asked of the feed client and not yet answered, whether on the wire or
+            // queued behind `--max-parallel` (the engine keeps four requests a slot queued).
+            var line = "\(who): still fetching: \(inFlight) \(inFlight == 1 ? "feed" : "feeds") awaited"
             if bytesReceived > 0 { line += ", \(ByteSizeText.megabytes(bytesReceived)) received so far" }
             write(line + "\n")
             lastWritten = now
@@ -138,7 +140,7 @@ public final class CollectionProgress: @unchecked Sendable {
         }
     }
 
-    /// `torbay: indicators 12/40 · feeds in flight 4 · failed 1`, and `· 312 MB received` once
+    /// `torbay: indicators 12/40 · feeds awaited 4 · failed 1`, and `· 312 MB received` once
     /// a megabyte has arrived.
     public var statusLine: String {
         lock.lock()
@@ -151,7 +153,7 @@ public final class CollectionProgress: @unchecked Sendable {
     }
 
     private func currentLine() -> String {
-        var line = "\(who): indicators \(done)/\(total) · feeds in flight \(inFlight) · failed \(failed)"
+        var line = "\(who): indicators \(done)/\(total) · feeds awaited \(inFlight) · failed \(failed)"
         if bytesReceived >= 1 << 20 { line += " · \(ByteSizeText.megabytes(bytesReceived)) received" }
         return line
     }
