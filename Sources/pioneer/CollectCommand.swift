@@ -171,7 +171,9 @@ struct CollectCommand: AsyncParsableCommand {
                 exitStatus = 1
             }
         }
-        let chosen = try chosenIndicators(sites)
+        // An id no loaded site declares may be declared by a site that failed to load: its
+        // configuration is the problem to fix (exit 1, said above), not the command line.
+        let chosen = try chosenIndicators(sites, someFailedToLoad: exitStatus != 0)
 
         let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
         let loadedSites = sites
@@ -419,7 +421,7 @@ struct CollectCommand: AsyncParsableCommand {
     }
 
     /// The `--indicator` ids, nil when none was given; an id that no site declares is a usage error.
-    private func chosenIndicators(_ sites: [LoadedSite]) throws -> Set<String>? {
+    private func chosenIndicators(_ sites: [LoadedSite], someFailedToLoad: Bool = false) throws -> Set<String>? {
         guard !indicators.isEmpty else { return nil }
         // In the sites' order for the message; the set to look ids up (sites declare thousands).
         var known: [String] = []
@@ -428,7 +430,7 @@ struct CollectCommand: AsyncParsableCommand {
             for spec in loaded.site.indicators where knownSet.insert(spec.definition.id).inserted { known.append(spec.definition.id) }
         }
         // With no site loaded there is nothing to check against; the load errors are already reported.
-        guard !sites.isEmpty else { return Set(indicators) }
+        guard !sites.isEmpty, !someFailedToLoad else { return Set(indicators) }
         for id in indicators where !knownSet.contains(id) {
             let declared = quotedList(known)
             let owner = sites.count == 1 ? "the site declares" : "the sites declare"

@@ -155,6 +155,24 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// An --indicator only a site that failed to load declares: that site's configuration is
+    /// the error (exit 1), not a usage error saying no such indicator exists.
+    @Test func anIndicatorOfASiteThatFailedToLoadIsNotAUsageError() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-indicator-broken") { root in
+            for (id, broken) in [("a", false), ("b", true)] {
+                let folder = root.appendingPathComponent(id)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                var yaml = Self.siteYAML(id, baseURL: "http://127.0.0.1:9", count: 2)
+                if broken { yaml = yaml.replacingOccurrences(of: "better: higher", with: "better: highr") }
+                try yaml.write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            }
+            let run = try await PioneerBinary.run(["collect", "a", "b", "--period", "2026-05", "--indicator", "b-1"], in: root.path)
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("better: `highr`") || run.stderr.contains("highr"), "\(run.stderr)")
+            #expect(!run.stderr.contains("--indicator: no indicator"), "\(run.stderr)")
+        }
+    }
+
     /// Forty sites whose stores need about six files each, under a hard limit of 100 files
     /// (pioneer raises its soft limit to the hard one, and no further): the stores are opened a
     /// few at a time, in turns, and never all at once. (Run into, the limit once ended the process
