@@ -35,6 +35,17 @@ struct JSONPathTests {
 
     // MARK: Selectors and segments
 
+    /// `\d` is not I-Regexp: RFC 9535 makes match() false for every value with such a pattern,
+    /// so the filter quietly selected nothing and `if_empty: zero` stored 0. Validate warns now.
+    @Test func aPatternThatIsNotAnIRegexpIsNamedForValidate() throws {
+        let path = try JSONPath(parsing: #"$.data[?match(@.s, '\\d+') || search(@.t, '[0-9]+')].n"#)
+        #expect(path.patternProblems.count == 1)
+        #expect(path.patternProblems.first?.hasPrefix(#"`\d+` in match() is not an I-Regexp (RFC 9485): "#) == true,
+                "\(path.patternProblems)")
+        #expect(path.patternProblems.first?.hasSuffix("the call is false for every value, so the filter selects nothing") == true)
+        #expect(try JSONPath(parsing: "$.data[?match(@.s, '[0-9]+')].n").patternProblems.isEmpty)
+    }
+
     @Test func dollarSelectsTheWholeDocument() throws {
         #expect(try select("$") == [document])
         #expect(try paths("$") == ["$"])

@@ -6,7 +6,9 @@ extension ConfigReader {
     public func jsonPath(_ key: String, required: Bool = false) -> JSONPath? {
         guard let text = string(key, required: required), let node = node[key] else { return nil }
         do {
-            return try JSONPath(parsing: text)
+            let path = try JSONPath(parsing: text)
+            for problem in path.patternProblems { issues.warning(problem, at: node) }
+            return path
         } catch {
             issues.error(error.description, at: node)
             return nil

@@ -417,3 +417,54 @@ struct IRegexp: Sendable {
         }
     }
 }
+
+extension JSONPath {
+    /// What is wrong with each pattern written into the path that is not an I-Regexp (RFC 9485):
+    /// `match(@.code, '\\d+')`. RFC 9535 makes such a call false for every value, so a filter on
+    /// it quietly selects nothing; `pioneer validate` warns instead, with the reason.
+    public var patternProblems: [String] {
+        var problems: [String] = []
+        func visit(_ expression: LogicalExpression) {
+            switch expression {
+            case .or(let parts), .and(let parts): parts.forEach(visit)
+            case .not(let inner): visit(inner)
+            case .comparison(let left, _, let right): [left, right].forEach(visit)
+            case .exists(let query): visit(query)
+            case .function(let call): visit(call)
+            }
+        }
+        func visit(_ comparable: Comparable) {
+            switch comparable {
+            case .literal: break
+            case .query(let query): visit(query)
+            case .function(let call): visit(call)
+            }
+        }
+        func visit(_ query: Query) {
+            for segment in query.segments {
+                for case .filter(let expression) in segment.selectors { visit(expression) }
+            }
+        }
+        func visit(_ call: FunctionCall) {
+            if call.function == .match || call.function == .search, call.arguments.count == 2,
+               case .literal(.string(let pattern)) = call.arguments[1] {
+                do {
+                    _ = try IRegexp(pattern)
+                } catch {
+                    problems.append("`\(pattern)` in \(call.function.rawValue)() is not an I-Regexp (RFC 9485): \(error.reason); "
+                                    + "the call is false for every value, so the filter selects nothing")
+                }
+            }
+            for argument in call.arguments {
+                switch argument {
+                case .literal: break
+                case .query(let query): visit(query)
+                case .logical(let inner): visit(inner)
+                case .function(let inner): visit(inner)
+                }
+            }
+        }
+        visit(query)
+        return problems
+    }
+}
