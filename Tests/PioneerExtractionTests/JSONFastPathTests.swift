@@ -231,6 +231,23 @@ import Testing
         }
     }
 
+    /// The 64 MB text limit let a tree of small values take 1.7 GB (some hundred bytes a
+    /// value): the whole-document reader now stops at a number of values, with its own message.
+    @Test func aWholeDocumentOfTooManyValuesIsRefusedNotBuilt() throws {
+        let tiny = "{\"data\": [" + Array(repeating: #"{"a":1}"#, count: 2_000).joined(separator: ",") + "]}"
+        #expect(throws: (any Error).self) { try JSONValue(parsing: Data(tiny.utf8), maximumValues: 3_000) }
+        do {
+            _ = try JSONValue(parsing: Data(tiny.utf8), maximumValues: 3_000)
+        } catch {
+            #expect(error.valueLimit == 3_000)
+            let message = JSONExtraction.notJSONError(error, response: FeedResponse(key: "k", feed: "f", url: Self.url, body: Data()))
+            #expect(message.message.hasPrefix("the body of \(Self.url) holds more than 3000 JSON values, more than a plugin may build as a tree"),
+                    "\(message)")
+        }
+        #expect(try JSONValue(parsing: Data(tiny.utf8), maximumValues: 4_002).arrayValue == nil)
+        #expect(FeedResponse.wholeValueLimit == 3_000_000)
+    }
+
     /// `count` elements, one a line, with `broken` in place of element `at`.
     private func elements(_ count: Int, broken: String, at: Int) -> String {
         var text = "{\"data\": [\n"

@@ -237,6 +237,12 @@ public struct JSONExtraction: Sendable, Hashable {
     /// body is instead, when its first bytes say (UTF-16 text, gzip the server did not label,
     /// a spreadsheet, a PDF), as the CSV reader says; otherwise the parser's own words.
     static func notJSONError(_ error: JSONValue.ParseError, response: FeedResponse) -> PluginError {
+        if let limit = error.valueLimit {
+            return PluginError("the body of \(response.url) holds more than \(limit == FeedResponse.wholeValueLimit ? "3 million" : "\(limit)") JSON values, "
+                               + "more than a plugin may build as a tree (a hundred bytes or so each); ask the system for a narrower "
+                               + "extract (fewer members, or one period: `{from}`/`{to}` in the feed's path), or use the built-in "
+                               + "`json` plugin, which reads a path that descends to an array an element at a time")
+        }
         let atStart = error.description.hasSuffix("(line 1, column 1)") || error.description.hasSuffix("(line 1, column 2)")
         if atStart, let start = try? response.firstBytes(64) {
             if start.starts(with: [0xFF, 0xFE]) || start.starts(with: [0xFE, 0xFF]) || CSVRecordReader.looksLikeUTF16(start) {

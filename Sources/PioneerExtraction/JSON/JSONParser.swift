@@ -18,6 +18,9 @@ struct JSONParser {
     private let quiet: Bool
     /// The members to build of the outermost object; the others are checked and skipped.
     private var keeping: JSONMemberSet?
+    /// Values the parse may still build before it refuses the document.
+    private var valuesLeft = Int.max
+    private var valueLimit = Int.max
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int), quiet: Bool = false) {
         self.bytes = bytes
@@ -29,9 +32,11 @@ struct JSONParser {
     /// and column of the first byte, when `bytes` are a piece of a larger body. Of an outermost
     /// object, only the members in `keeping` are built (all when it is nil).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>, origin: (line: Int, column: Int) = (1, 1),
-                      keeping: JSONMemberSet? = nil) throws(JSONValue.ParseError) -> JSONValue {
+                      keeping: JSONMemberSet? = nil, maximumValues: Int = .max) throws(JSONValue.ParseError) -> JSONValue {
         var parser = JSONParser(bytes, origin: origin)
         parser.keeping = keeping
+        parser.valuesLeft = maximumValues
+        parser.valueLimit = maximumValues
         parser.skipWhitespace()
         guard parser.index < bytes.count else { throw parser.error("the body holds only whitespace") }
         let value = try parser.value()
@@ -83,6 +88,12 @@ struct JSONParser {
 
     private mutating func value() throws(JSONValue.ParseError) -> JSONValue {
         guard index < bytes.count else { throw unexpected(where: "a value") }
+        valuesLeft &-= 1
+        if valuesLeft < 0 {
+            var refusal = error("the document holds more than \(valueLimit) values")
+            refusal.valueLimit = valueLimit
+            throw refusal
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
         case UInt8(ascii: "["): return try array()
