@@ -2,6 +2,7 @@
 // the collection runs that produced them, and the cached feed bodies.
 internal import GRDB
 import Foundation
+import Synchronization
 
 /// A site's measures on disk: one SQLite file, by default `<site dir>/.pioneer/store.sqlite`.
 ///
@@ -53,8 +54,14 @@ public final class MeasureStore: Sendable {
         }
 
         var configuration = Configuration()
-        // Another collection may hold the write lock for one short transaction at a time.
-        configuration.busyMode = .timeout(10)
+        // Another collection may hold the write lock for one short transaction at a time: wait
+        // for it up to 10 s, a hundredth of a second at a time, unless the user interrupts
+        // (Ctrl-C waited out the whole 10 s).
+        configuration.busyMode = .callback { tries in
+            guard tries < 1_000, !Self.waitsStopped.load(ordering: .relaxed) else { return false }
+            usleep(10_000)
+            return true
+        }
         configuration.label = "pioneer.store"
         // In WAL mode, NORMAL syncs at checkpoints rather than at every commit: a killed
         // process loses nothing and the file stays consistent; a power cut may lose the
@@ -240,5 +247,16 @@ public final class MeasureStore: Sendable {
             return underlying.localizedDescription
         }
         return nsError.localizedDescription
+    }
+}
+
+extension MeasureStore {
+    /// Set once the user interrupts: a wait for another process's lock gives up at once.
+    static let waitsStopped = Atomic<Bool>(false)
+
+    /// Makes every wait for a lock held by another process give up (Ctrl-C): the store then
+    /// reports it locked, and the run stops as interrupted rather than after 10 s.
+    public static func stopWaiting() {
+        waitsStopped.store(true, ordering: .relaxed)
     }
 }

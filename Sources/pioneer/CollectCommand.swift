@@ -179,7 +179,7 @@ struct CollectCommand: AsyncParsableCommand {
         let loadedSites = sites
         let outcome = await Interruption.cancellingOnSignal(
             notice: "interrupted: stopping the fetches and plugins, keeping what was collected (Ctrl-C again to stop at once)",
-            onFirst: RunningPlugins.terminateAll, onSecond: RunningPlugins.killAllAndClean
+            onFirst: { RunningPlugins.terminateAll(); MeasureStore.stopWaiting() }, onSecond: RunningPlugins.killAllAndClean
         ) {
             await Self.collect(loadedSites, selection: selection, indicators: chosen, settings: settings)
         }
@@ -195,7 +195,7 @@ struct CollectCommand: AsyncParsableCommand {
         }
         if interrupted {
             let runs = summaries.filter(\.interrupted).map { "run \($0.runID) of \($0.site)" }
-            StandardError.write("interrupted" + (runs.isEmpty ? "" : ": \(runs.joined(separator: ", ")) recorded as interrupted") + "\n")
+            StandardError.write("interrupted" + (runs.isEmpty ? ": no run was under way, so none is recorded as interrupted" : ": \(runs.joined(separator: ", ")) recorded as interrupted") + "\n")
         }
         if exitStatus != 0 { throw ExitCode(exitStatus) }
     }

@@ -225,6 +225,54 @@ struct CollectExitStatusTests {
         }
     }
 
+    /// A store whose write lock another process holds: collect waits up to 10 s for it, and a
+    /// Ctrl-C during that wait waited it out; now the wait gives up at once.
+    @Test func ctrlCEndsTheWaitForAStoreAnotherProcessHasLocked() async throws {
+        let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+        try await withTemporaryFolder(prefix: "pioneer-lock-wait") { root in
+            let site = try siteFolder(in: root)
+            try CollectKillTests.siteYAML(port: 9).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+            let store = root.appendingPathComponent("s.sqlite").path
+            // The store made first, then held by a writer in another process for 30 s.
+            #expect(try await self.pioneer(["collect", site.path, "--period", "2026-01", "--store", store], in: root).status == 3)
+            let holder = Process()
+            holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            holder.arguments = ["python3", "-c", """
+                import sqlite3, sys, time
+                c = sqlite3.connect(sys.argv[1], isolation_level=None)
+                c.execute('BEGIN IMMEDIATE')
+                print('locked', flush=True)
+                time.sleep(30)
+                """, store]
+            let said = root.appendingPathComponent("holder.out")
+            _ = FileManager.default.createFile(atPath: said.path, contents: nil)
+            holder.standardOutput = try FileHandle(forWritingTo: said)
+            let holding = try StartedProcess.start(holder)
+            defer { _ = holding.exitBlocking(within: 0) }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline, !((try? String(contentsOf: said, encoding: .utf8)) ?? "").contains("locked") {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let errors = root.appendingPathComponent("collect.err")
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            let collect = Process()
+            collect.executableURL = pioneer
+            collect.arguments = ["collect", site.path, "--period", "2026-02", "--store", store]
+            collect.standardOutput = FileHandle.nullDevice
+            collect.standardError = try FileHandle(forWritingTo: errors)
+            let child = try StartedProcess.start(collect)
+            try await Task.sleep(for: .seconds(1.5))
+            let interrupted = ContinuousClock.now
+            child.signal(SIGINT)
+            let end = await child.exit(within: 20)
+            let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+            #expect(ContinuousClock.now - interrupted < .seconds(4), "\(output)")
+            #expect(end.status == 130, "\(output)")
+            #expect(output.contains("is locked by another process"), "\(output)")
+            #expect(!output.hasSuffix("\ninterrupted\n"), "\(output)")
+        }
+    }
+
     @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
         try await withTemporaryFolder(prefix: "pioneer-exit") { root in
             let site = try siteFolder(in: root)
