@@ -227,6 +227,13 @@ struct CollectExitStatusTests {
 
     /// A store whose write lock another process holds: collect waits up to 10 s for it, and a
     /// Ctrl-C during that wait waited it out; now the wait gives up at once.
+    /// Whether process `pid` has the file at `path` open (its /proc/PID/fd links).
+    private static func hasOpen(_ path: String, pid: Int32) -> Bool {
+        let folder = "/proc/\(pid)/fd"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\($0)")) == path }
+    }
+
     @Test func ctrlCEndsTheWaitForAStoreAnotherProcessHasLocked() async throws {
         let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
         try await withTemporaryFolder(prefix: "pioneer-lock-wait") { root in
@@ -261,12 +268,18 @@ struct CollectExitStatusTests {
             collect.standardOutput = FileHandle.nullDevice
             collect.standardError = try FileHandle(forWritingTo: errors)
             let child = try StartedProcess.start(collect)
-            try await Task.sleep(for: .seconds(1.5))
+            // Once it has the store open it is waiting for the lock (its first write): Ctrl-C then.
+            let opened = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < opened, child.isRunning, !Self.hasOpen(store, pid: child.pid) {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await Task.sleep(for: .milliseconds(300))
             let interrupted = ContinuousClock.now
             child.signal(SIGINT)
             let end = await child.exit(within: 20)
             let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-            #expect(ContinuousClock.now - interrupted < .seconds(4), "\(output)")
+            // Waited out, the 10 s would have left more than 9 s.
+            #expect(ContinuousClock.now - interrupted < .seconds(6), "\(output)")
             #expect(end.status == 130, "\(output)")
             #expect(output.contains("is locked by another process"), "\(output)")
             #expect(!output.hasSuffix("\ninterrupted\n"), "\(output)")

@@ -85,20 +85,51 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// Runs `body` with the address of a `pioneer bench-feeds` (answering `/bench/N.json` after
+    /// `latency` ms) in a process of its own, so its answers are not held up by the other suites
+    /// running in this one.
+    private static func withBenchFeeds(latency: Int, in root: URL, _ body: (String) async throws -> Void) async throws {
+        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
+        let log = root.appendingPathComponent("bench-feeds-\(latency).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let logHandle = try FileHandle(forWritingTo: log)
+        defer { try? logHandle.close() }
+        let server = Process()
+        server.executableURL = binary
+        server.arguments = ["bench-feeds", "--port", "0", "--latency-ms", "\(latency)"]
+        server.standardOutput = logHandle
+        server.standardError = logHandle
+        let serving = try StartedProcess.start(server)
+        defer {
+            serving.signal(SIGKILL)
+            _ = serving.exitBlocking(within: 30)
+        }
+        var baseURL: String?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while baseURL == nil, ContinuousClock.now < deadline, serving.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+            baseURL = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
+                .first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
+        }
+        try await body(try #require(baseURL, "pioneer bench-feeds printed no address"))
+    }
+
     /// A site whose server accepts requests and never answers, beside a site on another host:
     /// the stuck host held every transfer slot (the per-host limit was the overall one) and the
     /// healthy site waited for its timeouts. Now each host may have half the slots when a run
     /// reaches several, and the healthy site is done long before the stuck one times out.
     @Test func anUnresponsiveHostDoesNotHoldUpAnotherHostsSite() async throws {
-        try await Self.withSlowFeed(delay: .seconds(30), peak: Peak()) { stuckURL in
-            try await Self.withSlowFeed(delay: .milliseconds(100), peak: Peak()) { wellURL in
-                try await withTemporaryFolder(prefix: "pioneer-stuck-host") { root in
+        try await withTemporaryFolder(prefix: "pioneer-stuck-host") { root in
+            // Both servers in processes of their own: one answers after 30 s, one after 100 ms.
+            try await Self.withBenchFeeds(latency: 30_000, in: root) { stuckURL in
+                try await Self.withBenchFeeds(latency: 100, in: root) { wellURL in
                     for (id, url, count) in [("stuck", stuckURL, 4), ("well", wellURL, 8)] {
                         let folder = root.appendingPathComponent(id)
                         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                        let yaml = Self.siteYAML(id, baseURL: url, count: count)
-                        try (id == "stuck" ? yaml.replacingOccurrences(of: "timeout: 120", with: "timeout: 4") : yaml)
-                            .write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                        var yaml = Self.siteYAML(id, baseURL: url, count: count)
+                            .replacingOccurrences(of: "/\(id)/", with: "/bench/").replacingOccurrences(of: "?month=", with: ".json?month=")
+                        if id == "stuck" { yaml = yaml.replacingOccurrences(of: "timeout: 120", with: "timeout: 4") }
+                        try yaml.write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
                     }
                     let run = try await PioneerBinary.run(["collect", "stuck", "well", "--period", "2026-05", "--max-parallel", "4",
                                                            "--json"], in: root.path)
