@@ -320,6 +320,25 @@ struct SiteSchemaTests {
         #expect(try SiteFixture.load(local).warnings.first(containing: "over plain http") == nil)
     }
 
+    @Test("a TLS file with no PEM block, and an encrypted key without its pass phrase, are warned about when the site is read")
+    func tlsFileContentsAreChecked() throws {
+        try withTemporaryFolder { folder in
+            let empty = folder.appending(path: "ca.pem")
+            try Data().write(to: empty)
+            let key = folder.appending(path: "client.key")
+            try Data("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----\n".utf8).write(to: key)
+            let certificate = folder.appending(path: "client.pem")
+            try Data("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".utf8).write(to: certificate)
+            let tls = "    timeout: 30\n    tls:\n      ca_bundle: \(empty.path)\n      client_certificate: \(certificate.path)\n      client_key: \(key.path)"
+            let warnings = try SiteFixture.load(SiteFixture.replacing("    timeout: 30", with: tls)).warnings
+            #expect(warnings.first(containing: "holds no PEM block (`-----BEGIN …`); give the certificate or key in PEM form")?
+                .message.hasPrefix("file `\(empty.path)`") == true, "\(warnings.listing)")
+            #expect(warnings.first(containing: "the key is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}`") != nil,
+                    "\(warnings.listing)")
+            #expect(warnings.count == 2, "\(warnings.listing)")
+        }
+    }
+
     @Test("client_key_password is read as a secret reference, and needs client_key")
     func clientKeyPassword() throws {
         let tls = "    timeout: 30\n    tls:\n      client_certificate: c.pem\n      client_key: k.pem\n      client_key_password: ${KEY_PASS}"

@@ -181,6 +181,10 @@ struct FeedReader {
         if key != nil, certificate == nil, let node = reader.node["client_key"] {
             issues.error("client_key needs client_certificate beside it", at: node)
         }
+        if let key, keyPassword == nil, let head = Self.head(of: key),
+           head.contains("BEGIN ENCRYPTED PRIVATE KEY") || head.contains("Proc-Type: 4,ENCRYPTED"), let node = reader.node["client_key"] {
+            issues.warning("the key is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}`, or collect will fail for this feed", at: node)
+        }
         if keyPassword != nil, reader.node["client_key"] == nil, let node = reader.node["client_key_password"] {
             issues.error("client_key_password is the pass phrase of client_key, which is not given", at: node)
         }
@@ -204,8 +208,18 @@ struct FeedReader {
         } else if isDirectory.boolValue {
             issues.error("`\(path)` is a directory; give the PEM file itself", at: node)
             return nil
+        } else if let head = Self.head(of: resolved), !head.contains("-----BEGIN ") {
+            // Said now, not at the first collect: an empty file, a DER file, the wrong file.
+            issues.warning("file `\(path)` holds no PEM block (`-----BEGIN …`); give the certificate or key in PEM form", at: node)
         }
         return resolved
+    }
+
+    /// The first 64 KB of the file at `path` as text, or nil when it cannot be read.
+    private static func head(of path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return String(decoding: (try? handle.read(upToCount: 64 * 1024)) ?? Data(), as: UTF8.self)
     }
 
     static func isLoopback(_ host: String) -> Bool {
