@@ -134,8 +134,9 @@ struct SubmitCommand: AsyncParsableCommand {
             }
         }
         // An encrypted key without its pass phrase: OpenSSL would ask for it on the terminal.
-        if let clientKey, CurlTLSFiles.isEncryptedKey(atPath: clientKey), (environment[Self.keyPasswordVariable] ?? "").isEmpty {
-            StandardError.write("error: --client-key \(clientKey) is encrypted: put its pass phrase in \(Self.keyPasswordVariable); "
+        if let key = clientKey ?? clientCertificate, CurlTLSFiles.isEncryptedKey(atPath: key),
+           (environment[Self.keyPasswordVariable] ?? "").isEmpty {
+            StandardError.write("error: \(clientKey == nil ? "--client-cert" : "--client-key") \(key) holds an encrypted key: put its pass phrase in \(Self.keyPasswordVariable); "
                                 + "nothing was sent to \(target.shownURL)\n")
             throw ExitCode(SubmitOutcome.unusable.exitCode)
         }

@@ -348,7 +348,7 @@ struct SiteSchemaTests {
 
         let alone = SiteFixture.replacing("    timeout: 30", with: "    timeout: 30\n    tls:\n      client_key_password: ${KEY_PASS}")
         let issues = SiteFixture.issues(alone, loader: SiteFixture.loader(environment: ["TORBAY_BI_TOKEN": "t", "KEY_PASS": "p"]))
-        #expect(issues.contains { $0.severity == .error && $0.message == "client_key_password is the pass phrase of client_key, which is not given" },
+        #expect(issues.contains { $0.severity == .error && $0.message == "client_key_password is the pass phrase of client_key (or of a key in client_certificate's file), neither of which is given" },
                 "\(issues)")
         let literal = SiteFixture.replacing("    timeout: 30", with: tls.replacingOccurrences(of: "${KEY_PASS}", with: "hunter2"))
         #expect(SiteFixture.issues(literal).contains { $0.message.hasPrefix("the client key's pass phrase must come from an environment variable") })

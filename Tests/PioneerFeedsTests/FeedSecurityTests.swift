@@ -131,7 +131,7 @@ struct FeedSecurityTests {
     @Test("trailer fields of a chunked body neither wipe the body nor become its validators")
     func trailerFieldsIgnored() async throws {
         let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nTrailer: ETag\r\n\r\n"
-            + "c\r\n{\"total\": 5}\r\n0\r\nHTTP/x: y\r\nETag: \"from-the-trailer\"\r\n\r\n"
+            + "c\r\n{\"total\": 5}\r\n0\r\nHTTP/x: y\r\nHTTP/1.1 200 x: y\r\nETag: \"from-the-trailer\"\r\n\r\n"
         try await withScripted(answer) { server in
             let feed = testFeed("http://127.0.0.1:\(server.port)")
             let result = await FeedClient(environment: [:]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/api"))
@@ -214,6 +214,26 @@ struct FeedRefusalMessageTests {
             let error = try #require(await FeedClient(environment: ["T": "t0k3n"]).fetch(FeedFetchRequest(feed: feed, url: server.baseURL + "/api")).failure)
             #expect(error.description.hasSuffix("failed: HTTP 401 Unauthorized (the server offers Basic; the feed's auth is `bearer`)"), "\(error)")
         }
+    }
+
+    @Test("a proxy login typed into the URL is split at its last @, and text written in the template is percent-decoded")
+    func proxyLoginSplitting() throws {
+        let typed = try TransportRequest.proxy("http://svc:pa/ss?#w@rd@127.0.0.1:3128", environment: [:])
+        #expect(typed.url == "http://127.0.0.1:3128")
+        #expect(typed.login == TransportRequest.ProxyLogin(username: "svc", password: "pa/ss?#w@rd"))
+        let domain = try TransportRequest.proxy("http://TRUST%5C${USER}:${PASS}@proxy.nhs.local:3128", environment: ["USER": "a%41", "PASS": "p"])
+        #expect(domain.login == TransportRequest.ProxyLogin(username: "TRUST\\a%41", password: "p"))
+        #expect(try TransportRequest.proxy("http://proxy.nhs.local:3128", environment: [:]).login == nil)
+        // And redaction compares a name percent-decoded, in any case.
+        #expect(FeedURL.redact("https://f/x?%4Bey=1&%54oken=2&month=5") == "https://f/x?%4Bey=REDACTED&%54oken=REDACTED&month=5")
+    }
+
+    @Test("a SOCKS proxy that refuses the login is not retried")
+    func socksLoginRefused() {
+        let cause = CurlFailure.cause(code: 97, context: context("User was rejected by the SOCKS5 server (1 1)."))
+        #expect(cause == .proxyRefused(status: 0))
+        #expect(!cause.isRetryable)
+        #expect(cause.description.hasPrefix("proxy: the SOCKS proxy refused the login; check the user name and password"))
     }
 
     @Test("TLS alerts, oversized headers and an environment proxy are said as such, and the first two not retried")

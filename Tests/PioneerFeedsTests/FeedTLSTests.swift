@@ -209,6 +209,18 @@ struct FeedTLSTests {
                     "\(String(describing: wrong.failure))")
             let right = await FeedClient(environment: ["KEY_PASS": "k3y p@ss"]).fetch(FeedFetchRequest(feed: feed, url: feed.baseURL + "/"))
             #expect(right.success?.status == 200, "\(String(describing: right.failure))")
+
+            // The encrypted key in the certificate's own file, no client_key: no prompt either.
+            let combined = URL(fileURLWithPath: encrypted).deletingLastPathComponent().appendingPathComponent("client-both.pem").path
+            let both = try String(contentsOfFile: server.clientCertificate, encoding: .utf8) + (try String(contentsOfFile: encrypted, encoding: .utf8))
+            try both.write(toFile: combined, atomically: true, encoding: .utf8)
+            var single = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
+            single.tls = FeedTLS(caBundle: server.certificate, clientCertificate: combined)
+            let alone = try #require(await fetch(single).failure)
+            #expect(alone.description.contains("TLS: the client key \(combined) is encrypted"), "\(alone)")
+            single.tls.clientKeyPassword = secret("KEY_PASS")
+            let opened = await FeedClient(environment: ["KEY_PASS": "k3y p@ss"]).fetch(FeedFetchRequest(feed: single, url: single.baseURL + "/"))
+            #expect(opened.success?.status == 200, "\(String(describing: opened.failure))")
         }
     }
 

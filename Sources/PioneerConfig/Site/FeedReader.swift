@@ -124,7 +124,9 @@ struct FeedReader {
         let schemes: Set<String> = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
         guard let url = URLComponents(string: shape), let scheme = url.scheme?.lowercased(), schemes.contains(scheme),
               let host = url.host, !host.isEmpty else {
-            issues.error("`\(text)` is not a proxy URL; write e.g. `http://proxy.example.nhs.uk:3128` (http, https or socks5)", at: node)
+            // Shown without any login: a password typed in literally must not be repeated.
+            let shown = text.lastIndex(of: "@").flatMap { at in text.range(of: "://").map { String(text[..<$0.upperBound]) + "…" + String(text[at...]) } } ?? text
+            issues.error("`\(shown)` is not a proxy URL; write e.g. `http://proxy.example.nhs.uk:3128` (http, https or socks5)", at: node)
             return nil
         }
         if let password = URLComponents(string: text)?.password, !password.contains("${") {
@@ -181,12 +183,14 @@ struct FeedReader {
         if key != nil, certificate == nil, let node = reader.node["client_key"] {
             issues.error("client_key needs client_certificate beside it", at: node)
         }
-        if let key, keyPassword == nil, let head = Self.head(of: key),
-           head.contains("BEGIN ENCRYPTED PRIVATE KEY") || head.contains("Proc-Type: 4,ENCRYPTED"), let node = reader.node["client_key"] {
+        if let key = key ?? certificate, keyPassword == nil, let head = Self.head(of: key),
+           head.contains("BEGIN ENCRYPTED PRIVATE KEY") || head.contains("Proc-Type: 4,ENCRYPTED"),
+           let node = reader.node["client_key"] ?? reader.node["client_certificate"] {
             issues.warning("the key is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}`, or collect will fail for this feed", at: node)
         }
-        if keyPassword != nil, reader.node["client_key"] == nil, let node = reader.node["client_key_password"] {
-            issues.error("client_key_password is the pass phrase of client_key, which is not given", at: node)
+        if keyPassword != nil, reader.node["client_key"] == nil, reader.node["client_certificate"] == nil,
+           let node = reader.node["client_key_password"] {
+            issues.error("client_key_password is the pass phrase of client_key (or of a key in client_certificate's file), neither of which is given", at: node)
         }
         if !verify, let host, !Self.isLoopback(host), let node = reader.node["verify"] {
             issues.warning("TLS verification is off for `\(host)`; turn it off only for test feeds on this machine (localhost, 127.0.0.1), and give `ca_bundle` for an internal certificate authority instead", at: node)

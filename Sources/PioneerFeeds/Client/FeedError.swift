@@ -49,8 +49,10 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         let offered = parts.compactMap { part -> String? in
             // `Basic realm="x", NTLM`: a scheme is a token at the start of a challenge, not a `name=value` parameter.
             let word = part.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) ?? ""
-            return word.isEmpty || word.contains("=") ? nil : word
-        }
+            // A scheme is a token (RFC 9110): anything else, a control character say, is not shown.
+            let isToken = word.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
+            return word.isEmpty || word.contains("=") || !isToken || word.count > 40 ? nil : word
+        }.prefix(6)
         let list = offered.isEmpty ? "no scheme (no WWW-Authenticate)" : offered.joined(separator: ", ")
         let scheme = auth.scheme
         if auth == .none { return "the server asks for authentication (it offers \(list)); give the feed an `auth`" }
@@ -170,6 +172,9 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
                 return "could not resolve host \(host)"
             case .proxy(let detail):
                 return "proxy: \(detail)"
+            case .proxyRefused(0):
+                return "proxy: the SOCKS proxy refused the login; check the user name and password in the feed's `proxy` "
+                    + "(not retried, so as not to lock the account out)"
             case .proxyRefused(let status):
                 let reason = HTTPStatusText.reason(for: status)
                 let answer = reason.isEmpty ? "HTTP \(status)" : "HTTP \(status) \(reason)"

@@ -81,17 +81,29 @@ extension TransportRequest {
             return (try expandVariables(in: template, usage: "proxy", environment: environment, unclosed: unclosed), nil)
         }
         let authorityStart = schemeEnd.upperBound
-        let authorityEnd = template[authorityStart...].firstIndex(where: { "/?#".contains($0) }) ?? template.endIndex
-        let authority = template[authorityStart..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else {
+        // The login ends at the last `@` (a proxy URL has no path that could hold one): a
+        // password typed in literally may hold `/`, `?` or `#`, which would otherwise end it.
+        guard let at = template[authorityStart...].lastIndex(of: "@") else {
             return (try expandVariables(in: template, usage: "proxy", environment: environment, unclosed: unclosed), nil)
         }
+        let authorityEnd = template[at...].firstIndex(where: { "/?#".contains($0) }) ?? template.endIndex
+        let authority = template[authorityStart..<authorityEnd]
         let userInfo = authority[..<at]
         let colon = userInfo.firstIndex(of: ":")
+        // The text written in the template is percent-decoded (`DOMAIN%5C${USER}`); the values
+        // filled in from the environment are taken as they are.
         func part(_ text: Substring) throws(TransportError) -> String {
-            let decoded = String(text).removingPercentEncoding ?? String(text)
-            return try expandVariables(in: text.contains("${") ? String(text) : decoded, usage: "proxy",
-                                       environment: environment, unclosed: unclosed)
+            var output = ""
+            var rest = text
+            while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+                let literal = String(rest[..<open.lowerBound])
+                output += literal.removingPercentEncoding ?? literal
+                output += try expandVariables(in: String(rest[open.lowerBound...close]), usage: "proxy",
+                                              environment: environment, unclosed: unclosed)
+                rest = rest[rest.index(after: close)...]
+            }
+            if rest.contains("${") { throw TransportError(unclosed) }
+            return output + (String(rest).removingPercentEncoding ?? String(rest))
         }
         let username = try part(colon.map { userInfo[..<$0] } ?? userInfo)
         let password = try colon.map { colon throws(TransportError) in try part(userInfo[userInfo.index(after: colon)...]) } ?? ""

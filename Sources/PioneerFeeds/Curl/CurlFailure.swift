@@ -39,7 +39,8 @@ enum CurlFailure {
             if let status = Int(digits) { return .proxyRefused(status: status) }
         }
         // A client key that is encrypted, read without its pass phrase (or with a wrong one).
-        if code == 58, let key = context.request.tls.clientKey, CurlTLSFiles.isEncryptedKey(atPath: key) {
+        if code == 58, let key = context.request.tls.clientKey ?? context.request.tls.clientCertificate,
+           CurlTLSFiles.isEncryptedKey(atPath: key) {
             return .tls(context.request.keyPassword == nil
                 ? "the client key \(key) is encrypted; give its pass phrase with `client_key_password: ${VARIABLE}` in the feed's tls"
                 : "the client key \(key) is encrypted, and the pass phrase given does not open it")
@@ -117,6 +118,10 @@ enum CurlFailure {
             return .transport(code: code, detail: "libcurl ran out of memory, or the server sent a header line longer than "
                               + "libcurl accepts (100 KB)")
         case 97:  // CURLE_PROXY
+            // A SOCKS proxy that refuses the login: never retried, as for a 407.
+            if detail.contains("User was rejected") || detail.contains("authentication") && detail.contains("SOCKS") {
+                return .proxyRefused(status: 0)
+            }
             return .proxy(detail.isEmpty ? "the proxy refused the request" : detail)
         default:
             return .transport(code: code, detail: detail.isEmpty ? "transfer failed" : detail)

@@ -161,10 +161,11 @@ final class CurlTransfer: @unchecked Sendable {
             try check(pc_easy_setopt_pointer(handle, CURLOPT_CAPATH, nil), "CAPATH")
         }
         if let certificate = tls.clientCertificate { try set(handle, CURLOPT_SSLCERT, certificate, "SSLCERT") }
-        if let key = tls.clientKey {
-            try set(handle, CURLOPT_SSLKEY, key, "SSLKEY")
-            // Always a pass phrase, if only an empty one: without it OpenSSL asks for one on
-            // the terminal, from libcurl's thread, and every transfer waits.
+        if let key = tls.clientKey { try set(handle, CURLOPT_SSLKEY, key, "SSLKEY") }
+        if tls.clientCertificate != nil || tls.clientKey != nil {
+            // Always a pass phrase, if only an empty one (the key may be in the certificate's
+            // file): without it OpenSSL asks for one on the terminal, from libcurl's thread,
+            // and every transfer waits.
             try set(handle, CURLOPT_KEYPASSWD, request.keyPassword ?? "", "KEYPASSWD")
         }
     }
@@ -266,7 +267,9 @@ final class CurlTransfer: @unchecked Sendable {
         // trailer field named `HTTP/x` must not start a new response and wipe the body).
         let space = bytes.firstIndex(of: UInt8(ascii: " "))
         let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
-        if bytes.starts(with: "HTTP/".utf8), let space, colon.map({ space < $0 }) ?? true {
+        // And only before the body: after it, libcurl passes a chunked body's trailer here, and
+        // libcurl drops the body of an answer it will ask again after (an auth challenge).
+        if received == 0, bytes.starts(with: "HTTP/".utf8), let space, colon.map({ space < $0 }) ?? true {
             headers.removeAll()
             body.removeAll(keepingCapacity: true)
             spill = nil

@@ -168,7 +168,7 @@ public enum FeedURL {
         let parameters = query.split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
             guard let equals = parameter.firstIndex(of: "=") else { return String(parameter) }
             let name = parameter[..<equals].lowercasedFast()
-            let decoded = name.removingPercentEncoding ?? name
+            let decoded = (name.removingPercentEncoding ?? name).lowercased()
             return secretParameters.contains(name) || secretParameters.contains(decoded) ? parameter[...equals] + "REDACTED" : String(parameter)
         }
         return tail[...questionMark] + parameters.joined(separator: "&") + tail[queryEnd...]
