@@ -152,7 +152,9 @@ public final class FeedFetchHandle: @unchecked Sendable {
             }
             cause = .http(status: response.status)
             if response.status == 401 {
-                hint = FeedError.unauthorizedHint(challenge: response.headers["www-authenticate"], auth: chain.leftOrigin ? .none : request.feed.auth)
+                hint = chain.leftOrigin
+                    ? "a redirect led to another origin, to which the feed's credentials are never sent"
+                    : FeedError.unauthorizedHint(challenge: response.headers["www-authenticate"], auth: request.feed.auth)
             }
             retryAfter = RetryTiming.retryAfter(response.headers["retry-after"], now: Date())
         case .failure(let error):
