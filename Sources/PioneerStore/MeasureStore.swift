@@ -47,7 +47,10 @@ public final class MeasureStore: Sendable {
             }
         } else {
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                // The store keeps the feeds' recent bodies (a CSV of every admission, under 8 MB,
+                // in its rows; larger ones beside it): a folder it makes is its owner's alone.
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
             } catch {
                 throw StoreError(.cannotOpen, path: path, "cannot create the folder \(folder.path): \(Self.reason(error))")
             }
