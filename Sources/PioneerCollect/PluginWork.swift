@@ -29,7 +29,7 @@ extension FetchJob {
                 // plugins are done: another collect of the same store may replace the body and
                 // remove the file meanwhile, and this run's plugins would find it gone.
                 let lease = file.deletingLastPathComponent()
-                    .appending(path: "\(MeasureStore.bodyLeasePrefix)\(getpid())-\(UUID().uuidString.prefix(8))-\(file.lastPathComponent)")
+                    .appending(path: "\(MeasureStore.bodyLeasePrefix)\(MeasureStore.leaseOwner)-\(UUID().uuidString.prefix(8))-\(file.lastPathComponent)")
                 if link(file.path, lease.path) == 0 {
                     content = .temporaryFile(lease)
                 } else if errno == ENOENT {

@@ -12,9 +12,12 @@ extension MeasureStore {
         URL(fileURLWithPath: path + "-bodies", isDirectory: true)
     }
 
-    /// The start of the name of a run's hold on a cached body it reuses: `.lease-<pid>-<random>-<digest>`,
+    /// The start of the name of a run's hold on a cached body it reuses: `.lease-<pid>-<start>-<random>-<digest>`,
     /// a hard link beside the body, so that another run removing the body leaves this run's copy.
     public static let bodyLeasePrefix = ".lease-"
+
+    /// This process in a lease's name: its id and start, `<pid>-<ticks>`.
+    public static let leaseOwner = "\(getpid())-\(processStartTicks(getpid()) ?? 0)"
 
     /// The cached body of `url` from `feed`, or nil.
     public func cachedFeedBody(feed: String, url: String) throws(StoreError) -> CachedFeedBody? {
@@ -186,8 +189,8 @@ extension MeasureStore {
             // A run's hold on a body it reuses, `.lease-<pid>-…`: removed by that run as its
             // plugins finish, or here once no process has that id (the run was killed).
             if name.hasPrefix(Self.bodyLeasePrefix) {
-                let pid = name.dropFirst(Self.bodyLeasePrefix.count).prefix(while: \.isNumber)
-                if let pid = Int32(pid), !FileManager.default.fileExists(atPath: "/proc/\(pid)"),
+                if let (pid, ticks) = processOfName(name.dropFirst(Self.bodyLeasePrefix.count)), pid != getpid(),
+                   leftByAProcessGone(pid: pid, ticks: ticks),
                    (try? FileManager.default.removeItem(at: folder.appending(path: name))) != nil {
                     removed += 1
                 }
@@ -199,4 +202,31 @@ extension MeasureStore {
         }
         return removed
     }
+}
+
+
+/// Whether an item named for process `pid`, started at `ticks` (its start in clock ticks since
+/// boot, as ``processStartTicks(_:)`` gives it; nil for a name without it), was left by a
+/// process that is gone: none has that id, or the one that has it started at another time (the
+/// id was given again: a container's entrypoint is always process 1).
+func leftByAProcessGone(pid: Int32, ticks: Int64?) -> Bool {
+    guard FileManager.default.fileExists(atPath: "/proc/\(pid)") else { return true }
+    guard let ticks, let now = processStartTicks(pid) else { return false }
+    return now != ticks
+}
+
+/// When process `pid` started, in clock ticks since the machine booted (field 22 of
+/// /proc/<pid>/stat): with the id, it names one process.
+func processStartTicks(_ pid: Int32) -> Int64? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return fields.count > 19 ? Int64(fields[19]) : nil
+}
+
+/// The process id and start ticks at the head of `name` after `prefix`: `<pid>-<ticks>-…`.
+func processOfName(_ name: Substring) -> (pid: Int32, ticks: Int64?)? {
+    let parts = name.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+    guard let first = parts.first, let pid = Int32(first) else { return nil }
+    return (pid, parts.count > 2 ? Int64(parts[1]) : nil)
 }

@@ -300,7 +300,9 @@ struct CollectCommand: AsyncParsableCommand {
         // A run with plugin programs keeps their pipes open too: planned for, or a low limit
         // ends in the subprocess library's crash rather than a message.
         let runsPrograms = chosen.contains { $0.site.plugins.values.contains { $0 is any BatchIndicatorPlugin } }
-        let perStore = OpenFileBudget.filesPerStore + (runsPrograms ? OpenFileBudget.filesForPrograms : 0)
+        // Programs run per site, and sites sharing a store (--store) run at once: counted per site.
+        let sitesPerStore = Dictionary(grouping: chosen, by: \.store).values.map(\.count).max() ?? 1
+        let perStore = OpenFileBudget.filesPerStore + (runsPrograms ? OpenFileBudget.filesForPrograms * sitesPerStore : 0)
         guard let budget = Self.openFileBudget(stores: storePaths.count, settings: settings, perStore: perStore) else {
             collected.failedToRun = true
             return collected
@@ -401,7 +403,7 @@ struct CollectCommand: AsyncParsableCommand {
                                                perStore: perStore) else {
             StandardError.write("""
                 pioneer may open only \(limit) files (`ulimit -n`), and needs at least \(OpenFileBudget.leastLimit(open: open, perStore: perStore)) \
-                to collect (one store and one fetch at a time, with a margin); raise the limit
+                to collect (one store and one fetch at a time, with a margin\(perStore > OpenFileBudget.filesPerStore ? ", and the pipes of the sites' plugin programs, up to eight at once a site" : "")); raise the limit
 
                 """)
             return nil

@@ -2,6 +2,7 @@
 // tmpfs (Debian 13, Fedora), whose files take the machine's memory: then /var/tmp on the disk.
 import Foundation
 @testable import PioneerFeeds
+import PioneerTesting
 import Testing
 
 @Suite struct TemporaryBodiesTests {
@@ -41,5 +42,25 @@ import Testing
             #expect(!TemporaryBodies.isInMemory(TemporaryBodies.parent.path) || !FileManager.default.isWritableFile(atPath: "/var/tmp"))
         }
         #expect(TemporaryBodies.folder.lastPathComponent.hasPrefix("pioneer-bodies-\(getpid())-"))
+    }
+}
+
+/// A folder or lease left by a killed process whose id a later process was given (process 1 in
+/// a container) is a leftover: its name holds the start of the process that made it.
+@Suite struct LeftoverTests {
+    @Test func anItemOfAnotherProcessWithTheSameIdIsALeftover() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        process.arguments = ["10"]
+        let child = try StartedProcess.start(process)
+        let ticks = try #require(processStartTicks(child.pid))
+        #expect(!leftByAProcessGone(pid: child.pid, ticks: ticks))
+        #expect(leftByAProcessGone(pid: child.pid, ticks: ticks - 1), "the id given again to a later process")
+        #expect(!leftByAProcessGone(pid: child.pid, ticks: nil), "an older name, without the start: judged by the id")
+        _ = await child.exit(within: 0)
+        #expect(leftByAProcessGone(pid: child.pid, ticks: ticks), "no process has the id any more")
+        #expect(processOfName("4127-99881-1f0c9a2e4b7d")! == (4127, 99881))
+        #expect(processOfName("4127")!.ticks == nil)
+        #expect(TemporaryBodies.folder.lastPathComponent.hasPrefix("pioneer-bodies-\(getpid())-\(processStartTicks(getpid())!)-"))
     }
 }

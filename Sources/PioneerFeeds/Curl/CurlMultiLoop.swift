@@ -208,10 +208,11 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Sleeps in `curl_multi_poll` unless work arrived since the queue was last read.
     private func poll(_ multi: UnsafeMutableRawPointer, milliseconds: Int32) {
         let sleep = state.withLock { state -> Bool in
-            let admissible = state.pending.first.map { first in
-                state.activeIDs.count < limits.maxParallel
-                    && state.activeByHost[first.hostKey, default: 0] < limits.maxPerHost
-            } ?? false
+            // Any queued transfer that could start, not only the first: one waiting for a host
+            // at its limit must not make the others wait for the next socket event (a second).
+            let admissible = state.activeIDs.count < limits.maxParallel && state.pending.contains { transfer in
+                state.activeByHost[transfer.hostKey, default: 0] < limits.maxPerHost
+            }
             guard state.cancelRequests.isEmpty, !admissible else { return false }
             state.polling = true
             return true

@@ -6,7 +6,7 @@ public import Foundation
 import Glibc
 #endif
 
-/// The folder of this process's temporary bodies, `<temporary folder>/pioneer-bodies-<pid>-<random>/`.
+/// The folder of this process's temporary bodies, `<temporary folder>/pioneer-bodies-<pid>-<start>-<random>/`.
 public enum TemporaryBodies {
     static let prefix = "pioneer-bodies-"
 
@@ -20,7 +20,7 @@ public enum TemporaryBodies {
     /// name ends in a random part, so another user cannot make it first and read or swap the
     /// bodies written into it.
     public static let folder: URL = parent.appending(
-        path: "\(prefix)\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(12).lowercased())",
+        path: "\(prefix)\(getpid())-\(processStartTicks(getpid()) ?? 0)-\(UUID().uuidString.prefix(12).lowercased())",
         directoryHint: .isDirectory)
 
     /// Creates ``folder`` (mode 0700) unless it is there, for each large body.
@@ -85,7 +85,8 @@ public enum TemporaryBodies {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(prefix) {
             // `pioneer-bodies-<pid>-<random>`, or `pioneer-bodies-<pid>` as earlier versions named it.
-            guard let pid = Int32(name.dropFirst(prefix.count).prefix(while: \.isNumber)), !isRunning(pid) else { continue }
+            guard let (pid, ticks) = processOfName(name.dropFirst(prefix.count)), pid != getpid(),
+                  leftByAProcessGone(pid: pid, ticks: ticks) else { continue }
             try? FileManager.default.removeItem(at: parent.appending(path: name))
         }
     }
@@ -94,4 +95,31 @@ public enum TemporaryBodies {
     private static func isRunning(_ pid: Int32) -> Bool {
         FileManager.default.fileExists(atPath: "/proc/\(pid)")
     }
+}
+
+
+/// Whether an item named for process `pid`, started at `ticks` (its start in clock ticks since
+/// boot, as ``processStartTicks(_:)`` gives it; nil for a name without it), was left by a
+/// process that is gone: none has that id, or the one that has it started at another time (the
+/// id was given again: a container's entrypoint is always process 1).
+func leftByAProcessGone(pid: Int32, ticks: Int64?) -> Bool {
+    guard FileManager.default.fileExists(atPath: "/proc/\(pid)") else { return true }
+    guard let ticks, let now = processStartTicks(pid) else { return false }
+    return now != ticks
+}
+
+/// When process `pid` started, in clock ticks since the machine booted (field 22 of
+/// /proc/<pid>/stat): with the id, it names one process.
+func processStartTicks(_ pid: Int32) -> Int64? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    return fields.count > 19 ? Int64(fields[19]) : nil
+}
+
+/// The process id and start ticks at the head of `name` after `prefix`: `<pid>-<ticks>-…`.
+func processOfName(_ name: Substring) -> (pid: Int32, ticks: Int64?)? {
+    let parts = name.split(separator: "-", maxSplits: 2, omittingEmptySubsequences: false)
+    guard let first = parts.first, let pid = Int32(first) else { return nil }
+    return (pid, parts.count > 2 ? Int64(parts[1]) : nil)
 }
