@@ -331,33 +331,7 @@ struct CollectManySitesEndToEndTests {
     }
 
     @Test func aSlowServerIsCollectedFromManyTransfersAtOnceNotOneByOne() async throws {
-        let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
-        try await withTemporaryFolder(prefix: "pioneer-slow-feeds") { root in
-            // The server is `pioneer bench-feeds` in a process of its own, so its answers are not
-            // held up by the other suites running in this one.
-            let log = root.appendingPathComponent("server.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let logHandle = try FileHandle(forWritingTo: log)
-            defer { try? logHandle.close() }
-            let server = Process()
-            server.executableURL = binary
-            server.arguments = ["bench-feeds", "--port", "0", "--latency-ms", "100"]
-            server.standardOutput = logHandle
-            server.standardError = logHandle
-            let serving = try StartedProcess.start(server)
-            defer {
-                serving.signal(SIGTERM)
-                _ = serving.exitBlocking(within: 30)
-            }
-            var baseURL: String?
-            let deadline = ContinuousClock.now + .seconds(20)
-            while baseURL == nil, ContinuousClock.now < deadline, serving.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
-                baseURL = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n")
-                    .first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init)
-            }
-            let base = try #require(baseURL, "pioneer bench-feeds printed no address")
-
+        try await withTemporaryFolder(prefix: "pioneer-slow-feeds") { root in try await Self.withBenchFeeds(latency: 100, in: root) { base in
             let feeds = 64
             let site = root.appendingPathComponent("slowshire")
             try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
@@ -377,6 +351,6 @@ struct CollectManySitesEndToEndTests {
             // One at a time: 64 x 100 ms = 6.4 s; 16 at a time: 0.4 s. The bound is generous for a
             // loaded machine; the tight figure is scripts/bench-scale.sh's.
             #expect(elapsed < 5, "\(elapsed) s")
-        }
+        } }
     }
 }
