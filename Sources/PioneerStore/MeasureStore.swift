@@ -87,6 +87,7 @@ public final class MeasureStore: Sendable {
                 pool = try Self.openAndMigrate(path: path, configuration: configuration)
                 return
             } catch let error as DatabaseError where ContinuousClock.now < deadline
+                && !Self.waitsStopped.load(ordering: .relaxed)
                 && ([.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode)
                     || (Self.lostMigrationRace(error) && sqlErrorsLeft > 0)) {
                 if Self.lostMigrationRace(error) { sqlErrorsLeft -= 1 }
