@@ -318,6 +318,11 @@ struct SiteSchemaTests {
         #expect(try SiteFixture.load(SiteFixture.valid).warnings.first(containing: "over plain http") == nil)
         let local = SiteFixture.replacing("https://bi.torbay.nhs.uk/api", with: "http://localhost:8080/api")
         #expect(try SiteFixture.load(local).warnings.first(containing: "over plain http") == nil)
+
+        // A proxy's login too.
+        let proxied = SiteFixture.replacing("    timeout: 30", with: "    timeout: 30\n    proxy: \"http://svc:${PROXY_PASS}@proxy.nhs.local:3128\"")
+        let proxyWarnings = try SiteFixture.load(proxied, loader: SiteFixture.loader(environment: ["TORBAY_BI_TOKEN": "t", "PROXY_PASS": "p"])).warnings
+        #expect(proxyWarnings.first(containing: "the proxy's login would go to `proxy.nhs.local` over plain http") != nil, "\(proxyWarnings.listing)")
     }
 
     @Test("a TLS file with no PEM block, and an encrypted key without its pass phrase, are warned about when the site is read")

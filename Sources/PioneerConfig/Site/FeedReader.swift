@@ -76,6 +76,14 @@ struct FeedReader {
                 issues.warning("\(sent.joined(separator: " and ")) would go to `\(host)` over plain http, where anyone on the network path can read them; use https", at: node)
             }
         }
+        // A proxy's login over plain http to another machine is as readable on the way.
+        if let proxy, let schemeEnd = proxy.range(of: "://"), proxy.lowercased().hasPrefix("http://"),
+           let at = proxy[schemeEnd.upperBound...].lastIndex(of: "@"), let node = node["proxy"] {
+            let host = proxy[proxy.index(after: at)...].prefix { $0 != ":" && $0 != "/" }
+            if !Self.isLoopback(String(host)) {
+                issues.warning("the proxy's login would go to `\(host)` over plain http, where anyone on the network path can read it; use an https:// proxy URL", at: node)
+            }
+        }
         let errorsAfter = issues.issues.count(where: { $0.severity == .error })
         guard let baseURL, errorsAfter == errorsBefore else { return nil }
         return FeedDefinition(
