@@ -18,7 +18,7 @@ extension MeasureStore {
             for row in stale {
                 let pid: Int32? = row["pid"]
                 let started: Int64? = row["process_start"]
-                if pid.map({ Self.processIsGone($0, startedAt: started) }) ?? true {
+                if pid.map({ leftByAProcessGone(pid: $0, ticks: started) }) ?? true {
                     // Its counts from the outcomes it committed before it was killed (they read 0).
                     let id: Int64 = row["id"]
                     try db.execute(sql: """
@@ -35,7 +35,7 @@ extension MeasureStore {
             try db.execute(sql: """
                 INSERT INTO collection_run (site, started_at, status, command, periods, pid, process_start)
                 VALUES (?, ?, 'running', ?, ?, ?, ?)
-                """, arguments: [site, now, command, periods, Int64(getpid()), Self.processStart(getpid())])
+                """, arguments: [site, now, command, periods, Int64(getpid()), processStartTicks(getpid())])
             return db.lastInsertedRowID
         }
     }
@@ -125,25 +125,6 @@ extension MeasureStore {
             counts: RunCounts(collected: row["collected"], unchanged: row["unchanged"], notAvailable: row["not_available"],
                               failed: row["failed"], skipped: row["skipped"]),
             planned: row["planned"])
-    }
-
-    /// True when no process `pid` exists here (signal 0 only checks), or the one that does
-    /// started at another time than the run's (`startedAt`, from ``processStart(_:)``): its id
-    /// was given again to a later process, as a container's entrypoint is always process 1.
-    static func processIsGone(_ pid: Int32, startedAt: Int64?) -> Bool {
-        if kill(pid_t(pid), 0) != 0 && errno == ESRCH { return true }
-        guard let startedAt, let now = processStart(pid) else { return false }
-        return now != startedAt
-    }
-
-    /// When process `pid` started, in clock ticks since the machine booted (field 22 of
-    /// `/proc/<pid>/stat`); nil where there is no /proc. With the process id, it names one process.
-    static func processStart(_ pid: Int32) -> Int64? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
-        // After the command name in parentheses: state is field 3, so start time is the 20th after it.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? Int64(fields[19]) : nil
     }
 
     /// Throws when the store holds other sites' runs and none of `site`'s: another site's store

@@ -231,7 +231,7 @@ struct FeedRefusalMessageTests {
     @Test("a SOCKS proxy that refuses the login is not retried")
     func socksLoginRefused() {
         let cause = CurlFailure.cause(code: 97, context: context("User was rejected by the SOCKS5 server (1 1)."))
-        #expect(cause == .proxyRefused(status: 0))
+        #expect(cause == .proxyLoginRefused)
         #expect(!cause.isRetryable)
         #expect(cause.description.hasPrefix("proxy: the SOCKS proxy refused the login; check the user name and password"))
     }

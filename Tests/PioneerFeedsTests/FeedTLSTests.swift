@@ -73,7 +73,7 @@ private struct TLSServer {
         _ = await process.exit(within: 0)
     }
 
-    private static func run(_ arguments: [String]) async throws {
+    fileprivate static func run(_ arguments: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         process.arguments = arguments
@@ -192,7 +192,7 @@ struct FeedTLSTests {
         try await withServer(host: "127.0.0.1", requireClientCertificate: true) { server in
             let encrypted = URL(fileURLWithPath: server.clientKey).deletingLastPathComponent()
                 .appendingPathComponent("client-key-encrypted.pem").path
-            try await Self.openssl(["pkey", "-in", server.clientKey, "-out", encrypted, "-aes256", "-passout", "pass:k3y p@ss"])
+            try await TLSServer.run(["pkey", "-in", server.clientKey, "-out", encrypted, "-aes256", "-passout", "pass:k3y p@ss"])
             var feed = testFeed("https://127.0.0.1:\(server.port)", retries: 2)
             feed.tls = FeedTLS(caBundle: server.certificate, clientCertificate: server.clientCertificate, clientKey: encrypted)
             // Without a pass phrase OpenSSL asked for one on the terminal, and every transfer waited.
@@ -222,16 +222,6 @@ struct FeedTLSTests {
             let opened = await FeedClient(environment: ["KEY_PASS": "k3y p@ss"]).fetch(FeedFetchRequest(feed: single, url: single.baseURL + "/"))
             #expect(opened.success?.status == 200, "\(String(describing: opened.failure))")
         }
-    }
-
-    private static func openssl(_ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let end = try await StartedProcess.start(process).exit(within: 60)
-        #expect(end.status == 0 && !end.timedOut, "openssl \(arguments.first ?? "") failed")
     }
 
     @Test("a client certificate file that cannot be read is reported by name")

@@ -13,7 +13,7 @@ import Testing
         try withTemporaryFolder { folder in
             let path = folder.appending(path: "s.sqlite").path
             let store = try MeasureStore(path: path)
-            let started = try #require(MeasureStore.processStart(getpid()))
+            let started = try #require(processStartTicks(getpid()))
             // Two runs recorded with this process's id: one by a process that started earlier
             // (killed; its id given again to this one), and one by this very process.
             let killed = try store.beginRun(site: "torbay", command: "collect", periods: "2026-05")
@@ -26,9 +26,9 @@ import Testing
             #expect(runs.first { $0.id == killed }?.status == .interrupted)
             #expect(runs.first { $0.id == alive }?.status == .running)
             // A run recorded before the start time was (NULL): judged by its id alone, as before.
-            #expect(MeasureStore.processIsGone(getpid(), startedAt: nil) == false)
-            #expect(MeasureStore.processIsGone(getpid(), startedAt: started) == false)
-            #expect(MeasureStore.processIsGone(getpid(), startedAt: started + 1) == true)
+            #expect(leftByAProcessGone(pid: getpid(), ticks: nil) == false)
+            #expect(leftByAProcessGone(pid: getpid(), ticks: started) == false)
+            #expect(leftByAProcessGone(pid: getpid(), ticks: started + 1) == true)
         }
     }
 }

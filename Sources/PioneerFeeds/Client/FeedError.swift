@@ -109,6 +109,8 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
         /// proxy login, a 403 a destination the proxy does not allow. Never retried: three
         /// refused logins a URL can lock the account out.
         case proxyRefused(status: Int)
+        /// A SOCKS proxy refused the login; never retried, for the same reason.
+        case proxyLoginRefused
         /// No connection within the feed's `connect_timeout`.
         case connectTimedOut(seconds: Double)
         /// The whole transfer took longer than the feed's `timeout`.
@@ -143,7 +145,7 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
             case .http(let status):
                 return status == 429 || (500...599).contains(status)
             case .missingCredential, .invalidHeader, .invalidURL, .unknownPlaceholders, .unsupportedAuth,
-                 .tls, .bodyTooLarge, .tooManyRedirects, .badContentEncoding, .cancelled, .transport, .proxyRefused:
+                 .tls, .bodyTooLarge, .tooManyRedirects, .badContentEncoding, .cancelled, .transport, .proxyRefused, .proxyLoginRefused:
                 return false
             }
         }
@@ -172,7 +174,7 @@ public struct FeedError: Error, Sendable, Hashable, CustomStringConvertible {
                 return "could not resolve host \(host)"
             case .proxy(let detail):
                 return "proxy: \(detail)"
-            case .proxyRefused(0):
+            case .proxyLoginRefused:
                 return "proxy: the SOCKS proxy refused the login; check the user name and password in the feed's `proxy` "
                     + "(not retried, so as not to lock the account out)"
             case .proxyRefused(let status):

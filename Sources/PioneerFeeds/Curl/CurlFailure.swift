@@ -120,7 +120,7 @@ enum CurlFailure {
         case 97:  // CURLE_PROXY
             // A SOCKS proxy that refuses the login: never retried, as for a 407.
             if detail.contains("User was rejected") || detail.contains("authentication") && detail.contains("SOCKS") {
-                return .proxyRefused(status: 0)
+                return .proxyLoginRefused
             }
             return .proxy(detail.isEmpty ? "the proxy refused the request" : detail)
         default:

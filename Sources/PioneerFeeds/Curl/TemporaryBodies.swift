@@ -90,11 +90,6 @@ public enum TemporaryBodies {
             try? FileManager.default.removeItem(at: parent.appending(path: name))
         }
     }
-
-    /// Whether a process with this id exists: /proc/<pid> on Linux, no kill(2) needed.
-    private static func isRunning(_ pid: Int32) -> Bool {
-        FileManager.default.fileExists(atPath: "/proc/\(pid)")
-    }
 }
 
 
