@@ -27,8 +27,17 @@ public final class MeasureStore: Sendable {
     let pool: DatabasePool
 
     /// The conventional store of a site: `<site dir>/.pioneer/store.sqlite`.
+    ///
+    /// A `..` is resolved as the system resolves it, after the links before it (`sites/link/..`
+    /// is the folder holding the link's target, where its site.yaml is read from), not by
+    /// dropping the name before it, which would put the store in another folder.
     public static func defaultPath(siteDirectory: String) -> String {
-        URL(fileURLWithPath: siteDirectory).appendingPathComponent(".pioneer").appendingPathComponent("store.sqlite").path
+        var directory = siteDirectory
+        if siteDirectory.split(separator: "/").contains(".."), let resolved = realpath(siteDirectory, nil) {
+            directory = String(cString: resolved)
+            free(resolved)
+        }
+        return URL(fileURLWithPath: directory).appendingPathComponent(".pioneer").appendingPathComponent("store.sqlite").path
     }
 
     /// Opens the store at `path`, creating the file and its folder when absent and

@@ -377,10 +377,12 @@ struct CollectCommand: AsyncParsableCommand {
         return collected
     }
 
-    /// `path` absolute, with the links in the part of it that exists resolved (the store and
-    /// its `.pioneer` folder may not exist yet).
+    /// `path` absolute, with the links and `..` in the part of it that exists resolved by the
+    /// system, as opening the file resolves them (`link/../real/w` is where the link's target's
+    /// parent holds it, not `real/w` beside the link); the store and its `.pioneer` folder may
+    /// not exist yet.
     static func realPath(_ path: String) -> String {
-        var existing = URL(fileURLWithPath: path).standardizedFileURL
+        var existing = URL(fileURLWithPath: path)
         var rest: [String] = []
         while existing.path != "/" {
             if let resolved = realpath(existing.path, nil) {

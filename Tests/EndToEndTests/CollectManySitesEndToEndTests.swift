@@ -188,6 +188,16 @@ struct CollectManySitesEndToEndTests {
                 if runs.count == 2, let finished = runs[0].finishedAt {
                     #expect(runs[1].startedAt >= finished, "the runs overlapped: \(runs)")
                 }
+                // `..` after a link is where the system reads site.yaml from: the store goes there
+                // too, not into a second store at the path read without the link.
+                let deep = root.appendingPathComponent("deep/down")
+                try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(at: real.appendingPathComponent("sub"), withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(at: deep.appendingPathComponent("link"), withDestinationURL: real.appendingPathComponent("sub"))
+                let dotted = try await PioneerBinary.run(["collect", "deep/down/link/../", "--period", "2026-05"], in: root.path)
+                #expect(dotted.status == 0, "\(dotted.stderr)")
+                #expect(try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: real.path)).runs().count == 3)
+                #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("deep/down/.pioneer").path))
             }
         }
     }

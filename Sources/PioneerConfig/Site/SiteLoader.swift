@@ -58,7 +58,15 @@ public struct SiteLoader: Sendable {
         issues.append(contentsOf: documentIssues)
         guard let tree else { throw ConfigError(Self.sorted(issues.issues)) }
 
-        let folderName = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
+        // The folder's own name as the system finds it: `sites/link/..` is named for where the
+        // link leads, not for `sites` (a test site's directory need not exist: then as written).
+        let folderName: String
+        if let resolved = realpath(directory, nil) {
+            folderName = URL(fileURLWithPath: String(cString: resolved)).lastPathComponent
+            free(resolved)
+        } else {
+            folderName = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
+        }
         let reader = SiteReader(
             directory: directory, folderName: folderName, file: file,
             references: EnvironmentReferences(environment: environment, requireSecrets: requireSecrets, issues: issues),
