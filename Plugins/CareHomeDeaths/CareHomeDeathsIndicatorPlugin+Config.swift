@@ -67,6 +67,9 @@ extension CareHomeDeathsIndicatorPlugin {
         let feed = reader.feed(setup: setup)
         let path = reader.pathTemplate("path", required: true)
         let records = reader.jsonPath("records")
+        if let records, let reason = records.wholeDocumentReason, let node = reader.node["records"] {
+            reader.issues.note(reason, at: node)
+        }
         let idField = reader.string("id_field")
         guard let feed, let path, !(reader.contains("records") && records == nil) else { return nil }
         return ResidentsSource(feed: feed, path: path, records: records ?? .everyElement, idField: idField ?? "nhs_number")

@@ -61,10 +61,12 @@ public struct CareHomeDeathsIndicatorPlugin: IndicatorPlugin {
     /// The NHS numbers in the register, spaces removed.
     private func residentNumbers(_ response: FeedResponse) throws(PluginError) -> Set<String> {
         var numbers: Set<String> = []
-        for record in try response.jsonRecords(at: residents.records) {
-            let id = Self.normalise(try record.text(residents.idField))
+        let idField = residents.idField
+        // A record at a time: a register of any size is read in the memory of its numbers.
+        try response.jsonRecords(at: residents.records) { (record) throws(PluginError) in
+            let id = Self.normalise(try record.text(idField))
             guard !id.isEmpty else {
-                throw PluginError("\(record) has a blank NHS number in `\(residents.idField)`")
+                throw PluginError("\(record) has a blank NHS number in `\(idField)`")
             }
             numbers.insert(id)
         }

@@ -65,6 +65,9 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
         let path = reader.pathTemplate("path", required: true)
         let format: Format? = reader.choice("format")
         let records = reader.jsonPath("records")
+        if let records, let reason = records.wholeDocumentReason, let node = config["records"] {
+            issues.note(reason, at: node)
+        }
         let field = reader.string("field", required: true)
         let agree = reader.scalarOrList("agree", required: true)
         let disagree = reader.scalarOrList("disagree")
@@ -98,26 +101,16 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
 
     public func observe(period: Period, responses: FeedResponses, context: PluginContext) throws -> Observation {
         let response = try responses.require(Self.requestKey)
-        let answers = switch format {
-        case .json: try jsonAnswers(response, period: period)
-        case .csv: try csvAnswers(response, period: period)
+        // Counted as the responses stream past: an export of any size is read in the memory
+        // of one response, and the answers seen are kept as a bounded tally for the message.
+        var count = AnswerCount(agree: agree, disagree: disagree, exclude: exclude)
+        switch format {
+        case .json: try countJSONAnswers(response, period: period, into: &count)
+        case .csv: try countCSVAnswers(response, period: period, into: &count)
         }
-        let agreeKeys = Set(agree.map(AnswerMatching.key))
-        let listedKeys = agreeKeys.union(disagree.map(AnswerMatching.key)).union(exclude.map(AnswerMatching.key))
-        let excludeKeys = Set(exclude.map(AnswerMatching.key))
-        var n = 0, agreeing = 0, listed = 0
-        var given: [String] = []
-        for answer in answers {
-            let key = AnswerMatching.key(answer)
-            guard !key.isEmpty else { continue }
-            given.append(answer)
-            if listedKeys.contains(key) { listed += 1 }
-            guard !excludeKeys.contains(key) else { continue }
-            n += 1
-            if agreeKeys.contains(key) { agreeing += 1 }
-        }
-        guard listed > 0 || given.isEmpty else {
-            throw PluginError("no response to `\(field)` in \(response.url) for \(period) matched an answer listed in \(listedKeysDescription); answers seen: \(AnswerMatching.tally(given)) (answers compare ignoring case and surrounding spaces)")
+        let (n, agreeing) = (count.n, count.agreeing)
+        guard count.listed > 0 || count.given == 0 else {
+            throw PluginError("no response to `\(field)` in \(response.url) for \(period) matched an answer listed in \(listedKeysDescription); answers seen: \(count.seen.description()) (answers compare ignoring case and surrounding spaces)")
         }
         guard n > 0 else {
             return .notAvailable(.noData, "no answers to `\(field)` in \(response.url) for \(period)", sampleSize: 0)
@@ -132,6 +125,37 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
             sampleSize: n, interval: .wilson(successes: agreeing, trials: n))
     }
 
+    /// The answers of one period, counted one at a time.
+    struct AnswerCount {
+        let agreeKeys: Set<String>
+        let listedKeys: Set<String>
+        let excludeKeys: Set<String>
+        /// Answers that were not blank, and those among them that an `agree`, `disagree` or `exclude` lists.
+        var given = 0, listed = 0
+        /// n (answers not excluded), and those agreeing.
+        var n = 0, agreeing = 0
+        /// The answers given, for the message when none is listed.
+        var seen = ValueTally()
+
+        init(agree: [String], disagree: [String], exclude: [String]) {
+            agreeKeys = Set(agree.map(AnswerMatching.key))
+            excludeKeys = Set(exclude.map(AnswerMatching.key))
+            listedKeys = agreeKeys.union(disagree.map(AnswerMatching.key)).union(excludeKeys)
+        }
+
+        mutating func add(_ answer: String) {
+            let key = AnswerMatching.key(answer)
+            guard !key.isEmpty else { return }
+            given += 1
+            // Only needed for the message, which only a period with no listed answer gives.
+            if listed == 0 { seen.add(answer) }
+            if listedKeys.contains(key) { listed += 1 }
+            guard !excludeKeys.contains(key) else { return }
+            n += 1
+            if agreeKeys.contains(key) { agreeing += 1 }
+        }
+    }
+
     /// "`agree`", "`agree` or `exclude`", "`agree`, `disagree` or `exclude`": the keys that list answers.
     private var listedKeysDescription: String {
         let keys = ["agree"] + (disagree.isEmpty ? [] : ["disagree"]) + (exclude.isEmpty ? [] : ["exclude"])
@@ -141,29 +165,36 @@ public struct SurveyIndicatorPlugin: IndicatorPlugin {
 
     // MARK: Reading answers
 
-    /// The answers of the responses dated in `period` (all responses without `date_field`).
-    private func jsonAnswers(_ response: FeedResponse, period: Period) throws(PluginError) -> [String] {
-        var answers: [String] = []
-        for record in try response.jsonRecords(at: records) {
-            if let dateField, try !period.contains(record.date(dateField)) { continue }
+    /// Counts the answers of the responses dated in `period` (all responses without `date_field`).
+    private func countJSONAnswers(_ response: FeedResponse, period: Period, into count: inout AnswerCount) throws(PluginError) {
+        let dateField = self.dateField, field = self.field
+        try response.jsonRecords(at: records) { (record) throws(PluginError) in
+            if let dateField, try !period.contains(record.date(dateField)) { return }
             // A missing or null answer is a blank one, left out of n like a blank CSV cell.
-            if let answer = try record.textIfPresent(field) { answers.append(answer) }
+            if let answer = try record.textIfPresent(field) { count.add(answer) }
         }
-        return answers
     }
 
-    private func csvAnswers(_ response: FeedResponse, period: Period) throws(PluginError) -> [String] {
-        let table = try response.csv()
-        let column = try table.requireColumn(field, in: response.url)
-        let dateColumn: Int? = if let dateField { try table.requireColumn(dateField, in: response.url) } else { nil }
-        var answers: [String] = []
-        for index in table.rows.indices {
-            if let dateColumn,
-               try !table.row(index, column: dateColumn, isIn: period, format: .iso, url: response.url) {
-                continue
-            }
-            answers.append(table.rows[index][column])
+    /// Counts the answers of the CSV's rows dated in `period`, a row at a time.
+    private func countCSVAnswers(_ response: FeedResponse, period: Period, into count: inout AnswerCount) throws(PluginError) {
+        let url = response.url, field = self.field, dateField = self.dateField
+        func find(_ header: [String]) throws(PluginError) -> (answer: Int, date: Int?) {
+            (try CSVTable.requireColumn(field, header: header, in: url),
+             try dateField.map { (column) throws(PluginError) in try CSVTable.requireColumn(column, header: header, in: url) })
         }
-        return answers
+        var found: (answer: Int, date: Int?)?
+        let header = try response.csvRecords { (record) throws(PluginError) in
+            let columns: (answer: Int, date: Int?)
+            if let found {
+                columns = found
+            } else {
+                columns = try find(record.header)
+                found = columns
+            }
+            if let dateColumn = columns.date, try !record.field(dateColumn, isIn: period, format: .iso, url: url) { return }
+            count.add(record.field(columns.answer))
+        }
+        // No data rows: the columns must still be there.
+        if found == nil { _ = try find(header) }
     }
 }

@@ -108,21 +108,25 @@ struct LargeBodyEndToEndTests {
         indicators:
 
         """
-        let indicators: [(id: String, config: String)] = [
-            ("csv-count", "{ feed: exports, path: /big.csv, delimiter: \";\", where: { band: \"85+\" }, aggregate: count }"),
-            ("json-sum", "{ feed: exports, path: /big.json, select: \"$.data[?@.band == '85+'].admissions\", aggregate: sum }"),
-            ("cached-sum", "{ feed: exports, path: /cached.json, select: \"$.data[*].admissions\", aggregate: sum }"),
+        let indicators: [(id: String, plugin: String, config: String)] = [
+            ("csv-count", "csv", "{ feed: exports, path: /big.csv, delimiter: \";\", where: { band: \"85+\" }, aggregate: count }"),
+            ("json-sum", "json", "{ feed: exports, path: /big.json, select: \"$.data[?@.band == '85+'].admissions\", aggregate: sum }"),
+            ("cached-sum", "json", "{ feed: exports, path: /cached.json, select: \"$.data[*].admissions\", aggregate: sum }"),
+            // The `survey` plugin counting the same rows as answers: the share aged 85+.
+            ("survey-csv", "survey", "{ feed: exports, path: /big.csv, format: csv, field: band, agree: [\"85+\"], disagree: [\"65-74\"] }"),
+            ("survey-json", "survey", "{ feed: exports, path: /big.json, records: \"$.data\", field: band, agree: [\"85+\"], disagree: [\"65-74\"] }"),
         ]
         for indicator in indicators {
+            let survey = indicator.plugin == "survey"
             text += """
               - id: \(indicator.id)
                 name: \(indicator.id)
                 kind: outcome
-                value_type: count
-                unit: admissions
+                value_type: \(survey ? "proportion" : "count")
+                unit: \(survey ? "share aged 85+" : "admissions")
                 period: month
                 better: lower
-                plugin: \(indicator.id.hasPrefix("csv") ? "csv" : "json")
+                plugin: \(indicator.plugin)
                 config: \(indicator.config)
 
             """
@@ -175,7 +179,7 @@ struct LargeBodyEndToEndTests {
         }
     }
 
-    @Test("a CSV and a JSON body of 16 MB are read with memory growing by far less than the body")
+    @Test("a CSV and a JSON body of 16 MB are read, by the csv, json and survey plugins, with memory growing by far less than the body")
     func largeBodiesInBoundedMemory() async throws {
         try await withServer(CachedVersion()) { port in
             try await withTemporaryFolder(prefix: "pioneer-large") { folder in
@@ -191,12 +195,22 @@ struct LargeBodyEndToEndTests {
                 let baseline = try await collect("cached-sum")
                 let csvPeak = try await collect("csv-count")
                 let jsonPeak = try await collect("json-sum")
+                let surveyCSVPeak = try await collect("survey-csv")
+                let surveyJSONPeak = try await collect("survey-json")
                 #expect(try await Self.value(of: "csv-count", site: site.path, store: store) == "\(Self.expectedCount)")
                 #expect(try await Self.value(of: "json-sum", site: site.path, store: store) == "\(Self.expectedSum)")
+                // Every fourth row is aged 85+; the JSON has one more row, aged 65-74.
+                let rows = Self.blocks * Self.rowsPerBlock
+                #expect(try await Self.value(of: "survey-csv", site: site.path, store: store).flatMap(Double.init)
+                        == Double(Self.expectedCount) / Double(rows))
+                #expect(try await Self.value(of: "survey-json", site: site.path, store: store).flatMap(Double.init)
+                        == Double(Self.expectedCount) / Double(rows + 1))
                 // Held whole, a 16 MB body costs its bytes, its text and its rows: several times its size.
                 let allowance = Self.csvSize / 1024 / 3
                 #expect(csvPeak - baseline < allowance, "the CSV run peaked at \(csvPeak) kB against \(baseline) kB")
                 #expect(jsonPeak - baseline < allowance, "the JSON run peaked at \(jsonPeak) kB against \(baseline) kB")
+                #expect(surveyCSVPeak - baseline < allowance, "the survey's CSV run peaked at \(surveyCSVPeak) kB against \(baseline) kB")
+                #expect(surveyJSONPeak - baseline < allowance, "the survey's JSON run peaked at \(surveyJSONPeak) kB against \(baseline) kB")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty,
                         "the bodies written to the temporary folder are removed once read")
             }

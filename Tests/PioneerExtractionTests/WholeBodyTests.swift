@@ -23,7 +23,7 @@ import Testing
             #expect(throws: PluginError("the body of http://bi.test/extract is 70 MB, more than the 64 MB a plugin may read whole as a CSV table (`csv()`) (parsed, it takes several times its size); ask the system for a narrower extract (fewer columns, or one period: `{from}`/`{to}` in the feed's path), or in a plugin of your own, read it a row at a time with `csvRecords`, as the built-in `csv` plugin does")) {
                 _ = try response.csv()
             }
-            let jsonMessage = "the body of http://bi.test/extract is 70 MB, more than the 64 MB a plugin may read whole as a JSON tree (`json()`, `jsonRecords(at:)`) (parsed, it takes several times its size); ask the system for a narrower extract (fewer columns, or one period: `{from}`/`{to}` in the feed's path), or use the built-in `json` plugin, which reads a path that descends to an array an element at a time"
+            let jsonMessage = "the body of http://bi.test/extract is 70 MB, more than the 64 MB a plugin may read whole as a JSON tree (`json()`, `jsonRecords(at:)`) (parsed, it takes several times its size); ask the system for a narrower extract (fewer columns, or one period: `{from}`/`{to}` in the feed's path), or in a plugin of your own, read it a record at a time with `jsonRecords(at:) { record in … }`; the built-in `json` plugin reads a path that descends to an array an element at a time"
             #expect(throws: PluginError(jsonMessage)) { _ = try response.json() }
             #expect(throws: PluginError(jsonMessage)) { _ = try response.jsonRecords(at: try JSONPath(parsing: "$.data[*]")) }
         }

@@ -170,4 +170,19 @@ struct SurveyPluginTests {
             "<test>: error: config.agree: list at least one answer that counts as agreeing, such as `[Strongly agree, Agree]`",
         ])
     }
+
+    @Test func aRecordsPathThatNeedsTheWholeDocumentIsNotedByValidate() {
+        let issues = PluginHarness<SurveyIndicatorPlugin>.issues(configuring: [
+            "feed": "survey", "path": "/r", "records": "$..responses[*]", "field": "q", "agree": ["Agree"],
+        ], indicator: .example(.proportion))
+        #expect(issues.map(\.description) == [
+            "<test>: note: config.records: `$..responses[*]` needs the whole document in memory (a `..`, a slice, a negative index, several selectors in one bracket, or `$` inside a filter), so a body is read whole, up to 64 MB; a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`) runs over a body of any size",
+        ])
+        // A path to the responses, or to their array, streams: nothing to note.
+        for records in ["$.responses[*]", "$.responses", "$.responses[?@.ward == 'A']"] {
+            #expect(PluginHarness<SurveyIndicatorPlugin>.issues(configuring: [
+                "feed": "survey", "path": "/r", "records": .scalar(records, quoted: true), "field": "q", "agree": ["Agree"],
+            ], indicator: .example(.proportion)).isEmpty, "\(records)")
+        }
+    }
 }

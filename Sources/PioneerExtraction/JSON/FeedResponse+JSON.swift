@@ -8,7 +8,7 @@ extension FeedResponse {
     /// is one of more than ``wholeValueLimit`` values, whatever its size.
     public func json() throws(PluginError) -> JSONValue {
         try requireReadableWhole(as: "a JSON tree (`json()`, `jsonRecords(at:)`)",
-                                 instead: "use the built-in `json` plugin, which reads a path that descends to an array an element at a time")
+                                 instead: "in a plugin of your own, read it a record at a time with `jsonRecords(at:) { record in … }`; the built-in `json` plugin reads a path that descends to an array an element at a time")
         let bytes = try bytes()
         do {
             return try JSONValue(parsing: bytes, maximumValues: Self.wholeValueLimit)

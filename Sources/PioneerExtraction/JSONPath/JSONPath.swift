@@ -65,7 +65,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     public static let everyElement = JSONPath(
         expression: "$[*]", query: Query(isRelative: false, segments: [Segment(isDescendant: false, selectors: [.wildcard])]))
 
-    private init(expression: String, query: Query) {
+    init(expression: String, query: Query) {
         self.expression = expression
         self.query = query
     }
