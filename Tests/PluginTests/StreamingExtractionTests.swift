@@ -188,4 +188,25 @@ import Testing
         ])
         #expect(streamable.isEmpty)
     }
+
+    @Test func anElementOfMoreValuesThanATreeMayHoldIsRefusedNotBuilt() throws {
+        try withTemporaryFolder(prefix: "pioneer-stream-json") { folder in
+            // One element of 3,000,001 numbers (6 MB): `[*]` then `.items[*]` builds each element
+            // of `data` whole, which for small values takes a hundred bytes or so each.
+            var text = "{\"data\": [{\"items\": ["
+            text += String(repeating: "1,", count: FeedResponse.wholeValueLimit)
+            text += "1]}]}\n"
+            let file = folder.appending(path: "one-element.json")
+            try Data(text.utf8).write(to: file)
+            let response = FeedResponse(key: "export", feed: "bi", url: Self.url, body: .file(file))
+            let sum = try JSONExtraction(feed: "bi", path: "/x", select: try JSONPath(parsing: "$.data[*].items[*]"), aggregate: .sum)
+            #expect(throws: PluginError("`$.data[*].items[*]` in \(Self.url): a value read whole to run the path on it holds more than 3 million JSON values (line 1, column \(2 * FeedResponse.wholeValueLimit + 18)), more than pioneer builds at once (a hundred bytes or so each); ask the system for smaller records, or write a path that goes on into the value to the numbers inside it")) {
+                _ = try sum.extract(response, period: june)
+            }
+            // One element fewer is read.
+            let fewer = "{\"data\": [{\"items\": [" + String(repeating: "1,", count: FeedResponse.wholeValueLimit - 3) + "1]}]}\n"
+            try Data(fewer.utf8).write(to: file)
+            #expect(try sum.extract(response, period: june).value == Double(FeedResponse.wholeValueLimit - 2))
+        }
+    }
 }

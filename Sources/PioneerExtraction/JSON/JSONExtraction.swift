@@ -214,6 +214,12 @@ public struct JSONExtraction: Sendable, Hashable {
     static func pluginError(_ error: any Error, path: JSONPath, response: FeedResponse) -> PluginError {
         let url = response.url
         switch error {
+        case let error as JSONValue.ParseError where error.valueLimit != nil && path.streamingPlan != nil:
+            // One element (or the value a path ends at), built whole to run the path on it.
+            let place = error.description.range(of: "(line ", options: .backwards).map { " " + error.description[$0.lowerBound...] } ?? ""
+            return PluginError("`\(path)` in \(url): a value read whole to run the path on it holds more than 3 million JSON values\(place), "
+                + "more than pioneer builds at once (a hundred bytes or so each); ask the system for smaller records, or write a "
+                + "path that goes on into the value to the numbers inside it")
         case let error as JSONValue.ParseError:
             return notJSONError(error, response: response)
         case let error as JSONStreamLimit:

@@ -66,10 +66,12 @@ struct JSONParser {
     /// outside `keeping` are checked and skipped, not built. On nil the reader walks the
     /// bytes the careful way, reading more as needed, and reports any error with its place.
     static func parsePrefix(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int,
-                            keeping: JSONMemberSet?) -> (value: JSONValue, count: Int)? {
+                            keeping: JSONMemberSet?, maximumValues: Int = .max) -> (value: JSONValue, count: Int)? {
         var parser = JSONParser(bytes, origin: (1, 1), quiet: true)
         parser.depth = depth
         parser.keeping = keeping
+        parser.valuesLeft = maximumValues
+        parser.valueLimit = maximumValues
         // A value that runs to the last byte may be cut short (a number), so one more is needed.
         guard let value = try? parser.value(), parser.index < bytes.count else { return nil }
         return (value, parser.index)

@@ -1,6 +1,8 @@
 // Checking JSON syntax as the bytes stream past, without building values: what lets a
 // JSONPath skip every part of a large document it does not select, in bounded memory,
 // while still reporting a syntax error anywhere with its line and column.
+import PioneerKit
+
 
 /// Walks a ``JSONByteStream`` value by value, checking RFC 8259 syntax.
 ///
@@ -204,9 +206,13 @@ struct JSONStreamScanner {
 
     /// Walks one value and parses it: the bytes are held only while it is read. Of an object,
     /// only the members in `keeping` are built (all of them when it is nil).
+    ///
+    /// A value of more than ``FeedResponse/wholeValueLimit`` values is refused, as `json()`
+    /// refuses a document: an element of 48 MB of small objects would take gigabytes as a tree.
     mutating func readValue(keeping: JSONMemberSet? = nil) throws -> JSONValue {
         try skipWhitespace()
-        if stream.mark == nil, let (value, count) = JSONParser.parsePrefix(stream.available, depth: depth, keeping: keeping) {
+        if stream.mark == nil, let (value, count) = JSONParser.parsePrefix(stream.available, depth: depth, keeping: keeping,
+                                                                          maximumValues: FeedResponse.wholeValueLimit) {
             stream.index += count
             return value
         }
@@ -230,10 +236,12 @@ struct JSONStreamScanner {
 
     /// The marked bytes parsed; where they start in the body is worked out only for a message.
     private func parseMarked(keeping: JSONMemberSet? = nil) throws -> JSONValue {
+        let limit = FeedResponse.wholeValueLimit
         do {
-            return try JSONParser.parse(stream.marked, keeping: keeping)
+            return try JSONParser.parse(stream.marked, keeping: keeping, maximumValues: limit)
         } catch {
-            return try JSONParser.parse(stream.marked, origin: stream.position(of: stream.mark ?? stream.index), keeping: keeping)
+            return try JSONParser.parse(stream.marked, origin: stream.position(of: stream.mark ?? stream.index), keeping: keeping,
+                                        maximumValues: limit)
         }
     }
 
