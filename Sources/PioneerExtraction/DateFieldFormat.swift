@@ -33,13 +33,12 @@ public enum DateFieldFormat: String, Sendable, Hashable, CaseIterable {
         let trimmed = text.trimmingWhitespaceFast()
         switch self {
         case .iso:
-            var datePart = Substring(trimmed)
-            if datePart.count > 10 {
-                let separator = datePart[datePart.index(datePart.startIndex, offsetBy: 10)]
-                guard separator == "T" || separator == " " else { return nil }
-                datePart = datePart.prefix(10)
-            }
-            return CalendarDate(iso: datePart)
+            // Bytes, not characters: the date is ASCII, and a time may follow after `T` or a space.
+            let utf8 = trimmed.utf8
+            guard utf8.count > 10 else { return CalendarDate(iso: trimmed) }
+            let tenth = utf8.index(utf8.startIndex, offsetBy: 10)
+            guard utf8[tenth] == UInt8(ascii: "T") || utf8[tenth] == UInt8(ascii: " ") else { return nil }
+            return CalendarDate(iso: trimmed[..<tenth])
         case .dayMonthYear:
             let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
             guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),

@@ -12,6 +12,15 @@ private func date(_ text: String) -> CalendarDate {
 
 @Suite("Months")
 struct MonthTests {
+    @Test func anISODateIsExactlyFourTwoAndTwoASCIIDigits() {
+        #expect(CalendarDate(iso: "2026-06-30") == CalendarDate(year: 2026, month: 6, day: 30))
+        #expect(CalendarDate(iso: "2024-02-29"[...]) == CalendarDate(year: 2024, month: 2, day: 29))
+        for text in ["2026-6-30", "2026-06-3x", "+026-06-30", "2026-+6-30", "2026-06-31", "2025-02-29", "0000-01-01",
+                     "2026-06-30 ", " 2026-06-30", "2026/06/30", "２０２６-06-30", "2026-06", "", "2026-06-30-01"] {
+            #expect(CalendarDate(iso: text) == nil, "\(text)")
+        }
+    }
+
     @Test func parsesAndPrintsAMonth() throws {
         let june = try period("2026-06")
         #expect(june.type == .month)
