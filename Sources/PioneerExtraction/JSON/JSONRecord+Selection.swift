@@ -29,7 +29,7 @@ extension JSONRecord {
             guard case .object(let fields) = node.value else {
                 throw PluginError("record `\(node.path)` selected by `\(path)` in \(url) is \(JSONExtraction.describe(node.value)), expected an object")
             }
-            records.append(JSONRecord(fields: fields, path: node.path, url: url))
+            records.append(JSONRecord(fields: fields, node: node, url: url))
         }
         return records
     }
@@ -99,7 +99,7 @@ extension FeedResponse {
                         throw PluginError("record `\(node.path)` selected by `\(path)` in \(url) is \(JSONExtraction.describe(node.value)), expected an object")
                     }
                     count += 1
-                    try consume(JSONRecord(fields: fields, path: node.path, url: url))
+                    try consume(JSONRecord(fields: fields, node: node, url: url))
                 }
             }
         } catch is WholeObjectRecord {

@@ -22,14 +22,45 @@ public struct JSONRecord: Sendable, Hashable, CustomStringConvertible {
     /// The object's members.
     public let fields: [String: JSONValue]
     /// Where the object is in its document: `$['residents'][3]`.
-    public let path: String
+    public var path: String {
+        switch place {
+        case .written(let path): return path
+        case .node(let node): return node.path
+        }
+    }
     /// The URL the document came from.
     public let url: String
 
+    /// The place as given, or the selected node's, written out only when asked for: a
+    /// streamed export hands over millions of records, and few are ever named in a message.
+    private let place: Place
+
+    private enum Place: Sendable {
+        case written(String)
+        case node(JSONPath.Node)
+    }
+
     public init(fields: [String: JSONValue], path: String, url: String) {
         self.fields = fields
-        self.path = path
+        self.place = .written(path)
         self.url = url
+    }
+
+    /// The record of the object `node` selected.
+    init(fields: [String: JSONValue], node: JSONPath.Node, url: String) {
+        self.fields = fields
+        self.place = .node(node)
+        self.url = url
+    }
+
+    public static func == (left: JSONRecord, right: JSONRecord) -> Bool {
+        left.fields == right.fields && left.url == right.url && left.path == right.path
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fields)
+        hasher.combine(path)
+        hasher.combine(url)
     }
 
     /// "record `$['residents'][3]` from http://…": the start of a plugin's own message about it.
@@ -120,7 +151,7 @@ public struct JSONRecord: Sendable, Hashable, CustomStringConvertible {
 
     /// The value of a field that must be there: an error for a missing field (suggesting a
     /// close name) or a null one.
-    private func required(_ field: String, expecting expected: String) throws(PluginError) -> JSONValue {
+    private func required(_ field: String, expecting expected: @autoclosure () -> String) throws(PluginError) -> JSONValue {
         guard let value = fields[field] else {
             let others = fields.keys.sorted()
             let listed = others.isEmpty ? "; it has no fields"
@@ -129,7 +160,7 @@ public struct JSONRecord: Sendable, Hashable, CustomStringConvertible {
             throw PluginError("\(self) has no field `\(field)`\(didYouMean(field, among: others))\(listed)")
         }
         if case .null = value {
-            throw failure(field, "is null, expected \(expected)")
+            throw failure(field, "is null, expected \(expected())")
         }
         return value
     }
@@ -199,7 +230,8 @@ public struct JSONRecord: Sendable, Hashable, CustomStringConvertible {
     }
 
     private func date(_ field: String, _ value: JSONValue, format: DateFieldFormat) throws(PluginError) -> CalendarDate {
-        let expected = "(expected \(format.pattern), such as \(format.example))"
+        // Written only for a message: a record is read for each of millions of rows.
+        var expected: String { "(expected \(format.pattern), such as \(format.example))" }
         guard case .string(let text) = value else {
             throw failure(field, "is \(JSONExtraction.describe(value)), not a date written as text \(expected)")
         }
