@@ -28,7 +28,9 @@ struct ThreadLimitEndToEndTests {
             #expect(run.stderr.contains(" threads it needs: the limit on processes and threads for this user (4, `ulimit -u`) is reached; raise it"),
                     "\(run.stderr)")
             #expect(run.stdout.isEmpty)
-            #expect(started.duration(to: clock.now) < .seconds(30))
+            // Not a hang: alone it takes a second or two (a copy of the binary, then one run); a
+            // loaded two-core full run once took 31 s.
+            #expect(started.duration(to: clock.now) < .seconds(120))
         }
     }
 }
