@@ -51,6 +51,10 @@ import Testing
         #expect(records.first?.path == "$['summary']")
         #expect(try records.first?.integer("n") == 9)
         #expect(try Self.streamed(response, "$.responses").isEmpty)
+        // A body over the whole limit is read a record at a time: one object is too large a record.
+        #expect(throws: PluginError("`$.summary` selects one object in http://survey.test/one.json, read as a single record, and the body is 50 bytes; a body over 10 bytes is read a record at a time, from an array of records")) {
+            try response.jsonRecords(at: try JSONPath(parsing: "$.summary"), explainWithin: 0, wholeLimit: 10) { (_) throws(PluginError) in }
+        }
     }
 
     @Test func aPathThatReachesNothingSaysWhereItStopped() throws {

@@ -69,8 +69,9 @@ extension FeedResponse {
     static let explainedWholeLimit = 8 << 20
 
     /// ``jsonRecords(at:_:)``, reading a body up to `explainWithin` bytes whole again when the
-    /// path selects nothing, to say exactly why.
-    func jsonRecords(at path: JSONPath, explainWithin: Int,
+    /// path selects nothing, to say exactly why; `wholeLimit` is the largest body read whole
+    /// (``wholeBodyLimit``, smaller in the tests).
+    func jsonRecords(at path: JSONPath, explainWithin: Int, wholeLimit: Int = wholeBodyLimit,
                      _ consume: (JSONRecord) throws(PluginError) -> Void) throws(PluginError) {
         let size = body.size
         guard let plan = path.streamingPlan else {
@@ -103,9 +104,9 @@ extension FeedResponse {
                 }
             }
         } catch is WholeObjectRecord {
-            if let size, size > Self.wholeBodyLimit {
+            if let size, size > wholeLimit {
                 throw PluginError("`\(path)` selects one object in \(url), read as a single record, and the body is \(ByteSizeText.megabytes(size)); "
-                                  + "a body over \(ByteSizeText.megabytes(Self.wholeBodyLimit)) is read a record at a time, from an array of records")
+                                  + "a body over \(ByteSizeText.megabytes(wholeLimit)) is read a record at a time, from an array of records")
             }
             for record in try jsonRecords(at: path) { try consume(record) }
             return
