@@ -6,31 +6,46 @@ import Foundation
 
 /// Runs work in a task that SIGINT or SIGTERM cancels.
 ///
-/// The signals are taken from their default action (which kills the process before
-/// it can record anything) and watched with dispatch sources, so the handler runs as
-/// ordinary code on a queue rather than inside a signal handler.
+/// The signals are watched with dispatch sources, which take them from their default
+/// action (ending the process before it can record anything), so the handler runs as
+/// ordinary code on a queue of its own rather than inside a signal handler.
 enum Interruption {
-    /// Whether a signal came, kept under a lock: the dispatch queue writes it, the caller reads it.
+    /// Whether a signal came, and the task it cancels, kept under a lock: the signal queue
+    /// writes the one, the caller the other.
     private final class State: @unchecked Sendable {
-        // @unchecked: `signalled` is only read and written with `lock` held.
+        // @unchecked: `signalled` and `task` are only read and written with `lock` held.
         private let lock = NSLock()
         private var signalled: Int32?
+        private var task: (@Sendable () -> Void)?
 
-        /// Records `signal`; true when it is the first.
+        /// Records `signal` and cancels the work if it has started; true when it is the first.
         func record(_ signal: Int32) -> Bool {
-            lock.lock()
-            defer { lock.unlock() }
-            guard signalled == nil else { return false }
-            signalled = signal
-            return true
+            let cancel: (@Sendable () -> Void)? = lock.withLock {
+                guard signalled == nil else { return nil }
+                signalled = signal
+                return task ?? {}
+            }
+            cancel?()
+            return cancel != nil
+        }
+
+        /// Keeps the way to cancel the work; cancels it at once if a signal came first.
+        func started(_ cancel: @escaping @Sendable () -> Void) {
+            let already = lock.withLock {
+                task = cancel
+                return signalled != nil
+            }
+            if already { cancel() }
         }
 
         var signal: Int32? {
-            lock.lock()
-            defer { lock.unlock() }
-            return signalled
+            lock.withLock { signalled }
         }
     }
+
+    /// The queue the signals are handled on: its own, so a handler never waits behind work that
+    /// fills the shared global queues' threads (under load a Ctrl-C on `.global()` waited seconds).
+    private static let queue = DispatchQueue(label: "pioneer.signals")
 
     /// Runs `operation` until it returns; a first SIGINT or SIGTERM cancels it and writes
     /// `notice` to stderr, a second ends the process with status 130 at once.
@@ -39,17 +54,33 @@ enum Interruption {
     ///
     /// `onFirst` runs after the first signal's cancel (collect asks running plugins to stop);
     /// `onSecond` just before the process ends (collect kills them and removes their files).
+    ///
+    /// `operation` starts only once the signals are watched, so a Ctrl-C while it starts is
+    /// never lost. Called once in a process: the signals then go back to their default action.
     static func cancellingOnSignal<T: Sendable>(
         notice: String, onFirst: @escaping @Sendable () -> Void = {}, onSecond: @escaping @Sendable () -> Void = {},
         _ operation: @escaping @Sendable () async -> T
     ) async -> (result: T, signal: Int32?) {
-        let task = Task { await operation() }
         let state = State()
-        let signals = [SIGINT, SIGTERM]
+        let sources = watch(state: state, notice: notice, onFirst: onFirst, onSecond: onSecond)
+        let task = Task { await operation() }
+        state.started { task.cancel() }
+        let result = await task.value
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
+        return (result, state.signal)
+    }
+
+    private static let signals = [SIGINT, SIGTERM]
+
+    /// Starts watching the signals, and returns once the sources are registered.
+    private static func watch(
+        state: State, notice: String, onFirst: @escaping @Sendable () -> Void, onSecond: @escaping @Sendable () -> Void
+    ) -> [any DispatchSourceSignal] {
         var sources: [any DispatchSourceSignal] = []
+        let registered = DispatchSemaphore(value: 0)
         for number in signals {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
                 guard state.record(number) else {
                     onSecond()
@@ -57,15 +88,21 @@ enum Interruption {
                     _exit(130)
                 }
                 StandardError.write("\n" + notice + "\n")
-                task.cancel()
                 onFirst()
             }
+            source.setRegistrationHandler { registered.signal() }
+            #if !os(Linux)
+            // kqueue reports a signal beside its action, which would still end the process.
+            // On Linux the source installs a handler of its own when it is registered, and
+            // until then the default action stands (a signal ignored meanwhile would be lost).
+            signal(number, SIG_IGN)
+            #endif
             source.resume()
             sources.append(source)
         }
-        let result = await task.value
-        for source in sources { source.cancel() }
-        for number in signals { signal(number, SIG_DFL) }
-        return (result, state.signal)
+        // Registered on the sources' own queue, promptly; the bound only keeps a broken
+        // dispatch from stopping the command.
+        for _ in signals { _ = registered.wait(timeout: .now() + 5) }
+        return sources
     }
 }

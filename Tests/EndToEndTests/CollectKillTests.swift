@@ -286,6 +286,37 @@ struct CollectExitStatusTests {
         }
     }
 
+    /// A Ctrl-C while collect starts is never lost. The signals were taken from their default
+    /// action before the dispatch sources watching them were registered, on a global queue; under
+    /// load a Ctrl-C in between was ignored, and the run went on (CI: a lock wait ran out, exit 1).
+    /// Whenever it comes, the process now ends at once: killed by it before the work starts, or
+    /// with status 130 after.
+    @Test func aCtrlCAtAnyMomentWhileCollectStartsEndsIt() async throws {
+        let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+        try await withTemporaryFolder(prefix: "pioneer-early-int") { root in
+            let site = try siteFolder(in: root)
+            try await SlowFeed.run(delay: .milliseconds(60)) { port in
+                try CollectKillTests.siteYAML(port: port).write(to: site.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                for (attempt, delay) in [0, 10, 20, 35, 50, 75, 100, 150, 250, 400].enumerated() {
+                    let collect = Process()
+                    collect.executableURL = pioneer
+                    // 26 years of months, 60 ms each, two at a time: far longer than the test waits.
+                    collect.arguments = ["collect", site.path, "--from", "2000-01", "--to", "2025-12", "--max-parallel", "2",
+                                         "--store", root.appendingPathComponent("s\(attempt).sqlite").path]
+                    collect.standardOutput = FileHandle.nullDevice
+                    collect.standardError = FileHandle.nullDevice
+                    let child = try StartedProcess.start(collect)
+                    try await Task.sleep(for: .milliseconds(delay))
+                    child.signal(SIGINT)
+                    let end = await child.exit(within: 15)
+                    #expect(!end.timedOut, "a Ctrl-C \(delay) ms after start was lost: collect went on")
+                    #expect((end.reason == .uncaughtSignal && end.status == SIGINT) || (end.reason == .exit && end.status == 130),
+                            "a Ctrl-C \(delay) ms after start: \(end)")
+                }
+            }
+        }
+    }
+
     @Test func exitStatusIsZeroWhenAllCollectedAndThreeWhenAFeedFails() async throws {
         try await withTemporaryFolder(prefix: "pioneer-exit") { root in
             let site = try siteFolder(in: root)
