@@ -29,6 +29,9 @@ import PioneerStore
 /// A fetcher never completes inside its own `start` (``FeedFetching``), so starting the
 /// next fetch from a completion never nests.
 final class ActiveRun: @unchecked Sendable {
+    /// Where the commit timer fires; what it starts runs elsewhere, so one thread serves all runs.
+    private static let commitTimers = DispatchQueue(label: "pioneer.collect.commit-timers")
+
     // @unchecked: every `var` below is only touched with `lock` held; the `let`s are
     // immutable after init (the plan is only read).
     private let engine: CollectionEngine
@@ -356,7 +359,9 @@ final class ActiveRun: @unchecked Sendable {
         }
         if let generation = actions.timer {
             let delay = CollectionEngine.commitInterval
-            DispatchQueue.global().asyncAfter(deadline: .now() + Double(delay.components.attoseconds) / 1e18
+            // On a queue of its own, so the commit is not late while blocking work holds the global
+            // queues' few threads; a commit only hands its writes to the store's thread.
+            Self.commitTimers.asyncAfter(deadline: .now() + Double(delay.components.attoseconds) / 1e18
                                               + Double(delay.components.seconds)) { [self] in
                 commitDue(generation)
             }

@@ -229,7 +229,7 @@ private final class ExitWatch: @unchecked Sendable {
 
     /// Polls `pid` every 100 ms until it has ended one way or the other.
     func watch(pid: Int32, since: Date? = nil) {
-        DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { [self] in
+        TestQueues.timers.asyncAfter(deadline: .now() + 0.1) { [self] in
             guard ended == nil else { return }
             let state = Self.state(of: pid)
             guard state != .running else { return watch(pid: pid) }
@@ -277,7 +277,7 @@ private final class TimeLimit: @unchecked Sendable {
             action()
         }
         lock.withLock { item = work }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: work)
+        TestQueues.timers.asyncAfter(deadline: .now() + seconds, execute: work)
     }
 
     /// Stops the timer; whether it had fired.
@@ -287,4 +287,15 @@ private final class TimeLimit: @unchecked Sendable {
             return fired
         }
     }
+}
+
+/// The queue the harness's own timers and watches run on.
+///
+/// Not a global queue: on Linux the global queues and Swift's tasks share one pool of threads,
+/// as many as there are cores, and a thread is added only about once a second while they are
+/// all blocked. Under the whole suite, tests waiting in blocking calls held them for tens of
+/// seconds, and a child's end or a time limit was heard that much late. A serial queue of its
+/// own gets a thread of its own.
+enum TestQueues {
+    static let timers = DispatchQueue(label: "pioneer.testing.timers")
 }

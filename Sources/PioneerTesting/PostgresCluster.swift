@@ -41,7 +41,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let task = sharedLock.withLock { () -> Task<PostgresCluster, any Error> in
             if let starting { return starting }
             let task = Task {
-                let cluster = try await offThread { try PostgresCluster.start() }
+                let cluster = try await onOwnThread { try PostgresCluster.start() }
                 sharedLock.withLock { started = cluster }
                 atexit {
                     if let cluster = PostgresCluster.sharedLock.withLock({ PostgresCluster.started }) {
@@ -59,7 +59,7 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Starts a new cluster of its own (for a test that stops or restarts it), off the
     /// cooperative threads; call ``stopAndRemove()`` when done.
     public static func startOwn() async throws -> PostgresCluster {
-        try await offThread { try PostgresCluster.start() }
+        try await onOwnThread { try PostgresCluster.start() }
     }
 
     /// Starts a new cluster, blocking the calling thread until it accepts connections.
@@ -110,7 +110,7 @@ public final class PostgresCluster: @unchecked Sendable {
     /// Creates a fresh, empty database and returns its URL.
     public func createDatabase() async throws -> String {
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        _ = try await offThread { try self.psql("CREATE DATABASE \(name)") }
+        _ = try await onOwnThread { try self.psql("CREATE DATABASE \(name)") }
         return url(database: name)
     }
 
@@ -279,10 +279,15 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 }
 
-/// Runs blocking work (a child process, a wait) on a dispatch queue and awaits its result.
-func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+/// Runs blocking work (a child process, a wait, an external plugin's synchronous call) on a
+/// thread of its own and awaits its result.
+///
+/// Not in the test's task nor on a global queue: those share their threads (as many as there
+/// are cores) with every test's tasks, and blocking one stalls the whole suite (see
+/// ``TestQueues``).
+public func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             continuation.resume(with: Result { try work() })
         }
     }

@@ -13,6 +13,9 @@ import PioneerCore
 /// until success, a failure that is not worth retrying, or the retries run out.
 /// The completion runs exactly once, and never before `start` has returned.
 public final class FeedFetchHandle: @unchecked Sendable {
+    /// Where the waits before retries end; a retry only starts a transfer, so one thread serves all.
+    private static let retryTimers = DispatchQueue(label: "pioneer.feeds.retry-timers")
+
     // @unchecked: the mutable state lives in `state`, behind its lock; everything else is
     // immutable after init.
 
@@ -179,7 +182,9 @@ public final class FeedFetchHandle: @unchecked Sendable {
         logger.info("retrying", metadata: ["cause": "\(cause)", "attempt": "\(attempt)",
                                            "delay": "\(FeedError.Cause.seconds(delay))"])
         onEvent?(.retrying(index: index, feed: feed.name, url: shownURL, attempt: attempt, delay: delay, cause: cause))
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+        // On a queue of its own: the global queues share their few threads with every task, and
+        // while blocking work holds them a timer's work waits (a thread is added once a second).
+        Self.retryTimers.asyncAfter(deadline: .now() + delay) { [self] in
             makeAttempt()
         }
     }
