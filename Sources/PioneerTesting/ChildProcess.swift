@@ -58,28 +58,6 @@ public struct ChildProcess: Sendable {
                                 timedOut: ended.timedOut, terminationReason: ended.reason)
         }
     }
-
-    /// Runs `executable` as ``run(_:_:in:environment:input:timeout:)`` does, blocking the
-    /// calling thread: for synchronous test helpers. Output and errors come back merged.
-    public static func runBlocking(_ executable: String, _ arguments: [String] = [], in directory: URL? = nil,
-                                   timeout: Double = 600) throws -> ChildProcess {
-        let outURL = FileManager.default.temporaryDirectory.appending(path: "pioneer-child-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: outURL) }
-        let out = try FileHandle(forWritingTo: outURL)
-        defer { try? out.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = out
-        process.standardError = out
-        let ended = try StartedProcess.start(process, name: executable).exitBlocking(within: timeout)
-        let text = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        return ChildProcess(status: ended.status, stdout: text, stderr: text,
-                            timedOut: ended.timedOut, terminationReason: ended.reason)
-    }
 }
 
 /// How a started child ended.

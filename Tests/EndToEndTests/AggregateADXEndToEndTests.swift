@@ -75,7 +75,7 @@ struct AggregateADXEndToEndTests {
             try await Self.writeReturns(period: "2026-02", format: "json", stores: stores, into: adx)
             let written = try FileManager.default.contentsOfDirectory(atPath: adx.path).filter { $0.hasSuffix(".xml") }
                 .map { adx.appendingPathComponent($0).path }
-            #expect(try ReturnSchemaValidation.adxProblems(files: written) == "")
+            #expect(try await ReturnSchemaValidation.adxProblems(files: written) == "")
 
             let fromJSON = try await PioneerBinary.run(["aggregate", json.path, "--period", "2026-03", "--programme", programme.path, "--format", "json"])
             #expect(fromJSON.status == 0, "\(fromJSON.stderr)")

@@ -9,9 +9,10 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct FHIRReturnEndToEndTests {
     /// check-fhir.py's complaints about `files`; empty when they pass.
-    static func problems(_ files: [String]) throws -> String {
-        let run = try ChildProcess.runBlocking("/usr/bin/env", ["python3", PioneerBinary.packageRoot.appendingPathComponent("scripts/check-fhir.py").path] + files)
-        return run.status == 0 ? "" : (run.stdout.isEmpty ? "check-fhir.py exited \(run.status)" : run.stdout)
+    static func problems(_ files: [String]) async throws -> String {
+        let run = try await ChildProcess.run("/usr/bin/env", ["python3", PioneerBinary.packageRoot.appendingPathComponent("scripts/check-fhir.py").path] + files, timeout: 300)
+        let said = run.stdout + run.stderr
+        return run.status == 0 ? "" : (said.isEmpty ? "check-fhir.py exited \(run.status)" : said)
     }
 
     static func entries(_ file: String) throws -> [[String: Any]] {
@@ -30,7 +31,7 @@ struct FHIRReturnEndToEndTests {
                 #expect(fhir.status == 0, "\(fhir.errors)")
                 files.append(file)
             }
-            #expect(try Self.problems(files) == "")
+            #expect(try await Self.problems(files) == "")
 
             let entries = try Self.entries(files[0])
             let reports = entries.compactMap { $0["resource"] as? [String: Any] }.filter { $0["resourceType"] as? String == "MeasureReport" }
@@ -64,20 +65,20 @@ struct FHIRReturnEndToEndTests {
             text = text.replacingOccurrences(of: "\"reference\" : \"urn:uuid:\(organization)\"", with: "\"reference\" : \"urn:uuid:gone\"")
             let broken = folder.appendingPathComponent("broken.json")
             try text.write(to: broken, atomically: true, encoding: .utf8)
-            let problems = try Self.problems([broken.path])
+            let problems = try await Self.problems([broken.path])
             #expect(problems.contains("$.entry[1].resource.reporter.reference: urn:uuid:gone is not the fullUrl of any entry in the bundle"), "\(problems)")
             #expect(problems.contains("$.entry[1].resource.group[0].measureScore: proportion 1.4 is not between 0 and 1"), "\(problems)")
 
             let invalid = folder.appendingPathComponent("invalid.json")
             try String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\"count\" : 41", with: "\"count\" : 41.5")
                 .write(to: invalid, atomically: true, encoding: .utf8)
-            let refused = try Self.problems([invalid.path])
+            let refused = try await Self.problems([invalid.path])
             #expect(refused.contains("not a valid FHIR R4 Bundle") && refused.contains("entry.1.resource.group.0.population.0.count"), "\(refused)")
 
             let tally = folder.appendingPathComponent("tally.json")
             try String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\"type\" : \"summary\"", with: "\"type\" : \"tally\"")
                 .write(to: tally, atomically: true, encoding: .utf8)
-            #expect(try Self.problems([tally.path]).contains("$.entry[1].resource.type: 'tally' is not one of individual, subject-list, summary, data-collection"))
+            #expect(try await Self.problems([tally.path]).contains("$.entry[1].resource.type: 'tally' is not one of individual, subject-list, summary, data-collection"))
         }
     }
 }

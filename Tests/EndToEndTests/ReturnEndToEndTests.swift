@@ -39,7 +39,7 @@ struct ReturnEndToEndTests {
             let run = try await Self.pioneer(["return", Self.torbay, "--period", "FY2025-26", "--store-dir", stores, "--output", file])
             #expect(run.status == 0, "\(run.errors)")
             #expect(run.output.isEmpty, "with --output nothing goes to stdout: \(run.output)")
-            try ReturnSchemaValidation.expectValid([file])
+            try await ReturnSchemaValidation.expectValid([file])
             let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains(".partial") }
             #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
 
@@ -99,7 +99,7 @@ struct ReturnEndToEndTests {
             #expect(json.status == 0, "\(json.errors)")
             let file = folder.appendingPathComponent("stdout.json")
             try json.output.write(to: file, atomically: true, encoding: .utf8)
-            try ReturnSchemaValidation.expectValid([file.path])
+            try await ReturnSchemaValidation.expectValid([file.path])
             let read = try ReturnReader.read(file: file.path)
             #expect(try ReturnCoding.verify(read) == .valid)
             // Monthly indicators give three months; the financial quarter itself is there once.
@@ -122,7 +122,7 @@ struct ReturnEndToEndTests {
             let dhis2 = try await Self.pioneer(["return", Self.torbay, "--period", "FY2025-26 Q4", "--store-dir", stores,
                                                 "--format", "dhis2", "--output", dhis2File])
             #expect(dhis2.status == 0, "\(dhis2.errors)")
-            try ReturnSchemaValidation.expectValid([dhis2File], schema: "dhis2-datavalueset.schema.json")
+            try await ReturnSchemaValidation.expectValid([dhis2File], schema: "dhis2-datavalueset.schema.json")
             let payload = try JSONDecoder().decode(DHIS2DataValueSet.self, from: Data(contentsOf: URL(fileURLWithPath: dhis2File)))
             #expect(payload.orgUnit == "PIONEER_TORBAY")
             #expect(payload.completeDate != nil)
@@ -136,7 +136,7 @@ struct ReturnEndToEndTests {
             let adx = try await Self.pioneer(["return", Self.torbay, "--period", "FY2025-26 Q4", "--store-dir", stores,
                                               "--format", "adx", "--output", adxFile])
             #expect(adx.status == 0, "\(adx.errors)")
-            #expect(try ReturnSchemaValidation.adxProblems(files: [adxFile]) == "")
+            #expect(try await ReturnSchemaValidation.adxProblems(files: [adxFile]) == "")
             let adxText = try String(contentsOfFile: adxFile, encoding: .utf8)
             #expect(adxText.contains("<group orgUnit=\"torbay\" period=\"2026-03-01/P1M\" dataSet=\"PIONEER_RETURN\" complete=\"true\">"))
             #expect(adxText.contains("<group orgUnit=\"torbay\" period=\"2026-01-01/P3M\" dataSet=\"PIONEER_RETURN\" complete=\"true\">"))
@@ -156,7 +156,7 @@ struct ReturnEndToEndTests {
             let allowed = try await Self.pioneer(["return", Self.torbay, "--period", "2023Q1", "--store-dir", stores,
                                                   "--output", earlier, "--allow-incomplete"])
             #expect(allowed.status == 0, "\(allowed.errors)")
-            try ReturnSchemaValidation.expectValid([earlier])
+            try await ReturnSchemaValidation.expectValid([earlier])
             let incomplete = try ReturnReader.read(file: earlier)
             #expect(!incomplete.complete)
             #expect(incomplete.missing.contains(MissingMeasure(indicator: "emergency-admissions-65", period: "2023-02", reason: "nothing collected")))

@@ -7,11 +7,11 @@ import Testing
 
 @Suite("DHIS2 data value set")
 struct DHIS2DataValueSetTests {
-    static func problems(_ payload: [UInt8]) throws -> String {
+    static func problems(_ payload: [UInt8]) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-dhis2-\(UUID().uuidString).json")
         try Data(payload).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try ReturnSchemaCheck.problems(files: [file.path], schema: "dhis2-datavalueset.schema.json")
+        return try await ReturnSchemaCheck.problems(files: [file.path], schema: "dhis2-datavalueset.schema.json")
     }
 
     @Test func periodsAreDHIS2sIds() throws {
@@ -26,7 +26,7 @@ struct DHIS2DataValueSetTests {
         #expect(DHIS2DataValueSet.id(of: Period.isoWeek(2026, 53)!) == "2026W53")
     }
 
-    @Test func eachPartOfAMeasureIsOneDataValueAndNotAvailableValuesAreLeftOut() throws {
+    @Test func eachPartOfAMeasureIsOneDataValueAndNotAvailableValuesAreLeftOut() async throws {
         let payload = try DHIS2DataValueSet(try ReturnCoding.signed(SampleReturn.value))
         #expect(payload.dataSet == "PIONEER_RETURN")
         #expect(payload.orgUnit == "PIONEER_TORBAY")
@@ -39,19 +39,19 @@ struct DHIS2DataValueSetTests {
             .init(dataElement: "PIONEER_INVOLVED_IN_DECISIONS", period: "2026Q1", orgUnit: "PIONEER_TORBAY", categoryOptionCombo: "PIONEER_SAMPLE_SIZE", value: "7"),
         ])
         let json = payload.json()
-        #expect(try Self.problems(json) == "")
+        #expect(try await Self.problems(json) == "")
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.hasPrefix("{\n  \"completeDate\" : \"2026-04-10\",\n  \"dataSet\" : \"PIONEER_RETURN\",\n  \"dataValues\" : [\n"), "\(text)")
     }
 
-    @Test func anIncompleteReturnHasNoCompleteDate() throws {
+    @Test func anIncompleteReturnHasNoCompleteDate() async throws {
         var value = SampleReturn.value
         value.complete = false
         value.missing = [MissingMeasure(indicator: "emergency-admissions-65", period: "2026-01", reason: "nothing collected")]
         let payload = try DHIS2DataValueSet(value)
         #expect(payload.completeDate == nil)
         #expect(!String(decoding: payload.json(), as: UTF8.self).contains("completeDate"))
-        #expect(try Self.problems(payload.json()) == "")
+        #expect(try await Self.problems(payload.json()) == "")
     }
 
     @Test func anIdTooLongForADHIS2CodeIsRefusedByName() throws {
@@ -62,9 +62,9 @@ struct DHIS2DataValueSetTests {
         }
     }
 
-    @Test func theSchemaRejectsAPayloadOutsideTheMapping() throws {
+    @Test func theSchemaRejectsAPayloadOutsideTheMapping() async throws {
         let bad = #"{"dataSet": "PIONEER_RETURN", "orgUnit": "torbay", "dataValues": [{"dataElement": "PIONEER_X", "period": "2026-04", "orgUnit": "PIONEER_TORBAY", "categoryOptionCombo": "PIONEER_VALUE", "value": 3}]}"#
-        let problems = try Self.problems(Array(bad.utf8))
+        let problems = try await Self.problems(Array(bad.utf8))
         #expect(problems.contains("$.orgUnit: "))
         #expect(problems.contains("$.dataValues[0].period: "))
         #expect(problems.contains("$.dataValues[0].value: "))

@@ -14,24 +14,24 @@ struct ReturnBuilderTests {
     static let generatedAt = Date(timeIntervalSince1970: 1_775_808_000) // 2026-04-10T08:00:00Z
 
     static func withFixture<T>(skipping: Set<Period> = [], url: String? = nil,
-                               _ body: (ReturnFixture) throws -> T) throws -> T {
-        try withTemporaryFolder(prefix: "pioneer-return-builder") { folder in
-            try body(try ReturnFixture(path: folder.appendingPathComponent("torbay.sqlite").path, skipping: skipping, url: url))
+                               _ body: (ReturnFixture) async throws -> T) async throws -> T {
+        try await withTemporaryFolder(prefix: "pioneer-return-builder") { folder in
+            try await body(try ReturnFixture(path: folder.appendingPathComponent("torbay.sqlite").path, skipping: skipping, url: url))
         }
     }
 
     static func build(_ fixture: ReturnFixture, site: Site = ReturnFixture.site(), period: Period = .quarter(2026, 1),
                       progress: [GoalProgress] = [], allowIncomplete: Bool = false,
-                      environment: [String: String] = [:]) throws -> SiteReturn {
+                      environment: [String: String] = [:]) async throws -> SiteReturn {
         let result = try ReturnBuilder(site: site, store: fixture.store, generatorVersion: "0.10.0", environment: environment)
             .build(period: period, progress: progress, asOf: asOf, generatedAt: generatedAt, allowIncomplete: allowIncomplete)
-        try ReturnSchemaCheck.expectValid(result)
+        try await ReturnSchemaCheck.expectValid(result)
         return result
     }
 
-    @Test func aQuarterlyReturnCarriesTheMonthsAndTheQuarterAndLeavesOutTheYear() throws {
-        try Self.withFixture { fixture in
-            let result = try Self.build(fixture)
+    @Test func aQuarterlyReturnCarriesTheMonthsAndTheQuarterAndLeavesOutTheYear() async throws {
+        try await Self.withFixture { fixture in
+            let result = try await Self.build(fixture)
             #expect(result.schemaVersion == 1)
             #expect(result.generator == Generator(name: "pioneer", version: "0.10.0"))
             #expect(result.site == SiteIdentity(id: "torbay", name: "Torbay and South Devon", region: "South West", wave: "Pioneer wave 1 (2013)"))
@@ -68,8 +68,8 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func aFinancialYearReturnCarriesItsMonthsQuartersAndTheYear() throws {
-        try withTemporaryFolder(prefix: "pioneer-return-builder") { folder in
+    @Test func aFinancialYearReturnCarriesItsMonthsQuartersAndTheYear() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-return-builder") { folder in
             let store = try MeasureStore(path: folder.appendingPathComponent("torbay.sqlite").path)
             let run = try store.beginRun(site: "torbay", command: "c", periods: "FY2025-26")
             var writes: [StoreWrite] = Period.month(2025, 4).through(.month(2026, 3)).map {
@@ -87,7 +87,7 @@ struct ReturnBuilderTests {
             let site = ReturnFixture.site(indicators: [ReturnFixture.admissions, ReturnFixture.involved, ReturnFixture.careHomes])
             let result = try ReturnBuilder(site: site, store: store, generatorVersion: "0.10.0")
                 .build(period: .financialYear(2025), progress: [], asOf: Self.asOf)
-            try ReturnSchemaCheck.expectValid(result)
+            try await ReturnSchemaCheck.expectValid(result)
             #expect(result.period == ReturnPeriod(label: "FY2025-26", type: "fy-year", start: "2025-04-01", end: "2026-03-31"))
             #expect(result.indicators[0].measures.count == 12)
             #expect(result.indicators[1].measures.map(\.period.label) == ["2025Q2", "2025Q3", "2025Q4", "2026Q1"])
@@ -97,14 +97,14 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func missingRequiredMeasuresRefuseTheReturnWithTheirList() throws {
-        try Self.withFixture(skipping: [.month(2026, 2)]) { fixture in
+    @Test func missingRequiredMeasuresRefuseTheReturnWithTheirList() async throws {
+        try await Self.withFixture(skipping: [.month(2026, 2)]) { fixture in
             // A failed attempt at February is the reason given.
             let failing = try fixture.store.beginRun(site: "torbay", command: "c", periods: "2026-02")
             try fixture.store.recordOutcome(runID: failing, indicator: ReturnFixture.admissions.id, period: "2026-02",
                                             kind: .failed, reason: "feed bi answered HTTP 503")
-            #expect {
-                try Self.build(fixture)
+            await #expect {
+                try await Self.build(fixture)
             } throws: { error in
                 guard case ReturnBuildError.incomplete(let site, let period, let missing) = error else { return false }
                 return site == "torbay" && period == .quarter(2026, 1) && missing == [
@@ -120,9 +120,9 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func anIncompleteReturnWhenAllowedIsMarkedAndListsWhatIsMissing() throws {
-        try Self.withFixture(skipping: [.month(2026, 1), .month(2026, 3)]) { fixture in
-            let result = try Self.build(fixture, allowIncomplete: true)
+    @Test func anIncompleteReturnWhenAllowedIsMarkedAndListsWhatIsMissing() async throws {
+        try await Self.withFixture(skipping: [.month(2026, 1), .month(2026, 3)]) { fixture in
+            let result = try await Self.build(fixture, allowIncomplete: true)
             #expect(!result.complete)
             // January of readmissions is due (2026-04-02); February and March are not, so they are not required.
             #expect(result.missing == [
@@ -135,13 +135,13 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func aFeedDownMeasureIsStoredButStillMissing() throws {
-        try Self.withFixture(skipping: [.month(2026, 3)]) { fixture in
+    @Test func aFeedDownMeasureIsStoredButStillMissing() async throws {
+        try await Self.withFixture(skipping: [.month(2026, 3)]) { fixture in
             let run = try fixture.store.beginRun(site: "torbay", command: "c", periods: "2026-03")
             try fixture.store.record(Measure(indicatorID: ReturnFixture.admissions.id, period: .month(2026, 3),
                                              observation: .notAvailable(.feedDown, "bi unreachable"), provenance: ReturnFixture.provenance()),
                                      site: "torbay", runID: run)
-            let result = try Self.build(fixture, allowIncomplete: true)
+            let result = try await Self.build(fixture, allowIncomplete: true)
             #expect(result.missing == [MissingMeasure(indicator: "emergency-admissions-65", period: "2026-03", reason: "stored as feed down: bi unreachable")])
             let march = try #require(result.indicators[0].measures.last)
             #expect(march.value == nil)
@@ -150,14 +150,14 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func aSuppressedMeasureIsPresentWithoutItsParts() throws {
-        try Self.withFixture { fixture in
+    @Test func aSuppressedMeasureIsPresentWithoutItsParts() async throws {
+        try await Self.withFixture { fixture in
             let run = try fixture.store.beginRun(site: "torbay", command: "c", periods: "2026Q1")
             try fixture.store.record(Measure(indicatorID: ReturnFixture.involved.id, period: .quarter(2026, 1),
                                              observation: Observation(value: nil, numerator: 4, denominator: 7, sampleSize: 7,
                                                                       notAvailable: NotAvailable(.suppressed, "n = 7, below 10")),
                                              provenance: ReturnFixture.provenance()), site: "torbay", runID: run)
-            let result = try Self.build(fixture)
+            let result = try await Self.build(fixture)
             #expect(result.complete)
             let measure = result.indicators[1].measures[0]
             #expect(measure.value == nil && measure.numerator == nil && measure.denominator == nil)
@@ -166,12 +166,12 @@ struct ReturnBuilderTests {
         }
     }
 
-    @Test func noCredentialLeavesTheSite() throws {
+    @Test func noCredentialLeavesTheSite() async throws {
         let secret = "s3cr3t-Token"
-        try Self.withFixture(url: "https://report:hunter2@bi.example.nhs.uk/api/adm?month=2026-01&token=REDACTED&k=\(secret)&area=E06#top") { fixture in
+        try await Self.withFixture(url: "https://report:hunter2@bi.example.nhs.uk/api/adm?month=2026-01&token=REDACTED&k=\(secret)&area=E06#top") { fixture in
             let feed = FeedDefinition(name: "bi", baseURL: "https://bi.example.nhs.uk",
                                       auth: .bearer(token: SecretReference(variable: "TORBAY_BI_TOKEN", location: .unknown())))
-            let result = try Self.build(fixture, site: ReturnFixture.site(feeds: [feed]), environment: ["TORBAY_BI_TOKEN": secret])
+            let result = try await Self.build(fixture, site: ReturnFixture.site(feeds: [feed]), environment: ["TORBAY_BI_TOKEN": secret])
             let url = result.indicators[0].measures[0].provenance.sources[0].url
             #expect(url == "https://bi.example.nhs.uk/api/adm?month=2026-01&area=E06#top")
             let text = String(decoding: try ReturnCoding.canonical(result), as: UTF8.self)
@@ -185,19 +185,19 @@ struct ReturnBuilderTests {
         #expect(clean.clean("not a url?token=1") == "not a url?token=1")
     }
 
-    @Test func aPeriodNotOverOrOfAnotherKindIsRefused() throws {
-        try Self.withFixture { fixture in
-            #expect {
-                try Self.build(fixture, period: .month(2026, 4))
+    @Test func aPeriodNotOverOrOfAnotherKindIsRefused() async throws {
+        try await Self.withFixture { fixture in
+            await #expect {
+                try await Self.build(fixture, period: .month(2026, 4))
             } throws: { "\($0)" == "2026-04 has not ended yet (it ends 2026-04-30, today is 2026-04-10); a return is for a period that is over" }
-            #expect {
-                try Self.build(fixture, period: Period.isoWeek(2026, 2)!)
+            await #expect {
+                try await Self.build(fixture, period: Period.isoWeek(2026, 2)!)
             } throws: { "\($0)" == "a return is for a month (`2026-03`), a quarter (`2026Q1`, `FY2025-26 Q4`) or a financial year (`FY2025-26`), not an ISO week (`2026-W02`)" }
         }
     }
 
-    @Test func aGoalCarriesTheComputedStatusBesideTheSelfAssessment() throws {
-        try Self.withFixture { fixture in
+    @Test func aGoalCarriesTheComputedStatusBesideTheSelfAssessment() async throws {
+        try await Self.withFixture { fixture in
             let latest = SeriesPoint(period: .month(2026, 3), observation: .value(20.466, numerator: 614, denominator: 30_000))
             let assessment = GoalAssessment(
                 goal: ReturnFixture.goal, status: .offTrack, latest: latest,
@@ -206,7 +206,7 @@ struct ReturnBuilderTests {
             let chart = SPCChart(points: [], variation: .specialCauseConcern, assurance: .consistentFail)
             let progress = GoalProgress(assessment: assessment, definition: ReturnFixture.admissions, series: [latest],
                                         spc: .chart(chart), spcPeriods: [], events: [])
-            let result = try Self.build(fixture, progress: [progress])
+            let result = try await Self.build(fixture, progress: [progress])
             #expect(result.goals == [ReturnGoal(
                 id: "fewer-admissions", indicator: "emergency-admissions-65", title: "Reduce emergency admissions by 10%",
                 baseline: ReturnPeriodValue(period: "2025-03", value: 21), target: ReturnPeriodValue(period: "2027-03", value: 18.9),
@@ -247,8 +247,8 @@ struct ReturnBuilderTests {
 
 @Suite("Goal progress as at a period")
 struct GoalProgressReaderTests {
-    @Test func aGoalIsJudgedOnTheSeriesUpToTheEndOfTheReportingPeriod() throws {
-        try ReturnBuilderTests.withFixture { fixture in
+    @Test func aGoalIsJudgedOnTheSeriesUpToTheEndOfTheReportingPeriod() async throws {
+        try await ReturnBuilderTests.withFixture { fixture in
             // April is stored too, but a 2026Q1 return says what was known of the quarter.
             let run = try fixture.store.beginRun(site: "torbay", command: "c", periods: "2026-04")
             try fixture.store.record(Measure(indicatorID: ReturnFixture.admissions.id, period: .month(2026, 4),
@@ -263,7 +263,7 @@ struct GoalProgressReaderTests {
             #expect(progress.first?.series.map(\.period) == Period.month(2026, 1).through(.month(2026, 3)))
             #expect(assessment.status != nil)
 
-            let result = try ReturnBuilderTests.build(fixture, site: site, progress: progress)
+            let result = try await ReturnBuilderTests.build(fixture, site: site, progress: progress)
             let goal = try #require(result.goals.first)
             #expect(goal.latest == ReturnPeriodValue(period: "2026-03", value: 614.0 / 30.0))
             #expect(goal.status == assessment.status?.rawValue)

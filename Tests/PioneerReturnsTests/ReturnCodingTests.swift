@@ -19,13 +19,13 @@ struct ReturnCodingTests {
         #expect(!text.contains("null"))
     }
 
-    @Test func theDigestIsTheSHA256OfTheCanonicalBytes() throws {
+    @Test func theDigestIsTheSHA256OfTheCanonicalBytes() async throws {
         let canonical = try ReturnCoding.canonical(SampleReturn.value)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-canonical-\(UUID().uuidString).json")
         try canonical.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         // An independent SHA-256: the system's sha256sum over the same bytes.
-        let output = try ChildProcess.runBlocking("/usr/bin/env", ["sha256sum", file.path]).stdout
+        let output = try await ChildProcess.run("/usr/bin/env", ["sha256sum", file.path]).stdout
         let expected = String(output.prefix(64))
         #expect(try ReturnCoding.digest(of: SampleReturn.value) == expected)
         #expect(expected.count == 64)

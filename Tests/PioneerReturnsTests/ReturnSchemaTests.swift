@@ -6,36 +6,36 @@ import Testing
 
 @Suite("Return JSON Schema")
 struct ReturnSchemaTests {
-    static func problems(_ siteReturn: SiteReturn) throws -> String {
+    static func problems(_ siteReturn: SiteReturn) async throws -> String {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-return-\(UUID().uuidString).json")
         try ReturnCoding.pretty(siteReturn).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try ReturnSchemaCheck.problems(files: [file.path])
+        return try await ReturnSchemaCheck.problems(files: [file.path])
     }
 
-    @Test func theSampleReturnIsValid() throws {
-        try ReturnSchemaCheck.expectValid(try ReturnCoding.signed(SampleReturn.value))
+    @Test func theSampleReturnIsValid() async throws {
+        try await ReturnSchemaCheck.expectValid(try ReturnCoding.signed(SampleReturn.value))
     }
 
-    @Test func returnsThatBreakTheFormatsPromisesAreInvalid() throws {
+    @Test func returnsThatBreakTheFormatsPromisesAreInvalid() async throws {
         var credential = SampleReturn.value
         credential.indicators[0].measures[0].provenance.sources[0].url = "https://user:pass@bi.example.nhs.uk/api"
-        #expect(try Self.problems(credential).contains("$.indicators[0].measures[0].provenance.sources[0].url: "))
+        #expect(try await Self.problems(credential).contains("$.indicators[0].measures[0].provenance.sources[0].url: "))
 
         var both = SampleReturn.value
         both.indicators[1].measures[0].value = 0.5
-        #expect(try Self.problems(both).contains("$.indicators[1].measures[0]: "))
+        #expect(try await Self.problems(both).contains("$.indicators[1].measures[0]: "))
 
         var incomplete = SampleReturn.value
         incomplete.missing = [MissingMeasure(indicator: "emergency-admissions-65", period: "2026-02", reason: "nothing collected")]
-        #expect(try Self.problems(incomplete).contains("$.missing: "), "complete with a missing measure")
+        #expect(try await Self.problems(incomplete).contains("$.missing: "), "complete with a missing measure")
 
         var unknownVersion = SampleReturn.value
         unknownVersion.schemaVersion = 2
-        #expect(try Self.problems(unknownVersion).contains("$.schemaVersion: 1 was expected"))
+        #expect(try await Self.problems(unknownVersion).contains("$.schemaVersion: 1 was expected"))
 
         var rateWithoutFactor = SampleReturn.value
         rateWithoutFactor.indicators[0].factor = nil
-        #expect(try Self.problems(rateWithoutFactor).contains("$.indicators[0]: 'factor' is a required property"))
+        #expect(try await Self.problems(rateWithoutFactor).contains("$.indicators[0]: 'factor' is a required property"))
     }
 }
