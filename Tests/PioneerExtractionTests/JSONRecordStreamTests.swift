@@ -57,6 +57,45 @@ import Testing
         }
     }
 
+    /// `"responses": "n/a"` has no records: a body too large to read again whole said nothing
+    /// and gave no records; it now says what the whole reader says, whatever the body's size.
+    @Test func aScalarWhereTheRecordsShouldBeIsSaidAsTheWholeReaderSaysIt() throws {
+        let response = FeedResponse(key: "r", feed: "survey", url: "http://survey.test/na.json",
+                                    body: Data(#"{"survey": "tell-once", "responses": "n/a"}"#.utf8))
+        for path in ["$.responses", "$.responses[*]", "$.responses[?@.ward == 'A']"] {
+            var whole: PluginError?
+            do { _ = try response.jsonRecords(at: try JSONPath(parsing: path)) } catch { whole = error as? PluginError }
+            let expected = try #require(whole, "\(path): the whole reader refuses it")
+            // Read again whole to explain (a small body), and not (as a large one is).
+            for explainWithin in [FeedResponse.explainedWholeLimit, 0] {
+                #expect(throws: expected, "\(path), explained within \(explainWithin) bytes") {
+                    _ = try Self.streamed(response, path, explainWithin: explainWithin)
+                }
+            }
+        }
+        #expect(throws: PluginError("record `$['responses']` selected by `$.responses` in http://survey.test/na.json is a string `n/a`, expected an object")) {
+            _ = try Self.streamed(response, "$.responses", explainWithin: 0)
+        }
+        #expect(throws: PluginError("`$.responses[*]` selects nothing in http://survey.test/na.json: `$['responses']` is a string `n/a`, not an array or object of records")) {
+            _ = try Self.streamed(response, "$.responses[*]", explainWithin: 0)
+        }
+    }
+
+    /// A path that needs the whole document (`..`, a slice) is read whole up to the whole-body
+    /// limit; over it, the message says so and what to write instead.
+    @Test func aPathThatNeedsTheWholeDocumentIsRefusedOverTheWholeBodyLimit() throws {
+        let response = FeedResponse(key: "r", feed: "survey", url: "http://survey.test/deep.json",
+                                    body: Data(#"{"responses": [{"id": 1}, {"id": 2}]}"#.utf8))
+        var whole: [JSONRecord] = []
+        try response.jsonRecords(at: try JSONPath(parsing: "$..responses[*]"), explainWithin: 0, wholeLimit: 1_000) { (record) throws(PluginError) in
+            whole.append(record)
+        }
+        #expect(whole.count == 2)
+        #expect(throws: PluginError("`$..responses[*]` needs the whole document in memory, and the body of http://survey.test/deep.json is 37 bytes, over the 10 bytes allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")) {
+            try response.jsonRecords(at: try JSONPath(parsing: "$..responses[*]"), explainWithin: 0, wholeLimit: 10) { (_) throws(PluginError) in }
+        }
+    }
+
     @Test func aPathThatReachesNothingSaysWhereItStopped() throws {
         try withTemporaryFolder(prefix: "pioneer-json-records") { folder in
             let response = try Self.export(in: folder, rows: 50)

@@ -206,8 +206,8 @@ public struct JSONExtraction: Sendable, Hashable {
     }
 
     /// The error for a path that needs the whole document, given a body over ``wholeDocumentLimit``.
-    static func tooLargeForWholeDocument(_ path: JSONPath, url: String, size: Int) -> PluginError {
-        PluginError("`\(path)` needs the whole document in memory, and the body of \(url) is \(ByteSizeText.megabytes(size)), over the \(ByteSizeText.megabytes(wholeDocumentLimit)) allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")
+    static func tooLargeForWholeDocument(_ path: JSONPath, url: String, size: Int, limit: Int = wholeDocumentLimit) -> PluginError {
+        PluginError("`\(path)` needs the whole document in memory, and the body of \(url) is \(ByteSizeText.megabytes(size)), over the \(ByteSizeText.megabytes(limit)) allowed for that; write a path that descends to an array and filters its elements (`$.data[?@.band == '65+'].admissions`), which runs over a body of any size")
     }
 
     /// What went wrong reading a body for `path`, as a message naming the URL.

@@ -75,8 +75,8 @@ extension FeedResponse {
                      _ consume: (JSONRecord) throws(PluginError) -> Void) throws(PluginError) {
         let size = body.size
         guard let plan = path.streamingPlan else {
-            if let size, size > Self.wholeBodyLimit {
-                throw JSONExtraction.tooLargeForWholeDocument(path, url: url, size: size)
+            if let size, size > wholeLimit {
+                throw JSONExtraction.tooLargeForWholeDocument(path, url: url, size: size, limit: wholeLimit)
             }
             for record in try jsonRecords(at: path) { try consume(record) }
             return
@@ -114,6 +114,14 @@ extension FeedResponse {
             throw JSONExtraction.pluginError(error, path: path, response: self)
         }
         guard count == 0 else { return }
+        // A value with no elements where the path takes them (`"responses": "n/a"`), said as
+        // reading the body whole says it, whatever its size.
+        if let node = candidates.unfanned {
+            if elementsOfNode {
+                throw PluginError("record `\(node.path)` selected by `\(path)` in \(url) is \(JSONExtraction.describe(node.value)), expected an object")
+            }
+            throw PluginError("`\(path)` selects nothing in \(url): `\(node.path)` is \(JSONExtraction.describe(node.value)), not an array or object of records")
+        }
         // Nothing selected: a small body says exactly why (a misspelt member, a value that is
         // not an array), as reading it whole would; a larger one, where the path stopped.
         if let size, size <= explainWithin {

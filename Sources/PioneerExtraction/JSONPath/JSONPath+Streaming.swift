@@ -194,6 +194,9 @@ extension JSONPath {
         var truncated = false
         /// Whether the descent reached its node.
         var reached = false
+        /// The node the path reached to take its elements, when it is neither an array nor an
+        /// object (`"responses": "n/a"`): it has none, and says why a path selected nothing.
+        var unfanned: Node?
         static let sampleLimit = 10_000
         /// The most memory the sample may take, roughly: elements whose read members are large
         /// (a care plan's whole history) make a short sample, never a large one.
@@ -272,7 +275,8 @@ extension JSONPath {
                 for (name, child) in object.sorted(by: { $0.key < $1.key }) { try visit(child, .name(name)) }
             case .whole(.array(let array)):
                 for (index, child) in array.enumerated() { try visit(child, .index(index)) }
-            case .whole: break
+            case .whole(let other):
+                progress.candidates.unfanned = Node(value: other, location: location)
             }
         }
         try scanner.skipWhitespace()
