@@ -160,7 +160,7 @@ enum SlowFeed {
 }
 
 /// `pioneer collect`'s exit status and `--json` output, from the real binary.
-@Suite(.timeLimit(.minutes(5)))
+@Suite(.timeLimit(.minutes(5)), .ownThread)
 struct CollectExitStatusTests {
     /// Runs `pioneer` with `arguments`; returns its exit status, stdout and stderr.
     private func pioneer(_ arguments: [String], in folder: URL) async throws -> (status: Int32, stdout: String, stderr: String) {

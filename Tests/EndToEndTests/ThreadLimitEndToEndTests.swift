@@ -5,7 +5,7 @@ import Foundation
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(2)), .ownThread)
 struct ThreadLimitEndToEndTests {
     @Test func aThreadLimitTooLowIsAnErrorNamingItNotAHang() async throws {
         let built = try #require(PioneerBinary.url(), "build the pioneer executable first")

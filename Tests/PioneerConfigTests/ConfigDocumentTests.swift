@@ -2,10 +2,11 @@
 // input that must be refused quickly instead of crashing or hanging.
 import Foundation
 import PioneerKit
+import PioneerTesting
 import Testing
 @testable import PioneerConfig
 
-@Suite("YAML documents", .timeLimit(.minutes(5)))
+@Suite("YAML documents", .timeLimit(.minutes(5)), .ownThread)
 struct ConfigDocumentTests {
     let file = "sites/x/site.yaml"
 

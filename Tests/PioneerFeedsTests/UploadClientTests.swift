@@ -6,7 +6,7 @@ import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
-@Suite("Upload client")
+@Suite("Upload client", .ownThread)
 struct UploadClientTests {
     let client = UploadClient()
 
