@@ -9,7 +9,7 @@ import PioneerStore
 import PioneerTesting
 import Testing
 
-@Suite(.timeLimit(.minutes(5)), .ownThread)
+@Suite(.timeLimit(.minutes(5)))
 struct CollectionVisibilityTests {
     private func engine(_ store: MeasureStore, maxParallel: Int = 4) -> CollectionEngine {
         CollectionEngine(store: store, fetcher: FeedClient(environment: [:]),

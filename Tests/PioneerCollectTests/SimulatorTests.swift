@@ -13,7 +13,7 @@ import PioneerTesting
 import PioneerExtraction
 import Testing
 
-@Suite(.ownThread) struct SimulatorTests {
+@Suite struct SimulatorTests {
     let catalogue = DemoFeedCatalogue()
     static let torbayAuth = ["Authorization": "Bearer \(DemoFeedCatalogue.defaultTorbayBIToken)"]
 

@@ -2,11 +2,10 @@
 // input that must be refused quickly instead of crashing or hanging.
 import Foundation
 import PioneerKit
-import PioneerTesting
 import Testing
 @testable import PioneerConfig
 
-@Suite("YAML documents", .timeLimit(.minutes(5)), .ownThread)
+@Suite("YAML documents", .timeLimit(.minutes(5)))
 struct ConfigDocumentTests {
     let file = "sites/x/site.yaml"
 

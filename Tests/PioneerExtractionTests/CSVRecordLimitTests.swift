@@ -2,11 +2,10 @@
 // is not CSV, or a quote never closed, stops early with a message saying which.
 import Foundation
 import PioneerKit
-import PioneerTesting
 @testable import PioneerExtraction
 import Testing
 
-@Suite(.ownThread) struct CSVRecordLimitTests {
+@Suite struct CSVRecordLimitTests {
     /// Reads `start`, then `filler` repeated in pieces of 1 KB until past a limit of 64 KB
     /// (64 MB outside the tests); the error.
     private func error(start: String, filler: UInt8) -> CSVTable.ParseError? {

@@ -6,7 +6,7 @@ import PioneerKit
 import PioneerTesting
 import Testing
 
-@Suite(.ownThread) struct JSONRecordStreamTests {
+@Suite struct JSONRecordStreamTests {
     /// About 3 MB of responses in a file: several of the 1 MB pieces the stream reads, with
     /// records cut at their edges.
     static func export(in folder: URL, rows: Int = 30_000, after: String = "") throws -> FeedResponse {

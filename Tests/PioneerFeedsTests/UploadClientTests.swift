@@ -6,7 +6,7 @@ import PioneerTesting
 import Testing
 @testable import PioneerFeeds
 
-@Suite("Upload client", .ownThread)
+@Suite("Upload client")
 struct UploadClientTests {
     let client = UploadClient()
 

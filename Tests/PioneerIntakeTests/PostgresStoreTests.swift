@@ -7,7 +7,7 @@ import Foundation
 import PioneerTesting
 import Testing
 
-@Suite("Intake store on PostgreSQL", .ownThread)
+@Suite("Intake store on PostgreSQL")
 struct PostgresStoreTests {
     @Test func aNewDatabaseIsMigratedOnceEvenWhenTwoServersOpenItAtOnce() async throws {
         let cluster = try await PostgresCluster.shared()
