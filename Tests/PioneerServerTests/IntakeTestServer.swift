@@ -185,12 +185,9 @@ extension IntakeTestServer {
 }
 
 /// Runs the store's synchronous calls (opening, migrating, making tokens: writes that wait for
-/// the disk) on a dispatch queue: on the few cooperative threads they would stall every other
-/// suite's servers and clients while the disk is busy.
+/// the disk) on a thread of their own: on the few cooperative threads they would stall every
+/// other suite's servers and clients while the disk is busy, and on Linux a global dispatch
+/// queue shares those same threads.
 func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
-    }
+    try await onOwnThread(work)
 }

@@ -50,7 +50,9 @@ final class RawHTTPConnection: @unchecked Sendable {
     /// under test, which runs on them too.
     func readResponse(timeout: Duration) async -> String {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: the read blocks, and on Linux a global queue shares the
+            // cooperative pool's few threads (the server's own timeouts then ran late).
+            Thread.detachNewThread {
                 continuation.resume(returning: self.blockingRead(timeout: timeout))
             }
         }
@@ -60,7 +62,9 @@ final class RawHTTPConnection: @unchecked Sendable {
     /// `closed` is false when the time ran out with the connection still open.
     func readUntilClosed(timeout: Duration) async -> (text: String, closed: Bool) {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: the read blocks, and on Linux a global queue shares the
+            // cooperative pool's few threads (the server's own timeouts then ran late).
+            Thread.detachNewThread {
                 continuation.resume(returning: self.blockingRead(timeout: timeout, untilClosed: true))
             }
         }
