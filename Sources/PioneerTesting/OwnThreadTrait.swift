@@ -1,9 +1,10 @@
 // A trait that runs a test on a thread of its own rather than Swift concurrency's shared pool.
 //
-// On Linux the pool has as many threads as there are processors (two here). A synchronous test
-// that computes for seconds (a fuzz loop, a YAML alias bomb) holds one of them until it ends, and
-// two such tests at once stop every other test's tasks: a test timing a child process then
-// measured the wait for a thread, not the child (30 s for a run that takes half a second).
+// On Linux the pool has as many threads as there are processors (two here). Tests that compute
+// or block for seconds hold them, and every other test's tasks wait: a test timing a child
+// process then measured its own wait for a thread, not the child (30 s for a run that takes half
+// a second). For such timing tests. Not for suites that compute hard: more threads than
+// processors made the whole run slower, and other tests' time limits ran out.
 import Dispatch
 public import Testing
 
@@ -50,7 +51,7 @@ public struct OwnThreadTrait: TestTrait, SuiteTrait, TestScoping {
 }
 
 extension Trait where Self == OwnThreadTrait {
-    /// Runs the test (or every test of the suite) on a thread of its own: for tests that compute
-    /// for seconds, so they do not hold one of the few threads every other test's tasks share.
+    /// Runs the test (or every test of the suite) on a thread of its own: for tests that time a
+    /// child process, so they time the child and not their own wait for one of the shared threads.
     public static var ownThread: Self { OwnThreadTrait() }
 }

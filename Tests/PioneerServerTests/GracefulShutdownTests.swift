@@ -12,7 +12,7 @@ struct GracefulShutdownTests {
     @Test func aSubmissionUnderWayWhenTheServerIsToldToStopStillCompletes() async throws {
         try await withTemporaryFolder(prefix: "pioneer-shutdown") { folder in
             let path = folder.appendingPathComponent("intake.sqlite").path
-            let store = try await offThePool { try IntakeStore(path: path) }
+            let store = try await onOwnThread { try IntakeStore(path: path) }
             let token = try await store.createToken(role: .site, site: "torbay").token
             let server = IntakeServer(store: store, programme: IntakeFixture.programme,
                                       configuration: IntakeServerConfiguration(port: 0, requestTimeout: .seconds(90)),

@@ -45,7 +45,7 @@ struct IntakeTestServer {
             switch kind {
             case .sqlite:
                 let path = folder.appendingPathComponent("intake.sqlite").path
-                store = try await offThePool { try IntakeStore(path: path) }
+                store = try await onOwnThread { try IntakeStore(path: path) }
             case .postgres:
                 store = try await IntakeStore.open(try await PostgresCluster.shared().createDatabase(), databaseTimeout: .seconds(120))
             }
@@ -182,12 +182,4 @@ extension IntakeTestServer {
         }
         return HTTPAnswer(status: status, headers: headers, body: Data(parts.dropFirst().joined(separator: "\r\n\r\n").utf8))
     }
-}
-
-/// Runs the store's synchronous calls (opening, migrating, making tokens: writes that wait for
-/// the disk) on a thread of their own: on the few cooperative threads they would stall every
-/// other suite's servers and clients while the disk is busy, and on Linux a global dispatch
-/// queue shares those same threads.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await onOwnThread(work)
 }

@@ -58,7 +58,7 @@ struct OpenAPIDocumentTests {
     @Test func theRouterServesExactlyTheDocumentsPathsAndMethods() async throws {
         try await withTemporaryFolder(prefix: "pioneer-openapi") { folder in
             let path = folder.appendingPathComponent("intake.sqlite").path
-            let store = try await offThePool { try IntakeStore(path: path) }
+            let store = try await onOwnThread { try IntakeStore(path: path) }
             let served = Set(IntakeServer(store: store, programme: IntakeFixture.programme).routes())
             let documented = Set(try await Self.documentedResponses().keys)
             #expect(served.subtracting(documented).isEmpty, "served but not in openapi/intake.yaml: \(served.subtracting(documented).sorted())")
