@@ -68,6 +68,9 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
         // one retry in all let the loser of the first migration's race fail at the third's.
         // A migration whose statements can run twice loses its race at the record instead:
         // `UNIQUE constraint failed: grdb_migrations.identifier`, retried the same way.
+        // The submissions are the programme's figures: the file (and its -wal and -shm, which take
+        // its permissions) is its owner's alone, whatever the umask.
+        Self.createOwnerOnly(path)
         let deadline = ContinuousClock.now + .seconds(Self.busyTimeout)
         var sqlErrorsLeft = IntakeSchema.migrator.migrations.count
         while true {
@@ -88,6 +91,14 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
     }
 
     deinit { checkpointer?.stop() }
+
+    /// Creates the database file, empty, readable and writable by its owner only, unless it
+    /// exists (SQLite would create it under the umask, usually readable by every user). An empty
+    /// file is an empty database to SQLite; any other failure is left for SQLite to report.
+    static func createOwnerOnly(_ path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { try? FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).close() }
+    }
 
     private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
         let pool = try DatabasePool(path: path, configuration: configuration)
@@ -167,6 +178,7 @@ final class SQLiteIntakeBackend: IntakeStoreBackend {
     /// Copies the database to `destination`; returns how many submissions the copy holds.
     func backup(to destination: String) throws(IntakeStoreError) -> Int {
         do {
+            Self.createOwnerOnly(destination)
             let target = try DatabaseQueue(path: destination)
             try pool.backup(to: target)
             let count = try target.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM submission") } ?? 0

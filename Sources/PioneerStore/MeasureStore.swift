@@ -65,6 +65,8 @@ public final class MeasureStore: Sendable {
             }
         }
 
+        Self.createOwnerOnly(path)
+
         var configuration = Configuration()
         // Another collection may hold the write lock for one short transaction at a time: wait
         // for it up to 10 s, a hundredth of a second at a time, unless the user interrupts
@@ -105,6 +107,17 @@ public final class MeasureStore: Sendable {
                 throw StoreError.from(error, path: path)
             }
         }
+    }
+
+    /// Creates the store's file, empty, readable and writable by its owner only, unless it exists.
+    ///
+    /// SQLite would create it under the process's umask, usually readable by every user of the
+    /// machine (and its `-wal` and `-shm` files, which take the file's permissions): a store given
+    /// with `--store` in a shared folder would let anyone read the cached extracts in it. An empty
+    /// file is an empty database to SQLite. Any other failure is left for SQLite to report.
+    static func createOwnerOnly(_ path: String) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 { try? FileHandle(fileDescriptor: descriptor, closeOnDealloc: false).close() }
     }
 
     /// A schema step another process applied first: its CREATE failed, or its record was there.

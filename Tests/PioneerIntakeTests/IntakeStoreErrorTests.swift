@@ -132,3 +132,22 @@ struct IntakeStoreErrorTests {
         }
     }
 }
+
+@Suite("Intake store file permissions")
+struct IntakeStorePermissionTests {
+    private static func mode(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test func aNewDatabaseItsLogAndItsBackupAreReadableByTheirOwnerOnly() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("intake.sqlite").path
+            let store = try IntakeStore(path: path)
+            #expect(try Self.mode(path) == 0o600)
+            #expect(try Self.mode(path + "-wal") == 0o600)
+            let backup = folder.appendingPathComponent("backup.sqlite").path
+            _ = try store.backup(to: backup)
+            #expect(try Self.mode(backup) == 0o600)
+        }
+    }
+}

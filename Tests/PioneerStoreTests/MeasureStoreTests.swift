@@ -268,3 +268,34 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
         }
     }
 }
+
+@Suite struct StoreFilePermissionTests {
+    private static func mode(_ path: String) throws -> Int {
+        try #require(FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int)
+    }
+
+    @Test func aNewStoreAndItsLogAreReadableByTheirOwnerOnly() throws {
+        // A store given with --store in a shared folder holds cached extracts: not for every user.
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("shared-store.sqlite").path
+            let store = try MeasureStore(path: path)
+            let run = try store.beginRun(site: "torbay", command: "pioneer collect", periods: "2026-05")
+            _ = try store.record(measure(.value(1)), site: "torbay", runID: run)
+            #expect(try Self.mode(path) == 0o600)
+            #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+            #expect(try Self.mode(path + "-wal") == 0o600)
+            #expect(try Self.mode(path + "-shm") == 0o600)
+        }
+    }
+
+    @Test func anExistingStoreKeepsThePermissionsItsOwnerGaveIt() throws {
+        try withTemporaryFolder { folder in
+            let path = folder.appendingPathComponent("store.sqlite").path
+            _ = try MeasureStore(path: path)
+            try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+            let store = try MeasureStore(path: path)
+            _ = try store.beginRun(site: "torbay", command: "pioneer collect", periods: "2026-05")
+            #expect(try Self.mode(path) == 0o640)
+        }
+    }
+}
