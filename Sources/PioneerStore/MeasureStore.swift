@@ -239,6 +239,16 @@ public final class MeasureStore: Sendable {
         return nil
     }
 
+    /// Closes the store's connections now, as releasing the last reference to it would: SQLite
+    /// copies the write-ahead log into the file and syncs it to disk.
+    ///
+    /// A caller with many stores closes them at once rather than one after another as they are
+    /// released, each waiting for the disk in turn. The store must not be used afterwards. One
+    /// that cannot close now (a read still under way) closes when it is released.
+    public func close() {
+        try? pool.close()
+    }
+
     /// Runs SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, else the problems found.
     public func integrityCheck() throws(StoreError) -> [String] {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }

@@ -160,11 +160,19 @@ struct CollectCommand: AsyncParsableCommand {
         var exitStatus: Int32 = 0
         var problems: [String] = []
         var sites: [LoadedSite] = []
+        // Each site's own store is opened as soon as the site has loaded, while the others load:
+        // opening waits on the disk (a new store's schema, an old one's check), loading computes.
+        // Only when every site is collected into its own store in one turn, so no store is opened
+        // that would not be used, nor more than the limit on open files allows.
+        let opensStores = store == nil && indicators.isEmpty
+            && Self.storesFitAtOnce(directories.count, maxParallel: maxParallel)
+        var opened: [String: Result<MeasureStore, StoreError>] = [:]
         // Read and checked at once (a large site takes tens of milliseconds), reported in order.
-        for loaded in await Self.load(directories, with: loader) {
+        for (loaded, store) in await Self.load(directories, with: loader, openingStores: opensStores) {
             switch loaded {
             case .success(let site):
                 sites.append(site)
+                if let (path, store) = store { opened[path] = store }
             case .failure(let error):
                 StandardError.write(error.description + "\n")
                 problems.append(contentsOf: error.issues.map(\.description))
@@ -177,12 +185,16 @@ struct CollectCommand: AsyncParsableCommand {
 
         let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
         let loadedSites = sites
+        let openedStores = opened
         let outcome = await Interruption.cancellingOnSignal(
             notice: "interrupted: stopping the fetches and plugins, keeping what was collected (Ctrl-C again to stop at once)",
             onFirst: { RunningPlugins.terminateAll(); MeasureStore.stopWaiting() }, onSecond: RunningPlugins.killAllAndClean
         ) {
-            await Self.collect(loadedSites, selection: selection, indicators: chosen, settings: settings)
+            await Self.collect(loadedSites, opened: openedStores, selection: selection, indicators: chosen, settings: settings)
         }
+        // The process ends once this returns: the sites and their reports are not taken apart first.
+        KeptUntilExit.keep(loadedSites)
+        KeptUntilExit.keep(outcome.result)
         let summaries = outcome.result.summaries
         problems += outcome.result.problems
         if outcome.result.failedToRun { exitStatus = 1 }
@@ -217,21 +229,53 @@ struct CollectCommand: AsyncParsableCommand {
         var failedToRun = false
     }
 
+    /// A site's load, and its own store (by real path) when it loaded and stores were to be opened.
+    typealias Load = (site: Result<LoadedSite, ConfigError>, store: (String, Result<MeasureStore, StoreError>)?)
+
     /// Loads every site directory concurrently; the results are in the directories' order.
-    private static func load(_ directories: [String], with loader: SiteLoader) async -> [Result<LoadedSite, ConfigError>] {
-        await withTaskGroup(of: (Int, Result<LoadedSite, ConfigError>).self) { group in
+    ///
+    /// - Parameter openingStores: open each site's own store once it has loaded, on a thread of its
+    ///   own, while the other sites load.
+    private static func load(_ directories: [String], with loader: SiteLoader, openingStores: Bool) async -> [Load] {
+        await withTaskGroup(of: (Int, Load).self) { group in
             for (index, directory) in directories.enumerated() {
                 group.addTask {
+                    let site: LoadedSite
                     do throws(ConfigError) {
-                        return (index, .success(try loader.load(directory: directory)))
+                        site = try loader.load(directory: directory)
                     } catch {
-                        return (index, .failure(error))
+                        return (index, (.failure(error), nil))
                     }
+                    guard openingStores else { return (index, (.success(site), nil)) }
+                    let path = MeasureStore.defaultPath(siteDirectory: site.site.directory)
+                    let store = await onOwnThread { Result { () throws(StoreError) in try MeasureStore(path: path) } }
+                    return (index, (.success(site), (realPath(path), store)))
                 }
             }
-            var results = [Result<LoadedSite, ConfigError>?](repeating: nil, count: directories.count)
+            var results = [Load?](repeating: nil, count: directories.count)
             for await (index, result) in group { results[index] = result }
             return results.compactMap { $0 }
+        }
+    }
+
+    /// Whether `count` stores, one a site, fit under the limit on open files at once, even if
+    /// every site ran plugin programs.
+    private static func storesFitAtOnce(_ count: Int, maxParallel: Int) -> Bool {
+        guard let (open, limit) = OpenFiles.current() else { return true }
+        let perStore = OpenFileBudget.filesPerStore + OpenFileBudget.filesForPrograms
+        guard let budget = OpenFileBudget.plan(stores: count, maxParallel: maxParallel, open: open, limit: limit,
+                                               perStore: perStore) else { return false }
+        return budget.storesAtOnce >= count
+    }
+
+    /// `body` on a thread of its own, so a wait for the disk holds none of the shared pool's few threads.
+    private static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            do {
+                try SystemThread.start(name: "pioneer.open") { continuation.resume(returning: body()) }
+            } catch {
+                continuation.resume(returning: body())
+            }
         }
     }
 
@@ -254,7 +298,8 @@ struct CollectCommand: AsyncParsableCommand {
     ///
     /// When the stores of all the sites would not fit under the limit on open files
     /// (`ulimit -n`), the sites are collected in turns, as many stores at a time as fit.
-    private static func collect(_ sites: [LoadedSite], selection: PeriodSelection, indicators: Set<String>?,
+    private static func collect(_ sites: [LoadedSite], opened: [String: Result<MeasureStore, StoreError>],
+                                selection: PeriodSelection, indicators: Set<String>?,
                                 settings: Settings) async -> Collected {
         let quiet = settings.quiet
         let style: CollectionProgress.Style = quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
@@ -340,7 +385,8 @@ struct CollectCommand: AsyncParsableCommand {
                 break
             }
             // Opened for this turn only: the stores close when its entries are done with.
-            let stores = await openStores(paths.map { shownPath[$0] ?? $0 })
+            var stores = await openStores(paths.filter { opened[$0] == nil }.map { shownPath[$0] ?? $0 })
+            for path in paths { if let store = opened[path] { stores[shownPath[path] ?? path] = store } }
             var entries: [MultiSiteCollection.Entry] = []
             for (loaded, siteIndicators, path) in chosen where paths.contains(path) {
                 switch stores[shownPath[path] ?? path] {
@@ -370,11 +416,35 @@ struct CollectCommand: AsyncParsableCommand {
                     collected.failedToRun = true
                 }
             }
+            await closeAtOnce(stores.values.compactMap { try? $0.get() })
         }
         ticker?.cancel()
         await ticker?.value
         progress.finish()
         return collected
+    }
+
+    /// Closes `stores` all at once, each on a thread of its own: closing copies a store's log into
+    /// its file and waits for the disk, which store after store held up the end of a run of ten
+    /// sites once the last report was out.
+    private static func closeAtOnce(_ stores: [MeasureStore]) async {
+        await withTaskGroup(of: Void.self) { group in
+            for store in stores {
+                group.addTask {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        do {
+                            try SystemThread.start(name: "pioneer.close") {
+                                store.close()
+                                continuation.resume()
+                            }
+                        } catch {
+                            store.close()
+                            continuation.resume()
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// `path` absolute, with the links and `..` in the part of it that exists resolved by the
