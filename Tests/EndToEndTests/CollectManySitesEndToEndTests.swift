@@ -202,6 +202,33 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// Each site's store is opened as soon as the site has loaded, while the others still load:
+    /// a site that fails to load gets no store, and each store made is its owner's alone.
+    @Test func aSiteThatFailsToLoadGetsNoStoreWhileTheOthersAreCollectedIntoTheirs() async throws {
+        try await Self.withSlowFeed(delay: .milliseconds(1), peak: Peak()) { baseURL in
+            try await withTemporaryFolder(prefix: "pioneer-store-on-load") { root in
+                let ids = ["a", "b", "broken", "c"]
+                for id in ids {
+                    let folder = root.appendingPathComponent(id)
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    var yaml = Self.siteYAML(id, baseURL: baseURL, count: 3)
+                    if id == "broken" { yaml = yaml.replacingOccurrences(of: "better: higher", with: "better: highr") }
+                    try yaml.write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                }
+                let run = try await PioneerBinary.run(["collect"] + ids + ["--period", "2026-05"], in: root.path)
+                #expect(run.status == 1, "\(run.stderr)")
+                #expect(run.stderr.contains("broken/site.yaml:"), "\(run.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("broken/.pioneer").path))
+                for id in ["a", "b", "c"] {
+                    let path = MeasureStore.defaultPath(siteDirectory: root.appendingPathComponent(id).path)
+                    #expect(try MeasureStore(readingAt: path).measureCount() == 3, "\(id)")
+                    let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+                    #expect(mode == 0o600, "\(id): mode \(String(mode ?? 0, radix: 8))")
+                }
+            }
+        }
+    }
+
     /// An --indicator only a site that failed to load declares: that site's configuration is
     /// the error (exit 1), not a usage error saying no such indicator exists.
     @Test func anIndicatorOfASiteThatFailedToLoadIsNotAUsageError() async throws {
