@@ -38,6 +38,31 @@ struct SectionOnlyPlugin: IndicatorPlugin {
 
 @Suite("Problem reporting")
 struct ProblemReportingTests {
+    // MARK: Characters an editor does not show
+
+    @Test("a key with an invisible character in it is said to be the known key with one, escaped")
+    func aKeyWithAnInvisibleCharacterIsSaidToHoldOne() {
+        // A byte-order mark pasted into the file (two files joined, a copy from a web page).
+        let text = SiteFixture.replacing("  name: Torbay and South Devon\n", with: "  \u{FEFF}name: Torbay and South Devon\n")
+        let errors = SiteFixture.issues(text).filter { $0.severity == .error }
+        let unknown = errors.first { $0.message.contains("unknown key") }
+        #expect(unknown?.message == "unknown key `\\ufeffname` (it is `name` with an invisible character in it, which an editor may not show; delete it and type `name` again)",
+                "\(errors.map(\.description))")
+        #expect(unknown?.location.line == 3)
+    }
+
+    @Test("an id with an invisible character in it is shown escaped and said to hold one")
+    func anIdWithAnInvisibleCharacterIsShownEscaped() {
+        let text = SiteFixture.replacing("  id: torbay\n", with: "  id: torbay\u{200B}\n")
+        let errors = SiteFixture.issues(text).filter { $0.severity == .error }
+        #expect(errors.contains { $0.message == "site id `torbay\\u200b` holds an invisible character, which an editor may not show; delete it and type `torbay` again" },
+                "\(errors.map(\.description))")
+        // Without one, the rule and a suggestion, as before.
+        let spaced = SiteFixture.issues(SiteFixture.replacing("  id: torbay\n", with: "  id: Tor Bay\n"))
+        #expect(spaced.contains { $0.message == "site id `Tor Bay` may use only lowercase letters, digits and `-` (e.g. `tor-bay`)" },
+                "\(spaced.map(\.description))")
+    }
+
     // MARK: Goals on broken indicators
 
     @Test("a goal's own error is reported when its indicator has another")

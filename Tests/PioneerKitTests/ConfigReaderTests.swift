@@ -139,7 +139,7 @@ struct ConfigReaderInvisibleCharacterTests {
         _ = reader.choice("kind") as IndicatorKind?
         reader.finish()
         let messages = issues.issues.map(\.message)
-        #expect(messages.contains("`outcome\\u00a0` is not one of `process`, `outcome`, `experience`, `cost` (did you mean `outcome`?)"), "\(messages)")
+        #expect(messages.contains("`outcome\\u00a0` is not one of `process`, `outcome`, `experience`, `cost` (it is `outcome` with an invisible character in it, which an editor may not show; delete it and type `outcome` again)"), "\(messages)")
         #expect(messages.contains("unknown key `u\\u200bnit`"), "\(messages)")
         #expect(issues.issues.map(\.description).contains { $0.contains(": error: u\\u200bnit: unknown key") }, "\(issues.issues)")
     }

@@ -24,7 +24,7 @@ struct ProgrammeReader {
         let name = reader.string("name", required: true)
         reader.finish()
         if let id, let node = reader.node["id"], !SiteIdentifier.isIdentifier(id) {
-            issues.error("programme id `\(id)` \(SiteIdentifier.rule(for: id))", at: node)
+            issues.error("programme id `\(id.escapingControlCharacters())` \(SiteIdentifier.rule(for: id))", at: node)
             return nil
         }
         guard let id, let name else { return nil }
@@ -46,7 +46,7 @@ struct ProgrammeReader {
                 continue
             }
             guard SiteIdentifier.isIdentifier(id) else {
-                issues.error("site id `\(id)` \(SiteIdentifier.rule(for: id))", at: item)
+                issues.error("site id `\(id.escapingControlCharacters())` \(SiteIdentifier.rule(for: id))", at: item)
                 valid = false
                 continue
             }
@@ -153,7 +153,7 @@ struct ProgrammeReader {
             var goals: [String] = []
             for item in items {
                 guard let id = item.scalar, SiteIdentifier.isIdentifier(id) else {
-                    let found = item.scalar.map { "goal id `\($0)` \(SiteIdentifier.rule(for: $0))" }
+                    let found = item.scalar.map { "goal id `\($0.escapingControlCharacters())` \(SiteIdentifier.rule(for: $0))" }
                         ?? "expected a goal id, found \(item.kindDescription)"
                     issues.error(found, at: item)
                     continue

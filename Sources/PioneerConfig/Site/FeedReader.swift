@@ -34,7 +34,7 @@ struct FeedReader {
         for entry in entries {
             if !SiteIdentifier.isFeedName(entry.key) {
                 issues.add(ConfigIssue(.error, at: entry.keyLocation, path: entry.value.path,
-                                       "feed name `\(entry.key)` may use only lowercase letters, digits, `_` and `-`"))
+                                       "feed name `\(entry.key.escapingControlCharacters())` may use only lowercase letters, digits, `_` and `-`"))
             }
             if let feed = readFeed(named: entry.key, entry.value, keyLocation: entry.keyLocation) {
                 feeds.append(feed)

@@ -68,7 +68,7 @@ struct GoalReader {
     private func identifier(_ reader: ConfigReader) -> String? {
         guard let text = reader.string("id", required: true), let node = reader.node["id"] else { return nil }
         guard SiteIdentifier.isIdentifier(text) else {
-            issues.error("goal id `\(text)` \(SiteIdentifier.rule(for: text))", at: node)
+            issues.error("goal id `\(text.escapingControlCharacters())` \(SiteIdentifier.rule(for: text))", at: node)
             return nil
         }
         return text

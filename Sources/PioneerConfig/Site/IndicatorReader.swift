@@ -121,7 +121,7 @@ struct IndicatorReader {
     func identifier(_ reader: ConfigReader, _ key: String, what: String) -> String? {
         guard let text = reader.string(key, required: true), let node = reader.node[key] else { return nil }
         guard SiteIdentifier.isIdentifier(text) else {
-            issues.error("\(what) `\(text)` \(SiteIdentifier.rule(for: text))", at: node)
+            issues.error("\(what) `\(text.escapingControlCharacters())` \(SiteIdentifier.rule(for: text))", at: node)
             return nil
         }
         return text

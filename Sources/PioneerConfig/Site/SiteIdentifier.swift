@@ -1,5 +1,6 @@
 // The spelling rules for the names a site file defines: site, indicator and goal ids,
 // and feed names. They appear in URLs, file names and database keys, so they are plain.
+import PioneerKit
 
 /// Checks identifiers against the site schema's spelling rules.
 enum SiteIdentifier {
@@ -15,6 +16,10 @@ enum SiteIdentifier {
 
     /// What an identifier may contain, for messages, with a suggested spelling when one is obvious.
     static func rule(for text: String) -> String {
+        let visible = text.removingControlCharacters()
+        if visible != text, !visible.isEmpty, isFeedName(visible) {
+            return "holds an invisible character, which an editor may not show; delete it and type `\(visible)` again"
+        }
         let suggestion = text.lowercased()
             .map { $0 == " " || $0 == "_" ? "-" : $0 }
             .filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }

@@ -81,7 +81,7 @@ struct SiteReader {
         reader.finish()
         if let id, let node = reader.node["id"] {
             if !SiteIdentifier.isIdentifier(id) {
-                issues.error("site id `\(id)` \(SiteIdentifier.rule(for: id))", at: node)
+                issues.error("site id `\(id.escapingControlCharacters())` \(SiteIdentifier.rule(for: id))", at: node)
             } else if id != folderName {
                 issues.error("site id `\(id)` must equal the name of its folder, `\(folderName)`; rename one of them", at: node)
             }

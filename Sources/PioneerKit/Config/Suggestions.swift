@@ -58,7 +58,14 @@ enum Suggestions {
 }
 
 /// " (did you mean `x`?)" or "", for appending to a message.
+///
+/// A word that is a candidate but for characters an editor does not show (a byte-order mark
+/// pasted before a key, a zero-width or no-break space) is said to be so.
 package func didYouMean(_ word: String, among candidates: some Sequence<String>) -> String {
+    let visible = word.removingControlCharacters()
+    if visible != word, !visible.isEmpty, candidates.contains(visible) {
+        return " (it is `\(visible)` with an invisible character in it, which an editor may not show; delete it and type `\(visible)` again)"
+    }
     guard let match = Suggestions.closest(to: word, in: candidates) else { return "" }
     return " (did you mean `\(match)`?)"
 }

@@ -111,6 +111,15 @@ extension String {
         return escaped
     }
 
+    /// The text without the characters ``escapingControlCharacters()`` escapes: what a reader
+    /// sees of it. Returns the text as it is when it holds none.
+    package func removingControlCharacters() -> String {
+        guard unicodeScalars.contains(where: Self.isControl) else { return self }
+        var visible = String.UnicodeScalarView()
+        visible.append(contentsOf: unicodeScalars.filter { !Self.isControl($0) })
+        return String(visible)
+    }
+
     /// Control characters, and the invisible ones a reader cannot tell from nothing or from a
     /// space: format characters (a zero-width space, a byte-order mark, the bidirectional
     /// controls that reorder what a terminal shows) and spaces other than the ASCII one.
