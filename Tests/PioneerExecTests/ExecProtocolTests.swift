@@ -119,8 +119,15 @@ struct ExecProtocolTests {
                 }
                 let times = finished.withLock { $0 }
                 let beds = try #require(times["beds"])
-                let firstHung = try #require((1...3).compactMap { times["admissions-stuck\($0)"] }.min())
-                #expect(beds < firstHung, "the built-in indicator finished at \(beds), after a hung call's deadline (\(firstHung))")
+                // On a heavily loaded machine a program can miss its deadline already at its
+                // `requests` call, during planning: its indicator-periods then fail as planning
+                // ends, which says nothing about the threads. Only the `observe` calls that hung count.
+                let hungInObserve = (1...3).filter { index in
+                    reasons(summary, "admissions-stuck\(index)").allSatisfy { $0.contains("`observe` call") }
+                }
+                if let firstHung = hungInObserve.compactMap({ times["admissions-stuck\($0)"] }).min() {
+                    #expect(beds < firstHung, "the built-in indicator finished at \(beds), after a hung call's deadline (\(firstHung))")
+                }
                 // Nine calls, eight at once: about two deadlines (12 s), not nine (54 s) one after another.
                 #expect(try #require((1...3).compactMap { times["admissions-stuck\($0)"] }.max()) < .seconds(36))
             }
