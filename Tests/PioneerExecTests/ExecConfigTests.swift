@@ -68,6 +68,12 @@ import Testing
         #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
     }
 
+    @Test func anEntryWithoutMaxOutputMayWriteSixtyFourMegabytes() throws {
+        let loaded = try load(["waiting-list: { kind: exec, command: plugins/ok.py }"]).get()
+        let plugin = try #require(loaded.plugins["waits"] as? ExecIndicatorPlugin)
+        #expect(plugin.session.spec.outputLimit == 64 * 1024 * 1024)
+    }
+
     @Test func anUnsetVariableInTheEnvironmentIsAWarningThatNeverShowsAValue() throws {
         let loaded = try load(["waiting-list: { kind: exec, command: plugins/ok.py, env: { TOKEN: \"${WAITS_TOKEN}\" } }"]).get()
         #expect(loaded.warnings.map(\.description).contains { $0.contains(":5:") && $0.contains("environment variable `WAITS_TOKEN` is not set") })
