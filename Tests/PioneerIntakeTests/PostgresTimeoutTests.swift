@@ -23,7 +23,7 @@ struct PostgresTimeoutTests {
         try holder.send("BEGIN; LOCK TABLE submission IN SHARE ROW EXCLUSIVE MODE;")
         try await Self.waitForLock("locktype = 'relation' AND mode = 'ShareRowExclusiveLock'", cluster, database)
 
-        let shortStore = try await IntakeStore.open(url, databaseTimeout: .seconds(1))
+        let shortStore = try await Self.openWithAShortLimit(url)
         let service = IntakeService(store: shortStore, programme: IntakeFixture.programme, clock: { IntakeFixture.at("2026-04-10") })
         let error = await #expect(throws: IntakeStoreError.self) {
             try await service.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
@@ -48,6 +48,16 @@ struct PostgresTimeoutTests {
         let outcome = try await again.submit(try IntakeFixture.bytes("a"), format: .json, caller: IntakeFixture.office)
         #expect(outcome.kind == .created && outcome.summary.version == 1)
         await store2.close()
+    }
+
+    /// The store with a limit of 1 s. Opening checks the schema under the same limit, and under
+    /// the whole suite that once took longer than it allows: the property tested is the
+    /// submission's, so the opening is tried again, three times in all.
+    private static func openWithAShortLimit(_ url: String) async throws -> IntakeStore {
+        for _ in 1...2 {
+            if let store = try? await IntakeStore.open(url, databaseTimeout: .seconds(1)) { return store }
+        }
+        return try await IntakeStore.open(url, databaseTimeout: .seconds(1))
     }
 
     /// Each wait is under PostgreSQL's own lock_timeout, but the two together pass the store's
