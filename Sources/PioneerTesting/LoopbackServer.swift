@@ -3,6 +3,7 @@
 public import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Runs `router` on 127.0.0.1 at an ephemeral port, calls `body` with the port, then stops the server.
 ///
@@ -51,22 +52,28 @@ public func withLoopbackServer<T>(
     }
 }
 
-/// Shuts the server down gracefully, and cancels it if a handler still runs after a few seconds
-/// (a test's deliberately slow endpoint must not hold the test up).
+/// Shuts the server down gracefully, and stops waiting for it after a few seconds (a test's
+/// deliberately slow endpoint must not hold the test up): the shutdown then finishes in the
+/// background once the slow handlers end. The server task is never cancelled: cancelling it
+/// while a connection's writer is open traps inside swift-nio ("Deinited NIOAsyncWriter without
+/// calling finish()"), which took the whole test process down once under the full suite, when
+/// a graceful shutdown took longer than the wait.
 private func stop(_ group: ServiceGroup, _ server: Task<Void, any Error>) async {
     await group.triggerGracefulShutdown()
-    await withTaskGroup(of: Bool.self) { waiting in
-        waiting.addTask {
+    // Two unstructured waits race; the one that loses goes on in the background (a task group
+    // would wait for both, and the server's end does not come sooner for being awaited).
+    let resumed = Mutex(false)
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        let resumeOnce: @Sendable () -> Void = {
+            if resumed.withLock({ done in defer { done = true }; return !done }) { continuation.resume() }
+        }
+        Task {
             _ = try? await server.value
-            return true
+            resumeOnce()
         }
-        waiting.addTask {
+        Task {
             try? await Task.sleep(for: .seconds(3))
-            return false
+            resumeOnce()
         }
-        if await waiting.next() == false {
-            server.cancel()
-        }
-        waiting.cancelAll()
     }
 }
