@@ -205,6 +205,7 @@ let package = Package(
             dependencies: [
                 "PioneerKit", "PioneerCore", "PioneerPlugins",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

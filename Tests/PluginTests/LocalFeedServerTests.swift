@@ -73,6 +73,8 @@ struct PioneerTestingTests {
         var request = URLRequest(url: url)
         // Generous: the whole suite runs at once, and a loaded machine must not turn a slow answer into a failure.
         request.timeoutInterval = 60
+        // A new connection each time: the test of the server's end must not ride a kept-alive one.
+        request.setValue("close", forHTTPHeaderField: "Connection")
         let (data, response) = try await URLSession.shared.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw HarnessError("not an HTTP response") }
         return (data, http)
