@@ -90,41 +90,6 @@ public final class MultiSiteCollection: Sendable {
         }
     }
 
-    /// Collects `count` entries, each as soon as `entry` has made it, while the others are
-    /// still being made: `pioneer collect` loads each site and opens its store in `entry`, so the
-    /// first sites fetch while the last still load.
-    ///
-    /// Every entry runs at once, so no two may share a store and a site id (``collect(_:periods:onEvent:onFinished:)``
-    /// runs those one after the other).
-    ///
-    /// - Parameters:
-    ///   - entry: makes entry `index`, or returns nil when there is nothing to collect for it (the
-    ///     caller keeps why); called once for each index, all at once.
-    ///   - onFinished: called in index order, on the calling task, with each index and its result
-    ///     (nil when `entry` made none) as soon as it and every index before it are done.
-    public func collect(count: Int, periods: PeriodSelection,
-                        entry: @escaping @Sendable (Int) async -> Entry?,
-                        onEvent: (@Sendable (CollectionEvent) -> Void)? = nil,
-                        onFinished: (Int, Result<CollectionSummary, StoreError>?) -> Void) async {
-        var results = [Result<CollectionSummary, StoreError>??](repeating: nil, count: count)
-        var reported = 0
-        await withTaskGroup(of: (Int, Result<CollectionSummary, StoreError>?).self) { group in
-            for index in 0..<count {
-                group.addTask { [self] in
-                    guard let made = await entry(index) else { return (index, nil) }
-                    return (index, await run(made, periods: periods, onEvent: onEvent))
-                }
-            }
-            for await (index, result) in group {
-                results[index] = .some(result)
-                while reported < count, let result = results[reported] {
-                    onFinished(reported, result)
-                    reported += 1
-                }
-            }
-        }
-    }
-
     private func run(_ entry: Entry, periods: PeriodSelection,
                      onEvent: (@Sendable (CollectionEvent) -> Void)?) async -> Result<CollectionSummary, StoreError> {
         let engine = CollectionEngine(store: entry.store, fetcher: fetcher, options: options, logger: logger)

@@ -166,18 +166,6 @@ struct CollectCommand: AsyncParsableCommand {
         // that would not be used, nor more than the limit on open files allows.
         let opensStores = store == nil && indicators.isEmpty
             && Self.storesFitAtOnce(directories.count, maxParallel: maxParallel)
-        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
-        // Several sites, each into a store of its own: each is collected as soon as it has loaded,
-        // while the others still load (the feed server has work from the first site's plan on).
-        if opensStores, directories.count > 1, Set(directories.map(Self.realPath)).count == directories.count {
-            let outcome = await Self.interruptible {
-                await Self.collectWhileLoading(directories, with: loader, selection: selection, settings: settings)
-            }
-            KeptUntilExit.keep(outcome.result)
-            if outcome.result.failedToLoad { exitStatus = 1 }
-            try finish(outcome, exitStatus: exitStatus, problems: [])
-            return
-        }
         var opened: [String: Result<MeasureStore, StoreError>] = [:]
         // Read and checked at once (a large site takes tens of milliseconds), reported in order.
         for (loaded, store) in await Self.load(directories, with: loader, openingStores: opensStores) {
@@ -195,30 +183,20 @@ struct CollectCommand: AsyncParsableCommand {
         // configuration is the problem to fix (exit 1, said above), not the command line.
         let chosen = try chosenIndicators(sites, someFailedToLoad: exitStatus != 0)
 
+        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
         let loadedSites = sites
         let openedStores = opened
-        let outcome = await Self.interruptible {
+        let outcome = await Interruption.cancellingOnSignal(
+            notice: "interrupted: stopping the fetches and plugins, keeping what was collected (Ctrl-C again to stop at once)",
+            onFirst: { RunningPlugins.terminateAll(); MeasureStore.stopWaiting() }, onSecond: RunningPlugins.killAllAndClean
+        ) {
             await Self.collect(loadedSites, opened: openedStores, selection: selection, indicators: chosen, settings: settings)
         }
         // The process ends once this returns: the sites and their reports are not taken apart first.
         KeptUntilExit.keep(loadedSites)
         KeptUntilExit.keep(outcome.result)
-        try finish(outcome, exitStatus: exitStatus, problems: problems)
-    }
-
-    /// `body`, cancelled by Ctrl-C or SIGTERM, which also stops the plugin programs and store waits.
-    private static func interruptible(_ body: @escaping @Sendable () async -> Collected) async -> (result: Collected, signal: Int32?) {
-        await Interruption.cancellingOnSignal(
-            notice: "interrupted: stopping the fetches and plugins, keeping what was collected (Ctrl-C again to stop at once)",
-            onFirst: { RunningPlugins.terminateAll(); MeasureStore.stopWaiting() }, onSecond: RunningPlugins.killAllAndClean,
-            body)
-    }
-
-    /// Writes the --json document and the interruption notice, and exits with the run's status.
-    private func finish(_ outcome: (result: Collected, signal: Int32?), exitStatus: Int32, problems: [String]) throws {
-        var exitStatus = exitStatus
         let summaries = outcome.result.summaries
-        let problems = problems + outcome.result.problems
+        problems += outcome.result.problems
         if outcome.result.failedToRun { exitStatus = 1 }
         if exitStatus == 0 { exitStatus = summaries.map(\.exitStatus).first { $0 != 0 } ?? 0 }
         let interrupted = outcome.signal != nil || summaries.contains(where: \.interrupted)
@@ -249,144 +227,6 @@ struct CollectCommand: AsyncParsableCommand {
         var problems: [String] = []
         /// A store could not be opened or a run not recorded.
         var failedToRun = false
-        /// A site's configuration could not be read (when sites are loaded while others are collected).
-        var failedToLoad = false
-        /// The sites loaded, kept to the end of the process.
-        var sites: [LoadedSite] = []
-    }
-
-    /// The feed client with `slots` transfers at once, `perHost` of them per host; the progress
-    /// display and its ticker, which polls the bytes arriving (a large extract on a slow link shows
-    /// it is moving); and the collection over them.
-    private static func collection(slots: Int, perHost: Int, style: CollectionProgress.Style, settings: Settings,
-                                   logger: Logger)
-        -> (FeedClient, CollectionProgress, Task<Void, Never>?, MultiSiteCollection) {
-        let client = FeedClient(limits: FeedClientLimits(maxParallel: slots, maxPerHost: perHost), logger: logger)
-        let progress = CollectionProgress(style: style) { StandardError.write($0) }
-        let ticker = style == .silent ? nil : Task.detached {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: .milliseconds(250))
-                if let bytes = client.bodyBytesReceived { progress.received(bytes: bytes) }
-            }
-        }
-        let collection = MultiSiteCollection(
-            fetcher: client,
-            options: .init(maxParallel: slots, command: CommandLine.arguments.joined(separator: " "),
-                           bodyCacheLimit: settings.bodyCache),
-            logger: logger)
-        return (client, progress, ticker, collection)
-    }
-
-    /// Where each site stands while the sites load and the first are collected.
-    private struct Preparation {
-        var loads: [Result<LoadedSite, ConfigError>?]
-        var stores: [Result<MeasureStore, StoreError>?]
-        var hosts: Set<String> = []
-        var loading: Int
-        /// Loaded after a Ctrl-C: not collected, and no run recorded for it.
-        var interrupted: Set<Int> = []
-
-        init(count: Int) {
-            loads = Array(repeating: nil, count: count)
-            stores = Array(repeating: nil, count: count)
-            loading = count
-        }
-
-        /// Records a site's load; every site's feed hosts once it is the last to load, else nil.
-        mutating func loaded(_ index: Int, _ load: Result<LoadedSite, ConfigError>) -> Set<String>? {
-            loads[index] = load
-            if case .success(let site) = load { hosts.formUnion(site.site.feeds.map { FeedURL.hostKey(of: $0.baseURL) }) }
-            loading -= 1
-            return loading == 0 ? hosts : nil
-        }
-    }
-
-    /// Loads the sites and collects each into its own store as soon as it has loaded and its store
-    /// is open, while the others still load; reports in the sites' order, each site's load error or
-    /// warnings just before its report. Every site has a folder, and so a store, of its own, and
-    /// all the stores fit under the limit on open files at once.
-    ///
-    /// Until every site has loaded, its feeds' hosts are not all known: each host may have half
-    /// the transfer slots until then (as with several hosts), and all of them once it is known to
-    /// be the only one.
-    private static func collectWhileLoading(_ directories: [String], with loader: SiteLoader,
-                                            selection: PeriodSelection, settings: Settings) async -> Collected {
-        let style: CollectionProgress.Style = settings.quiet ? .silent : (StandardError.isTerminal ? .terminal : .lines)
-        let logger = Self.logger(level: style == .lines ? .info : .warning)
-        var collected = Collected()
-        // Sized as if every site ran plugin programs: which do is known only once they have loaded.
-        let perStore = OpenFileBudget.filesPerStore + OpenFileBudget.filesForPrograms
-        guard let budget = Self.openFileBudget(stores: directories.count, settings: settings, perStore: perStore) else {
-            collected.failedToRun = true
-            return collected
-        }
-        let slots = budget.fetchesAtOnce
-        let (client, progress, ticker, collection) = Self.collection(
-            slots: slots, perHost: max(1, (slots + 1) / 2), style: style, settings: settings, logger: logger)
-        let preparation = Locked(Preparation(count: directories.count))
-        await collection.collect(count: directories.count, periods: selection, entry: { index in
-            let load = Result { () throws(ConfigError) in try loader.load(directory: directories[index]) }
-            if let hosts = preparation.withLock({ $0.loaded(index, load) }), hosts.count <= 1 {
-                client.setMaxPerHost(slots)
-            }
-            guard case .success(let site) = load else { return nil }
-            if Task.isCancelled {
-                preparation.withLock { _ = $0.interrupted.insert(index) }
-                return nil
-            }
-            let path = MeasureStore.defaultPath(siteDirectory: site.site.directory)
-            let store = await onOwnThread { Result { () throws(StoreError) in try MeasureStore(path: path) } }
-            preparation.withLock { $0.stores[index] = store }
-            guard case .success(let opened) = store else { return nil }
-            return .init(site: site, store: opened)
-        }, onEvent: progress.handle) { index, result in
-            progress.finish()
-            let (load, store, interrupted) = preparation.withLock { ($0.loads[index], $0.stores[index], $0.interrupted.contains(index)) }
-            switch load {
-            case .failure(let error):
-                StandardError.write(error.description + "\n")
-                collected.problems.append(contentsOf: error.issues.map(\.description))
-                collected.failedToLoad = true
-                return
-            case .success(let site):
-                collected.sites.append(site)
-                if !settings.quiet {
-                    for warning in site.warnings where warning.severity != .note { StandardError.write(warning.description + "\n") }
-                }
-            case nil:
-                return
-            }
-            if interrupted {
-                // In the --json document too: a script must not take a site left out for one collected.
-                let id = (try? load?.get())?.site.id ?? directories[index]
-                let message = "not collected, interrupted before its run started: \(id)"
-                StandardError.write(message + "\n")
-                collected.problems.append(message)
-                return
-            }
-            if case .failure(let error) = store {
-                StandardError.write(error.description + "\n")
-                collected.problems.append(error.description)
-                collected.failedToRun = true
-            }
-            switch result {
-            case .success(let summary):
-                collected.summaries.append(summary)
-                report(summary, settings: settings)
-            case .failure(let error):
-                StandardError.write(error.description + "\n")
-                collected.problems.append(error.description)
-                collected.failedToRun = true
-            case nil:
-                break
-            }
-        }
-        let stores = preparation.withLock { $0.stores.compactMap { try? $0?.get() } }
-        await closeAtOnce(stores)
-        ticker?.cancel()
-        await ticker?.value
-        progress.finish()
-        return collected
     }
 
     /// A site's load, and its own store (by real path) when it loaded and stores were to be opened.
@@ -518,8 +358,21 @@ struct CollectCommand: AsyncParsableCommand {
         // wait behind it. Half the slots each then, so the others always have some.
         let hosts = Set(chosen.flatMap { $0.site.site.feeds.map { FeedURL.hostKey(of: $0.baseURL) } })
         let perHost = hosts.count > 1 ? max(1, (budget.fetchesAtOnce + 1) / 2) : budget.fetchesAtOnce
-        let (_, progress, ticker, collection) = Self.collection(
-            slots: budget.fetchesAtOnce, perHost: perHost, style: style, settings: settings, logger: logger)
+        let client = FeedClient(limits: FeedClientLimits(maxParallel: budget.fetchesAtOnce, maxPerHost: perHost),
+                                logger: logger)
+        let progress = CollectionProgress(style: style) { StandardError.write($0) }
+        // The bytes arriving, polled: a large extract on a slow link shows it is moving.
+        let ticker = style == .silent ? nil : Task.detached {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                if let bytes = client.bodyBytesReceived { progress.received(bytes: bytes) }
+            }
+        }
+        let collection = MultiSiteCollection(
+            fetcher: client,
+            options: .init(maxParallel: budget.fetchesAtOnce, command: CommandLine.arguments.joined(separator: " "),
+                           bodyCacheLimit: settings.bodyCache),
+            logger: logger)
         for turn in stride(from: 0, to: storePaths.count, by: budget.storesAtOnce) {
             let paths = Set(storePaths[turn..<min(turn + budget.storesAtOnce, storePaths.count)])
             if Task.isCancelled {

@@ -85,32 +85,6 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
-    /// Sites are collected while others still load, each host having half the slots until every
-    /// site's hosts are known; once they are all on one host, it has them all.
-    @Test func sitesOnOneHostGetEveryTransferSlotOnceAllHaveLoaded() async throws {
-        let peak = Peak()
-        try await Self.withSlowFeed(delay: .milliseconds(300), peak: peak) { baseURL in
-            try await withTemporaryFolder(prefix: "pioneer-one-host") { root in
-                for id in ["east", "west"] {
-                    let folder = root.appendingPathComponent(id)
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try Self.siteYAML(id, baseURL: baseURL, count: 12)
-                        .write(to: folder.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-                }
-                let run = try await PioneerBinary.run(["collect", "east", "west", "--period", "2026-05", "--max-parallel", "16"],
-                                                      in: root.path)
-                #expect(run.status == 0, "\(run.stderr)")
-                // Half the 16 slots is 8: more at once means the limit rose once both sites had loaded.
-                #expect(peak.value > 8, "at most \(peak.value) requests at once")
-                #expect(peak.value <= 16)
-                for id in ["east", "west"] {
-                    let store = try MeasureStore(readingAt: MeasureStore.defaultPath(siteDirectory: root.appendingPathComponent(id).path))
-                    #expect(try store.measureCount() == 12, "\(id)")
-                }
-            }
-        }
-    }
-
     /// Runs `body` with the address of a `pioneer bench-feeds` (answering `/bench/N.json` after
     /// `latency` ms) in a process of its own, so its answers are not held up by the other suites
     /// running in this one.
@@ -359,58 +333,6 @@ struct CollectManySitesEndToEndTests {
                 // The --json document names them too (it said `errors: []`).
                 let document = try JSONSerialization.jsonObject(with: Data(contentsOf: documentFile)) as? [String: Any]
                 #expect((document?["errors"] as? [String])?.contains(String(waiting)) == true, "\(String(describing: document))")
-            }
-        }
-    }
-
-    /// A small site loads at once and is collected while three large ones still load (about a
-    /// second each in a debug build); a Ctrl-C then ends the small site's run as interrupted, and
-    /// the large ones, loaded after it, are named as not collected and get no store.
-    @Test func ctrlCWhileSitesLoadNamesTheSitesNotStarted() async throws {
-        let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
-        try await withTemporaryFolder(prefix: "pioneer-load-interrupted") { root in
-            try await SlowFeed.run(delay: .seconds(20)) { port in
-                let baseURL = "http://127.0.0.1:\(port)"
-                for (id, count) in [("big1", 6000), ("big2", 6000), ("big3", 6000), ("small", 1)] {
-                    let site = root.appending(path: id)
-                    try FileManager.default.createDirectory(at: site, withIntermediateDirectories: true)
-                    try Self.siteYAML(id, baseURL: baseURL, count: count)
-                        .write(to: site.appending(path: "site.yaml"), atomically: true, encoding: .utf8)
-                }
-                let errors = root.appending(path: "stderr")
-                _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-                let handle = try FileHandle(forWritingTo: errors)
-                defer { try? handle.close() }
-                let documentFile = root.appending(path: "stdout")
-                _ = FileManager.default.createFile(atPath: documentFile.path, contents: nil)
-                let documentHandle = try FileHandle(forWritingTo: documentFile)
-                defer { try? documentHandle.close() }
-                let process = Process()
-                process.executableURL = pioneer
-                process.arguments = ["collect", "--root", root.path, "--period", "2026-06", "--json"]
-                process.standardOutput = documentHandle
-                process.standardError = handle
-                let smallStore = MeasureStore.defaultPath(siteDirectory: root.appending(path: "small").path)
-                let child = try StartedProcess.start(process)
-                let deadline = ContinuousClock.now + .seconds(60)
-                while ContinuousClock.now < deadline, child.isRunning, !FileManager.default.fileExists(atPath: smallStore) {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                child.signal(SIGINT)
-                let end = await child.exit(within: 60)
-                let output = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
-                #expect(end.status == 130, "\(output)")
-                #expect(output.contains("run 1 of small"), "\(output)")
-                let notStarted = output.split(separator: "\n").filter { $0.hasPrefix("not collected, interrupted before its run started: ") }
-                #expect(!notStarted.isEmpty, "\(output)")
-                let document = try JSONSerialization.jsonObject(with: Data(contentsOf: documentFile)) as? [String: Any]
-                let documentErrors = (document?["errors"] as? [String]) ?? []
-                for line in notStarted {
-                    let id = String(line.split(separator: " ").last ?? "")
-                    #expect(id.hasPrefix("big"), "\(line)")
-                    #expect(!FileManager.default.fileExists(atPath: MeasureStore.defaultPath(siteDirectory: root.appending(path: id).path)))
-                    #expect(documentErrors.contains(String(line)), "\(documentErrors)")
-                }
             }
         }
     }

@@ -98,33 +98,6 @@ struct MultiSiteCollectionTests {
         }
     }
 
-    /// Entries made while others run (as `pioneer collect` loads sites): each runs as soon as it is
-    /// made, one made last still finishes in its place, and an index with no entry is reported as such.
-    @Test func entriesMadeWhileOthersRunAreReportedInOrder() async throws {
-        let tally = ConcurrencyTally()
-        try await ConcurrencyCountingFeed.run(name: "feed", delay: .milliseconds(5), tally: tally) { baseURL in
-            try await withTemporaryFolder(prefix: "pioneer-multisite-made") { folder in
-                let sites = (1...3).map { Self.site("site\($0)", baseURL: baseURL, count: 4, offset: $0 * 100) }
-                let entries = try Self.entries(sites, in: folder)
-                let collection = MultiSiteCollection(fetcher: Self.client(maxParallel: 8, maxPerHost: 8),
-                                                     options: Self.options(maxParallel: 8))
-                var reported: [(Int, String?)] = []
-                await collection.collect(count: 4, periods: PeriodSelection(.month(2026, 5)), entry: { index in
-                    // The first entry is made last, after the others have had time to finish.
-                    if index == 0 { try? await Task.sleep(for: .milliseconds(300)) }
-                    return index < 3 ? entries[index] : nil
-                }, onFinished: { index, result in
-                    reported.append((index, try? result?.get().site))
-                })
-                #expect(reported.map(\.0) == [0, 1, 2, 3])
-                #expect(reported.map(\.1) == ["site1", "site2", "site3", nil])
-                for (entry, site) in zip(entries, sites) {
-                    #expect(try entry.store.measureCount() == 4, "\(site.site.id)")
-                }
-            }
-        }
-    }
-
     @Test func anUnreachableSiteFailsAloneAndItsSummarySaysWhy() async throws {
         let tally = ConcurrencyTally()
         try await ConcurrencyCountingFeed.run(name: "feed", delay: .milliseconds(5), tally: tally) { baseURL in
