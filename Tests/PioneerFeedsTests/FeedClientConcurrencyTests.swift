@@ -48,26 +48,6 @@ struct FeedClientConcurrencyTests {
         }
     }
 
-    @Test("raising the per-host limit during a run lets the queued requests start")
-    func raisedPerHostLimit() async throws {
-        let counter = RequestCounter()
-        try await withWorkServer(counter) { server in
-            let client = FeedClient(environment: [:], limits: FeedClientLimits(maxParallel: 6, maxPerHost: 1))
-            let feed = testFeed(server.baseURL)
-            let requests = (0..<40).map { FeedFetchRequest(feed: feed, url: server.url("/work?n=\($0)")) }
-            let fetching = Task { await client.fetchAll(requests) }
-            // One at a time until the first answer is in, then up to six (libcurl's own per-host cap too).
-            let deadline = ContinuousClock.now + .seconds(20)
-            while counter.total < 2, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(counter.maxInFlight == 1)
-            client.setMaxPerHost(6)
-            let results = await fetching.value
-            #expect(results.allSatisfy { $0.success != nil })
-            #expect(counter.maxInFlight > 1)
-            #expect(counter.maxInFlight <= 6)
-        }
-    }
-
     @Test("a second request to the same server reuses the connection")
     func connectionReuse() async throws {
         let counter = RequestCounter()

@@ -42,12 +42,6 @@ public final class FeedClient: Sendable {
         transport.bodyBytesReceived
     }
 
-    /// Changes how many transfers may go to one host at once, from the next one started on,
-    /// when the transport is the default ``CurlTransport`` (another transport keeps its own limits).
-    public func setMaxPerHost(_ limit: Int) {
-        (transport as? CurlTransport)?.setMaxPerHost(limit)
-    }
-
     /// Fetches one URL, retrying per the feed's ``RetryPolicy``.
     public func fetch(_ request: FeedFetchRequest) async -> Result<FeedFetchResult, FeedError> {
         await fetch(request, index: 0, onEvent: nil)

@@ -28,7 +28,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     private let multi: UnsafeMutableRawPointer?
     private let limits: FeedClientLimits
-    private let state: Locked<State>
+    private let state = Locked(State())
     /// Body bytes received by every transfer so far (written by the driver thread as they
     /// arrive, read by anyone).
     let bodyBytesReceived = Locked(0)
@@ -37,8 +37,6 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Finished easy handles, reset and kept for the next transfers (at most `maxParallel`):
     /// setting up a fresh handle per request showed in the benchmark. Driver thread only.
     private var idleHandles: [UnsafeMutableRawPointer] = []
-    /// The per-host limit last given to libcurl. Driver thread only.
-    private var appliedMaxPerHost: Int
 
     private struct State {
         var nextID: UInt64 = 0
@@ -51,21 +49,16 @@ final class CurlMultiLoop: @unchecked Sendable {
         /// While it is awake it looks at the queue before sleeping again, so no wakeup
         /// (a write to libcurl's socket pair) is needed.
         var polling = false
-        /// Transfers to one host at once: `limits.maxPerHost` at first, changed by ``setMaxPerHost(_:)``.
-        var maxPerHost: Int
     }
 
     /// What the driver does next, taken from the shared state in one locked step.
     private struct Work {
         var admitted: [CurlTransfer]
         var cancelled: Set<UInt64>
-        var maxPerHost: Int
     }
 
     init(limits: FeedClientLimits) {
         self.limits = limits
-        state = Locked(State(maxPerHost: limits.maxPerHost))
-        appliedMaxPerHost = limits.maxPerHost
         multi = pc_global_init() == CURLE_OK ? curl_multi_init() : nil
         if let multi {
             _ = pc_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, limits.maxParallel)
@@ -108,19 +101,6 @@ final class CurlMultiLoop: @unchecked Sendable {
         transfer.completion = completion
         submit(transfer)
         return TransportAttempt { [weak self] in self?.cancel(transfer) }
-    }
-
-    /// Changes how many transfers may go to one host at once, from the next one admitted on
-    /// (those already running go on). `pioneer collect` starts its first sites with half the
-    /// slots a host, before it knows every site's hosts, and gives one host them all once it
-    /// knows there is no other.
-    func setMaxPerHost(_ limit: Int) {
-        let wake = state.withLock { state -> Bool in
-            state.maxPerHost = max(1, limit)
-            return state.polling
-        }
-        // A raised limit may let queued transfers start now.
-        if wake { wakeDriver() }
     }
 
     // MARK: Caller side
@@ -202,10 +182,6 @@ final class CurlMultiLoop: @unchecked Sendable {
                 continue
             }
             idleSince = nil
-            if work.maxPerHost != appliedMaxPerHost {
-                appliedMaxPerHost = work.maxPerHost
-                _ = pc_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, work.maxPerHost)
-            }
             for id in work.cancelled {
                 if let (handle, transfer) = running.first(where: { $0.value.id == id }) {
                     remove(handle, transfer, from: multi, result: .failure(TransportError(.cancelled)))
@@ -235,7 +211,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             // Any queued transfer that could start, not only the first: one waiting for a host
             // at its limit must not make the others wait for the next socket event (a second).
             let admissible = state.activeIDs.count < limits.maxParallel && state.pending.contains { transfer in
-                state.activeByHost[transfer.hostKey, default: 0] < state.maxPerHost
+                state.activeByHost[transfer.hostKey, default: 0] < limits.maxPerHost
             }
             guard state.cancelRequests.isEmpty, !admissible else { return false }
             state.polling = true
@@ -253,7 +229,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         var index = 0
         while index < state.pending.count, state.activeIDs.count < limits.maxParallel {
             let transfer = state.pending[index]
-            if state.activeByHost[transfer.hostKey, default: 0] < state.maxPerHost {
+            if state.activeByHost[transfer.hostKey, default: 0] < limits.maxPerHost {
                 state.pending.remove(at: index)
                 state.activeIDs.insert(transfer.id)
                 state.activeByHost[transfer.hostKey, default: 0] += 1
@@ -267,7 +243,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         let cancelled = state.cancelRequests
         state.cancelRequests.removeAll()
-        return Work(admitted: admitted, cancelled: cancelled, maxPerHost: state.maxPerHost)
+        return Work(admitted: admitted, cancelled: cancelled)
     }
 
     /// Marks the driver stopped when there is still no work; the next submit starts a new one.

@@ -24,11 +24,6 @@ public final class CurlTransport: FeedTransport {
         loop.start(request, completion: completion)
     }
 
-    /// Changes the per-host limit (at most the overall one matters), from the next transfer admitted on.
-    public func setMaxPerHost(_ limit: Int) {
-        loop.setMaxPerHost(limit)
-    }
-
     public var bodyBytesReceived: Int? {
         loop.bodyBytesReceived.withLock { $0 }
     }
