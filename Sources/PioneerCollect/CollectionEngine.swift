@@ -56,6 +56,13 @@ public final class CollectionEngine: Sendable {
         /// (``MeasureStore/trimCachedBodies(toAtMost:keeping:)``); the bodies the run used are kept.
         public var bodyCacheLimit: Int
 
+        /// Whether `otherFolder`, which a site id was collected from into this store before,
+        /// still declares that id (`pioneer collect` reads its site file). When it does, a site
+        /// of that id read from another folder is not collected: its measures would replace the
+        /// other folder's (``StoreError/Kind/siteClaimed``). Nil: not checked (the folder is still
+        /// recorded with the run).
+        public var stillClaimed: (@Sendable (_ siteID: String, _ otherFolder: String) -> Bool)?
+
         /// 10 GB: a few large extracts, with room for the next period's.
         public static let defaultBodyCacheLimit = 10 << 30
 
@@ -108,7 +115,13 @@ public final class CollectionEngine: Sendable {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let runID = try store.beginRun(site: site.id, command: options.command, periods: periods.description, at: startedAt)
+        let folder = site.directory.isEmpty ? nil : Self.realPath(site.directory)
+        // A folder's own store (`<folder>/.pioneer/store.sqlite`) goes with the folder: a copy of
+        // the folder carries a copy of the store, which rivals nobody's measures.
+        let ownStore = folder.map { Self.realPath(MeasureStore.defaultPath(siteDirectory: $0)) == Self.realPath(store.path) }
+        let claim = ownStore == true ? nil : options.stillClaimed
+        let runID = try store.beginRun(site: site.id, command: options.command, periods: periods.description, at: startedAt,
+                                       folder: folder, stillClaimed: claim.map { claim in { claim(site.id, $0) } })
         var log = logger
         log[metadataKey: "site"] = "\(site.id)"
         log[metadataKey: "run"] = "\(runID)"
@@ -163,6 +176,15 @@ public final class CollectionEngine: Sendable {
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
             stopped: run.stoppedBy.map { "\($0)" })
+    }
+
+    /// The folder's real path (links resolved), as recorded with a run; as given when it cannot be resolved.
+    static func realPath(_ folder: String) -> String {
+        guard let resolved = realpath(folder, nil) else {
+            return URL(fileURLWithPath: folder).standardizedFileURL.path
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {

@@ -12,8 +12,31 @@ extension MeasureStore {
     ///
     /// Runs of this store still marked `running` whose process no longer exists
     /// on this machine are marked `interrupted` first: they were killed or crashed.
-    public func beginRun(site: String, command: String, periods: String, at now: Date = Date()) throws(StoreError) -> Int64 {
-        try write { db in
+    ///
+    /// - Parameters:
+    ///   - folder: the folder the site was read from (its real path), recorded with the run.
+    ///   - stillClaimed: asked, when the site's latest run with a folder came from another
+    ///     folder, whether that folder still declares the site id; if it does, no run is
+    ///     started and ``StoreError/Kind/siteClaimed`` is thrown, since this run would replace
+    ///     the other folder's measures. Asked inside the store's write lock, so two commands
+    ///     starting at once from two such folders cannot both pass.
+    public func beginRun(site: String, command: String, periods: String, at now: Date = Date(),
+                         folder: String? = nil,
+                         stillClaimed: ((_ otherFolder: String) -> Bool)? = nil) throws(StoreError) -> Int64 {
+        let path = path
+        return try write { db in
+            if let folder, let stillClaimed,
+               let other = try String.fetchOne(db, sql: """
+                   SELECT site_folder FROM collection_run WHERE site = ? AND site_folder IS NOT NULL
+                   ORDER BY id DESC LIMIT 1
+                   """, arguments: [site]),
+               other != folder, stillClaimed(other) {
+                throw StoreError(.siteClaimed, path: path, """
+                    site id `\(site)` is collected into this store from \(other), which still declares it; \
+                    \(folder) declares it too, and collecting it would replace that folder's measures. Not collected: \
+                    give each folder its own site id or its own store
+                    """)
+            }
             let stale = try Row.fetchAll(db, sql: "SELECT id, pid, process_start FROM collection_run WHERE status = 'running'")
             for row in stale {
                 let pid: Int32? = row["pid"]
@@ -33,9 +56,9 @@ extension MeasureStore {
                 }
             }
             try db.execute(sql: """
-                INSERT INTO collection_run (site, started_at, status, command, periods, pid, process_start)
-                VALUES (?, ?, 'running', ?, ?, ?, ?)
-                """, arguments: [site, now, command, periods, Int64(getpid()), processStartTicks(getpid())])
+                INSERT INTO collection_run (site, started_at, status, command, periods, pid, process_start, site_folder)
+                VALUES (?, ?, 'running', ?, ?, ?, ?, ?)
+                """, arguments: [site, now, command, periods, Int64(getpid()), processStartTicks(getpid()), folder])
             return db.lastInsertedRowID
         }
     }

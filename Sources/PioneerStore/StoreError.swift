@@ -26,6 +26,9 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case full
         /// A read or write of the file failed (a failing disk, a quota).
         case ioError
+        /// The store holds a site id's runs from another folder that still declares that id:
+        /// collecting this folder's site would replace the other folder's measures.
+        case siteClaimed
         case other
     }
 

@@ -6,7 +6,8 @@ enum StoreSchema {
     /// Migrations a reader can do without: they add what a reader treats as absent (a column
     /// read as NULL), so a store that `pioneer collect` has not yet brought up to date after
     /// an upgrade still reads.
-    static let notNeededByReaders: Set<String> = ["run-planned", "feed-cache-by-site", "run-process-start"]
+    static let notNeededByReaders: Set<String> = ["run-planned", "feed-cache-by-site", "run-process-start",
+                                                  "run-site-folder"]
 
     /// Every migration, in order. Never edit a released migration; add a new one.
     static var migrator: DatabaseMigrator {
@@ -109,6 +110,12 @@ enum StoreSchema {
         // was given (a container's entrypoint is always process 1) is still found interrupted.
         migrator.registerMigration("run-process-start") { db in
             try db.execute(sql: "ALTER TABLE collection_run ADD COLUMN process_start INTEGER")
+        }
+        // The folder each run's site was read from (its real path), so a second folder declaring
+        // the same site id is refused rather than mixing its measures with the first's (NULL for
+        // runs recorded before this column, and for runs not started from a folder).
+        migrator.registerMigration("run-site-folder") { db in
+            try db.execute(sql: "ALTER TABLE collection_run ADD COLUMN site_folder TEXT")
         }
         return migrator
     }

@@ -81,6 +81,10 @@ struct CollectCommand: AsyncParsableCommand {
             transform: CollectCommand.parallelLimit)
     var maxParallel: Int = 8
 
+    @Flag(help: ArgumentHelp("Collect a site id that the store holds from another folder which still declares it: "
+                             + "from this run on, this folder's measures replace that folder's."))
+    var takeOver = false
+
     @Option(help: ArgumentHelp("The most disk the store's cached large bodies (over 8 MB, kept to answer 304s) may take "
                                + "after the run: `500MB`, `10GB`, or `0` to keep only the bodies this run used (default 10GB).",
                                valueName: "size"), transform: CollectCommand.cacheSize)
@@ -183,7 +187,8 @@ struct CollectCommand: AsyncParsableCommand {
         // configuration is the problem to fix (exit 1, said above), not the command line.
         let chosen = try chosenIndicators(sites, someFailedToLoad: exitStatus != 0)
 
-        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache)
+        let settings = Settings(quiet: quiet, json: json, store: store, maxParallel: maxParallel, bodyCache: bodyCache,
+                                takeOver: takeOver)
         let loadedSites = sites
         let openedStores = opened
         let outcome = await Interruption.cancellingOnSignal(
@@ -219,6 +224,7 @@ struct CollectCommand: AsyncParsableCommand {
         var store: String?
         var maxParallel: Int
         var bodyCache: Int
+        var takeOver = false
     }
 
     /// What collecting the sites came to.
@@ -368,11 +374,15 @@ struct CollectCommand: AsyncParsableCommand {
                 if let bytes = client.bodyBytesReceived { progress.received(bytes: bytes) }
             }
         }
-        let collection = MultiSiteCollection(
-            fetcher: client,
-            options: .init(maxParallel: budget.fetchesAtOnce, command: CommandLine.arguments.joined(separator: " "),
-                           bodyCacheLimit: settings.bodyCache),
-            logger: logger)
+        var options = CollectionEngine.Options(maxParallel: budget.fetchesAtOnce,
+                                               command: CommandLine.arguments.joined(separator: " "),
+                                               bodyCacheLimit: settings.bodyCache)
+        // A site id the store holds from another folder is refused while that folder still
+        // declares it (unless --take-over): the two would replace each other's measures.
+        if !settings.takeOver {
+            options.stillClaimed = { siteID, otherFolder in SiteLoader.declaredSiteID(directory: otherFolder) == siteID }
+        }
+        let collection = MultiSiteCollection(fetcher: client, options: options, logger: logger)
         for turn in stride(from: 0, to: storePaths.count, by: budget.storesAtOnce) {
             let paths = Set(storePaths[turn..<min(turn + budget.storesAtOnce, storePaths.count)])
             if Task.isCancelled {
@@ -403,7 +413,7 @@ struct CollectCommand: AsyncParsableCommand {
                     break
                 }
             }
-            await collection.collect(entries, periods: selection, onEvent: progress.handle) { _, result in
+            await collection.collect(entries, periods: selection, onEvent: progress.handle) { index, result in
                 // The progress line is cleared for the report and drawn again by the next event.
                 progress.finish()
                 switch result {
@@ -411,8 +421,12 @@ struct CollectCommand: AsyncParsableCommand {
                     collected.summaries.append(summary)
                     report(summary, settings: settings)
                 case .failure(let error):
-                    StandardError.write(error.description + "\n")
-                    collected.problems.append(error.description)
+                    var message = error.description
+                    if error.kind == .siteClaimed {
+                        message += "; or, if \(entries[index].site.site.directory) now stands for the site, collect it with --take-over"
+                    }
+                    StandardError.write(message + "\n")
+                    collected.problems.append(message)
                     collected.failedToRun = true
                 }
             }

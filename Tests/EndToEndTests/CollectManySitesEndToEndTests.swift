@@ -150,17 +150,22 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// `current/torbay` and `old/torbay` under `root`, both declaring site id `torbay`, their feed unreachable.
+    private static func writeTwoTorbayFolders(in root: URL) throws {
+        for folder in ["current/torbay", "old/torbay"] {
+            let url = root.appendingPathComponent(folder)
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+            try siteYAML("torbay", baseURL: "http://127.0.0.1:9", count: 1)
+                .write(to: url.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+        }
+    }
+
     /// Two folders declaring the same site id, collected into one store, would replace each
     /// other's measures: the second is refused, naming both folders, and the run fails.
     @Test func twoFoldersWithOneSiteIdAreNotCollectedIntoOneStore() async throws {
         try await withTemporaryFolder(prefix: "pioneer-same-id") { root in
             // A site's id is its folder's name: the same name under two parents (an old copy kept).
-            for folder in ["current/torbay", "old/torbay"] {
-                let url = root.appendingPathComponent(folder)
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-                try Self.siteYAML("torbay", baseURL: "http://127.0.0.1:9", count: 1)
-                    .write(to: url.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
-            }
+            try Self.writeTwoTorbayFolders(in: root)
             let store = root.appendingPathComponent("shared.sqlite").path
             let run = try await PioneerBinary.run(["collect", "current/torbay", "old/torbay", "--period", "2026-05", "--store", store],
                                                   in: root.path)
@@ -168,6 +173,59 @@ struct CollectManySitesEndToEndTests {
             #expect(run.stderr.contains("declares site id `torbay`, as ") && run.stderr.contains("current/torbay does, and both would write to \(store)"),
                     "\(run.stderr)")
             #expect(try MeasureStore(readingAt: store).runs().count == 1)
+        }
+    }
+
+    /// The same, in two commands: the store remembers the folder each site id was collected
+    /// from, and refuses another folder declaring that id while the first still does, unless
+    /// told to take over; a copy of a folder collected into its own store, or a folder whose
+    /// first home is gone, is collected.
+    @Test func aSecondFolderWithOneSiteIdIsRefusedInALaterCommandWhileTheFirstStillDeclaresIt() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-same-id-later") { root in
+            let root = root.resolvingSymlinksInPath()
+            try Self.writeTwoTorbayFolders(in: root)
+            let store = root.appendingPathComponent("shared.sqlite").path
+            let collect = { (folder: String, extra: [String]) in
+                try await PioneerBinary.run(["collect", folder, "--period", "2026-05", "--store", store, "--quiet"] + extra,
+                                            in: root.path)
+            }
+            // Nothing answers on port 9: the feed fails, but the run is recorded with its folder.
+            let first = try await collect("current/torbay", [])
+            #expect(first.status != 0 && !first.stderr.contains("still declares"), "\(first.stderr)")
+            #expect(try MeasureStore(readingAt: store).runs().count == 1)
+
+            let refused = try await collect("old/torbay", [])
+            #expect(refused.status == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("measure store \(store): site id `torbay` is collected into this store from "
+                                            + "\(root.path)/current/torbay, which still declares it; \(root.path)/old/torbay declares it too"),
+                    "\(refused.stderr)")
+            #expect(refused.stderr.contains("give each folder its own site id or its own store; "
+                                            + "or, if old/torbay now stands for the site, collect it with --take-over"), "\(refused.stderr)")
+            #expect(try MeasureStore(readingAt: store).runs().count == 1)
+
+            // Told to take over: collected, and from then on the first folder is the one refused.
+            let takeOver = try await collect("old/torbay", ["--take-over"])
+            #expect(!takeOver.stderr.contains("still declares"), "\(takeOver.stderr)")
+            #expect(try MeasureStore(readingAt: store).runs().count == 2)
+            let back = try await collect("current/torbay", [])
+            #expect(back.stderr.contains("from \(root.path)/old/torbay, which still declares it"), "\(back.stderr)")
+
+            // The folder it was taken from no longer declares the id (its file is gone): collected.
+            try FileManager.default.removeItem(at: root.appendingPathComponent("old/torbay/site.yaml"))
+            let afterRemoval = try await collect("current/torbay", [])
+            #expect(!afterRemoval.stderr.contains("still declares"), "\(afterRemoval.stderr)")
+            #expect(try MeasureStore(readingAt: store).runs().count == 3)
+
+            // A folder's own store goes with it: a copy collected into its copied store is not refused.
+            let ownStore = root.appendingPathComponent("current/torbay/.pioneer/store.sqlite").path
+            _ = try await PioneerBinary.run(["collect", "current/torbay", "--period", "2026-05", "--quiet"], in: root.path)
+            try FileManager.default.createDirectory(at: root.appendingPathComponent("copy"), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: root.appendingPathComponent("current/torbay"),
+                                             to: root.appendingPathComponent("copy/torbay"))
+            let copy = try await PioneerBinary.run(["collect", "copy/torbay", "--period", "2026-05", "--quiet"], in: root.path)
+            #expect(!copy.stderr.contains("still declares"), "\(copy.stderr)")
+            #expect(try MeasureStore(readingAt: root.appendingPathComponent("copy/torbay/.pioneer/store.sqlite").path).runs().count == 2)
+            #expect(try MeasureStore(readingAt: ownStore).runs().count == 1)
         }
     }
 

@@ -22,11 +22,13 @@ func measure(_ observation: Observation, indicator: String = "admissions", perio
 
             let store = try MeasureStore(path: path)
             #expect(FileManager.default.fileExists(atPath: path))
-            #expect(try store.schemaVersions() == ["v1", "feed-cache-body-files", "run-planned", "feed-cache-by-site", "run-process-start"])
+            #expect(try store.schemaVersions() == ["v1", "feed-cache-body-files", "run-planned", "feed-cache-by-site", "run-process-start",
+                                                   "run-site-folder"])
             #expect(try store.integrityCheck() == ["ok"])
             // Opening again is a no-op for the schema.
             let again = try MeasureStore(path: path)
-            #expect(try again.schemaVersions() == ["v1", "feed-cache-body-files", "run-planned", "feed-cache-by-site", "run-process-start"])
+            #expect(try again.schemaVersions() == ["v1", "feed-cache-body-files", "run-planned", "feed-cache-by-site", "run-process-start",
+                                                   "run-site-folder"])
         }
     }
 

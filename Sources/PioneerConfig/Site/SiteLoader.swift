@@ -77,6 +77,15 @@ public struct SiteLoader: Sendable {
         return LoadedSite(site: site, plugins: plugins, warnings: sortedIssues, catalogue: catalogue)
     }
 
+    /// The site id the site file in `directory` declares (`site.id`), read without checking the
+    /// rest of the file; nil when there is no such folder or file, or no id can be read from it.
+    public static func declaredSiteID(directory: String) -> String? {
+        let directory = trimmingTrailingSlashes(directory)
+        let file = directory == "." ? fileName : "\(directory)/\(fileName)"
+        guard let text = try? readText(directory: directory, file: file) else { return nil }
+        return ConfigDocument.read(text, file: file).0?["site"]?["id"]?.scalar
+    }
+
     /// The site directories under `root` that hold a site file, sorted by name.
     ///
     /// - Throws: ``ConfigError`` when `root` does not exist or is not a directory.
