@@ -115,10 +115,10 @@ public final class CollectionEngine: Sendable {
         let startedAt = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let folder = site.directory.isEmpty ? nil : Self.realPath(site.directory)
+        let folder = site.directory.isEmpty ? nil : RealPath.of(site.directory)
         // A folder's own store (`<folder>/.pioneer/store.sqlite`) goes with the folder: a copy of
         // the folder carries a copy of the store, which rivals nobody's measures.
-        let ownStore = folder.map { Self.realPath(MeasureStore.defaultPath(siteDirectory: $0)) == Self.realPath(store.path) }
+        let ownStore = folder.map { RealPath.of(MeasureStore.defaultPath(siteDirectory: $0)) == RealPath.of(store.path) }
         let claim = ownStore == true ? nil : options.stillClaimed
         let runID = try store.beginRun(site: site.id, command: options.command, periods: periods.description, at: startedAt,
                                        folder: folder, stillClaimed: claim.map { claim in { claim(site.id, $0) } })
@@ -176,15 +176,6 @@ public final class CollectionEngine: Sendable {
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
             stopped: run.stoppedBy.map { "\($0)" })
-    }
-
-    /// The folder's real path (links resolved), as recorded with a run; as given when it cannot be resolved.
-    static func realPath(_ folder: String) -> String {
-        guard let resolved = realpath(folder, nil) else {
-            return URL(fileURLWithPath: folder).standardizedFileURL.path
-        }
-        defer { free(resolved) }
-        return String(cString: resolved)
     }
 
     private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {

@@ -255,7 +255,7 @@ struct CollectCommand: AsyncParsableCommand {
                     guard openingStores else { return (index, (.success(site), nil)) }
                     let path = MeasureStore.defaultPath(siteDirectory: site.site.directory)
                     let store = await onOwnThread { Result { () throws(StoreError) in try MeasureStore(path: path) } }
-                    return (index, (.success(site), (realPath(path), store)))
+                    return (index, (.success(site), (RealPath.of(path), store)))
                 }
             }
             var results = [Load?](repeating: nil, count: directories.count)
@@ -326,13 +326,13 @@ struct CollectCommand: AsyncParsableCommand {
             // The store's real path: one site reached through a link and by its own path is one
             // store, collected one run after the other, never two runs at once on two handles.
             let givenPath = settings.store ?? MeasureStore.defaultPath(siteDirectory: loaded.site.directory)
-            let storePath = Self.realPath(givenPath)
+            let storePath = RealPath.of(givenPath)
             if shownPath[storePath] == nil { shownPath[storePath] = givenPath }
             // Two folders declaring one site id would write over each other's measures in a
             // shared store: the second is not collected, and the run fails.
             // (The same folder given twice, even through a link, is collected twice, in turn.)
             if let earlier = chosen.first(where: { $0.site.site.id == loaded.site.id && $0.store == storePath
-                                                   && Self.realPath($0.site.site.directory) != Self.realPath(loaded.site.directory) }) {
+                                                   && RealPath.of($0.site.site.directory) != RealPath.of(loaded.site.directory) }) {
                 let message = "\(loaded.site.directory): declares site id `\(loaded.site.id)`, as \(earlier.site.site.directory) does, "
                     + "and both would write to \(storePath), each replacing the other's measures; not collected "
                     + "(give each folder its own id, or its own store)"
@@ -459,24 +459,6 @@ struct CollectCommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-
-    /// `path` absolute, with the links and `..` in the part of it that exists resolved by the
-    /// system, as opening the file resolves them (`link/../real/w` is where the link's target's
-    /// parent holds it, not `real/w` beside the link); the store and its `.pioneer` folder may
-    /// not exist yet.
-    static func realPath(_ path: String) -> String {
-        var existing = URL(fileURLWithPath: path)
-        var rest: [String] = []
-        while existing.path != "/" {
-            if let resolved = realpath(existing.path, nil) {
-                defer { free(resolved) }
-                return rest.reversed().reduce(URL(fileURLWithPath: String(cString: resolved))) { $0.appending(path: $1) }.path
-            }
-            rest.append(existing.lastPathComponent)
-            existing = existing.deletingLastPathComponent()
-        }
-        return path
     }
 
     /// The stores and fetches to keep open at once under the limit on open files, saying so

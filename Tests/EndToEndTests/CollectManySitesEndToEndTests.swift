@@ -260,6 +260,33 @@ struct CollectManySitesEndToEndTests {
         }
     }
 
+    /// A folder given by its path and as `link/..` from a link inside it is one folder: into a
+    /// shared store it is collected twice, in turn, not refused as a second folder with its id.
+    @Test func oneFolderGivenAlsoAsDotDotAfterALinkIsNotASecondFolderWithItsId() async throws {
+        try await Self.withSlowFeed(delay: .milliseconds(1), peak: Peak()) { baseURL in
+            try await withTemporaryFolder(prefix: "pioneer-link-dotdot") { root in
+                let real = root.appendingPathComponent("real/w")
+                try FileManager.default.createDirectory(at: real.appendingPathComponent("sub"), withIntermediateDirectories: true)
+                try Self.siteYAML("w", baseURL: baseURL, count: 3).write(to: real.appendingPathComponent("site.yaml"), atomically: true, encoding: .utf8)
+                try FileManager.default.createDirectory(at: root.appendingPathComponent("deep/down"), withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("deep/down/link"),
+                                                           withDestinationURL: real.appendingPathComponent("sub"))
+                let store = root.appendingPathComponent("shared.sqlite").path
+                let both = try await PioneerBinary.run(["collect", "real/w", "deep/down/link/..", "--period", "2026-05", "--store", store],
+                                                       in: root.path)
+                #expect(both.status == 0, "\(both.stderr)")
+                #expect(!both.stderr.contains("declares site id"), "\(both.stderr)")
+                #expect(try MeasureStore(readingAt: store).runs().count == 2)
+                // And in a later command: the folder recorded is the one the link leads back to.
+                let later = try await PioneerBinary.run(["collect", "deep/down/link/..", "--period", "2026-05", "--store", store],
+                                                        in: root.path)
+                #expect(later.status == 0, "\(later.stderr)")
+                #expect(!later.stderr.contains("still declares"), "\(later.stderr)")
+                #expect(try MeasureStore(readingAt: store).runs().count == 3)
+            }
+        }
+    }
+
     /// Each site's store is opened as soon as the site has loaded, while the others still load:
     /// a site that fails to load gets no store, and each store made is its owner's alone.
     @Test func aSiteThatFailsToLoadGetsNoStoreWhileTheOthersAreCollectedIntoTheirs() async throws {

@@ -3,6 +3,7 @@
 // indicator while a crashing one fails only its own periods; `validate` places the program's
 // config issues at their line:column.
 import Foundation
+import PioneerKit
 import PioneerStore
 import PioneerTesting
 import Testing

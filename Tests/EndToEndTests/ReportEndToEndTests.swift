@@ -90,7 +90,7 @@ struct ReportEndToEndTests {
             let store = scratch.appendingPathComponent("torbay.sqlite").path
             _ = try MeasureStore(path: store)
             let file = scratch.appendingPathComponent("torbay.html").path
-            FileManager.default.createFile(atPath: file, contents: Data("<html></html>".utf8))
+            _ = FileManager.default.createFile(atPath: file, contents: Data("<html></html>".utf8))
             let run = try await PioneerBinary.run(["report", Self.sites + "/torbay", "--store", store, "--output", file + "/x.html"])
             #expect(run.status == 1)
             #expect(run.stderr == "error: cannot write the report to \(file)/x.html: \(file) is a file, not a folder\n", "\(run.stderr)")
