@@ -286,6 +286,8 @@ let package = Package(
                 "PioneerKit", "PioneerExtraction", "PioneerCore", "PioneerConfig", "PioneerPlugins", "PioneerCollect", "PioneerStore",
                 "PioneerFeeds", "PioneerDemo", "PioneerTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // A trigger that refuses a run's closing write (RunNotClosedTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -108,7 +108,8 @@ public final class CollectionEngine: Sendable {
     ///     when a fetch starts, a worker's when its response is taken in, the store's for
     ///     completed indicator-periods), one call at a time.
     /// - Returns: what happened to every indicator-period.
-    /// - Throws: ``StoreError`` only when the run cannot be started or closed in the store.
+    /// - Throws: ``StoreError`` only when the run cannot be started in the store. When its end
+    ///   cannot be recorded, the summary says why (``CollectionSummary/notClosed``).
     public func collect(site: Site, plugins: [String: any IndicatorPlugin], periods: PeriodSelection,
                         indicators: Set<String>? = nil,
                         onEvent: (@Sendable (CollectionEvent) -> Void)? = nil) async throws(StoreError) -> CollectionSummary {
@@ -149,6 +150,7 @@ public final class CollectionEngine: Sendable {
 
         let counts = run.counts
         let interrupted = Task.isCancelled
+        var notClosed: String?
         if run.stoppedBy != nil {
             // The store refuses writes: closing the run may fail too, and the summary matters
             // more (the next collect marks a run left open as interrupted).
@@ -159,15 +161,23 @@ public final class CollectionEngine: Sendable {
                 log.debug("cannot close the run in the store", metadata: ["error": "\(error)"])
             }
         } else {
-            try store.finishRun(runID, counts: counts, interrupted: interrupted)
+            do {
+                try store.finishRun(runID, counts: counts, interrupted: interrupted)
+            } catch {
+                // Everything was committed; only the run's end is not recorded (the disk filled up
+                // with the last write). The summary says so rather than being lost to the error.
+                notClosed = error.description
+            }
             // Cached bodies in files that this run's updates replaced are not needed any more, nor,
             // over the limit, those of URLs the run did not use.
-            do {
-                let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.cacheFeed, url: $0.shownURL) })
-                try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used, site: site.id)
-                try store.removeUnusedBodyFiles()
-            } catch {
-                log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])
+            if notClosed == nil {
+                do {
+                    let used = Set(plan.jobs.map { FeedCacheKey(feed: $0.cacheFeed, url: $0.shownURL) })
+                    try store.trimCachedBodies(toAtMost: options.bodyCacheLimit, keeping: used, site: site.id)
+                    try store.removeUnusedBodyFiles()
+                } catch {
+                    log.warning("cannot tidy the cached body files", metadata: ["error": "\(error)"])
+                }
             }
         }
         let elapsed = start.duration(to: clock.now)
@@ -175,7 +185,7 @@ public final class CollectionEngine: Sendable {
             site: site.id, runID: runID, store: store.path, periods: periods.description, startedAt: startedAt,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
             counts: counts, fetches: run.fetches, indicators: run.indicatorSummaries(), interrupted: interrupted,
-            stopped: run.stoppedBy.map { "\($0)" })
+            stopped: run.stoppedBy.map { "\($0)" }, notClosed: notClosed)
     }
 
     private static func onOwnThread<T>(_ body: @escaping @Sendable () -> sending T) async -> T {

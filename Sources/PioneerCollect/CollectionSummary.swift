@@ -100,10 +100,15 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
     /// Why the run stopped before it had done everything, when its store refused every write
     /// (`measure store …: the disk is full`); what it committed before is kept.
     public var stopped: String?
+    /// Why the end of the run could not be recorded, when everything it collected was committed
+    /// but the store then refused the last write (`measure store …: the disk is full`): the
+    /// measures are kept, and the run stays marked running until the next collect finds it
+    /// left open and marks it interrupted.
+    public var notClosed: String?
 
     public init(site: String, runID: Int64, store: String, periods: String, startedAt: Date, elapsed: Double,
                 counts: RunCounts, fetches: FetchCounts, indicators: [IndicatorSummary], interrupted: Bool = false,
-                stopped: String? = nil) {
+                stopped: String? = nil, notClosed: String? = nil) {
         self.site = site
         self.runID = runID
         self.store = store
@@ -115,6 +120,7 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
         self.indicators = indicators
         self.interrupted = interrupted
         self.stopped = stopped
+        self.notClosed = notClosed
     }
 
     /// The reason given for each indicator-period a run stopped by `stopped` did not reach.
@@ -126,5 +132,5 @@ public struct CollectionSummary: Sendable, Hashable, Codable {
     public var succeeded: Bool { counts.failed == 0 }
 
     /// `pioneer collect`'s exit status for this run: 0, 3 when anything failed, 130 when interrupted.
-    public var exitStatus: Int32 { interrupted ? 130 : (succeeded ? 0 : 3) }
+    public var exitStatus: Int32 { interrupted ? 130 : (notClosed != nil ? 1 : (succeeded ? 0 : 3)) }
 }

@@ -41,6 +41,9 @@ public enum CollectionReport {
         if let stopped = summary.stopped {
             lines.append("\nStopped: " + stoppedText(summary, stopped))
         }
+        if let notClosed = summary.notClosed {
+            lines.append("\nNot closed: " + notClosedText(notClosed))
+        }
         let failed = results(summary, .failed)
         if !failed.isEmpty {
             lines.append("\nFailed:")
@@ -81,6 +84,9 @@ public enum CollectionReport {
         if let stopped = summary.stopped {
             lines.append("\(summary.site): stopped: " + stoppedText(summary, stopped))
         }
+        if let notClosed = summary.notClosed {
+            lines.append("\(summary.site): not closed: " + notClosedText(notClosed))
+        }
         if !failed.isEmpty {
             lines += ["\(summary.site): \(failed.count) failed:"] + failed
         }
@@ -94,6 +100,13 @@ public enum CollectionReport {
         let done = summary.counts.total - left
         return "\(reason). \(done) indicator-period\(done == 1 ? "" : "s") done and kept, \(left) not collected. "
             + "Once the store can be written again, run the same command to finish."
+    }
+
+    /// `measure store …: the disk is full. Every indicator-period above is stored, but the end of
+    /// the run is not recorded; once there is room, the next collect marks the run interrupted.`
+    static func notClosedText(_ reason: String) -> String {
+        "\(reason). Every indicator-period above is stored, but the end of the run is not recorded; "
+            + "once there is room, the next collect marks the run interrupted."
     }
 
     /// The indicator-periods left when the run stopped.
