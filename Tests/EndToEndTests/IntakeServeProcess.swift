@@ -30,15 +30,20 @@ final class IntakeServeProcess: @unchecked Sendable {
     static let readyPrefix = "pioneer serve listening on "
 
     /// Starts `pioneer serve --db database --programme programme --port port` and waits until it listens.
+    ///
+    /// - Parameter launcher: a program and its arguments that run the pioneer command given
+    ///   after them (`unshare … sh -c …`); the command is run directly when empty.
     static func start(database: String, programme: String, port: Int = 0, in folder: URL,
-                      extra: [String] = []) async throws -> IntakeServeProcess {
+                      extra: [String] = [], launcher: [String] = []) async throws -> IntakeServeProcess {
         let binary = try #require(PioneerBinary.url(), "build the pioneer executable first: swift build --product pioneer")
         let log = folder.appendingPathComponent("serve-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--db", database, "--programme", programme, "--host", "127.0.0.1", "--port", "\(port)"] + extra
+        let command = [binary.path, "serve", "--db", database, "--programme", programme, "--host", "127.0.0.1", "--port", "\(port)"] + extra
+        let whole = launcher + command
+        process.executableURL = URL(fileURLWithPath: whole[0])
+        process.arguments = Array(whole.dropFirst())
         process.currentDirectoryURL = folder
         process.standardOutput = handle
         process.standardError = handle
