@@ -117,6 +117,44 @@ struct FullDiskEndToEndTests {
         }
     }
 
+    @Test func aReturnOrReportWrittenToAFullDiskReplacesNothingAndLeavesNoPartFile() async throws {
+        try await withTemporaryFolder(prefix: "pioneer-full-return") { folder in
+            let folder = folder.resolvingSymlinksInPath()
+            let stores = folder.appendingPathComponent("stores").path
+            let demo = try await PioneerBinary.run(["demo", "--root", AggregateRoundTripEndToEndTests.sites, "--store-dir", stores])
+            try #require(demo.status == 0, "pioneer demo failed:\n\(demo.stderr)")
+            let (mount, out) = try FullDisk.folders(in: folder)
+            let pioneer = try #require(PioneerBinary.url(), "build the pioneer executable first")
+            // An earlier return on the disk, then a filler leaving a few KB: less than either file needs.
+            let earlier = folder.appendingPathComponent("earlier.json").path
+            try Data(#"{"earlier": true}"#.utf8).write(to: URL(fileURLWithPath: earlier))
+            let output = mount.appendingPathComponent("torbay.json").path
+            let report = mount.appendingPathComponent("torbay.html").path
+            let site = AggregateRoundTripEndToEndTests.sites + "/torbay"
+            let script = """
+                dd if=/dev/zero of="$1/filler" bs=1k count=56 2>/dev/null || exit 96
+                "$2" return "$3" --period 2026-03 --store-dir "$4" --allow-incomplete --output "$1/torbay.json" 2>"$5/return.err"
+                echo $? > "$5/return.status"
+                "$2" report "$3" --store-dir "$4" --output "$1/torbay.html" 2>"$5/report.err"
+                echo $? > "$5/report.status"
+                rm "$1/filler"
+                """
+            let launcher = FullDisk.launcher(mount: mount, kilobytes: 64, copying: earlier, to: output, out: out)
+            let run = try await PioneerBinary.run(process: URL(fileURLWithPath: launcher[0]), Array(launcher.dropFirst())
+                                                  + ["/bin/sh", "-c", script, "sh", mount.path, pioneer.path, site, stores, out.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let read = { (name: String) in (try? String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)) ?? "" }
+            #expect(read("return.status") == "1\n")
+            #expect(read("return.err") == "error: cannot write the return to \(output): cannot write it (the disk is full); nothing was replaced\n")
+            #expect(read("report.status") == "1\n")
+            #expect(read("report.err") == "error: cannot write the report to \(report): cannot write it (the disk is full); nothing was replaced\n")
+            // The earlier return as it was, and no part-written file beside it.
+            let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { !$0.hasSuffix(".err") && !$0.hasSuffix(".status") }
+            #expect(left == ["torbay.json"], "\(left)")
+            #expect(read("torbay.json") == #"{"earlier": true}"#)
+        }
+    }
+
     /// POST /v1/returns: the status, the Retry-After header and the body.
     static func post(_ baseURL: String, token: String, body: Data) async throws -> (status: Int, retryAfter: String?, body: String) {
         var request = URLRequest(url: try #require(URL(string: baseURL + "/v1/returns")), timeoutInterval: 30)

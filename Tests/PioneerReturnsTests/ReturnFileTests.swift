@@ -88,7 +88,7 @@ struct ReturnFileTests {
         try withTemporaryFolder(prefix: "pioneer-return-writer") { folder in
             let store = folder.appendingPathComponent("torbay.sqlite").path
             let header = Array("SQLite format 3\u{0}".utf8) + [UInt8](repeating: 7, count: 84)
-            FileManager.default.createFile(atPath: store, contents: Data(header))
+            _ = FileManager.default.createFile(atPath: store, contents: Data(header))
             #expect(throws: ReturnWriteError(path: store, reason: "it is a SQLite database (a measure store?), which is never overwritten; give another file name",
                                              kind: "report")) {
                 try ReturnWriter.write(Array("<html>".utf8), to: store, kind: "report")
@@ -96,7 +96,7 @@ struct ReturnFileTests {
             #expect(try Data(contentsOf: URL(fileURLWithPath: store)) == Data(header))
             // Any other file is replaced, as an output is.
             let old = folder.appendingPathComponent("old.json").path
-            FileManager.default.createFile(atPath: old, contents: Data("SQLite format 2".utf8))
+            _ = FileManager.default.createFile(atPath: old, contents: Data("SQLite format 2".utf8))
             try ReturnWriter.write(Array("{}".utf8), to: old)
             #expect(try String(contentsOfFile: old, encoding: .utf8) == "{}")
         }
@@ -108,7 +108,7 @@ struct ReturnFileTests {
             let archive = folder.appendingPathComponent("archive")
             try FileManager.default.createDirectory(at: archive, withIntermediateDirectories: true)
             let target = archive.appendingPathComponent("2025-12.html").path
-            FileManager.default.createFile(atPath: target, contents: Data("<p>December</p>".utf8))
+            _ = FileManager.default.createFile(atPath: target, contents: Data("<p>December</p>".utf8))
             let link = folder.appendingPathComponent("latest.html").path
             try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "archive/2025-12.html")
             try ReturnWriter.write(Array("<p>January</p>".utf8), to: link, kind: "report")

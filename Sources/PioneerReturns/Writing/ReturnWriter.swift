@@ -66,14 +66,30 @@ public enum ReturnWriter {
             try handle.write(contentsOf: Data(bytes))
             try handle.synchronize()
         } catch {
-            failure = (error as NSError).localizedDescription
+            failure = Self.describe(error)
         }
         close(descriptor)
         if failure == nil, rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
         if let failure {
             unlink(temporary)
-            throw ReturnWriteError(path: path, reason: "cannot write it (\(failure))", kind: kind)
+            throw ReturnWriteError(path: path, reason: "cannot write it (\(failure)); nothing was replaced", kind: kind)
         }
+    }
+
+    /// A failed write in plain words: `the disk is full`, or the system's text for the error
+    /// (Foundation's wraps it in "The operation could not be completed").
+    static func describe(_ error: any Error) -> String {
+        let nsError = error as NSError
+        let posix: Int32? = if nsError.domain == NSPOSIXErrorDomain {
+            Int32(nsError.code)
+        } else if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            Int32(underlying.code)
+        } else {
+            nil
+        }
+        if posix == ENOSPC || (error as? CocoaError)?.code == .fileWriteOutOfSpace { return "the disk is full" }
+        if let posix { return String(cString: strerror(posix)) }
+        return nsError.localizedDescription
     }
 
     /// Writes `bytes` to a pipe, terminal or device at `path` as they are (no temporary file).
