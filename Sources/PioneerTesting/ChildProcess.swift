@@ -50,7 +50,7 @@ public struct ChildProcess: Sendable {
             process.standardInput = stdin
             process.standardOutput = out
             process.standardError = err
-            let started = try StartedProcess.start(process, name: executable)
+            let started = try StartedProcess.start(process)
             let ended = await started.exit(within: timeout)
             return ChildProcess(status: ended.status,
                                 stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
@@ -70,10 +70,12 @@ public struct ProcessEnd: Sendable, Equatable {
 }
 
 /// A child process a test started and will wait for: a server, a load generator, a
-/// process the test kills. Its end is known even when Foundation misses it (see `ExitWatch`).
+/// process the test kills.
 ///
-/// Use this, not `Process.waitUntilExit()` or `Process.isRunning`, in tests: those wait on
-/// Foundation's own notice of the child's end, which has been seen never to come.
+/// Use this, not `Process.run()`, in tests: started here by posix_spawn (see ``Spawn``), since
+/// Foundation's `run()` now and then crashes a process holding as many descriptors as a test
+/// run does. The child is reaped by a thread of its own, so its end and status are known as
+/// soon as it ends.
 ///
 /// ```swift
 /// let server = try StartedProcess.start(process)
@@ -89,22 +91,17 @@ public final class StartedProcess: Sendable {
         self.watch = watch
     }
 
-    /// Runs `process` (configured, not yet running) and starts watching for its end.
-    /// - Throws: ``HarnessError`` naming `name` (the executable by default) when it cannot start.
-    public static func start(_ process: Process, name: String? = nil) throws -> StartedProcess {
+    /// Starts `process` (configured, not yet running: its executable, arguments, environment,
+    /// folder and standard streams are used; `Process.run()` is not called, so the `Process`
+    /// itself never runs and its `processIdentifier` stays 0) and starts waiting for its end.
+    /// - Throws: ``HarnessError`` naming the executable when it cannot start.
+    public static func start(_ process: Process) throws -> StartedProcess {
+        let pid = try Spawn.start(process)
         let watch = ExitWatch()
-        process.terminationHandler = { process in
-            watch.end(ExitWatch.Ended(status: process.terminationStatus, reason: process.terminationReason))
+        Thread.detachNewThread {
+            let (status, reason) = Spawn.wait(for: pid)
+            watch.end(ExitWatch.Ended(status: status, reason: reason))
         }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            let what = name ?? process.executableURL?.path ?? "the process"
-            throw HarnessError("cannot start \(what): \(error.localizedDescription)")
-        }
-        let pid = process.processIdentifier
-        watch.watch(pid: pid)
         return StartedProcess(pid: pid, watch: watch)
     }
 
@@ -146,14 +143,7 @@ public final class StartedProcess: Sendable {
     }
 }
 
-/// The end of one child, heard from Foundation's termination handler or, when Foundation
-/// misses it, seen by polling.
-///
-/// Under the whole suite, Foundation's `Process` has been seen to miss a child's exit now
-/// and then: the child stays a zombie, the termination handler never runs and a test
-/// waiting on it (or on `waitUntilExit()`) waits forever. So the child is also watched
-/// through /proc: a zombie Foundation has not reaped within a second is reaped here, with
-/// its own status.
+/// The end of one child, recorded once by the thread that reaps it.
 private final class ExitWatch: @unchecked Sendable {
     struct Ended: Sendable {
         var status: Int32
@@ -203,42 +193,6 @@ private final class ExitWatch: @unchecked Sendable {
             if let result { return result }
             condition.wait()
         }
-    }
-
-    /// Polls `pid` every 100 ms until it has ended one way or the other.
-    func watch(pid: Int32, since: Date? = nil) {
-        TestQueues.timers.asyncAfter(deadline: .now() + 0.1) { [self] in
-            guard ended == nil else { return }
-            let state = Self.state(of: pid)
-            guard state != .running else { return watch(pid: pid) }
-            let since = since ?? Date()
-            let waited = Date().timeIntervalSince(since)
-            if state == .zombie, waited >= 1 {
-                var status: Int32 = 0
-                if waitpid(pid, &status, WNOHANG) == pid {
-                    // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import.
-                    let signal = status & 0x7F
-                    return end(signal == 0 ? Ended(status: (status >> 8) & 0xFF, reason: .exit)
-                                           : Ended(status: signal, reason: .uncaughtSignal))
-                }
-            }
-            if state == .gone, waited >= 10 {
-                // Reaped by Foundation, whose handler never came: the status is lost, and
-                // -1 says so rather than passing for any real one.
-                return end(Ended(status: -1, reason: .exit))
-            }
-            // A zombie Foundation may still reap, or one it has reaped: its handler is on the way.
-            watch(pid: pid, since: since)
-        }
-    }
-
-    private enum State { case running, zombie, gone }
-
-    /// `pid`'s state from /proc/PID/stat: `Z` is a zombie, no file means reaped.
-    private static func state(of pid: Int32) -> State {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return .gone }
-        return stat[close...].dropFirst().trimmingCharacters(in: .whitespaces).hasPrefix("Z") ? .zombie : .running
     }
 }
 

@@ -139,8 +139,7 @@ public final class PostgresCluster: @unchecked Sendable {
         process.standardInput = input
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
-        return PsqlSession(process: process, input: input.fileHandleForWriting)
+        return PsqlSession(process: try StartedProcess.start(process), input: input.fileHandleForWriting)
     }
 
     /// Runs another client program of the same PostgreSQL (pg_dump, pg_restore) with `arguments`.
@@ -218,36 +217,20 @@ public final class PostgresCluster: @unchecked Sendable {
         let argv = (user.map { ["/usr/sbin/runuser", "-u", $0, "--", program.path] } ?? [program.path]) + arguments
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-pg-output-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: file) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        // Nothing else of this process's: the PostgreSQL server outlives pg_ctl, and a
-        // descriptor it inherited (a loopback server's socket, the pipe Foundation watches
-        // to learn that another child has ended) would stay open as long as it runs.
-        // glibc 2.34's posix_spawn_file_actions_addclosefrom_np, which Swift does not import.
-        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
-            throw HarnessError("this C library has no posix_spawn_file_actions_addclosefrom_np (glibc 2.34 or later has)")
+        let output = open(file.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw HarnessError("cannot create \(file.path): \(String(cString: strerror(errno)))") }
+        // Nothing else of this process's (Spawn closes it): the PostgreSQL server outlives
+        // pg_ctl, and a descriptor it inherited (a loopback server's socket) would stay open as
+        // long as it runs.
+        let pid: pid_t
+        do {
+            defer { close(output) }
+            pid = try Spawn.start(argv[0], Array(argv.dropFirst()), environment: nil, directory: nil,
+                                  stdin: .null, stdout: .descriptor(output), stderr: .descriptor(output))
         }
-        guard unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3) == 0 else {
-            throw HarnessError("cannot ask posix_spawn to close inherited descriptors")
-        }
-        let cArguments = argv.map { strdup($0) } + [nil]
-        defer { cArguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
-        guard spawned == 0 else {
-            throw HarnessError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let (status, reason) = Spawn.wait(for: pid)
         let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
-        // WIFEXITED / WEXITSTATUS, which Swift does not import.
-        let exited = status & 0x7F == 0
-        return (exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), text)
+        return (reason == .exit ? status : 128 + status, text)
     }
 
     /// A port on 127.0.0.1 that nothing listens on now.
@@ -295,11 +278,11 @@ public func onOwnThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T)
 
 /// A psql process reading statements from the test (``PostgresCluster/session(database:)``).
 public final class PsqlSession: @unchecked Sendable {
-    // @unchecked: used by one test task at a time; Process and FileHandle are thread-safe here.
-    private let process: Process
+    // @unchecked: used by one test task at a time; FileHandle is thread-safe here.
+    private let process: StartedProcess
     private let input: FileHandle
 
-    init(process: Process, input: FileHandle) {
+    init(process: StartedProcess, input: FileHandle) {
         self.process = process
         self.input = input
     }
@@ -312,6 +295,6 @@ public final class PsqlSession: @unchecked Sendable {
     /// Ends the session (psql ends what it holds when its input closes) and waits for it.
     public func end() throws {
         try input.close()
-        process.waitUntilExit()
+        _ = process.exitBlocking(within: 120)
     }
 }

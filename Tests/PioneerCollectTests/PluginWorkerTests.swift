@@ -173,8 +173,9 @@ struct PluginWorkerTests {
                 let output = Pipe()
                 child.standardOutput = output
                 do {
-                    try child.run()
+                    let started = try StartedProcess.start(child)
                     let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                    _ = started.exitBlocking(within: 30)
                     seen.append("child \(text.trimmingCharacters(in: .whitespacesAndNewlines))\n")
                 } catch {
                     seen.append("child failed: \(error)\n")

@@ -59,10 +59,11 @@ struct ReturnFileTests {
             let ended = Process()
             ended.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             ended.arguments = ["true"]
-            _ = try StartedProcess.start(ended).exitBlocking(within: 60)
-            let abandoned = ".torbay.json.partial-\(ended.processIdentifier)"
+            let started = try StartedProcess.start(ended)
+            _ = started.exitBlocking(within: 60)
+            let abandoned = ".torbay.json.partial-\(started.pid)"
             let live = ".torbay.json.partial-\(getppid())"
-            let otherTarget = ".other.json.partial-\(ended.processIdentifier)"
+            let otherTarget = ".other.json.partial-\(started.pid)"
             for name in [abandoned, live, otherTarget] {
                 try "half".write(to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
             }
