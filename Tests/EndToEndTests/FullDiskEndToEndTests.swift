@@ -4,9 +4,6 @@
 // The server says its disk is full and stores nothing half-way; collect stops, keeping and
 // naming what it stored. Where the system allows no user namespaces the suite is skipped.
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GRDB
 import Hummingbird
 import PioneerIntake
@@ -38,7 +35,7 @@ struct FullDiskEndToEndTests {
                 for version in 1...2_000 {
                     let bytes = try ReturnCoding.pretty(try AggregateEndToEndTests.siteReturn(
                         "torbay", plans: (Double(version), 100_000), admissions: (50, 20_000)))
-                    let answer = try await Self.post(server.baseURL, token: token, body: bytes)
+                    let answer = try await server.post(token: token, body: bytes)
                     if answer.status == 201 {
                         created.append(answer.body)
                         continue
@@ -47,7 +44,7 @@ struct FullDiskEndToEndTests {
                     break
                 }
                 // Still full: the next one is refused the same way, and the server still answers.
-                let again = try await Self.post(server.baseURL, token: token, body: try ReturnCoding.pretty(
+                let again = try await server.post(token: token, body: try ReturnCoding.pretty(
                     try AggregateEndToEndTests.siteReturn("torbay", plans: (1, 3), admissions: (50, 20_000))))
                 #expect(again.status == 503, "\(again.body)")
                 await server.stop()
@@ -154,32 +151,24 @@ struct FullDiskEndToEndTests {
             #expect(read("torbay.json") == #"{"earlier": true}"#)
         }
     }
-
-    /// POST /v1/returns: the status, the Retry-After header and the body.
-    static func post(_ baseURL: String, token: String, body: Data) async throws -> (status: Int, retryAfter: String?, body: String) {
-        var request = URLRequest(url: try #require(URL(string: baseURL + "/v1/returns")), timeoutInterval: 30)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (data, response) = try await ServeProcess.session.data(for: request)
-        let http = try #require(response as? HTTPURLResponse)
-        return (http.statusCode, http.value(forHTTPHeaderField: "Retry-After"), String(decoding: data, as: UTF8.self))
-    }
 }
 
 /// A small tmpfs in a namespace of its own, for a command that must meet a full disk.
 enum FullDisk {
     /// Whether this system lets an unprivileged process make a user and mount namespace and mount a tmpfs in it.
     static let available: Bool = {
+        // On a folder of its own, so the check depends on no folder the system may lack.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pioneer-full-disk-check-\(UUID().uuidString)")
+        guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil else { return false }
+        defer { try? FileManager.default.removeItem(at: folder) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = ["-Urm", "/bin/sh", "-c", "mount -t tmpfs -o size=64k tmpfs /mnt"]
+        process.arguments = ["-Urm", "/bin/sh", "-c", #"mount -t tmpfs -o size=64k tmpfs "$1""#, "sh", folder.path]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        guard let started = try? StartedProcess.start(process) else { return false }
+        let end = started.exitBlocking(within: 30)
+        return end.reason == .exit && end.status == 0
     }()
 
     /// `mount`, where the tmpfs goes, and `out`, where what is on it is copied when the command ends.

@@ -2,9 +2,6 @@
 // online copy (`pioneer serve backup`) taken while the server writes, and PostgreSQL's
 // pg_dump and pg_restore. Each restore is served again and holds every version, byte for byte.
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import PioneerIntake
 import PioneerReturns
 import PioneerTesting
@@ -39,7 +36,7 @@ struct IntakeBackupTests {
                     let bytes = try ReturnCoding.pretty(try AggregateEndToEndTests.siteReturn(site, plans: (Double(version), 100),
                                                                                                admissions: (50, 20_000)))
                     for _ in 0..<(version % 4 == 0 ? 2 : 1) {
-                        let answer = try await Self.post(server.baseURL, token: try #require(tokens[site]), body: bytes)
+                        let answer = try await server.post(token: try #require(tokens[site]), body: bytes).status
                         #expect(answer == 201 || answer == 200)
                         if answer == 201 { created += 1 }
                     }
@@ -51,17 +48,6 @@ struct IntakeBackupTests {
             throw error
         }
         return created
-    }
-
-    /// POST /v1/returns: the status.
-    static func post(_ baseURL: String, token: String, body: Data) async throws -> Int {
-        var request = URLRequest(url: try #require(URL(string: baseURL + "/v1/returns")), timeoutInterval: 30)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = body
-        let (_, response) = try await ServeProcess.session.data(for: request)
-        return try #require(response as? HTTPURLResponse).statusCode
     }
 
     @Test func anOnlineSQLiteBackupRestoresEveryVersionByteForByte() async throws {

@@ -1,6 +1,9 @@
 // A real `pioneer serve` for the end-to-end tests of `pioneer submit`, the load client and the
 // kill test: started on 127.0.0.1 at a free port, its tokens made with `pioneer serve token create`.
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import PioneerTesting
 import Testing
 #if canImport(Glibc)
@@ -88,6 +91,19 @@ final class IntakeServeProcess: @unchecked Sendable {
     @discardableResult
     func waitForExit() async -> ProcessEnd {
         await process.exit(within: 20)
+    }
+
+    /// POST /v1/returns with `body` as the site holding `token`: the status, the Retry-After
+    /// header and the body.
+    func post(token: String, body: Data) async throws -> (status: Int, retryAfter: String?, body: String) {
+        var request = URLRequest(url: try #require(URL(string: baseURL + "/v1/returns")), timeoutInterval: 30)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = body
+        let (data, response) = try await ServeProcess.session.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        return (http.statusCode, http.value(forHTTPHeaderField: "Retry-After"), String(decoding: data, as: UTF8.self))
     }
 
     /// A new token from `pioneer serve token create` (a site's, or the office's when `site` is nil):
