@@ -7,11 +7,18 @@ set -uo pipefail
 log=$1
 echo
 echo "run-tests: summary of the failure"
-failed=$(grep -E '^(✘ Test .* failed|Test Case .* failed)' "$log" | head -40)
+failed=$(grep -E '^(✘ Test .* failed|Test Case .* failed)' "$log" | awk '!seen[$0]++' | head -40)
 [ -n "$failed" ] && { echo "failed:"; echo "$failed"; }
-# The backtracer's report: from "Program crashed" to the registers, without the frames' source lines.
-crash=$(awk '/Program crashed/ { on = 1 } on && /^Registers:/ { exit } on' "$log" | grep -Ev '^\s*(│|[0-9]+\s*│|$)' | head -60)
-[ -n "$crash" ] && { echo "crash:"; echo "$crash"; }
+# The backtracer's report: what happened, and the crashed thread's frames (not the other
+# threads', nor the source lines it shows around each frame).
+crash=$(grep -m1 'Program crashed' "$log")
+if [ -n "$crash" ]; then
+    echo "crash:"
+    echo "$crash"
+    awk '/^Thread [0-9]+ .*crashed:$/ { on = 1; print; next }
+         on && (/^Thread [0-9]+ / || /^Registers:/) { exit }
+         on' "$log" | grep -Ev '^\s*(│|[0-9]+\s*│|$)' | head -40
+fi
 # Started without a pass, failure or skip (a parameterised test's "with N test cases" dropped).
 unfinished=$(awk '
     /^◇ Test case passing / || /^◇ Test run started/ { next }
@@ -23,5 +30,8 @@ unfinished=$(awk '
         if (open[name] > 0) open[name]--
     }
     END { for (name in open) if (open[name] > 0) print "  " name }' "$log" | sort)
-[ -n "$unfinished" ] && { echo "started but not finished:"; echo "$unfinished"; }
+if [ -n "$unfinished" ]; then
+    echo "started but not finished ($(printf '%s\n' "$unfinished" | wc -l) tests; the first 30 by name):"
+    printf '%s\n' "$unfinished" | head -30
+fi
 exit 0
