@@ -116,9 +116,7 @@ public final class StartedProcess: Sendable {
     /// Waits for the end; after `seconds`, kills the child with SIGKILL (a child inherits the
     /// signals its parent ignores, and a test runner may ignore SIGTERM) and waits for that.
     public func exit(within seconds: Double) async -> ProcessEnd {
-        let timer = TimeLimit()
-        let pid = pid
-        timer.start(after: seconds) { kill(pid, SIGKILL) }
+        let timer = killAfter(seconds)
         let ended = await watch.wait()
         return ProcessEnd(status: ended.status, reason: ended.reason, timedOut: timer.cancel())
     }
@@ -135,11 +133,23 @@ public final class StartedProcess: Sendable {
 
     /// ``exit(within:)`` for synchronous code: blocks the calling thread.
     public func exitBlocking(within seconds: Double) -> ProcessEnd {
-        let timer = TimeLimit()
-        let pid = pid
-        timer.start(after: seconds) { kill(pid, SIGKILL) }
+        let timer = killAfter(seconds)
         let ended = watch.waitBlocking()
         return ProcessEnd(status: ended.status, reason: ended.reason, timedOut: timer.cancel())
+    }
+
+    /// A timer that kills the child with SIGKILL after `seconds` if it is still running then.
+    /// Only a kill counts as timing out: a child that ended in time but whose waiter resumed
+    /// late (the suite's threads all busy) did not.
+    private func killAfter(_ seconds: Double) -> TimeLimit {
+        let timer = TimeLimit()
+        let (pid, watch) = (pid, watch)
+        timer.start(after: seconds) {
+            guard watch.ended == nil else { return false }
+            kill(pid, SIGKILL)
+            return true
+        }
+        return timer
     }
 }
 
@@ -196,23 +206,23 @@ private final class ExitWatch: @unchecked Sendable {
     }
 }
 
-/// A one-shot timer that reports whether it fired.
+/// A one-shot timer that reports whether its action acted.
 private final class TimeLimit: @unchecked Sendable {
     // @unchecked: `fired` and `item` are read and written only under `lock`.
     private let lock = NSLock()
     private var fired = false
     private var item: DispatchWorkItem?
 
-    func start(after seconds: Double, _ action: @escaping @Sendable () -> Void) {
+    /// Runs `action` after `seconds` unless cancelled first; it says whether it acted.
+    func start(after seconds: Double, _ action: @escaping @Sendable () -> Bool) {
         let work = DispatchWorkItem { [self] in
-            lock.withLock { fired = true }
-            action()
+            lock.withLock { fired = action() }
         }
         lock.withLock { item = work }
         TestQueues.timers.asyncAfter(deadline: .now() + seconds, execute: work)
     }
 
-    /// Stops the timer; whether it had fired.
+    /// Stops the timer; whether its action had acted.
     func cancel() -> Bool {
         lock.withLock {
             item?.cancel()
