@@ -50,12 +50,12 @@ struct PostgresStoreTests {
         let database = String(url.split(separator: "/").last ?? "")
         await (try await IntakeStore.open(url, databaseTimeout: .seconds(120))).close()
         try cluster.psql("INSERT INTO pioneer_migrations VALUES (5, 'intake-v5-future', '2030-01-01T00:00:00.000Z')", database: database)
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .newerVersion)
         #expect(error?.description == "intake store \(url): cannot open the database: it was written by a newer version of pioneer "
             + "(its schema has a step intake-v5-future this version does not know); upgrade pioneer to use it")
         try cluster.psql("INSERT INTO pioneer_migrations VALUES (6, 'intake-v6-later', '2031-01-01T00:00:00.000Z')", database: database)
-        let two = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        let two = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, databaseTimeout: .seconds(120)) }
         #expect(two?.message == "it was written by a newer version of pioneer "
             + "(its schema has steps intake-v5-future, intake-v6-later this version does not know); upgrade pioneer to use it")
     }
@@ -68,7 +68,7 @@ struct PostgresStoreTests {
         let database = String(url.split(separator: "/").last ?? "")
         try cluster.psql("CREATE TABLE submission (id SERIAL PRIMARY KEY, form TEXT)", database: database)
         try cluster.psql("CREATE TABLE invoice (id SERIAL PRIMARY KEY)", database: database)
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .notADatabase)
         #expect(error?.description == "intake store \(url): cannot open the database: it is a PostgreSQL database but not an intake store "
             + "(it holds another program's table submission); create a database for pioneer (createdb) and name it in the URL")
@@ -106,7 +106,7 @@ struct PostgresStoreTests {
     @Test func aMissingDatabaseIsNamedWithWhatToDo() async throws {
         let cluster = try await PostgresCluster.shared()
         let url = cluster.url(database: "no_such_database")
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .cannotOpen)
         #expect(error?.description == "intake store \(url): cannot open the database: database \"no_such_database\" does not exist; create it first (createdb), or name another in the URL")
     }
@@ -152,7 +152,7 @@ struct PostgresStoreTests {
         let cluster = try await Self.officeCluster(login: "scram-sha-256")
         defer { cluster.stopAndRemove() }
         let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:], databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .cannotOpen)
         #expect(error?.description == "intake store \(url): cannot open the database: the database asks for a password for user office: "
             + "set PGPASSWORD, or name a variable holding it in the URL (postgres://office:${INTAKE_DB_PASSWORD}@…)")
@@ -196,7 +196,7 @@ struct PostgresStoreTests {
         defer { cluster.stopAndRemove() }
         let url = "postgres://office@127.0.0.1:\(cluster.port)/office_intake"
         let error = await #expect(throws: IntakeStoreError.self) {
-            try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"])
+            try await IntakeStore.open(url, environment: ["PGPASSWORD": "Tr0ub4dor3"], databaseTimeout: .seconds(120))
         }
         #expect(error?.kind == .cannotOpen)
         #expect(error?.description == "intake store \(url): cannot open the database: the database asks for a login method pioneer "
@@ -231,7 +231,7 @@ struct PostgresStoreTests {
         try cluster.psql("SELECT pg_reload_conf()")
         let database = try await cluster.createDatabase()
         let url = database + "?sslmode=verify-ca&sslrootcert=" + keys.appendingPathComponent("other.crt").path
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:], databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .cannotOpen)
         let description = error?.description ?? ""
         #expect(description == "intake store \(url): cannot open the database: the TLS handshake with the database server failed "
@@ -247,7 +247,7 @@ struct PostgresStoreTests {
     func sslmodeRequireAgainstAServerWithoutTLSSaysSo(_ mode: String) async throws {
         let cluster = try await PostgresCluster.shared()
         let url = try await cluster.createDatabase() + "?sslmode=\(mode)"
-        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:]) }
+        let error = await #expect(throws: IntakeStoreError.self) { try await IntakeStore.open(url, environment: [:], databaseTimeout: .seconds(120)) }
         #expect(error?.kind == .cannotOpen)
         #expect(error?.description == "intake store \(url): cannot open the database: the database server does not offer TLS, "
             + "but sslmode=\(mode) asks for it; turn TLS on at the server (ssl = on in postgresql.conf)")
