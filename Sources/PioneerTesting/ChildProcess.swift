@@ -231,12 +231,12 @@ private final class TimeLimit: @unchecked Sendable {
     }
 }
 
-/// The queue the harness's own timers and watches run on.
+/// The queue the harness's own timers run on.
 ///
 /// Not a global queue: on Linux the global queues and Swift's tasks share one pool of threads,
 /// as many as there are cores, and a thread is added only about once a second while they are
 /// all blocked. Under the whole suite, tests waiting in blocking calls held them for tens of
-/// seconds, and a child's end or a time limit was heard that much late. A serial queue of its
+/// seconds, and a time limit was heard that much late. A serial queue of its
 /// own gets a thread of its own.
 enum TestQueues {
     static let timers = DispatchQueue(label: "pioneer.testing.timers")

@@ -41,7 +41,7 @@ enum Spawn {
         if let directory {
             // glibc 2.29's posix_spawn_file_actions_addchdir_np, which Swift does not import.
             typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-            let code = try function("posix_spawn_file_actions_addchdir_np", as: AddChdir.self)(&actions, directory)
+            let code = try function("posix_spawn_file_actions_addchdir_np", since: "2.29", as: AddChdir.self)(&actions, directory)
             guard code == 0 else { throw HarnessError("cannot start \(executable) in \(directory): \(String(cString: strerror(code)))") }
         }
         try closeTheRest(&actions)
@@ -70,18 +70,18 @@ enum Spawn {
     /// Asks posix_spawn to close every descriptor from 3 up in the child (after the standard
     /// streams are set up): glibc 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift
     /// does not import.
-    static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) throws {
+    private static func closeTheRest(_ actions: inout posix_spawn_file_actions_t) throws {
         typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard try function("posix_spawn_file_actions_addclosefrom_np", as: AddCloseFrom.self)(&actions, 3) == 0 else {
+        guard try function("posix_spawn_file_actions_addclosefrom_np", since: "2.34", as: AddCloseFrom.self)(&actions, 3) == 0 else {
             throw HarnessError("cannot ask posix_spawn to close inherited descriptors")
         }
     }
 
     /// The C library's function `name`, looked up by name (glibc declares it only for
-    /// _GNU_SOURCE, so Swift does not import it).
-    private static func function<Function>(_ name: String, as type: Function.Type) throws -> Function {
+    /// _GNU_SOURCE, so Swift does not import it); glibc has it from version `since`.
+    private static func function<Function>(_ name: String, since: String, as type: Function.Type) throws -> Function {
         guard let symbol = dlsym(nil, name) else {
-            throw HarnessError("this C library has no \(name) (glibc 2.34 or later has)")
+            throw HarnessError("this C library has no \(name) (glibc \(since) or later has)")
         }
         return unsafeBitCast(symbol, to: type)
     }
